@@ -1,0 +1,43 @@
+package dev.podium.api;
+
+/**
+ * Every event-bus address Podium uses. Each address is owned by one concern; nothing else in the
+ * code base spells an address out.
+ */
+public final class Addresses {
+  private Addresses() {
+  }
+
+  /** Service proxy of the room-service. */
+  public static final String ROOM_SERVICE = "podium.room";
+  /** Service proxy of the chat-service. */
+  public static final String CHAT_SERVICE = "podium.chat";
+  /** Service proxy of the presence-service. */
+  public static final String PRESENCE_SERVICE = "podium.presence";
+
+  /** Published by the room-service when an event starts, changes mode or ends (a {@link LifecycleNotice}). */
+  public static final String ROOM_LIFECYCLE = "podium.rooms.lifecycle";
+  /** Published by the presence-service: the whole active-streams list, already in its wire shape. */
+  public static final String ACTIVE_STREAMS = "podium.streams";
+  /** Published by every gateway node every heartbeat period: {@code {node_id}}. */
+  public static final String GATEWAY_HEARTBEAT = "podium.gateways.heartbeat";
+
+  /** Request/reply status of the media relay: {@code {service, status}}. */
+  public static final String MEDIA_STATUS = "podium.media.status";
+
+  private static final String ROOM_EVENTS_PREFIX = "podium.events.";
+  private static final String GATEWAY_CONTROL_PREFIX = "podium.gateway.";
+
+  /**
+   * Room events of one event (live room). The body is the client-facing JSON message; each
+   * gateway node holds one consumer per room it has sockets in and writes the message to them.
+   */
+  public static String roomEvents(String eventId) {
+    return ROOM_EVENTS_PREFIX + eventId;
+  }
+
+  /** Point-to-point control messages for one gateway node (for example "close this session"). */
+  public static String gatewayControl(String nodeId) {
+    return GATEWAY_CONTROL_PREFIX + nodeId + ".control";
+  }
+}

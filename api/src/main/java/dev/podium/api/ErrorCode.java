@@ -1,0 +1,95 @@
+package dev.podium.api;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
+
+/**
+ * The error codes clients see in {@code {"type":"error","code":...}}. Services fail with a
+ * {@link ServiceException} built by {@link #exception(String)}; the gateway turns it back into
+ * the code with {@link #of(Throwable)}.
+ */
+public enum ErrorCode {
+  TOKEN_MISSING("token_missing", 4001),
+  TOKEN_INVALID("token_invalid", 4001),
+  TOKEN_EXPIRED("token_expired", 4001),
+  USER_MISMATCH("user_mismatch", 4003),
+  USER_NOT_FOUND("user_not_found", 4003),
+  AUTH_UNAVAILABLE("auth_unavailable", 4503),
+  EVENT_NOT_FOUND("event_not_found", 4004),
+  NOT_FOUND("not_found", 4004),
+  NOT_HOST("not_host", 4003),
+  NOT_IN_ROOM("not_in_room", 4003),
+  REPLACED("replaced", 4009),
+  EMPTY_MESSAGE("empty_message", 0),
+  MESSAGE_TOO_LONG("message_too_long", 0),
+  RATE_LIMITED("rate_limited", 0),
+  BAD_JSON("bad_json", 0),
+  UNKNOWN_TYPE("unknown_type", 0),
+  BAD_REQUEST("bad_request", 0),
+  FRAME_TOO_LARGE("frame_too_large", 0),
+  NOT_ALLOWED("not_allowed", 0),
+  SLOW_CONSUMER("slow_consumer", 4008),
+  SERVICE_UNAVAILABLE("service_unavailable", 4503),
+  INTERNAL("internal", 4500);
+
+  /** Base of the numeric failure codes carried by {@link ServiceException}. */
+  private static final int FAILURE_CODE_BASE = 4000;
+
+  private final String code;
+  private final int closeCode;
+
+  ErrorCode(String code, int closeCode) {
+    this.code = code;
+    this.closeCode = closeCode;
+  }
+
+  /** The wire string, e.g. {@code "not_host"}. */
+  public String code() {
+    return code;
+  }
+
+  /** The WebSocket close code used when this error ends a connection (0: it never does). */
+  public int closeCode() {
+    return closeCode;
+  }
+
+  public ServiceException exception(String message) {
+    return new ServiceException(FAILURE_CODE_BASE + ordinal(), message, new JsonObject().put("code", code));
+  }
+
+  public static ErrorCode fromCode(String code) {
+    for (ErrorCode c : values()) {
+      if (c.code.equals(code)) {
+        return c;
+      }
+    }
+    return INTERNAL;
+  }
+
+  /**
+   * The code a failure stands for: the one a service attached, {@link #SERVICE_UNAVAILABLE} for
+   * an event-bus timeout or a missing consumer, {@link #INTERNAL} for anything else.
+   */
+  public static ErrorCode of(Throwable failure) {
+    if (failure instanceof ServiceException se) {
+      JsonObject debug = se.getDebugInfo();
+      if (debug != null && debug.getString("code") != null) {
+        return fromCode(debug.getString("code"));
+      }
+      int index = se.failureCode() - FAILURE_CODE_BASE;
+      if (index >= 0 && index < values().length) {
+        return values()[index];
+      }
+    }
+    if (failure instanceof io.vertx.core.eventbus.ReplyException re) {
+      switch (re.failureType()) {
+        case TIMEOUT:
+        case NO_HANDLERS:
+          return SERVICE_UNAVAILABLE;
+        default:
+          return INTERNAL;
+      }
+    }
+    return INTERNAL;
+  }
+}

@@ -1,0 +1,2 @@
+/** Contracts shared by Podium's services: addresses, error codes, service-proxy interfaces. */
+package dev.podium.api;

@@ -1,0 +1,41 @@
+package dev.podium.api.presence;
+
+import dev.podium.api.Addresses;
+import io.vertx.codegen.annotations.ProxyGen;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
+
+/**
+ * Who is in which event: one entry per user id per event, counts, the participant list and the
+ * active-streams list.
+ */
+@ProxyGen
+public interface PresenceService {
+
+  static PresenceService createProxy(Vertx vertx) {
+    return new ServiceProxyBuilder(vertx)
+        .setAddress(Addresses.PRESENCE_SERVICE)
+        .setOptions(new DeliveryOptions().setSendTimeout(3000))
+        .build(PresenceService.class);
+  }
+
+  /**
+   * Adds the participant, or moves an existing entry of the same user to this new socket (the old
+   * socket's gateway is told to close it with {@code replaced}; the room sees no leave/join pair).
+   * Returns {@code {replaced, count, participant_list}} where {@code participant_list} is the
+   * message the joiner should see right away.
+   */
+  Future<JsonObject> join(String eventId, Participant participant);
+
+  /** Removes the user if {@code sessionId} is still the socket that carries them; otherwise nothing happens. */
+  Future<Void> leave(String eventId, String userId, String sessionId);
+
+  /** One page of the participant list: {@code {participants, offset, limit, total}}. */
+  Future<JsonObject> page(String eventId, int offset, int limit);
+
+  /** The {@code active_streams} message: {@code {type, streams:[...]}}. */
+  Future<JsonObject> activeStreams();
+}

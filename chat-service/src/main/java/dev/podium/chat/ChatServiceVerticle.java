@@ -1,0 +1,34 @@
+package dev.podium.chat;
+
+import dev.podium.api.Addresses;
+import dev.podium.api.LifecycleNotice;
+import dev.podium.api.chat.ChatService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceBinder;
+import java.time.Clock;
+
+/** Binds the chat-service proxy and drops an event's chat when the event ends. */
+public final class ChatServiceVerticle extends VerticleBase {
+  private final ChatConfig config;
+
+  public ChatServiceVerticle(ChatConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    ChatRooms rooms = new ChatRooms(config, Clock.systemUTC());
+    Future<Void> lifecycle = vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_LIFECYCLE, msg -> {
+      JsonObject notice = msg.body();
+      if (LifecycleNotice.ENDED.equals(notice.getString("kind"))) {
+        rooms.forget(notice.getJsonObject("event").getString("event_id"));
+      }
+    }).completion();
+    Future<Void> bound = new ServiceBinder(vertx).setAddress(Addresses.CHAT_SERVICE)
+        .register(ChatService.class, new ChatServiceImpl(vertx, rooms))
+        .completion();
+    return Future.all(lifecycle, bound);
+  }
+}

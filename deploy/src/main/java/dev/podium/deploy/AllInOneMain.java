@@ -1,0 +1,29 @@
+package dev.podium.deploy;
+
+import dev.podium.runtime.ServiceLauncher;
+
+/**
+ * {@code java -jar deploy/target/podium.jar}: every Podium verticle in one JVM, clustered on
+ * loopback so that more processes (another gateway, say) can join it.
+ */
+public final class AllInOneMain {
+  private AllInOneMain() {
+  }
+
+  public static void main(String[] args) {
+    ServiceLauncher.launch("podium all-in-one", (vertx, settings) -> PodiumNode.deployAll(vertx, settings)
+        .onSuccess(started -> {
+          String base = "127.0.0.1:" + started.httpPort();
+          System.out.println();
+          System.out.println("Podium is running (all-in-one).");
+          System.out.println("  Go live:        ws://" + base + "/ws/stream/start/live/{userId}/?token={jwt}");
+          System.out.println("  Join:           ws://" + base + "/ws/stream/live/join/event/{eventId}/{username}/{userId}/?token={jwt}");
+          System.out.println("  Active streams: ws://" + base + "/ws/active-streams/   http://" + base + "/api/streams");
+          System.out.println("  Health:         http://" + base + "/health");
+          if (settings.bool("PODIUM_DEV", false)) {
+            System.out.println("  Dev tokens:     http://" + base + "/dev/token?user_id=alice&username=Alice");
+          }
+          System.out.println();
+        }));
+  }
+}

@@ -1,0 +1,62 @@
+package dev.podium.deploy;
+
+import dev.podium.chat.ChatConfig;
+import dev.podium.chat.ChatServiceVerticle;
+import dev.podium.gateway.GatewayConfig;
+import dev.podium.gateway.GatewayVerticle;
+import dev.podium.media.MediaRelayVerticle;
+import dev.podium.presence.PresenceConfig;
+import dev.podium.presence.PresenceServiceVerticle;
+import dev.podium.room.RoomConfig;
+import dev.podium.room.RoomServiceVerticle;
+import dev.podium.runtime.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * Deploys Podium's verticles on one Vert.x instance: every service (all-in-one) or only a
+ * gateway. Configuration is read before anything deploys, so a bad setting fails fast.
+ */
+public final class PodiumNode {
+  private PodiumNode() {
+  }
+
+  /** What a deployment started: the gateway's port and node id. */
+  public record Started(int httpPort, String gatewayNodeId) {
+  }
+
+  /** Room, chat, presence, media relay and a gateway. */
+  public static Future<Started> deployAll(Vertx vertx, Settings settings) {
+    RoomConfig room;
+    ChatConfig chat;
+    PresenceConfig presence;
+    GatewayConfig gateway;
+    try {
+      room = RoomConfig.from(settings);
+      chat = ChatConfig.from(settings);
+      presence = PresenceConfig.from(settings);
+      gateway = GatewayConfig.from(settings);
+    } catch (Settings.InvalidSettingException e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.deployVerticle(new RoomServiceVerticle(room))
+        .compose(id -> vertx.deployVerticle(new ChatServiceVerticle(chat)))
+        .compose(id -> vertx.deployVerticle(new PresenceServiceVerticle(presence)))
+        .compose(id -> vertx.deployVerticle(new MediaRelayVerticle()))
+        .compose(id -> deployGateway(vertx, gateway));
+  }
+
+  /** A gateway only; the services are elsewhere in the cluster. */
+  public static Future<Started> deployGateway(Vertx vertx, Settings settings) {
+    try {
+      return deployGateway(vertx, GatewayConfig.from(settings));
+    } catch (Settings.InvalidSettingException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static Future<Started> deployGateway(Vertx vertx, GatewayConfig config) {
+    GatewayVerticle gateway = new GatewayVerticle(config);
+    return vertx.deployVerticle(gateway).map(id -> new Started(gateway.actualPort(), gateway.nodeId()));
+  }
+}

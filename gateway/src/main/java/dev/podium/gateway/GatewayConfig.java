@@ -1,0 +1,69 @@
+package dev.podium.gateway;
+
+import dev.podium.runtime.Settings;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * The gateway's settings.
+ *
+ * @param httpPort          HTTP and WebSocket port ({@code PODIUM_HTTP_PORT}, 0 picks a free one)
+ * @param httpHost          interface to bind ({@code PODIUM_HTTP_HOST})
+ * @param jwtSecret         HS256 secret of host and listener tokens ({@code PODIUM_JWT_SECRET})
+ * @param jwtSecretGenerated true when dev mode made the secret up for this run
+ * @param devMode           {@code PODIUM_DEV}: generated secret allowed, {@code /dev/token} served
+ * @param userClaim         claim holding the user id ({@code PODIUM_JWT_USER_CLAIM}; {@code sub} is the fallback)
+ * @param allowGuests       token-less listeners accepted as unverified guests ({@code PODIUM_ALLOW_GUESTS})
+ * @param authLookupUrl     user directory asked before a host goes live ({@code PODIUM_AUTH_LOOKUP_URL}, optional)
+ * @param authLookupTtl     how long a directory answer is reused ({@code PODIUM_AUTH_LOOKUP_TTL_MS})
+ * @param heartbeatInterval how often this node tells presence it is alive ({@code PODIUM_HEARTBEAT_MS})
+ * @param maxTextBytes      largest text message accepted ({@code PODIUM_MAX_TEXT_BYTES}, protocol: 64 KiB)
+ * @param maxBinaryBytes    largest binary message accepted ({@code PODIUM_MAX_BINARY_BYTES})
+ * @param nodeId            this gateway node's id on the event bus
+ */
+public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boolean jwtSecretGenerated,
+    boolean devMode, String userClaim, boolean allowGuests, String authLookupUrl, Duration authLookupTtl,
+    Duration heartbeatInterval, int maxTextBytes, int maxBinaryBytes, String nodeId) {
+
+  public static GatewayConfig from(Settings settings) {
+    boolean dev = settings.bool("PODIUM_DEV", false);
+    String secret = settings.optional("PODIUM_JWT_SECRET");
+    boolean generated = false;
+    if (secret == null) {
+      if (!dev) {
+        throw new Settings.InvalidSettingException("PODIUM_JWT_SECRET",
+            "is required: set it to the HS256 secret your auth service signs tokens with "
+                + "(or set PODIUM_DEV=true to generate one for local development)");
+      }
+      byte[] bytes = new byte[32];
+      new SecureRandom().nextBytes(bytes);
+      secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      generated = true;
+    } else if (secret.length() < 16) {
+      throw new Settings.InvalidSettingException("PODIUM_JWT_SECRET", "must be at least 16 characters long");
+    }
+    String lookup = settings.optional("PODIUM_AUTH_LOOKUP_URL");
+    if (lookup != null && !(lookup.startsWith("http://") || lookup.startsWith("https://"))) {
+      throw new Settings.InvalidSettingException("PODIUM_AUTH_LOOKUP_URL", "must be an http:// or https:// URL, got '" + lookup + "'");
+    }
+    if (lookup != null && lookup.endsWith("/")) {
+      lookup = lookup.substring(0, lookup.length() - 1);
+    }
+    return new GatewayConfig(
+        settings.integer("PODIUM_HTTP_PORT", 8000, 0, 65535),
+        settings.string("PODIUM_HTTP_HOST", "0.0.0.0"),
+        secret,
+        generated,
+        dev,
+        settings.string("PODIUM_JWT_USER_CLAIM", "user_id"),
+        settings.bool("PODIUM_ALLOW_GUESTS", false),
+        lookup,
+        settings.millis("PODIUM_AUTH_LOOKUP_TTL_MS", 60_000),
+        settings.millis("PODIUM_HEARTBEAT_MS", 1_000),
+        settings.integer("PODIUM_MAX_TEXT_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+        settings.integer("PODIUM_MAX_BINARY_BYTES", 1024 * 1024, 1024, 16 * 1024 * 1024),
+        UUID.randomUUID().toString());
+  }
+}

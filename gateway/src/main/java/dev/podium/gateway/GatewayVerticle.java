@@ -1,0 +1,97 @@
+package dev.podium.gateway;
+
+import dev.podium.api.Addresses;
+import dev.podium.api.ErrorCode;
+import dev.podium.api.chat.ChatService;
+import dev.podium.api.presence.PresenceService;
+import dev.podium.api.room.RoomService;
+import dev.podium.gateway.auth.DevTokens;
+import dev.podium.gateway.auth.TokenVerifier;
+import dev.podium.gateway.auth.UserDirectory;
+import dev.podium.gateway.http.HttpRoutes;
+import dev.podium.gateway.ws.ActiveStreamsFeed;
+import dev.podium.gateway.ws.ConnectedSessions;
+import dev.podium.gateway.ws.LocalRooms;
+import dev.podium.gateway.ws.WebSocketEntry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public edge: one HTTP server for the WebSocket endpoints and the HTTP routes, one room
+ * consumer per active room, a control address for this node, and a heartbeat to presence.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  private final GatewayConfig config;
+  private HttpServer server;
+
+  public GatewayVerticle(GatewayConfig config) {
+    this.config = config;
+  }
+
+  /** The port actually bound (useful with {@code PODIUM_HTTP_PORT=0}). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  public String nodeId() {
+    return config.nodeId();
+  }
+
+  @Override
+  public Future<?> start() {
+    RoomService rooms = RoomService.createProxy(vertx);
+    ChatService chat = ChatService.createProxy(vertx);
+    PresenceService presence = PresenceService.createProxy(vertx);
+    LocalRooms localRooms = new LocalRooms(vertx);
+    ConnectedSessions sessions = new ConnectedSessions();
+    ActiveStreamsFeed feed = new ActiveStreamsFeed(vertx, presence);
+    Optional<UserDirectory> directory = Optional.ofNullable(config.authLookupUrl())
+        .map(url -> new UserDirectory(vertx, url, config.authLookupTtl()));
+    Optional<DevTokens> devTokens = config.devMode()
+        ? Optional.of(new DevTokens(vertx, config.jwtSecret(), config.userClaim()))
+        : Optional.empty();
+    if (config.jwtSecretGenerated()) {
+      LOG.warn("PODIUM_DEV=true and no PODIUM_JWT_SECRET: generated a secret for this run only. "
+          + "Get tokens from GET /dev/token?user_id=...; never run like this in production.");
+    }
+
+    WebSocketEntry entry = new WebSocketEntry(config.nodeId(), config.allowGuests(), config.maxTextBytes(),
+        config.maxBinaryBytes(), new TokenVerifier(vertx, config.jwtSecret(), config.userClaim()), directory,
+        rooms, chat, presence, localRooms, sessions, feed);
+
+    Future<Void> control = vertx.eventBus().<JsonObject>consumer(Addresses.gatewayControl(config.nodeId()), msg -> {
+      JsonObject body = msg.body();
+      if ("close_session".equals(body.getString("action"))) {
+        sessions.get(body.getString("session_id")).ifPresent(s ->
+            s.close(ErrorCode.fromCode(body.getString("code")), body.getString("message")));
+      }
+    }).completion();
+
+    JsonObject heartbeat = new JsonObject().put("node_id", config.nodeId());
+    vertx.setPeriodic(0, config.heartbeatInterval().toMillis(),
+        id -> vertx.eventBus().publish(Addresses.GATEWAY_HEARTBEAT, heartbeat));
+
+    // The server's frame limits sit above the protocol's, so an oversize message reaches our
+    // handler and gets an error instead of a dropped connection.
+    int serverLimit = Math.max(config.maxTextBytes(), config.maxBinaryBytes()) * 4;
+    HttpServerOptions options = new HttpServerOptions()
+        .setPort(config.httpPort())
+        .setHost(config.httpHost())
+        .setMaxWebSocketFrameSize(serverLimit)
+        .setMaxWebSocketMessageSize(serverLimit);
+    server = vertx.createHttpServer(options)
+        .webSocketHandshakeHandler(entry)
+        .requestHandler(HttpRoutes.create(vertx, config.nodeId(), presence, devTokens));
+    return Future.all(control, feed.start())
+        .compose(v -> server.listen())
+        .onSuccess(s -> LOG.info("gateway {} listening on port {}", config.nodeId(), s.actualPort()));
+  }
+}

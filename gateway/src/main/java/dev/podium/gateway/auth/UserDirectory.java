@@ -1,0 +1,87 @@
+package dev.podium.gateway.auth;
+
+import dev.podium.api.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Asks the operator's user directory ({@code GET {url}/{userId}}) whether a host exists: 200 gives
+ * the username, 404 refuses with {@code user_not_found}, anything else (or no answer) refuses with
+ * {@code auth_unavailable}. Definite answers (200 and 404) are cached for the TTL.
+ */
+public final class UserDirectory {
+  private static final int MAX_CACHED = 10_000;
+  private static final int TIMEOUT_MS = 3_000;
+
+  private final HttpClient client;
+  private final String baseUrl;
+  private final long ttlMillis;
+  private final Map<String, Cached> cache = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+      return size() > MAX_CACHED;
+    }
+  };
+
+  private record Cached(String username, long expiresAt) {
+    boolean found() {
+      return username != null;
+    }
+  }
+
+  public UserDirectory(Vertx vertx, String baseUrl, Duration ttl) {
+    this.client = vertx.createHttpClient();
+    this.baseUrl = baseUrl;
+    this.ttlMillis = ttl.toMillis();
+  }
+
+  /** The identity with the directory's username, or a failed {@link AuthFailure}. */
+  public Future<Identity> confirm(Identity identity) {
+    long now = System.currentTimeMillis();
+    Cached cached = cache.get(identity.userId());
+    if (cached != null && cached.expiresAt() > now) {
+      return answer(identity, cached);
+    }
+    String url = baseUrl + "/" + URLEncoder.encode(identity.userId(), StandardCharsets.UTF_8);
+    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setTimeout(TIMEOUT_MS))
+        .compose(req -> req.send())
+        .compose(resp -> resp.body().map(body -> {
+          if (resp.statusCode() == 200) {
+            String name = identity.username();
+            try {
+              name = new JsonObject(body).getString("username", name);
+            } catch (RuntimeException notJson) {
+              // A 200 without a JSON body still says the user exists.
+            }
+            return new Cached(name, System.currentTimeMillis() + ttlMillis);
+          }
+          if (resp.statusCode() == 404) {
+            return new Cached(null, System.currentTimeMillis() + ttlMillis);
+          }
+          throw new IllegalStateException("directory answered HTTP " + resp.statusCode());
+        }))
+        .recover(e -> Future.failedFuture(new AuthFailure(ErrorCode.AUTH_UNAVAILABLE,
+            "The user directory is not available; try again shortly", String.valueOf(e.getMessage()))))
+        .compose(fresh -> {
+          cache.put(identity.userId(), fresh);
+          return answer(identity, fresh);
+        });
+  }
+
+  private static Future<Identity> answer(Identity identity, Cached cached) {
+    if (!cached.found()) {
+      return Future.failedFuture(new AuthFailure(ErrorCode.USER_NOT_FOUND, "No such user",
+          "the user directory does not know user " + identity.userId()));
+    }
+    return Future.succeededFuture(identity.withUsername(cached.username()));
+  }
+}

@@ -1,0 +1,26 @@
+package dev.podium.gateway.ws;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** This node's open sessions by id, so that control messages can reach one socket. */
+public final class ConnectedSessions {
+  private final Map<String, Session> byId = new HashMap<>();
+
+  void add(Session session) {
+    byId.put(session.id(), session);
+  }
+
+  void remove(Session session) {
+    byId.remove(session.id(), session);
+  }
+
+  public Optional<Session> get(String sessionId) {
+    return Optional.ofNullable(byId.get(sessionId));
+  }
+
+  public int size() {
+    return byId.size();
+  }
+}

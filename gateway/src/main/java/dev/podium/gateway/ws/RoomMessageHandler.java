@@ -1,0 +1,112 @@
+package dev.podium.gateway.ws;
+
+import dev.podium.api.ErrorCode;
+import dev.podium.api.chat.ChatService;
+import dev.podium.api.presence.Participant;
+import dev.podium.api.presence.PresenceService;
+import dev.podium.api.room.RoomService;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What a client in a room may send, and where each message goes. Every bad input becomes one
+ * {@code error} reply; the socket and the room carry on.
+ */
+final class RoomMessageHandler {
+  private final RoomService rooms;
+  private final ChatService chat;
+  private final PresenceService presence;
+  private final int maxTextBytes;
+  private final int maxBinaryBytes;
+
+  RoomMessageHandler(RoomService rooms, ChatService chat, PresenceService presence, int maxTextBytes,
+      int maxBinaryBytes) {
+    this.rooms = rooms;
+    this.chat = chat;
+    this.presence = presence;
+    this.maxTextBytes = maxTextBytes;
+    this.maxBinaryBytes = maxBinaryBytes;
+  }
+
+  void onText(Session session, String text) {
+    try {
+      dispatch(session, parse(text));
+    } catch (BadRequest bad) {
+      session.sendText(ClientMessages.error(bad.code(), bad.getMessage()));
+    }
+  }
+
+  void onBinary(Session session, Buffer frame) {
+    if (frame.length() > maxBinaryBytes) {
+      session.sendText(ClientMessages.error(ErrorCode.FRAME_TOO_LARGE,
+          "Binary frames are limited to " + maxBinaryBytes + " bytes"));
+      return;
+    }
+    if (!Participant.ROLE_HOST.equals(session.role()) && !Participant.ROLE_COHOST.equals(session.role())) {
+      if (session.mayReportNotAllowed(System.currentTimeMillis())) {
+        session.sendText(ClientMessages.error(ErrorCode.NOT_ALLOWED, "Only the host and co-hosts may send audio"));
+      }
+    }
+    // Audio from speakers is taken up by the media relay (a later release); until then it is not relayed.
+  }
+
+  private JsonObject parse(String text) {
+    if (text.length() > maxTextBytes / 4 && text.getBytes(StandardCharsets.UTF_8).length > maxTextBytes) {
+      throw new BadRequest(ErrorCode.FRAME_TOO_LARGE, "Text messages are limited to " + maxTextBytes + " bytes");
+    }
+    Object parsed;
+    try {
+      parsed = io.vertx.core.json.Json.decodeValue(text);
+    } catch (DecodeException e) {
+      throw new BadRequest(ErrorCode.BAD_JSON, "The message is not valid JSON");
+    }
+    if (!(parsed instanceof JsonObject msg)) {
+      throw new BadRequest(ErrorCode.BAD_JSON, "The message must be a JSON object");
+    }
+    return msg;
+  }
+
+  private void dispatch(Session session, JsonObject msg) {
+    String type = BadRequest.requireString(msg, "type");
+    switch (type) {
+      case "broadcast_message", "text" -> {
+        // Today's pages send {message}; older clients sent {text}.
+        String body = msg.containsKey("message") || !msg.containsKey("text")
+            ? BadRequest.requireString(msg, "message")
+            : BadRequest.requireString(msg, "text");
+        reply(session, chat.post(session.eventId(), session.userId(), session.identity().username(), body));
+      }
+      case "stream_ended" -> reply(session, rooms.end(session.eventId(), session.userId()));
+      case "leave_room" -> leave(session);
+      case "get_participants" -> {
+        int offset = BadRequest.optionalInt(msg, "offset", 0);
+        int limit = BadRequest.optionalInt(msg, "limit", 50);
+        presence.page(session.eventId(), offset, limit)
+            .onSuccess(page -> session.sendText(page.put("type", "participant_page").encode()))
+            .onFailure(e -> sendFailure(session, e));
+      }
+      default -> throw new BadRequest(ErrorCode.UNKNOWN_TYPE, "Unknown message type '" + type + "'");
+    }
+  }
+
+  /** The user leaves on purpose: the room is told at once, then the socket closes normally. */
+  private void leave(Session session) {
+    presence.leave(session.eventId(), session.userId(), session.id())
+        .onComplete(ar -> session.closeNormally("leave_room"));
+  }
+
+  private void reply(Session session, Future<?> outcome) {
+    outcome.onFailure(e -> sendFailure(session, e));
+  }
+
+  static void sendFailure(Session session, Throwable e) {
+    ErrorCode code = ErrorCode.of(e);
+    String message = code == ErrorCode.INTERNAL || code == ErrorCode.SERVICE_UNAVAILABLE
+        ? "The service is unavailable right now; try again"
+        : e.getMessage();
+    session.sendText(ClientMessages.error(code, message));
+  }
+}

@@ -1,0 +1,110 @@
+package dev.podium.gateway.ws;
+
+import dev.podium.api.ErrorCode;
+import dev.podium.gateway.auth.Identity;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.UUID;
+
+/**
+ * One client socket in one event. Writes are bounded: a socket that cannot keep up with room
+ * events is closed ({@code slow_consumer}, it can reconnect and catch up from history); media
+ * frames to it are dropped instead.
+ */
+public final class Session {
+  private final String id = UUID.randomUUID().toString();
+  private final ServerWebSocket socket;
+  private final String eventId;
+  private final Identity identity;
+  private volatile String role;
+  private boolean closed;
+  private long lastNotAllowedAt;
+
+  Session(ServerWebSocket socket, String eventId, Identity identity, String role) {
+    this.socket = socket;
+    this.eventId = eventId;
+    this.identity = identity;
+    this.role = role;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String eventId() {
+    return eventId;
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  public String userId() {
+    return identity.userId();
+  }
+
+  public String role() {
+    return role;
+  }
+
+  void role(String newRole) {
+    this.role = newRole;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  void markClosed() {
+    closed = true;
+  }
+
+  /** Writes one already-encoded room event or reply. */
+  public void sendText(String text) {
+    if (closed) {
+      return;
+    }
+    if (socket.writeQueueFull()) {
+      close(ErrorCode.SLOW_CONSUMER, "This connection fell too far behind the room");
+      return;
+    }
+    socket.writeTextMessage(text);
+  }
+
+  /** Writes a media frame unless the socket is behind, in which case the frame is dropped. */
+  public boolean sendBinary(Buffer frame) {
+    if (closed || socket.writeQueueFull()) {
+      return false;
+    }
+    socket.writeBinaryMessage(frame);
+    return true;
+  }
+
+  /** Sends {@code error} and closes with the code's close code. */
+  public void close(ErrorCode code, String message) {
+    if (closed) {
+      return;
+    }
+    socket.writeTextMessage(ClientMessages.error(code, message));
+    closed = true;
+    socket.close((short) code.closeCode(), code.code());
+  }
+
+  /** Normal closure (1000), for example after {@code stream_ended}. */
+  public void closeNormally(String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    socket.close((short) 1000, reason);
+  }
+
+  /** True at most once per second: rate-limits repeated {@code not_allowed} errors. */
+  boolean mayReportNotAllowed(long nowMillis) {
+    if (nowMillis - lastNotAllowedAt < 1000) {
+      return false;
+    }
+    lastNotAllowedAt = nowMillis;
+    return true;
+  }
+}

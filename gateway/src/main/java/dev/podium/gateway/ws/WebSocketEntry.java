@@ -1,0 +1,212 @@
+package dev.podium.gateway.ws;
+
+import dev.podium.api.ErrorCode;
+import dev.podium.api.chat.ChatService;
+import dev.podium.api.presence.Participant;
+import dev.podium.api.presence.PresenceService;
+import dev.podium.api.room.LiveEvent;
+import dev.podium.api.room.RoomService;
+import dev.podium.gateway.auth.AuthFailure;
+import dev.podium.gateway.auth.Identity;
+import dev.podium.gateway.auth.TokenVerifier;
+import dev.podium.gateway.auth.UserDirectory;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits WebSocket connections: authenticates before accepting, then either refuses with an
+ * {@code error} and a 4xxx close, or opens a {@link Session} in the room and sends the joiner
+ * the room's current state.
+ */
+public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketEntry.class);
+
+  private final String nodeId;
+  private final boolean allowGuests;
+  private final TokenVerifier tokens;
+  private final Optional<UserDirectory> directory;
+  private final RoomService rooms;
+  private final ChatService chat;
+  private final PresenceService presence;
+  private final LocalRooms localRooms;
+  private final ConnectedSessions sessions;
+  private final ActiveStreamsFeed activeStreams;
+  private final RoomMessageHandler messages;
+
+  public WebSocketEntry(String nodeId, boolean allowGuests, int maxTextBytes, int maxBinaryBytes,
+      TokenVerifier tokens, Optional<UserDirectory> directory, RoomService rooms, ChatService chat,
+      PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams) {
+    this.nodeId = nodeId;
+    this.allowGuests = allowGuests;
+    this.tokens = tokens;
+    this.directory = directory;
+    this.rooms = rooms;
+    this.chat = chat;
+    this.presence = presence;
+    this.localRooms = localRooms;
+    this.sessions = sessions;
+    this.activeStreams = activeStreams;
+    this.messages = new RoomMessageHandler(rooms, chat, presence, maxTextBytes, maxBinaryBytes);
+  }
+
+  /** A verified caller and the event and role they enter it with. */
+  private record Admission(Identity identity, LiveEvent event, String role) {
+  }
+
+  @Override
+  public void handle(ServerWebSocketHandshake handshake) {
+    Optional<WebSocketPath> parsed = WebSocketPath.parse(handshake.path());
+    if (parsed.isEmpty()) {
+      handshake.reject(404);
+      return;
+    }
+    WebSocketPath path = parsed.get();
+    String token = queryParam(handshake.query(), "token");
+    if (path instanceof WebSocketPath.ActiveStreams) {
+      handshake.accept().onSuccess(activeStreams::add);
+    } else if (path instanceof WebSocketPath.GoLive goLive) {
+      tokens.verify(token, goLive.userId())
+          .compose(id -> directory.map(d -> d.confirm(id)).orElse(Future.succeededFuture(id)))
+          .compose(id -> rooms.goLive(id.userId(), id.username())
+              .map(event -> new Admission(id, event, Participant.ROLE_HOST)))
+          .onSuccess(admission -> admit(handshake, admission, true))
+          .onFailure(e -> refuse(handshake, e));
+    } else if (path instanceof WebSocketPath.Join join) {
+      identify(join, token)
+          .compose(id -> rooms.find(join.eventId()).map(event -> new Admission(id, event,
+              id.verified() && id.userId().equals(event.hostUserId()) ? Participant.ROLE_HOST : Participant.ROLE_LISTENER)))
+          .onSuccess(admission -> admit(handshake, admission, false))
+          .onFailure(e -> refuse(handshake, e));
+    }
+  }
+
+  private Future<Identity> identify(WebSocketPath.Join join, String token) {
+    if ((token == null || token.isBlank()) && allowGuests) {
+      return Future.succeededFuture(new Identity(join.userId(),
+          join.username() != null ? join.username() : join.userId(), false));
+    }
+    return tokens.verify(token, join.userId())
+        .map(id -> join.username() != null ? id.withUsername(join.username()) : id);
+  }
+
+  private void admit(ServerWebSocketHandshake handshake, Admission admission, boolean goingLive) {
+    LiveEvent event = admission.event();
+    handshake.accept().onSuccess(ws -> {
+      Session session = new Session(ws, event.eventId(), admission.identity(), admission.role());
+      sessions.add(session);
+      ws.closeHandler(v -> disconnected(session));
+      ws.exceptionHandler(e -> LOG.debug("socket error on session {}", session.id(), e));
+      ws.textMessageHandler(text -> messages.onText(session, text));
+      ws.binaryMessageHandler(frame -> messages.onBinary(session, frame));
+      if (goingLive) {
+        session.sendText(new JsonObject()
+            .put("type", "stream_link")
+            .put("event_id", event.eventId())
+            .put("join_url", joinUrl(handshake, event.eventId()))
+            .put("resumed", event.resumed())
+            .encode());
+      }
+      enterRoom(session, event);
+    });
+  }
+
+  private void enterRoom(Session session, LiveEvent event) {
+    Identity who = session.identity();
+    Participant participant = new Participant(who.userId(), who.username(), session.role(), who.verified(),
+        nodeId, session.id());
+    Future<JsonArray> history = chat.history(event.eventId());
+    localRooms.attach(session)
+        .compose(v -> presence.join(event.eventId(), participant))
+        .onSuccess(joined -> {
+          if (session.isClosed()) {
+            // The socket closed while joining: undo the join so no ghost stays behind.
+            presence.leave(event.eventId(), who.userId(), session.id());
+            return;
+          }
+          session.sendText(roomState(event, session).encode());
+          session.sendText(joined.getJsonObject("participant_list").encode());
+          session.sendText(new JsonObject().put("type", "participant_count").put("count", joined.getInteger("count")).encode());
+          history.onSuccess(h -> session.sendText(new JsonObject().put("type", "chat_history").put("messages", h).encode()))
+              .onFailure(e -> session.sendText(ClientMessages.error(ErrorCode.SERVICE_UNAVAILABLE,
+                  "Chat history is unavailable right now")));
+          LOG.atInfo().addKeyValue("event_id", event.eventId()).addKeyValue("user_id", who.userId())
+              .addKeyValue("role", session.role()).log("joined");
+        })
+        .onFailure(e -> {
+          LOG.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("user_id", who.userId())
+              .log("join failed: {}", e.getMessage());
+          session.close(ErrorCode.SERVICE_UNAVAILABLE, "Could not join the event right now; try again");
+        });
+  }
+
+  private void disconnected(Session session) {
+    session.markClosed();
+    sessions.remove(session);
+    localRooms.detach(session);
+    presence.leave(session.eventId(), session.userId(), session.id())
+        .onFailure(e -> LOG.atWarn().addKeyValue("event_id", session.eventId())
+            .addKeyValue("user_id", session.userId()).log("presence not told of a disconnect: {}", e.getMessage()));
+  }
+
+  private static JsonObject roomState(LiveEvent event, Session session) {
+    return new JsonObject()
+        .put("type", "room_state")
+        .put("event_id", event.eventId())
+        .put("host", event.host())
+        .put("mode", event.mode())
+        .put("cohosts", new JsonArray())
+        .put("you", new JsonObject()
+            .put("user_id", session.userId())
+            .put("username", session.identity().username())
+            .put("role", session.role())
+            .put("verified", session.identity().verified()));
+  }
+
+  private static void refuse(ServerWebSocketHandshake handshake, Throwable cause) {
+    ErrorCode code;
+    String message;
+    String details = null;
+    if (cause instanceof AuthFailure auth) {
+      code = auth.code();
+      message = auth.getMessage();
+      details = auth.details();
+    } else {
+      code = ErrorCode.of(cause);
+      message = code == ErrorCode.INTERNAL || code == ErrorCode.SERVICE_UNAVAILABLE
+          ? "The service is unavailable right now; try again" : cause.getMessage();
+    }
+    String error = ClientMessages.error(code, message, details);
+    int closeCode = code.closeCode() == 0 ? 4000 : code.closeCode();
+    handshake.accept().onSuccess(ws -> {
+      ws.writeTextMessage(error);
+      ws.close((short) closeCode, code.code());
+    });
+  }
+
+  private static String joinUrl(ServerWebSocketHandshake handshake, String eventId) {
+    String host = handshake.headers().get("Host");
+    if (host == null && handshake.authority() != null) {
+      host = handshake.authority().toString();
+    }
+    String proto = "https".equalsIgnoreCase(handshake.headers().get("X-Forwarded-Proto")) || handshake.isSsl()
+        ? "wss" : "ws";
+    return proto + "://" + host + "/ws/stream/live/join/event/" + eventId + "/";
+  }
+
+  private static String queryParam(String query, String name) {
+    if (query == null || query.isEmpty()) {
+      return null;
+    }
+    List<String> values = new QueryStringDecoder("?" + query).parameters().get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+}

@@ -1,0 +1,126 @@
+package dev.podium.presence;
+
+import dev.podium.api.presence.Participant;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Who is in which event: exactly one entry per user id per event, in join order. Plain state;
+ * the service turns its answers into room events.
+ */
+final class Memberships {
+  private final Map<String, LinkedHashMap<String, Participant>> byEvent = new HashMap<>();
+
+  /** What a join did. {@code previous} is the entry it replaced, if the user was already present. */
+  record Joined(Participant current, Optional<Participant> previous) {
+  }
+
+  /** A participant removed from an event. */
+  record Removed(String eventId, Participant participant) {
+  }
+
+  Joined join(String eventId, Participant participant) {
+    LinkedHashMap<String, Participant> members = byEvent.computeIfAbsent(eventId, id -> new LinkedHashMap<>());
+    Participant previous = members.get(participant.userId());
+    // Replacing keeps the user's place in the join order: the room sees no change.
+    members.put(participant.userId(), participant);
+    return new Joined(participant, Optional.ofNullable(previous));
+  }
+
+  /** Removes the user if this session still carries them. */
+  Optional<Participant> leave(String eventId, String userId, String sessionId) {
+    LinkedHashMap<String, Participant> members = byEvent.get(eventId);
+    if (members == null) {
+      return Optional.empty();
+    }
+    Participant current = members.get(userId);
+    if (current == null || !current.sessionId().equals(sessionId)) {
+      return Optional.empty();
+    }
+    members.remove(userId);
+    if (members.isEmpty()) {
+      byEvent.remove(eventId);
+    }
+    return Optional.of(current);
+  }
+
+  /** Removes every participant carried by the gateway node. */
+  List<Removed> removeNode(String nodeId) {
+    List<Removed> removed = new ArrayList<>();
+    byEvent.forEach((eventId, members) -> members.values().removeIf(p -> {
+      if (nodeId.equals(p.nodeId())) {
+        removed.add(new Removed(eventId, p));
+        return true;
+      }
+      return false;
+    }));
+    byEvent.values().removeIf(Map::isEmpty);
+    return removed;
+  }
+
+  void dropEvent(String eventId) {
+    byEvent.remove(eventId);
+  }
+
+  int count(String eventId) {
+    LinkedHashMap<String, Participant> members = byEvent.get(eventId);
+    return members == null ? 0 : members.size();
+  }
+
+  /**
+   * The {@code participant_list} message: host, then co-hosts, then listeners in join order; above
+   * {@code cap} entries the listeners are cut and {@code truncated} is true.
+   */
+  JsonObject listMessage(String eventId, int cap) {
+    List<Participant> ordered = ordered(eventId);
+    JsonArray entries = new JsonArray();
+    for (int i = 0; i < ordered.size() && i < cap; i++) {
+      entries.add(ordered.get(i).toListEntry());
+    }
+    return new JsonObject()
+        .put("type", "participant_list")
+        .put("participants", entries)
+        .put("total", ordered.size())
+        .put("truncated", ordered.size() > cap);
+  }
+
+  /** One page of the same order as {@link #listMessage}. */
+  JsonObject page(String eventId, int offset, int limit) {
+    List<Participant> ordered = ordered(eventId);
+    JsonArray entries = new JsonArray();
+    for (int i = offset; i < ordered.size() && i < offset + limit; i++) {
+      entries.add(ordered.get(i).toListEntry());
+    }
+    return new JsonObject()
+        .put("participants", entries)
+        .put("offset", offset)
+        .put("limit", limit)
+        .put("total", ordered.size());
+  }
+
+  private List<Participant> ordered(String eventId) {
+    LinkedHashMap<String, Participant> members = byEvent.get(eventId);
+    if (members == null) {
+      return List.of();
+    }
+    List<Participant> hosts = new ArrayList<>(1);
+    List<Participant> cohosts = new ArrayList<>();
+    List<Participant> listeners = new ArrayList<>(members.size());
+    for (Participant p : members.values()) {
+      switch (p.role()) {
+        case Participant.ROLE_HOST -> hosts.add(p);
+        case Participant.ROLE_COHOST -> cohosts.add(p);
+        default -> listeners.add(p);
+      }
+    }
+    hosts.addAll(cohosts);
+    hosts.addAll(listeners);
+    return hosts;
+  }
+}

@@ -1,0 +1,163 @@
+package dev.podium.presence;
+
+import dev.podium.api.Addresses;
+import dev.podium.api.ErrorCode;
+import dev.podium.api.LifecycleNotice;
+import dev.podium.api.presence.Participant;
+import dev.podium.api.presence.PresenceService;
+import dev.podium.api.room.RoomService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The presence-service behind its proxy. Membership changes become room events right away
+ * ({@code participant_joined}, {@code participant_left}); the list, the count and the
+ * active-streams list are coalesced.
+ */
+final class PresenceServiceImpl implements PresenceService {
+  private static final Logger LOG = LoggerFactory.getLogger(PresenceServiceImpl.class);
+  private static final String ALL_STREAMS = "*";
+
+  private final Vertx vertx;
+  private final PresenceConfig config;
+  private final RoomService rooms;
+  private final Memberships members = new Memberships();
+  private final ActiveStreams streams = new ActiveStreams();
+  private final NodeLiveness nodes;
+  private final Coalescer listUpdates;
+  private final Coalescer streamUpdates;
+
+  PresenceServiceImpl(Vertx vertx, PresenceConfig config, RoomService rooms) {
+    this.vertx = vertx;
+    this.config = config;
+    this.rooms = rooms;
+    this.nodes = new NodeLiveness(config.nodeTimeout().toMillis());
+    this.listUpdates = new Coalescer(vertx, config.listInterval(), this::publishList);
+    this.streamUpdates = new Coalescer(vertx, config.listInterval(), key -> publishStreams());
+  }
+
+  @Override
+  public Future<JsonObject> join(String eventId, Participant participant) {
+    if (eventId == null || participant == null || participant.userId() == null || participant.sessionId() == null) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("event id, user id and session id are required"));
+    }
+    nodes.seen(participant.nodeId(), System.currentTimeMillis());
+    Memberships.Joined joined = members.join(eventId, participant);
+    boolean replaced = joined.previous().isPresent();
+    if (replaced) {
+      Participant old = joined.previous().get();
+      if (!old.sessionId().equals(participant.sessionId())) {
+        vertx.eventBus().send(Addresses.gatewayControl(old.nodeId()), new JsonObject()
+            .put("action", "close_session")
+            .put("session_id", old.sessionId())
+            .put("code", ErrorCode.REPLACED.code())
+            .put("message", "You joined this event from another connection"));
+      }
+    } else {
+      vertx.eventBus().publish(Addresses.roomEvents(eventId), new JsonObject()
+          .put("type", "participant_joined")
+          .put("message", participant.username() + " joined live.")
+          .put("username", participant.username())
+          .put("user_id", participant.userId())
+          .put("role", participant.role())
+          .put("timestamp", Instant.now().toString()));
+      listUpdates.mark(eventId);
+      streamUpdates.mark(ALL_STREAMS);
+    }
+    if (participant.isHost()) {
+      rooms.hostPresence(eventId, true).onFailure(e -> LOG.warn("room-service not told of host presence", e));
+    }
+    return Future.succeededFuture(new JsonObject()
+        .put("replaced", replaced)
+        .put("count", members.count(eventId))
+        .put("participant_list", members.listMessage(eventId, config.listCap())));
+  }
+
+  @Override
+  public Future<Void> leave(String eventId, String userId, String sessionId) {
+    members.leave(eventId, userId, sessionId).ifPresent(p -> departed(eventId, p));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<JsonObject> page(String eventId, int offset, int limit) {
+    if (offset < 0 || limit < 1 || limit > config.maxPageSize()) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.exception(
+          "offset must be >= 0 and limit between 1 and " + config.maxPageSize()));
+    }
+    return Future.succeededFuture(members.page(eventId, offset, limit));
+  }
+
+  @Override
+  public Future<JsonObject> activeStreams() {
+    return Future.succeededFuture(streams.message(members::count));
+  }
+
+  /** A lifecycle notice from the room-service. */
+  void onLifecycle(JsonObject notice) {
+    JsonObject event = notice.getJsonObject("event");
+    String eventId = event.getString("event_id");
+    switch (notice.getString("kind", "")) {
+      case LifecycleNotice.STARTED, LifecycleNotice.MODE_CHANGED -> streams.put(event);
+      case LifecycleNotice.ENDED -> {
+        streams.remove(eventId);
+        members.dropEvent(eventId);
+        listUpdates.forget(eventId);
+      }
+      default -> {
+        return;
+      }
+    }
+    streamUpdates.mark(ALL_STREAMS);
+  }
+
+  /** Seeds the active-streams list from the room-service (after a presence restart). */
+  void seed(Iterable<JsonObject> liveEvents) {
+    liveEvents.forEach(streams::put);
+    streamUpdates.mark(ALL_STREAMS);
+  }
+
+  void onHeartbeat(String nodeId) {
+    nodes.seen(nodeId, System.currentTimeMillis());
+  }
+
+  /** Removes the participants of gateway nodes that stopped sending heartbeats. */
+  void expireDeadNodes() {
+    for (String nodeId : nodes.expire(System.currentTimeMillis())) {
+      var removed = members.removeNode(nodeId);
+      if (!removed.isEmpty()) {
+        LOG.atWarn().addKeyValue("node_id", nodeId).addKeyValue("removed", removed.size())
+            .log("gateway node silent; removing its participants");
+      }
+      removed.forEach(r -> departed(r.eventId(), r.participant()));
+    }
+  }
+
+  private void departed(String eventId, Participant p) {
+    vertx.eventBus().publish(Addresses.roomEvents(eventId), new JsonObject()
+        .put("type", "participant_left")
+        .put("participant_id", p.userId())
+        .put("user_id", p.userId())
+        .put("username", p.username())
+        .put("message", p.username() + " left live."));
+    listUpdates.mark(eventId);
+    streamUpdates.mark(ALL_STREAMS);
+    if (p.isHost()) {
+      rooms.hostPresence(eventId, false).onFailure(e -> LOG.warn("room-service not told the host left", e));
+    }
+  }
+
+  private void publishList(String eventId) {
+    vertx.eventBus().publish(Addresses.roomEvents(eventId), members.listMessage(eventId, config.listCap()));
+    vertx.eventBus().publish(Addresses.roomEvents(eventId),
+        new JsonObject().put("type", "participant_count").put("count", members.count(eventId)));
+  }
+
+  private void publishStreams() {
+    vertx.eventBus().publish(Addresses.ACTIVE_STREAMS, streams.message(members::count));
+  }
+}

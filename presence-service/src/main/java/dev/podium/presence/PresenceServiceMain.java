@@ -1,0 +1,14 @@
+package dev.podium.presence;
+
+import dev.podium.runtime.ServiceLauncher;
+
+/** {@code java -jar presence-service/target/podium-presence-service.jar}: joins the cluster and runs presence only. */
+public final class PresenceServiceMain {
+  private PresenceServiceMain() {
+  }
+
+  public static void main(String[] args) {
+    ServiceLauncher.launch("presence-service",
+        (vertx, settings) -> vertx.deployVerticle(new PresenceServiceVerticle(PresenceConfig.from(settings))));
+  }
+}

@@ -1,0 +1,14 @@
+package dev.podium.room;
+
+import dev.podium.runtime.ServiceLauncher;
+
+/** {@code java -jar room-service/target/podium-room-service.jar}: joins the cluster and runs the room-service only. */
+public final class RoomServiceMain {
+  private RoomServiceMain() {
+  }
+
+  public static void main(String[] args) {
+    ServiceLauncher.launch("room-service",
+        (vertx, settings) -> vertx.deployVerticle(new RoomServiceVerticle(RoomConfig.from(settings))));
+  }
+}

@@ -1,0 +1,39 @@
+package dev.podium.runtime;
+
+import com.hazelcast.config.ClasspathXmlConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * Starts a Vert.x instance that joins Podium's Hazelcast cluster.
+ */
+public final class ClusterBootstrap {
+  private ClusterBootstrap() {
+  }
+
+  public static Future<Vertx> start(ClusterSettings cluster) {
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost(cluster.host());
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
+        .buildClustered();
+  }
+
+  static Config hazelcastConfig(ClusterSettings cluster) {
+    System.setProperty("hazelcast.logging.type", "slf4j");
+    Config config = new ClasspathXmlConfig("podium-cluster.xml");
+    config.setClusterName(cluster.name());
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(true);
+    network.setPublicAddress(null);
+    network.getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(cluster.host()));
+    network.getJoin().getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    config.setProperty("hazelcast.local.localAddress", cluster.host());
+    return config;
+  }
+}

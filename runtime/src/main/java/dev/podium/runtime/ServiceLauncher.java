@@ -1,0 +1,65 @@
+package dev.podium.runtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code main} of every Podium jar: read settings, join the cluster, deploy, and close the
+ * Vert.x instance (leaving the cluster cleanly) on SIGTERM.
+ */
+public final class ServiceLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceLauncher.class);
+
+  /** Deploys a process's verticles on the clustered instance; the Future completes when they run. */
+  @FunctionalInterface
+  public interface Deployment {
+    Future<?> deploy(Vertx vertx, Settings settings);
+  }
+
+  private ServiceLauncher() {
+  }
+
+  public static void launch(String processName, Deployment deployment) {
+    Settings settings;
+    ClusterSettings cluster;
+    try {
+      settings = Settings.load();
+      cluster = ClusterSettings.from(settings);
+    } catch (Settings.InvalidSettingException e) {
+      System.err.println("podium: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    LOG.info("{} joining cluster '{}' via {}", processName, cluster.name(), cluster.members());
+    ClusterBootstrap.start(cluster)
+        .compose(vertx -> deployment.deploy(vertx, settings)
+            .onFailure(e -> vertx.close())
+            .map(v -> vertx))
+        .onSuccess(vertx -> {
+          LOG.info("{} started", processName);
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "podium-shutdown"));
+        })
+        .onFailure(e -> {
+          if (e instanceof Settings.InvalidSettingException) {
+            System.err.println("podium: " + e.getMessage());
+          } else {
+            LOG.error("{} failed to start", processName, e);
+          }
+          System.exit(1);
+        });
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    CountDownLatch closed = new CountDownLatch(1);
+    vertx.close().onComplete(ar -> closed.countDown());
+    try {
+      closed.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
