@@ -1,0 +1,399 @@
+package dev.podium.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The live-room protocol against a running all-in-one Podium, through real WebSocket clients:
+ * go live, join, chat, presence, ending, and every bad input next to the good one.
+ */
+class LiveRoomEndToEndTest {
+  private static final AtomicInteger USERS = new AtomicInteger();
+  private static PodiumHarness podium;
+  private static Vertx node;
+
+  @BeforeAll
+  static void start() {
+    podium = new PodiumHarness(Map.of("PODIUM_HOST_GRACE_MS", "1500"));
+    node = podium.startAllInOne();
+  }
+
+  @AfterAll
+  static void stop() {
+    podium.close();
+  }
+
+  private static String user(String name) {
+    return name + USERS.incrementAndGet();
+  }
+
+  @Test
+  void goLiveSendsStreamLinkAndTheRoomState() {
+    String hostId = user("host");
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    assertNotNull(eventId);
+    assertEquals("ws://127.0.0.1:" + podium.port(node) + "/ws/stream/live/join/event/" + eventId + "/",
+        link[0].getString("join_url"));
+
+    JsonObject state = host.expect("room_state");
+    assertEquals(eventId, state.getString("event_id"));
+    assertEquals(hostId, state.getJsonObject("host").getString("user_id"));
+    assertEquals("audio", state.getString("mode"));
+    assertEquals(new JsonArray(), state.getJsonArray("cohosts"));
+    assertEquals("host", state.getJsonObject("you").getString("role"));
+    JsonObject list = host.expect("participant_list");
+    assertEquals(1, list.getJsonArray("participants").size());
+    JsonObject entry = list.getJsonArray("participants").getJsonObject(0);
+    assertEquals(hostId, entry.getString("user_id"));
+    assertEquals("host", entry.getString("role"));
+    assertEquals(false, entry.getBoolean("is_cohost"));
+    assertEquals(1, host.expect("participant_count").getInteger("count"));
+    assertEquals(0, host.expect("chat_history").getJsonArray("messages").size());
+  }
+
+  @Test
+  void aListenerJoinsAndEveryoneSeesThem() {
+    JsonObject[] link = new JsonObject[1];
+    String hostId = user("host");
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    host.expect("participant_count", m -> m.getInteger("count") == 1);
+
+    String listenerId = user("listener");
+    TestSocket listener = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/Ada%20L/" + listenerId
+        + "/?token=" + TestTokens.valid(listenerId));
+    JsonObject state = listener.expect("room_state");
+    assertEquals("listener", state.getJsonObject("you").getString("role"));
+    assertEquals("Ada L", state.getJsonObject("you").getString("username"));
+    assertEquals(hostId, state.getJsonObject("host").getString("user_id"));
+    listener.expect("chat_history");
+    JsonObject list = listener.expect("participant_list", m -> m.getJsonArray("participants").size() == 2);
+    assertEquals(hostId, list.getJsonArray("participants").getJsonObject(0).getString("user_id"));
+    assertEquals("listener", list.getJsonArray("participants").getJsonObject(1).getString("role"));
+
+    JsonObject joined = host.expect("participant_joined", m -> listenerId.equals(m.getString("user_id")));
+    assertEquals("Ada L", joined.getString("username"));
+    assertEquals("Ada L joined live.", joined.getString("message"));
+    assertNotNull(joined.getString("timestamp"));
+    host.expect("participant_list", m -> m.getInteger("total") == 2);
+    host.expect("participant_count", m -> m.getInteger("count") == 2);
+  }
+
+  @Test
+  void theShortJoinPathWorksToo() {
+    JsonObject[] link = new JsonObject[1];
+    podium.goLive(node, user("host"), link);
+    String listenerId = user("short");
+    TestSocket listener = podium.connect(node, "/ws/stream/live/join/event/" + link[0].getString("event_id") + "/"
+        + listenerId + "?token=" + TestTokens.valid(listenerId));
+    assertEquals(listenerId, listener.expect("room_state").getJsonObject("you").getString("user_id"));
+  }
+
+  @Test
+  void joiningAnUnknownEventIsRefused() {
+    String listenerId = user("lost");
+    TestSocket socket = podium.join(node, "no-such-event", listenerId);
+    socket.expectError("event_not_found");
+    assertEquals(4004, socket.awaitClose());
+  }
+
+  @Test
+  void joiningWithoutATokenIsRefusedWhenGuestsAreOff() {
+    JsonObject[] link = new JsonObject[1];
+    podium.goLive(node, user("host"), link);
+    TestSocket socket = podium.connect(node, "/ws/stream/live/join/event/" + link[0].getString("event_id")
+        + "/guest/guest-1/");
+    socket.expectError("token_missing");
+    assertEquals(4001, socket.awaitClose());
+  }
+
+  @Test
+  void unknownPathsAreNotWebSocketEndpoints() {
+    try {
+      podium.connect(node, "/ws/nowhere/");
+      throw new AssertionError("handshake to an unknown path succeeded");
+    } catch (IllegalStateException expected) {
+      // The handshake was rejected with HTTP 404.
+    }
+  }
+
+  @Test
+  void chatReachesTheWholeRoomVerbatimAndJoinersGetHistory() {
+    JsonObject[] link = new JsonObject[1];
+    String hostId = user("host");
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    String listenerId = user("listener");
+    TestSocket listener = podium.join(node, eventId, listenerId);
+    listener.expect("room_state");
+
+    String html = "<b>hello</b> & \"friends\" \uD83C\uDF99";
+    listener.send(new JsonObject().put("type", "broadcast_message").put("message", html));
+    for (TestSocket s : List.of(host, listener)) {
+      JsonObject msg = s.expect("message_broadcast");
+      assertEquals(html, msg.getString("message"));
+      assertEquals(listenerId, msg.getString("user_id"));
+      assertEquals(listenerId, msg.getString("username"));
+      assertNotNull(msg.getString("timestamp"));
+      assertNotNull(msg.getValue("id"));
+    }
+    host.send(new JsonObject().put("type", "text").put("text", "second"));
+    listener.expect("message_broadcast", m -> "second".equals(m.getString("message")));
+
+    TestSocket late = podium.join(node, eventId, user("late"));
+    JsonArray history = late.expect("chat_history").getJsonArray("messages");
+    assertEquals(2, history.size());
+    assertEquals("chat_message", history.getJsonObject(0).getString("type"));
+    assertEquals(html, history.getJsonObject(0).getString("message"));
+    assertEquals(hostId, history.getJsonObject(1).getString("user_id"));
+  }
+
+  @Test
+  void chatLimitsAnswerWithErrorsAndTheSocketCarriesOn() {
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, user("host"), link);
+    host.expect("room_state");
+
+    host.send(new JsonObject().put("type", "broadcast_message").put("message", "   "));
+    host.expectError("empty_message");
+    host.send(new JsonObject().put("type", "broadcast_message").put("message", "x".repeat(1001)));
+    host.expectError("message_too_long");
+    host.send(new JsonObject().put("type", "broadcast_message").put("message", "y".repeat(1000)));
+    host.expect("message_broadcast", m -> m.getString("message").length() == 1000);
+
+    for (int i = 0; i < 8; i++) {
+      host.send(new JsonObject().put("type", "broadcast_message").put("message", "burst " + i));
+    }
+    host.expectError("rate_limited");
+    host.send(new JsonObject().put("type", "get_participants"));
+    host.expect("participant_page");
+    assertFalse(host.isClosed());
+  }
+
+  @Test
+  void badInputGetsAnErrorAndTheConnectionStaysUsable() {
+    JsonObject[] link = new JsonObject[1];
+    String eventId;
+    TestSocket host = podium.goLive(node, user("host"), link);
+    eventId = link[0].getString("event_id");
+    TestSocket listener = podium.join(node, eventId, user("listener"));
+    listener.expect("room_state");
+
+    listener.sendText("{not json");
+    listener.expectError("bad_json");
+    listener.sendText("[1,2,3]");
+    listener.expectError("bad_json");
+    listener.send(new JsonObject().put("type", "dance"));
+    listener.expectError("unknown_type");
+    listener.send(new JsonObject().put("message", "no type"));
+    listener.expectError("bad_request");
+    listener.send(new JsonObject().put("type", "broadcast_message"));
+    listener.expectError("bad_request");
+    listener.send(new JsonObject().put("type", "broadcast_message").put("message", 42));
+    listener.expectError("bad_request");
+    listener.send(new JsonObject().put("type", "get_participants").put("limit", "ten"));
+    listener.expectError("bad_request");
+    listener.sendText("{\"type\":\"broadcast_message\",\"message\":\"" + "z".repeat(70 * 1024) + "\"}");
+    listener.expectError("frame_too_large");
+
+    // A listener may not publish audio: one not_allowed per second, however many frames.
+    for (int i = 0; i < 3; i++) {
+      listener.sendBinary(Buffer.buffer(new byte[8192]));
+    }
+    listener.send(new JsonObject().put("type", "get_participants"));
+    listener.expect("participant_page");
+    assertEquals(1, listener.seen("error").stream().filter(e -> "not_allowed".equals(e.getString("code"))).count());
+
+    listener.send(new JsonObject().put("type", "broadcast_message").put("message", "still here"));
+    host.expect("message_broadcast", m -> "still here".equals(m.getString("message")));
+    assertFalse(listener.isClosed());
+  }
+
+  @Test
+  void aSecondSocketForTheSameUserReplacesTheFirstWithoutLeaveOrJoin() {
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, user("host"), link);
+    String eventId = link[0].getString("event_id");
+    String twiceId = user("twice");
+    TestSocket first = podium.join(node, eventId, twiceId);
+    first.expect("room_state");
+    host.expect("participant_joined", m -> twiceId.equals(m.getString("user_id")));
+    host.expect("participant_count", m -> m.getInteger("count") == 2);
+
+    TestSocket second = podium.join(node, eventId, twiceId);
+    second.expect("room_state");
+    first.expectError("replaced");
+    assertEquals(4009, first.awaitClose());
+    assertEquals(2, second.expect("participant_count").getInteger("count"));
+
+    // Someone else joins: the host sees that join, and before it no leave or second join of the user.
+    String otherId = user("other");
+    podium.join(node, eventId, otherId).expect("room_state");
+    host.expect("participant_joined", m -> otherId.equals(m.getString("user_id")));
+    assertTrue(host.seen("participant_left").isEmpty(), "no leave for a replaced socket");
+    assertEquals(1, host.seen("participant_joined").stream().filter(m -> twiceId.equals(m.getString("user_id"))).count());
+    JsonObject list = host.expect("participant_list", m -> m.getInteger("total") == 3);
+    assertEquals(3, list.getJsonArray("participants").size());
+  }
+
+  @Test
+  void aDisconnectRemovesTheParticipantAtOnce() {
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, user("host"), link);
+    String eventId = link[0].getString("event_id");
+    String leaverId = user("leaver");
+    TestSocket leaver = podium.join(node, eventId, leaverId);
+    leaver.expect("room_state");
+    host.expect("participant_count", m -> m.getInteger("count") == 2);
+
+    leaver.close();
+    JsonObject left = host.expect("participant_left");
+    assertEquals(leaverId, left.getString("user_id"));
+    assertEquals(leaverId, left.getString("participant_id"));
+    JsonObject list = host.expect("participant_list", m -> m.getInteger("total") == 1);
+    assertEquals(1, list.getJsonArray("participants").size());
+    host.expect("participant_count", m -> m.getInteger("count") == 1);
+  }
+
+  @Test
+  void leaveRoomTellsTheRoomAndClosesNormally() {
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, user("host"), link);
+    String leaverId = user("polite");
+    TestSocket leaver = podium.join(node, link[0].getString("event_id"), leaverId);
+    leaver.expect("room_state");
+    leaver.send(new JsonObject().put("type", "leave_room").put("participant_id", leaverId));
+    assertEquals(1000, leaver.awaitClose());
+    host.expect("participant_left", m -> leaverId.equals(m.getString("user_id")));
+  }
+
+  @Test
+  void onlyTheHostEndsTheEventAndEveryoneIsClosed() {
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, user("host"), link);
+    String eventId = link[0].getString("event_id");
+    TestSocket listener = podium.join(node, eventId, user("listener"));
+    listener.expect("room_state");
+
+    listener.send(new JsonObject().put("type", "stream_ended").put("event_id", eventId));
+    listener.expectError("not_host");
+    assertFalse(listener.isClosed());
+
+    host.send(new JsonObject().put("type", "stream_ended").put("event_id", eventId));
+    for (TestSocket s : List.of(host, listener)) {
+      assertNotNull(s.expect("stream_ended").getString("message"));
+      assertEquals(1000, s.awaitClose());
+    }
+    String body = (String) podium.get(node, "/api/streams")[1];
+    assertFalse(body.contains(eventId), "ended event still listed: " + body);
+    TestSocket late = podium.join(node, eventId, user("late"));
+    late.expectError("event_not_found");
+  }
+
+  @Test
+  void aHostWhoReturnsWithinTheGracePeriodKeepsTheEvent() {
+    String hostId = user("host");
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    TestSocket listener = podium.join(node, eventId, user("listener"));
+    listener.expect("room_state");
+
+    host.close();
+    listener.expect("participant_left", m -> hostId.equals(m.getString("user_id")));
+    listener.expect("broadcast_message", m -> m.getString("message").contains("lost connection"));
+
+    JsonObject[] again = new JsonObject[1];
+    TestSocket back = podium.goLive(node, hostId, again);
+    assertEquals(eventId, again[0].getString("event_id"));
+    assertTrue(again[0].getBoolean("resumed"));
+    assertEquals("host", back.expect("room_state").getJsonObject("you").getString("role"));
+    listener.expect("broadcast_message", m -> m.getString("message").contains("back"));
+    listener.expect("participant_joined", m -> hostId.equals(m.getString("user_id")));
+    assertFalse(listener.isClosed());
+  }
+
+  @Test
+  void aHostWhoStaysAwayEndsTheEventAfterTheGracePeriod() {
+    String hostId = user("host");
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    TestSocket listener = podium.join(node, eventId, user("listener"));
+    listener.expect("room_state");
+
+    host.close();
+    listener.expect("stream_ended");
+    assertEquals(1000, listener.awaitClose());
+
+    JsonObject[] again = new JsonObject[1];
+    podium.goLive(node, hostId, again);
+    assertFalse(eventId.equals(again[0].getString("event_id")), "a new event after the grace period");
+  }
+
+  @Test
+  void activeStreamsAreListedOverWebSocketAndHttp() {
+    TestSocket watcher = podium.connect(node, "/ws/active-streams/");
+    watcher.expect("active_streams");
+
+    String hostId = user("star");
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    JsonObject update = watcher.expect("active_streams", m -> streamOf(m.getJsonArray("streams"), eventId) != null
+        && streamOf(m.getJsonArray("streams"), eventId).getInteger("participant_count") == 1);
+    JsonObject stream = streamOf(update.getJsonArray("streams"), eventId);
+    assertEquals(hostId, stream.getJsonObject("host").getString("user_id"));
+    assertEquals("audio", stream.getString("mode"));
+    assertNotNull(stream.getString("started_at"));
+
+    podium.join(node, eventId, user("fan")).expect("room_state");
+    watcher.expect("active_streams", m -> streamOf(m.getJsonArray("streams"), eventId) != null
+        && streamOf(m.getJsonArray("streams"), eventId).getInteger("participant_count") == 2);
+
+    Object[] http = podium.get(node, "/api/streams/");
+    assertEquals(200, http[0]);
+    JsonObject fromHttp = streamOf(new JsonObject((String) http[1]).getJsonArray("streams"), eventId);
+    assertEquals(2, fromHttp.getInteger("participant_count"));
+
+    host.send(new JsonObject().put("type", "stream_ended"));
+    watcher.expect("active_streams", m -> streamOf(m.getJsonArray("streams"), eventId) == null);
+
+    watcher.sendText("hello?");
+    watcher.expectError("unknown_type");
+  }
+
+  @Test
+  void healthAndUnknownHttpRoutes() {
+    Object[] health = podium.get(node, "/health");
+    assertEquals(200, health[0]);
+    assertEquals("up", new JsonObject((String) health[1]).getString("status"));
+    Object[] missing = podium.get(node, "/api/nothing");
+    assertEquals(404, missing[0]);
+    assertEquals("not_found", new JsonObject((String) missing[1]).getString("code"));
+  }
+
+  static JsonObject streamOf(JsonArray streams, String eventId) {
+    for (int i = 0; i < streams.size(); i++) {
+      if (eventId.equals(streams.getJsonObject(i).getString("event_id"))) {
+        return streams.getJsonObject(i);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,115 @@
+package dev.podium.deploy;
+
+import dev.podium.runtime.ClusterBootstrap;
+import dev.podium.runtime.ClusterSettings;
+import dev.podium.runtime.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running Podium for end-to-end tests: clustered Vert.x instances (their own cluster name, so
+ * parallel runs never merge) with the real verticles, plus real WebSocket and HTTP clients.
+ */
+final class PodiumHarness implements AutoCloseable {
+  private final Settings settings;
+  private final Map<Vertx, Integer> ports = new HashMap<>();
+  private final Vertx clientVertx = Vertx.vertx();
+  private final WebSocketClient wsClient = clientVertx.createWebSocketClient(
+      new WebSocketClientOptions().setMaxFrameSize(1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
+  private final HttpClient httpClient = clientVertx.createHttpClient();
+
+  PodiumHarness(Map<String, String> overrides) {
+    Map<String, String> base = new HashMap<>();
+    base.put("PODIUM_CLUSTER_NAME", "podium-test-" + UUID.randomUUID());
+    base.put("PODIUM_CLUSTER_PORT", "5801");
+    base.put("PODIUM_HTTP_PORT", "0");
+    base.put("PODIUM_HTTP_HOST", "127.0.0.1");
+    base.put("PODIUM_JWT_SECRET", TestTokens.SECRET);
+    base.putAll(overrides);
+    this.settings = Settings.of(base);
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  /** Starts a clustered node running every service and a gateway; returns it. */
+  Vertx startAllInOne() {
+    Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
+    ports.put(vertx, await(PodiumNode.deployAll(vertx, settings)).httpPort());
+    return vertx;
+  }
+
+  /** Starts a clustered node running only a gateway; returns it. */
+  Vertx startGatewayOnly() {
+    Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
+    ports.put(vertx, await(PodiumNode.deployGateway(vertx, settings)).httpPort());
+    return vertx;
+  }
+
+  int port(Vertx node) {
+    return ports.get(node);
+  }
+
+  void stop(Vertx node) {
+    ports.remove(node);
+    await(node.close());
+  }
+
+  TestSocket connect(Vertx node, String uri) {
+    ClientWebSocket ws = wsClient.webSocket();
+    TestSocket socket = new TestSocket(ws);
+    await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port(node)).setURI(uri)));
+    return socket;
+  }
+
+  /** Goes live as {@code userId}; returns the socket with its {@code stream_link} already taken into {@code link}. */
+  TestSocket goLive(Vertx node, String userId, JsonObject[] link) {
+    TestSocket host = connect(node, "/ws/stream/start/live/" + userId + "/?token=" + TestTokens.valid(userId, userId));
+    link[0] = host.expect("stream_link");
+    return host;
+  }
+
+  TestSocket join(Vertx node, String eventId, String userId) {
+    return connect(node, "/ws/stream/live/join/event/" + eventId + "/" + userId + "/" + userId + "/?token="
+        + TestTokens.valid(userId));
+  }
+
+  /** GET over HTTP: {@code [status, body]}. */
+  Object[] get(Vertx node, String uri) {
+    return await(httpClient.request(HttpMethod.GET, port(node), "127.0.0.1", uri)
+        .compose(req -> req.send())
+        .compose(resp -> resp.body().map(body -> new Object[] {resp.statusCode(), body.toString()})));
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("operation did not complete", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Vertx node : Map.copyOf(ports).keySet()) {
+      try {
+        stop(node);
+      } catch (RuntimeException e) {
+        // Already stopped by the test.
+      }
+    }
+    await(clientVertx.close());
+  }
+}

@@ -1,0 +1,124 @@
+package dev.podium.deploy;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real WebSocket client as a test sees it: every text message received is kept in order, and
+ * the test takes the ones it expects, waiting a bounded time for each.
+ */
+final class TestSocket {
+  static final long WAIT_MS = 10_000;
+
+  private final ClientWebSocket ws;
+  private final List<JsonObject> inbox = new ArrayList<>();
+  private final List<JsonObject> seen = new ArrayList<>();
+  private final CompletableFuture<Short> closed = new CompletableFuture<>();
+
+  /** Handlers are set before the handshake, so nothing the server sends first is missed. */
+  TestSocket(ClientWebSocket ws) {
+    this.ws = ws;
+    ws.textMessageHandler(text -> {
+      synchronized (inbox) {
+        JsonObject msg = new JsonObject(text);
+        inbox.add(msg);
+        seen.add(msg);
+        inbox.notifyAll();
+      }
+    });
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+  }
+
+  void send(JsonObject msg) {
+    ws.writeTextMessage(msg.encode());
+  }
+
+  void sendText(String text) {
+    ws.writeTextMessage(text);
+  }
+
+  void sendBinary(Buffer frame) {
+    ws.writeBinaryMessage(frame);
+  }
+
+  void close() {
+    ws.close();
+  }
+
+  /** Takes the first message of this type (earlier messages of other types stay). */
+  JsonObject expect(String type) {
+    return expect(type, m -> true);
+  }
+
+  /** Takes the first message of this type that matches. */
+  JsonObject expect(String type, Predicate<JsonObject> match) {
+    long deadline = System.currentTimeMillis() + WAIT_MS;
+    synchronized (inbox) {
+      while (true) {
+        for (Iterator<JsonObject> it = inbox.iterator(); it.hasNext(); ) {
+          JsonObject m = it.next();
+          if (type.equals(m.getString("type")) && match.test(m)) {
+            it.remove();
+            return m;
+          }
+        }
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          fail("no '" + type + "' message within " + WAIT_MS + " ms; received: " + inbox);
+        }
+        try {
+          inbox.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          fail("interrupted");
+        }
+      }
+    }
+  }
+
+  /** Takes the first error and checks its code. */
+  JsonObject expectError(String code) {
+    JsonObject error = expect("error");
+    if (!code.equals(error.getString("code"))) {
+      fail("expected error " + code + " but got " + error);
+    }
+    return error;
+  }
+
+  /** Every message of this type received so far, taken or not. */
+  List<JsonObject> seen(String type) {
+    synchronized (inbox) {
+      return seen.stream().filter(m -> type.equals(m.getString("type"))).toList();
+    }
+  }
+
+  /** Messages of this type still waiting to be taken. */
+  List<JsonObject> pending(String type) {
+    synchronized (inbox) {
+      return inbox.stream().filter(m -> type.equals(m.getString("type"))).toList();
+    }
+  }
+
+  /** The close status code, waiting for the server to close. */
+  short awaitClose() {
+    try {
+      Short code = closed.get(WAIT_MS, TimeUnit.MILLISECONDS);
+      return code == null ? -1 : code;
+    } catch (Exception e) {
+      return fail("socket not closed within " + WAIT_MS + " ms; inbox: " + inbox);
+    }
+  }
+
+  boolean isClosed() {
+    return closed.isDone();
+  }
+}
