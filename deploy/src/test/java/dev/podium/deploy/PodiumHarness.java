@@ -26,7 +26,7 @@ final class PodiumHarness implements AutoCloseable {
   private final Map<Vertx, Integer> ports = new HashMap<>();
   private final Vertx clientVertx = Vertx.vertx();
   private final WebSocketClient wsClient = clientVertx.createWebSocketClient(
-      new WebSocketClientOptions().setMaxFrameSize(1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
+      new WebSocketClientOptions().setMaxConnections(2000).setMaxFrameSize(1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
   private final HttpClient httpClient = clientVertx.createHttpClient();
 
   PodiumHarness(Map<String, String> overrides) {
@@ -53,8 +53,14 @@ final class PodiumHarness implements AutoCloseable {
 
   /** Starts a clustered node running only a gateway; returns it. */
   Vertx startGatewayOnly() {
-    Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
-    ports.put(vertx, await(PodiumNode.deployGateway(vertx, settings)).httpPort());
+    return startGatewayOnly(Map.of());
+  }
+
+  /** A gateway-only node in the same cluster, with some settings of its own. */
+  Vertx startGatewayOnly(Map<String, String> overrides) {
+    Settings own = settings.with(overrides);
+    Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(own)));
+    ports.put(vertx, await(PodiumNode.deployGateway(vertx, own)).httpPort());
     return vertx;
   }
 
@@ -68,9 +74,14 @@ final class PodiumHarness implements AutoCloseable {
   }
 
   TestSocket connect(Vertx node, String uri) {
+    return connectTo(port(node), uri);
+  }
+
+  /** Connects to a gateway on this port (for example one in another process). */
+  TestSocket connectTo(int port, String uri) {
     ClientWebSocket ws = wsClient.webSocket();
     TestSocket socket = new TestSocket(ws);
-    await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port(node)).setURI(uri)));
+    await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)));
     return socket;
   }
 

@@ -1,0 +1,105 @@
+package dev.podium.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two gateways on two clustered Vert.x instances: node A runs every service and a gateway, node B
+ * only a gateway. Room events cross the cluster; a node that stops takes its participants with it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterEndToEndTest {
+  private static PodiumHarness podium;
+  private static Vertx nodeA;
+  private static Vertx nodeB;
+
+  @BeforeAll
+  static void start() {
+    podium = new PodiumHarness(Map.of());
+    nodeA = podium.startAllInOne();
+    nodeB = podium.startGatewayOnly();
+  }
+
+  @AfterAll
+  static void stop() {
+    podium.close();
+  }
+
+  @Test
+  @Order(1)
+  void chatListsAndTheEndCrossGateways() {
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(nodeA, "host-a", link);
+    String eventId = link[0].getString("event_id");
+    TestSocket listener = podium.join(nodeB, eventId, "listener-b");
+    assertEquals("host-a", listener.expect("room_state").getJsonObject("host").getString("user_id"));
+    assertEquals(2, listener.expect("participant_list").getJsonArray("participants").size());
+    host.expect("participant_joined", m -> "listener-b".equals(m.getString("user_id")));
+    host.expect("participant_list", m -> m.getInteger("total") == 2);
+
+    listener.send(new JsonObject().put("type", "broadcast_message").put("message", "hello from B"));
+    host.expect("message_broadcast", m -> "hello from B".equals(m.getString("message")));
+    listener.expect("message_broadcast", m -> "hello from B".equals(m.getString("message")));
+    host.send(new JsonObject().put("type", "broadcast_message").put("message", "hello from A"));
+    listener.expect("message_broadcast", m -> "hello from A".equals(m.getString("message")));
+
+    Object[] fromB = podium.get(nodeB, "/api/streams");
+    assertTrue(((String) fromB[1]).contains(eventId));
+
+    host.send(new JsonObject().put("type", "stream_ended"));
+    listener.expect("stream_ended");
+    assertEquals(1000, listener.awaitClose());
+    assertEquals(1000, host.awaitClose());
+  }
+
+  @Test
+  @Order(2)
+  void stoppingGatewayBRemovesItsParticipantsFromA() {
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(nodeA, "host-a2", link);
+    String eventId = link[0].getString("event_id");
+    for (int i = 0; i < 3; i++) {
+      podium.join(nodeB, eventId, "b-listener-" + i).expect("room_state");
+    }
+    host.expect("participant_count", m -> m.getInteger("count") == 4);
+
+    long stoppedAt = System.currentTimeMillis();
+    podium.stop(nodeB);
+    host.expect("participant_count", m -> m.getInteger("count") == 1);
+    long took = System.currentTimeMillis() - stoppedAt;
+    assertTrue(took < 10_000, "participants of the stopped node removed after " + took + " ms");
+    JsonObject list = host.expect("participant_list", m -> m.getInteger("total") == 1);
+    assertEquals("host-a2", list.getJsonArray("participants").getJsonObject(0).getString("user_id"));
+  }
+
+  @Test
+  @Order(3)
+  void aGatewayProcessKilledWithoutGoodbyeIsSweptWithinTenSeconds() throws Exception {
+    try (GatewayProcess nodeC = GatewayProcess.start(podium.settings())) {
+      JsonObject[] link = new JsonObject[1];
+      TestSocket host = podium.goLive(nodeA, "host-a3", link);
+      String eventId = link[0].getString("event_id");
+      TestSocket listener = podium.connectTo(nodeC.port(), "/ws/stream/live/join/event/" + eventId
+          + "/c-listener/c-listener/?token=" + TestTokens.valid("c-listener"));
+      listener.expect("room_state");
+      host.expect("participant_count", m -> m.getInteger("count") == 2);
+
+      long killedAt = System.currentTimeMillis();
+      nodeC.kill();
+      host.expect("participant_left", m -> "c-listener".equals(m.getString("user_id")));
+      long took = System.currentTimeMillis() - killedAt;
+      assertTrue(took < 10_000, "participants of the killed node removed after " + took + " ms");
+      host.expect("participant_count", m -> m.getInteger("count") == 1);
+    }
+  }
+}
