@@ -18,7 +18,7 @@ public enum ErrorCode {
   EVENT_NOT_FOUND("event_not_found", 4004),
   NOT_FOUND("not_found", 4004),
   NOT_HOST("not_host", 4003),
-  NOT_IN_ROOM("not_in_room", 4003),
+  USER_ID_IN_USE("user_id_in_use", 4003),
   REPLACED("replaced", 4009),
   EMPTY_MESSAGE("empty_message", 0),
   MESSAGE_TOO_LONG("message_too_long", 0),

@@ -8,7 +8,9 @@ public final class ChatServiceMain {
   }
 
   public static void main(String[] args) {
-    ServiceLauncher.launch("chat-service",
-        (vertx, settings) -> vertx.deployVerticle(new ChatServiceVerticle(ChatConfig.from(settings))));
+    ServiceLauncher.launch("chat-service", settings -> {
+      ChatConfig config = ChatConfig.from(settings);
+      return vertx -> vertx.deployVerticle(new ChatServiceVerticle(config));
+    });
   }
 }

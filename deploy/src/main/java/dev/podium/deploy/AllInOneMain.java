@@ -11,8 +11,10 @@ public final class AllInOneMain {
   }
 
   public static void main(String[] args) {
-    ServiceLauncher.launch("podium all-in-one", (vertx, settings) -> PodiumNode.deployAll(vertx, settings)
-        .onSuccess(started -> {
+    ServiceLauncher.launch("podium all-in-one", settings -> {
+      var deployment = PodiumNode.allInOne(settings);
+      boolean dev = settings.bool("PODIUM_DEV", false);
+      return vertx -> deployment.apply(vertx).onSuccess(started -> {
           String base = "127.0.0.1:" + started.httpPort();
           System.out.println();
           System.out.println("Podium is running (all-in-one).");
@@ -20,10 +22,11 @@ public final class AllInOneMain {
           System.out.println("  Join:           ws://" + base + "/ws/stream/live/join/event/{eventId}/{username}/{userId}/?token={jwt}");
           System.out.println("  Active streams: ws://" + base + "/ws/active-streams/   http://" + base + "/api/streams");
           System.out.println("  Health:         http://" + base + "/health");
-          if (settings.bool("PODIUM_DEV", false)) {
+          if (dev) {
             System.out.println("  Dev tokens:     http://" + base + "/dev/token?user_id=alice&username=Alice");
           }
           System.out.println();
-        }));
+        });
+    });
   }
 }

@@ -12,10 +12,12 @@ import dev.podium.room.RoomServiceVerticle;
 import dev.podium.runtime.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.function.Function;
 
 /**
  * Deploys Podium's verticles on one Vert.x instance: every service (all-in-one) or only a
- * gateway. Configuration is read before anything deploys, so a bad setting fails fast.
+ * gateway. Configuration is read when the plan is made, before anything deploys, so a bad
+ * setting fails fast.
  */
 public final class PodiumNode {
   private PodiumNode() {
@@ -25,25 +27,25 @@ public final class PodiumNode {
   public record Started(int httpPort, String gatewayNodeId) {
   }
 
-  /** Room, chat, presence, media relay and a gateway. */
-  public static Future<Started> deployAll(Vertx vertx, Settings settings) {
-    RoomConfig room;
-    ChatConfig chat;
-    PresenceConfig presence;
-    GatewayConfig gateway;
-    try {
-      room = RoomConfig.from(settings);
-      chat = ChatConfig.from(settings);
-      presence = PresenceConfig.from(settings);
-      gateway = GatewayConfig.from(settings);
-    } catch (Settings.InvalidSettingException e) {
-      return Future.failedFuture(e);
-    }
-    return vertx.deployVerticle(new RoomServiceVerticle(room))
+  /** Room, chat, presence, media relay and a gateway; throws InvalidSettingException on a bad setting. */
+  public static Function<Vertx, Future<Started>> allInOne(Settings settings) {
+    RoomConfig room = RoomConfig.from(settings);
+    ChatConfig chat = ChatConfig.from(settings);
+    PresenceConfig presence = PresenceConfig.from(settings);
+    GatewayConfig gateway = GatewayConfig.from(settings);
+    return vertx -> vertx.deployVerticle(new RoomServiceVerticle(room))
         .compose(id -> vertx.deployVerticle(new ChatServiceVerticle(chat)))
         .compose(id -> vertx.deployVerticle(new PresenceServiceVerticle(presence)))
         .compose(id -> vertx.deployVerticle(new MediaRelayVerticle()))
         .compose(id -> deployGateway(vertx, gateway));
+  }
+
+  public static Future<Started> deployAll(Vertx vertx, Settings settings) {
+    try {
+      return allInOne(settings).apply(vertx);
+    } catch (Settings.InvalidSettingException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** A gateway only; the services are elsewhere in the cluster. */

@@ -101,9 +101,20 @@ class AuthEndToEndTest {
     assertEquals(false, you.getBoolean("verified"));
     assertEquals("Guest Gus", you.getString("username"));
 
-    // A guest claiming the host's id is still only a listener.
-    TestSocket fakeHost = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/gina/gina-shadow/");
-    assertEquals("listener", fakeHost.expect("room_state").getJsonObject("you").getString("role"));
+    // A guest may not take the host's id, nor the place of a signed-in listener.
+    TestSocket fakeHost = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/gina/gina/");
+    fakeHost.expectError("user_id_in_use");
+    assertEquals(4003, fakeHost.awaitClose());
+    TestSocket member = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/vera/vera/?token="
+        + TestTokens.valid("vera"));
+    member.expect("room_state");
+    TestSocket squatter = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/vera/vera/");
+    squatter.expectError("user_id_in_use");
+    member.send(new JsonObject().put("type", "get_participants"));
+    member.expect("participant_page");
+    assertFalse(member.isClosed());
+    assertEquals(0, host.seen("error").size(), "the host was not disturbed");
+    assertFalse(host.isClosed());
 
     // A bad token is refused even when guests are allowed.
     TestSocket expired = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/x/x/?token="

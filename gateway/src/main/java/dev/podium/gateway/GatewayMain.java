@@ -8,7 +8,9 @@ public final class GatewayMain {
   }
 
   public static void main(String[] args) {
-    ServiceLauncher.launch("gateway",
-        (vertx, settings) -> vertx.deployVerticle(new GatewayVerticle(GatewayConfig.from(settings))));
+    ServiceLauncher.launch("gateway", settings -> {
+      GatewayConfig config = GatewayConfig.from(settings);
+      return vertx -> vertx.deployVerticle(new GatewayVerticle(config));
+    });
   }
 }

@@ -8,6 +8,6 @@ public final class MediaRelayMain {
   }
 
   public static void main(String[] args) {
-    ServiceLauncher.launch("media-relay", (vertx, settings) -> vertx.deployVerticle(new MediaRelayVerticle()));
+    ServiceLauncher.launch("media-relay", settings -> vertx -> vertx.deployVerticle(new MediaRelayVerticle()));
   }
 }

@@ -33,6 +33,11 @@ final class Memberships {
     return new Joined(participant, Optional.ofNullable(previous));
   }
 
+  Optional<Participant> find(String eventId, String userId) {
+    LinkedHashMap<String, Participant> members = byEvent.get(eventId);
+    return members == null ? Optional.empty() : Optional.ofNullable(members.get(userId));
+  }
+
   /** Removes the user if this session still carries them. */
   Optional<Participant> leave(String eventId, String userId, String sessionId) {
     LinkedHashMap<String, Participant> members = byEvent.get(eventId);

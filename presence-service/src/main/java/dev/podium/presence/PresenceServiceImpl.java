@@ -46,6 +46,10 @@ final class PresenceServiceImpl implements PresenceService {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("event id, user id and session id are required"));
     }
     nodes.seen(participant.nodeId(), System.currentTimeMillis());
+    if (!participant.verified() && members.find(eventId, participant.userId()).map(Participant::verified).orElse(false)) {
+      return Future.failedFuture(ErrorCode.USER_ID_IN_USE.exception(
+          "A signed-in user with this id is already in the event; guests cannot take their place"));
+    }
     Memberships.Joined joined = members.join(eventId, participant);
     boolean replaced = joined.previous().isPresent();
     if (replaced) {
@@ -57,6 +61,8 @@ final class PresenceServiceImpl implements PresenceService {
             .put("code", ErrorCode.REPLACED.code())
             .put("message", "You joined this event from another connection"));
       }
+      // Same place in the list, but the name or role may differ on the new connection.
+      listUpdates.mark(eventId);
     } else {
       vertx.eventBus().publish(Addresses.roomEvents(eventId), new JsonObject()
           .put("type", "participant_joined")

@@ -8,7 +8,9 @@ public final class PresenceServiceMain {
   }
 
   public static void main(String[] args) {
-    ServiceLauncher.launch("presence-service",
-        (vertx, settings) -> vertx.deployVerticle(new PresenceServiceVerticle(PresenceConfig.from(settings))));
+    ServiceLauncher.launch("presence-service", settings -> {
+      PresenceConfig config = PresenceConfig.from(settings);
+      return vertx -> vertx.deployVerticle(new PresenceServiceVerticle(config));
+    });
   }
 }

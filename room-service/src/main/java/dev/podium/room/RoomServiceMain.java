@@ -8,7 +8,9 @@ public final class RoomServiceMain {
   }
 
   public static void main(String[] args) {
-    ServiceLauncher.launch("room-service",
-        (vertx, settings) -> vertx.deployVerticle(new RoomServiceVerticle(RoomConfig.from(settings))));
+    ServiceLauncher.launch("room-service", settings -> {
+      RoomConfig config = RoomConfig.from(settings);
+      return vertx -> vertx.deployVerticle(new RoomServiceVerticle(config));
+    });
   }
 }

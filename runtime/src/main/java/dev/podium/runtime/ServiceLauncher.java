@@ -17,18 +17,28 @@ public final class ServiceLauncher {
   /** Deploys a process's verticles on the clustered instance; the Future completes when they run. */
   @FunctionalInterface
   public interface Deployment {
-    Future<?> deploy(Vertx vertx, Settings settings);
+    Future<?> deploy(Vertx vertx);
+  }
+
+  /**
+   * Reads the process's typed configuration from the settings and returns its deployment. Runs
+   * before the cluster is joined, so a bad setting fails start-up at once with a clear message.
+   */
+  @FunctionalInterface
+  public interface Plan {
+    Deployment prepare(Settings settings);
   }
 
   private ServiceLauncher() {
   }
 
-  public static void launch(String processName, Deployment deployment) {
-    Settings settings;
+  public static void launch(String processName, Plan plan) {
     ClusterSettings cluster;
+    Deployment deployment;
     try {
-      settings = Settings.load();
+      Settings settings = Settings.load();
       cluster = ClusterSettings.from(settings);
+      deployment = plan.prepare(settings);
     } catch (Settings.InvalidSettingException e) {
       System.err.println("podium: " + e.getMessage());
       System.exit(2);
@@ -36,7 +46,7 @@ public final class ServiceLauncher {
     }
     LOG.info("{} joining cluster '{}' via {}", processName, cluster.name(), cluster.members());
     ClusterBootstrap.start(cluster)
-        .compose(vertx -> deployment.deploy(vertx, settings)
+        .compose(vertx -> deployment.deploy(vertx)
             .onFailure(e -> vertx.close())
             .map(v -> vertx))
         .onSuccess(vertx -> {
@@ -44,11 +54,7 @@ public final class ServiceLauncher {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "podium-shutdown"));
         })
         .onFailure(e -> {
-          if (e instanceof Settings.InvalidSettingException) {
-            System.err.println("podium: " + e.getMessage());
-          } else {
-            LOG.error("{} failed to start", processName, e);
-          }
+          LOG.error("{} failed to start", processName, e);
           System.exit(1);
         });
   }

@@ -4,6 +4,7 @@ import dev.podium.api.ErrorCode;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.gateway.auth.DevTokens;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,7 +21,8 @@ public final class HttpRoutes {
   public static Router create(Vertx vertx, String nodeId, PresenceService presence, Optional<DevTokens> devTokens) {
     Router router = Router.router(vertx);
     router.getWithRegex("/health/?").handler(ctx -> {
-      boolean clustered = vertx.isClustered();
+      // Up only while this node is a live member of the cluster, not merely started clustered.
+      boolean clustered = vertx.isClustered() && ((VertxInternal) vertx).clusterManager().isActive();
       ctx.response().setStatusCode(clustered ? 200 : 503).putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("status", clustered ? "up" : "down").put("node_id", nodeId)
               .put("clustered", clustered).encode());

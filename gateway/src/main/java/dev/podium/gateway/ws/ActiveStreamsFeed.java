@@ -26,11 +26,11 @@ public final class ActiveStreamsFeed {
 
   public Future<Void> start() {
     return vertx.eventBus().<JsonObject>consumer(Addresses.ACTIVE_STREAMS, msg -> {
-      String text = msg.body().encode();
+      EncodedText text = EncodedText.of(msg.body());
       for (ServerWebSocket ws : sockets) {
         if (!ws.writeQueueFull()) {
           // A watcher that is behind misses an intermediate list; the next one replaces it anyway.
-          ws.writeTextMessage(text);
+          ws.writeFrame(text.frame());
         }
       }
     }).completion();

@@ -68,12 +68,12 @@ public final class LocalRooms {
   }
 
   private void deliver(LocalRoom room, Message<JsonObject> msg) {
-    String text = msg.body().encode();
+    EncodedText text = EncodedText.of(msg.body());
     String toUser = msg.headers().get(RoomEventHeaders.TO_USER);
     boolean closes = "true".equals(msg.headers().get(RoomEventHeaders.CLOSES_ROOM));
     for (Session s : new ArrayList<>(room.sessions)) {
       if (toUser == null || toUser.equals(s.userId())) {
-        s.sendText(text);
+        s.send(text);
         if (closes) {
           s.closeNormally(msg.body().getString("type"));
         }

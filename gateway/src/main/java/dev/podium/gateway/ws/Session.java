@@ -12,6 +12,9 @@ import java.util.UUID;
  * frames to it are dropped instead.
  */
 public final class Session {
+  /** Bytes a socket may have queued before it counts as too slow for room events. */
+  public static final int WRITE_QUEUE_BYTES = 1024 * 1024;
+
   private final String id = UUID.randomUUID().toString();
   private final ServerWebSocket socket;
   private final String eventId;
@@ -59,7 +62,7 @@ public final class Session {
     closed = true;
   }
 
-  /** Writes one already-encoded room event or reply. */
+  /** Writes a reply meant for this socket only. */
   public void sendText(String text) {
     if (closed) {
       return;
@@ -69,6 +72,18 @@ public final class Session {
       return;
     }
     socket.writeTextMessage(text);
+  }
+
+  /** Writes a room event encoded once for all local sockets. */
+  public void send(EncodedText message) {
+    if (closed) {
+      return;
+    }
+    if (socket.writeQueueFull()) {
+      close(ErrorCode.SLOW_CONSUMER, "This connection fell too far behind the room");
+      return;
+    }
+    socket.writeFrame(message.frame());
   }
 
   /** Writes a media frame unless the socket is behind, in which case the frame is dropped. */

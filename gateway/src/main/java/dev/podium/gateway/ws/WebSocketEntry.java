@@ -82,11 +82,19 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
           .onFailure(e -> refuse(handshake, e));
     } else if (path instanceof WebSocketPath.Join join) {
       identify(join, token)
-          .compose(id -> rooms.find(join.eventId()).map(event -> new Admission(id, event,
-              id.verified() && id.userId().equals(event.hostUserId()) ? Participant.ROLE_HOST : Participant.ROLE_LISTENER)))
+          .compose(id -> rooms.find(join.eventId()).compose(event -> admitJoin(id, event)))
           .onSuccess(admission -> admit(handshake, admission, false))
           .onFailure(e -> refuse(handshake, e));
     }
+  }
+
+  private static Future<Admission> admitJoin(Identity id, LiveEvent event) {
+    boolean isHost = id.userId().equals(event.hostUserId());
+    if (isHost && !id.verified()) {
+      return Future.failedFuture(new AuthFailure(ErrorCode.USER_ID_IN_USE,
+          "That user id belongs to the host; guests cannot use it", "join with a token to prove who you are"));
+    }
+    return Future.succeededFuture(new Admission(id, event, isHost ? Participant.ROLE_HOST : Participant.ROLE_LISTENER));
   }
 
   private Future<Identity> identify(WebSocketPath.Join join, String token) {
@@ -101,6 +109,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private void admit(ServerWebSocketHandshake handshake, Admission admission, boolean goingLive) {
     LiveEvent event = admission.event();
     handshake.accept().onSuccess(ws -> {
+      ws.setWriteQueueMaxSize(Session.WRITE_QUEUE_BYTES);
       Session session = new Session(ws, event.eventId(), admission.identity(), admission.role());
       sessions.add(session);
       ws.closeHandler(v -> disconnected(session));
@@ -144,7 +153,16 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
         .onFailure(e -> {
           LOG.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("user_id", who.userId())
               .log("join failed: {}", e.getMessage());
-          session.close(ErrorCode.SERVICE_UNAVAILABLE, "Could not join the event right now; try again");
+          if (Participant.ROLE_HOST.equals(session.role())) {
+            // The host never made it into the room: let the grace period decide the event's fate.
+            rooms.hostPresence(event.eventId(), false);
+          }
+          ErrorCode code = ErrorCode.of(e);
+          if (code == ErrorCode.INTERNAL) {
+            code = ErrorCode.SERVICE_UNAVAILABLE;
+          }
+          session.close(code, code == ErrorCode.SERVICE_UNAVAILABLE
+              ? "Could not join the event right now; try again" : e.getMessage());
         });
   }
 

@@ -1,0 +1,33 @@
+package dev.podium.gateway.ws;
+
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A text message encoded to UTF-8 once, for fan-out: every socket gets its own frame object
+ * wrapping the same bytes, so a room event costs one JSON encoding and one UTF-8 encoding per
+ * gateway node, whatever the number of sockets. (Vert.x releases a frame's buffer after writing
+ * it, so the frame itself cannot be shared; the byte array can.)
+ */
+public final class EncodedText {
+  private final byte[] utf8;
+
+  private EncodedText(byte[] utf8) {
+    this.utf8 = utf8;
+  }
+
+  public static EncodedText of(JsonObject message) {
+    return new EncodedText(message.encode().getBytes(StandardCharsets.UTF_8));
+  }
+
+  WebSocketFrame frame() {
+    return new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true);
+  }
+
+  int length() {
+    return utf8.length;
+  }
+}
