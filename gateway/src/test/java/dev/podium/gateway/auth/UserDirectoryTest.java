@@ -1,0 +1,140 @@
+package dev.podium.gateway.auth;
+
+import static dev.podium.gateway.auth.TokenVerifierTest.failure;
+import static dev.podium.gateway.auth.TokenVerifierTest.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.podium.api.ErrorCode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The user directory client against a real local HTTP server. */
+@ExtendWith(VertxExtension.class)
+class UserDirectoryTest {
+  private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+  private final List<String> rawPaths = new CopyOnWriteArrayList<>();
+  private String baseUrl;
+
+  @BeforeEach
+  void startDirectory(Vertx vertx) throws Exception {
+    HttpServer server = result(vertx.createHttpServer().requestHandler(this::answer).listen(0, "127.0.0.1"));
+    baseUrl = "http://127.0.0.1:" + server.actualPort() + "/users";
+  }
+
+  private void answer(HttpServerRequest req) {
+    rawPaths.add(req.path());
+    String user = req.path().substring("/users/".length());
+    requests.computeIfAbsent(user, u -> new AtomicInteger()).incrementAndGet();
+    switch (user) {
+      case "alice" -> req.response().putHeader("content-type", "application/json")
+          .end(new JsonObject().put("username", "Alice Directory").put("id", "alice").encode());
+      case "ghost" -> req.response().setStatusCode(404).end();
+      case "broken" -> req.response().setStatusCode(500).end("boom");
+      case "busy" -> req.response().setStatusCode(503).end();
+      case "plain" -> req.response().end("yes, this user exists");
+      case "nameless" -> req.response().end("{\"username\": null}");
+      default -> req.response().end("{}");
+    }
+  }
+
+  private int requestsFor(String user) {
+    AtomicInteger n = requests.get(user);
+    return n == null ? 0 : n.get();
+  }
+
+  private static Identity identity(String userId) {
+    return new Identity(userId, "token name", true);
+  }
+
+  @Test
+  void knownUserGetsTheDirectorysUsername(Vertx vertx) throws Exception {
+    UserDirectory directory = new UserDirectory(vertx, baseUrl, Duration.ofMinutes(1));
+    assertEquals(new Identity("alice", "Alice Directory", true), result(directory.confirm(identity("alice"))));
+    assertEquals(1, requestsFor("alice"));
+  }
+
+  @Test
+  void secondCallWithinTheTtlIsServedFromTheCache(Vertx vertx) throws Exception {
+    UserDirectory directory = new UserDirectory(vertx, baseUrl, Duration.ofMinutes(1));
+    result(directory.confirm(identity("alice")));
+    Identity again = result(directory.confirm(new Identity("alice", "other name", false)));
+    assertEquals(new Identity("alice", "Alice Directory", false), again);
+    assertEquals(1, requestsFor("alice"));
+  }
+
+  @Test
+  void expiredEntriesAreAskedAgain(Vertx vertx) throws Exception {
+    UserDirectory directory = new UserDirectory(vertx, baseUrl, Duration.ZERO);
+    result(directory.confirm(identity("alice")));
+    result(directory.confirm(identity("alice")));
+    assertEquals(2, requestsFor("alice"));
+  }
+
+  @Test
+  void unknownUserIsUserNotFoundAndThatIsCachedToo(Vertx vertx) throws Exception {
+    UserDirectory directory = new UserDirectory(vertx, baseUrl, Duration.ofMinutes(1));
+    assertEquals(ErrorCode.USER_NOT_FOUND, failure(directory.confirm(identity("ghost"))));
+    assertEquals(ErrorCode.USER_NOT_FOUND, failure(directory.confirm(identity("ghost"))));
+    assertEquals(1, requestsFor("ghost"));
+  }
+
+  @Test
+  void serverErrorIsAuthUnavailableAndNotCached(Vertx vertx) throws Exception {
+    UserDirectory directory = new UserDirectory(vertx, baseUrl, Duration.ofMinutes(1));
+    assertEquals(ErrorCode.AUTH_UNAVAILABLE, failure(directory.confirm(identity("broken"))));
+    assertEquals(ErrorCode.AUTH_UNAVAILABLE, failure(directory.confirm(identity("broken"))));
+    assertEquals(2, requestsFor("broken"));
+    assertEquals(ErrorCode.AUTH_UNAVAILABLE, failure(directory.confirm(identity("busy"))));
+  }
+
+  @Test
+  void closedPortIsAuthUnavailable(Vertx vertx) throws Exception {
+    HttpServer doomed = result(vertx.createHttpServer().requestHandler(r -> r.response().end()).listen(0, "127.0.0.1"));
+    int port = doomed.actualPort();
+    result(doomed.close());
+    UserDirectory directory = new UserDirectory(vertx, "http://127.0.0.1:" + port + "/users", Duration.ofMinutes(1));
+    assertEquals(ErrorCode.AUTH_UNAVAILABLE, failure(directory.confirm(identity("alice"))));
+  }
+
+  @Test
+  void okWithoutJsonKeepsTheTokensUsername(Vertx vertx) throws Exception {
+    UserDirectory directory = new UserDirectory(vertx, baseUrl, Duration.ofMinutes(1));
+    assertEquals(identity("plain"), result(directory.confirm(identity("plain"))));
+    assertEquals(identity("someone"), result(directory.confirm(identity("someone"))));
+  }
+
+  @Test
+  void userIdIsEscapedIntoOnePathSegment(Vertx vertx) throws Exception {
+    UserDirectory directory = new UserDirectory(vertx, baseUrl, Duration.ofMinutes(1));
+    result(directory.confirm(identity("a/b?c#d")));
+    assertEquals(List.of("/users/a%2Fb%3Fc%23d"), rawPaths);
+  }
+
+  @Test
+  @Disabled("bug: UserDirectory.confirm escapes the user id with URLEncoder (form encoding), so a space becomes '+' in the path")
+  void spaceInUserIdIsPercentEncoded(Vertx vertx) throws Exception {
+    UserDirectory directory = new UserDirectory(vertx, baseUrl, Duration.ofMinutes(1));
+    result(directory.confirm(identity("a b")));
+    assertEquals(List.of("/users/a%20b"), rawPaths);
+  }
+
+  @Test
+  @Disabled("bug: UserDirectory.confirm treats a 200 whose body is {\"username\": null} as user_not_found (and caches it)")
+  void okWithNullUsernameStillConfirmsTheUser(Vertx vertx) throws Exception {
+    UserDirectory directory = new UserDirectory(vertx, baseUrl, Duration.ofMinutes(1));
+    assertEquals(identity("nameless"), result(directory.confirm(identity("nameless"))));
+  }
+}

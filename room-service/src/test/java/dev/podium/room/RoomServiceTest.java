@@ -1,0 +1,244 @@
+package dev.podium.room;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.podium.api.Addresses;
+import dev.podium.api.ErrorCode;
+import dev.podium.api.LifecycleNotice;
+import dev.podium.api.RoomEventHeaders;
+import dev.podium.api.room.LiveEvent;
+import dev.podium.api.room.RoomService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The room-service deployed on a local Vert.x and called through its proxy. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+class RoomServiceTest {
+  private static final long GRACE_MS = 200;
+
+  private RoomService rooms;
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    rooms = RoomService.createProxy(vertx);
+    vertx.deployVerticle(new RoomServiceVerticle(new RoomConfig(Duration.ofMillis(GRACE_MS))))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** Registers a consumer and completes once the registration is done. */
+  private static Future<MessageConsumer<JsonObject>> listen(Vertx vertx, String address,
+      Consumer<Message<JsonObject>> handler) {
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, handler::accept);
+    return consumer.completion().map(v -> consumer);
+  }
+
+  @Test
+  void goLivePublishesStartedAndIsFound(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint started = ctx.checkpoint();
+    Checkpoint found = ctx.checkpoint();
+    listen(vertx, Addresses.ROOM_LIFECYCLE, msg -> ctx.verify(() -> {
+      assertEquals(LifecycleNotice.STARTED, msg.body().getString("kind"));
+      assertEquals("host-1", msg.body().getJsonObject("event").getJsonObject("host").getString("user_id"));
+      started.flag();
+    }))
+        .compose(c -> rooms.goLive("host-1", "Hosty"))
+        .compose(event -> rooms.find(event.eventId()).map(f -> List.of(event, f)))
+        .compose(pair -> rooms.liveEvents().map(live -> {
+          ctx.verify(() -> {
+            LiveEvent created = pair.get(0);
+            assertFalse(created.resumed());
+            assertEquals("Hosty", created.hostUsername());
+            assertEquals(created.eventId(), pair.get(1).eventId());
+            assertEquals(List.of(created.eventId()), live.stream().map(LiveEvent::eventId).toList());
+          });
+          return live;
+        }))
+        .onComplete(ctx.succeeding(v -> found.flag()));
+  }
+
+  @Test
+  void secondGoLiveResumesWithoutANewStartedNotice(Vertx vertx, VertxTestContext ctx) {
+    List<JsonObject> notices = new CopyOnWriteArrayList<>();
+    listen(vertx, Addresses.ROOM_LIFECYCLE, msg -> notices.add(msg.body()))
+        .compose(c -> rooms.goLive("host-1", "Hosty"))
+        .compose(first -> rooms.goLive("host-1", "Hosty").map(second -> List.of(first, second)))
+        .compose(both -> rooms.liveEvents().map(live -> {
+          ctx.verify(() -> {
+            assertEquals(both.get(0).eventId(), both.get(1).eventId());
+            assertTrue(both.get(1).resumed());
+            assertEquals(1, live.size());
+          });
+          return both;
+        }))
+        // the notice of the first go-live is delivered asynchronously; give a late second one time to show up
+        .onComplete(ctx.succeeding(v -> vertx.setTimer(100, t -> ctx.verify(() -> {
+          assertEquals(1, notices.size(), notices.toString());
+          ctx.completeNow();
+        }))));
+  }
+
+  @Test
+  void goLiveWithoutUserIdIsABadRequest(VertxTestContext ctx) {
+    rooms.goLive(" ", "nobody").onComplete(ctx.failing(e -> ctx.verify(() -> {
+      assertEquals(ErrorCode.BAD_REQUEST, ErrorCode.of(e));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void findOfUnknownEventFailsEventNotFound(VertxTestContext ctx) {
+    rooms.find("nope").onComplete(ctx.failing(e -> ctx.verify(() -> {
+      assertEquals(ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(e));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void endByNonHostFailsNotHostAndKeepsTheEvent(VertxTestContext ctx) {
+    rooms.goLive("host-1", "Hosty")
+        .compose(event -> rooms.end(event.eventId(), "listener-7")
+            .transform(ar -> {
+              ctx.verify(() -> {
+                assertTrue(ar.failed(), "a listener must not end the event");
+                assertEquals(ErrorCode.NOT_HOST, ErrorCode.of(ar.cause()));
+              });
+              return rooms.find(event.eventId());
+            }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void endOfUnknownEventFailsEventNotFound(VertxTestContext ctx) {
+    rooms.end("no-such-event", "host-1").onComplete(ctx.failing(e -> ctx.verify(() -> {
+      assertEquals(ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(e));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void endByHostClosesTheRoomAndPublishesEnded(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint streamEnded = ctx.checkpoint();
+    Checkpoint lifecycleEnded = ctx.checkpoint();
+    Checkpoint gone = ctx.checkpoint();
+    rooms.goLive("host-1", "Hosty").compose(event -> {
+      String id = event.eventId();
+      Future<?> roomListener = listen(vertx, Addresses.roomEvents(id), msg -> ctx.verify(() -> {
+        assertEquals("stream_ended", msg.body().getString("type"));
+        assertEquals(id, msg.body().getString("event_id"));
+        assertEquals("true", msg.headers().get(RoomEventHeaders.CLOSES_ROOM));
+        streamEnded.flag();
+      }));
+      Future<?> lifecycleListener = listen(vertx, Addresses.ROOM_LIFECYCLE, msg -> ctx.verify(() -> {
+        assertEquals(LifecycleNotice.ENDED, msg.body().getString("kind"));
+        assertEquals(id, msg.body().getJsonObject("event").getString("event_id"));
+        lifecycleEnded.flag();
+      }));
+      return Future.all(roomListener, lifecycleListener)
+          .compose(v -> rooms.end(id, "host-1"))
+          .compose(v -> rooms.find(id).transform(ar -> {
+            ctx.verify(() -> assertEquals(ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(ar.cause())));
+            return rooms.liveEvents();
+          }));
+    }).onComplete(ctx.succeeding(live -> ctx.verify(() -> {
+      assertTrue(live.isEmpty());
+      gone.flag();
+    })));
+  }
+
+  @Test
+  void hostAwayLongerThanTheGraceEndsTheEvent(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint lostNotice = ctx.checkpoint();
+    Checkpoint ended = ctx.checkpoint();
+    long[] awayAt = new long[1];
+    rooms.goLive("host-1", "Hosty").compose(event -> {
+      String id = event.eventId();
+      return listen(vertx, Addresses.roomEvents(id), msg -> ctx.verify(() -> {
+        JsonObject body = msg.body();
+        if ("broadcast_message".equals(body.getString("type"))) {
+          assertTrue(body.getString("message").startsWith("The host lost connection"), body.encode());
+          lostNotice.flag();
+        } else {
+          assertEquals("stream_ended", body.getString("type"));
+          assertEquals("true", msg.headers().get(RoomEventHeaders.CLOSES_ROOM));
+          long waited = System.nanoTime() - awayAt[0];
+          assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(GRACE_MS - 20), "ended after " + waited + " ns");
+          rooms.find(id).onComplete(ctx.failing(e -> ctx.verify(() -> {
+            assertEquals(ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(e));
+            ended.flag();
+          })));
+        }
+      })).compose(c -> {
+        awayAt[0] = System.nanoTime();
+        return rooms.hostPresence(id, false);
+      });
+    }).onComplete(ctx.succeeding(v -> { }));
+  }
+
+  @Test
+  void hostBackWithinTheGraceKeepsTheEventLive(Vertx vertx, VertxTestContext ctx) {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    rooms.goLive("host-1", "Hosty").compose(event -> {
+      String id = event.eventId();
+      return listen(vertx, Addresses.roomEvents(id), msg -> {
+        JsonObject body = msg.body();
+        seen.add(body.getString("type") + ":" + body.getString("message"));
+        if ("The host is back.".equals(body.getString("message"))) {
+          // wait well past the moment the grace timer would have fired
+          vertx.setTimer(GRACE_MS * 2, t -> rooms.find(id).onComplete(ctx.succeeding(found -> ctx.verify(() -> {
+            assertEquals(id, found.eventId());
+            assertTrue(seen.stream().noneMatch(s -> s.startsWith("stream_ended")), seen.toString());
+            ctx.completeNow();
+          }))));
+        }
+      }).compose(c -> rooms.hostPresence(id, false))
+          .compose(v -> rooms.hostPresence(id, true));
+    }).onComplete(ctx.succeeding(v -> { }));
+  }
+
+  @Test
+  void repeatedHostAwayDoesNotRestartTheGrace(Vertx vertx, VertxTestContext ctx) {
+    List<String> notices = new CopyOnWriteArrayList<>();
+    rooms.goLive("host-1", "Hosty").compose(event -> {
+      String id = event.eventId();
+      return listen(vertx, Addresses.roomEvents(id), msg -> {
+        notices.add(msg.body().getString("type"));
+        if ("stream_ended".equals(msg.body().getString("type"))) {
+          ctx.verify(() -> {
+            assertEquals(List.of("broadcast_message", "stream_ended"), notices);
+            ctx.completeNow();
+          });
+        }
+      }).compose(c -> rooms.hostPresence(id, false))
+          .compose(v -> rooms.hostPresence(id, false));
+    }).onComplete(ctx.succeeding(v -> { }));
+  }
+
+  @Test
+  void hostPresenceOfUnknownEventIsIgnored(VertxTestContext ctx) {
+    rooms.hostPresence("nope", false)
+        .compose(v -> rooms.hostPresence("nope", true))
+        .compose(v -> rooms.liveEvents())
+        .onComplete(ctx.succeeding(live -> ctx.verify(() -> {
+          assertTrue(live.isEmpty());
+          ctx.completeNow();
+        })));
+  }
+}
