@@ -28,7 +28,7 @@ class TokenVerifierTest {
 
   /** Waits (bounded) for the outcome on the test thread. */
   static <T> T result(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   static ErrorCode failure(Future<?> future) throws Exception {
