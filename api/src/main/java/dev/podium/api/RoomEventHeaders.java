@@ -9,6 +9,12 @@ public final class RoomEventHeaders {
 
   /** When present, only the sockets of this user id receive the message. */
   public static final String TO_USER = "to-user";
-  /** When present with value {@code "true"}, gateways close every socket of the room after writing it. */
-  public static final String CLOSES_ROOM = "closes-room";
+  /** When present, the sockets of this user id do not receive the message (its sender). */
+  public static final String EXCEPT_USER = "except-user";
+  /** When {@code "true"}, gateways close every recipient's socket (normal close) after writing the message. */
+  public static final String CLOSE_RECIPIENTS = "close-recipients";
+  /** With {@link #ROLE}: this user's role is now that; gateways update their sessions of the user. */
+  public static final String ROLE_USER = "role-user";
+  /** The new role of {@link #ROLE_USER}. */
+  public static final String ROLE = "role";
 }

@@ -63,15 +63,18 @@ public final class GatewayVerticle extends VerticleBase {
           + "Get tokens from GET /dev/token?user_id=...; never run like this in production.");
     }
 
-    WebSocketEntry entry = new WebSocketEntry(config.nodeId(), config.allowGuests(), config.maxTextBytes(),
+    WebSocketEntry entry = new WebSocketEntry(vertx, config.nodeId(), config.allowGuests(), config.maxTextBytes(),
         config.maxBinaryBytes(), new TokenVerifier(vertx, config.jwtSecret(), config.userClaim()), directory,
         rooms, chat, presence, localRooms, sessions, feed);
 
     Future<Void> control = vertx.eventBus().<JsonObject>consumer(Addresses.gatewayControl(config.nodeId()), msg -> {
       JsonObject body = msg.body();
-      if ("close_session".equals(body.getString("action"))) {
-        sessions.get(body.getString("session_id")).ifPresent(s ->
+      switch (body.getString("action", "")) {
+        case "close_session" -> sessions.get(body.getString("session_id")).ifPresent(s ->
             s.close(ErrorCode.fromCode(body.getString("code")), body.getString("message")));
+        case "deliver" -> sessions.get(body.getString("session_id")).ifPresent(s ->
+            s.sendText(body.getJsonObject("message").encode()));
+        default -> LOG.warn("unknown control action {}", body.getString("action"));
       }
     }).completion();
 

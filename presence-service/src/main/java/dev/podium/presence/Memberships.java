@@ -38,6 +38,29 @@ final class Memberships {
     return members == null ? Optional.empty() : Optional.ofNullable(members.get(userId));
   }
 
+  /** Changes a present user's role; false if they are not present. */
+  boolean setRole(String eventId, String userId, String role) {
+    LinkedHashMap<String, Participant> members = byEvent.get(eventId);
+    Participant current = members == null ? null : members.get(userId);
+    if (current == null) {
+      return false;
+    }
+    members.put(userId, current.withRole(role));
+    return true;
+  }
+
+  /** Every entry of the user, in any event. */
+  List<Participant> everywhere(String userId) {
+    List<Participant> found = new ArrayList<>();
+    byEvent.values().forEach(members -> {
+      Participant p = members.get(userId);
+      if (p != null) {
+        found.add(p);
+      }
+    });
+    return found;
+  }
+
   /** Removes the user if this session still carries them. */
   Optional<Participant> leave(String eventId, String userId, String sessionId) {
     LinkedHashMap<String, Participant> members = byEvent.get(eventId);

@@ -42,8 +42,9 @@ final class PresenceServiceImpl implements PresenceService {
 
   @Override
   public Future<JsonObject> join(String eventId, Participant participant) {
-    if (eventId == null || participant == null || participant.userId() == null || participant.sessionId() == null) {
-      return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("event id, user id and session id are required"));
+    if (eventId == null || participant == null || participant.userId() == null || participant.sessionId() == null
+        || participant.nodeId() == null) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("event id, user id, node id and session id are required"));
     }
     nodes.seen(participant.nodeId(), System.currentTimeMillis());
     if (!participant.verified() && members.find(eventId, participant.userId()).map(Participant::verified).orElse(false)) {
@@ -74,8 +75,9 @@ final class PresenceServiceImpl implements PresenceService {
       listUpdates.mark(eventId);
       streamUpdates.mark(ALL_STREAMS);
     }
-    if (participant.isHost()) {
-      rooms.hostPresence(eventId, true).onFailure(e -> LOG.warn("room-service not told of host presence", e));
+    if (participant.isSpeaker()) {
+      rooms.presence(eventId, participant.userId(), true)
+          .onFailure(e -> LOG.warn("room-service not told a speaker is present: {}", e.getMessage()));
     }
     return Future.succeededFuture(new JsonObject()
         .put("replaced", replaced)
@@ -101,6 +103,36 @@ final class PresenceServiceImpl implements PresenceService {
   @Override
   public Future<JsonObject> activeStreams() {
     return Future.succeededFuture(streams.message(members::count));
+  }
+
+  @Override
+  public Future<Participant> participant(String eventId, String userId) {
+    return members.find(eventId, userId)
+        .map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_IN_ROOM.exception(userId + " is not in this event")));
+  }
+
+  @Override
+  public Future<Void> setRole(String eventId, String userId, String role) {
+    if (members.setRole(eventId, userId, role)) {
+      listUpdates.mark(eventId);
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> notifyUser(String userId, JsonObject message) {
+    var sockets = members.everywhere(userId);
+    if (sockets.isEmpty()) {
+      return Future.failedFuture(ErrorCode.USER_OFFLINE.exception(userId + " is not connected right now"));
+    }
+    for (Participant p : sockets) {
+      vertx.eventBus().send(Addresses.gatewayControl(p.nodeId()), new JsonObject()
+          .put("action", "deliver")
+          .put("session_id", p.sessionId())
+          .put("message", message));
+    }
+    return Future.succeededFuture();
   }
 
   /** A lifecycle notice from the room-service. */
@@ -152,8 +184,9 @@ final class PresenceServiceImpl implements PresenceService {
         .put("message", p.username() + " left live."));
     listUpdates.mark(eventId);
     streamUpdates.mark(ALL_STREAMS);
-    if (p.isHost()) {
-      rooms.hostPresence(eventId, false).onFailure(e -> LOG.warn("room-service not told the host left", e));
+    if (p.isSpeaker()) {
+      rooms.presence(eventId, p.userId(), false)
+          .onFailure(e -> LOG.warn("room-service not told a speaker left: {}", e.getMessage()));
     }
   }
 

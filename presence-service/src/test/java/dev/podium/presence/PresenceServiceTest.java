@@ -24,7 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -277,7 +276,6 @@ class PresenceServiceTest {
   }
 
   @Test
-  @Disabled("bug: PresenceServiceImpl.join accepts a null node id; the sweep then hits an NPE in Memberships.removeNode(null) and drops the other dead nodes of that sweep")
   void aParticipantWithoutNodeDoesNotStopTheDeadNodeSweep(Vertx vertx, VertxTestContext ctx) {
     PresenceConfig shortTimeout = new PresenceConfig(100, LIST_INTERVAL, Duration.ofMillis(150), 500);
     deploy(vertx, shortTimeout).compose(presence -> listen(vertx, Addresses.roomEvents(EVENT), msg -> {

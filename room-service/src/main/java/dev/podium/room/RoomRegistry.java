@@ -4,7 +4,6 @@ import dev.podium.api.room.LiveEvent;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +20,11 @@ public final class RoomRegistry {
   private final Map<String, String> eventIdByHost = new HashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
+  private final int cohostLimit;
 
-  public RoomRegistry(Clock clock) {
+  public RoomRegistry(Clock clock, int cohostLimit) {
     this.clock = clock;
+    this.cohostLimit = cohostLimit;
   }
 
   /** One live event. Mutable only through the registry's owner (a single event loop). */
@@ -32,14 +33,24 @@ public final class RoomRegistry {
     final String hostUserId;
     final String hostUsername;
     final Instant startedAt;
-    String mode = "audio";
-    long graceTimer = -1;
+    final Stage stage;
+    /** Reconnect-grace timers of the host and co-hosts who are away, by user id. */
+    final Map<String, Long> awayTimers = new HashMap<>();
 
-    Room(String eventId, String hostUserId, String hostUsername, Instant startedAt) {
+    Room(String eventId, String hostUserId, String hostUsername, Instant startedAt, int cohostLimit) {
       this.eventId = eventId;
       this.hostUserId = hostUserId;
       this.hostUsername = hostUsername;
       this.startedAt = startedAt;
+      this.stage = new Stage(hostUserId, hostUsername, cohostLimit);
+    }
+
+    public Stage stage() {
+      return stage;
+    }
+
+    public Map<String, Long> awayTimers() {
+      return awayTimers;
     }
 
     public String eventId() {
@@ -50,16 +61,8 @@ public final class RoomRegistry {
       return hostUserId;
     }
 
-    public long graceTimer() {
-      return graceTimer;
-    }
-
-    public void graceTimer(long timerId) {
-      this.graceTimer = timerId;
-    }
-
     LiveEvent describe(boolean resumed) {
-      return new LiveEvent(eventId, hostUserId, hostUsername, startedAt.toString(), mode, resumed);
+      return new LiveEvent(eventId, hostUserId, hostUsername, startedAt.toString(), stage.mode(), resumed);
     }
   }
 
@@ -75,7 +78,7 @@ public final class RoomRegistry {
     if (existing != null) {
       return new GoLive(byEventId.get(existing), true);
     }
-    Room room = new Room(newEventId(), hostUserId, hostUsername, clock.instant());
+    Room room = new Room(newEventId(), hostUserId, hostUsername, clock.instant(), cohostLimit);
     byEventId.put(room.eventId, room);
     eventIdByHost.put(hostUserId, room.eventId);
     return new GoLive(room, false);
@@ -94,10 +97,10 @@ public final class RoomRegistry {
   }
 
   public List<LiveEvent> live() {
-    List<LiveEvent> out = new ArrayList<>(byEventId.size());
-    byEventId.values().forEach(r -> out.add(r.describe(false)));
-    out.sort((a, b) -> a.startedAt().compareTo(b.startedAt()));
-    return out;
+    return byEventId.values().stream()
+        .sorted(java.util.Comparator.comparing((Room r) -> r.startedAt))
+        .map(r -> r.describe(false))
+        .toList();
   }
 
   public static LiveEvent describe(Room room) {

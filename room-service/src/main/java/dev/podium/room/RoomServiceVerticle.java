@@ -1,6 +1,7 @@
 package dev.podium.room;
 
 import dev.podium.api.Addresses;
+import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -17,7 +18,8 @@ public final class RoomServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    RoomService service = new RoomServiceImpl(vertx, config, new RoomRegistry(Clock.systemUTC()));
+    RoomService service = new RoomServiceImpl(vertx, config,
+        new RoomRegistry(Clock.systemUTC(), config.cohostLimit()), PresenceService.createProxy(vertx));
     return new ServiceBinder(vertx).setAddress(Addresses.ROOM_SERVICE)
         .register(RoomService.class, service)
         .completion();

@@ -14,7 +14,6 @@ import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class RoomRegistryTest {
@@ -23,7 +22,7 @@ class RoomRegistryTest {
 
   @Test
   void goLiveCreatesAnEvent() {
-    RoomRegistry registry = new RoomRegistry(fixed);
+    RoomRegistry registry = new RoomRegistry(fixed, 10);
     RoomRegistry.GoLive result = registry.goLive("u1", "Alice");
     assertFalse(result.resumed());
     LiveEvent event = result.event();
@@ -33,12 +32,12 @@ class RoomRegistryTest {
     assertEquals(T0.toString(), event.startedAt());
     assertEquals("audio", event.mode());
     assertFalse(event.resumed());
-    assertEquals(-1, result.room().graceTimer());
+    assertTrue(result.room().awayTimers().isEmpty());
   }
 
   @Test
   void secondGoLiveOfTheSameHostResumesTheSameEvent() {
-    RoomRegistry registry = new RoomRegistry(fixed);
+    RoomRegistry registry = new RoomRegistry(fixed, 10);
     RoomRegistry.GoLive first = registry.goLive("u1", "Alice");
     RoomRegistry.GoLive second = registry.goLive("u1", "Alice again");
     assertTrue(second.resumed());
@@ -51,7 +50,7 @@ class RoomRegistryTest {
 
   @Test
   void differentHostsGetDifferentEvents() {
-    RoomRegistry registry = new RoomRegistry(fixed);
+    RoomRegistry registry = new RoomRegistry(fixed, 10);
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < 200; i++) {
       ids.add(registry.goLive("u" + i, "user " + i).event().eventId());
@@ -62,7 +61,7 @@ class RoomRegistryTest {
 
   @Test
   void findReturnsOnlyLiveEvents() {
-    RoomRegistry registry = new RoomRegistry(fixed);
+    RoomRegistry registry = new RoomRegistry(fixed, 10);
     String id = registry.goLive("u1", "Alice").event().eventId();
     assertEquals("u1", registry.find(id).orElseThrow().hostUserId());
     assertTrue(registry.find("no-such-event").isEmpty());
@@ -70,7 +69,7 @@ class RoomRegistryTest {
 
   @Test
   void removeEndsTheEventAndFreesTheHost() {
-    RoomRegistry registry = new RoomRegistry(fixed);
+    RoomRegistry registry = new RoomRegistry(fixed, 10);
     String id = registry.goLive("u1", "Alice").event().eventId();
     assertEquals(id, registry.remove(id).orElseThrow().eventId());
     assertTrue(registry.find(id).isEmpty());
@@ -84,7 +83,7 @@ class RoomRegistryTest {
 
   @Test
   void removeOfUnknownEventChangesNothing() {
-    RoomRegistry registry = new RoomRegistry(fixed);
+    RoomRegistry registry = new RoomRegistry(fixed, 10);
     String id = registry.goLive("u1", "Alice").event().eventId();
     assertTrue(registry.remove("unknown").isEmpty());
     assertTrue(registry.find(id).isPresent());
@@ -94,7 +93,7 @@ class RoomRegistryTest {
   @Test
   void liveListsEventsInStartOrder() {
     MutableClock clock = new MutableClock(T0);
-    RoomRegistry registry = new RoomRegistry(clock);
+    RoomRegistry registry = new RoomRegistry(clock, 10);
     String[] hosts = {"zed", "amy", "mo", "bob", "kim"};
     for (String host : hosts) {
       registry.goLive(host, host);
@@ -107,10 +106,9 @@ class RoomRegistryTest {
   }
 
   @Test
-  @Disabled("bug: RoomRegistry.live() sorts by the Instant.toString() text, so 10:00:00.500Z sorts before 10:00:00Z")
   void liveOrdersEventsStartedWithinTheSameSecond() {
     MutableClock clock = new MutableClock(T0);
-    RoomRegistry registry = new RoomRegistry(clock);
+    RoomRegistry registry = new RoomRegistry(clock, 10);
     registry.goLive("first", "first");
     clock.advance(Duration.ofMillis(500));
     registry.goLive("second", "second");

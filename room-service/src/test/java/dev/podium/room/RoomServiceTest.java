@@ -39,7 +39,7 @@ class RoomServiceTest {
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
     rooms = RoomService.createProxy(vertx);
-    vertx.deployVerticle(new RoomServiceVerticle(new RoomConfig(Duration.ofMillis(GRACE_MS))))
+    vertx.deployVerticle(new RoomServiceVerticle(RoomConfig.withGrace(Duration.ofMillis(GRACE_MS))))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -143,7 +143,7 @@ class RoomServiceTest {
       Future<?> roomListener = listen(vertx, Addresses.roomEvents(id), msg -> ctx.verify(() -> {
         assertEquals("stream_ended", msg.body().getString("type"));
         assertEquals(id, msg.body().getString("event_id"));
-        assertEquals("true", msg.headers().get(RoomEventHeaders.CLOSES_ROOM));
+        assertEquals("true", msg.headers().get(RoomEventHeaders.CLOSE_RECIPIENTS));
         streamEnded.flag();
       }));
       Future<?> lifecycleListener = listen(vertx, Addresses.ROOM_LIFECYCLE, msg -> ctx.verify(() -> {
@@ -177,7 +177,7 @@ class RoomServiceTest {
           lostNotice.flag();
         } else {
           assertEquals("stream_ended", body.getString("type"));
-          assertEquals("true", msg.headers().get(RoomEventHeaders.CLOSES_ROOM));
+          assertEquals("true", msg.headers().get(RoomEventHeaders.CLOSE_RECIPIENTS));
           long waited = System.nanoTime() - awayAt[0];
           assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(GRACE_MS - 20), "ended after " + waited + " ns");
           rooms.find(id).onComplete(ctx.failing(e -> ctx.verify(() -> {
@@ -187,7 +187,7 @@ class RoomServiceTest {
         }
       })).compose(c -> {
         awayAt[0] = System.nanoTime();
-        return rooms.hostPresence(id, false);
+        return rooms.presence(id, "host-1", false);
       });
     }).onComplete(ctx.succeeding(v -> { }));
   }
@@ -208,8 +208,8 @@ class RoomServiceTest {
             ctx.completeNow();
           }))));
         }
-      }).compose(c -> rooms.hostPresence(id, false))
-          .compose(v -> rooms.hostPresence(id, true));
+      }).compose(c -> rooms.presence(id, "host-1", false))
+          .compose(v -> rooms.presence(id, "host-1", true));
     }).onComplete(ctx.succeeding(v -> { }));
   }
 
@@ -226,15 +226,15 @@ class RoomServiceTest {
             ctx.completeNow();
           });
         }
-      }).compose(c -> rooms.hostPresence(id, false))
-          .compose(v -> rooms.hostPresence(id, false));
+      }).compose(c -> rooms.presence(id, "host-1", false))
+          .compose(v -> rooms.presence(id, "host-1", false));
     }).onComplete(ctx.succeeding(v -> { }));
   }
 
   @Test
   void hostPresenceOfUnknownEventIsIgnored(VertxTestContext ctx) {
-    rooms.hostPresence("nope", false)
-        .compose(v -> rooms.hostPresence("nope", true))
+    rooms.presence("nope", "host-1", false)
+        .compose(v -> rooms.presence("nope", "host-1", true))
         .compose(v -> rooms.liveEvents())
         .onComplete(ctx.succeeding(live -> ctx.verify(() -> {
           assertTrue(live.isEmpty());

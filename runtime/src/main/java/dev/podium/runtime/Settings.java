@@ -132,10 +132,18 @@ public final class Settings {
       if (!(loaded instanceof Map<?, ?> map)) {
         throw new InvalidSettingException(CONFIG_FILE, path + " must hold a mapping of PODIUM_* names to values");
       }
-      map.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+      map.forEach((k, v) -> {
+        if (v != null) {
+          out.put(String.valueOf(k), String.valueOf(v));
+        }
+      });
     } else {
       try {
-        new JsonObject(text).forEach(e -> out.put(e.getKey(), String.valueOf(e.getValue())));
+        new JsonObject(text).forEach(e -> {
+          if (e.getValue() != null) {
+            out.put(e.getKey(), String.valueOf(e.getValue()));
+          }
+        });
       } catch (RuntimeException e) {
         throw new InvalidSettingException(CONFIG_FILE, path + " is not valid JSON: " + e.getMessage());
       }

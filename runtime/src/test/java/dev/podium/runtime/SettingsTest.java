@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,7 +104,6 @@ class SettingsTest {
   }
 
   @Test
-  @Disabled("bug: Settings.readFile turns a YAML key with no value (or a JSON null) into the string \"null\" instead of leaving it unset")
   void yamlKeyWithoutValueIsUnset() throws IOException {
     Path file = write("empty-value.yaml", "PODIUM_CLUSTER_NAME:\nPODIUM_DEV:\n");
     Settings s = Settings.from(Map.of(Settings.CONFIG_FILE, file.toString()));
@@ -114,7 +112,6 @@ class SettingsTest {
   }
 
   @Test
-  @Disabled("bug: Settings.readFile turns a JSON null into the string \"null\" instead of leaving the setting unset")
   void jsonNullIsUnset() throws IOException {
     Path file = write("null.json", "{\"PODIUM_CLUSTER_PORT\": null}");
     Settings s = Settings.from(Map.of(Settings.CONFIG_FILE, file.toString()));

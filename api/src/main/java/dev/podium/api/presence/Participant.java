@@ -68,6 +68,15 @@ public final class Participant {
     return new Participant(userId, username, role, verified, newNodeId, newSessionId);
   }
 
+  public Participant withRole(String newRole) {
+    return new Participant(userId, username, newRole, verified, nodeId, sessionId);
+  }
+
+  /** Host or co-host: someone whose absence the room-service times. */
+  public boolean isSpeaker() {
+    return ROLE_HOST.equals(role) || ROLE_COHOST.equals(role);
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("user_id", userId)

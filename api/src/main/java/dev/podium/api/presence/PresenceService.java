@@ -38,4 +38,16 @@ public interface PresenceService {
 
   /** The {@code active_streams} message: {@code {type, streams:[...]}}. */
   Future<JsonObject> activeStreams();
+
+  /** The user's entry in the event; fails with {@code not_in_room} when they are not connected to it. */
+  Future<Participant> participant(String eventId, String userId);
+
+  /** Sets a present user's role (told by the room-service); the list follows. */
+  Future<Void> setRole(String eventId, String userId, String role);
+
+  /**
+   * Delivers a message to every socket of the user, in any event on any gateway node; fails with
+   * {@code user_offline} when the user has none.
+   */
+  Future<Void> notifyUser(String userId, JsonObject message);
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -34,11 +35,54 @@ public interface RoomService {
   Future<Void> end(String eventId, String userId);
 
   /**
-   * Told by the presence-service whether the host currently has a connected socket. When the
-   * host goes away the grace period starts; when the host is back it is cancelled.
+   * Lets a user into an event: {@code {event, role, stage}} where {@code event} is the event's
+   * description, {@code role} the role the user enters with (the room-service decides it) and
+   * {@code stage} the co-hosts, mode and, for the host, pending requests to speak. Fails with
+   * {@code event_not_found} or {@code banned}.
    */
-  Future<Void> hostPresence(String eventId, boolean present);
+  Future<JsonObject> admit(String eventId, String userId, boolean verified);
+
+  /**
+   * Told by the presence-service whether the host or a co-host currently has a connected socket.
+   * When they go away their reconnect grace starts (then the event ends, or the co-host steps
+   * down); when they are back it is cancelled.
+   */
+  Future<Void> presence(String eventId, String userId, boolean present);
 
   /** Every live event. */
   Future<List<LiveEvent>> liveEvents();
+
+  // The stage. Each fails with the refusal code the actor should see and then changes nothing.
+
+  /** Host only: invites a signed-in participant to co-host; the invitation expires after the TTL. */
+  Future<Void> inviteCohost(String eventId, String actorId, String targetId);
+
+  Future<Void> acceptCohost(String eventId, String userId);
+
+  Future<Void> rejectCohost(String eventId, String userId);
+
+  /** A co-host steps down. */
+  Future<Void> leaveCohost(String eventId, String userId);
+
+  /** Host only. */
+  Future<Void> removeCohost(String eventId, String actorId, String targetId);
+
+  Future<Void> requestToSpeak(String eventId, String userId);
+
+  Future<Void> cancelRequest(String eventId, String userId);
+
+  /** Host only. */
+  Future<Void> dismissRequest(String eventId, String actorId, String targetId);
+
+  /** The host mutes a co-host, or a co-host mutes themselves. */
+  Future<Void> mute(String eventId, String actorId, String targetId);
+
+  /** A co-host unmutes themselves. */
+  Future<Void> unmute(String eventId, String actorId, String targetId);
+
+  /** Host only: closes the user's connection and bans them from the event. */
+  Future<Void> removeParticipant(String eventId, String actorId, String targetId);
+
+  /** Host only: {@code mode} is {@code "audio"} or {@code "screen"}. */
+  Future<Void> switchMode(String eventId, String actorId, String mode);
 }

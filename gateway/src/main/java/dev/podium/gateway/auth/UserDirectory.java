@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Asks the operator's user directory ({@code GET {url}/{userId}}) whether a host exists: 200 gives
@@ -51,14 +52,18 @@ public final class UserDirectory {
     if (cached != null && cached.expiresAt() > now) {
       return answer(identity, cached);
     }
-    String url = baseUrl + "/" + URLEncoder.encode(identity.userId(), StandardCharsets.UTF_8);
+    // One path segment: URLEncoder is form encoding, so its '+' for a space becomes %20.
+    String url = baseUrl + "/" + URLEncoder.encode(identity.userId(), StandardCharsets.UTF_8).replace("+", "%20");
     return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setTimeout(TIMEOUT_MS))
         .compose(req -> req.send())
         .compose(resp -> resp.body().map(body -> {
           if (resp.statusCode() == 200) {
             String name = identity.username();
             try {
-              name = new JsonObject(body).getString("username", name);
+              String listed = new JsonObject(body).getString("username");
+              if (listed != null && !listed.isBlank()) {
+                name = listed;
+              }
             } catch (RuntimeException notJson) {
               // A 200 without a JSON body still says the user exists.
             }
@@ -69,6 +74,8 @@ public final class UserDirectory {
           }
           throw new IllegalStateException("directory answered HTTP " + resp.statusCode());
         }))
+        // Bounds the whole exchange, including a wait for a pooled connection.
+        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .recover(e -> Future.failedFuture(new AuthFailure(ErrorCode.AUTH_UNAVAILABLE,
             "The user directory is not available; try again shortly", String.valueOf(e.getMessage()))))
         .compose(fresh -> {

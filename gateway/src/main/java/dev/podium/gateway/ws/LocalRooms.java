@@ -70,9 +70,14 @@ public final class LocalRooms {
   private void deliver(LocalRoom room, Message<JsonObject> msg) {
     EncodedText text = EncodedText.of(msg.body());
     String toUser = msg.headers().get(RoomEventHeaders.TO_USER);
-    boolean closes = "true".equals(msg.headers().get(RoomEventHeaders.CLOSES_ROOM));
+    String exceptUser = msg.headers().get(RoomEventHeaders.EXCEPT_USER);
+    String roleUser = msg.headers().get(RoomEventHeaders.ROLE_USER);
+    boolean closes = "true".equals(msg.headers().get(RoomEventHeaders.CLOSE_RECIPIENTS));
     for (Session s : new ArrayList<>(room.sessions)) {
-      if (toUser == null || toUser.equals(s.userId())) {
+      if (roleUser != null && roleUser.equals(s.userId())) {
+        s.role(msg.headers().get(RoomEventHeaders.ROLE));
+      }
+      if ((toUser == null || toUser.equals(s.userId())) && !s.userId().equals(exceptUser)) {
         s.send(text);
         if (closes) {
           s.closeNormally(msg.body().getString("type"));

@@ -21,12 +21,14 @@ final class RoomMessageHandler {
   private final PresenceService presence;
   private final int maxTextBytes;
   private final int maxBinaryBytes;
+  private final SignallingRelay signalling;
 
-  RoomMessageHandler(RoomService rooms, ChatService chat, PresenceService presence, int maxTextBytes,
-      int maxBinaryBytes) {
+  RoomMessageHandler(RoomService rooms, ChatService chat, PresenceService presence, SignallingRelay signalling,
+      int maxTextBytes, int maxBinaryBytes) {
     this.rooms = rooms;
     this.chat = chat;
     this.presence = presence;
+    this.signalling = signalling;
     this.maxTextBytes = maxTextBytes;
     this.maxBinaryBytes = maxBinaryBytes;
   }
@@ -80,6 +82,36 @@ final class RoomMessageHandler {
         reply(session, chat.post(session.eventId(), session.userId(), session.identity().username(), body));
       }
       case "stream_ended" -> reply(session, rooms.end(session.eventId(), session.userId()));
+      case "invite_cohost" -> reply(session, rooms.inviteCohost(session.eventId(), session.userId(),
+          BadRequest.requireIdOf(msg, "user_id", "participant_id")));
+      case "accept_cohost" -> reply(session, rooms.acceptCohost(session.eventId(), session.userId()));
+      case "cohost_reject", "reject_cohost" -> reply(session, rooms.rejectCohost(session.eventId(), session.userId()));
+      case "cohost_leave" -> reply(session, rooms.leaveCohost(session.eventId(), session.userId()));
+      case "remove_cohost" -> reply(session, rooms.removeCohost(session.eventId(), session.userId(),
+          BadRequest.requireIdOf(msg, "participant_id", "user_id")));
+      case "request_to_speak" -> reply(session, rooms.requestToSpeak(session.eventId(), session.userId()));
+      case "cancel_request" -> reply(session, rooms.cancelRequest(session.eventId(), session.userId()));
+      case "dismiss_request" -> reply(session, rooms.dismissRequest(session.eventId(), session.userId(),
+          BadRequest.requireIdOf(msg, "participant_id", "user_id")));
+      case "mute" -> reply(session, rooms.mute(session.eventId(), session.userId(), targetOrSelf(session, msg)));
+      case "unmute" -> reply(session, rooms.unmute(session.eventId(), session.userId(), targetOrSelf(session, msg)));
+      case "remove_participant" -> reply(session, rooms.removeParticipant(session.eventId(), session.userId(),
+          BadRequest.requireIdOf(msg, "participant_id", "user_id")));
+      case "switching_to_audio" -> reply(session, rooms.switchMode(session.eventId(), session.userId(), "audio"));
+      case "switching_to_screen_sharing" -> reply(session, rooms.switchMode(session.eventId(), session.userId(), "screen"));
+      case "webrtc_offer" -> signalling.relay(session, msg, "offer");
+      case "webrtc_answer" -> signalling.relay(session, msg, "answer");
+      case "ice_candidate" -> signalling.relay(session, msg, "candidate");
+      case "send_invite" -> {
+        String target = BadRequest.requireIdOf(msg, "user_id", "participant_id");
+        JsonObject invitation = new JsonObject()
+            .put("type", "invite_notification")
+            .put("message", session.identity().username() + " invited you to join their live event.")
+            .put("from_user", session.identity().username())
+            .put("from", new JsonObject().put("user_id", session.userId()).put("username", session.identity().username()))
+            .put("event_id", session.eventId());
+        reply(session, presence.notifyUser(target, invitation));
+      }
       case "leave_room" -> leave(session);
       case "get_participants" -> {
         int offset = BadRequest.optionalInt(msg, "offset", 0);
@@ -90,6 +122,13 @@ final class RoomMessageHandler {
       }
       default -> throw new BadRequest(ErrorCode.UNKNOWN_TYPE, "Unknown message type '" + type + "'");
     }
+  }
+
+  /** {@code participant_id} when given, otherwise the sender (a co-host muting themselves). */
+  private static String targetOrSelf(Session session, JsonObject msg) {
+    return msg.getValue("participant_id") == null && msg.getValue("user_id") == null
+        ? session.userId()
+        : BadRequest.requireIdOf(msg, "participant_id", "user_id");
   }
 
   /** The user leaves on purpose: the room is told at once, then the socket closes normally. */

@@ -13,6 +13,7 @@ import dev.podium.gateway.auth.UserDirectory;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonArray;
@@ -42,7 +43,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private final ActiveStreamsFeed activeStreams;
   private final RoomMessageHandler messages;
 
-  public WebSocketEntry(String nodeId, boolean allowGuests, int maxTextBytes, int maxBinaryBytes,
+  public WebSocketEntry(Vertx vertx, String nodeId, boolean allowGuests, int maxTextBytes, int maxBinaryBytes,
       TokenVerifier tokens, Optional<UserDirectory> directory, RoomService rooms, ChatService chat,
       PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams) {
     this.nodeId = nodeId;
@@ -55,11 +56,26 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     this.localRooms = localRooms;
     this.sessions = sessions;
     this.activeStreams = activeStreams;
-    this.messages = new RoomMessageHandler(rooms, chat, presence, maxTextBytes, maxBinaryBytes);
+    this.messages = new RoomMessageHandler(rooms, chat, presence, new SignallingRelay(vertx), maxTextBytes,
+        maxBinaryBytes);
   }
 
-  /** A verified caller and the event and role they enter it with. */
-  private record Admission(Identity identity, LiveEvent event, String role) {
+  /**
+   * A caller the room-service let in: the event, the role it gave them and the stage as they
+   * should see it ({@code admitted} is the answer of {@link RoomService#admit}).
+   */
+  private record Admission(Identity identity, JsonObject admitted, boolean resumed) {
+    LiveEvent event() {
+      return new LiveEvent(admitted.getJsonObject("event"));
+    }
+
+    String role() {
+      return admitted.getString("role");
+    }
+
+    JsonObject stage() {
+      return admitted.getJsonObject("stage", new JsonObject());
+    }
   }
 
   @Override
@@ -77,24 +93,17 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       tokens.verify(token, goLive.userId())
           .compose(id -> directory.map(d -> d.confirm(id)).orElse(Future.succeededFuture(id)))
           .compose(id -> rooms.goLive(id.userId(), id.username())
-              .map(event -> new Admission(id, event, Participant.ROLE_HOST)))
+              .compose(event -> rooms.admit(event.eventId(), id.userId(), true)
+                  .map(admitted -> new Admission(id, admitted, event.resumed()))))
           .onSuccess(admission -> admit(handshake, admission, true))
           .onFailure(e -> refuse(handshake, e));
     } else if (path instanceof WebSocketPath.Join join) {
       identify(join, token)
-          .compose(id -> rooms.find(join.eventId()).compose(event -> admitJoin(id, event)))
+          .compose(id -> rooms.admit(join.eventId(), id.userId(), id.verified())
+              .map(admitted -> new Admission(id, admitted, false)))
           .onSuccess(admission -> admit(handshake, admission, false))
           .onFailure(e -> refuse(handshake, e));
     }
-  }
-
-  private static Future<Admission> admitJoin(Identity id, LiveEvent event) {
-    boolean isHost = id.userId().equals(event.hostUserId());
-    if (isHost && !id.verified()) {
-      return Future.failedFuture(new AuthFailure(ErrorCode.USER_ID_IN_USE,
-          "That user id belongs to the host; guests cannot use it", "join with a token to prove who you are"));
-    }
-    return Future.succeededFuture(new Admission(id, event, isHost ? Participant.ROLE_HOST : Participant.ROLE_LISTENER));
   }
 
   private Future<Identity> identify(WebSocketPath.Join join, String token) {
@@ -121,14 +130,14 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
             .put("type", "stream_link")
             .put("event_id", event.eventId())
             .put("join_url", joinUrl(handshake, event.eventId()))
-            .put("resumed", event.resumed())
+            .put("resumed", admission.resumed())
             .encode());
       }
-      enterRoom(session, event);
+      enterRoom(session, event, admission.stage());
     });
   }
 
-  private void enterRoom(Session session, LiveEvent event) {
+  private void enterRoom(Session session, LiveEvent event, JsonObject stage) {
     Identity who = session.identity();
     Participant participant = new Participant(who.userId(), who.username(), session.role(), who.verified(),
         nodeId, session.id());
@@ -141,7 +150,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
             presence.leave(event.eventId(), who.userId(), session.id());
             return;
           }
-          session.sendText(roomState(event, session).encode());
+          session.sendText(roomState(event, stage, session).encode());
           session.sendText(joined.getJsonObject("participant_list").encode());
           session.sendText(new JsonObject().put("type", "participant_count").put("count", joined.getInteger("count")).encode());
           history.onSuccess(h -> session.sendText(new JsonObject().put("type", "chat_history").put("messages", h).encode()))
@@ -155,7 +164,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
               .log("join failed: {}", e.getMessage());
           if (Participant.ROLE_HOST.equals(session.role())) {
             // The host never made it into the room: let the grace period decide the event's fate.
-            rooms.hostPresence(event.eventId(), false);
+            rooms.presence(event.eventId(), who.userId(), false);
           }
           ErrorCode code = ErrorCode.of(e);
           if (code == ErrorCode.INTERNAL) {
@@ -175,14 +184,20 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
             .addKeyValue("user_id", session.userId()).log("presence not told of a disconnect: {}", e.getMessage()));
   }
 
-  private static JsonObject roomState(LiveEvent event, Session session) {
-    return new JsonObject()
+  private static JsonObject roomState(LiveEvent event, JsonObject stage, Session session) {
+    JsonObject state = new JsonObject()
         .put("type", "room_state")
         .put("event_id", event.eventId())
         .put("host", event.host())
-        .put("mode", event.mode())
-        .put("cohosts", new JsonArray())
-        .put("you", new JsonObject()
+        .put("mode", stage.getString("mode", event.mode()))
+        .put("cohosts", stage.getJsonArray("cohosts", new JsonArray()));
+    if (stage.containsKey("speak_requests")) {
+      state.put("speak_requests", stage.getJsonArray("speak_requests"));
+    }
+    if (stage.getBoolean("pending_invite", false)) {
+      state.put("pending_invite", true);
+    }
+    return state.put("you", new JsonObject()
             .put("user_id", session.userId())
             .put("username", session.identity().username())
             .put("role", session.role())

@@ -24,8 +24,12 @@ public sealed interface WebSocketPath {
     if (path == null) {
       return Optional.empty();
     }
-    String[] s = Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).map(WebSocketPath::decode)
-        .toArray(String[]::new);
+    String[] s;
+    try {
+      s = Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).map(WebSocketPath::decode).toArray(String[]::new);
+    } catch (IllegalArgumentException malformedEscape) {
+      return Optional.empty();
+    }
     if (s.length < 2 || !"ws".equals(s[0])) {
       return Optional.empty();
     }

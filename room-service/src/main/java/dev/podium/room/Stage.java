@@ -1,0 +1,343 @@
+package dev.podium.room;
+
+import dev.podium.api.ErrorCode;
+import dev.podium.api.presence.Participant;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who may speak in one event, and every rule about changing that: invitations, speak requests,
+ * muting, removal. Plain state: each operation either throws the {@code ServiceException} the
+ * actor should see and changes nothing, or changes the state and returns the {@link Outcome}
+ * (the room events to publish and the roles that changed).
+ */
+public final class Stage {
+  /** A room event: to the whole room, or to one user; optionally closing the recipients after it. */
+  public record Effect(JsonObject message, String toUser, boolean closeRecipients) {
+    static Effect toRoom(JsonObject message) {
+      return new Effect(message, null, false);
+    }
+
+    static Effect toUser(String userId, JsonObject message) {
+      return new Effect(message, userId, false);
+    }
+  }
+
+  /** What an operation did. */
+  public record Outcome(List<Effect> effects, Map<String, String> roleChanges) {
+    static Outcome of(Effect... effects) {
+      return new Outcome(List.of(effects), Map.of());
+    }
+
+    static Outcome withRole(String userId, String role, Effect... effects) {
+      return new Outcome(List.of(effects), Map.of(userId, role));
+    }
+  }
+
+  /** A user as the stage needs to know them: name, whether signed in, whether connected now. */
+  public record Person(String userId, String username, boolean verified, boolean present) {
+  }
+
+  private record Invite(String username, long expiresAt) {
+  }
+
+  private final String hostUserId;
+  private final String hostUsername;
+  private final int cohostLimit;
+  private final LinkedHashMap<String, String> cohosts = new LinkedHashMap<>();
+  private final Map<String, Invite> invites = new HashMap<>();
+  private final LinkedHashMap<String, String> speakRequests = new LinkedHashMap<>();
+  private final Map<String, String> mutedBy = new HashMap<>();
+  private final Set<String> banned = new HashSet<>();
+  private String mode = "audio";
+
+  public Stage(String hostUserId, String hostUsername, int cohostLimit) {
+    this.hostUserId = hostUserId;
+    this.hostUsername = hostUsername;
+    this.cohostLimit = cohostLimit;
+  }
+
+  public String mode() {
+    return mode;
+  }
+
+  /** The role a user enters the event with; fails with {@code banned}. */
+  public String admit(String userId, boolean verified) {
+    if (banned.contains(userId)) {
+      throw ErrorCode.BANNED.exception("You were removed from this event by the host");
+    }
+    if (!verified) {
+      if (hostUserId.equals(userId)) {
+        throw ErrorCode.USER_ID_IN_USE.exception("That user id belongs to the host; guests cannot use it");
+      }
+      return Participant.ROLE_LISTENER;
+    }
+    if (hostUserId.equals(userId)) {
+      return Participant.ROLE_HOST;
+    }
+    return cohosts.containsKey(userId) ? Participant.ROLE_COHOST : Participant.ROLE_LISTENER;
+  }
+
+  public boolean isCohost(String userId) {
+    return cohosts.containsKey(userId);
+  }
+
+  public boolean isMuted(String userId) {
+    return mutedBy.containsKey(userId);
+  }
+
+  /** The parts of {@code room_state} the stage owns, as {@code userId} should see them. */
+  public JsonObject stateFor(String userId) {
+    JsonArray cohostList = new JsonArray();
+    cohosts.forEach((id, name) -> cohostList.add(new JsonObject().put("user_id", id).put("username", name)
+        .put("muted", mutedBy.containsKey(id))));
+    JsonObject state = new JsonObject().put("mode", mode).put("cohosts", cohostList);
+    if (hostUserId.equals(userId)) {
+      JsonArray requests = new JsonArray();
+      speakRequests.forEach((id, name) -> requests.add(new JsonObject().put("participant_id", id).put("username", name)));
+      state.put("speak_requests", requests);
+    }
+    Invite invite = invites.get(userId);
+    if (invite != null) {
+      state.put("pending_invite", true);
+    }
+    return state;
+  }
+
+  // --- co-host lifecycle -------------------------------------------------------------------
+
+  public Outcome invite(String actorId, Person target, long nowMillis, long ttlMillis) {
+    requireHost(actorId, "Only the host can invite co-hosts");
+    if (!target.present()) {
+      throw ErrorCode.NOT_IN_ROOM.exception(target.userId() + " is not in this event");
+    }
+    if (!target.verified()) {
+      throw ErrorCode.GUEST_CANNOT_SPEAK.exception("Guests cannot be invited to speak; they must sign in");
+    }
+    if (hostUserId.equals(target.userId()) || cohosts.containsKey(target.userId())) {
+      throw ErrorCode.ALREADY_COHOST.exception(target.username() + " can already speak");
+    }
+    requireRoomOnStage();
+    invites.put(target.userId(), new Invite(target.username(), nowMillis + ttlMillis));
+    speakRequests.remove(target.userId());
+    return Outcome.of(Effect.toUser(target.userId(), new JsonObject()
+        .put("type", "cohost_invite")
+        .put("message", "You have been invited to co-host.")
+        .put("from", new JsonObject().put("user_id", hostUserId).put("username", hostUsername))
+        .put("expires_in", Math.max(1, Math.round(ttlMillis / 1000.0)))));
+  }
+
+  /** An invitation's time ran out; nothing happens if it was answered meanwhile. */
+  public Outcome inviteExpired(String userId, long nowMillis) {
+    Invite invite = invites.get(userId);
+    if (invite == null || invite.expiresAt() > nowMillis) {
+      return Outcome.of();
+    }
+    invites.remove(userId);
+    return Outcome.of(Effect.toUser(hostUserId, new JsonObject()
+        .put("type", "cohost_invite_expired")
+        .put("participant_id", userId)
+        .put("username", invite.username())
+        .put("message", invite.username() + " did not answer the co-host invitation in time.")));
+  }
+
+  public Outcome accept(String userId, long nowMillis) {
+    Invite invite = invites.get(userId);
+    if (cohosts.containsKey(userId)) {
+      throw ErrorCode.ALREADY_COHOST.exception("You are already a co-host");
+    }
+    if (invite == null) {
+      throw ErrorCode.NOT_INVITED.exception("You have no co-host invitation");
+    }
+    if (invite.expiresAt() <= nowMillis) {
+      invites.remove(userId);
+      throw ErrorCode.INVITE_EXPIRED.exception("The co-host invitation has expired");
+    }
+    requireRoomOnStage();
+    invites.remove(userId);
+    cohosts.put(userId, invite.username());
+    return Outcome.withRole(userId, Participant.ROLE_COHOST, Effect.toRoom(new JsonObject()
+        .put("type", "cohost_joined")
+        .put("participant_id", userId)
+        .put("username", invite.username())
+        .put("message", invite.username() + " is now a co-host.")));
+  }
+
+  public Outcome reject(String userId) {
+    Invite invite = invites.remove(userId);
+    if (invite == null) {
+      throw ErrorCode.NOT_INVITED.exception("You have no co-host invitation");
+    }
+    return Outcome.of(Effect.toUser(hostUserId, new JsonObject()
+        .put("type", "cohost_rejected")
+        .put("participant_id", userId)
+        .put("username", invite.username())
+        .put("message", invite.username() + " declined the co-host invitation.")));
+  }
+
+  /** A co-host steps down (or is taken off after being away longer than the grace period). */
+  public Outcome leave(String userId, String why) {
+    String name = cohosts.remove(userId);
+    if (name == null) {
+      throw ErrorCode.NOT_COHOST.exception("You are not a co-host");
+    }
+    mutedBy.remove(userId);
+    return Outcome.withRole(userId, Participant.ROLE_LISTENER, Effect.toRoom(new JsonObject()
+        .put("type", "cohost_left")
+        .put("user_id", userId)
+        .put("username", name)
+        .put("message", name + why)));
+  }
+
+  public Outcome removeCohost(String actorId, String targetId) {
+    requireHost(actorId, "Only the host can remove co-hosts");
+    String name = cohosts.remove(targetId);
+    if (name == null) {
+      throw ErrorCode.NOT_COHOST.exception(targetId + " is not a co-host");
+    }
+    mutedBy.remove(targetId);
+    return Outcome.withRole(targetId, Participant.ROLE_LISTENER, cohostRemoved(targetId, name));
+  }
+
+  // --- requests to speak ---------------------------------------------------------------------
+
+  public Outcome requestToSpeak(Person who) {
+    if (hostUserId.equals(who.userId()) || cohosts.containsKey(who.userId())) {
+      throw ErrorCode.ALREADY_COHOST.exception("You can already speak");
+    }
+    if (!who.verified()) {
+      throw ErrorCode.GUEST_CANNOT_SPEAK.exception("Guests cannot ask to speak; sign in first");
+    }
+    speakRequests.put(who.userId(), who.username());
+    return Outcome.of(Effect.toUser(hostUserId, new JsonObject()
+        .put("type", "speak_request")
+        .put("participant_id", who.userId())
+        .put("username", who.username())));
+  }
+
+  /** Withdraws the user's request; nothing happens if there was none. */
+  public Outcome cancelRequest(String userId) {
+    String name = speakRequests.remove(userId);
+    if (name == null) {
+      return Outcome.of();
+    }
+    return Outcome.of(Effect.toUser(hostUserId, new JsonObject()
+        .put("type", "speak_request_cancelled")
+        .put("participant_id", userId)
+        .put("username", name)));
+  }
+
+  public Outcome dismissRequest(String actorId, String targetId) {
+    requireHost(actorId, "Only the host can dismiss requests to speak");
+    if (speakRequests.remove(targetId) == null) {
+      return Outcome.of();
+    }
+    return Outcome.of(Effect.toUser(targetId, new JsonObject()
+        .put("type", "speak_request_dismissed")
+        .put("message", "The host dismissed your request to speak.")));
+  }
+
+  // --- muting -------------------------------------------------------------------------------
+
+  public Outcome mute(String actorId, String targetId) {
+    boolean self = actorId.equals(targetId);
+    if (!self) {
+      requireHost(actorId, "Only the host can mute others");
+    }
+    if (!cohosts.containsKey(targetId)) {
+      throw ErrorCode.NOT_COHOST.exception(self ? "Only co-hosts have a microphone to mute" : targetId + " is not a co-host");
+    }
+    mutedBy.put(targetId, self ? "self" : "host");
+    return Outcome.of(Effect.toRoom(new JsonObject()
+        .put("type", "muted")
+        .put("participant_id", targetId)
+        .put("by", actorId)));
+  }
+
+  /** Only a co-host unmutes, and only themselves (a host-muted co-host may, as in X Spaces). */
+  public Outcome unmute(String actorId, String targetId) {
+    if (!actorId.equals(targetId)) {
+      throw ErrorCode.NOT_ALLOWED.exception("Only co-hosts unmute themselves");
+    }
+    if (!cohosts.containsKey(targetId)) {
+      throw ErrorCode.NOT_COHOST.exception("Only co-hosts have a microphone to unmute");
+    }
+    mutedBy.remove(targetId);
+    return Outcome.of(Effect.toRoom(new JsonObject()
+        .put("type", "unmuted")
+        .put("participant_id", targetId)
+        .put("by", actorId)));
+  }
+
+  // --- removal and mode ------------------------------------------------------------------------
+
+  public Outcome removeParticipant(String actorId, Person target) {
+    requireHost(actorId, "Only the host can remove participants");
+    if (hostUserId.equals(target.userId())) {
+      throw ErrorCode.BAD_REQUEST.exception("The host cannot remove themselves; end the event instead");
+    }
+    if (!target.present()) {
+      throw ErrorCode.NOT_IN_ROOM.exception(target.userId() + " is not in this event");
+    }
+    banned.add(target.userId());
+    invites.remove(target.userId());
+    speakRequests.remove(target.userId());
+    mutedBy.remove(target.userId());
+    List<Effect> effects = new ArrayList<>();
+    String name = cohosts.remove(target.userId());
+    if (name != null) {
+      effects.add(cohostRemoved(target.userId(), name));
+    }
+    effects.add(new Effect(new JsonObject()
+        .put("type", "removed")
+        .put("message", "The host removed you from this event."), target.userId(), true));
+    return new Outcome(effects, name != null ? Map.of(target.userId(), Participant.ROLE_LISTENER) : Map.of());
+  }
+
+  /** {@code mode} is {@code "audio"} or {@code "screen"}. */
+  public Outcome switchMode(String actorId, String newMode) {
+    requireHost(actorId, "Only the host can switch between audio and screen sharing");
+    mode = newMode;
+    boolean screen = "screen".equals(newMode);
+    return Outcome.of(
+        Effect.toRoom(new JsonObject()
+            .put("type", "stream_mode_changed")
+            .put("mode", screen ? "switching_to_screen_sharing" : "switching_to_audio")
+            .put("message", screen ? "The host is now sharing their screen." : "The host switched back to audio.")),
+        Effect.toRoom(new JsonObject()
+            .put("type", screen ? "screen_sharing_started" : "audio_streaming_started")
+            .put("message", screen ? "Screen sharing started." : "Audio streaming started.")));
+  }
+
+  public Optional<String> cohostName(String userId) {
+    return Optional.ofNullable(cohosts.get(userId));
+  }
+
+  private Effect cohostRemoved(String userId, String name) {
+    return Effect.toRoom(new JsonObject()
+        .put("type", "cohost_removed")
+        .put("participant_id", userId)
+        .put("username", name)
+        .put("message", name + " is no longer a co-host."));
+  }
+
+  private void requireHost(String actorId, String message) {
+    if (!hostUserId.equals(actorId)) {
+      throw ErrorCode.NOT_HOST.exception(message);
+    }
+  }
+
+  private void requireRoomOnStage() {
+    if (cohosts.size() >= cohostLimit) {
+      throw ErrorCode.COHOST_LIMIT.exception("This event already has " + cohostLimit + " co-hosts");
+    }
+  }
+}
