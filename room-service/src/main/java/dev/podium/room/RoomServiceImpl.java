@@ -147,7 +147,7 @@ public final class RoomServiceImpl implements RoomService {
 
   @Override
   public Future<Void> rejectCohost(String eventId, String userId) {
-    return onStage(eventId, (room, stage) -> stage.reject(userId));
+    return onStage(eventId, (room, stage) -> stage.reject(userId, System.currentTimeMillis()));
   }
 
   @Override

@@ -106,7 +106,7 @@ public final class Stage {
       state.put("speak_requests", requests);
     }
     Invite invite = invites.get(userId);
-    if (invite != null) {
+    if (invite != null && invite.expiresAt() > System.currentTimeMillis()) {
       state.put("pending_invite", true);
     }
     return state;
@@ -135,13 +135,16 @@ public final class Stage {
         .put("expires_in", Math.max(1, Math.round(ttlMillis / 1000.0)))));
   }
 
-  /** An invitation's time ran out; nothing happens if it was answered meanwhile. */
+  /**
+   * An invitation's time ran out: the host is told. The expired invitation stays on record until
+   * the invitee answers or is invited again, so a late accept hears {@code invite_expired}
+   * rather than {@code not_invited}. Nothing happens if it was answered meanwhile.
+   */
   public Outcome inviteExpired(String userId, long nowMillis) {
     Invite invite = invites.get(userId);
     if (invite == null || invite.expiresAt() > nowMillis) {
       return Outcome.of();
     }
-    invites.remove(userId);
     return Outcome.of(Effect.toUser(hostUserId, new JsonObject()
         .put("type", "cohost_invite_expired")
         .put("participant_id", userId)
@@ -171,10 +174,13 @@ public final class Stage {
         .put("message", invite.username() + " is now a co-host.")));
   }
 
-  public Outcome reject(String userId) {
+  public Outcome reject(String userId, long nowMillis) {
     Invite invite = invites.remove(userId);
     if (invite == null) {
       throw ErrorCode.NOT_INVITED.exception("You have no co-host invitation");
+    }
+    if (invite.expiresAt() <= nowMillis) {
+      throw ErrorCode.INVITE_EXPIRED.exception("The co-host invitation had already expired");
     }
     return Outcome.of(Effect.toUser(hostUserId, new JsonObject()
         .put("type", "cohost_rejected")
