@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -23,6 +24,8 @@ final class TestSocket {
   private final List<JsonObject> inbox = new ArrayList<>();
   private final List<JsonObject> seen = new ArrayList<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  /** Notified whenever any test socket receives a message, for conditions over several sockets. */
+  private static final Object ARRIVALS = new Object();
 
   /** Handlers are set before the handshake, so nothing the server sends first is missed. */
   TestSocket(ClientWebSocket ws) {
@@ -33,6 +36,9 @@ final class TestSocket {
         inbox.add(msg);
         seen.add(msg);
         inbox.notifyAll();
+      }
+      synchronized (ARRIVALS) {
+        ARRIVALS.notifyAll();
       }
     });
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
@@ -98,6 +104,38 @@ final class TestSocket {
   List<JsonObject> seen(String type) {
     synchronized (inbox) {
       return seen.stream().filter(m -> type.equals(m.getString("type"))).toList();
+    }
+  }
+
+  /** Waits, woken by each arriving message, until the condition holds; false if it never did in time. */
+  static boolean awaitCondition(BooleanSupplier condition, long timeoutMillis) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    synchronized (ARRIVALS) {
+      while (!condition.getAsBoolean()) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          ARRIVALS.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Position of a received message in arrival order (identity, not equality). */
+  int order(JsonObject message) {
+    synchronized (inbox) {
+      for (int i = 0; i < seen.size(); i++) {
+        if (seen.get(i) == message) {
+          return i;
+        }
+      }
+      return -1;
     }
   }
 
