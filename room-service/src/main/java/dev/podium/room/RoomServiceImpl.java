@@ -71,13 +71,13 @@ public final class RoomServiceImpl implements RoomService {
 
   @Override
   public Future<Void> end(String eventId, String userId) {
-    return room(eventId).compose(room -> {
+    return queue.submit(eventId, () -> room(eventId).compose(room -> {
       if (!room.hostUserId().equals(userId)) {
         return Future.failedFuture(ErrorCode.NOT_HOST.exception("Only the host can end the event"));
       }
       endEvent(eventId, "The host has ended the live event.");
-      return Future.succeededFuture();
-    });
+      return Future.<Void>succeededFuture();
+    }));
   }
 
   @Override
@@ -88,11 +88,9 @@ public final class RoomServiceImpl implements RoomService {
         return Future.succeededFuture();
       }
       boolean isHost = room.hostUserId().equals(userId);
-      if (!isHost && !room.stage().isCohost(userId)) {
-        return Future.succeededFuture();
-      }
       Map<String, Long> away = room.awayTimers();
       if (present) {
+        // Cancelled whatever the user's role is now: a timer from an earlier stint on stage must not fire later.
         Long timer = away.remove(userId);
         if (timer != null) {
           vertx.cancelTimer(timer);
@@ -100,7 +98,7 @@ public final class RoomServiceImpl implements RoomService {
             notice(eventId, "The host is back.");
           }
         }
-      } else if (!away.containsKey(userId)) {
+      } else if ((isHost || room.stage().isCohost(userId)) && !away.containsKey(userId)) {
         long grace = Math.max(1, config.reconnectGrace().toMillis());
         away.put(userId, vertx.setTimer(grace, id -> graceOver(eventId, userId, isHost)));
         if (isHost) {
