@@ -36,6 +36,22 @@ public final class Addresses {
     return ROOM_EVENTS_PREFIX + eventId;
   }
 
+  /**
+   * Speakers' audio for the media-relay instance that owns the event (point to point). Body: the
+   * chunk; headers {@code user-id} and {@code codec} ({@code pcm} or {@code opus}).
+   */
+  public static String mediaIn(String eventId) {
+    return "podium.media." + eventId + ".in";
+  }
+
+  /** Mixed audio and screen chunks for the gateways (published; body: a {@code MediaPacket}). */
+  public static String mediaOut(String eventId) {
+    return "podium.media." + eventId + ".out";
+  }
+
+  /** Published by every media-relay instance every heartbeat: {@code {relay_id}}. */
+  public static final String MEDIA_RELAY_HEARTBEAT = "podium.media.relays";
+
   /** Point-to-point control messages for one gateway node (for example "close this session"). */
   public static String gatewayControl(String nodeId) {
     return GATEWAY_CONTROL_PREFIX + nodeId + ".control";

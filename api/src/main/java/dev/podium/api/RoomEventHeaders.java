@@ -17,4 +17,10 @@ public final class RoomEventHeaders {
   public static final String ROLE_USER = "role-user";
   /** The new role of {@link #ROLE_USER}. */
   public static final String ROLE = "role";
+  /** With {@link #MUTED}: this user's microphone is now muted ({@code "true"}) or not; gateways stop or resume taking their audio. */
+  public static final String MUTED_USER = "muted-user";
+  /** {@code "true"} or {@code "false"}, for {@link #MUTED_USER}. */
+  public static final String MUTED = "muted";
+  /** On {@code stream_mode_changed}: the event's mode now, {@code "audio"} or {@code "screen"}. */
+  public static final String MODE = "mode";
 }

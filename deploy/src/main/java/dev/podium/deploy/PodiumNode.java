@@ -4,6 +4,7 @@ import dev.podium.chat.ChatConfig;
 import dev.podium.chat.ChatServiceVerticle;
 import dev.podium.gateway.GatewayConfig;
 import dev.podium.gateway.GatewayVerticle;
+import dev.podium.media.MediaConfig;
 import dev.podium.media.MediaRelayVerticle;
 import dev.podium.presence.PresenceConfig;
 import dev.podium.presence.PresenceServiceVerticle;
@@ -33,10 +34,11 @@ public final class PodiumNode {
     ChatConfig chat = ChatConfig.from(settings);
     PresenceConfig presence = PresenceConfig.from(settings);
     GatewayConfig gateway = GatewayConfig.from(settings);
+    MediaConfig media = MediaConfig.from(settings);
     return vertx -> vertx.deployVerticle(new RoomServiceVerticle(room))
         .compose(id -> vertx.deployVerticle(new ChatServiceVerticle(chat)))
         .compose(id -> vertx.deployVerticle(new PresenceServiceVerticle(presence)))
-        .compose(id -> vertx.deployVerticle(new MediaRelayVerticle()))
+        .compose(id -> vertx.deployVerticle(new MediaRelayVerticle(media)))
         .compose(id -> deployGateway(vertx, gateway));
   }
 

@@ -13,6 +13,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,20 @@ final class PodiumHarness implements AutoCloseable {
     base.put("PODIUM_JWT_SECRET", TestTokens.SECRET);
     base.putAll(overrides);
     this.settings = Settings.of(base);
+  }
+
+  /** The clients' Vert.x (for timers that pace test senders). */
+  Vertx clientVertx() {
+    return clientVertx;
+  }
+
+  /** Connects with WebSocket subprotocols offered. */
+  TestSocket connect(Vertx node, String uri, List<String> subProtocols) {
+    ClientWebSocket ws = wsClient.webSocket();
+    TestSocket socket = new TestSocket(ws);
+    await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port(node)).setURI(uri)
+        .setSubProtocols(subProtocols)));
+    return socket;
   }
 
   Settings settings() {

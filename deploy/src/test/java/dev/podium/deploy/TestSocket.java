@@ -24,6 +24,11 @@ final class TestSocket {
   private final List<JsonObject> inbox = new ArrayList<>();
   private final List<JsonObject> seen = new ArrayList<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private final List<Binary> binaries = new ArrayList<>();
+
+  /** A binary message and when it arrived (System.nanoTime). */
+  record Binary(Buffer data, long receivedAt) {
+  }
   /** Notified whenever any test socket receives a message, for conditions over several sockets. */
   private static final Object ARRIVALS = new Object();
 
@@ -41,7 +46,32 @@ final class TestSocket {
         ARRIVALS.notifyAll();
       }
     });
+    ws.binaryMessageHandler(data -> {
+      synchronized (binaries) {
+        binaries.add(new Binary(data, System.nanoTime()));
+      }
+      synchronized (ARRIVALS) {
+        ARRIVALS.notifyAll();
+      }
+    });
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+  }
+
+  /** Binary messages received so far (a copy). */
+  List<Binary> binaries() {
+    synchronized (binaries) {
+      return new ArrayList<>(binaries);
+    }
+  }
+
+  /** Binary messages received after the given System.nanoTime instant. */
+  List<Binary> binariesSince(long nanos) {
+    return binaries().stream().filter(b -> b.receivedAt() > nanos).toList();
+  }
+
+  /** The negotiated WebSocket subprotocol, or null. */
+  String subProtocol() {
+    return ws.subProtocol();
   }
 
   void send(JsonObject msg) {

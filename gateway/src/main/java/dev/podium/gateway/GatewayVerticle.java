@@ -12,6 +12,8 @@ import dev.podium.gateway.http.HttpRoutes;
 import dev.podium.gateway.ws.ActiveStreamsFeed;
 import dev.podium.gateway.ws.ConnectedSessions;
 import dev.podium.gateway.ws.LocalRooms;
+import dev.podium.gateway.ws.MediaFraming;
+import dev.podium.gateway.ws.MediaStats;
 import dev.podium.gateway.ws.WebSocketEntry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -53,6 +55,7 @@ public final class GatewayVerticle extends VerticleBase {
     LocalRooms localRooms = new LocalRooms(vertx);
     ConnectedSessions sessions = new ConnectedSessions();
     ActiveStreamsFeed feed = new ActiveStreamsFeed(vertx, presence);
+    MediaStats mediaStats = new MediaStats();
     Optional<UserDirectory> directory = Optional.ofNullable(config.authLookupUrl())
         .map(url -> new UserDirectory(vertx, url, config.authLookupTtl()));
     Optional<DevTokens> devTokens = config.devMode()
@@ -65,7 +68,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     WebSocketEntry entry = new WebSocketEntry(vertx, config.nodeId(), config.allowGuests(), config.maxTextBytes(),
         config.maxBinaryBytes(), new TokenVerifier(vertx, config.jwtSecret(), config.userClaim()), directory,
-        rooms, chat, presence, localRooms, sessions, feed);
+        rooms, chat, presence, localRooms, sessions, feed, mediaStats);
 
     Future<Void> control = vertx.eventBus().<JsonObject>consumer(Addresses.gatewayControl(config.nodeId()), msg -> {
       JsonObject body = msg.body();
@@ -89,10 +92,11 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.httpPort())
         .setHost(config.httpHost())
         .setMaxWebSocketFrameSize(serverLimit)
-        .setMaxWebSocketMessageSize(serverLimit);
+        .setMaxWebSocketMessageSize(serverLimit)
+        .setWebSocketSubProtocols(java.util.List.of(MediaFraming.SUBPROTOCOL));
     server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(entry)
-        .requestHandler(HttpRoutes.create(vertx, config.nodeId(), presence, devTokens));
+        .requestHandler(HttpRoutes.create(vertx, config.nodeId(), presence, devTokens, mediaStats));
     return Future.all(control, feed.start())
         .compose(v -> server.listen())
         .onSuccess(s -> LOG.info("gateway {} listening on port {}", config.nodeId(), s.actualPort()));

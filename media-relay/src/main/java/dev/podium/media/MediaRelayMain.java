@@ -8,6 +8,9 @@ public final class MediaRelayMain {
   }
 
   public static void main(String[] args) {
-    ServiceLauncher.launch("media-relay", settings -> vertx -> vertx.deployVerticle(new MediaRelayVerticle()));
+    ServiceLauncher.launch("media-relay", settings -> {
+      MediaConfig config = MediaConfig.from(settings);
+      return vertx -> vertx.deployVerticle(new MediaRelayVerticle(config));
+    });
   }
 }

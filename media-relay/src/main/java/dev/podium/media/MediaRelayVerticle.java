@@ -1,19 +1,100 @@
 package dev.podium.media;
 
 import dev.podium.api.Addresses;
+import dev.podium.api.LifecycleNotice;
+import dev.podium.api.room.LiveEvent;
+import dev.podium.api.room.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The media relay's place in the cluster. It answers {@code podium.media.status} so that
- * operators and tests can see it joined; the audio ingest, mixer and fan-out arrive with the
- * media issue.
+ * One media-relay instance. Every live event's mixer runs on exactly one instance: the relays
+ * announce themselves every heartbeat, each computes the owner of each event from the live set
+ * ({@link RelayMembership}), and the owner registers the event's input address (so the cluster's
+ * subscription table records it). When an owner goes silent another instance takes its events
+ * over within {@code PODIUM_MEDIA_RELAY_TIMEOUT_MS} plus a heartbeat.
  */
 public final class MediaRelayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MediaRelayVerticle.class);
+  private static final long HEARTBEAT_MS = 250;
+
+  private final MediaConfig config;
+  private final String relayId = UUID.randomUUID().toString();
+  private final Set<String> liveEvents = new HashSet<>();
+  private final Map<String, OwnedEvent> owned = new HashMap<>();
+  private RelayMembership membership;
+
+  public MediaRelayVerticle(MediaConfig config) {
+    this.config = config;
+  }
+
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.MEDIA_STATUS,
-        msg -> msg.reply(new JsonObject().put("service", "media-relay").put("status", "up"))).completion();
+    membership = new RelayMembership(config.relayTimeout().toNanos());
+    membership.seen(relayId, System.nanoTime());
+    RoomService rooms = RoomService.createProxy(vertx);
+    Future<Void> status = vertx.eventBus().<JsonObject>consumer(Addresses.MEDIA_STATUS,
+        msg -> msg.reply(new JsonObject().put("service", "media-relay").put("status", "up")
+            .put("relay_id", relayId).put("events", owned.size()))).completion();
+    Future<Void> peers = vertx.eventBus().<JsonObject>consumer(Addresses.MEDIA_RELAY_HEARTBEAT,
+        msg -> membership.seen(msg.body().getString("relay_id"), System.nanoTime())).completion();
+    Future<Void> lifecycle = vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_LIFECYCLE, msg -> {
+      String eventId = msg.body().getJsonObject("event").getString("event_id");
+      if (LifecycleNotice.ENDED.equals(msg.body().getString("kind"))) {
+        liveEvents.remove(eventId);
+      } else {
+        liveEvents.add(eventId);
+      }
+      rebalance();
+    }).completion();
+    JsonObject beat = new JsonObject().put("relay_id", relayId);
+    vertx.setPeriodic(HEARTBEAT_MS, id -> {
+      vertx.eventBus().publish(Addresses.MEDIA_RELAY_HEARTBEAT, beat);
+      rebalance();
+    });
+    // Lifecycle notices can be missed (a restart, a takeover): the room-service's list is the truth.
+    vertx.setPeriodic(0, 2_000, id -> rooms.liveEvents().onSuccess(events -> {
+      liveEvents.clear();
+      events.stream().map(LiveEvent::eventId).forEach(liveEvents::add);
+      rebalance();
+    }));
+    vertx.eventBus().publish(Addresses.MEDIA_RELAY_HEARTBEAT, beat);
+    return Future.all(status, peers, lifecycle);
+  }
+
+  private void rebalance() {
+    long now = System.nanoTime();
+    membership.seen(relayId, now);
+    for (String eventId : liveEvents) {
+      boolean mine = relayId.equals(membership.owner(eventId, now));
+      if (mine && !owned.containsKey(eventId)) {
+        LOG.atInfo().addKeyValue("event_id", eventId).addKeyValue("relay_id", relayId).log("mixing event");
+        owned.put(eventId, new OwnedEvent(vertx, eventId, config));
+      } else if (!mine && owned.containsKey(eventId)) {
+        owned.remove(eventId).stop();
+      }
+    }
+    owned.keySet().removeIf(eventId -> {
+      if (!liveEvents.contains(eventId)) {
+        owned.get(eventId).stop();
+        return true;
+      }
+      return false;
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    owned.values().forEach(OwnedEvent::stop);
+    owned.clear();
+    return Future.succeededFuture();
   }
 }

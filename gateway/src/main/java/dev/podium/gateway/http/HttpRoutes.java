@@ -3,6 +3,7 @@ package dev.podium.gateway.http;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.gateway.auth.DevTokens;
+import dev.podium.gateway.ws.MediaStats;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
@@ -18,14 +19,19 @@ public final class HttpRoutes {
   private HttpRoutes() {
   }
 
-  public static Router create(Vertx vertx, String nodeId, PresenceService presence, Optional<DevTokens> devTokens) {
+  public static Router create(Vertx vertx, String nodeId, PresenceService presence, Optional<DevTokens> devTokens,
+      MediaStats media) {
     Router router = Router.router(vertx);
     router.getWithRegex("/health/?").handler(ctx -> {
       // Up only while this node is a live member of the cluster, not merely started clustered.
       boolean clustered = vertx.isClustered() && ((VertxInternal) vertx).clusterManager().isActive();
       ctx.response().setStatusCode(clustered ? 200 : 503).putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("status", clustered ? "up" : "down").put("node_id", nodeId)
-              .put("clustered", clustered).encode());
+              .put("clustered", clustered)
+              .put("media", new JsonObject()
+                  .put("frames_delivered", media.deliveredFrames())
+                  .put("frames_dropped", media.droppedFrames()))
+              .encode());
     });
     router.getWithRegex("/api/streams/?").handler(ctx -> presence.activeStreams()
         .onSuccess(list -> ctx.response().putHeader("Content-Type", "application/json")

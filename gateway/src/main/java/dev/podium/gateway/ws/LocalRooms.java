@@ -2,11 +2,14 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.RoomEventHeaders;
+import dev.podium.api.media.MediaPacket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -15,44 +18,53 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * This node's sockets per event, and the one event-bus consumer per event that feeds them.
- * A room event arrives once per node, is encoded once, and the same text goes to every local
- * socket of the room.
+ * This node's sockets per event, and the two event-bus consumers per event that feed them (room
+ * events and media). A room event or media tick arrives once per node, is encoded once, and the
+ * same bytes go to every local socket of the room; only speakers get a buffer of their own (their
+ * mix-minus).
  */
 public final class LocalRooms {
+  private static final String SCREEN_INIT_MAP = "podium.media.screen-init";
+
   private final Vertx vertx;
   private final Map<String, LocalRoom> rooms = new HashMap<>();
 
   private static final class LocalRoom {
     final Set<Session> sessions = new LinkedHashSet<>();
-    MessageConsumer<JsonObject> consumer;
+    MessageConsumer<JsonObject> events;
+    MessageConsumer<Buffer> media;
     Future<Void> ready;
+    String mode = "audio";
+    Buffer screenInit;
   }
 
   public LocalRooms(Vertx vertx) {
     this.vertx = vertx;
   }
 
-  /** Adds the session; completes once this node receives the room's events. */
-  public Future<Void> attach(Session session) {
+  /** Adds the session; completes once this node receives the room's events and media. */
+  public Future<Void> attach(Session session, String mode) {
     LocalRoom room = rooms.get(session.eventId());
     if (room == null) {
       LocalRoom created = new LocalRoom();
-      created.consumer = vertx.eventBus().consumer(Addresses.roomEvents(session.eventId()),
-          msg -> deliver(created, msg));
-      created.ready = created.consumer.completion();
+      created.mode = mode;
+      created.events = vertx.eventBus().consumer(Addresses.roomEvents(session.eventId()), msg -> deliver(created, msg));
+      created.media = vertx.eventBus().consumer(Addresses.mediaOut(session.eventId()), msg -> deliverMedia(created, msg));
+      created.ready = Future.all(created.events.completion(), created.media.completion()).mapEmpty();
       rooms.put(session.eventId(), created);
       room = created;
     }
     room.sessions.add(session);
-    return room.ready;
+    LocalRoom joined = room;
+    return room.ready.onSuccess(v -> sendScreenInit(session, joined));
   }
 
   public void detach(Session session) {
     LocalRoom room = rooms.get(session.eventId());
     if (room != null && room.sessions.remove(session) && room.sessions.isEmpty()) {
       rooms.remove(session.eventId());
-      room.consumer.unregister();
+      room.events.unregister();
+      room.media.unregister();
     }
   }
 
@@ -67,15 +79,34 @@ public final class LocalRooms {
     return rooms.size();
   }
 
+  boolean isScreenMode(String eventId) {
+    LocalRoom room = rooms.get(eventId);
+    return room != null && "screen".equals(room.mode);
+  }
+
+  /** Keeps the WebM initialisation segment cluster-wide, for late joiners on any gateway. */
+  void rememberScreenInit(String eventId, Buffer init) {
+    vertx.sharedData().<String, Buffer>getAsyncMap(SCREEN_INIT_MAP).compose(map -> map.put(eventId, init));
+  }
+
   private void deliver(LocalRoom room, Message<JsonObject> msg) {
     EncodedText text = EncodedText.of(msg.body());
     String toUser = msg.headers().get(RoomEventHeaders.TO_USER);
     String exceptUser = msg.headers().get(RoomEventHeaders.EXCEPT_USER);
     String roleUser = msg.headers().get(RoomEventHeaders.ROLE_USER);
+    String mutedUser = msg.headers().get(RoomEventHeaders.MUTED_USER);
+    String mode = msg.headers().get(RoomEventHeaders.MODE);
+    if (mode != null) {
+      room.mode = mode;
+      room.screenInit = null;
+    }
     boolean closes = "true".equals(msg.headers().get(RoomEventHeaders.CLOSE_RECIPIENTS));
     for (Session s : new ArrayList<>(room.sessions)) {
       if (roleUser != null && roleUser.equals(s.userId())) {
         s.role(msg.headers().get(RoomEventHeaders.ROLE));
+      }
+      if (mutedUser != null && mutedUser.equals(s.userId())) {
+        s.muted("true".equals(msg.headers().get(RoomEventHeaders.MUTED)));
       }
       if ((toUser == null || toUser.equals(s.userId())) && !s.userId().equals(exceptUser)) {
         s.send(text);
@@ -84,5 +115,75 @@ public final class LocalRooms {
         }
       }
     }
+  }
+
+  private void deliverMedia(LocalRoom room, Message<Buffer> msg) {
+    MediaPacket packet = MediaPacket.decode(msg.body());
+    if (packet.kind() == MediaPacket.KIND_AUDIO) {
+      deliverAudio(room, packet);
+      return;
+    }
+    boolean init = packet.kind() == MediaPacket.KIND_SCREEN_INIT;
+    if (init) {
+      room.screenInit = packet.payload();
+    }
+    Buffer framed = null;
+    for (Session s : room.sessions) {
+      if (s.isHost()) {
+        continue;
+      }
+      if (s.framed()) {
+        if (framed == null) {
+          framed = MediaFraming.frame(packet.kind(), packet.sequence(), packet.timestamp(), packet.payload());
+        }
+        s.sendBinary(framed);
+      } else {
+        s.sendBinary(packet.payload());
+      }
+    }
+  }
+
+  private void deliverAudio(LocalRoom room, MediaPacket packet) {
+    Buffer roomMix = packet.payload();
+    Buffer roomFramed = null;
+    for (Session s : room.sessions) {
+      Buffer own = packet.mixMinus().get(s.userId());
+      if (own != null) {
+        // A speaker hears everyone but themselves; a lone speaker hears nothing.
+        if (own.length() > 0) {
+          s.sendBinary(s.framed() ? MediaFraming.frame(MediaPacket.KIND_AUDIO, packet.sequence(), packet.timestamp(), own) : own);
+        }
+      } else if (s.framed()) {
+        if (roomFramed == null) {
+          roomFramed = MediaFraming.frame(MediaPacket.KIND_AUDIO, packet.sequence(), packet.timestamp(), roomMix);
+        }
+        s.sendBinary(roomFramed);
+      } else {
+        s.sendBinary(roomMix);
+      }
+    }
+  }
+
+  /** A socket joining a room in screen mode gets the initialisation segment before live chunks. */
+  private void sendScreenInit(Session session, LocalRoom room) {
+    if (!"screen".equals(room.mode) || session.isHost()) {
+      return;
+    }
+    if (room.screenInit != null) {
+      writeInit(session, room.screenInit);
+      return;
+    }
+    vertx.sharedData().<String, Buffer>getAsyncMap(SCREEN_INIT_MAP)
+        .compose(map -> map.get(session.eventId()))
+        .onSuccess(init -> {
+          if (init != null && "screen".equals(room.mode)) {
+            room.screenInit = init;
+            writeInit(session, init);
+          }
+        });
+  }
+
+  private static void writeInit(Session session, Buffer init) {
+    session.sendBinary(session.framed() ? MediaFraming.frame(MediaPacket.KIND_SCREEN_INIT, 0, 0, init) : init);
   }
 }

@@ -22,9 +22,11 @@ final class RoomMessageHandler {
   private final int maxTextBytes;
   private final int maxBinaryBytes;
   private final SignallingRelay signalling;
+  private final MediaIngest media;
 
   RoomMessageHandler(RoomService rooms, ChatService chat, PresenceService presence, SignallingRelay signalling,
-      int maxTextBytes, int maxBinaryBytes) {
+      MediaIngest media, int maxTextBytes, int maxBinaryBytes) {
+    this.media = media;
     this.rooms = rooms;
     this.chat = chat;
     this.presence = presence;
@@ -47,12 +49,14 @@ final class RoomMessageHandler {
           "Binary frames are limited to " + maxBinaryBytes + " bytes"));
       return;
     }
-    if (!Participant.ROLE_HOST.equals(session.role()) && !Participant.ROLE_COHOST.equals(session.role())) {
+    if (!session.mayPublish()) {
       if (session.mayReportNotAllowed(System.currentTimeMillis())) {
-        session.sendText(ClientMessages.error(ErrorCode.NOT_ALLOWED, "Only the host and co-hosts may send audio"));
+        session.sendText(ClientMessages.error(ErrorCode.NOT_ALLOWED,
+            "Only the host and unmuted co-hosts may send audio"));
       }
+      return;
     }
-    // Audio from speakers is taken up by the media relay (a later release); until then it is not relayed.
+    media.ingest(session, frame);
   }
 
   private JsonObject parse(String text) {

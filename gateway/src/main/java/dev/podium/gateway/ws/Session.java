@@ -19,15 +19,39 @@ public final class Session {
   private final ServerWebSocket socket;
   private final String eventId;
   private final Identity identity;
+  private final boolean framed;
+  private final MediaStats stats;
   private volatile String role;
+  private boolean muted;
   private boolean closed;
   private long lastNotAllowedAt;
 
-  Session(ServerWebSocket socket, String eventId, Identity identity, String role) {
+  Session(ServerWebSocket socket, String eventId, Identity identity, String role, boolean muted, MediaStats stats) {
     this.socket = socket;
     this.eventId = eventId;
     this.identity = identity;
     this.role = role;
+    this.muted = muted;
+    this.stats = stats;
+    this.framed = MediaFraming.SUBPROTOCOL.equals(socket.subProtocol());
+  }
+
+  /** True when the client opened the socket with the {@code podium.v1} subprotocol. */
+  public boolean framed() {
+    return framed;
+  }
+
+  public boolean isHost() {
+    return dev.podium.api.presence.Participant.ROLE_HOST.equals(role);
+  }
+
+  /** The host and unmuted co-hosts may send audio (the room-service's state, cached here). */
+  boolean mayPublish() {
+    return isHost() || (dev.podium.api.presence.Participant.ROLE_COHOST.equals(role) && !muted);
+  }
+
+  void muted(boolean value) {
+    this.muted = value;
   }
 
   public String id() {
@@ -86,12 +110,20 @@ public final class Session {
     socket.writeFrame(message.frame());
   }
 
-  /** Writes a media frame unless the socket is behind, in which case the frame is dropped. */
+  /**
+   * Writes a media frame unless the socket is behind, in which case the frame is dropped and
+   * counted: nothing waits and nothing queues for a slow listener.
+   */
   public boolean sendBinary(Buffer frame) {
-    if (closed || socket.writeQueueFull()) {
+    if (closed) {
+      return false;
+    }
+    if (socket.writeQueueFull()) {
+      stats.dropped();
       return false;
     }
     socket.writeBinaryMessage(frame);
+    stats.delivered();
     return true;
   }
 

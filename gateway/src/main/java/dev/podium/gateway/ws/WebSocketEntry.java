@@ -42,10 +42,12 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private final ConnectedSessions sessions;
   private final ActiveStreamsFeed activeStreams;
   private final RoomMessageHandler messages;
+  private final MediaStats stats;
 
   public WebSocketEntry(Vertx vertx, String nodeId, boolean allowGuests, int maxTextBytes, int maxBinaryBytes,
       TokenVerifier tokens, Optional<UserDirectory> directory, RoomService rooms, ChatService chat,
-      PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams) {
+      PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams,
+      MediaStats stats) {
     this.nodeId = nodeId;
     this.allowGuests = allowGuests;
     this.tokens = tokens;
@@ -56,8 +58,9 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     this.localRooms = localRooms;
     this.sessions = sessions;
     this.activeStreams = activeStreams;
-    this.messages = new RoomMessageHandler(rooms, chat, presence, new SignallingRelay(vertx), maxTextBytes,
-        maxBinaryBytes);
+    this.stats = stats;
+    this.messages = new RoomMessageHandler(rooms, chat, presence, new SignallingRelay(vertx),
+        new MediaIngest(vertx, localRooms), maxTextBytes, maxBinaryBytes);
   }
 
   /**
@@ -119,7 +122,8 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     LiveEvent event = admission.event();
     handshake.accept().onSuccess(ws -> {
       ws.setWriteQueueMaxSize(Session.WRITE_QUEUE_BYTES);
-      Session session = new Session(ws, event.eventId(), admission.identity(), admission.role());
+      Session session = new Session(ws, event.eventId(), admission.identity(), admission.role(),
+          mutedOnStage(admission), stats);
       sessions.add(session);
       ws.closeHandler(v -> disconnected(session));
       ws.exceptionHandler(e -> LOG.debug("socket error on session {}", session.id(), e));
@@ -137,12 +141,19 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     });
   }
 
+  private static boolean mutedOnStage(Admission admission) {
+    String userId = admission.identity().userId();
+    return admission.stage().getJsonArray("cohosts", new JsonArray()).stream()
+        .map(JsonObject.class::cast)
+        .anyMatch(c -> userId.equals(c.getString("user_id")) && c.getBoolean("muted", false));
+  }
+
   private void enterRoom(Session session, LiveEvent event, JsonObject stage) {
     Identity who = session.identity();
     Participant participant = new Participant(who.userId(), who.username(), session.role(), who.verified(),
         nodeId, session.id());
     Future<JsonArray> history = chat.history(event.eventId());
-    localRooms.attach(session)
+    localRooms.attach(session, stage.getString("mode", event.mode()))
         .compose(v -> presence.join(event.eventId(), participant))
         .onSuccess(joined -> {
           if (session.isClosed()) {

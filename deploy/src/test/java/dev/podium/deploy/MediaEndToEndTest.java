@@ -1,0 +1,190 @@
+package dev.podium.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.podium.deploy.TestSocket.Binary;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Live audio through a running all-in-one Podium: real-time paced sine waves in, the mix out,
+ * checked with a Goertzel filter for the tones a listener should and should not hear.
+ */
+class MediaEndToEndTest {
+  private static final int AMPLITUDE = 8_000;
+  private static final AtomicInteger IDS = new AtomicInteger();
+  private static PodiumHarness podium;
+  private static Vertx node;
+
+  @BeforeAll
+  static void start() {
+    podium = new PodiumHarness(Map.of());
+    node = podium.startAllInOne();
+  }
+
+  @AfterAll
+  static void stop() {
+    podium.close();
+  }
+
+  /** Sends a sine in real time: {@code chunkSamples} per message, one message per chunk duration. */
+  private static long pace(TestSocket socket, double frequency, int chunkSamples) {
+    Audio.Sine sine = new Audio.Sine(frequency, AMPLITUDE);
+    long periodMs = Math.max(1, chunkSamples * 1000L / Audio.RATE);
+    return podium.clientVertx().setPeriodic(periodMs, id -> socket.sendBinary(sine.next(chunkSamples)));
+  }
+
+  private static void stopPacing(long timer) {
+    podium.clientVertx().cancelTimer(timer);
+  }
+
+  /** Waits until the socket has received at least {@code seconds} of audio after {@code since}. */
+  private static short[] hear(TestSocket socket, long since, double seconds) {
+    int wanted = (int) (seconds * Audio.RATE * 2);
+    boolean enough = TestSocket.awaitCondition(
+        () -> socket.binariesSince(since).stream().mapToInt(b -> b.data().length()).sum() >= wanted, 10_000);
+    assertTrue(enough, "received only " + socket.binariesSince(since).stream().mapToInt(b -> b.data().length()).sum()
+        + " bytes of audio");
+    List<Buffer> chunks = new ArrayList<>();
+    for (Binary b : socket.binariesSince(since)) {
+      chunks.add(b.data());
+    }
+    return Audio.samples(chunks);
+  }
+
+  private static String user(String name) {
+    return name + IDS.incrementAndGet();
+  }
+
+  @Test
+  void aListenerHearsTheHostsToneAtItsLevelAndTheHostHearsNoEcho() {
+    String hostId = user("host");
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    TestSocket listener = podium.join(node, eventId, user("listener"));
+    listener.expect("room_state");
+
+    long t0 = System.nanoTime();
+    long sender = pace(host, 440, 4096); // today's host page: 4096-sample chunks
+    try {
+      short[] heard = hear(listener, t0, 1.0);
+      double at440 = Audio.amplitudeAt(heard, 440);
+      assertTrue(Math.abs(at440 - AMPLITUDE) < AMPLITUDE * 0.15, "440 Hz amplitude " + at440);
+      assertTrue(Audio.amplitudeAt(heard, 1000) < AMPLITUDE * 0.02, "no other tone");
+      listener.binaries().forEach(b -> assertEquals(1920, b.data().length(), "20 ms frames of PCM"));
+      assertTrue(host.binaries().isEmpty(), "the host hears no echo of itself");
+      listener.expect("speaker_levels", m -> m.getJsonArray("levels").stream()
+          .anyMatch(l -> hostId.equals(((JsonObject) l).getString("user_id")) && ((JsonObject) l).getDouble("level") > 0.1));
+    } finally {
+      stopPacing(sender);
+    }
+  }
+
+  @Test
+  void listenersAreNotHeardAndCohostsAreOnlyWhileAllowed() {
+    String hostId = user("host");
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    String adaId = user("ada");
+    TestSocket ada = podium.join(node, eventId, adaId);
+    ada.expect("room_state");
+    TestSocket bob = podium.join(node, eventId, user("bob"));
+    bob.expect("room_state");
+
+    long hostSender = pace(host, 440, 960);
+    long adaSender = pace(ada, 660, 960);
+    try {
+      // Ada is a listener: refused, and not in the mix.
+      ada.expectError("not_allowed");
+      long t0 = System.nanoTime();
+      short[] before = hear(bob, t0, 0.6);
+      assertTrue(Audio.amplitudeAt(before, 440) > AMPLITUDE * 0.8, "host heard");
+      assertTrue(Audio.amplitudeAt(before, 660) < AMPLITUDE * 0.02, "listener not heard");
+
+      // Ada becomes a co-host: both tones in the mix; the host hears only Ada (mix-minus), Ada only the host.
+      host.send(new JsonObject().put("type", "invite_cohost").put("user_id", adaId));
+      ada.expect("cohost_invite");
+      ada.send(new JsonObject().put("type", "accept_cohost"));
+      bob.expect("cohost_joined");
+      long t1 = System.nanoTime() + 200_000_000L;
+      short[] both = hear(bob, t1, 0.6);
+      assertTrue(Audio.amplitudeAt(both, 440) > AMPLITUDE * 0.8, "host still heard");
+      assertTrue(Audio.amplitudeAt(both, 660) > AMPLITUDE * 0.8, "co-host heard");
+      short[] hostHears = hear(host, t1, 0.4);
+      assertTrue(Audio.amplitudeAt(hostHears, 660) > AMPLITUDE * 0.8, "host hears the co-host");
+      assertTrue(Audio.amplitudeAt(hostHears, 440) < AMPLITUDE * 0.05, "host does not hear itself");
+      short[] adaHears = hear(ada, t1, 0.4);
+      assertTrue(Audio.amplitudeAt(adaHears, 440) > AMPLITUDE * 0.8, "co-host hears the host");
+      assertTrue(Audio.amplitudeAt(adaHears, 660) < AMPLITUDE * 0.05, "co-host does not hear itself");
+
+      // Muted by the host: gone from the mix.
+      host.send(new JsonObject().put("type", "mute").put("participant_id", adaId));
+      bob.expect("muted");
+      long t2 = System.nanoTime() + 300_000_000L;
+      short[] muted = hear(bob, t2, 0.5);
+      assertTrue(Audio.amplitudeAt(muted, 660) < AMPLITUDE * 0.02, "muted co-host not heard");
+      ada.send(new JsonObject().put("type", "unmute"));
+      bob.expect("unmuted");
+      long t3 = System.nanoTime() + 300_000_000L;
+      assertTrue(Audio.amplitudeAt(hear(bob, t3, 0.5), 660) > AMPLITUDE * 0.8, "unmuted co-host heard again");
+
+      // Removed from the stage: gone again.
+      host.send(new JsonObject().put("type", "remove_cohost").put("participant_id", adaId));
+      bob.expect("cohost_removed");
+      long t4 = System.nanoTime() + 300_000_000L;
+      assertTrue(Audio.amplitudeAt(hear(bob, t4, 0.5), 660) < AMPLITUDE * 0.02, "removed co-host not heard");
+    } finally {
+      stopPacing(hostSender);
+      stopPacing(adaSender);
+    }
+  }
+
+  @Test
+  void aLateJoinerInScreenModeGetsTheInitSegmentFirst() {
+    String hostId = user("host");
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    TestSocket early = podium.join(node, eventId, user("early"));
+    early.expect("room_state");
+    host.send(new JsonObject().put("type", "switching_to_screen_sharing").put("stream", "screen"));
+    early.expect("screen_sharing_started");
+
+    Buffer init = Buffer.buffer(new byte[] {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3, 1, 2, 3, 4, 5});
+    Buffer chunk = Buffer.buffer(new byte[] {0x1F, 0x43, (byte) 0xB6, 0x75, 9, 9, 9});
+    host.sendBinary(init);
+    host.sendBinary(chunk);
+    TestSocket.awaitCondition(() -> early.binaries().size() >= 2, 5_000);
+    assertEquals(init, early.binaries().get(0).data());
+    assertEquals(chunk, early.binaries().get(1).data());
+
+    TestSocket late = podium.join(node, eventId, user("late"));
+    assertEquals("screen", late.expect("room_state").getString("mode"));
+    Buffer chunk2 = Buffer.buffer(new byte[] {0x1F, 0x43, (byte) 0xB6, 0x75, 7, 7});
+    host.sendBinary(chunk2);
+    TestSocket.awaitCondition(() -> late.binaries().size() >= 2, 5_000);
+    assertEquals(init, late.binaries().get(0).data(), "the init segment comes first");
+    assertEquals(chunk2, late.binaries().get(1).data());
+
+    // podium.v1 clients get the same data tagged with the framing header.
+    TestSocket framed = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/v1/v1/?token="
+        + TestTokens.valid("v1"), List.of("podium.v1"));
+    assertEquals("podium.v1", framed.subProtocol());
+    framed.expect("room_state");
+    TestSocket.awaitCondition(() -> !framed.binaries().isEmpty(), 5_000);
+    Buffer first = framed.binaries().get(0).data();
+    assertEquals(4, first.getUnsignedByte(0), "kind 4: screen init segment");
+    assertEquals(init, first.slice(10, first.length()));
+  }
+}

@@ -1,0 +1,74 @@
+package dev.podium.gateway.ws;
+
+import dev.podium.api.Addresses;
+import dev.podium.api.media.MediaPacket;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.Map;
+
+/**
+ * Where a permitted speaker's binary frame goes: audio to the media-relay that mixes the event,
+ * screen chunks (host, screen mode) straight to the event's gateways. {@code podium.v1} publishers
+ * say which is which in the header; for today's host page, which sends WebM and 4096-sample PCM
+ * on one socket in screen mode, the WebM chunks are told apart by their EBML and Cluster element
+ * ids and by size.
+ */
+final class MediaIngest {
+  private static final int LEGACY_PCM_CHUNK_BYTES = 4096 * 2;
+  private static final int EBML_MAGIC = 0x1A45DFA3;
+  private static final int WEBM_CLUSTER = 0x1F43B675;
+
+  private final Vertx vertx;
+  private final LocalRooms rooms;
+  private long screenSequence;
+
+  MediaIngest(Vertx vertx, LocalRooms rooms) {
+    this.vertx = vertx;
+    this.rooms = rooms;
+  }
+
+  void ingest(Session session, Buffer frame) {
+    if (session.framed()) {
+      int kind = MediaFraming.kind(frame);
+      Buffer payload = MediaFraming.payload(frame);
+      switch (kind) {
+        case MediaPacket.KIND_AUDIO -> audio(session, payload, "pcm");
+        case MediaPacket.KIND_OPUS -> audio(session, payload, "opus");
+        case MediaPacket.KIND_SCREEN, MediaPacket.KIND_SCREEN_INIT -> screen(session, payload, kind == MediaPacket.KIND_SCREEN_INIT);
+        default -> session.sendText(ClientMessages.error(dev.podium.api.ErrorCode.BAD_REQUEST,
+            "Unknown podium.v1 media kind " + kind));
+      }
+      return;
+    }
+    if (session.isHost() && rooms.isScreenMode(session.eventId())) {
+      int head = frame.length() >= 4 ? frame.getInt(0) : 0;
+      if (head == EBML_MAGIC) {
+        screen(session, frame, true);
+        return;
+      }
+      if (head == WEBM_CLUSTER || frame.length() != LEGACY_PCM_CHUNK_BYTES) {
+        screen(session, frame, false);
+        return;
+      }
+    }
+    audio(session, frame, "pcm");
+  }
+
+  private void audio(Session session, Buffer chunk, String codec) {
+    vertx.eventBus().send(Addresses.mediaIn(session.eventId()), chunk,
+        new DeliveryOptions().addHeader("user-id", session.userId()).addHeader("codec", codec).setLocalOnly(false));
+  }
+
+  private void screen(Session session, Buffer chunk, boolean init) {
+    if (!session.isHost() || !rooms.isScreenMode(session.eventId())) {
+      return;
+    }
+    if (init) {
+      rooms.rememberScreenInit(session.eventId(), chunk);
+    }
+    MediaPacket packet = new MediaPacket(init ? MediaPacket.KIND_SCREEN_INIT : MediaPacket.KIND_SCREEN,
+        ++screenSequence, System.currentTimeMillis() & 0xffffffffL, chunk, null, Map.of());
+    vertx.eventBus().publish(Addresses.mediaOut(session.eventId()), packet.encode());
+  }
+}

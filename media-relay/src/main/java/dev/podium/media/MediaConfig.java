@@ -1,0 +1,30 @@
+package dev.podium.media;
+
+import dev.podium.runtime.Settings;
+import java.time.Duration;
+
+/**
+ * @param sampleRate      the rooms' sample rate, mono ({@code PODIUM_MEDIA_SAMPLE_RATE})
+ * @param jitter          audio buffered per speaker before it is mixed ({@code PODIUM_MEDIA_JITTER_MS})
+ * @param levelsInterval  how often {@code speaker_levels} may be sent ({@code PODIUM_MEDIA_LEVELS_MS})
+ * @param relayTimeout    a media-relay silent this long has its events taken over ({@code PODIUM_MEDIA_RELAY_TIMEOUT_MS})
+ */
+public record MediaConfig(int sampleRate, Duration jitter, Duration levelsInterval, Duration relayTimeout) {
+  public static final int FRAME_MILLIS = 20;
+
+  public static MediaConfig from(Settings settings) {
+    return new MediaConfig(
+        settings.integer("PODIUM_MEDIA_SAMPLE_RATE", 48_000, 8_000, 48_000),
+        settings.millis("PODIUM_MEDIA_JITTER_MS", 60),
+        settings.millis("PODIUM_MEDIA_LEVELS_MS", 200),
+        settings.millis("PODIUM_MEDIA_RELAY_TIMEOUT_MS", 1_000));
+  }
+
+  public int frameSamples() {
+    return sampleRate * FRAME_MILLIS / 1000;
+  }
+
+  public int jitterFrames() {
+    return (int) Math.max(1, jitter.toMillis() / FRAME_MILLIS);
+  }
+}

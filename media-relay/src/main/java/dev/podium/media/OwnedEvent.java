@@ -1,0 +1,101 @@
+package dev.podium.media;
+
+import dev.podium.api.Addresses;
+import dev.podium.api.media.MediaPacket;
+import dev.podium.media.mix.EventMixer;
+import dev.podium.media.mix.LevelMeter;
+import dev.podium.media.mix.TickSchedule;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An event whose mixer runs on this relay: takes speakers' chunks from {@code mediaIn}, mixes
+ * every 20 ms on a drift-free schedule, publishes each tick once to the gateways and the
+ * speakers' levels to the room.
+ */
+final class OwnedEvent {
+  private final Vertx vertx;
+  private final String eventId;
+  private final EventMixer mixer;
+  private final LevelMeter levels;
+  private final TickSchedule schedule;
+  private final MessageConsumer<Buffer> input;
+  private long timer = -1;
+  private boolean stopped;
+
+  OwnedEvent(Vertx vertx, String eventId, MediaConfig config) {
+    this.vertx = vertx;
+    this.eventId = eventId;
+    this.mixer = new EventMixer(config.frameSamples(), config.jitterFrames(), 5_000_000_000L);
+    this.levels = new LevelMeter((int) (config.levelsInterval().toMillis() / MediaConfig.FRAME_MILLIS));
+    this.schedule = new TickSchedule(System::nanoTime, MediaConfig.FRAME_MILLIS * 1_000_000L);
+    this.input = vertx.eventBus().consumer(Addresses.mediaIn(eventId), this::onChunk);
+    scheduleNext();
+  }
+
+  Future<Void> ready() {
+    return input.completion();
+  }
+
+  private void onChunk(Message<Buffer> msg) {
+    String userId = msg.headers().get("user-id");
+    if (userId == null) {
+      return;
+    }
+    byte[] pcm = msg.body().getBytes();
+    mixer.ingest(userId, pcm, 0, pcm.length, System.nanoTime());
+  }
+
+  private void scheduleNext() {
+    if (stopped) {
+      return;
+    }
+    long delay = schedule.delayMillis();
+    if (delay == 0) {
+      vertx.runOnContext(v -> tick());
+    } else {
+      timer = vertx.setTimer(delay, id -> tick());
+    }
+  }
+
+  private void tick() {
+    if (stopped) {
+      return;
+    }
+    schedule.advance();
+    EventMixer.Tick tick = mixer.tick(System.nanoTime());
+    if (tick != null) {
+      Map<String, Buffer> minus = new LinkedHashMap<>();
+      // Every active speaker is listed so that no gateway sends them the room mix (their own voice);
+      // a lone speaker's mix-minus is silence, sent as nothing at all.
+      boolean alone = tick.frames().size() == 1;
+      tick.mix().minus().forEach((speaker, pcm) -> minus.put(speaker, alone ? Buffer.buffer() : Pcm.toBuffer(pcm)));
+      MediaPacket packet = new MediaPacket(MediaPacket.KIND_AUDIO, tick.sequence(), tick.timestamp(),
+          Pcm.toBuffer(tick.mix().room()), null, minus);
+      vertx.eventBus().publish(Addresses.mediaOut(eventId), packet.encode());
+    }
+    Map<String, Double> changed = levels.record(tick == null ? null : tick.frames());
+    if (changed != null) {
+      JsonArray list = new JsonArray();
+      changed.forEach((user, level) -> list.add(new JsonObject().put("user_id", user).put("level", level)));
+      vertx.eventBus().publish(Addresses.roomEvents(eventId),
+          new JsonObject().put("type", "speaker_levels").put("levels", list));
+    }
+    scheduleNext();
+  }
+
+  void stop() {
+    stopped = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    input.unregister();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.podium.media;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * The media-relay instances alive in the cluster (each heard from within the timeout) and which
+ * one owns an event: rendezvous hashing, so every instance computes the same owner from the
+ * same membership, and when an owner dies only its events move.
+ */
+final class RelayMembership {
+  private final Map<String, Long> lastSeen = new HashMap<>();
+  private final long timeoutNanos;
+
+  RelayMembership(long timeoutNanos) {
+    this.timeoutNanos = timeoutNanos;
+  }
+
+  void seen(String relayId, long nowNanos) {
+    lastSeen.put(relayId, nowNanos);
+  }
+
+  String owner(String eventId, long nowNanos) {
+    lastSeen.values().removeIf(t -> nowNanos - t > timeoutNanos);
+    String best = null;
+    long bestScore = Long.MIN_VALUE;
+    for (String relay : lastSeen.keySet()) {
+      long score = score(eventId, relay);
+      if (score > bestScore || (score == bestScore && relay.compareTo(best) < 0)) {
+        best = relay;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private static long score(String eventId, String relayId) {
+    CRC32 crc = new CRC32();
+    crc.update((eventId + "\u0000" + relayId).getBytes(StandardCharsets.UTF_8));
+    long h = crc.getValue() * 0x9E3779B97F4A7C15L;
+    return h ^ (h >>> 29);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.podium.media.mix;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Drift-free tick deadlines: tick {@code k} is due at {@code start + k * period} on a monotonic
+ * clock, so a late timer never pushes later ticks back. When the schedule has fallen far behind
+ * (a long pause) it skips ahead instead of firing a burst.
+ */
+public final class TickSchedule {
+  private static final int MAX_CATCH_UP_TICKS = 5;
+
+  private final LongSupplier nanoClock;
+  private final long periodNanos;
+  private final long start;
+  private long next;
+
+  public TickSchedule(LongSupplier nanoClock, long periodNanos) {
+    this.nanoClock = nanoClock;
+    this.periodNanos = periodNanos;
+    this.start = nanoClock.getAsLong();
+    this.next = 1;
+  }
+
+  /** Index of the tick to run now, advancing the schedule (skips ahead after a long stall). */
+  public long advance() {
+    long now = nanoClock.getAsLong();
+    long behind = (now - deadline(next)) / periodNanos;
+    if (behind > MAX_CATCH_UP_TICKS) {
+      next += behind;
+    }
+    return next++;
+  }
+
+  /** Milliseconds until the next tick is due (0 when it is already due). */
+  public long delayMillis() {
+    long wait = deadline(next) - nanoClock.getAsLong();
+    return wait <= 0 ? 0 : Math.max(1, (wait + 500_000) / 1_000_000);
+  }
+
+  public long deadline(long tick) {
+    return start + tick * periodNanos;
+  }
+}
