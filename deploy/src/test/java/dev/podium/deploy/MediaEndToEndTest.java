@@ -187,4 +187,84 @@ class MediaEndToEndTest {
     assertEquals(4, first.getUnsignedByte(0), "kind 4: screen init segment");
     assertEquals(init, first.slice(10, first.length()));
   }
+
+  @Test
+  void opusListenersDecodeTheMixBackToTheToneAndOpusPublishersAreMixed() throws Exception {
+    String hostId = user("host");
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    TestSocket opus = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/op/op/?codec=opus&token="
+        + TestTokens.valid("op"), List.of("podium.v1"));
+    opus.expect("room_state");
+
+    long t0 = System.nanoTime();
+    long sender = pace(host, 440, 960);
+    List<Buffer> packets;
+    try {
+      assertTrue(TestSocket.awaitCondition(() -> opus.binariesSince(t0).size() >= 60, 10_000), "opus frames arrive");
+      packets = opus.binariesSince(t0).stream().map(Binary::data).toList();
+    } finally {
+      stopPacing(sender);
+    }
+    io.github.jaredmdobson.concentus.OpusDecoder decoder = new io.github.jaredmdobson.concentus.OpusDecoder(48_000, 1);
+    List<Buffer> pcm = new ArrayList<>();
+    long lastSequence = -1;
+    for (Buffer framed : packets) {
+      assertEquals(2, framed.getUnsignedByte(0), "kind 2: Opus");
+      long sequence = framed.getUnsignedInt(2);
+      assertTrue(sequence > lastSequence, "sequence numbers increase");
+      lastSequence = sequence;
+      byte[] packet = framed.getBytes(10, framed.length());
+      short[] out = new short[960];
+      int n = decoder.decode(packet, 0, packet.length, out, 0, out.length, false);
+      Buffer b = Buffer.buffer();
+      for (int i = 0; i < n; i++) {
+        b.appendShortLE(out[i]);
+      }
+      pcm.add(b);
+    }
+    short[] decoded = Audio.samples(pcm.subList(10, pcm.size()));
+    assertTrue(Audio.amplitudeAt(decoded, 440) > AMPLITUDE * 0.7, "Opus decodes to the 440 Hz tone: "
+        + Audio.amplitudeAt(decoded, 440));
+    assertTrue(packets.stream().mapToInt(Buffer::length).average().orElse(0) < 400, "Opus is compact");
+
+    // A podium.v1 co-host publishing Opus is decoded and mixed.
+    String adaId = user("ada");
+    TestSocket ada = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/" + adaId + "/" + adaId
+        + "/?token=" + TestTokens.valid(adaId), List.of("podium.v1"));
+    ada.expect("room_state");
+    host.send(new JsonObject().put("type", "invite_cohost").put("user_id", adaId));
+    ada.expect("cohost_invite");
+    ada.send(new JsonObject().put("type", "accept_cohost"));
+    host.expect("cohost_joined");
+    io.github.jaredmdobson.concentus.OpusEncoder encoder = new io.github.jaredmdobson.concentus.OpusEncoder(48_000, 1,
+        io.github.jaredmdobson.concentus.OpusApplication.OPUS_APPLICATION_AUDIO);
+    Audio.Sine sine = new Audio.Sine(660, AMPLITUDE);
+    long t1 = System.nanoTime();
+    AtomicInteger sequence = new AtomicInteger();
+    long adaSender = podium.clientVertx().setPeriodic(20, id -> {
+      Buffer chunk = sine.next(960);
+      short[] frame = new short[960];
+      for (int i = 0; i < 960; i++) {
+        frame[i] = chunk.getShortLE(2 * i);
+      }
+      byte[] out = new byte[1500];
+      try {
+        int n = encoder.encode(frame, 0, 960, out, 0, out.length);
+        ada.sendBinary(Buffer.buffer().appendByte((byte) 2).appendByte((byte) 0)
+            .appendUnsignedInt(sequence.incrementAndGet()).appendUnsignedInt(sequence.get() * 960L)
+            .appendBytes(out, 0, n));
+      } catch (io.github.jaredmdobson.concentus.OpusException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    try {
+      short[] hostHears = hear(host, t1 + 300_000_000L, 0.5);
+      assertTrue(Audio.amplitudeAt(hostHears, 660) > AMPLITUDE * 0.6, "the host hears the Opus co-host: "
+          + Audio.amplitudeAt(hostHears, 660));
+    } finally {
+      stopPacing(adaSender);
+    }
+  }
 }

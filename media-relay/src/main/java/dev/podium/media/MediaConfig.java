@@ -8,8 +8,10 @@ import java.time.Duration;
  * @param jitter          audio buffered per speaker before it is mixed ({@code PODIUM_MEDIA_JITTER_MS})
  * @param levelsInterval  how often {@code speaker_levels} may be sent ({@code PODIUM_MEDIA_LEVELS_MS})
  * @param relayTimeout    a media-relay silent this long has its events taken over ({@code PODIUM_MEDIA_RELAY_TIMEOUT_MS})
+ * @param opus            encode each tick's room mix in Opus too, for {@code ?codec=opus} listeners ({@code PODIUM_MEDIA_OPUS})
  */
-public record MediaConfig(int sampleRate, Duration jitter, Duration levelsInterval, Duration relayTimeout) {
+public record MediaConfig(int sampleRate, Duration jitter, Duration levelsInterval, Duration relayTimeout,
+    boolean opus) {
   public static final int FRAME_MILLIS = 20;
 
   public static MediaConfig from(Settings settings) {
@@ -17,7 +19,8 @@ public record MediaConfig(int sampleRate, Duration jitter, Duration levelsInterv
         settings.integer("PODIUM_MEDIA_SAMPLE_RATE", 48_000, 8_000, 48_000),
         settings.millis("PODIUM_MEDIA_JITTER_MS", 60),
         settings.millis("PODIUM_MEDIA_LEVELS_MS", 200),
-        settings.millis("PODIUM_MEDIA_RELAY_TIMEOUT_MS", 1_000));
+        settings.millis("PODIUM_MEDIA_RELAY_TIMEOUT_MS", 1_000),
+        settings.bool("PODIUM_MEDIA_OPUS", true));
   }
 
   public int frameSamples() {

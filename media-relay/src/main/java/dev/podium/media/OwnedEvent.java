@@ -2,7 +2,9 @@ package dev.podium.media;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.media.MediaPacket;
+import dev.podium.media.codec.Opus;
 import dev.podium.media.mix.EventMixer;
+import io.github.jaredmdobson.concentus.OpusException;
 import dev.podium.media.mix.LevelMeter;
 import dev.podium.media.mix.TickSchedule;
 import io.vertx.core.Future;
@@ -27,6 +29,9 @@ final class OwnedEvent {
   private final LevelMeter levels;
   private final TickSchedule schedule;
   private final MessageConsumer<Buffer> input;
+  private final Opus.Encoder opus;
+  private final Map<String, Opus.Decoder> decoders = new java.util.HashMap<>();
+  private final int sampleRate;
   private long timer = -1;
   private boolean stopped;
 
@@ -36,6 +41,8 @@ final class OwnedEvent {
     this.mixer = new EventMixer(config.frameSamples(), config.jitterFrames(), 5_000_000_000L);
     this.levels = new LevelMeter((int) (config.levelsInterval().toMillis() / MediaConfig.FRAME_MILLIS));
     this.schedule = new TickSchedule(System::nanoTime, MediaConfig.FRAME_MILLIS * 1_000_000L);
+    this.sampleRate = config.sampleRate();
+    this.opus = config.opus() ? new Opus.Encoder(config.sampleRate(), 32_000) : null;
     this.input = vertx.eventBus().consumer(Addresses.mediaIn(eventId), this::onChunk);
     scheduleNext();
   }
@@ -49,8 +56,19 @@ final class OwnedEvent {
     if (userId == null) {
       return;
     }
-    byte[] pcm = msg.body().getBytes();
-    mixer.ingest(userId, pcm, 0, pcm.length, System.nanoTime());
+    byte[] data = msg.body().getBytes();
+    if ("opus".equals(msg.headers().get("codec"))) {
+      Opus.Decoder decoder = decoders.computeIfAbsent(userId, id -> new Opus.Decoder(sampleRate, mixer.frameSamples()));
+      try {
+        short[] pcm = decoder.decode(data);
+        byte[] bytes = Pcm.toBuffer(pcm).getBytes();
+        mixer.ingest(userId, bytes, 0, bytes.length, System.nanoTime());
+      } catch (OpusException corrupt) {
+        // A corrupt packet is one lost frame of that speaker, nothing more.
+      }
+      return;
+    }
+    mixer.ingest(userId, data, 0, data.length, System.nanoTime());
   }
 
   private void scheduleNext() {
@@ -78,7 +96,7 @@ final class OwnedEvent {
       boolean alone = tick.frames().size() == 1;
       tick.mix().minus().forEach((speaker, pcm) -> minus.put(speaker, alone ? Buffer.buffer() : Pcm.toBuffer(pcm)));
       MediaPacket packet = new MediaPacket(MediaPacket.KIND_AUDIO, tick.sequence(), tick.timestamp(),
-          Pcm.toBuffer(tick.mix().room()), null, minus);
+          Pcm.toBuffer(tick.mix().room()), opus == null ? null : Buffer.buffer(opus.encode(tick.mix().room())), minus);
       vertx.eventBus().publish(Addresses.mediaOut(eventId), packet.encode());
     }
     Map<String, Double> changed = levels.record(tick == null ? null : tick.frames());

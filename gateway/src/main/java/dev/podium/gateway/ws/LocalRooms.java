@@ -146,6 +146,7 @@ public final class LocalRooms {
   private void deliverAudio(LocalRoom room, MediaPacket packet) {
     Buffer roomMix = packet.payload();
     Buffer roomFramed = null;
+    Buffer roomOpus = null;
     for (Session s : room.sessions) {
       Buffer own = packet.mixMinus().get(s.userId());
       if (own != null) {
@@ -153,6 +154,11 @@ public final class LocalRooms {
         if (own.length() > 0) {
           s.sendBinary(s.framed() ? MediaFraming.frame(MediaPacket.KIND_AUDIO, packet.sequence(), packet.timestamp(), own) : own);
         }
+      } else if (s.opus() && packet.opus() != null) {
+        if (roomOpus == null) {
+          roomOpus = MediaFraming.frame(MediaPacket.KIND_OPUS, packet.sequence(), packet.timestamp(), packet.opus());
+        }
+        s.sendBinary(roomOpus);
       } else if (s.framed()) {
         if (roomFramed == null) {
           roomFramed = MediaFraming.frame(MediaPacket.KIND_AUDIO, packet.sequence(), packet.timestamp(), roomMix);

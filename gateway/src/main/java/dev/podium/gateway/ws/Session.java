@@ -26,7 +26,10 @@ public final class Session {
   private boolean closed;
   private long lastNotAllowedAt;
 
-  Session(ServerWebSocket socket, String eventId, Identity identity, String role, boolean muted, MediaStats stats) {
+  private final boolean opus;
+
+  Session(ServerWebSocket socket, String eventId, Identity identity, String role, boolean muted, MediaStats stats,
+      boolean wantsOpus) {
     this.socket = socket;
     this.eventId = eventId;
     this.identity = identity;
@@ -34,6 +37,12 @@ public final class Session {
     this.muted = muted;
     this.stats = stats;
     this.framed = MediaFraming.SUBPROTOCOL.equals(socket.subProtocol());
+    this.opus = framed && wantsOpus;
+  }
+
+  /** A {@code podium.v1} client that asked for Opus ({@code ?codec=opus}). */
+  public boolean opus() {
+    return opus;
   }
 
   /** True when the client opened the socket with the {@code podium.v1} subprotocol. */

@@ -123,7 +123,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     handshake.accept().onSuccess(ws -> {
       ws.setWriteQueueMaxSize(Session.WRITE_QUEUE_BYTES);
       Session session = new Session(ws, event.eventId(), admission.identity(), admission.role(),
-          mutedOnStage(admission), stats);
+          mutedOnStage(admission), stats, "opus".equalsIgnoreCase(queryParam(handshake.query(), "codec")));
       sessions.add(session);
       ws.closeHandler(v -> disconnected(session));
       ws.exceptionHandler(e -> LOG.debug("socket error on session {}", session.id(), e));
