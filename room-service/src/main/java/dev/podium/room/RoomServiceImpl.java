@@ -249,6 +249,14 @@ public final class RoomServiceImpl implements RoomService {
       if (roleChange != null) {
         options.addHeader(RoomEventHeaders.ROLE_USER, roleChange.getKey()).addHeader(RoomEventHeaders.ROLE, roleChange.getValue());
       }
+      String type = effect.message().getString("type");
+      if ("muted".equals(type) || "unmuted".equals(type)) {
+        options.addHeader(RoomEventHeaders.MUTED_USER, effect.message().getString("participant_id"))
+            .addHeader(RoomEventHeaders.MUTED, String.valueOf("muted".equals(type)));
+      } else if ("stream_mode_changed".equals(type)) {
+        options.addHeader(RoomEventHeaders.MODE,
+            "switching_to_screen_sharing".equals(effect.message().getString("mode")) ? "screen" : "audio");
+      }
       vertx.eventBus().publish(Addresses.roomEvents(eventId), effect.message(), options);
     }
     if (roleChange == null) {
