@@ -1,0 +1,99 @@
+package dev.podium.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/** Reads a Linux process's CPU time and resident memory from {@code /proc}. */
+public final class ProcStats {
+  /** USER_HZ: the unit of utime/stime. 100 on every mainstream Linux build. */
+  static final long CLOCK_TICKS_PER_SECOND = 100;
+
+  private final long pid;
+
+  public ProcStats(long pid) {
+    this.pid = pid;
+  }
+
+  public long pid() {
+    return pid;
+  }
+
+  /** utime + stime of the process (all threads) in seconds, if readable. */
+  public double cpuSeconds() {
+    try {
+      return cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) / (double) CLOCK_TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** Current resident set (VmRSS) in KiB, if readable. */
+  public OptionalLong rssKib() {
+    return statusKib("VmRSS:");
+  }
+
+  /** Peak resident set over the process's life (VmHWM) in KiB, if readable. */
+  public OptionalLong peakRssKib() {
+    return statusKib("VmHWM:");
+  }
+
+  private OptionalLong statusKib(String field) {
+    try {
+      return statusField(Files.readString(Path.of("/proc", Long.toString(pid), "status")), field);
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** CPU seconds all processes of the machine have used (busy time of every CPU summed), if readable. */
+  public static double machineBusySeconds() {
+    try {
+      return machineBusyTicks(Files.readString(Path.of("/proc/stat"))) / (double) CLOCK_TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** The 1-minute load average, if readable. */
+  public static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** user + nice + system + irq + softirq + steal of the {@code cpu} line of {@code /proc/stat}, in ticks. */
+  static long machineBusyTicks(String procStat) {
+    String line = procStat.lines().filter(l -> l.startsWith("cpu ")).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no cpu line"));
+    String[] f = line.substring(4).trim().split("\\s+");
+    long busy = 0;
+    for (int i : new int[] {0, 1, 2, 5, 6, 7}) {
+      busy += i < f.length ? Long.parseLong(f[i]) : 0;
+    }
+    return busy;
+  }
+
+  /** utime + stime (fields 14 and 15) of a {@code /proc/PID/stat} line, in clock ticks. */
+  static long cpuTicks(String stat) {
+    // The command name (field 2) is in parentheses and may itself contain spaces or ')'.
+    String rest = stat.substring(stat.lastIndexOf(')') + 2).trim();
+    String[] f = rest.split("\\s+");
+    // rest starts at field 3 (state): field n is f[n - 3].
+    return Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]);
+  }
+
+  /** The KiB value of a {@code Name:   123 kB} line of {@code /proc/PID/status}. */
+  static OptionalLong statusField(String status, String field) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith(field)) {
+        String[] parts = line.substring(field.length()).trim().split("\\s+");
+        return OptionalLong.of(Long.parseLong(parts[0]));
+      }
+    }
+    return OptionalLong.empty();
+  }
+}

@@ -1,0 +1,191 @@
+package dev.podium.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Turns what the generator measured into one flat JSON object, and that object into text. */
+final class Report {
+  private Report() {
+  }
+
+  record Inputs(
+      String eventId,
+      int framesSent,
+      int framesStreamed,
+      double streamSeconds,
+      double windowSeconds,
+      double joinPhaseSeconds,
+      List<ListenerStats.Snapshot> listeners,
+      long[] joinNanos,
+      long connectFailed,
+      Map<String, Long> refusals,
+      long joinTimeouts,
+      long closedBeforeStart,
+      long[] sendLagNanos,
+      long hostBinaryMessages,
+      long hostQueueFull,
+      boolean hostClosed,
+      double serverCpuJoinSeconds,
+      double serverCpuStreamSeconds,
+      double generatorCpuStreamSeconds,
+      double machineCpuStreamSeconds,
+      double loadAverageAtStart,
+      long serverRssPeakKib,
+      long serverRssEndKib) {
+  }
+
+  static JsonObject build(BenchOptions opts, Inputs in) {
+    List<ListenerStats.Snapshot> ls = in.listeners();
+    long expected = (long) ls.size() * in.framesSent();
+    long received = 0;
+    long bytes = 0;
+    long messages = 0;
+    long unmarked = 0;
+    long duplicates = 0;
+    long unknown = 0;
+    long closedDuring = 0;
+    double worstLoss = 0;
+    int latencyCount = 0;
+    for (ListenerStats.Snapshot s : ls) {
+      received += s.received();
+      bytes += s.binaryBytes();
+      messages += s.binaryMessages();
+      unmarked += s.unmarkedMessages();
+      duplicates += s.duplicates();
+      unknown += s.unknownSeqs();
+      closedDuring += s.closed() ? 1 : 0;
+      latencyCount += s.latencyMicros().length;
+      if (in.framesSent() > 0) {
+        worstLoss = Math.max(worstLoss, 100.0 * (in.framesSent() - s.received()) / in.framesSent());
+      }
+    }
+    long[] latencies = new long[latencyCount];
+    int at = 0;
+    for (ListenerStats.Snapshot s : ls) {
+      System.arraycopy(s.latencyMicros(), 0, latencies, at, s.latencyMicros().length);
+      at += s.latencyMicros().length;
+    }
+    Arrays.sort(latencies);
+    long[] lag = in.sendLagNanos().clone();
+    Arrays.sort(lag);
+    // Bytes are counted from the first frame of the warm-up on.
+    double audioSeconds = in.framesStreamed() * PcmFrames.FRAME_MS / 1000.0;
+
+    JsonObject r = new JsonObject()
+        .put("label", opts.label())
+        .put("base", opts.base().toString())
+        .put("event_id", in.eventId())
+        .put("listeners", opts.listeners())
+        .put("joined", ls.size())
+        .put("connect_failed", in.connectFailed())
+        .put("refused", new JsonObject(Map.copyOf(in.refusals())))
+        .put("join_timeouts", in.joinTimeouts())
+        .put("closed_before_start", in.closedBeforeStart())
+        .put("closed_during_run", closedDuring)
+        .put("ramp_ms", opts.rampMs())
+        .put("join_phase_s", round(in.joinPhaseSeconds()))
+        .put("duration_s", opts.durationS())
+        .put("warmup_s", opts.warmupS())
+        .put("packet_ms", opts.packetMs())
+        .put("frames_sent", in.framesSent())
+        .put("stream_s", round(in.streamSeconds()))
+        .put("expected_frames", expected)
+        .put("received_frames", received)
+        .put("loss_pct", expected == 0 ? null : round3(100.0 * (expected - received) / expected))
+        .put("worst_listener_loss_pct", round3(worstLoss))
+        .put("latency_p50_ms", micros(Percentiles.ofSorted(latencies, 50)))
+        .put("latency_p90_ms", micros(Percentiles.ofSorted(latencies, 90)))
+        .put("latency_p99_ms", micros(Percentiles.ofSorted(latencies, 99)))
+        .put("latency_max_ms", micros(latencies.length == 0 ? -1 : latencies[latencies.length - 1]))
+        .put("join_p50_ms", nanos(Percentiles.ofSorted(in.joinNanos(), 50)))
+        .put("join_p99_ms", nanos(Percentiles.ofSorted(in.joinNanos(), 99)))
+        .put("send_lag_p50_ms", nanos(Percentiles.ofSorted(lag, 50)))
+        .put("send_lag_p99_ms", nanos(Percentiles.ofSorted(lag, 99)))
+        .put("send_lag_max_ms", nanos(lag.length == 0 ? -1 : lag[lag.length - 1]))
+        .put("binary_messages", messages)
+        .put("unmarked_messages", unmarked)
+        .put("duplicate_frames", duplicates)
+        .put("unknown_seq_frames", unknown)
+        .put("host_binary_messages", in.hostBinaryMessages())
+        .put("host_write_queue_full", in.hostQueueFull())
+        .put("host_closed", in.hostClosed())
+        .put("bytes_per_listener_s", ls.isEmpty() ? null : Math.round(bytes / (ls.size() * audioSeconds)))
+        .put("server_cpu_join_s", number(in.serverCpuJoinSeconds()))
+        .put("server_cpu_s", number(in.serverCpuStreamSeconds()))
+        .put("server_cpu_pct", number(100 * in.serverCpuStreamSeconds() / in.windowSeconds()))
+        .put("server_cpu_us_per_frame", received == 0 ? null : number(in.serverCpuStreamSeconds() * 1e6 / received))
+        .put("generator_cpu_s", number(in.generatorCpuStreamSeconds()))
+        .put("generator_cpu_pct", number(100 * in.generatorCpuStreamSeconds() / in.windowSeconds()))
+        .put("machine_cpu_pct", number(100 * in.machineCpuStreamSeconds() / in.windowSeconds()))
+        .put("other_cpu_pct", number(100 * (in.machineCpuStreamSeconds() - in.generatorCpuStreamSeconds()
+            - (Double.isNaN(in.serverCpuStreamSeconds()) ? 0 : in.serverCpuStreamSeconds())) / in.windowSeconds()))
+        .put("load_average", number(in.loadAverageAtStart()))
+        .put("cpus", Runtime.getRuntime().availableProcessors())
+        .put("server_rss_peak_mib", in.serverRssPeakKib() < 0 ? null : round(in.serverRssPeakKib() / 1024.0))
+        .put("server_rss_end_mib", in.serverRssEndKib() < 0 ? null : round(in.serverRssEndKib() / 1024.0))
+        .put("cpu_window_s", round(in.windowSeconds()));
+    return r;
+  }
+
+  static String text(JsonObject r) {
+    StringBuilder b = new StringBuilder();
+    line(b, "target", "%s (%s), event %s", r.getString("label"), r.getString("base"), r.getString("event_id"));
+    line(b, "listeners", "%d requested, %d joined, %d connect failures, %s refused, %d join timeouts, "
+        + "%d closed before start, %d closed during run",
+        r.getInteger("listeners"), r.getInteger("joined"), r.getLong("connect_failed"), r.getJsonObject("refused"),
+        r.getLong("join_timeouts"), r.getLong("closed_before_start"), r.getLong("closed_during_run"));
+    line(b, "join", "p50 %s ms, p99 %s ms (ramp %d ms, join phase %s s)", r.getValue("join_p50_ms"),
+        r.getValue("join_p99_ms"), r.getLong("ramp_ms"), r.getValue("join_phase_s"));
+    line(b, "frames", "%d measured (after %d s warm-up; %d ms packets) sent over %s s; %d of %d listener-frames received; loss %s %% "
+        + "(worst listener %s %%)", r.getInteger("frames_sent"), r.getInteger("warmup_s"), r.getInteger("packet_ms"), r.getValue("stream_s"),
+        r.getLong("received_frames"), r.getLong("expected_frames"), r.getValue("loss_pct"),
+        r.getValue("worst_listener_loss_pct"));
+    line(b, "latency", "p50 %s ms, p90 %s ms, p99 %s ms, max %s ms", r.getValue("latency_p50_ms"),
+        r.getValue("latency_p90_ms"), r.getValue("latency_p99_ms"), r.getValue("latency_max_ms"));
+    line(b, "sender", "lag behind schedule p50 %s ms, p99 %s ms, max %s ms; write queue full %d times",
+        r.getValue("send_lag_p50_ms"), r.getValue("send_lag_p99_ms"), r.getValue("send_lag_max_ms"),
+        r.getLong("host_write_queue_full"));
+    line(b, "messages", "%d binary to listeners (%d without a marker, %d duplicate frames, %d unknown seq); "
+        + "%d binary to the host", r.getLong("binary_messages"), r.getLong("unmarked_messages"),
+        r.getLong("duplicate_frames"), r.getLong("unknown_seq_frames"), r.getLong("host_binary_messages"));
+    line(b, "bandwidth", "%s bytes per listener-second (payload)", r.getValue("bytes_per_listener_s"));
+    line(b, "server", "CPU %s s while streaming (%s %% of one core), %s us per delivered frame; "
+        + "%s s during joins; RSS peak %s MiB, end %s MiB", r.getValue("server_cpu_s"), r.getValue("server_cpu_pct"),
+        r.getValue("server_cpu_us_per_frame"), r.getValue("server_cpu_join_s"), r.getValue("server_rss_peak_mib"),
+        r.getValue("server_rss_end_mib"));
+    line(b, "generator", "CPU %s s while streaming (%s %% of one core)", r.getValue("generator_cpu_s"),
+        r.getValue("generator_cpu_pct"));
+    line(b, "machine", "%s %% CPU busy of %d cores x 100 %% while streaming, %s %% of it other processes; "
+        + "load average %s at start", r.getValue("machine_cpu_pct"), r.getInteger("cpus"), r.getValue("other_cpu_pct"),
+        r.getValue("load_average"));
+    return b.toString();
+  }
+
+  private static void line(StringBuilder b, String key, String format, Object... args) {
+    b.append(String.format(Locale.ROOT, "%-10s ", key + ":")).append(String.format(Locale.ROOT, format, args))
+        .append('\n');
+  }
+
+  private static Double micros(long us) {
+    return us < 0 ? null : round(us / 1000.0);
+  }
+
+  private static Double nanos(long ns) {
+    return ns < 0 ? null : round(ns / 1e6);
+  }
+
+  private static Double number(double v) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? null : round(v);
+  }
+
+  static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  private static double round3(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}

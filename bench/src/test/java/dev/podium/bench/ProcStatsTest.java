@@ -1,0 +1,29 @@
+package dev.podium.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ProcStatsTest {
+
+  @Test
+  void cpuTicksSurviveSpacesAndParenthesesInTheCommandName() {
+    String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194304 100 0 0 0 1234 567 0 0 20 0 30 0 100 0 0";
+    assertEquals(1234 + 567, ProcStats.cpuTicks(stat));
+  }
+
+  @Test
+  void statusFieldsInKib() {
+    String status = "Name:\tjava\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\nThreads:\t30\n";
+    assertEquals(102400, ProcStats.statusField(status, "VmRSS:").getAsLong());
+    assertEquals(204800, ProcStats.statusField(status, "VmHWM:").getAsLong());
+    assertTrue(ProcStats.statusField(status, "VmSwap:").isEmpty());
+  }
+
+  @Test
+  void machineBusyTimeLeavesIdleAndIowaitOut() {
+    String stat = "cpu  100 5 50 1000 20 3 2 1 0 0\ncpu0 50 2 25 500 10 1 1 0 0 0\nintr 1\n";
+    assertEquals(100 + 5 + 50 + 3 + 2 + 1, ProcStats.machineBusyTicks(stat));
+  }
+}
