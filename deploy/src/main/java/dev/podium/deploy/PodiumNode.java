@@ -50,6 +50,32 @@ public final class PodiumNode {
     }
   }
 
+  /** Room, chat and presence services and a gateway, but no media relay (it runs elsewhere). */
+  public static Future<Started> deployWithoutMedia(Vertx vertx, Settings settings) {
+    try {
+      RoomConfig room = RoomConfig.from(settings);
+      ChatConfig chat = ChatConfig.from(settings);
+      PresenceConfig presence = PresenceConfig.from(settings);
+      GatewayConfig gateway = GatewayConfig.from(settings);
+      return vertx.deployVerticle(new RoomServiceVerticle(room))
+          .compose(id -> vertx.deployVerticle(new ChatServiceVerticle(chat)))
+          .compose(id -> vertx.deployVerticle(new PresenceServiceVerticle(presence)))
+          .compose(id -> deployGateway(vertx, gateway));
+    } catch (Settings.InvalidSettingException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** A media relay only. */
+  public static Future<MediaRelayVerticle> deployMediaRelay(Vertx vertx, Settings settings) {
+    try {
+      MediaRelayVerticle relay = new MediaRelayVerticle(MediaConfig.from(settings));
+      return vertx.deployVerticle(relay).map(id -> relay);
+    } catch (Settings.InvalidSettingException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   /** A gateway only; the services are elsewhere in the cluster. */
   public static Future<Started> deployGateway(Vertx vertx, Settings settings) {
     try {

@@ -1,5 +1,6 @@
 package dev.podium.deploy;
 
+import dev.podium.media.MediaRelayVerticle;
 import dev.podium.runtime.ClusterBootstrap;
 import dev.podium.runtime.ClusterSettings;
 import dev.podium.runtime.Settings;
@@ -29,6 +30,8 @@ final class PodiumHarness implements AutoCloseable {
   private final WebSocketClient wsClient = clientVertx.createWebSocketClient(
       new WebSocketClientOptions().setMaxConnections(2000).setMaxFrameSize(1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
   private final HttpClient httpClient = clientVertx.createHttpClient();
+  private final WebSocketClient stuckClient = clientVertx.createWebSocketClient(
+      new WebSocketClientOptions().setReceiveBufferSize(1024).setMaxConnections(10));
 
   PodiumHarness(Map<String, String> overrides) {
     Map<String, String> base = new HashMap<>();
@@ -64,6 +67,33 @@ final class PodiumHarness implements AutoCloseable {
     Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
     ports.put(vertx, await(PodiumNode.deployAll(vertx, settings)).httpPort());
     return vertx;
+  }
+
+  /** Starts a node with the services and a gateway but no media relay. */
+  Vertx startWithoutMedia() {
+    Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
+    ports.put(vertx, await(PodiumNode.deployWithoutMedia(vertx, settings)).httpPort());
+    return vertx;
+  }
+
+  /** Starts a node running only a media relay; the relay is returned through {@code relay}. */
+  Vertx startMediaRelay(MediaRelayVerticle[] relay) {
+    Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
+    relay[0] = await(PodiumNode.deployMediaRelay(vertx, settings));
+    ports.put(vertx, -1);
+    return vertx;
+  }
+
+  /**
+   * A listener that never reads: tiny receive buffer, paused right after the handshake, so the
+   * server's write queue for it fills up.
+   */
+  ClientWebSocket connectStuck(Vertx node, String uri) {
+    ClientWebSocket ws = stuckClient.webSocket();
+    ws.binaryMessageHandler(b -> { });
+    await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port(node)).setURI(uri)));
+    ws.pause();
+    return ws;
   }
 
   /** Starts a clustered node running only a gateway; returns it. */

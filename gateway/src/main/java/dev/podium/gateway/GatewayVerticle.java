@@ -93,6 +93,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setHost(config.httpHost())
         .setMaxWebSocketFrameSize(serverLimit)
         .setMaxWebSocketMessageSize(serverLimit)
+        // A small kernel send buffer per socket: a listener who stops reading shows up in the
+        // write queue (and loses frames) within seconds instead of hiding megabytes in the kernel.
+        .setSendBufferSize(64 * 1024)
         .setWebSocketSubProtocols(java.util.List.of(MediaFraming.SUBPROTOCOL));
     server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(entry)

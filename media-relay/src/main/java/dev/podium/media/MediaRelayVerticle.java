@@ -91,6 +91,16 @@ public final class MediaRelayVerticle extends VerticleBase {
     });
   }
 
+  /** This instance's id in the cluster. */
+  public String relayId() {
+    return relayId;
+  }
+
+  /** Whether this instance mixes the event now. */
+  public boolean mixes(String eventId) {
+    return owned.containsKey(eventId);
+  }
+
   @Override
   public Future<?> stop() {
     owned.values().forEach(OwnedEvent::stop);

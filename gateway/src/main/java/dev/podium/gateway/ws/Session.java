@@ -12,8 +12,12 @@ import java.util.UUID;
  * frames to it are dropped instead.
  */
 public final class Session {
-  /** Bytes a socket may have queued before it counts as too slow for room events. */
-  public static final int WRITE_QUEUE_BYTES = 1024 * 1024;
+  /**
+   * Bytes a socket may have queued before it counts as behind: media frames to it are dropped
+   * from then on, and a room event that finds it full closes it ({@code slow_consumer}). About
+   * 2.5 s of 48 kHz PCM: enough for a hiccup, small enough that one stuck listener costs little heap.
+   */
+  public static final int WRITE_QUEUE_BYTES = 256 * 1024;
 
   private final String id = UUID.randomUUID().toString();
   private final ServerWebSocket socket;
