@@ -267,4 +267,31 @@ class MediaEndToEndTest {
       stopPacing(adaSender);
     }
   }
+
+  @Test
+  void aListenerMayTakeLongerPacketsAndABadPacketTimeIsRefusedPolitely() {
+    String hostId = user("host");
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    TestSocket sixty = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/p60/p60/?ptime=60&token="
+        + TestTokens.valid("p60"));
+    sixty.expect("room_state");
+    TestSocket odd = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/p7/p7/?ptime=7&token="
+        + TestTokens.valid("p7"));
+    odd.expectError("bad_request");
+    odd.expect("room_state");
+
+    long t0 = System.nanoTime();
+    long sender = pace(host, 440, 960);
+    try {
+      short[] heard = hear(sixty, t0, 0.6);
+      sixty.binaries().forEach(b -> assertEquals(3 * 1920, b.data().length(), "60 ms of PCM per message"));
+      assertTrue(Audio.amplitudeAt(heard, 440) > AMPLITUDE * 0.8);
+      hear(odd, t0, 0.2);
+      odd.binaries().forEach(b -> assertEquals(1920, b.data().length(), "the default 20 ms"));
+    } finally {
+      stopPacing(sender);
+    }
+  }
 }

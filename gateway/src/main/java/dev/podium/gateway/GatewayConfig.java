@@ -21,11 +21,21 @@ import java.util.UUID;
  * @param heartbeatInterval how often this node tells presence it is alive ({@code PODIUM_HEARTBEAT_MS})
  * @param maxTextBytes      largest text message accepted ({@code PODIUM_MAX_TEXT_BYTES}, protocol: 64 KiB)
  * @param maxBinaryBytes    largest binary message accepted ({@code PODIUM_MAX_BINARY_BYTES})
+ * @param packetMillis      default ms of PCM room mix per WebSocket message: 20, 40 or 60 ({@code PODIUM_MEDIA_PTIME_MS});
+ *                          a listener may choose with {@code ?ptime=}
  * @param nodeId            this gateway node's id on the event bus
  */
 public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boolean jwtSecretGenerated,
     boolean devMode, String userClaim, boolean allowGuests, String authLookupUrl, Duration authLookupTtl,
-    Duration heartbeatInterval, int maxTextBytes, int maxBinaryBytes, String nodeId) {
+    Duration heartbeatInterval, int maxTextBytes, int maxBinaryBytes, int packetMillis, String nodeId) {
+
+  private static int packetMillis(Settings settings) {
+    int ms = settings.integer("PODIUM_MEDIA_PTIME_MS", 20, 20, 60);
+    if (ms != 20 && ms != 40 && ms != 60) {
+      throw new Settings.InvalidSettingException("PODIUM_MEDIA_PTIME_MS", "must be 20, 40 or 60, got " + ms);
+    }
+    return ms;
+  }
 
   public static GatewayConfig from(Settings settings) {
     boolean dev = settings.bool("PODIUM_DEV", false);
@@ -64,6 +74,7 @@ public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boo
         settings.millis("PODIUM_HEARTBEAT_MS", 1_000),
         settings.integer("PODIUM_MAX_TEXT_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
         settings.integer("PODIUM_MAX_BINARY_BYTES", 1024 * 1024, 1024, 16 * 1024 * 1024),
+        packetMillis(settings),
         UUID.randomUUID().toString());
   }
 }

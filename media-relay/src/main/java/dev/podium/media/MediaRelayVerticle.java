@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class MediaRelayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MediaRelayVerticle.class);
   private static final long HEARTBEAT_MS = 250;
+  /** Cluster map: event id to the id of the relay that mixes it. */
+  public static final String OWNERS_MAP = "podium.media.owners";
 
   private final MediaConfig config;
   private final String relayId = UUID.randomUUID().toString();
@@ -78,6 +80,8 @@ public final class MediaRelayVerticle extends VerticleBase {
       if (mine && !owned.containsKey(eventId)) {
         LOG.atInfo().addKeyValue("event_id", eventId).addKeyValue("relay_id", relayId).log("mixing event");
         owned.put(eventId, new OwnedEvent(vertx, eventId, config));
+        // Recorded cluster-wide for operators (the input consumer's registration is the routing record).
+        vertx.sharedData().<String, String>getAsyncMap(OWNERS_MAP).compose(map -> map.put(eventId, relayId));
       } else if (!mine && owned.containsKey(eventId)) {
         owned.remove(eventId).stop();
       }

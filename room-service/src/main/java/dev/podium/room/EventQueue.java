@@ -21,7 +21,11 @@ final class EventQueue {
       Future<T> run;
       try {
         run = operation.get();
-      } catch (RuntimeException refused) {
+        if (run == null) {
+          run = Future.failedFuture(new IllegalStateException("operation returned no Future"));
+        }
+      } catch (Throwable refused) {
+        // Even an Error must reach the caller; otherwise it would only see a proxy timeout.
         run = Future.failedFuture(refused);
       }
       run.onComplete(result);

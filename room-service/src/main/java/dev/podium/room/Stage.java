@@ -46,7 +46,10 @@ public final class Stage {
   public record Person(String userId, String username, boolean verified, boolean present) {
   }
 
-  private record Invite(String username, long expiresAt) {
+  private record Invite(String username, long expiresAt, boolean hostTold) {
+    Invite told() {
+      return new Invite(username, expiresAt, true);
+    }
   }
 
   private final String hostUserId;
@@ -126,7 +129,7 @@ public final class Stage {
       throw ErrorCode.ALREADY_COHOST.exception(target.username() + " can already speak");
     }
     requireRoomOnStage();
-    invites.put(target.userId(), new Invite(target.username(), nowMillis + ttlMillis));
+    invites.put(target.userId(), new Invite(target.username(), nowMillis + ttlMillis, false));
     speakRequests.remove(target.userId());
     return Outcome.of(Effect.toUser(target.userId(), new JsonObject()
         .put("type", "cohost_invite")
@@ -142,9 +145,10 @@ public final class Stage {
    */
   public Outcome inviteExpired(String userId, long nowMillis) {
     Invite invite = invites.get(userId);
-    if (invite == null || invite.expiresAt() > nowMillis) {
+    if (invite == null || invite.expiresAt() > nowMillis || invite.hostTold()) {
       return Outcome.of();
     }
+    invites.put(userId, invite.told());
     return Outcome.of(Effect.toUser(hostUserId, new JsonObject()
         .put("type", "cohost_invite_expired")
         .put("participant_id", userId)
@@ -166,6 +170,7 @@ public final class Stage {
     }
     requireRoomOnStage();
     invites.remove(userId);
+    speakRequests.remove(userId);
     cohosts.put(userId, invite.username());
     return Outcome.withRole(userId, Participant.ROLE_COHOST, Effect.toRoom(new JsonObject()
         .put("type", "cohost_joined")

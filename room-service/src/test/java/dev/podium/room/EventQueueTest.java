@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -240,8 +239,6 @@ class EventQueueTest {
   }
 
   @Test
-  @Disabled("bug: EventQueue.submit catches only RuntimeException; an operation throwing an Error (e.g. "
-      + "AssertionError, StackOverflowError) or returning null leaves its caller's future pending forever")
   void anOperationThrowingAnErrorFailsItsCaller(Vertx vertx, VertxTestContext test) {
     EventQueue queue = new EventQueue();
     AssertionError boom = new AssertionError("boom");

@@ -36,6 +36,37 @@ public final class LocalRooms {
     Future<Void> ready;
     String mode = "audio";
     Buffer screenInit;
+    /** Room mix being gathered for listeners who take 40 or 60 ms per message, by ticks per message. */
+    final PacketGroup[] groups = {null, null, new PacketGroup(2), new PacketGroup(3)};
+  }
+
+  /** Gathers consecutive ticks of the room mix into one message, built once for every listener of that packet time. */
+  private static final class PacketGroup {
+    final int ticks;
+    Buffer pcm = Buffer.buffer();
+    int gathered;
+    long sequence;
+    long timestamp;
+
+    PacketGroup(int ticks) {
+      this.ticks = ticks;
+    }
+
+    /** Adds a tick; returns the complete message payload when this tick completes one, else null. */
+    Buffer add(MediaPacket packet) {
+      if (gathered == 0) {
+        sequence = packet.sequence();
+        timestamp = packet.timestamp();
+      }
+      pcm.appendBuffer(packet.payload());
+      if (++gathered < ticks) {
+        return null;
+      }
+      Buffer done = pcm;
+      pcm = Buffer.buffer(done.length());
+      gathered = 0;
+      return done;
+    }
   }
 
   public LocalRooms(Vertx vertx) {
@@ -147,6 +178,11 @@ public final class LocalRooms {
     Buffer roomMix = packet.payload();
     Buffer roomFramed = null;
     Buffer roomOpus = null;
+    Buffer[] grouped = new Buffer[4];
+    Buffer[] groupedFramed = new Buffer[4];
+    for (int ticks = 2; ticks <= 3; ticks++) {
+      grouped[ticks] = room.groups[ticks].add(packet);
+    }
     for (Session s : room.sessions) {
       Buffer own = packet.mixMinus().get(s.userId());
       if (own != null) {
@@ -159,6 +195,20 @@ public final class LocalRooms {
           roomOpus = MediaFraming.frame(MediaPacket.KIND_OPUS, packet.sequence(), packet.timestamp(), packet.opus());
         }
         s.sendBinary(roomOpus);
+      } else if (s.packetTicks() > 1) {
+        Buffer payload = grouped[s.packetTicks()];
+        if (payload == null) {
+          continue;
+        }
+        if (s.framed()) {
+          if (groupedFramed[s.packetTicks()] == null) {
+            PacketGroup g = room.groups[s.packetTicks()];
+            groupedFramed[s.packetTicks()] = MediaFraming.frame(MediaPacket.KIND_AUDIO, g.sequence, g.timestamp, payload);
+          }
+          s.sendBinary(groupedFramed[s.packetTicks()]);
+        } else {
+          s.sendBinary(payload);
+        }
       } else if (s.framed()) {
         if (roomFramed == null) {
           roomFramed = MediaFraming.frame(MediaPacket.KIND_AUDIO, packet.sequence(), packet.timestamp(), roomMix);

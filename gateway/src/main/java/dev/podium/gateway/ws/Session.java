@@ -31,9 +31,11 @@ public final class Session {
   private long lastNotAllowedAt;
 
   private final boolean opus;
+  private final int packetTicks;
 
   Session(ServerWebSocket socket, String eventId, Identity identity, String role, boolean muted, MediaStats stats,
-      boolean wantsOpus) {
+      boolean wantsOpus, int packetTicks) {
+    this.packetTicks = packetTicks;
     this.socket = socket;
     this.eventId = eventId;
     this.identity = identity;
@@ -42,6 +44,11 @@ public final class Session {
     this.stats = stats;
     this.framed = MediaFraming.SUBPROTOCOL.equals(socket.subProtocol());
     this.opus = framed && wantsOpus;
+  }
+
+  /** How many 20 ms ticks of PCM room mix go into one WebSocket message to this listener (1, 2 or 3). */
+  public int packetTicks() {
+    return opus ? 1 : packetTicks;
   }
 
   /** A {@code podium.v1} client that asked for Opus ({@code ?codec=opus}). */

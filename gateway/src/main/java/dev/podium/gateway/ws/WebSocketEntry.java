@@ -43,11 +43,13 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private final ActiveStreamsFeed activeStreams;
   private final RoomMessageHandler messages;
   private final MediaStats stats;
+  private final int defaultPacketMillis;
 
   public WebSocketEntry(Vertx vertx, String nodeId, boolean allowGuests, int maxTextBytes, int maxBinaryBytes,
       TokenVerifier tokens, Optional<UserDirectory> directory, RoomService rooms, ChatService chat,
       PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams,
-      MediaStats stats) {
+      MediaStats stats, int defaultPacketMillis) {
+    this.defaultPacketMillis = defaultPacketMillis;
     this.nodeId = nodeId;
     this.allowGuests = allowGuests;
     this.tokens = tokens;
@@ -123,7 +125,12 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     handshake.accept().onSuccess(ws -> {
       ws.setWriteQueueMaxSize(Session.WRITE_QUEUE_BYTES);
       Session session = new Session(ws, event.eventId(), admission.identity(), admission.role(),
-          mutedOnStage(admission), stats, "opus".equalsIgnoreCase(queryParam(handshake.query(), "codec")));
+          mutedOnStage(admission), stats, "opus".equalsIgnoreCase(queryParam(handshake.query(), "codec")),
+          Math.max(packetTicks(queryParam(handshake.query(), "ptime")), packetTicks(null)));
+      if (packetTicks(queryParam(handshake.query(), "ptime")) < 0) {
+        session.sendText(ClientMessages.error(ErrorCode.BAD_REQUEST,
+            "ptime must be 20, 40 or 60 (ms of audio per message); using " + defaultPacketMillis));
+      }
       sessions.add(session);
       ws.closeHandler(v -> disconnected(session));
       ws.exceptionHandler(e -> LOG.debug("socket error on session {}", session.id(), e));
@@ -139,6 +146,21 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       }
       enterRoom(session, event, admission.stage());
     });
+  }
+
+  /** Ticks per message for a {@code ptime} query value; -1 (then the default applies) when invalid. */
+  private int packetTicks(String ptime) {
+    String value = ptime == null ? String.valueOf(defaultPacketMillis) : ptime;
+    switch (value) {
+      case "20":
+        return 1;
+      case "40":
+        return 2;
+      case "60":
+        return 3;
+      default:
+        return -1;
+    }
   }
 
   private static boolean mutedOnStage(Admission admission) {
