@@ -137,6 +137,21 @@ final class PodiumHarness implements AutoCloseable {
     return host;
   }
 
+  /** Joins all these users at once (connections in parallel), as a burst of real listeners would. */
+  List<TestSocket> joinAll(Vertx node, String eventId, List<String> userIds) {
+    List<TestSocket> sockets = new java.util.ArrayList<>();
+    List<Future<?>> connected = new java.util.ArrayList<>();
+    for (String userId : userIds) {
+      ClientWebSocket ws = wsClient.webSocket();
+      sockets.add(new TestSocket(ws));
+      connected.add(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port(node))
+          .setURI("/ws/stream/live/join/event/" + eventId + "/" + userId + "/" + userId + "/?token="
+              + TestTokens.valid(userId))));
+    }
+    await(Future.all(connected));
+    return sockets;
+  }
+
   TestSocket join(Vertx node, String eventId, String userId) {
     return connect(node, "/ws/stream/live/join/event/" + eventId + "/" + userId + "/" + userId + "/?token="
         + TestTokens.valid(userId));
