@@ -52,10 +52,10 @@ public final class GatewayVerticle extends VerticleBase {
     RoomService rooms = RoomService.createProxy(vertx);
     ChatService chat = ChatService.createProxy(vertx);
     PresenceService presence = PresenceService.createProxy(vertx);
-    LocalRooms localRooms = new LocalRooms(vertx);
     ConnectedSessions sessions = new ConnectedSessions();
     ActiveStreamsFeed feed = new ActiveStreamsFeed(vertx, presence);
     MediaStats mediaStats = new MediaStats();
+    LocalRooms localRooms = new LocalRooms(vertx, mediaStats);
     Optional<UserDirectory> directory = Optional.ofNullable(config.authLookupUrl())
         .map(url -> new UserDirectory(vertx, url, config.authLookupTtl()));
     Optional<DevTokens> devTokens = config.devMode()

@@ -30,7 +30,8 @@ public final class HttpRoutes {
               .put("clustered", clustered)
               .put("media", new JsonObject()
                   .put("frames_delivered", media.deliveredFrames())
-                  .put("frames_dropped", media.droppedFrames()))
+                  .put("frames_dropped", media.droppedFrames())
+                  .put("packets_received", media.packetsReceived()))
               .encode());
     });
     router.getWithRegex("/api/streams/?").handler(ctx -> presence.activeStreams()

@@ -27,6 +27,7 @@ public final class LocalRooms {
   private static final String SCREEN_INIT_MAP = "podium.media.screen-init";
 
   private final Vertx vertx;
+  private final MediaStats stats;
   private final Map<String, LocalRoom> rooms = new HashMap<>();
 
   private static final class LocalRoom {
@@ -69,8 +70,9 @@ public final class LocalRooms {
     }
   }
 
-  public LocalRooms(Vertx vertx) {
+  public LocalRooms(Vertx vertx, MediaStats stats) {
     this.vertx = vertx;
+    this.stats = stats;
   }
 
   /** Adds the session; completes once this node receives the room's events and media. */
@@ -149,6 +151,7 @@ public final class LocalRooms {
   }
 
   private void deliverMedia(LocalRoom room, Message<Buffer> msg) {
+    stats.packetReceived();
     MediaPacket packet = MediaPacket.decode(msg.body());
     if (packet.kind() == MediaPacket.KIND_AUDIO) {
       deliverAudio(room, packet);

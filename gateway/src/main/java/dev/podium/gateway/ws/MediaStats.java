@@ -6,6 +6,17 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MediaStats {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong packets = new AtomicLong();
+
+  /** One media message (a tick or a screen chunk) arrived from the event bus. */
+  void packetReceived() {
+    packets.incrementAndGet();
+  }
+
+  /** Media messages this node received from the event bus: one per tick per event, whatever the listener count. */
+  public long packetsReceived() {
+    return packets.get();
+  }
 
   void delivered() {
     delivered.incrementAndGet();
