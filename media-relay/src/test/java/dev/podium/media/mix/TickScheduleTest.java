@@ -1,0 +1,118 @@
+package dev.podium.media.mix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
+
+class TickScheduleTest {
+  private static final long MS = 1_000_000L;
+  private static final long PERIOD = 20 * MS;
+
+  /** A monotonic clock the test moves by hand; starts far from zero like System.nanoTime(). */
+  private static final class VirtualClock implements LongSupplier {
+    long now = 7_777_000_000_123L;
+
+    @Override
+    public long getAsLong() {
+      return now;
+    }
+
+    void advanceMillis(double ms) {
+      now += Math.round(ms * MS);
+    }
+  }
+
+  @Test
+  void deadlinesAreStartPlusKPeriods() {
+    VirtualClock clock = new VirtualClock();
+    long start = clock.now;
+    TickSchedule s = new TickSchedule(clock, PERIOD);
+    for (long k = 0; k < 1000; k += 37) {
+      assertEquals(start + k * PERIOD, s.deadline(k));
+    }
+    assertEquals(20, s.delayMillis(), "first tick one period after start");
+  }
+
+  @Test
+  void lateTickDoesNotPushLaterDeadlines() {
+    VirtualClock clock = new VirtualClock();
+    TickSchedule s = new TickSchedule(clock, PERIOD);
+    clock.advanceMillis(25);
+    assertEquals(0, s.delayMillis(), "tick 1 (due at 20 ms) is overdue");
+    assertEquals(1, s.advance());
+    assertEquals(15, s.delayMillis(), "tick 2 stays at 40 ms");
+    clock.advanceMillis(15);
+    assertEquals(0, s.delayMillis());
+    assertEquals(2, s.advance());
+    assertEquals(20, s.delayMillis());
+  }
+
+  @Test
+  void noDriftOverManyLateTicks() {
+    VirtualClock clock = new VirtualClock();
+    long start = clock.now;
+    TickSchedule s = new TickSchedule(clock, PERIOD);
+    // a chained timer that always fires 1-3 ms late would drift by seconds over 1000 ticks
+    long[] lateness = {1, 3, 2};
+    for (int k = 1; k <= 1000; k++) {
+      long wait = s.delayMillis();
+      clock.advanceMillis(wait + lateness[k % 3]);
+      assertEquals(k, s.advance());
+      long drift = clock.now - (start + k * PERIOD);
+      assertTrue(drift >= 0 && drift <= 4 * MS, "tick " + k + " ran " + drift / MS + " ms off its deadline");
+    }
+  }
+
+  @Test
+  void shortDelayRunsMissedTicksBackToBack() {
+    VirtualClock clock = new VirtualClock();
+    TickSchedule s = new TickSchedule(clock, PERIOD);
+    clock.advanceMillis(65); // ticks 1, 2, 3 due (20, 40, 60)
+    assertEquals(1, s.advance());
+    assertEquals(0, s.delayMillis());
+    assertEquals(2, s.advance());
+    assertEquals(0, s.delayMillis());
+    assertEquals(3, s.advance());
+    assertEquals(15, s.delayMillis());
+  }
+
+  @Test
+  void longStallSkipsAheadInsteadOfBursting() {
+    VirtualClock clock = new VirtualClock();
+    long start = clock.now;
+    TickSchedule s = new TickSchedule(clock, PERIOD);
+    clock.advanceMillis(20);
+    assertEquals(1, s.advance());
+    clock.advanceMillis(1000); // a 1 s pause: now = 1020 ms, ticks 2..51 all past due
+    long k = s.advance();
+    assertTrue(k >= 45, "skipped ahead, got tick " + k);
+    assertTrue(s.deadline(k) <= clock.now, "the tick run is due");
+    assertTrue(s.deadline(k + 1) > clock.now - 5 * PERIOD, "no backlog of more than 5 periods");
+    // the burst after the stall is at most a few ticks
+    int burst = 0;
+    while (s.delayMillis() == 0) {
+      s.advance();
+      burst++;
+      assertTrue(burst <= 6, "burst after a stall");
+    }
+    // and the schedule is still on the original grid
+    long next = s.delayMillis();
+    assertEquals(0, (clock.now + next * MS - start) % PERIOD, "deadline still on start + k * period");
+  }
+
+  @Test
+  void delayIsZeroWhenDueAndRoundsUpToAtLeastOneMillisecond() {
+    VirtualClock clock = new VirtualClock();
+    TickSchedule s = new TickSchedule(clock, PERIOD);
+    clock.advanceMillis(20);
+    assertEquals(0, s.delayMillis(), "exactly at the deadline");
+    clock.advanceMillis(-0.1);
+    assertEquals(1, s.delayMillis(), "0.1 ms early: wait at least 1 ms, never 0 before due");
+    clock.advanceMillis(0.2);
+    assertEquals(0, s.delayMillis());
+    assertEquals(0, s.delayMillis(), "delayMillis() does not advance");
+    assertEquals(1, s.advance());
+  }
+}
