@@ -37,12 +37,16 @@ public final class Addresses {
   }
 
   /**
-   * Speakers' audio for the media-relay instance that owns the event (point to point). Body: the
-   * chunk; headers {@code user-id} and {@code codec} ({@code pcm} or {@code opus}).
+   * Speakers' audio for one media-relay instance (point to point), sent by gateways to the owner
+   * of the event ({@code RelayDirectory}). Body: the chunk; headers {@code event-id},
+   * {@code user-id} and {@code codec} ({@code pcm} or {@code opus}).
    */
-  public static String mediaIn(String eventId) {
-    return "podium.media." + eventId + ".in";
+  public static String mediaIn(String relayId) {
+    return "podium.media.relay." + relayId + ".in";
   }
+
+  /** Heartbeat period of media relays; gateways and relays share it to agree on owners. */
+  public static final long MEDIA_RELAY_HEARTBEAT_MS = 250;
 
   /** Mixed audio and screen chunks for the gateways (published; body: a {@code MediaPacket}). */
   public static String mediaOut(String eventId) {

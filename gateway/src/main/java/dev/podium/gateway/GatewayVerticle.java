@@ -3,6 +3,7 @@ package dev.podium.gateway;
 import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
+import dev.podium.api.media.RelayDirectory;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.RoomService;
 import dev.podium.gateway.auth.DevTokens;
@@ -55,6 +56,10 @@ public final class GatewayVerticle extends VerticleBase {
     ConnectedSessions sessions = new ConnectedSessions();
     ActiveStreamsFeed feed = new ActiveStreamsFeed(vertx, presence);
     MediaStats mediaStats = new MediaStats();
+    // The same view of live media relays as the relays have, to send audio straight to an event's owner.
+    RelayDirectory relays = new RelayDirectory(config.relayTimeout().toNanos());
+    Future<Void> relayHeartbeats = vertx.eventBus().<JsonObject>consumer(Addresses.MEDIA_RELAY_HEARTBEAT,
+        msg -> relays.seen(msg.body().getString("relay_id"), System.nanoTime())).completion();
     LocalRooms localRooms = new LocalRooms(vertx, mediaStats);
     Optional<UserDirectory> directory = Optional.ofNullable(config.authLookupUrl())
         .map(url -> new UserDirectory(vertx, url, config.authLookupTtl()));
@@ -68,7 +73,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     WebSocketEntry entry = new WebSocketEntry(vertx, config.nodeId(), config.allowGuests(), config.maxTextBytes(),
         config.maxBinaryBytes(), new TokenVerifier(vertx, config.jwtSecret(), config.userClaim()), directory,
-        rooms, chat, presence, localRooms, sessions, feed, mediaStats, config.packetMillis());
+        rooms, chat, presence, localRooms, sessions, feed, mediaStats, config.packetMillis(), relays);
 
     Future<Void> control = vertx.eventBus().<JsonObject>consumer(Addresses.gatewayControl(config.nodeId()), msg -> {
       JsonObject body = msg.body();
@@ -100,7 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
     server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(entry)
         .requestHandler(HttpRoutes.create(vertx, config.nodeId(), presence, devTokens, mediaStats));
-    return Future.all(control, feed.start())
+    return Future.all(control, feed.start(), relayHeartbeats)
         .compose(v -> server.listen())
         .onSuccess(s -> LOG.info("gateway {} listening on port {}", config.nodeId(), s.actualPort()));
   }

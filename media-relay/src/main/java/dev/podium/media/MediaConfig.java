@@ -15,8 +15,14 @@ public record MediaConfig(int sampleRate, Duration jitter, Duration levelsInterv
   public static final int FRAME_MILLIS = 20;
 
   public static MediaConfig from(Settings settings) {
+    int rate = settings.integer("PODIUM_MEDIA_SAMPLE_RATE", 48_000, 8_000, 48_000);
+    if (rate != 8_000 && rate != 12_000 && rate != 16_000 && rate != 24_000 && rate != 48_000) {
+      // The rates Opus supports; one sample rate for PCM and Opus keeps the mixer simple.
+      throw new Settings.InvalidSettingException("PODIUM_MEDIA_SAMPLE_RATE",
+          "must be 8000, 12000, 16000, 24000 or 48000, got " + rate);
+    }
     return new MediaConfig(
-        settings.integer("PODIUM_MEDIA_SAMPLE_RATE", 48_000, 8_000, 48_000),
+        rate,
         settings.millis("PODIUM_MEDIA_JITTER_MS", 60),
         settings.millis("PODIUM_MEDIA_LEVELS_MS", 200),
         settings.millis("PODIUM_MEDIA_RELAY_TIMEOUT_MS", 1_000),

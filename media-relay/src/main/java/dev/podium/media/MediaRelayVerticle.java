@@ -2,6 +2,8 @@ package dev.podium.media;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.LifecycleNotice;
+import dev.podium.api.media.RelayDirectory;
+import io.vertx.core.buffer.Buffer;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
 import io.vertx.core.Future;
@@ -9,6 +11,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -18,13 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One media-relay instance. Every live event's mixer runs on exactly one instance: the relays
  * announce themselves every heartbeat, each computes the owner of each event from the live set
- * ({@link RelayMembership}), and the owner registers the event's input address (so the cluster's
+ * ({@link RelayDirectory}), and the owner registers the event's input address (so the cluster's
  * subscription table records it). When an owner goes silent another instance takes its events
  * over within {@code PODIUM_MEDIA_RELAY_TIMEOUT_MS} plus a heartbeat.
  */
 public final class MediaRelayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MediaRelayVerticle.class);
-  private static final long HEARTBEAT_MS = 250;
   /** Cluster map: event id to the id of the relay that mixes it. */
   public static final String OWNERS_MAP = "podium.media.owners";
 
@@ -32,7 +34,8 @@ public final class MediaRelayVerticle extends VerticleBase {
   private final String relayId = UUID.randomUUID().toString();
   private final Set<String> liveEvents = new HashSet<>();
   private final Map<String, OwnedEvent> owned = new HashMap<>();
-  private RelayMembership membership;
+  private RelayDirectory membership;
+  private long startedAt;
 
   public MediaRelayVerticle(MediaConfig config) {
     this.config = config;
@@ -40,8 +43,15 @@ public final class MediaRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    membership = new RelayMembership(config.relayTimeout().toNanos());
-    membership.seen(relayId, System.nanoTime());
+    membership = new RelayDirectory(config.relayTimeout().toNanos());
+    startedAt = System.nanoTime();
+    membership.seen(relayId, startedAt);
+    Future<Void> input = vertx.eventBus().<Buffer>consumer(Addresses.mediaIn(relayId), msg -> {
+      OwnedEvent event = owned.get(msg.headers().get("event-id"));
+      if (event != null) {
+        event.onChunk(msg);
+      }
+    }).completion();
     RoomService rooms = RoomService.createProxy(vertx);
     Future<Void> status = vertx.eventBus().<JsonObject>consumer(Addresses.MEDIA_STATUS,
         msg -> msg.reply(new JsonObject().put("service", "media-relay").put("status", "up")
@@ -58,7 +68,7 @@ public final class MediaRelayVerticle extends VerticleBase {
       rebalance();
     }).completion();
     JsonObject beat = new JsonObject().put("relay_id", relayId);
-    vertx.setPeriodic(HEARTBEAT_MS, id -> {
+    vertx.setPeriodic(Addresses.MEDIA_RELAY_HEARTBEAT_MS, id -> {
       vertx.eventBus().publish(Addresses.MEDIA_RELAY_HEARTBEAT, beat);
       rebalance();
     });
@@ -69,12 +79,16 @@ public final class MediaRelayVerticle extends VerticleBase {
       rebalance();
     }));
     vertx.eventBus().publish(Addresses.MEDIA_RELAY_HEARTBEAT, beat);
-    return Future.all(status, peers, lifecycle);
+    return Future.all(List.of(input, status, peers, lifecycle));
   }
 
   private void rebalance() {
     long now = System.nanoTime();
     membership.seen(relayId, now);
+    if (now - startedAt < config.relayTimeout().toNanos()) {
+      // Until this relay has heard the others it cannot know which events are its own.
+      return;
+    }
     for (String eventId : liveEvents) {
       boolean mine = relayId.equals(membership.owner(eventId, now));
       if (mine && !owned.containsKey(eventId)) {

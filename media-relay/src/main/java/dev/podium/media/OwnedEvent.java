@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -28,7 +27,6 @@ final class OwnedEvent {
   private final EventMixer mixer;
   private final LevelMeter levels;
   private final TickSchedule schedule;
-  private final MessageConsumer<Buffer> input;
   private final Opus.Encoder opus;
   private final Map<String, Opus.Decoder> decoders = new java.util.HashMap<>();
   private final int sampleRate;
@@ -43,15 +41,11 @@ final class OwnedEvent {
     this.schedule = new TickSchedule(System::nanoTime, MediaConfig.FRAME_MILLIS * 1_000_000L);
     this.sampleRate = config.sampleRate();
     this.opus = config.opus() ? new Opus.Encoder(config.sampleRate(), 32_000) : null;
-    this.input = vertx.eventBus().consumer(Addresses.mediaIn(eventId), this::onChunk);
     scheduleNext();
   }
 
-  Future<Void> ready() {
-    return input.completion();
-  }
-
-  private void onChunk(Message<Buffer> msg) {
+  /** A speaker's chunk for this event, from the relay's input address. */
+  void onChunk(Message<Buffer> msg) {
     String userId = msg.headers().get("user-id");
     if (userId == null) {
       return;
@@ -114,6 +108,5 @@ final class OwnedEvent {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    input.unregister();
   }
 }

@@ -9,13 +9,18 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.Optional;
 
 /**
- * The plain HTTP side of the gateway: health, the active-streams list as JSON, and in dev mode a
- * token minting endpoint. Errors are {@code application/problem+json} bodies.
+ * The plain HTTP side of the gateway: health, the active-streams list as JSON, in dev mode a
+ * token minting endpoint, and the web client (the {@code webroot} resources, {@code index.html}
+ * at {@code /}). Errors are {@code application/problem+json} bodies.
  */
 public final class HttpRoutes {
+  /** Class-path folder of the web client's static files. */
+  static final String WEBROOT = "webroot";
+
   private HttpRoutes() {
   }
 
@@ -51,6 +56,8 @@ public final class HttpRoutes {
           .put("expires_in", 24 * 60 * 60)
           .encode());
     }));
+    // The web client. A path that names no file falls through to the JSON 404 below.
+    router.route("/*").handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));
     router.route().last().handler(ctx -> problem(ctx, 404, ErrorCode.NOT_FOUND, "No such resource: " + ctx.request().path()));
     router.route().failureHandler(ctx -> problem(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
         ErrorCode.INTERNAL, "The request failed"));

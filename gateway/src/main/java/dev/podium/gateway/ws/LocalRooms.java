@@ -122,6 +122,11 @@ public final class LocalRooms {
     vertx.sharedData().<String, Buffer>getAsyncMap(SCREEN_INIT_MAP).compose(map -> map.put(eventId, init));
   }
 
+  private void forgetScreenInit(LocalRoom room) {
+    room.sessions.stream().findFirst().ifPresent(s ->
+        vertx.sharedData().<String, Buffer>getAsyncMap(SCREEN_INIT_MAP).compose(map -> map.remove(s.eventId())));
+  }
+
   private void deliver(LocalRoom room, Message<JsonObject> msg) {
     EncodedText text = EncodedText.of(msg.body());
     String toUser = msg.headers().get(RoomEventHeaders.TO_USER);
@@ -132,11 +137,16 @@ public final class LocalRooms {
     if (mode != null) {
       room.mode = mode;
       room.screenInit = null;
+      if ("audio".equals(mode)) {
+        forgetScreenInit(room);
+      }
     }
     boolean closes = "true".equals(msg.headers().get(RoomEventHeaders.CLOSE_RECIPIENTS));
     for (Session s : new ArrayList<>(room.sessions)) {
       if (roleUser != null && roleUser.equals(s.userId())) {
         s.role(msg.headers().get(RoomEventHeaders.ROLE));
+        // Leaving the stage clears the room-service's mute too; a later return starts unmuted.
+        s.muted(false);
       }
       if (mutedUser != null && mutedUser.equals(s.userId())) {
         s.muted("true".equals(msg.headers().get(RoomEventHeaders.MUTED)));

@@ -2,6 +2,7 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.media.MediaPacket;
+import dev.podium.api.media.RelayDirectory;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -21,16 +22,23 @@ final class MediaIngest {
 
   private final Vertx vertx;
   private final LocalRooms rooms;
+  private final RelayDirectory relays;
   private long screenSequence;
 
-  MediaIngest(Vertx vertx, LocalRooms rooms) {
+  MediaIngest(Vertx vertx, LocalRooms rooms, RelayDirectory relays) {
     this.vertx = vertx;
     this.rooms = rooms;
+    this.relays = relays;
   }
 
   void ingest(Session session, Buffer frame) {
     if (session.framed()) {
       int kind = MediaFraming.kind(frame);
+      if (kind < 0) {
+        session.sendText(ClientMessages.error(dev.podium.api.ErrorCode.BAD_REQUEST,
+            "A podium.v1 media message starts with a " + MediaFraming.HEADER_BYTES + "-byte header"));
+        return;
+      }
       Buffer payload = MediaFraming.payload(frame);
       switch (kind) {
         case MediaPacket.KIND_AUDIO -> audio(session, payload, "pcm");
@@ -55,9 +63,16 @@ final class MediaIngest {
     audio(session, frame, "pcm");
   }
 
+  /** To the relay that mixes the event; with no relay alive the chunk is lost, as it would be on the wire. */
   private void audio(Session session, Buffer chunk, String codec) {
-    vertx.eventBus().send(Addresses.mediaIn(session.eventId()), chunk,
-        new DeliveryOptions().addHeader("user-id", session.userId()).addHeader("codec", codec).setLocalOnly(false));
+    String owner = relays.owner(session.eventId(), System.nanoTime());
+    if (owner == null) {
+      return;
+    }
+    vertx.eventBus().send(Addresses.mediaIn(owner), chunk, new DeliveryOptions()
+        .addHeader("event-id", session.eventId())
+        .addHeader("user-id", session.userId())
+        .addHeader("codec", codec));
   }
 
   private void screen(Session session, Buffer chunk, boolean init) {

@@ -2,6 +2,7 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
+import dev.podium.api.media.RelayDirectory;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.LiveEvent;
@@ -48,7 +49,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   public WebSocketEntry(Vertx vertx, String nodeId, boolean allowGuests, int maxTextBytes, int maxBinaryBytes,
       TokenVerifier tokens, Optional<UserDirectory> directory, RoomService rooms, ChatService chat,
       PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams,
-      MediaStats stats, int defaultPacketMillis) {
+      MediaStats stats, int defaultPacketMillis, RelayDirectory relays) {
     this.defaultPacketMillis = defaultPacketMillis;
     this.nodeId = nodeId;
     this.allowGuests = allowGuests;
@@ -62,7 +63,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     this.activeStreams = activeStreams;
     this.stats = stats;
     this.messages = new RoomMessageHandler(rooms, chat, presence, new SignallingRelay(vertx),
-        new MediaIngest(vertx, localRooms), maxTextBytes, maxBinaryBytes);
+        new MediaIngest(vertx, localRooms, relays), maxTextBytes, maxBinaryBytes);
   }
 
   /**
@@ -126,7 +127,8 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       ws.setWriteQueueMaxSize(Session.WRITE_QUEUE_BYTES);
       Session session = new Session(ws, event.eventId(), admission.identity(), admission.role(),
           mutedOnStage(admission), stats, "opus".equalsIgnoreCase(queryParam(handshake.query(), "codec")),
-          Math.max(packetTicks(queryParam(handshake.query(), "ptime")), packetTicks(null)));
+          packetTicks(queryParam(handshake.query(), "ptime")) > 0
+              ? packetTicks(queryParam(handshake.query(), "ptime")) : packetTicks(null));
       if (packetTicks(queryParam(handshake.query(), "ptime")) < 0) {
         session.sendText(ClientMessages.error(ErrorCode.BAD_REQUEST,
             "ptime must be 20, 40 or 60 (ms of audio per message); using " + defaultPacketMillis));

@@ -83,7 +83,9 @@ public final class EventMixer {
       short[] frame = e.getValue().buffer.poll();
       if (frame != null) {
         frames.put(e.getKey(), frame);
-      } else if (e.getValue().buffer.depth() == 0 && nowNanos - e.getValue().lastHeardNanos > idleNanos) {
+      } else if (nowNanos - e.getValue().lastHeardNanos > idleNanos) {
+        // Silent too long: forget them, with any frames too few to reach the playback depth, so
+        // their next words do not start with stale audio.
         it.remove();
       }
     }

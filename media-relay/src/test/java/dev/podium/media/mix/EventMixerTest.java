@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class EventMixerTest {
@@ -258,9 +257,6 @@ class EventMixerTest {
     assertEquals(1, m.speakerCount());
   }
 
-  @Disabled("bug: EventMixer.tick only forgets a speaker whose buffer depth is 0; frames stuck below "
-      + "the jitter target (speaker stopped before the buffer filled) are never played or dropped, "
-      + "so the speaker is never forgotten and those stale frames play when they speak again")
   @Test
   void speakerWhoStopsBeforeTheBufferFillsIsForgottenToo() {
     EventMixer m = mixer();

@@ -1,4 +1,4 @@
-package dev.podium.media;
+package dev.podium.api.media;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -7,22 +7,25 @@ import java.util.zip.CRC32;
 
 /**
  * The media-relay instances alive in the cluster (each heard from within the timeout) and which
- * one owns an event: rendezvous hashing, so every instance computes the same owner from the
- * same membership, and when an owner dies only its events move.
+ * one owns an event: rendezvous hashing, so the relays and the gateways compute the same owner
+ * from the same heartbeats, and when an owner dies only its events move. Gateways send a
+ * speaker's audio straight to the owner's address, so a dead relay stops receiving audio as
+ * soon as its heartbeats stop, without waiting for the cluster to drop its subscriptions.
  */
-final class RelayMembership {
+public final class RelayDirectory {
   private final Map<String, Long> lastSeen = new HashMap<>();
   private final long timeoutNanos;
 
-  RelayMembership(long timeoutNanos) {
+  public RelayDirectory(long timeoutNanos) {
     this.timeoutNanos = timeoutNanos;
   }
 
-  void seen(String relayId, long nowNanos) {
+  public void seen(String relayId, long nowNanos) {
     lastSeen.put(relayId, nowNanos);
   }
 
-  String owner(String eventId, long nowNanos) {
+  /** The relay that mixes the event, or null when no relay is alive. */
+  public String owner(String eventId, long nowNanos) {
     lastSeen.values().removeIf(t -> nowNanos - t > timeoutNanos);
     String best = null;
     long bestScore = Long.MIN_VALUE;
