@@ -26,6 +26,15 @@ public final class ClusterBootstrap {
 
   static Config hazelcastConfig(ClusterSettings cluster) {
     System.setProperty("hazelcast.logging.type", "slf4j");
+    if (cluster.configFile() != null) {
+      try {
+        Config config = new com.hazelcast.config.FileSystemXmlConfig(cluster.configFile());
+        config.setClusterName(cluster.name());
+        return config;
+      } catch (java.io.FileNotFoundException e) {
+        throw new Settings.InvalidSettingException("PODIUM_CLUSTER_CONFIG", "names no readable file: " + cluster.configFile());
+      }
+    }
     Config config = new ClasspathXmlConfig("podium-cluster.xml");
     config.setClusterName(cluster.name());
     NetworkConfig network = config.getNetworkConfig();

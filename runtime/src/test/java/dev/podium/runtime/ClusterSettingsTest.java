@@ -14,7 +14,7 @@ class ClusterSettingsTest {
   @Test
   void defaultsToALoopbackSingleNodeCluster() {
     ClusterSettings c = ClusterSettings.from(Settings.of(Map.of()));
-    assertEquals(new ClusterSettings("podium", List.of("127.0.0.1"), "127.0.0.1", 5701), c);
+    assertEquals(new ClusterSettings("podium", List.of("127.0.0.1"), "127.0.0.1", 5701, null), c);
   }
 
   @Test
