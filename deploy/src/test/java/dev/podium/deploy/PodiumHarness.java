@@ -29,6 +29,7 @@ final class PodiumHarness implements AutoCloseable {
   private final Vertx clientVertx = Vertx.vertx();
   private final WebSocketClient wsClient = clientVertx.createWebSocketClient(
       new WebSocketClientOptions().setMaxConnections(2000).setMaxFrameSize(1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
+  private final io.vertx.core.Context clientContext = clientVertx.getOrCreateContext();
   private final HttpClient httpClient = clientVertx.createHttpClient();
   private final WebSocketClient stuckClient = clientVertx.createWebSocketClient(
       new WebSocketClientOptions().setReceiveBufferSize(1024).setMaxConnections(10));
@@ -53,8 +54,8 @@ final class PodiumHarness implements AutoCloseable {
   TestSocket connect(Vertx node, String uri, List<String> subProtocols) {
     ClientWebSocket ws = wsClient.webSocket();
     TestSocket socket = new TestSocket(ws);
-    await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port(node)).setURI(uri)
-        .setSubProtocols(subProtocols)));
+    await(onClientContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port(node))
+        .setURI(uri).setSubProtocols(subProtocols))));
     return socket;
   }
 
@@ -91,7 +92,8 @@ final class PodiumHarness implements AutoCloseable {
   ClientWebSocket connectStuck(Vertx node, String uri) {
     ClientWebSocket ws = stuckClient.webSocket();
     ws.binaryMessageHandler(b -> { });
-    await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port(node)).setURI(uri)));
+    await(onClientContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port(node))
+        .setURI(uri))));
     ws.pause();
     return ws;
   }
@@ -126,7 +128,7 @@ final class PodiumHarness implements AutoCloseable {
   TestSocket connectTo(int port, String uri) {
     ClientWebSocket ws = wsClient.webSocket();
     TestSocket socket = new TestSocket(ws);
-    await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)));
+    await(onClientContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))));
     return socket;
   }
 
@@ -144,9 +146,9 @@ final class PodiumHarness implements AutoCloseable {
     for (String userId : userIds) {
       ClientWebSocket ws = wsClient.webSocket();
       sockets.add(new TestSocket(ws));
-      connected.add(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port(node))
-          .setURI("/ws/stream/live/join/event/" + eventId + "/" + userId + "/" + userId + "/?token="
-              + TestTokens.valid(userId))));
+      connected.add(onClientContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+          .setPort(port(node)).setURI("/ws/stream/live/join/event/" + eventId + "/" + userId + "/" + userId
+              + "/?token=" + TestTokens.valid(userId)))));
     }
     await(Future.all(connected));
     return sockets;
@@ -159,9 +161,19 @@ final class PodiumHarness implements AutoCloseable {
 
   /** GET over HTTP: {@code [status, body]}. */
   Object[] get(Vertx node, String uri) {
-    return await(httpClient.request(HttpMethod.GET, port(node), "127.0.0.1", uri)
+    return await(onClientContext(() -> httpClient.request(HttpMethod.GET, port(node), "127.0.0.1", uri)
         .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> new Object[] {resp.statusCode(), body.toString()})));
+        .compose(resp -> resp.body().map(body -> new Object[] {resp.statusCode(), body.toString()}))));
+  }
+
+  /**
+   * Runs a client call on the clients' Vert.x context rather than the test thread: Vert.x 5.0.10
+   * clients used from a non-Vert.x thread occasionally never complete a request.
+   */
+  private <T> Future<T> onClientContext(java.util.function.Supplier<Future<T>> call) {
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    clientContext.runOnContext(v -> call.get().onComplete(promise));
+    return promise.future();
   }
 
   static <T> T await(Future<T> future) {
