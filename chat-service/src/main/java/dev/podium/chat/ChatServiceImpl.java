@@ -1,6 +1,9 @@
 package dev.podium.chat;
 
 import dev.podium.api.Addresses;
+import dev.podium.api.ErrorCode;
+import dev.podium.runtime.ops.Observability;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.podium.api.chat.ChatService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,10 +14,12 @@ import io.vertx.core.json.JsonObject;
 final class ChatServiceImpl implements ChatService {
   private final Vertx vertx;
   private final ChatRooms rooms;
+  private final MeterRegistry metrics;
 
   ChatServiceImpl(Vertx vertx, ChatRooms rooms) {
     this.vertx = vertx;
     this.rooms = rooms;
+    this.metrics = Observability.registry(vertx);
   }
 
   @Override
@@ -22,8 +27,10 @@ final class ChatServiceImpl implements ChatService {
     try {
       JsonObject message = rooms.accept(eventId, userId, username, text);
       vertx.eventBus().publish(Addresses.roomEvents(eventId), message);
+      metrics.counter("podium_chat_messages_total", "result", "accepted").increment();
       return Future.succeededFuture(message);
     } catch (RuntimeException refused) {
+      metrics.counter("podium_chat_messages_total", "result", ErrorCode.of(refused).code()).increment();
       return Future.failedFuture(refused);
     }
   }

@@ -27,6 +27,6 @@ public final class AllInOneMain {
           }
           System.out.println();
         });
-    });
+    }, false);
   }
 }

@@ -383,6 +383,17 @@ class LiveRoomEndToEndTest {
     Object[] health = podium.get(node, "/health");
     assertEquals(200, health[0]);
     assertEquals("up", new JsonObject((String) health[1]).getString("status"));
+    Object[] live = podium.get(node, "/health/live");
+    assertEquals(200, live[0]);
+    Object[] ready = podium.get(node, "/health/ready");
+    assertEquals(200, ready[0], "ready: " + ready[1]);
+    assertEquals("UP", new JsonObject((String) ready[1]).getString("status"));
+    Object[] metrics = podium.get(node, "/metrics");
+    assertEquals(200, metrics[0]);
+    for (String name : List.of("podium_gateway_sockets", "podium_chat_messages_total", "podium_participants",
+        "vertx_eventbus", "jvm_memory_used_bytes")) {
+      assertTrue(((String) metrics[1]).contains(name), name + " missing from /metrics");
+    }
     Object[] missing = podium.get(node, "/api/nothing");
     assertEquals(404, missing[0]);
     assertEquals("not_found", new JsonObject((String) missing[1]).getString("code"));
@@ -395,5 +406,22 @@ class LiveRoomEndToEndTest {
       }
     }
     return null;
+  }
+
+  @Test
+  void aServiceIsNotReadyWhileAServiceItNeedsIsMissing() {
+    io.vertx.ext.healthchecks.HealthChecks checks = dev.podium.runtime.ops.OpsRoutes.readinessChecks(node);
+    dev.podium.runtime.ops.OpsRoutes.requireService(checks, node, "room-service", dev.podium.api.Addresses.ROOM_SERVICE);
+    dev.podium.runtime.ops.OpsRoutes.requireService(checks, node, "nobody", "podium.nobody-listens-here");
+    io.vertx.core.http.HttpServer ops = PodiumHarness.await(
+        dev.podium.runtime.ops.OpsRoutes.serve(node, "127.0.0.1", 0, checks));
+    try {
+      Object[] ready = podium.getPort(ops.actualPort(), "/health/ready");
+      assertEquals(503, ready[0]);
+      assertTrue(((String) ready[1]).contains("\"nobody\""), String.valueOf(ready[1]));
+      assertEquals(200, podium.getPort(ops.actualPort(), "/health/live")[0]);
+    } finally {
+      PodiumHarness.await(ops.close());
+    }
   }
 }

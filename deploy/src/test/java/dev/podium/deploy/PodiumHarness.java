@@ -161,7 +161,11 @@ final class PodiumHarness implements AutoCloseable {
 
   /** GET over HTTP: {@code [status, body]}. */
   Object[] get(Vertx node, String uri) {
-    return await(onClientContext(() -> httpClient.request(HttpMethod.GET, port(node), "127.0.0.1", uri)
+    return getPort(port(node), uri);
+  }
+
+  Object[] getPort(int port, String uri) {
+    return await(onClientContext(() -> httpClient.request(HttpMethod.GET, port, "127.0.0.1", uri)
         .compose(req -> req.send())
         .compose(resp -> resp.body().map(body -> new Object[] {resp.statusCode(), body.toString()}))));
   }

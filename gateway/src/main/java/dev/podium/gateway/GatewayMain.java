@@ -11,6 +11,6 @@ public final class GatewayMain {
     ServiceLauncher.launch("gateway", settings -> {
       GatewayConfig config = GatewayConfig.from(settings);
       return vertx -> vertx.deployVerticle(new GatewayVerticle(config));
-    });
+    }, false);
   }
 }

@@ -61,6 +61,16 @@ public final class GatewayVerticle extends VerticleBase {
     Future<Void> relayHeartbeats = vertx.eventBus().<JsonObject>consumer(Addresses.MEDIA_RELAY_HEARTBEAT,
         msg -> relays.seen(msg.body().getString("relay_id"), System.nanoTime())).completion();
     LocalRooms localRooms = new LocalRooms(vertx, mediaStats);
+    io.micrometer.core.instrument.MeterRegistry metrics = dev.podium.runtime.ops.Observability.registry(vertx);
+    metrics.gauge("podium_gateway_sockets", sessions, ConnectedSessions::size);
+    metrics.gauge("podium_gateway_rooms", localRooms, LocalRooms::roomCount);
+    metrics.gauge("podium_gateway_stream_watchers", feed, ActiveStreamsFeed::size);
+    io.micrometer.core.instrument.FunctionCounter.builder("podium_media_frames_out_total", mediaStats,
+        MediaStats::deliveredFrames).register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("podium_media_frames_dropped_total", mediaStats,
+        MediaStats::droppedFrames).tag("reason", "socket_behind").register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("podium_media_packets_in_total", mediaStats,
+        MediaStats::packetsReceived).register(metrics);
     Optional<UserDirectory> directory = Optional.ofNullable(config.authLookupUrl())
         .map(url -> new UserDirectory(vertx, url, config.authLookupTtl()));
     Optional<DevTokens> devTokens = config.devMode()

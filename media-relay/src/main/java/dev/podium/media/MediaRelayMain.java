@@ -1,6 +1,8 @@
 package dev.podium.media;
 
+import dev.podium.api.Addresses;
 import dev.podium.runtime.ServiceLauncher;
+import java.util.Map;
 
 /** {@code java -jar media-relay/target/podium-media-relay.jar}: joins the cluster and runs the media relay only. */
 public final class MediaRelayMain {
@@ -10,7 +12,8 @@ public final class MediaRelayMain {
   public static void main(String[] args) {
     ServiceLauncher.launch("media-relay", settings -> {
       MediaConfig config = MediaConfig.from(settings);
-      return vertx -> vertx.deployVerticle(new MediaRelayVerticle(config));
+      ServiceLauncher.Deployment deployment = vertx -> vertx.deployVerticle(new MediaRelayVerticle(config));
+      return deployment.needing(Map.of("room-service", Addresses.ROOM_SERVICE));
     });
   }
 }

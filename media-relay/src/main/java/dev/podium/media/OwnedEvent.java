@@ -30,6 +30,8 @@ final class OwnedEvent {
   private final Opus.Encoder opus;
   private final Map<String, Opus.Decoder> decoders = new java.util.HashMap<>();
   private final int sampleRate;
+  private final io.micrometer.core.instrument.Timer tickLag;
+  private final io.micrometer.core.instrument.Counter ticksMixed;
   private long timer = -1;
   private boolean stopped;
 
@@ -40,6 +42,10 @@ final class OwnedEvent {
     this.levels = new LevelMeter((int) (config.levelsInterval().toMillis() / MediaConfig.FRAME_MILLIS));
     this.schedule = new TickSchedule(System::nanoTime, MediaConfig.FRAME_MILLIS * 1_000_000L);
     this.sampleRate = config.sampleRate();
+    io.micrometer.core.instrument.MeterRegistry metrics = dev.podium.runtime.ops.Observability.registry(vertx);
+    this.tickLag = io.micrometer.core.instrument.Timer.builder("podium_mixer_tick_lag")
+        .description("How late a mix tick ran after its deadline").publishPercentileHistogram().register(metrics);
+    this.ticksMixed = metrics.counter("podium_mixer_ticks_total", "result", "mixed");
     this.opus = config.opus() ? new Opus.Encoder(config.sampleRate(), 32_000) : null;
     scheduleNext();
   }
@@ -81,8 +87,10 @@ final class OwnedEvent {
     if (stopped) {
       return;
     }
-    schedule.advance();
-    EventMixer.Tick tick = mixer.tick(System.nanoTime());
+    long now = System.nanoTime();
+    long index = schedule.advance();
+    tickLag.record(Math.max(0, now - schedule.deadline(index)), java.util.concurrent.TimeUnit.NANOSECONDS);
+    EventMixer.Tick tick = mixer.tick(now);
     if (tick != null) {
       Map<String, Buffer> minus = new LinkedHashMap<>();
       // Every active speaker is listed so that no gateway sends them the room mix (their own voice);
@@ -92,6 +100,7 @@ final class OwnedEvent {
       MediaPacket packet = new MediaPacket(MediaPacket.KIND_AUDIO, tick.sequence(), tick.timestamp(),
           Pcm.toBuffer(tick.mix().room()), opus == null ? null : Buffer.buffer(opus.encode(tick.mix().room())), minus);
       vertx.eventBus().publish(Addresses.mediaOut(eventId), packet.encode());
+      ticksMixed.increment();
     }
     Map<String, Double> changed = levels.record(tick == null ? null : tick.frames());
     if (changed != null) {

@@ -23,6 +23,10 @@ final class ActiveStreams {
     return byEventId.remove(eventId) != null;
   }
 
+  int size() {
+    return byEventId.size();
+  }
+
   boolean contains(String eventId) {
     return byEventId.containsKey(eventId);
   }

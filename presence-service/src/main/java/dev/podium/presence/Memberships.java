@@ -96,6 +96,15 @@ final class Memberships {
     byEvent.remove(eventId);
   }
 
+  /** Participants across all events. */
+  int total() {
+    int total = 0;
+    for (LinkedHashMap<String, Participant> members : byEvent.values()) {
+      total += members.size();
+    }
+    return total;
+  }
+
   int count(String eventId) {
     LinkedHashMap<String, Participant> members = byEvent.get(eventId);
     return members == null ? 0 : members.size();

@@ -38,6 +38,9 @@ final class PresenceServiceImpl implements PresenceService {
     this.nodes = new NodeLiveness(config.nodeTimeout().toMillis());
     this.listUpdates = new Coalescer(vertx, config.listInterval(), this::publishList);
     this.streamUpdates = new Coalescer(vertx, config.listInterval(), key -> publishStreams());
+    io.micrometer.core.instrument.MeterRegistry metrics = dev.podium.runtime.ops.Observability.registry(vertx);
+    metrics.gauge("podium_participants", members, Memberships::total);
+    metrics.gauge("podium_events_live", streams, ActiveStreams::size);
   }
 
   @Override

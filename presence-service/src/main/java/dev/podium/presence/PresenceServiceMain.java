@@ -1,6 +1,8 @@
 package dev.podium.presence;
 
+import dev.podium.api.Addresses;
 import dev.podium.runtime.ServiceLauncher;
+import java.util.Map;
 
 /** {@code java -jar presence-service/target/podium-presence-service.jar}: joins the cluster and runs presence only. */
 public final class PresenceServiceMain {
@@ -10,7 +12,8 @@ public final class PresenceServiceMain {
   public static void main(String[] args) {
     ServiceLauncher.launch("presence-service", settings -> {
       PresenceConfig config = PresenceConfig.from(settings);
-      return vertx -> vertx.deployVerticle(new PresenceServiceVerticle(config));
+      ServiceLauncher.Deployment deployment = vertx -> vertx.deployVerticle(new PresenceServiceVerticle(config));
+      return deployment.needing(Map.of("room-service", Addresses.ROOM_SERVICE));
     });
   }
 }

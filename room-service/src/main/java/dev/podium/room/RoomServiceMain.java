@@ -1,6 +1,8 @@
 package dev.podium.room;
 
+import dev.podium.api.Addresses;
 import dev.podium.runtime.ServiceLauncher;
+import java.util.Map;
 
 /** {@code java -jar room-service/target/podium-room-service.jar}: joins the cluster and runs the room-service only. */
 public final class RoomServiceMain {
@@ -10,7 +12,8 @@ public final class RoomServiceMain {
   public static void main(String[] args) {
     ServiceLauncher.launch("room-service", settings -> {
       RoomConfig config = RoomConfig.from(settings);
-      return vertx -> vertx.deployVerticle(new RoomServiceVerticle(config));
+      ServiceLauncher.Deployment deployment = vertx -> vertx.deployVerticle(new RoomServiceVerticle(config));
+      return deployment.needing(Map.of("presence-service", Addresses.PRESENCE_SERVICE));
     });
   }
 }

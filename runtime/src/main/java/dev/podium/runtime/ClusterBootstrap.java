@@ -7,6 +7,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import dev.podium.runtime.ops.Observability;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 
 /**
  * Starts a Vert.x instance that joins Podium's Hazelcast cluster.
@@ -16,12 +20,16 @@ public final class ClusterBootstrap {
   }
 
   public static Future<Vertx> start(ClusterSettings cluster) {
-    VertxOptions options = new VertxOptions();
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
     options.getEventBusOptions().setHost(cluster.host());
+    PrometheusMeterRegistry registry = Observability.newRegistry();
     return Vertx.builder()
         .with(options)
+        .withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
-        .buildClustered();
+        .buildClustered()
+        .onSuccess(vertx -> Observability.bind(vertx, registry));
   }
 
   static Config hazelcastConfig(ClusterSettings cluster) {

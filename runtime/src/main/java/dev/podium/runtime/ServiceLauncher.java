@@ -2,6 +2,8 @@ package dev.podium.runtime;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import dev.podium.runtime.ops.OpsRoutes;
+import io.vertx.ext.healthchecks.HealthChecks;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -18,6 +20,27 @@ public final class ServiceLauncher {
   @FunctionalInterface
   public interface Deployment {
     Future<?> deploy(Vertx vertx);
+
+    /** The event-bus addresses of the services this process needs to be ready (name to address). */
+    default java.util.Map<String, String> needs() {
+      return java.util.Map.of();
+    }
+
+    /** This deployment, ready only when these services answer. */
+    default Deployment needing(java.util.Map<String, String> services) {
+      Deployment self = this;
+      return new Deployment() {
+        @Override
+        public Future<?> deploy(Vertx vertx) {
+          return self.deploy(vertx);
+        }
+
+        @Override
+        public java.util.Map<String, String> needs() {
+          return services;
+        }
+      };
+    }
   }
 
   /**
@@ -32,13 +55,26 @@ public final class ServiceLauncher {
   private ServiceLauncher() {
   }
 
+  /** Runs a service with its operations endpoints on {@code PODIUM_OPS_PORT} (default 9100, 0 = none). */
   public static void launch(String processName, Plan plan) {
+    launch(processName, plan, true);
+  }
+
+  /**
+   * @param opsServer false for processes that serve the operations endpoints on their own HTTP
+   *                  port (the gateway, the all-in-one)
+   */
+  public static void launch(String processName, Plan plan, boolean opsServer) {
     ClusterSettings cluster;
     Deployment deployment;
+    int opsPort;
+    String opsHost;
     try {
       Settings settings = Settings.load();
       cluster = ClusterSettings.from(settings);
       deployment = plan.prepare(settings);
+      opsPort = opsServer ? settings.integer("PODIUM_OPS_PORT", 9100, 0, 65535) : 0;
+      opsHost = settings.string("PODIUM_OPS_HOST", "0.0.0.0");
     } catch (Settings.InvalidSettingException e) {
       System.err.println("podium: " + e.getMessage());
       System.exit(2);
@@ -47,6 +83,15 @@ public final class ServiceLauncher {
     LOG.info("{} joining cluster '{}' via {}", processName, cluster.name(), cluster.members());
     ClusterBootstrap.start(cluster)
         .compose(vertx -> deployment.deploy(vertx)
+            .compose(v -> {
+              if (opsPort == 0) {
+                return Future.succeededFuture();
+              }
+              HealthChecks readiness = OpsRoutes.readinessChecks(vertx);
+              deployment.needs().forEach((name, address) -> OpsRoutes.requireService(readiness, vertx, name, address));
+              return OpsRoutes.serve(vertx, opsHost, opsPort, readiness)
+                  .onSuccess(s -> LOG.info("{} health and metrics on port {}", processName, s.actualPort()));
+            })
             .onFailure(e -> vertx.close())
             .map(v -> vertx))
         .onSuccess(vertx -> {

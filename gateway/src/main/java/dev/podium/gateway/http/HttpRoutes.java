@@ -1,6 +1,9 @@
 package dev.podium.gateway.http;
 
+import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
+import dev.podium.runtime.ops.OpsRoutes;
+import io.vertx.ext.healthchecks.HealthChecks;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.gateway.auth.DevTokens;
 import dev.podium.gateway.ws.MediaStats;
@@ -27,6 +30,12 @@ public final class HttpRoutes {
   public static Router create(Vertx vertx, String nodeId, PresenceService presence, Optional<DevTokens> devTokens,
       MediaStats media) {
     Router router = Router.router(vertx);
+    // Liveness, readiness (cluster joined, room, chat and presence answering) and Prometheus metrics.
+    HealthChecks readiness = OpsRoutes.readinessChecks(vertx);
+    OpsRoutes.requireService(readiness, vertx, "room-service", Addresses.ROOM_SERVICE);
+    OpsRoutes.requireService(readiness, vertx, "chat-service", Addresses.CHAT_SERVICE);
+    OpsRoutes.requireService(readiness, vertx, "presence-service", Addresses.PRESENCE_SERVICE);
+    OpsRoutes.mount(router, vertx, readiness);
     router.getWithRegex("/health/?").handler(ctx -> {
       // Up only while this node is a live member of the cluster, not merely started clustered.
       boolean clustered = vertx.isClustered() && ((VertxInternal) vertx).clusterManager().isActive();

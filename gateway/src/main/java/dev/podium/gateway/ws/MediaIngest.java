@@ -24,14 +24,22 @@ final class MediaIngest {
   private final LocalRooms rooms;
   private final RelayDirectory relays;
   private long screenSequence;
+  private final io.micrometer.core.instrument.Counter framesAccepted;
 
   MediaIngest(Vertx vertx, LocalRooms rooms, RelayDirectory relays) {
     this.vertx = vertx;
     this.rooms = rooms;
     this.relays = relays;
+    this.framesAccepted = dev.podium.runtime.ops.Observability.registry(vertx)
+        .counter("podium_media_frames_in_total", "result", "accepted");
+  }
+
+  Vertx vertx() {
+    return vertx;
   }
 
   void ingest(Session session, Buffer frame) {
+    framesAccepted.increment();
     if (session.framed()) {
       int kind = MediaFraming.kind(frame);
       if (kind < 0) {

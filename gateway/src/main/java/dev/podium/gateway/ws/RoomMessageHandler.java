@@ -23,10 +23,13 @@ final class RoomMessageHandler {
   private final int maxBinaryBytes;
   private final SignallingRelay signalling;
   private final MediaIngest media;
+  private final io.micrometer.core.instrument.Counter framesRefused;
 
   RoomMessageHandler(RoomService rooms, ChatService chat, PresenceService presence, SignallingRelay signalling,
       MediaIngest media, int maxTextBytes, int maxBinaryBytes) {
     this.media = media;
+    this.framesRefused = dev.podium.runtime.ops.Observability.registry(media.vertx())
+        .counter("podium_media_frames_in_total", "result", "not_allowed");
     this.rooms = rooms;
     this.chat = chat;
     this.presence = presence;
@@ -50,6 +53,7 @@ final class RoomMessageHandler {
       return;
     }
     if (!session.mayPublish()) {
+      framesRefused.increment();
       if (session.mayReportNotAllowed(System.currentTimeMillis())) {
         session.sendText(ClientMessages.error(ErrorCode.NOT_ALLOWED,
             "Only the host and unmuted co-hosts may send audio"));

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketEntry.class);
 
+  private final Vertx vertx;
   private final String nodeId;
   private final boolean allowGuests;
   private final TokenVerifier tokens;
@@ -51,6 +52,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams,
       MediaStats stats, int defaultPacketMillis, RelayDirectory relays) {
     this.defaultPacketMillis = defaultPacketMillis;
+    this.vertx = vertx;
     this.nodeId = nodeId;
     this.allowGuests = allowGuests;
     this.tokens = tokens;
@@ -239,7 +241,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
             .put("verified", session.identity().verified()));
   }
 
-  private static void refuse(ServerWebSocketHandshake handshake, Throwable cause) {
+  private void refuse(ServerWebSocketHandshake handshake, Throwable cause) {
     ErrorCode code;
     String message;
     String details = null;
@@ -252,6 +254,8 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       message = code == ErrorCode.INTERNAL || code == ErrorCode.SERVICE_UNAVAILABLE
           ? "The service is unavailable right now; try again" : cause.getMessage();
     }
+    dev.podium.runtime.ops.Observability.registry(vertx).counter("podium_connections_refused_total", "reason", code.code())
+        .increment();
     String error = ClientMessages.error(code, message, details);
     int closeCode = code.closeCode() == 0 ? 4000 : code.closeCode();
     handshake.accept().onSuccess(ws -> {

@@ -1,0 +1,63 @@
+package dev.podium.runtime.ops;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.Future;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/**
+ * The operations endpoints every Podium process serves: {@code GET /health/live} (the process
+ * answers), {@code GET /health/ready} (it is a live member of the cluster and the services it needs
+ * answer) and {@code GET /metrics} (Prometheus). The gateway mounts them on its own port; every
+ * other service serves them on {@code PODIUM_OPS_PORT}.
+ */
+public final class OpsRoutes {
+  private OpsRoutes() {
+  }
+
+  /** Readiness checks with the cluster-membership check already registered. */
+  public static HealthChecks readinessChecks(Vertx vertx) {
+    HealthChecks checks = HealthChecks.create(vertx);
+    checks.register("cluster", 2_000, promise -> promise.complete(
+        vertx.isClustered() && ((VertxInternal) vertx).clusterManager().isActive() ? Status.OK() : Status.KO()));
+    return checks;
+  }
+
+  /**
+   * Registers a readiness check that a service's event-bus address answers. Any reply counts,
+   * even a refusal: it proves an instance is there; no handler or a timeout does not.
+   */
+  public static void requireService(HealthChecks checks, Vertx vertx, String name, String address) {
+    checks.register(name, 2_000, promise -> vertx.eventBus()
+        .request(address, new io.vertx.core.json.JsonObject(),
+            new io.vertx.core.eventbus.DeliveryOptions().addHeader("action", "readiness-probe").setSendTimeout(1_500))
+        .onComplete(ar -> {
+          boolean answered = ar.succeeded() || (ar.cause() instanceof io.vertx.core.eventbus.ReplyException re
+              && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE);
+          promise.complete(answered ? Status.OK() : Status.KO());
+        }));
+  }
+
+  public static void mount(Router router, Vertx vertx, HealthChecks readiness) {
+    HealthChecks liveness = HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()));
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
+    PrometheusMeterRegistry registry = Observability.prometheus(vertx);
+    if (registry != null) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    }
+  }
+
+  /** A small HTTP server with only the operations endpoints (services other than the gateway). */
+  public static Future<HttpServer> serve(Vertx vertx, String host, int port, HealthChecks readiness) {
+    Router router = Router.router(vertx);
+    mount(router, vertx, readiness);
+    return vertx.createHttpServer().requestHandler(router).listen(port, host);
+  }
+}
