@@ -73,8 +73,14 @@ class ClusterEndToEndTest {
     }
     host.expect("participant_count", m -> m.getInteger("count") == 4);
 
+    TestSocket watched = podium.join(nodeB, eventId, "b-watched");
+    watched.expect("room_state");
     long stoppedAt = System.currentTimeMillis();
     podium.stop(nodeB);
+    // A graceful stop tells each client when to reconnect, then closes with 1012 (service restart).
+    JsonObject reconnect = watched.expect("reconnect");
+    assertTrue(reconnect.getInteger("after_ms") >= 500 && reconnect.getInteger("after_ms") < 1500);
+    assertEquals(1012, watched.awaitClose());
     host.expect("participant_count", m -> m.getInteger("count") == 1);
     long took = System.currentTimeMillis() - stoppedAt;
     assertTrue(took < 10_000, "participants of the stopped node removed after " + took + " ms");

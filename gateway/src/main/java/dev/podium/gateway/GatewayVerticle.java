@@ -34,6 +34,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private HttpServer server;
+  private ConnectedSessions sessions;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -48,12 +49,28 @@ public final class GatewayVerticle extends VerticleBase {
     return config.nodeId();
   }
 
+  /**
+   * Graceful shutdown (SIGTERM): stop accepting, send every client {@code reconnect {after_ms}}
+   * (spread over a second so that they do not all come back at once) and close them; their
+   * disconnects reach presence while this node is still in the cluster.
+   */
+  @Override
+  public Future<?> stop() {
+    java.util.Random jitter = new java.util.Random();
+    for (var session : sessions.all()) {
+      session.closeForRestart(500 + jitter.nextInt(1000));
+    }
+    // Then stop listening, giving the close handshakes up to 2 s.
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(2, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty();
+  }
+
   @Override
   public Future<?> start() {
     RoomService rooms = RoomService.createProxy(vertx);
     ChatService chat = ChatService.createProxy(vertx);
     PresenceService presence = PresenceService.createProxy(vertx);
-    ConnectedSessions sessions = new ConnectedSessions();
+    sessions = new ConnectedSessions();
     ActiveStreamsFeed feed = new ActiveStreamsFeed(vertx, presence);
     MediaStats mediaStats = new MediaStats();
     // The same view of live media relays as the relays have, to send audio straight to an event's owner.

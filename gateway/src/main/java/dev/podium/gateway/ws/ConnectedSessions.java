@@ -20,6 +20,11 @@ public final class ConnectedSessions {
     return Optional.ofNullable(byId.get(sessionId));
   }
 
+  /** A copy of all open sessions. */
+  public java.util.List<Session> all() {
+    return new java.util.ArrayList<>(byId.values());
+  }
+
   public int size() {
     return byId.size();
   }

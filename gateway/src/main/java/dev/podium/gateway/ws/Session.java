@@ -157,6 +157,21 @@ public final class Session {
     socket.close((short) code.closeCode(), code.code());
   }
 
+  /**
+   * This gateway is shutting down: tells the client when to come back (to this or another
+   * gateway) and closes with 1012 (service restart). Its roles survive in the room-service and
+   * the reconnect grace keeps a host's or co-host's place.
+   */
+  public void closeForRestart(long afterMillis) {
+    if (closed) {
+      return;
+    }
+    socket.writeTextMessage(new io.vertx.core.json.JsonObject().put("type", "reconnect").put("after_ms", afterMillis)
+        .encode());
+    closed = true;
+    socket.close((short) 1012, "reconnect");
+  }
+
   /** Normal closure (1000), for example after {@code stream_ended}. */
   public void closeNormally(String reason) {
     if (closed) {
