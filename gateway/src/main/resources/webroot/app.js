@@ -808,6 +808,11 @@ const handlers = {
       renderRole();
     }
   },
+  reconnect(m) {
+    // The gateway is restarting (it closes with 1012 next): come back when it says.
+    conn.reconnectAfter(m.after_ms);
+    notice("The server is restarting; reconnecting…");
+  },
   participant_page() {},
   webrtc_offer() {},
   webrtc_answer() {},

@@ -1,6 +1,7 @@
 // One room socket with reconnects: exponential backoff (0.5 s, 1 s, 2 s … 15 s, with jitter)
-// when the connection drops unexpectedly, never after the event ended, the user was removed
-// or left, or the server refused the user for good (token, ban, unknown event, replaced).
+// when the connection drops unexpectedly, or after the delay a restarting gateway asks for;
+// never after the event ended, the user was removed or left, or the server refused the user for
+// good (token, ban, unknown event, replaced).
 
 import { SUBPROTOCOL } from "./framing.js";
 
@@ -26,6 +27,7 @@ export class RoomConnection {
     this.attempt = 0;
     this.final = false;
     this.timer = null;
+    this.nextDelay = null;
   }
 
   connect() {
@@ -69,7 +71,9 @@ export class RoomConnection {
         this.handlers.onClosed?.(e, true);
         return;
       }
-      const delay = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** this.attempt) * (0.8 + Math.random() * 0.4);
+      const backoff = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** this.attempt) * (0.8 + Math.random() * 0.4);
+      const delay = this.nextDelay ?? backoff;
+      this.nextDelay = null;
       this.attempt++;
       this.handlers.onReconnecting?.(Math.round(delay), this.attempt, e);
       this.timer = setTimeout(() => {
@@ -79,6 +83,13 @@ export class RoomConnection {
         }
       }, delay);
     };
+  }
+
+  /** The server asked us to come back after this long (`reconnect {after_ms}`, a gateway restarting). */
+  reconnectAfter(ms) {
+    if (Number.isFinite(ms) && ms >= 0) {
+      this.nextDelay = Math.min(ms, MAX_DELAY_MS);
+    }
   }
 
   /** The server accepted us into the room: the next drop starts the backoff from the beginning. */
