@@ -81,6 +81,10 @@ public final class FloorServer {
   private void fanOut(Buffer frame) {
     framesIn++;
     for (ServerWebSocket l : targets) {
+      // A socket closed but not yet removed: skip it (writeQueueFull() throws on a closed socket).
+      if (l.isClosed()) {
+        continue;
+      }
       if (l.writeQueueFull()) {
         dropped++;
       } else {

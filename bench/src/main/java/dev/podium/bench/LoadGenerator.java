@@ -170,8 +170,8 @@ public final class LoadGenerator {
       long at = rampStart + opts.rampMs() * MS * i / opts.listeners();
       sleepUntil(at);
       Context ctx = contexts.get(1 + i % listenerLoops);
-      int index = i;
-      ctx.runOnContext(v -> connectListener(index, eventId, stats, settled, failures));
+      String uri = listenerUri(i, eventId);
+      ctx.runOnContext(v -> connectListener(uri, stats, settled, failures));
     }
     try {
       settled.await(opts.joinTimeoutMs(), TimeUnit.MILLISECONDS);
@@ -267,14 +267,18 @@ public final class LoadGenerator {
     return await(eventId.future(), 15_000, "waiting for stream_link");
   }
 
-  private void connectListener(int i, String eventId, ListenerStats stats, CountDownLatch settled,
-      Failures failures) {
+  /** The join URI of listener {@code i}. Signs on the calling thread ({@link Tokens} is not thread-safe). */
+  private String listenerUri(int i, String eventId) {
     String user = "l" + i;
     String uri = opts.basePath() + "/ws/stream/live/join/event/" + enc(eventId) + "/" + user + "/" + user + "/"
         + tokenQuery(user, "?");
     if (opts.listenerQuery() != null) {
       uri += (uri.contains("?") ? "&" : "?") + opts.listenerQuery();
     }
+    return uri;
+  }
+
+  private void connectListener(String uri, ListenerStats stats, CountDownLatch settled, Failures failures) {
     ClientWebSocket ws = client.webSocket();
     boolean[] first = {true};
     // Handlers before connect, so the first messages are never missed.

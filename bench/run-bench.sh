@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Podium beside the floor, measured by the same generator in the same run.
+#
+# Builds nothing: run `mvn -B -DskipTests package` first. Starts the floor server and the Podium
+# all-in-one on loopback, then for every N in NS, RUNS times, runs the load generator against
+# each target in turn (interleaved, so both see the same machine), and prints the medians.
+# Everything it started is stopped on exit.
+#
+#   bench/run-bench.sh                                  # defaults below
+#   NS="100 500" RUNS=1 DURATION_S=10 bench/run-bench.sh
+#   TARGETS=floor NS="100 500 1000" bench/run-bench.sh  # the floor alone
+#
+# Settings (environment): NS ("100 250 500 750 1000"), RUNS (3), TARGETS ("floor podium"),
+# DURATION_S (20), WARMUP_S (2), RAMP_MS (5000), PACKET_MS (20), PAUSE_S (3, between runs),
+# FLOOR_PORT (8100), PODIUM_PORT (8000), QUIET_PCT (unset: before each run, wait until the
+# machine's CPU use by other processes over 2 s is below this % of all cores), QUIET_WAIT_S (300,
+# the most to wait for that), GEN_ARGS (more generator options, e.g.
+# "--listener-query codec=opus --subprotocol podium.v1"), OUT (results directory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+NS="${NS:-100 250 500 750 1000}"
+RUNS="${RUNS:-3}"
+TARGETS="${TARGETS:-floor podium}"
+DURATION_S="${DURATION_S:-20}"
+WARMUP_S="${WARMUP_S:-2}"
+RAMP_MS="${RAMP_MS:-5000}"
+PACKET_MS="${PACKET_MS:-20}"
+PAUSE_S="${PAUSE_S:-3}"
+FLOOR_PORT="${FLOOR_PORT:-8100}"
+PODIUM_PORT="${PODIUM_PORT:-8000}"
+GEN_ARGS="${GEN_ARGS:-}"
+OUT="${OUT:-bench/target/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+SECRET="bench-secret-$RANDOM-$RANDOM-0123456789abcdef"
+BENCH_JAR=bench/target/podium-bench.jar
+PODIUM_JAR=deploy/target/podium.jar
+
+for jar in "$BENCH_JAR" $([[ " $TARGETS " == *" podium "* ]] && echo "$PODIUM_JAR"); do
+  [[ -f "$jar" ]] || { echo "missing $jar: run 'mvn -B -DskipTests package' first" >&2; exit 1; }
+done
+mkdir -p "$OUT/jars"
+# Run copies, so a concurrent build cannot swap a jar under a running JVM.
+cp "$BENCH_JAR" "$OUT/jars/"; BENCH_JAR="$OUT/jars/$(basename "$BENCH_JAR")"
+if [[ " $TARGETS " == *" podium "* ]]; then cp "$PODIUM_JAR" "$OUT/jars/"; PODIUM_JAR="$OUT/jars/$(basename "$PODIUM_JAR")"; fi
+
+pids=()
+stop() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+port_free() { ! ss -ltn "sport = :$1" | grep -q LISTEN; }
+
+wait_http() { # url seconds
+  for _ in $(seq 1 "$2"); do
+    curl -sf -o /dev/null "$1" && return 0
+    sleep 1
+  done
+  return 1
+}
+
+busy_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9; exit}' /proc/stat; }
+all_ticks() { awk '/^cpu /{s=0; for (i=2;i<=NF;i++) s+=$i; print s; exit}' /proc/stat; }
+
+# On a shared machine: wait (bounded) until others leave the CPU mostly idle. Our own servers are
+# idle between runs, so what is busy is someone else.
+wait_quiet() {
+  [[ -n "${QUIET_PCT:-}" ]] || return 0
+  local deadline=$(( SECONDS + ${QUIET_WAIT_S:-300} )) b0 a0 pct
+  while :; do
+    b0=$(busy_ticks); a0=$(all_ticks); sleep 2
+    pct=$(( 100 * ($(busy_ticks) - b0) / ($(all_ticks) - a0 + 1) ))
+    (( pct < QUIET_PCT )) && return 0
+    if (( SECONDS >= deadline )); then echo "   (machine still ${pct}% busy; running anyway)"; return 0; fi
+  done
+}
+
+{
+  echo "date: $(date -u +%FT%TZ)"
+  echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+    "($(git status --short --untracked-files=no 2>/dev/null | wc -l) files changed since; jars as built)"
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "nproc: $(nproc)"
+  free -h
+  java -version 2>&1
+  echo "settings: NS='$NS' RUNS=$RUNS TARGETS='$TARGETS' DURATION_S=$DURATION_S WARMUP_S=$WARMUP_S RAMP_MS=$RAMP_MS PACKET_MS=$PACKET_MS GEN_ARGS='$GEN_ARGS'"
+} | tee "$OUT/machine.txt"
+
+declare -A base pid_of extra
+for target in $TARGETS; do
+  case "$target" in
+    floor)
+      port_free "$FLOOR_PORT" || { echo "port $FLOOR_PORT is taken" >&2; exit 1; }
+      java -cp "$BENCH_JAR" dev.podium.bench.FloorServer "$FLOOR_PORT" >"$OUT/floor.log" 2>&1 &
+      pids+=($!); pid_of[floor]=$!
+      base[floor]="ws://127.0.0.1:$FLOOR_PORT"; extra[floor]=""
+      wait_http "http://127.0.0.1:$FLOOR_PORT/" 30 || { echo "floor did not start; see $OUT/floor.log" >&2; exit 1; }
+      ;;
+    podium)
+      port_free "$PODIUM_PORT" || { echo "port $PODIUM_PORT is taken" >&2; exit 1; }
+      PODIUM_JWT_SECRET="$SECRET" PODIUM_HTTP_PORT="$PODIUM_PORT" PODIUM_HTTP_HOST=127.0.0.1 \
+        PODIUM_CLUSTER_HOST=127.0.0.1 PODIUM_CLUSTER_MEMBERS=127.0.0.1 PODIUM_CLUSTER_PORT=5901 \
+        PODIUM_CLUSTER_NAME="podium-bench-$$" \
+        java -jar "$PODIUM_JAR" >"$OUT/podium.log" 2>&1 &
+      pids+=($!); pid_of[podium]=$!
+      base[podium]="ws://127.0.0.1:$PODIUM_PORT"; extra[podium]="--secret $SECRET"
+      wait_http "http://127.0.0.1:$PODIUM_PORT/health" 90 || { echo "podium did not start; see $OUT/podium.log" >&2; exit 1; }
+      ;;
+    *) echo "unknown target $target (floor or podium)" >&2; exit 1 ;;
+  esac
+  echo "started $target (pid ${pid_of[$target]})"
+done
+
+# The generator gives up on its own (watchdog); timeout is the outer bound.
+budget=$(( 120 + RAMP_MS / 1000 + 2 * (WARMUP_S + DURATION_S) ))
+for n in $NS; do
+  for run in $(seq 1 "$RUNS"); do
+    for target in $TARGETS; do
+      echo "== $target N=$n run $run/$RUNS"
+      kill -0 "${pid_of[$target]}" 2>/dev/null || { echo "$target died; see $OUT/$target.log" >&2; exit 1; }
+      wait_quiet
+      # shellcheck disable=SC2086
+      timeout "$budget" java -jar "$BENCH_JAR" --base "${base[$target]}" --label "$target" --listeners "$n" \
+        --ramp-ms "$RAMP_MS" --duration-s "$DURATION_S" --warmup-s "$WARMUP_S" --packet-ms "$PACKET_MS" \
+        --server-pid "${pid_of[$target]}" --json ${extra[$target]} $GEN_ARGS \
+        >"$OUT/$target-$n-$run.txt" 2>&1 || echo "   (generator exit $?; see $OUT/$target-$n-$run.txt)"
+      grep -v '^{' "$OUT/$target-$n-$run.txt" | sed 's/^/   /' || true
+      grep '^{' "$OUT/$target-$n-$run.txt" >>"$OUT/results.jsonl" || true
+      sleep "$PAUSE_S"
+    done
+  done
+done
+
+echo
+echo "medians of $RUNS run(s), ${DURATION_S} s each (results in $OUT):"
+java -cp "$BENCH_JAR" dev.podium.bench.BenchSummary "$OUT/results.jsonl" | tee "$OUT/summary.txt"
