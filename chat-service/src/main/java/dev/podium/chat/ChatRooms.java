@@ -1,35 +1,28 @@
 package dev.podium.chat;
 
 import dev.podium.api.ErrorCode;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The chat state of every event: bounded history, message ids and per-sender rate windows.
- * Plain logic, no I/O; {@link #accept} either returns the message to broadcast or throws the
- * {@code ServiceException} the sender should see.
+ * The chat rules of every event: message length and per-sender rate windows. Plain logic, no
+ * I/O; {@link #accept} either returns the history entry to store (without its id) or throws the
+ * {@code ServiceException} the sender should see. Rate windows are per process: a restart
+ * forgets them, which only ever lets a sender through.
  */
 final class ChatRooms {
   private final ChatConfig config;
   private final Clock clock;
-  private final Map<String, Room> rooms = new HashMap<>();
+  private final Map<String, Map<String, RateWindow>> rates = new HashMap<>();
 
   ChatRooms(ChatConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
   }
 
-  private static final class Room {
-    final ArrayDeque<JsonObject> history = new ArrayDeque<>();
-    final Map<String, RateWindow> rates = new HashMap<>();
-    long lastId;
-  }
-
-  /** Validates and records a message; returns its {@code message_broadcast} form. */
+  /** Validates a message and spends a rate slot; returns its {@code chat_message} entry (no id yet). */
   JsonObject accept(String eventId, String userId, String username, String text) {
     if (text == null || text.isBlank()) {
       throw ErrorCode.EMPTY_MESSAGE.exception("Message is empty");
@@ -39,41 +32,21 @@ final class ChatRooms {
       throw ErrorCode.MESSAGE_TOO_LONG.exception(
           "Message is " + length + " characters; the limit is " + config.maxLength());
     }
-    Room room = rooms.computeIfAbsent(eventId, id -> new Room());
-    long now = clock.millis();
-    RateWindow window = room.rates.computeIfAbsent(userId, id -> new RateWindow(config.messagesPerSecond()));
-    if (!window.tryAcquire(now)) {
+    RateWindow window = rates.computeIfAbsent(eventId, id -> new HashMap<>())
+        .computeIfAbsent(userId, id -> new RateWindow(config.messagesPerSecond()));
+    if (!window.tryAcquire(clock.millis())) {
       throw ErrorCode.RATE_LIMITED.exception(
           "At most " + config.messagesPerSecond() + " messages per second; wait a moment");
     }
-    long id = ++room.lastId;
-    String timestamp = clock.instant().toString();
-    JsonObject entry = new JsonObject()
+    return new JsonObject()
         .put("type", "chat_message")
-        .put("id", id)
         .put("message", text)
         .put("username", username)
         .put("user_id", userId)
-        .put("timestamp", timestamp);
-    if (config.historySize() > 0) {
-      if (room.history.size() == config.historySize()) {
-        room.history.removeFirst();
-      }
-      room.history.addLast(entry);
-    }
-    return entry.copy().put("type", "message_broadcast");
-  }
-
-  JsonArray history(String eventId) {
-    Room room = rooms.get(eventId);
-    JsonArray out = new JsonArray();
-    if (room != null) {
-      room.history.forEach(out::add);
-    }
-    return out;
+        .put("timestamp", clock.instant().toString());
   }
 
   void forget(String eventId) {
-    rooms.remove(eventId);
+    rates.remove(eventId);
   }
 }

@@ -14,29 +14,36 @@ import io.vertx.core.json.JsonObject;
 final class ChatServiceImpl implements ChatService {
   private final Vertx vertx;
   private final ChatRooms rooms;
+  private final HistoryStore history;
   private final MeterRegistry metrics;
 
-  ChatServiceImpl(Vertx vertx, ChatRooms rooms) {
+  ChatServiceImpl(Vertx vertx, ChatRooms rooms, HistoryStore history) {
     this.vertx = vertx;
     this.rooms = rooms;
+    this.history = history;
     this.metrics = Observability.registry(vertx);
   }
 
   @Override
   public Future<JsonObject> post(String eventId, String userId, String username, String text) {
+    JsonObject entry;
     try {
-      JsonObject message = rooms.accept(eventId, userId, username, text);
-      vertx.eventBus().publish(Addresses.roomEvents(eventId), message);
-      metrics.counter("podium_chat_messages_total", "result", "accepted").increment();
-      return Future.succeededFuture(message);
+      entry = rooms.accept(eventId, userId, username, text);
     } catch (RuntimeException refused) {
       metrics.counter("podium_chat_messages_total", "result", ErrorCode.of(refused).code()).increment();
       return Future.failedFuture(refused);
     }
+    // Stored before it is broadcast: a message anyone saw is in the history.
+    return history.append(eventId, entry).map(id -> {
+      JsonObject message = entry.copy().put("type", "message_broadcast").put("id", id);
+      vertx.eventBus().publish(Addresses.roomEvents(eventId), message);
+      metrics.counter("podium_chat_messages_total", "result", "accepted").increment();
+      return message;
+    });
   }
 
   @Override
   public Future<JsonArray> history(String eventId) {
-    return Future.succeededFuture(rooms.history(eventId));
+    return history.read(eventId);
   }
 }

@@ -21,7 +21,33 @@ class ChatRoomsTest {
   private static final String EVENT = "ev1";
 
   private final MutableClock clock = new MutableClock(T0);
-  private final ChatRooms rooms = new ChatRooms(new ChatConfig(200, 1000, 5), clock);
+  private final Chat rooms = new Chat(new ChatConfig(200, 1000, 5), clock);
+
+  /** The rules (ChatRooms) and a history (MemoryHistory) together, as the service combines them. */
+  private static final class Chat {
+    private final ChatRooms rules;
+    private final MemoryHistory history;
+
+    Chat(ChatConfig config, MutableClock clock) {
+      rules = new ChatRooms(config, clock);
+      history = new MemoryHistory(config.historySize());
+    }
+
+    JsonObject accept(String eventId, String userId, String username, String text) {
+      JsonObject entry = rules.accept(eventId, userId, username, text);
+      long id = history.append(eventId, entry).result();
+      return entry.copy().put("type", "message_broadcast").put("id", id);
+    }
+
+    JsonArray history(String eventId) {
+      return history.read(eventId).result();
+    }
+
+    void forget(String eventId) {
+      rules.forget(eventId);
+      history.forget(eventId);
+    }
+  }
 
   private static ErrorCode refusal(Runnable post) {
     ServiceException e = assertThrows(ServiceException.class, post::run);
@@ -104,7 +130,7 @@ class ChatRoomsTest {
 
   @Test
   void historyIsBoundedAndKeepsTheNewest() {
-    ChatRooms small = new ChatRooms(new ChatConfig(3, 1000, 5), clock);
+    Chat small = new Chat(new ChatConfig(3, 1000, 5), clock);
     for (int i = 1; i <= 7; i++) {
       clock.advance(Duration.ofMillis(300));
       small.accept(EVENT, "u1", "Alice", "m" + i);
@@ -117,7 +143,7 @@ class ChatRoomsTest {
 
   @Test
   void historySizeZeroKeepsNothingButStillAccepts() {
-    ChatRooms none = new ChatRooms(new ChatConfig(0, 1000, 5), clock);
+    Chat none = new Chat(new ChatConfig(0, 1000, 5), clock);
     assertEquals(1L, none.accept(EVENT, "u1", "Alice", "hi").getLong("id"));
     assertTrue(none.history(EVENT).isEmpty());
   }
