@@ -38,7 +38,7 @@ public final class Addresses {
 
   /**
    * Speakers' audio for one media-relay instance (point to point), sent by gateways to the owner
-   * of the event ({@code RelayDirectory}). Body: the chunk; headers {@code event-id},
+   * of the event ({@code InstanceDirectory}). Body: the chunk; headers {@code event-id},
    * {@code user-id} and {@code codec} ({@code pcm} or {@code opus}).
    */
   public static String mediaIn(String relayId) {

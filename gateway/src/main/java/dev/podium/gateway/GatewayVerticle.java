@@ -3,7 +3,7 @@ package dev.podium.gateway;
 import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
-import dev.podium.api.media.RelayDirectory;
+import dev.podium.api.InstanceDirectory;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.RoomService;
 import dev.podium.gateway.auth.DevTokens;
@@ -74,7 +74,7 @@ public final class GatewayVerticle extends VerticleBase {
     ActiveStreamsFeed feed = new ActiveStreamsFeed(vertx, presence);
     MediaStats mediaStats = new MediaStats();
     // The same view of live media relays as the relays have, to send audio straight to an event's owner.
-    RelayDirectory relays = new RelayDirectory(config.relayTimeout().toNanos());
+    InstanceDirectory relays = new InstanceDirectory(config.relayTimeout().toNanos());
     Future<Void> relayHeartbeats = vertx.eventBus().<JsonObject>consumer(Addresses.MEDIA_RELAY_HEARTBEAT,
         msg -> relays.seen(msg.body().getString("relay_id"), System.nanoTime())).completion();
     LocalRooms localRooms = new LocalRooms(vertx, mediaStats);

@@ -2,7 +2,7 @@ package dev.podium.media;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.LifecycleNotice;
-import dev.podium.api.media.RelayDirectory;
+import dev.podium.api.InstanceDirectory;
 import io.vertx.core.buffer.Buffer;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One media-relay instance. Every live event's mixer runs on exactly one instance: the relays
  * announce themselves every heartbeat, each computes the owner of each event from the live set
- * ({@link RelayDirectory}), and the owner registers the event's input address (so the cluster's
+ * ({@link InstanceDirectory}), and the owner registers the event's input address (so the cluster's
  * subscription table records it). When an owner goes silent another instance takes its events
  * over within {@code PODIUM_MEDIA_RELAY_TIMEOUT_MS} plus a heartbeat.
  */
@@ -34,7 +34,7 @@ public final class MediaRelayVerticle extends VerticleBase {
   private final String relayId = UUID.randomUUID().toString();
   private final Set<String> liveEvents = new HashSet<>();
   private final Map<String, OwnedEvent> owned = new HashMap<>();
-  private RelayDirectory membership;
+  private InstanceDirectory membership;
   private long startedAt;
 
   public MediaRelayVerticle(MediaConfig config) {
@@ -43,7 +43,7 @@ public final class MediaRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    membership = new RelayDirectory(config.relayTimeout().toNanos());
+    membership = new InstanceDirectory(config.relayTimeout().toNanos());
     startedAt = System.nanoTime();
     membership.seen(relayId, startedAt);
     Future<Void> input = vertx.eventBus().<Buffer>consumer(Addresses.mediaIn(relayId), msg -> {

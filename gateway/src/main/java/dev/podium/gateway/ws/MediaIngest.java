@@ -2,7 +2,7 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.media.MediaPacket;
-import dev.podium.api.media.RelayDirectory;
+import dev.podium.api.InstanceDirectory;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -22,11 +22,11 @@ final class MediaIngest {
 
   private final Vertx vertx;
   private final LocalRooms rooms;
-  private final RelayDirectory relays;
+  private final InstanceDirectory relays;
   private long screenSequence;
   private final io.micrometer.core.instrument.Counter framesAccepted;
 
-  MediaIngest(Vertx vertx, LocalRooms rooms, RelayDirectory relays) {
+  MediaIngest(Vertx vertx, LocalRooms rooms, InstanceDirectory relays) {
     this.vertx = vertx;
     this.rooms = rooms;
     this.relays = relays;

@@ -2,7 +2,7 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
-import dev.podium.api.media.RelayDirectory;
+import dev.podium.api.InstanceDirectory;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.LiveEvent;
@@ -50,7 +50,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   public WebSocketEntry(Vertx vertx, String nodeId, boolean allowGuests, int maxTextBytes, int maxBinaryBytes,
       TokenVerifier tokens, Optional<UserDirectory> directory, RoomService rooms, ChatService chat,
       PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams,
-      MediaStats stats, int defaultPacketMillis, RelayDirectory relays) {
+      MediaStats stats, int defaultPacketMillis, InstanceDirectory relays) {
     this.defaultPacketMillis = defaultPacketMillis;
     this.vertx = vertx;
     this.nodeId = nodeId;

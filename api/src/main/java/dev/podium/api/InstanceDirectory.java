@@ -1,4 +1,4 @@
-package dev.podium.api.media;
+package dev.podium.api;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -6,17 +6,17 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * The media-relay instances alive in the cluster (each heard from within the timeout) and which
- * one owns an event: rendezvous hashing, so the relays and the gateways compute the same owner
- * from the same heartbeats, and when an owner dies only its events move. Gateways send a
- * speaker's audio straight to the owner's address, so a dead relay stops receiving audio as
- * soon as its heartbeats stop, without waiting for the cluster to drop its subscriptions.
+ * The instances of one kind of service alive in the cluster (each heard from within the timeout)
+ * and which one owns a key: rendezvous hashing, so every process that hears the same heartbeats
+ * computes the same owner, and when an owner dies only its keys move. Media relays own events
+ * (gateways send a speaker's audio straight to the owner, so a dead relay stops receiving audio
+ * as soon as its heartbeats stop); room-service instances elect the active one with a single key.
  */
-public final class RelayDirectory {
+public final class InstanceDirectory {
   private final Map<String, Long> lastSeen = new HashMap<>();
   private final long timeoutNanos;
 
-  public RelayDirectory(long timeoutNanos) {
+  public InstanceDirectory(long timeoutNanos) {
     this.timeoutNanos = timeoutNanos;
   }
 

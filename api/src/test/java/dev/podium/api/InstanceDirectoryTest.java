@@ -1,4 +1,4 @@
-package dev.podium.api.media;
+package dev.podium.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -15,7 +15,7 @@ import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class RelayDirectoryTest {
+class InstanceDirectoryTest {
   private static final long MS = 1_000_000L;
   private static final long TIMEOUT = 1_000 * MS;
 
@@ -38,14 +38,14 @@ class RelayDirectoryTest {
 
   @Test
   void noRelayNoOwner() {
-    assertNull(new RelayDirectory(TIMEOUT).owner("e1", 0));
+    assertNull(new InstanceDirectory(TIMEOUT).owner("e1", 0));
   }
 
   @Test
   void everyInstanceWithTheSameMembershipPicksTheSameOwner() {
     List<String> relays = uuids(5, 1);
-    RelayDirectory one = new RelayDirectory(TIMEOUT);
-    RelayDirectory two = new RelayDirectory(TIMEOUT);
+    InstanceDirectory one = new InstanceDirectory(TIMEOUT);
+    InstanceDirectory two = new InstanceDirectory(TIMEOUT);
     for (String r : relays) {
       one.seen(r, 0);
     }
@@ -65,7 +65,7 @@ class RelayDirectoryTest {
   @Test
   void ownersSpreadOverRelays() {
     for (List<String> relays : List.of(List.of("relay-1", "relay-2", "relay-3"), List.of("a", "b", "c"), uuids(3, 7))) {
-      RelayDirectory m = new RelayDirectory(TIMEOUT);
+      InstanceDirectory m = new InstanceDirectory(TIMEOUT);
       relays.forEach(r -> m.seen(r, 0));
       Map<String, Integer> owned = new HashMap<>();
       List<String> eventIds = events(300);
@@ -84,7 +84,7 @@ class RelayDirectoryTest {
   @Test
   void whenTheOwnerDisappearsOnlyItsEventsMove() {
     List<String> relays = List.of("relay-1", "relay-2", "relay-3");
-    RelayDirectory m = new RelayDirectory(TIMEOUT);
+    InstanceDirectory m = new InstanceDirectory(TIMEOUT);
     relays.forEach(r -> m.seen(r, 0));
     Map<String, String> before = new HashMap<>();
     for (String e : events(300)) {
@@ -113,7 +113,7 @@ class RelayDirectoryTest {
 
   @Test
   void ownerIsKeptWithinTheTimeoutAndMovesJustPastIt() {
-    RelayDirectory m = new RelayDirectory(TIMEOUT);
+    InstanceDirectory m = new InstanceDirectory(TIMEOUT);
     m.seen("relay-1", 0);
     m.seen("relay-2", 0);
     String event = null;
@@ -132,7 +132,7 @@ class RelayDirectoryTest {
 
   @Test
   void aReturningRelayGetsItsEventsBack() {
-    RelayDirectory m = new RelayDirectory(TIMEOUT);
+    InstanceDirectory m = new InstanceDirectory(TIMEOUT);
     m.seen("relay-1", 0);
     m.seen("relay-2", 0);
     Map<String, String> before = new HashMap<>();
