@@ -152,9 +152,13 @@ public final class LocalRooms {
         s.muted("true".equals(msg.headers().get(RoomEventHeaders.MUTED)));
       }
       if ((toUser == null || toUser.equals(s.userId())) && !s.userId().equals(exceptUser)) {
-        s.send(text);
-        if (closes) {
-          s.closeNormally(msg.body().getString("type"));
+        try {
+          s.send(text);
+          if (closes) {
+            s.closeNormally(msg.body().getString("type"));
+          }
+        } catch (IllegalStateException closedMeanwhile) {
+          // One socket closing under us must not cost the others this message.
         }
       }
     }

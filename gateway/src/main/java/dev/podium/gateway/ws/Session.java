@@ -108,7 +108,7 @@ public final class Session {
 
   /** Writes a reply meant for this socket only. */
   public void sendText(String text) {
-    if (closed) {
+    if (closed || socket.isClosed()) {
       return;
     }
     if (socket.writeQueueFull()) {
@@ -120,7 +120,7 @@ public final class Session {
 
   /** Writes a room event encoded once for all local sockets. */
   public void send(EncodedText message) {
-    if (closed) {
+    if (closed || socket.isClosed()) {
       return;
     }
     if (socket.writeQueueFull()) {
@@ -135,7 +135,8 @@ public final class Session {
    * counted: nothing waits and nothing queues for a slow listener.
    */
   public boolean sendBinary(Buffer frame) {
-    if (closed) {
+    // The client may have closed before our close handler ran: writing would throw.
+    if (closed || socket.isClosed()) {
       return false;
     }
     if (socket.writeQueueFull()) {
