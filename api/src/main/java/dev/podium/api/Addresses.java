@@ -45,6 +45,9 @@ public final class Addresses {
     return "podium.media.relay." + relayId + ".in";
   }
 
+  /** Published by every room-service instance every heartbeat: {@code {instance_id}} (active-instance election). */
+  public static final String ROOM_INSTANCES = "podium.room.instances";
+
   /** Heartbeat period of media relays; gateways and relays share it to agree on owners. */
   public static final long MEDIA_RELAY_HEARTBEAT_MS = 250;
 

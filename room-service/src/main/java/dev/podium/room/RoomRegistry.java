@@ -1,6 +1,7 @@
 package dev.podium.room;
 
 import dev.podium.api.room.LiveEvent;
+import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,15 +35,33 @@ public final class RoomRegistry {
     final String hostUsername;
     final Instant startedAt;
     final Stage stage;
-    /** Reconnect-grace timers of the host and co-hosts who are away, by user id. */
+    /** Reconnect-grace timers of the host and co-hosts who are away, by user id (this process only). */
     final Map<String, Long> awayTimers = new HashMap<>();
+    /** When each away user's grace ends (epoch millis); part of the cluster copy. */
+    final Map<String, Long> awayUntil = new HashMap<>();
 
-    Room(String eventId, String hostUserId, String hostUsername, Instant startedAt, int cohostLimit) {
+    Room(String eventId, String hostUserId, String hostUsername, Instant startedAt, Stage stage) {
       this.eventId = eventId;
       this.hostUserId = hostUserId;
       this.hostUsername = hostUsername;
       this.startedAt = startedAt;
-      this.stage = new Stage(hostUserId, hostUsername, cohostLimit);
+      this.stage = stage;
+    }
+
+    public Map<String, Long> awayUntil() {
+      return awayUntil;
+    }
+
+    /** The whole room as JSON, for the cluster copy. */
+    public JsonObject toJson() {
+      JsonObject away = new JsonObject();
+      awayUntil.forEach(away::put);
+      return new JsonObject()
+          .put("event_id", eventId)
+          .put("host", new JsonObject().put("user_id", hostUserId).put("username", hostUsername))
+          .put("started_at", startedAt.toString())
+          .put("stage", stage.toJson())
+          .put("away_until", away);
     }
 
     public Stage stage() {
@@ -78,10 +97,35 @@ public final class RoomRegistry {
     if (existing != null) {
       return new GoLive(byEventId.get(existing), true);
     }
-    Room room = new Room(newEventId(), hostUserId, hostUsername, clock.instant(), cohostLimit);
+    Room room = new Room(newEventId(), hostUserId, hostUsername, clock.instant(),
+        new Stage(hostUserId, hostUsername, cohostLimit));
     byEventId.put(room.eventId, room);
     eventIdByHost.put(hostUserId, room.eventId);
     return new GoLive(room, false);
+  }
+
+  /** Puts back a room from its cluster copy (a standby taking over). */
+  public Room restore(JsonObject json) {
+    JsonObject host = json.getJsonObject("host");
+    String hostUserId = host.getString("user_id");
+    String hostUsername = host.getString("username");
+    Room room = new Room(json.getString("event_id"), hostUserId, hostUsername, Instant.parse(json.getString("started_at")),
+        Stage.fromJson(hostUserId, hostUsername, cohostLimit, json.getJsonObject("stage", new JsonObject())));
+    json.getJsonObject("away_until", new JsonObject()).forEach(e -> room.awayUntil.put(e.getKey(), ((Number) e.getValue()).longValue()));
+    byEventId.put(room.eventId, room);
+    eventIdByHost.put(hostUserId, room.eventId);
+    return room;
+  }
+
+  /** Every room (a copy of the list). */
+  public List<Room> rooms() {
+    return List.copyOf(byEventId.values());
+  }
+
+  /** Forgets everything (this instance stops being the active one). */
+  public void clear() {
+    byEventId.clear();
+    eventIdByHost.clear();
   }
 
   public Optional<Room> find(String eventId) {

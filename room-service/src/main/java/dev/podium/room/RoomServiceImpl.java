@@ -29,6 +29,9 @@ public final class RoomServiceImpl implements RoomService {
   private final RoomRegistry registry;
   private final PresenceService presence;
   private final EventQueue queue = new EventQueue();
+  /** Timers this instance armed (grace, invitation expiry), cancelled when it stops being active. */
+  private final java.util.Set<Long> timers = new java.util.HashSet<>();
+  private static final String STORE = "podium.rooms";
 
   public RoomServiceImpl(Vertx vertx, RoomConfig config, RoomRegistry registry, PresenceService presence) {
     this.vertx = vertx;
@@ -46,11 +49,14 @@ public final class RoomServiceImpl implements RoomService {
     }
     RoomRegistry.GoLive result = registry.goLive(userId, username == null || username.isBlank() ? userId : username);
     LiveEvent event = result.event();
-    if (!result.resumed()) {
+    if (result.resumed()) {
+      return Future.succeededFuture(event);
+    }
+    return persist(result.room()).map(v -> {
       LOG.atInfo().addKeyValue("event_id", event.eventId()).addKeyValue("user_id", userId).log("event started");
       vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE, LifecycleNotice.of(LifecycleNotice.STARTED, event.toJson()));
-    }
-    return Future.succeededFuture(event);
+      return event;
+    });
   }
 
   @Override
@@ -92,22 +98,31 @@ public final class RoomServiceImpl implements RoomService {
       if (present) {
         // Cancelled whatever the user's role is now: a timer from an earlier stint on stage must not fire later.
         Long timer = away.remove(userId);
+        room.awayUntil().remove(userId);
         if (timer != null) {
-          vertx.cancelTimer(timer);
+          cancel(timer);
           if (isHost) {
             notice(eventId, "The host is back.");
           }
+          return persist(room);
         }
       } else if ((isHost || room.stage().isCohost(userId)) && !away.containsKey(userId)) {
         long grace = Math.max(1, config.reconnectGrace().toMillis());
-        away.put(userId, vertx.setTimer(grace, id -> graceOver(eventId, userId, isHost)));
+        room.awayUntil().put(userId, System.currentTimeMillis() + grace);
+        armGrace(room, userId, grace);
         if (isHost) {
           notice(eventId, "The host lost connection. The event ends in " + Math.round(grace / 1000.0)
               + " s unless they return.");
         }
+        return persist(room);
       }
       return Future.succeededFuture();
     });
+  }
+
+  private void armGrace(RoomRegistry.Room room, String userId, long delayMillis) {
+    boolean isHost = room.hostUserId().equals(userId);
+    room.awayTimers().put(userId, arm(delayMillis, () -> graceOver(room.eventId(), userId, isHost)));
   }
 
   private void graceOver(String eventId, String userId, boolean isHost) {
@@ -117,8 +132,63 @@ public final class RoomServiceImpl implements RoomService {
     }
     onStage(eventId, (room, stage) -> {
       room.awayTimers().remove(userId);
-      return stage.isCohost(userId) ? stage.leave(userId, " left the stage (connection lost).") : null;
+      room.awayUntil().remove(userId);
+      return stage.isCohost(userId) ? stage.leave(userId, " left the stage (connection lost).") : Stage.Outcome.of();
     });
+  }
+
+  /** A one-shot timer this instance owns (cancelled if it stops being the active instance). */
+  private long arm(long delayMillis, Runnable action) {
+    long[] id = new long[1];
+    id[0] = vertx.setTimer(Math.max(1, delayMillis), t -> {
+      timers.remove(id[0]);
+      action.run();
+    });
+    timers.add(id[0]);
+    return id[0];
+  }
+
+  private void cancel(long timer) {
+    vertx.cancelTimer(timer);
+    timers.remove(timer);
+  }
+
+  // --- the cluster copy -------------------------------------------------------------------------
+
+  /** Writes the room to the cluster map (one backup), so a standby can take over with it. */
+  private Future<Void> persist(RoomRegistry.Room room) {
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(STORE).compose(map -> map.put(room.eventId(), room.toJson()));
+  }
+
+  /**
+   * Becomes the active instance: loads every live room from the cluster copy and re-arms its
+   * timers (grace periods, invitation expiry) from the deadlines stored with it.
+   */
+  public Future<Void> activate() {
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(STORE)
+        .compose(map -> map.entries())
+        .map(entries -> {
+          long now = System.currentTimeMillis();
+          entries.values().forEach(json -> {
+            RoomRegistry.Room room = registry.restore(json);
+            room.awayUntil().forEach((userId, until) -> armGrace(room, userId, until - now));
+            room.stage().inviteDeadlines().forEach((userId, expires) -> armInviteExpiry(room.eventId(), userId, expires - now));
+          });
+          if (!entries.isEmpty()) {
+            LOG.info("took over {} live events from the cluster copy", entries.size());
+          }
+          return null;
+        });
+  }
+
+  /** Stops being the active instance: another one has the rooms now. */
+  public void deactivate() {
+    new java.util.ArrayList<>(timers).forEach(this::cancel);
+    registry.clear();
+  }
+
+  private void armInviteExpiry(String eventId, String targetId, long delayMillis) {
+    arm(delayMillis, () -> onStage(eventId, (r, s) -> s.inviteExpired(targetId, System.currentTimeMillis())));
   }
 
   @Override
@@ -133,7 +203,7 @@ public final class RoomServiceImpl implements RoomService {
     long ttl = config.inviteTtl().toMillis();
     return onStageWith(eventId, targetId, (room, stage, target) -> {
       Stage.Outcome outcome = stage.invite(actorId, target, System.currentTimeMillis(), ttl);
-      vertx.setTimer(Math.max(1, ttl), id -> onStage(eventId, (r, s) -> s.inviteExpired(targetId, System.currentTimeMillis())));
+      armInviteExpiry(eventId, targetId, ttl);
       return outcome;
     });
   }
@@ -215,7 +285,7 @@ public final class RoomServiceImpl implements RoomService {
   }
 
   private Future<Void> onStage(String eventId, StageOperation operation) {
-    return queue.submit(eventId, () -> room(eventId).compose(room -> apply(eventId, operation.apply(room, room.stage()))));
+    return queue.submit(eventId, () -> room(eventId).compose(room -> apply(room, operation.apply(room, room.stage()))));
   }
 
   /** Like {@link #onStage}, first asking presence about {@code userId} (still in the event's turn). */
@@ -228,14 +298,22 @@ public final class RoomServiceImpl implements RoomService {
         .recover(e -> ErrorCode.of(e) == ErrorCode.NOT_IN_ROOM
             ? Future.succeededFuture(new Stage.Person(userId, userId, false, false))
             : Future.failedFuture(e))
-        .compose(person -> apply(eventId, operation.apply(room, room.stage(), person)))));
+        .compose(person -> apply(room, operation.apply(room, room.stage(), person)))));
   }
 
-  /** Publishes the outcome's room events and tells presence of role changes before the next operation runs. */
-  private Future<Void> apply(String eventId, Stage.Outcome outcome) {
-    if (outcome == null) {
+  /**
+   * Stores the changed room in the cluster, then publishes the outcome's room events and tells
+   * presence of role changes, all before the next operation of the event runs.
+   */
+  private Future<Void> apply(RoomRegistry.Room room, Stage.Outcome outcome) {
+    if (outcome == null || (outcome.effects().isEmpty() && outcome.roleChanges().isEmpty())) {
       return Future.succeededFuture();
     }
+    String eventId = room.eventId();
+    return persist(room).compose(v -> announce(eventId, outcome));
+  }
+
+  private Future<Void> announce(String eventId, Stage.Outcome outcome) {
     Map.Entry<String, String> roleChange = outcome.roleChanges().isEmpty()
         ? null : outcome.roleChanges().entrySet().iterator().next();
     for (Stage.Effect effect : outcome.effects()) {
@@ -277,7 +355,8 @@ public final class RoomServiceImpl implements RoomService {
 
   private void endEvent(String eventId, String message) {
     registry.remove(eventId).ifPresent(room -> {
-      room.awayTimers().values().forEach(vertx::cancelTimer);
+      room.awayTimers().values().forEach(this::cancel);
+      vertx.sharedData().<String, JsonObject>getAsyncMap(STORE).compose(map -> map.remove(eventId));
       LOG.atInfo().addKeyValue("event_id", eventId).log("event ended");
       JsonObject ended = new JsonObject().put("type", "stream_ended").put("event_id", eventId).put("message", message);
       vertx.eventBus().publish(Addresses.roomEvents(eventId), ended,

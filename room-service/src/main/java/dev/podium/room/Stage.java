@@ -72,6 +72,59 @@ public final class Stage {
     return mode;
   }
 
+  /** Everything the stage knows, for the cluster copy that a standby room-service takes over. */
+  public JsonObject toJson() {
+    JsonArray cohostList = new JsonArray();
+    cohosts.forEach((id, name) -> cohostList.add(new JsonObject().put("user_id", id).put("username", name)));
+    JsonArray inviteList = new JsonArray();
+    invites.forEach((id, i) -> inviteList.add(new JsonObject().put("user_id", id).put("username", i.username())
+        .put("expires_at", i.expiresAt()).put("host_told", i.hostTold())));
+    JsonArray requests = new JsonArray();
+    speakRequests.forEach((id, name) -> requests.add(new JsonObject().put("user_id", id).put("username", name)));
+    JsonObject muted = new JsonObject();
+    mutedBy.forEach(muted::put);
+    return new JsonObject()
+        .put("mode", mode)
+        .put("cohosts", cohostList)
+        .put("invites", inviteList)
+        .put("speak_requests", requests)
+        .put("muted", muted)
+        .put("banned", new JsonArray(new ArrayList<>(banned)));
+  }
+
+  /** The stage as {@link #toJson} described it. */
+  public static Stage fromJson(String hostUserId, String hostUsername, int cohostLimit, JsonObject json) {
+    Stage stage = new Stage(hostUserId, hostUsername, cohostLimit);
+    stage.mode = json.getString("mode", "audio");
+    json.getJsonArray("cohosts", new JsonArray()).forEach(o -> {
+      JsonObject c = (JsonObject) o;
+      stage.cohosts.put(c.getString("user_id"), c.getString("username"));
+    });
+    json.getJsonArray("invites", new JsonArray()).forEach(o -> {
+      JsonObject i = (JsonObject) o;
+      stage.invites.put(i.getString("user_id"),
+          new Invite(i.getString("username"), i.getLong("expires_at"), i.getBoolean("host_told", false)));
+    });
+    json.getJsonArray("speak_requests", new JsonArray()).forEach(o -> {
+      JsonObject r = (JsonObject) o;
+      stage.speakRequests.put(r.getString("user_id"), r.getString("username"));
+    });
+    json.getJsonObject("muted", new JsonObject()).forEach(e -> stage.mutedBy.put(e.getKey(), String.valueOf(e.getValue())));
+    json.getJsonArray("banned", new JsonArray()).forEach(id -> stage.banned.add(String.valueOf(id)));
+    return stage;
+  }
+
+  /** Users with an invitation and when it expires (to re-arm expiry timers after a takeover). */
+  public Map<String, Long> inviteDeadlines() {
+    Map<String, Long> out = new HashMap<>();
+    invites.forEach((id, i) -> {
+      if (!i.hostTold()) {
+        out.put(id, i.expiresAt());
+      }
+    });
+    return out;
+  }
+
   /** The role a user enters the event with; fails with {@code banned}. */
   public String admit(String userId, boolean verified) {
     if (banned.contains(userId)) {
