@@ -12,9 +12,12 @@
 #
 # Settings (environment): NS ("100 250 500 750 1000"), RUNS (3), TARGETS ("floor podium"),
 # DURATION_S (20), WARMUP_S (2), RAMP_MS (5000), PACKET_MS (20), PAUSE_S (3, between runs),
+# BENCH_JAR, PODIUM_JAR (the jars to run; default: the ones the build made),
 # FLOOR_PORT (8100), PODIUM_PORT (8000), QUIET_PCT (unset: before each run, wait until the
 # machine's CPU use by other processes over 2 s is below this % of all cores), QUIET_WAIT_S (300,
-# the most to wait for that), GEN_ARGS (more generator options, e.g.
+# the most to wait for that), MAX_OTHER_PCT (unset: a run in which other processes used more than
+# this % of one core is set aside in set-aside.jsonl and repeated, at most RETRIES (3) times; the
+# last attempt is kept whatever it measured), GEN_ARGS (more generator options, e.g.
 # "--listener-query codec=opus --subprotocol podium.v1"), OUT (results directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,18 +30,21 @@ WARMUP_S="${WARMUP_S:-2}"
 RAMP_MS="${RAMP_MS:-5000}"
 PACKET_MS="${PACKET_MS:-20}"
 PAUSE_S="${PAUSE_S:-3}"
+RETRIES="${RETRIES:-3}"
 FLOOR_PORT="${FLOOR_PORT:-8100}"
 PODIUM_PORT="${PODIUM_PORT:-8000}"
 GEN_ARGS="${GEN_ARGS:-}"
 OUT="${OUT:-bench/target/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 SECRET="bench-secret-$RANDOM-$RANDOM-0123456789abcdef"
-BENCH_JAR=bench/target/podium-bench.jar
-PODIUM_JAR=deploy/target/podium.jar
+BENCH_JAR="${BENCH_JAR:-bench/target/podium-bench.jar}"
+PODIUM_JAR="${PODIUM_JAR:-deploy/target/podium.jar}"
 
 for jar in "$BENCH_JAR" $([[ " $TARGETS " == *" podium "* ]] && echo "$PODIUM_JAR"); do
   [[ -f "$jar" ]] || { echo "missing $jar: run 'mvn -B -DskipTests package' first" >&2; exit 1; }
 done
 mkdir -p "$OUT/jars"
+jar_info="jars: $BENCH_JAR ($(date -u -r "$BENCH_JAR" +%FT%TZ))"
+[[ " $TARGETS " == *" podium "* ]] && jar_info+=", $PODIUM_JAR ($(date -u -r "$PODIUM_JAR" +%FT%TZ))"
 # Run copies, so a concurrent build cannot swap a jar under a running JVM.
 cp "$BENCH_JAR" "$OUT/jars/"; BENCH_JAR="$OUT/jars/$(basename "$BENCH_JAR")"
 if [[ " $TARGETS " == *" podium "* ]]; then cp "$PODIUM_JAR" "$OUT/jars/"; PODIUM_JAR="$OUT/jars/$(basename "$PODIUM_JAR")"; fi
@@ -85,11 +91,12 @@ wait_quiet() {
   echo "date: $(date -u +%FT%TZ)"
   echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
     "($(git status --short --untracked-files=no 2>/dev/null | wc -l) files changed since; jars as built)"
+  echo "$jar_info"
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "nproc: $(nproc)"
   free -h
   java -version 2>&1
-  echo "settings: NS='$NS' RUNS=$RUNS TARGETS='$TARGETS' DURATION_S=$DURATION_S WARMUP_S=$WARMUP_S RAMP_MS=$RAMP_MS PACKET_MS=$PACKET_MS GEN_ARGS='$GEN_ARGS'"
+  echo "settings: MAX_OTHER_PCT='${MAX_OTHER_PCT:-}' QUIET_PCT='${QUIET_PCT:-}' NS='$NS' RUNS=$RUNS TARGETS='$TARGETS' DURATION_S=$DURATION_S WARMUP_S=$WARMUP_S RAMP_MS=$RAMP_MS PACKET_MS=$PACKET_MS GEN_ARGS='$GEN_ARGS'"
 } | tee "$OUT/machine.txt"
 
 declare -A base pid_of extra
@@ -122,16 +129,30 @@ budget=$(( 120 + RAMP_MS / 1000 + 2 * (WARMUP_S + DURATION_S) ))
 for n in $NS; do
   for run in $(seq 1 "$RUNS"); do
     for target in $TARGETS; do
-      echo "== $target N=$n run $run/$RUNS"
-      kill -0 "${pid_of[$target]}" 2>/dev/null || { echo "$target died; see $OUT/$target.log" >&2; exit 1; }
-      wait_quiet
-      # shellcheck disable=SC2086
-      timeout "$budget" java -jar "$BENCH_JAR" --base "${base[$target]}" --label "$target" --listeners "$n" \
-        --ramp-ms "$RAMP_MS" --duration-s "$DURATION_S" --warmup-s "$WARMUP_S" --packet-ms "$PACKET_MS" \
-        --server-pid "${pid_of[$target]}" --json ${extra[$target]} $GEN_ARGS \
-        >"$OUT/$target-$n-$run.txt" 2>&1 || echo "   (generator exit $?; see $OUT/$target-$n-$run.txt)"
-      grep -v '^{' "$OUT/$target-$n-$run.txt" | sed 's/^/   /' || true
-      grep '^{' "$OUT/$target-$n-$run.txt" >>"$OUT/results.jsonl" || true
+      for attempt in $(seq 0 "$RETRIES"); do
+        echo "== $target N=$n run $run/$RUNS$( ((attempt > 0)) && echo " (attempt $((attempt + 1)))")"
+        kill -0 "${pid_of[$target]}" 2>/dev/null || { echo "$target died; see $OUT/$target.log" >&2; exit 1; }
+        wait_quiet
+        report="$OUT/$target-$n-$run.txt"
+        # shellcheck disable=SC2086
+        timeout "$budget" java -jar "$BENCH_JAR" --base "${base[$target]}" --label "$target" --listeners "$n" \
+          --ramp-ms "$RAMP_MS" --duration-s "$DURATION_S" --warmup-s "$WARMUP_S" --packet-ms "$PACKET_MS" \
+          --server-pid "${pid_of[$target]}" --json ${extra[$target]} $GEN_ARGS \
+          >"$report" 2>&1 || echo "   (generator exit $?; see $report)"
+        grep -v '^{' "$report" | sed 's/^/   /' || true
+        line=$(grep '^{' "$report" || true)
+        other=$(sed -n 's/.*"other_cpu_pct":\([-0-9.]*\).*/\1/p' <<<"$line")
+        if [[ -n "${MAX_OTHER_PCT:-}" && -n "$other" && "$attempt" -lt "$RETRIES" ]] \
+            && awk -v o="$other" -v m="$MAX_OTHER_PCT" 'BEGIN { exit !(o > m) }'; then
+          echo "   (other processes used ${other}% of a core, above MAX_OTHER_PCT=$MAX_OTHER_PCT: run set aside, repeating)"
+          [[ -n "$line" ]] && echo "$line" >>"$OUT/set-aside.jsonl"
+          mv "$report" "$OUT/$target-$n-$run-set-aside-$attempt.txt"
+          sleep "$PAUSE_S"
+          continue
+        fi
+        [[ -n "$line" ]] && echo "$line" >>"$OUT/results.jsonl"
+        break
+      done
       sleep "$PAUSE_S"
     done
   done
@@ -139,4 +160,5 @@ done
 
 echo
 echo "medians of $RUNS run(s), ${DURATION_S} s each (results in $OUT):"
+[[ -f "$OUT/set-aside.jsonl" ]] && echo "($(wc -l <"$OUT/set-aside.jsonl") run(s) set aside for load from other processes: $OUT/set-aside.jsonl)"
 java -cp "$BENCH_JAR" dev.podium.bench.BenchSummary "$OUT/results.jsonl" | tee "$OUT/summary.txt"

@@ -31,6 +31,7 @@ public final class BenchSummary {
       {"srvCPU%", "server_cpu_pct"},
       {"genCPU%", "generator_cpu_pct"},
       {"othCPU%", "other_cpu_pct"},
+      {"srvWait%", "server_runqueue_wait_pct"},
       {"us/frame", "server_cpu_us_per_frame"},
       {"rssMiB", "server_rss_peak_mib"},
       {"B/lis-s", "bytes_per_listener_s"},

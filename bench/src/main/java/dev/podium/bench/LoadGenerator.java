@@ -208,6 +208,8 @@ public final class LoadGenerator {
     double serverCpuStart = server == null ? Double.NaN : server.cpuSeconds();
     double selfCpuStart = self.cpuSeconds();
     double machineCpuStart = ProcStats.machineBusySeconds();
+    double serverWaitStart = server == null ? Double.NaN : server.runQueueWaitSeconds();
+    double selfWaitStart = self.runQueueWaitSeconds();
     double loadAverage = ProcStats.loadAverage();
     await(sent.future(), (opts.warmupS() + opts.durationS()) * 2000L + 10_000, "streaming");
     long streamEnd = System.nanoTime();
@@ -215,6 +217,8 @@ public final class LoadGenerator {
     double serverCpuEnd = server == null ? Double.NaN : server.cpuSeconds();
     double selfCpuEnd = self.cpuSeconds();
     double machineCpuEnd = ProcStats.machineBusySeconds();
+    double serverWaitEnd = server == null ? Double.NaN : server.runQueueWaitSeconds();
+    double selfWaitEnd = self.runQueueWaitSeconds();
     long windowNanos = System.nanoTime() - measureStart;
 
     List<ListenerStats.Snapshot> snaps = new ArrayList<>();
@@ -232,7 +236,7 @@ public final class LoadGenerator {
         windowNanos / 1e9, joinPhaseSeconds, snaps, joins, failures.connectFailed(), failures.refusals(),
         joinTimeouts, closedBeforeStart, sendLag, hostBinaryMessages.get(), hostQueueFull.get(), hostClosedDuringRun,
         serverCpuJoined - serverCpuAtStart, serverCpuEnd - serverCpuStart, selfCpuEnd - selfCpuStart,
-        machineCpuEnd - machineCpuStart, loadAverage, serverRssPeak.get(), serverRssEnd));
+        machineCpuEnd - machineCpuStart, loadAverage, serverWaitEnd - serverWaitStart, selfWaitEnd - selfWaitStart, serverRssPeak.get(), serverRssEnd));
   }
 
   private String connectHost() {

@@ -29,6 +29,32 @@ public final class ProcStats {
     }
   }
 
+  /**
+   * Time the process's threads spent runnable but waiting for a CPU (second field of
+   * {@code /proc/PID/task/TID/schedstat}, summed over live threads), in seconds: how much the
+   * process was held back by others on the machine.
+   */
+  public double runQueueWaitSeconds() {
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      long nanos = 0;
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          nanos += schedstatWaitNanos(Files.readString(task.resolve("schedstat")));
+        } catch (IOException | RuntimeException e) {
+          // The thread ended meanwhile.
+        }
+      }
+      return nanos / 1e9;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** The run-queue wait (second field) of a {@code schedstat} line, in nanoseconds. */
+  static long schedstatWaitNanos(String schedstat) {
+    return Long.parseLong(schedstat.trim().split("\\s+")[1]);
+  }
+
   /** Current resident set (VmRSS) in KiB, if readable. */
   public OptionalLong rssKib() {
     return statusKib("VmRSS:");

@@ -33,6 +33,8 @@ final class Report {
       double generatorCpuStreamSeconds,
       double machineCpuStreamSeconds,
       double loadAverageAtStart,
+      double serverRunQueueWaitSeconds,
+      double generatorRunQueueWaitSeconds,
       long serverRssPeakKib,
       long serverRssEndKib) {
   }
@@ -122,6 +124,8 @@ final class Report {
         .put("machine_cpu_pct", number(100 * in.machineCpuStreamSeconds() / in.windowSeconds()))
         .put("other_cpu_pct", number(100 * (in.machineCpuStreamSeconds() - in.generatorCpuStreamSeconds()
             - (Double.isNaN(in.serverCpuStreamSeconds()) ? 0 : in.serverCpuStreamSeconds())) / in.windowSeconds()))
+        .put("server_runqueue_wait_pct", number(100 * in.serverRunQueueWaitSeconds() / in.windowSeconds()))
+        .put("generator_runqueue_wait_pct", number(100 * in.generatorRunQueueWaitSeconds() / in.windowSeconds()))
         .put("load_average", number(in.loadAverageAtStart()))
         .put("cpus", Runtime.getRuntime().availableProcessors())
         .put("server_rss_peak_mib", in.serverRssPeakKib() < 0 ? null : round(in.serverRssPeakKib() / 1024.0))
@@ -158,6 +162,8 @@ final class Report {
         r.getValue("server_rss_end_mib"));
     line(b, "generator", "CPU %s s while streaming (%s %% of one core)", r.getValue("generator_cpu_s"),
         r.getValue("generator_cpu_pct"));
+    line(b, "waiting", "threads runnable but waiting for a CPU: server %s %%, generator %s %% of the window "
+        + "(summed over threads)", r.getValue("server_runqueue_wait_pct"), r.getValue("generator_runqueue_wait_pct"));
     line(b, "machine", "%s %% CPU busy of %d cores x 100 %% while streaming, %s %% of it other processes; "
         + "load average %s at start", r.getValue("machine_cpu_pct"), r.getInteger("cpus"), r.getValue("other_cpu_pct"),
         r.getValue("load_average"));

@@ -26,4 +26,9 @@ class ProcStatsTest {
     String stat = "cpu  100 5 50 1000 20 3 2 1 0 0\ncpu0 50 2 25 500 10 1 1 0 0 0\nintr 1\n";
     assertEquals(100 + 5 + 50 + 3 + 2 + 1, ProcStats.machineBusyTicks(stat));
   }
+
+  @Test
+  void runQueueWaitIsTheSecondSchedstatField() {
+    assertEquals(909244850L, ProcStats.schedstatWaitNanos("330118625 909244850 677\n"));
+  }
 }
