@@ -91,7 +91,8 @@ class ClusterEndToEndTest {
   @Test
   @Order(3)
   void aGatewayProcessKilledWithoutGoodbyeIsSweptWithinTenSeconds() throws Exception {
-    try (GatewayProcess nodeC = GatewayProcess.start(podium.settings())) {
+    try (PodiumProcess nodeC = PodiumProcess.start("gateway-c", dev.podium.gateway.GatewayMain.class, podium.settings(),
+        java.util.Map.of(), "listening on port")) {
       JsonObject[] link = new JsonObject[1];
       TestSocket host = podium.goLive(nodeA, "host-a3", link);
       String eventId = link[0].getString("event_id");

@@ -411,8 +411,10 @@ class LiveRoomEndToEndTest {
   @Test
   void aServiceIsNotReadyWhileAServiceItNeedsIsMissing() {
     io.vertx.ext.healthchecks.HealthChecks checks = dev.podium.runtime.ops.OpsRoutes.readinessChecks(node);
-    dev.podium.runtime.ops.OpsRoutes.requireService(checks, node, "room-service", dev.podium.api.Addresses.ROOM_SERVICE);
-    dev.podium.runtime.ops.OpsRoutes.requireService(checks, node, "nobody", "podium.nobody-listens-here");
+    var room = dev.podium.api.ReadinessProbes.ROOM;
+    dev.podium.runtime.ops.OpsRoutes.requireService(checks, node, room.name(), room.address(), room.action(), room.body());
+    dev.podium.runtime.ops.OpsRoutes.requireService(checks, node, "nobody", "podium.nobody-listens-here", "liveEvents",
+        new JsonObject());
     io.vertx.core.http.HttpServer ops = PodiumHarness.await(
         dev.podium.runtime.ops.OpsRoutes.serve(node, "127.0.0.1", 0, checks));
     try {

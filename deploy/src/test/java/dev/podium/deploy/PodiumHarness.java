@@ -70,6 +70,13 @@ final class PodiumHarness implements AutoCloseable {
     return vertx;
   }
 
+  /** Starts a node running what {@code deploy} deploys; it returns the gateway's port (or -1). */
+  Vertx startCustom(java.util.function.BiFunction<Vertx, Settings, Future<Integer>> deploy) {
+    Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
+    ports.put(vertx, await(deploy.apply(vertx, settings)));
+    return vertx;
+  }
+
   /** Starts a node with the services and a gateway but no media relay. */
   Vertx startWithoutMedia() {
     Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));

@@ -1,8 +1,8 @@
 package dev.podium.media;
 
-import dev.podium.api.Addresses;
+import dev.podium.api.ReadinessProbes;
 import dev.podium.runtime.ServiceLauncher;
-import java.util.Map;
+import java.util.List;
 
 /** {@code java -jar media-relay/target/podium-media-relay.jar}: joins the cluster and runs the media relay only. */
 public final class MediaRelayMain {
@@ -13,7 +13,7 @@ public final class MediaRelayMain {
     ServiceLauncher.launch("media-relay", settings -> {
       MediaConfig config = MediaConfig.from(settings);
       ServiceLauncher.Deployment deployment = vertx -> vertx.deployVerticle(new MediaRelayVerticle(config));
-      return deployment.needing(Map.of("room-service", Addresses.ROOM_SERVICE));
+      return deployment.needing(List.of(ReadinessProbes.ROOM));
     });
   }
 }

@@ -97,6 +97,7 @@ public final class MediaRelayVerticle extends VerticleBase {
         // Recorded cluster-wide for operators (the input consumer's registration is the routing record).
         vertx.sharedData().<String, String>getAsyncMap(OWNERS_MAP).compose(map -> map.put(eventId, relayId));
       } else if (!mine && owned.containsKey(eventId)) {
+        LOG.atInfo().addKeyValue("event_id", eventId).addKeyValue("relay_id", relayId).log("no longer mixing event");
         owned.remove(eventId).stop();
       }
     }

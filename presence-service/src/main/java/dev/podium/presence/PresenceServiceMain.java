@@ -1,8 +1,8 @@
 package dev.podium.presence;
 
-import dev.podium.api.Addresses;
+import dev.podium.api.ReadinessProbes;
 import dev.podium.runtime.ServiceLauncher;
-import java.util.Map;
+import java.util.List;
 
 /** {@code java -jar presence-service/target/podium-presence-service.jar}: joins the cluster and runs presence only. */
 public final class PresenceServiceMain {
@@ -13,7 +13,7 @@ public final class PresenceServiceMain {
     ServiceLauncher.launch("presence-service", settings -> {
       PresenceConfig config = PresenceConfig.from(settings);
       ServiceLauncher.Deployment deployment = vertx -> vertx.deployVerticle(new PresenceServiceVerticle(config));
-      return deployment.needing(Map.of("room-service", Addresses.ROOM_SERVICE));
+      return deployment.needing(List.of(ReadinessProbes.ROOM));
     });
   }
 }

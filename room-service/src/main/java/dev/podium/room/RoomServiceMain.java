@@ -1,8 +1,8 @@
 package dev.podium.room;
 
-import dev.podium.api.Addresses;
+import dev.podium.api.ReadinessProbes;
 import dev.podium.runtime.ServiceLauncher;
-import java.util.Map;
+import java.util.List;
 
 /** {@code java -jar room-service/target/podium-room-service.jar}: joins the cluster and runs the room-service only. */
 public final class RoomServiceMain {
@@ -13,7 +13,7 @@ public final class RoomServiceMain {
     ServiceLauncher.launch("room-service", settings -> {
       RoomConfig config = RoomConfig.from(settings);
       ServiceLauncher.Deployment deployment = vertx -> vertx.deployVerticle(new RoomServiceVerticle(config));
-      return deployment.needing(Map.of("presence-service", Addresses.PRESENCE_SERVICE));
+      return deployment.needing(List.of(ReadinessProbes.PRESENCE));
     });
   }
 }

@@ -21,13 +21,13 @@ public final class ServiceLauncher {
   public interface Deployment {
     Future<?> deploy(Vertx vertx);
 
-    /** The event-bus addresses of the services this process needs to be ready (name to address). */
-    default java.util.Map<String, String> needs() {
-      return java.util.Map.of();
+    /** The services this process needs to be ready. */
+    default java.util.List<dev.podium.api.ReadinessProbes.Probe> needs() {
+      return java.util.List.of();
     }
 
     /** This deployment, ready only when these services answer. */
-    default Deployment needing(java.util.Map<String, String> services) {
+    default Deployment needing(java.util.List<dev.podium.api.ReadinessProbes.Probe> services) {
       Deployment self = this;
       return new Deployment() {
         @Override
@@ -36,7 +36,7 @@ public final class ServiceLauncher {
         }
 
         @Override
-        public java.util.Map<String, String> needs() {
+        public java.util.List<dev.podium.api.ReadinessProbes.Probe> needs() {
           return services;
         }
       };
@@ -88,7 +88,8 @@ public final class ServiceLauncher {
                 return Future.succeededFuture();
               }
               HealthChecks readiness = OpsRoutes.readinessChecks(vertx);
-              deployment.needs().forEach((name, address) -> OpsRoutes.requireService(readiness, vertx, name, address));
+              deployment.needs().forEach(p -> OpsRoutes.requireService(readiness, vertx, p.name(), p.address(), p.action(),
+                  p.body()));
               return OpsRoutes.serve(vertx, opsHost, opsPort, readiness)
                   .onSuccess(s -> LOG.info("{} health and metrics on port {}", processName, s.actualPort()));
             })

@@ -1,6 +1,7 @@
 package dev.podium.gateway.http;
 
-import dev.podium.api.Addresses;
+import dev.podium.api.ReadinessProbes;
+import java.util.List;
 import dev.podium.api.ErrorCode;
 import dev.podium.runtime.ops.OpsRoutes;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -32,9 +33,9 @@ public final class HttpRoutes {
     Router router = Router.router(vertx);
     // Liveness, readiness (cluster joined, room, chat and presence answering) and Prometheus metrics.
     HealthChecks readiness = OpsRoutes.readinessChecks(vertx);
-    OpsRoutes.requireService(readiness, vertx, "room-service", Addresses.ROOM_SERVICE);
-    OpsRoutes.requireService(readiness, vertx, "chat-service", Addresses.CHAT_SERVICE);
-    OpsRoutes.requireService(readiness, vertx, "presence-service", Addresses.PRESENCE_SERVICE);
+    for (ReadinessProbes.Probe p : List.of(ReadinessProbes.ROOM, ReadinessProbes.CHAT, ReadinessProbes.PRESENCE)) {
+      OpsRoutes.requireService(readiness, vertx, p.name(), p.address(), p.action(), p.body());
+    }
     OpsRoutes.mount(router, vertx, readiness);
     router.getWithRegex("/health/?").handler(ctx -> {
       // Up only while this node is a live member of the cluster, not merely started clustered.

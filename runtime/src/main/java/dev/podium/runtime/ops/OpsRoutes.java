@@ -30,13 +30,15 @@ public final class OpsRoutes {
   }
 
   /**
-   * Registers a readiness check that a service's event-bus address answers. Any reply counts,
-   * even a refusal: it proves an instance is there; no handler or a timeout does not.
+   * Registers a readiness check that a service answers a cheap, read-only proxy call
+   * ({@code action} with {@code body}). Any reply counts, even a refusal: it proves an instance is
+   * there; no handler or a timeout does not.
    */
-  public static void requireService(HealthChecks checks, Vertx vertx, String name, String address) {
+  public static void requireService(HealthChecks checks, Vertx vertx, String name, String address, String action,
+      io.vertx.core.json.JsonObject body) {
     checks.register(name, 2_000, promise -> vertx.eventBus()
-        .request(address, new io.vertx.core.json.JsonObject(),
-            new io.vertx.core.eventbus.DeliveryOptions().addHeader("action", "readiness-probe").setSendTimeout(1_500))
+        .request(address, body,
+            new io.vertx.core.eventbus.DeliveryOptions().addHeader("action", action).setSendTimeout(1_500))
         .onComplete(ar -> {
           boolean answered = ar.succeeded() || (ar.cause() instanceof io.vertx.core.eventbus.ReplyException re
               && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE);

@@ -1,0 +1,135 @@
+package dev.podium.deploy;
+
+import dev.podium.runtime.Settings;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Podium service in a JVM of its own, joined to a test cluster, that a test can kill with
+ * SIGKILL: the honest way to see what the cluster does when a process dies without a word.
+ * Its output is kept, so a test can wait for a line (for example "room-service active").
+ */
+final class PodiumProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final int port;
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+
+  private PodiumProcess(String name, Process process, int port) {
+    this.name = name;
+    this.process = process;
+    this.port = port;
+  }
+
+  /** Starts {@code mainClass} with the cluster settings and {@code extra} environment; waits for {@code readyLine}. */
+  static PodiumProcess start(String name, Class<?> mainClass, Settings cluster, Map<String, String> extra,
+      String readyLine) throws IOException {
+    int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(System.getProperty("java.home") + "/bin/java");
+    command.add("-Xmx256m");
+    for (String opt : List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED")) {
+      command.add(opt);
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass.getName());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(k -> k.startsWith("PODIUM_"));
+    for (String setting : List.of("PODIUM_CLUSTER_NAME", "PODIUM_CLUSTER_PORT", "PODIUM_JWT_SECRET")) {
+      env.put(setting, cluster.string(setting, ""));
+    }
+    env.put("PODIUM_HTTP_PORT", String.valueOf(port));
+    env.put("PODIUM_HTTP_HOST", "127.0.0.1");
+    env.put("PODIUM_OPS_PORT", String.valueOf(freePort()));
+    env.put("PODIUM_OPS_HOST", "127.0.0.1");
+    env.putAll(extra);
+    PodiumProcess started = new PodiumProcess(name, builder.start(), port);
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(started.process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          started.lines.add(line);
+          System.out.println("[" + name + "] " + line);
+          if (line.contains(readyLine)) {
+            ready.complete(null);
+          }
+        }
+      } catch (IOException ignored) {
+        // The process is gone.
+      }
+      ready.completeExceptionally(new IllegalStateException(name + " exited before it was ready"));
+    }, name + "-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      ready.get(90, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      started.close();
+      throw new IllegalStateException(name + " did not start", e);
+    }
+    return started;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0)) {
+      return probe.getLocalPort();
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** Whether the process printed a line containing all these fragments. */
+  boolean printed(String... fragments) {
+    return lines.stream().anyMatch(l -> {
+      for (String f : fragments) {
+        if (!l.contains(f)) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  /** Whether this media relay's latest word about the event is that it mixes it. */
+  boolean mixes(String eventId) {
+    String last = null;
+    for (String line : lines) {
+      if (line.contains(eventId) && line.contains("mixing event")) {
+        last = line;
+      }
+    }
+    return last != null && !last.contains("no longer mixing event");
+  }
+
+  /** SIGKILL: no socket closes, no cluster goodbye. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}
