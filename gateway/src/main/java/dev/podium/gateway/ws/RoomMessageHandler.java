@@ -24,12 +24,16 @@ final class RoomMessageHandler {
   private final SignallingRelay signalling;
   private final MediaIngest media;
   private final io.micrometer.core.instrument.Counter framesRefused;
+  private final io.micrometer.core.instrument.MeterRegistry metrics;
+  /** The message being dispatched (one event loop: set and read within one dispatch). */
+  private long requestStart;
+  private String requestType;
 
   RoomMessageHandler(RoomService rooms, ChatService chat, PresenceService presence, SignallingRelay signalling,
       MediaIngest media, int maxTextBytes, int maxBinaryBytes) {
     this.media = media;
-    this.framesRefused = dev.podium.runtime.ops.Observability.registry(media.vertx())
-        .counter("podium_media_frames_in_total", "result", "not_allowed");
+    this.metrics = dev.podium.runtime.ops.Observability.registry(media.vertx());
+    this.framesRefused = metrics.counter("podium_media_frames_in_total", "result", "not_allowed");
     this.rooms = rooms;
     this.chat = chat;
     this.presence = presence;
@@ -81,6 +85,8 @@ final class RoomMessageHandler {
 
   private void dispatch(Session session, JsonObject msg) {
     String type = BadRequest.requireString(msg, "type");
+    requestStart = System.nanoTime();
+    requestType = type;
     switch (type) {
       case "broadcast_message", "text" -> {
         // Today's pages send {message}; older clients sent {text}.
@@ -145,7 +151,14 @@ final class RoomMessageHandler {
         .onComplete(ar -> session.closeNormally("leave_room"));
   }
 
+  /** Sends the refusal, if any, and times the service call (event-bus request latency, by message type). */
   private void reply(Session session, Future<?> outcome) {
+    long started = requestStart;
+    String type = requestType;
+    outcome.onComplete(ar -> io.micrometer.core.instrument.Timer.builder("podium_service_request")
+        .description("Time from a client message to the service's answer over the event bus")
+        .tag("type", type).tag("outcome", ar.succeeded() ? "ok" : ErrorCode.of(ar.cause()).code())
+        .register(metrics).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
     outcome.onFailure(e -> sendFailure(session, e));
   }
 
