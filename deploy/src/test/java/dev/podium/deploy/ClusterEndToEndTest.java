@@ -75,6 +75,8 @@ class ClusterEndToEndTest {
 
     TestSocket watched = podium.join(nodeB, eventId, "b-watched");
     watched.expect("room_state");
+    host.expect("participant_count", m -> m.getInteger("count") == 5);
+    host.drain();
     long stoppedAt = System.currentTimeMillis();
     podium.stop(nodeB);
     // A graceful stop tells each client when to reconnect, then closes with 1012 (service restart).
@@ -100,6 +102,7 @@ class ClusterEndToEndTest {
           + "/c-listener/c-listener/?token=" + TestTokens.valid("c-listener"));
       listener.expect("room_state");
       host.expect("participant_count", m -> m.getInteger("count") == 2);
+      host.drain();
 
       long killedAt = System.currentTimeMillis();
       nodeC.kill();

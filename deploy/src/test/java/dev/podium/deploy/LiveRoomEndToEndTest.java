@@ -260,6 +260,7 @@ class LiveRoomEndToEndTest {
     TestSocket leaver = podium.join(node, eventId, leaverId);
     leaver.expect("room_state");
     host.expect("participant_count", m -> m.getInteger("count") == 2);
+    host.drain();
 
     leaver.close();
     JsonObject left = host.expect("participant_left");

@@ -90,6 +90,16 @@ final class TestSocket {
     ws.close();
   }
 
+  /**
+   * Forgets every message not taken yet, so that what a test expects next can only come from
+   * what it does next (an earlier list with the same count would otherwise satisfy it).
+   */
+  void drain() {
+    synchronized (inbox) {
+      inbox.clear();
+    }
+  }
+
   /** Takes the first message of this type (earlier messages of other types stay). */
   JsonObject expect(String type) {
     return expect(type, m -> true);
