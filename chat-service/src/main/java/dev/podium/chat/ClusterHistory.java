@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * History kept in the cluster, not in this process: one Hazelcast ring buffer per event
- * ({@code podium.chat.<eventId>}, capacity = the history size, one backup), so a chat-service that
+ * ({@code podium.chat.<eventId>}, capacity = the history size, two backups), so a chat-service that
  * dies or restarts, or a second instance, sees the same history. An entry's id is its position
  * in the ring buffer plus one, the same whichever instance wrote it.
  */
@@ -28,7 +28,7 @@ final class ClusterHistory implements HistoryStore {
     this.hazelcast = hazelcast;
     this.capacity = Math.max(1, capacity);
     hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig(PREFIX + "*")
-        .setCapacity(this.capacity).setBackupCount(1).setAsyncBackupCount(0));
+        .setCapacity(this.capacity).setBackupCount(2).setAsyncBackupCount(0));
   }
 
   private Ringbuffer<String> ring(String eventId) {

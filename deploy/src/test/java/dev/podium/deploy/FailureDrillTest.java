@@ -75,6 +75,29 @@ class FailureDrillTest {
     podium.close();
   }
 
+  /**
+   * Waits (bounded) until the cluster has removed the dead member and restored every backup, so
+   * that each step is the loss of one process, not of two at once.
+   */
+  private static void awaitClusterSafe() {
+    com.hazelcast.core.HazelcastInstance hz = ((io.vertx.spi.cluster.hazelcast.HazelcastClusterManager)
+        ((io.vertx.core.internal.VertxInternal) nodeA).clusterManager()).getHazelcastInstance();
+    CompletableFuture<Void> safe = new CompletableFuture<>();
+    long timer = nodeA.setPeriodic(200, id -> nodeA.executeBlocking(() -> hz.getPartitionService().isClusterSafe())
+        .onSuccess(ok -> {
+          if (ok) {
+            safe.complete(null);
+          }
+        }));
+    try {
+      safe.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the cluster did not become safe again within 30 s", e);
+    } finally {
+      nodeA.cancelTimer(timer);
+    }
+  }
+
   private static TestSocket joinAt(int port, String eventId, String userId) {
     return podium.connectTo(port, "/ws/stream/live/join/event/" + eventId + "/" + userId + "/" + userId + "/?token="
         + TestTokens.valid(userId));
@@ -141,11 +164,13 @@ class FailureDrillTest {
       history.forEach(o -> kept.add(((JsonObject) o).getString("message")));
       assertTrue(kept.containsAll(acknowledged), "acknowledged chat kept: " + kept);
 
+      awaitClusterSafe();
+
       // 2. The active room-service dies. The event, its co-host and a pending invitation survive,
       // and actions work again within 5 s.
       host.send(new JsonObject().put("type", "invite_cohost").put("user_id", "a2"));
       onA.get("a2").expect("cohost_invite");
-      PodiumProcess activeRoom = PROCESSES.stream().filter(p -> p.name().startsWith("room-") && p.printed("room-service active"))
+      PodiumProcess activeRoom = PROCESSES.stream().filter(p -> p.name().startsWith("room-") && p.activeRoomService())
           .findFirst().orElseThrow();
       long t2 = System.currentTimeMillis();
       activeRoom.kill();
@@ -165,6 +190,8 @@ class FailureDrillTest {
       state.getJsonArray("cohosts").forEach(o -> cohosts.add(((JsonObject) o).getString("user_id")));
       assertTrue(cohosts.contains("co") && cohosts.contains("a2"), "roles intact: " + state);
 
+      awaitClusterSafe();
+
       // 3. The media relay that mixes the event dies: audio resumes within 2 s from the other.
       PodiumProcess mixing = PROCESSES.stream().filter(p -> p.name().startsWith("relay-") && p.mixes(eventId))
           .findFirst().orElseThrow();
@@ -179,6 +206,8 @@ class FailureDrillTest {
       // A clean stop resumes within 2 s (MediaFailoverTest); after SIGKILL the cluster's own
       // failure detection bounds it (docs/operations.md has the measured numbers).
       assertTrue(recovery.get("media-relay: audio resumed") < 8_000);
+
+      awaitClusterSafe();
 
       // 4. The chat-service dies and is started again: history intact, chat works within 5 s.
       chat.kill();

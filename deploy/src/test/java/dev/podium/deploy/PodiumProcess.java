@@ -122,6 +122,17 @@ final class PodiumProcess implements AutoCloseable {
     return last != null && !last.contains("no longer mixing event");
   }
 
+  /** Whether this room-service's latest word is that it is the active instance. */
+  boolean activeRoomService() {
+    String last = null;
+    for (String line : lines) {
+      if (line.contains("room-service active") || line.contains("room-service standing by")) {
+        last = line;
+      }
+    }
+    return last != null && last.contains("room-service active");
+  }
+
   /** SIGKILL: no socket closes, no cluster goodbye. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -33,6 +33,8 @@ public final class RoomServiceVerticle extends VerticleBase {
   private InstanceDirectory instances;
   private MessageConsumer<JsonObject> binding;
   private boolean changing;
+  /** False until this instance has listened for its peers for one failover period. */
+  private boolean settled;
 
   public RoomServiceVerticle(RoomConfig config) {
     this.config = config;
@@ -61,13 +63,16 @@ public final class RoomServiceVerticle extends VerticleBase {
       // Hear the others for one failover period before deciding, so a newcomer never takes over
       // from a healthy active instance it simply has not heard yet.
       Promise<Void> decided = Promise.promise();
-      vertx.setTimer(Math.max(1, config.failover().toMillis()), id -> elect().onComplete(decided));
+      vertx.setTimer(Math.max(1, config.failover().toMillis()), id -> {
+        settled = true;
+        elect().onComplete(decided);
+      });
       return decided.future();
     });
   }
 
   private Future<Void> elect() {
-    if (changing) {
+    if (changing || !settled) {
       return Future.succeededFuture();
     }
     long now = System.nanoTime();
