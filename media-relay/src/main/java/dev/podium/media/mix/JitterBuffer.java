@@ -13,6 +13,10 @@ public final class JitterBuffer {
   private int maxDepth;
   private boolean playing;
   private long dropped;
+  /** Consecutive ticks the buffer has held more than it needs. */
+  private int overTicks;
+  /** How long the buffer may stay too deep before one frame is skipped to shed the extra delay. */
+  private static final int OVER_TICKS_BEFORE_SKIP = 25;
 
   public JitterBuffer(int targetDepth, int maxDepth) {
     this.targetDepth = Math.max(1, targetDepth);
@@ -50,6 +54,18 @@ public final class JitterBuffer {
         return null;
       }
       playing = true;
+    }
+    // A burst (a late network, a busy machine) leaves frames queued that would otherwise delay
+    // every later frame for as long as the speaker talks: when the buffer stays deeper than it
+    // needs for half a second, skip one frame to bring the delay back down.
+    if (frames.size() > targetDepth + 1) {
+      if (++overTicks >= OVER_TICKS_BEFORE_SKIP) {
+        frames.pollFirst();
+        dropped++;
+        overTicks = 0;
+      }
+    } else {
+      overTicks = 0;
     }
     short[] frame = frames.pollFirst();
     if (frame == null) {

@@ -131,4 +131,34 @@ class JitterBufferTest {
     assertEquals(0, b.dropped(), "the bound grows with the target");
     assertEquals(1, b.poll()[0]);
   }
+
+  @Test
+  void aBurstsExtraDelayIsShedOverTime() {
+    JitterBuffer buffer = new JitterBuffer(3, 20);
+    for (int i = 0; i < 12; i++) {
+      buffer.offer(new short[] {(short) i});
+    }
+    int depthAfterBurst = buffer.depth();
+    // Steady input afterwards: one frame in, one frame out per tick.
+    for (int tick = 0; tick < 400; tick++) {
+      buffer.offer(new short[] {(short) (100 + tick)});
+      org.junit.jupiter.api.Assertions.assertNotNull(buffer.poll());
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(depthAfterBurst >= 12);
+    org.junit.jupiter.api.Assertions.assertTrue(buffer.depth() <= 4, "delay shed back to the target: " + buffer.depth());
+    org.junit.jupiter.api.Assertions.assertTrue(buffer.dropped() >= 8);
+  }
+
+  @Test
+  void aBufferAtItsTargetSkipsNothing() {
+    JitterBuffer buffer = new JitterBuffer(3, 20);
+    for (int i = 0; i < 3; i++) {
+      buffer.offer(new short[] {(short) i});
+    }
+    for (int tick = 0; tick < 400; tick++) {
+      buffer.offer(new short[] {(short) tick});
+      buffer.poll();
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(0, buffer.dropped());
+  }
 }
