@@ -1,19 +1,21 @@
-// Starts the all-in-one (../deploy/target/podium.jar) in dev mode on a free port with a cluster
-// name of its own, waits for /health, and stops it again.
+// Starts the all-in-one (../deploy/target/podium.jar), or another Podium jar, in dev mode on a
+// free port with a cluster name of its own, waits until it is up, and stops or kills it again.
 
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const moduleDir = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const TARGET = resolve(moduleDir, "target");
 const JAR = process.env.PODIUM_JAR || resolve(moduleDir, "../deploy/target/podium.jar");
+export const GATEWAY_JAR = resolve(moduleDir, "../gateway/target/podium-gateway.jar");
+const JWT_SECRET = "browser-tests-secret-0123456789abcdef";
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 15_000;
 
-function freePort() {
+export function freePort() {
   return new Promise((ok, fail) => {
     const server = createServer();
     server.unref();
@@ -27,24 +29,30 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts the server; resolves to {baseUrl, port, stop()} once /health says "up". */
-export async function startPodium() {
-  if (!existsSync(JAR)) {
-    throw new Error(`${JAR} is missing: build it first (mvn -B -DskipTests package)`);
+/**
+ * Starts the server; resolves to {baseUrl, port, stop(), kill()} once `ready` (a path) answers
+ * 200 with status "up". Options: `jar` (default the all-in-one), `env` (added to and overriding
+ * the defaults, such as a shared PODIUM_CLUSTER_NAME), `log` (the log's name in target/).
+ */
+export async function startPodium({ jar = JAR, env = {}, log: logName = "podium-server", ready = "/health" } = {}) {
+  if (!existsSync(jar)) {
+    throw new Error(`${jar} is missing: build it first (mvn -B -DskipTests package)`);
   }
   mkdirSync(TARGET, { recursive: true });
   const port = await freePort();
-  const log = createWriteStream(resolve(TARGET, "podium-server.log"));
-  const child = spawn("java", ["-jar", JAR], {
+  const name = basename(jar);
+  const log = createWriteStream(resolve(TARGET, `${logName}.log`));
+  const child = spawn("java", ["-jar", jar], {
     env: {
       ...process.env,
       PODIUM_DEV: "true",
-      PODIUM_JWT_SECRET: "browser-tests-secret-0123456789abcdef",
+      PODIUM_JWT_SECRET: JWT_SECRET,
       PODIUM_HTTP_HOST: "127.0.0.1",
       PODIUM_HTTP_PORT: String(port),
       PODIUM_CLUSTER_NAME: `podium-browser-${process.pid}-${Date.now()}`,
       PODIUM_HOST_GRACE_MS: "5000",
       PODIUM_LOG_LEVEL: process.env.PODIUM_LOG_LEVEL || "INFO",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -61,11 +69,11 @@ export async function startPodium() {
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (exited) {
-      throw new Error(`podium.jar exited during start-up (${JSON.stringify(exited)}); see target/podium-server.log`);
+      throw new Error(`${name} exited during start-up (${JSON.stringify(exited)}); see target/${logName}.log`);
     }
     try {
-      const response = await fetch(`${baseUrl}/health`);
-      if (response.ok && (await response.json()).status === "up") {
+      const response = await fetch(`${baseUrl}${ready}`);
+      if (response.ok && String((await response.json()).status).toLowerCase() === "up") {
         break;
       }
     } catch {
@@ -73,23 +81,24 @@ export async function startPodium() {
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`podium.jar did not report up on ${baseUrl}/health within ${START_TIMEOUT_MS} ms`);
+      throw new Error(`${name} did not report up on ${baseUrl}${ready} within ${START_TIMEOUT_MS} ms`);
     }
     await sleep(250);
   }
 
-  async function stop() {
+  async function stop(signal = "SIGTERM") {
     process.off("exit", killOnExit);
     if (exited) {
+      log.end();
       return;
     }
     const done = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
+    child.kill(signal);
     const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
     await done;
     clearTimeout(timer);
     log.end();
   }
 
-  return { baseUrl, port, stop };
+  return { baseUrl, port, stop, kill: () => stop("SIGKILL") };
 }

@@ -4,7 +4,7 @@
 // textContent: never as HTML.
 
 import { AudioEngine, FRAME_SAMPLES } from "./js/audio.js";
-import { RoomConnection } from "./js/connection.js";
+import { gatewayUrls, RoomConnection } from "./js/connection.js";
 import { frame, parse, KIND_PCM, KIND_SCREEN, KIND_SCREEN_INIT } from "./js/framing.js";
 import { externalIdentity, obtainIdentity } from "./js/token.js";
 import { pickScreen, ScreenSender, ScreenViewer } from "./js/screen.js";
@@ -241,7 +241,7 @@ async function enter(asHost, eventId) {
   $("room").hidden = false;
   $("room-title").textContent = asHost ? "Your live event" : "Joining…";
   setConnection("Connecting…");
-  conn = new RoomConnection(socketUrl, {
+  conn = new RoomConnection(gatewayUrls(), socketPath, {
     onText: onMessage,
     onBinary,
     onReconnecting: (delay, attempt) => {
@@ -256,15 +256,14 @@ async function enter(asHost, eventId) {
   }
 }
 
-function socketUrl() {
-  const base = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`;
+function socketPath() {
   const token = encodeURIComponent(state.identity.token);
   const user = encodeURIComponent(state.identity.userId);
   if (state.asHost && !state.eventId) {
-    return `${base}/ws/stream/start/live/${user}/?token=${token}`;
+    return `/ws/stream/start/live/${user}/?token=${token}`;
   }
   // A host whose socket dropped re-attaches to its event through the join URL.
-  return `${base}/ws/stream/live/join/event/${encodeURIComponent(state.eventId)}/${user}/?token=${token}`;
+  return `/ws/stream/live/join/event/${encodeURIComponent(state.eventId)}/${user}/?token=${token}`;
 }
 
 function onClosed(event) {
@@ -809,7 +808,8 @@ const handlers = {
     }
   },
   reconnect(m) {
-    // The gateway is restarting (it closes with 1012 next): come back when it says.
+    // The gateway is going away (it closes with 1012 next): come back when it says, to the next
+    // gateway in the list when there are several.
     conn.reconnectAfter(m.after_ms);
     notice("The server is restarting; reconnecting…");
   },

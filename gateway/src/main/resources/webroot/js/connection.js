@@ -1,7 +1,8 @@
 // One room socket with reconnects: exponential backoff (0.5 s, 1 s, 2 s … 15 s, with jitter)
 // when the connection drops unexpectedly, or after the delay a restarting gateway asks for;
 // never after the event ended, the user was removed or left, or the server refused the user for
-// good (token, ban, unknown event, replaced).
+// good (token, ban, unknown event, replaced). Each reconnect goes to the next gateway in the list
+// (see gatewayUrls), so a client whose gateway died reaches another one.
 
 import { SUBPROTOCOL } from "./framing.js";
 
@@ -15,13 +16,46 @@ const FINAL_CLOSE_REASONS = new Set(["stream_ended", "removed", "leave_room"]);
 // Binary frames are dropped (not queued) while this much is waiting to be sent.
 const MAX_BUFFERED_BYTES = 512 * 1024;
 
+/**
+ * The gateways' WebSocket base URLs (such as "wss://podium.example"), in the order to try them:
+ * `?gateways=` in the page URL (comma separated), then `window.PODIUM_GATEWAYS` (an array set by
+ * the page that loads this client). http(s) counts as ws(s). The page sends its token to these
+ * gateways, so the page URL may only name gateways on the page's own host name. Without any,
+ * the page's own origin.
+ */
+export function gatewayUrls() {
+  const fromLink = (new URLSearchParams(location.search).get("gateways") || "").split(",").filter((t) => t.trim());
+  const fromApp = Array.isArray(window.PODIUM_GATEWAYS) ? window.PODIUM_GATEWAYS : [];
+  const urls = [...fromLink.map((t) => gatewayBase(t, false)), ...fromApp.map((t) => gatewayBase(t, true))]
+    .filter((base, i, all) => base && all.indexOf(base) === i);
+  return urls.length ? urls : [`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`];
+}
+
+function gatewayBase(text, anyHost) {
+  let url = null;
+  try {
+    url = new URL(String(text).trim());
+  } catch {
+    // not a URL
+  }
+  const scheme = { "ws:": "ws", "http:": "ws", "wss:": "wss", "https:": "wss" }[url?.protocol];
+  if (!scheme || (!anyHost && url.hostname !== location.hostname) || (scheme === "ws" && location.protocol === "https:")) {
+    console.warn("podium: ignoring the gateway URL", String(text));
+    return null;
+  }
+  return `${scheme}://${url.host}${url.pathname.replace(/\/+$/, "")}`;
+}
+
 export class RoomConnection {
   /**
-   * @param urlFor function returning the WebSocket URL to (re)connect to
+   * @param gateways WebSocket base URLs; the first is tried first, each reconnect tries the next
+   * @param pathFor function returning the path (and query) to (re)connect to on a gateway
    * @param handlers {onOpen, onText, onBinary, onReconnecting(delayMs, attempt), onClosed(event, final)}
    */
-  constructor(urlFor, handlers) {
-    this.urlFor = urlFor;
+  constructor(gateways, pathFor, handlers) {
+    this.gateways = gateways;
+    this.gateway = 0; // index of the gateway in use
+    this.pathFor = pathFor;
     this.handlers = handlers;
     this.ws = null;
     this.attempt = 0;
@@ -36,7 +70,7 @@ export class RoomConnection {
   }
 
   open() {
-    const ws = new WebSocket(this.urlFor(), SUBPROTOCOL);
+    const ws = new WebSocket(this.gateways[this.gateway] + this.pathFor(), SUBPROTOCOL);
     ws.binaryType = "arraybuffer";
     this.ws = ws;
     ws.onopen = () => {
@@ -75,6 +109,7 @@ export class RoomConnection {
       const delay = this.nextDelay ?? backoff;
       this.nextDelay = null;
       this.attempt++;
+      this.gateway = (this.gateway + 1) % this.gateways.length;
       this.handlers.onReconnecting?.(Math.round(delay), this.attempt, e);
       this.timer = setTimeout(() => {
         this.timer = null;
