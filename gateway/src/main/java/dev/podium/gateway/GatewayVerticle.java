@@ -88,6 +88,9 @@ public final class GatewayVerticle extends VerticleBase {
         MediaStats::droppedFrames).tag("reason", "socket_behind").register(metrics);
     io.micrometer.core.instrument.FunctionCounter.builder("podium_media_packets_in_total", mediaStats,
         MediaStats::packetsReceived).register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("podium_snapshots_skipped_total", mediaStats,
+        MediaStats::snapshotsSkipped).description("List, count and level messages skipped for sockets that were behind")
+        .register(metrics);
     Optional<UserDirectory> directory = Optional.ofNullable(config.authLookupUrl())
         .map(url -> new UserDirectory(vertx, url, config.authLookupTtl()));
     Optional<DevTokens> devTokens = config.devMode()

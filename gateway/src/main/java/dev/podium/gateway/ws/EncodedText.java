@@ -13,14 +13,26 @@ import java.nio.charset.StandardCharsets;
  * it, so the frame itself cannot be shared; the byte array can.)
  */
 public final class EncodedText {
-  private final byte[] utf8;
+  /** Message types that only state "how things are now": the next one supersedes them. */
+  private static final java.util.Set<String> SNAPSHOTS = java.util.Set.of(
+      "participant_list", "participant_count", "speaker_levels", "active_streams");
 
-  private EncodedText(byte[] utf8) {
+  private final byte[] utf8;
+  private final boolean snapshot;
+
+  private EncodedText(byte[] utf8, boolean snapshot) {
     this.utf8 = utf8;
+    this.snapshot = snapshot;
   }
 
   public static EncodedText of(JsonObject message) {
-    return new EncodedText(message.encode().getBytes(StandardCharsets.UTF_8));
+    return new EncodedText(message.encode().getBytes(StandardCharsets.UTF_8),
+        SNAPSHOTS.contains(message.getString("type")));
+  }
+
+  /** True for a state snapshot a socket that is behind can skip (a newer one follows). */
+  boolean snapshot() {
+    return snapshot;
   }
 
   WebSocketFrame frame() {

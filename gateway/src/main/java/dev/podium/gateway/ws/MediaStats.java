@@ -7,6 +7,16 @@ public final class MediaStats {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong packets = new AtomicLong();
+  private final AtomicLong snapshotsSkipped = new AtomicLong();
+
+  /** A list/count/levels message skipped for a socket that was behind (the next one replaces it). */
+  void snapshotSkipped() {
+    snapshotsSkipped.incrementAndGet();
+  }
+
+  public long snapshotsSkipped() {
+    return snapshotsSkipped.get();
+  }
 
   /** One media message (a tick or a screen chunk) arrived from the event bus. */
   void packetReceived() {

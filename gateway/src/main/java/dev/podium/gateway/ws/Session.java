@@ -124,6 +124,11 @@ public final class Session {
       return;
     }
     if (socket.writeQueueFull()) {
+      if (message.snapshot()) {
+        // A newer list, count or level report will replace this one: skip it, keep the socket.
+        stats.snapshotSkipped();
+        return;
+      }
       close(ErrorCode.SLOW_CONSUMER, "This connection fell too far behind the room");
       return;
     }
