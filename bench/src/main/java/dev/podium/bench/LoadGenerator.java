@@ -232,16 +232,18 @@ public final class LoadGenerator {
     long[] joins = listeners.stream().filter(ListenerStats::isJoined).mapToLong(ListenerStats::joinNanos)
         .sorted().toArray();
     return Report.build(opts, new Report.Inputs(eventId, totalFrames - firstMeasuredSeq, totalFrames,
-        (streamEnd - measureStart) / 1e9,
-        windowNanos / 1e9, joinPhaseSeconds, snaps, joins, failures.connectFailed(), failures.refusals(),
-        joinTimeouts, closedBeforeStart, sendLag, hostBinaryMessages.get(), hostQueueFull.get(), hostClosedDuringRun,
+        (streamEnd - measureStart) / 1e9, windowNanos / 1e9, joinPhaseSeconds, snaps, joins,
+        failures.connectFailed(), failures.refusals(), joinTimeouts, closedBeforeStart, sendLag,
+        hostBinaryMessages.get(), hostQueueFull.get(), hostClosedDuringRun,
         serverCpuJoined - serverCpuAtStart, serverCpuEnd - serverCpuStart, selfCpuEnd - selfCpuStart,
-        machineCpuEnd - machineCpuStart, loadAverage, serverWaitEnd - serverWaitStart, selfWaitEnd - selfWaitStart, serverRssPeak.get(), serverRssEnd));
+        machineCpuEnd - machineCpuStart, loadAverage, serverWaitEnd - serverWaitStart,
+        selfWaitEnd - selfWaitStart, serverRssPeak.get(), serverRssEnd));
   }
 
   private String connectHost() {
     Promise<String> eventId = Promise.promise();
-    String uri = opts.basePath() + "/ws/stream/start/live/" + enc(opts.hostId()) + "/" + tokenQuery(opts.hostId(), "?");
+    String uri = opts.basePath() + "/ws/stream/start/live/" + enc(opts.hostId()) + "/"
+        + tokenQuery(opts.hostId(), "?");
     contexts.get(0).runOnContext(v -> {
       host = client.webSocket();
       host.textMessageHandler(text -> {

@@ -143,8 +143,9 @@ final class Report {
         r.getLong("join_timeouts"), r.getLong("closed_before_start"), r.getLong("closed_during_run"));
     line(b, "join", "p50 %s ms, p99 %s ms (ramp %d ms, join phase %s s)", r.getValue("join_p50_ms"),
         r.getValue("join_p99_ms"), r.getLong("ramp_ms"), r.getValue("join_phase_s"));
-    line(b, "frames", "%d measured (after %d s warm-up; %d ms packets) sent over %s s; %d of %d listener-frames received; loss %s %% "
-        + "(worst listener %s %%)", r.getInteger("frames_sent"), r.getInteger("warmup_s"), r.getInteger("packet_ms"), r.getValue("stream_s"),
+    line(b, "frames", "%d measured (after %d s warm-up; %d ms packets) sent over %s s; "
+        + "%d of %d listener-frames received; loss %s %% (worst listener %s %%)",
+        r.getInteger("frames_sent"), r.getInteger("warmup_s"), r.getInteger("packet_ms"), r.getValue("stream_s"),
         r.getLong("received_frames"), r.getLong("expected_frames"), r.getValue("loss_pct"),
         r.getValue("worst_listener_loss_pct"));
     line(b, "latency", "p50 %s ms, p90 %s ms, p99 %s ms, max %s ms", r.getValue("latency_p50_ms"),
