@@ -116,9 +116,17 @@ public final class GatewayVerticle extends VerticleBase {
       }
     }).completion();
 
+    // The heartbeat runs in a verticle of its own (its own event loop): a fan-out that keeps this
+    // verticle's loop busy must not make presence think the node died and drop its listeners.
     JsonObject heartbeat = new JsonObject().put("node_id", config.nodeId());
-    vertx.setPeriodic(0, config.heartbeatInterval().toMillis(),
-        id -> vertx.eventBus().publish(Addresses.GATEWAY_HEARTBEAT, heartbeat));
+    long heartbeatMillis = config.heartbeatInterval().toMillis();
+    Future<String> beating = vertx.deployVerticle(new io.vertx.core.VerticleBase() {
+      @Override
+      public Future<?> start() {
+        vertx.setPeriodic(0, heartbeatMillis, id -> vertx.eventBus().publish(Addresses.GATEWAY_HEARTBEAT, heartbeat));
+        return Future.succeededFuture();
+      }
+    });
 
     // The server's frame limits sit above the protocol's, so an oversize message reaches our
     // handler and gets an error instead of a dropped connection.
@@ -135,7 +143,7 @@ public final class GatewayVerticle extends VerticleBase {
     server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(entry)
         .requestHandler(HttpRoutes.create(vertx, config.nodeId(), presence, devTokens, mediaStats));
-    return Future.all(control, feed.start(), relayHeartbeats)
+    return Future.all(control, feed.start(), relayHeartbeats, beating)
         .compose(v -> server.listen())
         .onSuccess(s -> LOG.info("gateway {} listening on port {}", config.nodeId(), s.actualPort()));
   }
