@@ -48,6 +48,9 @@ public final class Addresses {
   /** Published by every room-service instance every heartbeat: {@code {instance_id}} (active-instance election). */
   public static final String ROOM_INSTANCES = "podium.room.instances";
 
+  /** The same for presence-service instances. */
+  public static final String PRESENCE_INSTANCES = "podium.presence.instances";
+
   /** Heartbeat period of media relays; gateways and relays share it to agree on owners. */
   public static final long MEDIA_RELAY_HEARTBEAT_MS = 250;
 

@@ -24,6 +24,11 @@ public final class InstanceDirectory {
     lastSeen.put(relayId, nowNanos);
   }
 
+  /** Removes an instance that said it is leaving, without waiting for its heartbeats to time out. */
+  public void forget(String instanceId) {
+    lastSeen.remove(instanceId);
+  }
+
   /** The relay that mixes the event, or null when no relay is alive. */
   public String owner(String eventId, long nowNanos) {
     lastSeen.values().removeIf(t -> nowNanos - t > timeoutNanos);

@@ -7,8 +7,7 @@ import dev.podium.chat.ChatServiceMain;
 import dev.podium.deploy.TestSocket.Binary;
 import dev.podium.gateway.GatewayMain;
 import dev.podium.media.MediaRelayMain;
-import dev.podium.presence.PresenceConfig;
-import dev.podium.presence.PresenceServiceVerticle;
+import dev.podium.presence.PresenceServiceMain;
 import dev.podium.room.RoomServiceMain;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -40,9 +39,8 @@ class FailureDrillTest {
   @BeforeAll
   static void start() throws Exception {
     podium = new PodiumHarness(Map.of("PODIUM_HOST_GRACE_MS", "15000"));
-    // In this JVM: presence and gateway A. Everything that gets killed runs in a JVM of its own.
-    nodeA = podium.startCustom((vertx, settings) -> vertx.deployVerticle(new PresenceServiceVerticle(PresenceConfig.from(settings)))
-        .compose(id -> PodiumNode.deployGateway(vertx, settings)).map(PodiumNode.Started::httpPort));
+    // In this JVM: gateway A. Everything that gets killed runs in a JVM of its own.
+    nodeA = podium.startCustom((vertx, settings) -> PodiumNode.deployGateway(vertx, settings).map(PodiumNode.Started::httpPort));
     List<CompletableFuture<PodiumProcess>> starting = new ArrayList<>();
     starting.add(launch("gateway-b", GatewayMain.class, "listening on port"));
     starting.add(launch("room-1", RoomServiceMain.class, "room-service started"));
@@ -50,6 +48,8 @@ class FailureDrillTest {
     starting.add(launch("chat", ChatServiceMain.class, "chat-service started"));
     starting.add(launch("relay-1", MediaRelayMain.class, "media-relay started"));
     starting.add(launch("relay-2", MediaRelayMain.class, "media-relay started"));
+    starting.add(launch("presence-1", PresenceServiceMain.class, "presence-service started"));
+    starting.add(launch("presence-2", PresenceServiceMain.class, "presence-service started"));
     for (CompletableFuture<PodiumProcess> f : starting) {
       PROCESSES.add(f.get());
     }
@@ -170,7 +170,7 @@ class FailureDrillTest {
       // and actions work again within 5 s.
       host.send(new JsonObject().put("type", "invite_cohost").put("user_id", "a2"));
       onA.get("a2").expect("cohost_invite");
-      PodiumProcess activeRoom = PROCESSES.stream().filter(p -> p.name().startsWith("room-") && p.activeRoomService())
+      PodiumProcess activeRoom = PROCESSES.stream().filter(p -> p.name().startsWith("room-") && p.isActive("room-service"))
           .findFirst().orElseThrow();
       long t2 = System.currentTimeMillis();
       activeRoom.kill();
@@ -231,6 +231,47 @@ class FailureDrillTest {
       Set<String> afterTexts = new HashSet<>();
       after.forEach(o -> afterTexts.add(((JsonObject) o).getString("message")));
       assertTrue(afterTexts.containsAll(acknowledged), "history intact after the chat-service restart: " + afterTexts);
+
+      awaitClusterSafe();
+
+      // 5. The active presence-service dies: everyone stays in the list, and joins and leaves
+      // work again within 5 s (the standby loads the memberships from the cluster).
+      PodiumProcess activePresence = PROCESSES.stream()
+          .filter(p -> p.name().startsWith("presence-") && p.isActive("presence-service")).findFirst().orElseThrow();
+      long t5 = System.currentTimeMillis();
+      activePresence.kill();
+      // A listener who leaves while no presence-service answers is still taken off the list:
+      // the gateway retries the leave until the standby has taken over.
+      onA.get("a5").close();
+      TestSocket newcomer = null;
+      while (newcomer == null && System.currentTimeMillis() - t5 < 20_000) {
+        TestSocket attempt = joinAt(portA, eventId, "late-3");
+        if (TestSocket.awaitCondition(() -> !attempt.pending("room_state").isEmpty() || attempt.isClosed(), 10_000)
+            && !attempt.isClosed()) {
+          newcomer = attempt;
+        }
+      }
+      recovery.put("presence-service: joins work again", System.currentTimeMillis() - t5);
+      assertTrue(newcomer != null && recovery.get("presence-service: joins work again") < 5_000,
+          "presence recovery took " + recovery.get("presence-service: joins work again") + " ms");
+      host.expect("participant_left", m -> "a5".equals(m.getString("user_id")));
+      recovery.put("presence-service: leave during the handover recorded", System.currentTimeMillis() - t5);
+      // Lists are coalesced and the standby publishes one as it takes over: wait for the one that
+      // has the newcomer and not the listener who left.
+      JsonObject list = newcomer.expect("participant_list", m -> {
+        Set<String> ids = new HashSet<>();
+        m.getJsonArray("participants").forEach(o -> ids.add(((JsonObject) o).getString("user_id")));
+        return ids.contains("late-3") && !ids.contains("a5");
+      });
+      Set<String> listed = new HashSet<>();
+      list.getJsonArray("participants").forEach(o -> listed.add(((JsonObject) o).getString("user_id")));
+      Set<String> present = new HashSet<>(onA.keySet());
+      present.remove("a5");
+      onB.keySet().stream().filter(u -> !u.equals("b9")).forEach(present::add);
+      present.addAll(List.of("drill-host", "co", "ear", "late-1", "late-2", "late-3"));
+      assertEquals(present, listed, "everyone still listed after the presence-service died");
+      onA.get("a4").close();
+      host.expect("participant_left", m -> "a4".equals(m.getString("user_id")));
     } finally {
       podium.clientVertx().cancelTimer(sender);
       System.out.println("Recovery times (ms): " + recovery);

@@ -122,15 +122,15 @@ final class PodiumProcess implements AutoCloseable {
     return last != null && !last.contains("no longer mixing event");
   }
 
-  /** Whether this room-service's latest word is that it is the active instance. */
-  boolean activeRoomService() {
+  /** Whether this process's latest word is that it is the active instance of the service ("room-service"). */
+  boolean isActive(String service) {
     String last = null;
     for (String line : lines) {
-      if (line.contains("room-service active") || line.contains("room-service standing by")) {
+      if (line.contains(service + " active") || line.contains(service + " standing by")) {
         last = line;
       }
     }
-    return last != null && last.contains("room-service active");
+    return last != null && last.contains(service + " active");
   }
 
   /** SIGKILL: no socket closes, no cluster goodbye. */

@@ -23,6 +23,10 @@ final class ActiveStreams {
     return byEventId.remove(eventId) != null;
   }
 
+  void clear() {
+    byEventId.clear();
+  }
+
   int size() {
     return byEventId.size();
   }

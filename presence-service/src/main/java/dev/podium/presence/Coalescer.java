@@ -40,6 +40,12 @@ final class Coalescer {
     });
   }
 
+  /** Drops every pending flush. */
+  void clear() {
+    pending.clear();
+    lastFlush.clear();
+  }
+
   /** Forgets the key: a pending flush is dropped. */
   void forget(String key) {
     pending.remove(key);

@@ -92,8 +92,15 @@ final class Memberships {
     return removed;
   }
 
-  void dropEvent(String eventId) {
-    byEvent.remove(eventId);
+  /** Forgets an event that ended; returns who was still in it. */
+  List<Participant> dropEvent(String eventId) {
+    LinkedHashMap<String, Participant> members = byEvent.remove(eventId);
+    return members == null ? List.of() : new ArrayList<>(members.values());
+  }
+
+  /** Forgets everyone (another instance keeps the memberships now). */
+  void clear() {
+    byEvent.clear();
   }
 
   /** Participants across all events. */

@@ -18,6 +18,11 @@ final class NodeLiveness {
     lastSeen.put(nodeId, nowMillis);
   }
 
+  /** Starts the clock for a node not heard from yet (its participants were loaded, not joined here). */
+  void known(String nodeId, long nowMillis) {
+    lastSeen.putIfAbsent(nodeId, nowMillis);
+  }
+
   /** Removes and returns the nodes not heard from within the timeout. */
   List<String> expire(long nowMillis) {
     List<String> dead = new ArrayList<>();

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The presence-service behind its proxy. Membership changes become room events right away
  * ({@code participant_joined}, {@code participant_left}); the list, the count and the
- * active-streams list are coalesced.
+ * active-streams list are coalesced. Only the active instance holds state: it writes every
+ * membership change to the cluster copy ({@link MembershipStore}) before answering, and a standby
+ * that becomes active loads that copy ({@link #activate}).
  */
 final class PresenceServiceImpl implements PresenceService {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceServiceImpl.class);
@@ -26,16 +28,19 @@ final class PresenceServiceImpl implements PresenceService {
   private final PresenceConfig config;
   private final RoomService rooms;
   private final Memberships members = new Memberships();
+  private final MembershipStore store;
   private final ActiveStreams streams = new ActiveStreams();
   private final NodeLiveness nodes;
   private final Coalescer listUpdates;
   private final Coalescer streamUpdates;
+  private boolean active;
 
   PresenceServiceImpl(Vertx vertx, PresenceConfig config, RoomService rooms) {
     this.vertx = vertx;
     this.config = config;
     this.rooms = rooms;
     this.nodes = new NodeLiveness(config.nodeTimeout().toMillis());
+    this.store = new MembershipStore(vertx);
     this.listUpdates = new Coalescer(vertx, config.listInterval(), this::publishList);
     this.streamUpdates = new Coalescer(vertx, config.listInterval(), key -> publishStreams());
     io.micrometer.core.instrument.MeterRegistry metrics = dev.podium.runtime.ops.Observability.registry(vertx);
@@ -82,16 +87,18 @@ final class PresenceServiceImpl implements PresenceService {
       rooms.presence(eventId, participant.userId(), true)
           .onFailure(e -> LOG.warn("room-service not told a speaker is present: {}", e.getMessage()));
     }
-    return Future.succeededFuture(new JsonObject()
+    JsonObject answer = new JsonObject()
         .put("replaced", replaced)
         .put("count", members.count(eventId))
-        .put("participant_list", members.listMessage(eventId, config.listCap())));
+        .put("participant_list", members.listMessage(eventId, config.listCap()));
+    return persisted(store.save(eventId, participant)).map(answer);
   }
 
   @Override
   public Future<Void> leave(String eventId, String userId, String sessionId) {
-    members.leave(eventId, userId, sessionId).ifPresent(p -> departed(eventId, p));
-    return Future.succeededFuture();
+    return members.leave(eventId, userId, sessionId)
+        .map(p -> departed(eventId, p))
+        .orElseGet(Future::succeededFuture);
   }
 
   @Override
@@ -119,6 +126,7 @@ final class PresenceServiceImpl implements PresenceService {
   public Future<Void> setRole(String eventId, String userId, String role) {
     if (members.setRole(eventId, userId, role)) {
       listUpdates.mark(eventId);
+      return persisted(store.save(eventId, members.find(eventId, userId).orElseThrow()));
     }
     return Future.succeededFuture();
   }
@@ -138,15 +146,64 @@ final class PresenceServiceImpl implements PresenceService {
     return Future.succeededFuture();
   }
 
-  /** A lifecycle notice from the room-service. */
+  /**
+   * Becomes the active instance: loads the memberships from the cluster copy and the live events
+   * from the room-service. A gateway node whose participants were loaded but which is not heard
+   * from within the node timeout is swept as usual, so a node that died during the handover does
+   * not leave its participants behind.
+   */
+  Future<Void> activate() {
+    return store.load().map(stored -> {
+      long now = System.currentTimeMillis();
+      for (MembershipStore.Stored s : stored) {
+        members.join(s.eventId(), s.participant());
+        if (s.participant().nodeId() != null) {
+          nodes.known(s.participant().nodeId(), now);
+        }
+        listUpdates.mark(s.eventId());
+      }
+      if (!stored.isEmpty()) {
+        LOG.info("took over {} memberships from the cluster copy", stored.size());
+      }
+      active = true;
+      // Events that started before this instance became active still belong in the list.
+      rooms.liveEvents()
+          .onSuccess(events -> seed(events.stream().map(dev.podium.api.room.LiveEvent::toJson).toList()))
+          .onFailure(e -> LOG.info("room-service not reachable yet; active streams fill from lifecycle notices"));
+      return null;
+    });
+  }
+
+  /** Stops being the active instance: another one has the memberships now. */
+  void deactivate() {
+    active = false;
+    store.release();
+    members.clear();
+    streams.clear();
+    listUpdates.clear();
+    streamUpdates.clear();
+  }
+
+  /** Waits for a write to the cluster copy; a failed write is logged, the change stands. */
+  private static Future<Void> persisted(Future<Void> write) {
+    return write.recover(e -> {
+      LOG.warn("membership change not written to the cluster copy: {}", e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** A lifecycle notice from the room-service (the standby ignores them: it seeds on activation). */
   void onLifecycle(JsonObject notice) {
+    if (!active) {
+      return;
+    }
     JsonObject event = notice.getJsonObject("event");
     String eventId = event.getString("event_id");
     switch (notice.getString("kind", "")) {
       case LifecycleNotice.STARTED, LifecycleNotice.MODE_CHANGED -> streams.put(event);
       case LifecycleNotice.ENDED -> {
         streams.remove(eventId);
-        members.dropEvent(eventId);
+        members.dropEvent(eventId).forEach(p -> persisted(store.remove(eventId, p.userId())));
         listUpdates.forget(eventId);
       }
       default -> {
@@ -168,6 +225,9 @@ final class PresenceServiceImpl implements PresenceService {
 
   /** Removes the participants of gateway nodes that stopped sending heartbeats. */
   void expireDeadNodes() {
+    if (!active) {
+      return;
+    }
     for (String nodeId : nodes.expire(System.currentTimeMillis())) {
       var removed = members.removeNode(nodeId);
       if (!removed.isEmpty()) {
@@ -178,7 +238,8 @@ final class PresenceServiceImpl implements PresenceService {
     }
   }
 
-  private void departed(String eventId, Participant p) {
+  /** Tells the room someone left; completes when the cluster copy has forgotten them. */
+  private Future<Void> departed(String eventId, Participant p) {
     vertx.eventBus().publish(Addresses.roomEvents(eventId), new JsonObject()
         .put("type", "participant_left")
         .put("participant_id", p.userId())
@@ -191,6 +252,7 @@ final class PresenceServiceImpl implements PresenceService {
       rooms.presence(eventId, p.userId(), false)
           .onFailure(e -> LOG.warn("room-service not told a speaker left: {}", e.getMessage()));
     }
+    return persisted(store.remove(eventId, p.userId()));
   }
 
   private void publishList(String eventId) {

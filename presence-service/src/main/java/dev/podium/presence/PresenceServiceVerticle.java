@@ -2,25 +2,32 @@ package dev.podium.presence;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.presence.PresenceService;
-import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
+import dev.podium.runtime.election.ActiveStandby;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceBinder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Binds the presence-service proxy, follows room lifecycle notices and gateway heartbeats, and
- * sweeps dead gateway nodes.
+ * One presence-service instance. Any number may run; exactly one is active ({@link ActiveStandby}):
+ * it binds the proxy, follows room lifecycle notices and sweeps dead gateway nodes, and keeps the
+ * memberships in the cluster too, so a standby takes over with everyone still in their events.
+ * Every instance hears the gateways' heartbeats, so a standby that takes over already knows which
+ * nodes are alive.
  */
 public final class PresenceServiceVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(PresenceServiceVerticle.class);
   private final PresenceConfig config;
+  private ActiveStandby election;
 
   public PresenceServiceVerticle(PresenceConfig config) {
     this.config = config;
+  }
+
+  /** Whether this instance is the active one now. */
+  public boolean isActive() {
+    return election != null && election.isActive();
   }
 
   @Override
@@ -32,13 +39,27 @@ public final class PresenceServiceVerticle extends VerticleBase {
         msg -> service.onHeartbeat(msg.body().getString("node_id"))).completion();
     long sweep = Math.max(100, config.nodeTimeout().toMillis() / 5);
     vertx.setPeriodic(sweep, id -> service.expireDeadNodes());
-    Future<Void> bound = new ServiceBinder(vertx).setAddress(Addresses.PRESENCE_SERVICE)
-        .register(PresenceService.class, service)
-        .completion();
-    return Future.all(lifecycle, heartbeats, bound).onSuccess(v ->
-        // Events that started before this instance did (a restart) still belong in the list.
-        RoomService.createProxy(vertx).liveEvents()
-            .onSuccess(events -> service.seed(events.stream().map(LiveEvent::toJson).toList()))
-            .onFailure(e -> LOG.info("room-service not reachable yet; active streams fill from lifecycle notices")));
+    election = new ActiveStandby(vertx, "presence-service", Addresses.PRESENCE_INSTANCES, config.failover(),
+        new ActiveStandby.Role() {
+          @Override
+          public Future<MessageConsumer<JsonObject>> activate() {
+            return service.activate().compose(v -> {
+              MessageConsumer<JsonObject> consumer = new ServiceBinder(vertx).setAddress(Addresses.PRESENCE_SERVICE)
+                  .register(PresenceService.class, service);
+              return consumer.completion().map(done -> consumer);
+            });
+          }
+
+          @Override
+          public void deactivate() {
+            service.deactivate();
+          }
+        });
+    return Future.all(lifecycle, heartbeats).compose(v -> election.start());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return election.stop();
   }
 }

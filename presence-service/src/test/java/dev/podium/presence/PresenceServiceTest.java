@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PresenceServiceTest {
   private static final String EVENT = "ev-presence";
   private static final Duration LIST_INTERVAL = Duration.ofMillis(50);
-  private static final PresenceConfig CONFIG = new PresenceConfig(100, LIST_INTERVAL, Duration.ofSeconds(30), 500);
+  private static final Duration FAILOVER = Duration.ofMillis(50);
+  private static final PresenceConfig CONFIG = new PresenceConfig(100, LIST_INTERVAL, Duration.ofSeconds(30), 500, FAILOVER);
 
   private static Future<PresenceService> deploy(Vertx vertx, PresenceConfig config) {
     return vertx.deployVerticle(new PresenceServiceVerticle(config)).map(id -> PresenceService.createProxy(vertx));
@@ -260,7 +261,7 @@ class PresenceServiceTest {
 
   @Test
   void participantsOfASilentGatewayNodeAreRemoved(Vertx vertx, VertxTestContext ctx) {
-    PresenceConfig shortTimeout = new PresenceConfig(100, LIST_INTERVAL, Duration.ofMillis(150), 500);
+    PresenceConfig shortTimeout = new PresenceConfig(100, LIST_INTERVAL, Duration.ofMillis(150), 500, FAILOVER);
     JsonObject heartbeat = new JsonObject().put("node_id", "node-alive");
     long beating = vertx.setPeriodic(30, id -> vertx.eventBus().publish(Addresses.GATEWAY_HEARTBEAT, heartbeat));
     deploy(vertx, shortTimeout).compose(presence -> listen(vertx, Addresses.roomEvents(EVENT), msg -> {
@@ -280,7 +281,7 @@ class PresenceServiceTest {
 
   @Test
   void aParticipantWithoutNodeDoesNotStopTheDeadNodeSweep(Vertx vertx, VertxTestContext ctx) {
-    PresenceConfig shortTimeout = new PresenceConfig(100, LIST_INTERVAL, Duration.ofMillis(150), 500);
+    PresenceConfig shortTimeout = new PresenceConfig(100, LIST_INTERVAL, Duration.ofMillis(150), 500, FAILOVER);
     deploy(vertx, shortTimeout).compose(presence -> listen(vertx, Addresses.roomEvents(EVENT), msg -> {
       if ("participant_left".equals(msg.getString("type")) && "dead-user".equals(msg.getString("user_id"))) {
         ctx.completeNow();

@@ -19,6 +19,7 @@ final class RoomMessageHandler {
   private final RoomService rooms;
   private final ChatService chat;
   private final PresenceService presence;
+  private final Departures departures;
   private final int maxTextBytes;
   private final int maxBinaryBytes;
   private final SignallingRelay signalling;
@@ -29,7 +30,8 @@ final class RoomMessageHandler {
   private long requestStart;
   private String requestType;
 
-  RoomMessageHandler(RoomService rooms, ChatService chat, PresenceService presence, SignallingRelay signalling,
+  RoomMessageHandler(RoomService rooms, ChatService chat, PresenceService presence, Departures departures,
+      SignallingRelay signalling,
       MediaIngest media, int maxTextBytes, int maxBinaryBytes) {
     this.media = media;
     this.metrics = dev.podium.runtime.ops.Observability.registry(media.vertx());
@@ -37,6 +39,7 @@ final class RoomMessageHandler {
     this.rooms = rooms;
     this.chat = chat;
     this.presence = presence;
+    this.departures = departures;
     this.signalling = signalling;
     this.maxTextBytes = maxTextBytes;
     this.maxBinaryBytes = maxBinaryBytes;
@@ -147,7 +150,7 @@ final class RoomMessageHandler {
 
   /** The user leaves on purpose: the room is told at once, then the socket closes normally. */
   private void leave(Session session) {
-    presence.leave(session.eventId(), session.userId(), session.id())
+    departures.leave(session.eventId(), session.userId(), session.id())
         .onComplete(ar -> session.closeNormally("leave_room"));
   }
 

@@ -44,6 +44,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private final ConnectedSessions sessions;
   private final ActiveStreamsFeed activeStreams;
   private final RoomMessageHandler messages;
+  private final Departures departures;
   private final MediaStats stats;
   private final int defaultPacketMillis;
 
@@ -64,7 +65,8 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     this.sessions = sessions;
     this.activeStreams = activeStreams;
     this.stats = stats;
-    this.messages = new RoomMessageHandler(rooms, chat, presence, new SignallingRelay(vertx),
+    this.departures = new Departures(vertx, presence);
+    this.messages = new RoomMessageHandler(rooms, chat, presence, departures, new SignallingRelay(vertx),
         new MediaIngest(vertx, localRooms, relays), maxTextBytes, maxBinaryBytes);
   }
 
@@ -184,7 +186,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
         .onSuccess(joined -> {
           if (session.isClosed()) {
             // The socket closed while joining: undo the join so no ghost stays behind.
-            presence.leave(event.eventId(), who.userId(), session.id());
+            departures.leave(event.eventId(), who.userId(), session.id());
             return;
           }
           session.sendText(roomState(event, stage, session).encode());
@@ -216,9 +218,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     session.markClosed();
     sessions.remove(session);
     localRooms.detach(session);
-    presence.leave(session.eventId(), session.userId(), session.id())
-        .onFailure(e -> LOG.atWarn().addKeyValue("event_id", session.eventId())
-            .addKeyValue("user_id", session.userId()).log("presence not told of a disconnect: {}", e.getMessage()));
+    departures.leave(session.eventId(), session.userId(), session.id());
   }
 
   private static JsonObject roomState(LiveEvent event, JsonObject stage, Session session) {
