@@ -9,11 +9,15 @@
 #   bench/run-bench.sh                                  # defaults below
 #   NS="100 500" RUNS=1 DURATION_S=10 bench/run-bench.sh
 #   TARGETS=floor NS="100 500 1000" bench/run-bench.sh  # the floor alone
+#   GATEWAYS=2 TARGETS=podium NS=500 bench/run-bench.sh  # listeners spread over two gateway JVMs
 #
 # Settings (environment): NS ("100 250 500 750 1000"), RUNS (3), TARGETS ("floor podium"),
 # DURATION_S (20), WARMUP_S (2), RAMP_MS (5000), PACKET_MS (20), PAUSE_S (3, between runs),
-# BENCH_JAR, PODIUM_JAR (the jars to run; default: the ones the build made),
-# FLOOR_PORT (8100), PODIUM_PORT (8000), QUIET_PCT (unset: before each run, wait until the
+# BENCH_JAR, PODIUM_JAR, GATEWAY_JAR (the jars to run; default: the ones the build made),
+# FLOOR_PORT (8100), PODIUM_PORT (8000), GATEWAYS (1; for the podium target, GATEWAYS - 1 more
+# gateway JVMs join the all-in-one's cluster on PODIUM_PORT+1, +2, ...; the generator spreads the
+# listeners over all of them; each run reports every gateway's event-bus media packets per mixer
+# tick), QUIET_PCT (unset: before each run, wait until the
 # machine's CPU use by other processes over 2 s is below this % of all cores), QUIET_WAIT_S (300,
 # the most to wait for that), MAX_OTHER_PCT (unset: a run in which other processes used more than
 # this % of one core is set aside in set-aside.jsonl and repeated, at most RETRIES (3) times; the
@@ -33,25 +37,39 @@ PAUSE_S="${PAUSE_S:-3}"
 RETRIES="${RETRIES:-3}"
 FLOOR_PORT="${FLOOR_PORT:-8100}"
 PODIUM_PORT="${PODIUM_PORT:-8000}"
+GATEWAYS="${GATEWAYS:-1}"
 GEN_ARGS="${GEN_ARGS:-}"
 OUT="${OUT:-bench/target/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 SECRET="bench-secret-$RANDOM-$RANDOM-0123456789abcdef"
 BENCH_JAR="${BENCH_JAR:-bench/target/podium-bench.jar}"
 PODIUM_JAR="${PODIUM_JAR:-deploy/target/podium.jar}"
+GATEWAY_JAR="${GATEWAY_JAR:-gateway/target/podium-gateway.jar}"
+CLUSTER_PORT=5901
+[[ "$GATEWAYS" =~ ^[1-9][0-9]*$ ]] || { echo "GATEWAYS must be a whole number >= 1, got '$GATEWAYS'" >&2; exit 1; }
 
-for jar in "$BENCH_JAR" $([[ " $TARGETS " == *" podium "* ]] && echo "$PODIUM_JAR"); do
+podium=false; [[ " $TARGETS " == *" podium "* ]] && podium=true
+extra_gateways=false; [[ $podium == true ]] && (( GATEWAYS > 1 )) && extra_gateways=true
+run_jars=("$BENCH_JAR")
+[[ $podium == true ]] && run_jars+=("$PODIUM_JAR")
+[[ $extra_gateways == true ]] && run_jars+=("$GATEWAY_JAR")
+for jar in "${run_jars[@]}"; do
   [[ -f "$jar" ]] || { echo "missing $jar: run 'mvn -B -DskipTests package' first" >&2; exit 1; }
 done
 mkdir -p "$OUT/jars"
-jar_info="jars: $BENCH_JAR ($(date -u -r "$BENCH_JAR" +%FT%TZ))"
-[[ " $TARGETS " == *" podium "* ]] && jar_info+=", $PODIUM_JAR ($(date -u -r "$PODIUM_JAR" +%FT%TZ))"
+jar_info="jars:"
+for jar in "${run_jars[@]}"; do jar_info+=" $jar ($(date -u -r "$jar" +%FT%TZ))"; done
 # Run copies, so a concurrent build cannot swap a jar under a running JVM.
-cp "$BENCH_JAR" "$OUT/jars/"; BENCH_JAR="$OUT/jars/$(basename "$BENCH_JAR")"
-if [[ " $TARGETS " == *" podium "* ]]; then cp "$PODIUM_JAR" "$OUT/jars/"; PODIUM_JAR="$OUT/jars/$(basename "$PODIUM_JAR")"; fi
+cp "${run_jars[@]}" "$OUT/jars/"
+BENCH_JAR="$OUT/jars/$(basename "$BENCH_JAR")"
+PODIUM_JAR="$OUT/jars/$(basename "$PODIUM_JAR")"
+GATEWAY_JAR="$OUT/jars/$(basename "$GATEWAY_JAR")"
 
 pids=()
+gen_pid=""
 stop() {
   local pid
+  # The generator first (timeout passes the TERM on to it), then the servers.
+  [[ -n "$gen_pid" ]] && kill "$gen_pid" 2>/dev/null || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
@@ -96,32 +114,51 @@ wait_quiet() {
   echo "nproc: $(nproc)"
   free -h
   java -version 2>&1
-  echo "settings: MAX_OTHER_PCT='${MAX_OTHER_PCT:-}' QUIET_PCT='${QUIET_PCT:-}' NS='$NS' RUNS=$RUNS TARGETS='$TARGETS' DURATION_S=$DURATION_S WARMUP_S=$WARMUP_S RAMP_MS=$RAMP_MS PACKET_MS=$PACKET_MS GEN_ARGS='$GEN_ARGS'"
+  echo "settings: MAX_OTHER_PCT='${MAX_OTHER_PCT:-}' QUIET_PCT='${QUIET_PCT:-}' NS='$NS' RUNS=$RUNS TARGETS='$TARGETS' GATEWAYS=$GATEWAYS DURATION_S=$DURATION_S WARMUP_S=$WARMUP_S RAMP_MS=$RAMP_MS PACKET_MS=$PACKET_MS GEN_ARGS='$GEN_ARGS'"
 } | tee "$OUT/machine.txt"
 
-declare -A base pid_of extra
+declare -A base pids_of extra label
 for target in $TARGETS; do
   case "$target" in
     floor)
       port_free "$FLOOR_PORT" || { echo "port $FLOOR_PORT is taken" >&2; exit 1; }
       java -cp "$BENCH_JAR" dev.podium.bench.FloorServer "$FLOOR_PORT" >"$OUT/floor.log" 2>&1 &
-      pids+=($!); pid_of[floor]=$!
+      pids+=($!); pids_of[floor]=$!; label[floor]=floor
       base[floor]="ws://127.0.0.1:$FLOOR_PORT"; extra[floor]=""
       wait_http "http://127.0.0.1:$FLOOR_PORT/" 30 || { echo "floor did not start; see $OUT/floor.log" >&2; exit 1; }
       ;;
     podium)
-      port_free "$PODIUM_PORT" || { echo "port $PODIUM_PORT is taken" >&2; exit 1; }
+      for (( g = 0; g < GATEWAYS; g++ )); do
+        port_free $(( PODIUM_PORT + g )) || { echo "port $(( PODIUM_PORT + g )) is taken" >&2; exit 1; }
+      done
       PODIUM_JWT_SECRET="$SECRET" PODIUM_HTTP_PORT="$PODIUM_PORT" PODIUM_HTTP_HOST=127.0.0.1 \
-        PODIUM_CLUSTER_HOST=127.0.0.1 PODIUM_CLUSTER_MEMBERS=127.0.0.1 PODIUM_CLUSTER_PORT=5901 \
+        PODIUM_CLUSTER_HOST=127.0.0.1 PODIUM_CLUSTER_MEMBERS=127.0.0.1 PODIUM_CLUSTER_PORT=$CLUSTER_PORT \
         PODIUM_CLUSTER_NAME="podium-bench-$$" \
         java -jar "$PODIUM_JAR" >"$OUT/podium.log" 2>&1 &
-      pids+=($!); pid_of[podium]=$!
-      base[podium]="ws://127.0.0.1:$PODIUM_PORT"; extra[podium]="--secret $SECRET"
+      pids+=($!); pids_of[podium]=$!
+      base[podium]="ws://127.0.0.1:$PODIUM_PORT"
+      health="http://127.0.0.1:$PODIUM_PORT/health"
       wait_http "http://127.0.0.1:$PODIUM_PORT/health" 90 || { echo "podium did not start; see $OUT/podium.log" >&2; exit 1; }
+      # More gateways join the all-in-one's cluster (its Hazelcast port is the member they contact),
+      # each on the next HTTP and Hazelcast port. A gateway serves its ops endpoints on its HTTP port.
+      for (( g = 1; g < GATEWAYS; g++ )); do
+        env -u PODIUM_OPS_PORT PODIUM_JWT_SECRET="$SECRET" PODIUM_HTTP_PORT=$(( PODIUM_PORT + g )) \
+          PODIUM_HTTP_HOST=127.0.0.1 PODIUM_CLUSTER_HOST=127.0.0.1 PODIUM_CLUSTER_MEMBERS="127.0.0.1:$CLUSTER_PORT" \
+          PODIUM_CLUSTER_PORT=$(( CLUSTER_PORT + g )) PODIUM_CLUSTER_NAME="podium-bench-$$" \
+          java -jar "$GATEWAY_JAR" >"$OUT/gateway-$(( g + 1 )).log" 2>&1 &
+        pids+=($!); pids_of[podium]+=",$!"
+        base[podium]+=",ws://127.0.0.1:$(( PODIUM_PORT + g ))"
+        health+=",http://127.0.0.1:$(( PODIUM_PORT + g ))/health"
+        wait_http "http://127.0.0.1:$(( PODIUM_PORT + g ))/health/ready" 90 \
+          || { echo "gateway $(( g + 1 )) did not become ready; see $OUT/gateway-$(( g + 1 )).log" >&2; exit 1; }
+        echo "started gateway $(( g + 1 )) on port $(( PODIUM_PORT + g )) (pid $!)"
+      done
+      extra[podium]="--secret $SECRET --gateway-health $health"
+      label[podium]=podium; (( GATEWAYS > 1 )) && label[podium]="podium-${GATEWAYS}gw"
       ;;
     *) echo "unknown target $target (floor or podium)" >&2; exit 1 ;;
   esac
-  echo "started $target (pid ${pid_of[$target]})"
+  echo "started $target (pid ${pids_of[$target]//,/, })"
 done
 
 # The generator gives up on its own (watchdog); timeout is the outer bound.
@@ -131,14 +168,22 @@ for n in $NS; do
     for target in $TARGETS; do
       for attempt in $(seq 0 "$RETRIES"); do
         echo "== $target N=$n run $run/$RUNS$( ((attempt > 0)) && echo " (attempt $((attempt + 1)))")"
-        kill -0 "${pid_of[$target]}" 2>/dev/null || { echo "$target died; see $OUT/$target.log" >&2; exit 1; }
+        for pid in ${pids_of[$target]//,/ }; do
+          kill -0 "$pid" 2>/dev/null || { echo "$target (pid $pid) died; see the logs in $OUT" >&2; exit 1; }
+        done
         wait_quiet
         report="$OUT/$target-$n-$run.txt"
+        # In the background and waited for, so that Ctrl-C (or a TERM) runs the traps at once rather
+        # than after the run (timeout puts the generator in a process group of its own).
         # shellcheck disable=SC2086
-        timeout "$budget" java -jar "$BENCH_JAR" --base "${base[$target]}" --label "$target" --listeners "$n" \
-          --ramp-ms "$RAMP_MS" --duration-s "$DURATION_S" --warmup-s "$WARMUP_S" --packet-ms "$PACKET_MS" \
-          --server-pid "${pid_of[$target]}" --json ${extra[$target]} $GEN_ARGS \
-          >"$report" 2>&1 || echo "   (generator exit $?; see $report)"
+        timeout "$budget" java -jar "$BENCH_JAR" --base "${base[$target]}" --label "${label[$target]}" \
+          --listeners "$n" --ramp-ms "$RAMP_MS" --duration-s "$DURATION_S" --warmup-s "$WARMUP_S" \
+          --packet-ms "$PACKET_MS" --server-pid "${pids_of[$target]}" --json ${extra[$target]} $GEN_ARGS \
+          >"$report" 2>&1 &
+        gen_pid=$!
+        gen_rc=0; wait "$gen_pid" || gen_rc=$?
+        gen_pid=""
+        (( gen_rc == 0 )) || echo "   (generator exit $gen_rc; see $report)"
         grep -v '^{' "$report" | sed 's/^/   /' || true
         line=$(grep '^{' "$report" || true)
         other=$(sed -n 's/.*"other_cpu_pct":\([-0-9.]*\).*/\1/p' <<<"$line")

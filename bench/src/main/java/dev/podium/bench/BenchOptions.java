@@ -1,21 +1,23 @@
 package dev.podium.bench;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /** The load generator's command line: {@code --key value} pairs and two flags. */
 public record BenchOptions(
-    URI base,
+    List<URI> bases,
     int listeners,
     long rampMs,
     int durationS,
     int warmupS,
     int packetMs,
     String secret,
-    Long serverPid,
+    List<Long> serverPids,
     boolean json,
     String label,
     long settleMs,
@@ -24,6 +26,8 @@ public record BenchOptions(
     String hostId,
     String subprotocol,
     String listenerQuery,
+    int reconnectAttempts,
+    List<URI> gatewayHealth,
     boolean help) {
 
   public static final String USAGE = """
@@ -33,7 +37,9 @@ public record BenchOptions(
       through a Podium gateway or the floor server, and reports loss, end-to-end latency, join
       time and the server's CPU and memory.
 
-        --base URL            server to test, ws://host:port            (ws://127.0.0.1:8000)
+        --base URL[,URL...]   server to test, ws://host:port            (ws://127.0.0.1:8000);
+                              several gateways of one cluster, comma separated: listener i
+                              joins through gateway i % n, the host through the first
         --listeners N         listeners to connect                      (100)
         --ramp-ms MS          listeners join evenly over this time      (5000)
         --duration-s S        how long the host streams, measured       (30)
@@ -41,14 +47,26 @@ public record BenchOptions(
         --packet-ms MS        audio per host message, multiple of 20    (20)
         --secret S            HS256 secret to sign tokens with (Podium's PODIUM_JWT_SECRET);
                               without it no token is sent (the floor server needs none)
-        --server-pid PID      sample /proc/PID for the server's CPU and RSS
-        --label NAME          name of this target in the report         (host:port)
+        --server-pid PID[,PID...]
+                              sample /proc/PID for the server's CPU and RSS; several are
+                              summed (the all-in-one and a second gateway)
+        --label NAME          name of this target in the report         (host:port[,...])
         --settle-ms MS        pause between the last join and the first frame (2000)
         --drain-ms MS         wait after the last frame before counting  (2000)
         --join-timeout-ms MS  a listener without its first message by then counts as failed (15000)
         --host-id ID          the host's user id                        (bench-host-<random>)
         --subprotocol P       WebSocket subprotocol listeners ask for (e.g. podium.v1)
         --listener-query Q    extra query for listener URLs (e.g. codec=opus)
+        --reconnect-attempts N
+                              a joined listener (or the host) whose socket closes, or that gets
+                              {"type":"reconnect"}, reconnects through the next --base (after
+                              after_ms, else 250 ms doubling up to 2 s), at most N attempts in
+                              a row, while the run lasts; 0: never                      (10)
+        --gateway-health URL[,URL...]
+                              each gateway's GET /health (http://host:port/health), one per
+                              --base in the same order: the report gives per gateway the media
+                              packets it got from the event bus, per mixer tick, and the frames
+                              it delivered while the host streamed
         --json                also print the result as one JSON line
         --help                print this and exit
       """;
@@ -56,12 +74,26 @@ public record BenchOptions(
   private static final Set<String> FLAGS = Set.of("json", "help");
   private static final Set<String> KEYS = Set.of("base", "listeners", "ramp-ms", "duration-s", "warmup-s", "packet-ms",
       "secret", "server-pid", "label", "settle-ms", "drain-ms", "join-timeout-ms", "host-id", "subprotocol",
-      "listener-query");
+      "listener-query", "reconnect-attempts", "gateway-health");
 
   public BenchOptions {
-    if (!"ws".equals(base.getScheme()) || base.getHost() == null || base.getPort() <= 0) {
-      throw new IllegalArgumentException("--base must look like ws://host:port, got " + base);
+    require(!bases.isEmpty(), "--base needs at least one URL");
+    for (URI base : bases) {
+      if (!"ws".equals(base.getScheme()) || base.getHost() == null || base.getPort() <= 0) {
+        throw new IllegalArgumentException("--base must look like ws://host:port, got " + base);
+      }
     }
+    bases = List.copyOf(bases);
+    for (URI health : gatewayHealth) {
+      if (!"http".equals(health.getScheme()) || health.getHost() == null || health.getPort() <= 0) {
+        throw new IllegalArgumentException("--gateway-health must look like http://host:port/health, got " + health);
+      }
+    }
+    require(gatewayHealth.isEmpty() || gatewayHealth.size() == bases.size(),
+        "--gateway-health needs one URL per --base (" + bases.size() + "), got " + gatewayHealth.size());
+    gatewayHealth = List.copyOf(gatewayHealth);
+    serverPids = List.copyOf(serverPids);
+    require(reconnectAttempts >= 0, "--reconnect-attempts must not be negative");
     require(listeners >= 1, "--listeners must be at least 1");
     require(rampMs >= 0, "--ramp-ms must not be negative");
     require(durationS >= 1, "--duration-s must be at least 1");
@@ -107,31 +139,72 @@ public record BenchOptions(
         throw new IllegalArgumentException("--" + key + " given twice");
       }
     }
-    URI base = URI.create(stripSlash(values.getOrDefault("base", "ws://127.0.0.1:8000")));
-    String serverPid = values.get("server-pid");
+    List<URI> bases = new ArrayList<>();
+    for (String b : list(values.getOrDefault("base", "ws://127.0.0.1:8000"))) {
+      bases.add(URI.create(stripSlash(b)));
+    }
+    List<URI> health = new ArrayList<>();
+    for (String h : list(values.getOrDefault("gateway-health", ""))) {
+      health.add(URI.create(h));
+    }
+    List<Long> pids = new ArrayList<>();
+    for (String p : list(values.getOrDefault("server-pid", ""))) {
+      pids.add(longValue(Map.of("server-pid", p), "server-pid", 0));
+    }
+    String label = bases.stream().map(b -> b.getHost() + ":" + b.getPort())
+        .reduce((a, b) -> a + "," + b).orElse("");
     return new BenchOptions(
-        base,
+        bases,
         intValue(values, "listeners", 100),
         longValue(values, "ramp-ms", 5000),
         intValue(values, "duration-s", 30),
         intValue(values, "warmup-s", 2),
         intValue(values, "packet-ms", PcmFrames.FRAME_MS),
         values.get("secret"),
-        serverPid == null ? null : longValue(values, "server-pid", 0),
+        pids,
         flag(values, "json"),
-        values.getOrDefault("label", base.getHost() + ":" + base.getPort()),
+        values.getOrDefault("label", label),
         longValue(values, "settle-ms", 2000),
         longValue(values, "drain-ms", 2000),
         longValue(values, "join-timeout-ms", 15000),
         values.getOrDefault("host-id", "bench-host-" + UUID.randomUUID().toString().substring(0, 8)),
         values.get("subprotocol"),
         values.get("listener-query"),
+        intValue(values, "reconnect-attempts", 10),
+        health,
         flag(values, "help"));
   }
 
-  /** Path prefix of the base URL (usually empty). */
+  /** The first server pid, or null when none was given. */
+  public Long serverPid() {
+    return serverPids.isEmpty() ? null : serverPids.get(0);
+  }
+
+  /** The first base URL: the host's, and the only one in a single-gateway run. */
+  public URI base() {
+    return bases.get(0);
+  }
+
+  /** Path prefix of the first base URL (usually empty). */
   public String basePath() {
-    return base.getRawPath() == null ? "" : base.getRawPath();
+    return basePath(0);
+  }
+
+  /** Path prefix of base URL {@code i} (usually empty). */
+  public String basePath(int i) {
+    String path = bases.get(i).getRawPath();
+    return path == null ? "" : path;
+  }
+
+  /** The comma-separated entries of an option's value, blanks dropped. */
+  private static List<String> list(String value) {
+    List<String> out = new ArrayList<>();
+    for (String s : value.split(",")) {
+      if (!s.isBlank()) {
+        out.add(s.trim());
+      }
+    }
+    return out;
   }
 
   /** 20 ms frames per host message. */

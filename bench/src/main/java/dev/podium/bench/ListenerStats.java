@@ -61,6 +61,11 @@ final class ListenerStats {
     closed = true;
   }
 
+  /** Back in the room on a new socket after a close. */
+  synchronized void reopened() {
+    closed = false;
+  }
+
   synchronized boolean isJoined() {
     return joinNanos >= 0;
   }

@@ -8,7 +8,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -18,9 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -36,8 +32,10 @@ import java.util.concurrent.locks.LockSupport;
  * drift-free schedule, N listeners join over a ramp and time every frame they receive.
  *
  * <p>One Vert.x instance: the host has an event loop of its own, listeners are spread over
- * {@code availableProcessors} others. Every phase is bounded; a watchdog ends the process if the
- * whole run overstays its budget.
+ * {@code availableProcessors} others. With several base URLs (gateways of one cluster) listener
+ * i joins through base i % n and the host through the first; a socket that goes away during the
+ * run reconnects through the next base ({@link Listener}, {@link Host}). Every phase is bounded; a
+ * watchdog ends the process if the whole run overstays its budget.
  */
 public final class LoadGenerator {
   private static final long MS = 1_000_000L;
@@ -50,13 +48,15 @@ public final class LoadGenerator {
   private final Tokens tokens;
   private final long tokenExp;
 
+  private final ReconnectPolicy reconnectPolicy;
+  private final Reconnects reconnects = new Reconnects();
+  /** True from the start until the end of the drain: sockets that go away meanwhile reconnect. */
+  private volatile boolean running = true;
+
   private Vertx vertx;
   private WebSocketClient client;
   private final List<Context> contexts = new ArrayList<>();
-  private ClientWebSocket host;
-  private final AtomicLong hostBinaryMessages = new AtomicLong();
-  private final AtomicLong hostQueueFull = new AtomicLong();
-  private volatile boolean hostClosed;
+  private Host host;
 
   LoadGenerator(BenchOptions opts) {
     this.opts = opts;
@@ -68,6 +68,7 @@ public final class LoadGenerator {
     }
     this.tokens = opts.secret() == null ? null : new Tokens(opts.secret());
     this.tokenExp = System.currentTimeMillis() / 1000 + 3600 + opts.durationS();
+    this.reconnectPolicy = new ReconnectPolicy(opts.reconnectAttempts());
   }
 
   public static void main(String[] args) {
@@ -139,15 +140,17 @@ public final class LoadGenerator {
 
   private JsonObject measure(ScheduledExecutorService sampler) {
     client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxConnections(opts.listeners() + 10)
+        // Per server: a reconnect storm may briefly hold a new socket beside a closing one.
+        .setMaxConnections(2 * opts.listeners() + 10)
         .setMaxFrameSize(1024 * 1024)
         .setMaxMessageSize(4 * 1024 * 1024));
     // One context per event loop: index 0 for the host, the rest shared round-robin by listeners.
     await(vertx.deployVerticle(() -> new ContextHolder(contexts),
         new DeploymentOptions().setInstances(listenerLoops + 1)), 10_000, "starting event loops");
 
-    ProcStats server = opts.serverPid() == null ? null : new ProcStats(opts.serverPid());
+    ProcGroup server = opts.serverPids().isEmpty() ? null : new ProcGroup(opts.serverPids());
     ProcStats self = new ProcStats(ProcessHandle.current().pid());
+    GatewayHealth health = new GatewayHealth(opts.gatewayHealth());
     AtomicLong serverRssPeak = new AtomicLong(-1);
     if (server != null) {
       sampler.scheduleAtFixedRate(
@@ -159,19 +162,19 @@ public final class LoadGenerator {
     // 1. The host goes live and learns the event id.
     String eventId = connectHost();
 
-    // 2. Listeners join over the ramp.
-    List<ListenerStats> listeners = new ArrayList<>();
+    // 2. Listeners join over the ramp, listener i through base i % n.
+    List<Listener> listeners = new ArrayList<>();
     CountDownLatch settled = new CountDownLatch(opts.listeners());
-    Failures failures = new Failures();
+    JoinFailures failures = new JoinFailures();
     long rampStart = System.nanoTime();
     for (int i = 0; i < opts.listeners(); i++) {
       ListenerStats stats = new ListenerStats(sendTimes, firstMeasuredSeq, totalFrames - firstMeasuredSeq);
-      listeners.add(stats);
+      Listener listener = new Listener(vertx, contexts.get(1 + i % listenerLoops), client, opts,
+          listenerPath(i, eventId), i % opts.bases().size(), stats, reconnectPolicy, reconnects, () -> running);
+      listeners.add(listener);
       long at = rampStart + opts.rampMs() * MS * i / opts.listeners();
       sleepUntil(at);
-      Context ctx = contexts.get(1 + i % listenerLoops);
-      String uri = listenerUri(i, eventId);
-      ctx.runOnContext(v -> connectListener(uri, stats, settled, failures));
+      listener.start(settled, failures);
     }
     try {
       settled.await(opts.joinTimeoutMs(), TimeUnit.MILLISECONDS);
@@ -185,7 +188,8 @@ public final class LoadGenerator {
     List<ListenerStats> active = new ArrayList<>();
     long joinTimeouts = 0;
     long closedBeforeStart = 0;
-    for (ListenerStats l : listeners) {
+    for (Listener listener : listeners) {
+      ListenerStats l = listener.stats();
       if (l.isJoined() && !l.isClosed()) {
         active.add(l);
       } else if (l.isJoined()) {
@@ -197,8 +201,11 @@ public final class LoadGenerator {
     }
 
     // 3. The host streams: a warm-up (not counted), then the measured frames. CPU is measured
-    // from the end of the warm-up to the end of the drain.
+    // from the end of the warm-up to the end of the drain; the gateways' media counters from
+    // just before the first frame (no audio, no media packets) to the end of the drain.
     double serverCpuJoined = server == null ? Double.NaN : server.cpuSeconds();
+    int[] listenersAtStart = perGateway(listeners);
+    List<GatewayHealth.Counters> healthBefore = health.read();
     long[] sendLag = new long[opts.packets()];
     Promise<Void> sent = Promise.promise();
     long streamStart = System.nanoTime() + 5 * MS;
@@ -220,125 +227,78 @@ public final class LoadGenerator {
     double serverWaitEnd = server == null ? Double.NaN : server.runQueueWaitSeconds();
     double selfWaitEnd = self.runQueueWaitSeconds();
     long windowNanos = System.nanoTime() - measureStart;
+    List<GatewayHealth.Counters> healthAfter = health.read();
+    int[] listenersAtEnd = perGateway(listeners);
 
     List<ListenerStats.Snapshot> snaps = new ArrayList<>();
     for (ListenerStats l : active) {
       snaps.add(l.snapshot());
     }
     long serverRssEnd = server == null ? -1 : server.rssKib().orElse(-1);
-    boolean hostClosedDuringRun = hostClosed;
+    boolean hostClosedDuringRun = host.closedDuringRun();
+    running = false;
+    Reconnects.Snapshot reconnected = reconnects.snapshot();
     endRun();
 
-    long[] joins = listeners.stream().filter(ListenerStats::isJoined).mapToLong(ListenerStats::joinNanos)
-        .sorted().toArray();
+    List<Report.Gateway> gateways = new ArrayList<>();
+    List<GatewayHealth.Counters> during = GatewayHealth.during(healthBefore, healthAfter);
+    for (int g = 0; g < opts.bases().size(); g++) {
+      gateways.add(new Report.Gateway(opts.bases().get(g).toString(),
+          health.enabled() ? opts.gatewayHealth().get(g).toString() : null,
+          listenersAtStart[g], listenersAtEnd[g], health.enabled() ? during.get(g) : null));
+    }
+
+    long[] joins = listeners.stream().map(Listener::stats).filter(ListenerStats::isJoined)
+        .mapToLong(ListenerStats::joinNanos).sorted().toArray();
     return Report.build(opts, new Report.Inputs(eventId, totalFrames - firstMeasuredSeq, totalFrames,
         (streamEnd - measureStart) / 1e9, windowNanos / 1e9, joinPhaseSeconds, snaps, joins,
         failures.connectFailed(), failures.refusals(), joinTimeouts, closedBeforeStart, sendLag,
-        hostBinaryMessages.get(), hostQueueFull.get(), hostClosedDuringRun,
+        host.binaryMessages(), host.queueFull(), hostClosedDuringRun,
         serverCpuJoined - serverCpuAtStart, serverCpuEnd - serverCpuStart, selfCpuEnd - selfCpuStart,
         machineCpuEnd - machineCpuStart, loadAverage, serverWaitEnd - serverWaitStart,
-        selfWaitEnd - selfWaitStart, serverRssPeak.get(), serverRssEnd));
+        selfWaitEnd - selfWaitStart, serverRssPeak.get(), serverRssEnd, reconnected,
+        new Report.HostReconnects(host.reconnectGapNanos(), host.allResumed(), host.eventChanged(),
+            host.framesNotSent()),
+        gateways));
+  }
+
+  /** Listeners in the room through each base URL now. */
+  private int[] perGateway(List<Listener> listeners) {
+    int[] counts = new int[opts.bases().size()];
+    for (Listener l : listeners) {
+      int g = l.gateway();
+      if (g >= 0) {
+        counts[g]++;
+      }
+    }
+    return counts;
   }
 
   private String connectHost() {
-    Promise<String> eventId = Promise.promise();
-    String uri = opts.basePath() + "/ws/stream/start/live/" + enc(opts.hostId()) + "/"
-        + tokenQuery(opts.hostId(), "?");
-    contexts.get(0).runOnContext(v -> {
-      host = client.webSocket();
-      host.textMessageHandler(text -> {
-        try {
-          JsonObject m = new JsonObject(text);
-          if ("stream_link".equals(m.getString("type"))) {
-            eventId.tryComplete(m.getString("event_id"));
-          } else if ("error".equals(m.getString("type"))) {
-            eventId.tryFail("host got error " + m.getString("code") + ": " + m.getString("message"));
-          }
-        } catch (RuntimeException e) {
-          // Not JSON: not ours to read.
-        }
-      });
-      host.binaryMessageHandler(b -> hostBinaryMessages.incrementAndGet());
-      host.closeHandler(x -> {
-        hostClosed = true;
-        eventId.tryFail("host socket closed before stream_link");
-      });
-      host.exceptionHandler(e -> { });
-      host.connect(connectOptions(uri, null)).onComplete(ar -> {
-        if (ar.failed()) {
-          eventId.tryFail("host could not connect to " + opts.base() + ": " + ar.cause().getMessage());
-        }
-      });
-    });
-    return await(eventId.future(), 15_000, "waiting for stream_link");
+    String path = "/ws/stream/start/live/" + enc(opts.hostId()) + "/" + tokenQuery(opts.hostId(), "?");
+    host = new Host(vertx, contexts.get(0), client, opts, path, reconnectPolicy, () -> running);
+    return await(host.start(), 15_000, "waiting for stream_link");
   }
 
-  /** The join URI of listener {@code i}. Signs on the calling thread ({@link Tokens} is not thread-safe). */
-  private String listenerUri(int i, String eventId) {
+  /**
+   * The join path and query of listener {@code i}, after the base URL's own path. Signs on the
+   * calling thread ({@link Tokens} is not thread-safe); the token serves every reconnect too.
+   */
+  private String listenerPath(int i, String eventId) {
     String user = "l" + i;
-    String uri = opts.basePath() + "/ws/stream/live/join/event/" + enc(eventId) + "/" + user + "/" + user + "/"
+    String path = "/ws/stream/live/join/event/" + enc(eventId) + "/" + user + "/" + user + "/"
         + tokenQuery(user, "?");
     if (opts.listenerQuery() != null) {
-      uri += (uri.contains("?") ? "&" : "?") + opts.listenerQuery();
+      path += (path.contains("?") ? "&" : "?") + opts.listenerQuery();
     }
-    return uri;
+    return path;
   }
 
-  private void connectListener(String uri, ListenerStats stats, CountDownLatch settled, Failures failures) {
-    ClientWebSocket ws = client.webSocket();
-    boolean[] first = {true};
-    // Handlers before connect, so the first messages are never missed.
-    ws.textMessageHandler(text -> {
-      if (!first[0]) {
-        return;
-      }
-      first[0] = false;
-      long now = System.nanoTime();
-      String refusal = errorCode(text);
-      if (refusal != null) {
-        if (stats.failed()) {
-          failures.refused(refusal);
-          settled.countDown();
-        }
-      } else if (stats.joined(now)) {
-        settled.countDown();
-      }
-    });
-    ws.binaryMessageHandler(b -> stats.onBinary(b, System.nanoTime()));
-    ws.closeHandler(v -> {
-      stats.closed();
-      if (stats.failed()) {
-        failures.refused("closed_before_join");
-        settled.countDown();
-      }
-    });
-    ws.exceptionHandler(e -> { });
-    stats.connecting(System.nanoTime());
-    ws.connect(connectOptions(uri, opts.subprotocol())).onFailure(e -> {
-      if (stats.failed()) {
-        failures.connectFailed(e);
-        settled.countDown();
-      }
-    });
-  }
-
-  /** The {@code code} of an {@code error} message, or null for anything else. */
-  private static String errorCode(String text) {
-    if (!text.contains("\"error\"")) {
-      return null;
-    }
-    try {
-      JsonObject m = new JsonObject(text);
-      return "error".equals(m.getString("type")) ? m.getString("code", "error") : null;
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private WebSocketConnectOptions connectOptions(String uri, String subprotocol) {
+  /** Connect options for {@code uri} on base URL {@code base}. */
+  static WebSocketConnectOptions connectOptions(BenchOptions opts, int base, String uri, String subprotocol) {
     WebSocketConnectOptions o = new WebSocketConnectOptions()
-        .setHost(opts.base().getHost())
-        .setPort(opts.base().getPort())
+        .setHost(opts.bases().get(base).getHost())
+        .setPort(opts.bases().get(base).getPort())
         .setURI(uri)
         .setConnectTimeout(opts.joinTimeoutMs())
         .setTimeout(opts.joinTimeoutMs());
@@ -354,18 +314,8 @@ public final class LoadGenerator {
 
   /** Ends the event (Podium closes every listener) and closes the host. */
   private void endRun() {
-    Promise<Void> done = Promise.promise();
-    contexts.get(0).runOnContext(v -> {
-      if (host == null || hostClosed) {
-        done.tryComplete();
-        return;
-      }
-      host.writeTextMessage(new JsonObject().put("type", "stream_ended").encode())
-          .transform(ar -> host.close())
-          .onComplete(ar -> done.tryComplete());
-    });
     try {
-      await(done.future(), 5_000, "closing the host");
+      await(host.end(), 5_000, "closing the host");
     } catch (RuntimeException e) {
       System.err.println("podium-bench: " + e.getMessage());
     }
@@ -404,10 +354,7 @@ public final class LoadGenerator {
         if (measured >= 0) {
           lag[measured] = t - (start + next * period);
         }
-        if (host.writeQueueFull()) {
-          hostQueueFull.incrementAndGet();
-        }
-        host.writeBinaryMessage(packets[next]);
+        host.send(packets[next], opts.framesPerPacket());
         next++;
         now = System.nanoTime();
       }
@@ -417,32 +364,6 @@ public final class LoadGenerator {
       }
       long delay = Math.max(1, start + next * period - System.nanoTime());
       vertx.timer(delay, TimeUnit.NANOSECONDS).onComplete(ar -> tick());
-    }
-  }
-
-  /** Listeners that never joined, by reason. */
-  private static final class Failures {
-    private final AtomicLong connectFailed = new AtomicLong();
-    private final ConcurrentHashMap<String, Long> refusals = new ConcurrentHashMap<>();
-    private volatile String firstConnectError;
-
-    void connectFailed(Throwable e) {
-      if (connectFailed.getAndIncrement() == 0) {
-        firstConnectError = String.valueOf(e.getMessage());
-        System.err.println("podium-bench: first listener connect failure: " + firstConnectError);
-      }
-    }
-
-    void refused(String code) {
-      refusals.merge(code, 1L, Long::sum);
-    }
-
-    long connectFailed() {
-      return connectFailed.get();
-    }
-
-    Map<String, Long> refusals() {
-      return new TreeMap<>(refusals);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.podium.bench;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +37,22 @@ final class Report {
       double serverRunQueueWaitSeconds,
       double generatorRunQueueWaitSeconds,
       long serverRssPeakKib,
-      long serverRssEndKib) {
+      long serverRssEndKib,
+      Reconnects.Snapshot reconnects,
+      HostReconnects host,
+      List<Gateway> gateways) {
+  }
+
+  /** The host's reconnects: close-to-{@code stream_link} gaps (sorted), and what they found. */
+  record HostReconnects(long[] gapNanos, boolean allResumed, boolean eventChanged, long framesNotSent) {
+  }
+
+  /**
+   * One base URL (gateway): listeners in the room through it when the first frame was sent and
+   * after the drain, and its {@code /health} media counters over that time (null when not read).
+   */
+  record Gateway(String base, String health, int listenersAtStart, int listenersAtEnd,
+      GatewayHealth.Counters during) {
   }
 
   static JsonObject build(BenchOptions opts, Inputs in) {
@@ -131,7 +147,51 @@ final class Report {
         .put("server_rss_peak_mib", in.serverRssPeakKib() < 0 ? null : round(in.serverRssPeakKib() / 1024.0))
         .put("server_rss_end_mib", in.serverRssEndKib() < 0 ? null : round(in.serverRssEndKib() / 1024.0))
         .put("cpu_window_s", round(in.windowSeconds()));
+    addReconnects(r, in);
+    addGateways(r, in);
     return r;
+  }
+
+  private static void addReconnects(JsonObject r, Inputs in) {
+    Reconnects.Snapshot rc = in.reconnects();
+    long[] hostGaps = in.host().gapNanos();
+    r.put("bases", new JsonArray(in.gateways().stream().map(Gateway::base).toList()))
+        .put("reconnects", rc.reconnects())
+        .put("reconnect_attempts", rc.attempts())
+        .put("reconnect_refused", new JsonObject(Map.copyOf(rc.refusals())))
+        .put("reconnect_gave_up", rc.gaveUp())
+        .put("reconnect_gap_p50_ms", nanos(Percentiles.ofSorted(rc.gapNanos(), 50)))
+        .put("reconnect_gap_max_ms", nanos(last(rc.gapNanos())))
+        .put("reconnect_audio_gap_p50_ms", nanos(Percentiles.ofSorted(rc.audioGapNanos(), 50)))
+        .put("reconnect_audio_gap_max_ms", nanos(last(rc.audioGapNanos())))
+        .put("host_reconnects", hostGaps.length)
+        .put("host_reconnect_gap_max_ms", nanos(last(hostGaps)))
+        .put("host_resumed", hostGaps.length == 0 ? null : in.host().allResumed() && !in.host().eventChanged())
+        .put("host_frames_not_sent", in.host().framesNotSent());
+  }
+
+  /** Per gateway; {@code ticks} is the mixer ticks of the audio streamed (one per 20 ms frame). */
+  private static void addGateways(JsonObject r, Inputs in) {
+    JsonArray gateways = new JsonArray();
+    for (Gateway g : in.gateways()) {
+      JsonObject j = new JsonObject()
+          .put("base", g.base())
+          .put("health", g.health())
+          .put("listeners_at_start", g.listenersAtStart())
+          .put("listeners_at_end", g.listenersAtEnd());
+      GatewayHealth.Counters c = g.during();
+      j.put("packets_received", c == null ? null : c.packetsReceived())
+          .put("frames_delivered", c == null ? null : c.framesDelivered())
+          .put("frames_dropped", c == null ? null : c.framesDropped())
+          .put("packets_per_tick", c == null || in.framesStreamed() == 0 ? null
+              : round3((double) c.packetsReceived() / in.framesStreamed()));
+      gateways.add(j);
+    }
+    r.put("ticks", in.framesStreamed()).put("gateways", gateways);
+  }
+
+  private static long last(long[] sorted) {
+    return sorted.length == 0 ? -1 : sorted[sorted.length - 1];
   }
 
   static String text(JsonObject r) {
@@ -168,7 +228,34 @@ final class Report {
     line(b, "machine", "%s %% CPU busy of %d cores x 100 %% while streaming, %s %% of it other processes; "
         + "load average %s at start", r.getValue("machine_cpu_pct"), r.getInteger("cpus"), r.getValue("other_cpu_pct"),
         r.getValue("load_average"));
+    JsonArray gateways = r.getJsonArray("gateways", new JsonArray());
+    boolean perGateway = gateways.size() > 1 || gateways.stream()
+        .anyMatch(g -> ((JsonObject) g).getValue("health") != null);
+    if (r.containsKey("reconnects") && (perGateway || r.getLong("reconnect_attempts") > 0
+        || r.getLong("host_reconnects") > 0 || r.getLong("reconnect_gave_up") > 0)) {
+      line(b, "reconnects", "%d listeners back in the room (%d attempts, refused %s, %d gave up); close to first "
+          + "message p50 %s ms, max %s ms; to first audio p50 %s ms, max %s ms; host: %d reconnects (max %s ms, "
+          + "resumed %s), %d frames not sent", r.getLong("reconnects"), r.getLong("reconnect_attempts"),
+          r.getJsonObject("reconnect_refused"), r.getLong("reconnect_gave_up"),
+          orDash(r.getValue("reconnect_gap_p50_ms")), orDash(r.getValue("reconnect_gap_max_ms")),
+          orDash(r.getValue("reconnect_audio_gap_p50_ms")), orDash(r.getValue("reconnect_audio_gap_max_ms")),
+          r.getLong("host_reconnects"),
+          orDash(r.getValue("host_reconnect_gap_max_ms")), orDash(r.getValue("host_resumed")),
+          r.getLong("host_frames_not_sent"));
+    }
+    for (int i = 0; perGateway && i < gateways.size(); i++) {
+      JsonObject g = gateways.getJsonObject(i);
+      line(b, "gateway " + (i + 1), "%s: %d listeners at the first frame, %d at the end; while streaming "
+          + "(%d ticks): %s event-bus media packets received (%s per tick), %s frames delivered, %s dropped",
+          g.getString("base"), g.getInteger("listeners_at_start"), g.getInteger("listeners_at_end"),
+          r.getInteger("ticks"), orDash(g.getValue("packets_received")), orDash(g.getValue("packets_per_tick")),
+          orDash(g.getValue("frames_delivered")), orDash(g.getValue("frames_dropped")));
+    }
     return b.toString();
+  }
+
+  private static Object orDash(Object v) {
+    return v == null ? "-" : v;
   }
 
   private static void line(StringBuilder b, String key, String format, Object... args) {
