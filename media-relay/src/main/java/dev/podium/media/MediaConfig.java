@@ -5,7 +5,9 @@ import java.time.Duration;
 
 /**
  * @param sampleRate      the rooms' sample rate, mono ({@code PODIUM_MEDIA_SAMPLE_RATE})
- * @param jitter          audio buffered per speaker before it is mixed ({@code PODIUM_MEDIA_JITTER_MS})
+ * @param jitter          playout delay: how long after its arrival a speaker's first frame is mixed,
+ *                        0 to 1000 ms ({@code PODIUM_MEDIA_JITTER_MS}); at least one frame for a
+ *                        speaker whose chunks split frames (see {@code EventMixer})
  * @param levelsInterval  how often {@code speaker_levels} may be sent ({@code PODIUM_MEDIA_LEVELS_MS})
  * @param relayTimeout    a media-relay silent this long has its events taken over ({@code PODIUM_MEDIA_RELAY_TIMEOUT_MS})
  * @param opus            encode each tick's room mix in Opus too, for {@code ?codec=opus} listeners ({@code PODIUM_MEDIA_OPUS})
@@ -23,7 +25,7 @@ public record MediaConfig(int sampleRate, Duration jitter, Duration levelsInterv
     }
     return new MediaConfig(
         rate,
-        settings.millis("PODIUM_MEDIA_JITTER_MS", 60),
+        Duration.ofMillis(settings.integer("PODIUM_MEDIA_JITTER_MS", 60, 0, 1_000)),
         settings.millis("PODIUM_MEDIA_LEVELS_MS", 200),
         settings.millis("PODIUM_MEDIA_RELAY_TIMEOUT_MS", 1_000),
         settings.bool("PODIUM_MEDIA_OPUS", true));
@@ -31,9 +33,5 @@ public record MediaConfig(int sampleRate, Duration jitter, Duration levelsInterv
 
   public int frameSamples() {
     return sampleRate * FRAME_MILLIS / 1000;
-  }
-
-  public int jitterFrames() {
-    return (int) Math.max(1, jitter.toMillis() / FRAME_MILLIS);
   }
 }

@@ -6,41 +6,41 @@ import dev.podium.media.codec.Opus;
 import dev.podium.media.mix.EventMixer;
 import io.github.jaredmdobson.concentus.OpusException;
 import dev.podium.media.mix.LevelMeter;
-import dev.podium.media.mix.TickSchedule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * An event whose mixer runs on this relay: takes speakers' chunks from {@code mediaIn}, mixes
- * every 20 ms on a drift-free schedule, publishes each tick once to the gateways and the
- * speakers' levels to the room.
+ * every 20 ms on the mixer's drift-free schedule (which the mixer moves when audio arrives while
+ * it is idle), publishes each tick once to the gateways and the speakers' levels to the room.
  */
 final class OwnedEvent {
   private final Vertx vertx;
   private final String eventId;
   private final EventMixer mixer;
   private final LevelMeter levels;
-  private final TickSchedule schedule;
   private final Opus.Encoder opus;
   private final Map<String, Opus.Decoder> decoders = new java.util.HashMap<>();
   private final int sampleRate;
   private final io.micrometer.core.instrument.Timer tickLag;
   private final io.micrometer.core.instrument.Counter ticksMixed;
   private long timer = -1;
+  /** Bumped whenever the pending tick is replaced; a callback of an older one does nothing. */
+  private long generation;
   private boolean stopped;
 
   OwnedEvent(Vertx vertx, String eventId, MediaConfig config) {
     this.vertx = vertx;
     this.eventId = eventId;
-    this.mixer = new EventMixer(config.frameSamples(), config.jitterFrames(), 5_000_000_000L);
+    this.mixer = new EventMixer(config.frameSamples(), config.jitter(), Duration.ofSeconds(5), System::nanoTime);
     this.levels = new LevelMeter((int) (config.levelsInterval().toMillis() / MediaConfig.FRAME_MILLIS));
-    this.schedule = new TickSchedule(System::nanoTime, MediaConfig.FRAME_MILLIS * 1_000_000L);
     this.sampleRate = config.sampleRate();
     io.micrometer.core.instrument.MeterRegistry metrics = dev.podium.runtime.ops.Observability.registry(vertx);
     this.tickLag = io.micrometer.core.instrument.Timer.builder("podium_mixer_tick_lag")
@@ -56,41 +56,56 @@ final class OwnedEvent {
     if (userId == null) {
       return;
     }
+    long due = mixer.nextDeadline();
+    ingest(userId, msg);
+    if (mixer.nextDeadline() != due) {
+      // The mixer was idle and moved its next tick to when this audio may start.
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+      scheduleNext();
+    }
+  }
+
+  private void ingest(String userId, Message<Buffer> msg) {
     byte[] data = msg.body().getBytes();
     if ("opus".equals(msg.headers().get("codec"))) {
       Opus.Decoder decoder = decoders.computeIfAbsent(userId, id -> new Opus.Decoder(sampleRate, mixer.frameSamples()));
       try {
         short[] pcm = decoder.decode(data);
         byte[] bytes = Pcm.toBuffer(pcm).getBytes();
-        mixer.ingest(userId, bytes, 0, bytes.length, System.nanoTime());
+        mixer.ingest(userId, bytes, 0, bytes.length);
       } catch (OpusException corrupt) {
         // A corrupt packet is one lost frame of that speaker, nothing more.
       }
       return;
     }
-    mixer.ingest(userId, data, 0, data.length, System.nanoTime());
+    mixer.ingest(userId, data, 0, data.length);
   }
 
   private void scheduleNext() {
     if (stopped) {
       return;
     }
-    long delay = schedule.delayMillis();
+    long scheduled = ++generation;
+    long delay = mixer.delayMillis();
     if (delay == 0) {
-      vertx.runOnContext(v -> tick());
+      timer = -1;
+      vertx.runOnContext(v -> tick(scheduled));
     } else {
-      timer = vertx.setTimer(delay, id -> tick());
+      timer = vertx.setTimer(delay, id -> tick(scheduled));
     }
   }
 
-  private void tick() {
-    if (stopped) {
+  private void tick(long scheduled) {
+    if (stopped || scheduled != generation) {
       return;
     }
+    timer = -1;
     long now = System.nanoTime();
-    long index = schedule.advance();
-    tickLag.record(Math.max(0, now - schedule.deadline(index)), java.util.concurrent.TimeUnit.NANOSECONDS);
-    EventMixer.Tick tick = mixer.tick(now);
+    EventMixer.Tick tick = mixer.tick();
+    tickLag.record(Math.max(0, now - mixer.lastDeadline()), java.util.concurrent.TimeUnit.NANOSECONDS);
     if (tick != null) {
       Map<String, Buffer> minus = new LinkedHashMap<>();
       // Every active speaker is listed so that no gateway sends them the room mix (their own voice);

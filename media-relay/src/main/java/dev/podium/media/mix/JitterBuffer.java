@@ -3,75 +3,112 @@ package dev.podium.media.mix;
 import java.util.ArrayDeque;
 
 /**
- * One speaker's frames waiting for their mix tick. Playback starts once {@code targetDepth}
- * frames are buffered (absorbing network jitter); when the buffer runs dry the speaker drops out
- * of the mix until it is filled again. Bounded: when a burst overfills it, the oldest frames go.
+ * One speaker's frames waiting for their mix tick, each stamped with its arrival time. Playback
+ * starts at the first tick due at least {@code hold + margin} after the arrival of the oldest
+ * buffered frame; from then on one frame plays per tick. When the buffer runs dry the speaker
+ * drops out of the mix, and starts again by the same rule with its next frame. A burst's extra
+ * delay is shed one frame at a time, and the buffer is bounded: when it is full, the oldest frame
+ * goes.
  */
 public final class JitterBuffer {
-  private final ArrayDeque<short[]> frames = new ArrayDeque<>();
-  private int targetDepth;
+  /** How many ticks in a row every frame must have waited too long before one frame is skipped. */
+  static final int OVER_TICKS_BEFORE_SKIP = 25;
+
+  private record Frame(short[] pcm, long arrivalNanos) {
+  }
+
+  private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+  private final long marginNanos;
+  private final long periodNanos;
+  private long holdNanos;
   private int maxDepth;
   private boolean playing;
   private long dropped;
-  /** Consecutive ticks the buffer has held more than it needs. */
+  /** Consecutive ticks whose frame had waited at least a period longer than the hold. */
   private int overTicks;
-  /** How long the buffer may stay too deep before one frame is skipped to shed the extra delay. */
-  private static final int OVER_TICKS_BEFORE_SKIP = 25;
 
-  public JitterBuffer(int targetDepth, int maxDepth) {
-    this.targetDepth = Math.max(1, targetDepth);
-    this.maxDepth = Math.max(this.targetDepth, maxDepth);
+  /**
+   * @param holdNanos   how long a speaker's first frame waits at least (the configured jitter)
+   * @param marginNanos added to the hold when starting, for a frame that is a little late
+   * @param periodNanos one frame, one tick (20 ms)
+   * @param maxDepth    frames kept at most
+   */
+  public JitterBuffer(long holdNanos, long marginNanos, long periodNanos, int maxDepth) {
+    this.holdNanos = Math.max(0, holdNanos);
+    this.marginNanos = Math.max(0, marginNanos);
+    this.periodNanos = periodNanos;
+    this.maxDepth = Math.max(1, maxDepth);
   }
 
   /**
-   * Raises the depth needed before playback: a speaker who sends large chunks (today's host page
-   * sends 85 ms at a time) needs at least one chunk plus a frame buffered, or it underruns
-   * between chunks.
+   * Raises the hold: a speaker whose chunks split frames needs at least one frame (see
+   * {@link EventMixer}). Never lowers it; takes effect from the next start.
    */
-  public void ensureTarget(int depth) {
-    if (depth > targetDepth) {
-      targetDepth = depth;
-      maxDepth = Math.max(maxDepth, depth * 3);
-    }
+  public void raiseHold(long nanos) {
+    holdNanos = Math.max(holdNanos, nanos);
   }
 
-  public int targetDepth() {
-    return targetDepth;
+  public long holdNanos() {
+    return holdNanos;
   }
 
-  public void offer(short[] frame) {
-    if (frames.size() == maxDepth) {
+  /** Raises the bound (a speaker who sends large chunks needs room for a few of them). */
+  public void ensureCapacity(int depth) {
+    maxDepth = Math.max(maxDepth, depth);
+  }
+
+  public int maxDepth() {
+    return maxDepth;
+  }
+
+  public void offer(short[] frame, long arrivalNanos) {
+    if (frames.size() >= maxDepth) {
       frames.removeFirst();
       dropped++;
     }
-    frames.addLast(frame);
+    frames.addLast(new Frame(frame, arrivalNanos));
   }
 
-  /** The frame for this tick, or null while buffering or after an underrun. */
-  public short[] poll() {
+  /**
+   * When this speaker may start: the arrival of its oldest frame plus hold and margin; {@code
+   * Long.MAX_VALUE} while it is playing or has nothing buffered.
+   */
+  public long startDue() {
+    Frame head = frames.peekFirst();
+    return playing || head == null ? Long.MAX_VALUE : head.arrivalNanos + holdNanos + marginNanos;
+  }
+
+  /**
+   * The frame for the tick due at {@code deadlineNanos}, or null while waiting to start or after
+   * an underrun.
+   */
+  public short[] poll(long deadlineNanos) {
     if (!playing) {
-      if (frames.size() < targetDepth) {
+      if (deadlineNanos < startDue()) {
         return null;
       }
       playing = true;
+      overTicks = 0;
     }
-    // A burst (a late network, a busy machine) leaves frames queued that would otherwise delay
-    // every later frame for as long as the speaker talks: when the buffer stays deeper than it
-    // needs for half a second, skip one frame to bring the delay back down.
-    if (frames.size() > targetDepth + 1) {
-      if (++overTicks >= OVER_TICKS_BEFORE_SKIP) {
-        frames.pollFirst();
+    Frame frame = frames.pollFirst();
+    if (frame == null) {
+      playing = false;
+      return null;
+    }
+    // A burst (a late network, a busy machine, a speaker who restarted on a late frame) leaves
+    // frames waiting longer than they need to, for as long as the speaker talks. When every frame
+    // of the last 25 ticks waited at least a period more than the hold, skip one: each of them
+    // would still have waited the hold.
+    if (deadlineNanos - frame.arrivalNanos >= holdNanos + periodNanos) {
+      if (++overTicks >= OVER_TICKS_BEFORE_SKIP && !frames.isEmpty()) {
         dropped++;
         overTicks = 0;
+        frame = frames.pollFirst();
       }
     } else {
       overTicks = 0;
     }
-    short[] frame = frames.pollFirst();
-    if (frame == null) {
-      playing = false;
-    }
-    return frame;
+    return frame.pcm;
   }
 
   public boolean isPlaying() {
@@ -82,7 +119,7 @@ public final class JitterBuffer {
     return frames.size();
   }
 
-  /** Frames discarded because the buffer was full. */
+  /** Frames discarded: the oldest when the buffer was full, and those skipped to shed delay. */
   public long dropped() {
     return dropped;
   }

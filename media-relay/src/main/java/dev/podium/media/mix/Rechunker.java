@@ -35,6 +35,14 @@ public final class Rechunker {
     return frames;
   }
 
+  /**
+   * Whether part of a frame (or of a sample) is waiting for the next chunk: the next frame began
+   * in the last chunk and completes in a later one.
+   */
+  public boolean partial() {
+    return filled > 0 || oddByte >= 0;
+  }
+
   private void add(short sample, List<short[]> frames) {
     pending[filled++] = sample;
     if (filled == pending.length) {

@@ -5,14 +5,16 @@ import java.util.function.LongSupplier;
 /**
  * Drift-free tick deadlines: tick {@code k} is due at {@code start + k * period} on a monotonic
  * clock, so a late timer never pushes later ticks back. When the schedule has fallen far behind
- * (a long pause) it skips ahead instead of firing a burst.
+ * (a long pause) it skips ahead instead of firing a burst. {@link #reanchor} moves the whole grid
+ * so that the next tick is due at a chosen time (the mixer does this when audio arrives while it
+ * is idle); from there on the deadlines are again {@code start + k * period}.
  */
 public final class TickSchedule {
   private static final int MAX_CATCH_UP_TICKS = 5;
 
   private final LongSupplier nanoClock;
   private final long periodNanos;
-  private final long start;
+  private long start;
   private long next;
 
   public TickSchedule(LongSupplier nanoClock, long periodNanos) {
@@ -32,13 +34,26 @@ public final class TickSchedule {
     return next++;
   }
 
-  /** Milliseconds until the next tick is due (0 when it is already due). */
+  /**
+   * Milliseconds until the next tick is due (0 when it is already due), rounded up: a timer set
+   * for this long never fires before the deadline.
+   */
   public long delayMillis() {
     long wait = deadline(next) - nanoClock.getAsLong();
-    return wait <= 0 ? 0 : Math.max(1, (wait + 500_000) / 1_000_000);
+    return wait <= 0 ? 0 : (wait + 999_999) / 1_000_000;
   }
 
   public long deadline(long tick) {
     return start + tick * periodNanos;
+  }
+
+  /** When the next tick (the one {@link #advance} returns next) is due. */
+  public long nextDeadline() {
+    return deadline(next);
+  }
+
+  /** Moves the grid so that the next tick is due at {@code dueNanos}; later ticks follow every period. */
+  public void reanchor(long dueNanos) {
+    start = dueNanos - next * periodNanos;
   }
 }

@@ -5,20 +5,352 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The mixer on a virtual clock: {@link Loop} plays the relay's event loop (ticks run exactly at
+ * their deadlines, chunks arrive at given times), so every delay below is exact and nothing
+ * sleeps.
+ */
 class EventMixerTest {
   private static final int N = 960;
   private static final long MS = 1_000_000L;
   private static final long TICK = 20 * MS;
-  private static final long IDLE = 5_000 * MS;
+  private static final long MARGIN = EventMixer.MARGIN_NANOS;
+  private static final Duration IDLE = Duration.ofSeconds(5);
 
-  /** 60 ms of jitter buffer at 20 ms frames: 3 frames, as configured by default. */
-  private static EventMixer mixer() {
-    return new EventMixer(N, 3, IDLE);
+  /** A monotonic clock moved by hand; starts far from zero like System.nanoTime(). */
+  private static final class VirtualClock implements LongSupplier {
+    long now = 5_555_000_000_321L;
+
+    @Override
+    public long getAsLong() {
+      return now;
+    }
+  }
+
+  /** What one speaker sent: a counter stream, so that every mixed frame can be located in it. */
+  private static final class Sent {
+    final int salt;
+    long samples;
+    /** End sample (exclusive) and arrival time of every chunk, in order. */
+    final List<long[]> chunks = new ArrayList<>();
+
+    Sent(int salt) {
+      this.salt = salt;
+    }
+
+    short sample(long index) {
+      return (short) (index + salt);
+    }
+
+    /** When frame {@code k} was complete: the arrival of the chunk holding its last sample. */
+    long arrival(long k) {
+      for (long[] c : chunks) {
+        if (c[0] >= (k + 1) * N) {
+          return c[1];
+        }
+      }
+      throw new AssertionError("frame " + k + " was never sent");
+    }
+  }
+
+  /** One speaker's frame in one mixed tick. */
+  private record Played(long frame, long deadline, long delay) {
+  }
+
+  /** The relay's event loop on a virtual clock: ticks exactly at their deadlines. */
+  private static final class Loop {
+    final VirtualClock clock = new VirtualClock();
+    final long t0 = clock.now;
+    final EventMixer mixer;
+    final Map<String, Sent> sent = new HashMap<>();
+    final Map<String, List<Played>> played = new HashMap<>();
+    final Map<String, Long> lost = new HashMap<>();
+    final List<EventMixer.Tick> ticks = new ArrayList<>();
+    final List<Long> deadlines = new ArrayList<>();
+    int emptyTicks;
+
+    Loop(long jitterMillis) {
+      mixer = new EventMixer(N, Duration.ofMillis(jitterMillis), IDLE, clock);
+    }
+
+    /** Runs every tick due up to {@code at} (ns after start; a tie goes to the tick), then moves there. */
+    void runUntil(long at) {
+      while (mixer.nextDeadline() <= t0 + at) {
+        clock.now = Math.max(clock.now, mixer.nextDeadline());
+        EventMixer.Tick t = mixer.tick();
+        if (t == null) {
+          emptyTicks++;
+          continue;
+        }
+        ticks.add(t);
+        deadlines.add(mixer.lastDeadline());
+        t.frames().forEach(this::locate);
+      }
+      clock.now = Math.max(clock.now, t0 + at);
+    }
+
+    /** Sends the speaker's next {@code samples} samples, arriving at {@code at}. */
+    void send(String user, int samples, long at) {
+      runUntil(at);
+      Sent s = sent.computeIfAbsent(user, u -> new Sent(u.hashCode()));
+      byte[] b = new byte[samples * 2];
+      for (int i = 0; i < samples; i++) {
+        short v = s.sample(s.samples + i);
+        b[2 * i] = (byte) v;
+        b[2 * i + 1] = (byte) (v >> 8);
+      }
+      s.samples += samples;
+      s.chunks.add(new long[] {s.samples, clock.now});
+      mixer.ingest(user, b, 0, b.length);
+    }
+
+    private final List<Object[]> planned = new ArrayList<>();
+
+    /** A chunk to send at {@code at}; {@link #play} sends every planned chunk in time order. */
+    void plan(String user, int samples, long at) {
+      planned.add(new Object[] {at, user, samples});
+    }
+
+    void play() {
+      planned.sort(java.util.Comparator.comparingLong(e -> (Long) e[0]));
+      for (Object[] e : planned) {
+        send((String) e[1], (Integer) e[2], (Long) e[0]);
+      }
+      planned.clear();
+    }
+
+    /** Which frame of the speaker's stream this is: the next one, or a later one (frames lost). */
+    private void locate(String user, short[] frame) {
+      Sent s = sent.get(user);
+      List<Played> list = played.computeIfAbsent(user, u -> new ArrayList<>());
+      long next = list.isEmpty() ? 0 : list.get(list.size() - 1).frame + 1;
+      for (long k = next; k < next + 30; k++) {
+        if (matches(s, k, frame)) {
+          long deadline = mixer.lastDeadline();
+          list.add(new Played(k, deadline, deadline - s.arrival(k)));
+          lost.merge(user, k - next, Long::sum);
+          return;
+        }
+      }
+      fail(user + "'s frame after " + next + " is not a whole frame of its stream, in order");
+    }
+
+    private static boolean matches(Sent s, long k, short[] frame) {
+      for (int i = 0; i < N; i++) {
+        if (frame[i] != s.sample(k * N + i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    List<Played> played(String user) {
+      return played.getOrDefault(user, List.of());
+    }
+
+    long lost(String user) {
+      return lost.getOrDefault(user, 0L);
+    }
+  }
+
+  /** A sender of {@code chunkSamples} every {@code chunkNanos}, from {@code from} to {@code to}. */
+  private static void steady(Loop loop, String user, int chunkSamples, long chunkNanos, long from, long to) {
+    for (long k = 0; from + k * chunkNanos < to; k++) {
+      loop.send(user, chunkSamples, from + k * chunkNanos);
+    }
+  }
+
+  @Test
+  void aSteadySenderIsMixedExactlyTheJitterAfterArrival() {
+    for (long jitter : new long[] {0, 20, 60}) {
+      for (long phase = 0; phase < TICK; phase += 3 * MS + 77_777) {
+        Loop loop = new Loop(jitter);
+        steady(loop, "host", N, TICK, phase, phase + 10_000 * MS);
+        loop.runUntil(phase + 12_000 * MS);
+        List<Played> host = loop.played("host");
+        String what = "jitter " + jitter + " ms, sender phase " + phase + " ns";
+        assertEquals(500, host.size(), "every frame mixed: " + what);
+        assertEquals(0, loop.lost("host"), what);
+        for (Played p : host) {
+          assertEquals(jitter * MS + MARGIN, p.delay(), "frame " + p.frame() + ": " + what);
+        }
+        // The marker property: with one speaker the room mix is that speaker's frame, as sent.
+        for (int i = 0; i < loop.ticks.size(); i++) {
+          EventMixer.Tick t = loop.ticks.get(i);
+          assertArrayEquals(t.frames().get("host"), t.mix().room());
+          assertEquals(i + 1, t.sequence());
+          assertEquals(loop.ticks.get(0).timestamp() + (long) i * N, t.timestamp(), "one frame per tick");
+        }
+      }
+    }
+  }
+
+  @Test
+  void timerJitterWithinTheMarginCostsNothing() {
+    Random random = new Random(7);
+    Loop loop = new Loop(0);
+    for (int k = 0; k < 1000; k++) {
+      // the sender's timer fires up to 1.9 ms late, each frame independently
+      loop.send("host", N, 5 * MS + k * TICK + (long) (random.nextDouble() * 1.9 * MS));
+    }
+    loop.runUntil(30_000 * MS);
+    assertEquals(1000, loop.played("host").size());
+    assertEquals(0, loop.lost("host"));
+    long firstDeadline = loop.deadlines.get(0);
+    long lastDeadline = loop.deadlines.get(loop.deadlines.size() - 1);
+    assertEquals(999 * TICK, lastDeadline - firstDeadline, "no gap: one tick after another");
+    for (Played p : loop.played("host")) {
+      assertTrue(p.delay() >= 0 && p.delay() <= 2 * MARGIN, "frame " + p.frame() + " waited " + p.delay());
+    }
+  }
+
+  @Test
+  void aLateFrameOfALoneSpeakerRestartsTheGridAndLosesNothing() {
+    Loop loop = new Loop(0);
+    for (int k = 0; k < 500; k++) {
+      long late = k == 100 ? 5 * MS : 0; // frame 100 misses its tick by 3 ms
+      loop.send("host", N, k * TICK + late);
+    }
+    loop.runUntil(12_000 * MS);
+    List<Played> host = loop.played("host");
+    assertEquals(500, host.size(), "nothing lost");
+    assertEquals(0, loop.lost("host"));
+    for (Played p : host) {
+      long expected = p.frame() < 100 ? MARGIN : p.frame() == 100 ? MARGIN : MARGIN + 5 * MS;
+      assertEquals(expected, p.delay(), "frame " + p.frame());
+    }
+    // one tick without audio, then the stream goes on: 20 + 5 ms between frames 99 and 100
+    assertEquals(25 * MS, host.get(100).deadline() - host.get(99).deadline());
+    assertEquals(TICK, host.get(101).deadline() - host.get(100).deadline());
+  }
+
+  @Test
+  void aStallOfALoneSpeakerIsShedAgain() {
+    Loop loop = new Loop(0);
+    for (int k = 0; k < 500; k++) {
+      loop.send("host", N, k * TICK + (k == 100 ? 45 * MS : 0)); // a 45 ms hiccup
+    }
+    loop.runUntil(12_000 * MS);
+    List<Played> host = loop.played("host");
+    // frames 100 to 102 arrive together 45 ms late: the grid restarts on them, and the 40 ms the
+    // later frames then wait beyond the hold are shed, a frame at a time
+    assertEquals(2, loop.lost("host"));
+    Played last = host.get(host.size() - 1);
+    assertEquals(499, last.frame());
+    assertTrue(last.delay() >= MARGIN && last.delay() < MARGIN + TICK, "delay back within a frame: " + last.delay());
+  }
+
+  @Test
+  void aLateFrameWhileOthersPlayCostsOneFrameAndTheDelayRecovers() {
+    Loop loop = new Loop(0);
+    Random random = new Random(3);
+    for (int k = 0; k < 500; k++) {
+      long t = k * TICK;
+      // the host's timer fires up to 1 ms late (within the margin); frame 100 misses its tick
+      // (at +2 ms) by 1 ms
+      long late = k == 0 ? 0 : k == 100 ? 3 * MS : (long) (random.nextDouble() * MS);
+      loop.plan("host", N, t + late);
+      if (k >= 10) {
+        loop.plan("guest", N, t + 9 * MS);
+      }
+    }
+    loop.play();
+    loop.runUntil(12_000 * MS);
+    List<Played> host = loop.played("host");
+    assertEquals(1, loop.lost("host"), "the host lost one frame");
+    assertEquals(0, loop.lost("guest"), "the guest lost nothing");
+    for (Played p : loop.played("guest")) {
+      assertEquals(MARGIN + 11 * MS, p.delay(), "the guest is undisturbed (it joined the host's grid)");
+    }
+    // frame 100 plays one tick late; the frames after it wait a tick more until one is shed
+    assertEquals(19 * MS, host.get(100).delay());
+    assertTrue(host.get(101).delay() > MARGIN - MS + TICK);
+    Played last = host.get(host.size() - 1);
+    assertEquals(499, last.frame());
+    assertTrue(last.delay() > MARGIN - MS && last.delay() <= MARGIN, "the host's delay recovered: " + last.delay());
+    long hostEnd = last.deadline();
+    int withoutHost = 0;
+    for (int i = 0; i < loop.ticks.size(); i++) {
+      if (!loop.ticks.get(i).frames().containsKey("host") && loop.deadlines.get(i) < hostEnd) {
+        withoutHost++;
+      }
+    }
+    assertEquals(1, withoutHost, "one tick without the host");
+  }
+
+  @Test
+  void aSecondSpeakerJoinsTheCurrentTickPhase() {
+    Loop loop = new Loop(60);
+    long hostPhase = 3 * MS + 300_000;
+    long guestStart = 517 * MS + 700_000;
+    for (int k = 0; k < 300; k++) {
+      loop.plan("host", N, hostPhase + k * TICK);
+      if (k >= 30) {
+        loop.plan("guest", N, guestStart + (k - 30) * TICK);
+      }
+    }
+    loop.play();
+    loop.runUntil(8_000 * MS);
+    // the host anchored the grid: ticks at 3.3 + 62 + k * 20 ms. The guest's first frame arrives
+    // at 517.7 ms and may start at 579.7 ms: the first tick at or after that is at 585.3 ms.
+    long first = loop.played("guest").get(0).delay();
+    assertEquals(hostPhase + 60 * MS + MARGIN + 26 * TICK - guestStart, first);
+    assertTrue(first >= 60 * MS + MARGIN && first < 60 * MS + MARGIN + TICK);
+    for (Played p : loop.played("guest")) {
+      assertEquals(first, p.delay(), "guest frame " + p.frame());
+    }
+    for (Played p : loop.played("host")) {
+      assertEquals(60 * MS + MARGIN, p.delay(), "the host keeps its delay: frame " + p.frame());
+    }
+    assertEquals(0, loop.lost("host"));
+    assertEquals(0, loop.lost("guest"));
+    assertEquals(300, loop.played("host").size());
+    assertEquals(270, loop.played("guest").size());
+  }
+
+  @Test
+  void aJoinerWithinTheMarginOfAFullFrameShedsOnceAndKeepsTheHold() {
+    Loop loop = new Loop(20);
+    for (int k = 0; k < 200; k++) {
+      loop.plan("host", N, k * TICK); // ticks at 22 + 20 k ms
+      if (k >= 10) {
+        // arrives at 20 k + 1 ms, may start at 20 k + 23: the tick at 20 k + 42 is 41 ms later,
+        // a frame more than the hold and less than a frame more than hold and margin
+        loop.plan("guest", N, k * TICK + MS);
+      }
+    }
+    loop.play();
+    loop.runUntil(5_000 * MS);
+    List<Played> guest = loop.played("guest");
+    assertEquals(41 * MS, guest.get(0).delay());
+    assertEquals(1, loop.lost("guest"), "one frame shed");
+    assertEquals(21 * MS, guest.get(guest.size() - 1).delay(), "still at least the hold (20 ms)");
+    assertEquals(0, loop.lost("host"));
+  }
+
+  @Test
+  void tickIsNullWhenNobodySpeaksAndTheGridKeepsGoing() {
+    VirtualClock clock = new VirtualClock();
+    EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
+    long start = clock.now;
+    for (int i = 1; i <= 100; i++) {
+      assertEquals(start + i * TICK, m.nextDeadline());
+      clock.now = m.nextDeadline();
+      assertNull(m.tick());
+    }
+    assertEquals(0, m.speakerCount());
   }
 
   private static short[] constant(int value) {
@@ -27,56 +359,51 @@ class EventMixerTest {
     return f;
   }
 
-  private static byte[] le(short[] samples) {
-    byte[] out = new byte[samples.length * 2];
-    for (int i = 0; i < samples.length; i++) {
-      out[2 * i] = (byte) samples[i];
-      out[2 * i + 1] = (byte) (samples[i] >> 8);
+  private static void ingest(EventMixer m, String user, short[] frame) {
+    byte[] b = new byte[frame.length * 2];
+    for (int i = 0; i < frame.length; i++) {
+      b[2 * i] = (byte) frame[i];
+      b[2 * i + 1] = (byte) (frame[i] >> 8);
     }
-    return out;
+    m.ingest(user, b, 0, b.length);
   }
 
-  private static void ingest(EventMixer m, String user, short[] frame, long now) {
-    byte[] b = le(frame);
-    m.ingest(user, b, 0, b.length, now);
+  /** Runs the next tick at its deadline. */
+  private static EventMixer.Tick tick(EventMixer m, VirtualClock clock) {
+    clock.now = Math.max(clock.now, m.nextDeadline());
+    return m.tick();
   }
 
   @Test
-  void speakerIsMixedOnlyAfterTheJitterBufferFills() {
-    EventMixer m = mixer();
-    long now = 0;
-    ingest(m, "a", constant(100), now);
-    assertNull(m.tick(now += TICK), "1 of 3 frames buffered");
-    ingest(m, "a", constant(200), now);
-    assertNull(m.tick(now += TICK), "2 of 3 frames buffered");
-    ingest(m, "a", constant(300), now);
-    EventMixer.Tick t = m.tick(now += TICK);
-    assertNotNull(t, "3 frames = 60 ms buffered: playing");
+  void nothingIsPlayedBeforeTheHoldHasPassed() {
+    VirtualClock clock = new VirtualClock();
+    EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
+    clock.now += 7 * MS;
+    long arrival = clock.now;
+    ingest(m, "a", constant(100));
+    assertEquals(arrival + 60 * MS + MARGIN, m.nextDeadline(), "idle: the next tick moves to arrival + hold");
+    ingest(m, "a", constant(200));
+    assertEquals(arrival + 60 * MS + MARGIN, m.nextDeadline(), "later frames do not move it");
+    clock.now = arrival + 60 * MS;
+    assertEquals(MARGIN / MS, m.delayMillis());
+    EventMixer.Tick t = tick(m, clock);
+    assertNotNull(t);
     assertArrayEquals(constant(100), t.mix().room(), "oldest frame first");
     assertEquals(Map.of("a", t.frames().get("a")), t.frames());
-    assertArrayEquals(constant(200), m.tick(now += TICK).mix().room());
-    assertArrayEquals(constant(300), m.tick(now += TICK).mix().room());
-  }
-
-  @Test
-  void tickIsNullWhenNobodySpeaks() {
-    EventMixer m = mixer();
-    for (int i = 1; i <= 100; i++) {
-      assertNull(m.tick(i * TICK));
-    }
-    assertEquals(0, m.speakerCount());
+    assertArrayEquals(constant(200), tick(m, clock).mix().room());
+    assertNull(tick(m, clock), "ran dry");
   }
 
   @Test
   void twoSpeakersRoomIsTheSumAndEachGetsTheOther() {
-    EventMixer m = mixer();
-    long now = 0;
+    VirtualClock clock = new VirtualClock();
+    EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
     for (int i = 0; i < 3; i++) {
-      ingest(m, "a", constant(1000 + i), now);
-      ingest(m, "b", constant(-3000 - i), now);
+      ingest(m, "a", constant(1000 + i));
+      ingest(m, "b", constant(-3000 - i));
     }
     for (int i = 0; i < 3; i++) {
-      EventMixer.Tick t = m.tick(now += TICK);
+      EventMixer.Tick t = tick(m, clock);
       assertNotNull(t);
       assertEquals(2, t.frames().size());
       assertArrayEquals(constant(1000 + i + (-3000 - i)), t.mix().room());
@@ -87,217 +414,213 @@ class EventMixerTest {
 
   @Test
   void mixSaturatesAcrossSpeakers() {
-    EventMixer m = mixer();
-    for (int i = 0; i < 3; i++) {
-      ingest(m, "a", constant(30_000), 0);
-      ingest(m, "b", constant(30_000), 0);
-    }
-    assertArrayEquals(constant(32767), m.tick(TICK).mix().room());
+    VirtualClock clock = new VirtualClock();
+    EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
+    ingest(m, "a", constant(30_000));
+    ingest(m, "b", constant(30_000));
+    assertArrayEquals(constant(32767), tick(m, clock).mix().room());
   }
 
   @Test
   void speakerWhoStopsDropsOutAfterTheBufferRunsDry() {
-    EventMixer m = mixer();
-    long now = 0;
-    for (int i = 0; i < 3; i++) {
-      ingest(m, "a", constant(10), now);
-      ingest(m, "b", constant(1), now);
+    Loop loop = new Loop(60);
+    for (int k = 0; k < 50; k++) {
+      loop.send("a", N, k * TICK);
+      if (k < 10) {
+        loop.send("b", N, k * TICK);
+      }
     }
-    // a keeps talking one frame per tick, b stops
-    for (int i = 0; i < 3; i++) {
-      EventMixer.Tick t = m.tick(now += TICK);
-      assertEquals(2, t.frames().size(), "b's buffered frames still play (tick " + i + ")");
-      assertArrayEquals(constant(11), t.mix().room());
-      ingest(m, "a", constant(10), now);
+    loop.runUntil(3_000 * MS);
+    assertEquals(50, loop.played("a").size());
+    assertEquals(10, loop.played("b").size(), "b's frames all play out");
+    for (EventMixer.Tick t : loop.ticks) {
+      Set<String> expected = t.sequence() <= 10 ? Set.of("a", "b") : Set.of("a");
+      assertEquals(expected, t.frames().keySet(), "tick " + t.sequence());
     }
-    for (int i = 0; i < 5; i++) {
-      EventMixer.Tick t = m.tick(now += TICK);
-      assertEquals(java.util.Set.of("a"), t.frames().keySet(), "b ran dry");
-      assertArrayEquals(constant(10), t.mix().room());
-      ingest(m, "a", constant(10), now);
-    }
-    // a stops too: a's 3 buffered frames play, then nothing at all
-    for (int i = 0; i < 3; i++) {
-      assertNotNull(m.tick(now += TICK));
-    }
-    for (int i = 0; i < 10; i++) {
-      assertNull(m.tick(now += TICK), "no silence is sent");
-    }
+    assertEquals(50, loop.ticks.size(), "then nothing at all: no silence is sent");
   }
 
   @Test
   void sequenceCountsSentTicksAndTimestampCountsSamples() {
-    EventMixer m = mixer();
-    long now = 0;
-    assertNull(m.tick(now += TICK)); // tick 1: nothing
-    for (int i = 0; i < 3; i++) {
-      ingest(m, "a", constant(5), now);
+    Loop loop = new Loop(0);
+    steady(loop, "a", N, TICK, 0, 60 * MS); // 3 frames
+    steady(loop, "a", N, TICK, 1_000 * MS + 3 * MS, 1_060 * MS); // after a pause, 3 more
+    loop.runUntil(2_000 * MS);
+    List<EventMixer.Tick> t = loop.ticks;
+    assertEquals(6, t.size());
+    for (int i = 0; i < 6; i++) {
+      assertEquals(i + 1, t.get(i).sequence(), "consecutive sequence numbers, the pause included");
     }
-    EventMixer.Tick first = m.tick(now += TICK); // tick 2
-    EventMixer.Tick second = m.tick(now += TICK); // tick 3
-    assertEquals(1, first.sequence());
-    assertEquals(2, second.sequence());
-    assertEquals(2L * N, first.timestamp());
-    assertEquals(3L * N, second.timestamp());
-  }
-
-  @Test
-  void largeChunksRaiseTheTarget() {
-    EventMixer m = mixer();
-    short[] chunk = new short[4096];
-    java.util.Arrays.fill(chunk, (short) 7);
-    byte[] b = le(chunk);
-    m.ingest("a", b, 0, b.length, 0);
-    // 4 whole frames are buffered (more than 3), but one 85 ms chunk needs 6 frames before playing
-    assertNull(m.tick(TICK));
+    assertEquals(t.get(0).timestamp() + N, t.get(1).timestamp());
+    assertEquals(t.get(1).timestamp() + N, t.get(2).timestamp());
+    long pause = loop.deadlines.get(3) - loop.deadlines.get(2);
+    assertEquals(pause * N / TICK, t.get(3).timestamp() - t.get(2).timestamp(), "samples of the pause");
+    assertTrue(t.get(3).timestamp() - t.get(2).timestamp() > N, "more than one frame: silence, not loss");
+    assertEquals(t.get(3).timestamp() + N, t.get(4).timestamp());
+    // samples since the mixer started: the first frame arrives at 0 and is mixed 2 ms later
+    assertEquals(MARGIN * N / TICK, t.get(0).timestamp());
   }
 
   /**
-   * Today's host page: 4096-sample chunks (85.33 ms) at a steady pace, mixed every 20 ms. After a
-   * warm-up, no tick may come back empty, and the audio must come out whole and in order.
+   * Today's host page: 4096-sample chunks (85.33 ms) at a steady pace, mixed every 20 ms. No tick
+   * may come back empty once the speaker plays, and the audio must come out whole and in order.
    */
   @Test
-  void steady85msChunksDoNotUnderrun() {
-    assertEquals(0, countUnderruns(0, 0), "steady chunks");
+  void steady85msChunksDoNotUnderrunWithTheDefault() {
+    assertEquals(0, countUnderruns(60, 0, 0), "steady chunks");
   }
 
   @Test
   void steady85msChunksInAnotherPhaseDoNotUnderrun() {
     for (long phase = 0; phase < 20 * MS; phase += 3 * MS) {
-      assertEquals(0, countUnderruns(phase, 0), "chunks offset by " + phase / MS + " ms from the ticks");
+      assertEquals(0, countUnderruns(60, phase, 0), "chunks offset by " + phase / MS + " ms");
+    }
+  }
+
+  @Test
+  void steady85msChunksNeedOnlyOneFrameOfHold() {
+    for (long phase = 0; phase < 20 * MS; phase += 3 * MS) {
+      assertEquals(0, countUnderruns(20, phase, 0), "jitter 20 ms, chunks offset by " + phase / MS + " ms");
+      assertEquals(0, countUnderruns(0, phase, 0), "jitter 0 is raised to one frame for them");
     }
   }
 
   @Test
   void jitteryChunksDoNotUnderrun() {
     // each chunk up to 15 ms late (network jitter), order kept
-    assertEquals(0, countUnderruns(1 * MS, 15 * MS), "chunks up to 15 ms late");
+    assertEquals(0, countUnderruns(60, 1 * MS, 15 * MS), "chunks up to 15 ms late");
   }
 
   /**
-   * Simulates 20 s of one speaker: chunk k leaves at k * 4096 / 48000 s, arrives up to
-   * {@code maxLateNanos} later; the mixer ticks every 20 ms. Samples are a running counter so the
-   * output can be checked for gaps. Returns the number of empty ticks after a 500 ms warm-up.
+   * Simulates 20 s of one speaker: chunk k leaves at k * 4096 / 48000 s and arrives up to
+   * {@code maxLateNanos} later. Returns the number of empty ticks once the speaker plays.
    */
-  private static int countUnderruns(long phaseNanos, long maxLateNanos) {
-    EventMixer m = mixer();
+  private static int countUnderruns(long jitterMillis, long phaseNanos, long maxLateNanos) {
+    Loop loop = new Loop(jitterMillis);
     Random random = new Random(99);
-    int chunkSamples = 4096;
-    long durationNanos = 20_000 * MS;
-    long warmUp = 500 * MS;
-    int nextSample = 0;
-    int expectedSample = 0;
-    int underruns = 0;
-    int played = 0;
-    long tick = TICK;
+    long previous = 0;
+    long end = 20_000 * MS;
     for (int k = 0; ; k++) {
-      long arrival = phaseNanos + k * chunkSamples * 1_000_000_000L / 48_000
+      long arrival = phaseNanos + k * 4096L * 1_000_000_000L / 48_000
           + (maxLateNanos == 0 ? 0 : (long) (random.nextDouble() * maxLateNanos));
-      if (arrival > durationNanos) {
+      arrival = Math.max(arrival, previous); // order kept
+      previous = arrival;
+      if (arrival > end) {
         break;
       }
-      // ticks due before this chunk arrives (a tie goes to the tick: the harder case)
-      for (; tick <= arrival; tick += TICK) {
-        EventMixer.Tick t = m.tick(tick);
-        if (t == null) {
-          if (tick > warmUp) {
-            underruns++;
-          }
-          continue;
-        }
-        short[] room = t.mix().room();
-        for (short s : room) {
-          if (s != (short) expectedSample) {
-            assertEquals((short) expectedSample, s, "sample " + expectedSample + " in order, no gap");
-          }
-          expectedSample++;
-        }
-        played++;
-      }
-      short[] chunk = new short[chunkSamples];
-      for (int i = 0; i < chunkSamples; i++) {
-        chunk[i] = (short) nextSample++;
-      }
-      byte[] b = le(chunk);
-      m.ingest("host", b, 0, b.length, arrival);
+      loop.send("host", 4096, arrival);
     }
-    assertTrue(played > 900, "played " + played + " frames of ~1000");
-    return underruns;
+    List<Played> host = loop.played("host");
+    assertTrue(host.size() > 950, "played " + host.size() + " frames of ~1000");
+    assertEquals(0, loop.lost("host"), "no frame lost");
+    assertEquals(Math.max(jitterMillis, 20) * MS + MARGIN, host.get(0).delay(),
+        "the first frame waits the hold: the jitter, at least one frame for these chunks");
+    // empty ticks between the first and the last mixed tick
+    long first = loop.deadlines.get(0);
+    long last = loop.deadlines.get(loop.deadlines.size() - 1);
+    return (int) ((last - first) / TICK + 1 - loop.ticks.size());
+  }
+
+  @Test
+  void largeChunksRaiseTheHoldToAFrame() {
+    VirtualClock clock = new VirtualClock();
+    EventMixer m = new EventMixer(N, Duration.ZERO, IDLE, clock);
+    byte[] chunk = new byte[4096 * 2];
+    m.ingest("a", chunk, 0, chunk.length);
+    assertEquals(clock.now + TICK + MARGIN, m.nextDeadline(), "a chunk that splits a frame: hold one frame");
+    VirtualClock clock2 = new VirtualClock();
+    EventMixer m2 = new EventMixer(N, Duration.ZERO, IDLE, clock2);
+    byte[] frames = new byte[3 * N * 2];
+    m2.ingest("a", frames, 0, frames.length);
+    assertEquals(clock2.now + MARGIN, m2.nextDeadline(), "whole frames: no hold beyond the jitter");
+  }
+
+  @Test
+  void aBurstsExtraDelayIsShed() {
+    Loop loop = new Loop(60);
+    for (int k = 0; k < 1000; k++) {
+      long t = k * TICK;
+      if (k >= 100 && k < 110) {
+        t = 110 * TICK; // the sender stalls for 200 ms, then sends what it has at once
+      }
+      loop.send("host", N, t);
+    }
+    loop.runUntil(25_000 * MS);
+    List<Played> host = loop.played("host");
+    Played last = host.get(host.size() - 1);
+    assertEquals(999, last.frame());
+    assertTrue(last.delay() >= 60 * MS && last.delay() < 60 * MS + TICK, "delay back near the hold: " + last.delay());
+    assertTrue(loop.lost("host") >= 8 && loop.lost("host") <= 11, "about the 200 ms shed: " + loop.lost("host"));
   }
 
   @Test
   void idleSpeakerIsForgottenAfterTheIdleTime() {
-    EventMixer m = mixer();
-    long last = 0;
+    VirtualClock clock = new VirtualClock();
+    EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
+    long last = clock.now;
     for (int i = 0; i < 3; i++) {
-      ingest(m, "a", constant(1), last);
+      ingest(m, "a", constant(1));
     }
-    long now = last;
     for (int i = 0; i < 3; i++) {
-      assertNotNull(m.tick(now += TICK));
+      assertNotNull(tick(m, clock));
     }
     assertEquals(1, m.speakerCount());
-    assertNull(m.tick(last + IDLE), "dry, but not idle long enough yet");
-    assertEquals(1, m.speakerCount());
-    assertNull(m.tick(last + IDLE + 1));
+    while (m.nextDeadline() <= last + IDLE.toNanos()) {
+      assertNull(tick(m, clock));
+    }
+    assertEquals(1, m.speakerCount(), "dry, but not idle long enough yet");
+    assertNull(tick(m, clock));
     assertEquals(0, m.speakerCount(), "forgotten after the idle time");
   }
 
   @Test
   void aSpeakerStillTalkingIsNotForgotten() {
-    EventMixer m = mixer();
-    long now = 0;
-    for (int i = 0; i < 3; i++) {
-      ingest(m, "a", constant(1), now);
-    }
-    for (int i = 0; i < 1000; i++) {
-      assertNotNull(m.tick(now += TICK));
-      ingest(m, "a", constant(1), now);
-    }
-    assertEquals(1, m.speakerCount());
+    Loop loop = new Loop(60);
+    steady(loop, "a", N, TICK, 0, 20_000 * MS);
+    assertEquals(1, loop.mixer.speakerCount());
+    assertEquals(0, loop.lost("a"));
   }
 
   @Test
-  void speakerWhoStopsBeforeTheBufferFillsIsForgottenToo() {
-    EventMixer m = mixer();
-    ingest(m, "a", constant(111), 0);
-    ingest(m, "a", constant(111), 0); // 2 of 3 frames: never starts playing
-    long now = 0;
-    while (now < 2 * IDLE) {
-      assertNull(m.tick(now += TICK));
-    }
-    assertEquals(0, m.speakerCount(), "silent for twice the idle time");
-    // when they come back a minute later, their old audio must not be played first
-    now += 60_000 * MS;
-    for (int i = 0; i < 3; i++) {
-      ingest(m, "a", constant(222), now);
-    }
-    EventMixer.Tick t = m.tick(now += TICK);
+  void aSpeakerWhoComesBackStartsAfresh() {
+    Loop loop = new Loop(60);
+    loop.send("a", N / 2, 0); // half a frame, never completed
+    loop.send("a", N, 20 * MS); // completes frame 0 and half of frame 1
+    loop.runUntil(2 * IDLE.toNanos());
+    assertEquals(0, loop.mixer.speakerCount(), "silent for twice the idle time");
+    assertEquals(1, loop.played("a").size(), "the complete frame played");
+    // a minute later: fresh audio is played first, re-chunked from its own start
+    VirtualClock clock = loop.clock;
+    clock.now += 60_000 * MS;
+    ingest(loop.mixer, "a", constant(222));
+    EventMixer.Tick t = tick(loop.mixer, clock);
     assertNotNull(t);
-    assertArrayEquals(constant(222), t.mix().room(), "fresh audio, not 60 s old frames");
+    assertArrayEquals(constant(222), t.mix().room(), "fresh audio, not the old half frame");
   }
 
   @Test
   void droppedSpeakerIsGoneAtOnce() {
-    EventMixer m = mixer();
+    VirtualClock clock = new VirtualClock();
+    EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
     for (int i = 0; i < 3; i++) {
-      ingest(m, "a", constant(1), 0);
-      ingest(m, "b", constant(2), 0);
+      ingest(m, "a", constant(1));
+      ingest(m, "b", constant(2));
     }
     m.dropSpeaker("b");
-    EventMixer.Tick t = m.tick(TICK);
-    assertEquals(java.util.Set.of("a"), t.frames().keySet());
+    EventMixer.Tick t = tick(m, clock);
+    assertEquals(Set.of("a"), t.frames().keySet());
     assertArrayEquals(constant(1), t.mix().room());
     assertEquals(1, m.speakerCount());
   }
 
   @Test
   void decodedFramesAreBufferedLikePcm() {
-    EventMixer m = mixer();
-    m.ingestFrame("a", constant(9), 0);
-    m.ingestFrame("a", constant(9), 0);
-    assertNull(m.tick(TICK));
-    m.ingestFrame("a", constant(9), 0);
-    assertArrayEquals(constant(9), m.tick(2 * TICK).mix().room());
+    VirtualClock clock = new VirtualClock();
+    EventMixer m = new EventMixer(N, Duration.ofMillis(40), IDLE, clock);
+    long arrival = clock.now;
+    m.ingestFrame("a", constant(9));
+    m.ingestFrame("a", constant(9));
+    assertEquals(arrival + 40 * MS + MARGIN, m.nextDeadline());
+    assertArrayEquals(constant(9), tick(m, clock).mix().room());
   }
 }

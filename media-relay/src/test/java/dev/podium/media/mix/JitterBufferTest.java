@@ -2,6 +2,7 @@ package dev.podium.media.mix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,156 +10,164 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class JitterBufferTest {
+  private static final long MS = 1_000_000L;
+  private static final long P = 20 * MS;
+  private static final long MARGIN = 2 * MS;
 
   private static short[] frame(int tag) {
     return new short[] {(short) tag};
   }
 
+  /** A buffer with a hold of 60 ms, a 2 ms margin, 20 ms frames. */
+  private static JitterBuffer buffer(int maxDepth) {
+    return new JitterBuffer(60 * MS, MARGIN, P, maxDepth);
+  }
+
   @Test
-  void nothingPlayedUntilTargetDepth() {
-    JitterBuffer b = new JitterBuffer(3, 10);
-    assertNull(b.poll());
-    b.offer(frame(1));
-    assertNull(b.poll());
-    b.offer(frame(2));
-    assertNull(b.poll());
+  void nothingPlayedUntilTheHoldAndMarginHavePassed() {
+    JitterBuffer b = buffer(14);
+    assertNull(b.poll(0));
+    assertEquals(Long.MAX_VALUE, b.startDue(), "nothing buffered");
+    b.offer(frame(1), 1_000 * MS);
+    b.offer(frame(2), 1_020 * MS);
+    assertEquals(1_062 * MS, b.startDue(), "the first frame's arrival + hold + margin");
+    assertNull(b.poll(1_040 * MS));
+    assertNull(b.poll(1_062 * MS - 1));
     assertFalse(b.isPlaying());
-    assertEquals(2, b.depth(), "polls while buffering consume nothing");
-    b.offer(frame(3));
-    assertEquals(1, b.poll()[0]);
+    assertEquals(2, b.depth(), "polls while waiting consume nothing");
+    assertEquals(1, b.poll(1_062 * MS)[0]);
     assertTrue(b.isPlaying());
+    assertEquals(Long.MAX_VALUE, b.startDue(), "playing");
   }
 
   @Test
   void playsInOrder() {
-    JitterBuffer b = new JitterBuffer(2, 10);
+    JitterBuffer b = buffer(10);
     short[][] frames = new short[6][];
     for (int i = 0; i < 6; i++) {
       frames[i] = frame(i);
-      b.offer(frames[i]);
+      b.offer(frames[i], 0);
     }
     for (int i = 0; i < 6; i++) {
-      assertSame(frames[i], b.poll());
+      assertSame(frames[i], b.poll(62 * MS + i * P));
     }
   }
 
   @Test
-  void keepsPlayingBelowTargetOnceStarted() {
-    JitterBuffer b = new JitterBuffer(3, 10);
-    b.offer(frame(1));
-    b.offer(frame(2));
-    b.offer(frame(3));
-    assertEquals(1, b.poll()[0]);
-    assertEquals(2, b.poll()[0]);
-    b.offer(frame(4));
-    assertEquals(3, b.poll()[0]);
-    assertEquals(4, b.poll()[0]);
+  void onceStartedAFramePlaysWhenItIsThereWhateverItsArrival() {
+    JitterBuffer b = buffer(10);
+    b.offer(frame(1), 0);
+    assertEquals(1, b.poll(62 * MS)[0]);
+    b.offer(frame(2), 81 * MS); // arrived just before its tick, long after the hold
+    assertEquals(2, b.poll(82 * MS)[0]);
   }
 
   @Test
-  void underrunReturnsNullThenWaitsForTargetAgain() {
-    JitterBuffer b = new JitterBuffer(3, 10);
-    for (int i = 1; i <= 3; i++) {
-      b.offer(frame(i));
-    }
-    assertEquals(1, b.poll()[0]);
-    assertEquals(2, b.poll()[0]);
-    assertEquals(3, b.poll()[0]);
-    assertNull(b.poll(), "underrun");
+  void underrunReturnsNullThenWaitsForTheHoldAgain() {
+    JitterBuffer b = buffer(10);
+    b.offer(frame(1), 0);
+    b.offer(frame(2), 20 * MS);
+    assertEquals(1, b.poll(62 * MS)[0]);
+    assertEquals(2, b.poll(82 * MS)[0]);
+    assertNull(b.poll(102 * MS), "underrun");
     assertFalse(b.isPlaying());
-    b.offer(frame(4));
-    assertNull(b.poll(), "rebuffering: 1 of 3");
-    b.offer(frame(5));
-    assertNull(b.poll(), "rebuffering: 2 of 3");
-    b.offer(frame(6));
-    assertEquals(4, b.poll()[0]);
-    assertEquals(5, b.poll()[0]);
-    assertEquals(6, b.poll()[0]);
-    assertNull(b.poll());
+    b.offer(frame(3), 105 * MS);
+    assertNull(b.poll(122 * MS), "waiting again: due at 167 ms");
+    assertNull(b.poll(162 * MS));
+    assertEquals(3, b.poll(182 * MS)[0]);
   }
 
   @Test
   void overfillDropsTheOldestAndCounts() {
-    JitterBuffer b = new JitterBuffer(2, 4);
+    JitterBuffer b = new JitterBuffer(40 * MS, MARGIN, P, 4);
     for (int i = 1; i <= 7; i++) {
-      b.offer(frame(i));
+      b.offer(frame(i), 0);
     }
     assertEquals(4, b.depth());
     assertEquals(3, b.dropped());
-    assertEquals(4, b.poll()[0]);
-    assertEquals(5, b.poll()[0]);
-    assertEquals(6, b.poll()[0]);
-    assertEquals(7, b.poll()[0]);
-    assertNull(b.poll());
+    long t = 42 * MS;
+    assertEquals(4, b.poll(t)[0]);
+    assertEquals(5, b.poll(t += P)[0]);
+    assertEquals(6, b.poll(t += P)[0]);
+    assertEquals(7, b.poll(t += P)[0]);
+    assertNull(b.poll(t + P));
     assertEquals(3, b.dropped());
   }
 
   @Test
-  void maxDepthIsNeverBelowTarget() {
-    JitterBuffer b = new JitterBuffer(5, 2);
-    for (int i = 1; i <= 5; i++) {
-      b.offer(frame(i));
-    }
-    assertEquals(0, b.dropped());
-    assertEquals(1, b.poll()[0], "a buffer whose max is below its target must still start playing");
+  void raiseHoldRaisesButNeverLowers() {
+    JitterBuffer b = new JitterBuffer(0, MARGIN, P, 6);
+    assertEquals(0, b.holdNanos());
+    b.raiseHold(P);
+    assertEquals(P, b.holdNanos());
+    b.raiseHold(5 * MS);
+    assertEquals(P, b.holdNanos());
+    b.offer(frame(1), 100 * MS);
+    assertEquals(122 * MS, b.startDue());
+    assertNull(b.poll(121 * MS));
+    assertEquals(1, b.poll(122 * MS)[0]);
   }
 
   @Test
-  void ensureTargetRaisesButNeverLowers() {
-    JitterBuffer b = new JitterBuffer(3, 14);
-    assertEquals(3, b.targetDepth());
-    b.ensureTarget(6);
-    assertEquals(6, b.targetDepth());
-    b.ensureTarget(2);
-    assertEquals(6, b.targetDepth());
-    b.ensureTarget(6);
-    assertEquals(6, b.targetDepth());
-    for (int i = 1; i <= 5; i++) {
-      b.offer(frame(i));
-      assertNull(b.poll());
-    }
-    b.offer(frame(6));
-    assertEquals(1, b.poll()[0]);
-  }
-
-  @Test
-  void ensureTargetMakesRoomForTheNewTarget() {
-    JitterBuffer b = new JitterBuffer(1, 2);
-    b.ensureTarget(10);
+  void ensureCapacityGrowsTheBound() {
+    JitterBuffer b = new JitterBuffer(0, MARGIN, P, 2);
+    b.ensureCapacity(10);
+    b.ensureCapacity(3);
+    assertEquals(10, b.maxDepth());
     for (int i = 1; i <= 10; i++) {
-      b.offer(frame(i));
+      b.offer(frame(i), 0);
     }
-    assertEquals(0, b.dropped(), "the bound grows with the target");
-    assertEquals(1, b.poll()[0]);
+    assertEquals(0, b.dropped(), "the bound grew");
+    assertEquals(1, b.poll(MARGIN)[0]);
   }
 
   @Test
   void aBurstsExtraDelayIsShedOverTime() {
-    JitterBuffer buffer = new JitterBuffer(3, 20);
+    JitterBuffer b = buffer(20);
+    // 12 frames at once (a stall released), then one frame per tick
     for (int i = 0; i < 12; i++) {
-      buffer.offer(new short[] {(short) i});
+      b.offer(frame(i), 0);
     }
-    int depthAfterBurst = buffer.depth();
-    // Steady input afterwards: one frame in, one frame out per tick.
-    for (int tick = 0; tick < 400; tick++) {
-      buffer.offer(new short[] {(short) (100 + tick)});
-      org.junit.jupiter.api.Assertions.assertNotNull(buffer.poll());
+    long tick = 62 * MS;
+    int lastPlayed = -1;
+    for (int k = 0; k < 400; k++, tick += P) {
+      b.offer(frame(100 + k), tick - 15 * MS); // each arrives 15 ms before a tick
+      short[] f = b.poll(tick);
+      assertNotNull(f, "tick " + k);
+      assertTrue(f[0] > lastPlayed, "in order");
+      lastPlayed = f[0];
     }
-    org.junit.jupiter.api.Assertions.assertTrue(depthAfterBurst >= 12);
-    org.junit.jupiter.api.Assertions.assertTrue(buffer.depth() <= 4, "delay shed back to the target: " + buffer.depth());
-    org.junit.jupiter.api.Assertions.assertTrue(buffer.dropped() >= 8);
+    assertEquals(12, b.depth() + b.dropped(), "the 12 extra frames were either shed or are still queued");
+    assertTrue(b.depth() <= 4, "delay shed back near the hold: " + b.depth() + " frames queued");
+    assertTrue(b.dropped() >= 8);
   }
 
   @Test
-  void aBufferAtItsTargetSkipsNothing() {
-    JitterBuffer buffer = new JitterBuffer(3, 20);
-    for (int i = 0; i < 3; i++) {
-      buffer.offer(new short[] {(short) i});
+  void aSteadySpeakerSkipsNothingWhateverTheTickPhase() {
+    // frames arrive every 20 ms; frame j is played at 20 j + wait, for waits from the hold and
+    // margin (62 ms) to just under the hold and a frame (80 ms): nothing is ever skipped
+    for (long wait = 62 * MS; wait < 80 * MS; wait += MS / 2) {
+      JitterBuffer b = buffer(14);
+      for (int k = 0; k < 1000; k++) {
+        b.offer(frame(k), k * P);
+        int j = k - 3; // the frame whose tick falls between this arrival and the next
+        if (j >= 0) {
+          assertEquals((short) j, b.poll(j * P + wait)[0], "wait " + wait);
+        }
+      }
+      assertEquals(0, b.dropped(), "wait " + wait);
     }
-    for (int tick = 0; tick < 400; tick++) {
-      buffer.offer(new short[] {(short) tick});
-      buffer.poll();
+  }
+
+  @Test
+  void nothingIsSkippedWithoutAFrameToPlayInstead() {
+    JitterBuffer b = new JitterBuffer(0, MARGIN, P, 14);
+    // every frame waits a full frame (hold + frame), but its tick comes just before the next
+    // frame: skipping one would leave the tick empty
+    for (int k = 0; k < 200; k++) {
+      b.offer(frame(k), k * P);
+      assertEquals(k, b.poll(k * P + P)[0]);
     }
-    org.junit.jupiter.api.Assertions.assertEquals(0, buffer.dropped());
+    assertEquals(0, b.dropped());
   }
 }

@@ -178,4 +178,18 @@ class RechunkerTest {
     assertEquals(s[0], frames.get(0)[0]);
     assertEquals(s[FRAME], frames.get(1)[0]);
   }
+
+  @Test
+  void partialTellsWhetherAFrameIsSplitAcrossChunks() {
+    Rechunker r = new Rechunker(FRAME);
+    assertTrue(!r.partial());
+    r.push(new byte[FRAME * 2], 0, FRAME * 2);
+    assertTrue(!r.partial(), "a whole frame");
+    r.push(new byte[4096 * 2], 0, 4096 * 2);
+    assertTrue(r.partial(), "4096 samples: 4 frames and 256 samples of the next");
+    r.push(new byte[(FRAME - 256) * 2], 0, (FRAME - 256) * 2);
+    assertTrue(!r.partial(), "completed");
+    r.push(new byte[3], 0, 3);
+    assertTrue(r.partial(), "one sample and an odd byte");
+  }
 }

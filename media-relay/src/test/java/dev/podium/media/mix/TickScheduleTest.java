@@ -115,4 +115,50 @@ class TickScheduleTest {
     assertEquals(0, s.delayMillis(), "delayMillis() does not advance");
     assertEquals(1, s.advance());
   }
+
+  @Test
+  void delayRoundsUpSoATimerNeverFiresEarly() {
+    VirtualClock clock = new VirtualClock();
+    TickSchedule s = new TickSchedule(clock, PERIOD);
+    clock.advanceMillis(18.6); // 1.4 ms to go
+    assertEquals(2, s.delayMillis());
+    clock.advanceMillis(0.5); // 0.9 ms to go
+    assertEquals(1, s.delayMillis());
+  }
+
+  @Test
+  void reanchorMovesTheNextTickAndTheGridAfterIt() {
+    VirtualClock clock = new VirtualClock();
+    long start = clock.now;
+    TickSchedule s = new TickSchedule(clock, PERIOD);
+    clock.advanceMillis(20);
+    assertEquals(1, s.advance());
+    clock.advanceMillis(7.3);
+    long due = clock.now + 60 * MS + 2 * MS;
+    s.reanchor(due);
+    assertEquals(due, s.nextDeadline());
+    assertEquals(62, s.delayMillis());
+    clock.now = due;
+    long k = s.advance();
+    assertEquals(due, s.deadline(k));
+    assertEquals(due + PERIOD, s.nextDeadline(), "drift-free again from the new anchor");
+    // earlier than the old grid works too
+    clock.advanceMillis(3);
+    s.reanchor(clock.now + 2 * MS);
+    assertEquals(2, s.delayMillis());
+    assertTrue(s.nextDeadline() - start > 0);
+  }
+
+  @Test
+  void aLateTickAfterAReanchorDoesNotPushLaterDeadlines() {
+    VirtualClock clock = new VirtualClock();
+    TickSchedule s = new TickSchedule(clock, PERIOD);
+    clock.advanceMillis(5);
+    long due = clock.now + 2 * MS;
+    s.reanchor(due);
+    clock.now = due + 4 * MS; // the timer fired 4 ms late
+    long k = s.advance();
+    assertEquals(due, s.deadline(k));
+    assertEquals(16, s.delayMillis(), "the next tick stays at due + 20 ms");
+  }
 }
