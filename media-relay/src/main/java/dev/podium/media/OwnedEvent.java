@@ -18,8 +18,11 @@ import java.util.Map;
 
 /**
  * An event whose mixer runs on this relay: takes speakers' chunks from {@code mediaIn}, mixes
- * every 20 ms on the mixer's drift-free schedule (which the mixer moves when audio arrives while
- * it is idle), publishes each tick once to the gateways and the speakers' levels to the room.
+ * every 20 ms on the mixer's drift-free schedule, publishes each tick once to the gateways and the
+ * speakers' levels to the room. The mixer moves its schedule when audio arrives while it is idle
+ * ({@link #onChunk} then replaces the pending timer) and, to shed extra delay, earlier during a
+ * tick (the timer for the next tick is only set after the tick, from the moved schedule; a
+ * deadline already past runs at once).
  */
 final class OwnedEvent {
   private final Vertx vertx;
@@ -105,7 +108,8 @@ final class OwnedEvent {
     timer = -1;
     long now = System.nanoTime();
     EventMixer.Tick tick = mixer.tick();
-    tickLag.record(Math.max(0, now - mixer.lastDeadline()), java.util.concurrent.TimeUnit.NANOSECONDS);
+    // A catch-up tick (the grid moved earlier) is due when the tick that moved it ran, not at its deadline.
+    tickLag.record(Math.max(0, now - mixer.lastDue()), java.util.concurrent.TimeUnit.NANOSECONDS);
     if (tick != null) {
       Map<String, Buffer> minus = new LinkedHashMap<>();
       // Every active speaker is listed so that no gateway sends them the room mix (their own voice);

@@ -22,6 +22,16 @@ import java.util.function.LongSupplier;
  * playing (the last tick mixed nothing) and audio arrives, the tick grid is moved so that a tick
  * is due exactly when that audio may start, so a lone speaker waits the hold and the margin,
  * nothing more; a speaker who starts while others play joins their grid.
+ *
+ * <p>Extra delay (a late first frame, a burst, a restart on a late frame) is shed by moving the
+ * grid earlier: over every window of {@value #SHIFT_WINDOW_TICKS} ticks the mixer keeps the least
+ * slack (wait beyond hold and margin) of any frame it mixed; when it is at least 1 ms the next
+ * tick comes that much sooner (at most {@value TickSchedule#MAX_CATCH_UP_TICKS} frames at once;
+ * past deadlines run at once, as catch-up ticks). Every playing speaker had at least that much
+ * slack all window long, so none underruns, and no frame is lost: listeners get a packet early. A
+ * speaker starting or underrunning restarts the window. A single speaker's excess that the grid
+ * cannot remove, because another speaker has no slack, is shed by its {@link JitterBuffer}, one
+ * frame at a time after a much longer window.
  */
 public final class EventMixer {
   /** One frame, one tick. */
@@ -32,6 +42,12 @@ public final class EventMixer {
    * jitter of the sender, the network, the event loop.
    */
   public static final long MARGIN_NANOS = 2_000_000L;
+  /** Ticks over which the least slack of all playing speakers is taken before moving the grid (0.5 s). */
+  static final int SHIFT_WINDOW_TICKS = 25;
+  /** The grid moves earlier only by at least this much (timers have millisecond resolution). */
+  static final long MIN_SHIFT_NANOS = 1_000_000L;
+  /** The grid moves earlier by at most this much at once: as many frames as the schedule catches up. */
+  static final long MAX_SHIFT_NANOS = TickSchedule.MAX_CATCH_UP_TICKS * PERIOD_NANOS;
 
   /** One tick's output. {@code timestamp}: samples from the mixer's start to the tick's deadline. */
   public record Tick(long sequence, long timestamp, Mixer.Mix mix, Map<String, short[]> frames) {
@@ -55,6 +71,13 @@ public final class EventMixer {
   private long lastDeadline;
   /** Whether the last tick mixed anything (some speaker is playing). */
   private boolean mixing;
+  /** Ticks in the current grid-shift window, and the least slack of any frame mixed in it. */
+  private int windowTicks;
+  private long windowSlack = Long.MAX_VALUE;
+  /** How far the grid has been moved earlier in all, to keep timestamps one frame per tick. */
+  private long shiftedNanos;
+  /** The deadline of the tick that last moved the grid earlier: catch-up ticks are due then. */
+  private long shiftedAt = Long.MIN_VALUE;
 
   /**
    * @param frameSamples samples per 20 ms frame (960 at 48 kHz)
@@ -150,32 +173,85 @@ public final class EventMixer {
     return lastDeadline;
   }
 
+  /**
+   * When the tick {@link #tick} ran last was due to run: its deadline, or for a catch-up tick
+   * (whose deadline the grid moved into the past) the deadline of the tick that moved the grid.
+   */
+  public long lastDue() {
+    return Math.max(lastDeadline, shiftedAt);
+  }
+
+  /** How far the grid has been moved earlier, in all, to shed extra delay. */
+  public long shiftedNanos() {
+    return shiftedNanos;
+  }
+
   /** Runs the next tick: the mix, or null when nobody is speaking (silence is not sent). */
   public Tick tick() {
     long deadline = schedule.deadline(schedule.advance());
     lastDeadline = deadline;
     long now = clock.getAsLong();
     Map<String, short[]> frames = new HashMap<>();
+    // Whether a speaker started or underran in this tick, and the least slack of the frames mixed.
+    boolean changed = false;
+    long slack = Long.MAX_VALUE;
     for (Iterator<Map.Entry<String, Speaker>> it = speakers.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Speaker> e = it.next();
       Speaker s = e.getValue();
+      boolean wasPlaying = s.buffer.isPlaying();
       short[] frame = s.buffer.poll(deadline);
       if (frame != null) {
         frames.put(e.getKey(), frame);
-      } else if (s.buffer.depth() == 0 && now - s.lastHeardNanos > idleNanos) {
-        // Silent too long: forget them (a speaker who comes back starts afresh).
-        it.remove();
+        slack = Math.min(slack, s.buffer.slackNanos());
+        changed |= !wasPlaying;
+      } else {
+        changed |= wasPlaying;
+        if (s.buffer.depth() == 0 && now - s.lastHeardNanos > idleNanos) {
+          // Silent too long: forget them (a speaker who comes back starts afresh).
+          it.remove();
+        }
       }
     }
     mixing = !frames.isEmpty();
     if (!mixing) {
+      restartWindow();
       reanchorIfIdle();
       return null;
     }
-    // Samples from the mixer's start to this tick's deadline: exactly one frame more per tick
-    // while audio flows, more than one frame across a pause (whose ticks are not sent).
-    long timestamp = (deadline - origin) * frameSamples / PERIOD_NANOS;
+    // Samples from the mixer's start to this tick's deadline, plus however far the grid has been
+    // moved earlier: exactly one frame more per tick while audio flows (a catch-up tick too), more
+    // than one frame across a pause (whose ticks are not sent).
+    long timestamp = (deadline + shiftedNanos - origin) * frameSamples / PERIOD_NANOS;
+    if (changed) {
+      restartWindow();
+    } else {
+      shedDelay(deadline, slack);
+    }
     return new Tick(++sequence, timestamp, Mixer.mix(frames, frameSamples), frames);
+  }
+
+  private void restartWindow() {
+    windowTicks = 0;
+    windowSlack = Long.MAX_VALUE;
+  }
+
+  /**
+   * Counts a tick in which every playing speaker played (none started, none underran) with the
+   * least slack {@code slack}; at the end of a window moves the grid earlier by the window's least
+   * slack, so that the next tick comes that much sooner.
+   */
+  private void shedDelay(long deadline, long slack) {
+    windowSlack = Math.min(windowSlack, slack);
+    if (++windowTicks < SHIFT_WINDOW_TICKS) {
+      return;
+    }
+    long shift = Math.min(windowSlack, MAX_SHIFT_NANOS);
+    restartWindow();
+    if (shift >= MIN_SHIFT_NANOS) {
+      schedule.reanchor(schedule.nextDeadline() - shift);
+      shiftedNanos += shift;
+      shiftedAt = deadline;
+    }
   }
 
   public int speakerCount() {

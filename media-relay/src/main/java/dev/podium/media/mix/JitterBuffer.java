@@ -6,13 +6,18 @@ import java.util.ArrayDeque;
  * One speaker's frames waiting for their mix tick, each stamped with its arrival time. Playback
  * starts at the first tick due at least {@code hold + margin} after the arrival of the oldest
  * buffered frame; from then on one frame plays per tick. When the buffer runs dry the speaker
- * drops out of the mix, and starts again by the same rule with its next frame. A burst's extra
- * delay is shed one frame at a time, and the buffer is bounded: when it is full, the oldest frame
- * goes.
+ * drops out of the mix, and starts again by the same rule with its next frame. The mixer sheds a
+ * burst's extra delay by moving its tick grid earlier (see {@link EventMixer}), using {@link
+ * #slackNanos}; what that cannot remove (another speaker has no slack) is shed here, one frame at
+ * a time, after a much longer run of over-long waits. The buffer is bounded: when it is full, the
+ * oldest frame goes.
  */
 public final class JitterBuffer {
-  /** How many ticks in a row every frame must have waited too long before one frame is skipped. */
-  static final int OVER_TICKS_BEFORE_SKIP = 25;
+  /**
+   * How many ticks in a row every frame must have waited too long before one frame is skipped: four
+   * times the mixer's grid-shift window, so that moving the grid always acts first.
+   */
+  static final int OVER_TICKS_BEFORE_SKIP = 100;
 
   private record Frame(short[] pcm, long arrivalNanos) {
   }
@@ -26,6 +31,8 @@ public final class JitterBuffer {
   private long dropped;
   /** Consecutive ticks whose frame had waited at least a period longer than the hold. */
   private int overTicks;
+  /** How much longer than hold and margin the frame {@link #poll} returned last had waited. */
+  private long slackNanos;
 
   /**
    * @param holdNanos   how long a speaker's first frame waits at least (the configured jitter)
@@ -96,8 +103,9 @@ public final class JitterBuffer {
       return null;
     }
     // A burst (a late network, a busy machine, a speaker who restarted on a late frame) leaves
-    // frames waiting longer than they need to, for as long as the speaker talks. When every frame
-    // of the last 25 ticks waited at least a period more than the hold, skip one: each of them
+    // frames waiting longer than they need to, for as long as the speaker talks. The mixer moves
+    // its grid earlier to shed that; when it cannot (another speaker has no slack) and every frame
+    // of the last 100 ticks waited at least a period more than the hold, skip one: each of them
     // would still have waited the hold.
     if (deadlineNanos - frame.arrivalNanos >= holdNanos + periodNanos) {
       if (++overTicks >= OVER_TICKS_BEFORE_SKIP && !frames.isEmpty()) {
@@ -108,7 +116,17 @@ public final class JitterBuffer {
     } else {
       overTicks = 0;
     }
+    slackNanos = deadlineNanos - frame.arrivalNanos - holdNanos - marginNanos;
     return frame.pcm;
+  }
+
+  /**
+   * How much longer than hold and margin the frame the last {@link #poll} returned had waited for
+   * its tick (negative when less, e.g. a frame that straddled two chunks); meaningful only when
+   * that poll returned a frame.
+   */
+  public long slackNanos() {
+    return slackNanos;
   }
 
   public boolean isPlaying() {

@@ -7,10 +7,13 @@ import java.util.function.LongSupplier;
  * clock, so a late timer never pushes later ticks back. When the schedule has fallen far behind
  * (a long pause) it skips ahead instead of firing a burst. {@link #reanchor} moves the whole grid
  * so that the next tick is due at a chosen time (the mixer does this when audio arrives while it
- * is idle); from there on the deadlines are again {@code start + k * period}.
+ * is idle, and earlier while it plays to shed extra delay); from there on the deadlines are again
+ * {@code start + k * period}. A re-anchor into the past makes the next ticks due at once
+ * (catch-up ticks), up to the same limit of {@value #MAX_CATCH_UP_TICKS} periods behind.
  */
 public final class TickSchedule {
-  private static final int MAX_CATCH_UP_TICKS = 5;
+  /** Ticks run back to back at most after a stall; beyond that the schedule skips ahead. */
+  public static final int MAX_CATCH_UP_TICKS = 5;
 
   private final LongSupplier nanoClock;
   private final long periodNanos;
@@ -52,7 +55,10 @@ public final class TickSchedule {
     return deadline(next);
   }
 
-  /** Moves the grid so that the next tick is due at {@code dueNanos}; later ticks follow every period. */
+  /**
+   * Moves the grid so that the next tick is due at {@code dueNanos}; later ticks follow every
+   * period. When {@code dueNanos} is already past, the next ticks are due at once.
+   */
   public void reanchor(long dueNanos) {
     start = dueNanos - next * periodNanos;
   }

@@ -130,12 +130,16 @@ class JitterBufferTest {
     }
     long tick = 62 * MS;
     int lastPlayed = -1;
-    for (int k = 0; k < 400; k++, tick += P) {
+    // the mixer moves its grid to shed delay; this, its fallback, skips one frame per 100 ticks
+    for (int k = 0; k < 1200; k++, tick += P) {
       b.offer(frame(100 + k), tick - 15 * MS); // each arrives 15 ms before a tick
       short[] f = b.poll(tick);
       assertNotNull(f, "tick " + k);
       assertTrue(f[0] > lastPlayed, "in order");
       lastPlayed = f[0];
+      if (k < JitterBuffer.OVER_TICKS_BEFORE_SKIP - 1) {
+        assertEquals(0, b.dropped(), "nothing skipped before 100 ticks: tick " + k);
+      }
     }
     assertEquals(12, b.depth() + b.dropped(), "the 12 extra frames were either shed or are still queued");
     assertTrue(b.depth() <= 4, "delay shed back near the hold: " + b.depth() + " frames queued");
@@ -157,6 +161,21 @@ class JitterBufferTest {
       }
       assertEquals(0, b.dropped(), "wait " + wait);
     }
+  }
+
+  @Test
+  void slackIsTheWaitBeyondHoldAndMargin() {
+    JitterBuffer b = buffer(14);
+    b.offer(frame(1), 0);
+    b.offer(frame(2), 15 * MS);
+    assertEquals(1, b.poll(67 * MS)[0]);
+    assertEquals(5 * MS, b.slackNanos());
+    assertEquals(2, b.poll(87 * MS)[0]);
+    assertEquals(10 * MS, b.slackNanos());
+    b.raiseHold(80 * MS);
+    b.offer(frame(3), 100 * MS);
+    assertEquals(3, b.poll(107 * MS)[0], "playing: the frame plays whatever its wait");
+    assertEquals(-75 * MS, b.slackNanos(), "less than hold and margin: negative");
   }
 
   @Test

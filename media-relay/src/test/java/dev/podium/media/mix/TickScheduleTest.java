@@ -161,4 +161,21 @@ class TickScheduleTest {
     assertEquals(due, s.deadline(k));
     assertEquals(16, s.delayMillis(), "the next tick stays at due + 20 ms");
   }
+
+  @Test
+  void reanchorIntoThePastRunsCatchUpTicksAtOnce() {
+    VirtualClock clock = new VirtualClock();
+    TickSchedule s = new TickSchedule(clock, PERIOD);
+    clock.advanceMillis(20);
+    assertEquals(1, s.advance());
+    // the mixer moves the grid 70 ms earlier: the next tick was due at 40 ms, now at -30 ms
+    long due = s.nextDeadline() - 70 * MS;
+    s.reanchor(due);
+    for (int i = 0; i < 3; i++) { // due at -30, -10 and 10 ms: all past
+      assertEquals(0, s.delayMillis(), "catch-up tick " + i);
+      assertEquals(due + i * PERIOD, s.deadline(s.advance()), "no tick skipped");
+    }
+    assertEquals(10, s.delayMillis(), "then on the moved grid: 30 ms");
+    assertEquals(due + 3 * PERIOD, s.nextDeadline());
+  }
 }
