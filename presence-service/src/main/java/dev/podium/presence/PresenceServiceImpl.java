@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * The presence-service behind its proxy. Membership changes become room events right away
  * ({@code participant_joined}, {@code participant_left}); the list, the count and the
  * active-streams list are coalesced. Only the active instance holds state: it writes every
- * membership change to the cluster copy ({@link MembershipStore}) before answering, and a standby
+ * membership change to the cluster copy ({@link MembershipStore}) as it happens, and a standby
  * that becomes active loads that copy ({@link #activate}).
  */
 final class PresenceServiceImpl implements PresenceService {
@@ -91,14 +91,14 @@ final class PresenceServiceImpl implements PresenceService {
         .put("replaced", replaced)
         .put("count", members.count(eventId))
         .put("participant_list", members.listMessage(eventId, config.listCap()));
-    return persisted(store.save(eventId, participant)).map(answer);
+    record(store.save(eventId, participant));
+    return Future.succeededFuture(answer);
   }
 
   @Override
   public Future<Void> leave(String eventId, String userId, String sessionId) {
-    return members.leave(eventId, userId, sessionId)
-        .map(p -> departed(eventId, p))
-        .orElseGet(Future::succeededFuture);
+    members.leave(eventId, userId, sessionId).ifPresent(p -> departed(eventId, p));
+    return Future.succeededFuture();
   }
 
   @Override
@@ -126,7 +126,7 @@ final class PresenceServiceImpl implements PresenceService {
   public Future<Void> setRole(String eventId, String userId, String role) {
     if (members.setRole(eventId, userId, role)) {
       listUpdates.mark(eventId);
-      return persisted(store.save(eventId, members.find(eventId, userId).orElseThrow()));
+      record(store.save(eventId, members.find(eventId, userId).orElseThrow()));
     }
     return Future.succeededFuture();
   }
@@ -184,12 +184,14 @@ final class PresenceServiceImpl implements PresenceService {
     streamUpdates.clear();
   }
 
-  /** Waits for a write to the cluster copy; a failed write is logged, the change stands. */
-  private static Future<Void> persisted(Future<Void> write) {
-    return write.recover(e -> {
-      LOG.warn("membership change not written to the cluster copy: {}", e.getMessage());
-      return Future.succeededFuture();
-    });
+  /**
+   * A write to the cluster copy, not waited for: a join's answer is on the critical path of every
+   * listener's join, and on a busy node a cluster write adds a hop through Hazelcast's threads to
+   * it. The writes of one instance reach the map in the order they were made; a failed one is
+   * logged and the change stands in memory.
+   */
+  private static void record(Future<Void> write) {
+    write.onFailure(e -> LOG.warn("membership change not written to the cluster copy: {}", e.getMessage()));
   }
 
   /** A lifecycle notice from the room-service (the standby ignores them: it seeds on activation). */
@@ -203,7 +205,7 @@ final class PresenceServiceImpl implements PresenceService {
       case LifecycleNotice.STARTED, LifecycleNotice.MODE_CHANGED -> streams.put(event);
       case LifecycleNotice.ENDED -> {
         streams.remove(eventId);
-        members.dropEvent(eventId).forEach(p -> persisted(store.remove(eventId, p.userId())));
+        members.dropEvent(eventId).forEach(p -> record(store.remove(eventId, p.userId())));
         listUpdates.forget(eventId);
       }
       default -> {
@@ -238,8 +240,8 @@ final class PresenceServiceImpl implements PresenceService {
     }
   }
 
-  /** Tells the room someone left; completes when the cluster copy has forgotten them. */
-  private Future<Void> departed(String eventId, Participant p) {
+  /** Tells the room someone left and forgets them in the cluster copy. */
+  private void departed(String eventId, Participant p) {
     vertx.eventBus().publish(Addresses.roomEvents(eventId), new JsonObject()
         .put("type", "participant_left")
         .put("participant_id", p.userId())
@@ -252,7 +254,7 @@ final class PresenceServiceImpl implements PresenceService {
       rooms.presence(eventId, p.userId(), false)
           .onFailure(e -> LOG.warn("room-service not told a speaker left: {}", e.getMessage()));
     }
-    return persisted(store.remove(eventId, p.userId()));
+    record(store.remove(eventId, p.userId()));
   }
 
   private void publishList(String eventId) {
