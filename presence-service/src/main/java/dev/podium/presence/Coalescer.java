@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * Runs {@code flush(key)} at most once per interval per key, however often {@link #mark} is
@@ -15,14 +16,19 @@ import java.util.function.Consumer;
  */
 final class Coalescer {
   private final Vertx vertx;
-  private final long intervalMillis;
+  private final ToLongFunction<String> intervalMillis;
   private final Consumer<String> flush;
   private final Set<String> pending = new HashSet<>();
   private final Map<String, Long> lastFlush = new HashMap<>();
 
   Coalescer(Vertx vertx, Duration interval, Consumer<String> flush) {
+    this(vertx, key -> interval.toMillis(), flush);
+  }
+
+  /** With an interval per key, read when a change is marked. */
+  Coalescer(Vertx vertx, ToLongFunction<String> intervalMillis, Consumer<String> flush) {
     this.vertx = vertx;
-    this.intervalMillis = interval.toMillis();
+    this.intervalMillis = intervalMillis;
     this.flush = flush;
   }
 
@@ -31,7 +37,7 @@ final class Coalescer {
       return;
     }
     long now = System.currentTimeMillis();
-    long due = lastFlush.getOrDefault(key, 0L) + intervalMillis;
+    long due = lastFlush.getOrDefault(key, 0L) + intervalMillis.applyAsLong(key);
     vertx.setTimer(Math.max(1, due - now), id -> {
       if (pending.remove(key)) {
         lastFlush.put(key, System.currentTimeMillis());

@@ -118,6 +118,47 @@ class PresenceServiceTest {
   }
 
   @Test
+  void theListIntervalGrowsWithEveryHundredParticipants() {
+    assertEquals(250, PresenceServiceImpl.listInterval(250, 0));
+    assertEquals(250, PresenceServiceImpl.listInterval(250, 100));
+    assertEquals(500, PresenceServiceImpl.listInterval(250, 101));
+    assertEquals(2_500, PresenceServiceImpl.listInterval(250, 1_000));
+  }
+
+  @Test
+  void aLargeRoomGetsItsListLessOften(Vertx vertx, VertxTestContext ctx) {
+    int joiners = 150;
+    List<long[]> lists = new CopyOnWriteArrayList<>();
+    deploy(vertx, CONFIG).compose(presence -> listen(vertx, Addresses.roomEvents(EVENT), msg -> {
+      if ("participant_list".equals(msg.getString("type"))) {
+        lists.add(new long[] {System.nanoTime(), msg.getInteger("total")});
+        if (msg.getInteger("total") == joiners) {
+          ctx.verify(() -> {
+            for (int i = 1; i < lists.size(); i++) {
+              long gapMillis = (lists.get(i)[0] - lists.get(i - 1)[0]) / 1_000_000;
+              if (lists.get(i - 1)[1] > 100) {
+                // Above 100 participants: twice the 50 ms interval (a little slack for delivery).
+                assertTrue(gapMillis >= 90, "list " + i + " came " + gapMillis + " ms after the one before");
+              }
+            }
+          });
+          ctx.completeNow();
+        }
+      }
+    }).compose(v -> {
+      // Joins spread over about a second, so that several lists go out on the way.
+      List<Future<JsonObject>> joins = new ArrayList<>();
+      for (int i = 0; i < joiners; i++) {
+        String id = "u" + i;
+        io.vertx.core.Promise<JsonObject> joined = io.vertx.core.Promise.promise();
+        vertx.setTimer(1 + i * 7L, t -> presence.join(EVENT, listener(id, "node-a", "s-" + id)).onComplete(joined));
+        joins.add(joined.future());
+      }
+      return Future.all(joins);
+    })).onComplete(ctx.succeeding(v -> { }));
+  }
+
+  @Test
   void sameUserFromAnotherSessionReplacesTheOldSocket(Vertx vertx, VertxTestContext ctx) {
     List<JsonObject> room = new CopyOnWriteArrayList<>();
     Checkpoint closed = ctx.checkpoint();
