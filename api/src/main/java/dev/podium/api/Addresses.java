@@ -59,6 +59,16 @@ public final class Addresses {
     return "podium.media." + eventId + ".out";
   }
 
+  /**
+   * Opus demand of one event (published by gateways): {@code {node_id, opus}}. A gateway node
+   * publishes {@code opus: true} when its first Opus listener in the event arrives and again every
+   * second while it has one, {@code opus: false} when its last one leaves; the owning relay encodes
+   * the room mix in Opus only while some node wants it.
+   */
+  public static String mediaDemand(String eventId) {
+    return "podium.media." + eventId + ".demand";
+  }
+
   /** Published by every media-relay instance every heartbeat: {@code {relay_id}}. */
   public static final String MEDIA_RELAY_HEARTBEAT = "podium.media.relays";
 

@@ -202,8 +202,11 @@ class MediaEndToEndTest {
     long sender = pace(host, 440, 960);
     List<Buffer> packets;
     try {
-      assertTrue(TestSocket.awaitCondition(() -> opus.binariesSince(t0).size() >= 60, 10_000), "opus frames arrive");
-      packets = opus.binariesSince(t0).stream().map(Binary::data).toList();
+      // The relay starts encoding once it hears of this node's Opus listener: until then (a tick or
+      // two, up to a second when the relay took the event on after the announcement) it is PCM.
+      assertTrue(TestSocket.awaitCondition(() -> fromFirstOpus(opus.binariesSince(t0)).size() >= 60, 10_000),
+          "opus frames arrive");
+      packets = fromFirstOpus(opus.binariesSince(t0));
     } finally {
       stopPacing(sender);
     }
@@ -265,6 +268,60 @@ class MediaEndToEndTest {
           + Audio.amplitudeAt(hostHears, 660));
     } finally {
       stopPacing(adaSender);
+    }
+  }
+
+  /** The messages from the first Opus one (kind 2) on. */
+  private static List<Buffer> fromFirstOpus(List<Binary> received) {
+    List<Buffer> data = received.stream().map(Binary::data).toList();
+    for (int i = 0; i < data.size(); i++) {
+      if (data.get(i).length() > 0 && data.get(i).getUnsignedByte(0) == 2) {
+        return data.subList(i, data.size());
+      }
+    }
+    return List.of();
+  }
+
+  /** The relay's {@code podium_media_opus_encoded_total} from {@code /metrics} (0 before it exists). */
+  private static double opusEncoded() {
+    Object[] metrics = podium.get(node, "/metrics");
+    assertEquals(200, metrics[0]);
+    for (String line : ((String) metrics[1]).split("\n")) {
+      if (line.startsWith("podium_media_opus_encoded_total ") || line.startsWith("podium_media_opus_encoded_total{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
+  }
+
+  @Test
+  void opusIsEncodedOnlyWhileSomeGatewayHasAnOpusListener() {
+    String hostId = user("host");
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    TestSocket listener = podium.join(node, eventId, user("listener"));
+    listener.expect("room_state");
+
+    long t0 = System.nanoTime();
+    long sender = pace(host, 440, 960);
+    try {
+      hear(listener, t0, 0.5);
+      double before = opusEncoded();
+      long t1 = System.nanoTime();
+      hear(listener, t1, 0.5);
+      assertEquals(before, opusEncoded(), "a room with only PCM listeners encodes no Opus");
+
+      String opusId = user("op");
+      TestSocket opus = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/" + opusId + "/" + opusId
+          + "/?codec=opus&token=" + TestTokens.valid(opusId), List.of("podium.v1"));
+      opus.expect("room_state");
+      long t2 = System.nanoTime();
+      assertTrue(TestSocket.awaitCondition(() -> !fromFirstOpus(opus.binariesSince(t2)).isEmpty(), 10_000),
+          "Opus arrives once an Opus listener is in the room");
+      assertTrue(opusEncoded() > before, "the relay encodes Opus for it");
+    } finally {
+      stopPacing(sender);
     }
   }
 

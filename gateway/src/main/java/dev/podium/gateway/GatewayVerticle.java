@@ -77,7 +77,7 @@ public final class GatewayVerticle extends VerticleBase {
     InstanceDirectory relays = new InstanceDirectory(config.relayTimeout().toNanos());
     Future<Void> relayHeartbeats = vertx.eventBus().<JsonObject>consumer(Addresses.MEDIA_RELAY_HEARTBEAT,
         msg -> relays.seen(msg.body().getString("relay_id"), System.nanoTime())).completion();
-    LocalRooms localRooms = new LocalRooms(vertx, mediaStats);
+    LocalRooms localRooms = new LocalRooms(vertx, config.nodeId(), mediaStats);
     io.micrometer.core.instrument.MeterRegistry metrics = dev.podium.runtime.ops.Observability.registry(vertx);
     metrics.gauge("podium_gateway_sockets", sessions, ConnectedSessions::size);
     metrics.gauge("podium_gateway_rooms", localRooms, LocalRooms::roomCount);

@@ -4,12 +4,14 @@ import dev.podium.api.Addresses;
 import dev.podium.api.media.MediaPacket;
 import dev.podium.media.codec.Opus;
 import dev.podium.media.mix.EventMixer;
+import dev.podium.media.mix.OpusDemand;
 import io.github.jaredmdobson.concentus.OpusException;
 import dev.podium.media.mix.LevelMeter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -22,7 +24,8 @@ import java.util.Map;
  * speakers' levels to the room. The mixer moves its schedule when audio arrives while it is idle
  * ({@link #onChunk} then replaces the pending timer) and, to shed extra delay, earlier during a
  * tick (the timer for the next tick is only set after the tick, from the moved schedule; a
- * deadline already past runs at once).
+ * deadline already past runs at once). The room mix is encoded in Opus only while some gateway node
+ * announces an Opus listener in the event ({@link OpusDemand}, fed from {@code mediaDemand}).
  */
 final class OwnedEvent {
   private final Vertx vertx;
@@ -34,6 +37,9 @@ final class OwnedEvent {
   private final int sampleRate;
   private final io.micrometer.core.instrument.Timer tickLag;
   private final io.micrometer.core.instrument.Counter ticksMixed;
+  private final io.micrometer.core.instrument.Counter opusEncoded;
+  private final OpusDemand demand = new OpusDemand();
+  private final MessageConsumer<JsonObject> demandConsumer;
   private long timer = -1;
   /** Bumped whenever the pending tick is replaced; a callback of an older one does nothing. */
   private long generation;
@@ -49,7 +55,10 @@ final class OwnedEvent {
     this.tickLag = io.micrometer.core.instrument.Timer.builder("podium_mixer_tick_lag")
         .description("How late a mix tick ran after its deadline").publishPercentileHistogram().register(metrics);
     this.ticksMixed = metrics.counter("podium_mixer_ticks_total", "result", "mixed");
+    this.opusEncoded = metrics.counter("podium_media_opus_encoded_total");
     this.opus = config.opus() ? new Opus.Encoder(config.sampleRate(), 32_000) : null;
+    this.demandConsumer = vertx.eventBus().consumer(Addresses.mediaDemand(eventId), msg ->
+        demand.wanted(msg.body().getString("node_id"), msg.body().getBoolean("opus", false), System.nanoTime()));
     scheduleNext();
   }
 
@@ -116,8 +125,13 @@ final class OwnedEvent {
       // a lone speaker's mix-minus is silence, sent as nothing at all.
       boolean alone = tick.frames().size() == 1;
       tick.mix().minus().forEach((speaker, pcm) -> minus.put(speaker, alone ? Buffer.buffer() : Pcm.toBuffer(pcm)));
+      Buffer encoded = null;
+      if (opus != null && demand.anyWanted(now)) {
+        encoded = Buffer.buffer(opus.encode(tick.mix().room()));
+        opusEncoded.increment();
+      }
       MediaPacket packet = new MediaPacket(MediaPacket.KIND_AUDIO, tick.sequence(), tick.timestamp(),
-          Pcm.toBuffer(tick.mix().room()), opus == null ? null : Buffer.buffer(opus.encode(tick.mix().room())), minus);
+          Pcm.toBuffer(tick.mix().room()), encoded, minus);
       vertx.eventBus().publish(Addresses.mediaOut(eventId), packet.encode());
       ticksMixed.increment();
     }
@@ -133,6 +147,7 @@ final class OwnedEvent {
 
   void stop() {
     stopped = true;
+    demandConsumer.unregister();
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }

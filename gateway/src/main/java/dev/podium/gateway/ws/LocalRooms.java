@@ -21,12 +21,17 @@ import java.util.Set;
  * This node's sockets per event, and the two event-bus consumers per event that feed them (room
  * events and media). A room event or media tick arrives once per node, is encoded once, and the
  * same bytes go to every local socket of the room; only speakers get a buffer of their own (their
- * mix-minus).
+ * mix-minus). While a room has Opus listeners on this node, the node announces it on
+ * {@code podium.media.<eventId>.demand} (at once on the first and the last, and every second in
+ * between) so that the owning relay encodes Opus only while someone listens to it.
  */
 public final class LocalRooms {
   private static final String SCREEN_INIT_MAP = "podium.media.screen-init";
+  /** How often a node with Opus listeners in a room repeats that it wants Opus (relays forget after 3 s). */
+  static final long OPUS_DEMAND_REPEAT_MS = 1_000;
 
   private final Vertx vertx;
+  private final String nodeId;
   private final MediaStats stats;
   private final Map<String, LocalRoom> rooms = new HashMap<>();
 
@@ -37,6 +42,9 @@ public final class LocalRooms {
     Future<Void> ready;
     String mode = "audio";
     Buffer screenInit;
+    /** Sessions of this room on this node that take Opus, and the timer re-announcing that (-1: none). */
+    int opusListeners;
+    long opusTimer = -1;
     /** Room mix being gathered for listeners who take 40 or 60 ms per message, by ticks per message. */
     final PacketGroup[] groups = {null, null, new PacketGroup(2), new PacketGroup(3)};
   }
@@ -70,8 +78,9 @@ public final class LocalRooms {
     }
   }
 
-  public LocalRooms(Vertx vertx, MediaStats stats) {
+  public LocalRooms(Vertx vertx, String nodeId, MediaStats stats) {
     this.vertx = vertx;
+    this.nodeId = nodeId;
     this.stats = stats;
   }
 
@@ -87,18 +96,42 @@ public final class LocalRooms {
       rooms.put(session.eventId(), created);
       room = created;
     }
-    room.sessions.add(session);
+    if (room.sessions.add(session) && session.opus() && room.opusListeners++ == 0) {
+      String eventId = session.eventId();
+      announceOpus(eventId, true);
+      room.opusTimer = vertx.setPeriodic(OPUS_DEMAND_REPEAT_MS, id -> announceOpus(eventId, true));
+    }
     LocalRoom joined = room;
     return room.ready.onSuccess(v -> sendScreenInit(session, joined));
   }
 
   public void detach(Session session) {
     LocalRoom room = rooms.get(session.eventId());
-    if (room != null && room.sessions.remove(session) && room.sessions.isEmpty()) {
+    if (room == null || !room.sessions.remove(session)) {
+      return;
+    }
+    if (session.opus() && --room.opusListeners == 0) {
+      stopOpusDemand(room, session.eventId());
+    }
+    if (room.sessions.isEmpty()) {
       rooms.remove(session.eventId());
+      stopOpusDemand(room, session.eventId());
       room.events.unregister();
       room.media.unregister();
     }
+  }
+
+  private void stopOpusDemand(LocalRoom room, String eventId) {
+    if (room.opusTimer >= 0) {
+      vertx.cancelTimer(room.opusTimer);
+      room.opusTimer = -1;
+      room.opusListeners = 0;
+      announceOpus(eventId, false);
+    }
+  }
+
+  private void announceOpus(String eventId, boolean opus) {
+    vertx.eventBus().publish(Addresses.mediaDemand(eventId), new JsonObject().put("node_id", nodeId).put("opus", opus));
   }
 
   /** The sessions of an event on this node (a copy). */
