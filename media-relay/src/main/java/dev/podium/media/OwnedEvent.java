@@ -32,7 +32,9 @@ final class OwnedEvent {
   private final String eventId;
   private final EventMixer mixer;
   private final LevelMeter levels;
-  private final Opus.Encoder opus;
+  private final boolean opusEnabled;
+  /** Made afresh whenever encoding resumes, so a packet is never built on audio from long ago. */
+  private Opus.Encoder opus;
   private final Map<String, Opus.Decoder> decoders = new java.util.HashMap<>();
   private final int sampleRate;
   private final io.micrometer.core.instrument.Timer tickLag;
@@ -56,7 +58,7 @@ final class OwnedEvent {
         .description("How late a mix tick ran after its deadline").publishPercentileHistogram().register(metrics);
     this.ticksMixed = metrics.counter("podium_mixer_ticks_total", "result", "mixed");
     this.opusEncoded = metrics.counter("podium_media_opus_encoded_total");
-    this.opus = config.opus() ? new Opus.Encoder(config.sampleRate(), 32_000) : null;
+    this.opusEnabled = config.opus();
     this.demandConsumer = vertx.eventBus().consumer(Addresses.mediaDemand(eventId), msg ->
         demand.wanted(msg.body().getString("node_id"), msg.body().getBoolean("opus", false), System.nanoTime()));
     scheduleNext();
@@ -126,9 +128,14 @@ final class OwnedEvent {
       boolean alone = tick.frames().size() == 1;
       tick.mix().minus().forEach((speaker, pcm) -> minus.put(speaker, alone ? Buffer.buffer() : Pcm.toBuffer(pcm)));
       Buffer encoded = null;
-      if (opus != null && demand.anyWanted(now)) {
+      if (opusEnabled && demand.anyWanted(now)) {
+        if (opus == null) {
+          opus = new Opus.Encoder(sampleRate, 32_000);
+        }
         encoded = Buffer.buffer(opus.encode(tick.mix().room()));
         opusEncoded.increment();
+      } else {
+        opus = null;
       }
       MediaPacket packet = new MediaPacket(MediaPacket.KIND_AUDIO, tick.sequence(), tick.timestamp(),
           Pcm.toBuffer(tick.mix().room()), encoded, minus);
