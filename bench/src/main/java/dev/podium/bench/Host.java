@@ -21,14 +21,13 @@ import java.util.function.BooleanSupplier;
  * {@code resumed: true}). Everything but the counters runs on the host's event-loop context.
  */
 final class Host {
-  private static final long MS = 1_000_000L;
 
   private final Vertx vertx;
   private final Context context;
   private final WebSocketClient client;
   private final BenchOptions opts;
   private final String path;
-  private final ReconnectPolicy policy;
+  private final Rejoin rejoin;
   private final BooleanSupplier running;
   private final AtomicLong binaryMessages = new AtomicLong();
   private final AtomicLong queueFull = new AtomicLong();
@@ -37,11 +36,7 @@ final class Host {
   private ClientWebSocket ws;
   private boolean live;
   private int generation;
-  private int base;
   private String eventId;
-  private long awaySince = -1;
-  private long reconnectAt = -1;
-  private int attempt;
   private boolean ended;
   // Read by the main thread after the run.
   private volatile boolean closedDuringRun;
@@ -57,7 +52,7 @@ final class Host {
     this.client = client;
     this.opts = opts;
     this.path = path;
-    this.policy = policy;
+    this.rejoin = new Rejoin(policy, opts.bases().size(), 0);
     this.running = running;
   }
 
@@ -77,10 +72,10 @@ final class Host {
     socket.binaryMessageHandler(b -> binaryMessages.incrementAndGet());
     socket.closeHandler(x -> onClose(gen, linked));
     socket.exceptionHandler(e -> { });
-    socket.connect(LoadGenerator.connectOptions(opts, base, opts.basePath(base) + path, null)).onComplete(ar -> {
+    socket.connect(LoadGenerator.connectOptions(opts, rejoin.base(), opts.basePath(rejoin.base()) + path, null)).onComplete(ar -> {
       if (ar.failed() && gen == generation) {
         if (eventId == null) {
-          linked.tryFail("host could not connect to " + opts.bases().get(base) + ": " + ar.cause().getMessage());
+          linked.tryFail("host could not connect to " + opts.bases().get(rejoin.base()) + ": " + ar.cause().getMessage());
         } else {
           retry(gen);
         }
@@ -117,11 +112,10 @@ final class Host {
         if (!m.getBoolean("resumed", false)) {
           allResumed = false;
         }
+        long awaySince = rejoin.back();
         synchronized (gapNanos) {
           gapNanos.add(now - awaySince);
         }
-        awaySince = -1;
-        attempt = 0;
       }
       case "error" -> {
         if (eventId == null) {
@@ -129,10 +123,7 @@ final class Host {
         }
       }
       case "reconnect" -> {
-        reconnectAt = now + ReconnectPolicy.reconnectAfterMs(text) * MS;
-        if (awaySince < 0) {
-          awaySince = now;
-        }
+        rejoin.askedBackAfter(ReconnectPolicy.reconnectAfterMs(text), now);
       }
       case "stream_ended" -> ended = true;
       default -> { }
@@ -160,17 +151,11 @@ final class Host {
     }
     int scheduled = ++generation;
     long now = System.nanoTime();
-    if (awaySince < 0) {
-      awaySince = now;
-    }
-    if (ended || !running.getAsBoolean() || !policy.mayTry(attempt)) {
+    rejoin.away(now);
+    if (ended || !running.getAsBoolean() || !rejoin.mayTry()) {
       return;
     }
-    long afterLeftMs = reconnectAt < 0 ? -1 : Math.max(0, (reconnectAt - now) / MS);
-    reconnectAt = -1;
-    long delayMs = ReconnectPolicy.delayMs(attempt, afterLeftMs);
-    attempt++;
-    base = ReconnectPolicy.nextBase(base, opts.bases().size());
+    long delayMs = rejoin.nextDelayMs(now);
     vertx.setTimer(Math.max(1, delayMs), id -> {
       if (scheduled == generation && !ended && running.getAsBoolean()) {
         open(Promise.promise());

@@ -15,7 +15,6 @@ import java.util.function.BooleanSupplier;
  * two volatile fields runs on the listener's own event-loop context.
  */
 final class Listener {
-  private static final long MS = 1_000_000L;
 
   private final Vertx vertx;
   private final Context context;
@@ -24,16 +23,13 @@ final class Listener {
   private final String path;
   private final ListenerStats stats;
   private final ReconnectPolicy policy;
+  private final Rejoin rejoin;
   private final Reconnects reconnects;
   private final BooleanSupplier running;
 
   private int generation;
-  private int base;
   private boolean inRoom;
   private boolean ended;
-  private long awaySince = -1;
-  private long reconnectAt = -1;
-  private int attempt;
   private long audioAwaySince = -1;
   private volatile int currentBase;
   private volatile boolean connected;
@@ -49,7 +45,7 @@ final class Listener {
     this.client = client;
     this.opts = opts;
     this.path = path;
-    this.base = base;
+    this.rejoin = new Rejoin(policy, opts.bases().size(), base);
     this.currentBase = base;
     this.stats = stats;
     this.policy = policy;
@@ -90,7 +86,7 @@ final class Listener {
     });
     ws.closeHandler(v -> onClose(gen, settled, failures));
     ws.exceptionHandler(e -> { });
-    ws.connect(LoadGenerator.connectOptions(opts, base, opts.basePath(base) + path, opts.subprotocol()))
+    ws.connect(LoadGenerator.connectOptions(opts, rejoin.base(), opts.basePath(rejoin.base()) + path, opts.subprotocol()))
         .onFailure(e -> onConnectFailed(gen, e, settled, failures));
   }
 
@@ -120,22 +116,18 @@ final class Listener {
         reconnects.refused(refusal);
       } else {
         stats.reopened();
-        currentBase = base;
+        currentBase = rejoin.base();
         connected = true;
+        long awaySince = rejoin.back();
         reconnects.reconnected(now - awaySince);
         audioAwaySince = awaySince;
-        awaySince = -1;
-        attempt = 0;
       }
       return;
     }
     long afterMs = ReconnectPolicy.reconnectAfterMs(text);
     if (afterMs >= 0) {
       // The gateway is going away and closes the socket next (1012): come back after after_ms.
-      reconnectAt = now + afterMs * MS;
-      if (awaySince < 0) {
-        awaySince = now;
-      }
+      rejoin.askedBackAfter(afterMs, now);
     } else if (ReconnectPolicy.isStreamEnded(text)) {
       ended = true;
     }
@@ -179,21 +171,15 @@ final class Listener {
     }
     int scheduled = ++generation;
     long now = System.nanoTime();
-    if (awaySince < 0) {
-      awaySince = now;
-    }
+    rejoin.away(now);
     if (ended || !running.getAsBoolean() || policy.maxAttempts() == 0) {
       return;
     }
-    if (!policy.mayTry(attempt)) {
+    if (!rejoin.mayTry()) {
       reconnects.gaveUp();
       return;
     }
-    long afterLeftMs = reconnectAt < 0 ? -1 : Math.max(0, (reconnectAt - now) / MS);
-    reconnectAt = -1;
-    long delayMs = ReconnectPolicy.delayMs(attempt, afterLeftMs);
-    attempt++;
-    base = ReconnectPolicy.nextBase(base, opts.bases().size());
+    long delayMs = rejoin.nextDelayMs(now);
     vertx.setTimer(Math.max(1, delayMs), id -> {
       if (scheduled == generation && !ended && running.getAsBoolean()) {
         reconnects.attempted();

@@ -6,9 +6,7 @@ import dev.podium.api.room.RoomService;
 import dev.podium.runtime.election.ActiveStandby;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceBinder;
 
 /**
  * One presence-service instance. Any number may run; exactly one is active ({@link ActiveStandby}):
@@ -40,21 +38,7 @@ public final class PresenceServiceVerticle extends VerticleBase {
     long sweep = Math.max(100, config.nodeTimeout().toMillis() / 5);
     vertx.setPeriodic(sweep, id -> service.expireDeadNodes());
     election = new ActiveStandby(vertx, "presence-service", Addresses.PRESENCE_INSTANCES, config.failover(),
-        new ActiveStandby.Role() {
-          @Override
-          public Future<MessageConsumer<JsonObject>> activate() {
-            return service.activate().compose(v -> {
-              MessageConsumer<JsonObject> consumer = new ServiceBinder(vertx).setAddress(Addresses.PRESENCE_SERVICE)
-                  .register(PresenceService.class, service);
-              return consumer.completion().map(done -> consumer);
-            });
-          }
-
-          @Override
-          public void deactivate() {
-            service.deactivate();
-          }
-        });
+        Addresses.PRESENCE_SERVICE, PresenceService.class, service, service::activate, service::deactivate);
     return Future.all(lifecycle, heartbeats).compose(v -> election.start());
   }
 

@@ -6,9 +6,6 @@ import dev.podium.api.room.RoomService;
 import dev.podium.runtime.election.ActiveStandby;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceBinder;
 import java.time.Clock;
 
 /**
@@ -36,21 +33,7 @@ public final class RoomServiceVerticle extends VerticleBase {
     RoomServiceImpl service = new RoomServiceImpl(vertx, config,
         new RoomRegistry(Clock.systemUTC(), config.cohostLimit()), PresenceService.createProxy(vertx));
     election = new ActiveStandby(vertx, "room-service", Addresses.ROOM_INSTANCES, config.failover(),
-        new ActiveStandby.Role() {
-          @Override
-          public Future<MessageConsumer<JsonObject>> activate() {
-            return service.activate().compose(v -> {
-              MessageConsumer<JsonObject> consumer = new ServiceBinder(vertx).setAddress(Addresses.ROOM_SERVICE)
-                  .register(RoomService.class, service);
-              return consumer.completion().map(done -> consumer);
-            });
-          }
-
-          @Override
-          public void deactivate() {
-            service.deactivate();
-          }
-        });
+        Addresses.ROOM_SERVICE, RoomService.class, service, service::activate, service::deactivate);
     return election.start();
   }
 

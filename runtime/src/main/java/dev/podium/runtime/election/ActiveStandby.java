@@ -6,8 +6,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceBinder;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,15 +22,6 @@ import org.slf4j.LoggerFactory;
  * cluster copy of the state) within the failover period.
  */
 public final class ActiveStandby {
-  /** What becoming active and standing down mean for one service. */
-  public interface Role {
-    /** Loads the shared state and binds the proxy; the consumer is unregistered on standing down. */
-    Future<MessageConsumer<JsonObject>> activate();
-
-    /** Drops the in-memory state: another instance owns it now. */
-    void deactivate();
-  }
-
   private static final Logger LOG = LoggerFactory.getLogger(ActiveStandby.class);
   private static final long ANNOUNCE_MS = 250;
 
@@ -36,7 +29,9 @@ public final class ActiveStandby {
   private final String service;
   private final String address;
   private final Duration failover;
-  private final Role role;
+  private final Supplier<Future<Void>> load;
+  private final Runnable drop;
+  private final Supplier<MessageConsumer<JsonObject>> bind;
   private final String instanceId = UUID.randomUUID().toString();
   private final InstanceDirectory instances;
   private MessageConsumer<JsonObject> binding;
@@ -47,16 +42,24 @@ public final class ActiveStandby {
   private boolean stopped;
 
   /**
-   * @param service  the service's name in logs ("room-service")
-   * @param address  where the instances announce themselves
-   * @param failover an instance not heard from this long is gone
+   * @param service        the service's name in logs ("room-service")
+   * @param address        where the instances announce themselves
+   * @param failover       an instance not heard from this long is gone
+   * @param proxyAddress   where the active instance binds the service's proxy
+   * @param type           the service-proxy interface
+   * @param implementation what the proxy calls
+   * @param load           loads the shared state on becoming active; the proxy is bound once it has
+   * @param drop           drops the in-memory state on standing down: another instance owns it now
    */
-  public ActiveStandby(Vertx vertx, String service, String address, Duration failover, Role role) {
+  public <T> ActiveStandby(Vertx vertx, String service, String address, Duration failover, String proxyAddress,
+      Class<T> type, T implementation, Supplier<Future<Void>> load, Runnable drop) {
     this.vertx = vertx;
     this.service = service;
     this.address = address;
     this.failover = failover;
-    this.role = role;
+    this.load = load;
+    this.drop = drop;
+    this.bind = () -> new ServiceBinder(vertx).setAddress(proxyAddress).register(type, implementation);
     this.instances = new InstanceDirectory(failover.toNanos());
   }
 
@@ -118,14 +121,18 @@ public final class ActiveStandby {
     boolean mine = instanceId.equals(instances.owner(service, now));
     if (mine && binding == null) {
       changing = true;
-      return role.activate()
+      return load.get()
+          .compose(v -> {
+            MessageConsumer<JsonObject> consumer = bind.get();
+            return consumer.completion().map(done -> consumer);
+          })
           .onSuccess(consumer -> {
             binding = consumer;
             LOG.atInfo().addKeyValue("instance_id", instanceId).log("{} active", service);
           })
           .onFailure(e -> {
             LOG.warn("could not become the active " + service, e);
-            role.deactivate();
+            drop.run();
           })
           .onComplete(ar -> changing = false)
           .mapEmpty();
@@ -134,7 +141,7 @@ public final class ActiveStandby {
       LOG.atInfo().addKeyValue("instance_id", instanceId).log("{} standing by", service);
       MessageConsumer<JsonObject> old = binding;
       binding = null;
-      role.deactivate();
+      drop.run();
       return old.unregister();
     }
     return Future.succeededFuture();
