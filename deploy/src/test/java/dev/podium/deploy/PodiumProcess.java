@@ -85,10 +85,29 @@ final class PodiumProcess implements AutoCloseable {
     return started;
   }
 
+  /**
+   * Next candidate for {@link #freePort}: below Linux's ephemeral range (32768 and up), where the
+   * outgoing connections of the cluster's many JVMs cannot take a port between our probe and the
+   * process binding it (a drill run once lost a room-service to exactly that), and spread by pid
+   * so that concurrent test JVMs rarely probe the same ports.
+   */
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+      new java.util.concurrent.atomic.AtomicInteger(20_000 + (int) (ProcessHandle.current().pid() % 500) * 20);
+
   private static int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0)) {
-      return probe.getLocalPort();
+    for (int tries = 0; tries < 1_000; tries++) {
+      int port = NEXT_PORT.getAndIncrement();
+      if (port >= 32_000) {
+        NEXT_PORT.set(20_000);
+        continue;
+      }
+      try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException taken) {
+        // try the next one
+      }
     }
+    throw new IOException("no free port between 20000 and 32000");
   }
 
   String name() {
