@@ -50,8 +50,17 @@ class FailureDrillTest {
     starting.add(launch("relay-2", MediaRelayMain.class, "media-relay started"));
     starting.add(launch("presence-1", PresenceServiceMain.class, "presence-service started"));
     starting.add(launch("presence-2", PresenceServiceMain.class, "presence-service started"));
+    // Every process that did start is kept for @AfterAll to stop, even when another one failed.
+    Exception failed = null;
     for (CompletableFuture<PodiumProcess> f : starting) {
-      PROCESSES.add(f.get());
+      try {
+        PROCESSES.add(f.get());
+      } catch (Exception e) {
+        failed = failed == null ? e : failed;
+      }
+    }
+    if (failed != null) {
+      throw failed;
     }
     gatewayB = PROCESSES.get(0);
     chat = PROCESSES.get(3);
