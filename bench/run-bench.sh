@@ -13,6 +13,8 @@
 #
 # Settings (environment): NS ("100 250 500 750 1000"), RUNS (3), TARGETS ("floor podium"),
 # DURATION_S (20), WARMUP_S (2), RAMP_MS (5000), PACKET_MS (20), PAUSE_S (3, between runs),
+# WARMUP_RUNS (1: after starting, each target serves this many unrecorded runs with the first N of
+# NS, so that the recorded runs measure compiled code, not the JIT warming up),
 # BENCH_JAR, PODIUM_JAR, GATEWAY_JAR (the jars to run; default: the ones the build made),
 # FLOOR_PORT (8100), PODIUM_PORT (8000), GATEWAYS (1; for the podium target, GATEWAYS - 1 more
 # gateway JVMs join the all-in-one's cluster on PODIUM_PORT+1, +2, ...; the generator spreads the
@@ -31,6 +33,7 @@ RUNS="${RUNS:-3}"
 TARGETS="${TARGETS:-floor podium}"
 DURATION_S="${DURATION_S:-20}"
 WARMUP_S="${WARMUP_S:-2}"
+WARMUP_RUNS="${WARMUP_RUNS:-1}"
 RAMP_MS="${RAMP_MS:-5000}"
 PACKET_MS="${PACKET_MS:-20}"
 PAUSE_S="${PAUSE_S:-3}"
@@ -114,7 +117,7 @@ wait_quiet() {
   echo "nproc: $(nproc)"
   free -h
   java -version 2>&1
-  echo "settings: MAX_OTHER_PCT='${MAX_OTHER_PCT:-}' QUIET_PCT='${QUIET_PCT:-}' NS='$NS' RUNS=$RUNS TARGETS='$TARGETS' GATEWAYS=$GATEWAYS DURATION_S=$DURATION_S WARMUP_S=$WARMUP_S RAMP_MS=$RAMP_MS PACKET_MS=$PACKET_MS GEN_ARGS='$GEN_ARGS'"
+  echo "settings: MAX_OTHER_PCT='${MAX_OTHER_PCT:-}' QUIET_PCT='${QUIET_PCT:-}' NS='$NS' RUNS=$RUNS TARGETS='$TARGETS' GATEWAYS=$GATEWAYS DURATION_S=$DURATION_S WARMUP_S=$WARMUP_S WARMUP_RUNS=$WARMUP_RUNS RAMP_MS=$RAMP_MS PACKET_MS=$PACKET_MS GEN_ARGS='$GEN_ARGS'"
 } | tee "$OUT/machine.txt"
 
 declare -A base pids_of extra label
@@ -163,6 +166,23 @@ done
 
 # The generator gives up on its own (watchdog); timeout is the outer bound.
 budget=$(( 120 + RAMP_MS / 1000 + 2 * (WARMUP_S + DURATION_S) ))
+# A freshly started JVM runs interpreted code for its first seconds under load (a run's first
+# second measured 250-280 ms of p99 on both targets, the rest 15 ms): warm each target up first.
+first_n=${NS%% *}
+for (( w = 1; w <= WARMUP_RUNS; w++ )); do
+  for target in $TARGETS; do
+    echo "== $target warm-up $w/$WARMUP_RUNS (N=$first_n, not recorded)"
+    # shellcheck disable=SC2086
+    timeout "$budget" java -jar "$BENCH_JAR" --base "${base[$target]}" --label "${label[$target]}" \
+      --listeners "$first_n" --ramp-ms "$RAMP_MS" --duration-s "$DURATION_S" --warmup-s "$WARMUP_S" \
+      --packet-ms "$PACKET_MS" --server-pid "${pids_of[$target]}" --json ${extra[$target]} $GEN_ARGS \
+      >"$OUT/$target-warmup-$w.txt" 2>&1 &
+    gen_pid=$!
+    wait "$gen_pid" || echo "   (warm-up generator exit $?; see $OUT/$target-warmup-$w.txt)"
+    gen_pid=""
+    sleep "$PAUSE_S"
+  done
+done
 for n in $NS; do
   for run in $(seq 1 "$RUNS"); do
     for target in $TARGETS; do

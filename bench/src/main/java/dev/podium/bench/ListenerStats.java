@@ -17,6 +17,8 @@ final class ListenerStats {
   private final int firstMeasuredSeq;
   private final BitSet seqs = new BitSet();
   private long[] latencyMicros;
+  /** The sequence number of the frame each latency was measured on. */
+  private int[] latencySeqs;
   private int latencies;
   private long connectStartNanos;
   private long joinNanos = -1;
@@ -33,6 +35,7 @@ final class ListenerStats {
     this.sendTimes = sendTimes;
     this.firstMeasuredSeq = firstMeasuredSeq;
     this.latencyMicros = new long[Math.max(16, expectedFrames)];
+    this.latencySeqs = new int[latencyMicros.length];
   }
 
   synchronized void connecting(long nowNanos) {
@@ -97,7 +100,9 @@ final class ListenerStats {
       seqs.set(seq);
       if (latencies == latencyMicros.length) {
         latencyMicros = Arrays.copyOf(latencyMicros, latencies * 2);
+        latencySeqs = Arrays.copyOf(latencySeqs, latencies * 2);
       }
+      latencySeqs[latencies] = seq;
       latencyMicros[latencies++] = (nowNanos - sent) / 1_000;
     });
     if (found == 0) {
@@ -107,11 +112,12 @@ final class ListenerStats {
 
   /** A consistent copy of the counters. */
   synchronized Snapshot snapshot() {
-    return new Snapshot(seqs.cardinality(), Arrays.copyOf(latencyMicros, latencies), binaryMessages, binaryBytes,
+    return new Snapshot(seqs.cardinality(), Arrays.copyOf(latencyMicros, latencies),
+        Arrays.copyOf(latencySeqs, latencies), binaryMessages, binaryBytes,
         unmarkedMessages, duplicates, unknownSeqs, closed);
   }
 
-  record Snapshot(int received, long[] latencyMicros, long binaryMessages, long binaryBytes, long unmarkedMessages,
+  record Snapshot(int received, long[] latencyMicros, int[] latencySeqs, long binaryMessages, long binaryBytes, long unmarkedMessages,
       long duplicates, long unknownSeqs, boolean closed) {
   }
 }

@@ -86,6 +86,7 @@ final class Report {
       System.arraycopy(s.latencyMicros(), 0, latencies, at, s.latencyMicros().length);
       at += s.latencyMicros().length;
     }
+    long[] bySecond = p99BySecond(ls);
     Arrays.sort(latencies);
     long[] lag = in.sendLagNanos().clone();
     Arrays.sort(lag);
@@ -118,6 +119,7 @@ final class Report {
         .put("latency_p90_ms", micros(Percentiles.ofSorted(latencies, 90)))
         .put("latency_p99_ms", micros(Percentiles.ofSorted(latencies, 99)))
         .put("latency_max_ms", micros(latencies.length == 0 ? -1 : latencies[latencies.length - 1]))
+        .put("latency_p99_by_second_ms", secondsJson(bySecond))
         .put("join_p50_ms", nanos(Percentiles.ofSorted(in.joinNanos(), 50)))
         .put("join_p99_ms", nanos(Percentiles.ofSorted(in.joinNanos(), 99)))
         .put("send_lag_p50_ms", nanos(Percentiles.ofSorted(lag, 50)))
@@ -210,6 +212,8 @@ final class Report {
         r.getValue("worst_listener_loss_pct"));
     line(b, "latency", "p50 %s ms, p90 %s ms, p99 %s ms, max %s ms", r.getValue("latency_p50_ms"),
         r.getValue("latency_p90_ms"), r.getValue("latency_p99_ms"), r.getValue("latency_max_ms"));
+    line(b, "p99/second", "%s ms (frames grouped by the second of the stream they were sent in)",
+        r.getJsonArray("latency_p99_by_second_ms"));
     line(b, "sender", "lag behind schedule p50 %s ms, p99 %s ms, max %s ms; write queue full %d times",
         r.getValue("send_lag_p50_ms"), r.getValue("send_lag_p99_ms"), r.getValue("send_lag_max_ms"),
         r.getLong("host_write_queue_full"));
@@ -281,5 +285,53 @@ final class Report {
 
   private static double round3(double v) {
     return Math.round(v * 1000) / 1000.0;
+  }
+
+  /**
+   * The p99 latency of the frames sent in each second of the stream (all listeners together), so
+   * that a report shows whether a high p99 is a few bad seconds or all of them.
+   */
+  private static long[] p99BySecond(List<ListenerStats.Snapshot> ls) {
+    int framesPerSecond = 1000 / PcmFrames.FRAME_MS;
+    int seconds = 0;
+    for (ListenerStats.Snapshot s : ls) {
+      for (int seq : s.latencySeqs()) {
+        seconds = Math.max(seconds, seq / framesPerSecond + 1);
+      }
+    }
+    int[] counts = new int[seconds];
+    for (ListenerStats.Snapshot s : ls) {
+      for (int seq : s.latencySeqs()) {
+        counts[seq / framesPerSecond]++;
+      }
+    }
+    long[][] buckets = new long[seconds][];
+    for (int i = 0; i < seconds; i++) {
+      buckets[i] = new long[counts[i]];
+      counts[i] = 0;
+    }
+    for (ListenerStats.Snapshot s : ls) {
+      for (int i = 0; i < s.latencySeqs().length; i++) {
+        int second = s.latencySeqs()[i] / framesPerSecond;
+        buckets[second][counts[second]++] = s.latencyMicros()[i];
+      }
+    }
+    long[] p99 = new long[seconds];
+    for (int i = 0; i < seconds; i++) {
+      Arrays.sort(buckets[i]);
+      p99[i] = buckets[i].length == 0 ? -1 : Percentiles.ofSorted(buckets[i], 99);
+    }
+    return p99;
+  }
+
+  /** Whole milliseconds per second of the stream; seconds before the warm-up ended are left out. */
+  private static JsonArray secondsJson(long[] p99Micros) {
+    JsonArray a = new JsonArray();
+    for (long micros : p99Micros) {
+      if (micros >= 0) {
+        a.add(Math.round(micros / 1000.0));
+      }
+    }
+    return a;
   }
 }

@@ -19,13 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An event whose mixer runs on this relay: takes speakers' chunks from {@code mediaIn}, mixes
- * every 20 ms on the mixer's drift-free schedule, publishes each tick once to the gateways and the
- * speakers' levels to the room. The mixer moves its schedule when audio arrives while it is idle
- * ({@link #onChunk} then replaces the pending timer) and, to shed extra delay, earlier during a
- * tick (the timer for the next tick is only set after the tick, from the moved schedule; a
- * deadline already past runs at once). The room mix is encoded in Opus only while some gateway node
- * announces an Opus listener in the event ({@link OpusDemand}, fed from {@code mediaDemand}).
+ * An event whose mixer runs on this relay: takes speakers' chunks from {@code mediaIn}, mixes on
+ * the mixer's drift-free 20 ms grid, publishes each tick once to the gateways and the speakers'
+ * levels to the room. A tick runs as soon as the mixer says it is due ({@link EventMixer#nextDue}):
+ * audio that arrives can make it due sooner (the frame the tick waited for), so {@link #onChunk}
+ * replaces the pending timer whenever the due time moves, and runs the tick there and then when it
+ * is already due. The room mix is encoded in Opus only while some gateway node announces an Opus
+ * listener in the event ({@link OpusDemand}, fed from {@code mediaDemand}).
  */
 final class OwnedEvent {
   private final Vertx vertx;
@@ -43,6 +43,10 @@ final class OwnedEvent {
   private final OpusDemand demand = new OpusDemand();
   private final MessageConsumer<JsonObject> demandConsumer;
   private long timer = -1;
+  /** When the pending tick is due, as the mixer said when it was scheduled. */
+  private long pendingDue;
+  /** When the pending tick could first run: its due time, or when it was scheduled if that was later. */
+  private long runnableAt;
   /** Bumped whenever the pending tick is replaced; a callback of an older one does nothing. */
   private long generation;
   private boolean stopped;
@@ -61,7 +65,7 @@ final class OwnedEvent {
     this.opusEnabled = config.opus();
     this.demandConsumer = vertx.eventBus().consumer(Addresses.mediaDemand(eventId), msg ->
         demand.wanted(msg.body().getString("node_id"), msg.body().getBoolean("opus", false), System.nanoTime()));
-    scheduleNext();
+    scheduleNext(false);
   }
 
   /** A speaker's chunk for this event, from the relay's input address. */
@@ -70,15 +74,14 @@ final class OwnedEvent {
     if (userId == null) {
       return;
     }
-    long due = mixer.nextDeadline();
     ingest(userId, msg);
-    if (mixer.nextDeadline() != due) {
-      // The mixer was idle and moved its next tick to when this audio may start.
+    if (mixer.nextDue() != pendingDue) {
+      // The frame a tick waited for arrived, or the mixer was idle and moved its grid to this audio.
       if (timer >= 0) {
         vertx.cancelTimer(timer);
         timer = -1;
       }
-      scheduleNext();
+      scheduleNext(true);
     }
   }
 
@@ -98,13 +101,20 @@ final class OwnedEvent {
     mixer.ingest(userId, data, 0, data.length);
   }
 
-  private void scheduleNext() {
+  private void scheduleNext(boolean fromChunk) {
     if (stopped) {
       return;
     }
     long scheduled = ++generation;
+    pendingDue = mixer.nextDue();
+    runnableAt = Math.max(pendingDue, System.nanoTime());
     long delay = mixer.delayMillis();
-    if (delay == 0) {
+    if (delay == 0 && fromChunk) {
+      // The frame this tick waited for: mix it now, not after whatever else the loop has queued.
+      timer = -1;
+      tick(scheduled);
+    } else if (delay == 0) {
+      // A catch-up tick: let other messages in between.
       timer = -1;
       vertx.runOnContext(v -> tick(scheduled));
     } else {
@@ -119,8 +129,7 @@ final class OwnedEvent {
     timer = -1;
     long now = System.nanoTime();
     EventMixer.Tick tick = mixer.tick();
-    // A catch-up tick (the grid moved earlier) is due when the tick that moved it ran, not at its deadline.
-    tickLag.record(Math.max(0, now - mixer.lastDue()), java.util.concurrent.TimeUnit.NANOSECONDS);
+    tickLag.record(Math.max(0, now - runnableAt), java.util.concurrent.TimeUnit.NANOSECONDS);
     if (tick != null) {
       Map<String, Buffer> minus = new LinkedHashMap<>();
       // Every active speaker is listed so that no gateway sends them the room mix (their own voice);
@@ -149,7 +158,7 @@ final class OwnedEvent {
       vertx.eventBus().publish(Addresses.roomEvents(eventId),
           new JsonObject().put("type", "speaker_levels").put("levels", list));
     }
-    scheduleNext();
+    scheduleNext(false);
   }
 
   void stop() {

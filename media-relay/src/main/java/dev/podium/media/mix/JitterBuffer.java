@@ -3,14 +3,18 @@ package dev.podium.media.mix;
 import java.util.ArrayDeque;
 
 /**
- * One speaker's frames waiting for their mix tick, each stamped with its arrival time. Playback
- * starts at the first tick due at least {@code hold + margin} after the arrival of the oldest
- * buffered frame; from then on one frame plays per tick. When the buffer runs dry the speaker
- * drops out of the mix, and starts again by the same rule with its next frame. The mixer sheds a
- * burst's extra delay by moving its tick grid earlier (see {@link EventMixer}), using {@link
- * #slackNanos}; what that cannot remove (another speaker has no slack) is shed here, one frame at
- * a time, after a much longer run of over-long waits. The buffer is bounded: when it is full, the
- * oldest frame goes.
+ * One speaker's frames waiting for their mix tick, each stamped with its arrival time. A speaker
+ * starts playing with the first tick after a frame is buffered and then plays one frame per tick.
+ * While it plays, a tick whose frame has not arrived yet waits for it up to the speaker's
+ * patience (the configured jitter plus a small margin, see {@link EventMixer}); a tick that could
+ * not wait longer finds the buffer dry, and the speaker drops out of the mix until its next frame.
+ * The buffer is bounded: when it is full, the oldest frame goes.
+ *
+ * <p>A standing backlog (frames that keep waiting longer than needed because another speaker's
+ * phase sets the room's ticks) is shed by the mixer moving its grid (see {@link EventMixer}) and,
+ * when that cannot remove it, here: one frame is skipped after a long run of ticks in which every
+ * frame had waited a whole tick or more (a speaker merely out of phase with the ticks waits less
+ * than a tick; one with a backlog waits a tick per frame of it).
  */
 public final class JitterBuffer {
   /**
@@ -29,14 +33,15 @@ public final class JitterBuffer {
   private int maxDepth;
   private boolean playing;
   private long dropped;
-  /** Consecutive ticks whose frame had waited at least a period longer than the hold. */
+  /** Consecutive ticks whose frame had waited at least a period. */
   private int overTicks;
-  /** How much longer than hold and margin the frame {@link #poll} returned last had waited. */
-  private long slackNanos;
+  /** How long the frame {@link #poll} returned last had waited in the buffer. */
+  private long waitedNanos;
 
   /**
-   * @param holdNanos   how long a speaker's first frame waits at least (the configured jitter)
-   * @param marginNanos added to the hold when starting, for a frame that is a little late
+   * @param holdNanos   how long past its grid time a tick waits for this speaker's late frame
+   *                    (the configured jitter); the margin is added to it
+   * @param marginNanos added to the hold, for timer jitter of the sender and the event loop
    * @param periodNanos one frame, one tick (20 ms)
    * @param maxDepth    frames kept at most
    */
@@ -49,7 +54,7 @@ public final class JitterBuffer {
 
   /**
    * Raises the hold: a speaker whose chunks split frames needs at least one frame (see
-   * {@link EventMixer}). Never lowers it; takes effect from the next start.
+   * {@link EventMixer}). Never lowers it.
    */
   public void raiseHold(long nanos) {
     holdNanos = Math.max(holdNanos, nanos);
@@ -57,6 +62,11 @@ public final class JitterBuffer {
 
   public long holdNanos() {
     return holdNanos;
+  }
+
+  /** How long past its grid time a tick waits for this speaker's frame: hold plus margin. */
+  public long patienceNanos() {
+    return holdNanos + marginNanos;
   }
 
   /** Raises the bound (a speaker who sends large chunks needs room for a few of them). */
@@ -76,38 +86,37 @@ public final class JitterBuffer {
     frames.addLast(new Frame(frame, arrivalNanos));
   }
 
-  /**
-   * When this speaker may start: the arrival of its oldest frame plus hold and margin; {@code
-   * Long.MAX_VALUE} while it is playing or has nothing buffered.
-   */
-  public long startDue() {
+  /** Arrival of the oldest buffered frame; {@code Long.MAX_VALUE} when there is none. */
+  public long oldestArrival() {
     Frame head = frames.peekFirst();
-    return playing || head == null ? Long.MAX_VALUE : head.arrivalNanos + holdNanos + marginNanos;
+    return head == null ? Long.MAX_VALUE : head.arrivalNanos;
   }
 
   /**
-   * The frame for the tick due at {@code deadlineNanos}, or null while waiting to start or after
-   * an underrun.
+   * Whether the next tick has to wait for this speaker: it plays and its next frame has not
+   * arrived.
    */
-  public short[] poll(long deadlineNanos) {
-    if (!playing) {
-      if (deadlineNanos < startDue()) {
-        return null;
-      }
-      playing = true;
-      overTicks = 0;
-    }
+  public boolean awaited() {
+    return playing && frames.isEmpty();
+  }
+
+  /**
+   * The frame for the tick running at {@code nowNanos}, or null when there is none (the speaker
+   * is not playing, or was and has run dry: it drops out).
+   */
+  public short[] poll(long nowNanos) {
     Frame frame = frames.pollFirst();
     if (frame == null) {
       playing = false;
       return null;
     }
-    // A burst (a late network, a busy machine, a speaker who restarted on a late frame) leaves
-    // frames waiting longer than they need to, for as long as the speaker talks. The mixer moves
-    // its grid earlier to shed that; when it cannot (another speaker has no slack) and every frame
-    // of the last 100 ticks waited at least a period more than the hold, skip one: each of them
-    // would still have waited the hold.
-    if (deadlineNanos - frame.arrivalNanos >= holdNanos + periodNanos) {
+    if (!playing) {
+      playing = true;
+      overTicks = 0;
+    }
+    // Every frame of the last 100 ticks waited a tick or more: a backlog the mixer's grid could not
+    // shed (another speaker sets the ticks). Skip one frame, when there is one to play instead.
+    if (nowNanos - frame.arrivalNanos >= periodNanos) {
       if (++overTicks >= OVER_TICKS_BEFORE_SKIP && !frames.isEmpty()) {
         dropped++;
         overTicks = 0;
@@ -116,17 +125,16 @@ public final class JitterBuffer {
     } else {
       overTicks = 0;
     }
-    slackNanos = deadlineNanos - frame.arrivalNanos - holdNanos - marginNanos;
+    waitedNanos = nowNanos - frame.arrivalNanos;
     return frame.pcm;
   }
 
   /**
-   * How much longer than hold and margin the frame the last {@link #poll} returned had waited for
-   * its tick (negative when less, e.g. a frame that straddled two chunks); meaningful only when
-   * that poll returned a frame.
+   * How long the frame the last {@link #poll} returned had waited in the buffer; meaningful only
+   * when that poll returned a frame.
    */
-  public long slackNanos() {
-    return slackNanos;
+  public long waitedNanos() {
+    return waitedNanos;
   }
 
   public boolean isPlaying() {

@@ -24,20 +24,27 @@ class JitterBufferTest {
   }
 
   @Test
-  void nothingPlayedUntilTheHoldAndMarginHavePassed() {
+  void aFramePlaysAtTheFirstTickAfterItArrives() {
     JitterBuffer b = buffer(14);
-    assertNull(b.poll(0));
-    assertEquals(Long.MAX_VALUE, b.startDue(), "nothing buffered");
+    assertNull(b.poll(0), "nothing buffered");
+    assertFalse(b.isPlaying());
+    assertFalse(b.awaited(), "not playing: no tick waits for it");
+    assertEquals(Long.MAX_VALUE, b.oldestArrival());
     b.offer(frame(1), 1_000 * MS);
     b.offer(frame(2), 1_020 * MS);
-    assertEquals(1_062 * MS, b.startDue(), "the first frame's arrival + hold + margin");
-    assertNull(b.poll(1_040 * MS));
-    assertNull(b.poll(1_062 * MS - 1));
-    assertFalse(b.isPlaying());
-    assertEquals(2, b.depth(), "polls while waiting consume nothing");
-    assertEquals(1, b.poll(1_062 * MS)[0]);
+    assertEquals(1_000 * MS, b.oldestArrival());
+    assertEquals(1, b.poll(1_020 * MS)[0]);
     assertTrue(b.isPlaying());
-    assertEquals(Long.MAX_VALUE, b.startDue(), "playing");
+    assertEquals(20 * MS, b.waitedNanos());
+    assertEquals(2, b.poll(1_020 * MS)[0]);
+    assertEquals(0, b.waitedNanos());
+    assertTrue(b.awaited(), "playing and dry: the next tick waits for its frame");
+  }
+
+  @Test
+  void patienceIsTheHoldAndTheMargin() {
+    assertEquals(62 * MS, buffer(14).patienceNanos());
+    assertEquals(MARGIN, new JitterBuffer(0, MARGIN, P, 6).patienceNanos());
   }
 
   @Test
@@ -49,32 +56,23 @@ class JitterBufferTest {
       b.offer(frames[i], 0);
     }
     for (int i = 0; i < 6; i++) {
-      assertSame(frames[i], b.poll(62 * MS + i * P));
+      assertSame(frames[i], b.poll(i * P));
     }
   }
 
   @Test
-  void onceStartedAFramePlaysWhenItIsThereWhateverItsArrival() {
+  void aTickWithoutItsFrameEndsPlayingUntilTheNextFrame() {
     JitterBuffer b = buffer(10);
     b.offer(frame(1), 0);
-    assertEquals(1, b.poll(62 * MS)[0]);
-    b.offer(frame(2), 81 * MS); // arrived just before its tick, long after the hold
-    assertEquals(2, b.poll(82 * MS)[0]);
-  }
-
-  @Test
-  void underrunReturnsNullThenWaitsForTheHoldAgain() {
-    JitterBuffer b = buffer(10);
-    b.offer(frame(1), 0);
-    b.offer(frame(2), 20 * MS);
-    assertEquals(1, b.poll(62 * MS)[0]);
-    assertEquals(2, b.poll(82 * MS)[0]);
-    assertNull(b.poll(102 * MS), "underrun");
+    assertEquals(1, b.poll(0)[0]);
+    assertTrue(b.awaited());
+    assertNull(b.poll(82 * MS), "the tick gave up waiting: the speaker drops out");
     assertFalse(b.isPlaying());
-    b.offer(frame(3), 105 * MS);
-    assertNull(b.poll(122 * MS), "waiting again: due at 167 ms");
-    assertNull(b.poll(162 * MS));
-    assertEquals(3, b.poll(182 * MS)[0]);
+    assertFalse(b.awaited(), "no later tick waits for a speaker who dropped out");
+    b.offer(frame(2), 90 * MS);
+    assertFalse(b.awaited(), "a frame is there");
+    assertEquals(2, b.poll(100 * MS)[0], "starts again with its next frame");
+    assertTrue(b.isPlaying());
   }
 
   @Test
@@ -85,7 +83,7 @@ class JitterBufferTest {
     }
     assertEquals(4, b.depth());
     assertEquals(3, b.dropped());
-    long t = 42 * MS;
+    long t = 0;
     assertEquals(4, b.poll(t)[0]);
     assertEquals(5, b.poll(t += P)[0]);
     assertEquals(6, b.poll(t += P)[0]);
@@ -100,12 +98,9 @@ class JitterBufferTest {
     assertEquals(0, b.holdNanos());
     b.raiseHold(P);
     assertEquals(P, b.holdNanos());
+    assertEquals(P + MARGIN, b.patienceNanos());
     b.raiseHold(5 * MS);
     assertEquals(P, b.holdNanos());
-    b.offer(frame(1), 100 * MS);
-    assertEquals(122 * MS, b.startDue());
-    assertNull(b.poll(121 * MS));
-    assertEquals(1, b.poll(122 * MS)[0]);
   }
 
   @Test
@@ -118,19 +113,20 @@ class JitterBufferTest {
       b.offer(frame(i), 0);
     }
     assertEquals(0, b.dropped(), "the bound grew");
-    assertEquals(1, b.poll(MARGIN)[0]);
+    assertEquals(1, b.poll(0)[0]);
   }
 
   @Test
-  void aBurstsExtraDelayIsShedOverTime() {
+  void aStandingBacklogIsShedOverTime() {
     JitterBuffer b = buffer(20);
     // 12 frames at once (a stall released), then one frame per tick
     for (int i = 0; i < 12; i++) {
       b.offer(frame(i), 0);
     }
-    long tick = 62 * MS;
+    long tick = 0;
     int lastPlayed = -1;
-    // the mixer moves its grid to shed delay; this, its fallback, skips one frame per 100 ticks
+    // the mixer moves its grid to shed a backlog; when it cannot (another speaker sets the ticks),
+    // this fallback skips one frame per 100 ticks in which every frame waited a tick or more
     for (int k = 0; k < 1200; k++, tick += P) {
       b.offer(frame(100 + k), tick - 15 * MS); // each arrives 15 ms before a tick
       short[] f = b.poll(tick);
@@ -142,19 +138,19 @@ class JitterBufferTest {
       }
     }
     assertEquals(12, b.depth() + b.dropped(), "the 12 extra frames were either shed or are still queued");
-    assertTrue(b.depth() <= 4, "delay shed back near the hold: " + b.depth() + " frames queued");
-    assertTrue(b.dropped() >= 8);
+    assertTrue(b.depth() <= 1, "backlog shed: " + b.depth() + " frames queued");
+    assertTrue(b.dropped() >= 11);
   }
 
   @Test
-  void aSteadySpeakerSkipsNothingWhateverTheTickPhase() {
-    // frames arrive every 20 ms; frame j is played at 20 j + wait, for waits from the hold and
-    // margin (62 ms) to just under the hold and a frame (80 ms): nothing is ever skipped
-    for (long wait = 62 * MS; wait < 80 * MS; wait += MS / 2) {
+  void aSpeakerOutOfPhaseWithTheTicksSkipsNothing() {
+    // frames arrive every 20 ms; the room's ticks (set by another speaker) come up to a tick after
+    // each arrival: nothing is ever skipped
+    for (long wait = 0; wait < P; wait += MS / 4) {
       JitterBuffer b = buffer(14);
       for (int k = 0; k < 1000; k++) {
         b.offer(frame(k), k * P);
-        int j = k - 3; // the frame whose tick falls between this arrival and the next
+        long j = k - wait / P; // the frame whose tick falls between this arrival and the next
         if (j >= 0) {
           assertEquals((short) j, b.poll(j * P + wait)[0], "wait " + wait);
         }
@@ -164,28 +160,13 @@ class JitterBufferTest {
   }
 
   @Test
-  void slackIsTheWaitBeyondHoldAndMargin() {
-    JitterBuffer b = buffer(14);
-    b.offer(frame(1), 0);
-    b.offer(frame(2), 15 * MS);
-    assertEquals(1, b.poll(67 * MS)[0]);
-    assertEquals(5 * MS, b.slackNanos());
-    assertEquals(2, b.poll(87 * MS)[0]);
-    assertEquals(10 * MS, b.slackNanos());
-    b.raiseHold(80 * MS);
-    b.offer(frame(3), 100 * MS);
-    assertEquals(3, b.poll(107 * MS)[0], "playing: the frame plays whatever its wait");
-    assertEquals(-75 * MS, b.slackNanos(), "less than hold and margin: negative");
-  }
-
-  @Test
   void nothingIsSkippedWithoutAFrameToPlayInstead() {
     JitterBuffer b = new JitterBuffer(0, MARGIN, P, 14);
-    // every frame waits a full frame (hold + frame), but its tick comes just before the next
-    // frame: skipping one would leave the tick empty
+    // every frame waits more than a tick, but its tick comes just before the next frame arrives:
+    // skipping one would leave the tick empty
     for (int k = 0; k < 200; k++) {
       b.offer(frame(k), k * P);
-      assertEquals(k, b.poll(k * P + P)[0]);
+      assertEquals(k, b.poll(k * P + P + MARGIN)[0]);
     }
     assertEquals(0, b.dropped());
   }
