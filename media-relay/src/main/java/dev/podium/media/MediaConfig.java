@@ -5,9 +5,9 @@ import java.time.Duration;
 
 /**
  * @param sampleRate      the rooms' sample rate, mono ({@code PODIUM_MEDIA_SAMPLE_RATE})
- * @param jitter          playout delay: how long after its arrival a speaker's first frame is mixed,
- *                        0 to 1000 ms ({@code PODIUM_MEDIA_JITTER_MS}); at least one frame for a
- *                        speaker whose chunks split frames (see {@code EventMixer})
+ * @param jitter          jitter buffer: how long past its grid time a tick waits for a playing
+ *                        speaker's late frame, 0 to 1000 ms ({@code PODIUM_MEDIA_JITTER_MS}); at
+ *                        least one frame for a speaker whose chunks split frames (see {@code EventMixer})
  * @param levelsInterval  how often {@code speaker_levels} may be sent ({@code PODIUM_MEDIA_LEVELS_MS})
  * @param relayTimeout    a media-relay silent this long has its events taken over ({@code PODIUM_MEDIA_RELAY_TIMEOUT_MS})
  * @param opus            encode each tick's room mix in Opus too, for {@code ?codec=opus} listeners ({@code PODIUM_MEDIA_OPUS})
