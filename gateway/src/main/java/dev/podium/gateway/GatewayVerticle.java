@@ -141,6 +141,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setSendBufferSize(64 * 1024)
         .setWebSocketSubProtocols(java.util.List.of(MediaFraming.SUBPROTOCOL));
     server = vertx.createHttpServer(options)
+        .connectionHandler(FlushBatching::install)
         .webSocketHandshakeHandler(entry)
         .requestHandler(HttpRoutes.create(vertx, config.nodeId(), presence, devTokens, mediaStats));
     return Future.all(control, feed.start(), relayHeartbeats, beating)
