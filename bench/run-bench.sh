@@ -169,17 +169,27 @@ budget=$(( 120 + RAMP_MS / 1000 + 2 * (WARMUP_S + DURATION_S) ))
 # A freshly started JVM runs interpreted code for its first seconds under load (a run's first
 # second measured 250-280 ms of p99 on both targets, the rest 15 ms): warm each target up first.
 first_n=${NS%% *}
+# Runs the generator against target $1 with $2 listeners, its report to file $3, and returns its
+# exit code. In the background and waited for, so that Ctrl-C (or a TERM) runs the traps at once
+# rather than after the run (timeout puts the generator in a process group of its own).
+run_generator() {
+  local target=$1 listeners=$2 report=$3 rc=0
+  # shellcheck disable=SC2086
+  timeout "$budget" java -jar "$BENCH_JAR" --base "${base[$target]}" --label "${label[$target]}" \
+    --listeners "$listeners" --ramp-ms "$RAMP_MS" --duration-s "$DURATION_S" --warmup-s "$WARMUP_S" \
+    --packet-ms "$PACKET_MS" --server-pid "${pids_of[$target]}" --json ${extra[$target]} $GEN_ARGS \
+    >"$report" 2>&1 &
+  gen_pid=$!
+  wait "$gen_pid" || rc=$?
+  gen_pid=""
+  return "$rc"
+}
+
 for (( w = 1; w <= WARMUP_RUNS; w++ )); do
   for target in $TARGETS; do
     echo "== $target warm-up $w/$WARMUP_RUNS (N=$first_n, not recorded)"
-    # shellcheck disable=SC2086
-    timeout "$budget" java -jar "$BENCH_JAR" --base "${base[$target]}" --label "${label[$target]}" \
-      --listeners "$first_n" --ramp-ms "$RAMP_MS" --duration-s "$DURATION_S" --warmup-s "$WARMUP_S" \
-      --packet-ms "$PACKET_MS" --server-pid "${pids_of[$target]}" --json ${extra[$target]} $GEN_ARGS \
-      >"$OUT/$target-warmup-$w.txt" 2>&1 &
-    gen_pid=$!
-    wait "$gen_pid" || echo "   (warm-up generator exit $?; see $OUT/$target-warmup-$w.txt)"
-    gen_pid=""
+    report="$OUT/$target-warmup-$w.txt"
+    run_generator "$target" "$first_n" "$report" || echo "   (warm-up generator exit $?; see $report)"
     sleep "$PAUSE_S"
   done
 done
@@ -193,16 +203,7 @@ for n in $NS; do
         done
         wait_quiet
         report="$OUT/$target-$n-$run.txt"
-        # In the background and waited for, so that Ctrl-C (or a TERM) runs the traps at once rather
-        # than after the run (timeout puts the generator in a process group of its own).
-        # shellcheck disable=SC2086
-        timeout "$budget" java -jar "$BENCH_JAR" --base "${base[$target]}" --label "${label[$target]}" \
-          --listeners "$n" --ramp-ms "$RAMP_MS" --duration-s "$DURATION_S" --warmup-s "$WARMUP_S" \
-          --packet-ms "$PACKET_MS" --server-pid "${pids_of[$target]}" --json ${extra[$target]} $GEN_ARGS \
-          >"$report" 2>&1 &
-        gen_pid=$!
-        gen_rc=0; wait "$gen_pid" || gen_rc=$?
-        gen_pid=""
+        gen_rc=0; run_generator "$target" "$n" "$report" || gen_rc=$?
         (( gen_rc == 0 )) || echo "   (generator exit $gen_rc; see $report)"
         grep -v '^{' "$report" | sed 's/^/   /' || true
         line=$(grep '^{' "$report" || true)

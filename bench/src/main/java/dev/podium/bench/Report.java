@@ -291,7 +291,7 @@ final class Report {
    * The p99 latency of the frames sent in each second of the stream (all listeners together), so
    * that a report shows whether a high p99 is a few bad seconds or all of them.
    */
-  private static long[] p99BySecond(List<ListenerStats.Snapshot> ls) {
+  static long[] p99BySecond(List<ListenerStats.Snapshot> ls) {
     int framesPerSecond = 1000 / PcmFrames.FRAME_MS;
     int seconds = 0;
     for (ListenerStats.Snapshot s : ls) {
@@ -324,12 +324,17 @@ final class Report {
     return p99;
   }
 
-  /** Whole milliseconds per second of the stream; seconds before the warm-up ended are left out. */
-  private static JsonArray secondsJson(long[] p99Micros) {
+  /**
+   * Whole milliseconds per second of the stream, from the first second with a measured frame (the
+   * seconds of the warm-up are left out); a later second in which no frame arrived is null.
+   */
+  static JsonArray secondsJson(long[] p99Micros) {
     JsonArray a = new JsonArray();
     for (long micros : p99Micros) {
       if (micros >= 0) {
         a.add(Math.round(micros / 1000.0));
+      } else if (!a.isEmpty()) {
+        a.addNull();
       }
     }
     return a;

@@ -59,7 +59,7 @@ final class OwnedEvent {
     this.sampleRate = config.sampleRate();
     io.micrometer.core.instrument.MeterRegistry metrics = dev.podium.runtime.ops.Observability.registry(vertx);
     this.tickLag = io.micrometer.core.instrument.Timer.builder("podium_mixer_tick_lag")
-        .description("How late a mix tick ran after its deadline").publishPercentileHistogram().register(metrics);
+        .description("How late a mix tick ran after it became due (its grid time, the arrival of the frame it waited for, or the end of its wait)").publishPercentileHistogram().register(metrics);
     this.ticksMixed = metrics.counter("podium_mixer_ticks_total", "result", "mixed");
     this.opusEncoded = metrics.counter("podium_media_opus_encoded_total");
     this.opusEnabled = config.opus();

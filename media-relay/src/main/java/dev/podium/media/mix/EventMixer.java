@@ -78,7 +78,6 @@ public final class EventMixer {
   private final long origin;
   private final Map<String, Speaker> speakers = new LinkedHashMap<>();
   private long sequence;
-  private long lastGridTime;
   /** Whether the last tick mixed anything (some speaker is playing). */
   private boolean mixing;
   /** Ticks in the current grid-shift window, and the least wait of any frame mixed in it. */
@@ -127,13 +126,6 @@ public final class EventMixer {
     if (!frames.isEmpty()) {
       reanchorIfIdle();
     }
-  }
-
-  /** An already-decoded 20 ms frame from a speaker, arriving now. */
-  public void ingestFrame(String userId, short[] frame) {
-    long now = clock.getAsLong();
-    speaker(userId, now).buffer.offer(frame, now);
-    reanchorIfIdle();
   }
 
   private Speaker speaker(String userId, long now) {
@@ -187,11 +179,6 @@ public final class EventMixer {
     return wait <= 0 ? 0 : (wait + 999_999) / 1_000_000;
   }
 
-  /** The grid time of the tick {@link #tick} ran last. */
-  public long lastGridTime() {
-    return lastGridTime;
-  }
-
   /** How far the grid has been moved earlier, in all, to shed extra delay. */
   public long shiftedNanos() {
     return shiftedNanos;
@@ -200,7 +187,6 @@ public final class EventMixer {
   /** Runs the next tick: the mix, or null when nobody is speaking (silence is not sent). */
   public Tick tick() {
     long gridTime = schedule.deadline(schedule.advance());
-    lastGridTime = gridTime;
     long now = clock.getAsLong();
     Map<String, short[]> frames = new HashMap<>();
     // Whether a speaker started or dropped out in this tick, and the least wait of the frames mixed.

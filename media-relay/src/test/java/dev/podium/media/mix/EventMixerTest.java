@@ -876,16 +876,4 @@ class EventMixerTest {
     m.dropSpeaker("b");
     assertEquals(grid, m.nextDue(), "muted or removed: the room goes on without waiting");
   }
-
-  @Test
-  void decodedFramesAreBufferedLikePcm() {
-    VirtualClock clock = new VirtualClock();
-    EventMixer m = new EventMixer(N, Duration.ofMillis(40), IDLE, clock);
-    long arrival = clock.now;
-    m.ingestFrame("a", constant(9));
-    m.ingestFrame("a", constant(9));
-    assertEquals(arrival, m.nextDue());
-    assertArrayEquals(constant(9), tick(m, clock).mix().room());
-    assertEquals(arrival + TICK, m.nextDue());
-  }
 }
