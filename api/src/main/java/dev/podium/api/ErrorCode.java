@@ -38,6 +38,12 @@ public enum ErrorCode {
   FRAME_TOO_LARGE("frame_too_large", 0),
   NOT_ALLOWED("not_allowed", 0),
   SLOW_CONSUMER("slow_consumer", 4008),
+  /** Edge limits: too many sockets from one address or for one user (close 4029, like HTTP 429). */
+  TOO_MANY_CONNECTIONS("too_many_connections", 4029),
+  /** A socket that sent nothing, not even a pong, for the idle timeout (close 4408, like HTTP 408). */
+  IDLE_TIMEOUT("idle_timeout", 4408),
+  /** A WebSocket admission (token check, room-service calls) that did not finish in time. */
+  HANDSHAKE_TIMEOUT("handshake_timeout", 4408),
   SERVICE_UNAVAILABLE("service_unavailable", 4503),
   INTERNAL("internal", 4500);
 

@@ -9,8 +9,10 @@ import dev.podium.api.room.RoomService;
 import dev.podium.gateway.auth.DevTokens;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
+import dev.podium.gateway.edge.EdgeGate;
 import dev.podium.gateway.http.HttpRoutes;
 import dev.podium.gateway.ws.ActiveStreamsFeed;
+import dev.podium.gateway.ws.ClientMessages;
 import dev.podium.gateway.ws.ConnectedSessions;
 import dev.podium.gateway.ws.LocalRooms;
 import dev.podium.gateway.ws.MediaFraming;
@@ -35,6 +37,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private HttpServer server;
   private ConnectedSessions sessions;
+  private EdgeGate edge;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -56,6 +59,9 @@ public final class GatewayVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (edge != null) {
+      edge.stop();
+    }
     java.util.Random jitter = new java.util.Random();
     for (var session : sessions.all()) {
       session.closeForRestart(500 + jitter.nextInt(1000));
@@ -101,9 +107,13 @@ public final class GatewayVerticle extends VerticleBase {
           + "Get tokens from GET /dev/token?user_id=...; never run like this in production.");
     }
 
+    edge = new EdgeGate(vertx, config.edge(), config.maxTextBytes(), config.maxBinaryBytes(),
+        reason -> ClientMessages.error(ErrorCode.FRAME_TOO_LARGE, "The message is too large; this connection is closed",
+            reason), metrics);
     WebSocketEntry entry = new WebSocketEntry(vertx, config.nodeId(), config.allowGuests(), config.maxTextBytes(),
         config.maxBinaryBytes(), new TokenVerifier(vertx, config.jwtSecret(), config.userClaim()), directory,
-        rooms, chat, presence, localRooms, sessions, feed, mediaStats, config.packetMillis(), relays);
+        rooms, chat, presence, localRooms, sessions, feed, mediaStats, config.packetMillis(), relays,
+        edge, config.edge().writeQueueBytes());
 
     Future<Void> control = vertx.eventBus().<JsonObject>consumer(Addresses.gatewayControl(config.nodeId()), msg -> {
       JsonObject body = msg.body();
@@ -128,22 +138,39 @@ public final class GatewayVerticle extends VerticleBase {
       }
     });
 
-    // The server's frame limits sit above the protocol's, so an oversize message reaches our
-    // handler and gets an error instead of a dropped connection.
-    int serverLimit = Math.max(config.maxTextBytes(), config.maxBinaryBytes()) * 4;
+    // The edge's FrameGuard closes an oversize message (1009) before Netty or Vert.x assemble
+    // more than the protocol limit of its type; the server's own limits are the larger of the
+    // two, so they never act first (Vert.x would drop the connection with no close code).
+    int serverLimit = Math.max(config.maxTextBytes(), config.maxBinaryBytes());
     HttpServerOptions options = new HttpServerOptions()
         .setPort(config.httpPort())
         .setHost(config.httpHost())
         .setMaxWebSocketFrameSize(serverLimit)
         .setMaxWebSocketMessageSize(serverLimit)
+        // No compression for client frames: an inflated frame has no size limit (a 64 KiB frame
+        // inflated to 64 MiB stalled the gateway); RSV1 from a client is then a protocol error.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        // Keep-alive HTTP connections with no traffic are closed; WebSockets are pinged more often.
+        .setIdleTimeout((int) config.edge().httpIdleTimeout().toMillis())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
         // A small kernel send buffer per socket: a listener who stops reading shows up in the
         // write queue (and loses frames) within seconds instead of hiding megabytes in the kernel.
         .setSendBufferSize(64 * 1024)
         .setWebSocketSubProtocols(java.util.List.of(MediaFraming.SUBPROTOCOL));
     server = vertx.createHttpServer(options)
-        .connectionHandler(FlushBatching::install)
-        .webSocketHandshakeHandler(entry)
-        .requestHandler(HttpRoutes.create(vertx, config.nodeId(), presence, devTokens, mediaStats));
+        .connectionHandler(connection -> {
+          FlushBatching.install(connection);
+          edge.connected(connection);
+        })
+        .webSocketHandshakeHandler(entry);
+    io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> routes =
+        HttpRoutes.create(vertx, config.nodeId(), presence, devTokens, mediaStats);
+    server.requestHandler(request -> {
+      edge.requestArrived(request);
+      routes.handle(request);
+    });
+    edge.start();
     return Future.all(control, feed.start(), relayHeartbeats, beating)
         .compose(v -> server.listen())
         .onSuccess(s -> LOG.info("gateway {} listening on port {}", config.nodeId(), s.actualPort()));

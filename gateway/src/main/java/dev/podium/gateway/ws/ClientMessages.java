@@ -4,15 +4,15 @@ import dev.podium.api.ErrorCode;
 import io.vertx.core.json.JsonObject;
 
 /** Messages the gateway itself writes to one client. */
-final class ClientMessages {
+public final class ClientMessages {
   private ClientMessages() {
   }
 
-  static String error(ErrorCode code, String message) {
+  public static String error(ErrorCode code, String message) {
     return error(code, message, null);
   }
 
-  static String error(ErrorCode code, String message, String details) {
+  public static String error(ErrorCode code, String message, String details) {
     JsonObject error = new JsonObject().put("type", "error").put("code", code.code()).put("message", message);
     if (details != null) {
       error.put("details", details);

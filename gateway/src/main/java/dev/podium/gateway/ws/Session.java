@@ -7,18 +7,12 @@ import io.vertx.core.http.ServerWebSocket;
 import java.util.UUID;
 
 /**
- * One client socket in one event. Writes are bounded: a socket that cannot keep up with room
+ * One client socket in one event. Writes are bounded (the write queue, {@code PODIUM_WS_WRITE_QUEUE_BYTES},
+ * 256 KiB by default, about 2.5 s of 48 kHz PCM): a socket that cannot keep up with room
  * events is closed ({@code slow_consumer}, it can reconnect and catch up from history); media
  * frames to it are dropped instead.
  */
 public final class Session {
-  /**
-   * Bytes a socket may have queued before it counts as behind: media frames to it are dropped
-   * from then on, and a room event that finds it full closes it ({@code slow_consumer}). About
-   * 2.5 s of 48 kHz PCM: enough for a hiccup, small enough that one stuck listener costs little heap.
-   */
-  public static final int WRITE_QUEUE_BYTES = 256 * 1024;
-
   private final String id = UUID.randomUUID().toString();
   private final ServerWebSocket socket;
   private final String eventId;
@@ -28,6 +22,7 @@ public final class Session {
   private volatile String role;
   private boolean muted;
   private boolean closed;
+  private boolean departed;
   private long lastNotAllowedAt;
 
   private final boolean opus;
@@ -106,6 +101,15 @@ public final class Session {
     closed = true;
   }
 
+  /** True the first time only: the departure (presence leave, room detach) happens once. */
+  boolean markDeparted() {
+    if (departed) {
+      return false;
+    }
+    departed = true;
+    return true;
+  }
+
   /** Writes a reply meant for this socket only. */
   public void sendText(String text) {
     if (closed || socket.isClosed()) {
@@ -155,10 +159,15 @@ public final class Session {
 
   /** Sends {@code error} and closes with the code's close code. */
   public void close(ErrorCode code, String message) {
+    close(code, message, null);
+  }
+
+  /** Sends {@code error} with {@code details} and closes with the code's close code. */
+  public void close(ErrorCode code, String message, String details) {
     if (closed) {
       return;
     }
-    socket.writeTextMessage(ClientMessages.error(code, message));
+    socket.writeTextMessage(ClientMessages.error(code, message, details));
     closed = true;
     socket.close((short) code.closeCode(), code.code());
   }

@@ -11,6 +11,7 @@ import dev.podium.gateway.auth.AuthFailure;
 import dev.podium.gateway.auth.Identity;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
+import dev.podium.gateway.edge.EdgeGate;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -47,12 +48,16 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private final Departures departures;
   private final MediaStats stats;
   private final int defaultPacketMillis;
+  private final EdgeGate edge;
+  private final int writeQueueBytes;
 
   public WebSocketEntry(Vertx vertx, String nodeId, boolean allowGuests, int maxTextBytes, int maxBinaryBytes,
       TokenVerifier tokens, Optional<UserDirectory> directory, RoomService rooms, ChatService chat,
       PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams,
-      MediaStats stats, int defaultPacketMillis, InstanceDirectory relays) {
+      MediaStats stats, int defaultPacketMillis, InstanceDirectory relays, EdgeGate edge, int writeQueueBytes) {
     this.defaultPacketMillis = defaultPacketMillis;
+    this.edge = edge;
+    this.writeQueueBytes = writeQueueBytes;
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.allowGuests = allowGuests;
@@ -96,24 +101,88 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       return;
     }
     WebSocketPath path = parsed.get();
+    EdgeGate.Ticket ticket = edge.open(handshake, path instanceof WebSocketPath.ActiveStreams
+        ? EdgeGate.Kind.ACTIVE_STREAMS : path instanceof WebSocketPath.GoLive ? EdgeGate.Kind.GO_LIVE : EdgeGate.Kind.JOIN);
+    if (ticket.refusal() != null) {
+      refuse(handshake, ticket.refusal());
+      return;
+    }
+    // Whatever admission waits for (a hung token check, a silent service), the client gets an answer in time.
+    ticket.onTimeout(() -> refuse(handshake, edge.handshakeTimeout(ticket)));
     String token = queryParam(handshake.query(), "token");
     if (path instanceof WebSocketPath.ActiveStreams) {
-      handshake.accept().onSuccess(activeStreams::add);
+      ticket.settle();
+      handshake.accept().onSuccess(ws -> {
+        ws.setWriteQueueMaxSize(writeQueueBytes);
+        edge.watch(ticket, ws, () -> closeIdle(ws));
+        activeStreams.add(ws);
+      });
     } else if (path instanceof WebSocketPath.GoLive goLive) {
       tokens.verify(token, goLive.userId())
           .compose(id -> directory.map(d -> d.confirm(id)).orElse(Future.succeededFuture(id)))
+          .compose(id -> claim(ticket, id))
           .compose(id -> rooms.goLive(id.userId(), id.username())
               .compose(event -> rooms.admit(event.eventId(), id.userId(), true)
                   .map(admitted -> new Admission(id, admitted, event.resumed()))))
-          .onSuccess(admission -> admit(handshake, admission, true))
-          .onFailure(e -> refuse(handshake, e));
+          .onSuccess(admission -> {
+            if (ticket.settle()) {
+              admit(handshake, admission, true, ticket);
+            } else {
+              abandoned(admission);
+            }
+          })
+          .onFailure(e -> {
+            if (ticket.settle()) {
+              refuse(handshake, e);
+            }
+          });
     } else if (path instanceof WebSocketPath.Join join) {
       identify(join, token)
+          .compose(id -> claim(ticket, id))
           .compose(id -> rooms.admit(join.eventId(), id.userId(), id.verified())
               .map(admitted -> new Admission(id, admitted, false)))
-          .onSuccess(admission -> admit(handshake, admission, false))
-          .onFailure(e -> refuse(handshake, e));
+          .onSuccess(admission -> {
+            if (ticket.settle()) {
+              admit(handshake, admission, false, ticket);
+            } else {
+              abandoned(admission);
+            }
+          })
+          .onFailure(e -> {
+            if (ticket.settle()) {
+              refuse(handshake, e);
+            }
+          });
     }
+  }
+
+  /** The per-user socket cap of this gateway, counted once the user is known. */
+  private static Future<Identity> claim(EdgeGate.Ticket ticket, Identity id) {
+    EdgeGate.Refusal refusal = ticket.claimUser(id.userId());
+    return refusal == null ? Future.succeededFuture(id) : Future.failedFuture(new EdgeRefused(refusal));
+  }
+
+  /** Admission answered after the handshake timeout had refused the client: a host never arrives. */
+  private void abandoned(Admission admission) {
+    if (Participant.ROLE_HOST.equals(admission.role())) {
+      rooms.presence(admission.event().eventId(), admission.identity().userId(), false);
+    }
+  }
+
+  /** An edge limit refused the handshake. */
+  private static final class EdgeRefused extends RuntimeException {
+    private final EdgeGate.Refusal refusal;
+
+    EdgeRefused(EdgeGate.Refusal refusal) {
+      super(refusal.message(), null, false, false);
+      this.refusal = refusal;
+    }
+  }
+
+  private void closeIdle(ServerWebSocket ws) {
+    EdgeGate.Refusal idle = edge.idleTimeout();
+    ws.writeTextMessage(ClientMessages.error(idle.code(), idle.message(), idle.details()));
+    ws.close((short) idle.closeCode(), idle.code().code());
   }
 
   private Future<Identity> identify(WebSocketPath.Join join, String token) {
@@ -125,10 +194,11 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
         .map(id -> join.username() != null ? id.withUsername(join.username()) : id);
   }
 
-  private void admit(ServerWebSocketHandshake handshake, Admission admission, boolean goingLive) {
+  private void admit(ServerWebSocketHandshake handshake, Admission admission, boolean goingLive,
+      EdgeGate.Ticket ticket) {
     LiveEvent event = admission.event();
     handshake.accept().onSuccess(ws -> {
-      ws.setWriteQueueMaxSize(Session.WRITE_QUEUE_BYTES);
+      ws.setWriteQueueMaxSize(writeQueueBytes);
       Session session = new Session(ws, event.eventId(), admission.identity(), admission.role(),
           mutedOnStage(admission), stats, "opus".equalsIgnoreCase(queryParam(handshake.query(), "codec")),
           packetTicks(queryParam(handshake.query(), "ptime")) > 0
@@ -138,7 +208,16 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
             "ptime must be 20, 40 or 60 (ms of audio per message); using " + defaultPacketMillis));
       }
       sessions.add(session);
-      ws.closeHandler(v -> disconnected(session));
+      ws.closeHandler(v -> {
+        disconnected(session);
+        ticket.release();
+      });
+      edge.watch(ticket, ws, () -> {
+        // A silent peer (a cut-off host, a zombie listener) leaves the room now, not when TCP gives up.
+        EdgeGate.Refusal idle = edge.idleTimeout();
+        session.close(idle.code(), idle.message(), idle.details());
+        disconnected(session);
+      });
       ws.exceptionHandler(e -> LOG.debug("socket error on session {}", session.id(), e));
       ws.textMessageHandler(text -> messages.onText(session, text));
       ws.binaryMessageHandler(frame -> messages.onBinary(session, frame));
@@ -215,6 +294,9 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   }
 
   private void disconnected(Session session) {
+    if (!session.markDeparted()) {
+      return;
+    }
     session.markClosed();
     sessions.remove(session);
     localRooms.detach(session);
@@ -242,6 +324,10 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   }
 
   private void refuse(ServerWebSocketHandshake handshake, Throwable cause) {
+    if (cause instanceof EdgeRefused edgeRefused) {
+      refuse(handshake, edgeRefused.refusal);
+      return;
+    }
     ErrorCode code;
     String message;
     String details = null;
@@ -256,8 +342,14 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     }
     dev.podium.runtime.ops.Observability.registry(vertx).counter("podium_connections_refused_total", "reason", code.code())
         .increment();
-    String error = ClientMessages.error(code, message, details);
-    int closeCode = code.closeCode() == 0 ? 4000 : code.closeCode();
+    refuse(handshake, new EdgeGate.Refusal(code, message, details, code.closeCode() == 0 ? 4000 : code.closeCode()));
+  }
+
+  /** Accepts only to send the refusal and close: a browser cannot read the HTTP status of a failed upgrade. */
+  private void refuse(ServerWebSocketHandshake handshake, EdgeGate.Refusal refusal) {
+    ErrorCode code = refusal.code();
+    String error = ClientMessages.error(code, refusal.message(), refusal.details());
+    int closeCode = refusal.closeCode();
     handshake.accept().onSuccess(ws -> {
       ws.writeTextMessage(error);
       ws.close((short) closeCode, code.code());
