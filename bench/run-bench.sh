@@ -134,6 +134,8 @@ for target in $TARGETS; do
       for (( g = 0; g < GATEWAYS; g++ )); do
         port_free $(( PODIUM_PORT + g )) || { echo "port $(( PODIUM_PORT + g )) is taken" >&2; exit 1; }
       done
+      # The generator is one address: lift the per-address edge limits (every other limit stays).
+      export PODIUM_MAX_CONNECTIONS_PER_IP=1000000 PODIUM_JOIN_RATE_PER_SECOND=1000000 PODIUM_JOIN_BURST=1000000
       PODIUM_JWT_SECRET="$SECRET" PODIUM_HTTP_PORT="$PODIUM_PORT" PODIUM_HTTP_HOST=127.0.0.1 \
         PODIUM_CLUSTER_HOST=127.0.0.1 PODIUM_CLUSTER_MEMBERS=127.0.0.1 PODIUM_CLUSTER_PORT=$CLUSTER_PORT \
         PODIUM_CLUSTER_NAME="podium-bench-$$" \

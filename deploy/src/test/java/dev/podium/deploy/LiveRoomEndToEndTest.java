@@ -208,8 +208,13 @@ class LiveRoomEndToEndTest {
     listener.expectError("bad_request");
     listener.send(new JsonObject().put("type", "get_participants").put("limit", "ten"));
     listener.expectError("bad_request");
-    listener.sendText("{\"type\":\"broadcast_message\",\"message\":\"" + "z".repeat(70 * 1024) + "\"}");
-    listener.expectError("frame_too_large");
+    // An oversize message is the one bad input that ends the connection (1009): it is refused
+    // from its header, before the gateway buffers more than the limit.
+    TestSocket oversize = podium.join(node, eventId, user("oversize"));
+    oversize.expect("room_state");
+    oversize.sendText("{\"type\":\"broadcast_message\",\"message\":\"" + "z".repeat(70 * 1024) + "\"}");
+    oversize.expectError("frame_too_large");
+    assertEquals(1009, oversize.awaitClose());
 
     // A listener may not publish audio: one not_allowed per second, however many frames.
     for (int i = 0; i < 3; i++) {

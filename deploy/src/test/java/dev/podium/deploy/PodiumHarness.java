@@ -41,6 +41,11 @@ final class PodiumHarness implements AutoCloseable {
     base.put("PODIUM_HTTP_PORT", "0");
     base.put("PODIUM_HTTP_HOST", "127.0.0.1");
     base.put("PODIUM_JWT_SECRET", TestTokens.SECRET);
+    // Every test client comes from 127.0.0.1: the per-address limits would count a whole test's
+    // users as one client. EdgeAbuseTest sets them back to small values and attacks from 127.0.0.x.
+    base.put("PODIUM_MAX_CONNECTIONS_PER_IP", "1000000");
+    base.put("PODIUM_JOIN_RATE_PER_SECOND", "1000000");
+    base.put("PODIUM_JOIN_BURST", "1000000");
     base.putAll(overrides);
     this.settings = Settings.of(base);
   }

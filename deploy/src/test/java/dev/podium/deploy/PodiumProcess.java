@@ -49,7 +49,8 @@ final class PodiumProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("PODIUM_"));
-    for (String setting : List.of("PODIUM_CLUSTER_NAME", "PODIUM_CLUSTER_PORT", "PODIUM_JWT_SECRET")) {
+    for (String setting : List.of("PODIUM_CLUSTER_NAME", "PODIUM_CLUSTER_PORT", "PODIUM_JWT_SECRET",
+        "PODIUM_MAX_CONNECTIONS_PER_IP", "PODIUM_JOIN_RATE_PER_SECOND", "PODIUM_JOIN_BURST")) {
       env.put(setting, cluster.string(setting, ""));
     }
     env.put("PODIUM_HTTP_PORT", String.valueOf(port));
