@@ -151,6 +151,9 @@ public final class GatewayVerticle extends VerticleBase {
         // inflated to 64 MiB stalled the gateway); RSV1 from a client is then a protocol error.
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
+        // HTTP/1.1 from the first byte: with h2c detection Vert.x makes the connection (and so
+        // calls our connection handler, which starts the handshake deadline) only once bytes arrive.
+        .setHttp2ClearTextEnabled(false)
         // Keep-alive HTTP connections with no traffic are closed; WebSockets are pinged more often.
         .setIdleTimeout((int) config.edge().httpIdleTimeout().toMillis())
         .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
