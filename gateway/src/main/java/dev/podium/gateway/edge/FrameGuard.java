@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@code error} {@code frame_too_large} (for 1009 only) and a close frame with the code (1002,
  * 1007, 1009); nothing more of its bytes reaches Vert.x; the connection closes when the client
  * closes it or after {@link #LINGER_MS}, reading meanwhile so the close is a FIN rather than a
- * reset that could destroy the close frame in flight. {@code FrameGuardTest} fails if Vert.x stops
+ * reset that could destroy the close frame in flight. {@code EdgeAbuseTest} fails if Vert.x stops
  * being a Netty pipeline this can join.
  */
 public final class FrameGuard extends ChannelDuplexHandler {

@@ -340,14 +340,14 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       message = code == ErrorCode.INTERNAL || code == ErrorCode.SERVICE_UNAVAILABLE
           ? "The service is unavailable right now; try again" : cause.getMessage();
     }
-    dev.podium.runtime.ops.Observability.registry(vertx).counter("podium_connections_refused_total", "reason", code.code())
-        .increment();
     refuse(handshake, new EdgeGate.Refusal(code, message, details, code.closeCode() == 0 ? 4000 : code.closeCode()));
   }
 
   /** Accepts only to send the refusal and close: a browser cannot read the HTTP status of a failed upgrade. */
   private void refuse(ServerWebSocketHandshake handshake, EdgeGate.Refusal refusal) {
     ErrorCode code = refusal.code();
+    dev.podium.runtime.ops.Observability.registry(vertx).counter("podium_connections_refused_total", "reason", code.code())
+        .increment();
     String error = ClientMessages.error(code, refusal.message(), refusal.details());
     int closeCode = refusal.closeCode();
     handshake.accept().onSuccess(ws -> {
