@@ -103,7 +103,8 @@ public final class GatewayVerticle extends VerticleBase {
 
     WebSocketEntry entry = new WebSocketEntry(vertx, config.nodeId(), config.allowGuests(), config.maxTextBytes(),
         config.maxBinaryBytes(), new TokenVerifier(vertx, config.jwtSecret(), config.userClaim()), directory,
-        rooms, chat, presence, localRooms, sessions, feed, mediaStats, config.packetMillis(), relays);
+        rooms, chat, presence, localRooms, sessions, feed, mediaStats, config.packetMillis(), relays,
+        config.web().origins());
 
     Future<Void> control = vertx.eventBus().<JsonObject>consumer(Addresses.gatewayControl(config.nodeId()), msg -> {
       JsonObject body = msg.body();
@@ -143,7 +144,7 @@ public final class GatewayVerticle extends VerticleBase {
     server = vertx.createHttpServer(options)
         .connectionHandler(FlushBatching::install)
         .webSocketHandshakeHandler(entry)
-        .requestHandler(HttpRoutes.create(vertx, config.nodeId(), presence, devTokens, mediaStats));
+        .requestHandler(HttpRoutes.create(vertx, presence, devTokens, config.web()));
     return Future.all(control, feed.start(), relayHeartbeats, beating)
         .compose(v -> server.listen())
         .onSuccess(s -> LOG.info("gateway {} listening on port {}", config.nodeId(), s.actualPort()));
