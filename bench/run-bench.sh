@@ -16,7 +16,8 @@
 # WARMUP_RUNS (1: after starting, each target serves this many unrecorded runs with the first N of
 # NS, so that the recorded runs measure compiled code, not the JIT warming up),
 # BENCH_JAR, PODIUM_JAR, GATEWAY_JAR (the jars to run; default: the ones the build made),
-# FLOOR_PORT (8100), PODIUM_PORT (8000), GATEWAYS (1; for the podium target, GATEWAYS - 1 more
+# FLOOR_PORT (8100), PODIUM_PORT (8000), OPS_PORT (9100: the ops port of the all-in-one, then
+# +1, +2, ... for the other gateways), GATEWAYS (1; for the podium target, GATEWAYS - 1 more
 # gateway JVMs join the all-in-one's cluster on PODIUM_PORT+1, +2, ...; the generator spreads the
 # listeners over all of them; each run reports every gateway's event-bus media packets per mixer
 # tick), QUIET_PCT (unset: before each run, wait until the
@@ -40,6 +41,7 @@ PAUSE_S="${PAUSE_S:-3}"
 RETRIES="${RETRIES:-3}"
 FLOOR_PORT="${FLOOR_PORT:-8100}"
 PODIUM_PORT="${PODIUM_PORT:-8000}"
+OPS_PORT="${OPS_PORT:-9100}"
 GATEWAYS="${GATEWAYS:-1}"
 GEN_ARGS="${GEN_ARGS:-}"
 OUT="${OUT:-bench/target/results/$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -133,32 +135,35 @@ for target in $TARGETS; do
     podium)
       for (( g = 0; g < GATEWAYS; g++ )); do
         port_free $(( PODIUM_PORT + g )) || { echo "port $(( PODIUM_PORT + g )) is taken" >&2; exit 1; }
+        port_free $(( OPS_PORT + g )) || { echo "port $(( OPS_PORT + g )) is taken (OPS_PORT)" >&2; exit 1; }
       done
       # The generator is one address: lift the per-address edge limits (every other limit stays).
       export PODIUM_MAX_CONNECTIONS_PER_IP=1000000 PODIUM_JOIN_RATE_PER_SECOND=1000000 PODIUM_JOIN_BURST=1000000
       PODIUM_JWT_SECRET="$SECRET" PODIUM_HTTP_PORT="$PODIUM_PORT" PODIUM_HTTP_HOST=127.0.0.1 \
+        PODIUM_OPS_PORT="$OPS_PORT" PODIUM_OPS_HOST=127.0.0.1 \
         PODIUM_CLUSTER_HOST=127.0.0.1 PODIUM_CLUSTER_MEMBERS=127.0.0.1 PODIUM_CLUSTER_PORT=$CLUSTER_PORT \
         PODIUM_CLUSTER_NAME="podium-bench-$$" \
         java -jar "$PODIUM_JAR" >"$OUT/podium.log" 2>&1 &
       pids+=($!); pids_of[podium]=$!
       base[podium]="ws://127.0.0.1:$PODIUM_PORT"
-      health="http://127.0.0.1:$PODIUM_PORT/health"
-      wait_http "http://127.0.0.1:$PODIUM_PORT/health" 90 || { echo "podium did not start; see $OUT/podium.log" >&2; exit 1; }
+      metrics="http://127.0.0.1:$OPS_PORT/metrics"
+      wait_http "http://127.0.0.1:$OPS_PORT/health/ready" 90 || { echo "podium did not start; see $OUT/podium.log" >&2; exit 1; }
       # More gateways join the all-in-one's cluster (its Hazelcast port is the member they contact),
-      # each on the next HTTP and Hazelcast port. A gateway serves its ops endpoints on its HTTP port.
+      # each on the next HTTP, ops and Hazelcast port.
       for (( g = 1; g < GATEWAYS; g++ )); do
-        env -u PODIUM_OPS_PORT PODIUM_JWT_SECRET="$SECRET" PODIUM_HTTP_PORT=$(( PODIUM_PORT + g )) \
+        PODIUM_JWT_SECRET="$SECRET" PODIUM_HTTP_PORT=$(( PODIUM_PORT + g )) \
+          PODIUM_OPS_PORT=$(( OPS_PORT + g )) PODIUM_OPS_HOST=127.0.0.1 \
           PODIUM_HTTP_HOST=127.0.0.1 PODIUM_CLUSTER_HOST=127.0.0.1 PODIUM_CLUSTER_MEMBERS="127.0.0.1:$CLUSTER_PORT" \
           PODIUM_CLUSTER_PORT=$(( CLUSTER_PORT + g )) PODIUM_CLUSTER_NAME="podium-bench-$$" \
           java -jar "$GATEWAY_JAR" >"$OUT/gateway-$(( g + 1 )).log" 2>&1 &
         pids+=($!); pids_of[podium]+=",$!"
         base[podium]+=",ws://127.0.0.1:$(( PODIUM_PORT + g ))"
-        health+=",http://127.0.0.1:$(( PODIUM_PORT + g ))/health"
-        wait_http "http://127.0.0.1:$(( PODIUM_PORT + g ))/health/ready" 90 \
+        metrics+=",http://127.0.0.1:$(( OPS_PORT + g ))/metrics"
+        wait_http "http://127.0.0.1:$(( OPS_PORT + g ))/health/ready" 90 \
           || { echo "gateway $(( g + 1 )) did not become ready; see $OUT/gateway-$(( g + 1 )).log" >&2; exit 1; }
         echo "started gateway $(( g + 1 )) on port $(( PODIUM_PORT + g )) (pid $!)"
       done
-      extra[podium]="--secret $SECRET --gateway-health $health"
+      extra[podium]="--secret $SECRET --gateway-metrics $metrics"
       label[podium]=podium; (( GATEWAYS > 1 )) && label[podium]="podium-${GATEWAYS}gw"
       ;;
     *) echo "unknown target $target (floor or podium)" >&2; exit 1 ;;

@@ -28,7 +28,7 @@
 #   PODIUM_CLUSTER_NAME  default podium-local
 #   GATEWAY_PORTS        default "8000 8001": one gateway per port
 #   ROOM_SERVICES=2 CHAT_SERVICES=1 PRESENCE_SERVICES=1 MEDIA_RELAYS=2   instances of each
-#   OPS_PORT_BASE        default 9101: the non-gateway processes get PODIUM_OPS_PORT 9101, 9102, ...
+#   OPS_PORT_BASE        default 9101: every process (gateways too) gets PODIUM_OPS_PORT 9101, 9102, ...
 #   CLUSTER_PORT_BASE    default 5701: every process gets its own PODIUM_CLUSTER_PORT from here on
 #   LOCAL_CLUSTER_DIR    state directory (logs, pid files, jars), default deploy/target/local-cluster
 #   JAVA_OPTS            default "-Xmx512m -XX:+ExitOnOutOfMemoryError" (Hazelcast's --add-opens
@@ -103,19 +103,22 @@ snapshot_jars() {
 }
 
 # --- instance records ----------------------------------------------------------------------------
-# $STATE/instances has one line per process: "name service port cluster-port", where port is the
-# gateway's HTTP port or another service's PODIUM_OPS_PORT.
+# $STATE/instances has one line per process: "name service port cluster-port ops-port", where port
+# is the gateway's HTTP port or another service's PODIUM_OPS_PORT, and ops-port is the process's
+# PODIUM_OPS_PORT (missing for a gateway recorded before gateways had one).
 
 records() {
   if [[ -f $INSTANCES ]]; then cat "$INSTANCES"; fi
 }
 
-# Sets R_SERVICE, R_PORT and R_CPORT for instance $1; fails when it is not recorded.
+# Sets R_SERVICE, R_PORT, R_CPORT and R_OPS (empty when unknown) for instance $1; fails when it
+# is not recorded.
 lookup() {
   local name service port cport
-  while read -r name service port cport; do
+  while read -r name service port cport ops; do
     if [[ $name == "$1" ]]; then
-      R_SERVICE=$service R_PORT=$port R_CPORT=$cport
+      R_SERVICE=$service R_PORT=$port R_CPORT=$cport R_OPS=${ops:-}
+      if [[ $service != gateway ]]; then R_OPS=$port; fi
       return 0
     fi
   done < <(records)
@@ -156,7 +159,7 @@ any_alive() {
 # The Hazelcast members every process contacts: the recorded cluster ports, plus spares.
 cluster_members() {
   local min=-1 max=0 p out=""
-  while read -r _ _ _ p; do
+  while read -r _ _ _ p _; do
     if ((min < 0 || p < min)); then min=$p; fi
     if ((p > max)); then max=$p; fi
   done < <(records)
@@ -222,8 +225,9 @@ launch() {
   env_args=(PODIUM_CLUSTER_NAME="$CLUSTER_NAME" PODIUM_CLUSTER_HOST=127.0.0.1
     PODIUM_CLUSTER_PORT="$R_CPORT" PODIUM_CLUSTER_MEMBERS="$members")
   if [[ $R_SERVICE == gateway ]]; then
-    env_args=(-u PODIUM_OPS_PORT "${env_args[@]}" PODIUM_HTTP_PORT="$R_PORT" PODIUM_JWT_SECRET="$JWT_SECRET"
-      PODIUM_HTTP_HOST="${PODIUM_HTTP_HOST:-127.0.0.1}")
+    env_args=("${env_args[@]}" PODIUM_HTTP_PORT="$R_PORT" PODIUM_JWT_SECRET="$JWT_SECRET"
+      PODIUM_HTTP_HOST="${PODIUM_HTTP_HOST:-127.0.0.1}" PODIUM_OPS_PORT="${R_OPS:-0}"
+      PODIUM_OPS_HOST="${PODIUM_OPS_HOST:-127.0.0.1}")
     if [[ $DEV_MODE == true ]]; then env_args+=(PODIUM_DEV=true); fi
   else
     env_args=(-u PODIUM_HTTP_PORT -u PODIUM_JWT_SECRET "${env_args[@]}" PODIUM_OPS_PORT="$R_PORT"
@@ -249,12 +253,13 @@ launch() {
 # HTTP status of a GET on 127.0.0.1 (000 when nothing answers within 2 s).
 http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$1$2" || true; }
 
-# Health of running instance $1 from GET /health/ready: ready, not-ready, n/a (a service whose ops
-# port has no such route), up/down (a gateway without /health/ready: its GET /health) or no-answer.
+# Health of running instance $1 from GET /health/ready on its ops port: ready, not-ready, n/a (a
+# service whose ops port has no such route), up/down (a gateway without an ops port or route: its
+# GET /health) or no-answer.
 health() {
   local code
   lookup "$1" || return 0
-  code=$(http_code "$R_PORT" /health/ready)
+  if [[ -n $R_OPS ]]; then code=$(http_code "$R_OPS" /health/ready); else code=404; fi
   case $code in
     200) say ready ;;
     503) say not-ready ;;
@@ -311,7 +316,7 @@ wait_up() {
             t=${since[$name]:-$SECONDS}
             since[$name]=$t
             if ((SECONDS - t >= OPS_GRACE)); then
-              say "$name started (nothing answers on its ops port $R_PORT)"
+              say "$name started (nothing answers on its ops port $R_OPS)"
               continue
             fi
           fi
@@ -407,7 +412,7 @@ cmd_start() {
   local ops=$OPS_PORT_BASE slot=$CLUSTER_PORT_BASE
   plan_service() { # service count
     for ((i = 1; i <= $2; i++)); do
-      plan+=("$1-$i $1 $ops $slot")
+      plan+=("$1-$i $1 $ops $slot $ops")
       services+=("$1-$i")
       ops=$((ops + 1)) slot=$((slot + 1))
     done
@@ -419,15 +424,16 @@ cmd_start() {
   i=1
   for port in $GATEWAY_PORTS; do
     is_number "$port" || die "GATEWAY_PORTS lists port numbers, got '$port'"
-    plan+=("gateway-$i gateway $port $slot")
+    plan+=("gateway-$i gateway $port $slot $ops")
     gateways+=("gateway-$i")
-    i=$((i + 1)) slot=$((slot + 1))
+    i=$((i + 1)) slot=$((slot + 1)) ops=$((ops + 1))
   done
   ((${#gateways[@]} > 0)) || die "GATEWAY_PORTS lists no port"
 
   for line in "${plan[@]}"; do
-    read -r name service port cport <<<"$line"
+    read -r name service port cport ops <<<"$line"
     if port_open "$port"; then busy+=("$port ($name)"); fi
+    if [[ $ops != "$port" ]] && port_open "$ops"; then busy+=("$ops (ops port of $name)"); fi
     if [[ -z ${PODIUM_CLUSTER_CONFIG:-} ]] && port_open "$cport"; then busy+=("$cport (cluster port of $name)"); fi
   done
   ((${#busy[@]} == 0)) || die "ports in use: ${busy[*]}; pick others with GATEWAY_PORTS, OPS_PORT_BASE, CLUSTER_PORT_BASE"
@@ -506,9 +512,9 @@ cmd_status() {
     say "no local cluster recorded in $STATE"
     return 3
   }
-  local name service port cport pid state h result=0
-  printf '%-20s %-8s %-8s %-6s %-8s %s\n' NAME PID STATE PORT CLUSTER HEALTH
-  while read -r name service port cport; do
+  local name service port cport ops pid state h result=0
+  printf '%-20s %-8s %-8s %-6s %-6s %-8s %s\n' NAME PID STATE PORT OPS CLUSTER HEALTH
+  while read -r name service port cport ops; do
     pid=$(recorded_pid "$name")
     if alive "$name"; then
       state=alive h=$(health "$name")
@@ -517,14 +523,14 @@ cmd_status() {
     else
       state=stopped h=- pid=- result=1
     fi
-    printf '%-20s %-8s %-8s %-6s %-8s %s\n' "$name" "$pid" "$state" "$port" "$cport" "$h"
+    printf '%-20s %-8s %-8s %-6s %-6s %-8s %s\n' "$name" "$pid" "$state" "$port" "${ops:-$port}" "$cport" "$h"
   done < <(records)
-  say "PORT: a gateway's HTTP port, or a service's PODIUM_OPS_PORT. Logs: $STATE/<name>.log"
+  say "PORT: a gateway's HTTP port, or a service's PODIUM_OPS_PORT; OPS: its PODIUM_OPS_PORT (health, metrics). Logs: $STATE/<name>.log"
   return "$result"
 }
 
 cmd_start_one() {
-  local what=${1:-} name service port cport idx n=1 maxport=0 maxops=0 maxcport=0
+  local what=${1:-} name service port cport ops idx n=1 maxport=0 maxops=0 maxcport=0
   [[ -n $what ]] || die "usage: $0 start-one <instance or service>"
   [[ -s $INSTANCES ]] || die "no local cluster recorded in $STATE: run start first"
   with_lock
@@ -532,27 +538,30 @@ cmd_start_one() {
   if [[ -z $name ]]; then
     # Every instance of that service runs: add one, on ports nobody holds.
     service=$what
-    while read -r name idx port cport; do
+    while read -r name idx port cport ops; do
       if ((cport > maxcport)); then maxcport=$cport; fi
       if [[ $idx != gateway ]] && ((port > maxops)); then maxops=$port; fi
+      if [[ -n $ops ]] && ((ops > maxops)); then maxops=$ops; fi
       [[ $idx == "$service" ]] || continue
       if ((port > maxport)); then maxport=$port; fi
       idx=${name##*-}
       if is_number "$idx" && ((idx >= n)); then n=$((idx + 1)); fi
     done < <(records)
     name=$service-$n
+    ops=$(next_port "$((maxops > 0 ? maxops + 1 : OPS_PORT_BASE))" 3)
     if [[ $service == gateway ]]; then
       port=$(next_port "$((maxport + 1))" 3)
     else
-      port=$(next_port "$((maxops > 0 ? maxops + 1 : OPS_PORT_BASE))" 3)
+      port=$ops
     fi
     cport=$(next_port "$((maxcport + 1))" 4)
-    printf '%s %s %s %s\n' "$name" "$service" "$port" "$cport" >>"$INSTANCES"
+    printf '%s %s %s %s %s\n' "$name" "$service" "$port" "$cport" "$ops" >>"$INSTANCES"
     say "adding $name"
   fi
   if alive "$name"; then die "$name is already running (pid $(recorded_pid "$name"))"; fi
   lookup "$name"
   if port_open "$R_PORT"; then die "port $R_PORT of $name is in use"; fi
+  if [[ -n $R_OPS && $R_OPS != "$R_PORT" ]] && port_open "$R_OPS"; then die "ops port $R_OPS of $name is in use"; fi
   if [[ $R_SERVICE == gateway ]]; then resolve_secret check; else DEV_MODE=false JWT_SECRET=; fi
   [[ -f $(run_jar "$R_SERVICE") ]] || snapshot_jars
   launch "$name"

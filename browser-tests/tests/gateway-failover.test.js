@@ -16,13 +16,17 @@ let browser;
 
 before(async () => {
   const ports = [await freePort(), await freePort()];
+  const httpPorts = [await freePort(), await freePort()];
   const cluster = {
     PODIUM_CLUSTER_NAME: `podium-browser-failover-${process.pid}-${Date.now()}`,
     PODIUM_CLUSTER_MEMBERS: ports.map((p) => `127.0.0.1:${p}`).join(","),
+    // The listener's page comes from the gateway and fails over to the all-in-one: each gateway
+    // allows pages of the other (PODIUM_ALLOWED_ORIGINS; by default only its own origin).
+    PODIUM_ALLOWED_ORIGINS: httpPorts.map((p) => `http://127.0.0.1:${p}`).join(","),
   };
   const started = await Promise.allSettled([
-    startPodium({ log: "failover-all-in-one", ready: "/health/ready", env: { ...cluster, PODIUM_CLUSTER_PORT: String(ports[0]) } }),
-    startPodium({ jar: GATEWAY_JAR, log: "failover-gateway", ready: "/health/ready", env: { ...cluster, PODIUM_CLUSTER_PORT: String(ports[1]) } }),
+    startPodium({ log: "failover-all-in-one", ready: "/health/ready", port: httpPorts[0], env: { ...cluster, PODIUM_CLUSTER_PORT: String(ports[0]) } }),
+    startPodium({ jar: GATEWAY_JAR, log: "failover-gateway", ready: "/health/ready", port: httpPorts[1], env: { ...cluster, PODIUM_CLUSTER_PORT: String(ports[1]) } }),
   ]);
   [allInOne, gateway] = started.map((s) => s.value);
   const failed = started.find((s) => s.status === "rejected");

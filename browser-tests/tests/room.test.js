@@ -53,6 +53,12 @@ test("the gateway serves the web client and keeps its JSON routes", async () => 
   assert.equal(index.status, 200);
   assert.match(index.headers.get("content-type"), /text\/html/);
   assert.match(await index.text(), /<title>Podium<\/title>/);
+  // The page runs under this policy in every scenario below (a violation is a console error).
+  assert.match(index.headers.get("content-security-policy"), /script-src 'self'.*frame-ancestors 'none'/);
+  assert.equal(index.headers.get("x-content-type-options"), "nosniff");
+  assert.equal(index.headers.get("x-frame-options"), "DENY");
+  assert.equal(index.headers.get("cache-control"), "no-cache");
+  assert.ok(index.headers.get("etag"));
   for (const path of ["/app.js", "/js/framing.js", "/worklets/capture-processor.js", "/worklets/playback-processor.js", "/styles.css"]) {
     const response = await fetch(`${server.baseUrl}${path}`);
     assert.equal(response.status, 200, path);
@@ -62,7 +68,11 @@ test("the gateway serves the web client and keeps its JSON routes", async () => 
   assert.equal(missing.status, 404);
   assert.equal((await missing.json()).code, "not_found");
   const health = await fetch(`${server.baseUrl}/health`);
-  assert.equal((await health.json()).status, "up");
+  assert.deepEqual(await health.json(), { status: "up" });
+  for (const path of ["/metrics", "/health/ready", "/health/live"]) {
+    assert.equal((await fetch(`${server.baseUrl}${path}`)).status, 404, `${path} is not on the client port`);
+    assert.equal((await fetch(`${server.opsUrl}${path}`)).status, 200, `${path} is on the ops port`);
+  }
   const streams = await fetch(`${server.baseUrl}/api/streams`);
   assert.ok(Array.isArray((await streams.json()).streams));
   const token = await fetch(`${server.baseUrl}/dev/token?user_id=probe&username=Probe`);

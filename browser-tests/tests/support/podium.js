@@ -99,5 +99,7 @@ export async function waitClosed(user, title) {
 export function assertNoPageErrors(users) {
   for (const u of users) {
     assert.deepEqual(u.pageErrors, [], `uncaught errors on ${u.label}'s page`);
+    // Chromium reports what the gateway's Content-Security-Policy blocked as console errors.
+    assert.deepEqual(u.console.filter((m) => /Content Security Policy/i.test(m)), [], `CSP violations on ${u.label}'s page`);
   }
 }

@@ -30,16 +30,19 @@ export function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts the server; resolves to {baseUrl, port, stop(), kill()} once `ready` (a path) answers
- * 200 with status "up". Options: `jar` (default the all-in-one), `env` (added to and overriding
- * the defaults, such as a shared PODIUM_CLUSTER_NAME), `log` (the log's name in target/).
+ * Starts the server; resolves to {baseUrl, opsUrl, port, stop(), kill()} once `ready` (a path)
+ * answers 200 with status "up": `/health` on the client port, or `/health/ready` (or `/health/live`)
+ * on the ops port (PODIUM_OPS_PORT, loopback). Options: `jar` (default the all-in-one), `env`
+ * (added to and overriding the defaults, such as a shared PODIUM_CLUSTER_NAME), `log` (the log's
+ * name in target/), `port` (the client port, when a test must know it before the start).
  */
-export async function startPodium({ jar = JAR, env = {}, log: logName = "podium-server", ready = "/health" } = {}) {
+export async function startPodium({ jar = JAR, env = {}, log: logName = "podium-server", ready = "/health", port } = {}) {
   if (!existsSync(jar)) {
     throw new Error(`${jar} is missing: build it first (mvn -B -DskipTests package)`);
   }
   mkdirSync(TARGET, { recursive: true });
-  const port = await freePort();
+  port = port ?? await freePort();
+  const opsPort = await freePort();
   const name = basename(jar);
   const log = createWriteStream(resolve(TARGET, `${logName}.log`));
   const child = spawn("java", ["-jar", jar], {
@@ -49,6 +52,8 @@ export async function startPodium({ jar = JAR, env = {}, log: logName = "podium-
       PODIUM_JWT_SECRET: JWT_SECRET,
       PODIUM_HTTP_HOST: "127.0.0.1",
       PODIUM_HTTP_PORT: String(port),
+      PODIUM_OPS_HOST: "127.0.0.1",
+      PODIUM_OPS_PORT: String(opsPort),
       PODIUM_CLUSTER_NAME: `podium-browser-${process.pid}-${Date.now()}`,
       PODIUM_HOST_GRACE_MS: "5000",
       PODIUM_LOG_LEVEL: process.env.PODIUM_LOG_LEVEL || "INFO",
@@ -66,13 +71,15 @@ export async function startPodium({ jar = JAR, env = {}, log: logName = "podium-
   process.on("exit", killOnExit);
 
   const baseUrl = `http://127.0.0.1:${port}`;
+  const opsUrl = `http://127.0.0.1:${opsPort}`;
+  const readyUrl = `${ready.startsWith("/health/") ? opsUrl : baseUrl}${ready}`;
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (exited) {
       throw new Error(`${name} exited during start-up (${JSON.stringify(exited)}); see target/${logName}.log`);
     }
     try {
-      const response = await fetch(`${baseUrl}${ready}`);
+      const response = await fetch(readyUrl);
       if (response.ok && String((await response.json()).status).toLowerCase() === "up") {
         break;
       }
@@ -81,7 +88,7 @@ export async function startPodium({ jar = JAR, env = {}, log: logName = "podium-
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`${name} did not report up on ${baseUrl}${ready} within ${START_TIMEOUT_MS} ms`);
+      throw new Error(`${name} did not report up on ${readyUrl} within ${START_TIMEOUT_MS} ms`);
     }
     await sleep(250);
   }
@@ -100,5 +107,5 @@ export async function startPodium({ jar = JAR, env = {}, log: logName = "podium-
     log.end();
   }
 
-  return { baseUrl, port, stop, kill: () => stop("SIGKILL") };
+  return { baseUrl, opsUrl, port, stop, kill: () => stop("SIGKILL") };
 }

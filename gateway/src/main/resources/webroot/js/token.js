@@ -2,8 +2,9 @@
 //   1. `?token=...` in the page's own URL (an embedding app links or frames the page with it);
 //   2. a message from the embedding app: postMessage({type: "podium-token", token, user_id?})
 //      sent to this page by its parent frame or opener (or this page itself). On load the page
-//      announces itself to its parent/opener with {type: "podium-ready"}. With `?origin=` in the
-//      page URL, only messages from that origin are accepted;
+//      announces itself to its parent/opener with {type: "podium-ready"}. A token is accepted
+//      only from the page's own origin or one the gateway allows (PODIUM_ALLOWED_ORIGINS, served
+//      as /client-config.json); `?origin=` in the page URL narrows that to one origin;
 //   3. `GET /dev/token?user_id=..&username=..`, served only by a gateway in dev mode;
 //   4. otherwise the page waits up to 30 s for (2).
 // The user id is `?user_id=`, the message's `user_id`, or read from the token's claims
@@ -56,26 +57,55 @@ export async function devToken(userId, username) {
 }
 
 // Tokens posted by the embedding app are collected from page load on, so an app that posts
-// as soon as it sees {type: "podium-ready"} is never missed.
-const allowedOrigin = params.get("origin");
+// as soon as it sees {type: "podium-ready"} is never missed. Any page can open or frame this one
+// and post to it, so a token counts only when it comes from an origin the gateway allows:
+// otherwise a foreign site could sign the visitor in as someone else.
+const narrowedTo = params.get("origin");
 const embedders = [window.parent !== window ? window.parent : null, window.opener].filter(Boolean);
 let embedded = null;
+let clientConfig = null; // {allowed_origins: [...], any_origin}, once /client-config.json answered
+const early = [];        // messages that came before it
 const waiting = [];
+
+fetch("/client-config.json", { cache: "no-cache" })
+  .then((r) => (r.ok ? r.json() : {}))
+  .catch(() => ({}))
+  .then((config) => {
+    clientConfig = config || {};
+    early.splice(0).forEach(accept);
+  });
+
+function originAllowed(origin) {
+  if (narrowedTo && origin !== narrowedTo) {
+    return false;
+  }
+  const listed = Array.isArray(clientConfig.allowed_origins) ? clientConfig.allowed_origins : [];
+  return origin === location.origin || clientConfig.any_origin === true || listed.includes(origin);
+}
+
+function accept({ origin, data }) {
+  if (!originAllowed(origin)) {
+    console.warn("podium: ignoring a token posted from", origin, "(not in PODIUM_ALLOWED_ORIGINS)");
+    return;
+  }
+  embedded = identityFrom(data.token, typeof data.user_id === "string" ? data.user_id : params.get("user_id"));
+  waiting.splice(0).forEach((resolve) => resolve(embedded));
+}
 
 window.addEventListener("message", (e) => {
   const data = e.data;
   if (!data || data.type !== "podium-token" || typeof data.token !== "string") {
     return;
   }
-  const trusted = allowedOrigin ? e.origin === allowedOrigin : embedders.includes(e.source) || e.origin === location.origin;
-  if (!trusted) {
-    return;
+  if (clientConfig) {
+    accept({ origin: e.origin, data });
+  } else {
+    early.push({ origin: e.origin, data });
   }
-  embedded = identityFrom(data.token, typeof data.user_id === "string" ? data.user_id : params.get("user_id"));
-  waiting.splice(0).forEach((resolve) => resolve(embedded));
 });
 for (const w of embedders) {
-  w.postMessage({ type: "podium-ready" }, allowedOrigin || "*");
+  // Nothing secret in it: any opener may learn that the page is ready.
+  w.postMessage({ type: "podium-ready" }, narrowedTo || "*");
 }
 
 /** The embedding app's {type: "podium-token"} message; rejects after 30 s without one. */

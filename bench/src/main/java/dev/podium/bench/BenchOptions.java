@@ -27,7 +27,7 @@ public record BenchOptions(
     String subprotocol,
     String listenerQuery,
     int reconnectAttempts,
-    List<URI> gatewayHealth,
+    List<URI> gatewayMetrics,
     boolean help) {
 
   public static final String USAGE = """
@@ -62,8 +62,9 @@ public record BenchOptions(
                               {"type":"reconnect"}, reconnects through the next --base (after
                               after_ms, else 250 ms doubling up to 2 s), at most N attempts in
                               a row, while the run lasts; 0: never                      (10)
-        --gateway-health URL[,URL...]
-                              each gateway's GET /health (http://host:port/health), one per
+        --gateway-metrics URL[,URL...]
+                              each gateway's GET /metrics on its ops port
+                              (http://host:port/metrics, PODIUM_OPS_PORT), one per
                               --base in the same order: the report gives per gateway the media
                               packets it got from the event bus, per mixer tick, and the frames
                               it delivered while the host streamed
@@ -74,7 +75,7 @@ public record BenchOptions(
   private static final Set<String> FLAGS = Set.of("json", "help");
   private static final Set<String> KEYS = Set.of("base", "listeners", "ramp-ms", "duration-s", "warmup-s", "packet-ms",
       "secret", "server-pid", "label", "settle-ms", "drain-ms", "join-timeout-ms", "host-id", "subprotocol",
-      "listener-query", "reconnect-attempts", "gateway-health");
+      "listener-query", "reconnect-attempts", "gateway-metrics");
 
   public BenchOptions {
     require(!bases.isEmpty(), "--base needs at least one URL");
@@ -84,14 +85,14 @@ public record BenchOptions(
       }
     }
     bases = List.copyOf(bases);
-    for (URI health : gatewayHealth) {
-      if (!"http".equals(health.getScheme()) || health.getHost() == null || health.getPort() <= 0) {
-        throw new IllegalArgumentException("--gateway-health must look like http://host:port/health, got " + health);
+    for (URI metrics : gatewayMetrics) {
+      if (!"http".equals(metrics.getScheme()) || metrics.getHost() == null || metrics.getPort() <= 0) {
+        throw new IllegalArgumentException("--gateway-metrics must look like http://host:port/metrics, got " + metrics);
       }
     }
-    require(gatewayHealth.isEmpty() || gatewayHealth.size() == bases.size(),
-        "--gateway-health needs one URL per --base (" + bases.size() + "), got " + gatewayHealth.size());
-    gatewayHealth = List.copyOf(gatewayHealth);
+    require(gatewayMetrics.isEmpty() || gatewayMetrics.size() == bases.size(),
+        "--gateway-metrics needs one URL per --base (" + bases.size() + "), got " + gatewayMetrics.size());
+    gatewayMetrics = List.copyOf(gatewayMetrics);
     serverPids = List.copyOf(serverPids);
     require(reconnectAttempts >= 0, "--reconnect-attempts must not be negative");
     require(listeners >= 1, "--listeners must be at least 1");
@@ -143,9 +144,9 @@ public record BenchOptions(
     for (String b : list(values.getOrDefault("base", "ws://127.0.0.1:8000"))) {
       bases.add(URI.create(stripSlash(b)));
     }
-    List<URI> health = new ArrayList<>();
-    for (String h : list(values.getOrDefault("gateway-health", ""))) {
-      health.add(URI.create(h));
+    List<URI> metrics = new ArrayList<>();
+    for (String h : list(values.getOrDefault("gateway-metrics", ""))) {
+      metrics.add(URI.create(h));
     }
     List<Long> pids = new ArrayList<>();
     for (String p : list(values.getOrDefault("server-pid", ""))) {
@@ -171,7 +172,7 @@ public record BenchOptions(
         values.get("subprotocol"),
         values.get("listener-query"),
         intValue(values, "reconnect-attempts", 10),
-        health,
+        metrics,
         flag(values, "help"));
   }
 

@@ -150,7 +150,7 @@ public final class LoadGenerator {
 
     ProcGroup server = opts.serverPids().isEmpty() ? null : new ProcGroup(opts.serverPids());
     ProcStats self = new ProcStats(ProcessHandle.current().pid());
-    GatewayHealth health = new GatewayHealth(opts.gatewayHealth());
+    GatewayMetrics metrics = new GatewayMetrics(opts.gatewayMetrics());
     AtomicLong serverRssPeak = new AtomicLong(-1);
     if (server != null) {
       sampler.scheduleAtFixedRate(
@@ -205,7 +205,7 @@ public final class LoadGenerator {
     // just before the first frame (no audio, no media packets) to the end of the drain.
     double serverCpuJoined = server == null ? Double.NaN : server.cpuSeconds();
     int[] listenersAtStart = perGateway(listeners);
-    List<GatewayHealth.Counters> healthBefore = health.read();
+    List<GatewayMetrics.Counters> countersBefore = metrics.read();
     long[] sendLag = new long[opts.packets()];
     Promise<Void> sent = Promise.promise();
     long streamStart = System.nanoTime() + 5 * MS;
@@ -227,7 +227,7 @@ public final class LoadGenerator {
     double serverWaitEnd = server == null ? Double.NaN : server.runQueueWaitSeconds();
     double selfWaitEnd = self.runQueueWaitSeconds();
     long windowNanos = System.nanoTime() - measureStart;
-    List<GatewayHealth.Counters> healthAfter = health.read();
+    List<GatewayMetrics.Counters> countersAfter = metrics.read();
     int[] listenersAtEnd = perGateway(listeners);
 
     List<ListenerStats.Snapshot> snaps = new ArrayList<>();
@@ -241,11 +241,11 @@ public final class LoadGenerator {
     endRun();
 
     List<Report.Gateway> gateways = new ArrayList<>();
-    List<GatewayHealth.Counters> during = GatewayHealth.during(healthBefore, healthAfter);
+    List<GatewayMetrics.Counters> during = GatewayMetrics.during(countersBefore, countersAfter);
     for (int g = 0; g < opts.bases().size(); g++) {
       gateways.add(new Report.Gateway(opts.bases().get(g).toString(),
-          health.enabled() ? opts.gatewayHealth().get(g).toString() : null,
-          listenersAtStart[g], listenersAtEnd[g], health.enabled() ? during.get(g) : null));
+          metrics.enabled() ? opts.gatewayMetrics().get(g).toString() : null,
+          listenersAtStart[g], listenersAtEnd[g], metrics.enabled() ? during.get(g) : null));
     }
 
     long[] joins = listeners.stream().map(Listener::stats).filter(ListenerStats::isJoined)

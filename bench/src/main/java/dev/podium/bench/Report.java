@@ -49,10 +49,10 @@ final class Report {
 
   /**
    * One base URL (gateway): listeners in the room through it when the first frame was sent and
-   * after the drain, and its {@code /health} media counters over that time (null when not read).
+   * after the drain, and its media counters from {@code /metrics} over that time (null when not read).
    */
-  record Gateway(String base, String health, int listenersAtStart, int listenersAtEnd,
-      GatewayHealth.Counters during) {
+  record Gateway(String base, String metrics, int listenersAtStart, int listenersAtEnd,
+      GatewayMetrics.Counters during) {
   }
 
   static JsonObject build(BenchOptions opts, Inputs in) {
@@ -178,10 +178,10 @@ final class Report {
     for (Gateway g : in.gateways()) {
       JsonObject j = new JsonObject()
           .put("base", g.base())
-          .put("health", g.health())
+          .put("metrics", g.metrics())
           .put("listeners_at_start", g.listenersAtStart())
           .put("listeners_at_end", g.listenersAtEnd());
-      GatewayHealth.Counters c = g.during();
+      GatewayMetrics.Counters c = g.during();
       j.put("packets_received", c == null ? null : c.packetsReceived())
           .put("frames_delivered", c == null ? null : c.framesDelivered())
           .put("frames_dropped", c == null ? null : c.framesDropped())
@@ -234,7 +234,7 @@ final class Report {
         r.getValue("load_average"));
     JsonArray gateways = r.getJsonArray("gateways", new JsonArray());
     boolean perGateway = gateways.size() > 1 || gateways.stream()
-        .anyMatch(g -> ((JsonObject) g).getValue("health") != null);
+        .anyMatch(g -> ((JsonObject) g).getValue("metrics") != null);
     if (r.containsKey("reconnects") && (perGateway || r.getLong("reconnect_attempts") > 0
         || r.getLong("host_reconnects") > 0 || r.getLong("reconnect_gave_up") > 0)) {
       line(b, "reconnects", "%d listeners back in the room (%d attempts, refused %s, %d gave up); close to first "

@@ -44,21 +44,21 @@ class BenchOptionsTest {
   }
 
   @Test
-  void severalBasesHealthUrlsAndServerPids() {
-    BenchOptions o = BenchOptions.parse("--base", "ws://127.0.0.1:8000, ws://127.0.0.1:8001/", "--gateway-health",
-        "http://127.0.0.1:8000/health,http://127.0.0.1:8001/health", "--server-pid", "12,34",
+  void severalBasesMetricsUrlsAndServerPids() {
+    BenchOptions o = BenchOptions.parse("--base", "ws://127.0.0.1:8000, ws://127.0.0.1:8001/", "--gateway-metrics",
+        "http://127.0.0.1:9100/metrics,http://127.0.0.1:9101/metrics", "--server-pid", "12,34",
         "--reconnect-attempts", "3");
     assertEquals(2, o.bases().size());
     assertEquals(8000, o.base().getPort());
     assertEquals(8001, o.bases().get(1).getPort());
     assertEquals("", o.basePath(1));
     assertEquals("127.0.0.1:8000,127.0.0.1:8001", o.label());
-    assertEquals(8001, o.gatewayHealth().get(1).getPort());
+    assertEquals(9101, o.gatewayMetrics().get(1).getPort());
     assertEquals(java.util.List.of(12L, 34L), o.serverPids());
     assertEquals(12L, o.serverPid());
     assertEquals(3, o.reconnectAttempts());
     assertEquals(10, BenchOptions.parse().reconnectAttempts());
-    assertTrue(BenchOptions.parse().gatewayHealth().isEmpty());
+    assertTrue(BenchOptions.parse().gatewayMetrics().isEmpty());
   }
 
   @Test
@@ -72,9 +72,9 @@ class BenchOptionsTest {
     assertMessage("--listeners given twice", "--listeners", "1", "--listeners", "2");
     assertMessage("--json takes no value", "--json=yes");
     assertMessage("--base must look like ws://host:port", "--base", "ws://127.0.0.1:8000,http://127.0.0.1:8001");
-    assertMessage("--gateway-health needs one URL per --base (2), got 1", "--base",
-        "ws://127.0.0.1:8000,ws://127.0.0.1:8001", "--gateway-health", "http://127.0.0.1:8000/health");
-    assertMessage("--gateway-health must look like http://host:port/health", "--gateway-health", "ws://127.0.0.1:8000");
+    assertMessage("--gateway-metrics needs one URL per --base (2), got 1", "--base",
+        "ws://127.0.0.1:8000,ws://127.0.0.1:8001", "--gateway-metrics", "http://127.0.0.1:9100/metrics");
+    assertMessage("--gateway-metrics must look like http://host:port/metrics", "--gateway-metrics", "ws://127.0.0.1:8000");
     assertMessage("--reconnect-attempts must not be negative", "--reconnect-attempts", "-1");
     assertMessage("--server-pid must be a whole number", "--server-pid", "12,x");
   }

@@ -17,7 +17,7 @@ import java.util.function.LongConsumer;
 
 /**
  * Gateways of a pretend cluster, in one Vert.x: a speaker on any of them reaches the listeners of
- * all of them. Like Podium's, each gateway counts in {@code GET /health} one media packet per
+ * all of them. Like Podium's, each gateway counts in {@code GET /metrics} one media packet per
  * frame while it has listeners, and the frames it wrote to them. One can go away gracefully
  * ({@code reconnect} then close 1012) or be killed (its sockets closed without a word, its port closed).
  */
@@ -70,10 +70,10 @@ final class FakeGateways {
       node.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
               .setMaxWebSocketFrameSize(1 << 20).setMaxWebSocketMessageSize(1 << 22))
           .webSocketHandler(ws -> accept(node, ws))
-          .requestHandler(req -> req.response().putHeader("content-type", "application/json")
-              .end(new JsonObject().put("status", "up").put("media", new JsonObject()
-                  .put("frames_delivered", node.delivered.get()).put("frames_dropped", 0)
-                  .put("packets_received", node.packets.get())).encode()));
+          .requestHandler(req -> req.response().putHeader("content-type", "text/plain; version=0.0.4")
+              .end("podium_media_packets_in_total " + node.packets.get() + ".0\n"
+                  + "podium_media_frames_out_total " + node.delivered.get() + ".0\n"
+                  + "podium_media_frames_dropped_total{reason=\"socket_behind\"} 0.0\n"));
       node.server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       nodes.add(node);
     }
@@ -92,8 +92,8 @@ final class FakeGateways {
     return String.join(",", nodes.stream().map(n -> "ws://127.0.0.1:" + n.port()).toList());
   }
 
-  String healthUrls() {
-    return String.join(",", nodes.stream().map(n -> "http://127.0.0.1:" + n.port() + "/health").toList());
+  String metricsUrls() {
+    return String.join(",", nodes.stream().map(n -> "http://127.0.0.1:" + n.port() + "/metrics").toList());
   }
 
   Future<Void> close() {

@@ -89,7 +89,7 @@ class ReconnectRunTest {
   }
 
   private JsonObject run() {
-    return new LoadGenerator(BenchOptions.parse("--base", gateways.bases(), "--gateway-health", gateways.healthUrls(),
+    return new LoadGenerator(BenchOptions.parse("--base", gateways.bases(), "--gateway-metrics", gateways.metricsUrls(),
         "--listeners", "6", "--ramp-ms", "300", "--settle-ms", "300", "--warmup-s", "0", "--duration-s", "3",
         "--drain-ms", "500", "--join-timeout-ms", "5000", "--label", "fake")).run();
   }

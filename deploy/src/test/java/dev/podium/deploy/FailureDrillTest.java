@@ -40,9 +40,9 @@ class FailureDrillTest {
   static void start() throws Exception {
     podium = new PodiumHarness(Map.of("PODIUM_HOST_GRACE_MS", "15000"));
     // In this JVM: gateway A. Everything that gets killed runs in a JVM of its own.
-    nodeA = podium.startCustom((vertx, settings) -> PodiumNode.deployGateway(vertx, settings).map(PodiumNode.Started::httpPort));
+    nodeA = podium.startGatewayOnly();
     List<CompletableFuture<PodiumProcess>> starting = new ArrayList<>();
-    starting.add(launch("gateway-b", GatewayMain.class, "listening on port"));
+    starting.add(launch("gateway-b", GatewayMain.class, "gateway started"));
     starting.add(launch("room-1", RoomServiceMain.class, "room-service started"));
     starting.add(launch("room-2", RoomServiceMain.class, "room-service started"));
     starting.add(launch("chat", ChatServiceMain.class, "chat-service started"));
@@ -64,8 +64,10 @@ class FailureDrillTest {
     }
     gatewayB = PROCESSES.get(0);
     chat = PROCESSES.get(3);
-    assertTrue(TestSocket.awaitCondition(() -> (int) podium.get(nodeA, "/health/ready")[0] == 200, 30_000),
-        "gateway A ready: " + podium.get(nodeA, "/health/ready")[1]);
+    assertTrue(TestSocket.awaitCondition(() -> (int) podium.opsGet(nodeA, "/health/ready")[0] == 200, 30_000),
+        "gateway A ready: " + podium.opsGet(nodeA, "/health/ready")[1]);
+    assertTrue(TestSocket.awaitCondition(() -> (int) podium.getPort(gatewayB.opsPort(), "/health/ready")[0] == 200,
+        30_000), "gateway B ready: " + podium.getPort(gatewayB.opsPort(), "/health/ready")[1]);
   }
 
   private static CompletableFuture<PodiumProcess> launch(String name, Class<?> main, String readyLine) {

@@ -284,7 +284,7 @@ class MediaEndToEndTest {
 
   /** The relay's {@code podium_media_opus_encoded_total} from {@code /metrics} (0 before it exists). */
   private static double opusEncoded() {
-    Object[] metrics = podium.get(node, "/metrics");
+    Object[] metrics = podium.opsGet(node, "/metrics");
     assertEquals(200, metrics[0]);
     for (String line : ((String) metrics[1]).split("\n")) {
       if (line.startsWith("podium_media_opus_encoded_total ") || line.startsWith("podium_media_opus_encoded_total{")) {

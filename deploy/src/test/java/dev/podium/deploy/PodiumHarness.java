@@ -1,9 +1,12 @@
 package dev.podium.deploy;
 
+import dev.podium.api.ReadinessProbes;
+import dev.podium.gateway.GatewayMain;
 import dev.podium.media.MediaRelayVerticle;
 import dev.podium.runtime.ClusterBootstrap;
 import dev.podium.runtime.ClusterSettings;
 import dev.podium.runtime.Settings;
+import dev.podium.runtime.ops.OpsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
@@ -26,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 final class PodiumHarness implements AutoCloseable {
   private final Settings settings;
   private final Map<Vertx, Integer> ports = new HashMap<>();
+  private final Map<Vertx, Integer> opsPorts = new HashMap<>();
   private final Vertx clientVertx = Vertx.vertx();
   private final WebSocketClient wsClient = clientVertx.createWebSocketClient(
       new WebSocketClientOptions().setMaxConnections(2000).setMaxFrameSize(1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
@@ -72,6 +76,7 @@ final class PodiumHarness implements AutoCloseable {
   Vertx startAllInOne() {
     Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
     ports.put(vertx, await(PodiumNode.deployAll(vertx, settings)).httpPort());
+    serveOps(vertx, GatewayMain.NEEDS);
     return vertx;
   }
 
@@ -79,6 +84,7 @@ final class PodiumHarness implements AutoCloseable {
   Vertx startCustom(java.util.function.BiFunction<Vertx, Settings, Future<Integer>> deploy) {
     Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
     ports.put(vertx, await(deploy.apply(vertx, settings)));
+    serveOps(vertx, List.of());
     return vertx;
   }
 
@@ -86,6 +92,7 @@ final class PodiumHarness implements AutoCloseable {
   Vertx startWithoutMedia() {
     Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
     ports.put(vertx, await(PodiumNode.deployWithoutMedia(vertx, settings)).httpPort());
+    serveOps(vertx, GatewayMain.NEEDS);
     return vertx;
   }
 
@@ -94,6 +101,7 @@ final class PodiumHarness implements AutoCloseable {
     Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
     relay[0] = await(PodiumNode.deployMediaRelay(vertx, settings));
     ports.put(vertx, -1);
+    serveOps(vertx, List.of(ReadinessProbes.ROOM));
     return vertx;
   }
 
@@ -120,20 +128,68 @@ final class PodiumHarness implements AutoCloseable {
     Settings own = settings.with(overrides);
     Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(own)));
     ports.put(vertx, await(PodiumNode.deployGateway(vertx, own)).httpPort());
+    serveOps(vertx, GatewayMain.NEEDS);
     return vertx;
+  }
+
+  /**
+   * The node's operations endpoints, served as {@code ServiceLauncher} serves them for a real
+   * process (same routes and readiness checks), on a free loopback port.
+   */
+  private void serveOps(Vertx vertx, List<ReadinessProbes.Probe> needs) {
+    opsPorts.put(vertx, await(OpsRoutes.serve(vertx, "127.0.0.1", 0, needs)).actualPort());
   }
 
   int port(Vertx node) {
     return ports.get(node);
   }
 
+  /** The port of the node's {@code /health/live}, {@code /health/ready} and {@code /metrics}. */
+  int opsPort(Vertx node) {
+    return opsPorts.get(node);
+  }
+
+  /** GET on the node's ops port: {@code [status, body]}. */
+  Object[] opsGet(Vertx node, String uri) {
+    return getPort(opsPort(node), uri);
+  }
+
   void stop(Vertx node) {
     ports.remove(node);
+    opsPorts.remove(node);
     await(node.close());
   }
 
   TestSocket connect(Vertx node, String uri) {
     return connectTo(port(node), uri);
+  }
+
+  /** Connects with these options (URI, headers such as {@code Origin}) to the node's gateway. */
+  TestSocket connect(Vertx node, WebSocketConnectOptions options) {
+    ClientWebSocket ws = wsClient.webSocket();
+    TestSocket socket = new TestSocket(ws);
+    await(onClientContext(() -> ws.connect(options.setHost("127.0.0.1").setPort(port(node)))));
+    return socket;
+  }
+
+  /**
+   * The HTTP status with which the node's gateway refuses this WebSocket upgrade, or 101 when it
+   * accepts it (the socket is then closed again).
+   */
+  int upgradeStatus(Vertx node, WebSocketConnectOptions options) {
+    ClientWebSocket ws = wsClient.webSocket();
+    try {
+      await(onClientContext(() -> ws.connect(options.setHost("127.0.0.1").setPort(port(node)))));
+    } catch (IllegalStateException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof io.vertx.core.http.UpgradeRejectedException rejected) {
+          return rejected.getStatus();
+        }
+      }
+      throw e;
+    }
+    ws.close();
+    return 101;
   }
 
   /** Connects to a gateway on this port (for example one in another process). */

@@ -22,18 +22,21 @@ final class PodiumProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final int port;
+  private final int opsPort;
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
-  private PodiumProcess(String name, Process process, int port) {
+  private PodiumProcess(String name, Process process, int port, int opsPort) {
     this.name = name;
     this.process = process;
     this.port = port;
+    this.opsPort = opsPort;
   }
 
   /** Starts {@code mainClass} with the cluster settings and {@code extra} environment; waits for {@code readyLine}. */
   static PodiumProcess start(String name, Class<?> mainClass, Settings cluster, Map<String, String> extra,
       String readyLine) throws IOException {
     int port = freePort();
+    int opsPort = freePort();
     List<String> command = new ArrayList<>();
     command.add(System.getProperty("java.home") + "/bin/java");
     command.add("-Xmx256m");
@@ -55,10 +58,11 @@ final class PodiumProcess implements AutoCloseable {
     }
     env.put("PODIUM_HTTP_PORT", String.valueOf(port));
     env.put("PODIUM_HTTP_HOST", "127.0.0.1");
-    env.put("PODIUM_OPS_PORT", String.valueOf(freePort()));
+    // Every process has its own ops port (health and metrics), on loopback.
+    env.put("PODIUM_OPS_PORT", String.valueOf(opsPort));
     env.put("PODIUM_OPS_HOST", "127.0.0.1");
     env.putAll(extra);
-    PodiumProcess started = new PodiumProcess(name, builder.start(), port);
+    PodiumProcess started = new PodiumProcess(name, builder.start(), port, opsPort);
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(started.process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -117,6 +121,11 @@ final class PodiumProcess implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The port of its {@code /health/live}, {@code /health/ready} and {@code /metrics}. */
+  int opsPort() {
+    return opsPort;
   }
 
   /** Whether the process printed a line containing all these fragments. */

@@ -88,9 +88,15 @@ class SlowListenerTest {
     return gaps.isEmpty() ? Double.MAX_VALUE : gaps.get((int) (gaps.size() * 0.99));
   }
 
+  /** The gateway's {@code podium_media_frames_dropped_total} from {@code /metrics} on its ops port. */
   private long dropped() {
-    Object[] health = podium.get(node, "/health");
-    return new JsonObject((String) health[1]).getJsonObject("media").getLong("frames_dropped");
+    Object[] metrics = podium.opsGet(node, "/metrics");
+    for (String line : ((String) metrics[1]).split("\n")) {
+      if (line.startsWith("podium_media_frames_dropped_total{")) {
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("podium_media_frames_dropped_total missing from /metrics");
   }
 
   private static long usedHeapAfterGc() {

@@ -1,6 +1,7 @@
 package dev.podium.gateway;
 
 import dev.podium.gateway.edge.EdgeLimits;
+import dev.podium.gateway.web.WebPolicy;
 import dev.podium.runtime.Settings;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -28,11 +29,13 @@ import java.util.UUID;
  *                          the same setting the relays use)
  * @param nodeId            this gateway node's id on the event bus
  * @param edge              timeouts, caps and rates of the public edge ({@link EdgeLimits})
+ * @param web               origins allowed to use the sockets and the web client, framing
+ *                          ({@code PODIUM_ALLOWED_ORIGINS}, {@code PODIUM_FRAME_ANCESTORS})
  */
 public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boolean jwtSecretGenerated,
     boolean devMode, String userClaim, boolean allowGuests, String authLookupUrl, Duration authLookupTtl,
     Duration heartbeatInterval, int maxTextBytes, int maxBinaryBytes, int packetMillis, Duration relayTimeout,
-    String nodeId, EdgeLimits edge) {
+    String nodeId, EdgeLimits edge, WebPolicy web) {
 
   private static int packetMillis(Settings settings) {
     int ms = settings.integer("PODIUM_MEDIA_PTIME_MS", 20, 20, 60);
@@ -82,6 +85,7 @@ public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boo
         packetMillis(settings),
         settings.millis("PODIUM_MEDIA_RELAY_TIMEOUT_MS", 1_000),
         UUID.randomUUID().toString(),
-        EdgeLimits.from(settings));
+        EdgeLimits.from(settings),
+        WebPolicy.from(settings));
   }
 }

@@ -113,7 +113,7 @@ public final class GatewayVerticle extends VerticleBase {
     WebSocketEntry entry = new WebSocketEntry(vertx, config.nodeId(), config.allowGuests(), config.maxTextBytes(),
         config.maxBinaryBytes(), new TokenVerifier(vertx, config.jwtSecret(), config.userClaim()), directory,
         rooms, chat, presence, localRooms, sessions, feed, mediaStats, config.packetMillis(), relays,
-        edge, config.edge().writeQueueBytes());
+        edge, config.edge().writeQueueBytes(), config.web().origins());
 
     Future<Void> control = vertx.eventBus().<JsonObject>consumer(Addresses.gatewayControl(config.nodeId()), msg -> {
       JsonObject body = msg.body();
@@ -168,7 +168,7 @@ public final class GatewayVerticle extends VerticleBase {
         })
         .webSocketHandshakeHandler(entry);
     io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> routes =
-        HttpRoutes.create(vertx, config.nodeId(), presence, devTokens, mediaStats);
+        HttpRoutes.create(vertx, presence, devTokens, config.web());
     server.requestHandler(request -> {
       edge.requestArrived(request);
       routes.handle(request);

@@ -3,7 +3,7 @@ package dev.podium.runtime;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import dev.podium.runtime.ops.OpsRoutes;
-import io.vertx.ext.healthchecks.HealthChecks;
+import dev.podium.runtime.ops.OpsSettings;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -55,26 +55,19 @@ public final class ServiceLauncher {
   private ServiceLauncher() {
   }
 
-  /** Runs a service with its operations endpoints on {@code PODIUM_OPS_PORT} (default 9100, 0 = none). */
-  public static void launch(String processName, Plan plan) {
-    launch(processName, plan, true);
-  }
-
   /**
-   * @param opsServer false for processes that serve the operations endpoints on their own HTTP
-   *                  port (the gateway, the all-in-one)
+   * Runs a process with its operations endpoints on {@code PODIUM_OPS_PORT} (default 9100, 0 = none)
+   * bound to {@code PODIUM_OPS_HOST} (default 127.0.0.1): see {@link OpsSettings}.
    */
-  public static void launch(String processName, Plan plan, boolean opsServer) {
+  public static void launch(String processName, Plan plan) {
     ClusterSettings cluster;
     Deployment deployment;
-    int opsPort;
-    String opsHost;
+    OpsSettings ops;
     try {
       Settings settings = Settings.load();
       cluster = ClusterSettings.from(settings);
       deployment = plan.prepare(settings);
-      opsPort = opsServer ? settings.integer("PODIUM_OPS_PORT", 9100, 0, 65535) : 0;
-      opsHost = settings.string("PODIUM_OPS_HOST", "0.0.0.0");
+      ops = OpsSettings.from(settings);
     } catch (Settings.InvalidSettingException e) {
       System.err.println("podium: " + e.getMessage());
       System.exit(2);
@@ -84,14 +77,11 @@ public final class ServiceLauncher {
     ClusterBootstrap.start(cluster)
         .compose(vertx -> deployment.deploy(vertx)
             .compose(v -> {
-              if (opsPort == 0) {
+              if (!ops.enabled()) {
                 return Future.succeededFuture();
               }
-              HealthChecks readiness = OpsRoutes.readinessChecks(vertx);
-              deployment.needs().forEach(p -> OpsRoutes.requireService(readiness, vertx, p.name(), p.address(), p.action(),
-                  p.body()));
-              return OpsRoutes.serve(vertx, opsHost, opsPort, readiness)
-                  .onSuccess(s -> LOG.info("{} health and metrics on port {}", processName, s.actualPort()));
+              return OpsRoutes.serve(vertx, ops.host(), ops.port(), deployment.needs())
+                  .onSuccess(s -> LOG.info("{} health and metrics on {}:{}", processName, ops.host(), s.actualPort()));
             })
             .onFailure(e -> vertx.close())
             .map(v -> vertx))

@@ -1,15 +1,15 @@
 package dev.podium.gateway.http;
 
-import dev.podium.api.ReadinessProbes;
-import java.util.List;
 import dev.podium.api.ErrorCode;
-import dev.podium.runtime.ops.OpsRoutes;
-import io.vertx.ext.healthchecks.HealthChecks;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.gateway.auth.DevTokens;
-import dev.podium.gateway.ws.MediaStats;
+import dev.podium.gateway.web.IndexPage;
+import dev.podium.gateway.web.WebClientHeaders;
+import dev.podium.gateway.web.WebPolicy;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,37 +17,32 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.util.Optional;
 
 /**
- * The plain HTTP side of the gateway: health, the active-streams list as JSON, in dev mode a
- * token minting endpoint, and the web client (the {@code webroot} resources, {@code index.html}
- * at {@code /}). Errors are {@code application/problem+json} bodies.
+ * The plain HTTP side of the gateway's client port: {@code /health} for load balancers, the
+ * active-streams list as JSON, in dev mode a token minting endpoint, and the web client (the
+ * {@code webroot} resources, {@code index.html} at {@code /}, its settings at
+ * {@code /client-config.json}). Errors are {@code application/problem+json} bodies. Every response
+ * carries the {@link WebClientHeaders}. The probes and metrics are not here: they are on the ops
+ * port ({@code dev.podium.runtime.ops.OpsRoutes}).
  */
 public final class HttpRoutes {
   /** Class-path folder of the web client's static files. */
   static final String WEBROOT = "webroot";
+  /** How long a browser may use a web client file before it revalidates (Last-Modified). */
+  static final int ASSET_MAX_AGE_SECONDS = 300;
 
   private HttpRoutes() {
   }
 
-  public static Router create(Vertx vertx, String nodeId, PresenceService presence, Optional<DevTokens> devTokens,
-      MediaStats media) {
+  public static Router create(Vertx vertx, PresenceService presence, Optional<DevTokens> devTokens, WebPolicy web) {
     Router router = Router.router(vertx);
-    // Liveness, readiness (cluster joined, room, chat and presence answering) and Prometheus metrics.
-    HealthChecks readiness = OpsRoutes.readinessChecks(vertx);
-    for (ReadinessProbes.Probe p : List.of(ReadinessProbes.ROOM, ReadinessProbes.CHAT, ReadinessProbes.PRESENCE)) {
-      OpsRoutes.requireService(readiness, vertx, p.name(), p.address(), p.action(), p.body());
-    }
-    OpsRoutes.mount(router, vertx, readiness);
+    router.route().handler(new WebClientHeaders(web.frameAncestors()));
     router.getWithRegex("/health/?").handler(ctx -> {
       // Up only while this node is a live member of the cluster, not merely started clustered.
+      // Nothing else: node ids and counters are for operators, on the ops port.
       boolean clustered = vertx.isClustered() && ((VertxInternal) vertx).clusterManager().isActive();
       ctx.response().setStatusCode(clustered ? 200 : 503).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("status", clustered ? "up" : "down").put("node_id", nodeId)
-              .put("clustered", clustered)
-              .put("media", new JsonObject()
-                  .put("frames_delivered", media.deliveredFrames())
-                  .put("frames_dropped", media.droppedFrames())
-                  .put("packets_received", media.packetsReceived()))
-              .encode());
+          .putHeader("Cache-Control", "no-store")
+          .end(new JsonObject().put("status", clustered ? "up" : "down").encode());
     });
     router.getWithRegex("/api/streams/?").handler(ctx -> presence.activeStreams()
         .onSuccess(list -> ctx.response().putHeader("Content-Type", "application/json")
@@ -60,13 +55,31 @@ public final class HttpRoutes {
         return;
       }
       String username = ctx.request().getParam("username");
-      ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+      ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+          .end(new JsonObject()
           .put("token", tokens.issue(userId, username, 24 * 60))
           .put("user_id", userId)
           .put("expires_in", 24 * 60 * 60)
           .encode());
     }));
-    // The web client. A path that names no file falls through to the JSON 404 below.
+    // What the web client needs to know before it trusts a postMessage token (docs/client.md).
+    String clientConfig = new JsonObject()
+        .put("allowed_origins", new JsonArray(web.origins().listed()))
+        .put("any_origin", web.origins().anyOrigin())
+        .encode();
+    router.get("/client-config.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-cache").end(clientConfig));
+    // The web client. The page itself is always revalidated; the files it loads may be reused for
+    // a few minutes, then revalidated (their names carry no content hash, so never "immutable").
+    IndexPage index = IndexPage.load(WEBROOT + "/index.html");
+    router.route("/").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(index);
+    router.route("/index.html").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(index);
+    router.route("/*").handler(ctx -> {
+      // StaticHandler keeps a Cache-Control that is already there.
+      ctx.response().putHeader("Cache-Control", "public, max-age=" + ASSET_MAX_AGE_SECONDS);
+      ctx.next();
+    });
+    // A path that names no file falls through to the JSON 404 below.
     router.route("/*").handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));
     router.route().last().handler(ctx -> problem(ctx, 404, ErrorCode.NOT_FOUND, "No such resource: " + ctx.request().path()));
     router.route().failureHandler(ctx -> problem(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
@@ -76,6 +89,8 @@ public final class HttpRoutes {
 
   static void problem(RoutingContext ctx, int status, ErrorCode code, String detail) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("X-Content-Type-Options", "nosniff")
         .end(new JsonObject()
             .put("type", "about:blank")
             .put("title", code.code())

@@ -12,6 +12,7 @@ import dev.podium.gateway.auth.Identity;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
 import dev.podium.gateway.edge.EdgeGate;
+import dev.podium.gateway.web.OriginPolicy;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -50,11 +51,14 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private final int defaultPacketMillis;
   private final EdgeGate edge;
   private final int writeQueueBytes;
+  private final OriginPolicy origins;
 
   public WebSocketEntry(Vertx vertx, String nodeId, boolean allowGuests, int maxTextBytes, int maxBinaryBytes,
       TokenVerifier tokens, Optional<UserDirectory> directory, RoomService rooms, ChatService chat,
       PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams,
-      MediaStats stats, int defaultPacketMillis, InstanceDirectory relays, EdgeGate edge, int writeQueueBytes) {
+      MediaStats stats, int defaultPacketMillis, InstanceDirectory relays, EdgeGate edge, int writeQueueBytes,
+      OriginPolicy origins) {
+    this.origins = origins;
     this.defaultPacketMillis = defaultPacketMillis;
     this.edge = edge;
     this.writeQueueBytes = writeQueueBytes;
@@ -95,6 +99,12 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
 
   @Override
   public void handle(ServerWebSocketHandshake handshake) {
+    // Before any other work: a page of a foreign site never gets a socket in its visitor's name.
+    if (!origins.allows(handshake.headers().get("Origin"), handshake.headers().get("Host"),
+        handshake.headers().get("X-Forwarded-Proto"), handshake.isSsl())) {
+      refuseOrigin(handshake);
+      return;
+    }
     Optional<WebSocketPath> parsed = WebSocketPath.parse(handshake.path());
     if (parsed.isEmpty()) {
       handshake.reject(404);
@@ -354,6 +364,25 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       ws.writeTextMessage(error);
       ws.close((short) closeCode, code.code());
     });
+  }
+
+  /**
+   * A 403 without a socket: a browser only reports that the connection failed, which is all a
+   * foreign page should learn; the operator sees why in this log line.
+   */
+  private void refuseOrigin(ServerWebSocketHandshake handshake) {
+    dev.podium.runtime.ops.Observability.registry(vertx)
+        .counter("podium_connections_refused_total", "reason", "origin_not_allowed").increment();
+    LOG.atWarn().addKeyValue("origin", printable(handshake.headers().get("Origin")))
+        .addKeyValue("path", printable(handshake.path()))
+        .log("WebSocket upgrade refused: origin not allowed (see " + OriginPolicy.SETTING + ")");
+    handshake.reject(403);
+  }
+
+  /** A header for a log line: no control characters, at most 200 characters. */
+  private static String printable(String value) {
+    String flat = value == null ? "" : value.replaceAll("\\p{Cntrl}", "?");
+    return flat.length() > 200 ? flat.substring(0, 200) + "…" : flat;
   }
 
   private static String joinUrl(ServerWebSocketHandshake handshake, String eventId) {

@@ -1,5 +1,6 @@
 package dev.podium.runtime.ops;
 
+import dev.podium.api.ReadinessProbes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -10,12 +11,14 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.List;
 
 /**
  * The operations endpoints every Podium process serves: {@code GET /health/live} (the process
  * answers), {@code GET /health/ready} (it is a live member of the cluster and the services it needs
- * answer) and {@code GET /metrics} (Prometheus). The gateway mounts them on its own port; every
- * other service serves them on {@code PODIUM_OPS_PORT}.
+ * answer) and {@code GET /metrics} (Prometheus). Every process, the gateway and the all-in-one
+ * included, serves them on a port of their own ({@link OpsSettings}), never on a gateway's client
+ * port: they tell an outsider the cluster's shape and load.
  */
 public final class OpsRoutes {
   private OpsRoutes() {
@@ -56,7 +59,17 @@ public final class OpsRoutes {
     }
   }
 
-  /** A small HTTP server with only the operations endpoints (services other than the gateway). */
+  /**
+   * The operations server of a process that needs {@code services} to be ready (port 0 picks a
+   * free port: {@link HttpServer#actualPort()} tells which).
+   */
+  public static Future<HttpServer> serve(Vertx vertx, String host, int port, List<ReadinessProbes.Probe> services) {
+    HealthChecks readiness = readinessChecks(vertx);
+    services.forEach(p -> requireService(readiness, vertx, p.name(), p.address(), p.action(), p.body()));
+    return serve(vertx, host, port, readiness);
+  }
+
+  /** A small HTTP server with only the operations endpoints. */
   public static Future<HttpServer> serve(Vertx vertx, String host, int port, HealthChecks readiness) {
     Router router = Router.router(vertx);
     mount(router, vertx, readiness);

@@ -1,6 +1,5 @@
 package dev.podium.bench;
 
-import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,11 +10,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Reads the media counters of each gateway's {@code GET /health}
- * ({@code media.packets_received}, {@code media.frames_delivered}, {@code media.frames_dropped}).
- * Blocking, for the generator's main thread; a gateway that does not answer within 2 s reads as null.
+ * Reads the media counters of each gateway's {@code GET /metrics} (on its ops port,
+ * {@code PODIUM_OPS_PORT}): {@code podium_media_packets_in_total}, {@code podium_media_frames_out_total}
+ * and {@code podium_media_frames_dropped_total}. Blocking, for the generator's main thread; a
+ * gateway that does not answer within 2 s reads as null.
  */
-final class GatewayHealth {
+final class GatewayMetrics {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
   /** One gateway's counters since it started. */
@@ -30,7 +30,7 @@ final class GatewayHealth {
   private final List<URI> urls;
   private final HttpClient http;
 
-  GatewayHealth(List<URI> urls) {
+  GatewayMetrics(List<URI> urls) {
     this.urls = List.copyOf(urls);
     this.http = urls.isEmpty() ? null : HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   }
@@ -55,18 +55,32 @@ final class GatewayHealth {
     return out;
   }
 
-  /** The {@code media} counters of a {@code /health} body; null when it has none. */
+  /** The media counters in a Prometheus text body; null when it has no packet counter. */
   static Counters parse(String body) {
-    try {
-      JsonObject media = new JsonObject(body).getJsonObject("media");
-      if (media == null || !(media.getValue("packets_received") instanceof Number)) {
-        return null;
+    Double packets = null;
+    double delivered = 0;
+    double dropped = 0;
+    for (String line : body.split("\n")) {
+      if (line.startsWith("#") || line.isBlank()) {
+        continue;
       }
-      return new Counters(media.getLong("packets_received"), media.getLong("frames_delivered", 0L),
-          media.getLong("frames_dropped", 0L));
-    } catch (RuntimeException e) {
-      return null;
+      int brace = line.indexOf('{');
+      int space = line.lastIndexOf(' ');
+      String name = line.substring(0, brace > 0 && brace < space ? brace : Math.max(space, 0));
+      double value;
+      try {
+        value = Double.parseDouble(line.substring(space + 1));
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      switch (name) {
+        case "podium_media_packets_in_total" -> packets = (packets == null ? 0 : packets) + value;
+        case "podium_media_frames_out_total" -> delivered += value;
+        case "podium_media_frames_dropped_total" -> dropped += value;
+        default -> { }
+      }
     }
+    return packets == null ? null : new Counters(packets.longValue(), (long) delivered, (long) dropped);
   }
 
   /** {@code after[i].since(before[i])} for every gateway; null entries where either read failed. */
