@@ -1,5 +1,6 @@
 package dev.podium.gateway;
 
+import dev.podium.gateway.rates.MessageLimits;
 import dev.podium.runtime.Settings;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -26,11 +27,13 @@ import java.util.UUID;
  * @param relayTimeout      a media relay silent this long no longer receives audio ({@code PODIUM_MEDIA_RELAY_TIMEOUT_MS},
  *                          the same setting the relays use)
  * @param nodeId            this gateway node's id on the event bus
+ * @param messages          per-user message rates and the size of room-wide signalling
+ *                          ({@code PODIUM_RATE_*}, {@code PODIUM_FLOOD_*}, {@code PODIUM_SIGNAL_BROADCAST_MAX_BYTES})
  */
 public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boolean jwtSecretGenerated,
     boolean devMode, String userClaim, boolean allowGuests, String authLookupUrl, Duration authLookupTtl,
     Duration heartbeatInterval, int maxTextBytes, int maxBinaryBytes, int packetMillis, Duration relayTimeout,
-    String nodeId) {
+    String nodeId, MessageLimits messages) {
 
   private static int packetMillis(Settings settings) {
     int ms = settings.integer("PODIUM_MEDIA_PTIME_MS", 20, 20, 60);
@@ -79,6 +82,7 @@ public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boo
         settings.integer("PODIUM_MAX_BINARY_BYTES", 1024 * 1024, 1024, 16 * 1024 * 1024),
         packetMillis(settings),
         settings.millis("PODIUM_MEDIA_RELAY_TIMEOUT_MS", 1_000),
-        UUID.randomUUID().toString());
+        UUID.randomUUID().toString(),
+        MessageLimits.from(settings));
   }
 }

@@ -103,7 +103,8 @@ public final class GatewayVerticle extends VerticleBase {
 
     WebSocketEntry entry = new WebSocketEntry(vertx, config.nodeId(), config.allowGuests(), config.maxTextBytes(),
         config.maxBinaryBytes(), new TokenVerifier(vertx, config.jwtSecret(), config.userClaim()), directory,
-        rooms, chat, presence, localRooms, sessions, feed, mediaStats, config.packetMillis(), relays);
+        rooms, chat, presence, localRooms, sessions, feed, mediaStats, config.packetMillis(), relays,
+        config.messages());
 
     Future<Void> control = vertx.eventBus().<JsonObject>consumer(Addresses.gatewayControl(config.nodeId()), msg -> {
       JsonObject body = msg.body();
