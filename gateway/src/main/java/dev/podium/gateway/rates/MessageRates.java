@@ -47,12 +47,17 @@ public final class MessageRates {
       if (wait == 0) {
         return ALLOWED;
       }
-      forgetOldRefusals(now);
-      refusedAt.addLast(now);
-      if (refusedAt.size() >= limits.floodRefusals()) {
-        return new Flooding(messageClass, refusedAt.size());
+      int refusals = refused(now);
+      if (refusals >= limits.floodRefusals()) {
+        return new Flooding(messageClass, refusals);
       }
       return new Limited(messageClass, Math.max(1, (wait + 999_999) / 1_000_000));
+    }
+
+    int refused(long now) {
+      forgetOldRefusals(now);
+      refusedAt.addLast(now);
+      return refusedAt.size();
     }
 
     void forgetOldRefusals(long now) {
@@ -90,6 +95,14 @@ public final class MessageRates {
   /** Charges one message of this class to the user. */
   public Verdict take(String userId, MessageClass messageClass) {
     return users.computeIfAbsent(userId, u -> new UserBudget()).take(messageClass, clock.getAsLong());
+  }
+
+  /**
+   * Counts a message refused for another reason (too large, malformed) towards flooding: true
+   * when the user has now been refused too often and the socket should close.
+   */
+  public boolean refused(String userId) {
+    return users.computeIfAbsent(userId, u -> new UserBudget()).refused(clock.getAsLong()) >= limits.floodRefusals();
   }
 
   /** Forgets users with no socket whose budgets have refilled; returns how many are still kept. */

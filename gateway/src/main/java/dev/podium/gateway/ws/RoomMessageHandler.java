@@ -53,11 +53,20 @@ final class RoomMessageHandler {
   }
 
   void onText(Session session, String text) {
+    if (session.isClosed()) {
+      // Frames already read when the socket was closed (a flood's tail): nothing more to do.
+      return;
+    }
     ClientCommand command;
     try {
       command = parser.parse(text);
     } catch (BadRequest bad) {
-      session.sendText(ClientMessages.error(bad.code(), bad.getMessage(), bad.details()));
+      // Refused messages reach nobody, but a stream of them is abuse all the same.
+      if (rates.refused(session.userId())) {
+        closeFlooding(session, bad.code().code(), rates.limits().floodRefusals());
+      } else {
+        session.sendText(ClientMessages.error(bad.code(), bad.getMessage(), bad.details()));
+      }
       return;
     }
     if (!charge(session, command)) {
@@ -85,6 +94,9 @@ final class RoomMessageHandler {
   }
 
   void onBinary(Session session, Buffer frame) {
+    if (session.isClosed()) {
+      return;
+    }
     if (frame.length() > maxBinaryBytes) {
       session.sendText(ClientMessages.error(ErrorCode.FRAME_TOO_LARGE,
           "Binary frames are limited to " + maxBinaryBytes + " bytes", "this frame has " + frame.length() + " bytes"));
@@ -123,13 +135,16 @@ final class RoomMessageHandler {
               + limited.retryAfterMillis() + " ms"));
       return false;
     }
-    MessageRates.Flooding flooding = (MessageRates.Flooding) verdict;
-    LOG.atWarn().addKeyValue("event_id", session.eventId()).addKeyValue("user_id", session.userId())
-        .addKeyValue("class", messageClass.name()).addKeyValue("refusals", flooding.refusals())
-        .log("closing a flooding socket");
-    session.close(ErrorCode.FLOODING, "Too many refused messages (" + flooding.refusals() + " within "
-        + rates.limits().floodWindow().toMillis() + " ms): this connection is closed");
+    closeFlooding(session, messageClass.name().toLowerCase(), ((MessageRates.Flooding) verdict).refusals());
     return false;
+  }
+
+  private void closeFlooding(Session session, String what, int refusals) {
+    LOG.atWarn().addKeyValue("event_id", session.eventId()).addKeyValue("user_id", session.userId())
+        .addKeyValue("refused", what).addKeyValue("refusals", refusals)
+        .log("closing a flooding socket");
+    session.close(ErrorCode.FLOODING, "Too many refused messages (" + refusals + " within "
+        + rates.limits().floodWindow().toMillis() + " ms): this connection is closed");
   }
 
   private void dispatch(Session session, ClientCommand command) {
@@ -152,9 +167,9 @@ final class RoomMessageHandler {
           .put("event_id", event);
       reply(session, presence.notifyUser(invite.target(), invitation));
     } else if (command instanceof ClientCommand.GetParticipants page) {
-      presence.page(event, page.offset(), page.limit())
-          .onSuccess(p -> session.sendText(p.put("type", "participant_page").encode()))
-          .onFailure(e -> sendFailure(session, e));
+      Future<JsonObject> answer = presence.page(event, page.offset(), page.limit());
+      reply(session, answer);
+      answer.onSuccess(p -> session.sendText(p.put("type", "participant_page").encode()));
     } else if (command instanceof ClientCommand.Leave) {
       leave(session);
     }

@@ -148,12 +148,13 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
         .compose(v -> tokens.verify(token, join.userId()))
         .compose(WebSocketEntry::signedIn)
         .map(id -> {
-          String claimed = id.username() == null || id.username().equals(id.userId()) ? null : id.username();
-          String name = DisplayNames.normaliseOr(claimed, null);
-          if (name == null) {
-            name = urlName != null ? urlName : DisplayNames.normaliseOr(id.userId(), "user");
+          String byId = DisplayNames.normaliseOr(id.userId(), "user");
+          // The verifier names a user by their id when the token has no name claim: only then does
+          // the URL's name count. A null or invalid claim gives the id (never "null").
+          if (id.username() != null && id.username().equals(id.userId())) {
+            return id.withUsername(urlName != null ? urlName : byId);
           }
-          return id.withUsername(name);
+          return id.withUsername(DisplayNames.normaliseOr(id.username(), byId));
         });
   }
 

@@ -87,6 +87,16 @@ class MessageRatesTest {
   }
 
   @Test
+  void otherRefusalsCountTowardsFloodingToo() {
+    assertTrue(!rates.refused("a"));
+    assertTrue(!rates.refused("a"));
+    assertTrue(!rates.refused("a"));
+    assertTrue(rates.refused("a"), "the fourth refusal within a second");
+    now += 1000 * MS;
+    assertTrue(!rates.refused("a"), "the window has passed");
+  }
+
+  @Test
   void refusalsSpreadBeyondTheWindowAreNotFlooding() {
     take("a", MessageClass.STAGE);
     take("a", MessageClass.STAGE);
