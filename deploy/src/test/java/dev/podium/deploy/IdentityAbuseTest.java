@@ -155,7 +155,8 @@ class IdentityAbuseTest {
     Object[] event = liveEvent();
     TestSocket host = (TestSocket) event[1];
     bystanders.startMeasuring();
-    Object[] names = {JsonObject.class, "\u202Eevil", "a\r\nb", "\u200B", "x".repeat(3500), "nul\u0000"};
+    // 2,000 characters: a longer token no longer fits the request line (414 before the gateway sees it).
+    Object[] names = {JsonObject.class, "\u202Eevil", "a\r\nb", "\u200B", "x".repeat(2000), "nul\u0000"};
     for (Object name : names) {
       String id = "t" + IDS.incrementAndGet();
       TestSocket socket = podium.connect(node, joinUri((String) event[0], "ignored", id, tokenWithName(id, name)));

@@ -34,6 +34,12 @@ public record MessageLimits(Map<MessageClass, Rate> rates, int floodRefusals, Du
       MessageClass.PARTICIPANTS, new Rate(300, 60),
       MessageClass.CHAT, new Rate(600, 20));
 
+  /**
+   * Room-wide signalling: a browser's SDP offer with audio, video and all its codecs is 5–10 KB of
+   * JSON; 16 KiB leaves room for that and keeps a flood at most burst × 16 KiB per member.
+   */
+  private static final int DEFAULT_SIGNAL_BROADCAST_BYTES = 16 * 1024;
+
   public MessageLimits {
     rates = Collections.unmodifiableMap(new EnumMap<>(rates));
     for (MessageClass c : MessageClass.values()) {
@@ -48,7 +54,7 @@ public record MessageLimits(Map<MessageClass, Rate> rates, int floodRefusals, Du
   }
 
   public static MessageLimits defaults() {
-    return new MessageLimits(DEFAULTS, 50, Duration.ofSeconds(10), 8 * 1024);
+    return new MessageLimits(DEFAULTS, 50, Duration.ofSeconds(10), DEFAULT_SIGNAL_BROADCAST_BYTES);
   }
 
   public static MessageLimits from(Settings settings) {
@@ -67,6 +73,6 @@ public record MessageLimits(Map<MessageClass, Rate> rates, int floodRefusals, Du
     return new MessageLimits(rates,
         settings.integer("PODIUM_FLOOD_REFUSALS", 50, 1, 100_000),
         window,
-        settings.integer("PODIUM_SIGNAL_BROADCAST_MAX_BYTES", 8 * 1024, 256, 16 * 1024 * 1024));
+        settings.integer("PODIUM_SIGNAL_BROADCAST_MAX_BYTES", DEFAULT_SIGNAL_BROADCAST_BYTES, 256, 16 * 1024 * 1024));
   }
 }

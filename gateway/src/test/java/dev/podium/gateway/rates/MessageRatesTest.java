@@ -138,7 +138,7 @@ class MessageRatesTest {
   void settingsAreReadRangeCheckedAndDefaultToSafeLimits() {
     MessageLimits defaults = MessageLimits.from(Settings.of(Map.of()));
     assertEquals(MessageLimits.defaults(), defaults);
-    assertEquals(8 * 1024, defaults.signalBroadcastMaxBytes());
+    assertEquals(16 * 1024, defaults.signalBroadcastMaxBytes());
     assertTrue(defaults.rate(MessageClass.SIGNAL_DIRECT).burst() >= 30, "an ICE burst fits");
     assertTrue(defaults.rate(MessageClass.SIGNAL_BROADCAST).perMinute() < defaults.rate(MessageClass.SIGNAL_DIRECT).perMinute());
     MessageLimits set = MessageLimits.from(Settings.of(Map.of("PODIUM_RATE_INVITE_PER_MIN", "6",
