@@ -45,7 +45,13 @@ public enum ErrorCode {
   /** A WebSocket admission (token check, room-service calls) that did not finish in time. */
   HANDSHAKE_TIMEOUT("handshake_timeout", 4408),
   SERVICE_UNAVAILABLE("service_unavailable", 4503),
-  INTERNAL("internal", 4500);
+  INTERNAL("internal", 4500),
+  /** Refused too many messages in a row (per-user message rates): the socket is closed. */
+  FLOODING("flooding", 4029),
+  /** A display name that cannot be shown (control, bidi or invisible characters, blank, too long). */
+  INVALID_NAME("invalid_name", 4400),
+  /** A user id with control characters or an absurd length, or in the guests' namespace. */
+  INVALID_USER_ID("invalid_user_id", 4400);
 
   /** Base of the numeric failure codes carried by {@link ServiceException}. */
   private static final int FAILURE_CODE_BASE = 4000;

@@ -101,15 +101,20 @@ class AuthEndToEndTest {
     assertEquals(false, you.getBoolean("verified"));
     assertEquals("Guest Gus", you.getString("username"));
 
-    // A guest may not take the host's id, nor the place of a signed-in listener.
+    assertEquals("guest:gus", you.getString("user_id"), "guests live in their own id namespace");
+
+    // A guest can never be the host, nor a signed-in listener: asking for their ids gives a guest id,
+    // and the host's name is marked as not the host's.
     TestSocket fakeHost = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/gina/gina/");
-    fakeHost.expectError("user_id_in_use");
-    assertEquals(4003, fakeHost.awaitClose());
+    JsonObject fake = fakeHost.expect("room_state").getJsonObject("you");
+    assertEquals("guest:gina", fake.getString("user_id"));
+    assertEquals("listener", fake.getString("role"));
+    assertEquals("gina (not the host)", fake.getString("username"));
     TestSocket member = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/vera/vera/?token="
         + TestTokens.valid("vera"));
     member.expect("room_state");
     TestSocket squatter = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/vera/vera/");
-    squatter.expectError("user_id_in_use");
+    assertEquals("guest:vera", squatter.expect("room_state").getJsonObject("you").getString("user_id"));
     member.send(new JsonObject().put("type", "get_participants"));
     member.expect("participant_page");
     assertFalse(member.isClosed());

@@ -35,7 +35,9 @@ class StageConcurrencyTest {
 
   @BeforeAll
   static void start() {
-    podium = new PodiumHarness(Map.of("PODIUM_COHOST_LIMIT", String.valueOf(LIMIT)));
+    // The host fires over a hundred stage operations at once: far beyond a person's pace, so the
+    // per-user stage budget is raised for this test of the room-service's ordering.
+    podium = new PodiumHarness(Map.of("PODIUM_COHOST_LIMIT", String.valueOf(LIMIT), "PODIUM_RATE_STAGE_BURST", "1000"));
     nodeA = podium.startAllInOne();
     nodeB = podium.startGatewayOnly();
   }

@@ -2,6 +2,7 @@ package dev.podium.gateway;
 
 import dev.podium.gateway.edge.EdgeLimits;
 import dev.podium.gateway.web.WebPolicy;
+import dev.podium.gateway.rates.MessageLimits;
 import dev.podium.runtime.Settings;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -31,11 +32,14 @@ import java.util.UUID;
  * @param edge              timeouts, caps and rates of the public edge ({@link EdgeLimits})
  * @param web               origins allowed to use the sockets and the web client, framing
  *                          ({@code PODIUM_ALLOWED_ORIGINS}, {@code PODIUM_FRAME_ANCESTORS})
+ * @param messages          per-user message rates and the size of room-wide signalling
+ *                          ({@code PODIUM_RATE_*}, {@code PODIUM_FLOOD_*}, {@code PODIUM_SIGNAL_BROADCAST_MAX_BYTES})
  */
 public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boolean jwtSecretGenerated,
     boolean devMode, String userClaim, boolean allowGuests, String authLookupUrl, Duration authLookupTtl,
     Duration heartbeatInterval, int maxTextBytes, int maxBinaryBytes, int packetMillis, Duration relayTimeout,
-    String nodeId, EdgeLimits edge, WebPolicy web) {
+    String nodeId, EdgeLimits edge, WebPolicy web,
+    MessageLimits messages) {
 
   private static int packetMillis(Settings settings) {
     int ms = settings.integer("PODIUM_MEDIA_PTIME_MS", 20, 20, 60);
@@ -86,6 +90,7 @@ public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boo
         settings.millis("PODIUM_MEDIA_RELAY_TIMEOUT_MS", 1_000),
         UUID.randomUUID().toString(),
         EdgeLimits.from(settings),
-        WebPolicy.from(settings));
+        WebPolicy.from(settings),
+        MessageLimits.from(settings));
   }
 }

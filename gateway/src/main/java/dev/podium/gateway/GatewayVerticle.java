@@ -113,7 +113,8 @@ public final class GatewayVerticle extends VerticleBase {
     WebSocketEntry entry = new WebSocketEntry(vertx, config.nodeId(), config.allowGuests(), config.maxTextBytes(),
         config.maxBinaryBytes(), new TokenVerifier(vertx, config.jwtSecret(), config.userClaim()), directory,
         rooms, chat, presence, localRooms, sessions, feed, mediaStats, config.packetMillis(), relays,
-        edge, config.edge().writeQueueBytes(), config.web().origins());
+        edge, config.edge().writeQueueBytes(), config.web().origins(),
+        config.messages());
 
     Future<Void> control = vertx.eventBus().<JsonObject>consumer(Addresses.gatewayControl(config.nodeId()), msg -> {
       JsonObject body = msg.body();

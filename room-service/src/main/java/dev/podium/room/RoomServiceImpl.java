@@ -210,7 +210,8 @@ public final class RoomServiceImpl implements RoomService {
 
   @Override
   public Future<Void> acceptCohost(String eventId, String userId) {
-    return onStage(eventId, (room, stage) -> stage.accept(userId, System.currentTimeMillis()));
+    // Asks presence who is accepting: a guest must never take a seat (Stage.accept(Person, ...)).
+    return onStageWith(eventId, userId, (room, stage, person) -> stage.accept(person, System.currentTimeMillis()));
   }
 
   @Override

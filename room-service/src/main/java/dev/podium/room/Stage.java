@@ -209,6 +209,20 @@ public final class Stage {
         .put("message", invite.username() + " did not answer the co-host invitation in time.")));
   }
 
+  /**
+   * The invitee accepts, as presence knows them: a guest (an unverified user) can never take a
+   * co-host seat, even holding an invitation meant for a signed-in user with the same id.
+   */
+  public Outcome accept(Person who, long nowMillis) {
+    if (!who.present()) {
+      throw ErrorCode.NOT_IN_ROOM.exception("You are not in this event");
+    }
+    if (!who.verified()) {
+      throw ErrorCode.GUEST_CANNOT_SPEAK.exception("Guests cannot become co-hosts; sign in first");
+    }
+    return accept(who.userId(), nowMillis);
+  }
+
   public Outcome accept(String userId, long nowMillis) {
     Invite invite = invites.get(userId);
     if (cohosts.containsKey(userId)) {

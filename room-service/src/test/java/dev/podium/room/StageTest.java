@@ -237,6 +237,35 @@ class StageTest {
       assertRefused(ErrorCode.NOT_INVITED, () -> stage.accept("a", now));
     }
 
+    /**
+     * A guest who got hold of the id of an invited signed-in user (who dropped) cannot accept the
+     * invitation: the accepting person is who presence says, and presence knows they are a guest.
+     */
+    @Test
+    void byAGuestHoldingAnInvitedUsersIdIsGuestCannotSpeak() {
+      stage.invite(HOST, ALICE, now, TTL);
+      Person impostor = new Person("a", "Alice", false, true);
+      assertRefused(ErrorCode.GUEST_CANNOT_SPEAK, () -> stage.accept(impostor, now));
+      assertFalse(stage.isCohost("a"));
+      // the invitation is still there for the real (signed-in) Alice
+      stage.accept(ALICE, now + 1);
+      assertTrue(stage.isCohost("a"));
+    }
+
+    @Test
+    void byAGuestOrSomeoneAbsentChangesNothing() {
+      stage.invite(HOST, ALICE, now, TTL);
+      assertRefused(ErrorCode.GUEST_CANNOT_SPEAK, () -> stage.accept(GUEST, now));
+      assertRefused(ErrorCode.NOT_IN_ROOM, () -> stage.accept(new Person("a", "a", false, false), now));
+      assertTrue(stage.stateFor("a").containsKey("pending_invite"));
+    }
+
+    @Test
+    void ofAGuestCannotEvenBeIssued() {
+      assertRefused(ErrorCode.GUEST_CANNOT_SPEAK, () -> stage.invite(HOST, GUEST, now, TTL));
+      assertRefused(ErrorCode.NOT_INVITED, () -> stage.accept("g", now));
+    }
+
     @Test
     void afterExpiryIsInviteExpiredAndTheInvitationIsGone() {
       stage.invite(HOST, ALICE, now, TTL);

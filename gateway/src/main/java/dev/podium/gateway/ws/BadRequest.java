@@ -6,14 +6,25 @@ import io.vertx.core.json.JsonObject;
 /** A client message that cannot be acted on; becomes an {@code error} reply, the socket lives on. */
 final class BadRequest extends RuntimeException {
   private final ErrorCode code;
+  private final String details;
 
   BadRequest(ErrorCode code, String message) {
+    this(code, message, message);
+  }
+
+  BadRequest(ErrorCode code, String message, String details) {
     super(message, null, false, false);
     this.code = code;
+    this.details = details;
   }
 
   ErrorCode code() {
     return code;
+  }
+
+  /** What the developer of the client should know (old pages show this field). */
+  String details() {
+    return details;
   }
 
   static String requireString(JsonObject msg, String field) {
@@ -25,13 +36,18 @@ final class BadRequest extends RuntimeException {
     return s;
   }
 
-  /** A user id: clients send them as strings or as numbers. */
+  /** A user id: clients send them as strings or as whole numbers (exact in a double). */
   static String requireId(JsonObject msg, String field) {
     Object value = msg.getValue(field);
     if (value instanceof String s && !s.isBlank()) {
+      java.util.Optional<String> problem = dev.podium.gateway.auth.UserIds.problem(s);
+      if (problem.isPresent()) {
+        throw new BadRequest(ErrorCode.BAD_REQUEST, "Field '" + field + "' is not a valid user id", problem.get());
+      }
       return s;
     }
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        && Math.abs(n.doubleValue()) <= 9_007_199_254_740_992d) {
       return String.valueOf(n.longValue());
     }
     throw new BadRequest(ErrorCode.BAD_REQUEST,

@@ -2,25 +2,31 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
-import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
+import dev.podium.gateway.rates.MessageClass;
+import dev.podium.gateway.rates.MessageLimits;
+import dev.podium.gateway.rates.MessageRates;
+import dev.podium.gateway.rates.Rate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a client in a room may send, and where each message goes. Every bad input becomes one
  * {@code error} reply; the socket and the room carry on.
  */
 final class RoomMessageHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(RoomMessageHandler.class);
+
+  private final ClientMessageParser parser;
+  private final MessageRates rates;
   private final RoomService rooms;
   private final ChatService chat;
   private final PresenceService presence;
   private final Departures departures;
-  private final int maxTextBytes;
   private final int maxBinaryBytes;
   private final SignallingRelay signalling;
   private final MediaIngest media;
@@ -32,7 +38,9 @@ final class RoomMessageHandler {
 
   RoomMessageHandler(RoomService rooms, ChatService chat, PresenceService presence, Departures departures,
       SignallingRelay signalling,
-      MediaIngest media, int maxTextBytes, int maxBinaryBytes) {
+      MediaIngest media, int maxTextBytes, int maxBinaryBytes, MessageLimits limits) {
+    this.parser = new ClientMessageParser(maxTextBytes, limits.signalBroadcastMaxBytes());
+    this.rates = new MessageRates(limits, System::nanoTime);
     this.media = media;
     this.metrics = dev.podium.runtime.ops.Observability.registry(media.vertx());
     this.framesRefused = metrics.counter("podium_media_frames_in_total", "result", "not_allowed");
@@ -41,22 +49,57 @@ final class RoomMessageHandler {
     this.presence = presence;
     this.departures = departures;
     this.signalling = signalling;
-    this.maxTextBytes = maxTextBytes;
     this.maxBinaryBytes = maxBinaryBytes;
   }
 
   void onText(Session session, String text) {
+    if (session.isClosed()) {
+      // Frames already read when the socket was closed (a flood's tail): nothing more to do.
+      return;
+    }
+    ClientCommand command;
     try {
-      dispatch(session, parse(text));
+      command = parser.parse(text);
     } catch (BadRequest bad) {
-      session.sendText(ClientMessages.error(bad.code(), bad.getMessage()));
+      // Refused messages reach nobody, but a stream of them is abuse all the same.
+      if (rates.refused(session.userId())) {
+        closeFlooding(session, bad.code().code(), rates.limits().floodRefusals());
+      } else {
+        session.sendText(ClientMessages.error(bad.code(), bad.getMessage(), bad.details()));
+      }
+      return;
+    }
+    if (!charge(session, command)) {
+      return;
+    }
+    try {
+      dispatch(session, command);
+    } catch (BadRequest bad) {
+      session.sendText(ClientMessages.error(bad.code(), bad.getMessage(), bad.details()));
     }
   }
 
+  /** A socket of this user opened on this gateway: it shares the user's message budgets. */
+  void opened(Session session) {
+    rates.opened(session.userId());
+  }
+
+  void closed(Session session) {
+    rates.closed(session.userId());
+  }
+
+  /** Forgets the budgets of users who left and have refilled (called now and then). */
+  void sweepRates() {
+    rates.sweep();
+  }
+
   void onBinary(Session session, Buffer frame) {
+    if (session.isClosed()) {
+      return;
+    }
     if (frame.length() > maxBinaryBytes) {
       session.sendText(ClientMessages.error(ErrorCode.FRAME_TOO_LARGE,
-          "Binary frames are limited to " + maxBinaryBytes + " bytes"));
+          "Binary frames are limited to " + maxBinaryBytes + " bytes", "this frame has " + frame.length() + " bytes"));
       return;
     }
     if (!session.mayPublish()) {
@@ -70,82 +113,89 @@ final class RoomMessageHandler {
     media.ingest(session, frame);
   }
 
-  private JsonObject parse(String text) {
-    if (text.length() > maxTextBytes / 4 && text.getBytes(StandardCharsets.UTF_8).length > maxTextBytes) {
-      throw new BadRequest(ErrorCode.FRAME_TOO_LARGE, "Text messages are limited to " + maxTextBytes + " bytes");
+  /**
+   * Charges the message to the sender's budget. Refused: the sender alone hears
+   * {@code rate_limited}; refused too often: the socket closes with {@code flooding}.
+   */
+  private boolean charge(Session session, ClientCommand command) {
+    MessageClass messageClass = command.messageClass();
+    if (messageClass == null) {
+      return true;
     }
-    Object parsed;
-    try {
-      parsed = io.vertx.core.json.Json.decodeValue(text);
-    } catch (DecodeException e) {
-      throw new BadRequest(ErrorCode.BAD_JSON, "The message is not valid JSON");
+    MessageRates.Verdict verdict = rates.take(session.userId(), messageClass);
+    if (verdict instanceof MessageRates.Allowed) {
+      return true;
     }
-    if (!(parsed instanceof JsonObject msg)) {
-      throw new BadRequest(ErrorCode.BAD_JSON, "The message must be a JSON object");
+    metrics.counter("podium_messages_refused_total", "class", messageClass.name().toLowerCase()).increment();
+    Rate rate = rates.limits().rate(messageClass);
+    if (verdict instanceof MessageRates.Limited limited) {
+      session.sendText(ClientMessages.error(ErrorCode.RATE_LIMITED,
+          "Too many messages like '" + command.type() + "'; slow down",
+          "at most " + rate.burst() + " at once, then " + rate.perMinute() + " a minute; retry in "
+              + limited.retryAfterMillis() + " ms"));
+      return false;
     }
-    return msg;
+    closeFlooding(session, messageClass.name().toLowerCase(), ((MessageRates.Flooding) verdict).refusals());
+    return false;
   }
 
-  private void dispatch(Session session, JsonObject msg) {
-    String type = BadRequest.requireString(msg, "type");
+  private void closeFlooding(Session session, String what, int refusals) {
+    LOG.atWarn().addKeyValue("event_id", session.eventId()).addKeyValue("user_id", session.userId())
+        .addKeyValue("refused", what).addKeyValue("refusals", refusals)
+        .log("closing a flooding socket");
+    session.close(ErrorCode.FLOODING, "Too many refused messages (" + refusals + " within "
+        + rates.limits().floodWindow().toMillis() + " ms): this connection is closed");
+  }
+
+  private void dispatch(Session session, ClientCommand command) {
     requestStart = System.nanoTime();
-    requestType = type;
-    switch (type) {
-      case "broadcast_message", "text" -> {
-        // Today's pages send {message}; older clients sent {text}.
-        String body = msg.containsKey("message") || !msg.containsKey("text")
-            ? BadRequest.requireString(msg, "message")
-            : BadRequest.requireString(msg, "text");
-        reply(session, chat.post(session.eventId(), session.userId(), session.identity().username(), body));
-      }
-      case "stream_ended" -> reply(session, rooms.end(session.eventId(), session.userId()));
-      case "invite_cohost" -> reply(session, rooms.inviteCohost(session.eventId(), session.userId(),
-          BadRequest.requireIdOf(msg, "user_id", "participant_id")));
-      case "accept_cohost" -> reply(session, rooms.acceptCohost(session.eventId(), session.userId()));
-      case "cohost_reject", "reject_cohost" -> reply(session, rooms.rejectCohost(session.eventId(), session.userId()));
-      case "cohost_leave" -> reply(session, rooms.leaveCohost(session.eventId(), session.userId()));
-      case "remove_cohost" -> reply(session, rooms.removeCohost(session.eventId(), session.userId(),
-          BadRequest.requireIdOf(msg, "participant_id", "user_id")));
-      case "request_to_speak" -> reply(session, rooms.requestToSpeak(session.eventId(), session.userId()));
-      case "cancel_request" -> reply(session, rooms.cancelRequest(session.eventId(), session.userId()));
-      case "dismiss_request" -> reply(session, rooms.dismissRequest(session.eventId(), session.userId(),
-          BadRequest.requireIdOf(msg, "participant_id", "user_id")));
-      case "mute" -> reply(session, rooms.mute(session.eventId(), session.userId(), targetOrSelf(session, msg)));
-      case "unmute" -> reply(session, rooms.unmute(session.eventId(), session.userId(), targetOrSelf(session, msg)));
-      case "remove_participant" -> reply(session, rooms.removeParticipant(session.eventId(), session.userId(),
-          BadRequest.requireIdOf(msg, "participant_id", "user_id")));
-      case "switching_to_audio" -> reply(session, rooms.switchMode(session.eventId(), session.userId(), "audio"));
-      case "switching_to_screen_sharing" -> reply(session, rooms.switchMode(session.eventId(), session.userId(), "screen"));
-      case "webrtc_offer" -> signalling.relay(session, msg, "offer");
-      case "webrtc_answer" -> signalling.relay(session, msg, "answer");
-      case "ice_candidate" -> signalling.relay(session, msg, "candidate");
-      case "send_invite" -> {
-        String target = BadRequest.requireIdOf(msg, "user_id", "participant_id");
-        JsonObject invitation = new JsonObject()
-            .put("type", "invite_notification")
-            .put("message", session.identity().username() + " invited you to join their live event.")
-            .put("from_user", session.identity().username())
-            .put("from", new JsonObject().put("user_id", session.userId()).put("username", session.identity().username()))
-            .put("event_id", session.eventId());
-        reply(session, presence.notifyUser(target, invitation));
-      }
-      case "leave_room" -> leave(session);
-      case "get_participants" -> {
-        int offset = BadRequest.optionalInt(msg, "offset", 0);
-        int limit = BadRequest.optionalInt(msg, "limit", 50);
-        presence.page(session.eventId(), offset, limit)
-            .onSuccess(page -> session.sendText(page.put("type", "participant_page").encode()))
-            .onFailure(e -> sendFailure(session, e));
-      }
-      default -> throw new BadRequest(ErrorCode.UNKNOWN_TYPE, "Unknown message type '" + type + "'");
+    requestType = command.type();
+    String event = session.eventId();
+    String user = session.userId();
+    if (command instanceof ClientCommand.Chat chatMessage) {
+      reply(session, chat.post(event, user, session.identity().username(), chatMessage.body()));
+    } else if (command instanceof ClientCommand.Signal signal) {
+      signalling.relay(session, signal);
+    } else if (command instanceof ClientCommand.StageAction action) {
+      reply(session, stage(session, action));
+    } else if (command instanceof ClientCommand.SendInvite invite) {
+      JsonObject invitation = new JsonObject()
+          .put("type", "invite_notification")
+          .put("message", session.identity().username() + " invited you to join their live event.")
+          .put("from_user", session.identity().username())
+          .put("from", new JsonObject().put("user_id", user).put("username", session.identity().username()))
+          .put("event_id", event);
+      reply(session, presence.notifyUser(invite.target(), invitation));
+    } else if (command instanceof ClientCommand.GetParticipants page) {
+      Future<JsonObject> answer = presence.page(event, page.offset(), page.limit());
+      reply(session, answer);
+      answer.onSuccess(p -> session.sendText(p.put("type", "participant_page").encode()));
+    } else if (command instanceof ClientCommand.Leave) {
+      leave(session);
     }
   }
 
-  /** {@code participant_id} when given, otherwise the sender (a co-host muting themselves). */
-  private static String targetOrSelf(Session session, JsonObject msg) {
-    return msg.getValue("participant_id") == null && msg.getValue("user_id") == null
-        ? session.userId()
-        : BadRequest.requireIdOf(msg, "participant_id", "user_id");
+  private Future<Void> stage(Session session, ClientCommand.StageAction action) {
+    String event = session.eventId();
+    String user = session.userId();
+    String target = action.target();
+    return switch (action.type()) {
+      case "stream_ended" -> rooms.end(event, user);
+      case "invite_cohost" -> rooms.inviteCohost(event, user, target);
+      case "accept_cohost" -> rooms.acceptCohost(event, user);
+      case "cohost_reject", "reject_cohost" -> rooms.rejectCohost(event, user);
+      case "cohost_leave" -> rooms.leaveCohost(event, user);
+      case "remove_cohost" -> rooms.removeCohost(event, user, target);
+      case "request_to_speak" -> rooms.requestToSpeak(event, user);
+      case "cancel_request" -> rooms.cancelRequest(event, user);
+      case "dismiss_request" -> rooms.dismissRequest(event, user, target);
+      case "mute" -> rooms.mute(event, user, target == null ? user : target);
+      case "unmute" -> rooms.unmute(event, user, target == null ? user : target);
+      case "remove_participant" -> rooms.removeParticipant(event, user, target);
+      case "switching_to_audio" -> rooms.switchMode(event, user, "audio");
+      case "switching_to_screen_sharing" -> rooms.switchMode(event, user, "screen");
+      default -> throw new BadRequest(ErrorCode.UNKNOWN_TYPE, "Unknown message type '" + action.type() + "'");
+    };
   }
 
   /** The user leaves on purpose: the room is told at once, then the socket closes normally. */

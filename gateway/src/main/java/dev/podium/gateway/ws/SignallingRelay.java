@@ -19,14 +19,12 @@ final class SignallingRelay {
     this.vertx = vertx;
   }
 
-  void relay(Session from, JsonObject msg, String payloadField) {
-    if (!msg.containsKey(payloadField) || msg.getValue(payloadField) == null) {
-      throw new BadRequest(dev.podium.api.ErrorCode.BAD_REQUEST, "Field '" + payloadField + "' is required");
-    }
-    String to = msg.getValue("to") == null ? null : BadRequest.requireId(msg, "to");
+  /** Relays a parsed message; its size and the sender's rate were checked before it got here. */
+  void relay(Session from, ClientCommand.Signal signal) {
+    String to = signal.to();
     JsonObject relayed = new JsonObject()
-        .put("type", msg.getString("type"))
-        .put(payloadField, msg.getValue(payloadField))
+        .put("type", signal.type())
+        .put(signal.payloadField(), signal.payload())
         .put("from", from.userId())
         .put("username", from.identity().username());
     DeliveryOptions options = new DeliveryOptions();

@@ -8,6 +8,8 @@ import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
 import dev.podium.gateway.auth.AuthFailure;
+import dev.podium.gateway.auth.DisplayNames;
+import dev.podium.gateway.auth.UserIds;
 import dev.podium.gateway.auth.Identity;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
@@ -57,7 +59,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       TokenVerifier tokens, Optional<UserDirectory> directory, RoomService rooms, ChatService chat,
       PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams,
       MediaStats stats, int defaultPacketMillis, InstanceDirectory relays, EdgeGate edge, int writeQueueBytes,
-      OriginPolicy origins) {
+      OriginPolicy origins, dev.podium.gateway.rates.MessageLimits messageLimits) {
     this.origins = origins;
     this.defaultPacketMillis = defaultPacketMillis;
     this.edge = edge;
@@ -76,7 +78,9 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     this.stats = stats;
     this.departures = new Departures(vertx, presence);
     this.messages = new RoomMessageHandler(rooms, chat, presence, departures, new SignallingRelay(vertx),
-        new MediaIngest(vertx, localRooms, relays), maxTextBytes, maxBinaryBytes);
+        new MediaIngest(vertx, localRooms, relays), maxTextBytes, maxBinaryBytes, messageLimits);
+    // Budgets of users who left are kept until they refill (so reconnecting resets nothing), then forgotten.
+    vertx.setPeriodic(60_000, id -> messages.sweepRates());
   }
 
   /**
@@ -128,9 +132,12 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
         activeStreams.add(ws);
       });
     } else if (path instanceof WebSocketPath.GoLive goLive) {
-      tokens.verify(token, goLive.userId())
+      checkUserId(goLive.userId())
+          .compose(v -> tokens.verify(token, goLive.userId()))
+          .compose(WebSocketEntry::signedIn)
           .compose(id -> directory.map(d -> d.confirm(id)).orElse(Future.succeededFuture(id)))
           .compose(id -> claim(ticket, id))
+          .map(id -> id.withUsername(DisplayNames.normaliseOr(id.username(), id.userId())))
           .compose(id -> rooms.goLive(id.userId(), id.username())
               .compose(event -> rooms.admit(event.eventId(), id.userId(), true)
                   .map(admitted -> new Admission(id, admitted, event.resumed()))))
@@ -150,7 +157,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       identify(join, token)
           .compose(id -> claim(ticket, id))
           .compose(id -> rooms.admit(join.eventId(), id.userId(), id.verified())
-              .map(admitted -> new Admission(id, admitted, false)))
+              .map(admitted -> new Admission(notTheHost(id, admitted), admitted, false)))
           .onSuccess(admission -> {
             if (ticket.settle()) {
               admit(handshake, admission, false, ticket);
@@ -195,13 +202,68 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     ws.close((short) idle.closeCode(), idle.code().code());
   }
 
+  /**
+   * Who a joiner is. A token's name claim wins over the URL's name; the URL's name is used only
+   * when the token has none (the verifier then names the user by their id) and for guests. Guests
+   * get ids in their own namespace ({@code guest:} + the URL's id), so they can never be, or take
+   * the invitation of, a signed-in user.
+   */
   private Future<Identity> identify(WebSocketPath.Join join, String token) {
-    if ((token == null || token.isBlank()) && allowGuests) {
-      return Future.succeededFuture(new Identity(join.userId(),
-          join.username() != null ? join.username() : join.userId(), false));
+    String urlName;
+    try {
+      urlName = join.username() == null ? null : DisplayNames.normalise(join.username());
+    } catch (DisplayNames.InvalidName e) {
+      return Future.failedFuture(new AuthFailure(ErrorCode.INVALID_NAME, "The name in the URL cannot be used",
+          e.getMessage() + "; names are 1-" + DisplayNames.MAX_CODE_POINTS
+              + " visible characters without control, bidi or zero-width characters"));
     }
-    return tokens.verify(token, join.userId())
-        .map(id -> join.username() != null ? id.withUsername(join.username()) : id);
+    if ((token == null || token.isBlank()) && allowGuests) {
+      String guestId = UserIds.GUEST_PREFIX + join.userId();
+      return checkUserId(guestId).map(v -> new Identity(guestId,
+          urlName != null ? urlName : DisplayNames.normaliseOr(join.userId(), "guest"), false));
+    }
+    return checkUserId(join.userId())
+        .compose(v -> tokens.verify(token, join.userId()))
+        .compose(WebSocketEntry::signedIn)
+        .map(id -> {
+          String byId = DisplayNames.normaliseOr(id.userId(), "user");
+          // The verifier names a user by their id when the token has no name claim: only then does
+          // the URL's name count. A null or invalid claim gives the id (never "null").
+          if (id.username() != null && id.username().equals(id.userId())) {
+            return id.withUsername(urlName != null ? urlName : byId);
+          }
+          return id.withUsername(DisplayNames.normaliseOr(id.username(), byId));
+        });
+  }
+
+  /** Refuses a user id from the URL that no user may have (control characters, absurd length). */
+  private static Future<Void> checkUserId(String userId) {
+    return UserIds.problem(userId)
+        .<Future<Void>>map(problem -> Future.failedFuture(new AuthFailure(ErrorCode.INVALID_USER_ID,
+            "The user id in the URL cannot be used", problem)))
+        .orElse(Future.succeededFuture());
+  }
+
+  /** A token may not name a user in the guests' namespace: that would let it pass for a guest, or a guest for it. */
+  private static Future<Identity> signedIn(Identity id) {
+    if (UserIds.isGuest(id.userId())) {
+      return Future.failedFuture(new AuthFailure(ErrorCode.INVALID_USER_ID, "This user id is reserved for guests",
+          "user ids starting with '" + UserIds.GUEST_PREFIX + "' are given to guests only"));
+    }
+    return Future.succeededFuture(id);
+  }
+
+  /**
+   * Nobody but the host may appear under the host's name: a joiner whose name looks the same
+   * (case, compatibility forms and spaces aside) is shown with a suffix saying they are not the host.
+   */
+  private static Identity notTheHost(Identity id, JsonObject admitted) {
+    LiveEvent event = new LiveEvent(admitted.getJsonObject("event"));
+    if (Participant.ROLE_HOST.equals(admitted.getString("role")) || event.hostUsername() == null
+        || !DisplayNames.lookalikeKey(id.username()).equals(DisplayNames.lookalikeKey(event.hostUsername()))) {
+      return id;
+    }
+    return id.withUsername(id.username() + " (not the host)");
   }
 
   private void admit(ServerWebSocketHandshake handshake, Admission admission, boolean goingLive,
@@ -218,6 +280,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
             "ptime must be 20, 40 or 60 (ms of audio per message); using " + defaultPacketMillis));
       }
       sessions.add(session);
+      messages.opened(session);
       ws.closeHandler(v -> {
         disconnected(session);
         ticket.release();
@@ -309,6 +372,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     }
     session.markClosed();
     sessions.remove(session);
+    messages.closed(session);
     localRooms.detach(session);
     departures.leave(session.eventId(), session.userId(), session.id());
   }
