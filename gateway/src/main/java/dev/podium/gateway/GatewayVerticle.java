@@ -65,6 +65,13 @@ public final class GatewayVerticle extends VerticleBase {
         : server.shutdown(2, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty();
   }
 
+  /** The token checks; the JWKS, if any, is fetched at once so that the first token need not wait. */
+  private TokenVerifier tokenVerifier() {
+    TokenVerifier verifier = new TokenVerifier(vertx, config.jwtSecret(), config.userClaim(), config.jwt());
+    verifier.warmUp();
+    return verifier;
+  }
+
   @Override
   public Future<?> start() {
     RoomService rooms = RoomService.createProxy(vertx);
@@ -102,7 +109,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
 
     WebSocketEntry entry = new WebSocketEntry(vertx, config.nodeId(), config.allowGuests(), config.maxTextBytes(),
-        config.maxBinaryBytes(), new TokenVerifier(vertx, config.jwtSecret(), config.userClaim()), directory,
+        config.maxBinaryBytes(), tokenVerifier(), directory,
         rooms, chat, presence, localRooms, sessions, feed, mediaStats, config.packetMillis(), relays);
 
     Future<Void> control = vertx.eventBus().<JsonObject>consumer(Addresses.gatewayControl(config.nodeId()), msg -> {
