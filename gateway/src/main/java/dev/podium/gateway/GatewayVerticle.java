@@ -101,7 +101,7 @@ public final class GatewayVerticle extends VerticleBase {
     Optional<UserDirectory> directory = Optional.ofNullable(config.authLookupUrl())
         .map(url -> new UserDirectory(vertx, url, config.authLookupTtl()));
     Optional<DevTokens> devTokens = config.devMode()
-        ? Optional.of(new DevTokens(vertx, config.jwtSecret(), config.userClaim()))
+        ? Optional.of(new DevTokens(vertx, config.jwtSecret(), config.userClaim(), config.jwt()))
         : Optional.empty();
     if (config.jwtSecretGenerated()) {
       LOG.warn("PODIUM_DEV=true and no PODIUM_JWT_SECRET: generated a secret for this run only. "

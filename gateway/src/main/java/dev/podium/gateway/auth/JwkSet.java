@@ -8,7 +8,6 @@ import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECFieldFp;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
@@ -128,8 +127,7 @@ final class JwkSet {
     if (n.bitLength() < MIN_RSA_BITS) {
       throw new IllegalArgumentException("RSA key of " + n.bitLength() + " bits, under " + MIN_RSA_BITS);
     }
-    RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
-    return key;
+    return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
   }
 
   private static PublicKey ec(JsonObject jwk) throws GeneralSecurityException {

@@ -300,5 +300,14 @@ class TokenVerifierTest {
       }
     }
   }
+
+  @Test
+  void devTokensCarryTheConfiguredIssuerAndAudience(Vertx vertx) throws Exception {
+    JwtPolicy policy = JwtPolicy.from(Settings.of(Map.of("PODIUM_JWT_ISSUER", "podium-dev", "PODIUM_JWT_AUDIENCE", "web")));
+    TokenVerifier strict = new TokenVerifier(vertx, SECRET, "user_id", policy);
+    assertEquals(ErrorCode.TOKEN_INVALID, failure(strict.verify(new DevTokens(vertx, SECRET, "user_id").issue("u3", "Dev", 5), "u3")));
+    String token = new DevTokens(vertx, SECRET, "user_id", policy).issue("u3", "Dev", 24 * 60);
+    assertEquals(new Identity("u3", "Dev", true), result(strict.verify(token, "u3")));
+  }
 }
 
