@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * verified against the JVM's trust store.
  */
 final class JwksClient {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JwksClient.class);
+
   private final HttpClient client;
   private final String url;
   private final long timeoutMillis;
@@ -30,6 +32,12 @@ final class JwksClient {
     this.url = url;
     this.timeoutMillis = timeoutMillis;
     this.maxBytes = maxBytes;
+    String host = java.net.URI.create(url).getHost();
+    if (url.regionMatches(true, 0, "http:", 0, 5) && !("localhost".equalsIgnoreCase(host) || host.startsWith("127.")
+        || "[::1]".equals(host))) {
+      // Whoever can alter this answer can sign tokens for any user.
+      LOG.warn("PODIUM_JWKS_URL is plain http to {}: use https unless that network is your own", host);
+    }
   }
 
   Future<Buffer> fetch() {
