@@ -35,6 +35,13 @@ public record JwtPolicy(String issuer, String audience, Duration maxLifetime, Du
     if (jwks != null) {
       checkUrl(jwks);
     }
+    Duration cacheTtl = millis(settings, "PODIUM_JWKS_CACHE_MS", 600_000, 1_000, 86_400_000);
+    Duration minRefresh = millis(settings, "PODIUM_JWKS_MIN_REFRESH_MS", 30_000, 100, 3_600_000);
+    if (cacheTtl.compareTo(minRefresh) < 0) {
+      // Otherwise a key set could expire while no fetch is allowed, refusing every token meanwhile.
+      throw new Settings.InvalidSettingException("PODIUM_JWKS_CACHE_MS", "must be at least PODIUM_JWKS_MIN_REFRESH_MS ("
+          + minRefresh.toMillis() + "), got " + cacheTtl.toMillis());
+    }
     return new JwtPolicy(
         settings.optional("PODIUM_JWT_ISSUER"),
         settings.optional("PODIUM_JWT_AUDIENCE"),
@@ -42,8 +49,8 @@ public record JwtPolicy(String issuer, String audience, Duration maxLifetime, Du
         Duration.ofSeconds(settings.integer("PODIUM_JWT_MAX_LIFETIME_S", 86_400, 1, 366 * 86_400)),
         Duration.ofSeconds(settings.integer("PODIUM_JWT_LEEWAY_S", 30, 0, 300)),
         jwks,
-        millis(settings, "PODIUM_JWKS_CACHE_MS", 600_000, 1_000, 86_400_000),
-        millis(settings, "PODIUM_JWKS_MIN_REFRESH_MS", 30_000, 100, 3_600_000),
+        cacheTtl,
+        minRefresh,
         millis(settings, "PODIUM_JWKS_TIMEOUT_MS", 3_000, 100, 60_000),
         settings.integer("PODIUM_JWKS_MAX_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024));
   }

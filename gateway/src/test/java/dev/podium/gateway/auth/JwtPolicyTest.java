@@ -78,4 +78,14 @@ class JwtPolicyTest {
     InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> policy(Map.of(name, value)));
     assertTrue(e.getMessage().startsWith(name + " "), e.getMessage());
   }
+
+  @Test
+  void theCacheMayNotExpireFasterThanItMayBeRefreshed() {
+    InvalidSettingException e = assertThrows(InvalidSettingException.class,
+        () -> policy(Map.of("PODIUM_JWKS_CACHE_MS", "10000", "PODIUM_JWKS_MIN_REFRESH_MS", "20000")));
+    assertTrue(e.getMessage().startsWith("PODIUM_JWKS_CACHE_MS "), e.getMessage());
+    assertEquals(Duration.ofSeconds(20),
+        policy(Map.of("PODIUM_JWKS_CACHE_MS", "20000", "PODIUM_JWKS_MIN_REFRESH_MS", "20000")).jwksCacheTtl());
+  }
 }
+
