@@ -3,6 +3,7 @@ package dev.podium.gateway;
 import dev.podium.gateway.edge.EdgeLimits;
 import dev.podium.gateway.web.WebPolicy;
 import dev.podium.gateway.rates.MessageLimits;
+import dev.podium.gateway.auth.JwtPolicy;
 import dev.podium.runtime.Settings;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.UUID;
  *
  * @param httpPort          HTTP and WebSocket port ({@code PODIUM_HTTP_PORT}, 0 picks a free one)
  * @param httpHost          interface to bind ({@code PODIUM_HTTP_HOST})
- * @param jwtSecret         HS256 secret of host and listener tokens ({@code PODIUM_JWT_SECRET})
+ * @param jwtSecret         HS256 secret of host and listener tokens ({@code PODIUM_JWT_SECRET}); null when only
+ *                          JWKS-signed tokens are accepted ({@code PODIUM_JWKS_URL} set, no secret, not dev mode)
  * @param jwtSecretGenerated true when dev mode made the secret up for this run
  * @param devMode           {@code PODIUM_DEV}: generated secret allowed, {@code /dev/token} served
  * @param userClaim         claim holding the user id ({@code PODIUM_JWT_USER_CLAIM}; {@code sub} is the fallback)
@@ -34,12 +36,13 @@ import java.util.UUID;
  *                          ({@code PODIUM_ALLOWED_ORIGINS}, {@code PODIUM_FRAME_ANCESTORS})
  * @param messages          per-user message rates and the size of room-wide signalling
  *                          ({@code PODIUM_RATE_*}, {@code PODIUM_FLOOD_*}, {@code PODIUM_SIGNAL_BROADCAST_MAX_BYTES})
+ * @param jwt               issuer, audience, lifetime and leeway checks, and the JWKS for RS256/ES256 tokens
  */
 public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boolean jwtSecretGenerated,
     boolean devMode, String userClaim, boolean allowGuests, String authLookupUrl, Duration authLookupTtl,
     Duration heartbeatInterval, int maxTextBytes, int maxBinaryBytes, int packetMillis, Duration relayTimeout,
     String nodeId, EdgeLimits edge, WebPolicy web,
-    MessageLimits messages) {
+    MessageLimits messages, JwtPolicy jwt) {
 
   private static int packetMillis(Settings settings) {
     int ms = settings.integer("PODIUM_MEDIA_PTIME_MS", 20, 20, 60);
@@ -51,19 +54,20 @@ public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boo
 
   public static GatewayConfig from(Settings settings) {
     boolean dev = settings.bool("PODIUM_DEV", false);
+    JwtPolicy jwt = JwtPolicy.from(settings);
     String secret = settings.optional("PODIUM_JWT_SECRET");
     boolean generated = false;
-    if (secret == null) {
-      if (!dev) {
-        throw new Settings.InvalidSettingException("PODIUM_JWT_SECRET",
-            "is required: set it to the HS256 secret your auth service signs tokens with "
-                + "(or set PODIUM_DEV=true to generate one for local development)");
-      }
+    if (secret == null && jwt.jwksUrl() == null && !dev) {
+      throw new Settings.InvalidSettingException("PODIUM_JWT_SECRET",
+          "is required: set it to the HS256 secret your auth service signs tokens with, or set PODIUM_JWKS_URL "
+              + "to your identity provider's JWKS (or PODIUM_DEV=true to generate a secret for local development)");
+    }
+    if (secret == null && dev) {
       byte[] bytes = new byte[32];
       new SecureRandom().nextBytes(bytes);
       secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
       generated = true;
-    } else if (secret.length() < 16) {
+    } else if (secret != null && secret.length() < 16) {
       throw new Settings.InvalidSettingException("PODIUM_JWT_SECRET", "must be at least 16 characters long");
     }
     String lookup = settings.optional("PODIUM_AUTH_LOOKUP_URL");
@@ -91,6 +95,7 @@ public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boo
         UUID.randomUUID().toString(),
         EdgeLimits.from(settings),
         WebPolicy.from(settings),
-        MessageLimits.from(settings));
+        MessageLimits.from(settings),
+        jwt);
   }
 }

@@ -71,6 +71,13 @@ public final class GatewayVerticle extends VerticleBase {
         : server.shutdown(2, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty();
   }
 
+  /** The token checks; the JWKS, if any, is fetched at once so that the first token need not wait. */
+  private TokenVerifier tokenVerifier() {
+    TokenVerifier verifier = new TokenVerifier(vertx, config.jwtSecret(), config.userClaim(), config.jwt());
+    verifier.warmUp();
+    return verifier;
+  }
+
   @Override
   public Future<?> start() {
     RoomService rooms = RoomService.createProxy(vertx);
@@ -100,7 +107,7 @@ public final class GatewayVerticle extends VerticleBase {
     Optional<UserDirectory> directory = Optional.ofNullable(config.authLookupUrl())
         .map(url -> new UserDirectory(vertx, url, config.authLookupTtl()));
     Optional<DevTokens> devTokens = config.devMode()
-        ? Optional.of(new DevTokens(vertx, config.jwtSecret(), config.userClaim()))
+        ? Optional.of(new DevTokens(vertx, config.jwtSecret(), config.userClaim(), config.jwt()))
         : Optional.empty();
     if (config.jwtSecretGenerated()) {
       LOG.warn("PODIUM_DEV=true and no PODIUM_JWT_SECRET: generated a secret for this run only. "
@@ -111,7 +118,7 @@ public final class GatewayVerticle extends VerticleBase {
         reason -> ClientMessages.error(ErrorCode.FRAME_TOO_LARGE, "The message is too large; this connection is closed",
             reason), metrics);
     WebSocketEntry entry = new WebSocketEntry(vertx, config.nodeId(), config.allowGuests(), config.maxTextBytes(),
-        config.maxBinaryBytes(), new TokenVerifier(vertx, config.jwtSecret(), config.userClaim()), directory,
+        config.maxBinaryBytes(), tokenVerifier(), directory,
         rooms, chat, presence, localRooms, sessions, feed, mediaStats, config.packetMillis(), relays,
         edge, config.edge().writeQueueBytes(), config.web().origins(),
         config.messages());

@@ -116,4 +116,16 @@ class GatewayConfigTest {
     assertEquals(Duration.ofMillis(1500), c.authLookupTtl());
     assertEquals(Duration.ofMillis(250), c.heartbeatInterval());
   }
+
+  @Test
+  void aJwksUrlMakesTheSecretOptional() {
+    GatewayConfig c = config(Map.of("PODIUM_JWKS_URL", "https://idp.example/.well-known/jwks.json"));
+    assertNull(c.jwtSecret());
+    assertFalse(c.jwtSecretGenerated());
+    assertEquals("https://idp.example/.well-known/jwks.json", c.jwt().jwksUrl());
+    GatewayConfig both = config(Map.of("PODIUM_JWKS_URL", "http://127.0.0.1:9/jwks", "PODIUM_JWT_SECRET", SECRET));
+    assertEquals(SECRET, both.jwtSecret());
+    // Dev mode still makes up a secret for /dev/token.
+    assertTrue(config(Map.of("PODIUM_JWKS_URL", "http://127.0.0.1:9/jwks", "PODIUM_DEV", "true")).jwtSecretGenerated());
+  }
 }

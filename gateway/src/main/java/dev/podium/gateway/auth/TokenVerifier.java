@@ -4,86 +4,167 @@ import dev.podium.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.authentication.TokenCredentials;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.security.Key;
+import java.util.function.LongSupplier;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Checks HS256 tokens: signature, {@code exp} (required), algorithm (only HS256: {@code alg:none}
- * and every other algorithm are refused before any verification), and that the user-id claim
- * equals the user id in the URL.
+ * Checks a token and says whose it is. In order: a JWS in compact form; a header whose
+ * {@code alg} is HS256 (checked with {@code PODIUM_JWT_SECRET}) or RS256/ES256 (checked with the
+ * key named by {@code kid} in {@code PODIUM_JWKS_URL}'s key set), with no {@code crit}; the
+ * signature; then the claims ({@link ClaimRules}: types, {@code exp} required, leeway, lifetime,
+ * issuer, audience); then the user id claim, which must equal the user id in the URL.
+ *
+ * <p>Every refusal is a failed Future with an {@link AuthFailure}, never an exception and never a
+ * Future that does not complete: a malformed token is {@code token_invalid} with details.
+ * Header fields that point at keys ({@code jku}, {@code x5u}, {@code jwk}, {@code x5c}) are
+ * ignored: the token never chooses where its key comes from.
  */
 public final class TokenVerifier {
-  private final JWTAuth jwt;
+  private final Key secret;
+  private final JwksKeys jwks;
   private final String userClaim;
+  private final JwtPolicy policy;
+  private final LongSupplier wallClockMillis;
 
+  /** HS256 only, with the default policy (tests, tools). */
   public TokenVerifier(Vertx vertx, String secret, String userClaim) {
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
-        .setJWTOptions(new JWTOptions().setAlgorithm("HS256")));
+    this(vertx, secret, userClaim, JwtPolicy.defaults());
+  }
+
+  /**
+   * @param secret the HS256 secret, or null when only JWKS-signed tokens are accepted
+   */
+  public TokenVerifier(Vertx vertx, String secret, String userClaim, JwtPolicy policy) {
+    this(secret, userClaim, policy, policy.jwksUrl() == null ? null
+        : new JwksKeys(new JwksClient(vertx, policy.jwksUrl(), policy.jwksTimeout().toMillis(),
+            policy.jwksMaxBytes())::fetch, () -> System.nanoTime() / 1_000_000, policy.jwksCacheTtl(),
+            policy.jwksMinRefresh()), System::currentTimeMillis);
+  }
+
+  TokenVerifier(String secret, String userClaim, JwtPolicy policy, JwksKeys jwks, LongSupplier wallClockMillis) {
+    this.secret = secret == null ? null : new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     this.userClaim = userClaim;
+    this.policy = policy;
+    this.jwks = jwks;
+    this.wallClockMillis = wallClockMillis;
+  }
+
+  /** Fetches the JWKS ahead of the first token (when there is one); never fails. */
+  public Future<Void> warmUp() {
+    return jwks == null ? Future.succeededFuture() : jwks.refresh();
   }
 
   /** Verifies {@code token} for the user {@code expectedUserId}; fails with an {@link AuthFailure}. */
   public Future<Identity> verify(String token, String expectedUserId) {
+    try {
+      return check(token, expectedUserId).recover(e -> Future.failedFuture(asAuthFailure(e)));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(asAuthFailure(e));
+    }
+  }
+
+  private Future<Identity> check(String token, String expectedUserId) {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(new AuthFailure(ErrorCode.TOKEN_MISSING, "A token is required",
           "pass the JWT as ?token=..."));
     }
-    JsonObject header;
-    JsonObject payload;
-    try {
-      String[] parts = token.split("\\.", -1);
-      if (parts.length != 3) {
-        throw new IllegalArgumentException("a JWT has three dot-separated parts");
+    SignedToken jws = SignedToken.parse(token);
+    JsonObject header = jws.header();
+    JwsAlgorithm alg = JwsAlgorithm.named(header.getValue("alg"));
+    if (alg == null) {
+      throw invalid("The token's signing algorithm is not accepted",
+          "alg is " + echo(header.getValue("alg")) + "; accepted: " + accepted());
+    }
+    if (header.containsKey("crit")) {
+      throw invalid("The token uses extensions this server does not understand",
+          "crit header " + echo(header.getValue("crit")) + ": no extension is supported");
+    }
+    Future<? extends Key> key;
+    if (alg == JwsAlgorithm.HS256) {
+      if (secret == null) {
+        throw invalid("The token's signing algorithm is not accepted",
+            "HS256 tokens are not accepted: PODIUM_JWT_SECRET is not set; accepted: " + accepted());
       }
-      header = decodePart(parts[0]);
-      payload = decodePart(parts[1]);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(new AuthFailure(ErrorCode.TOKEN_INVALID, "The token is not a valid JWT", e.getMessage()));
+      key = Future.succeededFuture(secret);
+    } else {
+      if (jwks == null) {
+        throw invalid("The token's signing algorithm is not accepted",
+            alg + " tokens are not accepted: PODIUM_JWKS_URL is not set; accepted: " + accepted());
+      }
+      if (!(header.getValue("kid") instanceof String kid)) {
+        throw invalid("The token does not name its key", alg + " tokens must carry a kid header (a string)");
+      }
+      key = jwks.key(kid, alg);
     }
-    if (!"HS256".equals(header.getString("alg"))) {
-      return Future.failedFuture(new AuthFailure(ErrorCode.TOKEN_INVALID, "The token is not signed with HS256",
-          "alg is " + header.getValue("alg")));
-    }
-    if (!(payload.getValue("exp") instanceof Number)) {
-      return Future.failedFuture(new AuthFailure(ErrorCode.TOKEN_INVALID, "The token has no expiry",
-          "the exp claim is required"));
-    }
-    return jwt.authenticate(new TokenCredentials(token))
-        .recover(e -> {
-          long exp = payload.getLong("exp");
-          if (exp * 1000 <= System.currentTimeMillis()) {
-            return Future.failedFuture(new AuthFailure(ErrorCode.TOKEN_EXPIRED, "The token has expired", "exp=" + exp));
-          }
-          return Future.failedFuture(new AuthFailure(ErrorCode.TOKEN_INVALID, "The token signature is not valid",
-              String.valueOf(e.getMessage())));
-        })
-        .compose(user -> {
-          JsonObject claims = user.principal();
-          Object id = claims.getValue(userClaim);
-          if (id == null) {
-            id = claims.getValue("sub");
-          }
-          if (id == null) {
-            return Future.failedFuture(new AuthFailure(ErrorCode.TOKEN_INVALID, "The token names no user",
-                "claim " + userClaim + " (or sub) is missing"));
-          }
-          String userId = String.valueOf(id);
-          if (!userId.equals(expectedUserId)) {
-            return Future.failedFuture(new AuthFailure(ErrorCode.USER_MISMATCH,
-                "The token belongs to another user", "token user " + userId + ", URL user " + expectedUserId));
-          }
-          String username = claims.getString("username", claims.getString("name", userId));
-          return Future.succeededFuture(new Identity(userId, username, true));
-        });
+    return key.compose(k -> {
+      if (!alg.verify(k, jws.signingInput(), jws.signature())) {
+        return Future.failedFuture(invalid("The token signature is not valid",
+            "the " + alg + " signature does not match"));
+      }
+      JsonObject claims = jws.claims();
+      ClaimRules.check(claims, policy, wallClockMillis.getAsLong());
+      return Future.succeededFuture(identity(claims, expectedUserId));
+    });
   }
 
-  private static JsonObject decodePart(String part) {
-    return new JsonObject(new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8));
+  private Identity identity(JsonObject claims, String expectedUserId) {
+    Object id = claims.getValue(userClaim);
+    String from = userClaim;
+    if (id == null) {
+      id = claims.getValue("sub");
+      from = "sub";
+    }
+    if (id == null) {
+      throw invalid("The token names no user", "claim " + userClaim + " (or sub) is missing");
+    }
+    if (!(id instanceof String) && !(id instanceof Number)) {
+      throw invalid("The token is malformed", "claim " + from + " must be a string or a number");
+    }
+    String userId = String.valueOf(id);
+    if (!userId.equals(expectedUserId)) {
+      throw new AuthFailure(ErrorCode.USER_MISMATCH, "The token belongs to another user",
+          "token user " + userId + ", URL user " + expectedUserId);
+    }
+    String username = name(claims, "username");
+    if (username == null) {
+      username = name(claims, "name");
+    }
+    return new Identity(userId, username != null ? username : userId, true);
+  }
+
+  /** A name claim: null when absent or JSON null (never the text "null"), a refusal when not a string. */
+  private static String name(JsonObject claims, String claim) {
+    Object value = claims.getValue(claim);
+    if (value == null || value instanceof String) {
+      return (String) value;
+    }
+    throw invalid("The token is malformed", "claim " + claim + " must be a string");
+  }
+
+  private String accepted() {
+    StringBuilder s = new StringBuilder();
+    if (secret != null) {
+      s.append("HS256 (PODIUM_JWT_SECRET)");
+    }
+    if (jwks != null) {
+      s.append(s.length() > 0 ? ", " : "").append("RS256 and ES256 (PODIUM_JWKS_URL)");
+    }
+    return s.toString();
+  }
+
+  private static AuthFailure asAuthFailure(Throwable e) {
+    return e instanceof AuthFailure auth ? auth
+        : invalid("The token could not be read", e.getClass().getSimpleName() + ": " + e.getMessage());
+  }
+
+  private static String echo(Object value) {
+    String s = value instanceof String str ? "'" + str + "'" : io.vertx.core.json.Json.encode(value);
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+
+  private static AuthFailure invalid(String message, String details) {
+    return new AuthFailure(ErrorCode.TOKEN_INVALID, message, details);
   }
 }
