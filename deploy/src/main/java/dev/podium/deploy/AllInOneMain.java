@@ -1,10 +1,12 @@
 package dev.podium.deploy;
 
+import dev.podium.runtime.ClusterSettings;
 import dev.podium.runtime.ServiceLauncher;
 
 /**
- * {@code java -jar deploy/target/podium.jar}: every Podium verticle in one JVM, clustered on
- * loopback so that more processes (another gateway, say) can join it.
+ * {@code java -jar deploy/target/podium.jar}: every Podium verticle in one JVM. Standalone unless
+ * told to cluster ({@code PODIUM_CLUSTER_NAME} or {@code PODIUM_CLUSTER_MEMBERS} set): then more
+ * processes (another gateway, say) can join it.
  */
 public final class AllInOneMain {
   private AllInOneMain() {
@@ -27,6 +29,6 @@ public final class AllInOneMain {
           }
           System.out.println();
         });
-    }, false);
+    }, false, ClusterSettings::standaloneByDefault);
   }
 }

@@ -65,13 +65,22 @@ public final class ServiceLauncher {
    *                  port (the gateway, the all-in-one)
    */
   public static void launch(String processName, Plan plan, boolean opsServer) {
+    launch(processName, plan, opsServer, ClusterSettings::from);
+  }
+
+  /**
+   * @param clustering how this process reads its cluster settings ({@link ClusterSettings#from} for
+   *                   a service, {@link ClusterSettings#standaloneByDefault} for the all-in-one)
+   */
+  public static void launch(String processName, Plan plan, boolean opsServer,
+      java.util.function.Function<Settings, ClusterSettings> clustering) {
     ClusterSettings cluster;
     Deployment deployment;
     int opsPort;
     String opsHost;
     try {
       Settings settings = Settings.load();
-      cluster = ClusterSettings.from(settings);
+      cluster = clustering.apply(settings);
       deployment = plan.prepare(settings);
       opsPort = opsServer ? settings.integer("PODIUM_OPS_PORT", 9100, 0, 65535) : 0;
       opsHost = settings.string("PODIUM_OPS_HOST", "0.0.0.0");
@@ -80,7 +89,11 @@ public final class ServiceLauncher {
       System.exit(2);
       return;
     }
-    LOG.info("{} joining cluster '{}' via {}", processName, cluster.name(), cluster.members());
+    if (cluster.standalone()) {
+      LOG.info("{} running standalone (set PODIUM_CLUSTER_NAME or PODIUM_CLUSTER_MEMBERS to cluster)", processName);
+    } else {
+      LOG.info("{} joining cluster '{}' via {}", processName, cluster.name(), cluster.members());
+    }
     ClusterBootstrap.start(cluster)
         .compose(vertx -> deployment.deploy(vertx)
             .compose(v -> {
