@@ -1,12 +1,14 @@
 package dev.podium.deploy;
 
 import dev.podium.gateway.GatewayMain;
+import dev.podium.runtime.ClusterSettings;
 import dev.podium.runtime.ServiceLauncher;
 import dev.podium.runtime.ops.OpsSettings;
 
 /**
- * {@code java -jar deploy/target/podium.jar}: every Podium verticle in one JVM, clustered on
- * loopback so that more processes (another gateway, say) can join it.
+ * {@code java -jar deploy/target/podium.jar}: every Podium verticle in one JVM. Standalone unless
+ * told to cluster ({@code PODIUM_CLUSTER_NAME} or {@code PODIUM_CLUSTER_MEMBERS} set): then more
+ * processes (another gateway, say) can join it.
  */
 public final class AllInOneMain {
   private AllInOneMain() {
@@ -35,6 +37,6 @@ public final class AllInOneMain {
           System.out.println();
         });
       return all.needing(GatewayMain.NEEDS);
-    });
+    }, ClusterSettings::standaloneByDefault);
   }
 }

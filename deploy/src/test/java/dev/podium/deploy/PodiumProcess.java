@@ -128,6 +128,11 @@ final class PodiumProcess implements AutoCloseable {
     return opsPort;
   }
 
+  /** Everything the process printed so far. */
+  List<String> lines() {
+    return List.copyOf(lines);
+  }
+
   /** Whether the process printed a line containing all these fragments. */
   boolean printed(String... fragments) {
     return lines.stream().anyMatch(l -> {

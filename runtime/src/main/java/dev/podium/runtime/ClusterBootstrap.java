@@ -6,51 +6,131 @@ import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import dev.podium.runtime.ops.Observability;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Starts a Vert.x instance that joins Podium's Hazelcast cluster.
+ * Starts a Vert.x instance that joins Podium's Hazelcast cluster. Hazelcast and the event bus
+ * listen on the cluster address only; the event bus speaks mutual TLS when it is configured.
  */
 public final class ClusterBootstrap {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterBootstrap.class);
+  static final String BIND_ANY = "hazelcast.socket.bind.any";
+  static final String LOCAL_ADDRESS = "hazelcast.local.localAddress";
+
   private ClusterBootstrap() {
   }
 
   public static Future<Vertx> start(ClusterSettings cluster) {
     VertxOptions options = new VertxOptions()
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
-    options.getEventBusOptions().setHost(cluster.host());
+    eventBus(options.getEventBusOptions(), cluster);
     PrometheusMeterRegistry registry = Observability.newRegistry();
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
     return Vertx.builder()
         .with(options)
         .withMetrics(new MicrometerMetricsFactory(registry))
-        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
+        .withClusterManager(manager)
         .buildClustered()
-        .onSuccess(vertx -> Observability.bind(vertx, registry));
+        .onSuccess(vertx -> {
+          Observability.bind(vertx, registry);
+          logJoined(cluster, manager);
+        });
+  }
+
+  /**
+   * The event bus's server listens on the cluster address and announces it (Vert.x announces the
+   * host when no public host is set); with TLS, peers must present a certificate from our CA,
+   * whichever side opens the connection.
+   * Vert.x's event-bus client skips host name verification, so the CA, not the address, is what
+   * makes a peer a Podium node.
+   */
+  static void eventBus(EventBusOptions bus, ClusterSettings cluster) {
+    bus.setHost(cluster.host()).setPort(cluster.busPort());
+    EventBusTls tls = cluster.tls();
+    if (tls != null) {
+      bus.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()))
+          .setTrustOptions(new PemTrustOptions().addCertPath(tls.caPath()))
+          .setClientAuth(ClientAuth.REQUIRED)
+          // The event bus trusts every server by default: a node would then send to a member that
+          // holds any certificate at all. Only our CA counts, in both directions.
+          .setTrustAll(false);
+    }
   }
 
   static Config hazelcastConfig(ClusterSettings cluster) {
     System.setProperty("hazelcast.logging.type", "slf4j");
+    String address = address(cluster.host());
     if (cluster.configFile() != null) {
+      Config config;
       try {
-        Config config = new com.hazelcast.config.FileSystemXmlConfig(cluster.configFile());
-        config.setClusterName(cluster.name());
-        return config;
+        config = new com.hazelcast.config.FileSystemXmlConfig(cluster.configFile());
       } catch (java.io.FileNotFoundException e) {
-        throw new Settings.InvalidSettingException("PODIUM_CLUSTER_CONFIG", "names no readable file: " + cluster.configFile());
+        throw new Settings.InvalidSettingException(ClusterSettings.CONFIG, "names no readable file: " + cluster.configFile());
       }
+      config.setClusterName(cluster.name());
+      // The file decides discovery and ports, but Hazelcast's default of listening on every
+      // interface is not Podium's: bind one address unless the file says otherwise.
+      if (config.getProperty(BIND_ANY) == null) {
+        config.setProperty(BIND_ANY, "false");
+      }
+      if (config.getProperty(LOCAL_ADDRESS) == null && !config.getNetworkConfig().getInterfaces().isEnabled()) {
+        config.setProperty(LOCAL_ADDRESS, address);
+      }
+      return config;
     }
     Config config = new ClasspathXmlConfig("podium-cluster.xml");
     config.setClusterName(cluster.name());
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true);
     network.setPublicAddress(null);
-    network.getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(cluster.host()));
-    network.getJoin().getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
-    config.setProperty("hazelcast.local.localAddress", cluster.host());
+    network.getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(address));
+    // A standalone node looks for nobody: with no join method Hazelcast starts as a cluster of one.
+    network.getJoin().getTcpIpConfig().setEnabled(!cluster.standalone()).setMembers(cluster.members());
+    config.setProperty(LOCAL_ADDRESS, address);
+    config.setProperty(BIND_ANY, "false");
     return config;
+  }
+
+  /** Hazelcast's interface settings want an IP address, not a name. */
+  private static String address(String host) {
+    try {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new Settings.InvalidSettingException(ClusterSettings.HOST, "does not resolve: '" + host + "'");
+    }
+  }
+
+  private static void logJoined(ClusterSettings cluster, HazelcastClusterManager manager) {
+    var self = manager.getHazelcastInstance().getCluster().getLocalMember().getAddress();
+    var bus = manager.getNodeInfo();
+    String mode = cluster.tls() != null ? "mutual TLS" : "plain TCP";
+    LOG.info("{} cluster '{}': {} member(s); Hazelcast on {}:{}, event bus on {}:{} ({})",
+        cluster.standalone() ? "standalone" : "joined", cluster.name(), manager.getNodes().size(),
+        self.getHost(), self.getPort(), bus.host(), bus.port(), mode);
+    if (cluster.tls() == null && !isLoopback(cluster.host())) {
+      LOG.warn("event bus runs in the clear on {} ({}=off): anyone who reaches it can act as a Podium service",
+          cluster.host(), EventBusTls.MODE);
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }

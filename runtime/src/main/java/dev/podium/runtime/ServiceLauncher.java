@@ -60,12 +60,21 @@ public final class ServiceLauncher {
    * bound to {@code PODIUM_OPS_HOST} (default 127.0.0.1): see {@link OpsSettings}.
    */
   public static void launch(String processName, Plan plan) {
+    launch(processName, plan, ClusterSettings::from);
+  }
+
+  /**
+   * @param clustering how this process reads its cluster settings ({@link ClusterSettings#from} for
+   *                   a service, {@link ClusterSettings#standaloneByDefault} for the all-in-one)
+   */
+  public static void launch(String processName, Plan plan,
+      java.util.function.Function<Settings, ClusterSettings> clustering) {
     ClusterSettings cluster;
     Deployment deployment;
     OpsSettings ops;
     try {
       Settings settings = Settings.load();
-      cluster = ClusterSettings.from(settings);
+      cluster = clustering.apply(settings);
       deployment = plan.prepare(settings);
       ops = OpsSettings.from(settings);
     } catch (Settings.InvalidSettingException e) {
@@ -73,7 +82,11 @@ public final class ServiceLauncher {
       System.exit(2);
       return;
     }
-    LOG.info("{} joining cluster '{}' via {}", processName, cluster.name(), cluster.members());
+    if (cluster.standalone()) {
+      LOG.info("{} running standalone (set PODIUM_CLUSTER_NAME or PODIUM_CLUSTER_MEMBERS to cluster)", processName);
+    } else {
+      LOG.info("{} joining cluster '{}' via {}", processName, cluster.name(), cluster.members());
+    }
     ClusterBootstrap.start(cluster)
         .compose(vertx -> deployment.deploy(vertx)
             .compose(v -> {

@@ -1,6 +1,9 @@
 package dev.podium.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,9 +15,28 @@ import org.junit.jupiter.api.Test;
 class ClusterSettingsTest {
 
   @Test
-  void defaultsToALoopbackSingleNodeCluster() {
+  void defaultsToALoopbackClusterForAService() {
     ClusterSettings c = ClusterSettings.from(Settings.of(Map.of()));
-    assertEquals(new ClusterSettings("podium", List.of("127.0.0.1"), "127.0.0.1", 5701, null), c);
+    assertEquals(new ClusterSettings("podium", List.of("127.0.0.1"), "127.0.0.1", 5701, null, 0, null, false), c);
+  }
+
+  @Test
+  void anAllInOneIsStandaloneUnlessToldToCluster() {
+    ClusterSettings a = ClusterSettings.standaloneByDefault(Settings.of(Map.of()));
+    ClusterSettings b = ClusterSettings.standaloneByDefault(Settings.of(Map.of()));
+    assertTrue(a.standalone());
+    assertEquals(List.of(), a.members());
+    assertTrue(a.name().startsWith("podium-standalone-"), a.name());
+    assertNotEquals(a.name(), b.name(), "two all-in-ones must never share a cluster name by default");
+
+    for (Map<String, String> told : List.of(Map.of("PODIUM_CLUSTER_NAME", "mine"),
+        Map.of("PODIUM_CLUSTER_MEMBERS", "127.0.0.1:5701"), Map.of("PODIUM_CLUSTER_CONFIG", "/etc/hz.xml"))) {
+      ClusterSettings c = ClusterSettings.standaloneByDefault(Settings.of(told));
+      assertFalse(c.standalone(), told.toString());
+    }
+    assertEquals("mine", ClusterSettings.standaloneByDefault(Settings.of(Map.of("PODIUM_CLUSTER_NAME", "mine"))).name());
+    assertEquals("podium",
+        ClusterSettings.standaloneByDefault(Settings.of(Map.of("PODIUM_CLUSTER_MEMBERS", "127.0.0.1"))).name());
   }
 
   @Test
@@ -23,11 +45,15 @@ class ClusterSettingsTest {
         "PODIUM_CLUSTER_NAME", "podium-test",
         "PODIUM_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2",
         "PODIUM_CLUSTER_HOST", "10.0.0.1",
-        "PODIUM_CLUSTER_PORT", "5801")));
+        "PODIUM_CLUSTER_PORT", "5801",
+        "PODIUM_CLUSTER_BUS_PORT", "5810",
+        "PODIUM_CLUSTER_TLS", "off")));
     assertEquals("podium-test", c.name());
     assertEquals(List.of("10.0.0.1:5701", "10.0.0.2"), c.members());
     assertEquals("10.0.0.1", c.host());
     assertEquals(5801, c.port());
+    assertEquals(5810, c.busPort());
+    assertNull(c.tls());
   }
 
   @Test
@@ -42,6 +68,18 @@ class ClusterSettingsTest {
       InvalidSettingException e = assertThrows(InvalidSettingException.class,
           () -> ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_PORT", port))));
       assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_PORT "), e.getMessage());
+    }
+    InvalidSettingException e = assertThrows(InvalidSettingException.class,
+        () -> ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_BUS_PORT", "70000"))));
+    assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_BUS_PORT "), e.getMessage());
+  }
+
+  @Test
+  void theWildcardAddressIsRefused() {
+    for (String host : List.of("0.0.0.0", "::")) {
+      InvalidSettingException e = assertThrows(InvalidSettingException.class,
+          () -> ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_HOST", host, "PODIUM_CLUSTER_TLS", "off"))));
+      assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_HOST "), e.getMessage());
     }
   }
 }
