@@ -63,8 +63,13 @@ export async function waitForChat(user, author, text) {
 
 /** Waits until the page's playback (AnalyserNode on the playback path) is above silence. */
 export async function waitForSound(user, threshold) {
-  await user.page.waitForFunction((min) => window.podiumTestLevel() > min, threshold, { timeout: WAIT_MS, polling: 100 });
-  return user.page.evaluate(() => window.podiumTestLevel());
+  // The level that passed, not a second reading: the fake microphone beeps twice a second, and a
+  // reading taken a moment later (on a busy machine) can fall between two beeps.
+  const passed = await user.page.waitForFunction((min) => {
+    const level = window.podiumTestLevel();
+    return level > min ? level : false;
+  }, threshold, { timeout: WAIT_MS, polling: 100 });
+  return passed.jsonValue();
 }
 
 /** Waits until the last speaker_levels the page got lists (or no longer lists) a user. */

@@ -99,7 +99,7 @@ window.addEventListener("message", (e) => {
   }
   if (clientConfig) {
     accept({ origin: e.origin, data });
-  } else {
+  } else if (early.length < 16) { // a flood before the config came is not worth keeping
     early.push({ origin: e.origin, data });
   }
 });
