@@ -6,7 +6,6 @@ import dev.podium.api.chat.ChatService;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
 import dev.podium.runtime.sweep.EndedEventSweep;
-import java.util.stream.Collectors;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.VertxInternal;
@@ -14,6 +13,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceBinder;
 import java.time.Clock;
+import java.util.stream.Collectors;
 
 /** Binds the chat-service proxy and drops an event's chat when the event ends. */
 public final class ChatServiceVerticle extends VerticleBase {

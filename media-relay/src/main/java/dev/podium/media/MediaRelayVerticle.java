@@ -6,6 +6,7 @@ import dev.podium.api.InstanceDirectory;
 import io.vertx.core.buffer.Buffer;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
+import dev.podium.runtime.sweep.EndedEventSweep;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import dev.podium.runtime.sweep.EndedEventSweep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
