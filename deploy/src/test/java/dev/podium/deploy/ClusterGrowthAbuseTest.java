@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 class ClusterGrowthAbuseTest {
   private static final int EVENTS = 1_000;
   /** Events run at the same time (each a host, and for most a listener). */
-  private static final int PARALLEL = 6;
+  private static final int PARALLEL = 4;
   /** A small fake WebM initialisation segment: the EBML magic, then filler. */
   private static final Buffer INIT = Buffer.buffer(new byte[] {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3})
       .appendBuffer(Buffer.buffer(new byte[2048]));
