@@ -76,4 +76,11 @@ public final class Addresses {
   public static String gatewayControl(String nodeId) {
     return GATEWAY_CONTROL_PREFIX + nodeId + ".control";
   }
+
+  /**
+   * Cluster map (not an address, but shared the same way): event id to the last WebM
+   * initialisation segment the host sent. The host's gateway writes it; the media relays remove
+   * it when the event ends.
+   */
+  public static final String SCREEN_INIT_MAP = "podium.media.screen-init";
 }

@@ -6,6 +6,7 @@ import dev.podium.api.InstanceDirectory;
 import io.vertx.core.buffer.Buffer;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
+import dev.podium.runtime.sweep.EndedEventSweep;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,9 @@ public final class MediaRelayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MediaRelayVerticle.class);
   /** Cluster map: event id to the id of the relay that mixes it. */
   public static final String OWNERS_MAP = "podium.media.owners";
+  private static final String SCREEN_INIT_MAP = Addresses.SCREEN_INIT_MAP;
+  /** How often the relay looks for media records of events whose end it did not hear. */
+  static final long SWEEP_MS = 10_000;
 
   private final MediaConfig config;
   private final String relayId = UUID.randomUUID().toString();
@@ -62,6 +67,8 @@ public final class MediaRelayVerticle extends VerticleBase {
       String eventId = msg.body().getJsonObject("event").getString("event_id");
       if (LifecycleNotice.ENDED.equals(msg.body().getString("kind"))) {
         liveEvents.remove(eventId);
+        // Every relay hears the notice and removes: idempotent, and done even if the owner is gone.
+        forgetMedia(eventId);
       } else {
         liveEvents.add(eventId);
       }
@@ -78,6 +85,10 @@ public final class MediaRelayVerticle extends VerticleBase {
       events.stream().map(LiveEvent::eventId).forEach(liveEvents::add);
       rebalance();
     }));
+    EndedEventSweep sweep = new EndedEventSweep(this::eventsWithMediaRecords,
+        () -> rooms.liveEvents().map(events -> events.stream().map(LiveEvent::eventId).collect(Collectors.toSet())),
+        this::forgetMedia);
+    vertx.setPeriodic(SWEEP_MS, id -> sweep.run());
     vertx.eventBus().publish(Addresses.MEDIA_RELAY_HEARTBEAT, beat);
     return Future.all(List.of(input, status, peers, lifecycle));
   }
@@ -107,6 +118,23 @@ public final class MediaRelayVerticle extends VerticleBase {
         return true;
       }
       return false;
+    });
+  }
+
+  /** Removes an ended event's owner record and screen initialisation segment from the cluster. */
+  private Future<?> forgetMedia(String eventId) {
+    Future<?> owner = vertx.sharedData().<String, String>getAsyncMap(OWNERS_MAP).compose(map -> map.remove(eventId));
+    Future<?> init = vertx.sharedData().<String, Buffer>getAsyncMap(SCREEN_INIT_MAP).compose(map -> map.remove(eventId));
+    return Future.join(owner, init);
+  }
+
+  private Future<Set<String>> eventsWithMediaRecords() {
+    Future<Set<String>> owners = vertx.sharedData().<String, String>getAsyncMap(OWNERS_MAP).compose(map -> map.keys());
+    Future<Set<String>> inits = vertx.sharedData().<String, Buffer>getAsyncMap(SCREEN_INIT_MAP).compose(map -> map.keys());
+    return Future.all(owners, inits).map(v -> {
+      Set<String> events = new HashSet<>(owners.result());
+      events.addAll(inits.result());
+      return events;
     });
   }
 

@@ -157,6 +157,11 @@ public final class RoomServiceImpl implements RoomService {
 
   /** Writes the room to the cluster map (one backup), so a standby can take over with it. */
   private Future<Void> persist(RoomRegistry.Room room) {
+    if (registry.find(room.eventId()).orElse(null) != room) {
+      // The event ended while this operation waited (for presence, say): writing the room back
+      // would leave an entry nobody removes, a ghost room that a takeover would even bring back.
+      return Future.failedFuture(ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + room.eventId()));
+    }
     return vertx.sharedData().<String, JsonObject>getAsyncMap(STORE).compose(map -> map.put(room.eventId(), room.toJson()));
   }
 

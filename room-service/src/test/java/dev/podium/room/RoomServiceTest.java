@@ -241,4 +241,90 @@ class RoomServiceTest {
           ctx.completeNow();
         })));
   }
+
+  /**
+   * An operation that was waiting for presence when the grace period ended the event must not
+   * write the room back to the cluster: nothing would ever remove that entry again.
+   */
+  @Test
+  void anOperationFinishingAfterTheEventEndedLeavesNoRoomInTheCluster(Vertx vertx, VertxTestContext ctx) {
+    io.vertx.core.Promise<dev.podium.api.presence.Participant> held = io.vertx.core.Promise.promise();
+    io.vertx.core.Promise<Void> asked = io.vertx.core.Promise.promise();
+    new io.vertx.serviceproxy.ServiceBinder(vertx).setAddress(Addresses.PRESENCE_SERVICE)
+        .register(dev.podium.api.presence.PresenceService.class, new HeldPresence(held, asked));
+    rooms.goLive("host-1", "Hosty").compose(event -> {
+      String id = event.eventId();
+      io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
+      return listen(vertx, Addresses.roomEvents(id), msg -> {
+        if ("stream_ended".equals(msg.body().getString("type"))) {
+          ended.tryComplete();
+        }
+      })
+          .compose(c -> rooms.presence(id, "host-1", false))
+          .compose(v -> {
+            Future<Void> invite = rooms.inviteCohost(id, "host-1", "ada");
+            // Presence answers only after the grace period has ended the event.
+            asked.future().compose(x -> ended.future()).onSuccess(x -> held.complete(
+                new dev.podium.api.presence.Participant("ada", "Ada", "listener", true, "node", "session")));
+            return invite.transform(ar -> Future.succeededFuture(ar));
+          })
+          .compose(ar -> vertx.sharedData().<String, JsonObject>getAsyncMap("podium.rooms")
+              .compose(map -> map.get(id))
+              .map(stored -> {
+                ctx.verify(() -> {
+                  assertTrue(ar.failed(), "the invitation cannot succeed in an ended event");
+                  assertEquals(ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(ar.cause()));
+                  assertEquals(null, stored, "no room entry is left behind");
+                });
+                return stored;
+              }));
+    }).onComplete(ctx.succeeding(v -> ctx.completeNow()));
+  }
+
+  /** A presence-service whose {@code participant} answers when the test says so. */
+  private static final class HeldPresence implements dev.podium.api.presence.PresenceService {
+    private final io.vertx.core.Promise<dev.podium.api.presence.Participant> held;
+    private final io.vertx.core.Promise<Void> asked;
+
+    HeldPresence(io.vertx.core.Promise<dev.podium.api.presence.Participant> held, io.vertx.core.Promise<Void> asked) {
+      this.held = held;
+      this.asked = asked;
+    }
+
+    @Override
+    public Future<dev.podium.api.presence.Participant> participant(String eventId, String userId) {
+      asked.tryComplete();
+      return held.future();
+    }
+
+    @Override
+    public Future<JsonObject> join(String eventId, dev.podium.api.presence.Participant participant) {
+      return Future.succeededFuture(new JsonObject());
+    }
+
+    @Override
+    public Future<Void> leave(String eventId, String userId, String sessionId) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<JsonObject> page(String eventId, int offset, int limit) {
+      return Future.succeededFuture(new JsonObject());
+    }
+
+    @Override
+    public Future<JsonObject> activeStreams() {
+      return Future.succeededFuture(new JsonObject());
+    }
+
+    @Override
+    public Future<Void> setRole(String eventId, String userId, String role) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> notifyUser(String userId, JsonObject message) {
+      return Future.succeededFuture();
+    }
+  }
 }

@@ -26,7 +26,8 @@ import java.util.Set;
  * between) so that the owning relay encodes Opus only while someone listens to it.
  */
 public final class LocalRooms {
-  private static final String SCREEN_INIT_MAP = "podium.media.screen-init";
+  /** Removed by the media relays when the event ends (gateways do not hear lifecycle notices). */
+  private static final String SCREEN_INIT_MAP = Addresses.SCREEN_INIT_MAP;
   /** How often a node with Opus listeners in a room repeats that it wants Opus (relays forget after 3 s). */
   static final long OPUS_DEMAND_REPEAT_MS = 1_000;
 

@@ -1,0 +1,90 @@
+package dev.podium.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.ringbuffer.Ringbuffer;
+import dev.podium.chat.ChatConfig;
+import dev.podium.chat.ChatServiceVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code PODIUM_CHAT_HISTORY} over its whole range, each value in an all-in-one of its own: the
+ * node starts, chat messages get ids 1, 2, 3, ... and a joiner receives exactly the last N of
+ * them (none for 0, and then nothing of the messages is kept in the cluster).
+ */
+class ChatHistorySettingTest {
+
+  @ParameterizedTest(name = "PODIUM_CHAT_HISTORY={0}, {1} messages")
+  @CsvSource({"0, 3", "5, 12", "100000, 1500"})
+  void aJoinerGetsExactlyTheLastMessagesTheSettingKeeps(int historySize, int posted) {
+    try (PodiumHarness podium = new PodiumHarness(Map.of(
+        "PODIUM_CHAT_HISTORY", String.valueOf(historySize),
+        "PODIUM_CHAT_RATE_PER_SECOND", "10000"))) {
+      Vertx node = podium.startAllInOne();
+      JsonObject[] link = new JsonObject[1];
+      TestSocket host = podium.goLive(node, "host-" + historySize, link);
+      String eventId = link[0].getString("event_id");
+      host.expect("chat_history");
+      for (int i = 1; i <= posted; i++) {
+        host.send(new JsonObject().put("type", "broadcast_message").put("message", "line " + i));
+      }
+      assertTrue(TestSocket.awaitCondition(() -> host.seen("message_broadcast").size() == posted, 30_000),
+          "every message was broadcast: " + host.seen("message_broadcast").size());
+      JsonObject last = host.seen("message_broadcast").get(posted - 1);
+      assertEquals(posted, last.getLong("id"), "ids count up from 1 whatever the history size");
+
+      JsonArray history = podium.join(node, eventId, "late-" + historySize).expect("chat_history").getJsonArray("messages");
+      int kept = Math.min(historySize, posted);
+      assertEquals(kept, history.size());
+      for (int i = 0; i < kept; i++) {
+        JsonObject m = history.getJsonObject(i);
+        long id = posted - kept + 1 + i;
+        assertEquals(id, m.getLong("id"));
+        assertEquals("line " + id, m.getString("message"));
+      }
+
+      Ringbuffer<Object> ring = hazelcast(node).getRingbuffer("podium.chat." + eventId);
+      assertEquals(Math.max(1, historySize), ring.capacity(), "the ring buffer has the configured capacity");
+      if (historySize == 0) {
+        assertTrue(ring.size() <= 1 && "".equals(ring.readOne(ring.tailSequence())),
+            "with no history the ring holds only an empty marker, no message");
+      }
+
+      // A second chat-service with another ring size is refused with a message naming the setting
+      // (0 and 1 share rings of one entry, so the other value is 2 more).
+      Throwable refused = PodiumHarnessAwait.failure(
+          node.deployVerticle(new ChatServiceVerticle(new ChatConfig(historySize + 2, 1000, 5))));
+      assertTrue(String.valueOf(refused.getMessage()).contains("PODIUM_CHAT_HISTORY"), String.valueOf(refused));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static HazelcastInstance hazelcast(Vertx node) {
+    return ((HazelcastClusterManager) ((VertxInternal) node).clusterManager()).getHazelcastInstance();
+  }
+
+  /** Waits for a future that should fail, and returns why. */
+  private static final class PodiumHarnessAwait {
+    static Throwable failure(io.vertx.core.Future<?> future) {
+      try {
+        future.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        return e.getCause();
+      } catch (Exception e) {
+        throw new IllegalStateException("deployment neither failed nor succeeded", e);
+      }
+      throw new AssertionError("a chat-service with another PODIUM_CHAT_HISTORY was deployed");
+    }
+  }
+}
