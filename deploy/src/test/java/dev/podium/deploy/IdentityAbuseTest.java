@@ -149,14 +149,23 @@ class IdentityAbuseTest {
     bystanders.assertWell();
   }
 
-  /** A token's name that cannot be shown, or a null one, falls back to the user id: never "null". */
+  /**
+   * A token's name that cannot be shown falls back to the user id; a null one counts as no name
+   * (the URL's name, else the id): never "null".
+   */
   @Test
   void badOrNullTokenNamesFallBackToTheUserId() {
     Object[] event = liveEvent();
     TestSocket host = (TestSocket) event[1];
     bystanders.startMeasuring();
+    String nullNamed = "t" + IDS.incrementAndGet();
+    TestSocket withNull = podium.connect(node, joinUri((String) event[0], "Nella", nullNamed,
+        tokenWithName(nullNamed, JsonObject.class)));
+    assertEquals("Nella", you(withNull).getString("username"));
+    assertEquals("Nella joined live.", host.expect("participant_joined", m -> nullNamed.equals(m.getString("user_id")))
+        .getString("message"));
     // 2,000 characters: a longer token no longer fits the request line (414 before the gateway sees it).
-    Object[] names = {JsonObject.class, "\u202Eevil", "a\r\nb", "\u200B", "x".repeat(2000), "nul\u0000"};
+    Object[] names = {"\u202Eevil", "a\r\nb", "\u200B", "x".repeat(2000), "nul\u0000"};
     for (Object name : names) {
       String id = "t" + IDS.incrementAndGet();
       TestSocket socket = podium.connect(node, joinUri((String) event[0], "ignored", id, tokenWithName(id, name)));
