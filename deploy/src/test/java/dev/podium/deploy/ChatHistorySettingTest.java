@@ -28,7 +28,10 @@ class ChatHistorySettingTest {
   void aJoinerGetsExactlyTheLastMessagesTheSettingKeeps(int historySize, int posted) {
     try (PodiumHarness podium = new PodiumHarness(Map.of(
         "PODIUM_CHAT_HISTORY", String.valueOf(historySize),
-        "PODIUM_CHAT_RATE_PER_SECOND", "10000"))) {
+        "PODIUM_CHAT_RATE_PER_SECOND", "10000",
+        // The gateway's per-user chat budget too: this test is a history test, not a person.
+        "PODIUM_RATE_CHAT_BURST", "100000",
+        "PODIUM_RATE_CHAT_PER_MIN", "1000000"))) {
       Vertx node = podium.startAllInOne();
       JsonObject[] link = new JsonObject[1];
       TestSocket host = podium.goLive(node, "host-" + historySize, link);
