@@ -16,6 +16,8 @@ final class ChatServiceImpl implements ChatService {
   private final ChatRooms rooms;
   private final HistoryStore history;
   private final MeterRegistry metrics;
+  /** Per event, the last append in flight (the verticle's one event loop reads and writes it). */
+  private final java.util.Map<String, Future<?>> lastAppend = new java.util.HashMap<>();
 
   ChatServiceImpl(Vertx vertx, ChatRooms rooms, HistoryStore history) {
     this.vertx = vertx;
@@ -33,13 +35,20 @@ final class ChatServiceImpl implements ChatService {
       metrics.counter("podium_chat_messages_total", "result", ErrorCode.of(refused).code()).increment();
       return Future.failedFuture(refused);
     }
-    // Stored before it is broadcast: a message anyone saw is in the history.
-    return history.append(eventId, entry).map(id -> {
+    // Stored before it is broadcast: a message anyone saw is in the history. An event's appends
+    // run one after another, so the room hears its messages in id order (the store's writes may
+    // complete in any order).
+    Future<?> previous = lastAppend.getOrDefault(eventId, Future.succeededFuture());
+    Future<JsonObject> stored = previous.transform(ignored -> history.append(eventId, entry)).map(id -> {
       JsonObject message = entry.copy().put("type", "message_broadcast").put("id", id);
       vertx.eventBus().publish(Addresses.roomEvents(eventId), message);
       metrics.counter("podium_chat_messages_total", "result", "accepted").increment();
       return message;
     });
+    lastAppend.put(eventId, stored);
+    // The chain is dropped when it runs dry, so an ended or quiet event leaves nothing behind.
+    stored.onComplete(ar -> lastAppend.remove(eventId, stored));
+    return stored;
   }
 
   @Override
