@@ -40,8 +40,24 @@ class OpsAbuseTest {
     for (Vertx gateway : List.of(node, listing)) {
       podium.get(gateway, "/warm-up-" + System.nanoTime());
     }
+    // A load balancer sends nobody to a gateway before it is ready; nor do these tests (a gateway
+    // that just joined may not see the services' event-bus consumers for a moment on a busy machine).
+    for (Vertx gateway : List.of(node, listing)) {
+      awaitReady(gateway);
+    }
     // One bystander room for the class: it has been streaming a while when a test measures.
     bystanders = Bystanders.start(podium.port(node), TestTokens::valid);
+  }
+
+  /** Polls the gateway's readiness on its ops port until it is ready, for at most 60 s. */
+  private static void awaitReady(Vertx gateway) {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    Object[] ready = podium.opsGet(gateway, "/health/ready");
+    while (!Integer.valueOf(200).equals(ready[0]) && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+      ready = podium.opsGet(gateway, "/health/ready");
+    }
+    assertEquals(200, ready[0], "gateway not ready within 60 s: " + ready[1]);
   }
 
   @AfterAll
