@@ -17,7 +17,7 @@ class ClusterSettingsTest {
   @Test
   void defaultsToALoopbackClusterForAService() {
     ClusterSettings c = ClusterSettings.from(Settings.of(Map.of()));
-    assertEquals(new ClusterSettings("podium", List.of("127.0.0.1"), "127.0.0.1", 5701, null, 0, null, false), c);
+    assertEquals(new ClusterSettings("podium", List.of("127.0.0.1"), "127.0.0.1", 5701, null, 0, null, false, 0), c);
   }
 
   @Test
