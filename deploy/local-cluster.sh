@@ -33,7 +33,7 @@
 #   LOCAL_CLUSTER_DIR    state directory (logs, pid files, jars), default deploy/target/local-cluster
 #   JAVA_OPTS            default "-Xmx512m -XX:+ExitOnOutOfMemoryError" (Hazelcast's --add-opens
 #                        flags are always added)
-#   START_TIMEOUT=120 STOP_TIMEOUT=15  seconds
+#   START_TIMEOUT=180 STOP_TIMEOUT=15  seconds (nine JVMs on a loaded 2-core machine: up to ~150 s)
 #   PODIUM_CLUSTER_EXPECTED_MEMBERS  default: the number of recorded instances, so that a process
 #                        is ready only in one cluster with all of them (after kill-one or stop-one
 #                        the others say "split suspected: ... 8 of the 9 expected members" until
@@ -55,7 +55,7 @@ PRESENCE_SERVICES=${PRESENCE_SERVICES:-1}
 MEDIA_RELAYS=${MEDIA_RELAYS:-2}
 OPS_PORT_BASE=${OPS_PORT_BASE:-9101}
 CLUSTER_PORT_BASE=${CLUSTER_PORT_BASE:-5701}
-START_TIMEOUT=${START_TIMEOUT:-120}
+START_TIMEOUT=${START_TIMEOUT:-180}
 STOP_TIMEOUT=${STOP_TIMEOUT:-15}
 CLUSTER_NAME=${PODIUM_CLUSTER_NAME:-podium-local}
 JAVA_OPTS=${JAVA_OPTS:--Xmx512m -XX:+ExitOnOutOfMemoryError}
