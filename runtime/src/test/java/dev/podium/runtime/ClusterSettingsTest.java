@@ -82,4 +82,17 @@ class ClusterSettingsTest {
       assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_HOST "), e.getMessage());
     }
   }
+
+  @Test
+  void expectedMembersAreReadRangeCheckedAndIgnoredStandalone() {
+    assertEquals(0, ClusterSettings.from(Settings.of(Map.of())).expectedMembers());
+    assertEquals(9, ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_EXPECTED_MEMBERS", "9"))).expectedMembers());
+    for (String bad : List.of("-1", "1001", "nine")) {
+      InvalidSettingException e = assertThrows(InvalidSettingException.class,
+          () -> ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_EXPECTED_MEMBERS", bad))));
+      assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_EXPECTED_MEMBERS "), e.getMessage());
+    }
+    assertEquals(0, ClusterSettings.standaloneByDefault(Settings.of(Map.of("PODIUM_CLUSTER_EXPECTED_MEMBERS", "9")))
+        .expectedMembers(), "a standalone all-in-one is a cluster of one");
+  }
 }

@@ -33,7 +33,7 @@ public final class ClusterWatch implements InitialMembershipListener, LifecycleL
   private final Counter merged;
   private final Counter failed;
   private volatile HazelcastInstance instance;
-  private volatile String lastReason;
+  private boolean suspectedLogged;
 
   public ClusterWatch(int expectedMembers, MeterRegistry registry) {
     this.suspicion = new SplitSuspicion(expectedMembers);
@@ -65,17 +65,25 @@ public final class ClusterWatch implements InitialMembershipListener, LifecycleL
     return suspicion.members();
   }
 
-  /** Why this process suspects a split, for an operator; null when it does not. */
+  /**
+   * Why this process suspects a split, for an operator; null when it does not. The suspicion is
+   * logged when it starts and when it ends (not at every member while a cluster forms), and only
+   * once the member has joined: before that, every member is a cluster of one.
+   */
   public String reason() {
     refresh();
     String reason = suspicion.reason();
-    String previous = lastReason;
-    if (reason != null && !reason.equals(previous)) {
-      LOG.warn("cluster split suspected: {}", reason);
-    } else if (reason == null && previous != null) {
-      LOG.info("cluster split no longer suspected: {} member(s)", suspicion.members());
+    if (instance != null) {
+      synchronized (this) {
+        if (reason != null && !suspectedLogged) {
+          LOG.warn("cluster split suspected: {}", reason);
+          suspectedLogged = true;
+        } else if (reason == null && suspectedLogged) {
+          LOG.info("cluster split no longer suspected: {} member(s)", suspicion.members());
+          suspectedLogged = false;
+        }
+      }
     }
-    lastReason = reason;
     return reason;
   }
 

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +70,7 @@ class ClusterReadinessTest {
     ClusterSettings settings = ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_NAME", name,
         "PODIUM_CLUSTER_PORT", String.valueOf(port), "PODIUM_CLUSTER_MEMBERS", members,
         "PODIUM_CLUSTER_EXPECTED_MEMBERS", "2")));
-    Vertx vertx = ClusterBootstrap.start(settings).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    Vertx vertx = ClusterBootstrap.start(settings).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
     nodes.add(vertx);
     return vertx;
   }
