@@ -56,7 +56,8 @@ public final class ClusterWatch implements InitialMembershipListener, LifecycleL
   public void attach(Vertx vertx, HazelcastInstance hazelcast) {
     this.instance = hazelcast;
     WATCHES.put(vertx, this);
-    refresh();
+    // Logs a split suspected at the join (a member that found fewer than the expected others).
+    reason();
   }
 
   /** The cluster's member count now: the member's own view once attached, the last event's before. */
