@@ -33,7 +33,11 @@
 #   LOCAL_CLUSTER_DIR    state directory (logs, pid files, jars), default deploy/target/local-cluster
 #   JAVA_OPTS            default "-Xmx512m -XX:+ExitOnOutOfMemoryError" (Hazelcast's --add-opens
 #                        flags are always added)
-#   START_TIMEOUT=120 STOP_TIMEOUT=15  seconds
+#   START_TIMEOUT=180 STOP_TIMEOUT=15  seconds (nine JVMs on a loaded 2-core machine: up to ~150 s)
+#   PODIUM_CLUSTER_EXPECTED_MEMBERS  default: the number of recorded instances, so that a process
+#                        is ready only in one cluster with all of them (after kill-one or stop-one
+#                        the others say "split suspected: ... 8 of the 9 expected members" until
+#                        the instance is back); 0 turns the check off
 # Everything listens on 127.0.0.1 only: Hazelcast (hazelcast.socket.bind.any=false), the gateways
 # (PODIUM_HTTP_HOST, unless set) and the ops endpoints (PODIUM_OPS_HOST, unless set).
 # Every other PODIUM_* variable (PODIUM_LOG_JSON, PODIUM_CONFIG_FILE, ...) reaches every process.
@@ -51,7 +55,7 @@ PRESENCE_SERVICES=${PRESENCE_SERVICES:-1}
 MEDIA_RELAYS=${MEDIA_RELAYS:-2}
 OPS_PORT_BASE=${OPS_PORT_BASE:-9101}
 CLUSTER_PORT_BASE=${CLUSTER_PORT_BASE:-5701}
-START_TIMEOUT=${START_TIMEOUT:-120}
+START_TIMEOUT=${START_TIMEOUT:-180}
 STOP_TIMEOUT=${STOP_TIMEOUT:-15}
 CLUSTER_NAME=${PODIUM_CLUSTER_NAME:-podium-local}
 JAVA_OPTS=${JAVA_OPTS:--Xmx512m -XX:+ExitOnOutOfMemoryError}
@@ -215,15 +219,19 @@ resolve_secret() {
 
 # Starts recorded instance $1 in a session of its own, appending to its log; records its pid.
 launch() {
-  local name=$1 pidf log members i
+  local name=$1 pidf log members expected i
   local -a java_opts env_args
   lookup "$name" || die "no instance named $name"
   pidf=$(pid_file "$name")
   log=$(log_file "$name")
   read -r -a java_opts <<<"$JAVA_OPTS"
   members=$(cluster_members)
+  # Every recorded instance is expected in the one cluster: until they all are, a process reports
+  # "split suspected" in /health/ready (docs/operations.md, "Cluster formation").
+  expected=${PODIUM_CLUSTER_EXPECTED_MEMBERS:-$(records | wc -l)}
   env_args=(PODIUM_CLUSTER_NAME="$CLUSTER_NAME" PODIUM_CLUSTER_HOST=127.0.0.1
-    PODIUM_CLUSTER_PORT="$R_CPORT" PODIUM_CLUSTER_MEMBERS="$members")
+    PODIUM_CLUSTER_PORT="$R_CPORT" PODIUM_CLUSTER_MEMBERS="$members"
+    PODIUM_CLUSTER_EXPECTED_MEMBERS="$expected")
   if [[ $R_SERVICE == gateway ]]; then
     env_args=("${env_args[@]}" PODIUM_HTTP_PORT="$R_PORT" PODIUM_JWT_SECRET="$JWT_SECRET"
       PODIUM_HTTP_HOST="${PODIUM_HTTP_HOST:-127.0.0.1}" PODIUM_OPS_PORT="${R_OPS:-0}"

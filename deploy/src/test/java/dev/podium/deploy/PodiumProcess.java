@@ -35,6 +35,12 @@ final class PodiumProcess implements AutoCloseable {
   /** Starts {@code mainClass} with the cluster settings and {@code extra} environment; waits for {@code readyLine}. */
   static PodiumProcess start(String name, Class<?> mainClass, Settings cluster, Map<String, String> extra,
       String readyLine) throws IOException {
+    return start(name, mainClass, cluster, extra, readyLine, 90);
+  }
+
+  /** As above, waiting at most {@code timeoutSeconds} for {@code readyLine}. */
+  static PodiumProcess start(String name, Class<?> mainClass, Settings cluster, Map<String, String> extra,
+      String readyLine, int timeoutSeconds) throws IOException {
     int port = freePort();
     int opsPort = freePort();
     List<String> command = new ArrayList<>();
@@ -82,7 +88,7 @@ final class PodiumProcess implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     try {
-      ready.get(90, TimeUnit.SECONDS);
+      ready.get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (Exception e) {
       started.close();
       throw new IllegalStateException(name + " did not start", e);

@@ -2,6 +2,8 @@ package dev.podium.runtime;
 
 import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.ListenerConfig;
+import dev.podium.runtime.membership.ClusterWatch;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,6 +30,16 @@ public final class ClusterBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterBootstrap.class);
   static final String BIND_ANY = "hazelcast.socket.bind.any";
   static final String LOCAL_ADDRESS = "hazelcast.local.localAddress";
+  static final String MERGE_FIRST_RUN = "hazelcast.merge.first.run.delay.seconds";
+  static final String MERGE_NEXT_RUN = "hazelcast.merge.next.run.delay.seconds";
+  /**
+   * Hazelcast's defaults (300 s, then every 120 s) leave processes that formed separate clusters
+   * while starting together (a loaded machine, a Kubernetes rollout) apart for five minutes. The
+   * search for another cluster is one connection attempt per seed address and port: cheap enough
+   * to run every few seconds.
+   */
+  static final String MERGE_FIRST_RUN_SECONDS = "10";
+  static final String MERGE_NEXT_RUN_SECONDS = "5";
 
   private ClusterBootstrap() {
   }
@@ -37,7 +49,11 @@ public final class ClusterBootstrap {
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
     eventBus(options.getEventBusOptions(), cluster);
     PrometheusMeterRegistry registry = Observability.newRegistry();
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
+    ClusterWatch watch = new ClusterWatch(cluster.expectedMembers(), registry);
+    Config config = hazelcastConfig(cluster);
+    // In the configuration, not added after the join: the watch sees the first membership too.
+    config.addListenerConfig(new ListenerConfig(watch));
+    HazelcastClusterManager manager = new HazelcastClusterManager(config);
     return Vertx.builder()
         .with(options)
         .withMetrics(new MicrometerMetricsFactory(registry))
@@ -45,6 +61,7 @@ public final class ClusterBootstrap {
         .buildClustered()
         .onSuccess(vertx -> {
           Observability.bind(vertx, registry);
+          watch.attach(vertx, manager.getHazelcastInstance());
           logJoined(cluster, manager);
         });
   }
@@ -89,6 +106,13 @@ public final class ClusterBootstrap {
       if (config.getProperty(LOCAL_ADDRESS) == null && !config.getNetworkConfig().getInterfaces().isEnabled()) {
         config.setProperty(LOCAL_ADDRESS, address);
       }
+      // Nor are its merge delays: a split must heal in seconds unless the file says otherwise.
+      if (config.getProperty(MERGE_FIRST_RUN) == null) {
+        config.setProperty(MERGE_FIRST_RUN, MERGE_FIRST_RUN_SECONDS);
+      }
+      if (config.getProperty(MERGE_NEXT_RUN) == null) {
+        config.setProperty(MERGE_NEXT_RUN, MERGE_NEXT_RUN_SECONDS);
+      }
       return config;
     }
     Config config = new ClasspathXmlConfig("podium-cluster.xml");
@@ -117,8 +141,9 @@ public final class ClusterBootstrap {
     var self = manager.getHazelcastInstance().getCluster().getLocalMember().getAddress();
     var bus = manager.getNodeInfo();
     String mode = cluster.tls() != null ? "mutual TLS" : "plain TCP";
-    LOG.info("{} cluster '{}': {} member(s); Hazelcast on {}:{}, event bus on {}:{} ({})",
+    LOG.info("{} cluster '{}': {} member(s){}; Hazelcast on {}:{}, event bus on {}:{} ({})",
         cluster.standalone() ? "standalone" : "joined", cluster.name(), manager.getNodes().size(),
+        cluster.expectedMembers() > 0 ? " of " + cluster.expectedMembers() + " expected" : "",
         self.getHost(), self.getPort(), bus.host(), bus.port(), mode);
     if (cluster.tls() == null && !isLoopback(cluster.host())) {
       LOG.warn("event bus runs in the clear on {} ({}=off): anyone who reaches it can act as a Podium service",

@@ -20,14 +20,18 @@ import java.util.UUID;
  * @param busPort the event bus's TCP port, 0 for a random free one ({@code PODIUM_CLUSTER_BUS_PORT})
  * @param tls     mutual TLS for the event bus, or null when it runs in plain TCP
  * @param standalone true when this process keeps to itself (an all-in-one nobody told to cluster)
+ * @param expectedMembers the fewest members the whole cluster has when nothing is wrong
+ *                   ({@code PODIUM_CLUSTER_EXPECTED_MEMBERS}, 0 = not told): with fewer, this process
+ *                   suspects a split and says it is not ready (see {@code ClusterWatch})
  */
 public record ClusterSettings(String name, List<String> members, String host, int port, String configFile,
-    int busPort, EventBusTls tls, boolean standalone) {
+    int busPort, EventBusTls tls, boolean standalone, int expectedMembers) {
 
   public static final String NAME = "PODIUM_CLUSTER_NAME";
   public static final String MEMBERS = "PODIUM_CLUSTER_MEMBERS";
   public static final String HOST = "PODIUM_CLUSTER_HOST";
   public static final String CONFIG = "PODIUM_CLUSTER_CONFIG";
+  public static final String EXPECTED_MEMBERS = "PODIUM_CLUSTER_EXPECTED_MEMBERS";
 
   /** The settings of a per-service process: it joins the cluster named by the settings (default "podium"). */
   public static ClusterSettings from(Settings settings) {
@@ -61,7 +65,9 @@ public record ClusterSettings(String name, List<String> members, String host, in
         settings.optional(CONFIG),
         settings.integer("PODIUM_CLUSTER_BUS_PORT", 0, 0, 65535),
         EventBusTls.from(settings, loopback),
-        standalone);
+        standalone,
+        // A standalone process is a cluster of one whatever it is told.
+        standalone ? 0 : settings.integer(EXPECTED_MEMBERS, 0, 0, 1_000));
   }
 
   /**

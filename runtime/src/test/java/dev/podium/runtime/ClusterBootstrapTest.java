@@ -34,6 +34,23 @@ class ClusterBootstrapTest {
   }
 
   @Test
+  void splitClustersAreLookedForWithinSecondsOnEveryPortAMemberMayHave() throws Exception {
+    Config builtIn = ClusterBootstrap.hazelcastConfig(ClusterSettings.from(Settings.of(Map.of())));
+    assertEquals("10", builtIn.getProperty("hazelcast.merge.first.run.delay.seconds"));
+    assertEquals("5", builtIn.getProperty("hazelcast.merge.next.run.delay.seconds"));
+    assertEquals("20", builtIn.getProperty("hazelcast.tcp.join.port.try.count"));
+
+    Config file = ClusterBootstrap.hazelcastConfig(ClusterSettings.from(Settings.of(Map.of(
+        "PODIUM_CLUSTER_CONFIG", write("bare.xml", "").toString()))));
+    assertEquals("10", file.getProperty("hazelcast.merge.first.run.delay.seconds"), "Hazelcast's 300 s is not ours");
+    assertEquals("5", file.getProperty("hazelcast.merge.next.run.delay.seconds"));
+    Config own = ClusterBootstrap.hazelcastConfig(ClusterSettings.from(Settings.of(Map.of(
+        "PODIUM_CLUSTER_CONFIG", write("own.xml", "<properties><property name=\"hazelcast.merge.first.run.delay.seconds\">60"
+            + "</property></properties>").toString()))));
+    assertEquals("60", own.getProperty("hazelcast.merge.first.run.delay.seconds"), "the file decides when it says");
+  }
+
+  @Test
   void aStandaloneNodeLooksForNobody() {
     Config config = ClusterBootstrap.hazelcastConfig(ClusterSettings.standaloneByDefault(Settings.of(Map.of())));
     assertFalse(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled());

@@ -17,7 +17,7 @@ class ClusterSettingsTest {
   @Test
   void defaultsToALoopbackClusterForAService() {
     ClusterSettings c = ClusterSettings.from(Settings.of(Map.of()));
-    assertEquals(new ClusterSettings("podium", List.of("127.0.0.1"), "127.0.0.1", 5701, null, 0, null, false), c);
+    assertEquals(new ClusterSettings("podium", List.of("127.0.0.1"), "127.0.0.1", 5701, null, 0, null, false, 0), c);
   }
 
   @Test
@@ -81,5 +81,18 @@ class ClusterSettingsTest {
           () -> ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_HOST", host, "PODIUM_CLUSTER_TLS", "off"))));
       assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_HOST "), e.getMessage());
     }
+  }
+
+  @Test
+  void expectedMembersAreReadRangeCheckedAndIgnoredStandalone() {
+    assertEquals(0, ClusterSettings.from(Settings.of(Map.of())).expectedMembers());
+    assertEquals(9, ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_EXPECTED_MEMBERS", "9"))).expectedMembers());
+    for (String bad : List.of("-1", "1001", "nine")) {
+      InvalidSettingException e = assertThrows(InvalidSettingException.class,
+          () -> ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_EXPECTED_MEMBERS", bad))));
+      assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_EXPECTED_MEMBERS "), e.getMessage());
+    }
+    assertEquals(0, ClusterSettings.standaloneByDefault(Settings.of(Map.of("PODIUM_CLUSTER_EXPECTED_MEMBERS", "9")))
+        .expectedMembers(), "a standalone all-in-one is a cluster of one");
   }
 }

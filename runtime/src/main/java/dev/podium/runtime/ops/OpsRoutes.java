@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.Future;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import dev.podium.runtime.membership.ClusterWatch;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -24,12 +26,31 @@ public final class OpsRoutes {
   private OpsRoutes() {
   }
 
-  /** Readiness checks with the cluster-membership check already registered. */
+  /**
+   * Readiness checks with the cluster-membership check already registered: the process is an
+   * active cluster member and does not suspect a split ({@link ClusterWatch}); when it does, the
+   * check is down with {@code data.reason} saying why, and {@code data.members} how many it sees.
+   */
   public static HealthChecks readinessChecks(Vertx vertx) {
     HealthChecks checks = HealthChecks.create(vertx);
-    checks.register("cluster", 2_000, promise -> promise.complete(
-        vertx.isClustered() && ((VertxInternal) vertx).clusterManager().isActive() ? Status.OK() : Status.KO()));
+    checks.register("cluster", 2_000, promise -> promise.complete(clusterStatus(vertx)));
     return checks;
+  }
+
+  static Status clusterStatus(Vertx vertx) {
+    if (!vertx.isClustered() || !((VertxInternal) vertx).clusterManager().isActive()) {
+      return Status.KO(new JsonObject().put("reason", "not an active cluster member"));
+    }
+    ClusterWatch watch = ClusterWatch.of(vertx);
+    if (watch == null) {
+      return Status.OK();
+    }
+    JsonObject data = new JsonObject().put("members", watch.members());
+    if (watch.expected() > 0) {
+      data.put("expected", watch.expected());
+    }
+    String reason = watch.reason();
+    return reason == null ? Status.OK(data) : Status.KO(data.put("reason", "split suspected: " + reason));
   }
 
   /**
