@@ -122,7 +122,6 @@ class GatewayLoopsEndToEndTest {
     } finally {
       podium.clientVertx().cancelTimer(sender);
     }
-    Long first = null;
     for (TestSocket listener : listeners) {
       List<Buffer> got = audio(listener);
       long previous = got.get(0).getUnsignedInt(2);
@@ -130,7 +129,6 @@ class GatewayLoopsEndToEndTest {
         assertEquals(previous + 1, b.getUnsignedInt(2), "ticks in order, none missing");
         previous = b.getUnsignedInt(2);
       }
-      first = first == null ? got.get(0).getUnsignedInt(2) : first;
     }
     host.close();
   }
