@@ -46,7 +46,7 @@ public final class GatewayVerticle extends VerticleBase {
     return config.nodeId();
   }
 
-  /** Graceful shutdown of the first loop; Vert.x stops the other loops' verticles (children of this one) too. */
+  /** Graceful shutdown of the first loop; Vert.x stops the other loops (child deployments) the same way. */
   @Override
   public Future<?> stop() {
     return first == null ? Future.succeededFuture() : first.stop();

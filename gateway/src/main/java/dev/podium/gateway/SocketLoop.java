@@ -21,12 +21,10 @@ import dev.podium.gateway.ws.RoomFeeds;
 import dev.podium.gateway.ws.Session;
 import dev.podium.gateway.ws.WebSocketEntry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -49,14 +47,12 @@ final class SocketLoop {
 
   private final Vertx vertx;
   private final Node node;
-  private final Context context;
   private HttpServer server;
   private EdgeGate edge;
 
   SocketLoop(Vertx vertx, Node node) {
     this.vertx = vertx;
     this.node = node;
-    this.context = vertx.getOrCreateContext();
   }
 
   /** Starts serving on {@code port} (a negative port: the node's shared random port). */
@@ -125,17 +121,19 @@ final class SocketLoop {
   }
 
   /**
-   * Graceful shutdown (SIGTERM): stop accepting, send every client of this loop
-   * {@code reconnect {after_ms}} (spread over a second so that they do not all come back at once)
-   * and close them; their disconnects reach presence while this node is still in the cluster.
+   * Graceful shutdown (SIGTERM), on each loop as Vert.x stops it: stop accepting, send every client
+   * of this loop {@code reconnect {after_ms}} (spread over a second so that they do not all come
+   * back at once) and close them; their disconnects reach presence while this node is still in
+   * the cluster. Done by each loop for its own sockets before its server goes: a loop's server
+   * shutdown closes its connections.
    */
   Future<Void> stop() {
     if (edge != null) {
       edge.stop();
     }
     Random jitter = new Random();
-    for (Session session : new ArrayList<>(node.sessions().all())) {
-      if (session.onContext(context)) {
+    for (Session session : node.sessions().all()) {
+      if (session.onCallersLoop()) {
         session.closeForRestart(500 + jitter.nextInt(1000));
       }
     }

@@ -18,6 +18,7 @@ import java.util.Set;
  */
 public final class LocalRooms {
   private final Context context;
+  private final Thread thread = Thread.currentThread();
   private final RoomFeeds feeds;
   private final Map<String, Set<Session>> rooms = new HashMap<>();
 
@@ -65,7 +66,7 @@ public final class LocalRooms {
 
   /** Runs the task on this loop: at once when already there, else queued behind the loop's work (in order). */
   void run(Runnable task) {
-    Loops.run(context, task);
+    Loops.run(context, thread, task);
   }
 
   void deliver(String eventId, RoomEventDelivery delivery) {

@@ -1,7 +1,6 @@
 package dev.podium.gateway.ws;
 
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 
 /** Running work on the event loop that owns a socket or a room. */
 public final class Loops {
@@ -9,12 +8,14 @@ public final class Loops {
   }
 
   /**
-   * Runs the task on {@code context}: at once when the caller is already on it, else as a task
-   * queued on it. Tasks queued from one thread run in the order they were queued, and a caller
-   * either always is or never is on a given loop, so one source's tasks never overtake each other.
+   * Runs the task on {@code context}, whose event-loop thread is {@code thread}: at once when the
+   * caller is on that thread, else as a task queued on the context. (Threads, not contexts, are
+   * compared: Vert.x runs handlers on duplicates of a verticle's context.) Tasks queued from one
+   * thread run in the order they were queued, and a caller either always is or never is on a given
+   * loop's thread, so one source's tasks never overtake each other.
    */
-  public static void run(Context context, Runnable task) {
-    if (Vertx.currentContext() == context) {
+  public static void run(Context context, Thread thread, Runnable task) {
+    if (Thread.currentThread() == thread) {
       task.run();
     } else {
       context.runOnContext(v -> task.run());

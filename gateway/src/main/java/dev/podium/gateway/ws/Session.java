@@ -15,6 +15,7 @@ import java.util.UUID;
 public final class Session implements MediaListener {
   /** The event loop this socket lives on: everything done to it runs there. */
   private final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+  private final Thread loop = Thread.currentThread();
   private final String id = UUID.randomUUID().toString();
   private final ServerWebSocket socket;
   private final String eventId;
@@ -43,14 +44,14 @@ public final class Session implements MediaListener {
     this.opus = framed && wantsOpus;
   }
 
-  /** True when this socket lives on that event loop's context. */
-  public boolean onContext(io.vertx.core.Context other) {
-    return context == other;
+  /** True when the caller runs on this socket's event-loop thread. */
+  public boolean onCallersLoop() {
+    return Thread.currentThread() == loop;
   }
 
   /** Runs the task on this socket's event loop (at once when already there). */
   public void run(Runnable task) {
-    Loops.run(context, task);
+    Loops.run(context, loop, task);
   }
 
   /** How many 20 ms ticks of PCM room mix go into one WebSocket message to this listener (1, 2 or 3). */
