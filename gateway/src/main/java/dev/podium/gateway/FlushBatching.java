@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,9 +60,7 @@ final class FlushBatching extends ChannelDuplexHandler {
   /** The HTTP server's connection handler. */
   static void install(HttpConnection connection) {
     // Vert.x's connections are Netty channels underneath; there is no public handle for this.
-    if (connection instanceof ConnectionBase base) {
-      base.channel().pipeline().addFirst("podium-flush-batching", new FlushBatching());
-    }
+    dev.podium.gateway.vertx.VertxReach.pipeline(connection).addFirst("podium-flush-batching", new FlushBatching());
   }
 
   @Override

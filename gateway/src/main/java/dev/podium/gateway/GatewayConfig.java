@@ -37,12 +37,14 @@ import java.util.UUID;
  * @param messages          per-user message rates and the size of room-wide signalling
  *                          ({@code PODIUM_RATE_*}, {@code PODIUM_FLOOD_*}, {@code PODIUM_SIGNAL_BROADCAST_MAX_BYTES})
  * @param jwt               issuer, audience, lifetime and leeway checks, and the JWKS for RS256/ES256 tokens
+ * @param loops             event loops that serve this gateway's sockets ({@code PODIUM_GATEWAY_LOOPS}, default
+ *                          the number of cores)
  */
 public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boolean jwtSecretGenerated,
     boolean devMode, String userClaim, boolean allowGuests, String authLookupUrl, Duration authLookupTtl,
     Duration heartbeatInterval, int maxTextBytes, int maxBinaryBytes, int packetMillis, Duration relayTimeout,
     String nodeId, EdgeLimits edge, WebPolicy web,
-    MessageLimits messages, JwtPolicy jwt) {
+    MessageLimits messages, JwtPolicy jwt, int loops) {
 
   private static int packetMillis(Settings settings) {
     int ms = settings.integer("PODIUM_MEDIA_PTIME_MS", 20, 20, 60);
@@ -96,6 +98,7 @@ public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boo
         EdgeLimits.from(settings),
         WebPolicy.from(settings),
         MessageLimits.from(settings),
-        jwt);
+        jwt,
+        settings.integer("PODIUM_GATEWAY_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64));
   }
 }

@@ -128,4 +128,15 @@ class GatewayConfigTest {
     // Dev mode still makes up a secret for /dev/token.
     assertTrue(config(Map.of("PODIUM_JWKS_URL", "http://127.0.0.1:9/jwks", "PODIUM_DEV", "true")).jwtSecretGenerated());
   }
+
+  @Test
+  void gatewayLoopsDefaultToTheCoresAndAreRangeChecked() {
+    assertEquals(Runtime.getRuntime().availableProcessors(), config(Map.of("PODIUM_JWT_SECRET", SECRET)).loops());
+    assertEquals(3, config(Map.of("PODIUM_JWT_SECRET", SECRET, "PODIUM_GATEWAY_LOOPS", "3")).loops());
+    for (String bad : new String[] {"0", "65", "two"}) {
+      InvalidSettingException e = assertThrows(InvalidSettingException.class,
+          () -> config(Map.of("PODIUM_JWT_SECRET", SECRET, "PODIUM_GATEWAY_LOOPS", bad)));
+      assertTrue(e.getMessage().startsWith("PODIUM_GATEWAY_LOOPS "), e.getMessage());
+    }
+  }
 }

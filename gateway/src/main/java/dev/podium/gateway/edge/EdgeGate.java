@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * accept to close. It must finish its request headers and, for a WebSocket, its admission within
  * the handshake timeout; WebSockets per client address and per user are capped, go-live and join
  * handshakes per address are rate-limited; open WebSockets are pinged by one timer and closed
- * when silent for the idle timeout. Everything here runs on the gateway verticle's event loop.
+ * when silent for the idle timeout. One per event loop (everything of a connection runs on its loop);
+ * the counts and rates are the node's ({@link Shared}).
  */
 public final class EdgeGate {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeGate.class);
@@ -41,15 +42,39 @@ public final class EdgeGate {
   private final Function<String, String> tooLargeError;
   private final LongSupplier clock = System::nanoTime;
   private final ClientAddress clients;
-  private final KeyCounts tcpPerPeer = new KeyCounts();
-  private final KeyCounts socketsPerClient = new KeyCounts();
-  private final KeyCounts socketsPerUser = new KeyCounts();
+  private final KeyCounts tcpPerPeer;
+  private final KeyCounts socketsPerClient;
+  private final KeyCounts socketsPerUser;
   private final TokenBuckets joins;
   private final SilenceWatch<Connection> handshakes;
   private final SilenceWatch<ServerWebSocket> sockets;
   private final Map<ServerWebSocket, Runnable> onIdle = new HashMap<>();
-  private final Map<String, Connection> byAddress = new HashMap<>();
+  private final Map<String, Connection> byAddress;
   private final LogBudget logs;
+
+  /**
+   * What the edge counts per gateway node, shared by the {@code EdgeGate} of every event loop so
+   * that the caps and the join rate hold for the node however connections are spread over loops:
+   * the counters are synchronized, the connection table is concurrent (each loop only touches its
+   * own connections' entries). Deadlines, pings and idle checks stay per loop, on the sockets' own loop.
+   */
+  public static final class Shared {
+    private final ClientAddress clients;
+    private final KeyCounts tcpPerPeer = new KeyCounts();
+    private final KeyCounts socketsPerClient = new KeyCounts();
+    private final KeyCounts socketsPerUser = new KeyCounts();
+    private final TokenBuckets joins;
+    private final LogBudget logs;
+    private final Map<String, Object> byAddress = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public Shared(EdgeLimits limits, MeterRegistry metrics) {
+      LongSupplier clock = System::nanoTime;
+      this.clients = new ClientAddress(limits.trustedProxies());
+      this.joins = new TokenBuckets(limits.joinsPerSecond(), limits.joinBurst(), clock);
+      this.logs = new LogBudget(20, clock);
+      metrics.gauge("podium_edge_connections", byAddress, Map::size);
+    }
+  }
   private final MeterRegistry metrics;
   private long timer = -1;
   private long lastPing;
@@ -159,7 +184,9 @@ public final class EdgeGate {
     }
   }
 
-  public EdgeGate(Vertx vertx, EdgeLimits limits, int maxTextBytes, int maxBinaryBytes,
+  /** One per event loop, built on it; {@code shared} is the node's ({@link Shared}). */
+  @SuppressWarnings("unchecked")
+  public EdgeGate(Vertx vertx, EdgeLimits limits, Shared shared, int maxTextBytes, int maxBinaryBytes,
       Function<String, String> tooLargeError, MeterRegistry metrics) {
     this.vertx = vertx;
     this.limits = limits;
@@ -167,12 +194,16 @@ public final class EdgeGate {
     this.maxBinaryBytes = maxBinaryBytes;
     this.tooLargeError = tooLargeError;
     this.metrics = metrics;
-    this.clients = new ClientAddress(limits.trustedProxies());
-    this.joins = new TokenBuckets(limits.joinsPerSecond(), limits.joinBurst(), clock);
+    this.clients = shared.clients;
+    this.tcpPerPeer = shared.tcpPerPeer;
+    this.socketsPerClient = shared.socketsPerClient;
+    this.socketsPerUser = shared.socketsPerUser;
+    this.joins = shared.joins;
+    this.logs = shared.logs;
+    // Keys are address|port of live connections: unique across loops, so loops never collide.
+    this.byAddress = (Map<String, Connection>) (Map<String, ?>) shared.byAddress;
     this.handshakes = new SilenceWatch<>(limits.handshakeTimeout().toNanos());
     this.sockets = new SilenceWatch<>(limits.idleTimeout().toNanos());
-    this.logs = new LogBudget(20, clock);
-    metrics.gauge("podium_edge_connections", byAddress, Map::size);
   }
 
   /** Starts the one timer that enforces deadlines and pings every socket. */

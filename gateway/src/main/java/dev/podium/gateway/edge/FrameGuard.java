@@ -8,7 +8,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code error} {@code frame_too_large} (for 1009 only) and a close frame with the code (1002,
  * 1007, 1009); nothing more of its bytes reaches Vert.x; the connection closes when the client
  * closes it or after {@link #LINGER_MS}, reading meanwhile so the close is a FIN rather than a
- * reset that could destroy the close frame in flight. {@code EdgeAbuseTest} fails if Vert.x stops
- * being a Netty pipeline this can join.
+ * reset that could destroy the close frame in flight. It joins the pipeline through
+ * {@link dev.podium.gateway.vertx.VertxReach}, whose test fails if Vert.x stops being a Netty
+ * pipeline this can join (and {@code EdgeAbuseTest} with it).
  */
 public final class FrameGuard extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(FrameGuard.class);
@@ -54,11 +54,7 @@ public final class FrameGuard extends ChannelDuplexHandler {
 
   /** Puts the guard first in the connection's pipeline; throws if the connection is not a Netty channel. */
   static void install(HttpConnection connection, FrameGuard guard) {
-    if (!(connection instanceof ConnectionBase base)) {
-      throw new IllegalStateException("Vert.x connection " + connection.getClass() + " is not a ConnectionBase: "
-          + "the WebSocket frame guard cannot be installed");
-    }
-    base.channel().pipeline().addFirst(NAME, guard);
+    dev.podium.gateway.vertx.VertxReach.pipeline(connection).addFirst(NAME, guard);
   }
 
   @Override

@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 /**
  * A token bucket per key (a client address): {@code burst} tokens at most, refilled at
  * {@code perSecond}; each admitted event takes one. Time comes from an injected nanosecond clock.
- * Used from one event loop only.
+ * Shared by the gateway's event loops: synchronized.
  */
 public final class TokenBuckets {
   private static final long SECOND = 1_000_000_000L;
@@ -35,7 +35,7 @@ public final class TokenBuckets {
   }
 
   /** Takes a token for this key: 0 when there was one, otherwise the milliseconds until there will be. */
-  public long take(String key) {
+  public synchronized long take(String key) {
     long now = clock.getAsLong();
     Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
     double tokens = Math.min(burst, bucket.tokens + (now - bucket.at) * perNano);
@@ -49,7 +49,7 @@ public final class TokenBuckets {
   }
 
   /** Forgets buckets that have refilled completely (they behave like new ones), so memory follows active keys. */
-  public void forgetFull() {
+  public synchronized void forgetFull() {
     long now = clock.getAsLong();
     for (Iterator<Bucket> it = buckets.values().iterator(); it.hasNext(); ) {
       Bucket bucket = it.next();
@@ -59,7 +59,7 @@ public final class TokenBuckets {
     }
   }
 
-  public int size() {
+  public synchronized int size() {
     return buckets.size();
   }
 }

@@ -8,7 +8,6 @@ import dev.podium.gateway.web.WebClientHeaders;
 import dev.podium.gateway.web.WebPolicy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -39,7 +38,7 @@ public final class HttpRoutes {
     router.getWithRegex("/health/?").handler(ctx -> {
       // Up only while this node is a live member of the cluster, not merely started clustered.
       // Nothing else: node ids and counters are for operators, on the ops port.
-      boolean clustered = vertx.isClustered() && ((VertxInternal) vertx).clusterManager().isActive();
+      boolean clustered = dev.podium.gateway.vertx.VertxReach.clusterActive(vertx);
       ctx.response().setStatusCode(clustered ? 200 : 503).putHeader("Content-Type", "application/json")
           .putHeader("Cache-Control", "no-store")
           .end(new JsonObject().put("status", clustered ? "up" : "down").encode());

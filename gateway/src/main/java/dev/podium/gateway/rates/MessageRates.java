@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * opening more sockets buys no more messages. A refused message changes nothing for anyone else;
  * a user refused {@link MessageLimits#floodRefusals()} times within the flood window is flooding
  * and the socket that asks next is closed. Budgets of users who left are kept until they have
- * refilled, so reconnecting does not reset them. Single-threaded: used on one event loop.
+ * refilled, so reconnecting does not reset them. Shared by all event loops of the gateway (a user's sockets may be on several): every method is synchronized.
  */
 public final class MessageRates {
   /** The answer to one message. */
@@ -80,12 +80,12 @@ public final class MessageRates {
   }
 
   /** A socket of this user opened. */
-  public void opened(String userId) {
+  public synchronized void opened(String userId) {
     users.computeIfAbsent(userId, u -> new UserBudget()).sockets++;
   }
 
   /** A socket of this user closed; its budget stays until it has refilled ({@link #sweep}). */
-  public void closed(String userId) {
+  public synchronized void closed(String userId) {
     UserBudget budget = users.get(userId);
     if (budget != null && budget.sockets > 0) {
       budget.sockets--;
@@ -93,7 +93,7 @@ public final class MessageRates {
   }
 
   /** Charges one message of this class to the user. */
-  public Verdict take(String userId, MessageClass messageClass) {
+  public synchronized Verdict take(String userId, MessageClass messageClass) {
     return users.computeIfAbsent(userId, u -> new UserBudget()).take(messageClass, clock.getAsLong());
   }
 
@@ -101,12 +101,12 @@ public final class MessageRates {
    * Counts a message refused for another reason (too large, malformed) towards flooding: true
    * when the user has now been refused too often and the socket should close.
    */
-  public boolean refused(String userId) {
+  public synchronized boolean refused(String userId) {
     return users.computeIfAbsent(userId, u -> new UserBudget()).refused(clock.getAsLong()) >= limits.floodRefusals();
   }
 
   /** Forgets users with no socket whose budgets have refilled; returns how many are still kept. */
-  public int sweep() {
+  public synchronized int sweep() {
     long now = clock.getAsLong();
     for (Iterator<UserBudget> it = users.values().iterator(); it.hasNext(); ) {
       if (it.next().forgettable(now)) {

@@ -1,12 +1,12 @@
 package dev.podium.gateway.ws;
 
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** This node's open sessions by id, so that control messages can reach one socket. */
+/** This node's open sessions by id (on every event loop), so that control messages can reach one socket. */
 public final class ConnectedSessions {
-  private final Map<String, Session> byId = new HashMap<>();
+  private final Map<String, Session> byId = new ConcurrentHashMap<>();
 
   void add(Session session) {
     byId.put(session.id(), session);

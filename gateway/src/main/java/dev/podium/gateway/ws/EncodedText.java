@@ -1,8 +1,6 @@
 package dev.podium.gateway.ws;
 
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 
@@ -36,7 +34,7 @@ public final class EncodedText {
   }
 
   WebSocketFrame frame() {
-    return new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true);
+    return dev.podium.gateway.vertx.VertxReach.textFrame(utf8);
   }
 
   int length() {

@@ -23,7 +23,6 @@ final class MediaIngest {
   private final Vertx vertx;
   private final LocalRooms rooms;
   private final InstanceDirectory relays;
-  private long screenSequence;
   private final io.micrometer.core.instrument.Counter framesAccepted;
 
   MediaIngest(Vertx vertx, LocalRooms rooms, InstanceDirectory relays) {
@@ -73,7 +72,11 @@ final class MediaIngest {
 
   /** To the relay that mixes the event; with no relay alive the chunk is lost, as it would be on the wire. */
   private void audio(Session session, Buffer chunk, String codec) {
-    String owner = relays.owner(session.eventId(), System.nanoTime());
+    String owner;
+    // The node's one view of the relays, fed by the heartbeat consumer on another loop.
+    synchronized (relays) {
+      owner = relays.owner(session.eventId(), System.nanoTime());
+    }
     if (owner == null) {
       return;
     }
@@ -91,7 +94,7 @@ final class MediaIngest {
       rooms.rememberScreenInit(session.eventId(), chunk);
     }
     MediaPacket packet = new MediaPacket(init ? MediaPacket.KIND_SCREEN_INIT : MediaPacket.KIND_SCREEN,
-        ++screenSequence, System.currentTimeMillis() & 0xffffffffL, chunk, null, Map.of());
+        rooms.nextScreenSequence(), System.currentTimeMillis() & 0xffffffffL, chunk, null, Map.of());
     vertx.eventBus().publish(Addresses.mediaOut(session.eventId()), packet.encode());
   }
 }

@@ -38,9 +38,9 @@ final class RoomMessageHandler {
 
   RoomMessageHandler(RoomService rooms, ChatService chat, PresenceService presence, Departures departures,
       SignallingRelay signalling,
-      MediaIngest media, int maxTextBytes, int maxBinaryBytes, MessageLimits limits) {
+      MediaIngest media, int maxTextBytes, int maxBinaryBytes, MessageLimits limits, MessageRates rates) {
     this.parser = new ClientMessageParser(maxTextBytes, limits.signalBroadcastMaxBytes());
-    this.rates = new MessageRates(limits, System::nanoTime);
+    this.rates = rates;
     this.media = media;
     this.metrics = dev.podium.runtime.ops.Observability.registry(media.vertx());
     this.framesRefused = metrics.counter("podium_media_frames_in_total", "result", "not_allowed");

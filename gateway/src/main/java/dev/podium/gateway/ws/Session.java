@@ -12,7 +12,10 @@ import java.util.UUID;
  * events is closed ({@code slow_consumer}, it can reconnect and catch up from history); media
  * frames to it are dropped instead.
  */
-public final class Session {
+public final class Session implements MediaListener {
+  /** The event loop this socket lives on: everything done to it runs there. */
+  private final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+  private final Thread loop = Thread.currentThread();
   private final String id = UUID.randomUUID().toString();
   private final ServerWebSocket socket;
   private final String eventId;
@@ -41,21 +44,35 @@ public final class Session {
     this.opus = framed && wantsOpus;
   }
 
+  /** True when the caller runs on this socket's event-loop thread. */
+  public boolean onCallersLoop() {
+    return Thread.currentThread() == loop;
+  }
+
+  /** Runs the task on this socket's event loop (at once when already there). */
+  public void run(Runnable task) {
+    Loops.run(context, loop, task);
+  }
+
   /** How many 20 ms ticks of PCM room mix go into one WebSocket message to this listener (1, 2 or 3). */
+  @Override
   public int packetTicks() {
     return opus ? 1 : packetTicks;
   }
 
   /** A {@code podium.v1} client that asked for Opus ({@code ?codec=opus}). */
+  @Override
   public boolean opus() {
     return opus;
   }
 
   /** True when the client opened the socket with the {@code podium.v1} subprotocol. */
+  @Override
   public boolean framed() {
     return framed;
   }
 
+  @Override
   public boolean isHost() {
     return dev.podium.api.presence.Participant.ROLE_HOST.equals(role);
   }
@@ -81,6 +98,7 @@ public final class Session {
     return identity;
   }
 
+  @Override
   public String userId() {
     return identity.userId();
   }
@@ -143,6 +161,7 @@ public final class Session {
    * Writes a media frame unless the socket is behind, in which case the frame is dropped and
    * counted: nothing waits and nothing queues for a slow listener.
    */
+  @Override
   public boolean sendBinary(Buffer frame) {
     // The client may have closed before our close handler ran: writing would throw.
     if (closed || socket.isClosed()) {

@@ -59,7 +59,8 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       TokenVerifier tokens, Optional<UserDirectory> directory, RoomService rooms, ChatService chat,
       PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams,
       MediaStats stats, int defaultPacketMillis, InstanceDirectory relays, EdgeGate edge, int writeQueueBytes,
-      OriginPolicy origins, dev.podium.gateway.rates.MessageLimits messageLimits) {
+      OriginPolicy origins, dev.podium.gateway.rates.MessageLimits messageLimits,
+      dev.podium.gateway.rates.MessageRates messageRates) {
     this.origins = origins;
     this.defaultPacketMillis = defaultPacketMillis;
     this.edge = edge;
@@ -78,7 +79,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     this.stats = stats;
     this.departures = new Departures(vertx, presence);
     this.messages = new RoomMessageHandler(rooms, chat, presence, departures, new SignallingRelay(vertx),
-        new MediaIngest(vertx, localRooms, relays), maxTextBytes, maxBinaryBytes, messageLimits);
+        new MediaIngest(vertx, localRooms, relays), maxTextBytes, maxBinaryBytes, messageLimits, messageRates);
     // Budgets of users who left are kept until they refill (so reconnecting resets nothing), then forgotten.
     vertx.setPeriodic(60_000, id -> messages.sweepRates());
   }
