@@ -5,11 +5,12 @@ package dev.podium.runtime.ownership;
  * tick every few milliseconds finds a gap longer than the limit. Until the owner of this watch has
  * re-learnt who owns what, it must not write, because the cluster may have given its keys away
  * meanwhile. Also answers "did a tick happen recently?" before every write, so a write that runs
- * right after the wake-up, before the late tick itself, is refused too. Plain state, no timers.
+ * right after the wake-up, before the late tick itself, is refused too. Plain state, no timers;
+ * safe to tick from one thread and ask from others.
  */
 public final class PauseWatch {
   private final long limitNanos;
-  private long lastTick;
+  private volatile long lastTick;
 
   public PauseWatch(long limitNanos, long nowNanos) {
     this.limitNanos = limitNanos;

@@ -57,9 +57,9 @@ public final class ServiceOwnership {
   private PauseWatch pauses;
   private OwnerRing ring = OwnerRing.empty();
   private long quarantineUntil;
-  private long ticker = -1;
+  private Thread watcher;
   private long reconciler = -1;
-  private boolean stopped;
+  private volatile boolean stopped;
   private boolean computing;
   private boolean again;
   // Hazelcast, when clustered
@@ -107,7 +107,19 @@ public final class ServiceOwnership {
     this.context = vertx.getOrCreateContext();
     this.listener = onChange;
     this.pauses = new PauseWatch(pauseLimitNanos, System.nanoTime());
-    ticker = vertx.setPeriodic(TICK_MS, id -> tick());
+    // A thread of its own, not an event-loop timer: a busy event loop is not a frozen process, and
+    // only a frozen process (GC, SIGSTOP) can have been declared dead by the cluster meanwhile.
+    watcher = new Thread(() -> {
+      while (!stopped) {
+        long gap = pauses.tick(System.nanoTime());
+        if (gap > 0) {
+          context.runOnContext(v -> stepDown(gap));
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TICK_MS * 1_000_000);
+      }
+    }, "podium-pause-watch-" + service);
+    watcher.setDaemon(true);
+    watcher.start();
     reconciler = vertx.setPeriodic(RECONCILE_MS, id -> recompute());
     Future<Void> registered;
     if (vertx.isClustered() && ((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager manager) {
@@ -152,7 +164,6 @@ public final class ServiceOwnership {
   /** Leaves the ring at once (a clean stop): the others take this instance's keys without waiting for failure detection. */
   public Future<Void> stop() {
     stopped = true;
-    vertx.cancelTimer(ticker);
     vertx.cancelTimer(reconciler);
     if (!clustered()) {
       localRegistry().remove(instanceId);
@@ -172,9 +183,8 @@ public final class ServiceOwnership {
     return hz != null;
   }
 
-  private void tick() {
-    long gap = pauses.tick(System.nanoTime());
-    if (gap > 0 && !stopped) {
+  private void stepDown(long gap) {
+    if (!stopped) {
       // Alone, nobody could have taken over: step down (drop, then re-claim at a new epoch) without
       // a quarantine that would leave the service's events ownerless.
       boolean alone = ring.without(instanceId).members().isEmpty();
