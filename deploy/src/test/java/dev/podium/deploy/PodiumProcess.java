@@ -82,7 +82,7 @@ final class PodiumProcess implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     try {
-      ready.get(90, TimeUnit.SECONDS);
+      ready.get(180, TimeUnit.SECONDS);
     } catch (Exception e) {
       started.close();
       throw new IllegalStateException(name + " did not start", e);
