@@ -125,7 +125,12 @@ public final class RoomServiceImpl implements RoomService {
         })
         .recover(e -> {
           if (registry.find(id).orElse(null) == room) {
+            // Not started after all: leave no record behind that would list it as live.
+            FencedStore.Lease lease = leases.get(id);
             forget(id);
+            if (lease != null) {
+              store.remove(lease);
+            }
           }
           return Future.failedFuture(e);
         });
@@ -250,7 +255,9 @@ public final class RoomServiceImpl implements RoomService {
     if (registry.find(eventId).orElse(null) != room || lease == null) {
       // The event ended or moved while this operation waited (for presence, say): writing the room
       // back would leave an entry nobody removes, or overwrite the new owner's.
-      return Future.failedFuture(ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + eventId));
+      return Future.failedFuture(ownership.owns(eventId)
+          ? ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + eventId)
+          : ErrorCode.SERVICE_UNAVAILABLE.exception("The event is moving to another instance; try again"));
     }
     return store.write(lease, room.toJson()).recover(e -> fenced(eventId, room, e));
   }
