@@ -45,10 +45,15 @@ public final class Addresses {
     return "podium.media.relay." + relayId + ".in";
   }
 
-  /** Published by every room-service instance every heartbeat: {@code {instance_id}} (active-instance election). */
-  public static final String ROOM_INSTANCES = "podium.room.instances";
+  /**
+   * One room-service instance's own proxy address: calls for the events it owns, forwarded by
+   * whichever instance received them on {@link #ROOM_SERVICE}.
+   */
+  public static String roomInstance(String instanceId) {
+    return "podium.room.instance." + instanceId;
+  }
 
-  /** The same for presence-service instances. */
+  /** Published by every presence-service instance every heartbeat: {@code {instance_id}} (active-instance election). */
   public static final String PRESENCE_INSTANCES = "podium.presence.instances";
 
   /** Heartbeat period of media relays; gateways and relays share it to agree on owners. */

@@ -177,11 +177,11 @@ class FailureDrillTest {
 
       awaitClusterSafe();
 
-      // 2. The active room-service dies. The event, its co-host and a pending invitation survive,
-      // and actions work again within 5 s.
+      // 2. The room-service that owns the event dies. The event, its co-host and a pending
+      // invitation survive (the other instance takes it over), and actions work again within 5 s.
       host.send(new JsonObject().put("type", "invite_cohost").put("user_id", "a2"));
       onA.get("a2").expect("cohost_invite");
-      PodiumProcess activeRoom = PROCESSES.stream().filter(p -> p.name().startsWith("room-") && p.isActive("room-service"))
+      PodiumProcess activeRoom = PROCESSES.stream().filter(p -> p.name().startsWith("room-") && p.ownsEvent(eventId))
           .findFirst().orElseThrow();
       long t2 = System.currentTimeMillis();
       activeRoom.kill();

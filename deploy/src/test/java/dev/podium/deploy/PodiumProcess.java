@@ -35,7 +35,7 @@ final class PodiumProcess implements AutoCloseable {
   /** Starts {@code mainClass} with the cluster settings and {@code extra} environment; waits for {@code readyLine}. */
   static PodiumProcess start(String name, Class<?> mainClass, Settings cluster, Map<String, String> extra,
       String readyLine) throws IOException {
-    return start(name, mainClass, cluster, extra, readyLine, 90);
+    return start(name, mainClass, cluster, extra, readyLine, 180);
   }
 
   /** As above, waiting at most {@code timeoutSeconds} for {@code readyLine}. */
@@ -162,7 +162,18 @@ final class PodiumProcess implements AutoCloseable {
     return last != null && !last.contains("no longer mixing event");
   }
 
-  /** Whether this process's latest word is that it is the active instance of the service ("room-service"). */
+  /** Whether this room-service's latest word about the event is that it owns it. */
+  boolean ownsEvent(String eventId) {
+    String last = null;
+    for (String line : lines) {
+      if (line.contains(eventId) && line.contains("owns event")) {
+        last = line;
+      }
+    }
+    return last != null && !last.contains("no longer owns event");
+  }
+
+  /** Whether this process's latest word is that it is the active instance of the service ("presence-service"). */
   boolean isActive(String service) {
     String last = null;
     for (String line : lines) {
@@ -171,6 +182,21 @@ final class PodiumProcess implements AutoCloseable {
       }
     }
     return last != null && last.contains(service + " active");
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGTERM: a clean stop (the launcher's shutdown hook closes Vert.x); waits for the exit. */
+  void stop() throws InterruptedException {
+    process.destroy();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Sends a signal by name ("STOP", "CONT"). */
+  void signal(String name) throws java.io.IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
   }
 
   /** SIGKILL: no socket closes, no cluster goodbye. */

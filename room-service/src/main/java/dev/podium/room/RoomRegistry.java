@@ -104,6 +104,37 @@ public final class RoomRegistry {
     return new GoLive(room, false);
   }
 
+  /**
+   * Opens a new event with an id chosen by the caller (the room-service picks one it owns), or
+   * null when the host already has a live event here.
+   */
+  public Room open(String eventId, String hostUserId, String hostUsername) {
+    if (eventIdByHost.containsKey(hostUserId) || byEventId.containsKey(eventId)) {
+      return null;
+    }
+    Room room = new Room(eventId, hostUserId, hostUsername, clock.instant(), new Stage(hostUserId, hostUsername, cohostLimit));
+    byEventId.put(eventId, room);
+    eventIdByHost.put(hostUserId, eventId);
+    return room;
+  }
+
+  /** A fresh random event id (ids are never reused: 12 characters of a 32-letter alphabet). */
+  public String newId() {
+    return newEventId();
+  }
+
+  /** How many rooms this instance holds. */
+  public int size() {
+    return byEventId.size();
+  }
+
+  /** Describes an event from its cluster copy, without taking it in. */
+  public static LiveEvent describe(JsonObject json, boolean resumed) {
+    JsonObject host = json.getJsonObject("host");
+    return new LiveEvent(json.getString("event_id"), host.getString("user_id"), host.getString("username"),
+        json.getString("started_at"), json.getJsonObject("stage", new JsonObject()).getString("mode", "audio"), resumed);
+  }
+
   /** Puts back a room from its cluster copy (a standby taking over). */
   public Room restore(JsonObject json) {
     JsonObject host = json.getJsonObject("host");

@@ -11,8 +11,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import dev.podium.runtime.ownership.FencedStore;
+import dev.podium.runtime.ownership.OwnerRing;
+import dev.podium.runtime.ownership.ServiceOwnership;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,24 +27,42 @@ import org.slf4j.LoggerFactory;
  * The room-service behind its proxy: event lifecycle on {@link RoomRegistry}, every stage rule
  * through {@link Stage}, reconnect-grace and invitation timers, and the room events all of that
  * produces. Operations of one event run one at a time ({@link EventQueue}).
+ *
+ * <p>Any number of instances run, all active; each holds the events the service's ring gives it
+ * ({@link ServiceOwnership}). It takes an event in from the cluster copy (at a new ownership
+ * epoch) when the ring gives it the event, or at the first call for it, re-arming its timers; it
+ * drops the event when the ring moves it elsewhere. Every change is a fenced write
+ * ({@link FencedStore}): an instance that lost the event while paused or cut off cannot change it
+ * any more, and drops it on the refused write.
  */
 public final class RoomServiceImpl implements RoomService {
   private static final Logger LOG = LoggerFactory.getLogger(RoomServiceImpl.class);
+  /** The cluster copy of every live event (fenced records: epoch, owner, room). */
+  public static final String STORE = "podium.rooms";
+  /** Host user id → their live event id, cluster-wide: one live event per host whichever instance starts it. */
+  static final String HOSTS = "podium.rooms.hosts";
+  private static final int ID_ATTEMPTS = 256;
 
   private final Vertx vertx;
   private final RoomConfig config;
   private final RoomRegistry registry;
   private final PresenceService presence;
+  private final ServiceOwnership ownership;
+  private final FencedStore store;
   private final EventQueue queue = new EventQueue();
-  /** Timers this instance armed (grace, invitation expiry), cancelled when it stops being active. */
-  private final java.util.Set<Long> timers = new java.util.HashSet<>();
-  private static final String STORE = "podium.rooms";
+  /** This instance's hold on each event it has taken in. */
+  private final Map<String, FencedStore.Lease> leases = new HashMap<>();
+  /** Timers armed per event (grace, invitation expiry), cancelled when the event ends or moves. */
+  private final Map<String, Set<Long>> timers = new HashMap<>();
 
-  public RoomServiceImpl(Vertx vertx, RoomConfig config, RoomRegistry registry, PresenceService presence) {
+  public RoomServiceImpl(Vertx vertx, RoomConfig config, RoomRegistry registry, PresenceService presence,
+      ServiceOwnership ownership, FencedStore store) {
     this.vertx = vertx;
     this.config = config;
     this.registry = registry;
     this.presence = presence;
+    this.ownership = ownership;
+    this.store = store;
   }
 
   // --- lifecycle ------------------------------------------------------------------------------
@@ -47,26 +72,78 @@ public final class RoomServiceImpl implements RoomService {
     if (userId == null || userId.isBlank()) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("user id is required"));
     }
-    RoomRegistry.GoLive result = registry.goLive(userId, username == null || username.isBlank() ? userId : username);
-    LiveEvent event = result.event();
-    if (result.resumed()) {
-      return Future.succeededFuture(event);
+    String name = username == null || username.isBlank() ? userId : username;
+    return hosts().compose(hosts -> hosts.get(userId).compose(existing -> existing == null
+        ? open(hosts, userId, name, null)
+        : store.get(existing).compose(json -> json != null
+            ? Future.succeededFuture(RoomRegistry.describe(json, true))
+            // The index names an event that has ended: start a new one in its place.
+            : open(hosts, userId, name, existing))));
+  }
+
+  /**
+   * Starts an event under an id this instance owns (so it needs no hand-over), then claims the host
+   * in the cluster-wide index; a host starting twice at once on two instances gets one event.
+   */
+  private Future<LiveEvent> open(AsyncMap<String, String> hosts, String userId, String name, String stale) {
+    String eventId = null;
+    for (int i = 0; i < ID_ATTEMPTS && eventId == null; i++) {
+      String candidate = registry.newId();
+      if (ownership.owns(candidate)) {
+        eventId = candidate;
+      }
     }
-    return persist(result.room()).map(v -> {
-      LOG.atInfo().addKeyValue("event_id", event.eventId()).addKeyValue("user_id", userId).log("event started");
-      vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE, LifecycleNotice.of(LifecycleNotice.STARTED, event.toJson()));
-      return event;
-    });
+    if (eventId == null) {
+      return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("This room-service instance owns no events right now; try again"));
+    }
+    String id = eventId;
+    RoomRegistry.Room room = registry.open(id, userId, name);
+    if (room == null) {
+      // This instance holds the host's event already (the index entry is being written).
+      return registry.rooms().stream().filter(r -> r.hostUserId().equals(userId)).findFirst()
+          .map(r -> Future.succeededFuture(RoomRegistry.describe(r.toJson(), true)))
+          .orElseGet(() -> Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("try again")));
+    }
+    return store.create(id, room.toJson())
+        .compose(lease -> {
+          leases.put(id, lease);
+          Future<Boolean> indexed = stale == null
+              ? hosts.putIfAbsent(userId, id).map(previous -> previous == null)
+              : hosts.replaceIfPresent(userId, stale, id);
+          return indexed.compose(won -> {
+            if (won) {
+              LOG.atInfo().addKeyValue("event_id", id).addKeyValue("user_id", userId).log("event started");
+              LOG.atInfo().addKeyValue("event_id", id).log("room-service owns event");
+              vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE, LifecycleNotice.of(LifecycleNotice.STARTED,
+                  RoomRegistry.describe(room).toJson()));
+              return Future.succeededFuture(RoomRegistry.describe(room));
+            }
+            // Another instance started the host's event at the same moment: keep theirs.
+            forget(id);
+            return store.remove(lease).otherwiseEmpty().compose(v -> goLive(userId, name));
+          });
+        })
+        .recover(e -> {
+          if (registry.find(id).orElse(null) == room) {
+            // Not started after all: leave no record behind that would list it as live.
+            FencedStore.Lease lease = leases.get(id);
+            forget(id);
+            if (lease != null) {
+              store.remove(lease);
+            }
+          }
+          return Future.failedFuture(e);
+        });
   }
 
   @Override
   public Future<LiveEvent> find(String eventId) {
-    return room(eventId).map(RoomRegistry::describe);
+    return held(eventId).map(RoomRegistry::describe);
   }
 
   @Override
   public Future<JsonObject> admit(String eventId, String userId, boolean verified) {
-    return room(eventId).map(room -> {
+    return held(eventId).map(room -> {
       String role = room.stage().admit(userId, verified);
       return new JsonObject()
           .put("event", RoomRegistry.describe(room).toJson())
@@ -81,15 +158,14 @@ public final class RoomServiceImpl implements RoomService {
       if (!room.hostUserId().equals(userId)) {
         return Future.failedFuture(ErrorCode.NOT_HOST.exception("Only the host can end the event"));
       }
-      endEvent(eventId, "The host has ended the live event.");
-      return Future.<Void>succeededFuture();
+      return endEvent(room, "The host has ended the live event.");
     }));
   }
 
   @Override
   public Future<Void> presence(String eventId, String userId, boolean present) {
-    return queue.submit(eventId, () -> {
-      RoomRegistry.Room room = registry.find(eventId).orElse(null);
+    return queue.submit(eventId, () -> room(eventId).recover(e -> ErrorCode.of(e) == ErrorCode.EVENT_NOT_FOUND
+        ? Future.succeededFuture(null) : Future.failedFuture(e)).compose(room -> {
       if (room == null) {
         return Future.succeededFuture();
       }
@@ -98,9 +174,11 @@ public final class RoomServiceImpl implements RoomService {
       if (present) {
         // Cancelled whatever the user's role is now: a timer from an earlier stint on stage must not fire later.
         Long timer = away.remove(userId);
-        room.awayUntil().remove(userId);
-        if (timer != null) {
-          cancel(timer);
+        Long until = room.awayUntil().remove(userId);
+        if (timer != null || until != null) {
+          if (timer != null) {
+            cancel(eventId, timer);
+          }
           if (isHost) {
             notice(eventId, "The host is back.");
           }
@@ -110,95 +188,185 @@ public final class RoomServiceImpl implements RoomService {
         long grace = Math.max(1, config.reconnectGrace().toMillis());
         room.awayUntil().put(userId, System.currentTimeMillis() + grace);
         armGrace(room, userId, grace);
-        if (isHost) {
-          notice(eventId, "The host lost connection. The event ends in " + Math.round(grace / 1000.0)
-              + " s unless they return.");
-        }
-        return persist(room);
+        return persist(room).onSuccess(v -> {
+          if (isHost) {
+            notice(eventId, "The host lost connection. The event ends in " + Math.round(grace / 1000.0)
+                + " s unless they return.");
+          }
+        });
       }
       return Future.succeededFuture();
-    });
+    }));
   }
 
   private void armGrace(RoomRegistry.Room room, String userId, long delayMillis) {
     boolean isHost = room.hostUserId().equals(userId);
-    room.awayTimers().put(userId, arm(delayMillis, () -> graceOver(room.eventId(), userId, isHost)));
+    String eventId = room.eventId();
+    room.awayTimers().put(userId, arm(eventId, delayMillis, () -> graceOver(eventId, userId, isHost)));
   }
 
   private void graceOver(String eventId, String userId, boolean isHost) {
     if (isHost) {
-      endEvent(eventId, "The host's connection was lost; the live event has ended.");
+      // Not in the event's turn: an operation stuck waiting (on presence, say) must not keep the
+      // event alive; it finds the event gone when it resumes.
+      RoomRegistry.Room room = registry.find(eventId).orElse(null);
+      if (room == null) {
+        return;
+      }
+      room.awayTimers().remove(userId);
+      endEvent(room, "The host's connection was lost; the live event has ended.").onFailure(e -> LOG.atDebug().addKeyValue("event_id", eventId).log("grace end not applied: {}", e.getMessage()));
       return;
     }
     onStage(eventId, (room, stage) -> {
       room.awayTimers().remove(userId);
       room.awayUntil().remove(userId);
       return stage.isCohost(userId) ? stage.leave(userId, " left the stage (connection lost).") : Stage.Outcome.of();
-    });
+    }).onFailure(e -> LOG.atDebug().addKeyValue("event_id", eventId).log("grace end not applied: {}", e.getMessage()));
   }
 
-  /** A one-shot timer this instance owns (cancelled if it stops being the active instance). */
-  private long arm(long delayMillis, Runnable action) {
+  /** A one-shot timer of one event (cancelled when the event ends or moves to another instance). */
+  private long arm(String eventId, long delayMillis, Runnable action) {
     long[] id = new long[1];
     id[0] = vertx.setTimer(Math.max(1, delayMillis), t -> {
-      timers.remove(id[0]);
+      Set<Long> armed = timers.get(eventId);
+      if (armed != null) {
+        armed.remove(id[0]);
+      }
       action.run();
     });
-    timers.add(id[0]);
+    timers.computeIfAbsent(eventId, k -> new HashSet<>()).add(id[0]);
     return id[0];
   }
 
-  private void cancel(long timer) {
+  private void cancel(String eventId, long timer) {
     vertx.cancelTimer(timer);
-    timers.remove(timer);
+    Set<Long> armed = timers.get(eventId);
+    if (armed != null) {
+      armed.remove(timer);
+    }
   }
 
-  // --- the cluster copy -------------------------------------------------------------------------
+  // --- ownership and the cluster copy -------------------------------------------------------------
 
-  /** Writes the room to the cluster map (one backup), so a standby can take over with it. */
+  /** Writes the room to the cluster copy, fenced: refused (and the event dropped) if another instance owns it now. */
   private Future<Void> persist(RoomRegistry.Room room) {
-    if (registry.find(room.eventId()).orElse(null) != room) {
-      // The event ended while this operation waited (for presence, say): writing the room back
-      // would leave an entry nobody removes, a ghost room that a takeover would even bring back.
-      return Future.failedFuture(ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + room.eventId()));
+    String eventId = room.eventId();
+    FencedStore.Lease lease = leases.get(eventId);
+    if (registry.find(eventId).orElse(null) != room || lease == null) {
+      // The event ended or moved while this operation waited (for presence, say): writing the room
+      // back would leave an entry nobody removes, or overwrite the new owner's.
+      return Future.failedFuture(ownership.owns(eventId)
+          ? ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + eventId)
+          : ErrorCode.SERVICE_UNAVAILABLE.exception("The event is moving to another instance; try again"));
     }
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(STORE).compose(map -> map.put(room.eventId(), room.toJson()));
+    return store.write(lease, room.toJson()).recover(e -> fenced(eventId, room, e));
+  }
+
+  private <T> Future<T> fenced(String eventId, RoomRegistry.Room room, Throwable e) {
+    if (e instanceof FencedStore.Fenced) {
+      if (registry.find(eventId).orElse(null) == room) {
+        LOG.atWarn().addKeyValue("event_id", eventId).log("room-service no longer owns event: a write was fenced ({})",
+            e.getMessage());
+        forget(eventId);
+      }
+      return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("The event is moving to another instance; try again"));
+    }
+    return Future.failedFuture(e);
   }
 
   /**
-   * Becomes the active instance: loads every live room from the cluster copy and re-arms its
-   * timers (grace periods, invitation expiry) from the deadlines stored with it.
+   * The room if this instance holds it; else takes it in when the ring says this instance owns
+   * it (run in the event's turn, so two calls never claim it twice).
    */
-  public Future<Void> activate() {
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(STORE)
-        .compose(map -> map.entries())
-        .map(entries -> {
-          long now = System.currentTimeMillis();
-          entries.values().forEach(json -> {
-            RoomRegistry.Room room = registry.restore(json);
-            room.awayUntil().forEach((userId, until) -> armGrace(room, userId, until - now));
-            room.stage().inviteDeadlines().forEach((userId, expires) -> armInviteExpiry(room.eventId(), userId, expires - now));
-          });
-          if (!entries.isEmpty()) {
-            LOG.info("took over {} live events from the cluster copy", entries.size());
-          }
-          return null;
-        });
+  private Future<RoomRegistry.Room> held(String eventId) {
+    RoomRegistry.Room room = registry.find(eventId).orElse(null);
+    return room != null ? Future.succeededFuture(room) : queue.submit(eventId, () -> room(eventId));
   }
 
-  /** Stops being the active instance: another one has the rooms now. */
-  public void deactivate() {
-    new java.util.ArrayList<>(timers).forEach(this::cancel);
-    registry.clear();
+  /** Like {@link #held}, for callers already in the event's turn. */
+  private Future<RoomRegistry.Room> room(String eventId) {
+    RoomRegistry.Room room = registry.find(eventId).orElse(null);
+    if (room != null) {
+      return Future.succeededFuture(room);
+    }
+    if (!ownership.owns(eventId)) {
+      return ownership.owner(eventId) == null
+          ? Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("No room-service instance owns this event right now; try again"))
+          // Forwarded here just before the ring moved the event on: the caller's retry finds the new owner.
+          : Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("The event is moving to another instance; try again"));
+    }
+    return store.claim(eventId).compose(lease -> {
+      if (lease == null) {
+        return Future.failedFuture(ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + eventId));
+      }
+      if (!ownership.owns(eventId) || registry.find(eventId).isPresent()) {
+        // The ring moved on while the claim was in flight; the new owner will claim it again.
+        return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("The event is moving to another instance; try again"));
+      }
+      RoomRegistry.Room taken = registry.restore(lease.data());
+      leases.put(eventId, lease);
+      long now = System.currentTimeMillis();
+      taken.awayUntil().forEach((userId, until) -> armGrace(taken, userId, until - now));
+      taken.stage().inviteDeadlines().forEach((userId, expires) -> armInviteExpiry(eventId, userId, expires - now));
+      LOG.atInfo().addKeyValue("event_id", eventId).addKeyValue("epoch", lease.epoch()).log("room-service owns event");
+      return Future.succeededFuture(taken);
+    });
+  }
+
+  /**
+   * The ring changed: drops the events that moved elsewhere (their new owner takes them in from the
+   * cluster copy) and takes in the events that moved here, so their timers run again at once.
+   */
+  public void ringChanged(OwnerRing ring) {
+    for (RoomRegistry.Room room : registry.rooms()) {
+      if (!ownership.owns(room.eventId())) {
+        LOG.atInfo().addKeyValue("event_id", room.eventId()).log("room-service no longer owns event: it moved");
+        forget(room.eventId());
+      }
+    }
+    if (!ring.contains(ownership.instanceId())) {
+      return;
+    }
+    store.keys().onSuccess(keys -> keys.forEach(eventId -> {
+      if (ownership.owns(eventId) && registry.find(eventId).isEmpty()) {
+        queue.submit(eventId, () -> room(eventId)).onFailure(e -> LOG.atDebug().addKeyValue("event_id", eventId)
+            .log("not taken in: {}", e.getMessage()));
+      }
+    })).onFailure(e -> LOG.warn("could not list the live events to take over: {}", e.getMessage()));
+  }
+
+  /** Drops every event (this instance stops). */
+  public void dropAll() {
+    registry.rooms().forEach(room -> forget(room.eventId()));
+  }
+
+  /** Forgets an event here: its timers, its lease, its room. The cluster copy stays for its owner. */
+  private void forget(String eventId) {
+    Set<Long> armed = timers.remove(eventId);
+    if (armed != null) {
+      armed.forEach(vertx::cancelTimer);
+    }
+    leases.remove(eventId);
+    registry.remove(eventId);
+  }
+
+  /** How many events this instance holds ({@code podium_owned_events}). */
+  public int ownedEvents() {
+    return registry.size();
   }
 
   private void armInviteExpiry(String eventId, String targetId, long delayMillis) {
-    arm(delayMillis, () -> onStage(eventId, (r, s) -> s.inviteExpired(targetId, System.currentTimeMillis())));
+    arm(eventId, delayMillis, () -> onStage(eventId, (r, s) -> s.inviteExpired(targetId, System.currentTimeMillis()))
+        .onFailure(e -> LOG.atDebug().addKeyValue("event_id", eventId).log("invitation expiry not applied: {}", e.getMessage())));
   }
 
+  /** Every live event, read from the cluster copy (any instance answers; no instance is the list's home). */
   @Override
   public Future<List<LiveEvent>> liveEvents() {
-    return Future.succeededFuture(registry.live());
+    return store.all().map(rooms -> rooms.stream()
+        .map(json -> RoomRegistry.describe(json, false))
+        .sorted(java.util.Comparator.comparing(LiveEvent::startedAt))
+        .toList());
   }
 
   // --- the stage --------------------------------------------------------------------------------
@@ -353,23 +521,28 @@ public final class RoomServiceImpl implements RoomService {
         });
   }
 
-  private Future<RoomRegistry.Room> room(String eventId) {
-    return registry.find(eventId)
-        .map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + eventId)));
-  }
-
-  private void endEvent(String eventId, String message) {
-    registry.remove(eventId).ifPresent(room -> {
-      room.awayTimers().values().forEach(this::cancel);
-      vertx.sharedData().<String, JsonObject>getAsyncMap(STORE).compose(map -> map.remove(eventId));
+  /** Ends the event: removes its cluster copy (fenced), then tells the room and the cluster. */
+  private Future<Void> endEvent(RoomRegistry.Room room, String message) {
+    String eventId = room.eventId();
+    FencedStore.Lease lease = leases.get(eventId);
+    if (lease == null) {
+      return Future.failedFuture(ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + eventId));
+    }
+    return store.remove(lease).recover(e -> fenced(eventId, room, e)).compose(v -> {
+      forget(eventId);
+      hosts().compose(hosts -> hosts.removeIfPresent(room.hostUserId(), eventId));
       LOG.atInfo().addKeyValue("event_id", eventId).log("event ended");
       JsonObject ended = new JsonObject().put("type", "stream_ended").put("event_id", eventId).put("message", message);
       vertx.eventBus().publish(Addresses.roomEvents(eventId), ended,
           new DeliveryOptions().addHeader(RoomEventHeaders.CLOSE_RECIPIENTS, "true"));
       vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE,
           LifecycleNotice.of(LifecycleNotice.ENDED, RoomRegistry.describe(room).toJson()));
+      return Future.succeededFuture();
     });
+  }
+
+  private Future<AsyncMap<String, String>> hosts() {
+    return vertx.sharedData().getAsyncMap(HOSTS);
   }
 
   private void notice(String eventId, String message) {

@@ -3,42 +3,79 @@ package dev.podium.room;
 import dev.podium.api.Addresses;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.RoomService;
-import dev.podium.runtime.election.ActiveStandby;
+import dev.podium.runtime.ops.Observability;
+import dev.podium.runtime.ownership.FencedStore;
+import dev.podium.runtime.ownership.OwnerRouting;
+import dev.podium.runtime.ownership.ServiceOwnership;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceBinder;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.time.Clock;
+import java.util.Set;
 
 /**
- * One room-service instance. Any number may run; exactly one is active ({@link ActiveStandby}).
- * The active instance binds the proxy on {@link Addresses#ROOM_SERVICE} and writes every change
- * to the cluster copy of the rooms; a standby that becomes active (the active one died or left)
- * loads that copy, re-arms its timers and binds the proxy. One active instance is what makes
- * each event's operations apply in one order.
+ * One room-service instance. Any number may run, all active: each owns the events the service's
+ * ring gives it ({@link ServiceOwnership}, from Hazelcast's membership). The instance binds the
+ * proxy twice: on {@link Addresses#ROOM_SERVICE}, shared by all instances, where a call for an
+ * event owned elsewhere is forwarded once ({@link OwnerRouting}); and on its own address
+ * ({@link Addresses#roomInstance}), where the forwarded calls arrive.
  */
 public final class RoomServiceVerticle extends VerticleBase {
+  private static final Set<String> UNKEYED = Set.of("goLive", "liveEvents");
+  /** Below the callers' 3 s send timeout, so a forwarded call fails before the caller gives up. */
+  private static final long FORWARD_TIMEOUT_MS = 2_500;
+
   private final RoomConfig config;
-  private ActiveStandby election;
+  private ServiceOwnership ownership;
+  private RoomServiceImpl service;
+  private MessageConsumer<JsonObject> own;
+  private MessageConsumer<JsonObject> shared;
 
   public RoomServiceVerticle(RoomConfig config) {
     this.config = config;
   }
 
-  /** Whether this instance is the active one now. */
-  public boolean isActive() {
-    return election != null && election.isActive();
+  /** How many events this instance owns now. */
+  public int ownedEvents() {
+    return service == null ? 0 : service.ownedEvents();
   }
 
   @Override
   public Future<?> start() {
-    RoomServiceImpl service = new RoomServiceImpl(vertx, config,
-        new RoomRegistry(Clock.systemUTC(), config.cohostLimit()), PresenceService.createProxy(vertx));
-    election = new ActiveStandby(vertx, "room-service", Addresses.ROOM_INSTANCES, config.failover(),
-        Addresses.ROOM_SERVICE, RoomService.class, service, service::activate, service::deactivate);
-    return election.start();
+    ownership = new ServiceOwnership(vertx, "room-service", config.pauseLimit());
+    FencedStore store = new FencedStore(vertx, RoomServiceImpl.STORE, ownership.instanceId(), ownership::awake);
+    service = new RoomServiceImpl(vertx, config, new RoomRegistry(Clock.systemUTC(), config.cohostLimit()),
+        PresenceService.createProxy(vertx), ownership, store);
+    Gauge.builder("podium_owned_events", service, RoomServiceImpl::ownedEvents)
+        .tag("service", "room-service")
+        .description("Live events this instance owns")
+        .register(Observability.registry(vertx));
+    DeliveryOptions forward = new DeliveryOptions().setSendTimeout(FORWARD_TIMEOUT_MS);
+    RoomService routed = OwnerRouting.route(RoomService.class, service,
+        id -> new ServiceProxyBuilder(vertx).setAddress(Addresses.roomInstance(id)).setOptions(forward).build(RoomService.class),
+        ownership, UNKEYED);
+    // Its own address first: once this instance is in the ring, others forward to it at once.
+    own = new ServiceBinder(vertx).setAddress(Addresses.roomInstance(ownership.instanceId())).register(RoomService.class, service);
+    return own.completion()
+        .compose(v -> ownership.start(service::ringChanged))
+        .compose(v -> {
+          shared = new ServiceBinder(vertx).setAddress(Addresses.ROOM_SERVICE).register(RoomService.class, routed);
+          return shared.completion();
+        });
   }
 
   @Override
   public Future<?> stop() {
-    return election.stop();
+    Future<Void> unbound = shared == null ? Future.succeededFuture() : shared.unregister();
+    // Leaving the ring hands this instance's events to the others at once (they claim them at a new epoch).
+    return unbound.transform(ar -> ownership.stop()).transform(ar -> {
+      service.dropAll();
+      return own.unregister();
+    });
   }
 }

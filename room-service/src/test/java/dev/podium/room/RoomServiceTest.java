@@ -268,7 +268,7 @@ class RoomServiceTest {
                 new dev.podium.api.presence.Participant("ada", "Ada", "listener", true, "node", "session")));
             return invite.transform(ar -> Future.succeededFuture(ar));
           })
-          .compose(ar -> vertx.sharedData().<String, JsonObject>getAsyncMap("podium.rooms")
+          .compose(ar -> vertx.sharedData().<String, String>getAsyncMap("podium.rooms")
               .compose(map -> map.get(id))
               .map(stored -> {
                 ctx.verify(() -> {

@@ -1,0 +1,294 @@
+package dev.podium.runtime.ownership;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which instance of one service owns which key, from the cluster engine's own membership. Each
+ * instance of the service registers itself in a Hazelcast map ({@code podium.members.<service>}:
+ * instance id → Hazelcast member UUID); the service's ring is the registered instances whose
+ * member Hazelcast lists as alive. Hazelcast's failure detector decides when a member is dead (no
+ * Podium heartbeat), its membership events and the registry's entry events trigger a recompute,
+ * and every instance of every service computes the same {@link OwnerRing}. One ring per service:
+ * gateways, chat and other services are Hazelcast members too, but they own no events of this
+ * service. The ring is recomputed also once a second (a missed event costs at most that).
+ *
+ * <p>A {@link PauseWatch} steps this instance down when it wakes from a pause longer than the
+ * limit: it reports a ring without itself for a quarantine period (long enough for Hazelcast to
+ * tell it whether it was dropped), then the recomputed one. Without Hazelcast (a plain Vert.x in
+ * unit tests) the instances of the same Vert.x form the ring.
+ *
+ * <p>Callbacks run on the context that called {@link #start}.
+ */
+public final class ServiceOwnership {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceOwnership.class);
+  private static final long TICK_MS = 100;
+  private static final long RECONCILE_MS = 1_000;
+  private static final long MIN_QUARANTINE_MS = 3_000;
+
+  private final Vertx vertx;
+  private final String service;
+  private final String instanceId = UUID.randomUUID().toString();
+  private final long pauseLimitNanos;
+  private Context context;
+  private Consumer<OwnerRing> listener;
+  private PauseWatch pauses;
+  private OwnerRing ring = OwnerRing.empty();
+  private long quarantineUntil;
+  private Thread watcher;
+  private long reconciler = -1;
+  private volatile boolean stopped;
+  private boolean computing;
+  private boolean again;
+  // Hazelcast, when clustered
+  private HazelcastInstance hz;
+  private IMap<String, String> registry;
+  private UUID membershipListener;
+  private UUID entryListener;
+  private UUID lifecycleListener;
+
+  public ServiceOwnership(Vertx vertx, String service, Duration pauseLimit) {
+    this.vertx = vertx;
+    this.service = service;
+    this.pauseLimitNanos = pauseLimit.toNanos();
+  }
+
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /** The current ring (as last reported to the listener). */
+  public OwnerRing ring() {
+    return ring;
+  }
+
+  /** Whether this instance owns the key now and may write. */
+  public boolean owns(String key) {
+    return instanceId.equals(ring.owner(key)) && awake();
+  }
+
+  /** The owner of the key, or null when no instance is alive (or this one is in quarantine and alone). */
+  public String owner(String key) {
+    return ring.owner(key);
+  }
+
+  /** False while this instance has just woken from a pause: it must not write until it knows where it stands. */
+  public boolean awake() {
+    return pauses != null && pauses.awake(System.nanoTime()) && System.nanoTime() >= quarantineUntil;
+  }
+
+  /**
+   * Registers this instance and reports the first ring to the listener before completing; the
+   * listener is called again on every change.
+   */
+  public Future<Void> start(Consumer<OwnerRing> onChange) {
+    this.context = vertx.getOrCreateContext();
+    this.listener = onChange;
+    this.pauses = new PauseWatch(pauseLimitNanos, System.nanoTime());
+    // A thread of its own, not an event-loop timer: a busy event loop is not a frozen process, and
+    // only a frozen process (GC, SIGSTOP) can have been declared dead by the cluster meanwhile.
+    watcher = new Thread(() -> {
+      while (!stopped) {
+        long gap = pauses.tick(System.nanoTime());
+        if (gap > 0) {
+          context.runOnContext(v -> stepDown(gap));
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TICK_MS * 1_000_000);
+      }
+    }, "podium-pause-watch-" + service);
+    watcher.setDaemon(true);
+    watcher.start();
+    reconciler = vertx.setPeriodic(RECONCILE_MS, id -> recompute());
+    Future<Void> registered;
+    if (vertx.isClustered() && ((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager manager) {
+      hz = manager.getHazelcastInstance();
+      registered = vertx.executeBlocking(() -> {
+        registry = hz.getMap("podium.members." + service);
+        membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
+          @Override
+          public void memberAdded(MembershipEvent event) {
+            recompute();
+          }
+
+          @Override
+          public void memberRemoved(MembershipEvent event) {
+            recompute();
+          }
+        });
+        entryListener = registry.addEntryListener(new RegistryListener(), false);
+        lifecycleListener = hz.getLifecycleService().addLifecycleListener(event -> {
+          // After a split-brain merge this member has a new UUID: register it again.
+          if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+            recompute();
+          }
+        });
+        registry.put(instanceId, hz.getCluster().getLocalMember().getUuid().toString());
+        return null;
+      });
+    } else {
+      localRegistry().put(instanceId, Boolean.TRUE);
+      registered = Future.succeededFuture();
+    }
+    return registered.compose(v -> computeRing()).map(first -> {
+      report(first);
+      if (!clustered()) {
+        vertx.eventBus().publish(localChanges(), instanceId);
+      }
+      return null;
+    }).compose(v -> clustered() ? Future.succeededFuture()
+        : vertx.eventBus().<String>localConsumer(localChanges(), m -> recompute()).completion());
+  }
+
+  /** Leaves the ring at once (a clean stop): the others take this instance's keys without waiting for failure detection. */
+  public Future<Void> stop() {
+    stopped = true;
+    vertx.cancelTimer(reconciler);
+    if (!clustered()) {
+      localRegistry().remove(instanceId);
+      vertx.eventBus().publish(localChanges(), instanceId);
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      hz.getCluster().removeMembershipListener(membershipListener);
+      registry.removeEntryListener(entryListener);
+      hz.getLifecycleService().removeLifecycleListener(lifecycleListener);
+      registry.remove(instanceId);
+      return null;
+    });
+  }
+
+  private boolean clustered() {
+    return hz != null;
+  }
+
+  private void stepDown(long gap) {
+    if (!stopped) {
+      // Alone, nobody could have taken over: step down (drop, then re-claim at a new epoch) without
+      // a quarantine that would leave the service's events ownerless.
+      boolean alone = ring.without(instanceId).members().isEmpty();
+      long quarantine = alone ? 0 : Math.max(MIN_QUARANTINE_MS, 2 * pauseLimitNanos / 1_000_000);
+      LOG.atWarn().addKeyValue("service", service).addKeyValue("instance_id", instanceId)
+          .log("{} stepped down: this process stood still for {} ms; owning nothing for {} ms", service, gap / 1_000_000,
+              quarantine);
+      quarantineUntil = System.nanoTime() + quarantine * 1_000_000;
+      report(ring.without(instanceId));
+      vertx.setTimer(quarantine + 1, id -> recompute());
+    }
+  }
+
+  /** Recomputes the ring (on this instance's context, one computation at a time) and reports a change. */
+  private void recompute() {
+    context.runOnContext(v -> {
+      if (stopped) {
+        return;
+      }
+      if (computing) {
+        again = true;
+        return;
+      }
+      computing = true;
+      computeRing().onComplete(ar -> {
+        computing = false;
+        if (ar.succeeded() && !stopped) {
+          report(ar.result());
+        } else if (ar.failed()) {
+          LOG.atWarn().addKeyValue("service", service).log("could not read the {} ring: {}", service, ar.cause().getMessage());
+        }
+        if (again) {
+          again = false;
+          recompute();
+        }
+      });
+    });
+  }
+
+  private Future<OwnerRing> computeRing() {
+    if (!clustered()) {
+      return Future.succeededFuture(OwnerRing.of(localRegistry().keySet()));
+    }
+    return vertx.executeBlocking(() -> {
+      Set<String> alive = hz.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
+      String self = hz.getCluster().getLocalMember().getUuid().toString();
+      Set<String> instances = new HashSet<>();
+      boolean registered = false;
+      for (Map.Entry<String, String> e : registry.entrySet()) {
+        if (e.getKey().equals(instanceId)) {
+          registered = self.equals(e.getValue());
+        } else if (alive.contains(e.getValue())) {
+          instances.add(e.getKey());
+        } else {
+          // A dead member's registration: only a removal of exactly that entry, so an instance that
+          // re-registered meanwhile keeps its new one.
+          registry.remove(e.getKey(), e.getValue());
+        }
+      }
+      if (!registered && !stopped) {
+        // Lost in a merge, or this member's UUID changed: register again.
+        registry.put(instanceId, self);
+      }
+      if (!stopped) {
+        instances.add(instanceId);
+      }
+      return OwnerRing.of(instances);
+    });
+  }
+
+  private void report(OwnerRing next) {
+    OwnerRing effective = System.nanoTime() < quarantineUntil ? next.without(instanceId) : next;
+    if (effective.equals(ring)) {
+      return;
+    }
+    ring = effective;
+    LOG.atInfo().addKeyValue("service", service).addKeyValue("instance_id", instanceId)
+        .log("{} instances: {}", service, effective.members().size());
+    listener.accept(effective);
+  }
+
+  private LocalMap<String, Boolean> localRegistry() {
+    return vertx.sharedData().getLocalMap("podium.members." + service);
+  }
+
+  private String localChanges() {
+    return "podium.members." + service + ".changed";
+  }
+
+  private final class RegistryListener implements EntryAddedListener<String, String>, EntryRemovedListener<String, String>,
+      EntryUpdatedListener<String, String> {
+    @Override
+    public void entryAdded(com.hazelcast.core.EntryEvent<String, String> event) {
+      recompute();
+    }
+
+    @Override
+    public void entryRemoved(com.hazelcast.core.EntryEvent<String, String> event) {
+      recompute();
+    }
+
+    @Override
+    public void entryUpdated(com.hazelcast.core.EntryEvent<String, String> event) {
+      recompute();
+    }
+  }
+}

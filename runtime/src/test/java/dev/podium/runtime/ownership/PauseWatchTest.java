@@ -1,0 +1,30 @@
+package dev.podium.runtime.ownership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class PauseWatchTest {
+  private static final long MS = 1_000_000;
+
+  @Test
+  void regularTicksAreNoPause() {
+    PauseWatch watch = new PauseWatch(2_000 * MS, 0);
+    for (long t = 100; t <= 10_000; t += 100) {
+      assertEquals(0, watch.tick(t * MS));
+      assertTrue(watch.awake(t * MS + 50 * MS));
+    }
+  }
+
+  @Test
+  void aLongGapIsReportedAndWritesBeforeTheLateTickAreRefused() {
+    PauseWatch watch = new PauseWatch(2_000 * MS, 0);
+    watch.tick(100 * MS);
+    // SIGSTOP for 15 s: whatever runs first after SIGCONT sees it.
+    assertFalse(watch.awake(15_100 * MS), "a write right after the wake-up is refused");
+    assertEquals(15_000 * MS, watch.tick(15_100 * MS));
+    assertTrue(watch.awake(15_150 * MS));
+  }
+}
