@@ -99,6 +99,6 @@ public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boo
         WebPolicy.from(settings),
         MessageLimits.from(settings),
         jwt,
-        settings.integer("PODIUM_GATEWAY_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64));
+        settings.integer("PODIUM_GATEWAY_LOOPS", 1, 1, 64));
   }
 }
