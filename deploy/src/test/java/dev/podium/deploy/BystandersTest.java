@@ -37,7 +37,7 @@ class BystandersTest {
       bystanders.startMeasuring();
       // The server goes away: health fails and the audio stops, so the yardstick must fail.
       podium.stop(node);
-      Thread.sleep(1_000);
+      Thread.sleep(1_000); // a measuring window with the server gone
       assertThrows(AssertionError.class, bystanders::assertWell);
     }
   }

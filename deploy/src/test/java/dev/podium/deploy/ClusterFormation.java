@@ -107,7 +107,7 @@ final class ClusterFormation {
         if (last == null) {
           return Duration.ofNanos(System.nanoTime() - started);
         }
-        Thread.sleep(500);
+        Thread.sleep(500); // polling readiness over HTTP (bounded by the deadline): no event to wait for
       }
       throw new AssertionError("not ready and one cluster of " + n + " within " + timeout.toSeconds() + " s: " + last);
     } finally {

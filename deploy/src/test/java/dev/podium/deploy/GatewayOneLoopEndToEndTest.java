@@ -6,7 +6,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@link GatewayLoopsEndToEndTest}'s order and completeness checks with {@code PODIUM_GATEWAY_LOOPS=1}. */
+/**
+ * {@link GatewayLoopsEndToEndTest}'s order and completeness checks (the assertions live there) with
+ * {@code PODIUM_GATEWAY_LOOPS=1}.
+ */
 class GatewayOneLoopEndToEndTest {
   private static PodiumHarness podium;
   private static Vertx node;
