@@ -37,7 +37,13 @@ class OwnershipScaleOutTest {
   /** Longer than the takeover after a SIGSTOP, shorter than the stop, so the frozen owner's timer is overdue when it wakes. */
   private static final long GRACE_MS = 12_000;
   private static final long STOP_MS = 15_000;
-  private static final Map<String, String> ENV = Map.of("PODIUM_HOST_GRACE_MS", String.valueOf(GRACE_MS));
+  /**
+   * Five members when nothing is wrong (the gateway, presence, chat and two room-services at the
+   * least): writes need three ({@code ClusterMajority}), so the frozen owner, alone when it wakes,
+   * cannot act even after its quarantine.
+   */
+  private static final Map<String, String> ENV = Map.of("PODIUM_HOST_GRACE_MS", String.valueOf(GRACE_MS),
+      "PODIUM_CLUSTER_EXPECTED_MEMBERS", "5");
   private static PodiumHarness podium;
   private static Vertx nodeA;
   private static final List<PodiumProcess> PROCESSES = new ArrayList<>();

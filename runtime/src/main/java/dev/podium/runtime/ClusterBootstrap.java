@@ -5,6 +5,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.ListenerConfig;
 import dev.podium.runtime.membership.ClusterWatch;
 import com.hazelcast.config.NetworkConfig;
+import dev.podium.runtime.ownership.ClusterMajority;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -113,6 +114,7 @@ public final class ClusterBootstrap {
       if (config.getProperty(MERGE_NEXT_RUN) == null) {
         config.setProperty(MERGE_NEXT_RUN, MERGE_NEXT_RUN_SECONDS);
       }
+      ClusterMajority.protect(config, cluster.expectedMembers());
       return config;
     }
     Config config = new ClasspathXmlConfig("podium-cluster.xml");
@@ -125,6 +127,7 @@ public final class ClusterBootstrap {
     network.getJoin().getTcpIpConfig().setEnabled(!cluster.standalone()).setMembers(cluster.members());
     config.setProperty(LOCAL_ADDRESS, address);
     config.setProperty(BIND_ANY, "false");
+    ClusterMajority.protect(config, cluster.expectedMembers());
     return config;
   }
 

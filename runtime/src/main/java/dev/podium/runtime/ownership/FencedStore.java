@@ -76,7 +76,7 @@ public final class FencedStore {
       return Future.failedFuture(new Fenced("paused"));
     }
     String text = envelope(1, data);
-    return map().compose(m -> m.putIfAbsent(key, text)).compose(previous -> previous == null
+    return refusals(map().compose(m -> m.putIfAbsent(key, text))).compose(previous -> previous == null
         ? Future.succeededFuture(new Lease(key, 1, text))
         : Future.failedFuture(new Fenced("record " + key + " exists")));
   }
@@ -100,7 +100,7 @@ public final class FencedStore {
       JsonObject record = new JsonObject(current);
       long epoch = record.getLong("epoch", 0L) + 1;
       String next = envelope(epoch, record.getJsonObject("data"));
-      return m.replaceIfPresent(key, current, next).compose(replaced -> {
+      return refusals(m.replaceIfPresent(key, current, next)).compose(replaced -> {
         if (replaced) {
           return Future.succeededFuture(new Lease(key, epoch, next));
         }
@@ -116,7 +116,7 @@ public final class FencedStore {
       return Future.failedFuture(new Fenced("paused"));
     }
     String next = envelope(lease.epoch, data);
-    return map().compose(m -> m.replaceIfPresent(lease.key, lease.last, next)).compose(replaced -> {
+    return refusals(map().compose(m -> m.replaceIfPresent(lease.key, lease.last, next))).compose(replaced -> {
       if (!replaced) {
         return Future.failedFuture(new Fenced("record " + lease.key + " has a newer owner"));
       }
@@ -130,7 +130,7 @@ public final class FencedStore {
     if (!awake.getAsBoolean()) {
       return Future.failedFuture(new Fenced("paused"));
     }
-    return map().compose(m -> m.removeIfPresent(lease.key, lease.last)).compose(removed -> removed
+    return refusals(map().compose(m -> m.removeIfPresent(lease.key, lease.last))).compose(removed -> removed
         ? Future.succeededFuture()
         : Future.failedFuture(new Fenced("record " + lease.key + " has a newer owner")));
   }
@@ -151,6 +151,14 @@ public final class FencedStore {
       values.forEach(v -> data.add(new JsonObject(v).getJsonObject("data")));
       return data;
     });
+  }
+
+  /** A write the cluster refused because this member's side holds no majority ({@link ClusterMajority}) is fenced too. */
+  private static <T> Future<T> refusals(Future<T> write) {
+    return write.recover(e -> e instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException
+        || e.getCause() instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException
+        ? Future.failedFuture(new Fenced("this member's cluster holds no majority"))
+        : Future.failedFuture(e));
   }
 
   private String envelope(long epoch, JsonObject data) {

@@ -46,7 +46,12 @@ public final class ServiceOwnership {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceOwnership.class);
   private static final long TICK_MS = 100;
   private static final long RECONCILE_MS = 1_000;
-  private static final long MIN_QUARANTINE_MS = 3_000;
+  /**
+   * Twice Hazelcast's failure-detection time in podium-cluster.xml (3 s without a heartbeat): a
+   * member that stood still resets its heartbeat clocks when it wakes, so it needs that long to
+   * learn that the others dropped it (and then finds itself in a minority, below).
+   */
+  private static final long MIN_QUARANTINE_MS = 6_000;
 
   private final Vertx vertx;
   private final String service;
@@ -57,6 +62,9 @@ public final class ServiceOwnership {
   private PauseWatch pauses;
   private OwnerRing ring = OwnerRing.empty();
   private long quarantineUntil;
+  /** Counts step-downs, so the end of an earlier quarantine does not wake a later one. */
+  private int stepDowns;
+  private volatile boolean hadMajority = true;
   private Thread watcher;
   private long reconciler = -1;
   private volatile boolean stopped;
@@ -193,8 +201,14 @@ public final class ServiceOwnership {
           .log("{} stepped down: this process stood still for {} ms; owning nothing for {} ms", service, gap / 1_000_000,
               quarantine);
       quarantineUntil = System.nanoTime() + quarantine * 1_000_000;
+      int stepDown = ++stepDowns;
       report(ring.without(instanceId));
-      vertx.setTimer(quarantine + 1, id -> recompute());
+      vertx.setTimer(quarantine + 1, id -> {
+        if (stepDown == stepDowns) {
+          pauses.resume();
+        }
+        recompute();
+      });
     }
   }
 
@@ -248,11 +262,27 @@ public final class ServiceOwnership {
         // Lost in a merge, or this member's UUID changed: register again.
         registry.put(instanceId, self);
       }
-      if (!stopped) {
+      // In a minority (the rest of the cluster dropped this member, or a split left it on the small
+      // side) it owns nothing: the majority has given its events to others, and its writes to
+      // Podium's maps are refused there anyway (split-brain protection, ClusterBootstrap).
+      boolean majority = hasMajority();
+      if (majority != hadMajority) {
+        hadMajority = majority;
+        LOG.atWarn().addKeyValue("service", service).addKeyValue("instance_id", instanceId).log(majority
+            ? "{}: this member's cluster holds a majority again ({} members)"
+            : "{}: this member's cluster holds no majority ({} members): owning nothing", service, alive.size());
+      }
+      if (!stopped && majority) {
         instances.add(instanceId);
       }
       return OwnerRing.of(instances);
     });
+  }
+
+  /** Whether this member's cluster has the members the split-brain protection asks for (always, when none is configured). */
+  private boolean hasMajority() {
+    var protection = hz.getConfig().getSplitBrainProtectionConfigs().get(ClusterMajority.NAME);
+    return protection == null || hz.getCluster().getMembers().size() >= protection.getMinimumClusterSize();
   }
 
   private void report(OwnerRing next) {

@@ -25,6 +25,21 @@ class PauseWatchTest {
     // SIGSTOP for 15 s: whatever runs first after SIGCONT sees it.
     assertFalse(watch.awake(15_100 * MS), "a write right after the wake-up is refused");
     assertEquals(15_000 * MS, watch.tick(15_100 * MS));
-    assertTrue(watch.awake(15_150 * MS));
+    // The late tick itself does not wake it: an overdue timer that runs between this tick and the
+    // owner's step-down must not write either.
+    assertFalse(watch.awake(15_150 * MS), "a write after the late tick, before the step-down, is refused");
+    watch.tick(15_200 * MS);
+    assertFalse(watch.awake(15_250 * MS), "still asleep until the owner knows where it stands");
+    watch.resume();
+    assertTrue(watch.awake(15_250 * MS));
+  }
+
+  @Test
+  void regularTicksAfterAResumeStayAwake() {
+    PauseWatch watch = new PauseWatch(2_000 * MS, 0);
+    watch.tick(5_000 * MS);
+    watch.resume();
+    assertEquals(0, watch.tick(5_100 * MS));
+    assertTrue(watch.awake(5_150 * MS));
   }
 }

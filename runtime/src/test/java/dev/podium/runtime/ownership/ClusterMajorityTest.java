@@ -1,0 +1,103 @@
+package dev.podium.runtime.ownership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.podium.runtime.ClusterBootstrap;
+import dev.podium.runtime.ClusterSettings;
+import dev.podium.runtime.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real Hazelcast members with {@code PODIUM_CLUSTER_EXPECTED_MEMBERS=2}: a member alone is a
+ * minority, owns nothing and cannot write a fenced record; once the second member is there it owns
+ * its share and writes.
+ */
+class ClusterMajorityTest {
+  private final List<Vertx> nodes = new ArrayList<>();
+  private final String name = "majority-" + UUID.randomUUID();
+
+  @AfterEach
+  void close() throws Exception {
+    for (Vertx node : nodes) {
+      node.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void majorityIsMoreThanHalfOfTheExpectedMembers() {
+    assertEquals(1, ClusterMajority.of(1));
+    assertEquals(2, ClusterMajority.of(2));
+    assertEquals(2, ClusterMajority.of(3));
+    assertEquals(5, ClusterMajority.of(8));
+  }
+
+  @Test
+  void aMemberInAMinorityOwnsNothingAndItsWritesAreFenced() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
+    Vertx a = start(portA, members);
+    ServiceOwnership ownerA = new ServiceOwnership(a, "majority-test", Duration.ofSeconds(2));
+    await(ownerA.start(ring -> { }));
+    assertFalse(ownerA.ring().contains(ownerA.instanceId()), "alone of 2 expected: no majority, owns nothing");
+    FencedStore storeA = new FencedStore(a, "podium.rooms", ownerA.instanceId(), ownerA::awake);
+    Throwable refused = failure(storeA.create("e1", new JsonObject().put("v", 1)));
+    assertInstanceOf(FencedStore.Fenced.class, refused, String.valueOf(refused));
+
+    Vertx b = start(portB, members);
+    ServiceOwnership ownerB = new ServiceOwnership(b, "majority-test", Duration.ofSeconds(2));
+    await(ownerB.start(ring -> { }));
+    awaitTrue(20, () -> ownerA.ring().contains(ownerA.instanceId()) && ownerA.ring().members().size() == 2);
+    FencedStore.Lease lease = await(storeA.create("e1", new JsonObject().put("v", 1)));
+    assertEquals(1, lease.epoch());
+    await(ownerB.stop());
+    await(ownerA.stop());
+  }
+
+  private Vertx start(int port, String members) throws Exception {
+    ClusterSettings settings = ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_NAME", name,
+        "PODIUM_CLUSTER_PORT", String.valueOf(port), "PODIUM_CLUSTER_MEMBERS", members,
+        "PODIUM_CLUSTER_EXPECTED_MEMBERS", "2")));
+    Vertx vertx = ClusterBootstrap.start(settings).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    nodes.add(vertx);
+    return vertx;
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static Throwable failure(Future<?> f) throws Exception {
+    return f.transform(ar -> Future.succeededFuture(ar.cause())).toCompletionStage().toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+  }
+
+  /** Polls (bounded): the ring is recomputed on membership events, which the test cannot wait on directly. */
+  private static void awaitTrue(int seconds, java.util.function.BooleanSupplier check) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!check.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "not within " + seconds + " s");
+      Thread.sleep(100);
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
