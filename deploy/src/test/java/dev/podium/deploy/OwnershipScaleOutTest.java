@@ -38,12 +38,13 @@ class OwnershipScaleOutTest {
   private static final long GRACE_MS = 12_000;
   private static final long STOP_MS = 15_000;
   /**
-   * Five members when nothing is wrong (the gateway, presence, chat and two room-services at the
-   * least): writes need three ({@code ClusterMajority}), so the frozen owner, alone when it wakes,
-   * cannot act even after its quarantine.
+   * Six members when nothing is wrong (the gateway, presence, chat and three room-services): the
+   * gateway is ready only once all six are one cluster, and writes need four ({@code
+   * ClusterMajority}): the four left during the SIGSTOP step keep working, and the frozen owner,
+   * alone when it wakes, cannot act even after its quarantine.
    */
   private static final Map<String, String> ENV = Map.of("PODIUM_HOST_GRACE_MS", String.valueOf(GRACE_MS),
-      "PODIUM_CLUSTER_EXPECTED_MEMBERS", "5");
+      "PODIUM_CLUSTER_EXPECTED_MEMBERS", "6");
   private static PodiumHarness podium;
   private static Vertx nodeA;
   private static final List<PodiumProcess> PROCESSES = new ArrayList<>();
