@@ -52,6 +52,8 @@ final class ControlPlane {
   private final List<ControlHost> hosts = new ArrayList<>();
   private final AtomicInteger inRoom = new AtomicInteger();
   private final AtomicInteger peakInRoom = new AtomicInteger();
+  /** Stage visitors who only listened because their event already had its share on stage. */
+  private final AtomicInteger stageSkipped = new AtomicInteger();
   private final SplittableRandom random = new SplittableRandom(12);
   private Vertx vertx;
   private WebSocketClient client;
@@ -150,7 +152,7 @@ final class ControlPlane {
         name.equals("server") && !opts.namedPids().containsKey("server") ? opts.serverPids() : opts.namedPids().get(name),
         cpuEnd.get(name) - cpuStart.get(name), rssEnd.get(name))));
     return ControlReport.build(opts, new ControlReport.Inputs(visitors, unfinished, windowS, lagMax, stats,
-        peakInRoom.get(), processes, selfEnd - selfStart, machineEnd - machineStart));
+        peakInRoom.get(), stageSkipped.get(), processes, selfEnd - selfStart, machineEnd - machineStart));
   }
 
   /** Visitor i goes through the stage when the running share of stage visitors passes the next whole one: evenly spread. */
@@ -341,6 +343,9 @@ final class ControlPlane {
           start(Phase.INVITE, "invite");
           host.send("invite_cohost", "user_id", this);
         } else {
+          if (stage) {
+            stageSkipped.incrementAndGet();
+          }
           stay(Phase.STAYING);
         }
         return;

@@ -16,7 +16,7 @@ final class ControlReport {
   }
 
   record Inputs(long visitors, long unfinished, double windowSeconds, long pacingLagMaxNanos, OpStats ops,
-      int peakInRoom, List<Process> processes, double generatorCpuSeconds, double machineCpuSeconds) {
+      int peakInRoom, int stageSkipped, List<Process> processes, double generatorCpuSeconds, double machineCpuSeconds) {
   }
 
   static JsonObject build(BenchOptions opts, Inputs in) {
@@ -50,6 +50,7 @@ final class ControlReport {
         .put("visitors", in.visitors())
         .put("unfinished", in.unfinished())
         .put("peak_in_rooms", in.peakInRoom())
+        .put("stage_skipped", in.stageSkipped())
         .put("pacing_lag_max_ms", Report.round(in.pacingLagMaxNanos() / 1e6))
         .put("window_s", Report.round(in.windowSeconds()))
         .put("joins_per_s", Report.round(joins / in.windowSeconds()))
@@ -74,10 +75,11 @@ final class ControlReport {
         r.getInteger("events"), r.getValue("join_rate"), r.getInteger("duration_s"), r.getString("stay_ms"),
         r.getInteger("stage_pct"), r.getBoolean("cold", false) ? "; cold" : "");
     line(b, "achieved", "%s joins/s, %s ops/s completed without error in the %s s window; %d ops ok, %d failed %s; "
-        + "%d visitors, %d unfinished, peak %d in rooms; arrivals up to %s ms late",
+        + "%d visitors, %d unfinished, peak %d in rooms, %d stage visitors only listened (event's stage busy); "
+        + "arrivals up to %s ms late",
         r.getValue("joins_per_s"), r.getValue("ops_per_s"), r.getValue("window_s"), r.getLong("ops_ok"),
         r.getLong("ops_failed"), r.getJsonObject("errors"), r.getLong("visitors"), r.getLong("unfinished"),
-        r.getInteger("peak_in_rooms"), r.getValue("pacing_lag_max_ms"));
+        r.getInteger("peak_in_rooms"), r.getInteger("stage_skipped", 0), r.getValue("pacing_lag_max_ms"));
     JsonObject ops = r.getJsonObject("ops");
     for (String type : ops.fieldNames()) {
       JsonObject o = ops.getJsonObject(type);

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * and never removed (a bench server lives for one script run). Every binary message of a speaker
  * is written, as the same {@link Buffer}, to every listener of its room whose write queue is not
  * full, and dropped (and counted) for the others; a room with no listener costs nothing but
- * reading its speaker's messages.
+ * reading its speaker's messages. A listener's text containing {@code "leave_room"} closes it
+ * (1000), as Podium does, for the control-plane bench's joins and leaves; nothing else is read.
  *
  * <p>Usage: {@code java -cp podium-bench.jar dev.podium.bench.FloorServer [port] [host]}
  * (defaults 8100, 127.0.0.1).
@@ -128,6 +129,12 @@ public final class FloorServer {
       Room room = room(segment(path, LISTENER_PATH));
       room.add(ws);
       ws.closeHandler(v -> room.remove(ws));
+      // The control-plane bench's leave: close as Podium does (no JSON parsing, any other text ignored).
+      ws.textMessageHandler(text -> {
+        if (text.contains("\"leave_room\"")) {
+          ws.close((short) 1000, "leave_room");
+        }
+      });
       ws.writeTextMessage("{\"type\":\"room_state\",\"event_id\":\"" + room.eventId + "\"}");
     } else {
       ws.close((short) 1008, "unknown path");
