@@ -104,14 +104,15 @@ public final class BenchSummary {
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
     }
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%-10s %6s %4s %5s", "target", "N", "pkt", "runs"));
+    String w = "%-" + width(runs.stream().map(BenchSummary::target).toList()) + "s";
+    b.append(String.format(Locale.ROOT, w + " %6s %4s %5s", "target", "N", "pkt", "runs"));
     for (String[] c : COLUMNS) {
       b.append(String.format(Locale.ROOT, " %9s", c[0]));
     }
     b.append('\n');
     for (List<JsonObject> g : groups.values()) {
       JsonObject first = g.get(0);
-      b.append(String.format(Locale.ROOT, "%-10s %6d %4d %5d", target(first), first.getInteger("listeners"),
+      b.append(String.format(Locale.ROOT, w + " %6d %4d %5d", target(first), first.getInteger("listeners"),
           first.getInteger("packet_ms"), g.size()));
       for (String[] c : COLUMNS) {
         b.append(String.format(Locale.ROOT, " %9s", format(median(g, c[1]))));
@@ -147,7 +148,9 @@ public final class BenchSummary {
           .computeIfAbsent(r.getInteger("rooms", 1), k -> new ArrayList<>()).add(r);
     }
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%-10s %6s %5s %5s", "target", "N", "R", "runs"));
+    String w = "%-" + width(runs.stream().map(r -> r.getString("label") + (r.getBoolean("cold", false) ? " cold" : ""))
+        .toList()) + "s";
+    b.append(String.format(Locale.ROOT, w + " %6s %5s %5s", "target", "N", "R", "runs"));
     for (String[] c : ROOM_COLUMNS) {
       b.append(String.format(Locale.ROOT, " %9s", c[0]));
     }
@@ -164,7 +167,7 @@ public final class BenchSummary {
       int row = 0;
       for (Map.Entry<Integer, List<JsonObject>> e : g.getValue().entrySet()) {
         JsonObject first = e.getValue().get(0);
-        b.append(String.format(Locale.ROOT, "%-10s %6d %5d %5d", first.getString("label")
+        b.append(String.format(Locale.ROOT, w + " %6d %5d %5d", first.getString("label")
             + (first.getBoolean("cold", false) ? " cold" : ""), first.getInteger("listeners"), e.getKey(),
             e.getValue().size()));
         for (String[] c : ROOM_COLUMNS) {
@@ -195,7 +198,9 @@ public final class BenchSummary {
           .forEach(p -> names.add(((JsonObject) p).getString("name")));
     }
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%-10s %6s %7s %5s %8s %8s %7s", "control", "events", "rate/s", "runs",
+    String w = "%-" + width(runs.stream().map(r -> r.getString("label") + (r.getBoolean("cold", false) ? " cold" : ""))
+        .toList()) + "s";
+    b.append(String.format(Locale.ROOT, w + " %6s %7s %5s %8s %8s %7s", "control", "events", "rate/s", "runs",
         "joins/s", "ops/s", "failed"));
     for (String op : CONTROL_OPS) {
       b.append(String.format(Locale.ROOT, " %9s %9s", op + "50", op + "99"));
@@ -206,7 +211,7 @@ public final class BenchSummary {
     b.append('\n');
     for (List<JsonObject> g : groups.values()) {
       JsonObject first = g.get(0);
-      b.append(String.format(Locale.ROOT, "%-10s %6d %7s %5d %8s %8s %7s", first.getString("label")
+      b.append(String.format(Locale.ROOT, w + " %6d %7s %5d %8s %8s %7s", first.getString("label")
           + (first.getBoolean("cold", false) ? " cold" : ""), first.getInteger("events"),
           format(((Number) first.getValue("join_rate")).doubleValue()), g.size(), format(median(g, "joins_per_s")),
           format(median(g, "ops_per_s")), format(median(g, "ops_failed"))));
@@ -239,6 +244,11 @@ public final class BenchSummary {
         .filter(o -> o != null && o.getValue(field) instanceof Number)
         .mapToDouble(o -> ((Number) o.getValue(field)).doubleValue()).toArray();
     return Percentiles.median(v);
+  }
+
+  /** The first column's width: 10, or the longest entry. */
+  private static int width(List<String> targets) {
+    return Math.max(10, targets.stream().mapToInt(String::length).max().orElse(0));
   }
 
   /** Median of a numeric field over the runs that have it; NaN when none has. */

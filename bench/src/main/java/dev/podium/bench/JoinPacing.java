@@ -28,22 +28,6 @@ final class JoinPacing {
     return startNanos + Math.round(i * 1e9 / perSecond);
   }
 
-  /** How many operations at {@code perSecond} are due by {@code nowNanos} (0 before the start). */
-  static long dueBy(long startNanos, long nowNanos, double perSecond) {
-    if (nowNanos < startNanos) {
-      return 0;
-    }
-    // The i-th is due at round(i * 1e9 / rate): count every i whose deadline has passed.
-    long n = (long) Math.floor((nowNanos - startNanos) * perSecond / 1e9) + 1;
-    while (n > 0 && dueAtRate(startNanos, n - 1, perSecond) > nowNanos) {
-      n--;
-    }
-    while (dueAtRate(startNanos, n, perSecond) <= nowNanos) {
-      n++;
-    }
-    return n;
-  }
-
   /**
    * The send offset of room {@code room} of {@code rooms} within one packet period: rooms are
    * spread evenly over the period so that R hosts do not all send in the same instant (real
