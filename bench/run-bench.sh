@@ -231,6 +231,8 @@ declare -A names
 names[floor]=""
 ext_pids_of=""
 for target in $TARGETS; do
+  # With COLD=1 every recorded run starts its servers itself.
+  if (( COLD == 1 )); then pids_of[$target]=""; served[$target]=0; continue; fi
   start_target "$target" ""
   [[ "$target" == floor ]] && names[floor]="floor=${pids_of[floor]}"
 done
