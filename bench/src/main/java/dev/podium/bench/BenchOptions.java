@@ -62,7 +62,8 @@ public record BenchOptions(
                               without it no token is sent (the floor server needs none)
         --server-pid PID[,PID...]
                               sample /proc/PID for the server's CPU and RSS; several are
-                              summed (the all-in-one and a second gateway); may be repeated
+                              summed (the all-in-one and a second gateway); may be repeated;
+                              pgid:N is every process of process group N at the start
         --label NAME          name of this target in the report         (host:port[,...])
         --settle-ms MS        pause between the last join and the first frame (2000)
         --drain-ms MS         wait after the last frame before counting  (2000)
@@ -91,7 +92,8 @@ public record BenchOptions(
                               then the heap used (GC.heap_info) of every --server-pid, summed
         --cold                label this run the first one its servers served since they
                               started (the script sets it; the summary keeps cold runs apart)
-        --pid NAME=PID[,PID]  a server process to account CPU for by name (room-service=1234);
+        --pid NAME=PID[,PID]  a server process to account CPU for by name (room-service=1234,
+                              or room-service=pgid:1234 for a process group);
                               may be repeated; the same name twice sums. Control mode reports
                               each name's CPU; the streaming modes add them to --server-pid
 
@@ -203,7 +205,7 @@ public record BenchOptions(
     }
     List<Long> pids = new ArrayList<>();
     for (String p : list(values.getOrDefault("server-pid", ""))) {
-      pids.add(longValue(Map.of("server-pid", p), "server-pid", 0));
+      pids.addAll(pids("server-pid", p));
     }
     Map<String, List<Long>> named = namedPids(values.get("pid"));
     long[] stay = range(values.getOrDefault("stay-ms", "1000-5000"));
@@ -278,9 +280,26 @@ public record BenchOptions(
       } else if (name == null) {
         throw new IllegalArgumentException("--pid needs NAME=PID, got '" + entry + "'");
       }
-      out.computeIfAbsent(name, k -> new ArrayList<>()).add(longValue(Map.of("pid", pid), "pid", 0));
+      out.computeIfAbsent(name, k -> new ArrayList<>()).addAll(pids("pid", pid));
     }
     return out;
+  }
+
+  /**
+   * One pid, or {@code pgid:N}: every process in process group N when the options are read (a
+   * server started with {@code setsid}, or a script's whole job).
+   */
+  static List<Long> pids(String option, String value) {
+    String v = value.trim();
+    if (v.startsWith("pgid:")) {
+      long pgid = longValue(Map.of(option, v.substring(5)), option, 0);
+      List<Long> group = ProcStats.processGroup(pgid);
+      if (group.isEmpty()) {
+        throw new IllegalArgumentException("--" + option + " " + v + ": no process in that group");
+      }
+      return group;
+    }
+    return List.of(longValue(Map.of(option, v), option, 0));
   }
 
   /** {@code MIN-MAX} (or one number for both). */
