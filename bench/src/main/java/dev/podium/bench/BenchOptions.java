@@ -2,7 +2,10 @@ package dev.podium.bench;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +31,17 @@ public record BenchOptions(
     String listenerQuery,
     int reconnectAttempts,
     List<URI> gatewayMetrics,
-    boolean help) {
+    boolean help,
+    int rooms,
+    double joinRate,
+    boolean cold,
+    boolean heapAfterGc,
+    boolean control,
+    int events,
+    long stayMinMs,
+    long stayMaxMs,
+    int stagePct,
+    Map<String, List<Long>> namedPids) {
 
   public static final String USAGE = """
       usage: java -jar bench/target/podium-bench.jar [options]
@@ -49,7 +62,8 @@ public record BenchOptions(
                               without it no token is sent (the floor server needs none)
         --server-pid PID[,PID...]
                               sample /proc/PID for the server's CPU and RSS; several are
-                              summed (the all-in-one and a second gateway)
+                              summed (the all-in-one and a second gateway); may be repeated;
+                              pgid:N is every process of process group N at the start
         --label NAME          name of this target in the report         (host:port[,...])
         --settle-ms MS        pause between the last join and the first frame (2000)
         --drain-ms MS         wait after the last frame before counting  (2000)
@@ -68,14 +82,44 @@ public record BenchOptions(
                               --base in the same order: the report gives per gateway the media
                               packets it got from the event bus, per mixer tick, and the frames
                               it delivered while the host streamed
+        --rooms R             R events, each with its own host (user id --host-id-r<k>) streaming;
+                              listener i joins room i % R (on the floor: R rooms keyed by
+                              path). The report adds per-room cost                      (1)
+        --join-rate J         listeners join at J per second: the ramp is N * 1000 / J ms
+                              (instead of --ramp-ms; give one of the two)
+        --listeners 0         allowed: the hosts stream to nobody (idle streaming rooms' cost)
+        --heap-after-gc       after the drain, while the rooms are still live: jcmd PID GC.run,
+                              then the heap used (GC.heap_info) of every --server-pid, summed
+        --cold                label this run the first one its servers served since they
+                              started (the script sets it; the summary keeps cold runs apart)
+        --pid NAME=PID[,PID]  a server process to account CPU for by name (room-service=1234,
+                              or room-service=pgid:1234 for a process group);
+                              may be repeated; the same name twice sums. Control mode reports
+                              each name's CPU; the streaming modes add them to --server-pid
+
+      Control-plane mode (no audio): --control [--events E] [--join-rate J] [--duration-s D]
+        --control             E hosts go live; for D seconds visitors join an event (round
+                              robin) at J per second, stay a random time, send leave_room;
+                              --stage-pct of them are invited by their host, accept, and are
+                              removed again. Reports the ops completed per second, latency per
+                              operation, errors by code, and CPU per join of every --pid
+        --events E            events (hosts) in control mode                 (10)
+        --stay-ms MIN-MAX     how long a visitor stays in its event           (1000-5000)
+        --stage-pct P         % of visitors who go through invite, accept, remove   (10)
+
         --json                also print the result as one JSON line
         --help                print this and exit
       """;
 
-  private static final Set<String> FLAGS = Set.of("json", "help");
+  private static final Set<String> FLAGS = Set.of("json", "help", "cold", "heap-after-gc", "control");
   private static final Set<String> KEYS = Set.of("base", "listeners", "ramp-ms", "duration-s", "warmup-s", "packet-ms",
       "secret", "server-pid", "label", "settle-ms", "drain-ms", "join-timeout-ms", "host-id", "subprotocol",
-      "listener-query", "reconnect-attempts", "gateway-metrics");
+      "listener-query", "reconnect-attempts", "gateway-metrics", "rooms", "join-rate", "pid", "events", "stay-ms",
+      "stage-pct");
+  /** Options that may be given more than once; their values are joined with commas. */
+  private static final Set<String> REPEATABLE = Set.of("server-pid", "pid");
+  /** Most rooms or events one run sets up (each is a host socket and, on Podium, a live event). */
+  static final int MAX_ROOMS = 10_000;
 
   public BenchOptions {
     require(!bases.isEmpty(), "--base needs at least one URL");
@@ -95,7 +139,14 @@ public record BenchOptions(
     gatewayMetrics = List.copyOf(gatewayMetrics);
     serverPids = List.copyOf(serverPids);
     require(reconnectAttempts >= 0, "--reconnect-attempts must not be negative");
-    require(listeners >= 1, "--listeners must be at least 1");
+    require(listeners >= 0, "--listeners must not be negative");
+    require(rooms >= 1 && rooms <= MAX_ROOMS, "--rooms must be 1 to " + MAX_ROOMS);
+    require(events >= 1 && events <= MAX_ROOMS, "--events must be 1 to " + MAX_ROOMS);
+    require(joinRate >= 0 && !Double.isInfinite(joinRate), "--join-rate must be a positive number of listeners per second");
+    require(!control || joinRate > 0, "--control needs --join-rate (visitors per second)");
+    require(stayMinMs >= 0 && stayMaxMs >= stayMinMs, "--stay-ms must be MIN-MAX with 0 <= MIN <= MAX");
+    require(stagePct >= 0 && stagePct <= 100, "--stage-pct must be 0 to 100");
+    namedPids = Collections.unmodifiableMap(new LinkedHashMap<>(namedPids));
     require(rampMs >= 0, "--ramp-ms must not be negative");
     require(durationS >= 1, "--duration-s must be at least 1");
     require(warmupS >= 0, "--warmup-s must not be negative");
@@ -136,8 +187,12 @@ public record BenchOptions(
       if (!FLAGS.contains(key) && !KEYS.contains(key)) {
         throw new IllegalArgumentException("unknown option --" + key);
       }
-      if (values.put(key, value) != null) {
-        throw new IllegalArgumentException("--" + key + " given twice");
+      String before = values.put(key, value);
+      if (before != null) {
+        if (!REPEATABLE.contains(key)) {
+          throw new IllegalArgumentException("--" + key + " given twice");
+        }
+        values.put(key, before + "," + value);
       }
     }
     List<URI> bases = new ArrayList<>();
@@ -150,14 +205,22 @@ public record BenchOptions(
     }
     List<Long> pids = new ArrayList<>();
     for (String p : list(values.getOrDefault("server-pid", ""))) {
-      pids.add(longValue(Map.of("server-pid", p), "server-pid", 0));
+      pids.addAll(pids("server-pid", p));
     }
+    Map<String, List<Long>> named = namedPids(values.get("pid"));
+    long[] stay = range(values.getOrDefault("stay-ms", "1000-5000"));
+    if (values.containsKey("ramp-ms") && values.containsKey("join-rate")) {
+      throw new IllegalArgumentException("--ramp-ms and --join-rate: give one of the two");
+    }
+    double joinRate = doubleValue(values, "join-rate", 0);
+    int listeners = intValue(values, "listeners", 100);
+    long rampMs = joinRate > 0 ? JoinPacing.rampMs(listeners, joinRate) : longValue(values, "ramp-ms", 5000);
     String label = bases.stream().map(b -> b.getHost() + ":" + b.getPort())
         .reduce((a, b) -> a + "," + b).orElse("");
     return new BenchOptions(
         bases,
-        intValue(values, "listeners", 100),
-        longValue(values, "ramp-ms", 5000),
+        listeners,
+        rampMs,
         intValue(values, "duration-s", 30),
         intValue(values, "warmup-s", 2),
         intValue(values, "packet-ms", PcmFrames.FRAME_MS),
@@ -173,7 +236,97 @@ public record BenchOptions(
         values.get("listener-query"),
         intValue(values, "reconnect-attempts", 10),
         metrics,
-        flag(values, "help"));
+        flag(values, "help"),
+        intValue(values, "rooms", 1),
+        joinRate,
+        flag(values, "cold"),
+        flag(values, "heap-after-gc"),
+        flag(values, "control"),
+        intValue(values, "events", 10),
+        stay[0],
+        stay[1],
+        intValue(values, "stage-pct", 10),
+        named);
+  }
+
+  /** Every pid to read as the server: --server-pid and all of --pid's, in that order, each once. */
+  public List<Long> allServerPids() {
+    LinkedHashSet<Long> all = new LinkedHashSet<>(serverPids);
+    namedPids.values().forEach(all::addAll);
+    return List.copyOf(all);
+  }
+
+  /** The user id of room k's host: the --host-id itself with one room, else with {@code -r<k>}. */
+  public String hostId(int room) {
+    return rooms == 1 && !control ? hostId : hostId + "-r" + room;
+  }
+
+  /** {@code NAME=PID[,PID...]} entries separated by commas: a bare pid continues the last name. */
+  static Map<String, List<Long>> namedPids(String value) {
+    Map<String, List<Long>> out = new LinkedHashMap<>();
+    if (value == null) {
+      return out;
+    }
+    String name = null;
+    for (String entry : list(value)) {
+      int eq = entry.indexOf('=');
+      String pid = entry;
+      if (eq >= 0) {
+        name = entry.substring(0, eq).trim();
+        pid = entry.substring(eq + 1);
+        if (name.isEmpty()) {
+          throw new IllegalArgumentException("--pid needs NAME=PID, got '" + entry + "'");
+        }
+      } else if (name == null) {
+        throw new IllegalArgumentException("--pid needs NAME=PID, got '" + entry + "'");
+      }
+      out.computeIfAbsent(name, k -> new ArrayList<>()).addAll(pids("pid", pid));
+    }
+    return out;
+  }
+
+  /**
+   * One pid, or {@code pgid:N}: every process in process group N when the options are read (a
+   * server started with {@code setsid}, or a script's whole job).
+   */
+  static List<Long> pids(String option, String value) {
+    String v = value.trim();
+    if (v.startsWith("pgid:")) {
+      long pgid = longValue(Map.of(option, v.substring(5)), option, 0);
+      List<Long> group = ProcStats.processGroup(pgid);
+      if (group.isEmpty()) {
+        throw new IllegalArgumentException("--" + option + " " + v + ": no process in that group");
+      }
+      return group;
+    }
+    return List.of(longValue(Map.of(option, v), option, 0));
+  }
+
+  /** {@code MIN-MAX} (or one number for both). */
+  private static long[] range(String value) {
+    String[] parts = value.trim().split("-", -1);
+    if (parts.length > 2) {
+      throw new IllegalArgumentException("--stay-ms must be MIN-MAX, got '" + value + "'");
+    }
+    long min = longValue(Map.of("stay-ms", parts[0]), "stay-ms", 0);
+    long max = parts.length == 2 ? longValue(Map.of("stay-ms", parts[1]), "stay-ms", 0) : min;
+    return new long[] {min, max};
+  }
+
+  private static double doubleValue(Map<String, String> values, String key, double fallback) {
+    String v = values.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (!(d > 0) || Double.isInfinite(d)) {
+        throw new IllegalArgumentException("--" + key + " must be a positive number, got '" + v + "'");
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + key + " must be a positive number, got '" + v + "'");
+    }
   }
 
   /** The first server pid, or null when none was given. */

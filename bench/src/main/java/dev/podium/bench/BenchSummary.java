@@ -12,7 +12,10 @@ import java.util.Map;
 
 /**
  * Reads the generator's JSON result lines (from one or more files; other lines are skipped) and
- * prints, per target, listener count and packet time, the median of every run.
+ * prints, per target, listener count and packet time, the median of every run. Runs with several
+ * rooms or a cold start are rows of their own (the target column says {@code R=10}, {@code cold});
+ * when some run has several rooms or a heap reading, a second table gives the per-room cost; when
+ * some run is a control-plane run, a third table gives its rates and latencies per operation.
  *
  * <p>Usage: {@code java -cp podium-bench.jar dev.podium.bench.BenchSummary results.jsonl...}
  */
@@ -50,7 +53,34 @@ public final class BenchSummary {
         }
       }
     }
-    System.out.print(table(runs));
+    List<JsonObject> streaming = runs.stream().filter(r -> !isControl(r)).toList();
+    List<JsonObject> control = runs.stream().filter(BenchSummary::isControl).toList();
+    if (!streaming.isEmpty() || control.isEmpty()) {
+      System.out.print(table(streaming));
+    }
+    if (hasRooms(streaming)) {
+      System.out.println();
+      System.out.print(roomsTable(streaming));
+    }
+    if (!control.isEmpty()) {
+      System.out.println();
+      System.out.print(controlTable(control));
+    }
+  }
+
+  static boolean isControl(JsonObject r) {
+    return "control".equals(r.getString("mode"));
+  }
+
+  /** Whether a per-room table says anything: some run had several rooms or read the heap. */
+  static boolean hasRooms(List<JsonObject> runs) {
+    return runs.stream().anyMatch(r -> r.getInteger("rooms", 1) > 1 || r.getValue("heap_after_gc_mib") != null);
+  }
+
+  /** The target column: the label, then {@code R=n} for several rooms and {@code cold} for a first run. */
+  static String target(JsonObject r) {
+    int rooms = r.getInteger("rooms", 1);
+    return r.getString("label") + (rooms > 1 ? " R=" + rooms : "") + (r.getBoolean("cold", false) ? " cold" : "");
   }
 
   static JsonObject parse(String line) {
@@ -60,28 +90,29 @@ public final class BenchSummary {
     }
     try {
       JsonObject r = new JsonObject(t);
-      return r.containsKey("latency_p99_ms") ? r : null;
+      return r.containsKey("latency_p99_ms") || isControl(r) ? r : null;
     } catch (RuntimeException e) {
       return null;
     }
   }
 
-  /** One row per (label, listeners, packet_ms), in first-seen order; each cell the median over runs. */
+  /** One row per (target, listeners, packet_ms), in first-seen order; each cell the median over runs. */
   static String table(List<JsonObject> runs) {
     Map<String, List<JsonObject>> groups = new LinkedHashMap<>();
     for (JsonObject r : runs) {
-      String key = r.getString("label") + "\u0000" + r.getInteger("listeners") + "\u0000" + r.getInteger("packet_ms");
+      String key = target(r) + "\u0000" + r.getInteger("listeners") + "\u0000" + r.getInteger("packet_ms");
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
     }
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%-10s %6s %4s %5s", "target", "N", "pkt", "runs"));
+    String w = "%-" + width(runs.stream().map(BenchSummary::target).toList()) + "s";
+    b.append(String.format(Locale.ROOT, w + " %6s %4s %5s", "target", "N", "pkt", "runs"));
     for (String[] c : COLUMNS) {
       b.append(String.format(Locale.ROOT, " %9s", c[0]));
     }
     b.append('\n');
     for (List<JsonObject> g : groups.values()) {
       JsonObject first = g.get(0);
-      b.append(String.format(Locale.ROOT, "%-10s %6d %4d %5d", first.getString("label"), first.getInteger("listeners"),
+      b.append(String.format(Locale.ROOT, w + " %6d %4d %5d", target(first), first.getInteger("listeners"),
           first.getInteger("packet_ms"), g.size()));
       for (String[] c : COLUMNS) {
         b.append(String.format(Locale.ROOT, " %9s", format(median(g, c[1]))));
@@ -89,6 +120,135 @@ public final class BenchSummary {
       b.append('\n');
     }
     return b.toString();
+  }
+
+  /** Columns of the per-room table: header, JSON field (medians). */
+  static final String[][] ROOM_COLUMNS = {
+      {"srvCPU%", "server_cpu_pct"},
+      {"CPU%/room", "server_cpu_pct_per_room"},
+      {"us/hostfr", "server_cpu_us_per_host_frame"},
+      {"loss%", "loss_pct"},
+      {"p99ms", "latency_p99_ms"},
+      {"join99", "join_p99_ms"},
+      {"heapMiB", "heap_after_gc_mib"},
+      {"rssMiB", "server_rss_peak_mib"},
+  };
+
+  /**
+   * Per (label, cold, listeners, packet_ms), a row per room count, in rooms order: the medians of
+   * {@link #ROOM_COLUMNS}, then what one more room costs against the group's smallest R
+   * ({@link RoomCost}): CPU in % of one core, heap in KiB.
+   */
+  static String roomsTable(List<JsonObject> runs) {
+    Map<String, Map<Integer, List<JsonObject>>> groups = new LinkedHashMap<>();
+    for (JsonObject r : runs) {
+      String key = r.getString("label") + (r.getBoolean("cold", false) ? " cold" : "") + "\u0000"
+          + r.getInteger("listeners") + "\u0000" + r.getInteger("packet_ms");
+      groups.computeIfAbsent(key, k -> new java.util.TreeMap<>())
+          .computeIfAbsent(r.getInteger("rooms", 1), k -> new ArrayList<>()).add(r);
+    }
+    StringBuilder b = new StringBuilder();
+    String w = "%-" + width(runs.stream().map(r -> r.getString("label") + (r.getBoolean("cold", false) ? " cold" : ""))
+        .toList()) + "s";
+    b.append(String.format(Locale.ROOT, w + " %6s %5s %5s", "target", "N", "R", "runs"));
+    for (String[] c : ROOM_COLUMNS) {
+      b.append(String.format(Locale.ROOT, " %9s", c[0]));
+    }
+    b.append(String.format(Locale.ROOT, " %11s %11s%n", "+CPU%/room", "+heapKiB/rm"));
+    for (Map.Entry<String, Map<Integer, List<JsonObject>>> g : groups.entrySet()) {
+      List<RoomCost.Point> cpu = new ArrayList<>();
+      List<RoomCost.Point> heap = new ArrayList<>();
+      g.getValue().forEach((rooms, rs) -> {
+        cpu.add(new RoomCost.Point(rooms, median(rs, "server_cpu_pct")));
+        heap.add(new RoomCost.Point(rooms, median(rs, "heap_after_gc_mib") * 1024));
+      });
+      List<Double> cpuPerRoom = RoomCost.marginal(cpu);
+      List<Double> heapPerRoom = RoomCost.marginal(heap);
+      int row = 0;
+      for (Map.Entry<Integer, List<JsonObject>> e : g.getValue().entrySet()) {
+        JsonObject first = e.getValue().get(0);
+        b.append(String.format(Locale.ROOT, w + " %6d %5d %5d", first.getString("label")
+            + (first.getBoolean("cold", false) ? " cold" : ""), first.getInteger("listeners"), e.getKey(),
+            e.getValue().size()));
+        for (String[] c : ROOM_COLUMNS) {
+          b.append(String.format(Locale.ROOT, " %9s", format(median(e.getValue(), c[1]))));
+        }
+        b.append(String.format(Locale.ROOT, " %11s %11s%n", format(cpuPerRoom.get(row)), format(heapPerRoom.get(row))));
+        row++;
+      }
+    }
+    return b.toString();
+  }
+
+  /** Operations of the control-plane table, each with its p50 and p99 columns. */
+  private static final String[] CONTROL_OPS = {"join", "leave", "invite", "accept", "remove"};
+
+  /**
+   * Control-plane runs, one row per (label, events, join rate, cold): medians of the sustained
+   * rates, per-operation latencies, failures, and every named process's CPU per join.
+   */
+  static String controlTable(List<JsonObject> runs) {
+    Map<String, List<JsonObject>> groups = new LinkedHashMap<>();
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    for (JsonObject r : runs) {
+      String key = r.getString("label") + (r.getBoolean("cold", false) ? " cold" : "") + "\u0000"
+          + r.getInteger("events") + "\u0000" + r.getValue("join_rate");
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+      r.getJsonArray("processes", new io.vertx.core.json.JsonArray())
+          .forEach(p -> names.add(((JsonObject) p).getString("name")));
+    }
+    StringBuilder b = new StringBuilder();
+    String w = "%-" + width(runs.stream().map(r -> r.getString("label") + (r.getBoolean("cold", false) ? " cold" : ""))
+        .toList()) + "s";
+    b.append(String.format(Locale.ROOT, w + " %6s %7s %5s %8s %8s %7s", "control", "events", "rate/s", "runs",
+        "joins/s", "ops/s", "failed"));
+    for (String op : CONTROL_OPS) {
+      b.append(String.format(Locale.ROOT, " %9s %9s", op + "50", op + "99"));
+    }
+    for (String name : names) {
+      b.append(String.format(Locale.ROOT, " %s", "us/join:" + name));
+    }
+    b.append('\n');
+    for (List<JsonObject> g : groups.values()) {
+      JsonObject first = g.get(0);
+      b.append(String.format(Locale.ROOT, w + " %6d %7s %5d %8s %8s %7s", first.getString("label")
+          + (first.getBoolean("cold", false) ? " cold" : ""), first.getInteger("events"),
+          format(((Number) first.getValue("join_rate")).doubleValue()), g.size(), format(median(g, "joins_per_s")),
+          format(median(g, "ops_per_s")), format(median(g, "ops_failed"))));
+      for (String op : CONTROL_OPS) {
+        b.append(String.format(Locale.ROOT, " %9s %9s", format(medianOf(g, op, "p50_ms")),
+            format(medianOf(g, op, "p99_ms"))));
+      }
+      for (String name : names) {
+        double[] v = g.stream().map(r -> process(r, name)).filter(p -> p != null && p.getValue("cpu_us_per_join") != null)
+            .mapToDouble(p -> p.getDouble("cpu_us_per_join")).toArray();
+        b.append(String.format(Locale.ROOT, " %" + ("us/join:" + name).length() + "s", format(Percentiles.median(v))));
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
+  private static JsonObject process(JsonObject run, String name) {
+    for (Object p : run.getJsonArray("processes", new io.vertx.core.json.JsonArray())) {
+      if (name.equals(((JsonObject) p).getString("name"))) {
+        return (JsonObject) p;
+      }
+    }
+    return null;
+  }
+
+  /** Median over runs of {@code ops.<op>.<field>}. */
+  static double medianOf(List<JsonObject> runs, String op, String field) {
+    double[] v = runs.stream().map(r -> r.getJsonObject("ops", new JsonObject()).getJsonObject(op))
+        .filter(o -> o != null && o.getValue(field) instanceof Number)
+        .mapToDouble(o -> ((Number) o.getValue(field)).doubleValue()).toArray();
+    return Percentiles.median(v);
+  }
+
+  /** The first column's width: 10, or the longest entry. */
+  private static int width(List<String> targets) {
+    return Math.max(10, targets.stream().mapToInt(String::length).max().orElse(0));
   }
 
   /** Median of a numeric field over the runs that have it; NaN when none has. */

@@ -44,19 +44,22 @@ final class Host {
   private volatile boolean allResumed = true;
   private final List<Long> gapNanos = new ArrayList<>();
 
-  /** @param path the go-live path and query after the base URL's own path (token included) */
-  Host(Vertx vertx, Context context, WebSocketClient client, BenchOptions opts, String path, ReconnectPolicy policy,
-      BooleanSupplier running) {
+  /**
+   * @param path the go-live path and query after the base URL's own path (token included)
+   * @param base index of the base URL to go live through first
+   */
+  Host(Vertx vertx, Context context, WebSocketClient client, BenchOptions opts, String path, int base,
+      ReconnectPolicy policy, BooleanSupplier running) {
     this.vertx = vertx;
     this.context = context;
     this.client = client;
     this.opts = opts;
     this.path = path;
-    this.rejoin = new Rejoin(policy, opts.bases().size(), 0);
+    this.rejoin = new Rejoin(policy, opts.bases().size(), base);
     this.running = running;
   }
 
-  /** Goes live through the first base; completes with the event id. */
+  /** Goes live through its first base; completes with the event id. */
   Future<String> start() {
     Promise<String> linked = Promise.promise();
     context.runOnContext(v -> open(linked));

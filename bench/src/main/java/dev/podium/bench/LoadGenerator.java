@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,23 +29,29 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The benchmark's load generator: one host streams sequence-marked 20 ms PCM frames on a
- * drift-free schedule, N listeners join over a ramp and time every frame they receive.
+ * The benchmark's load generator: one host (or one per room, {@code --rooms R}) streams
+ * sequence-marked 20 ms PCM frames on a drift-free schedule, N listeners join over a ramp and
+ * time every frame they receive. With {@code --control} it runs {@link ControlPlane} instead.
  *
- * <p>One Vert.x instance: the host has an event loop of its own, listeners are spread over
+ * <p>One Vert.x instance: the hosts share an event loop of their own, listeners are spread over
  * {@code availableProcessors} others. With several base URLs (gateways of one cluster) listener
- * i joins through base i % n and the host through the first; a socket that goes away during the
- * run reconnects through the next base ({@link Listener}, {@link Host}). Every phase is bounded; a
- * watchdog ends the process if the whole run overstays its budget.
+ * i joins through base i % n and host k through base k % n (the one host through the first); a
+ * socket that goes away during the run reconnects through the next base ({@link Listener},
+ * {@link Host}). With R rooms listener i joins room i % R, and host k sends on its own phase of
+ * the packet period, so the rooms are not in step. Every phase is bounded; a watchdog ends the
+ * process if the whole run overstays its budget.
  */
 public final class LoadGenerator {
   private static final long MS = 1_000_000L;
+  /** Go-lives started but not yet answered, at most: R hosts do not all knock at once. */
+  private static final int HOSTS_IN_FLIGHT = 16;
 
   private final BenchOptions opts;
   private final int listenerLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
   private final int totalFrames;
   private final int firstMeasuredSeq;
-  private final AtomicLongArray sendTimes;
+  /** Per room: the send time of every frame (sequence numbers are the same in every room). */
+  private final AtomicLongArray[] sendTimes;
   private final Tokens tokens;
   private final long tokenExp;
 
@@ -56,15 +63,18 @@ public final class LoadGenerator {
   private Vertx vertx;
   private WebSocketClient client;
   private final List<Context> contexts = new ArrayList<>();
-  private Host host;
+  private final List<Host> hosts = new ArrayList<>();
 
   LoadGenerator(BenchOptions opts) {
     this.opts = opts;
     this.firstMeasuredSeq = opts.warmupPackets() * opts.framesPerPacket();
     this.totalFrames = firstMeasuredSeq + opts.packets() * opts.framesPerPacket();
-    this.sendTimes = new AtomicLongArray(totalFrames);
-    for (int i = 0; i < totalFrames; i++) {
-      sendTimes.set(i, ListenerStats.UNSENT);
+    this.sendTimes = new AtomicLongArray[opts.rooms()];
+    for (int r = 0; r < opts.rooms(); r++) {
+      sendTimes[r] = new AtomicLongArray(totalFrames);
+      for (int i = 0; i < totalFrames; i++) {
+        sendTimes[r].set(i, ListenerStats.UNSENT);
+      }
     }
     this.tokens = opts.secret() == null ? null : new Tokens(opts.secret());
     this.tokenExp = System.currentTimeMillis() / 1000 + 3600 + opts.durationS();
@@ -88,13 +98,13 @@ public final class LoadGenerator {
     startWatchdog(opts);
     JsonObject result;
     try {
-      result = new LoadGenerator(opts).run();
+      result = opts.control() ? new ControlPlane(opts).run() : new LoadGenerator(opts).run();
     } catch (RuntimeException e) {
       System.err.println("podium-bench: run failed: " + e.getMessage());
       System.exit(2);
       return;
     }
-    System.out.print(Report.text(result));
+    System.out.print(opts.control() ? ControlReport.text(result) : Report.text(result));
     if (opts.json()) {
       System.out.println(result.encode());
     }
@@ -103,9 +113,11 @@ public final class LoadGenerator {
 
   /** Ends the process if the run takes far longer than its phases allow. */
   private static void startWatchdog(BenchOptions opts) {
+    int hosts = opts.control() ? opts.events() : opts.rooms();
     long budgetMs = 30_000 + opts.rampMs() + opts.joinTimeoutMs() + opts.settleMs()
         + (opts.warmupS() + opts.durationS()) * 1000L * 2
-        + opts.drainMs() + 20_000;
+        + opts.drainMs() + 20_000 + hosts * 200L + opts.stayMaxMs()
+        + (opts.heapAfterGc() ? 60_000L * Math.max(1, opts.allServerPids().size()) : 0);
     Thread t = new Thread(() -> {
       try {
         Thread.sleep(budgetMs);
@@ -141,14 +153,15 @@ public final class LoadGenerator {
   private JsonObject measure(ScheduledExecutorService sampler) {
     client = vertx.createWebSocketClient(new WebSocketClientOptions()
         // Per server: a reconnect storm may briefly hold a new socket beside a closing one.
-        .setMaxConnections(2 * opts.listeners() + 10)
+        .setMaxConnections(2 * (opts.listeners() + opts.rooms()) + 10)
         .setMaxFrameSize(1024 * 1024)
         .setMaxMessageSize(4 * 1024 * 1024));
     // One context per event loop: index 0 for the host, the rest shared round-robin by listeners.
     await(vertx.deployVerticle(() -> new ContextHolder(contexts),
         new DeploymentOptions().setInstances(listenerLoops + 1)), 10_000, "starting event loops");
 
-    ProcGroup server = opts.serverPids().isEmpty() ? null : new ProcGroup(opts.serverPids());
+    List<Long> serverPids = opts.allServerPids();
+    ProcGroup server = serverPids.isEmpty() ? null : new ProcGroup(serverPids);
     ProcStats self = new ProcStats(ProcessHandle.current().pid());
     GatewayMetrics metrics = new GatewayMetrics(opts.gatewayMetrics());
     AtomicLong serverRssPeak = new AtomicLong(-1);
@@ -159,21 +172,23 @@ public final class LoadGenerator {
     }
     double serverCpuAtStart = server == null ? Double.NaN : server.cpuSeconds();
 
-    // 1. The host goes live and learns the event id.
-    String eventId = connectHost();
+    // 1. The hosts go live and learn their event ids.
+    List<String> eventIds = connectHosts();
+    String eventId = eventIds.get(0);
 
-    // 2. Listeners join over the ramp, listener i through base i % n.
+    // 2. Listeners join over the ramp, listener i through base i % n, into room i % R.
     List<Listener> listeners = new ArrayList<>();
     CountDownLatch settled = new CountDownLatch(opts.listeners());
     JoinFailures failures = new JoinFailures();
     long rampStart = System.nanoTime();
     for (int i = 0; i < opts.listeners(); i++) {
-      ListenerStats stats = new ListenerStats(sendTimes, firstMeasuredSeq, totalFrames - firstMeasuredSeq);
+      int room = i % opts.rooms();
+      ListenerStats stats = new ListenerStats(sendTimes[room], firstMeasuredSeq, totalFrames - firstMeasuredSeq);
       Listener listener = new Listener(vertx, contexts.get(1 + i % listenerLoops), client, opts,
-          listenerPath(i, eventId), i % opts.bases().size(), stats, reconnectPolicy, reconnects, () -> running);
+          listenerPath(i, eventIds.get(room)), i % opts.bases().size(), stats, reconnectPolicy, reconnects,
+          () -> running);
       listeners.add(listener);
-      long at = rampStart + opts.rampMs() * MS * i / opts.listeners();
-      sleepUntil(at);
+      sleepUntil(JoinPacing.dueOverRamp(rampStart, i, opts.listeners(), opts.rampMs()));
       listener.start(settled, failures);
     }
     try {
@@ -206,10 +221,17 @@ public final class LoadGenerator {
     double serverCpuJoined = server == null ? Double.NaN : server.cpuSeconds();
     int[] listenersAtStart = perGateway(listeners);
     List<GatewayMetrics.Counters> countersBefore = metrics.read();
-    long[] sendLag = new long[opts.packets()];
-    Promise<Void> sent = Promise.promise();
+    long[][] sendLag = new long[opts.rooms()][opts.packets()];
+    List<Future<Void>> allSent = new ArrayList<>();
     long streamStart = System.nanoTime() + 5 * MS;
-    contexts.get(0).runOnContext(v -> new Sender(streamStart, sendLag, sent).tick());
+    Buffer[] packets = packets();
+    for (int r = 0; r < opts.rooms(); r++) {
+      Promise<Void> sent = Promise.promise();
+      allSent.add(sent.future());
+      Sender sender = new Sender(hosts.get(r), sendTimes[r], packets,
+          streamStart + JoinPacing.roomPhaseNanos(r, opts.rooms(), opts.packetMs() * MS), sendLag[r], sent);
+      contexts.get(0).runOnContext(v -> sender.tick());
+    }
     long measureStart = streamStart + opts.warmupPackets() * opts.packetMs() * MS;
     sleepUntil(measureStart);
     double serverCpuStart = server == null ? Double.NaN : server.cpuSeconds();
@@ -218,7 +240,7 @@ public final class LoadGenerator {
     double serverWaitStart = server == null ? Double.NaN : server.runQueueWaitSeconds();
     double selfWaitStart = self.runQueueWaitSeconds();
     double loadAverage = ProcStats.loadAverage();
-    await(sent.future(), (opts.warmupS() + opts.durationS()) * 2000L + 10_000, "streaming");
+    await(Future.all(allSent), (opts.warmupS() + opts.durationS()) * 2000L + 10_000, "streaming");
     long streamEnd = System.nanoTime();
     sleepMs(opts.drainMs());
     double serverCpuEnd = server == null ? Double.NaN : server.cpuSeconds();
@@ -235,7 +257,9 @@ public final class LoadGenerator {
       snaps.add(l.snapshot());
     }
     long serverRssEnd = server == null ? -1 : server.rssKib().orElse(-1);
-    boolean hostClosedDuringRun = host.closedDuringRun();
+    boolean hostClosedDuringRun = hosts.stream().anyMatch(Host::closedDuringRun);
+    // After the CPU window, while every room is still live: a full GC in each server, then its heap.
+    long heapKib = opts.heapAfterGc() ? HeapProbe.afterFullGcKib(serverPids).orElse(-1) : -1;
     running = false;
     Reconnects.Snapshot reconnected = reconnects.snapshot();
     endRun();
@@ -252,14 +276,31 @@ public final class LoadGenerator {
         .mapToLong(ListenerStats::joinNanos).sorted().toArray();
     return Report.build(opts, new Report.Inputs(eventId, totalFrames - firstMeasuredSeq, totalFrames,
         (streamEnd - measureStart) / 1e9, windowNanos / 1e9, joinPhaseSeconds, snaps, joins,
-        failures.connectFailed(), failures.refusals(), joinTimeouts, closedBeforeStart, sendLag,
-        host.binaryMessages(), host.queueFull(), hostClosedDuringRun,
+        failures.connectFailed(), failures.refusals(), joinTimeouts, closedBeforeStart, flatten(sendLag),
+        hosts.stream().mapToLong(Host::binaryMessages).sum(), hosts.stream().mapToLong(Host::queueFull).sum(),
+        hostClosedDuringRun,
         serverCpuJoined - serverCpuAtStart, serverCpuEnd - serverCpuStart, selfCpuEnd - selfCpuStart,
         machineCpuEnd - machineCpuStart, loadAverage, serverWaitEnd - serverWaitStart,
         selfWaitEnd - selfWaitStart, serverRssPeak.get(), serverRssEnd, reconnected,
-        new Report.HostReconnects(host.reconnectGapNanos(), host.allResumed(), host.eventChanged(),
-            host.framesNotSent()),
-        gateways));
+        new Report.HostReconnects(
+            hosts.stream().flatMapToLong(h -> Arrays.stream(h.reconnectGapNanos())).sorted().toArray(),
+            hosts.stream().allMatch(Host::allResumed), hosts.stream().anyMatch(Host::eventChanged),
+            hosts.stream().mapToLong(Host::framesNotSent).sum()),
+        gateways, opts.rooms(), heapKib));
+  }
+
+  /** Every room's send lags in one array (room by room). */
+  private static long[] flatten(long[][] perRoom) {
+    return Arrays.stream(perRoom).flatMapToLong(Arrays::stream).toArray();
+  }
+
+  /** The packets every host sends, built once and shared by all rooms (their content is the same). */
+  private Buffer[] packets() {
+    Buffer[] packets = new Buffer[opts.warmupPackets() + opts.packets()];
+    for (int k = 0; k < packets.length; k++) {
+      packets[k] = PcmFrames.packet(k * opts.framesPerPacket(), opts.framesPerPacket());
+    }
+    return packets;
   }
 
   /** Listeners in the room through each base URL now. */
@@ -274,10 +315,35 @@ public final class LoadGenerator {
     return counts;
   }
 
-  private String connectHost() {
-    String path = "/ws/stream/start/live/" + enc(opts.hostId()) + "/" + tokenQuery(opts.hostId(), "?");
-    host = new Host(vertx, contexts.get(0), client, opts, path, reconnectPolicy, () -> running);
-    return await(host.start(), 15_000, "waiting for stream_link");
+  /** Host k goes live through base k % n; the event ids in room order. At most 16 go-lives in flight. */
+  private List<String> connectHosts() {
+    Semaphore inFlight = new Semaphore(HOSTS_IN_FLIGHT);
+    List<Future<String>> links = new ArrayList<>();
+    for (int r = 0; r < opts.rooms(); r++) {
+      String hostId = opts.hostId(r);
+      String path = "/ws/stream/start/live/" + enc(hostId) + "/" + tokenQuery(hostId, "?");
+      Host host = new Host(vertx, contexts.get(0), client, opts, path, r % opts.bases().size(), reconnectPolicy,
+          () -> running);
+      hosts.add(host);
+      acquire(inFlight);
+      links.add(host.start().onComplete(ar -> inFlight.release()));
+    }
+    List<String> ids = new ArrayList<>();
+    for (Future<String> link : links) {
+      ids.add(await(link, 15_000, "waiting for stream_link"));
+    }
+    return ids;
+  }
+
+  static void acquire(Semaphore s) {
+    try {
+      if (!s.tryAcquire(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("no answer to the go-lives in flight within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while hosts went live");
+    }
   }
 
   /**
@@ -312,17 +378,22 @@ public final class LoadGenerator {
     return tokens == null ? "" : sep + "token=" + tokens.sign(userId, userId, tokenExp);
   }
 
-  /** Ends the event (Podium closes every listener) and closes the host. */
+  /** Ends the events (Podium closes every listener) and closes the hosts. */
   private void endRun() {
     try {
-      await(host.end(), 5_000, "closing the host");
+      await(Future.join(hosts.stream().map(Host::end).toList()), 5_000 + hosts.size() * 20L, "closing the hosts");
     } catch (RuntimeException e) {
       System.err.println("podium-bench: " + e.getMessage());
     }
   }
 
-  /** Sends packet k at streamStart + k * packetMs (drift-free: deadlines never chain on timer delays). */
+  /**
+   * Sends one room's packet k at start + k * packetMs (drift-free: deadlines never chain on timer
+   * delays), on the hosts' event loop.
+   */
   private final class Sender {
+    private final Host host;
+    private final AtomicLongArray sendTimes;
     private final long start;
     private final long period;
     private final long[] lag;
@@ -330,15 +401,14 @@ public final class LoadGenerator {
     private final Buffer[] packets;
     private int next;
 
-    Sender(long start, long[] lag, Promise<Void> done) {
+    Sender(Host host, AtomicLongArray sendTimes, Buffer[] packets, long start, long[] lag, Promise<Void> done) {
+      this.host = host;
+      this.sendTimes = sendTimes;
       this.start = start;
       this.period = opts.packetMs() * MS;
       this.lag = lag;
       this.done = done;
-      this.packets = new Buffer[opts.warmupPackets() + opts.packets()];
-      for (int k = 0; k < packets.length; k++) {
-        packets[k] = PcmFrames.packet(k * opts.framesPerPacket(), opts.framesPerPacket());
-      }
+      this.packets = packets;
     }
 
     void tick() {
@@ -384,22 +454,22 @@ public final class LoadGenerator {
     }
   }
 
-  private static String enc(String s) {
+  static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private static void sleepUntil(long deadlineNanos) {
+  static void sleepUntil(long deadlineNanos) {
     long left;
     while ((left = deadlineNanos - System.nanoTime()) > 0) {
       LockSupport.parkNanos(left);
     }
   }
 
-  private static void sleepMs(long ms) {
+  static void sleepMs(long ms) {
     sleepUntil(System.nanoTime() + ms * MS);
   }
 
-  private static <T> T await(Future<T> f, long timeoutMs, String what) {
+  static <T> T await(Future<T> f, long timeoutMs, String what) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

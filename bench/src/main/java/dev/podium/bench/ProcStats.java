@@ -3,6 +3,8 @@ package dev.podium.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /** Reads a Linux process's CPU time and resident memory from {@code /proc}. */
@@ -101,6 +103,39 @@ public final class ProcStats {
       busy += i < f.length ? Long.parseLong(f[i]) : 0;
     }
     return busy;
+  }
+
+  /**
+   * The pids of every process now in process group {@code pgid} (field 5 of {@code /proc/PID/stat}),
+   * ascending. A process that joins the group later is not among them.
+   */
+  public static List<Long> processGroup(long pgid) {
+    List<Long> out = new ArrayList<>();
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          if (processGroupOf(Files.readString(p.resolve("stat"))) == pgid) {
+            out.add(Long.parseLong(name));
+          }
+        } catch (IOException | RuntimeException e) {
+          // The process ended meanwhile.
+        }
+      }
+    } catch (IOException e) {
+      return List.of();
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** The process group (field 5) of a {@code /proc/PID/stat} line. */
+  static long processGroupOf(String stat) {
+    String rest = stat.substring(stat.lastIndexOf(')') + 2).trim();
+    return Long.parseLong(rest.split("\\s+")[5 - 3]);
   }
 
   /** utime + stime (fields 14 and 15) of a {@code /proc/PID/stat} line, in clock ticks. */

@@ -40,7 +40,9 @@ final class Report {
       long serverRssEndKib,
       Reconnects.Snapshot reconnects,
       HostReconnects host,
-      List<Gateway> gateways) {
+      List<Gateway> gateways,
+      int rooms,
+      long heapAfterGcKib) {
   }
 
   /** The host's reconnects: close-to-{@code stream_link} gaps (sorted), and what they found. */
@@ -151,7 +153,26 @@ final class Report {
         .put("cpu_window_s", round(in.windowSeconds()));
     addReconnects(r, in);
     addGateways(r, in);
+    addRooms(r, opts, in);
     return r;
+  }
+
+  /**
+   * The run's shape and per-room cost: every server CPU figure divided by the streaming rooms, and
+   * per frame a host sent (all rooms' measured frames); the heap after a full GC. Per-room figures
+   * of one run include the server's fixed cost; {@link RoomCost} takes the cost of one more room
+   * from runs at several R.
+   */
+  private static void addRooms(JsonObject r, BenchOptions opts, Inputs in) {
+    double cpuPct = 100 * in.serverCpuStreamSeconds() / in.windowSeconds();
+    long hostFrames = (long) in.rooms() * in.framesSent();
+    r.put("rooms", in.rooms())
+        .put("join_rate", opts.joinRate() > 0 ? opts.joinRate() : null)
+        .put("cold", opts.cold())
+        .put("server_cpu_pct_per_room", number(cpuPct / in.rooms()))
+        .put("server_cpu_us_per_host_frame", hostFrames == 0 ? null
+            : number(in.serverCpuStreamSeconds() * 1e6 / hostFrames))
+        .put("heap_after_gc_mib", in.heapAfterGcKib() < 0 ? null : round(in.heapAfterGcKib() / 1024.0));
   }
 
   private static void addReconnects(JsonObject r, Inputs in) {
@@ -198,13 +219,18 @@ final class Report {
 
   static String text(JsonObject r) {
     StringBuilder b = new StringBuilder();
-    line(b, "target", "%s (%s), event %s", r.getString("label"), r.getString("base"), r.getString("event_id"));
+    int rooms = r.getInteger("rooms", 1);
+    line(b, "target", "%s (%s), event %s%s%s", r.getString("label"), r.getString("base"), r.getString("event_id"),
+        rooms > 1 ? " and " + (rooms - 1) + " more (" + rooms + " rooms, every host streaming)" : "",
+        r.getBoolean("cold", false) ? "; cold: the servers' first run since they started" : "");
     line(b, "listeners", "%d requested, %d joined, %d connect failures, %s refused, %d join timeouts, "
         + "%d closed before start, %d closed during run",
         r.getInteger("listeners"), r.getInteger("joined"), r.getLong("connect_failed"), r.getJsonObject("refused"),
         r.getLong("join_timeouts"), r.getLong("closed_before_start"), r.getLong("closed_during_run"));
-    line(b, "join", "p50 %s ms, p99 %s ms (ramp %d ms, join phase %s s)", r.getValue("join_p50_ms"),
-        r.getValue("join_p99_ms"), r.getLong("ramp_ms"), r.getValue("join_phase_s"));
+    line(b, "join", "p50 %s ms, p99 %s ms (ramp %d ms%s, join phase %s s)", r.getValue("join_p50_ms"),
+        r.getValue("join_p99_ms"), r.getLong("ramp_ms"),
+        r.getValue("join_rate") == null ? "" : ": " + r.getValue("join_rate") + " per second",
+        r.getValue("join_phase_s"));
     line(b, "frames", "%d measured (after %d s warm-up; %d ms packets) sent over %s s; "
         + "%d of %d listener-frames received; loss %s %% (worst listener %s %%)",
         r.getInteger("frames_sent"), r.getInteger("warmup_s"), r.getInteger("packet_ms"), r.getValue("stream_s"),
@@ -225,6 +251,11 @@ final class Report {
         + "%s s during joins; RSS peak %s MiB, end %s MiB", r.getValue("server_cpu_s"), r.getValue("server_cpu_pct"),
         r.getValue("server_cpu_us_per_frame"), r.getValue("server_cpu_join_s"), r.getValue("server_rss_peak_mib"),
         r.getValue("server_rss_end_mib"));
+    if (rooms > 1 || r.getValue("heap_after_gc_mib") != null) {
+      line(b, "per room", "%d rooms: server CPU %s %% of one core per room, %s us per frame a host sent; "
+          + "heap after a full GC %s MiB", rooms, r.getValue("server_cpu_pct_per_room"),
+          r.getValue("server_cpu_us_per_host_frame"), orDash(r.getValue("heap_after_gc_mib")));
+    }
     line(b, "generator", "CPU %s s while streaming (%s %% of one core)", r.getValue("generator_cpu_s"),
         r.getValue("generator_cpu_pct"));
     line(b, "waiting", "threads runnable but waiting for a CPU: server %s %%, generator %s %% of the window "

@@ -62,7 +62,58 @@ class BenchOptionsTest {
   }
 
   @Test
+  void roomsJoinRateAndNamedPids() {
+    BenchOptions o = BenchOptions.parse("--rooms", "10", "--listeners", "500", "--join-rate", "500", "--host-id", "h",
+        "--pid", "room-service=12", "--pid", "gateway=34,35", "--pid", "room-service=13", "--server-pid", "12",
+        "--server-pid", "99", "--heap-after-gc", "--cold");
+    assertEquals(10, o.rooms());
+    assertEquals(1000, o.rampMs(), "500 listeners at 500/s: a 1 s ramp");
+    assertEquals(500.0, o.joinRate());
+    assertEquals(java.util.List.of(12L, 13L), o.namedPids().get("room-service"), "the same name twice sums");
+    assertEquals(java.util.List.of(34L, 35L), o.namedPids().get("gateway"));
+    assertEquals(java.util.List.of(12L, 99L), o.serverPids(), "--server-pid may be repeated");
+    assertEquals(java.util.List.of(12L, 99L, 13L, 34L, 35L), o.allServerPids(), "each pid read once");
+    assertEquals("h-r0", o.hostId(0));
+    assertEquals("h-r9", o.hostId(9));
+    assertEquals("h", BenchOptions.parse("--host-id", "h").hostId(0), "one room: the host id as given");
+    assertTrue(o.heapAfterGc());
+    assertTrue(o.cold());
+    assertFalse(BenchOptions.parse().cold());
+    assertEquals(1, BenchOptions.parse().rooms());
+    assertEquals(0, BenchOptions.parse("--listeners", "0", "--rooms", "5").listeners(), "idle streaming rooms");
+  }
+
+  @Test
+  void controlPlaneOptions() {
+    BenchOptions o = BenchOptions.parse("--control", "--events", "50", "--join-rate", "200", "--stay-ms", "500-2000",
+        "--stage-pct", "20");
+    assertTrue(o.control());
+    assertEquals(50, o.events());
+    assertEquals(500, o.stayMinMs());
+    assertEquals(2000, o.stayMaxMs());
+    assertEquals(20, o.stagePct());
+    assertEquals(1000, BenchOptions.parse("--stay-ms", "1000").stayMaxMs(), "one number: a fixed stay");
+    BenchOptions d = BenchOptions.parse();
+    assertEquals(10, d.events());
+    assertEquals(1000, d.stayMinMs());
+    assertEquals(5000, d.stayMaxMs());
+    assertEquals(10, d.stagePct());
+  }
+
+  @Test
   void mistakesAreRefusedWithTheOptionNamed() {
+    assertMessage("--ramp-ms and --join-rate: give one of the two", "--ramp-ms", "100", "--join-rate", "5");
+    assertMessage("--join-rate must be a positive number", "--join-rate", "0");
+    assertMessage("--join-rate must be a positive number", "--join-rate", "fast");
+    assertMessage("--rooms must be 1 to 10000", "--rooms", "0");
+    assertMessage("--control needs --join-rate", "--control");
+    assertMessage("--pid needs NAME=PID", "--pid", "1234");
+    assertMessage("--pid needs NAME=PID", "--pid", "=1234");
+    assertMessage("--pid must be a whole number", "--pid", "gw=x");
+    assertMessage("--stay-ms must be MIN-MAX with 0 <= MIN <= MAX", "--stay-ms", "5000-1000");
+    assertMessage("--stage-pct must be 0 to 100", "--stage-pct", "101");
+    assertMessage("--listeners must not be negative", "--listeners", "-1");
+    assertMessage("--rooms given twice", "--rooms", "1", "--rooms", "2");
     assertMessage("unknown option --listener", "--listener", "5");
     assertMessage("--listeners needs a value", "--listeners");
     assertMessage("--listeners must be a whole number", "--listeners", "many");

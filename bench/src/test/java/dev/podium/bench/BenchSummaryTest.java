@@ -1,6 +1,7 @@
 package dev.podium.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,72 @@ class BenchSummaryTest {
     assertEquals(3, table.split("\n").length, table);
     assertNull(BenchSummary.parse("not json"));
     assertNull(BenchSummary.parse("{\"other\":1}"));
+  }
+
+  @Test
+  void aLineFromBeforeRoomsAndColdStartsIsSummarisedAsBefore() {
+    // A results.jsonl line of an earlier session (no rooms, cold or mode fields), cut short.
+    JsonObject old = BenchSummary.parse("{\"label\":\"floor\",\"listeners\":500,\"joined\":500,"
+        + "\"packet_ms\":20,\"loss_pct\":0.0,\"latency_p99_ms\":14.13,\"server_cpu_pct\":31.93}");
+    String table = BenchSummary.table(List.of(old));
+    String row = table.split("\n")[1];
+    assertTrue(row.startsWith("floor         500   20     1       500"), row);
+    assertTrue(row.contains("14.13"), row);
+    assertFalse(BenchSummary.hasRooms(List.of(old)), "no per-room table for it");
+  }
+
+  @Test
+  void coldRunsAreRowsOfTheirOwnBesideTheWarmOnes() {
+    List<JsonObject> runs = List.of(run("podium", 500, 400.0).put("cold", true), run("podium", 500, 15.0),
+        run("podium", 500, 17.0), run("podium", 500, 16.0), run("podium", 500, 600.0).put("cold", true));
+    String[] rows = BenchSummary.table(runs).split("\n");
+    assertEquals(3, rows.length);
+    String[] cold = rows[1].trim().split("\\s+");
+    String[] warm = rows[2].trim().split("\\s+");
+    // target, N, pkt, runs, joined, loss, p50, p90, p99: the cold row's target is two words.
+    assertEquals(List.of("podium", "cold", "500", "20", "2"), List.of(cold).subList(0, 5), rows[1]);
+    assertEquals("500", cold[9], "the cold median: (400 + 600) / 2");
+    assertEquals(List.of("podium", "500", "20", "3"), List.of(warm).subList(0, 4), rows[2]);
+    assertEquals("16", warm[8], "the warm median, untouched by the cold runs");
+  }
+
+  @Test
+  void theRoomsTableGivesWhatOneMoreRoomCosts() {
+    List<JsonObject> runs = List.of(
+        rooms("floor", 0, 1, 1.0, 50.0), rooms("floor", 0, 11, 2.0, 50.5), rooms("floor", 0, 101, 11.0, 55.0),
+        rooms("podium", 0, 1, 2.0, 100.0), rooms("podium", 0, 101, 52.0, 137.0));
+    assertTrue(BenchSummary.hasRooms(runs));
+    String[] rows = BenchSummary.roomsTable(runs).split("\n");
+    assertEquals(6, rows.length, String.join("\n", rows));
+    assertEquals(List.of("-", "-"), lastTwo(rows[1]), "R = 1 is the base: " + rows[1]);
+    assertEquals(List.of("0.100", "51.20"), lastTwo(rows[2]), "1 % of a core and 0.5 MiB over 10 more rooms: " + rows[2]);
+    assertEquals(List.of("0.500", "379"), lastTwo(rows[5]), "Podium: 50 % over 100 rooms, 37 MiB: " + rows[5]);
+  }
+
+  @Test
+  void controlRunsHaveATableOfTheirOwnWithCpuPerJoinPerProcess() {
+    JsonObject control = BenchSummary.parse(new JsonObject().put("mode", "control").put("label", "podium")
+        .put("events", 50).put("join_rate", 200.0).put("joins_per_s", 198.5).put("ops_per_s", 420.0)
+        .put("ops_failed", 3)
+        .put("ops", new JsonObject().put("join", new JsonObject().put("p50_ms", 12.5).put("p99_ms", 80.0)))
+        .put("processes", new io.vertx.core.json.JsonArray().add(new JsonObject().put("name", "room-service")
+            .put("cpu_us_per_join", 850.0)))
+        .encode());
+    assertTrue(BenchSummary.isControl(control), "a control line is read, though it has no latency_p99_ms");
+    String[] rows = BenchSummary.controlTable(List.of(control)).split("\n");
+    assertTrue(rows[0].contains("us/join:room-service"), rows[0]);
+    assertEquals(List.of("podium", "50", "200", "1", "199", "420", "3", "12.50", "80"),
+        List.of(rows[1].trim().split("\\s+")).subList(0, 9), rows[1]);
+    assertTrue(rows[1].trim().endsWith("850"), rows[1]);
+  }
+
+  private static List<String> lastTwo(String row) {
+    String[] cells = row.trim().split("\\s+");
+    return List.of(cells[cells.length - 2], cells[cells.length - 1]);
+  }
+
+  private static JsonObject rooms(String label, int n, int rooms, double cpuPct, double heapMib) {
+    return run(label, n, 1.0).put("rooms", rooms).put("server_cpu_pct", cpuPct).put("heap_after_gc_mib", heapMib);
   }
 
   private static JsonObject run(String label, int n, double p99) {
