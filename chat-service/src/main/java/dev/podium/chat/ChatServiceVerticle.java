@@ -8,8 +8,7 @@ import dev.podium.api.room.RoomService;
 import dev.podium.runtime.sweep.EndedEventSweep;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import dev.podium.runtime.ClusterReach;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceBinder;
 import java.time.Clock;
@@ -31,8 +30,7 @@ public final class ChatServiceVerticle extends VerticleBase {
     // Clustered: history in the cluster, so it outlives this process; otherwise in memory.
     HistoryStore history;
     if (vertx.isClustered()) {
-      ClusterHistory cluster = new ClusterHistory(vertx, ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager())
-          .getHazelcastInstance(), config.historySize());
+      ClusterHistory cluster = new ClusterHistory(vertx, ClusterReach.hazelcast(vertx).orElseThrow(), config.historySize());
       // Rings of events whose end this instance did not hear (it was down, or a message came late).
       RoomService roomService = RoomService.createProxy(vertx);
       EndedEventSweep sweep = new EndedEventSweep(cluster::eventsWithHistory,
