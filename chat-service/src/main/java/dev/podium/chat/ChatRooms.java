@@ -1,52 +1,61 @@
 package dev.podium.chat;
 
 import dev.podium.api.ErrorCode;
+import dev.podium.runtime.rates.LocalRateWindows;
+import dev.podium.runtime.rates.RateWindows;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * The chat rules of every event: message length and per-sender rate windows. Plain logic, no
- * I/O; {@link #accept} either returns the history entry to store (without its id) or throws the
- * {@code ServiceException} the sender should see. Rate windows are per process: a restart
- * forgets them, which only ever lets a sender through.
+ * The chat rules of every event: message length and each sender's rate per event. No I/O of its
+ * own; {@link #accept} either gives the history entry to store (without its id) or fails with the
+ * {@code ServiceException} the sender should see. The rate windows are the cluster's when the
+ * service is clustered ({@code ClusterRateWindows}: the limit holds however many chat-service
+ * instances a sender's messages reach), this process's otherwise.
  */
 final class ChatRooms {
   private final ChatConfig config;
   private final Clock clock;
-  private final Map<String, Map<String, RateWindow>> rates = new HashMap<>();
+  private final RateWindows rates;
 
+  /** With rate windows of this process only. */
   ChatRooms(ChatConfig config, Clock clock) {
-    this.config = config;
-    this.clock = clock;
+    this(config, clock, new LocalRateWindows(config.messagesPerSecond(), clock::millis));
   }
 
-  /** Validates a message and spends a rate slot; returns its {@code chat_message} entry (no id yet). */
-  JsonObject accept(String eventId, String userId, String username, String text) {
+  ChatRooms(ChatConfig config, Clock clock, RateWindows rates) {
+    this.config = config;
+    this.clock = clock;
+    this.rates = rates;
+  }
+
+  /**
+   * Validates a message and spends a rate slot; gives its {@code chat_message} entry (no id yet).
+   * A message refused for its text spends no slot and fails at once.
+   */
+  Future<JsonObject> accept(String eventId, String userId, String username, String text) {
     if (text == null || text.isBlank()) {
-      throw ErrorCode.EMPTY_MESSAGE.exception("Message is empty");
+      return Future.failedFuture(ErrorCode.EMPTY_MESSAGE.exception("Message is empty"));
     }
     int length = text.codePointCount(0, text.length());
     if (length > config.maxLength()) {
-      throw ErrorCode.MESSAGE_TOO_LONG.exception(
-          "Message is " + length + " characters; the limit is " + config.maxLength());
+      return Future.failedFuture(ErrorCode.MESSAGE_TOO_LONG.exception(
+          "Message is " + length + " characters; the limit is " + config.maxLength()));
     }
-    RateWindow window = rates.computeIfAbsent(eventId, id -> new HashMap<>())
-        .computeIfAbsent(userId, id -> new RateWindow(config.messagesPerSecond()));
-    if (!window.tryAcquire(clock.millis())) {
-      throw ErrorCode.RATE_LIMITED.exception(
-          "At most " + config.messagesPerSecond() + " messages per second; wait a moment");
-    }
-    return new JsonObject()
+    JsonObject entry = new JsonObject()
         .put("type", "chat_message")
         .put("message", text)
         .put("username", username)
         .put("user_id", userId)
         .put("timestamp", clock.instant().toString());
+    return rates.tryAcquire(windowKey(eventId, userId)).compose(accepted -> accepted ? Future.succeededFuture(entry)
+        : Future.failedFuture(ErrorCode.RATE_LIMITED.exception(
+            "At most " + config.messagesPerSecond() + " messages per second; wait a moment")));
   }
 
-  void forget(String eventId) {
-    rates.remove(eventId);
+  /** One window per sender per event; the length prefix keeps any event id and user id apart. */
+  static String windowKey(String eventId, String userId) {
+    return eventId.length() + ":" + eventId + "/" + userId;
   }
 }

@@ -28,23 +28,24 @@ final class ChatServiceImpl implements ChatService {
 
   @Override
   public Future<JsonObject> post(String eventId, String userId, String username, String text) {
-    JsonObject entry;
-    try {
-      entry = rooms.accept(eventId, userId, username, text);
-    } catch (RuntimeException refused) {
-      metrics.counter("podium_chat_messages_total", "result", ErrorCode.of(refused).code()).increment();
-      return Future.failedFuture(refused);
+    Future<JsonObject> accepted = rooms.accept(eventId, userId, username, text)
+        .onFailure(refused -> metrics.counter("podium_chat_messages_total", "result", ErrorCode.of(refused).code())
+            .increment());
+    if (accepted.failed()) {
+      return accepted;
     }
     // Stored before it is broadcast: a message anyone saw is in the history. An event's appends
-    // run one after another, so the room hears its messages in id order (the store's writes may
-    // complete in any order).
+    // run one after another, in the order the messages arrived (the rate checks, one cluster call
+    // each, run meanwhile), so the room hears its messages in id order (the store's writes may
+    // complete in any order). A refused message's link fails and the next one goes on.
     Future<?> previous = lastAppend.getOrDefault(eventId, Future.succeededFuture());
-    Future<JsonObject> stored = previous.transform(ignored -> history.append(eventId, entry)).map(id -> {
-      JsonObject message = entry.copy().put("type", "message_broadcast").put("id", id);
-      vertx.eventBus().publish(Addresses.roomEvents(eventId), message);
-      metrics.counter("podium_chat_messages_total", "result", "accepted").increment();
-      return message;
-    });
+    Future<JsonObject> stored = previous.transform(ignored -> accepted)
+        .compose(entry -> history.append(eventId, entry).map(id -> {
+          JsonObject message = entry.copy().put("type", "message_broadcast").put("id", id);
+          vertx.eventBus().publish(Addresses.roomEvents(eventId), message);
+          metrics.counter("podium_chat_messages_total", "result", "accepted").increment();
+          return message;
+        }));
     lastAppend.put(eventId, stored);
     // The chain is dropped when it runs dry, so an ended or quiet event leaves nothing behind.
     stored.onComplete(ar -> lastAppend.remove(eventId, stored));

@@ -8,8 +8,9 @@ import dev.podium.api.room.RoomService;
 import dev.podium.runtime.sweep.EndedEventSweep;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import com.hazelcast.core.HazelcastInstance;
+import dev.podium.runtime.ClusterReach;
+import dev.podium.runtime.rates.ClusterRateWindows;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceBinder;
 import java.time.Clock;
@@ -19,6 +20,8 @@ import java.util.stream.Collectors;
 public final class ChatServiceVerticle extends VerticleBase {
   /** How often ring buffers of ended events are looked for. */
   static final long SWEEP_MS = 10_000;
+  /** The cluster map of senders' rate windows (entries expire when idle: nothing to drop at an event's end). */
+  static final String RATE_WINDOWS = "podium.chat.rates";
   private final ChatConfig config;
 
   public ChatServiceVerticle(ChatConfig config) {
@@ -27,12 +30,15 @@ public final class ChatServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ChatRooms rooms = new ChatRooms(config, Clock.systemUTC());
-    // Clustered: history in the cluster, so it outlives this process; otherwise in memory.
+    // Clustered: history and each sender's rate window in the cluster, so they outlive this
+    // process and hold across every chat-service instance; otherwise in memory.
+    ChatRooms rooms;
     HistoryStore history;
     if (vertx.isClustered()) {
-      ClusterHistory cluster = new ClusterHistory(vertx, ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager())
-          .getHazelcastInstance(), config.historySize());
+      HazelcastInstance hazelcast = ClusterReach.hazelcast(vertx).orElseThrow();
+      rooms = new ChatRooms(config, Clock.systemUTC(),
+          new ClusterRateWindows(vertx, hazelcast, RATE_WINDOWS, config.messagesPerSecond()));
+      ClusterHistory cluster = new ClusterHistory(vertx, hazelcast, config.historySize());
       // Rings of events whose end this instance did not hear (it was down, or a message came late).
       RoomService roomService = RoomService.createProxy(vertx);
       EndedEventSweep sweep = new EndedEventSweep(cluster::eventsWithHistory,
@@ -44,13 +50,13 @@ public final class ChatServiceVerticle extends VerticleBase {
       vertx.setPeriodic(SWEEP_MS, id -> sweep.run());
       history = cluster;
     } else {
+      rooms = new ChatRooms(config, Clock.systemUTC());
       history = new MemoryHistory(config.historySize());
     }
     Future<Void> lifecycle = vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_LIFECYCLE, msg -> {
       JsonObject notice = msg.body();
       if (LifecycleNotice.ENDED.equals(notice.getString("kind"))) {
         String eventId = notice.getJsonObject("event").getString("event_id");
-        rooms.forget(eventId);
         history.forget(eventId);
       }
     }).completion();

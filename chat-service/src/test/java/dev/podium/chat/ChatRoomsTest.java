@@ -34,7 +34,12 @@ class ChatRoomsTest {
     }
 
     JsonObject accept(String eventId, String userId, String username, String text) {
-      JsonObject entry = rules.accept(eventId, userId, username, text);
+      // Local rate windows answer at once.
+      io.vertx.core.Future<JsonObject> accepted = rules.accept(eventId, userId, username, text);
+      if (accepted.failed()) {
+        throw (RuntimeException) accepted.cause();
+      }
+      JsonObject entry = accepted.result();
       long id = history.append(eventId, entry).result();
       return entry.copy().put("type", "message_broadcast").put("id", id);
     }
@@ -44,7 +49,6 @@ class ChatRoomsTest {
     }
 
     void forget(String eventId) {
-      rules.forget(eventId);
       history.forget(eventId);
     }
   }
@@ -184,7 +188,5 @@ class ChatRoomsTest {
     rooms.forget(EVENT);
     assertTrue(rooms.history(EVENT).isEmpty());
     assertEquals(1, rooms.history("ev2").size());
-    // the rate window went with it
-    IntStream.range(0, 5).forEach(i -> rooms.accept(EVENT, "u1", "Alice", "again " + i));
   }
 }

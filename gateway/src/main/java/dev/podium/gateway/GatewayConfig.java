@@ -54,6 +54,11 @@ public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boo
     return ms;
   }
 
+  /** The number of cores this JVM may use (its CPU limit in a container), within the setting's bounds. */
+  static int defaultLoops() {
+    return Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));
+  }
+
   public static GatewayConfig from(Settings settings) {
     boolean dev = settings.bool("PODIUM_DEV", false);
     JwtPolicy jwt = JwtPolicy.from(settings);
@@ -99,6 +104,6 @@ public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boo
         WebPolicy.from(settings),
         MessageLimits.from(settings),
         jwt,
-        settings.integer("PODIUM_GATEWAY_LOOPS", 1, 1, 64));
+        settings.integer("PODIUM_GATEWAY_LOOPS", defaultLoops(), 1, 64));
   }
 }

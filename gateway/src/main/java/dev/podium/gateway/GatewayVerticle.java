@@ -3,6 +3,8 @@ package dev.podium.gateway;
 import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.InstanceDirectory;
+import dev.podium.gateway.auth.TokenVerifier;
+import dev.podium.gateway.auth.UserDirectory;
 import dev.podium.gateway.edge.EdgeGate;
 import dev.podium.gateway.rates.MessageRates;
 import dev.podium.gateway.ws.ActiveStreamsFeed;
@@ -15,13 +17,15 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The public edge of one gateway node. The verticle itself wires what the node has once (room
- * subscriptions, the control address, relay heartbeats, sessions by id, shared limits) and
+ * subscriptions, the control address, relay heartbeats, sessions by id, shared limits, the token
+ * verifier's key cache, the user directory) and
  * serves the first of {@code PODIUM_GATEWAY_LOOPS} event loops; each other loop is a
  * {@link LoopVerticle} with its own HTTP server on the same port ({@link SocketLoop}). A heartbeat
  * to presence runs in a verticle of its own.
@@ -108,9 +112,15 @@ public final class GatewayVerticle extends VerticleBase {
       LOG.warn("PODIUM_DEV=true and no PODIUM_JWT_SECRET: generated a secret for this run only. "
           + "Get tokens from GET /dev/token?user_id=...; never run like this in production.");
     }
+    // One key cache and one directory cache for the node (thread-safe, answers on the caller's
+    // loop): a JWKS refresh or a directory answer is fetched once, not once per loop.
+    TokenVerifier tokens = new TokenVerifier(vertx, config.jwtSecret(), config.userClaim(), config.jwt());
+    tokens.warmUp();
+    Optional<UserDirectory> directory = Optional.ofNullable(config.authLookupUrl())
+        .map(url -> new UserDirectory(vertx, url, config.authLookupTtl()));
     SocketLoop.Node node = new SocketLoop.Node(config, feeds, sessions,
         new MessageRates(config.messages(), System::nanoTime), new EdgeGate.Shared(config.edge(), metrics),
-        mediaStats, relays, watchers, metrics);
+        mediaStats, relays, watchers, metrics, tokens, directory);
 
     Future<Void> control = vertx.eventBus().<JsonObject>consumer(Addresses.gatewayControl(config.nodeId()), msg -> {
       JsonObject body = msg.body();

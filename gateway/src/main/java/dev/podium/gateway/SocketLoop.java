@@ -35,14 +35,14 @@ import java.util.concurrent.TimeUnit;
  * port's connections to the servers of all loops in turn), its edge checks, admission and the
  * sockets it accepted; everything of those sockets runs on this loop. What must hold for the whole
  * node is shared and given in {@link Node}: room subscriptions, sessions by id, message rates,
- * edge counts, media counters, the relays. Built on its loop (the gateway verticle's for the
+ * edge counts, media counters, the relays, the token verifier's key cache and the user directory. Built on its loop (the gateway verticle's for the
  * first, a verticle of its own for each other).
  */
 final class SocketLoop {
   /** The node-wide collaborators every loop shares. */
   record Node(GatewayConfig config, RoomFeeds feeds, ConnectedSessions sessions, MessageRates rates,
       EdgeGate.Shared edge, MediaStats mediaStats, InstanceDirectory relays, List<ActiveStreamsFeed> watchers,
-      MeterRegistry metrics) {
+      MeterRegistry metrics, TokenVerifier tokens, Optional<UserDirectory> directory) {
   }
 
   private final Vertx vertx;
@@ -64,11 +64,6 @@ final class SocketLoop {
     ActiveStreamsFeed feed = new ActiveStreamsFeed(vertx, presence);
     node.watchers().add(feed);
     LocalRooms localRooms = new LocalRooms(vertx, node.feeds());
-    // Not thread-safe (caches, the JWKS): one of each per loop; each fetches the JWKS once at start.
-    TokenVerifier tokens = new TokenVerifier(vertx, config.jwtSecret(), config.userClaim(), config.jwt());
-    tokens.warmUp();
-    Optional<UserDirectory> directory = Optional.ofNullable(config.authLookupUrl())
-        .map(url -> new UserDirectory(vertx, url, config.authLookupTtl()));
     Optional<DevTokens> devTokens = config.devMode()
         ? Optional.of(new DevTokens(vertx, config.jwtSecret(), config.userClaim(), config.jwt()))
         : Optional.empty();
@@ -76,7 +71,7 @@ final class SocketLoop {
         reason -> ClientMessages.error(ErrorCode.FRAME_TOO_LARGE, "The message is too large; this connection is closed",
             reason), node.metrics());
     WebSocketEntry entry = new WebSocketEntry(vertx, config.nodeId(), config.allowGuests(), config.maxTextBytes(),
-        config.maxBinaryBytes(), tokens, directory,
+        config.maxBinaryBytes(), node.tokens(), node.directory(),
         rooms, chat, presence, localRooms, node.sessions(), feed, node.mediaStats(), config.packetMillis(),
         node.relays(), edge, config.edge().writeQueueBytes(), config.web().origins(),
         config.messages(), node.rates());

@@ -130,8 +130,9 @@ class GatewayConfigTest {
   }
 
   @Test
-  void gatewayLoopsDefaultToOneAndAreRangeChecked() {
-    assertEquals(1, config(Map.of("PODIUM_JWT_SECRET", SECRET)).loops());
+  void gatewayLoopsDefaultToTheCoresAndAreRangeChecked() {
+    assertEquals(Math.min(64, Runtime.getRuntime().availableProcessors()), config(Map.of("PODIUM_JWT_SECRET", SECRET)).loops(),
+        "one loop per core by default");
     assertEquals(3, config(Map.of("PODIUM_JWT_SECRET", SECRET, "PODIUM_GATEWAY_LOOPS", "3")).loops());
     for (String bad : new String[] {"0", "65", "two"}) {
       InvalidSettingException e = assertThrows(InvalidSettingException.class,

@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * usable key set could be fetched (provider down, slow, or answering garbage) or the last
  * attempt failed and the key is unknown (it might be a rotation we could not see). A key set
  * older than its TTL is not used: keys removed by the provider stop working within the TTL.
+ *
+ * <p>One per gateway JVM, shared by all its event loops (so the rate limit and the single fetch in
+ * flight hold for the node): the state is guarded by this object's lock, never held across I/O,
+ * and every answer is handed back to the caller's own context ({@link CallersContext}).
  */
 final class JwksKeys {
   private static final Logger LOG = LoggerFactory.getLogger(JwksKeys.class);
@@ -51,7 +55,11 @@ final class JwksKeys {
   }
 
   /** The key for {@code kid} and {@code alg}, or a failed {@link AuthFailure}. */
-  synchronized Future<PublicKey> key(String kid, JwsAlgorithm alg) {
+  Future<PublicKey> key(String kid, JwsAlgorithm alg) {
+    return CallersContext.of(lookUp(kid, alg));
+  }
+
+  private synchronized Future<PublicKey> lookUp(String kid, JwsAlgorithm alg) {
     long now = clockMillis.getAsLong();
     if (fresh(now)) {
       PublicKey key = keys.find(kid, alg);
@@ -67,9 +75,12 @@ final class JwksKeys {
   }
 
   /** Fetches now unless the rate limit forbids it; joins a fetch in flight. Never fails. */
-  synchronized Future<Void> refresh() {
-    Future<Void> refresh = refreshIfAllowed(clockMillis.getAsLong());
-    return refresh == null ? Future.succeededFuture() : refresh;
+  Future<Void> refresh() {
+    Future<Void> refresh;
+    synchronized (this) {
+      refresh = refreshIfAllowed(clockMillis.getAsLong());
+    }
+    return refresh == null ? Future.succeededFuture() : CallersContext.of(refresh);
   }
 
   /** Number of usable keys in the current set (for logs and tests). */

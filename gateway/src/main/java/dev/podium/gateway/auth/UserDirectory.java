@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,11 @@ import java.util.concurrent.TimeUnit;
  * Asks the operator's user directory ({@code GET {url}/{userId}}) whether a host exists: 200 gives
  * the username, 404 refuses with {@code user_not_found}, anything else (or no answer) refuses with
  * {@code auth_unavailable}. Definite answers (200 and 404) are cached for the TTL.
+ *
+ * <p>One per gateway JVM, shared by all its event loops, so the directory hears about a user once
+ * per TTL whichever loop the user's sockets land on: the cache and the lookups in flight (one per
+ * user; a second caller joins it) are guarded by this object's lock, never held across I/O, and
+ * every answer is handed back to the caller's own context ({@link CallersContext}).
  */
 public final class UserDirectory {
   private static final int MAX_CACHED = 10_000;
@@ -32,11 +38,10 @@ public final class UserDirectory {
       return size() > MAX_CACHED;
     }
   };
+  private final Map<String, Future<Cached>> asking = new HashMap<>();
 
-  private record Cached(String username, long expiresAt) {
-    boolean found() {
-      return username != null;
-    }
+  /** A definite answer: whether the user exists, and the username the directory lists (may be null). */
+  private record Cached(boolean found, String listedName, long expiresAt) {
   }
 
   public UserDirectory(Vertx vertx, String baseUrl, Duration ttl) {
@@ -47,30 +52,43 @@ public final class UserDirectory {
 
   /** The identity with the directory's username, or a failed {@link AuthFailure}. */
   public Future<Identity> confirm(Identity identity) {
-    long now = System.currentTimeMillis();
-    Cached cached = cache.get(identity.userId());
-    if (cached != null && cached.expiresAt() > now) {
-      return answer(identity, cached);
+    String userId = identity.userId();
+    Future<Cached> lookup;
+    synchronized (this) {
+      Cached cached = cache.get(userId);
+      if (cached != null && cached.expiresAt() > System.currentTimeMillis()) {
+        return answer(identity, cached);
+      }
+      lookup = asking.get(userId);
+      if (lookup == null) {
+        lookup = ask(userId);
+        if (!lookup.isComplete()) {
+          asking.put(userId, lookup);
+        }
+      }
     }
+    return CallersContext.of(lookup.compose(answer -> answer(identity, answer)));
+  }
+
+  /** One GET; its definite answer is cached when it arrives (under the lock, wherever it arrives). */
+  private Future<Cached> ask(String userId) {
     // One path segment: URLEncoder is form encoding, so its '+' for a space becomes %20.
-    String url = baseUrl + "/" + URLEncoder.encode(identity.userId(), StandardCharsets.UTF_8).replace("+", "%20");
+    String url = baseUrl + "/" + URLEncoder.encode(userId, StandardCharsets.UTF_8).replace("+", "%20");
     return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setTimeout(TIMEOUT_MS))
         .compose(req -> req.send())
         .compose(resp -> resp.body().map(body -> {
           if (resp.statusCode() == 200) {
-            String name = identity.username();
+            String listed = null;
             try {
-              String listed = new JsonObject(body).getString("username");
-              if (listed != null && !listed.isBlank()) {
-                name = listed;
-              }
+              listed = new JsonObject(body).getString("username");
             } catch (RuntimeException notJson) {
               // A 200 without a JSON body still says the user exists.
             }
-            return new Cached(name, System.currentTimeMillis() + ttlMillis);
+            return new Cached(true, listed == null || listed.isBlank() ? null : listed,
+                System.currentTimeMillis() + ttlMillis);
           }
           if (resp.statusCode() == 404) {
-            return new Cached(null, System.currentTimeMillis() + ttlMillis);
+            return new Cached(false, null, System.currentTimeMillis() + ttlMillis);
           }
           throw new IllegalStateException("directory answered HTTP " + resp.statusCode());
         }))
@@ -78,9 +96,13 @@ public final class UserDirectory {
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .recover(e -> Future.failedFuture(new AuthFailure(ErrorCode.AUTH_UNAVAILABLE,
             "The user directory is not available; try again shortly", String.valueOf(e.getMessage()))))
-        .compose(fresh -> {
-          cache.put(identity.userId(), fresh);
-          return answer(identity, fresh);
+        .andThen(ar -> {
+          synchronized (this) {
+            asking.remove(userId);
+            if (ar.succeeded()) {
+              cache.put(userId, ar.result());
+            }
+          }
         });
   }
 
@@ -89,6 +111,6 @@ public final class UserDirectory {
       return Future.failedFuture(new AuthFailure(ErrorCode.USER_NOT_FOUND, "No such user",
           "the user directory does not know user " + identity.userId()));
     }
-    return Future.succeededFuture(identity.withUsername(cached.username()));
+    return Future.succeededFuture(cached.listedName() == null ? identity : identity.withUsername(cached.listedName()));
   }
 }

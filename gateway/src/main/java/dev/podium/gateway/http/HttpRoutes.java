@@ -38,7 +38,7 @@ public final class HttpRoutes {
     router.getWithRegex("/health/?").handler(ctx -> {
       // Up only while this node is a live member of the cluster, not merely started clustered.
       // Nothing else: node ids and counters are for operators, on the ops port.
-      boolean clustered = dev.podium.gateway.vertx.VertxReach.clusterActive(vertx);
+      boolean clustered = dev.podium.runtime.ClusterReach.active(vertx);
       ctx.response().setStatusCode(clustered ? 200 : 503).putHeader("Content-Type", "application/json")
           .putHeader("Cache-Control", "no-store")
           .end(new JsonObject().put("status", clustered ? "up" : "down").encode());

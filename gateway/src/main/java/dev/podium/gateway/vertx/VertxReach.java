@@ -1,16 +1,15 @@
 package dev.podium.gateway.vertx;
 
 import io.netty.channel.ChannelPipeline;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 
 /**
- * The gateway's only reach into Vert.x internals, for what Vert.x 5 has no public API for. Each
+ * The gateway's only reach into Vert.x internals, for what Vert.x 5 has no public API for (the
+ * cluster manager is reached through runtime's {@code ClusterReach}). Each
  * method throws when Vert.x no longer looks the way it assumes, and {@code VertxReachTest} runs
  * each against a real server, so an upgrade that moves them fails the build, not production.
  * <ul>
@@ -18,8 +17,7 @@ import io.vertx.core.net.impl.ConnectionBase;
  *       {@code FrameGuard} (close codes and per-type limits before Netty assembles a message) and
  *       {@code FlushBatching} (one flush per socket per turn of a busy loop);</li>
  *   <li>{@link #textFrame}: a text frame from bytes already UTF-8 encoded, so a room event is
- *       encoded once per node, not once per socket (the public factory takes a {@code String});</li>
- *   <li>{@link #clusterActive}: whether this node is a live cluster member, for {@code /health}.</li>
+ *       encoded once per node, not once per socket (the public factory takes a {@code String}).</li>
  * </ul>
  */
 public final class VertxReach {
@@ -38,10 +36,5 @@ public final class VertxReach {
   /** A final text frame carrying {@code utf8} as is; each socket needs its own frame (Vert.x releases it after the write). */
   public static WebSocketFrame textFrame(byte[] utf8) {
     return new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true);
-  }
-
-  /** True while this Vert.x is clustered and its cluster manager is an active member. */
-  public static boolean clusterActive(Vertx vertx) {
-    return vertx.isClustered() && ((VertxInternal) vertx).clusterManager().isActive();
   }
 }

@@ -1,8 +1,6 @@
 package dev.podium.gateway.vertx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.ChannelDuplexHandler;
@@ -63,11 +61,5 @@ class VertxReachTest {
     if (test.failed()) {
       throw new AssertionError(test.causeOfFailure());
     }
-  }
-
-  @Test
-  void aLocalVertxIsNoClusterMember(Vertx vertx) {
-    assertNotNull(vertx);
-    assertFalse(VertxReach.clusterActive(vertx));
   }
 }

@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.Future;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import dev.podium.runtime.membership.ClusterWatch;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -38,7 +37,7 @@ public final class OpsRoutes {
   }
 
   static Status clusterStatus(Vertx vertx) {
-    if (!vertx.isClustered() || !((VertxInternal) vertx).clusterManager().isActive()) {
+    if (!dev.podium.runtime.ClusterReach.active(vertx)) {
       return Status.KO(new JsonObject().put("reason", "not an active cluster member"));
     }
     ClusterWatch watch = ClusterWatch.of(vertx);

@@ -12,7 +12,6 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
@@ -130,7 +129,7 @@ public final class ServiceOwnership {
     watcher.start();
     reconciler = vertx.setPeriodic(RECONCILE_MS, id -> recompute());
     Future<Void> registered;
-    if (vertx.isClustered() && ((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager manager) {
+    if (vertx.isClustered() && dev.podium.runtime.ClusterReach.clusterManager(vertx) instanceof HazelcastClusterManager manager) {
       hz = manager.getHazelcastInstance();
       registered = vertx.executeBlocking(() -> {
         registry = hz.getMap("podium.members." + service);
