@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The public edge of one gateway node. The verticle itself wires what the node has once (room
  * subscriptions, the control address, its view of the media relays' ring, sessions by id, shared
- * limits) and
- * serves the first of {@code PODIUM_GATEWAY_LOOPS} event loops; each other loop is a
+ * limits) and serves the first of {@code PODIUM_GATEWAY_LOOPS} event loops; each other loop is a
  * {@link LoopVerticle} with its own HTTP server on the same port ({@link SocketLoop}). A heartbeat
  * to presence runs in a verticle of its own.
  */
@@ -52,7 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<?> loop = first == null ? Future.succeededFuture() : first.stop();
-    return loop.transform(ar -> relays == null ? Future.succeededFuture() : relays.stop());
+    return loop.eventually(() -> relays == null ? Future.succeededFuture() : relays.stop());
   }
 
   /** One more event loop of this gateway. */
