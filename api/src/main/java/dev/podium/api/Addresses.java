@@ -38,7 +38,7 @@ public final class Addresses {
 
   /**
    * Speakers' audio for one media-relay instance (point to point), sent by gateways to the owner
-   * of the event ({@code InstanceDirectory}). Body: the chunk; headers {@code event-id},
+   * of the event in the {@link #MEDIA_RELAY_RING}. Body: the chunk; headers {@code event-id},
    * {@code user-id} and {@code codec} ({@code pcm} or {@code opus}).
    */
   public static String mediaIn(String relayId) {
@@ -56,9 +56,6 @@ public final class Addresses {
   /** Published by every presence-service instance every heartbeat: {@code {instance_id}} (active-instance election). */
   public static final String PRESENCE_INSTANCES = "podium.presence.instances";
 
-  /** Heartbeat period of media relays; gateways and relays share it to agree on owners. */
-  public static final long MEDIA_RELAY_HEARTBEAT_MS = 250;
-
   /** Mixed audio and screen chunks for the gateways (published; body: a {@code MediaPacket}). */
   public static String mediaOut(String eventId) {
     return "podium.media." + eventId + ".out";
@@ -74,8 +71,12 @@ public final class Addresses {
     return "podium.media." + eventId + ".demand";
   }
 
-  /** Published by every media-relay instance every heartbeat: {@code {relay_id}}. */
-  public static final String MEDIA_RELAY_HEARTBEAT = "podium.media.relays";
+  /**
+   * The media relays' ownership ring (runtime {@code ServiceOwnership}, registry map
+   * {@code podium.members.media-relay}): each relay joins it and mixes the events it owns; gateways
+   * observe it to send a speaker's audio straight to the relay that mixes the event.
+   */
+  public static final String MEDIA_RELAY_RING = "media-relay";
 
   /** Point-to-point control messages for one gateway node (for example "close this session"). */
   public static String gatewayControl(String nodeId) {

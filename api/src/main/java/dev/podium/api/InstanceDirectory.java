@@ -8,9 +8,10 @@ import java.util.zip.CRC32;
 /**
  * The instances of one kind of service alive in the cluster (each heard from within the timeout)
  * and which one owns a key: rendezvous hashing, so every process that hears the same heartbeats
- * computes the same owner, and when an owner dies only its keys move. Media relays own events
- * (gateways send a speaker's audio straight to the owner, so a dead relay stops receiving audio
- * as soon as its heartbeats stop); room-service instances elect the active one with a single key.
+ * computes the same owner, and when an owner dies only its keys move. Left only for the
+ * presence-service's active/standby election (runtime {@code ActiveStandby}); the room-service and
+ * the media relays take ownership from the cluster's membership (runtime {@code ServiceOwnership}),
+ * and this class goes when the presence-service does too.
  */
 public final class InstanceDirectory {
   private final Map<String, Long> lastSeen = new HashMap<>();

@@ -28,8 +28,6 @@ import java.util.UUID;
  * @param maxBinaryBytes    largest binary message accepted ({@code PODIUM_MAX_BINARY_BYTES})
  * @param packetMillis      default ms of PCM room mix per WebSocket message: 20, 40 or 60 ({@code PODIUM_MEDIA_PTIME_MS});
  *                          a listener may choose with {@code ?ptime=}
- * @param relayTimeout      a media relay silent this long no longer receives audio ({@code PODIUM_MEDIA_RELAY_TIMEOUT_MS},
- *                          the same setting the relays use)
  * @param nodeId            this gateway node's id on the event bus
  * @param edge              timeouts, caps and rates of the public edge ({@link EdgeLimits})
  * @param web               origins allowed to use the sockets and the web client, framing
@@ -42,7 +40,7 @@ import java.util.UUID;
  */
 public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boolean jwtSecretGenerated,
     boolean devMode, String userClaim, boolean allowGuests, String authLookupUrl, Duration authLookupTtl,
-    Duration heartbeatInterval, int maxTextBytes, int maxBinaryBytes, int packetMillis, Duration relayTimeout,
+    Duration heartbeatInterval, int maxTextBytes, int maxBinaryBytes, int packetMillis,
     String nodeId, EdgeLimits edge, WebPolicy web,
     MessageLimits messages, JwtPolicy jwt, int loops) {
 
@@ -98,7 +96,6 @@ public record GatewayConfig(int httpPort, String httpHost, String jwtSecret, boo
         settings.integer("PODIUM_MAX_TEXT_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
         settings.integer("PODIUM_MAX_BINARY_BYTES", 1024 * 1024, 1024, 16 * 1024 * 1024),
         packetMillis(settings),
-        settings.millis("PODIUM_MEDIA_RELAY_TIMEOUT_MS", 1_000),
         UUID.randomUUID().toString(),
         EdgeLimits.from(settings),
         WebPolicy.from(settings),

@@ -2,7 +2,6 @@ package dev.podium.gateway;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
-import dev.podium.api.InstanceDirectory;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
 import dev.podium.gateway.edge.EdgeGate;
@@ -11,6 +10,7 @@ import dev.podium.gateway.ws.ActiveStreamsFeed;
 import dev.podium.gateway.ws.ConnectedSessions;
 import dev.podium.gateway.ws.MediaStats;
 import dev.podium.gateway.ws.RoomFeeds;
+import dev.podium.runtime.ownership.ServiceOwnership;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The public edge of one gateway node. The verticle itself wires what the node has once (room
- * subscriptions, the control address, relay heartbeats, sessions by id, shared limits, the token
- * verifier's key cache, the user directory) and
+ * subscriptions, the control address, its view of the media relays' ring, sessions by id, shared
+ * limits, the token verifier's key cache, the user directory) and
  * serves the first of {@code PODIUM_GATEWAY_LOOPS} event loops; each other loop is a
  * {@link LoopVerticle} with its own HTTP server on the same port ({@link SocketLoop}). A heartbeat
  * to presence runs in a verticle of its own.
@@ -36,6 +36,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private SocketLoop first;
   private HttpServer server;
+  private ServiceOwnership relays;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -53,7 +54,8 @@ public final class GatewayVerticle extends VerticleBase {
   /** Graceful shutdown of the first loop; Vert.x stops the other loops (child deployments) the same way. */
   @Override
   public Future<?> stop() {
-    return first == null ? Future.succeededFuture() : first.stop();
+    Future<?> loop = first == null ? Future.succeededFuture() : first.stop();
+    return loop.eventually(() -> relays == null ? Future.succeededFuture() : relays.stop());
   }
 
   /** One more event loop of this gateway. */
@@ -83,14 +85,10 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     ConnectedSessions sessions = new ConnectedSessions();
     MediaStats mediaStats = new MediaStats();
-    // The same view of live media relays as the relays have, to send audio straight to an event's
-    // owner; loops read it under its lock.
-    InstanceDirectory relays = new InstanceDirectory(config.relayTimeout().toNanos());
-    Future<Void> relayHeartbeats = vertx.eventBus().<JsonObject>consumer(Addresses.MEDIA_RELAY_HEARTBEAT, msg -> {
-      synchronized (relays) {
-        relays.seen(msg.body().getString("relay_id"), System.nanoTime());
-      }
-    }).completion();
+    // The relays' own ring, observed (this node mixes nothing): audio goes straight to an event's
+    // owner. Every loop reads the cached ring; it changes only on Hazelcast's membership and registry events.
+    relays = ServiceOwnership.observe(vertx, Addresses.MEDIA_RELAY_RING);
+    Future<Void> relayRing = relays.start(ring -> { });
     // Built here: this verticle's context is the node's room thread (one consumer per room per node).
     RoomFeeds feeds = new RoomFeeds(vertx, config.nodeId(), mediaStats);
     List<ActiveStreamsFeed> watchers = new CopyOnWriteArrayList<>();
@@ -152,7 +150,7 @@ public final class GatewayVerticle extends VerticleBase {
     // would give each server a port of its own; a negative port makes them share one random port.
     int port = config.httpPort() != 0 ? config.httpPort() : -(1 + new java.util.Random().nextInt(60_000));
     first = new SocketLoop(vertx, node);
-    return Future.all(control, relayHeartbeats, beating)
+    return Future.all(control, relayRing, beating)
         .compose(v -> first.start(port))
         .compose(s -> {
           server = s;

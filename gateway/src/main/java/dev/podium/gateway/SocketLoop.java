@@ -1,7 +1,6 @@
 package dev.podium.gateway;
 
 import dev.podium.api.ErrorCode;
-import dev.podium.api.InstanceDirectory;
 import dev.podium.api.chat.ChatService;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.RoomService;
@@ -20,6 +19,7 @@ import dev.podium.gateway.ws.MediaStats;
 import dev.podium.gateway.ws.RoomFeeds;
 import dev.podium.gateway.ws.Session;
 import dev.podium.gateway.ws.WebSocketEntry;
+import dev.podium.runtime.ownership.ServiceOwnership;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,13 +35,13 @@ import java.util.concurrent.TimeUnit;
  * port's connections to the servers of all loops in turn), its edge checks, admission and the
  * sockets it accepted; everything of those sockets runs on this loop. What must hold for the whole
  * node is shared and given in {@link Node}: room subscriptions, sessions by id, message rates,
- * edge counts, media counters, the relays, the token verifier's key cache and the user directory. Built on its loop (the gateway verticle's for the
+ * edge counts, media counters, the observed ring of the media relays, the token verifier's key cache and the user directory. Built on its loop (the gateway verticle's for the
  * first, a verticle of its own for each other).
  */
 final class SocketLoop {
   /** The node-wide collaborators every loop shares. */
   record Node(GatewayConfig config, RoomFeeds feeds, ConnectedSessions sessions, MessageRates rates,
-      EdgeGate.Shared edge, MediaStats mediaStats, InstanceDirectory relays, List<ActiveStreamsFeed> watchers,
+      EdgeGate.Shared edge, MediaStats mediaStats, ServiceOwnership relays, List<ActiveStreamsFeed> watchers,
       MeterRegistry metrics, TokenVerifier tokens, Optional<UserDirectory> directory) {
   }
 

@@ -9,10 +9,12 @@ import java.time.Duration;
  *                        speaker's late frame, 0 to 1000 ms ({@code PODIUM_MEDIA_JITTER_MS}); at
  *                        least one frame for a speaker whose chunks split frames (see {@code EventMixer})
  * @param levelsInterval  how often {@code speaker_levels} may be sent ({@code PODIUM_MEDIA_LEVELS_MS})
- * @param relayTimeout    a media-relay silent this long has its events taken over ({@code PODIUM_MEDIA_RELAY_TIMEOUT_MS})
+ * @param pauseLimit      a relay that finds it stood still this long (GC, SIGSTOP) stops mixing until it has
+ *                        re-learnt the ring, so it never mixes beside the relay that took its events over
+ *                        ({@code PODIUM_OWNERSHIP_PAUSE_MS}, the room-service's setting)
  * @param opus            encode each tick's room mix in Opus too, for {@code ?codec=opus} listeners ({@code PODIUM_MEDIA_OPUS})
  */
-public record MediaConfig(int sampleRate, Duration jitter, Duration levelsInterval, Duration relayTimeout,
+public record MediaConfig(int sampleRate, Duration jitter, Duration levelsInterval, Duration pauseLimit,
     boolean opus) {
   public static final int FRAME_MILLIS = 20;
 
@@ -27,7 +29,7 @@ public record MediaConfig(int sampleRate, Duration jitter, Duration levelsInterv
         rate,
         Duration.ofMillis(settings.integer("PODIUM_MEDIA_JITTER_MS", 60, 0, 1_000)),
         settings.millis("PODIUM_MEDIA_LEVELS_MS", 200),
-        settings.millis("PODIUM_MEDIA_RELAY_TIMEOUT_MS", 1_000),
+        Duration.ofMillis(settings.integer("PODIUM_OWNERSHIP_PAUSE_MS", 2_000, 200, 60_000)),
         settings.bool("PODIUM_MEDIA_OPUS", true));
   }
 

@@ -2,30 +2,33 @@ package dev.podium.media;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.LifecycleNotice;
-import dev.podium.api.InstanceDirectory;
-import io.vertx.core.buffer.Buffer;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
+import dev.podium.runtime.ops.Observability;
+import dev.podium.runtime.ownership.ServiceOwnership;
 import dev.podium.runtime.sweep.EndedEventSweep;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One media-relay instance. Every live event's mixer runs on exactly one instance: the relays
- * announce themselves every heartbeat, each computes the owner of each event from the live set
- * ({@link InstanceDirectory}), and the owner registers the event's input address (so the cluster's
- * subscription table records it). When an owner goes silent another instance takes its events
- * over within {@code PODIUM_MEDIA_RELAY_TIMEOUT_MS} plus a heartbeat.
+ * form the {@link Addresses#MEDIA_RELAY_RING} ({@link ServiceOwnership}, from Hazelcast's
+ * membership, as the room-service's instances do) and each mixes the live events the ring gives
+ * it. Gateways observe the same ring and send a speaker's audio to the owner's input address. A
+ * relay that stops leaves the ring at once; a killed one's events move when Hazelcast drops its
+ * member; the events of the other relays stay where they are.
  */
 public final class MediaRelayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MediaRelayVerticle.class);
@@ -36,11 +39,11 @@ public final class MediaRelayVerticle extends VerticleBase {
   static final long SWEEP_MS = 10_000;
 
   private final MediaConfig config;
-  private final String relayId = UUID.randomUUID().toString();
   private final Set<String> liveEvents = new HashSet<>();
   private final Map<String, OwnedEvent> owned = new HashMap<>();
-  private InstanceDirectory membership;
-  private long startedAt;
+  private ServiceOwnership ownership;
+  private String relayId;
+  private MessageConsumer<Buffer> input;
 
   public MediaRelayVerticle(MediaConfig config) {
     this.config = config;
@@ -48,21 +51,22 @@ public final class MediaRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    membership = new InstanceDirectory(config.relayTimeout().toNanos());
-    startedAt = System.nanoTime();
-    membership.seen(relayId, startedAt);
-    Future<Void> input = vertx.eventBus().<Buffer>consumer(Addresses.mediaIn(relayId), msg -> {
+    ownership = new ServiceOwnership(vertx, Addresses.MEDIA_RELAY_RING, config.pauseLimit());
+    relayId = ownership.instanceId();
+    Gauge.builder("podium_owned_events", owned, Map::size)
+        .tag("service", Addresses.MEDIA_RELAY_RING)
+        .description("Live events this instance owns")
+        .register(Observability.registry(vertx));
+    input = vertx.eventBus().<Buffer>consumer(Addresses.mediaIn(relayId), msg -> {
       OwnedEvent event = owned.get(msg.headers().get("event-id"));
       if (event != null) {
         event.onChunk(msg);
       }
-    }).completion();
+    });
     RoomService rooms = RoomService.createProxy(vertx);
     Future<Void> status = vertx.eventBus().<JsonObject>consumer(Addresses.MEDIA_STATUS,
         msg -> msg.reply(new JsonObject().put("service", "media-relay").put("status", "up")
             .put("relay_id", relayId).put("events", owned.size()))).completion();
-    Future<Void> peers = vertx.eventBus().<JsonObject>consumer(Addresses.MEDIA_RELAY_HEARTBEAT,
-        msg -> membership.seen(msg.body().getString("relay_id"), System.nanoTime())).completion();
     Future<Void> lifecycle = vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_LIFECYCLE, msg -> {
       String eventId = msg.body().getJsonObject("event").getString("event_id");
       if (LifecycleNotice.ENDED.equals(msg.body().getString("kind"))) {
@@ -74,11 +78,6 @@ public final class MediaRelayVerticle extends VerticleBase {
       }
       rebalance();
     }).completion();
-    JsonObject beat = new JsonObject().put("relay_id", relayId);
-    vertx.setPeriodic(Addresses.MEDIA_RELAY_HEARTBEAT_MS, id -> {
-      vertx.eventBus().publish(Addresses.MEDIA_RELAY_HEARTBEAT, beat);
-      rebalance();
-    });
     // Lifecycle notices can be missed (a restart, a takeover): the room-service's list is the truth.
     vertx.setPeriodic(0, 2_000, id -> rooms.liveEvents().onSuccess(events -> {
       liveEvents.clear();
@@ -89,19 +88,15 @@ public final class MediaRelayVerticle extends VerticleBase {
         () -> rooms.liveEvents().map(events -> events.stream().map(LiveEvent::eventId).collect(Collectors.toSet())),
         this::forgetMedia);
     vertx.setPeriodic(SWEEP_MS, id -> sweep.run());
-    vertx.eventBus().publish(Addresses.MEDIA_RELAY_HEARTBEAT, beat);
-    return Future.all(List.of(input, status, peers, lifecycle));
+    // The input address first: once this relay is in the ring, gateways send it audio at once.
+    return Future.all(List.of(input.completion(), status, lifecycle))
+        .compose(v -> ownership.start(ring -> rebalance()));
   }
 
+  /** Starts mixing the live events the ring gives this relay and stops the others. */
   private void rebalance() {
-    long now = System.nanoTime();
-    membership.seen(relayId, now);
-    if (now - startedAt < config.relayTimeout().toNanos()) {
-      // Until this relay has heard the others it cannot know which events are its own.
-      return;
-    }
     for (String eventId : liveEvents) {
-      boolean mine = relayId.equals(membership.owner(eventId, now));
+      boolean mine = ownership.owns(eventId);
       if (mine && !owned.containsKey(eventId)) {
         LOG.atInfo().addKeyValue("event_id", eventId).addKeyValue("relay_id", relayId).log("mixing event");
         owned.put(eventId, new OwnedEvent(vertx, eventId, config));
@@ -150,8 +145,11 @@ public final class MediaRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    owned.values().forEach(OwnedEvent::stop);
-    owned.clear();
-    return Future.succeededFuture();
+    // Leaving the ring hands this relay's events to the others at once, before its mixers stop.
+    return ownership.stop().transform(ar -> {
+      owned.values().forEach(OwnedEvent::stop);
+      owned.clear();
+      return input.unregister();
+    });
   }
 }

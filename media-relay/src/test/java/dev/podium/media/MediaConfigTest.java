@@ -34,4 +34,16 @@ class MediaConfigTest {
       assertTrue(e.getMessage().contains("PODIUM_MEDIA_JITTER_MS"), e.getMessage());
     }
   }
+
+  @Test
+  void theOwnershipPauseLimitIsTheRoomServicesSettingDefaulting2SecondsAndRangeChecked() {
+    assertEquals(Duration.ofSeconds(2), MediaConfig.from(Settings.of(Map.of())).pauseLimit());
+    assertEquals(Duration.ofMillis(500),
+        MediaConfig.from(Settings.of(Map.of("PODIUM_OWNERSHIP_PAUSE_MS", "500"))).pauseLimit());
+    for (String bad : new String[] {"199", "60001", "soon"}) {
+      Settings.InvalidSettingException e = assertThrows(Settings.InvalidSettingException.class,
+          () -> MediaConfig.from(Settings.of(Map.of("PODIUM_OWNERSHIP_PAUSE_MS", bad))));
+      assertTrue(e.getMessage().contains("PODIUM_OWNERSHIP_PAUSE_MS"), e.getMessage());
+    }
+  }
 }

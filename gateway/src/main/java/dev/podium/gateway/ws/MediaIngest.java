@@ -2,7 +2,7 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.media.MediaPacket;
-import dev.podium.api.InstanceDirectory;
+import dev.podium.runtime.ownership.ServiceOwnership;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -22,10 +22,11 @@ final class MediaIngest {
 
   private final Vertx vertx;
   private final LocalRooms rooms;
-  private final InstanceDirectory relays;
+  /** The media relays' ring, observed: whoever owns the event mixes it. */
+  private final ServiceOwnership relays;
   private final io.micrometer.core.instrument.Counter framesAccepted;
 
-  MediaIngest(Vertx vertx, LocalRooms rooms, InstanceDirectory relays) {
+  MediaIngest(Vertx vertx, LocalRooms rooms, ServiceOwnership relays) {
     this.vertx = vertx;
     this.rooms = rooms;
     this.relays = relays;
@@ -72,11 +73,8 @@ final class MediaIngest {
 
   /** To the relay that mixes the event; with no relay alive the chunk is lost, as it would be on the wire. */
   private void audio(Session session, Buffer chunk, String codec) {
-    String owner;
-    // The node's one view of the relays, fed by the heartbeat consumer on another loop.
-    synchronized (relays) {
-      owner = relays.owner(session.eventId(), System.nanoTime());
-    }
+    // The cached ring (a volatile read and a hash per relay): no cluster call per frame.
+    String owner = relays.owner(session.eventId());
     if (owner == null) {
       return;
     }

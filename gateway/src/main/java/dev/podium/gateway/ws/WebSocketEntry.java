@@ -2,7 +2,6 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
-import dev.podium.api.InstanceDirectory;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.LiveEvent;
@@ -15,6 +14,7 @@ import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
 import dev.podium.gateway.edge.EdgeGate;
 import dev.podium.gateway.web.OriginPolicy;
+import dev.podium.runtime.ownership.ServiceOwnership;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -58,7 +58,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   public WebSocketEntry(Vertx vertx, String nodeId, boolean allowGuests, int maxTextBytes, int maxBinaryBytes,
       TokenVerifier tokens, Optional<UserDirectory> directory, RoomService rooms, ChatService chat,
       PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams,
-      MediaStats stats, int defaultPacketMillis, InstanceDirectory relays, EdgeGate edge, int writeQueueBytes,
+      MediaStats stats, int defaultPacketMillis, ServiceOwnership relays, EdgeGate edge, int writeQueueBytes,
       OriginPolicy origins, dev.podium.gateway.rates.MessageLimits messageLimits,
       dev.podium.gateway.rates.MessageRates messageRates) {
     this.origins = origins;

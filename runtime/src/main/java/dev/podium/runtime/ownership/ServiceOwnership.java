@@ -39,7 +39,13 @@ import org.slf4j.LoggerFactory;
  * tell it whether it was dropped), then the recomputed one. Without Hazelcast (a plain Vert.x in
  * unit tests) the instances of the same Vert.x form the ring.
  *
- * <p>Callbacks run on the context that called {@link #start}.
+ * <p>An <em>observer</em> ({@link #observe}) computes the same ring from the same registry and
+ * membership without registering: it never owns a key. A process that must find a service's
+ * owners without being one of its instances (a gateway sending a speaker's audio to the media
+ * relay that mixes the event) observes the ring instead of computing one of its own.
+ *
+ * <p>Callbacks run on the context that called {@link #start}; {@link #ring()} and
+ * {@link #owner} may be read from any thread.
  */
 public final class ServiceOwnership {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceOwnership.class);
@@ -56,10 +62,12 @@ public final class ServiceOwnership {
   private final String service;
   private final String instanceId = UUID.randomUUID().toString();
   private final long pauseLimitNanos;
+  /** Computes the ring without being in it: no registration, no pause watch, owns nothing. */
+  private final boolean observer;
   private Context context;
   private Consumer<OwnerRing> listener;
   private PauseWatch pauses;
-  private OwnerRing ring = OwnerRing.empty();
+  private volatile OwnerRing ring = OwnerRing.empty();
   private long quarantineUntil;
   /** Counts step-downs, so the end of an earlier quarantine does not wake a later one. */
   private int stepDowns;
@@ -77,9 +85,22 @@ public final class ServiceOwnership {
   private UUID lifecycleListener;
 
   public ServiceOwnership(Vertx vertx, String service, Duration pauseLimit) {
+    this(vertx, service, pauseLimit, false);
+  }
+
+  private ServiceOwnership(Vertx vertx, String service, Duration pauseLimit, boolean observer) {
     this.vertx = vertx;
     this.service = service;
     this.pauseLimitNanos = pauseLimit.toNanos();
+    this.observer = observer;
+  }
+
+  /**
+   * An observer of the service's ring: the same {@link OwnerRing} its instances compute, for a
+   * process that sends work to the owners but is not one of them. {@link #owns} is always false.
+   */
+  public static ServiceOwnership observe(Vertx vertx, String service) {
+    return new ServiceOwnership(vertx, service, Duration.ZERO, true);
   }
 
   public String instanceId() {
@@ -126,7 +147,10 @@ public final class ServiceOwnership {
       }
     }, "podium-pause-watch-" + service);
     watcher.setDaemon(true);
-    watcher.start();
+    if (!observer) {
+      // An observer writes nothing: a pause of its own cannot make it act beside anyone.
+      watcher.start();
+    }
     reconciler = vertx.setPeriodic(RECONCILE_MS, id -> recompute());
     Future<Void> registered;
     if (vertx.isClustered() && dev.podium.runtime.ClusterReach.clusterManager(vertx) instanceof HazelcastClusterManager manager) {
@@ -151,11 +175,15 @@ public final class ServiceOwnership {
             recompute();
           }
         });
-        registry.put(instanceId, hz.getCluster().getLocalMember().getUuid().toString());
+        if (!observer) {
+          registry.put(instanceId, hz.getCluster().getLocalMember().getUuid().toString());
+        }
         return null;
       });
     } else {
-      localRegistry().put(instanceId, Boolean.TRUE);
+      if (!observer) {
+        localRegistry().put(instanceId, Boolean.TRUE);
+      }
       registered = Future.succeededFuture();
     }
     return registered.compose(v -> computeRing()).map(first -> {
@@ -257,7 +285,7 @@ public final class ServiceOwnership {
           registry.remove(e.getKey(), e.getValue());
         }
       }
-      if (!registered && !stopped) {
+      if (!registered && !stopped && !observer) {
         // Lost in a merge, or this member's UUID changed: register again.
         registry.put(instanceId, self);
       }
@@ -271,7 +299,7 @@ public final class ServiceOwnership {
             ? "{}: this member's cluster holds a majority again ({} members)"
             : "{}: this member's cluster holds no majority ({} members): owning nothing", service, alive.size());
       }
-      if (!stopped && majority) {
+      if (!stopped && majority && !observer) {
         instances.add(instanceId);
       }
       return OwnerRing.of(instances);
