@@ -17,6 +17,12 @@ public final class Mixer {
   }
 
   public static Mix mix(Map<String, short[]> frames, int samples) {
+    if (frames.size() == 1) {
+      // A lone speaker (most rooms, most of the time): the room is their frame and their
+      // mix-minus is silence; no sums. Copied, so the mix never aliases the jitter buffer's frame.
+      Map.Entry<String, short[]> only = frames.entrySet().iterator().next();
+      return new Mix(java.util.Arrays.copyOf(only.getValue(), samples), Map.of(only.getKey(), new short[samples]));
+    }
     int[] sum = new int[samples];
     for (short[] frame : frames.values()) {
       for (int i = 0; i < samples; i++) {
