@@ -93,6 +93,32 @@ class ClusterCopyTest {
   }
 
   @Test
+  void joinsArrivingWhileAWriteIsInFlightAreWrittenNext(Vertx vertx, VertxTestContext ctx) {
+    JsonObject stream = new JsonObject().put("event_id", EVENT).put("started_at", "2025-03-01T10:00:00Z");
+    vertx.runOnContext(v -> {
+      Side side = new Side(vertx, "a");
+      side.takeIn(true).compose(x -> {
+        side.copy.stream(EVENT, stream);
+        side.join("host");
+        Promise<Void> joined = Promise.promise();
+        // One join per event-loop turn, as they come from a gateway.
+        vertx.setTimer(5, t1 -> {
+          side.join("l1");
+          vertx.setTimer(1, t2 -> {
+            side.join("l2");
+            vertx.setTimer(1, t3 -> {
+              side.join("l3");
+              joined.complete();
+            });
+          });
+        });
+        return joined.future();
+      }).compose(x -> until(vertx, () -> stored(vertx).map(List.of("host", "l1", "l2", "l3")::equals)))
+          .onComplete(ctx.succeedingThenComplete());
+    });
+  }
+
+  @Test
   void aStaleOwnersWriteIsRefusedAndItDropsTheEvent(Vertx vertx, VertxTestContext ctx) {
     vertx.runOnContext(v -> {
       Side stale = new Side(vertx, "a");
