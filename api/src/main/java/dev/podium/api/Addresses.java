@@ -53,8 +53,14 @@ public final class Addresses {
     return "podium.room.instance." + instanceId;
   }
 
-  /** Published by every presence-service instance every heartbeat: {@code {instance_id}} (active-instance election). */
-  public static final String PRESENCE_INSTANCES = "podium.presence.instances";
+  /**
+   * One presence-service instance's own proxy address: calls for the events it owns, forwarded by
+   * whichever instance received them on {@link #PRESENCE_SERVICE}, and the per-instance part of
+   * {@code notifyUser}.
+   */
+  public static String presenceInstance(String instanceId) {
+    return "podium.presence.instance." + instanceId;
+  }
 
   /** Mixed audio and screen chunks for the gateways (published; body: a {@code MediaPacket}). */
   public static String mediaOut(String eventId) {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Podium service in a JVM of its own, joined to a test cluster, that a test can kill with
  * SIGKILL: the honest way to see what the cluster does when a process dies without a word.
- * Its output is kept, so a test can wait for a line (for example "room-service active").
+ * Its output is kept, so a test can wait for a line (for example "room-service owns event").
  */
 final class PodiumProcess implements AutoCloseable {
   private final String name;
@@ -162,7 +162,7 @@ final class PodiumProcess implements AutoCloseable {
     return last != null && !last.contains("no longer mixing event");
   }
 
-  /** Whether this room-service's latest word about the event is that it owns it. */
+  /** Whether this room-service's or presence-service's latest word about the event is that it owns it. */
   boolean ownsEvent(String eventId) {
     String last = null;
     for (String line : lines) {
@@ -171,17 +171,6 @@ final class PodiumProcess implements AutoCloseable {
       }
     }
     return last != null && !last.contains("no longer owns event");
-  }
-
-  /** Whether this process's latest word is that it is the active instance of the service ("presence-service"). */
-  boolean isActive(String service) {
-    String last = null;
-    for (String line : lines) {
-      if (line.contains(service + " active") || line.contains(service + " standing by")) {
-        last = line;
-      }
-    }
-    return last != null && last.contains(service + " active");
   }
 
   boolean isAlive() {

@@ -2,42 +2,53 @@ package dev.podium.presence;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.ToIntFunction;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 
-/** The live events as the active-streams list shows them, in start order. */
+/**
+ * The active-streams list as clients see it. Each event's owner keeps a summary of the event in the
+ * cluster ({@code podium.presence.streams}); any instance builds the list from those summaries.
+ */
 final class ActiveStreams {
-  private final Map<String, JsonObject> byEventId = new LinkedHashMap<>();
+  private static final Comparator<JsonObject> START_ORDER = Comparator
+      .comparing((JsonObject s) -> startedAt(s.getString("started_at")))
+      .thenComparing(s -> s.getString("event_id", ""));
 
-  /** Adds or updates an event from its public description ({@code event_id, host, started_at, mode}). */
-  void put(JsonObject event) {
-    byEventId.put(event.getString("event_id"), new JsonObject()
+  private ActiveStreams() {
+  }
+
+  /** What the list shows of an event, from its public description ({@code event_id, host, started_at, mode}). */
+  static JsonObject stream(JsonObject event) {
+    return new JsonObject()
         .put("event_id", event.getString("event_id"))
         .put("host", event.getJsonObject("host"))
         .put("started_at", event.getString("started_at"))
-        .put("mode", event.getString("mode", "audio")));
+        .put("mode", event.getString("mode", "audio"));
   }
 
-  boolean remove(String eventId) {
-    return byEventId.remove(eventId) != null;
+  /** One entry of the list: the stream and how many participants it has. */
+  static JsonObject summary(JsonObject stream, int participants) {
+    return stream.copy().put("participant_count", participants);
   }
 
-  void clear() {
-    byEventId.clear();
-  }
-
-  int size() {
-    return byEventId.size();
-  }
-
-  boolean contains(String eventId) {
-    return byEventId.containsKey(eventId);
-  }
-
-  JsonObject message(ToIntFunction<String> participantCount) {
+  /** The {@code active_streams} message, in start order. */
+  static JsonObject message(Collection<JsonObject> summaries) {
+    List<JsonObject> ordered = new ArrayList<>(summaries);
+    ordered.sort(START_ORDER);
     JsonArray streams = new JsonArray();
-    byEventId.forEach((id, stream) -> streams.add(stream.copy().put("participant_count", participantCount.applyAsInt(id))));
+    ordered.forEach(s -> streams.add(s.copy()));
     return new JsonObject().put("type", "active_streams").put("streams", streams);
+  }
+
+  private static Instant startedAt(String text) {
+    try {
+      return text == null ? Instant.MAX : Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return Instant.MAX;
+    }
   }
 }

@@ -98,9 +98,20 @@ final class Memberships {
     return members == null ? List.of() : new ArrayList<>(members.values());
   }
 
-  /** Forgets everyone (another instance keeps the memberships now). */
-  void clear() {
-    byEvent.clear();
+  /** The event's participants in join order (what its cluster copy keeps). */
+  List<Participant> members(String eventId) {
+    LinkedHashMap<String, Participant> members = byEvent.get(eventId);
+    return members == null ? List.of() : new ArrayList<>(members.values());
+  }
+
+  /** Puts back an event's participants, in join order, from its cluster copy (replacing what was here). */
+  void restore(String eventId, List<Participant> participants) {
+    byEvent.remove(eventId);
+    if (!participants.isEmpty()) {
+      LinkedHashMap<String, Participant> members = new LinkedHashMap<>();
+      participants.forEach(p -> members.put(p.userId(), p));
+      byEvent.put(eventId, members);
+    }
   }
 
   /** Participants across all events. */

@@ -9,17 +9,18 @@ import java.time.Duration;
  * @param nodeTimeout  a gateway node silent this long is considered dead and its participants removed
  *                     ({@code PODIUM_NODE_TIMEOUT_MS})
  * @param maxPageSize  largest {@code get_participants} page ({@code PODIUM_MAX_PAGE_SIZE})
- * @param failover     an active presence-service instance silent this long is replaced by a standby
- *                     ({@code PODIUM_PRESENCE_FAILOVER_MS})
+ * @param pauseLimit   an instance that finds it stood still this long (GC, SIGSTOP) steps down and
+ *                     owns nothing until it has re-learnt the cluster ({@code PODIUM_OWNERSHIP_PAUSE_MS},
+ *                     shared with the room-service)
  */
 public record PresenceConfig(int listCap, Duration listInterval, Duration nodeTimeout, int maxPageSize,
-    Duration failover) {
+    Duration pauseLimit) {
   public static PresenceConfig from(Settings settings) {
     return new PresenceConfig(
         settings.integer("PODIUM_PARTICIPANT_LIST_CAP", 100, 1, 100_000),
         settings.millis("PODIUM_LIST_INTERVAL_MS", 250),
         settings.millis("PODIUM_NODE_TIMEOUT_MS", 5_000),
         settings.integer("PODIUM_MAX_PAGE_SIZE", 500, 1, 100_000),
-        settings.millis("PODIUM_PRESENCE_FAILOVER_MS", 1_000));
+        Duration.ofMillis(settings.integer("PODIUM_OWNERSHIP_PAUSE_MS", 2_000, 200, 60_000)));
   }
 }

@@ -5,49 +5,86 @@ import dev.podium.api.ErrorCode;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
+import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
+import dev.podium.runtime.ownership.FencedStore;
+import dev.podium.runtime.ownership.OwnerRing;
+import dev.podium.runtime.ownership.ServiceOwnership;
+import dev.podium.runtime.sweep.EndedEventSweep;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The presence-service behind its proxy. Membership changes become room events right away
+ * One presence-service instance behind its proxy. Membership changes become room events right away
  * ({@code participant_joined}, {@code participant_left}); the list, the count and the
- * active-streams list are coalesced. Only the active instance holds state: it writes every
- * membership change to the cluster copy ({@link MembershipStore}) as it happens, and a standby
- * that becomes active loads that copy ({@link #activate}).
+ * active-streams list are coalesced.
+ *
+ * <p>Any number of instances run, all active; each holds the events the service's ring gives it
+ * ({@link ServiceOwnership}). It takes an event in from the cluster copy ({@link ClusterCopy}, at
+ * a new ownership epoch) when the ring gives it the event, or at the first call for it; it drops
+ * the event when the ring moves it elsewhere or when a write of it is refused. Work across events
+ * stays on each instance's own events: the dead gateway node sweep removes participants of the
+ * events held here, {@link #notifyUser} delivers to the user's sockets in those events (the shared
+ * entry asks every instance), and the active-streams list is read from the cluster copy.
  */
 final class PresenceServiceImpl implements PresenceService {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceServiceImpl.class);
   private static final String ALL_STREAMS = "*";
+  /**
+   * How long a new owner waits before it claims an event whose previous owner is still alive (a
+   * newcomer taking its share): the previous owner writes what it has not written yet first.
+   */
+  static final long HANDOVER_MS = 300;
 
   private final Vertx vertx;
   private final PresenceConfig config;
   private final RoomService rooms;
+  private final ServiceOwnership ownership;
+  private final FencedStore streamStore;
   private final Memberships members = new Memberships();
-  private final MembershipStore store;
-  private final ActiveStreams streams = new ActiveStreams();
+  private final ClusterCopy copy;
   private final NodeLiveness nodes;
   private final Coalescer listUpdates;
   private final Coalescer streamUpdates;
-  private boolean active;
+  private final EndedEventSweep endedSweep;
+  /** Events being taken in; later calls for them wait for it. */
+  private final Map<String, Future<Void>> arriving = new HashMap<>();
+  private OwnerRing ring = OwnerRing.empty();
 
-  PresenceServiceImpl(Vertx vertx, PresenceConfig config, RoomService rooms) {
+  PresenceServiceImpl(Vertx vertx, PresenceConfig config, RoomService rooms, ServiceOwnership ownership,
+      FencedStore eventStore, FencedStore streamStore) {
     this.vertx = vertx;
     this.config = config;
     this.rooms = rooms;
+    this.ownership = ownership;
+    this.streamStore = streamStore;
     this.nodes = new NodeLiveness(config.nodeTimeout().toMillis());
-    this.store = new MembershipStore(vertx);
     this.listUpdates = new Coalescer(vertx, eventId -> listInterval(config.listInterval().toMillis(), members.count(eventId)),
         this::publishList);
     this.streamUpdates = new Coalescer(vertx, config.listInterval(), key -> publishStreams());
+    this.copy = new ClusterCopy(vertx, eventStore, streamStore, members, this::fenced, () -> streamUpdates.mark(ALL_STREAMS));
+    this.endedSweep = new EndedEventSweep(() -> Future.succeededFuture(copy.eventIds()),
+        () -> rooms.liveEvents().map(events -> events.stream().map(LiveEvent::eventId).collect(Collectors.toSet())),
+        eventId -> ended(eventId));
     io.micrometer.core.instrument.MeterRegistry metrics = dev.podium.runtime.ops.Observability.registry(vertx);
     metrics.gauge("podium_participants", members, Memberships::total);
-    metrics.gauge("podium_events_live", streams, ActiveStreams::size);
+    metrics.gauge("podium_events_live", copy, ClusterCopy::streaming);
   }
+
+  /** How many events this instance holds ({@code podium_owned_events}). */
+  int ownedEvents() {
+    return copy.size();
+  }
+
+  // --- the proxy ----------------------------------------------------------------------------------
 
   @Override
   public Future<JsonObject> join(String eventId, Participant participant) {
@@ -56,6 +93,10 @@ final class PresenceServiceImpl implements PresenceService {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("event id, user id, node id and session id are required"));
     }
     nodes.seen(participant.nodeId(), System.currentTimeMillis());
+    return held(eventId, true, () -> joinHeld(eventId, participant), PresenceServiceImpl::moving);
+  }
+
+  private Future<JsonObject> joinHeld(String eventId, Participant participant) {
     if (!participant.verified() && members.find(eventId, participant.userId()).map(Participant::verified).orElse(false)) {
       return Future.failedFuture(ErrorCode.USER_ID_IN_USE.exception(
           "A signed-in user with this id is already in the event; guests cannot take their place"));
@@ -71,8 +112,6 @@ final class PresenceServiceImpl implements PresenceService {
             .put("code", ErrorCode.REPLACED.code())
             .put("message", "You joined this event from another connection"));
       }
-      // Same place in the list, but the name or role may differ on the new connection.
-      listUpdates.mark(eventId);
     } else {
       vertx.eventBus().publish(Addresses.roomEvents(eventId), new JsonObject()
           .put("type", "participant_joined")
@@ -81,25 +120,27 @@ final class PresenceServiceImpl implements PresenceService {
           .put("user_id", participant.userId())
           .put("role", participant.role())
           .put("timestamp", Instant.now().toString()));
-      listUpdates.mark(eventId);
-      streamUpdates.mark(ALL_STREAMS);
     }
+    // Same place in the list on a replacement, but the name or role may differ on the new connection.
+    listUpdates.mark(eventId);
+    copy.changed(eventId);
     if (participant.isSpeaker()) {
       rooms.presence(eventId, participant.userId(), true)
           .onFailure(e -> LOG.warn("room-service not told a speaker is present: {}", e.getMessage()));
     }
-    JsonObject answer = new JsonObject()
+    return Future.succeededFuture(new JsonObject()
         .put("replaced", replaced)
         .put("count", members.count(eventId))
-        .put("participant_list", members.listMessage(eventId, config.listCap()));
-    record(store.save(eventId, participant));
-    return Future.succeededFuture(answer);
+        .put("participant_list", members.listMessage(eventId, config.listCap())));
   }
 
   @Override
   public Future<Void> leave(String eventId, String userId, String sessionId) {
-    members.leave(eventId, userId, sessionId).ifPresent(p -> departed(eventId, p));
-    return Future.succeededFuture();
+    Supplier<Future<Void>> leave = () -> {
+      members.leave(eventId, userId, sessionId).ifPresent(p -> departed(eventId, p));
+      return Future.succeededFuture();
+    };
+    return held(eventId, false, leave, Future::succeededFuture);
   }
 
   @Override
@@ -108,30 +149,40 @@ final class PresenceServiceImpl implements PresenceService {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.exception(
           "offset must be >= 0 and limit between 1 and " + config.maxPageSize()));
     }
-    return Future.succeededFuture(members.page(eventId, offset, limit));
+    Supplier<Future<JsonObject>> page = () -> Future.succeededFuture(members.page(eventId, offset, limit));
+    return held(eventId, false, page, page);
   }
 
+  /** The list from the cluster copy: every owner keeps its events' entries there, so any instance answers. */
   @Override
   public Future<JsonObject> activeStreams() {
-    return Future.succeededFuture(streams.message(members::count));
+    return streamStore.all().map(ActiveStreams::message);
   }
 
   @Override
   public Future<Participant> participant(String eventId, String userId) {
-    return members.find(eventId, userId)
+    Supplier<Future<Participant>> find = () -> members.find(eventId, userId)
         .map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_IN_ROOM.exception(userId + " is not in this event")));
+    return held(eventId, false, find, find);
   }
 
   @Override
   public Future<Void> setRole(String eventId, String userId, String role) {
-    if (members.setRole(eventId, userId, role)) {
-      listUpdates.mark(eventId);
-      record(store.save(eventId, members.find(eventId, userId).orElseThrow()));
-    }
-    return Future.succeededFuture();
+    return held(eventId, false, () -> {
+      if (members.setRole(eventId, userId, role)) {
+        listUpdates.mark(eventId);
+        copy.changed(eventId);
+      }
+      return Future.succeededFuture();
+    }, Future::succeededFuture);
   }
 
+  /**
+   * Delivers to the user's sockets in the events this instance holds; fails with
+   * {@code user_offline} when it holds none of them. The shared entry asks every instance
+   * ({@link SharedEntry}).
+   */
   @Override
   public Future<Void> notifyUser(String userId, JsonObject message) {
     var sockets = members.everywhere(userId);
@@ -158,90 +209,174 @@ final class PresenceServiceImpl implements PresenceService {
     return baseMillis * Math.max(1, (participants + 99) / 100);
   }
 
+  // --- ownership ----------------------------------------------------------------------------------
+
   /**
-   * Becomes the active instance: loads the memberships from the cluster copy and the live events
-   * from the room-service. A gateway node whose participants were loaded but which is not heard
-   * from within the node timeout is swept as usual, so a node that died during the handover does
-   * not leave its participants behind.
+   * Runs {@code present} on the event held here, taking it in first when this instance owns it:
+   * from its cluster copy, or as a new empty event when {@code create}. Without a copy and without
+   * {@code create}, runs {@code absent}. Calls for an event this instance does not own fail with
+   * {@code service_unavailable}: it is moving, the caller tries again.
    */
-  Future<Void> activate() {
-    return store.load().map(stored -> {
+  private <T> Future<T> held(String eventId, boolean create, Supplier<Future<T>> present, Supplier<Future<T>> absent) {
+    if (!ownership.owns(eventId)) {
+      return moving();
+    }
+    if (copy.holds(eventId)) {
+      return present.get();
+    }
+    Future<Void> taking = arriving.get(eventId);
+    if (taking != null) {
+      // Another call is taking the event in: look again when it is done (it may not have created it).
+      return taking.transform(ar -> held(eventId, create, present, absent));
+    }
+    Future<Void> started = takeIn(eventId, create);
+    arriving.put(eventId, started);
+    started.onComplete(ar -> arriving.remove(eventId, started));
+    return started.compose(v -> copy.holds(eventId) ? present.get() : absent.get());
+  }
+
+  private static <T> Future<T> moving() {
+    return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("The event is moving to another presence-service instance; try again"));
+  }
+
+  private Future<Void> takeIn(String eventId, boolean create) {
+    return copy.claim(eventId, create).compose(event -> {
+      if (event == null) {
+        return Future.succeededFuture();
+      }
+      if (!ownership.owns(eventId) || copy.holds(eventId)) {
+        // The ring moved on while the claim was in flight; the new owner claims it again.
+        return moving();
+      }
+      copy.adopt(event);
       long now = System.currentTimeMillis();
-      for (MembershipStore.Stored s : stored) {
-        members.join(s.eventId(), s.participant());
-        if (s.participant().nodeId() != null) {
-          nodes.known(s.participant().nodeId(), now);
+      // A node whose participants were taken in but which is never heard from is swept as usual.
+      event.stored.forEach(p -> {
+        if (p.nodeId() != null) {
+          nodes.known(p.nodeId(), now);
         }
-        listUpdates.mark(s.eventId());
+      });
+      listUpdates.mark(eventId);
+      LOG.atInfo().addKeyValue("event_id", eventId).addKeyValue("epoch", event.epoch())
+          .addKeyValue("participants", event.stored.size()).log("presence-service owns event");
+      if (event.stream() == null) {
+        // Joined before its start notice came, or the notice was missed: ask the room-service.
+        rooms.find(eventId).onSuccess(live -> copy.stream(eventId, ActiveStreams.stream(live.toJson())));
       }
-      if (!stored.isEmpty()) {
-        LOG.info("took over {} memberships from the cluster copy", stored.size());
-      }
-      active = true;
-      // Events that started before this instance became active still belong in the list.
-      rooms.liveEvents()
-          .onSuccess(events -> seed(events.stream().map(dev.podium.api.room.LiveEvent::toJson).toList()))
-          .onFailure(e -> LOG.info("room-service not reachable yet; active streams fill from lifecycle notices"));
-      return null;
+      return Future.succeededFuture();
     });
   }
 
-  /** Stops being the active instance: another one has the memberships now. */
-  void deactivate() {
-    active = false;
-    store.release();
-    members.clear();
-    streams.clear();
-    listUpdates.clear();
-    streamUpdates.clear();
+  /**
+   * The ring changed: hands over the events that moved elsewhere (what is not written yet is
+   * written at once) and takes in the events that moved here, so their lists and the dead node
+   * sweep cover them at once. An event whose previous owner is still alive is claimed a moment
+   * later ({@link #HANDOVER_MS}), after that owner's last write.
+   */
+  void ringChanged(OwnerRing next) {
+    OwnerRing before = ring;
+    ring = next;
+    for (String eventId : copy.eventIds()) {
+      if (!ownership.owns(eventId)) {
+        LOG.atInfo().addKeyValue("event_id", eventId).log("presence-service no longer owns event: it moved");
+        copy.release(eventId);
+        forget(eventId);
+      }
+    }
+    if (!next.contains(ownership.instanceId())) {
+      return;
+    }
+    copy.eventIdsInCluster().onSuccess(keys -> keys.forEach(eventId -> {
+      if (ownership.owns(eventId) && !copy.holds(eventId)) {
+        String previous = before.owner(eventId);
+        boolean handover = previous != null && !previous.equals(ownership.instanceId()) && next.contains(previous);
+        vertx.setTimer(handover ? HANDOVER_MS : 1, t -> takeInQuietly(eventId, false));
+      }
+    })).onFailure(e -> LOG.warn("could not list the events to take over: {}", e.getMessage()));
+  }
+
+  private void takeInQuietly(String eventId, boolean create) {
+    held(eventId, create, Future::succeededFuture, Future::succeededFuture)
+        .onFailure(e -> LOG.atDebug().addKeyValue("event_id", eventId).log("not taken in: {}", e.getMessage()));
+  }
+
+  /** A write of the event was refused: another instance owns it now. */
+  private void fenced(String eventId) {
+    LOG.atWarn().addKeyValue("event_id", eventId).log("presence-service no longer owns event: a write was fenced");
+    forget(eventId);
+  }
+
+  /** Forgets the event's memberships here (no one is announced as leaving: they are still in it, elsewhere). */
+  private void forget(String eventId) {
+    members.dropEvent(eventId);
+    listUpdates.forget(eventId);
   }
 
   /**
-   * A write to the cluster copy, not waited for: a join's answer is on the critical path of every
-   * listener's join, and on a busy node a cluster write adds a hop through Hazelcast's threads to
-   * it. The writes of one instance reach the map in the order they were made; a failed one is
-   * logged and the change stands in memory.
+   * Makes sure every live event this instance owns is held (one whose start it missed, or that it
+   * failed to take over) with its stream, and ends the held events the room-service no longer
+   * lists (an end notice missed). Runs at start and every {@code RECONCILE_MS}.
    */
-  private static void record(Future<Void> write) {
-    write.onFailure(e -> LOG.warn("membership change not written to the cluster copy: {}", e.getMessage()));
+  void reconcile() {
+    rooms.liveEvents().onSuccess(live -> live.forEach(event -> {
+      if (ownership.owns(event.eventId())) {
+        held(event.eventId(), true, () -> {
+          ClusterCopy.Held h = copy.get(event.eventId());
+          if (h != null && h.stream() == null) {
+            copy.stream(event.eventId(), ActiveStreams.stream(event.toJson()));
+          }
+          return Future.succeededFuture();
+        }, Future::succeededFuture).onFailure(e -> LOG.atDebug().addKeyValue("event_id", event.eventId())
+            .log("live event not taken in: {}", e.getMessage()));
+      }
+    })).onFailure(e -> LOG.debug("room-service not reachable; live events not reconciled: {}", e.getMessage()));
+    endedSweep.run();
   }
 
-  /** A lifecycle notice from the room-service (the standby ignores them: it seeds on activation). */
+  /** Hands over at a clean stop: writes what is not written yet (bounded by the caller), then forgets everything. */
+  Future<Void> flushAll() {
+    return copy.flushAll();
+  }
+
+  void dropAll() {
+    copy.eventIds().forEach(this::forget);
+    copy.dropAll();
+  }
+
+  // --- notices --------------------------------------------------------------------------------
+
+  /** A lifecycle notice from the room-service; the event's owner acts on it, the others ignore it. */
   void onLifecycle(JsonObject notice) {
-    if (!active) {
-      return;
-    }
     JsonObject event = notice.getJsonObject("event");
     String eventId = event.getString("event_id");
-    switch (notice.getString("kind", "")) {
-      case LifecycleNotice.STARTED, LifecycleNotice.MODE_CHANGED -> streams.put(event);
-      case LifecycleNotice.ENDED -> {
-        streams.remove(eventId);
-        members.dropEvent(eventId).forEach(p -> record(store.remove(eventId, p.userId())));
-        listUpdates.forget(eventId);
-      }
-      default -> {
-        return;
-      }
+    if (!ownership.owns(eventId)) {
+      return;
     }
-    streamUpdates.mark(ALL_STREAMS);
+    Future<Void> done = switch (notice.getString("kind", "")) {
+      case LifecycleNotice.STARTED, LifecycleNotice.MODE_CHANGED -> held(eventId, true, () -> {
+        copy.stream(eventId, ActiveStreams.stream(event));
+        return Future.succeededFuture();
+      }, Future::succeededFuture);
+      case LifecycleNotice.ENDED -> ended(eventId);
+      default -> Future.succeededFuture();
+    };
+    done.onFailure(e -> LOG.atDebug().addKeyValue("event_id", eventId).log("lifecycle notice not applied: {}", e.getMessage()));
   }
 
-  /** Seeds the active-streams list from the room-service (after a presence restart). */
-  void seed(Iterable<JsonObject> liveEvents) {
-    liveEvents.forEach(streams::put);
-    streamUpdates.mark(ALL_STREAMS);
+  /** The event ended: its memberships and its cluster copy go. */
+  private Future<Void> ended(String eventId) {
+    return held(eventId, false, () -> {
+      forget(eventId);
+      return copy.end(eventId);
+    }, Future::succeededFuture);
   }
 
   void onHeartbeat(String nodeId) {
     nodes.seen(nodeId, System.currentTimeMillis());
   }
 
-  /** Removes the participants of gateway nodes that stopped sending heartbeats. */
+  /** Removes the participants of gateway nodes that stopped sending heartbeats, from the events held here. */
   void expireDeadNodes() {
-    if (!active) {
-      return;
-    }
     for (String nodeId : nodes.expire(System.currentTimeMillis())) {
       var removed = members.removeNode(nodeId);
       if (!removed.isEmpty()) {
@@ -252,7 +387,7 @@ final class PresenceServiceImpl implements PresenceService {
     }
   }
 
-  /** Tells the room someone left and forgets them in the cluster copy. */
+  /** Tells the room someone left; the cluster copy follows. */
   private void departed(String eventId, Participant p) {
     vertx.eventBus().publish(Addresses.roomEvents(eventId), new JsonObject()
         .put("type", "participant_left")
@@ -261,21 +396,28 @@ final class PresenceServiceImpl implements PresenceService {
         .put("username", p.username())
         .put("message", p.username() + " left live."));
     listUpdates.mark(eventId);
-    streamUpdates.mark(ALL_STREAMS);
+    copy.changed(eventId);
     if (p.isSpeaker()) {
       rooms.presence(eventId, p.userId(), false)
           .onFailure(e -> LOG.warn("room-service not told a speaker left: {}", e.getMessage()));
     }
-    record(store.remove(eventId, p.userId()));
   }
 
   private void publishList(String eventId) {
+    if (!copy.holds(eventId)) {
+      return;
+    }
     vertx.eventBus().publish(Addresses.roomEvents(eventId), members.listMessage(eventId, config.listCap()));
     vertx.eventBus().publish(Addresses.roomEvents(eventId),
         new JsonObject().put("type", "participant_count").put("count", members.count(eventId)));
   }
 
+  /**
+   * Publishes the whole list, read from the cluster copy. Each instance publishes after a change of
+   * its own events (coalesced), so gateways receive the list from every instance that had changes.
+   */
   private void publishStreams() {
-    vertx.eventBus().publish(Addresses.ACTIVE_STREAMS, streams.message(members::count));
+    streamStore.all().onSuccess(all -> vertx.eventBus().publish(Addresses.ACTIVE_STREAMS, ActiveStreams.message(all)))
+        .onFailure(e -> LOG.warn("active-streams list not read: {}", e.getMessage()));
   }
 }

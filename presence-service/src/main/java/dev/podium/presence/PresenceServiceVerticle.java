@@ -3,47 +3,105 @@ package dev.podium.presence;
 import dev.podium.api.Addresses;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.RoomService;
-import dev.podium.runtime.election.ActiveStandby;
+import dev.podium.runtime.ops.Observability;
+import dev.podium.runtime.ownership.FencedStore;
+import dev.podium.runtime.ownership.OwnerRouting;
+import dev.podium.runtime.ownership.ServiceOwnership;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceBinder;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * One presence-service instance. Any number may run; exactly one is active ({@link ActiveStandby}):
- * it binds the proxy, follows room lifecycle notices and sweeps dead gateway nodes, and keeps the
- * memberships in the cluster too, so a standby takes over with everyone still in their events.
- * Every instance hears the gateways' heartbeats, so a standby that takes over already knows which
- * nodes are alive.
+ * One presence-service instance. Any number may run, all active: each owns the events the
+ * service's ring gives it ({@link ServiceOwnership}, from Hazelcast's membership), as the
+ * room-service's instances do. It binds the proxy on {@link Addresses#PRESENCE_SERVICE}, shared by
+ * all instances, where a call for an event owned elsewhere is forwarded once ({@link OwnerRouting})
+ * and calls spanning events are answered by {@link SharedEntry}; and on its own address
+ * ({@link Addresses#presenceInstance}), where forwarded calls arrive. Every instance hears the
+ * lifecycle notices (the owner of each event acts on them) and the gateways' heartbeats (each
+ * sweeps dead nodes out of its own events).
  */
 public final class PresenceServiceVerticle extends VerticleBase {
+  private static final Set<String> UNKEYED = Set.of("activeStreams", "notifyUser");
+  /** Below the callers' 3 s send timeout, so a forwarded call fails before the caller gives up. */
+  private static final long FORWARD_TIMEOUT_MS = 2_500;
+  /** How often an instance checks that it holds every live event it owns and none that ended. */
+  private static final long RECONCILE_MS = 10_000;
+  /** Longest a clean stop waits for the last writes of its events before it leaves the ring. */
+  private static final long STOP_FLUSH_MS = 2_000;
+
   private final PresenceConfig config;
-  private ActiveStandby election;
+  private ServiceOwnership ownership;
+  private PresenceServiceImpl service;
+  private MessageConsumer<JsonObject> own;
+  private MessageConsumer<JsonObject> shared;
 
   public PresenceServiceVerticle(PresenceConfig config) {
     this.config = config;
   }
 
-  /** Whether this instance is the active one now. */
-  public boolean isActive() {
-    return election != null && election.isActive();
+  /** How many events this instance owns now. */
+  public int ownedEvents() {
+    return service == null ? 0 : service.ownedEvents();
+  }
+
+  /** Whether this instance owns the event now (tests). */
+  boolean ownsEvent(String eventId) {
+    return ownership != null && ownership.owns(eventId);
   }
 
   @Override
   public Future<?> start() {
-    PresenceServiceImpl service = new PresenceServiceImpl(vertx, config, RoomService.createProxy(vertx));
+    ownership = new ServiceOwnership(vertx, "presence-service", config.pauseLimit());
+    String self = ownership.instanceId();
+    service = new PresenceServiceImpl(vertx, config, RoomService.createProxy(vertx), ownership,
+        new FencedStore(vertx, ClusterCopy.EVENTS, self, ownership::awake),
+        new FencedStore(vertx, ClusterCopy.STREAMS, self, ownership::awake));
+    Gauge.builder("podium_owned_events", service, PresenceServiceImpl::ownedEvents)
+        .tag("service", "presence-service")
+        .description("Live events this instance owns")
+        .register(Observability.registry(vertx));
+    DeliveryOptions forward = new DeliveryOptions().setSendTimeout(FORWARD_TIMEOUT_MS);
+    Function<String, PresenceService> instance = id -> new ServiceProxyBuilder(vertx)
+        .setAddress(Addresses.presenceInstance(id)).setOptions(forward).build(PresenceService.class);
+    PresenceService routed = OwnerRouting.route(PresenceService.class, new SharedEntry(service, ownership, instance),
+        instance, ownership, UNKEYED);
     Future<Void> lifecycle = vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_LIFECYCLE,
         msg -> service.onLifecycle(msg.body())).completion();
     Future<Void> heartbeats = vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_HEARTBEAT,
         msg -> service.onHeartbeat(msg.body().getString("node_id"))).completion();
     long sweep = Math.max(100, config.nodeTimeout().toMillis() / 5);
     vertx.setPeriodic(sweep, id -> service.expireDeadNodes());
-    election = new ActiveStandby(vertx, "presence-service", Addresses.PRESENCE_INSTANCES, config.failover(),
-        Addresses.PRESENCE_SERVICE, PresenceService.class, service, service::activate, service::deactivate);
-    return Future.all(lifecycle, heartbeats).compose(v -> election.start());
+    vertx.setPeriodic(RECONCILE_MS, id -> service.reconcile());
+    // Its own address first: once this instance is in the ring, others forward to it at once.
+    own = new ServiceBinder(vertx).setAddress(Addresses.presenceInstance(self)).register(PresenceService.class, service);
+    return Future.all(lifecycle, heartbeats, own.completion())
+        .compose(v -> ownership.start(service::ringChanged))
+        .compose(v -> {
+          shared = new ServiceBinder(vertx).setAddress(Addresses.PRESENCE_SERVICE).register(PresenceService.class, routed);
+          return shared.completion();
+        })
+        .onSuccess(v -> service.reconcile());
   }
 
   @Override
   public Future<?> stop() {
-    return election.stop();
+    Future<Void> unbound = shared == null ? Future.succeededFuture() : shared.unregister();
+    // Calls for this instance's events fail (callers retry) until the others have taken them over:
+    // its last changes are written first, then leaving the ring hands the events over at once.
+    return unbound.transform(ar -> own.unregister())
+        .transform(ar -> service.flushAll().timeout(STOP_FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
+        .transform(ar -> ownership.stop())
+        .transform(ar -> {
+          service.dropAll();
+          return Future.succeededFuture();
+        });
   }
 }

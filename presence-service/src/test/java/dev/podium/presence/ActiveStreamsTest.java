@@ -1,22 +1,20 @@
 package dev.podium.presence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ActiveStreamsTest {
 
-  private static JsonObject event(String id, String mode) {
+  private static JsonObject event(String id, String startedAt, String mode) {
     JsonObject e = new JsonObject()
         .put("event_id", id)
         .put("host", new JsonObject().put("user_id", "host-" + id).put("username", "Host " + id))
-        .put("started_at", "2025-03-01T10:00:00Z")
+        .put("started_at", startedAt)
         .put("resumed", true);
     return mode == null ? e : e.put("mode", mode);
   }
@@ -27,19 +25,28 @@ class ActiveStreamsTest {
 
   @Test
   void emptyList() {
-    JsonObject message = new ActiveStreams().message(id -> 0);
+    JsonObject message = ActiveStreams.message(List.of());
     assertEquals(new JsonObject().put("type", "active_streams").put("streams", new JsonArray()), message);
   }
 
   @Test
-  void listsEventsInStartOrderWithCounts() {
-    ActiveStreams streams = new ActiveStreams();
-    streams.put(event("b", "audio"));
-    streams.put(event("a", "screen"));
-    streams.put(event("c", null));
-    Map<String, Integer> counts = Map.of("a", 3, "b", 1);
+  void theStreamKeepsOnlyWhatTheListShowsAndDefaultsToAudio() {
+    assertEquals(new JsonObject()
+        .put("event_id", "a")
+        .put("host", new JsonObject().put("user_id", "host-a").put("username", "Host a"))
+        .put("started_at", "2025-03-01T10:00:00Z")
+        .put("mode", "audio"), ActiveStreams.stream(event("a", "2025-03-01T10:00:00Z", null)));
+  }
 
-    JsonObject message = streams.message(id -> counts.getOrDefault(id, 0));
+  @Test
+  void listsEventsInStartOrderWithCountsWhateverTheOrderOfTheSummaries() {
+    // Instants with and without fractions: in text order "10:00:00Z" would sort after "10:00:00.5Z".
+    List<JsonObject> summaries = new ArrayList<>(List.of(
+        ActiveStreams.summary(ActiveStreams.stream(event("c", "2025-03-01T10:00:01Z", null)), 0),
+        ActiveStreams.summary(ActiveStreams.stream(event("a", "2025-03-01T10:00:00.500Z", "screen")), 3),
+        ActiveStreams.summary(ActiveStreams.stream(event("b", "2025-03-01T10:00:00Z", "audio")), 1)));
+
+    JsonObject message = ActiveStreams.message(summaries);
 
     assertEquals("active_streams", message.getString("type"));
     assertEquals(List.of("b", "a", "c"), ids(message));
@@ -47,40 +54,16 @@ class ActiveStreamsTest {
     assertEquals(new JsonObject()
         .put("event_id", "a")
         .put("host", new JsonObject().put("user_id", "host-a").put("username", "Host a"))
-        .put("started_at", "2025-03-01T10:00:00Z")
+        .put("started_at", "2025-03-01T10:00:00.500Z")
         .put("mode", "screen")
         .put("participant_count", 3), a);
-    assertEquals("audio", message.getJsonArray("streams").getJsonObject(2).getString("mode"));
     assertEquals(0, message.getJsonArray("streams").getJsonObject(2).getInteger("participant_count"));
   }
 
   @Test
-  void updateKeepsThePosition() {
-    ActiveStreams streams = new ActiveStreams();
-    streams.put(event("a", "audio"));
-    streams.put(event("b", "audio"));
-    streams.put(event("a", "screen"));
-    JsonObject message = streams.message(id -> 0);
-    assertEquals(List.of("a", "b"), ids(message));
-    assertEquals("screen", message.getJsonArray("streams").getJsonObject(0).getString("mode"));
-  }
-
-  @Test
-  void removeAndContains() {
-    ActiveStreams streams = new ActiveStreams();
-    streams.put(event("a", "audio"));
-    assertTrue(streams.contains("a"));
-    assertTrue(streams.remove("a"));
-    assertFalse(streams.contains("a"));
-    assertFalse(streams.remove("a"));
-    assertTrue(ids(streams.message(id -> 0)).isEmpty());
-  }
-
-  @Test
-  void messageIsACopy() {
-    ActiveStreams streams = new ActiveStreams();
-    streams.put(event("a", "audio"));
-    streams.message(id -> 1).getJsonArray("streams").getJsonObject(0).put("mode", "tampered");
-    assertEquals("audio", streams.message(id -> 1).getJsonArray("streams").getJsonObject(0).getString("mode"));
+  void theMessageIsACopy() {
+    JsonObject summary = ActiveStreams.summary(ActiveStreams.stream(event("a", "2025-03-01T10:00:00Z", "audio")), 1);
+    ActiveStreams.message(List.of(summary)).getJsonArray("streams").getJsonObject(0).put("mode", "tampered");
+    assertEquals("audio", summary.getString("mode"));
   }
 }

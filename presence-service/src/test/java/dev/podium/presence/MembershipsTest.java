@@ -181,4 +181,20 @@ class MembershipsTest {
     assertEquals(0, members.count(EVENT));
     assertEquals(1, members.count("ev2"));
   }
+
+  @Test
+  void restoreReplacesOneEventInJoinOrderAndLeavesTheOthersAlone() {
+    members.join(EVENT, listener("stale"));
+    members.join("ev2", listener("other"));
+
+    members.restore(EVENT, List.of(listener("u2"), p("h", Participant.ROLE_HOST, "node-b", "s-h"), listener("u1")));
+
+    assertEquals(List.of("u2", "h", "u1"), members.members(EVENT).stream().map(Participant::userId).toList());
+    assertEquals(List.of("h", "u2", "u1"), userIds(members.page(EVENT, 0, 10).getJsonArray("participants")),
+        "the host first, then listeners in join order");
+    assertEquals(1, members.count("ev2"));
+    members.restore(EVENT, List.of());
+    assertEquals(0, members.count(EVENT));
+    assertTrue(members.members(EVENT).isEmpty());
+  }
 }

@@ -1,0 +1,225 @@
+package dev.podium.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.podium.chat.ChatServiceMain;
+import dev.podium.presence.PresenceServiceMain;
+import dev.podium.room.RoomServiceMain;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three presence-service instances, all active, each in its own JVM: the live events' presence
+ * spreads over them, a user is found for {@code send_invite} whichever instance holds them, any
+ * instance answers the active-streams list, and a killed or stopped instance's events move to the
+ * others with their members while the others' events stay where they are.
+ */
+class PresenceOwnershipTest {
+  private static final int EVENTS = 18;
+  private static PodiumHarness podium;
+  private static Vertx nodeA;
+  private static final List<PodiumProcess> PROCESSES = new ArrayList<>();
+  private static final List<PodiumProcess> PRESENCE = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    podium = new PodiumHarness(Map.of());
+    nodeA = podium.startGatewayOnly();
+    List<CompletableFuture<PodiumProcess>> starting = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      starting.add(launch("presence-" + i, PresenceServiceMain.class, "presence-service started"));
+    }
+    starting.add(launch("room", RoomServiceMain.class, "room-service started"));
+    starting.add(launch("chat", ChatServiceMain.class, "chat-service started"));
+    Exception failed = null;
+    for (CompletableFuture<PodiumProcess> f : starting) {
+      try {
+        PROCESSES.add(f.get());
+      } catch (Exception e) {
+        failed = failed == null ? e : failed;
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+    PRESENCE.addAll(PROCESSES.subList(0, 3));
+    assertTrue(eventually(() -> (int) podium.opsGet(nodeA, "/health/ready")[0] == 200, 60_000),
+        "gateway ready: " + podium.opsGet(nodeA, "/health/ready")[1]);
+  }
+
+  private static CompletableFuture<PodiumProcess> launch(String name, Class<?> main, String readyLine) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return PodiumProcess.start(name, main, podium.settings(), Map.of(), readyLine);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  @AfterAll
+  static void stop() {
+    PROCESSES.forEach(PodiumProcess::close);
+    podium.close();
+  }
+
+  /** Polls (bounded) a condition on logs or metrics, which no socket message wakes. */
+  private static boolean eventually(BooleanSupplier condition, long timeoutMillis) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        return false;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+    return true;
+  }
+
+  private static List<PodiumProcess> owners(String eventId) {
+    return PRESENCE.stream().filter(p -> p.isAlive() && p.ownsEvent(eventId)).toList();
+  }
+
+  private static Map<String, Set<String>> ownership(Set<String> events) {
+    Map<String, Set<String>> byOwner = new LinkedHashMap<>();
+    PRESENCE.stream().filter(PodiumProcess::isAlive).forEach(p -> byOwner.put(p.name(), new HashSet<>()));
+    for (String e : events) {
+      List<PodiumProcess> owners = owners(e);
+      assertEquals(1, owners.size(), "exactly one owner of " + e + ": " + owners.stream().map(PodiumProcess::name).toList());
+      byOwner.get(owners.get(0).name()).add(e);
+    }
+    return byOwner;
+  }
+
+  /** {@code podium_owned_events{service="presence-service"}} from the process's /metrics. */
+  private static int ownedEvents(PodiumProcess p) {
+    String body = String.valueOf(podium.getPort(p.opsPort(), "/metrics")[1]);
+    for (String line : body.split("\n")) {
+      if (line.startsWith("podium_owned_events{") && line.contains("service=\"presence-service\"")) {
+        return (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError(p.name() + " exposes no podium_owned_events: " + body.length() + " bytes of metrics");
+  }
+
+  /** The event's participant count in the active-streams list, or -1. */
+  private static int streamCount(String eventId) {
+    JsonObject streams = new JsonObject(String.valueOf(podium.get(nodeA, "/api/streams")[1]));
+    return streams.getJsonArray("streams").stream().map(JsonObject.class::cast)
+        .filter(s -> eventId.equals(s.getString("event_id"))).mapToInt(s -> s.getInteger("participant_count")).findFirst().orElse(-1);
+  }
+
+  private static Set<String> listed(JsonObject list) {
+    Set<String> ids = new HashSet<>();
+    list.getJsonArray("participants").forEach(o -> ids.add(((JsonObject) o).getString("user_id")));
+    return ids;
+  }
+
+  @Test
+  void presenceSpreadsFindsUsersAnywhereAndMovesOnlyTheEventsOfAnInstanceThatGoes() throws Exception {
+    // 1. Eighteen events, their hosts in them: each instance holds a share and says so on /metrics.
+    Map<String, TestSocket> hosts = new LinkedHashMap<>();
+    for (int i = 0; i < EVENTS; i++) {
+      JsonObject[] link = new JsonObject[1];
+      TestSocket host = podium.goLive(nodeA, "host-" + i, link);
+      host.expect("participant_list");
+      hosts.put(link[0].getString("event_id"), host);
+    }
+    Set<String> events = hosts.keySet();
+    assertTrue(eventually(() -> events.stream().allMatch(e -> owners(e).size() == 1), 10_000), "every event has one owner");
+    Map<String, Set<String>> before = ownership(events);
+    System.out.println("Presence: owned events per instance: " + before.values().stream().map(Set::size).toList());
+    assertTrue(eventually(() -> PRESENCE.stream().mapToInt(PresenceOwnershipTest::ownedEvents).sum() == EVENTS, 5_000),
+        "podium_owned_events adds up to every event");
+    for (PodiumProcess p : PRESENCE) {
+      assertEquals(before.get(p.name()).size(), ownedEvents(p), p.name() + "'s podium_owned_events");
+      assertTrue(ownedEvents(p) >= 1, p.name() + " owns a share");
+    }
+
+    // 2. Any instance answers the active-streams list, with every event in it.
+    for (int i = 0; i < 3; i++) {
+      JsonObject streams = new JsonObject(String.valueOf(podium.get(nodeA, "/api/streams")[1]));
+      Set<String> ids = new HashSet<>();
+      streams.getJsonArray("streams").forEach(o -> ids.add(((JsonObject) o).getString("event_id")));
+      assertEquals(events, ids, "the active-streams list has every event");
+    }
+
+    // 3. send_invite finds a user in an event held by another instance than the sender's.
+    String e1 = before.get("presence-1").iterator().next();
+    String e2 = before.get("presence-2").iterator().next();
+    TestSocket carol = podium.join(nodeA, e2, "carol");
+    carol.expect("room_state");
+    hosts.get(e1).send(new JsonObject().put("type", "send_invite").put("user_id", "carol"));
+    assertEquals(e1, carol.expect("invite_notification").getString("event_id"), "the invitation reached carol");
+
+    // 4. Listeners in an event of presence-1; presence-1 is killed: only its events move, with
+    // their members, and joins work again within 5 s.
+    List<String> listeners = List.of("l1", "l2", "l3", "l4", "l5");
+    List<TestSocket> ears = podium.joinAll(nodeA, e1, listeners);
+    ears.forEach(s -> s.expect("room_state"));
+    TestSocket host1 = hosts.get(e1);
+    host1.expect("participant_count", m -> m.getInteger("count") == 1 + listeners.size());
+    // Presence writes its cluster copy behind the joins (docs/architecture.md): the kill comes once
+    // the copy has them, which the active-streams count shows (written after the members).
+    assertTrue(eventually(() -> streamCount(e1) == 1 + listeners.size(), 10_000), "the joins reached the cluster copy");
+    PodiumProcess presence1 = PRESENCE.get(0);
+    long t1 = System.currentTimeMillis();
+    presence1.kill();
+    List<TestSocket> attempts = new ArrayList<>();
+    TestSocket late = null;
+    while (late == null && System.currentTimeMillis() - t1 < 20_000) {
+      attempts.add(podium.join(nodeA, e1, "late-" + attempts.size()));
+      TestSocket.awaitCondition(() -> attempts.stream().anyMatch(a -> !a.pending("room_state").isEmpty()), 500);
+      late = attempts.stream().filter(a -> !a.pending("room_state").isEmpty()).findFirst().orElse(null);
+    }
+    long worked = System.currentTimeMillis() - t1;
+    System.out.println("presence-service kill: joins work again after " + worked + " ms");
+    assertTrue(late != null && worked < 5_000, "presence recovery took " + worked + " ms");
+    assertTrue(TestSocket.awaitCondition(() -> attempts.stream().allMatch(a -> !a.pending("room_state").isEmpty()
+        || a.isClosed()), 10_000), "every join attempt was answered");
+    Set<String> expected = new HashSet<>(listeners);
+    expected.add("host-" + new ArrayList<>(events).indexOf(e1));
+    for (int i = 0; i < attempts.size(); i++) {
+      if (!attempts.get(i).isClosed()) {
+        expected.add("late-" + i);
+      }
+    }
+    TestSocket watcher = late;
+    JsonObject list = watcher.expect("participant_list", m -> listed(m).containsAll(expected));
+    assertEquals(expected, listed(list), "the members moved with the event");
+    Set<String> orphans = before.get("presence-1");
+    assertTrue(eventually(() -> orphans.stream().allMatch(e -> owners(e).size() == 1), 10_000),
+        "presence-1's events were taken over");
+    Map<String, Set<String>> afterKill = ownership(events);
+    for (String survivor : List.of("presence-2", "presence-3")) {
+      assertTrue(afterKill.get(survivor).containsAll(before.get(survivor)), survivor + "'s events stayed");
+    }
+
+    // 5. A clean stop of presence-2: its events go to presence-3 at once, carol with them.
+    PodiumProcess presence2 = PRESENCE.get(1);
+    long t2 = System.currentTimeMillis();
+    presence2.stop();
+    Set<String> leaving = afterKill.get("presence-2");
+    assertTrue(eventually(() -> leaving.stream().allMatch(e -> owners(e).size() == 1), 10_000),
+        "presence-2's events were taken over after its clean stop");
+    System.out.println("presence-service clean stop: events taken over after " + (System.currentTimeMillis() - t2) + " ms");
+    hosts.get(e1).send(new JsonObject().put("type", "send_invite").put("user_id", "carol"));
+    carol.expect("invite_notification");
+    TestSocket late2 = podium.join(nodeA, e2, "late-e2");
+    JsonObject list2 = late2.expect("participant_list", m -> listed(m).contains("late-e2"));
+    assertTrue(listed(list2).contains("carol"), "carol moved with her event: " + listed(list2));
+  }
+}
