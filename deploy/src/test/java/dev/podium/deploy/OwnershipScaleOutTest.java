@@ -38,13 +38,13 @@ class OwnershipScaleOutTest {
   private static final long GRACE_MS = 12_000;
   private static final long STOP_MS = 15_000;
   /**
-   * Six members when nothing is wrong (the gateway, presence, chat and three room-services): the
-   * gateway is ready only once all six are one cluster, and writes need four ({@code
-   * ClusterMajority}): the four left during the SIGSTOP step keep working, and the frozen owner,
-   * alone when it wakes, cannot act even after its quarantine.
+   * Five members expected, so writes need three ({@code ClusterMajority}): during the SIGSTOP step
+   * four are left (the gateway, presence, chat and one room-service), one more can hiccup on this
+   * loaded machine without taking the majority away, and the frozen owner, alone when it wakes,
+   * cannot act even after its quarantine. The start waits for all six members itself.
    */
   private static final Map<String, String> ENV = Map.of("PODIUM_HOST_GRACE_MS", String.valueOf(GRACE_MS),
-      "PODIUM_CLUSTER_EXPECTED_MEMBERS", "6");
+      "PODIUM_CLUSTER_EXPECTED_MEMBERS", "5");
   private static PodiumHarness podium;
   private static Vertx nodeA;
   private static final List<PodiumProcess> PROCESSES = new ArrayList<>();
@@ -72,8 +72,9 @@ class OwnershipScaleOutTest {
       throw failed;
     }
     ROOMS.addAll(PROCESSES.subList(0, 3));
-    assertTrue(eventually(() -> (int) podium.opsGet(nodeA, "/health/ready")[0] == 200, 60_000),
-        "gateway ready: " + podium.opsGet(nodeA, "/health/ready")[1]);
+    assertTrue(eventually(() -> (int) podium.opsGet(nodeA, "/health/ready")[0] == 200
+        && String.valueOf(podium.opsGet(nodeA, "/metrics")[1]).contains("podium_cluster_members 6.0"), 90_000),
+        "gateway ready in one cluster of six: " + podium.opsGet(nodeA, "/health/ready")[1]);
   }
 
   private static CompletableFuture<PodiumProcess> launch(String name, Class<?> main, String readyLine) {
