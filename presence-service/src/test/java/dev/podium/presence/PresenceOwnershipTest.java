@@ -61,10 +61,13 @@ class PresenceOwnershipTest {
     });
   }
 
-  /** An event id the given instance owns (and the other does not). */
-  private static String ownedBy(PresenceServiceVerticle owner, String prefix) {
+  /**
+   * An event id the given instance owns and the other does not. Both are asked: the first one
+   * deployed may not have heard of the second yet (and then thinks it owns everything).
+   */
+  private static String ownedBy(PresenceServiceVerticle owner, PresenceServiceVerticle other, String prefix) {
     for (int i = 0; i < 1_000; i++) {
-      if (owner.ownsEvent(prefix + i)) {
+      if (owner.ownsEvent(prefix + i) && !other.ownsEvent(prefix + i)) {
         return prefix + i;
       }
     }
@@ -79,8 +82,8 @@ class PresenceOwnershipTest {
     List<JsonObject> room = new CopyOnWriteArrayList<>();
     String[] event = new String[2];
     deployTwo(vertx, one, two).compose(deployments -> {
-      event[0] = ownedBy(one, "ev-one-");
-      event[1] = ownedBy(two, "ev-two-");
+      event[0] = ownedBy(one, two, "ev-one-");
+      event[1] = ownedBy(two, one, "ev-two-");
       ctx.verify(() -> assertTrue(!two.ownsEvent(event[0]) && !one.ownsEvent(event[1]), "one owner per event"));
       vertx.eventBus().<JsonObject>consumer(Addresses.roomEvents(event[0]), msg -> room.add(msg.body()));
       String moving = event[0];
@@ -142,8 +145,8 @@ class PresenceOwnershipTest {
     String[] event = new String[2];
     int asks = 6;
     deployTwo(vertx, one, two).compose(deployments -> {
-      event[0] = ownedBy(one, "ev-one-");
-      event[1] = ownedBy(two, "ev-two-");
+      event[0] = ownedBy(one, two, "ev-one-");
+      event[1] = ownedBy(two, one, "ev-two-");
       for (int i = 0; i < 2; i++) {
         vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE, LifecycleNotice.of(LifecycleNotice.STARTED, new JsonObject()
             .put("event_id", event[i])
