@@ -41,6 +41,7 @@ public record BenchOptions(
     long stayMinMs,
     long stayMaxMs,
     int stagePct,
+    int chatPct,
     Map<String, List<Long>> namedPids) {
 
   public static final String USAGE = """
@@ -106,6 +107,8 @@ public record BenchOptions(
         --events E            events (hosts) in control mode                 (10)
         --stay-ms MIN-MAX     how long a visitor stays in its event           (1000-5000)
         --stage-pct P         % of visitors who go through invite, accept, remove   (10)
+        --chat-pct P          % of the other visitors who send one chat message after joining
+                              and wait for it to come back to them (op "chat")   (0)
 
         --json                also print the result as one JSON line
         --help                print this and exit
@@ -115,7 +118,7 @@ public record BenchOptions(
   private static final Set<String> KEYS = Set.of("base", "listeners", "ramp-ms", "duration-s", "warmup-s", "packet-ms",
       "secret", "server-pid", "label", "settle-ms", "drain-ms", "join-timeout-ms", "host-id", "subprotocol",
       "listener-query", "reconnect-attempts", "gateway-metrics", "rooms", "join-rate", "pid", "events", "stay-ms",
-      "stage-pct");
+      "stage-pct", "chat-pct");
   /** Options that may be given more than once; their values are joined with commas. */
   private static final Set<String> REPEATABLE = Set.of("server-pid", "pid");
   /** Most rooms or events one run sets up (each is a host socket and, on Podium, a live event). */
@@ -146,6 +149,7 @@ public record BenchOptions(
     require(!control || joinRate > 0, "--control needs --join-rate (visitors per second)");
     require(stayMinMs >= 0 && stayMaxMs >= stayMinMs, "--stay-ms must be MIN-MAX with 0 <= MIN <= MAX");
     require(stagePct >= 0 && stagePct <= 100, "--stage-pct must be 0 to 100");
+    require(chatPct >= 0 && chatPct <= 100, "--chat-pct must be 0 to 100");
     namedPids = Collections.unmodifiableMap(new LinkedHashMap<>(namedPids));
     require(rampMs >= 0, "--ramp-ms must not be negative");
     require(durationS >= 1, "--duration-s must be at least 1");
@@ -246,6 +250,7 @@ public record BenchOptions(
         stay[0],
         stay[1],
         intValue(values, "stage-pct", 10),
+        intValue(values, "chat-pct", 0),
         named);
   }
 

@@ -120,9 +120,11 @@ final class ControlPlane {
       lagMax = Math.max(lagMax, System.nanoTime() - due);
       ControlHost host = hosts.get(i % hosts.size());
       boolean stage = isStageVisitor(i, opts.stagePct());
+      // The same even spread, over a different stride, picks the chatters among the others.
+      boolean chat = !stage && isStageVisitor(i, opts.chatPct());
       long stayMs = opts.stayMinMs() + (opts.stayMaxMs() > opts.stayMinMs()
           ? random.nextLong(opts.stayMaxMs() - opts.stayMinMs() + 1) : 0);
-      Visitor v = new Visitor(contexts.get(1 + i % loops), "v" + i, i % opts.bases().size(), host, stage, stayMs, done);
+      Visitor v = new Visitor(contexts.get(1 + i % loops), "v" + i, i % opts.bases().size(), host, stage, chat, stayMs, done);
       v.context.runOnContext(x -> v.join());
     }
     LoadGenerator.sleepUntil(windowEnd);
@@ -283,7 +285,7 @@ final class ControlPlane {
     }
   }
 
-  private enum Phase { JOINING, STAYING, INVITE, ACCEPT, ON_STAGE, REMOVE, LEAVING, DONE }
+  private enum Phase { JOINING, CHATTING, STAYING, INVITE, ACCEPT, ON_STAGE, REMOVE, LEAVING, DONE }
 
   /** One visitor's life: join, (stage,) stay, leave. Everything on its own context. */
   private final class Visitor {
@@ -292,6 +294,7 @@ final class ControlPlane {
     private final int base;
     private final ControlHost host;
     private final boolean stage;
+    private final boolean chat;
     private final long stayMs;
     private final CountDownLatch done;
     private ClientWebSocket ws;
@@ -302,13 +305,14 @@ final class ControlPlane {
     private boolean onStageSlot;
     volatile HostOp waitingOp;
 
-    Visitor(Context context, String userId, int base, ControlHost host, boolean stage, long stayMs,
+    Visitor(Context context, String userId, int base, ControlHost host, boolean stage, boolean chat, long stayMs,
         CountDownLatch done) {
       this.context = context;
       this.userId = userId;
       this.base = base;
       this.host = host;
       this.stage = stage;
+      this.chat = chat;
       this.stayMs = stayMs;
       this.done = done;
     }
@@ -342,6 +346,9 @@ final class ControlPlane {
           onStageSlot = true;
           start(Phase.INVITE, "invite");
           host.send("invite_cohost", "user_id", this);
+        } else if (chat) {
+          start(Phase.CHATTING, "chat");
+          ws.writeTextMessage(new JsonObject().put("type", "broadcast_message").put("message", "hello from " + userId).encode());
         } else {
           if (stage) {
             stageSkipped.incrementAndGet();
@@ -349,6 +356,14 @@ final class ControlPlane {
           stay(Phase.STAYING);
         }
         return;
+      }
+      if (phase == Phase.CHATTING && text.contains("message_broadcast")) {
+        JsonObject m = new JsonObject(text);
+        if ("message_broadcast".equals(m.getString("type")) && userId.equals(m.getString("user_id"))) {
+          ok("chat", now);
+          stay(Phase.STAYING);
+          return;
+        }
       }
       // Rooms are chatty (every join and leave of the event): parse only what may concern us.
       if (!(text.contains("cohost_") || text.contains("\"error\""))) {
@@ -360,6 +375,8 @@ final class ControlPlane {
           String code = Listener.errorCode(text);
           if (phase == Phase.ACCEPT) {
             fail("accept", code);
+          } else if (phase == Phase.CHATTING) {
+            fail("chat", code);
           } else {
             stats.failed(phase.name().toLowerCase(java.util.Locale.ROOT), code);
           }
@@ -442,6 +459,7 @@ final class ControlPlane {
     private String opName() {
       return switch (phase) {
         case JOINING -> "join";
+        case CHATTING -> "chat";
         case INVITE -> "invite";
         case ACCEPT -> "accept";
         case REMOVE -> "remove";

@@ -46,6 +46,7 @@ final class ControlReport {
         .put("duration_s", opts.durationS())
         .put("stay_ms", opts.stayMinMs() + "-" + opts.stayMaxMs())
         .put("stage_pct", opts.stagePct())
+        .put("chat_pct", opts.chatPct())
         .put("cold", opts.cold())
         .put("visitors", in.visitors())
         .put("unfinished", in.unfinished())

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  */
 final class OpStats {
   /** The operation types, in report order. */
-  static final List<String> TYPES = List.of("join", "invite", "accept", "remove", "leave");
+  static final List<String> TYPES = List.of("join", "invite", "accept", "remove", "chat", "leave");
 
   private final Map<String, List<Long>> latencies = new LinkedHashMap<>();
   private final Map<String, Map<String, Long>> failures = new LinkedHashMap<>();

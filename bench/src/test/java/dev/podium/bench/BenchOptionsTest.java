@@ -86,8 +86,9 @@ class BenchOptionsTest {
   @Test
   void controlPlaneOptions() {
     BenchOptions o = BenchOptions.parse("--control", "--events", "50", "--join-rate", "200", "--stay-ms", "500-2000",
-        "--stage-pct", "20");
+        "--stage-pct", "20", "--chat-pct", "50");
     assertTrue(o.control());
+    assertEquals(50, o.chatPct());
     assertEquals(50, o.events());
     assertEquals(500, o.stayMinMs());
     assertEquals(2000, o.stayMaxMs());
@@ -98,6 +99,7 @@ class BenchOptionsTest {
     assertEquals(1000, d.stayMinMs());
     assertEquals(5000, d.stayMaxMs());
     assertEquals(10, d.stagePct());
+    assertEquals(0, d.chatPct(), "no chat unless asked");
   }
 
   @Test
@@ -112,6 +114,7 @@ class BenchOptionsTest {
     assertMessage("--pid must be a whole number", "--pid", "gw=x");
     assertMessage("--stay-ms must be MIN-MAX with 0 <= MIN <= MAX", "--stay-ms", "5000-1000");
     assertMessage("--stage-pct must be 0 to 100", "--stage-pct", "101");
+    assertMessage("--chat-pct must be 0 to 100", "--chat-pct", "-1");
     assertMessage("--listeners must not be negative", "--listeners", "-1");
     assertMessage("--rooms given twice", "--rooms", "1", "--rooms", "2");
     assertMessage("unknown option --listener", "--listener", "5");
