@@ -39,7 +39,7 @@
 # every run is a fresh start, no warm-up run; without it, with WARMUP_RUNS=0, the first recorded
 # run of each target is the cold one; the summary shows cold runs in rows of their own),
 # MODE (stream: the default; control: the control-plane bench, see EVENTS, JOIN_RATES, STAY_MS,
-# STAGE_PCT), SERVER_CPUS / GEN_CPUS (unset: taskset -c lists for the servers and the generator),
+# STAGE_PCT, CHAT_PCT), SERVER_CPUS / GEN_CPUS (unset: taskset -c lists for the servers and the generator),
 # EXTERNAL_BASES / EXTERNAL_PIDS / EXTERNAL_SECRET / EXTERNAL_LABEL (target "external": a running
 # cluster, not started here: its gateways' ws:// URLs, comma separated; its processes as
 # "room-service=123 presence-service=456 gateway=789,790"; its PODIUM_JWT_SECRET).
@@ -71,6 +71,7 @@ EVENTS="${EVENTS:-50}"
 JOIN_RATES="${JOIN_RATES:-50 100 200}"
 STAY_MS="${STAY_MS:-1000-5000}"
 STAGE_PCT="${STAGE_PCT:-10}"
+CHAT_PCT="${CHAT_PCT:-0}"
 SERVER_CPUS="${SERVER_CPUS:-}"
 GEN_CPUS="${GEN_CPUS:-}"
 [[ "$MODE" == stream || "$MODE" == control ]] || { echo "MODE must be stream or control, got '$MODE'" >&2; exit 1; }
@@ -161,7 +162,7 @@ wait_quiet() {
   free -h
   java -version 2>&1
   echo "settings: MAX_OTHER_PCT='${MAX_OTHER_PCT:-}' QUIET_PCT='${QUIET_PCT:-}' NS='$NS' RUNS=$RUNS TARGETS='$TARGETS' GATEWAYS=$GATEWAYS DURATION_S=$DURATION_S WARMUP_S=$WARMUP_S WARMUP_RUNS=$WARMUP_RUNS RAMP_MS=$RAMP_MS PACKET_MS=$PACKET_MS GEN_ARGS='$GEN_ARGS'"
-  echo "settings: MODE=$MODE ROOMS='$ROOMS' HEAP=$HEAP JOIN_RATE='$JOIN_RATE' COLD=$COLD EVENTS=$EVENTS JOIN_RATES='$JOIN_RATES' STAY_MS=$STAY_MS STAGE_PCT=$STAGE_PCT SERVER_CPUS='$SERVER_CPUS' GEN_CPUS='$GEN_CPUS' EXTERNAL_BASES='${EXTERNAL_BASES:-}' EXTERNAL_PIDS='${EXTERNAL_PIDS:-}'"
+  echo "settings: MODE=$MODE ROOMS='$ROOMS' HEAP=$HEAP JOIN_RATE='$JOIN_RATE' COLD=$COLD EVENTS=$EVENTS JOIN_RATES='$JOIN_RATES' STAY_MS=$STAY_MS STAGE_PCT=$STAGE_PCT CHAT_PCT=$CHAT_PCT SERVER_CPUS='$SERVER_CPUS' GEN_CPUS='$GEN_CPUS' EXTERNAL_BASES='${EXTERNAL_BASES:-}' EXTERNAL_PIDS='${EXTERNAL_PIDS:-}'"
 } | tee "$OUT/machine.txt"
 
 # Starts target $1 (its logs get the suffix $2, so that a restarted server keeps the earlier logs)
@@ -255,11 +256,11 @@ run_generator() {
   local target=$1 listeners=$2 report=$3 rooms=$4 cold=$5 rc=0 ramp pidargs=() entry
   if [[ "$MODE" == control ]]; then
     for entry in ${names[$target]}; do pidargs+=(--pid "$entry"); done
-    local stage=$STAGE_PCT; [[ "$target" == floor ]] && stage=0   # the floor has no stage
+    local stage=$STAGE_PCT chat=$CHAT_PCT; [[ "$target" == floor ]] && stage=0 && chat=0   # the floor has neither stage nor chat
     # shellcheck disable=SC2086
     timeout $(( 180 + 2 * DURATION_S + EVENTS / 5 )) "${gen_pin[@]}" java -jar "$BENCH_JAR" --control \
       --base "${base[$target]}" --label "${label[$target]}" --events "$EVENTS" --join-rate "$listeners" \
-      --duration-s "$DURATION_S" --stay-ms "$STAY_MS" --stage-pct "$stage" "${pidargs[@]}" $cold --json \
+      --duration-s "$DURATION_S" --stay-ms "$STAY_MS" --stage-pct "$stage" --chat-pct "$chat" "${pidargs[@]}" $cold --json \
       ${extra[$target]} $GEN_ARGS >"$report" 2>&1 &
   else
     ramp=(--ramp-ms "$RAMP_MS"); [[ -n "$JOIN_RATE" ]] && ramp=(--join-rate "$JOIN_RATE")
