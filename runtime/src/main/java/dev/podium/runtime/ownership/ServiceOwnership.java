@@ -51,6 +51,7 @@ public final class ServiceOwnership {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceOwnership.class);
   private static final long TICK_MS = 100;
   private static final long RECONCILE_MS = 1_000;
+  private static final long STUCK_COMPUTATION_NANOS = 5_000_000_000L;
   /**
    * Twice Hazelcast's failure-detection time in podium-cluster.xml (3 s without a heartbeat): a
    * member that stood still resets its heartbeat clocks when it wakes, so it needs that long to
@@ -77,6 +78,9 @@ public final class ServiceOwnership {
   private volatile boolean stopped;
   private boolean computing;
   private boolean again;
+  /** When the computation in flight started, and its number: only the newest one reports. */
+  private long computeStarted;
+  private long computations;
   // Hazelcast, when clustered
   private HazelcastInstance hz;
   private IMap<String, String> registry;
@@ -245,12 +249,20 @@ public final class ServiceOwnership {
       if (stopped) {
         return;
       }
-      if (computing) {
+      // One computation at a time, unless the one in flight is stuck: Hazelcast calls made while a
+      // member merges after a split can hang for minutes (retried until the node is back), and a
+      // ring that waits for them would keep two instances owning the same events all that while.
+      if (computing && System.nanoTime() - computeStarted < STUCK_COMPUTATION_NANOS) {
         again = true;
         return;
       }
       computing = true;
+      computeStarted = System.nanoTime();
+      long number = ++computations;
       computeRing().onComplete(ar -> {
+        if (number != computations) {
+          return; // overtaken by a newer computation
+        }
         computing = false;
         if (ar.succeeded() && !stopped) {
           report(ar.result());
@@ -269,6 +281,7 @@ public final class ServiceOwnership {
     if (!clustered()) {
       return Future.succeededFuture(OwnerRing.of(localRegistry().keySet()));
     }
+    // Unordered: one hung computation must not queue the next behind it.
     return vertx.executeBlocking(() -> {
       Set<String> alive = hz.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
       String self = hz.getCluster().getLocalMember().getUuid().toString();
@@ -303,7 +316,7 @@ public final class ServiceOwnership {
         instances.add(instanceId);
       }
       return OwnerRing.of(instances);
-    });
+    }, false);
   }
 
   /** Whether this member's cluster has the members the split-brain protection asks for (always, when none is configured). */
