@@ -25,6 +25,21 @@ public final class ConnectedSessions {
     return new java.util.ArrayList<>(byId.values());
   }
 
+  /**
+   * This node's sessions in the event whose join presence acknowledged, as presence knows them
+   * (a scan of the node's sessions: it runs once per event per presence takeover).
+   */
+  public java.util.List<dev.podium.api.presence.Participant> inPresence(String eventId, String nodeId) {
+    java.util.List<dev.podium.api.presence.Participant> found = new java.util.ArrayList<>();
+    for (Session s : byId.values()) {
+      if (eventId.equals(s.eventId()) && s.inPresence()) {
+        found.add(new dev.podium.api.presence.Participant(s.userId(), s.identity().username(), s.role(),
+            s.identity().verified(), nodeId, s.id()));
+      }
+    }
+    return found;
+  }
+
   public int size() {
     return byId.size();
   }
