@@ -165,26 +165,24 @@ class PresenceOwnershipTest {
     hosts.get(e1).send(new JsonObject().put("type", "send_invite").put("user_id", "carol"));
     assertEquals(e1, carol.expect("invite_notification").getString("event_id"), "the invitation reached carol");
 
-    // 4. A burst of listeners into an event of presence-1, and presence-1 killed the moment their
-    // joins are answered: its cluster copy, written behind the joins (docs/architecture.md), may
-    // lack the last of them. Only its events move; joins work again within 5 s; the gateway
-    // re-announces its sessions to the new owner, so every listener is listed again, and no one
-    // in the room sees anyone already there leave or join.
+    // 4. A burst of listeners into an event of presence-1, and presence-1 killed in the middle of
+    // it, as soon as half of them are in: its cluster copy, written behind the joins
+    // (docs/architecture.md), lacks the joins it answered last. Only its events move; joins work
+    // again within 5 s; the gateway re-announces its sessions to the new owner, so everyone still
+    // connected is listed and counted, and no one in the room sees a member leave or join twice.
     List<String> listeners = new ArrayList<>();
     for (int i = 1; i <= 40; i++) {
       listeners.add("l" + i);
     }
-    List<TestSocket> ears = podium.joinAll(nodeA, e1, listeners);
     TestSocket host1 = hosts.get(e1);
-    assertTrue(TestSocket.awaitCondition(() -> ears.stream().allMatch(s -> !s.seen("room_state").isEmpty()), 10_000),
-        "every listener's join was answered");
-    List<TestSocket> room = new ArrayList<>(ears);
-    room.add(host1);
-    Map<TestSocket, Integer> joinsBefore = new java.util.IdentityHashMap<>();
-    room.forEach(s -> joinsBefore.put(s, s.seen("participant_joined").size()));
+    String hostId = "host-" + new ArrayList<>(events).indexOf(e1);
+    List<TestSocket> ears = podium.joinAll(nodeA, e1, listeners);
+    assertTrue(TestSocket.awaitCondition(() -> ears.stream().filter(s -> !s.seen("room_state").isEmpty()).count()
+        >= listeners.size() / 2, 10_000), "half of the listeners are in");
     PodiumProcess presence1 = PRESENCE.get(0);
     long t1 = System.currentTimeMillis();
     presence1.kill();
+    long answeredBeforeKill = ears.stream().filter(s -> !s.seen("room_state").isEmpty()).count();
     List<TestSocket> attempts = new ArrayList<>();
     TestSocket late = null;
     while (late == null && System.currentTimeMillis() - t1 < 20_000) {
@@ -195,33 +193,46 @@ class PresenceOwnershipTest {
     long worked = System.currentTimeMillis() - t1;
     System.out.println("presence-service kill: joins work again after " + worked + " ms");
     assertTrue(late != null && worked < 5_000, "presence recovery took " + worked + " ms");
-    assertTrue(TestSocket.awaitCondition(() -> attempts.stream().allMatch(a -> !a.pending("room_state").isEmpty()
+    List<TestSocket> everyone = new ArrayList<>(attempts);
+    everyone.addAll(ears);
+    assertTrue(TestSocket.awaitCondition(() -> everyone.stream().allMatch(a -> !a.seen("room_state").isEmpty()
         || a.isClosed()), 10_000), "every join attempt was answered");
-    Set<String> expected = new HashSet<>(listeners);
-    expected.add("host-" + new ArrayList<>(events).indexOf(e1));
+    // Who is connected: the host, the listeners whose join was answered (those still joining at
+    // the kill were closed with service_unavailable) and the late joiners that got in.
+    Set<String> expected = new HashSet<>();
+    expected.add(hostId);
+    for (int i = 0; i < ears.size(); i++) {
+      if (!ears.get(i).isClosed()) {
+        expected.add(listeners.get(i));
+      }
+    }
     for (int i = 0; i < attempts.size(); i++) {
       if (!attempts.get(i).isClosed()) {
         expected.add("late-" + i);
       }
     }
     TestSocket watcher = late;
-    JsonObject list = watcher.expect("participant_list", m -> listed(m).containsAll(expected));
-    assertEquals(expected, listed(list), "the members moved with the event, the burst's last joins too");
+    long healing = System.currentTimeMillis();
+    JsonObject list = watcher.expect("participant_list", m -> listed(m).equals(expected));
+    System.out.println("presence-service kill in a join burst: " + answeredBeforeKill + " listeners answered before the kill, "
+        + (expected.size() - 1) + " connected after; the list showed all of them " + (System.currentTimeMillis() - healing)
+        + " ms after the first join worked again");
+    assertEquals(expected, listed(list), "everyone connected is listed, the burst's last joins too");
     assertTrue(eventually(() -> streamCount(e1) == expected.size(), 10_000),
         "the count shows every member: " + streamCount(e1) + " of " + expected.size());
-    Set<String> existing = new HashSet<>(listeners);
-    existing.add("host-" + new ArrayList<>(events).indexOf(e1));
+    List<TestSocket> room = new ArrayList<>(ears);
+    room.add(host1);
+    room.add(watcher);
     for (TestSocket s : room) {
       if (s.isClosed()) {
         continue;
       }
-      assertTrue(s.seen("participant_left").isEmpty(), "no one left: " + s.seen("participant_left"));
-      List<JsonObject> joinedAfter = s.seen("participant_joined");
-      joinedAfter = joinedAfter.subList(joinsBefore.get(s), joinedAfter.size());
-      assertTrue(joinedAfter.stream().noneMatch(m -> existing.contains(m.getString("user_id"))),
-          "no member already there joined again: " + joinedAfter);
+      List<String> left = s.seen("participant_left").stream().map(m -> m.getString("user_id")).filter(expected::contains).toList();
+      assertTrue(left.isEmpty(), "no one still connected was shown leaving: " + left);
+      List<String> joined = s.seen("participant_joined").stream().map(m -> m.getString("user_id")).toList();
+      assertEquals(new HashSet<>(joined).size(), joined.size(), "no one was shown joining twice: " + joined);
     }
-    System.out.println("presence-service kill after a join burst: " + PRESENCE.stream().flatMap(p -> p.lines().stream())
+    System.out.println("presence-service takeover: " + PRESENCE.stream().flatMap(p -> p.lines().stream())
         .filter(l -> (l.contains("owns event") || l.contains("resync")) && l.contains(e1)).toList());
     Set<String> orphans = before.get("presence-1");
     assertTrue(eventually(() -> orphans.stream().allMatch(e -> owners(e).size() == 1), 10_000),
