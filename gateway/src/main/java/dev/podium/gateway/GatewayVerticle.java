@@ -136,7 +136,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     // A presence owner replaced after a kill asks for the event's sessions again (what it lost).
     Future<Void> resync = new dev.podium.gateway.ws.SessionResync(vertx, config.nodeId(),
-        eventId -> sessions.inPresence(eventId, config.nodeId())).start();
+        eventId -> sessions.ofEvent(eventId, config.nodeId())).start();
 
     // The heartbeat runs in a verticle of its own (its own event loop): a fan-out that keeps this
     // verticle's loop busy must not make presence think the node died and drop its listeners.

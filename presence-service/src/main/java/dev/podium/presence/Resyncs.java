@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * the join by the previous owner. A member already present keeps its entry (place, role, session),
  * so the room sees no change. When a node is {@code done}, the members taken in from the copy that
  * it carried but no longer reports (a leave the previous owner answered but had not written) are
- * removed, also quietly: the previous owner announced the leave. Members joined after the take-in
+ * removed, also quietly (a session reported as {@code joining}, its answer still on the way, counts
+ * as reported): the previous owner announced the leave. Members joined after the take-in
  * are never removed this way. A session whose leave arrives while the resync is open is not added
  * back by a late batch. A resync stays open {@value #WINDOW_MS} ms; batches after that are refused.
  */
@@ -115,7 +116,8 @@ final class Resyncs {
         continue;
       }
       reported.add(p.sessionId());
-      if (members.find(eventId, p.userId()).isEmpty()) {
+      // A join in flight is neither added (its own join adds and announces it) nor dropped.
+      if (!json.getBoolean("joining", false) && members.find(eventId, p.userId()).isEmpty()) {
         members.join(eventId, p);
         added++;
       }

@@ -98,6 +98,17 @@ class ResyncsTest {
   }
 
   @Test
+  void aSessionWhoseJoinIsInFlightIsNeitherAddedNorDropped() {
+    takeIn(p("a", "n1"));
+    JsonObject batch = batch("n1", true, p("b", "n1"));
+    batch.getJsonArray("participants").add(p("a", "n1").toJson().put("joining", true));
+    batch.getJsonArray("participants").getJsonObject(0).put("joining", true);
+    assertTrue(resyncs.batch(batch));
+    assertEquals(List.of("a"), order(), "b's own join will add it; a's answer is on its way, a stays");
+    assertTrue(changed.isEmpty());
+  }
+
+  @Test
   void aSessionThatLeftDuringTheResyncIsNotBroughtBack() {
     takeIn(p("a", "n1"));
     resyncs.left(EVENT, "s-c");

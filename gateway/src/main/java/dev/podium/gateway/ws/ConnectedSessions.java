@@ -26,15 +26,15 @@ public final class ConnectedSessions {
   }
 
   /**
-   * This node's sessions in the event whose join presence acknowledged, as presence knows them
-   * (a scan of the node's sessions: it runs once per event per presence takeover).
+   * This node's open sessions in the event, as presence knows them, each saying whether its join
+   * is still in flight (a scan of the node's sessions: it runs once per event per presence takeover).
    */
-  public java.util.List<dev.podium.api.presence.Participant> inPresence(String eventId, String nodeId) {
-    java.util.List<dev.podium.api.presence.Participant> found = new java.util.ArrayList<>();
+  public java.util.List<SessionResync.Carried> ofEvent(String eventId, String nodeId) {
+    java.util.List<SessionResync.Carried> found = new java.util.ArrayList<>();
     for (Session s : byId.values()) {
-      if (eventId.equals(s.eventId()) && s.inPresence()) {
-        found.add(new dev.podium.api.presence.Participant(s.userId(), s.identity().username(), s.role(),
-            s.identity().verified(), nodeId, s.id()));
+      if (eventId.equals(s.eventId()) && s.open()) {
+        found.add(new SessionResync.Carried(new dev.podium.api.presence.Participant(s.userId(), s.identity().username(),
+            s.role(), s.identity().verified(), nodeId, s.id()), !s.inPresence()));
       }
     }
     return found;

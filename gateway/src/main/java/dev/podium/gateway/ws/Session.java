@@ -126,9 +126,14 @@ public final class Session implements MediaListener {
     inPresence = true;
   }
 
-  /** Open, and its join was acknowledged by presence (what a resync re-announces). */
-  public boolean inPresence() {
-    return inPresence && !departed && !closed;
+  /** Presence acknowledged the join (what a resync re-announces; before that the join is in flight). */
+  boolean inPresence() {
+    return inPresence;
+  }
+
+  /** Not closed nor departed; read from another thread by the resync, so a moment late at worst. */
+  boolean open() {
+    return !departed && !closed;
   }
 
   /** True the first time only: the departure (presence leave, room detach) happens once. */

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers a presence-service instance that took an event over ({@link Addresses#PRESENCE_RESYNC}):
  * re-announces this node's sessions of the event, so joins and leaves its killed previous owner
- * had not written to the cluster copy yet are healed. The sessions go in batches of
+ * had not written to the cluster copy yet are healed. A session whose join is still in flight is
+ * sent with {@code joining: true}: presence neither adds it (its join does, announced) nor drops it. The sessions go in batches of
  * {@value #BATCH}, the next one only once presence acknowledged the previous one, so a large room
  * costs a few small messages in sequence; the last batch says {@code done}. A node with no
  * session in the event still sends that one (empty) batch: presence then drops its members that
@@ -31,10 +32,14 @@ public final class SessionResync {
 
   private final Vertx vertx;
   private final String nodeId;
-  private final Function<String, List<Participant>> present;
+  private final Function<String, List<Carried>> present;
 
-  /** @param present this node's sessions of an event that presence acknowledged, by event id */
-  public SessionResync(Vertx vertx, String nodeId, Function<String, List<Participant>> present) {
+  /** One open session of the event; {@code joining} while presence has not answered its join yet. */
+  public record Carried(Participant participant, boolean joining) {
+  }
+
+  /** @param present this node's open sessions of an event, by event id */
+  public SessionResync(Vertx vertx, String nodeId, Function<String, List<Carried>> present) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.present = present;
@@ -54,16 +59,17 @@ public final class SessionResync {
 
   /** Sends the event's sessions to {@code replyTo}, one batch in flight; completes after the last batch. */
   Future<Void> reannounce(String eventId, String replyTo) {
-    List<Participant> sessions = present.apply(eventId);
+    List<Carried> sessions = present.apply(eventId);
     return send(eventId, replyTo, sessions, 0).onFailure(e -> LOG.atInfo().addKeyValue("event_id", eventId)
         .log("sessions not re-announced to presence: {}", e.getMessage()));
   }
 
-  private Future<Void> send(String eventId, String replyTo, List<Participant> sessions, int from) {
+  private Future<Void> send(String eventId, String replyTo, List<Carried> sessions, int from) {
     int to = Math.min(sessions.size(), from + BATCH);
     JsonArray participants = new JsonArray();
-    for (Participant p : sessions.subList(from, to)) {
-      participants.add(p.toJson());
+    for (Carried c : sessions.subList(from, to)) {
+      JsonObject json = c.participant().toJson();
+      participants.add(c.joining() ? json.put("joining", true) : json);
     }
     boolean done = to == sessions.size();
     JsonObject batch = new JsonObject()

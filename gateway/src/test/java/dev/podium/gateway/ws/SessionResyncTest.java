@@ -19,10 +19,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
 class SessionResyncTest {
-  private static List<Participant> sessions(int n) {
-    List<Participant> list = new ArrayList<>();
+  private static List<SessionResync.Carried> sessions(int n) {
+    List<SessionResync.Carried> list = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      list.add(new Participant("u" + i, "name", Participant.ROLE_LISTENER, true, "node-1", "s" + i));
+      list.add(new SessionResync.Carried(new Participant("u" + i, "name", Participant.ROLE_LISTENER, true, "node-1", "s" + i),
+          i == 1));
     }
     return list;
   }
@@ -49,6 +50,8 @@ class SessionResyncTest {
       assertEquals(List.of(false, false, true), batches.stream().map(b -> b.getBoolean("done")).toList());
       assertTrue(batches.stream().allMatch(b -> "node-1".equals(b.getString("node_id")) && "ev".equals(b.getString("event_id"))));
       assertEquals("s0", batches.get(0).getJsonArray("participants").getJsonObject(0).getString("session_id"));
+      assertTrue(batches.get(0).getJsonArray("participants").getJsonObject(1).getBoolean("joining"), "a join in flight says so");
+      assertEquals(null, batches.get(0).getJsonArray("participants").getJsonObject(0).getBoolean("joining"));
       test.completeNow();
     })));
   }
