@@ -171,7 +171,8 @@ class PresenceOwnershipTest {
     // again within 5 s; the gateway re-announces its sessions to the new owner, so everyone still
     // connected is listed and counted, and no one in the room sees a member leave or join twice.
     List<String> listeners = new ArrayList<>();
-    for (int i = 1; i <= 40; i++) {
+    // Above a hundred members the copy is written at most every 50 ms: more joins in the window.
+    for (int i = 1; i <= 120; i++) {
       listeners.add("l" + i);
     }
     TestSocket host1 = hosts.get(e1);

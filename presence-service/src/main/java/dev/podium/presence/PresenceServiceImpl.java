@@ -390,15 +390,6 @@ final class PresenceServiceImpl implements PresenceService {
     return eventId != null && copy.holds(eventId) && resyncs.batch(batch);
   }
 
-  /** Members added back and removed by resyncs since the start (tests). */
-  long resyncAdded() {
-    return resyncs.added();
-  }
-
-  long resyncRemoved() {
-    return resyncs.removed();
-  }
-
   void onHeartbeat(String nodeId) {
     nodes.seen(nodeId, System.currentTimeMillis());
   }

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * Answers a presence-service instance that took an event over ({@link Addresses#PRESENCE_RESYNC}):
  * re-announces this node's sessions of the event, so joins and leaves its killed previous owner
  * had not written to the cluster copy yet are healed. A session whose join is still in flight is
- * sent with {@code joining: true}: presence neither adds it (its join does, announced) nor drops it. The sessions go in batches of
- * {@value #BATCH}, the next one only once presence acknowledged the previous one, so a large room
+ * sent with {@code joining: true}: presence neither adds it (its join does, announced) nor drops
+ * it. The sessions go in batches of {@value #BATCH}, the next one only once presence acknowledged
+ * the previous one, so a large room
  * costs a few small messages in sequence; the last batch says {@code done}. A node with no
  * session in the event still sends that one (empty) batch: presence then drops its members that
  * this node no longer carries.
