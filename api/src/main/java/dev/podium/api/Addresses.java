@@ -62,6 +62,21 @@ public final class Addresses {
     return "podium.presence.instance." + instanceId;
   }
 
+  /**
+   * Published by a presence-service instance that took an event over from the cluster copy:
+   * {@code {event_id, reply_to}}. Every gateway node answers at {@code reply_to} (a
+   * {@link #presenceResyncReply}) with its open sessions of the event, in batches of
+   * {@code {event_id, node_id, participants, done}}, one batch in flight; the last one has
+   * {@code done: true} (a node without such sessions sends just that). This heals the joins and
+   * leaves a killed owner had not written to the cluster copy yet.
+   */
+  public static final String PRESENCE_RESYNC = "podium.presence.resync";
+
+  /** Where one presence-service instance receives the gateways' answers to its {@link #PRESENCE_RESYNC}. */
+  public static String presenceResyncReply(String instanceId) {
+    return "podium.presence.resync." + instanceId;
+  }
+
   /** Mixed audio and screen chunks for the gateways (published; body: a {@code MediaPacket}). */
   public static String mediaOut(String eventId) {
     return "podium.media." + eventId + ".out";

@@ -165,19 +165,25 @@ class PresenceOwnershipTest {
     hosts.get(e1).send(new JsonObject().put("type", "send_invite").put("user_id", "carol"));
     assertEquals(e1, carol.expect("invite_notification").getString("event_id"), "the invitation reached carol");
 
-    // 4. Listeners in an event of presence-1; presence-1 is killed: only its events move, with
-    // their members, and joins work again within 5 s.
-    List<String> listeners = List.of("l1", "l2", "l3", "l4", "l5");
-    List<TestSocket> ears = podium.joinAll(nodeA, e1, listeners);
-    ears.forEach(s -> s.expect("room_state"));
+    // 4. A burst of listeners into an event of presence-1, and presence-1 killed in the middle of
+    // it, as soon as half of them are in: its cluster copy, written behind the joins
+    // (docs/architecture.md), lacks the joins it answered last. Only its events move; joins work
+    // again within 5 s; the gateway re-announces its sessions to the new owner, so everyone still
+    // connected is listed and counted, and no one in the room sees a member leave or join twice.
+    List<String> listeners = new ArrayList<>();
+    // Above a hundred members the copy is written at most every 50 ms: more joins in the window.
+    for (int i = 1; i <= 120; i++) {
+      listeners.add("l" + i);
+    }
     TestSocket host1 = hosts.get(e1);
-    host1.expect("participant_count", m -> m.getInteger("count") == 1 + listeners.size());
-    // Presence writes its cluster copy behind the joins (docs/architecture.md): the kill comes once
-    // the copy has them, which the active-streams count shows (written after the members).
-    assertTrue(eventually(() -> streamCount(e1) == 1 + listeners.size(), 10_000), "the joins reached the cluster copy");
+    String hostId = "host-" + new ArrayList<>(events).indexOf(e1);
+    List<TestSocket> ears = podium.joinAll(nodeA, e1, listeners);
+    assertTrue(TestSocket.awaitCondition(() -> ears.stream().filter(s -> !s.seen("room_state").isEmpty()).count()
+        >= listeners.size() / 2, 10_000), "half of the listeners are in");
     PodiumProcess presence1 = PRESENCE.get(0);
     long t1 = System.currentTimeMillis();
     presence1.kill();
+    long answeredBeforeKill = ears.stream().filter(s -> !s.seen("room_state").isEmpty()).count();
     List<TestSocket> attempts = new ArrayList<>();
     TestSocket late = null;
     while (late == null && System.currentTimeMillis() - t1 < 20_000) {
@@ -188,18 +194,49 @@ class PresenceOwnershipTest {
     long worked = System.currentTimeMillis() - t1;
     System.out.println("presence-service kill: joins work again after " + worked + " ms");
     assertTrue(late != null && worked < 5_000, "presence recovery took " + worked + " ms");
-    assertTrue(TestSocket.awaitCondition(() -> attempts.stream().allMatch(a -> !a.pending("room_state").isEmpty()
+    List<TestSocket> everyone = new ArrayList<>(attempts);
+    everyone.addAll(ears);
+    assertTrue(TestSocket.awaitCondition(() -> everyone.stream().allMatch(a -> !a.seen("room_state").isEmpty()
         || a.isClosed()), 10_000), "every join attempt was answered");
-    Set<String> expected = new HashSet<>(listeners);
-    expected.add("host-" + new ArrayList<>(events).indexOf(e1));
+    // Who is connected: the host, the listeners whose join was answered (those still joining at
+    // the kill were closed with service_unavailable) and the late joiners that got in.
+    Set<String> expected = new HashSet<>();
+    expected.add(hostId);
+    for (int i = 0; i < ears.size(); i++) {
+      if (!ears.get(i).isClosed()) {
+        expected.add(listeners.get(i));
+      }
+    }
     for (int i = 0; i < attempts.size(); i++) {
       if (!attempts.get(i).isClosed()) {
         expected.add("late-" + i);
       }
     }
     TestSocket watcher = late;
-    JsonObject list = watcher.expect("participant_list", m -> listed(m).containsAll(expected));
-    assertEquals(expected, listed(list), "the members moved with the event");
+    long healing = System.currentTimeMillis();
+    // The list message carries the first 100 entries (host first) and the total.
+    JsonObject list = watcher.expect("participant_list", m -> m.getInteger("total") == expected.size());
+    System.out.println("presence-service kill in a join burst: " + answeredBeforeKill + " listeners answered before the kill, "
+        + (expected.size() - 1) + " members besides the host after; the list showed all of them "
+        + (System.currentTimeMillis() - healing) + " ms after the first join worked again");
+    assertTrue(expected.containsAll(listed(list)), "only connected users are listed: " + listed(list));
+    assertTrue(listed(list).contains(hostId), "the host is listed");
+    assertTrue(eventually(() -> streamCount(e1) == expected.size(), 10_000),
+        "the count shows every member: " + streamCount(e1) + " of " + expected.size());
+    List<TestSocket> room = new ArrayList<>(ears);
+    room.add(host1);
+    room.add(watcher);
+    for (TestSocket s : room) {
+      if (s.isClosed()) {
+        continue;
+      }
+      List<String> left = s.seen("participant_left").stream().map(m -> m.getString("user_id")).filter(expected::contains).toList();
+      assertTrue(left.isEmpty(), "no one still connected was shown leaving: " + left);
+      List<String> joined = s.seen("participant_joined").stream().map(m -> m.getString("user_id")).toList();
+      assertEquals(new HashSet<>(joined).size(), joined.size(), "no one was shown joining twice: " + joined);
+    }
+    System.out.println("presence-service takeover: " + PRESENCE.stream().flatMap(p -> p.lines().stream())
+        .filter(l -> (l.contains("owns event") || l.contains("resync")) && l.contains(e1)).toList());
     Set<String> orphans = before.get("presence-1");
     assertTrue(eventually(() -> orphans.stream().allMatch(e -> owners(e).size() == 1), 10_000),
         "presence-1's events were taken over");

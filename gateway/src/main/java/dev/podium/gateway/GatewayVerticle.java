@@ -134,6 +134,10 @@ public final class GatewayVerticle extends VerticleBase {
       }
     }).completion();
 
+    // A presence owner replaced after a kill asks for the event's sessions again (what it lost).
+    Future<Void> resync = new dev.podium.gateway.ws.SessionResync(vertx, config.nodeId(),
+        eventId -> sessions.ofEvent(eventId, config.nodeId())).start();
+
     // The heartbeat runs in a verticle of its own (its own event loop): a fan-out that keeps this
     // verticle's loop busy must not make presence think the node died and drop its listeners.
     JsonObject heartbeat = new JsonObject().put("node_id", config.nodeId());
@@ -150,7 +154,7 @@ public final class GatewayVerticle extends VerticleBase {
     // would give each server a port of its own; a negative port makes them share one random port.
     int port = config.httpPort() != 0 ? config.httpPort() : -(1 + new java.util.Random().nextInt(60_000));
     first = new SocketLoop(vertx, node);
-    return Future.all(control, relayRing, beating)
+    return Future.all(control, relayRing, beating, resync)
         .compose(v -> first.start(port))
         .compose(s -> {
           server = s;

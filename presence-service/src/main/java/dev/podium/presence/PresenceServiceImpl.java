@@ -55,6 +55,7 @@ final class PresenceServiceImpl implements PresenceService {
   private final Coalescer listUpdates;
   private final Coalescer streamUpdates;
   private final EndedEventSweep endedSweep;
+  private final Resyncs resyncs;
   /** Events being taken in; later calls for them wait for it. */
   private final Map<String, Future<Void>> arriving = new HashMap<>();
   private OwnerRing ring = OwnerRing.empty();
@@ -71,6 +72,10 @@ final class PresenceServiceImpl implements PresenceService {
         this::publishList);
     this.streamUpdates = new Coalescer(vertx, config.listInterval(), key -> publishStreams());
     this.copy = new ClusterCopy(vertx, eventStore, streamStore, members, this::fenced, () -> streamUpdates.mark(ALL_STREAMS));
+    this.resyncs = new Resyncs(vertx, Addresses.presenceResyncReply(ownership.instanceId()), members, eventId -> {
+      listUpdates.mark(eventId);
+      copy.changed(eventId);
+    });
     this.endedSweep = new EndedEventSweep(() -> Future.succeededFuture(copy.eventIds()),
         () -> rooms.liveEvents().map(events -> events.stream().map(LiveEvent::eventId).collect(Collectors.toSet())),
         eventId -> ended(eventId));
@@ -137,6 +142,7 @@ final class PresenceServiceImpl implements PresenceService {
   @Override
   public Future<Void> leave(String eventId, String userId, String sessionId) {
     Supplier<Future<Void>> leave = () -> {
+      resyncs.left(eventId, sessionId);
       members.leave(eventId, userId, sessionId).ifPresent(p -> departed(eventId, p));
       return Future.succeededFuture();
     };
@@ -257,6 +263,11 @@ final class PresenceServiceImpl implements PresenceService {
         }
       });
       listUpdates.mark(eventId);
+      if (event.epoch() > 1) {
+        // Held before (killed, cut off or handed over): its last joins and leaves may not be in the
+        // copy; the gateways re-announce the sessions they carry. A new event (epoch 1) has nothing to heal.
+        resyncs.start(eventId, event.stored);
+      }
       LOG.atInfo().addKeyValue("event_id", eventId).addKeyValue("epoch", event.epoch())
           .addKeyValue("participants", event.stored.size()).log("presence-service owns event");
       if (event.stream() == null) {
@@ -308,6 +319,7 @@ final class PresenceServiceImpl implements PresenceService {
 
   /** Forgets the event's memberships here (no one is announced as leaving: they are still in it, elsewhere). */
   private void forget(String eventId) {
+    resyncs.forget(eventId);
     members.dropEvent(eventId);
     listUpdates.forget(eventId);
   }
@@ -369,6 +381,13 @@ final class PresenceServiceImpl implements PresenceService {
       forget(eventId);
       return copy.end(eventId);
     }, Future::succeededFuture);
+  }
+
+  /** One gateway node's batch of sessions for a resync ({@link Resyncs}); false when refused. */
+  boolean onResyncBatch(JsonObject batch) {
+    String eventId = batch.getString("event_id");
+    // Only for an event still held here: a resync of an event that moved was forgotten with it.
+    return eventId != null && copy.holds(eventId) && resyncs.batch(batch);
   }
 
   void onHeartbeat(String nodeId) {

@@ -77,12 +77,19 @@ public final class PresenceServiceVerticle extends VerticleBase {
         msg -> service.onLifecycle(msg.body())).completion();
     Future<Void> heartbeats = vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_HEARTBEAT,
         msg -> service.onHeartbeat(msg.body().getString("node_id"))).completion();
+    Future<Void> resyncs = vertx.eventBus().<JsonObject>consumer(Addresses.presenceResyncReply(self), msg -> {
+      if (service.onResyncBatch(msg.body())) {
+        msg.reply(null);
+      } else {
+        msg.fail(404, "no resync of this event here");
+      }
+    }).completion();
     long sweep = Math.max(100, config.nodeTimeout().toMillis() / 5);
     vertx.setPeriodic(sweep, id -> service.expireDeadNodes());
     vertx.setPeriodic(RECONCILE_MS, id -> service.reconcile());
     // Its own address first: once this instance is in the ring, others forward to it at once.
     own = new ServiceBinder(vertx).setAddress(Addresses.presenceInstance(self)).register(PresenceService.class, service);
-    return Future.all(lifecycle, heartbeats, own.completion())
+    return Future.all(lifecycle, heartbeats, resyncs, own.completion())
         .compose(v -> ownership.start(service::ringChanged))
         .compose(v -> {
           shared = new ServiceBinder(vertx).setAddress(Addresses.PRESENCE_SERVICE).register(PresenceService.class, routed);

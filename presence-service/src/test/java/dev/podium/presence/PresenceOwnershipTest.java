@@ -136,6 +136,51 @@ class PresenceOwnershipTest {
   }
 
   @Test
+  void aTakenOverEventIsHealedFromTheGatewaysSessionsQuietly(Vertx vertx, VertxTestContext ctx) {
+    PresenceServiceVerticle one = new PresenceServiceVerticle(CONFIG);
+    PresenceServiceVerticle two = new PresenceServiceVerticle(CONFIG);
+    PresenceService presence = PresenceService.createProxy(vertx);
+    List<JsonObject> room = new CopyOnWriteArrayList<>();
+    List<String> asked = new CopyOnWriteArrayList<>();
+    String[] event = new String[1];
+    // The gateway node "node-a": it carries host and l2, and "lost" (whose join the copy lacks);
+    // l1's socket is gone (a leave the copy lacks).
+    List<Participant> carried = List.of(member("host", Participant.ROLE_HOST), member("l2", Participant.ROLE_LISTENER),
+        member("lost", Participant.ROLE_LISTENER));
+    vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_RESYNC, msg -> {
+      asked.add(msg.body().getString("event_id"));
+      io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+      carried.forEach(p -> list.add(p.toJson()));
+      vertx.eventBus().request(msg.body().getString("reply_to"), new JsonObject().put("event_id", msg.body().getString("event_id"))
+          .put("node_id", "node-a").put("participants", list).put("done", true));
+    }).completion()
+        .compose(v -> deployTwo(vertx, one, two))
+        .compose(deployments -> {
+          event[0] = ownedBy(one, "ev-one-");
+          vertx.eventBus().<JsonObject>consumer(Addresses.roomEvents(event[0]), msg -> room.add(msg.body()));
+          return presence.join(event[0], member("host", Participant.ROLE_HOST))
+              .compose(v -> presence.join(event[0], member("l1", Participant.ROLE_LISTENER)))
+              .compose(v -> presence.join(event[0], member("l2", Participant.ROLE_LISTENER)))
+              .compose(v -> {
+                ctx.verify(() -> assertEquals(List.of(), asked, "a new event is not resynced"));
+                room.clear();
+                return vertx.undeploy(deployments.get(0));
+              });
+        })
+        .compose(v -> untilAnswered(vertx, () -> presence.page(event[0], 0, 10)
+            .compose(page -> page.getInteger("total") == 3 && page.encode().contains("lost") ? Future.succeededFuture(page)
+                : Future.failedFuture("not healed yet: " + page.encode()))))
+        .onComplete(ctx.succeeding(page -> ctx.verify(() -> {
+          assertEquals(List.of(event[0]), asked, "one resync for the takeover");
+          assertEquals(List.of("host", "l2", "lost"), page.getJsonArray("participants").stream()
+              .map(o -> ((JsonObject) o).getString("user_id")).toList(), "the lost join at the end, l1's leave healed");
+          assertTrue(room.stream().noneMatch(m -> "participant_joined".equals(m.getString("type"))
+              || "participant_left".equals(m.getString("type"))), "the room sees no join or leave: " + room);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void aUserIsFoundAndTheListAnsweredWhicheverInstanceIsAsked(Vertx vertx, VertxTestContext ctx) {
     PresenceServiceVerticle one = new PresenceServiceVerticle(CONFIG);
     PresenceServiceVerticle two = new PresenceServiceVerticle(CONFIG);

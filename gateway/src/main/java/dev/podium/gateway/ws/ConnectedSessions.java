@@ -25,6 +25,21 @@ public final class ConnectedSessions {
     return new java.util.ArrayList<>(byId.values());
   }
 
+  /**
+   * This node's open sessions in the event, as presence knows them, each saying whether its join
+   * is still in flight (a scan of the node's sessions: it runs once per event per presence takeover).
+   */
+  public java.util.List<SessionResync.Carried> ofEvent(String eventId, String nodeId) {
+    java.util.List<SessionResync.Carried> found = new java.util.ArrayList<>();
+    for (Session s : byId.values()) {
+      if (eventId.equals(s.eventId()) && s.open()) {
+        found.add(new SessionResync.Carried(new dev.podium.api.presence.Participant(s.userId(), s.identity().username(),
+            s.role(), s.identity().verified(), nodeId, s.id()), !s.inPresence()));
+      }
+    }
+    return found;
+  }
+
   public int size() {
     return byId.size();
   }

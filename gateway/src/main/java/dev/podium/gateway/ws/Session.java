@@ -26,6 +26,8 @@ public final class Session implements MediaListener {
   private boolean muted;
   private boolean closed;
   private boolean departed;
+  /** Set on the loop once presence acknowledged the join; read by the node's resync (another thread). */
+  private volatile boolean inPresence;
   private long lastNotAllowedAt;
 
   private final boolean opus;
@@ -117,6 +119,21 @@ public final class Session implements MediaListener {
 
   void markClosed() {
     closed = true;
+  }
+
+  /** Presence acknowledged this session's join: it is re-announced when a presence owner is replaced. */
+  void markInPresence() {
+    inPresence = true;
+  }
+
+  /** Presence acknowledged the join (what a resync re-announces; before that the join is in flight). */
+  boolean inPresence() {
+    return inPresence;
+  }
+
+  /** Not closed nor departed; read from another thread by the resync, so a moment late at worst. */
+  boolean open() {
+    return !departed && !closed;
   }
 
   /** True the first time only: the departure (presence leave, room detach) happens once. */

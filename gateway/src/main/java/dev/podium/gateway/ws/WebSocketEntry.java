@@ -342,6 +342,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
             departures.leave(event.eventId(), who.userId(), session.id());
             return;
           }
+          session.markInPresence();
           session.sendText(roomState(event, stage, session).encode());
           session.sendText(joined.getJsonObject("participant_list").encode());
           session.sendText(new JsonObject().put("type", "participant_count").put("count", joined.getInteger("count")).encode());

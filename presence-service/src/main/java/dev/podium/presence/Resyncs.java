@@ -1,0 +1,156 @@
+package dev.podium.presence;
+
+import dev.podium.api.Addresses;
+import dev.podium.api.presence.Participant;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Heals what a killed owner had not written to the cluster copy yet (its last joins and leaves),
+ * from the gateways' own knowledge. When this instance takes an event in from its copy, it asks
+ * every gateway node once ({@link Addresses#PRESENCE_RESYNC}) for its sessions of the event whose
+ * join presence acknowledged; each node answers in batches, the last one {@code done}.
+ *
+ * <p>A session missing here is added at the end of the join order, quietly: the room was told of
+ * the join by the previous owner. A member already present keeps its entry (place, role, session),
+ * so the room sees no change. When a node is {@code done}, the members taken in from the copy that
+ * it carried but no longer reports (a leave the previous owner answered but had not written) are
+ * removed, also quietly (a session reported as {@code joining}, its answer still on the way, counts
+ * as reported): the previous owner announced the leave. Members joined after the take-in
+ * are never removed this way. A session whose leave arrives while the resync is open is not added
+ * back by a late batch. A resync stays open {@value #WINDOW_MS} ms; batches after that are refused.
+ */
+final class Resyncs {
+  private static final Logger LOG = LoggerFactory.getLogger(Resyncs.class);
+  /** How long after a take-in the gateways' answers are taken. */
+  static final long WINDOW_MS = 10_000;
+  /** Most participants in one batch (gateways send 100). */
+  static final int MAX_BATCH = 500;
+
+  /** One open resync of one event. */
+  private static final class Open {
+    /** Node id → sessions taken in from the copy that the node carried. */
+    final Map<String, Set<String>> restored = new HashMap<>();
+    /** Sessions that left while the resync is open. */
+    final Set<String> left = new HashSet<>();
+    long timer;
+  }
+
+  private final Vertx vertx;
+  private final String replyAddress;
+  private final Memberships members;
+  private final Consumer<String> changed;
+  private final Map<String, Open> open = new HashMap<>();
+  private long added;
+  private long removed;
+
+  /**
+   * @param replyAddress where the gateways answer ({@link Addresses#presenceResyncReply} of this instance)
+   * @param changed      called with an event whose members a batch changed (list and copy are due)
+   */
+  Resyncs(Vertx vertx, String replyAddress, Memberships members, Consumer<String> changed) {
+    this.vertx = vertx;
+    this.replyAddress = replyAddress;
+    this.members = members;
+    this.changed = changed;
+  }
+
+  /** The event was taken in with these members: asks the gateways for their sessions of it (once per take-in). */
+  void start(String eventId, List<Participant> taken) {
+    forget(eventId);
+    Open resync = new Open();
+    for (Participant p : taken) {
+      if (p.nodeId() != null) {
+        resync.restored.computeIfAbsent(p.nodeId(), n -> new HashSet<>()).add(p.sessionId());
+      }
+    }
+    resync.timer = vertx.setTimer(WINDOW_MS, t -> open.remove(eventId, resync));
+    open.put(eventId, resync);
+    vertx.eventBus().publish(Addresses.PRESENCE_RESYNC, new JsonObject().put("event_id", eventId).put("reply_to", replyAddress));
+  }
+
+  /** A session left the event (a leave call): a late batch must not bring it back. */
+  void left(String eventId, String sessionId) {
+    Open resync = open.get(eventId);
+    if (resync != null) {
+      resync.left.add(sessionId);
+    }
+  }
+
+  /** The event is no longer held here: its resync ends. */
+  void forget(String eventId) {
+    Open resync = open.remove(eventId);
+    if (resync != null) {
+      vertx.cancelTimer(resync.timer);
+    }
+  }
+
+  /** One gateway batch; false when refused (no resync open for the event, or malformed), the gateway stops. */
+  boolean batch(JsonObject batch) {
+    String eventId = batch.getString("event_id");
+    String nodeId = batch.getString("node_id");
+    JsonArray participants = batch.getJsonArray("participants");
+    Open resync = eventId == null ? null : open.get(eventId);
+    if (resync == null || nodeId == null || participants == null || participants.size() > MAX_BATCH) {
+      return false;
+    }
+    long addedBefore = added;
+    long removedBefore = removed;
+    Set<String> restored = resync.restored.get(nodeId);
+    Set<String> reported = new HashSet<>();
+    for (Object o : participants) {
+      if (!(o instanceof JsonObject json)) {
+        continue;
+      }
+      Participant p = new Participant(json);
+      if (p.userId() == null || p.sessionId() == null || !nodeId.equals(p.nodeId()) || resync.left.contains(p.sessionId())) {
+        continue;
+      }
+      reported.add(p.sessionId());
+      // A join in flight is neither added (its own join adds and announces it) nor dropped.
+      if (!json.getBoolean("joining", false) && members.find(eventId, p.userId()).isEmpty()) {
+        members.join(eventId, p);
+        added++;
+      }
+    }
+    if (restored != null) {
+      restored.removeAll(reported);
+    }
+    if (batch.getBoolean("done", false)) {
+      Set<String> gone = resync.restored.remove(nodeId);
+      if (gone != null && !gone.isEmpty()) {
+        for (Participant p : members.members(eventId)) {
+          if (gone.contains(p.sessionId()) && members.leave(eventId, p.userId(), p.sessionId()).isPresent()) {
+            removed++;
+          }
+        }
+      }
+    }
+    if (added != addedBefore || removed != removedBefore) {
+      LOG.atInfo().addKeyValue("event_id", eventId).addKeyValue("node_id", nodeId)
+          .addKeyValue("added", added - addedBefore).addKeyValue("removed", removed - removedBefore)
+          .log("presence resync healed event: members the previous owner had not written");
+      changed.accept(eventId);
+    }
+    return true;
+  }
+
+  /** Members added back by resyncs (tests, logs). */
+  long added() {
+    return added;
+  }
+
+  /** Members removed by resyncs (tests, logs). */
+  long removed() {
+    return removed;
+  }
+}

@@ -1,0 +1,138 @@
+package dev.podium.presence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.podium.api.Addresses;
+import dev.podium.api.presence.Participant;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+class ResyncsTest {
+  private static final String EVENT = "ev1";
+
+  private final Memberships members = new Memberships();
+  private final List<String> changed = new ArrayList<>();
+  private Resyncs resyncs;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    resyncs = new Resyncs(vertx, "reply-here", members, changed::add);
+  }
+
+  private static Participant p(String userId, String node) {
+    return new Participant(userId, "name-" + userId, Participant.ROLE_LISTENER, true, node, "s-" + userId);
+  }
+
+  private static JsonObject batch(String node, boolean done, Participant... sessions) {
+    JsonArray list = new JsonArray();
+    for (Participant s : sessions) {
+      list.add(s.toJson());
+    }
+    return new JsonObject().put("event_id", EVENT).put("node_id", node).put("participants", list).put("done", done);
+  }
+
+  private List<String> order() {
+    return members.members(EVENT).stream().map(Participant::userId).toList();
+  }
+
+  /** Takes the event in with these members, as the service does from the cluster copy. */
+  private void takeIn(Participant... stored) {
+    members.restore(EVENT, List.of(stored));
+    resyncs.start(EVENT, List.of(stored));
+  }
+
+  @Test
+  void asksEveryGatewayWithItsReplyAddress(Vertx vertx, VertxTestContext test) {
+    vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_RESYNC, msg -> test.verify(() -> {
+      assertEquals(EVENT, msg.body().getString("event_id"));
+      assertEquals("reply-here", msg.body().getString("reply_to"));
+      test.completeNow();
+    })).completion().onSuccess(v -> takeIn(p("a", "n1")));
+  }
+
+  @Test
+  void aLostJoinIsAddedAtTheEndAndPresentMembersKeepTheirEntry() {
+    takeIn(p("a", "n1"), p("b", "n2"));
+    // The gateway's view of a has another role (it changed since): presence's entry stays.
+    Participant aAsGatewaySees = new Participant("a", "other", Participant.ROLE_COHOST, true, "n1", "s-a");
+    assertTrue(resyncs.batch(batch("n1", true, aAsGatewaySees, p("c", "n1"))));
+    assertEquals(List.of("a", "b", "c"), order());
+    assertEquals(Participant.ROLE_LISTENER, members.find(EVENT, "a").orElseThrow().role());
+    assertEquals(List.of(EVENT), changed, "one list update for the batch");
+    assertEquals(1, resyncs.added());
+  }
+
+  @Test
+  void aUserPresentWithANewerSessionIsNotReplacedByTheOldOne() {
+    takeIn(p("a", "n1"));
+    members.join(EVENT, new Participant("a", "name-a", Participant.ROLE_LISTENER, true, "n2", "s-new"));
+    resyncs.batch(batch("n1", false, p("a", "n1")));
+    assertEquals("s-new", members.find(EVENT, "a").orElseThrow().sessionId());
+    assertTrue(changed.isEmpty(), "nothing changed, no list update");
+  }
+
+  @Test
+  void aLostLeaveIsHealedWhenTheNodeIsDoneButNotMembersJoinedSinceTheTakeIn() {
+    takeIn(p("a", "n1"), p("b", "n1"), p("x", "n2"));
+    members.join(EVENT, p("c", "n1"));
+    assertTrue(resyncs.batch(batch("n1", false, p("a", "n1"))));
+    assertEquals(List.of("a", "b", "x", "c"), order(), "nothing removed before the node is done");
+    assertTrue(resyncs.batch(batch("n1", true)));
+    assertEquals(List.of("a", "x", "c"), order(), "b's leave healed; c joined after the take-in and stays");
+    assertEquals(1, resyncs.removed());
+    assertEquals(List.of(EVENT), changed);
+  }
+
+  @Test
+  void aSessionWhoseJoinIsInFlightIsNeitherAddedNorDropped() {
+    takeIn(p("a", "n1"));
+    JsonObject batch = batch("n1", true, p("b", "n1"));
+    batch.getJsonArray("participants").add(p("a", "n1").toJson().put("joining", true));
+    batch.getJsonArray("participants").getJsonObject(0).put("joining", true);
+    assertTrue(resyncs.batch(batch));
+    assertEquals(List.of("a"), order(), "b's own join will add it; a's answer is on its way, a stays");
+    assertTrue(changed.isEmpty());
+  }
+
+  @Test
+  void aSessionThatLeftDuringTheResyncIsNotBroughtBack() {
+    takeIn(p("a", "n1"));
+    resyncs.left(EVENT, "s-c");
+    resyncs.batch(batch("n1", true, p("a", "n1"), p("c", "n1")));
+    assertEquals(List.of("a"), order());
+  }
+
+  @Test
+  void batchesAreRefusedWithoutAnOpenResyncOrWhenTooLargeOrForeign() {
+    assertFalse(resyncs.batch(batch("n1", true, p("a", "n1"))), "no resync open");
+    takeIn(p("a", "n1"));
+    Participant[] many = new Participant[Resyncs.MAX_BATCH + 1];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = p("u" + i, "n1");
+    }
+    assertFalse(resyncs.batch(batch("n1", false, many)), "too large");
+    assertFalse(resyncs.batch(new JsonObject().put("event_id", EVENT).put("participants", new JsonArray())), "no node");
+    // A session claimed by another node than the sender's, and garbage, are ignored.
+    JsonObject odd = batch("n1", false, p("z", "n9"));
+    odd.getJsonArray("participants").add("not an object");
+    assertTrue(resyncs.batch(odd));
+    assertEquals(List.of("a"), order());
+    resyncs.forget(EVENT);
+    assertFalse(resyncs.batch(batch("n1", true, p("c", "n1"))), "forgotten with the event");
+    assertEquals(List.of("a"), order());
+  }
+}
