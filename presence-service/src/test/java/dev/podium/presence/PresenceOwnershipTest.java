@@ -156,7 +156,7 @@ class PresenceOwnershipTest {
     }).completion()
         .compose(v -> deployTwo(vertx, one, two))
         .compose(deployments -> {
-          event[0] = ownedBy(one, "ev-one-");
+          event[0] = ownedBy(one, two, "ev-one-");
           vertx.eventBus().<JsonObject>consumer(Addresses.roomEvents(event[0]), msg -> room.add(msg.body()));
           return presence.join(event[0], member("host", Participant.ROLE_HOST))
               .compose(v -> presence.join(event[0], member("l1", Participant.ROLE_LISTENER)))
