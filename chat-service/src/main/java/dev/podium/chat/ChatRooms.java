@@ -55,6 +55,11 @@ final class ChatRooms {
   }
 
   /** One window per sender per event; the length prefix keeps any event id and user id apart. */
+  /** Forgets the rate windows of an event that ended. */
+  Future<Void> forget(String eventId) {
+    return rates.forgetPrefix(windowKey(eventId, ""));
+  }
+
   static String windowKey(String eventId, String userId) {
     return eventId.length() + ":" + eventId + "/" + userId;
   }

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 
 /** Binds the chat-service proxy and drops an event's chat when the event ends. */
 public final class ChatServiceVerticle extends VerticleBase {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChatServiceVerticle.class);
   /** How often ring buffers of ended events are looked for. */
   static final long SWEEP_MS = 10_000;
   /** The cluster map of senders' rate windows (entries expire when idle: nothing to drop at an event's end). */
@@ -36,8 +37,9 @@ public final class ChatServiceVerticle extends VerticleBase {
     HistoryStore history;
     if (vertx.isClustered()) {
       HazelcastInstance hazelcast = ClusterReach.hazelcast(vertx).orElseThrow();
-      rooms = new ChatRooms(config, Clock.systemUTC(),
+      ChatRooms clusterRooms = new ChatRooms(config, Clock.systemUTC(),
           new ClusterRateWindows(vertx, hazelcast, RATE_WINDOWS, config.messagesPerSecond()));
+      rooms = clusterRooms;
       ClusterHistory cluster = new ClusterHistory(vertx, hazelcast, config.historySize());
       // Rings of events whose end this instance did not hear (it was down, or a message came late).
       RoomService roomService = RoomService.createProxy(vertx);
@@ -45,7 +47,7 @@ public final class ChatServiceVerticle extends VerticleBase {
           () -> roomService.liveEvents().map(events -> events.stream().map(LiveEvent::eventId).collect(Collectors.toSet())),
           eventId -> {
             cluster.forget(eventId);
-            return Future.succeededFuture();
+            return clusterRooms.forget(eventId);
           });
       vertx.setPeriodic(SWEEP_MS, id -> sweep.run());
       history = cluster;
@@ -53,11 +55,13 @@ public final class ChatServiceVerticle extends VerticleBase {
       rooms = new ChatRooms(config, Clock.systemUTC());
       history = new MemoryHistory(config.historySize());
     }
+    ChatRooms chat = rooms;
     Future<Void> lifecycle = vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_LIFECYCLE, msg -> {
       JsonObject notice = msg.body();
       if (LifecycleNotice.ENDED.equals(notice.getString("kind"))) {
         String eventId = notice.getJsonObject("event").getString("event_id");
         history.forget(eventId);
+        chat.forget(eventId).onFailure(e -> LOG.warn("rate windows of ended event {} not dropped: {}", eventId, e.getMessage()));
       }
     }).completion();
     Future<Void> bound = new ServiceBinder(vertx).setAddress(Addresses.CHAT_SERVICE)

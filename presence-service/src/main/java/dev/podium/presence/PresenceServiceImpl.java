@@ -75,7 +75,7 @@ final class PresenceServiceImpl implements PresenceService {
     this.resyncs = new Resyncs(vertx, Addresses.presenceResyncReply(ownership.instanceId()), members, eventId -> {
       listUpdates.mark(eventId);
       copy.changed(eventId);
-    });
+    }, this::departed);
     this.endedSweep = new EndedEventSweep(() -> Future.succeededFuture(copy.eventIds()),
         () -> rooms.liveEvents().map(events -> events.stream().map(LiveEvent::eventId).collect(Collectors.toSet())),
         eventId -> ended(eventId));

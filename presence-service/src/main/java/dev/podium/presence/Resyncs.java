@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * the join by the previous owner. A member already present keeps its entry (place, role, session),
  * so the room sees no change. When a node is {@code done}, the members taken in from the copy that
  * it carried but no longer reports (a leave the previous owner answered but had not written) are
- * removed, also quietly (a session reported as {@code joining}, its answer still on the way, counts
- * as reported): the previous owner announced the leave. Members joined after the take-in
+ * removed (a session reported as {@code joining}, its answer still on the way, counts as reported)
+ * and the room is told ({@code departed}): the leave may have been answered and announced by the
+ * previous owner, or made while no owner answered (the gateway's retries then find the member
+ * gone), and a second {@code participant_left} for someone who is gone is harmless where a missing
+ * one leaves a ghost on every list. Members joined after the take-in
  * are never removed this way. A session whose leave arrives while the resync is open is not added
  * back by a late batch. A resync stays open {@value #WINDOW_MS} ms; batches after that are refused.
  */
@@ -52,13 +55,16 @@ final class Resyncs {
   private final Map<String, Open> open = new HashMap<>();
   private long added;
   private long removed;
+  private final java.util.function.BiConsumer<String, Participant> departed;
 
   /**
    * @param replyAddress where the gateways answer ({@link Addresses#presenceResyncReply} of this instance)
    * @param changed      called with an event whose members a batch changed (list and copy are due)
    */
-  Resyncs(Vertx vertx, String replyAddress, Memberships members, Consumer<String> changed) {
+  Resyncs(Vertx vertx, String replyAddress, Memberships members, Consumer<String> changed,
+      java.util.function.BiConsumer<String, Participant> departed) {
     this.vertx = vertx;
+    this.departed = departed;
     this.replyAddress = replyAddress;
     this.members = members;
     this.changed = changed;
@@ -131,6 +137,7 @@ final class Resyncs {
         for (Participant p : members.members(eventId)) {
           if (gone.contains(p.sessionId()) && members.leave(eventId, p.userId(), p.sessionId()).isPresent()) {
             removed++;
+            departed.accept(eventId, p);
           }
         }
       }

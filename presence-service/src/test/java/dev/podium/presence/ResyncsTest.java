@@ -26,11 +26,12 @@ class ResyncsTest {
 
   private final Memberships members = new Memberships();
   private final List<String> changed = new ArrayList<>();
+  private final List<String> departedUsers = new ArrayList<>();
   private Resyncs resyncs;
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    resyncs = new Resyncs(vertx, "reply-here", members, changed::add);
+    resyncs = new Resyncs(vertx, "reply-here", members, changed::add, (eventId, p) -> departedUsers.add(p.userId()));
   }
 
   private static Participant p(String userId, String node) {
@@ -94,6 +95,7 @@ class ResyncsTest {
     assertTrue(resyncs.batch(batch("n1", true)));
     assertEquals(List.of("a", "x", "c"), order(), "b's leave healed; c joined after the take-in and stays");
     assertEquals(1, resyncs.removed());
+    assertEquals(List.of("b"), departedUsers, "the room is told b left (a leave made during the handover was never announced)");
     assertEquals(List.of(EVENT), changed);
   }
 

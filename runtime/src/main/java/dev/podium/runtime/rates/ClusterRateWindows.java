@@ -52,6 +52,22 @@ public final class ClusterRateWindows implements RateWindows {
         .register(Observability.registry(vertx));
   }
 
+  /**
+   * One scan of the map on every member (a LIKE on the key; the prefix must hold no {@code %} or
+   * {@code _}): run when an event ends, which is rare next to messages. Hazelcast's expiry of idle
+   * entries is lazy and was seen to keep hundreds of them past a minute.
+   */
+  @Override
+  public Future<Void> forgetPrefix(String prefix) {
+    if (prefix.indexOf('%') >= 0 || prefix.indexOf('_') >= 0) {
+      return Future.failedFuture(new IllegalArgumentException("a key prefix with a LIKE wildcard: " + prefix));
+    }
+    return vertx.executeBlocking(() -> {
+      windows.removeAll(com.hazelcast.query.Predicates.like("__key", prefix + "%"));
+      return null;
+    }, false);
+  }
+
   @Override
   public Future<Boolean> tryAcquire(String key) {
     return Future.fromCompletionStage(windows.submitToKey(key, slot), vertx.getOrCreateContext())

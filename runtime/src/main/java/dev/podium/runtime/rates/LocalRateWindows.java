@@ -43,6 +43,12 @@ public final class LocalRateWindows implements RateWindows {
     return Future.succeededFuture(true);
   }
 
+  @Override
+  public synchronized Future<Void> forgetPrefix(String prefix) {
+    windows.keySet().removeIf(key -> key.startsWith(prefix));
+    return Future.succeededFuture();
+  }
+
   /** Keys kept now (for tests). */
   synchronized int size() {
     return windows.size();

@@ -87,6 +87,21 @@ class ClusterRateWindowsTest {
   }
 
   @Test
+  void anEndedEventsWindowsAreDroppedOnEveryMemberAndNoOtherEvents() throws Exception {
+    String ended = "9:ended-" + UUID.randomUUID().toString().substring(0, 3) + "/";
+    String other = "9:other-" + UUID.randomUUID().toString().substring(0, 3) + "/";
+    for (int i = 0; i < 20; i++) {
+      WINDOWS.get(i % 2).tryAcquire(ended + "u" + i).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    WINDOWS.get(0).tryAcquire(other + "u").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    var map = ClusterReach.hazelcast(NODES.get(0)).orElseThrow().<String, long[]>getMap(MAP);
+    WINDOWS.get(1).forgetPrefix(ended).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertTrue(map.keySet().stream().noneMatch(k -> k.startsWith(ended)), "the ended event's windows are gone");
+    assertTrue(map.containsKey(other + "u"), "another event's window stays");
+    assertTrue(WINDOWS.get(0).forgetPrefix("9:x%/").failed(), "a LIKE wildcard in the prefix is refused");
+  }
+
+  @Test
   void theMapKeepsNoBackupAndForgetsIdleSenders() {
     var config = ClusterReach.hazelcast(NODES.get(1)).orElseThrow().getConfig().getMapConfig(MAP);
     assertEquals(0, config.getBackupCount());
