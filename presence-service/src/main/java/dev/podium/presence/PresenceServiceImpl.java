@@ -55,6 +55,8 @@ final class PresenceServiceImpl implements PresenceService {
   private final Coalescer listUpdates;
   private final Coalescer streamUpdates;
   private final EndedEventSweep endedSweep;
+  /** Records of ended events that no instance holds (a write-behind that landed after the end): each owner sweeps its own. */
+  private final EndedEventSweep staleSweep;
   private final Resyncs resyncs;
   /** Events being taken in; later calls for them wait for it. */
   private final Map<String, Future<Void>> arriving = new HashMap<>();
@@ -79,6 +81,16 @@ final class PresenceServiceImpl implements PresenceService {
     this.endedSweep = new EndedEventSweep(() -> Future.succeededFuture(copy.eventIds()),
         () -> rooms.liveEvents().map(events -> events.stream().map(LiveEvent::eventId).collect(Collectors.toSet())),
         eventId -> ended(eventId));
+    this.staleSweep = new EndedEventSweep(
+        () -> Future.all(eventStore.keys(), streamStore.keys()).map(keys -> {
+          java.util.Set<String> mine = new java.util.HashSet<>();
+          keys.<java.util.Set<String>>list().forEach(mine::addAll);
+          mine.removeIf(id -> !ownership.owns(id) || copy.holds(id));
+          return mine;
+        }),
+        () -> rooms.liveEvents().map(events -> events.stream().map(LiveEvent::eventId).collect(Collectors.toSet())),
+        eventId -> Future.join(eventStore.removeStale(eventId), streamStore.removeStale(eventId))
+            .onSuccess(v -> streamUpdates.mark(ALL_STREAMS)));
     io.micrometer.core.instrument.MeterRegistry metrics = dev.podium.runtime.ops.Observability.registry(vertx);
     metrics.gauge("podium_participants", members, Memberships::total);
     metrics.gauge("podium_events_live", copy, ClusterCopy::streaming);
@@ -343,6 +355,7 @@ final class PresenceServiceImpl implements PresenceService {
       }
     })).onFailure(e -> LOG.debug("room-service not reachable; live events not reconciled: {}", e.getMessage()));
     endedSweep.run();
+    staleSweep.run();
   }
 
   /** Hands over at a clean stop: writes what is not written yet (bounded by the caller), then forgets everything. */

@@ -135,6 +135,19 @@ public final class FencedStore {
         : Future.failedFuture(new Fenced("record " + lease.key + " has a newer owner")));
   }
 
+  /**
+   * Removes a record nobody holds any more (its event ended while a write of it was on the way),
+   * if it is still exactly what was read: a record some owner changes meanwhile stays.
+   */
+  public Future<Void> removeStale(String key) {
+    if (!awake.getAsBoolean()) {
+      return Future.failedFuture(new Fenced("paused"));
+    }
+    return map().compose(m -> m.get(key).compose(current -> current == null
+        ? Future.succeededFuture()
+        : refusals(m.removeIfPresent(key, current)).mapEmpty()));
+  }
+
   /** The record's data as stored now, or null (reads only: any instance may read). */
   public Future<JsonObject> get(String key) {
     return map().compose(m -> m.get(key)).map(text -> text == null ? null : new JsonObject(text).getJsonObject("data"));
