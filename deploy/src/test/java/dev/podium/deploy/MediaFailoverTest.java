@@ -8,9 +8,7 @@ import dev.podium.deploy.TestSocket.Binary;
 import dev.podium.media.MediaRelayVerticle;
 import dev.podium.runtime.ownership.OwnerRing;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -145,7 +143,7 @@ class MediaFailoverTest {
     MediaRelayVerticle killed = ALIVE.keySet().iterator().next();
     Vertx killedNode = ALIVE.remove(killed);
     long killedAt = System.nanoTime();
-    ((HazelcastClusterManager) ((VertxInternal) killedNode).clusterManager()).getHazelcastInstance()
+    dev.podium.runtime.ClusterReach.hazelcast(killedNode).orElseThrow()
         .getLifecycleService().terminate();
     assertTrue(eventually(MediaFailoverTest::mixedWhereTheRingSays, 15_000), "the killed relay's events are mixed again");
     System.out.println("A killed relay's events were mixed again after "
