@@ -284,14 +284,77 @@ class MediaEndToEndTest {
 
   /** The relay's {@code podium_media_opus_encoded_total} from {@code /metrics} (0 before it exists). */
   private static double opusEncoded() {
+    return counter("podium_media_opus_encoded_total", "");
+  }
+
+  /** A counter from the all-in-one's /metrics: the first line of that name with that label text (0 before it exists). */
+  private static double counter(String name, String label) {
     Object[] metrics = podium.opsGet(node, "/metrics");
     assertEquals(200, metrics[0]);
     for (String line : ((String) metrics[1]).split("\n")) {
-      if (line.startsWith("podium_media_opus_encoded_total ") || line.startsWith("podium_media_opus_encoded_total{")) {
+      if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(label)) {
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
     return 0;
+  }
+
+  private static double mixerTicks(String result) {
+    return counter("podium_mixer_ticks_total", "result=\"" + result + "\"");
+  }
+
+  private static double framesKeptUnheard() {
+    return counter("podium_media_frames_unheard_total", "");
+  }
+
+  /**
+   * Reads /metrics until the condition holds, for at most 10 s. A room nobody hears sends nothing
+   * to wait on, so this polls (every 100 ms).
+   */
+  private static boolean metricReaches(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+    }
+    return true;
+  }
+
+  @Test
+  void aRoomNobodyHearsCostsItsRelayNothingUntilSomebodyJoins() {
+    String hostId = user("host");
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    double keptAtStart = framesKeptUnheard();
+    long sender = pace(host, 440, 960);
+    try {
+      // Past the relay's 1.5 s grace it tells the gateway that nobody hears the room.
+      assertTrue(metricReaches(() -> framesKeptUnheard() - keptAtStart >= 25),
+          "the gateway keeps the audio of a room whose only socket is its host's");
+      double mixed = mixerTicks("mixed");
+      double unheard = mixerTicks("unheard");
+      double kept = framesKeptUnheard();
+      assertTrue(metricReaches(() -> framesKeptUnheard() - kept >= 100), "2 s more of kept audio");
+      assertEquals(mixed, mixerTicks("mixed"), "no tick of the unheard room was published");
+      assertTrue(mixerTicks("unheard") - unheard <= 10,
+          "the relay saw at most a few frames in 2 s (one per repeat of its notice), not 100: "
+              + (mixerTicks("unheard") - unheard));
+
+      TestSocket listener = podium.join(node, eventId, user("listener"));
+      listener.expect("room_state");
+      long t0 = System.nanoTime();
+      short[] heard = hear(listener, t0, 0.5);
+      assertTrue(Math.abs(Audio.amplitudeAt(heard, 440) - AMPLITUDE) < AMPLITUDE * 0.15,
+          "the first listener hears the host at once");
+      listener.expect("speaker_levels", m -> m.getJsonArray("levels").stream()
+          .anyMatch(l -> hostId.equals(((JsonObject) l).getString("user_id"))));
+      assertTrue(mixerTicks("mixed") > mixed);
+    } finally {
+      stopPacing(sender);
+    }
   }
 
   @Test

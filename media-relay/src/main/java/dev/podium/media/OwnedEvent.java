@@ -4,7 +4,7 @@ import dev.podium.api.Addresses;
 import dev.podium.api.media.MediaPacket;
 import dev.podium.media.codec.Opus;
 import dev.podium.media.mix.EventMixer;
-import dev.podium.media.mix.OpusDemand;
+import dev.podium.media.mix.MixDemand;
 import io.github.jaredmdobson.concentus.OpusException;
 import dev.podium.media.mix.LevelMeter;
 import io.vertx.core.Future;
@@ -24,8 +24,12 @@ import java.util.Map;
  * levels to the room. A tick runs as soon as the mixer says it is due ({@link EventMixer#nextDue}):
  * audio that arrives can make it due sooner (the frame the tick waited for), so {@link #onChunk}
  * replaces the pending timer whenever the due time moves, and runs the tick there and then when it
- * is already due. The room mix is encoded in Opus only while some gateway node announces an Opus
- * listener in the event ({@link OpusDemand}, fed from {@code mediaDemand}).
+ * is already due; while nothing plays and no frame waits, no tick is scheduled at all, so a silent
+ * room costs its relay no timer. A tick is published only while some gateway node wants the room
+ * mix, and encoded in Opus only while one has an Opus listener ({@link MixDemand}, fed from
+ * {@code mediaDemand}). While nobody wants it the relay tells the event's gateways so
+ * ({@link MediaPacket#audience}, repeated every second while audio still comes), and they stop
+ * sending the speakers' audio: a room that streams to nobody costs its relay next to nothing.
  */
 final class OwnedEvent {
   private final Vertx vertx;
@@ -39,8 +43,9 @@ final class OwnedEvent {
   private final int sampleRate;
   private final io.micrometer.core.instrument.Timer tickLag;
   private final io.micrometer.core.instrument.Counter ticksMixed;
+  private final io.micrometer.core.instrument.Counter ticksUnheard;
   private final io.micrometer.core.instrument.Counter opusEncoded;
-  private final OpusDemand demand = new OpusDemand();
+  private final MixDemand demand = new MixDemand(System.nanoTime());
   private final MessageConsumer<JsonObject> demandConsumer;
   private long timer = -1;
   /** When the pending tick is due, as the mixer said when it was scheduled. */
@@ -49,7 +54,14 @@ final class OwnedEvent {
   private long runnableAt;
   /** Bumped whenever the pending tick is replaced; a callback of an older one does nothing. */
   private long generation;
+  /** No tick is scheduled because nothing plays and nothing waits; the next chunk schedules one. */
+  private boolean idle = true;
   private boolean stopped;
+  /** Whether the gateways were last told that somebody hears the room, and when. */
+  private boolean announcedHeard;
+  private long audienceNoticeAt;
+  /** How often the gateways that still send audio hear "nobody listens" again. */
+  static final long AUDIENCE_REPEAT_NANOS = 1_000_000_000L;
 
   OwnedEvent(Vertx vertx, String eventId, MediaConfig config) {
     this.vertx = vertx;
@@ -61,11 +73,25 @@ final class OwnedEvent {
     this.tickLag = io.micrometer.core.instrument.Timer.builder("podium_mixer_tick_lag")
         .description("How late a mix tick ran after it became due (its grid time, the arrival of the frame it waited for, or the end of its wait)").publishPercentileHistogram().register(metrics);
     this.ticksMixed = metrics.counter("podium_mixer_ticks_total", "result", "mixed");
+    this.ticksUnheard = metrics.counter("podium_mixer_ticks_total", "result", "unheard");
     this.opusEncoded = metrics.counter("podium_media_opus_encoded_total");
     this.opusEnabled = config.opus();
-    this.demandConsumer = vertx.eventBus().consumer(Addresses.mediaDemand(eventId), msg ->
-        demand.wanted(msg.body().getString("node_id"), msg.body().getBoolean("opus", false), System.nanoTime()));
-    scheduleNext(false);
+    this.demandConsumer = vertx.eventBus().consumer(Addresses.mediaDemand(eventId), msg -> {
+      long now = System.nanoTime();
+      demand.announced(msg.body().getString("node_id"), msg.body().getBoolean("mix", true),
+          msg.body().getBoolean("opus", false), now);
+      if (!announcedHeard && demand.mixWanted(now)) {
+        announceAudience(true, now);
+      }
+    });
+    // A new owner wants the speakers' audio at once, whatever a previous owner said.
+    announceAudience(true, System.nanoTime());
+  }
+
+  private void announceAudience(boolean heard, long now) {
+    announcedHeard = heard;
+    audienceNoticeAt = now;
+    vertx.eventBus().publish(Addresses.mediaOut(eventId), MediaPacket.audience(heard).encode());
   }
 
   /** A speaker's chunk for this event, from the relay's input address. */
@@ -75,7 +101,7 @@ final class OwnedEvent {
       return;
     }
     ingest(userId, msg);
-    if (mixer.nextDue() != pendingDue) {
+    if (idle || mixer.nextDue() != pendingDue) {
       // The frame a tick waited for arrived, or the mixer was idle and moved its grid to this audio.
       if (timer >= 0) {
         vertx.cancelTimer(timer);
@@ -105,6 +131,7 @@ final class OwnedEvent {
     if (stopped) {
       return;
     }
+    idle = false;
     long scheduled = ++generation;
     pendingDue = mixer.nextDue();
     runnableAt = Math.max(pendingDue, System.nanoTime());
@@ -130,35 +157,57 @@ final class OwnedEvent {
     long now = System.nanoTime();
     EventMixer.Tick tick = mixer.tick();
     tickLag.record(Math.max(0, now - runnableAt), java.util.concurrent.TimeUnit.NANOSECONDS);
-    if (tick != null) {
-      Map<String, Buffer> minus = new LinkedHashMap<>();
-      // Every active speaker is listed so that no gateway sends them the room mix (their own voice);
-      // a lone speaker's mix-minus is silence, sent as nothing at all.
-      boolean alone = tick.frames().size() == 1;
-      tick.mix().minus().forEach((speaker, pcm) -> minus.put(speaker, alone ? Buffer.buffer() : Pcm.toBuffer(pcm)));
-      Buffer encoded = null;
-      if (opusEnabled && demand.anyWanted(now)) {
-        if (opus == null) {
-          opus = new Opus.Encoder(sampleRate, 32_000);
-        }
-        encoded = Buffer.buffer(opus.encode(tick.mix().room()));
-        opusEncoded.increment();
-      } else {
-        opus = null;
-      }
-      MediaPacket packet = new MediaPacket(MediaPacket.KIND_AUDIO, tick.sequence(), tick.timestamp(),
-          Pcm.toBuffer(tick.mix().room()), encoded, minus);
-      vertx.eventBus().publish(Addresses.mediaOut(eventId), packet.encode());
-      ticksMixed.increment();
+    boolean heard = demand.mixWanted(now);
+    if (heard != announcedHeard || (!heard && tick != null && now - audienceNoticeAt >= AUDIENCE_REPEAT_NANOS)) {
+      announceAudience(heard, now);
     }
-    Map<String, Double> changed = levels.record(tick == null ? null : tick.frames());
-    if (changed != null) {
-      JsonArray list = new JsonArray();
-      changed.forEach((user, level) -> list.add(new JsonObject().put("user_id", user).put("level", level)));
-      vertx.eventBus().publish(Addresses.roomEvents(eventId),
-          new JsonObject().put("type", "speaker_levels").put("levels", list));
+    if (tick != null && heard) {
+      publish(tick, now);
+    } else if (tick != null) {
+      ticksUnheard.increment();
+      opus = null;
     }
+    if (tick == null && mixer.idle()) {
+      // Nothing to mix until audio arrives: no timer for a silent room (onChunk schedules again).
+      idle = true;
+      publishLevels(levels.quiet());
+      return;
+    }
+    // Levels are for whoever hears the room: a room heard by nobody reports nobody talking.
+    publishLevels(levels.record(tick == null || !heard ? null : tick.frames()));
     scheduleNext(false);
+  }
+
+  private void publish(EventMixer.Tick tick, long now) {
+    Map<String, Buffer> minus = new LinkedHashMap<>();
+    // Every active speaker is listed so that no gateway sends them the room mix (their own voice);
+    // a lone speaker's mix-minus is silence, sent as nothing at all.
+    boolean alone = tick.frames().size() == 1;
+    tick.mix().minus().forEach((speaker, pcm) -> minus.put(speaker, alone ? Buffer.buffer() : Pcm.toBuffer(pcm)));
+    Buffer encoded = null;
+    if (opusEnabled && demand.opusWanted(now)) {
+      if (opus == null) {
+        opus = new Opus.Encoder(sampleRate, 32_000);
+      }
+      encoded = Buffer.buffer(opus.encode(tick.mix().room()));
+      opusEncoded.increment();
+    } else {
+      opus = null;
+    }
+    MediaPacket packet = new MediaPacket(MediaPacket.KIND_AUDIO, tick.sequence(), tick.timestamp(),
+        Pcm.toBuffer(tick.mix().room()), encoded, minus);
+    vertx.eventBus().publish(Addresses.mediaOut(eventId), packet.encode());
+    ticksMixed.increment();
+  }
+
+  private void publishLevels(Map<String, Double> changed) {
+    if (changed == null) {
+      return;
+    }
+    JsonArray list = new JsonArray();
+    changed.forEach((user, level) -> list.add(new JsonObject().put("user_id", user).put("level", level)));
+    vertx.eventBus().publish(Addresses.roomEvents(eventId),
+        new JsonObject().put("type", "speaker_levels").put("levels", list));
   }
 
   void stop() {

@@ -14,7 +14,9 @@ import java.util.Map;
  *         | u16 count, then per speaker: u16 id length, id (UTF-8), u32 length, mix-minus PCM
  * </pre>
  * For {@link #KIND_AUDIO} the payload is the room mix (PCM s16le) and the speakers' mix-minus
- * follow; for the screen kinds the payload is the host's chunk as sent.
+ * follow; for the screen kinds the payload is the host's chunk as sent; for
+ * {@link #KIND_AUDIENCE} it is one byte, 1 while some gateway wants the room mix and 0 while
+ * nobody does (the relay's word to the speakers' gateways: {@link #audience(boolean)}).
  */
 public record MediaPacket(int kind, long sequence, long timestamp, Buffer payload, Buffer opus,
     Map<String, Buffer> mixMinus) {
@@ -23,6 +25,18 @@ public record MediaPacket(int kind, long sequence, long timestamp, Buffer payloa
   public static final int KIND_OPUS = 2;
   public static final int KIND_SCREEN = 3;
   public static final int KIND_SCREEN_INIT = 4;
+  /** Whether anybody hears the room mix; never sent to a client. */
+  public static final int KIND_AUDIENCE = 5;
+
+  /** The relay's notice that somebody ({@code true}) or nobody hears the room mix. */
+  public static MediaPacket audience(boolean heard) {
+    return new MediaPacket(KIND_AUDIENCE, 0, 0, Buffer.buffer(new byte[] {(byte) (heard ? 1 : 0)}), null, Map.of());
+  }
+
+  /** For a {@link #KIND_AUDIENCE} packet: whether somebody hears the room mix. */
+  public boolean heard() {
+    return payload.length() > 0 && payload.getByte(0) != 0;
+  }
 
   public Buffer encode() {
     Buffer out = Buffer.buffer(32 + payload.length() + (opus == null ? 0 : opus.length())

@@ -52,6 +52,10 @@ public final class LocalRooms {
     return room == null ? List.of() : new ArrayList<>(room);
   }
 
+  boolean isUnheard(String eventId) {
+    return feeds.isUnheard(eventId);
+  }
+
   boolean isScreenMode(String eventId) {
     return feeds.isScreenMode(eventId);
   }

@@ -25,6 +25,7 @@ final class MediaIngest {
   /** The media relays' ring, observed: whoever owns the event mixes it. */
   private final ServiceOwnership relays;
   private final io.micrometer.core.instrument.Counter framesAccepted;
+  private final io.micrometer.core.instrument.Counter framesUnheard;
 
   MediaIngest(Vertx vertx, LocalRooms rooms, ServiceOwnership relays) {
     this.vertx = vertx;
@@ -32,6 +33,8 @@ final class MediaIngest {
     this.relays = relays;
     this.framesAccepted = dev.podium.runtime.ops.Observability.registry(vertx)
         .counter("podium_media_frames_in_total", "result", "accepted");
+    this.framesUnheard = dev.podium.runtime.ops.Observability.registry(vertx)
+        .counter("podium_media_frames_unheard_total");
   }
 
   Vertx vertx() {
@@ -71,8 +74,15 @@ final class MediaIngest {
     audio(session, frame, "pcm");
   }
 
-  /** To the relay that mixes the event; with no relay alive the chunk is lost, as it would be on the wire. */
+  /**
+   * To the relay that mixes the event; with no relay alive the chunk is lost, as it would be on the
+   * wire. While the relay says nobody hears the room, the chunk stays here: nobody would get it.
+   */
   private void audio(Session session, Buffer chunk, String codec) {
+    if (rooms.isUnheard(session.eventId())) {
+      framesUnheard.increment();
+      return;
+    }
     // The cached ring (a volatile read and a hash per relay): no cluster call per frame.
     String owner = relays.owner(session.eventId());
     if (owner == null) {

@@ -25,15 +25,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * them to its own sockets ({@link LocalRooms}). A loop's tasks run in the order they were queued,
  * so no socket sees a room's messages out of order. Loops tell this class when their first socket
  * of a room arrives and their last leaves (also as tasks, in order); the node counts Opus
- * listeners over all loops ({@link OpusDemand}) and keeps the screen-share state of each room.
+ * sockets that want the room mix over all loops ({@link MixDemand}) and keeps the screen-share state of each room.
  */
 public final class RoomFeeds {
   private static final String SCREEN_INIT_MAP = Addresses.SCREEN_INIT_MAP;
+  /** How long a relay's "nobody hears this room" holds without being repeated (it repeats every second). */
+  static final long UNHEARD_HOLD_NANOS = 2_000_000_000L;
 
   private final Vertx vertx;
   private final Context home;
   private final MediaStats stats;
-  private final OpusDemand opus;
+  private final MixDemand demand;
   /** Written on {@code home} only; concurrent because loops ask for a room's mode. */
   private final Map<String, Feed> feeds = new ConcurrentHashMap<>();
   private final AtomicLong screenSequence = new AtomicLong();
@@ -47,6 +49,8 @@ public final class RoomFeeds {
     /** Sockets of the room per event loop. */
     final Map<LocalRooms, Integer> loops = new LinkedHashMap<>();
     volatile String mode;
+    /** Until when (nanoTime) the relay's last "nobody hears this room" holds; read by every loop. */
+    volatile long unheardUntil = System.nanoTime();
     Buffer screenInit;
 
     Feed(String eventId, String mode) {
@@ -63,7 +67,7 @@ public final class RoomFeeds {
     this.vertx = vertx;
     this.home = vertx.getOrCreateContext();
     this.stats = stats;
-    this.opus = new OpusDemand(new OpusDemand.Timers() {
+    this.demand = new MixDemand(new MixDemand.Timers() {
       @Override
       public long every(long millis, Runnable action) {
         return vertx.setPeriodic(millis, id -> action.run());
@@ -73,8 +77,8 @@ public final class RoomFeeds {
       public void cancel(long id) {
         vertx.cancelTimer(id);
       }
-    }, (eventId, wanted) -> vertx.eventBus().publish(Addresses.mediaDemand(eventId),
-        new JsonObject().put("node_id", nodeId).put("opus", wanted)));
+    }, (eventId, mix, opus) -> vertx.eventBus().publish(Addresses.mediaDemand(eventId),
+        new JsonObject().put("node_id", nodeId).put("mix", mix).put("opus", opus)));
   }
 
   /** Number of events with at least one socket on this node. */
@@ -91,9 +95,7 @@ public final class RoomFeeds {
     home.runOnContext(v -> {
       Feed feed = feeds.computeIfAbsent(session.eventId(), id -> new Feed(id, mode));
       feed.loops.merge(loop, 1, Integer::sum);
-      if (session.opus()) {
-        opus.added(session.eventId());
-      }
+      demand.added(session.eventId(), session.hostSocket(), session.opus());
       feed.ready.onComplete(ready -> {
         session.run(() -> attached.handle(ready));
         if (ready.succeeded()) {
@@ -111,17 +113,24 @@ public final class RoomFeeds {
       if (feed == null) {
         return;
       }
-      if (session.opus()) {
-        opus.removed(session.eventId());
-      }
+      demand.removed(session.eventId(), session.hostSocket(), session.opus());
       feed.loops.computeIfPresent(loop, (l, n) -> n <= 1 ? null : n - 1);
       if (feed.loops.isEmpty()) {
         feeds.remove(feed.eventId);
-        opus.stop(feed.eventId);
+        demand.stop(feed.eventId);
         feed.events.unregister();
         feed.media.unregister();
       }
     });
+  }
+
+  /**
+   * True while the event's relay says nobody hears the room mix: the speakers' audio then stays
+   * here. Any loop may ask, on every frame.
+   */
+  boolean isUnheard(String eventId) {
+    Feed feed = feeds.get(eventId);
+    return feed != null && System.nanoTime() - feed.unheardUntil < 0;
   }
 
   boolean isScreenMode(String eventId) {
@@ -155,8 +164,15 @@ public final class RoomFeeds {
   }
 
   private void deliverMedia(Feed feed, Message<Buffer> msg) {
-    stats.packetReceived();
     MediaPacket packet = MediaPacket.decode(msg.body());
+    if (packet.kind() == MediaPacket.KIND_AUDIENCE) {
+      long now = System.nanoTime();
+      // Held for twice the relay's repeat: a notice lost or missed (this node subscribed later)
+      // costs at most that long, and a relay that is gone cannot keep a room muted.
+      feed.unheardUntil = packet.heard() ? now : now + UNHEARD_HOLD_NANOS;
+      return;
+    }
+    stats.packetReceived();
     if (packet.kind() == MediaPacket.KIND_AUDIO) {
       AudioFanout.Tick tick = feed.audio.prepare(packet);
       for (LocalRooms loop : feed.loops.keySet()) {

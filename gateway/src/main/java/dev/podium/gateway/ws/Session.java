@@ -32,6 +32,8 @@ public final class Session implements MediaListener {
 
   private final boolean opus;
   private final int packetTicks;
+  /** Opened as the event's host (a host stays host for the life of its socket). */
+  private final boolean hostSocket;
 
   Session(ServerWebSocket socket, String eventId, Identity identity, String role, boolean muted, MediaStats stats,
       boolean wantsOpus, int packetTicks) {
@@ -40,6 +42,7 @@ public final class Session implements MediaListener {
     this.eventId = eventId;
     this.identity = identity;
     this.role = role;
+    this.hostSocket = dev.podium.api.presence.Participant.ROLE_HOST.equals(role);
     this.muted = muted;
     this.stats = stats;
     this.framed = MediaFraming.SUBPROTOCOL.equals(socket.subProtocol());
@@ -77,6 +80,11 @@ public final class Session implements MediaListener {
   @Override
   public boolean isHost() {
     return dev.podium.api.presence.Participant.ROLE_HOST.equals(role);
+  }
+
+  /** Whether this socket was opened as the event's host: fixed, unlike {@link #role()}. */
+  boolean hostSocket() {
+    return hostSocket;
   }
 
   /** The host and unmuted co-hosts may send audio (the room-service's state, cached here). */

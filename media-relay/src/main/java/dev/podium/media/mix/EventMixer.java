@@ -250,6 +250,19 @@ public final class EventMixer {
     }
   }
 
+  /** True when nothing is playing and no frame waits: no tick is due until audio arrives. */
+  public boolean idle() {
+    if (mixing) {
+      return false;
+    }
+    for (Speaker s : speakers.values()) {
+      if (s.buffer.depth() > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public int speakerCount() {
     return speakers.size();
   }

@@ -18,6 +18,20 @@ public final class LevelMeter {
     this.windowTicks = Math.max(1, windowTicks);
   }
 
+  /**
+   * Nobody speaks and no ticks will run for a while: the empty list at once if the last report
+   * named somebody, else null; the next window starts afresh.
+   */
+  public Map<String, Double> quiet() {
+    ticks = 0;
+    peak.clear();
+    if (lastReported.isEmpty()) {
+      return null;
+    }
+    lastReported = Map.of();
+    return lastReported;
+  }
+
   /** Records this tick's frames; every window returns the levels if they changed, else null. */
   public Map<String, Double> record(Map<String, short[]> frames) {
     if (frames != null) {

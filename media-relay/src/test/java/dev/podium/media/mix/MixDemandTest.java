@@ -1,0 +1,67 @@
+package dev.podium.media.mix;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MixDemandTest {
+  private static final long SECOND = 1_000_000_000L;
+  private static final long START = 100 * SECOND;
+  /** Past the fresh owner's grace. */
+  private static final long LATER = START + 2 * SECOND;
+
+  @Test
+  void aFreshOwnerAssumesTheMixIsWantedForOneAndAHalfSeconds() {
+    MixDemand demand = new MixDemand(START);
+    assertTrue(demand.mixWanted(START));
+    assertTrue(demand.mixWanted(START + SECOND), "the gateways repeat every second: wait for them");
+    assertFalse(demand.mixWanted(START + 3 * SECOND / 2), "nobody announced: nobody listens");
+    assertFalse(demand.opusWanted(START), "Opus is never assumed");
+  }
+
+  @Test
+  void anAnnouncementExpiresAfterThreeSecondsUnlessRepeated() {
+    MixDemand demand = new MixDemand(START);
+    demand.announced("gw1", true, false, LATER);
+    assertTrue(demand.mixWanted(LATER));
+    assertTrue(demand.mixWanted(LATER + 3 * SECOND));
+    assertFalse(demand.mixWanted(LATER + 3 * SECOND + 1));
+
+    demand.announced("gw1", true, false, LATER + 10 * SECOND);
+    demand.announced("gw1", true, false, LATER + 12 * SECOND);
+    assertTrue(demand.mixWanted(LATER + 14 * SECOND + SECOND / 2), "a repeat renews it");
+  }
+
+  @Test
+  void aNodeThatNoLongerWantsTheMixStopsCountingAtOnce() {
+    MixDemand demand = new MixDemand(START);
+    demand.announced("gw1", true, true, LATER);
+    assertTrue(demand.opusWanted(LATER));
+    demand.announced("gw1", false, false, LATER + SECOND / 10);
+    assertFalse(demand.mixWanted(LATER + SECOND / 5));
+    assertFalse(demand.opusWanted(LATER + SECOND / 5));
+    demand.announced("gw1", true, false, LATER + SECOND);
+    assertTrue(demand.mixWanted(LATER + SECOND), "wanted again");
+    assertFalse(demand.opusWanted(LATER + SECOND), "but in PCM only");
+  }
+
+  @Test
+  void nodesCountSeparatelyForTheMixAndForOpus() {
+    MixDemand demand = new MixDemand(START);
+    demand.announced("gw1", true, true, LATER);
+    demand.announced("gw2", true, false, LATER + SECOND);
+    demand.announced("gw1", false, false, LATER + 2 * SECOND);
+    assertTrue(demand.mixWanted(LATER + 2 * SECOND), "gw2 still wants it");
+    assertFalse(demand.opusWanted(LATER + 2 * SECOND), "but nobody in Opus");
+    assertTrue(demand.mixWanted(LATER + 4 * SECOND));
+    assertFalse(demand.mixWanted(LATER + 4 * SECOND + 1), "gw2's announcement expired");
+  }
+
+  @Test
+  void aNodeIdIsNeededToCount() {
+    MixDemand demand = new MixDemand(START);
+    demand.announced(null, true, true, LATER);
+    assertFalse(demand.mixWanted(LATER));
+  }
+}
