@@ -635,7 +635,7 @@ const handlers = {
     }
   },
   room_state(m) {
-    state.eventId = m.event_id;
+    state.eventId = m.event.id;
     state.host = m.host;
     state.me = m.you;
     state.role = m.you.role;
@@ -783,7 +783,7 @@ const handlers = {
   invite_notification(m) {
     const p = el("p", "notice", `${m.message} `);
     const link = el("a", null, "Join");
-    link.href = `/?event=${encodeURIComponent(m.event_id)}`;
+    link.href = `/?event=${encodeURIComponent(m.event.id)}`;
     link.target = "_blank";
     link.rel = "noopener";
     p.append(link);

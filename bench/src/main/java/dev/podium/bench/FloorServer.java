@@ -135,7 +135,7 @@ public final class FloorServer {
           ws.close((short) 1000, "leave_room");
         }
       });
-      ws.writeTextMessage("{\"type\":\"room_state\",\"event_id\":\"" + room.eventId + "\"}");
+      ws.writeTextMessage("{\"type\":\"room_state\",\"event\":{\"id\":\"" + room.eventId + "\"}}");
     } else {
       ws.close((short) 1008, "unknown path");
     }

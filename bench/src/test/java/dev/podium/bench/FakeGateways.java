@@ -119,7 +119,7 @@ final class FakeGateways {
       ws.binaryMessageHandler(this::fanOut);
     } else if (ws.path().startsWith(LISTENER_PATH)) {
       node.listeners.add(ws);
-      ws.writeTextMessage("{\"type\":\"room_state\",\"event_id\":\"fake\"}");
+      ws.writeTextMessage("{\"type\":\"room_state\",\"event\":{\"id\":\"fake\"}}");
     } else {
       ws.close((short) 1008);
     }

@@ -43,7 +43,7 @@ class ReconnectPolicyTest {
     assertEquals(-1, ReconnectPolicy.reconnectAfterMs("{\"type\":\"chat_message\",\"message\":\"\\\"reconnect\\\"\"}"));
     assertEquals(-1, ReconnectPolicy.reconnectAfterMs("{\"type\":\"participant_count\",\"count\":3}"));
     assertEquals(-1, ReconnectPolicy.reconnectAfterMs("\"reconnect\" but not json"));
-    assertTrue(ReconnectPolicy.isStreamEnded("{\"type\":\"stream_ended\",\"event_id\":\"e\",\"message\":\"bye\"}"));
+    assertTrue(ReconnectPolicy.isStreamEnded("{\"type\":\"stream_ended\",\"event\":{\"id\":\"e\"},\"message\":\"bye\"}"));
     assertFalse(ReconnectPolicy.isStreamEnded("{\"type\":\"broadcast_message\",\"message\":\"stream_ended\"}"));
   }
 
@@ -51,6 +51,6 @@ class ReconnectPolicyTest {
   void errorCodesOfRefusals() {
     assertEquals("event_not_found",
         Listener.errorCode("{\"type\":\"error\",\"code\":\"event_not_found\",\"message\":\"x\"}"));
-    assertEquals(null, Listener.errorCode("{\"type\":\"room_state\",\"event_id\":\"e\"}"));
+    assertEquals(null, Listener.errorCode("{\"type\":\"room_state\",\"event\":{\"id\":\"e\"}}"));
   }
 }

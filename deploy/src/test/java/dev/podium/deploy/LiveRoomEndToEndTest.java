@@ -51,7 +51,7 @@ class LiveRoomEndToEndTest {
         link[0].getString("join_url"));
 
     JsonObject state = host.expect("room_state");
-    assertEquals(eventId, state.getString("event_id"));
+    assertEquals(eventId, state.getJsonObject("event").getString("id"));
     assertEquals(hostId, state.getJsonObject("host").getString("user_id"));
     assertEquals("audio", state.getString("mode"));
     assertEquals(new JsonArray(), state.getJsonArray("cohosts"));

@@ -163,7 +163,7 @@ class PresenceOwnershipTest {
     TestSocket carol = podium.join(nodeA, e2, "carol");
     carol.expect("room_state");
     hosts.get(e1).send(new JsonObject().put("type", "send_invite").put("user_id", "carol"));
-    assertEquals(e1, carol.expect("invite_notification").getString("event_id"), "the invitation reached carol");
+    assertEquals(e1, carol.expect("invite_notification").getJsonObject("event").getString("id"), "the invitation reached carol");
 
     // 4. A burst of listeners into an event of presence-1, and presence-1 killed in the middle of
     // it, as soon as half of them are in: its cluster copy, written behind the joins

@@ -373,7 +373,7 @@ class StageEndToEndTest {
     first.host.send(msg("send_invite").put("user_id", ada));
     JsonObject invitation = adaElsewhere.expect("invite_notification");
     assertEquals(first.hostId, invitation.getString("from_user"));
-    assertEquals(first.eventId, invitation.getString("event_id"));
+    assertEquals(first.eventId, invitation.getJsonObject("event").getString("id"));
     assertNotNull(invitation.getString("message"));
 
     first.host.send(msg("send_invite").put("user_id", "nobody-online"));

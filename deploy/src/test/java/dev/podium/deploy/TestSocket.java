@@ -114,6 +114,9 @@ final class TestSocket {
           JsonObject m = it.next();
           if (type.equals(m.getString("type")) && match.test(m)) {
             it.remove();
+            if ("error".equals(type)) {
+              requireDetails(m);
+            }
             return m;
           }
         }
@@ -131,6 +134,18 @@ final class TestSocket {
     }
   }
 
+  /**
+   * Today's pages show an error's {@code details} and nothing else: every error a test takes must
+   * have them, saying more than the bare code.
+   */
+  private static void requireDetails(JsonObject error) {
+    Object details = error.getValue("details");
+    String code = error.getString("code", "");
+    if (!(details instanceof String text) || text.isBlank() || text.equals(code) || text.equals(code.replace('_', ' '))) {
+      fail("error without useful details: " + error);
+    }
+  }
+
   /** Takes the first error and checks its code. */
   JsonObject expectError(String code) {
     JsonObject error = expect("error");
@@ -138,6 +153,13 @@ final class TestSocket {
       fail("expected error " + code + " but got " + error);
     }
     return error;
+  }
+
+  /** Every text message received so far, taken or not, in arrival order. */
+  List<JsonObject> seen() {
+    synchronized (inbox) {
+      return List.copyOf(seen);
+    }
   }
 
   /** Every message of this type received so far, taken or not. */

@@ -532,7 +532,9 @@ public final class RoomServiceImpl implements RoomService {
       forget(eventId);
       hosts().compose(hosts -> hosts.removeIfPresent(room.hostUserId(), eventId));
       LOG.atInfo().addKeyValue("event_id", eventId).log("event ended");
-      JsonObject ended = new JsonObject().put("type", "stream_ended").put("event_id", eventId).put("message", message);
+      // event.id, not event_id: today's host page takes any message with event_id for the stream link.
+      JsonObject ended = new JsonObject().put("type", "stream_ended").put("event", new JsonObject().put("id", eventId))
+          .put("message", message);
       vertx.eventBus().publish(Addresses.roomEvents(eventId), ended,
           new DeliveryOptions().addHeader(RoomEventHeaders.CLOSE_RECIPIENTS, "true"));
       vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE,

@@ -9,7 +9,7 @@ final class BadRequest extends RuntimeException {
   private final String details;
 
   BadRequest(ErrorCode code, String message) {
-    this(code, message, message);
+    this(code, message, null);
   }
 
   BadRequest(ErrorCode code, String message, String details) {
@@ -22,9 +22,9 @@ final class BadRequest extends RuntimeException {
     return code;
   }
 
-  /** What the developer of the client should know (old pages show this field). */
+  /** The error's {@code details} (old pages show this field): the given ones, else the message and what to do. */
   String details() {
-    return details;
+    return ClientMessages.details(code, getMessage(), details);
   }
 
   static String requireString(JsonObject msg, String field) {

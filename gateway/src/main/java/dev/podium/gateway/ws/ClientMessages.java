@@ -8,16 +8,35 @@ public final class ClientMessages {
   private ClientMessages() {
   }
 
-  /** An error whose message is all there is to say: it is the details too (old pages show {@code details}). */
+  /** An error with nothing to add to its message: the details say what was wrong and what to do. */
   public static String error(ErrorCode code, String message) {
     return error(code, message, null);
   }
 
-  /** Every error carries {@code details}: the message stands in when there are none. */
+  /**
+   * The one place {@code error} is built. Every error carries a non-empty {@code details}, since
+   * today's pages show only that field: the given details, or else the message followed by the
+   * code's {@link ErrorAdvice advice}.
+   */
   public static String error(ErrorCode code, String message, String details) {
-    String text = message == null || message.isBlank() ? code.code().replace('_', ' ') : message;
+    String text = message == null || message.isBlank() ? ErrorAdvice.of(code) : message;
     return new JsonObject().put("type", "error").put("code", code.code()).put("message", text)
-        .put("details", details == null || details.isBlank() ? text : details)
+        .put("details", details(code, message, details))
         .encode();
+  }
+
+  /** The {@code details} an error is sent with (never blank). */
+  static String details(ErrorCode code, String message, String details) {
+    if (details != null && !details.isBlank()) {
+      return details;
+    }
+    String advice = ErrorAdvice.of(code);
+    return message == null || message.isBlank() ? advice : sentence(message) + " " + advice;
+  }
+
+  private static String sentence(String text) {
+    String trimmed = text.strip();
+    char last = trimmed.charAt(trimmed.length() - 1);
+    return last == '.' || last == '!' || last == '?' ? trimmed : trimmed + ".";
   }
 }

@@ -159,12 +159,14 @@ final class RoomMessageHandler {
     } else if (command instanceof ClientCommand.StageAction action) {
       reply(session, stage(session, action));
     } else if (command instanceof ClientCommand.SendInvite invite) {
+      // from_user is the sender's user id, as the old server sent it (pages compare ids with ===);
+      // the event is in event.id: a top-level event_id would pass for a stream link on old host pages.
       JsonObject invitation = new JsonObject()
           .put("type", "invite_notification")
           .put("message", session.identity().username() + " invited you to join their live event.")
-          .put("from_user", session.identity().username())
+          .put("from_user", user)
           .put("from", new JsonObject().put("user_id", user).put("username", session.identity().username()))
-          .put("event_id", event);
+          .put("event", new JsonObject().put("id", event));
       reply(session, presence.notifyUser(invite.target(), invitation));
     } else if (command instanceof ClientCommand.GetParticipants page) {
       Future<JsonObject> answer = presence.page(event, page.offset(), page.limit());

@@ -379,10 +379,15 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     departures.leave(session.eventId(), session.userId(), session.id());
   }
 
+  /**
+   * The room as the joiner finds it. The event id travels in {@code event.id}, never in a
+   * top-level {@code event_id}: today's host page takes any message with {@code event_id} for the
+   * stream link and would show its (missing) {@code join_url}.
+   */
   private static JsonObject roomState(LiveEvent event, JsonObject stage, Session session) {
     JsonObject state = new JsonObject()
         .put("type", "room_state")
-        .put("event_id", event.eventId())
+        .put("event", new JsonObject().put("id", event.eventId()))
         .put("host", event.host())
         .put("mode", stage.getString("mode", event.mode()))
         .put("cohosts", stage.getJsonArray("cohosts", new JsonArray()));
