@@ -60,8 +60,11 @@ class LargeRoomEndToEndTest {
     assertTrue(lists <= joinMillis / 250 + 3, "coalesced: " + lists + " lists in " + joinMillis + " ms");
     assertTrue(lists < LISTENERS / 5, "coalesced: " + lists + " list messages for " + LISTENERS + " joins in "
         + joinMillis + " ms");
-    assertEquals(LISTENERS, host.seen("participant_joined").stream()
-        .filter(m -> m.getString("user_id").startsWith("fan")).count());
+    // Joins one by one only within the room's notice budget (10 a second, 10 in reserve): a storm
+    // of LISTENERS joins does not cost every socket LISTENERS messages; the list and count carry them.
+    long noticed = host.seen("participant_joined").stream().filter(m -> m.getString("user_id").startsWith("fan")).count();
+    assertTrue(noticed >= 10 && noticed <= 10 + 10 * (joinMillis / 1000 + 1),
+        noticed + " join notices for " + LISTENERS + " joins in " + joinMillis + " ms");
 
     JsonArray shown = last.getJsonArray("participants");
     assertEquals(100, shown.size());

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One presence-service instance behind its proxy. Membership changes become room events right away
- * ({@code participant_joined}, {@code participant_left}); the list, the count and the
- * active-streams list are coalesced.
+ * ({@code participant_joined}, {@code participant_left}), within each room's {@link NoticeBudget};
+ * the list, the count and the active-streams list are coalesced.
  *
  * <p>Any number of instances run, all active; each holds the events the service's ring gives it
  * ({@link ServiceOwnership}). It takes an event in from the cluster copy ({@link ClusterCopy}, at
@@ -53,6 +53,8 @@ final class PresenceServiceImpl implements PresenceService {
   private final ClusterCopy copy;
   private final NodeLiveness nodes;
   private final Coalescer listUpdates;
+  private final NoticeBudget joinNotices;
+  private final NoticeBudget leaveNotices;
   private final Coalescer streamUpdates;
   private final EndedEventSweep endedSweep;
   /** Records of ended events that no instance holds (a write-behind that landed after the end): each owner sweeps its own. */
@@ -70,6 +72,8 @@ final class PresenceServiceImpl implements PresenceService {
     this.ownership = ownership;
     this.streamStore = streamStore;
     this.nodes = new NodeLiveness(config.nodeTimeout().toMillis());
+    this.joinNotices = new NoticeBudget(config.noticesPerSecond(), System::nanoTime);
+    this.leaveNotices = new NoticeBudget(config.noticesPerSecond(), System::nanoTime);
     this.listUpdates = new Coalescer(vertx, eventId -> listInterval(config.listInterval().toMillis(), members.count(eventId)),
         this::publishList);
     this.streamUpdates = new Coalescer(vertx, config.listInterval(), key -> publishStreams());
@@ -129,7 +133,7 @@ final class PresenceServiceImpl implements PresenceService {
             .put("code", ErrorCode.REPLACED.code())
             .put("message", "You joined this event from another connection"));
       }
-    } else {
+    } else if (joinNotices.allow(eventId)) {
       vertx.eventBus().publish(Addresses.roomEvents(eventId), new JsonObject()
           .put("type", "participant_joined")
           .put("message", participant.username() + " joined live.")
@@ -334,6 +338,8 @@ final class PresenceServiceImpl implements PresenceService {
     resyncs.forget(eventId);
     members.dropEvent(eventId);
     listUpdates.forget(eventId);
+    joinNotices.forget(eventId);
+    leaveNotices.forget(eventId);
   }
 
   /**
@@ -421,12 +427,14 @@ final class PresenceServiceImpl implements PresenceService {
 
   /** Tells the room someone left; the cluster copy follows. */
   private void departed(String eventId, Participant p) {
-    vertx.eventBus().publish(Addresses.roomEvents(eventId), new JsonObject()
-        .put("type", "participant_left")
-        .put("participant_id", p.userId())
-        .put("user_id", p.userId())
-        .put("username", p.username())
-        .put("message", p.username() + " left live."));
+    if (leaveNotices.allow(eventId)) {
+      vertx.eventBus().publish(Addresses.roomEvents(eventId), new JsonObject()
+          .put("type", "participant_left")
+          .put("participant_id", p.userId())
+          .put("user_id", p.userId())
+          .put("username", p.username())
+          .put("message", p.username() + " left live."));
+    }
     listUpdates.mark(eventId);
     copy.changed(eventId);
     if (p.isSpeaker()) {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
 class PresenceOwnershipTest {
   private static final PresenceConfig CONFIG = new PresenceConfig(100, Duration.ofMillis(50), Duration.ofSeconds(30), 500,
-      Duration.ofSeconds(2));
+      Duration.ofSeconds(2), 10);
 
   private static Participant member(String userId, String role) {
     return new Participant(userId, "name-" + userId, role, true, "node-a", "s-" + userId);
