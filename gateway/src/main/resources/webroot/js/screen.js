@@ -1,6 +1,8 @@
 // Screen sharing. The host records its screen with MediaRecorder as WebM and sends the first
-// chunk (it starts with the WebM header, the "initialisation segment") as podium.v1 kind 4 and
-// every later chunk as kind 3. Listeners feed the chunks to a MediaSource, init segment first.
+// chunk (where the WebM header, the "initialisation segment", starts) as podium.v1 kind 4 and
+// every later chunk as kind 3. Chromium may cut the header anywhere (even after its first byte):
+// the gateway reads the WebM and relays exactly the header as kind 4, the rest as kind 3.
+// Listeners feed the chunks to a MediaSource, init segment first.
 
 import { KIND_SCREEN, KIND_SCREEN_INIT } from "./framing.js";
 

@@ -150,42 +150,158 @@ class MediaEndToEndTest {
     }
   }
 
+  /** Screen data as a legacy listener gets it: every binary message but the 20 ms audio mix frames. */
+  private static List<Buffer> screenData(TestSocket socket) {
+    return socket.binaries().stream().map(Binary::data).filter(b -> b.length() != 1920).toList();
+  }
+
+  /** Screen data as a {@code podium.v1} listener gets it: kind 3 and 4 messages, header included. */
+  private static List<Buffer> framedScreenData(TestSocket socket) {
+    return socket.binaries().stream().map(Binary::data)
+        .filter(b -> b.getUnsignedByte(0) == 3 || b.getUnsignedByte(0) == 4).toList();
+  }
+
+  private static Buffer concat(List<Buffer> parts) {
+    Buffer all = Buffer.buffer();
+    parts.forEach(all::appendBuffer);
+    return all;
+  }
+
+  /**
+   * Today's host page in screen mode, recording as current Chromium does: the WebM header's first
+   * byte alone, then the rest of the header with the first Cluster's start, with its 8,192-byte
+   * PCM between them. Listeners there from the start get the header as the init segment, then the
+   * rest, byte for byte; listeners who join later get exactly the header first.
+   */
   @Test
-  void aLateJoinerInScreenModeGetsTheInitSegmentFirst() {
+  void aLateJoinerInScreenModeGetsTheInitSegmentFirstWhenTheHostPageSplitsTheHeader() {
     String hostId = user("host");
     JsonObject[] link = new JsonObject[1];
     TestSocket host = podium.goLive(node, hostId, link);
     String eventId = link[0].getString("event_id");
     TestSocket early = podium.join(node, eventId, user("early"));
     early.expect("room_state");
+    TestSocket earlyFramed = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/ef/ef/?token="
+        + TestTokens.valid("ef"), List.of("podium.v1"));
+    earlyFramed.expect("room_state");
     host.send(new JsonObject().put("type", "switching_to_screen_sharing").put("stream", "screen"));
     early.expect("screen_sharing_started");
+    earlyFramed.expect("screen_sharing_started");
+    double foundBefore = screenHeaders("found");
 
-    Buffer init = Buffer.buffer(new byte[] {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3, 1, 2, 3, 4, 5});
-    Buffer chunk = Buffer.buffer(new byte[] {0x1F, 0x43, (byte) 0xB6, 0x75, 9, 9, 9});
-    host.sendBinary(init);
-    host.sendBinary(chunk);
-    TestSocket.awaitCondition(() -> early.binaries().size() >= 2, 5_000);
-    assertEquals(init, early.binaries().get(0).data());
-    assertEquals(chunk, early.binaries().get(1).data());
+    Buffer header = Webm.header();
+    Buffer first = Webm.cluster(0, 700);
+    Buffer stream = Buffer.buffer().appendBuffer(header).appendBuffer(first).appendBuffer(Webm.cluster(100, 900));
+    Buffer chunk1 = stream.getBuffer(0, 1);
+    Buffer chunk2 = stream.getBuffer(1, header.length() + 300);
+    Buffer chunk3 = stream.getBuffer(header.length() + 300, stream.length());
+    host.sendBinary(chunk1);
+    host.sendBinary(new Audio.Sine(440, AMPLITUDE).next(4096)); // the page's PCM, between the WebM chunks
+    host.sendBinary(chunk2);
+    host.sendBinary(chunk3);
+
+    assertTrue(TestSocket.awaitCondition(() -> concat(framedScreenData(earlyFramed)).length() >= stream.length() + 30, 5_000),
+        "the screen data reaches a podium.v1 listener");
+    List<Buffer> framed = framedScreenData(earlyFramed);
+    assertEquals(4, framed.get(0).getUnsignedByte(0), "kind 4 first");
+    assertEquals(header, framed.get(0).slice(10, framed.get(0).length()), "the init segment is exactly the header");
+    Buffer payloads = Buffer.buffer();
+    for (int i = 0; i < framed.size(); i++) {
+      assertEquals(i == 0 ? 4 : 3, framed.get(i).getUnsignedByte(0));
+      payloads.appendBuffer(framed.get(i).slice(10, framed.get(i).length()));
+    }
+    assertEquals(stream, payloads, "every WebM byte once, in order, and no PCM among them");
+
+    assertTrue(TestSocket.awaitCondition(() -> concat(screenData(early)).length() >= stream.length(), 5_000));
+    assertEquals(header, screenData(early).get(0), "the old listener page gets the header as one message");
+    assertEquals(stream, concat(screenData(early)));
+    assertEquals(foundBefore + 1, screenHeaders("found"), "counted in podium_screen_headers_total");
 
     TestSocket late = podium.join(node, eventId, user("late"));
     assertEquals("screen", late.expect("room_state").getString("mode"));
-    Buffer chunk2 = Buffer.buffer(new byte[] {0x1F, 0x43, (byte) 0xB6, 0x75, 7, 7});
-    host.sendBinary(chunk2);
-    TestSocket.awaitCondition(() -> late.binaries().size() >= 2, 5_000);
-    assertEquals(init, late.binaries().get(0).data(), "the init segment comes first");
-    assertEquals(chunk2, late.binaries().get(1).data());
+    Buffer next = Webm.cluster(200, 500);
+    host.sendBinary(next);
+    assertTrue(TestSocket.awaitCondition(() -> screenData(late).size() >= 2, 5_000));
+    assertEquals(header, screenData(late).get(0), "the init segment comes first");
+    assertEquals(next, screenData(late).get(1));
 
-    // podium.v1 clients get the same data tagged with the framing header.
-    TestSocket framed = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/v1/v1/?token="
+    // podium.v1 clients get the same header tagged kind 4, from the cache (sequence and timestamp 0).
+    TestSocket framedLate = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/v1/v1/?token="
         + TestTokens.valid("v1"), List.of("podium.v1"));
-    assertEquals("podium.v1", framed.subProtocol());
-    framed.expect("room_state");
-    TestSocket.awaitCondition(() -> !framed.binaries().isEmpty(), 5_000);
-    Buffer first = framed.binaries().get(0).data();
-    assertEquals(4, first.getUnsignedByte(0), "kind 4: screen init segment");
-    assertEquals(init, first.slice(10, first.length()));
+    assertEquals("podium.v1", framedLate.subProtocol());
+    framedLate.expect("room_state");
+    assertTrue(TestSocket.awaitCondition(() -> !framedScreenData(framedLate).isEmpty(), 5_000));
+    Buffer cached = framedScreenData(framedLate).get(0);
+    assertEquals(4, cached.getUnsignedByte(0), "kind 4: screen init segment");
+    assertEquals(0, cached.getUnsignedInt(2), "sequence 0");
+    assertEquals(header, cached.slice(10, cached.length()));
+  }
+
+  /**
+   * Podium's own web client (podium.v1) sends its recorder's first chunk as kind 4; current
+   * Chromium makes that chunk one byte. The header is still found and cached whole.
+   */
+  @Test
+  void aPodiumV1HostsOneByteInitChunkStillGivesLateJoinersTheWholeHeader() {
+    String hostId = user("v1host");
+    TestSocket host = podium.connect(node, "/ws/stream/start/live/" + hostId + "/?token="
+        + TestTokens.valid(hostId, hostId), List.of("podium.v1"));
+    String eventId = host.expect("stream_link").getString("event_id");
+    host.send(new JsonObject().put("type", "switching_to_screen_sharing").put("stream", "screen"));
+    host.expect("screen_sharing_started");
+    Buffer header = Webm.header();
+    Buffer stream = Buffer.buffer().appendBuffer(header).appendBuffer(Webm.cluster(0, 400));
+    host.sendBinary(framedChunk(4, stream.getBuffer(0, 1)));
+    host.sendBinary(framedChunk(3, stream.getBuffer(1, stream.length())));
+
+    TestSocket late = podium.join(node, eventId, user("late"));
+    assertEquals("screen", late.expect("room_state").getString("mode"));
+    assertTrue(TestSocket.awaitCondition(() -> !screenData(late).isEmpty(), 5_000));
+    assertEquals(header, screenData(late).get(0));
+  }
+
+  /** A share cut short while its header was still arriving does not spoil the next share's header. */
+  @Test
+  void aHeaderCutShortByAModeSwitchDoesNotSpoilTheNextShare() {
+    String hostId = user("host");
+    JsonObject[] link = new JsonObject[1];
+    TestSocket host = podium.goLive(node, hostId, link);
+    String eventId = link[0].getString("event_id");
+    host.send(new JsonObject().put("type", "switching_to_screen_sharing").put("stream", "screen"));
+    host.expect("screen_sharing_started");
+    Buffer header = Webm.header();
+    host.sendBinary(header.getBuffer(0, 1));
+    host.sendBinary(header.getBuffer(1, 20));
+    host.send(new JsonObject().put("type", "switching_to_audio").put("stream", "audio"));
+    host.expect("audio_streaming_started");
+    host.send(new JsonObject().put("type", "switching_to_screen_sharing").put("stream", "screen"));
+    host.expect("screen_sharing_started");
+    // The page's next recording: a new header, split the same way.
+    Buffer stream = Buffer.buffer().appendBuffer(header).appendBuffer(Webm.cluster(0, 300));
+    host.sendBinary(stream.getBuffer(0, 1));
+    host.sendBinary(stream.getBuffer(1, stream.length()));
+
+    TestSocket late = podium.join(node, eventId, user("late"));
+    assertEquals("screen", late.expect("room_state").getString("mode"));
+    assertTrue(TestSocket.awaitCondition(() -> !screenData(late).isEmpty(), 5_000));
+    assertEquals(header, screenData(late).get(0));
+  }
+
+  private static Buffer framedChunk(int kind, Buffer payload) {
+    return Buffer.buffer().appendByte((byte) kind).appendByte((byte) 0).appendUnsignedInt(0).appendUnsignedInt(0)
+        .appendBuffer(payload);
+  }
+
+  /** {@code podium_screen_headers_total{result}} from {@code /metrics} (0 before it exists). */
+  private static double screenHeaders(String result) {
+    Object[] metrics = podium.opsGet(node, "/metrics");
+    assertEquals(200, metrics[0]);
+    for (String line : ((String) metrics[1]).split("\n")) {
+      if (line.startsWith("podium_screen_headers_total{") && line.contains("result=\"" + result + "\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
   }
 
   @Test

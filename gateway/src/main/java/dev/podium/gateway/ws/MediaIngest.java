@@ -2,23 +2,34 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.media.MediaPacket;
+import dev.podium.gateway.screen.ScreenStream;
 import dev.podium.runtime.ownership.ServiceOwnership;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Where a permitted speaker's binary frame goes: audio to the media-relay that mixes the event,
  * screen chunks (host, screen mode) straight to the event's gateways. {@code podium.v1} publishers
  * say which is which in the header; for today's host page, which sends WebM and 4096-sample PCM
- * on one socket in screen mode, the WebM chunks are told apart by their EBML and Cluster element
- * ids and by size.
+ * on one socket in screen mode, an 8,192-byte frame is PCM unless it can only be WebM (see
+ * {@link ScreenStream#claims}), and every other frame is WebM. The host's screen chunks go
+ * through its socket's {@link ScreenStream}, which finds the WebM initialisation segment
+ * however the browser chunked it.
  */
 final class MediaIngest {
+  private static final Logger LOG = LoggerFactory.getLogger(MediaIngest.class);
   private static final int LEGACY_PCM_CHUNK_BYTES = 4096 * 2;
-  private static final int EBML_MAGIC = 0x1A45DFA3;
-  private static final int WEBM_CLUSTER = 0x1F43B675;
+  /**
+   * The most bytes of a recording read to find where its WebM header ends, and so held back from
+   * the room meanwhile (with the chunk in hand). MediaRecorder's headers are a few hundred bytes;
+   * a recording whose first Cluster is not within this gets no init segment.
+   */
+  static final int MAX_SCREEN_INIT_BYTES = 1024 * 1024;
 
   private final Vertx vertx;
   private final LocalRooms rooms;
@@ -26,15 +37,15 @@ final class MediaIngest {
   private final ServiceOwnership relays;
   private final io.micrometer.core.instrument.Counter framesAccepted;
   private final io.micrometer.core.instrument.Counter framesUnheard;
+  private final io.micrometer.core.instrument.MeterRegistry metrics;
 
   MediaIngest(Vertx vertx, LocalRooms rooms, ServiceOwnership relays) {
     this.vertx = vertx;
     this.rooms = rooms;
     this.relays = relays;
-    this.framesAccepted = dev.podium.runtime.ops.Observability.registry(vertx)
-        .counter("podium_media_frames_in_total", "result", "accepted");
-    this.framesUnheard = dev.podium.runtime.ops.Observability.registry(vertx)
-        .counter("podium_media_frames_unheard_total");
+    this.metrics = dev.podium.runtime.ops.Observability.registry(vertx);
+    this.framesAccepted = metrics.counter("podium_media_frames_in_total", "result", "accepted");
+    this.framesUnheard = metrics.counter("podium_media_frames_unheard_total");
   }
 
   Vertx vertx() {
@@ -60,18 +71,31 @@ final class MediaIngest {
       }
       return;
     }
-    if (session.isHost() && rooms.isScreenMode(session.eventId())) {
-      int head = frame.length() >= 4 ? frame.getInt(0) : 0;
-      if (head == EBML_MAGIC) {
-        screen(session, frame, true);
-        return;
-      }
-      if (head == WEBM_CLUSTER || frame.length() != LEGACY_PCM_CHUNK_BYTES) {
-        screen(session, frame, false);
-        return;
-      }
+    if (session.isHost() && rooms.isScreenMode(session.eventId())
+        && (frame.length() != LEGACY_PCM_CHUNK_BYTES || screenStream(session).claims(frame))) {
+      screen(session, frame, false);
+      return;
     }
     audio(session, frame, "pcm");
+  }
+
+  /**
+   * The host asked to switch mode (on this socket, so before any chunk of the next recording):
+   * a header still being read belongs to the recording that ends, and is dropped.
+   */
+  void modeSwitchRequested(Session session) {
+    if (session.screenStream() != null) {
+      session.screenStream().restart();
+    }
+  }
+
+  private static ScreenStream screenStream(Session session) {
+    ScreenStream stream = session.screenStream();
+    if (stream == null) {
+      stream = new ScreenStream(MAX_SCREEN_INIT_BYTES);
+      session.screenStream(stream);
+    }
+    return stream;
   }
 
   /**
@@ -94,10 +118,32 @@ final class MediaIngest {
         .addHeader("codec", codec));
   }
 
-  private void screen(Session session, Buffer chunk, boolean init) {
+  /** A chunk of the host's screen stream; {@code declaredInit}: a {@code podium.v1} kind 4. */
+  private void screen(Session session, Buffer chunk, boolean declaredInit) {
     if (!session.isHost() || !rooms.isScreenMode(session.eventId())) {
       return;
     }
+    ScreenStream stream = screenStream(session);
+    stream.accept(chunk, declaredInit, new ScreenStream.Sink() {
+      @Override
+      public void relay(Buffer bytes, boolean init) {
+        publishScreen(session, bytes, init);
+      }
+
+      @Override
+      public void headerRead(ScreenStream.Header outcome, String reason) {
+        metrics.counter("podium_screen_headers_total", "result", outcome.label()).increment();
+        if (outcome != ScreenStream.Header.FOUND) {
+          // Once per socket at WARN: a host that keeps sending such streams does not flood the log.
+          LOG.atLevel(stream.headersLost() == 1 ? Level.WARN : Level.DEBUG)
+              .addKeyValue("event_id", session.eventId()).addKeyValue("user_id", session.userId())
+              .log("no WebM initialisation segment in the host's screen stream ({}): {}", outcome.label(), reason);
+        }
+      }
+    });
+  }
+
+  private void publishScreen(Session session, Buffer chunk, boolean init) {
     if (init) {
       rooms.rememberScreenInit(session.eventId(), chunk);
     }

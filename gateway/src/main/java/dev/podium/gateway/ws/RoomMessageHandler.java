@@ -194,8 +194,14 @@ final class RoomMessageHandler {
       case "mute" -> rooms.mute(event, user, target == null ? user : target);
       case "unmute" -> rooms.unmute(event, user, target == null ? user : target);
       case "remove_participant" -> rooms.removeParticipant(event, user, target);
-      case "switching_to_audio" -> rooms.switchMode(event, user, "audio");
-      case "switching_to_screen_sharing" -> rooms.switchMode(event, user, "screen");
+      case "switching_to_audio" -> {
+        media.modeSwitchRequested(session);
+        yield rooms.switchMode(event, user, "audio");
+      }
+      case "switching_to_screen_sharing" -> {
+        media.modeSwitchRequested(session);
+        yield rooms.switchMode(event, user, "screen");
+      }
       default -> throw new BadRequest(ErrorCode.UNKNOWN_TYPE, "Unknown message type '" + action.type() + "'");
     };
   }

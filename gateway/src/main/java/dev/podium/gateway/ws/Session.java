@@ -2,6 +2,7 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.ErrorCode;
 import dev.podium.gateway.auth.Identity;
+import dev.podium.gateway.screen.ScreenStream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.UUID;
@@ -29,6 +30,8 @@ public final class Session implements MediaListener {
   /** Set on the loop once presence acknowledged the join; read by the node's resync (another thread). */
   private volatile boolean inPresence;
   private long lastNotAllowedAt;
+  /** The host's screen stream in screen mode (created on its first chunk); used on the loop only. */
+  private ScreenStream screenStream;
 
   private final boolean opus;
   private final int packetTicks;
@@ -238,6 +241,15 @@ public final class Session implements MediaListener {
     }
     closed = true;
     socket.close((short) 1000, reason);
+  }
+
+  /** This socket's screen stream, or null before its first screen chunk. */
+  ScreenStream screenStream() {
+    return screenStream;
+  }
+
+  void screenStream(ScreenStream stream) {
+    this.screenStream = stream;
   }
 
   /** True at most once per second: rate-limits repeated {@code not_allowed} errors. */
