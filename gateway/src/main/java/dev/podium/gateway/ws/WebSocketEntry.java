@@ -13,9 +13,9 @@ import dev.podium.gateway.auth.Identity;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
 import dev.podium.gateway.edge.EdgeGate;
+import dev.podium.gateway.http.QueryString;
 import dev.podium.gateway.web.OriginPolicy;
 import dev.podium.runtime.ownership.ServiceOwnership;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -23,7 +23,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -467,10 +466,6 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   }
 
   private static String queryParam(String query, String name) {
-    if (query == null || query.isEmpty()) {
-      return null;
-    }
-    List<String> values = new QueryStringDecoder("?" + query).parameters().get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
+    return QueryString.first(query, name);
   }
 }
