@@ -35,7 +35,10 @@ import java.util.regex.Pattern;
 final class ClusterFormation {
   /** How the processes find each other. */
   enum Layout {
-    /** As deploy/local-cluster.sh: a cluster port each, every port listed as a member (plus spares). */
+    /**
+     * deploy/local-cluster.sh's: a cluster port each, every port listed as a member; here plus spare
+     * ports, where a restarted process goes when its own is not free yet.
+     */
     LOCAL_SCRIPT,
     /** Podium's defaults: one base port for all (auto-increment), PODIUM_CLUSTER_MEMBERS unset. */
     DEFAULTS
@@ -62,6 +65,23 @@ final class ClusterFormation {
    * fails (after killing them all) when that took longer than {@code timeout}.
    */
   static Duration startAll(List<Service> services, Layout layout, Duration timeout) throws Exception {
+    long started = System.nanoTime();
+    List<PodiumProcess> processes = launch(services, layout, timeout);
+    try {
+      awaitOneReadyCluster(processes, started + timeout.toNanos());
+      return Duration.ofNanos(System.nanoTime() - started);
+    } finally {
+      for (PodiumProcess p : processes) {
+        p.kill();
+      }
+    }
+  }
+
+  /**
+   * Launches {@code services} at the same moment and returns them once each has logged its
+   * start-up line, within {@code timeout}; kills them all when one does not.
+   */
+  static List<PodiumProcess> launch(List<Service> services, Layout layout, Duration timeout) throws Exception {
     int n = services.size();
     int base = freePortRange(n + SPARE_PORTS);
     Map<String, String> cluster = new HashMap<>();
@@ -71,8 +91,7 @@ final class ClusterFormation {
     Settings settings = Settings.of(cluster);
     String members = layout == Layout.LOCAL_SCRIPT ? memberList(base, n + SPARE_PORTS) : null;
 
-    long started = System.nanoTime();
-    long deadline = started + timeout.toNanos();
+    long deadline = System.nanoTime() + timeout.toNanos();
     ExecutorService launcher = Executors.newFixedThreadPool(n);
     List<Future<PodiumProcess>> launching = new ArrayList<>();
     Map<String, Integer> count = new HashMap<>();
@@ -89,8 +108,8 @@ final class ClusterFormation {
       launching.add(launcher.submit(() -> PodiumProcess.start(name, s.main(), settings, extra, s.readyLine(), seconds)));
     }
     List<PodiumProcess> processes = new ArrayList<>();
+    Exception failed = null;
     try {
-      Exception failed = null;
       for (Future<PodiumProcess> f : launching) {
         try {
           processes.add(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
@@ -98,20 +117,10 @@ final class ClusterFormation {
           failed = failed == null ? e : failed;
         }
       }
-      if (failed != null) {
-        throw new AssertionError("a process did not start within " + timeout.toSeconds() + " s", failed);
-      }
-      String last = "";
-      while (System.nanoTime() < deadline) {
-        last = notReady(processes, n);
-        if (last == null) {
-          return Duration.ofNanos(System.nanoTime() - started);
-        }
-        Thread.sleep(500); // polling readiness over HTTP (bounded by the deadline): no event to wait for
-      }
-      throw new AssertionError("not ready and one cluster of " + n + " within " + timeout.toSeconds() + " s: " + last);
     } finally {
       launcher.shutdownNow();
+    }
+    if (failed != null) {
       // Whatever is still starting is collected and killed too.
       for (Future<PodiumProcess> f : launching) {
         try {
@@ -126,7 +135,26 @@ final class ClusterFormation {
       for (PodiumProcess p : processes) {
         p.kill();
       }
+      throw new AssertionError("a process did not start within " + timeout.toSeconds() + " s", failed);
     }
+    return processes;
+  }
+
+  /**
+   * Waits until every process is ready and sees all of them as members, polling until
+   * {@code deadline} ({@link System#nanoTime}); fails saying which are not.
+   */
+  static void awaitOneReadyCluster(List<PodiumProcess> processes, long deadline) throws InterruptedException {
+    int n = processes.size();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      last = notReady(processes, n);
+      if (last == null) {
+        return;
+      }
+      Thread.sleep(500); // polling readiness over HTTP (bounded by the deadline): no event to wait for
+    }
+    throw new AssertionError("not ready and one cluster of " + n + " within the time allowed: " + last);
   }
 
   /** Null when every process is ready and sees {@code n} members; otherwise what is not. */
@@ -148,7 +176,7 @@ final class ClusterFormation {
     return problems.isEmpty() ? null : String.join("; ", problems);
   }
 
-  private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+  static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -166,7 +194,7 @@ final class ClusterFormation {
    * 12000 and 18000: below PodiumProcess's HTTP and ops ports (20000 to 32000) and Linux's
    * ephemeral range (32768 on), above the harness's Hazelcast ports (5801 on).
    */
-  private static int freePortRange(int count) throws IOException {
+  static int freePortRange(int count) throws IOException {
     int start = 12_000 + (int) (ProcessHandle.current().pid() % 100) * 60;
     for (int base = start; base < 20_000; base += count) {
       if (allFree(base, count)) {

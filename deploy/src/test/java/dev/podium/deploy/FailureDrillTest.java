@@ -220,11 +220,11 @@ class FailureDrillTest {
 
       awaitClusterSafe();
 
-      // 4. The chat-service dies and is started again: history intact, chat works within 5 s.
+      // 4. The chat-service dies and is started again (the same command, on its own ports):
+      // history intact, chat works within 5 s.
       chat.kill();
       long t4 = System.currentTimeMillis();
-      PodiumProcess chatAgain = PodiumProcess.start("chat-again", ChatServiceMain.class, podium.settings(), SERVICE_ENV,
-          "chat-service started");
+      PodiumProcess chatAgain = chat.restart();
       PROCESSES.add(chatAgain);
       long restarted = System.currentTimeMillis();
       long chatRetry = podium.clientVertx().setPeriodic(250, id ->

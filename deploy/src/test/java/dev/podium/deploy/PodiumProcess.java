@@ -4,9 +4,11 @@ import dev.podium.runtime.Settings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,14 +21,29 @@ import java.util.concurrent.TimeUnit;
  * Its output is kept, so a test can wait for a line (for example "room-service owns event").
  */
 final class PodiumProcess implements AutoCloseable {
+  /**
+   * What Hazelcast needs on JDK 17, as this test JVM got it: surefire's argLine, from the parent
+   * pom's one list (podium.jvmOpens, podium.jvmExports). A class-path launch needs them as flags;
+   * {@code java -jar} finds them in the jar's manifest.
+   */
+  private static final List<String> MODULE_FLAGS = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+      .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports")).toList();
+
   private final String name;
+  private final List<String> command;
+  private final Map<String, String> environment;
+  private final String readyLine;
   private final Process process;
   private final int port;
   private final int opsPort;
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
-  private PodiumProcess(String name, Process process, int port, int opsPort) {
+  private PodiumProcess(String name, List<String> command, Map<String, String> environment, String readyLine,
+      Process process, int port, int opsPort) {
     this.name = name;
+    this.command = command;
+    this.environment = environment;
+    this.readyLine = readyLine;
     this.process = process;
     this.port = port;
     this.opsPort = opsPort;
@@ -41,22 +58,29 @@ final class PodiumProcess implements AutoCloseable {
   /** As above, waiting at most {@code timeoutSeconds} for {@code readyLine}. */
   static PodiumProcess start(String name, Class<?> mainClass, Settings cluster, Map<String, String> extra,
       String readyLine, int timeoutSeconds) throws IOException {
+    List<String> java = new ArrayList<>(MODULE_FLAGS);
+    java.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+    return launch(name, java, cluster, extra, readyLine, timeoutSeconds);
+  }
+
+  /**
+   * Starts {@code java} with exactly these arguments after the heap size, and no others: for
+   * example {@code -jar} and a service's jar, as an operator would run it.
+   */
+  static PodiumProcess startJava(String name, List<String> java, Settings cluster, Map<String, String> extra,
+      String readyLine, int timeoutSeconds) throws IOException {
+    return launch(name, java, cluster, extra, readyLine, timeoutSeconds);
+  }
+
+  private static PodiumProcess launch(String name, List<String> java, Settings cluster, Map<String, String> extra,
+      String readyLine, int timeoutSeconds) throws IOException {
     int port = freePort();
     int opsPort = freePort();
     List<String> command = new ArrayList<>();
     command.add(System.getProperty("java.home") + "/bin/java");
     command.add("-Xmx256m");
-    for (String opt : List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED")) {
-      command.add(opt);
-    }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(mainClass.getName());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    Map<String, String> env = builder.environment();
+    command.addAll(java);
+    Map<String, String> env = new HashMap<>(System.getenv());
     env.keySet().removeIf(k -> k.startsWith("PODIUM_"));
     for (String setting : List.of("PODIUM_CLUSTER_NAME", "PODIUM_CLUSTER_PORT", "PODIUM_JWT_SECRET",
         "PODIUM_MAX_CONNECTIONS_PER_IP", "PODIUM_JOIN_RATE_PER_SECOND", "PODIUM_JOIN_BURST")) {
@@ -68,7 +92,26 @@ final class PodiumProcess implements AutoCloseable {
     env.put("PODIUM_OPS_PORT", String.valueOf(opsPort));
     env.put("PODIUM_OPS_HOST", "127.0.0.1");
     env.putAll(extra);
-    PodiumProcess started = new PodiumProcess(name, builder.start(), port, opsPort);
+    return run(name, List.copyOf(command), Map.copyOf(env), readyLine, port, opsPort, timeoutSeconds);
+  }
+
+  /**
+   * The same command and environment again, on the same HTTP and ops ports: what an operator does
+   * after a crash. Call it once this process is gone ({@link #kill} or {@link #stop}).
+   */
+  PodiumProcess restart() throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " still runs");
+    }
+    return run(name, command, environment, readyLine, port, opsPort, 180);
+  }
+
+  private static PodiumProcess run(String name, List<String> command, Map<String, String> environment,
+      String readyLine, int port, int opsPort, int timeoutSeconds) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().putAll(environment);
+    PodiumProcess started = new PodiumProcess(name, command, environment, readyLine, builder.start(), port, opsPort);
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(started.process.getInputStream(), StandardCharsets.UTF_8))) {
