@@ -1,0 +1,160 @@
+package dev.podium.api.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.podium.api.ErrorCode;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.VertxModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one JSON codec of the client protocol: {@link ServerMessage} and {@link ClientMessage}
+ * records to and from JSON text, and server messages to the {@link JsonObject} bodies that cross
+ * the event bus. Record components are camelCase and become snake_case; null fields are left out;
+ * {@code type} names the record; unknown fields in what is read are ignored (old pages send
+ * extras); {@link ErrorCode} is written as its code string. Thread-safe.
+ */
+public final class ProtocolCodec {
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .serializationInclusion(JsonInclude.Include.NON_NULL)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+      .addModule(new VertxModule())
+      .addModule(new SimpleModule("podium-protocol")
+          .addSerializer(ErrorCode.class, new ErrorCodeSerializer())
+          .addDeserializer(ErrorCode.class, new ErrorCodeDeserializer()))
+      .build();
+  private static final Map<String, Class<? extends ServerMessage>> SERVER_TYPES = types(ServerMessage.class);
+  private static final Map<String, Class<? extends ClientMessage>> CLIENT_TYPES = types(ClientMessage.class);
+
+  static {
+    MAPPER.registerSubtypes(SERVER_TYPES.values().toArray(Class<?>[]::new));
+    MAPPER.registerSubtypes(CLIENT_TYPES.values().toArray(Class<?>[]::new));
+  }
+
+  private ProtocolCodec() {
+  }
+
+  /** The JSON text of a message, as written to a socket. */
+  public static String encode(ServerMessage message) {
+    return write(message);
+  }
+
+  /** The JSON text of a client message (test clients, the load generator). */
+  public static String encode(ClientMessage message) {
+    return write(message);
+  }
+
+  /**
+   * A message as an event-bus body: each gateway node encodes it once for all its sockets, so the
+   * publisher converts once and nobody encodes per recipient.
+   */
+  @SuppressWarnings("unchecked")
+  public static JsonObject toJson(ServerMessage message) {
+    return new JsonObject(MAPPER.convertValue(message, LinkedHashMap.class));
+  }
+
+  /** Reads a server message (clients and tests); fails with {@link IllegalArgumentException}. */
+  public static ServerMessage decodeServer(String json) {
+    return read(json, ServerMessage.class);
+  }
+
+  /** Reads an event-bus body back into its record. */
+  public static ServerMessage fromJson(JsonObject json) {
+    try {
+      return MAPPER.convertValue(json.getMap(), ServerMessage.class);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a server message: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a client message; fails with {@link IllegalArgumentException} (unknown type, wrong shape). */
+  public static ClientMessage decodeClient(String json) {
+    return read(json, ClientMessage.class);
+  }
+
+  /** The wire type of a message record. */
+  public static String typeOf(Class<?> messageClass) {
+    JsonTypeName name = messageClass.getAnnotation(JsonTypeName.class);
+    if (name == null) {
+      throw new IllegalArgumentException(messageClass + " is not a protocol message");
+    }
+    return name.value();
+  }
+
+  /** Every server message type, by wire name (in declaration order). */
+  public static Map<String, Class<? extends ServerMessage>> serverTypes() {
+    return SERVER_TYPES;
+  }
+
+  /** Every client message type, by wire name (in declaration order). */
+  public static Map<String, Class<? extends ClientMessage>> clientTypes() {
+    return CLIENT_TYPES;
+  }
+
+  private static String write(Object message) {
+    try {
+      return MAPPER.writeValueAsString(message);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static <T> T read(String json, Class<T> kind) {
+    try {
+      return MAPPER.readValue(json, kind);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a " + kind.getSimpleName() + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Map<String, Class<? extends T>> types(Class<T> sealed) {
+    Map<String, Class<? extends T>> types = new LinkedHashMap<>();
+    Arrays.stream(sealed.getPermittedSubclasses()).forEach(c -> {
+      if (types.put(typeOf(c), (Class<? extends T>) c) != null) {
+        throw new IllegalStateException("two records for type " + typeOf(c));
+      }
+    });
+    return Collections.unmodifiableMap(types);
+  }
+
+  private static final class ErrorCodeSerializer extends JsonSerializer<ErrorCode> {
+    @Override
+    public void serialize(ErrorCode code, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      gen.writeString(code.code());
+    }
+  }
+
+  private static final class ErrorCodeDeserializer extends JsonDeserializer<ErrorCode> {
+    @Override
+    public ErrorCode deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      String code = parser.getValueAsString();
+      for (ErrorCode known : ErrorCode.values()) {
+        if (known.code().equals(code)) {
+          return known;
+        }
+      }
+      return (ErrorCode) context.handleWeirdStringValue(ErrorCode.class, code, "not an error code");
+    }
+  }
+}
