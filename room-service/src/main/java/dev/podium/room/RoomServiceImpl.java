@@ -4,6 +4,8 @@ import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.RoomEventHeaders;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
@@ -501,15 +503,14 @@ public final class RoomServiceImpl implements RoomService {
       if (roleChange != null) {
         options.addHeader(RoomEventHeaders.ROLE_USER, roleChange.getKey()).addHeader(RoomEventHeaders.ROLE, roleChange.getValue());
       }
-      String type = effect.message().getString("type");
-      if ("muted".equals(type) || "unmuted".equals(type)) {
-        options.addHeader(RoomEventHeaders.MUTED_USER, effect.message().getString("participant_id"))
-            .addHeader(RoomEventHeaders.MUTED, String.valueOf("muted".equals(type)));
-      } else if ("stream_mode_changed".equals(type)) {
-        options.addHeader(RoomEventHeaders.MODE,
-            "switching_to_screen_sharing".equals(effect.message().getString("mode")) ? "screen" : "audio");
+      if (effect.mutedUser() != null) {
+        options.addHeader(RoomEventHeaders.MUTED_USER, effect.mutedUser())
+            .addHeader(RoomEventHeaders.MUTED, String.valueOf(effect.muted()));
       }
-      vertx.eventBus().publish(Addresses.roomEvents(eventId), effect.message(), options);
+      if (effect.mode() != null) {
+        options.addHeader(RoomEventHeaders.MODE, effect.mode());
+      }
+      vertx.eventBus().publish(Addresses.roomEvents(eventId), effect.json(), options);
     }
     if (roleChange == null) {
       return Future.succeededFuture();
@@ -533,9 +534,8 @@ public final class RoomServiceImpl implements RoomService {
       hosts().compose(hosts -> hosts.removeIfPresent(room.hostUserId(), eventId));
       LOG.atInfo().addKeyValue("event_id", eventId).log("event ended");
       // event.id, not event_id: today's host page takes any message with event_id for the stream link.
-      JsonObject ended = new JsonObject().put("type", "stream_ended").put("event", new JsonObject().put("id", eventId))
-          .put("message", message);
-      vertx.eventBus().publish(Addresses.roomEvents(eventId), ended,
+      ServerMessage ended = new ServerMessage.StreamEnded(new ServerMessage.EventRef(eventId), message);
+      vertx.eventBus().publish(Addresses.roomEvents(eventId), ProtocolCodec.toJson(ended),
           new DeliveryOptions().addHeader(RoomEventHeaders.CLOSE_RECIPIENTS, "true"));
       vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE,
           LifecycleNotice.of(LifecycleNotice.ENDED, RoomRegistry.describe(room).toJson()));
@@ -549,6 +549,6 @@ public final class RoomServiceImpl implements RoomService {
 
   private void notice(String eventId, String message) {
     vertx.eventBus().publish(Addresses.roomEvents(eventId),
-        new JsonObject().put("type", "broadcast_message").put("message", message));
+        ProtocolCodec.toJson(new ServerMessage.BroadcastMessage(message)));
   }
 }

@@ -2,6 +2,8 @@ package dev.podium.room;
 
 import dev.podium.api.ErrorCode;
 import dev.podium.api.presence.Participant;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -20,14 +22,33 @@ import java.util.Set;
  * (the room events to publish and the roles that changed).
  */
 public final class Stage {
-  /** A room event: to the whole room, or to one user; optionally closing the recipients after it. */
-  public record Effect(JsonObject message, String toUser, boolean closeRecipients) {
-    static Effect toRoom(JsonObject message) {
-      return new Effect(message, null, false);
+  /**
+   * A room event: to the whole room, or to one user; optionally closing the recipients after it.
+   * What it changes for the gateways besides the text they relay travels typed beside the message:
+   * {@code mutedUser}/{@code muted} (whose audio to stop or take again) and {@code mode} (the
+   * event's mode now, {@code "audio"} or {@code "screen"}); null when it changes none of that.
+   */
+  public record Effect(ServerMessage message, String toUser, boolean closeRecipients, String mutedUser,
+      Boolean muted, String mode) {
+    static Effect toRoom(ServerMessage message) {
+      return new Effect(message, null, false, null, null, null);
     }
 
-    static Effect toUser(String userId, JsonObject message) {
-      return new Effect(message, userId, false);
+    static Effect toUser(String userId, ServerMessage message) {
+      return new Effect(message, userId, false, null, null, null);
+    }
+
+    /** The message as the event-bus body (converted once, at the publisher). */
+    public JsonObject json() {
+      return ProtocolCodec.toJson(message);
+    }
+
+    Effect muting(String userId, boolean nowMuted) {
+      return new Effect(message, toUser, closeRecipients, userId, nowMuted, mode);
+    }
+
+    Effect switchingTo(String newMode) {
+      return new Effect(message, toUser, closeRecipients, mutedUser, muted, newMode);
     }
   }
 
@@ -184,11 +205,9 @@ public final class Stage {
     requireRoomOnStage();
     invites.put(target.userId(), new Invite(target.username(), nowMillis + ttlMillis, false));
     speakRequests.remove(target.userId());
-    return Outcome.of(Effect.toUser(target.userId(), new JsonObject()
-        .put("type", "cohost_invite")
-        .put("message", "You have been invited to co-host.")
-        .put("from", new JsonObject().put("user_id", hostUserId).put("username", hostUsername))
-        .put("expires_in", Math.max(1, Math.round(ttlMillis / 1000.0)))));
+    return Outcome.of(Effect.toUser(target.userId(), new ServerMessage.CohostInvite(
+        "You have been invited to co-host.", new ServerMessage.UserRef(hostUserId, hostUsername),
+        Math.max(1, Math.round(ttlMillis / 1000.0)))));
   }
 
   /**
@@ -202,11 +221,8 @@ public final class Stage {
       return Outcome.of();
     }
     invites.put(userId, invite.told());
-    return Outcome.of(Effect.toUser(hostUserId, new JsonObject()
-        .put("type", "cohost_invite_expired")
-        .put("participant_id", userId)
-        .put("username", invite.username())
-        .put("message", invite.username() + " did not answer the co-host invitation in time.")));
+    return Outcome.of(Effect.toUser(hostUserId, new ServerMessage.CohostInviteExpired(userId, invite.username(),
+        invite.username() + " did not answer the co-host invitation in time.")));
   }
 
   /**
@@ -239,11 +255,8 @@ public final class Stage {
     invites.remove(userId);
     speakRequests.remove(userId);
     cohosts.put(userId, invite.username());
-    return Outcome.withRole(userId, Participant.ROLE_COHOST, Effect.toRoom(new JsonObject()
-        .put("type", "cohost_joined")
-        .put("participant_id", userId)
-        .put("username", invite.username())
-        .put("message", invite.username() + " is now a co-host.")));
+    return Outcome.withRole(userId, Participant.ROLE_COHOST, Effect.toRoom(new ServerMessage.CohostJoined(userId,
+        invite.username(), invite.username() + " is now a co-host.")));
   }
 
   public Outcome reject(String userId, long nowMillis) {
@@ -254,11 +267,8 @@ public final class Stage {
     if (invite.expiresAt() <= nowMillis) {
       throw ErrorCode.INVITE_EXPIRED.exception("The co-host invitation had already expired");
     }
-    return Outcome.of(Effect.toUser(hostUserId, new JsonObject()
-        .put("type", "cohost_rejected")
-        .put("participant_id", userId)
-        .put("username", invite.username())
-        .put("message", invite.username() + " declined the co-host invitation.")));
+    return Outcome.of(Effect.toUser(hostUserId, new ServerMessage.CohostRejected(userId, invite.username(),
+        invite.username() + " declined the co-host invitation.")));
   }
 
   /** A co-host steps down (or is taken off after being away longer than the grace period). */
@@ -268,11 +278,7 @@ public final class Stage {
       throw ErrorCode.NOT_COHOST.exception("You are not a co-host");
     }
     mutedBy.remove(userId);
-    return Outcome.withRole(userId, Participant.ROLE_LISTENER, Effect.toRoom(new JsonObject()
-        .put("type", "cohost_left")
-        .put("user_id", userId)
-        .put("username", name)
-        .put("message", name + why)));
+    return Outcome.withRole(userId, Participant.ROLE_LISTENER, Effect.toRoom(new ServerMessage.CohostLeft(userId, name, name + why)));
   }
 
   public Outcome removeCohost(String actorId, String targetId) {
@@ -295,10 +301,7 @@ public final class Stage {
       throw ErrorCode.GUEST_CANNOT_SPEAK.exception("Guests cannot ask to speak; sign in first");
     }
     speakRequests.put(who.userId(), who.username());
-    return Outcome.of(Effect.toUser(hostUserId, new JsonObject()
-        .put("type", "speak_request")
-        .put("participant_id", who.userId())
-        .put("username", who.username())));
+    return Outcome.of(Effect.toUser(hostUserId, new ServerMessage.SpeakRequest(who.userId(), who.username())));
   }
 
   /** Withdraws the user's request; nothing happens if there was none. */
@@ -307,10 +310,7 @@ public final class Stage {
     if (name == null) {
       return Outcome.of();
     }
-    return Outcome.of(Effect.toUser(hostUserId, new JsonObject()
-        .put("type", "speak_request_cancelled")
-        .put("participant_id", userId)
-        .put("username", name)));
+    return Outcome.of(Effect.toUser(hostUserId, new ServerMessage.SpeakRequestCancelled(userId, name)));
   }
 
   public Outcome dismissRequest(String actorId, String targetId) {
@@ -318,9 +318,8 @@ public final class Stage {
     if (speakRequests.remove(targetId) == null) {
       return Outcome.of();
     }
-    return Outcome.of(Effect.toUser(targetId, new JsonObject()
-        .put("type", "speak_request_dismissed")
-        .put("message", "The host dismissed your request to speak.")));
+    return Outcome.of(Effect.toUser(targetId,
+        new ServerMessage.SpeakRequestDismissed("The host dismissed your request to speak.")));
   }
 
   // --- muting -------------------------------------------------------------------------------
@@ -334,10 +333,7 @@ public final class Stage {
       throw ErrorCode.NOT_COHOST.exception(self ? "Only co-hosts have a microphone to mute" : targetId + " is not a co-host");
     }
     mutedBy.put(targetId, self ? "self" : "host");
-    return Outcome.of(Effect.toRoom(new JsonObject()
-        .put("type", "muted")
-        .put("participant_id", targetId)
-        .put("by", actorId)));
+    return Outcome.of(Effect.toRoom(new ServerMessage.Muted(targetId, actorId)).muting(targetId, true));
   }
 
   /** Only a co-host unmutes, and only themselves (a host-muted co-host may, as in X Spaces). */
@@ -349,10 +345,7 @@ public final class Stage {
       throw ErrorCode.NOT_COHOST.exception("Only co-hosts have a microphone to unmute");
     }
     mutedBy.remove(targetId);
-    return Outcome.of(Effect.toRoom(new JsonObject()
-        .put("type", "unmuted")
-        .put("participant_id", targetId)
-        .put("by", actorId)));
+    return Outcome.of(Effect.toRoom(new ServerMessage.Unmuted(targetId, actorId)).muting(targetId, false));
   }
 
   // --- removal and mode ------------------------------------------------------------------------
@@ -374,9 +367,8 @@ public final class Stage {
     if (name != null) {
       effects.add(cohostRemoved(target.userId(), name));
     }
-    effects.add(new Effect(new JsonObject()
-        .put("type", "removed")
-        .put("message", "The host removed you from this event."), target.userId(), true));
+    effects.add(new Effect(new ServerMessage.Removed("The host removed you from this event."), target.userId(), true,
+        null, null, null));
     return new Outcome(effects, name != null ? Map.of(target.userId(), Participant.ROLE_LISTENER) : Map.of());
   }
 
@@ -386,13 +378,12 @@ public final class Stage {
     mode = newMode;
     boolean screen = "screen".equals(newMode);
     return Outcome.of(
-        Effect.toRoom(new JsonObject()
-            .put("type", "stream_mode_changed")
-            .put("mode", screen ? "switching_to_screen_sharing" : "switching_to_audio")
-            .put("message", screen ? "The host is now sharing their screen." : "The host switched back to audio.")),
-        Effect.toRoom(new JsonObject()
-            .put("type", screen ? "screen_sharing_started" : "audio_streaming_started")
-            .put("message", screen ? "Screen sharing started." : "Audio streaming started.")));
+        Effect.toRoom(new ServerMessage.StreamModeChanged(
+            screen ? ServerMessage.StreamModeChanged.TO_SCREEN : ServerMessage.StreamModeChanged.TO_AUDIO,
+            screen ? "The host is now sharing their screen." : "The host switched back to audio."))
+            .switchingTo(screen ? "screen" : "audio"),
+        Effect.toRoom(screen ? new ServerMessage.ScreenSharingStarted("Screen sharing started.")
+            : new ServerMessage.AudioStreamingStarted("Audio streaming started.")));
   }
 
   public Optional<String> cohostName(String userId) {
@@ -400,11 +391,7 @@ public final class Stage {
   }
 
   private Effect cohostRemoved(String userId, String name) {
-    return Effect.toRoom(new JsonObject()
-        .put("type", "cohost_removed")
-        .put("participant_id", userId)
-        .put("username", name)
-        .put("message", name + " is no longer a co-host."));
+    return Effect.toRoom(new ServerMessage.CohostRemoved(userId, name, name + " is no longer a co-host."));
   }
 
   private void requireHost(String actorId, String message) {

@@ -96,13 +96,13 @@ class StageTest {
   private static void assertToRoom(Effect effect, String type) {
     assertNull(effect.toUser(), "to the whole room");
     assertFalse(effect.closeRecipients());
-    assertEquals(type, effect.message().getString("type"));
+    assertEquals(type, effect.json().getString("type"));
   }
 
   private static void assertToUser(Effect effect, String user, String type) {
     assertEquals(user, effect.toUser());
     assertFalse(effect.closeRecipients());
-    assertEquals(type, effect.message().getString("type"));
+    assertEquals(type, effect.json().getString("type"));
   }
 
   private List<String> cohostIds() {
@@ -188,7 +188,7 @@ class StageTest {
           .put("type", "cohost_invite")
           .put("message", "You have been invited to co-host.")
           .put("from", new JsonObject().put("user_id", HOST).put("username", "Host"))
-          .put("expires_in", 60L), effect.message());
+          .put("expires_in", 60L), effect.json());
       assertTrue(outcome.roleChanges().isEmpty());
       assertFalse(stage.isCohost("a"), "an invitation is not a role");
       assertEquals(Boolean.TRUE, stage.stateFor("a").getBoolean("pending_invite"));
@@ -198,9 +198,9 @@ class StageTest {
 
     @Test
     void expiresInIsWholeSecondsAtLeastOne() {
-      assertEquals(2L, only(stage.invite(HOST, ALICE, now, 1_500)).message().getLong("expires_in"));
-      assertEquals(1L, only(stage.invite(HOST, BOB, now, 200)).message().getLong("expires_in"));
-      assertEquals(10L, only(stage.invite(HOST, CAROL, now, 10_000)).message().getLong("expires_in"));
+      assertEquals(2L, only(stage.invite(HOST, ALICE, now, 1_500)).json().getLong("expires_in"));
+      assertEquals(1L, only(stage.invite(HOST, BOB, now, 200)).json().getLong("expires_in"));
+      assertEquals(10L, only(stage.invite(HOST, CAROL, now, 10_000)).json().getLong("expires_in"));
     }
 
     @Test
@@ -318,9 +318,9 @@ class StageTest {
       Outcome outcome = stage.accept("a", now + 1_000);
       Effect effect = only(outcome);
       assertToRoom(effect, "cohost_joined");
-      assertEquals("a", effect.message().getString("participant_id"));
-      assertEquals("Alice", effect.message().getString("username"));
-      assertEquals("Alice is now a co-host.", effect.message().getString("message"));
+      assertEquals("a", effect.json().getString("participant_id"));
+      assertEquals("Alice", effect.json().getString("username"));
+      assertEquals("Alice is now a co-host.", effect.json().getString("message"));
       assertEquals(Map.of("a", "cohost"), outcome.roleChanges());
       assertTrue(stage.isCohost("a"));
       assertFalse(stage.isMuted("a"));
@@ -358,9 +358,9 @@ class StageTest {
       Outcome outcome = stage.reject("a", now + 1);
       Effect effect = only(outcome);
       assertToUser(effect, HOST, "cohost_rejected");
-      assertEquals("a", effect.message().getString("participant_id"));
-      assertEquals("Alice", effect.message().getString("username"));
-      assertTrue(effect.message().getString("message").startsWith("Alice"));
+      assertEquals("a", effect.json().getString("participant_id"));
+      assertEquals("Alice", effect.json().getString("username"));
+      assertTrue(effect.json().getString("message").startsWith("Alice"));
       assertTrue(outcome.roleChanges().isEmpty());
       assertFalse(stage.isCohost("a"));
       assertFalse(stage.stateFor("a").containsKey("pending_invite"));
@@ -406,9 +406,9 @@ class StageTest {
       Outcome outcome = stage.inviteExpired("a", now + TTL);
       Effect effect = only(outcome);
       assertToUser(effect, HOST, "cohost_invite_expired");
-      assertEquals("a", effect.message().getString("participant_id"));
-      assertEquals("Alice", effect.message().getString("username"));
-      assertTrue(effect.message().getString("message").startsWith("Alice"));
+      assertEquals("a", effect.json().getString("participant_id"));
+      assertEquals("Alice", effect.json().getString("username"));
+      assertTrue(effect.json().getString("message").startsWith("Alice"));
       assertTrue(outcome.roleChanges().isEmpty());
       assertFalse(stage.isCohost("a"));
     }
@@ -459,7 +459,7 @@ class StageTest {
           .put("type", "cohost_left")
           .put("user_id", "a")
           .put("username", "Alice")
-          .put("message", "Alice stepped down as co-host."), effect.message());
+          .put("message", "Alice stepped down as co-host."), effect.json());
       assertEquals(Map.of("a", "listener"), outcome.roleChanges());
       assertFalse(stage.isCohost("a"));
       assertFalse(stage.isMuted("a"), "a listener has no mute state");
@@ -505,9 +505,9 @@ class StageTest {
       Outcome outcome = stage.removeCohost(HOST, "a");
       Effect effect = only(outcome);
       assertToRoom(effect, "cohost_removed");
-      assertEquals("a", effect.message().getString("participant_id"));
-      assertEquals("Alice", effect.message().getString("username"));
-      assertEquals("Alice is no longer a co-host.", effect.message().getString("message"));
+      assertEquals("a", effect.json().getString("participant_id"));
+      assertEquals("Alice", effect.json().getString("username"));
+      assertEquals("Alice is no longer a co-host.", effect.json().getString("message"));
       assertEquals(Map.of("a", "listener"), outcome.roleChanges());
       assertFalse(stage.isCohost("a"));
       assertFalse(stage.isMuted("a"));
@@ -539,7 +539,7 @@ class StageTest {
       Effect effect = only(outcome);
       assertToUser(effect, HOST, "speak_request");
       assertEquals(new JsonObject().put("type", "speak_request").put("participant_id", "a").put("username", "Alice"),
-          effect.message());
+          effect.json());
       assertTrue(outcome.roleChanges().isEmpty());
       assertEquals(new JsonArray().add(new JsonObject().put("participant_id", "a").put("username", "Alice")),
           stage.stateFor(HOST).getJsonArray("speak_requests"));
@@ -562,8 +562,8 @@ class StageTest {
       Outcome outcome = stage.cancelRequest("a");
       Effect effect = only(outcome);
       assertToUser(effect, HOST, "speak_request_cancelled");
-      assertEquals("a", effect.message().getString("participant_id"));
-      assertEquals("Alice", effect.message().getString("username"));
+      assertEquals("a", effect.json().getString("participant_id"));
+      assertEquals("Alice", effect.json().getString("username"));
       assertEquals(List.of("b"), requestIds());
     }
 
@@ -594,7 +594,7 @@ class StageTest {
       Outcome outcome = stage.dismissRequest(HOST, "a");
       Effect effect = only(outcome);
       assertToUser(effect, "a", "speak_request_dismissed");
-      assertTrue(effect.message().containsKey("message"));
+      assertTrue(effect.json().containsKey("message"));
       assertTrue(outcome.roleChanges().isEmpty());
       assertEquals(List.of("b"), requestIds());
       // a second dismissal has nothing to dismiss
@@ -612,8 +612,11 @@ class StageTest {
       Outcome outcome = stage.mute(HOST, "a");
       Effect effect = only(outcome);
       assertToRoom(effect, "muted");
-      assertEquals("a", effect.message().getString("participant_id"));
-      assertEquals(HOST, effect.message().getString("by"));
+      assertEquals("a", effect.json().getString("participant_id"));
+      assertEquals(HOST, effect.json().getString("by"));
+      // The gateways learn whose audio to stop from typed fields, not from the message's JSON.
+      assertEquals("a", effect.mutedUser());
+      assertEquals(Boolean.TRUE, effect.muted());
       assertTrue(outcome.roleChanges().isEmpty());
       assertTrue(stage.isMuted("a"));
       assertEquals(Boolean.TRUE, stage.stateFor("b").getJsonArray("cohosts").getJsonObject(0).getBoolean("muted"));
@@ -643,8 +646,8 @@ class StageTest {
       makeCohost(ALICE);
       Effect effect = only(stage.mute("a", "a"));
       assertToRoom(effect, "muted");
-      assertEquals("a", effect.message().getString("participant_id"));
-      assertEquals("a", effect.message().getString("by"));
+      assertEquals("a", effect.json().getString("participant_id"));
+      assertEquals("a", effect.json().getString("by"));
       assertTrue(stage.isMuted("a"));
     }
 
@@ -654,8 +657,10 @@ class StageTest {
       stage.mute("a", "a");
       Effect effect = only(stage.unmute("a", "a"));
       assertToRoom(effect, "unmuted");
-      assertEquals("a", effect.message().getString("participant_id"));
-      assertEquals("a", effect.message().getString("by"));
+      assertEquals("a", effect.json().getString("participant_id"));
+      assertEquals("a", effect.json().getString("by"));
+      assertEquals("a", effect.mutedUser());
+      assertEquals(Boolean.FALSE, effect.muted());
       assertFalse(stage.isMuted("a"));
     }
 
@@ -737,13 +742,13 @@ class StageTest {
       assertEquals(2, outcome.effects().size(), () -> "effects: " + outcome.effects());
       Effect first = outcome.effects().get(0);
       assertToRoom(first, "cohost_removed");
-      assertEquals("a", first.message().getString("participant_id"));
-      assertEquals("Alice", first.message().getString("username"));
+      assertEquals("a", first.json().getString("participant_id"));
+      assertEquals("Alice", first.json().getString("username"));
       Effect second = outcome.effects().get(1);
       assertEquals("a", second.toUser());
       assertTrue(second.closeRecipients());
-      assertEquals("removed", second.message().getString("type"));
-      assertTrue(second.message().containsKey("message"));
+      assertEquals("removed", second.json().getString("type"));
+      assertTrue(second.json().containsKey("message"));
       assertEquals(Map.of("a", "listener"), outcome.roleChanges());
       assertFalse(stage.isCohost("a"));
       assertFalse(stage.isMuted("a"));
@@ -761,7 +766,7 @@ class StageTest {
       Effect effect = only(outcome);
       assertEquals("a", effect.toUser());
       assertTrue(effect.closeRecipients());
-      assertEquals("removed", effect.message().getString("type"));
+      assertEquals("removed", effect.json().getString("type"));
       assertTrue(outcome.roleChanges().isEmpty());
       assertEquals(List.of("b"), requestIds());
       assertEquals(ErrorCode.NOT_INVITED, refusal(() -> stage.accept("a", now)));
@@ -823,8 +828,11 @@ class StageTest {
       assertEquals(2, outcome.effects().size());
       Effect changed = outcome.effects().get(0);
       assertToRoom(changed, "stream_mode_changed");
-      assertEquals("switching_to_screen_sharing", changed.message().getString("mode"));
-      assertTrue(changed.message().containsKey("message"));
+      assertEquals("switching_to_screen_sharing", changed.json().getString("mode"));
+      assertTrue(changed.json().containsKey("message"));
+      assertEquals("screen", changed.mode());
+      assertNull(outcome.effects().get(1).mode(), "the mode travels once, with stream_mode_changed");
+      assertNull(changed.mutedUser());
       assertToRoom(outcome.effects().get(1), "screen_sharing_started");
       assertTrue(outcome.roleChanges().isEmpty());
       assertEquals("screen", stage.mode());
@@ -839,7 +847,8 @@ class StageTest {
       assertEquals(2, outcome.effects().size());
       Effect changed = outcome.effects().get(0);
       assertToRoom(changed, "stream_mode_changed");
-      assertEquals("switching_to_audio", changed.message().getString("mode"));
+      assertEquals("switching_to_audio", changed.json().getString("mode"));
+      assertEquals("audio", changed.mode());
       assertToRoom(outcome.effects().get(1), "audio_streaming_started");
       assertEquals("audio", stage.mode());
       assertEquals("audio", stage.stateFor("a").getString("mode"));
@@ -1136,7 +1145,7 @@ class StageTest {
           if (out != null) {
             Effect effect = only(out);
             assertToRoom(effect, "muted");
-            assertEquals(actor, effect.message().getString("by"));
+            assertEquals(actor, effect.json().getString("by"));
             muted.put(target, true);
           }
         }
@@ -1178,7 +1187,7 @@ class StageTest {
             Effect last = out.effects().get(out.effects().size() - 1);
             assertEquals(target, last.toUser(), where());
             assertTrue(last.closeRecipients(), where());
-            assertEquals("removed", last.message().getString("type"));
+            assertEquals("removed", last.json().getString("type"));
             assertEquals(wasCohost ? 2 : 1, out.effects().size(), where());
             assertEquals(wasCohost ? Map.of(target, "listener") : Map.of(), out.roleChanges(), where());
             banned.add(target);
