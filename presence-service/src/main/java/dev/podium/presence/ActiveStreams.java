@@ -1,6 +1,7 @@
 package dev.podium.presence;
 
-import io.vertx.core.json.JsonArray;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -39,9 +40,9 @@ final class ActiveStreams {
   static JsonObject message(Collection<JsonObject> summaries) {
     List<JsonObject> ordered = new ArrayList<>(summaries);
     ordered.sort(START_ORDER);
-    JsonArray streams = new JsonArray();
-    ordered.forEach(s -> streams.add(s.copy()));
-    return new JsonObject().put("type", "active_streams").put("streams", streams);
+    List<ServerMessage.StreamSummary> streams = new ArrayList<>(ordered.size());
+    ordered.forEach(s -> streams.add(ProtocolCodec.part(s, ServerMessage.StreamSummary.class)));
+    return ProtocolCodec.toJson(new ServerMessage.ActiveStreams(streams));
   }
 
   private static Instant startedAt(String text) {

@@ -1,6 +1,8 @@
 package dev.podium.presence;
 
 import dev.podium.api.presence.Participant;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -134,29 +136,21 @@ final class Memberships {
    */
   JsonObject listMessage(String eventId, int cap) {
     List<Participant> ordered = ordered(eventId);
-    JsonArray entries = new JsonArray();
+    List<ServerMessage.ParticipantEntry> entries = new ArrayList<>(Math.min(cap, ordered.size()));
     for (int i = 0; i < ordered.size() && i < cap; i++) {
-      entries.add(ordered.get(i).toListEntry());
+      entries.add(ordered.get(i).listEntry());
     }
-    return new JsonObject()
-        .put("type", "participant_list")
-        .put("participants", entries)
-        .put("total", ordered.size())
-        .put("truncated", ordered.size() > cap);
+    return ProtocolCodec.toJson(new ServerMessage.ParticipantList(entries, ordered.size(), ordered.size() > cap));
   }
 
-  /** One page of the same order as {@link #listMessage}. */
+  /** One page of the same order as {@link #listMessage}: the {@code participant_page} message. */
   JsonObject page(String eventId, int offset, int limit) {
     List<Participant> ordered = ordered(eventId);
-    JsonArray entries = new JsonArray();
+    List<ServerMessage.ParticipantEntry> entries = new ArrayList<>();
     for (int i = offset; i < ordered.size() && i < offset + limit; i++) {
-      entries.add(ordered.get(i).toListEntry());
+      entries.add(ordered.get(i).listEntry());
     }
-    return new JsonObject()
-        .put("participants", entries)
-        .put("offset", offset)
-        .put("limit", limit)
-        .put("total", ordered.size());
+    return ProtocolCodec.toJson(new ServerMessage.ParticipantPage(entries, offset, limit, ordered.size()));
   }
 
   private List<Participant> ordered(String eventId) {

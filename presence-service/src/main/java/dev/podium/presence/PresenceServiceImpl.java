@@ -4,6 +4,8 @@ import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.presence.Participant;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
@@ -134,13 +136,9 @@ final class PresenceServiceImpl implements PresenceService {
             .put("message", "You joined this event from another connection"));
       }
     } else if (joinNotices.allow(eventId)) {
-      vertx.eventBus().publish(Addresses.roomEvents(eventId), new JsonObject()
-          .put("type", "participant_joined")
-          .put("message", participant.username() + " joined live.")
-          .put("username", participant.username())
-          .put("user_id", participant.userId())
-          .put("role", participant.role())
-          .put("timestamp", Instant.now().toString()));
+      vertx.eventBus().publish(Addresses.roomEvents(eventId), ProtocolCodec.toJson(new ServerMessage.ParticipantJoined(
+          participant.username() + " joined live.", participant.username(), participant.userId(), participant.role(),
+          Instant.now().toString())));
     }
     // Same place in the list on a replacement, but the name or role may differ on the new connection.
     listUpdates.mark(eventId);
@@ -428,12 +426,8 @@ final class PresenceServiceImpl implements PresenceService {
   /** Tells the room someone left; the cluster copy follows. */
   private void departed(String eventId, Participant p) {
     if (leaveNotices.allow(eventId)) {
-      vertx.eventBus().publish(Addresses.roomEvents(eventId), new JsonObject()
-          .put("type", "participant_left")
-          .put("participant_id", p.userId())
-          .put("user_id", p.userId())
-          .put("username", p.username())
-          .put("message", p.username() + " left live."));
+      vertx.eventBus().publish(Addresses.roomEvents(eventId), ProtocolCodec.toJson(new ServerMessage.ParticipantLeft(
+          p.userId(), p.userId(), p.username(), p.username() + " left live.")));
     }
     listUpdates.mark(eventId);
     copy.changed(eventId);
@@ -449,7 +443,7 @@ final class PresenceServiceImpl implements PresenceService {
     }
     vertx.eventBus().publish(Addresses.roomEvents(eventId), members.listMessage(eventId, config.listCap()));
     vertx.eventBus().publish(Addresses.roomEvents(eventId),
-        new JsonObject().put("type", "participant_count").put("count", members.count(eventId)));
+        ProtocolCodec.toJson(new ServerMessage.ParticipantCount(members.count(eventId))));
   }
 
   /**

@@ -88,6 +88,11 @@ public final class Participant {
   }
 
   /** The entry clients see in {@code participant_list}. */
+  /** This participant as {@code participant_list} and {@code participant_page} show it. */
+  public dev.podium.api.protocol.ServerMessage.ParticipantEntry listEntry() {
+    return new dev.podium.api.protocol.ServerMessage.ParticipantEntry(userId, username, ROLE_COHOST.equals(role), role);
+  }
+
   public JsonObject toListEntry() {
     return new JsonObject()
         .put("user_id", userId)

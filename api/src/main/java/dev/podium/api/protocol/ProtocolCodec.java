@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.podium.api.ErrorCode;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.VertxModule;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -73,6 +75,12 @@ public final class ProtocolCodec {
     return new JsonObject(MAPPER.convertValue(message, LinkedHashMap.class));
   }
 
+  /** A part of a message (a stored chat entry, a list line) as JSON, written as inside a message. */
+  @SuppressWarnings("unchecked")
+  public static JsonObject partJson(Record part) {
+    return new JsonObject(MAPPER.convertValue(part, LinkedHashMap.class));
+  }
+
   /** Reads a server message (clients and tests); fails with {@link IllegalArgumentException}. */
   public static ServerMessage decodeServer(String json) {
     return read(json, ServerMessage.class);
@@ -85,6 +93,19 @@ public final class ProtocolCodec {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("not a server message: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads a part of a message (a {@link ServerMessage.UserRef}, a list entry) from JSON another
+   * service sent, as the same codec writes it.
+   */
+  public static <T> T part(JsonObject json, Class<T> type) {
+    return MAPPER.convertValue(json.getMap(), type);
+  }
+
+  /** Reads a list of message parts (chat history entries, co-host entries) from JSON another service sent. */
+  public static <T> List<T> parts(JsonArray json, Class<T> type) {
+    return MAPPER.convertValue(json.getList(), MAPPER.getTypeFactory().constructCollectionType(List.class, type));
   }
 
   /** Reads a client message; fails with {@link IllegalArgumentException} (unknown type, wrong shape). */
