@@ -4,6 +4,8 @@ import dev.podium.api.ErrorCode;
 import dev.podium.runtime.rates.LocalRateWindows;
 import dev.podium.runtime.rates.RateWindows;
 import io.vertx.core.Future;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 
@@ -43,12 +45,8 @@ final class ChatRooms {
       return Future.failedFuture(ErrorCode.MESSAGE_TOO_LONG.exception(
           "Message is " + length + " characters; the limit is " + config.maxLength()));
     }
-    JsonObject entry = new JsonObject()
-        .put("type", "chat_message")
-        .put("message", text)
-        .put("username", username)
-        .put("user_id", userId)
-        .put("timestamp", clock.instant().toString());
+    JsonObject entry = ProtocolCodec.partJson(new ServerMessage.ChatEntry(ServerMessage.ChatEntry.TYPE, null, text,
+        username, userId, clock.instant().toString()));
     return rates.tryAcquire(windowKey(eventId, userId)).compose(accepted -> accepted ? Future.succeededFuture(entry)
         : Future.failedFuture(ErrorCode.RATE_LIMITED.exception(
             "At most " + config.messagesPerSecond() + " messages per second; wait a moment")));

@@ -8,6 +8,8 @@ import dev.podium.api.chat.ChatService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import io.vertx.core.json.JsonObject;
 
 /** The chat-service behind its proxy: accepted messages are published to the room once. */
@@ -41,7 +43,8 @@ final class ChatServiceImpl implements ChatService {
     Future<?> previous = lastAppend.getOrDefault(eventId, Future.succeededFuture());
     Future<JsonObject> stored = previous.transform(ignored -> accepted)
         .compose(entry -> history.append(eventId, entry).map(id -> {
-          JsonObject message = entry.copy().put("type", "message_broadcast").put("id", id);
+          JsonObject message = ProtocolCodec.toJson(new ServerMessage.MessageBroadcast(entry.getString("message"),
+              entry.getString("username"), entry.getString("user_id"), entry.getString("timestamp"), id));
           vertx.eventBus().publish(Addresses.roomEvents(eventId), message);
           metrics.counter("podium_chat_messages_total", "result", "accepted").increment();
           return message;
