@@ -1,7 +1,8 @@
 package dev.podium.gateway.ws;
 
 import dev.podium.api.ErrorCode;
-import io.vertx.core.json.JsonObject;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 
 /** Messages the gateway itself writes to one client. */
 public final class ClientMessages {
@@ -20,9 +21,7 @@ public final class ClientMessages {
    */
   public static String error(ErrorCode code, String message, String details) {
     String text = message == null || message.isBlank() ? ErrorAdvice.of(code) : message;
-    return new JsonObject().put("type", "error").put("code", code.code()).put("message", text)
-        .put("details", details(code, message, details))
-        .encode();
+    return ProtocolCodec.encode(new ServerMessage.ErrorMessage(code, text, details(code, message, details)));
   }
 
   /** The {@code details} an error is sent with (never blank). */

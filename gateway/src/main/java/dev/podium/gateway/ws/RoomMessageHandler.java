@@ -3,6 +3,8 @@ package dev.podium.gateway.ws;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
 import dev.podium.api.presence.PresenceService;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import dev.podium.api.room.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -161,17 +163,15 @@ final class RoomMessageHandler {
     } else if (command instanceof ClientCommand.SendInvite invite) {
       // from_user is the sender's user id, as the old server sent it (pages compare ids with ===);
       // the event is in event.id: a top-level event_id would pass for a stream link on old host pages.
-      JsonObject invitation = new JsonObject()
-          .put("type", "invite_notification")
-          .put("message", session.identity().username() + " invited you to join their live event.")
-          .put("from_user", user)
-          .put("from", new JsonObject().put("user_id", user).put("username", session.identity().username()))
-          .put("event", new JsonObject().put("id", event));
-      reply(session, presence.notifyUser(invite.target(), invitation));
+      String name = session.identity().username();
+      ServerMessage invitation = new ServerMessage.InviteNotification(name + " invited you to join their live event.",
+          user, new ServerMessage.UserRef(user, name), new ServerMessage.EventRef(event));
+      reply(session, presence.notifyUser(invite.target(), ProtocolCodec.toJson(invitation)));
     } else if (command instanceof ClientCommand.GetParticipants page) {
       Future<JsonObject> answer = presence.page(event, page.offset(), page.limit());
       reply(session, answer);
-      answer.onSuccess(p -> session.sendText(p.put("type", "participant_page").encode()));
+      // presence answers with the whole participant_page message, built from its record
+      answer.onSuccess(p -> session.sendText(p.encode()));
     } else if (command instanceof ClientCommand.Leave) {
       leave(session);
     }

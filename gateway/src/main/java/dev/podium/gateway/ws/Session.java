@@ -1,6 +1,8 @@
 package dev.podium.gateway.ws;
 
 import dev.podium.api.ErrorCode;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import dev.podium.gateway.auth.Identity;
 import dev.podium.gateway.screen.ScreenStream;
 import io.vertx.core.buffer.Buffer;
@@ -228,8 +230,7 @@ public final class Session implements MediaListener {
     if (closed) {
       return;
     }
-    socket.writeTextMessage(new io.vertx.core.json.JsonObject().put("type", "reconnect").put("after_ms", afterMillis)
-        .encode());
+    socket.writeTextMessage(ProtocolCodec.encode(new ServerMessage.Reconnect(afterMillis)));
     closed = true;
     socket.close((short) 1012, "reconnect");
   }

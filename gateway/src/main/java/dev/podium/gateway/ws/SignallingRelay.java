@@ -2,9 +2,10 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.RoomEventHeaders;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 
 /**
  * WebRTC signalling between participants of one event ({@code webrtc_offer}, {@code webrtc_answer},
@@ -22,18 +23,18 @@ final class SignallingRelay {
   /** Relays a parsed message; its size and the sender's rate were checked before it got here. */
   void relay(Session from, ClientCommand.Signal signal) {
     String to = signal.to();
-    JsonObject relayed = new JsonObject()
-        .put("type", signal.type())
-        .put(signal.payloadField(), signal.payload())
-        .put("from", from.userId())
-        .put("username", from.identity().username());
+    String name = from.identity().username();
+    ServerMessage relayed = switch (signal.type()) {
+      case "webrtc_offer" -> new ServerMessage.WebrtcOffer(signal.payload(), from.userId(), name, to);
+      case "webrtc_answer" -> new ServerMessage.WebrtcAnswer(signal.payload(), from.userId(), name, to);
+      default -> new ServerMessage.IceCandidate(signal.payload(), from.userId(), name, to);
+    };
     DeliveryOptions options = new DeliveryOptions();
     if (to != null) {
-      relayed.put("to", to);
       options.addHeader(RoomEventHeaders.TO_USER, to);
     } else {
       options.addHeader(RoomEventHeaders.EXCEPT_USER, from.userId());
     }
-    vertx.eventBus().publish(Addresses.roomEvents(from.eventId()), relayed, options);
+    vertx.eventBus().publish(Addresses.roomEvents(from.eventId()), ProtocolCodec.toJson(relayed), options);
   }
 }

@@ -4,6 +4,8 @@ import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
 import dev.podium.gateway.auth.AuthFailure;
@@ -295,12 +297,8 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       ws.textMessageHandler(text -> messages.onText(session, text));
       ws.binaryMessageHandler(frame -> messages.onBinary(session, frame));
       if (goingLive) {
-        session.sendText(new JsonObject()
-            .put("type", "stream_link")
-            .put("event_id", event.eventId())
-            .put("join_url", joinUrl(handshake, event.eventId()))
-            .put("resumed", admission.resumed())
-            .encode());
+        session.sendText(ProtocolCodec.encode(
+            new ServerMessage.StreamLink(event.eventId(), joinUrl(handshake, event.eventId()), admission.resumed())));
       }
       enterRoom(session, event, admission.stage());
     });
@@ -342,10 +340,11 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
             return;
           }
           session.markInPresence();
-          session.sendText(roomState(event, stage, session).encode());
+          session.sendText(ProtocolCodec.encode(roomState(event, stage, session)));
           session.sendText(joined.getJsonObject("participant_list").encode());
-          session.sendText(new JsonObject().put("type", "participant_count").put("count", joined.getInteger("count")).encode());
-          history.onSuccess(h -> session.sendText(new JsonObject().put("type", "chat_history").put("messages", h).encode()))
+          session.sendText(ProtocolCodec.encode(new ServerMessage.ParticipantCount(joined.getInteger("count"))));
+          history.onSuccess(h -> session.sendText(ProtocolCodec.encode(
+                  new ServerMessage.ChatHistory(ProtocolCodec.parts(h, ServerMessage.ChatEntry.class)))))
               .onFailure(e -> session.sendText(ClientMessages.error(ErrorCode.SERVICE_UNAVAILABLE,
                   "Chat history is unavailable right now")));
           LOG.atInfo().addKeyValue("event_id", event.eventId()).addKeyValue("user_id", who.userId())
@@ -383,24 +382,17 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
    * top-level {@code event_id}: today's host page takes any message with {@code event_id} for the
    * stream link and would show its (missing) {@code join_url}.
    */
-  private static JsonObject roomState(LiveEvent event, JsonObject stage, Session session) {
-    JsonObject state = new JsonObject()
-        .put("type", "room_state")
-        .put("event", new JsonObject().put("id", event.eventId()))
-        .put("host", event.host())
-        .put("mode", stage.getString("mode", event.mode()))
-        .put("cohosts", stage.getJsonArray("cohosts", new JsonArray()));
-    if (stage.containsKey("speak_requests")) {
-      state.put("speak_requests", stage.getJsonArray("speak_requests"));
-    }
-    if (stage.getBoolean("pending_invite", false)) {
-      state.put("pending_invite", true);
-    }
-    return state.put("you", new JsonObject()
-            .put("user_id", session.userId())
-            .put("username", session.identity().username())
-            .put("role", session.role())
-            .put("verified", session.identity().verified()));
+  private static ServerMessage.RoomState roomState(LiveEvent event, JsonObject stage, Session session) {
+    JsonArray speakRequests = stage.getJsonArray("speak_requests");
+    return new ServerMessage.RoomState(
+        new ServerMessage.EventRef(event.eventId()),
+        ProtocolCodec.part(event.host(), ServerMessage.UserRef.class),
+        stage.getString("mode", event.mode()),
+        ProtocolCodec.parts(stage.getJsonArray("cohosts", new JsonArray()), ServerMessage.CohostEntry.class),
+        speakRequests == null ? null : ProtocolCodec.parts(speakRequests, ServerMessage.SpeakRequestEntry.class),
+        stage.getBoolean("pending_invite", false) ? Boolean.TRUE : null,
+        new ServerMessage.You(session.userId(), session.identity().username(), session.role(),
+            session.identity().verified()));
   }
 
   private void refuse(ServerWebSocketHandshake handshake, Throwable cause) {
