@@ -2,6 +2,8 @@ package dev.podium.media;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.media.MediaPacket;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import dev.podium.media.codec.Opus;
 import dev.podium.media.mix.EventMixer;
 import dev.podium.media.mix.MixDemand;
@@ -12,10 +14,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -204,10 +207,9 @@ final class OwnedEvent {
     if (changed == null) {
       return;
     }
-    JsonArray list = new JsonArray();
-    changed.forEach((user, level) -> list.add(new JsonObject().put("user_id", user).put("level", level)));
-    vertx.eventBus().publish(Addresses.roomEvents(eventId),
-        new JsonObject().put("type", "speaker_levels").put("levels", list));
+    List<ServerMessage.Level> levels = new ArrayList<>(changed.size());
+    changed.forEach((user, level) -> levels.add(new ServerMessage.Level(user, level)));
+    vertx.eventBus().publish(Addresses.roomEvents(eventId), ProtocolCodec.toJson(new ServerMessage.SpeakerLevels(levels)));
   }
 
   void stop() {
