@@ -276,7 +276,11 @@ final class PresenceServiceImpl implements PresenceService {
           nodes.known(p.nodeId(), now);
         }
       });
-      listUpdates.mark(eventId);
+      if (!event.stored.isEmpty()) {
+        // A taken-over room hears its list from its new owner. A new one has nobody to list yet: an
+        // empty list flushed before the first join lands would show the host an empty room.
+        listUpdates.mark(eventId);
+      }
       if (event.epoch() > 1) {
         // Held before (killed, cut off or handed over): its last joins and leaves may not be in the
         // copy; the gateways re-announce the sessions they carry. A new event (epoch 1) has nothing to heal.
