@@ -1,7 +1,6 @@
 package dev.podium.media;
 
 import dev.podium.api.Addresses;
-import dev.podium.api.media.InputRates;
 import dev.podium.api.media.MediaPacket;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
@@ -11,7 +10,6 @@ import dev.podium.media.mix.MixDemand;
 import io.github.jaredmdobson.concentus.OpusException;
 import dev.podium.media.mix.LevelMeter;
 import io.vertx.core.Future;
-import io.vertx.core.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -22,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An event whose mixer runs on this relay: takes speakers' chunks from {@code mediaIn}, mixes on
@@ -53,8 +50,7 @@ final class OwnedEvent {
   private final io.micrometer.core.instrument.Counter opusEncoded;
   private final MixDemand demand = new MixDemand(System.nanoTime());
   private final MessageConsumer<JsonObject> demandConsumer;
-  /** The pending tick's timer, or null (a timer in nanoseconds: a millisecond one would add up to 1 ms of jitter). */
-  private Timer timer;
+  private long timer = -1;
   /** When the pending tick is due, as the mixer said when it was scheduled. */
   private long pendingDue;
   /** When the pending tick could first run: its due time, or when it was scheduled if that was later. */
@@ -110,9 +106,9 @@ final class OwnedEvent {
     ingest(userId, msg);
     if (idle || mixer.nextDue() != pendingDue) {
       // The frame a tick waited for arrived, or the mixer was idle and moved its grid to this audio.
-      if (timer != null) {
-        timer.cancel();
-        timer = null;
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
       }
       scheduleNext(true);
     }
@@ -131,21 +127,7 @@ final class OwnedEvent {
       }
       return;
     }
-    mixer.ingest(userId, data, 0, data.length, declaredRate(msg));
-  }
-
-  /** The rate the speaker declared ({@code ?rate=}, checked by the gateway), or 0. */
-  private static int declaredRate(Message<Buffer> msg) {
-    String rate = msg.headers().get(InputRates.HEADER);
-    if (rate == null) {
-      return 0;
-    }
-    try {
-      int value = Integer.parseInt(rate);
-      return InputRates.isCommon(value) ? value : 0;
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    mixer.ingest(userId, data, 0, data.length);
   }
 
   private void scheduleNext(boolean fromChunk) {
@@ -156,18 +138,17 @@ final class OwnedEvent {
     long scheduled = ++generation;
     pendingDue = mixer.nextDue();
     runnableAt = Math.max(pendingDue, System.nanoTime());
-    long delay = mixer.delayNanos();
+    long delay = mixer.delayMillis();
     if (delay == 0 && fromChunk) {
       // The frame this tick waited for: mix it now, not after whatever else the loop has queued.
-      timer = null;
+      timer = -1;
       tick(scheduled);
     } else if (delay == 0) {
       // A catch-up tick: let other messages in between.
-      timer = null;
+      timer = -1;
       vertx.runOnContext(v -> tick(scheduled));
     } else {
-      timer = vertx.timer(delay, TimeUnit.NANOSECONDS);
-      timer.onSuccess(v -> tick(scheduled));
+      timer = vertx.setTimer(delay, id -> tick(scheduled));
     }
   }
 
@@ -175,7 +156,7 @@ final class OwnedEvent {
     if (stopped || scheduled != generation) {
       return;
     }
-    timer = null;
+    timer = -1;
     long now = System.nanoTime();
     EventMixer.Tick tick = mixer.tick();
     tickLag.record(Math.max(0, now - runnableAt), java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -234,8 +215,8 @@ final class OwnedEvent {
   void stop() {
     stopped = true;
     demandConsumer.unregister();
-    if (timer != null) {
-      timer.cancel();
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
-import dev.podium.api.media.InputRates;
 import dev.podium.api.media.MediaPacket;
 import dev.podium.gateway.screen.ScreenStream;
 import dev.podium.runtime.ownership.ServiceOwnership;
@@ -113,15 +112,10 @@ final class MediaIngest {
     if (owner == null) {
       return;
     }
-    DeliveryOptions options = new DeliveryOptions()
+    vertx.eventBus().send(Addresses.mediaIn(owner), chunk, new DeliveryOptions()
         .addHeader("event-id", session.eventId())
         .addHeader("user-id", session.userId())
-        .addHeader("codec", codec);
-    if (session.declaredRate() > 0 && "pcm".equals(codec)) {
-      // Without it the relay estimates the rate from how fast the samples arrive.
-      options.addHeader(InputRates.HEADER, Integer.toString(session.declaredRate()));
-    }
-    vertx.eventBus().send(Addresses.mediaIn(owner), chunk, options);
+        .addHeader("codec", codec));
   }
 
   /** A chunk of the host's screen stream; {@code declaredInit}: a {@code podium.v1} kind 4. */

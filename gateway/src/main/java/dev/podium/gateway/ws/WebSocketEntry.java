@@ -2,7 +2,6 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
-import dev.podium.api.media.InputRates;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.protocol.ProtocolCodec;
@@ -274,19 +273,13 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     LiveEvent event = admission.event();
     handshake.accept().onSuccess(ws -> {
       ws.setWriteQueueMaxSize(writeQueueBytes);
-      int rate = declaredRate(queryParam(handshake.query(), "rate"));
       Session session = new Session(ws, event.eventId(), admission.identity(), admission.role(),
           mutedOnStage(admission), stats, "opus".equalsIgnoreCase(queryParam(handshake.query(), "codec")),
           packetTicks(queryParam(handshake.query(), "ptime")) > 0
-              ? packetTicks(queryParam(handshake.query(), "ptime")) : packetTicks(null),
-          Math.max(0, rate));
+              ? packetTicks(queryParam(handshake.query(), "ptime")) : packetTicks(null));
       if (packetTicks(queryParam(handshake.query(), "ptime")) < 0) {
         session.sendText(ClientMessages.error(ErrorCode.BAD_REQUEST,
             "ptime must be 20, 40 or 60 (ms of audio per message); using " + defaultPacketMillis));
-      }
-      if (rate < 0) {
-        session.sendText(ClientMessages.error(ErrorCode.BAD_REQUEST,
-            "rate must be one of " + InputRates.COMMON + " (Hz); the rate of your audio will be estimated"));
       }
       sessions.add(session);
       messages.opened(session);
@@ -309,22 +302,6 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       }
       enterRoom(session, event, admission.stage());
     });
-  }
-
-  /**
-   * The sample rate a publisher declares in {@code ?rate=}: 0 when absent, -1 when it is not one of
-   * {@link InputRates#COMMON} (then the relay estimates it, as when absent).
-   */
-  private static int declaredRate(String rate) {
-    if (rate == null) {
-      return 0;
-    }
-    try {
-      int value = Integer.parseInt(rate);
-      return InputRates.isCommon(value) ? value : -1;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 
   /** Ticks per message for a {@code ptime} query value; -1 (then the default applies) when invalid. */
