@@ -122,6 +122,11 @@ public final class ProtocolCodec {
     return name.value();
   }
 
+  /** The codec's own Jackson setup, for the AsyncAPI contract (generated from it in tests). */
+  static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
   /** Every server message type, by wire name (in declaration order). */
   public static Map<String, Class<? extends ServerMessage>> serverTypes() {
     return SERVER_TYPES;
