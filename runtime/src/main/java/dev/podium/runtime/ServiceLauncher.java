@@ -82,6 +82,8 @@ public final class ServiceLauncher {
       System.exit(2);
       return;
     }
+    // Before the process joins and reports ready: its first protocol message is then not slowed.
+    dev.podium.api.protocol.ProtocolCodec.warmUp();
     if (cluster.standalone()) {
       LOG.info("{} running standalone (set PODIUM_CLUSTER_NAME or PODIUM_CLUSTER_MEMBERS to cluster)", processName);
     } else {

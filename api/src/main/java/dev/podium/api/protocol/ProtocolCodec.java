@@ -56,6 +56,18 @@ public final class ProtocolCodec {
   private ProtocolCodec() {
   }
 
+  /**
+   * Builds the codec's serializers and readers for every message type now. Jackson builds each
+   * one by reflection at its first use; a process calls this at start so that its first message
+   * (for a room-service, possibly the first action after it took an event over) does not pay for it.
+   */
+  public static void warmUp() {
+    SERVER_TYPES.values().forEach(MAPPER::canSerialize);
+    CLIENT_TYPES.values().forEach(MAPPER::canSerialize);
+    MAPPER.canDeserialize(MAPPER.constructType(ServerMessage.class));
+    MAPPER.canDeserialize(MAPPER.constructType(ClientMessage.class));
+  }
+
   /** The JSON text of a message, as written to a socket. */
   public static String encode(ServerMessage message) {
     return write(message);
