@@ -423,21 +423,6 @@ class MediaEndToEndTest {
     return counter("podium_media_frames_unheard_total", "");
   }
 
-  /**
-   * Reads /metrics until the condition holds, for at most 10 s. A room nobody hears sends nothing
-   * to wait on, so this polls (every 100 ms).
-   */
-  private static boolean metricReaches(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
-    }
-    return true;
-  }
-
   @Test
   void aRoomNobodyHearsCostsItsRelayNothingUntilSomebodyJoins() {
     String hostId = user("host");
@@ -448,12 +433,12 @@ class MediaEndToEndTest {
     long sender = pace(host, 440, 960);
     try {
       // Past the relay's 1.5 s grace it tells the gateway that nobody hears the room.
-      assertTrue(metricReaches(() -> framesKeptUnheard() - keptAtStart >= 25),
+      assertTrue(Polls.eventually(() -> framesKeptUnheard() - keptAtStart >= 25, 10_000),
           "the gateway keeps the audio of a room whose only socket is its host's");
       double mixed = mixerTicks("mixed");
       double unheard = mixerTicks("unheard");
       double kept = framesKeptUnheard();
-      assertTrue(metricReaches(() -> framesKeptUnheard() - kept >= 100), "2 s more of kept audio");
+      assertTrue(Polls.eventually(() -> framesKeptUnheard() - kept >= 100, 10_000), "2 s more of kept audio");
       assertEquals(mixed, mixerTicks("mixed"), "no tick of the unheard room was published");
       assertTrue(mixerTicks("unheard") - unheard <= 10,
           "the relay saw at most a few frames in 2 s (one per repeat of its notice), not 100: "

@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -111,7 +109,7 @@ class MediaFailoverTest {
       HOSTS.add(podium.goLive(core, "share-host-" + i, link));
       LIVE.add(link[0].getString("event_id"));
     }
-    assertTrue(eventually(MediaFailoverTest::mixedWhereTheRingSays, 10_000), "every event is mixed by one relay");
+    assertTrue(Polls.eventually(MediaFailoverTest::mixedWhereTheRingSays, 10_000), "every event is mixed by one relay");
 
     // Two newcomers: events move only to them, never between the relays that were there.
     for (int n = 0; n < 2; n++) {
@@ -120,7 +118,7 @@ class MediaFailoverTest {
       Vertx node = podium.startMediaRelay(started);
       MediaRelayVerticle newcomer = started[0];
       ALIVE.put(newcomer, node);
-      assertTrue(eventually(MediaFailoverTest::mixedWhereTheRingSays, 10_000), "every event is mixed by one relay");
+      assertTrue(Polls.eventually(MediaFailoverTest::mixedWhereTheRingSays, 10_000), "every event is mixed by one relay");
       Map<String, MediaRelayVerticle> after = owners();
       int taken = 0;
       for (String eventId : LIVE) {
@@ -135,7 +133,7 @@ class MediaFailoverTest {
     for (Map.Entry<MediaRelayVerticle, Vertx> relay : ALIVE.entrySet()) {
       long mixed = before.values().stream().filter(r -> r == relay.getKey()).count();
       assertTrue(mixed > 0, "each of the three relays mixes some of the " + LIVE.size() + " events");
-      assertTrue(eventually(() -> ownedEvents(relay.getValue()) == mixed, 5_000),
+      assertTrue(Polls.eventually(() -> ownedEvents(relay.getValue()) == mixed, 5_000),
           "podium_owned_events{service=\"media-relay\"} says " + ownedEvents(relay.getValue()) + ", the relay mixes " + mixed);
     }
 
@@ -145,7 +143,7 @@ class MediaFailoverTest {
     long killedAt = System.nanoTime();
     dev.podium.runtime.ClusterReach.hazelcast(killedNode).orElseThrow()
         .getLifecycleService().terminate();
-    assertTrue(eventually(MediaFailoverTest::mixedWhereTheRingSays, 15_000), "the killed relay's events are mixed again");
+    assertTrue(Polls.eventually(MediaFailoverTest::mixedWhereTheRingSays, 15_000), "the killed relay's events are mixed again");
     System.out.println("A killed relay's events were mixed again after "
         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt) + " ms");
     Map<String, MediaRelayVerticle> after = owners();
@@ -156,17 +154,6 @@ class MediaFailoverTest {
     }
   }
 
-  /** Polls (bounded) the relays' own state, which no socket message wakes. */
-  private static boolean eventually(BooleanSupplier condition, long timeoutMillis) {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        return false;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
-    return true;
-  }
 
   /** Whether each live event is mixed by exactly one live relay: the owner the ring of the live relays gives it. */
   private static boolean mixedWhereTheRingSays() {

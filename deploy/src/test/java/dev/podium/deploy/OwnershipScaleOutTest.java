@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +71,7 @@ class OwnershipScaleOutTest {
       throw failed;
     }
     ROOMS.addAll(PROCESSES.subList(0, 3));
-    assertTrue(eventually(() -> (int) podium.opsGet(nodeA, "/health/ready")[0] == 200
+    assertTrue(Polls.eventually(() -> (int) podium.opsGet(nodeA, "/health/ready")[0] == 200
         && String.valueOf(podium.opsGet(nodeA, "/metrics")[1]).contains("podium_cluster_members 6.0"), 90_000),
         "gateway ready in one cluster of six: " + podium.opsGet(nodeA, "/health/ready")[1]);
   }
@@ -93,17 +92,6 @@ class OwnershipScaleOutTest {
     podium.close();
   }
 
-  /** Polls (bounded) a condition on logs or metrics, which no socket message wakes. */
-  private static boolean eventually(BooleanSupplier condition, long timeoutMillis) {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        return false;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-    }
-    return true;
-  }
 
   private static List<PodiumProcess> owners(String eventId) {
     return ROOMS.stream().filter(p -> p.isAlive() && p.ownsEvent(eventId)).toList();
@@ -154,7 +142,7 @@ class OwnershipScaleOutTest {
       hostOf.put(eventId, "host-" + i);
     }
     Set<String> events = hosts.keySet();
-    assertTrue(eventually(() -> eachHasOneOwner(events), 10_000), "every event has one owner");
+    assertTrue(Polls.eventually(() -> eachHasOneOwner(events), 10_000), "every event has one owner");
     Map<String, Set<String>> before = ownership(events);
     System.out.println("Owned events per instance: " + before.values().stream().map(Set::size).toList());
     int total = 0;
@@ -189,7 +177,7 @@ class OwnershipScaleOutTest {
     long t1 = System.currentTimeMillis();
     room1.kill();
     Set<String> orphans = before.get("room-1");
-    assertTrue(eventually(() -> orphans.stream().allMatch(e -> owners(e).size() == 1), 15_000),
+    assertTrue(Polls.eventually(() -> orphans.stream().allMatch(e -> owners(e).size() == 1), 15_000),
         "room-1's events were taken over");
     long[] worked = {0};
     long retry = podium.clientVertx().setPeriodic(250, id -> invited.send(new JsonObject().put("type", "accept_cohost")));
@@ -220,7 +208,7 @@ class OwnershipScaleOutTest {
     PodiumProcess room4 = PodiumProcess.start("room-4", RoomServiceMain.class, podium.settings(), ENV, "room-service started");
     PROCESSES.add(room4);
     ROOMS.add(room4);
-    assertTrue(eventually(() -> eachHasOneOwner(events) && events.stream().anyMatch(room4::ownsEvent), 15_000),
+    assertTrue(Polls.eventually(() -> eachHasOneOwner(events) && events.stream().anyMatch(room4::ownsEvent), 15_000),
         "room-4 took over some events");
     Map<String, Set<String>> afterJoin = ownership(events);
     System.out.println("After room-4 joined: " + afterJoin.values().stream().map(Set::size).toList());
@@ -233,7 +221,7 @@ class OwnershipScaleOutTest {
     Set<String> leaving = afterJoin.get("room-2");
     long t2 = System.currentTimeMillis();
     room2.stop();
-    assertTrue(eventually(() -> leaving.stream().allMatch(e -> owners(e).size() == 1), 10_000),
+    assertTrue(Polls.eventually(() -> leaving.stream().allMatch(e -> owners(e).size() == 1), 10_000),
         "room-2's events were taken over after its clean stop");
     System.out.println("room-service clean stop: events taken over after " + (System.currentTimeMillis() - t2) + " ms");
     Map<String, Set<String>> afterStop = ownership(events);
@@ -281,7 +269,7 @@ class OwnershipScaleOutTest {
     } finally {
       frozen.signal("CONT");
     }
-    assertTrue(eventually(() -> frozen.lines().stream().anyMatch(l -> l.contains("room-service stepped down")
+    assertTrue(Polls.eventually(() -> frozen.lines().stream().anyMatch(l -> l.contains("room-service stepped down")
         || (l.contains(e6) && l.contains("no longer owns event"))), 15_000), "the frozen instance stepped down");
     // A deliberate window: the overdue grace timer fires as soon as the frozen JVM runs again.
     LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3));

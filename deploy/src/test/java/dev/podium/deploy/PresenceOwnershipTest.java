@@ -15,9 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +54,7 @@ class PresenceOwnershipTest {
       throw failed;
     }
     PRESENCE.addAll(PROCESSES.subList(0, 3));
-    assertTrue(eventually(() -> (int) podium.opsGet(nodeA, "/health/ready")[0] == 200, 60_000),
+    assertTrue(Polls.eventually(() -> (int) podium.opsGet(nodeA, "/health/ready")[0] == 200, 60_000),
         "gateway ready: " + podium.opsGet(nodeA, "/health/ready")[1]);
   }
 
@@ -77,17 +74,6 @@ class PresenceOwnershipTest {
     podium.close();
   }
 
-  /** Polls (bounded) a condition on logs or metrics, which no socket message wakes. */
-  private static boolean eventually(BooleanSupplier condition, long timeoutMillis) {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        return false;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-    }
-    return true;
-  }
 
   private static List<PodiumProcess> owners(String eventId) {
     return PRESENCE.stream().filter(p -> p.isAlive() && p.ownsEvent(eventId)).toList();
@@ -139,10 +125,10 @@ class PresenceOwnershipTest {
       hosts.put(link[0].getString("event_id"), host);
     }
     Set<String> events = hosts.keySet();
-    assertTrue(eventually(() -> events.stream().allMatch(e -> owners(e).size() == 1), 10_000), "every event has one owner");
+    assertTrue(Polls.eventually(() -> events.stream().allMatch(e -> owners(e).size() == 1), 10_000), "every event has one owner");
     Map<String, Set<String>> before = ownership(events);
     System.out.println("Presence: owned events per instance: " + before.values().stream().map(Set::size).toList());
-    assertTrue(eventually(() -> PRESENCE.stream().mapToInt(PresenceOwnershipTest::ownedEvents).sum() == EVENTS, 5_000),
+    assertTrue(Polls.eventually(() -> PRESENCE.stream().mapToInt(PresenceOwnershipTest::ownedEvents).sum() == EVENTS, 5_000),
         "podium_owned_events adds up to every event");
     for (PodiumProcess p : PRESENCE) {
       assertEquals(before.get(p.name()).size(), ownedEvents(p), p.name() + "'s podium_owned_events");
@@ -221,7 +207,7 @@ class PresenceOwnershipTest {
         + (System.currentTimeMillis() - healing) + " ms after the first join worked again");
     assertTrue(expected.containsAll(listed(list)), "only connected users are listed: " + listed(list));
     assertTrue(listed(list).contains(hostId), "the host is listed");
-    assertTrue(eventually(() -> streamCount(e1) == expected.size(), 10_000),
+    assertTrue(Polls.eventually(() -> streamCount(e1) == expected.size(), 10_000),
         "the count shows every member: " + streamCount(e1) + " of " + expected.size());
     List<TestSocket> room = new ArrayList<>(ears);
     room.add(host1);
@@ -238,7 +224,7 @@ class PresenceOwnershipTest {
     System.out.println("presence-service takeover: " + PRESENCE.stream().flatMap(p -> p.lines().stream())
         .filter(l -> (l.contains("owns event") || l.contains("resync")) && l.contains(e1)).toList());
     Set<String> orphans = before.get("presence-1");
-    assertTrue(eventually(() -> orphans.stream().allMatch(e -> owners(e).size() == 1), 10_000),
+    assertTrue(Polls.eventually(() -> orphans.stream().allMatch(e -> owners(e).size() == 1), 10_000),
         "presence-1's events were taken over");
     Map<String, Set<String>> afterKill = ownership(events);
     for (String survivor : List.of("presence-2", "presence-3")) {
@@ -250,7 +236,7 @@ class PresenceOwnershipTest {
     long t2 = System.currentTimeMillis();
     presence2.stop();
     Set<String> leaving = afterKill.get("presence-2");
-    assertTrue(eventually(() -> leaving.stream().allMatch(e -> owners(e).size() == 1), 10_000),
+    assertTrue(Polls.eventually(() -> leaving.stream().allMatch(e -> owners(e).size() == 1), 10_000),
         "presence-2's events were taken over after its clean stop");
     System.out.println("presence-service clean stop: events taken over after " + (System.currentTimeMillis() - t2) + " ms");
     hosts.get(e1).send(new JsonObject().put("type", "send_invite").put("user_id", "carol"));
