@@ -190,6 +190,7 @@ final class PresenceServiceImpl implements PresenceService {
   @Override
   public Future<Void> setRole(String eventId, String userId, String role) {
     return held(eventId, false, () -> {
+      resyncs.roleSet(eventId, userId);
       if (members.setRole(eventId, userId, role)) {
         listUpdates.mark(eventId);
         copy.changed(eventId);

@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
  * join presence acknowledged; each node answers in batches, the last one {@code done}.
  *
  * <p>A session missing here is added at the end of the join order, quietly: the room was told of
- * the join by the previous owner. A member already present keeps its entry (place, role, session),
- * so the room sees no change. When a node is {@code done}, the members taken in from the copy that
+ * the join by the previous owner. A member already present keeps its entry (place, session), so
+ * the room sees no change, except its role: when the gateway reports the same session as a co-host
+ * where the copy has a listener (or the reverse), the gateway's role is taken, because a gateway
+ * learns a role change from the room event before the room-service tells presence, so a change
+ * the previous owner applied but had not written is known there. A role set here since the
+ * take-in ({@link #roleSet}) is newer than any batch and is kept. When a node is {@code done}, the members taken in from the copy that
  * it carried but no longer reports (a leave the previous owner answered but had not written) are
  * removed (a session reported as {@code joining}, its answer still on the way, counts as reported)
  * and the room is told ({@code departed}): the leave may have been answered and announced by the
@@ -45,6 +49,8 @@ final class Resyncs {
     final Map<String, Set<String>> restored = new HashMap<>();
     /** Sessions that left while the resync is open. */
     final Set<String> left = new HashSet<>();
+    /** Users whose role the room-service set since the take-in: their role is not taken from a batch. */
+    final Set<String> roleSet = new HashSet<>();
     long timer;
   }
 
@@ -55,6 +61,7 @@ final class Resyncs {
   private final Map<String, Open> open = new HashMap<>();
   private long added;
   private long removed;
+  private long roles;
   private final java.util.function.BiConsumer<String, Participant> departed;
 
   /**
@@ -92,6 +99,14 @@ final class Resyncs {
     }
   }
 
+  /** The room-service set the user's role: batches of the open resync no longer change it. */
+  void roleSet(String eventId, String userId) {
+    Open resync = open.get(eventId);
+    if (resync != null) {
+      resync.roleSet.add(userId);
+    }
+  }
+
   /** The event is no longer held here: its resync ends. */
   void forget(String eventId) {
     Open resync = open.remove(eventId);
@@ -111,6 +126,7 @@ final class Resyncs {
     }
     long addedBefore = added;
     long removedBefore = removed;
+    long rolesBefore = roles;
     Set<String> restored = resync.restored.get(nodeId);
     Set<String> reported = new HashSet<>();
     for (Object o : participants) {
@@ -123,9 +139,16 @@ final class Resyncs {
       }
       reported.add(p.sessionId());
       // A join in flight is neither added (its own join adds and announces it) nor dropped.
-      if (!json.getBoolean("joining", false) && members.find(eventId, p.userId()).isEmpty()) {
+      if (json.getBoolean("joining", false)) {
+        continue;
+      }
+      var present = members.find(eventId, p.userId());
+      if (present.isEmpty()) {
         members.join(eventId, p);
         added++;
+      } else if (roleChangedInTheLostWindow(resync, present.get(), p)
+          && members.setRole(eventId, p.userId(), p.role())) {
+        roles++;
       }
     }
     if (restored != null) {
@@ -142,13 +165,31 @@ final class Resyncs {
         }
       }
     }
-    if (added != addedBefore || removed != removedBefore) {
+    if (added != addedBefore || removed != removedBefore || roles != rolesBefore) {
       LOG.atInfo().addKeyValue("event_id", eventId).addKeyValue("node_id", nodeId)
           .addKeyValue("added", added - addedBefore).addKeyValue("removed", removed - removedBefore)
+          .addKeyValue("roles", roles - rolesBefore)
           .log("presence resync healed event: members the previous owner had not written");
       changed.accept(eventId);
     }
     return true;
+  }
+
+  /**
+   * Whether the gateway's view of the same session has the other stage role (co-host or listener)
+   * and no role was set here since the take-in. The host's role never comes from a batch.
+   */
+  private static boolean roleChangedInTheLostWindow(Open resync, Participant present, Participant reported) {
+    return present.sessionId().equals(reported.sessionId())
+        && !resync.roleSet.contains(present.userId())
+        && !present.isHost() && !reported.isHost()
+        && (Participant.ROLE_COHOST.equals(reported.role()) || Participant.ROLE_LISTENER.equals(reported.role()))
+        && !reported.role().equals(present.role());
+  }
+
+  /** Roles taken from the gateways by resyncs (tests, logs). */
+  long roles() {
+    return roles;
   }
 
   /** Members added back by resyncs (tests, logs). */

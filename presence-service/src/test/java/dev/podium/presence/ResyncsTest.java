@@ -68,13 +68,52 @@ class ResyncsTest {
   @Test
   void aLostJoinIsAddedAtTheEndAndPresentMembersKeepTheirEntry() {
     takeIn(p("a", "n1"), p("b", "n2"));
-    // The gateway's view of a has another role (it changed since): presence's entry stays.
-    Participant aAsGatewaySees = new Participant("a", "other", Participant.ROLE_COHOST, true, "n1", "s-a");
+    Participant aAsGatewaySees = new Participant("a", "other", Participant.ROLE_LISTENER, true, "n1", "s-a");
     assertTrue(resyncs.batch(batch("n1", true, aAsGatewaySees, p("c", "n1"))));
     assertEquals(List.of("a", "b", "c"), order());
-    assertEquals(Participant.ROLE_LISTENER, members.find(EVENT, "a").orElseThrow().role());
+    assertEquals("name-a", members.find(EVENT, "a").orElseThrow().username(), "a keeps its entry");
     assertEquals(List.of(EVENT), changed, "one list update for the batch");
     assertEquals(1, resyncs.added());
+  }
+
+  @Test
+  void aRoleChangeThePreviousOwnerHadNotWrittenIsTakenFromTheGateway() {
+    // The copy has a as a listener; the stage made a a co-host just before the owner died, and
+    // the gateway (told by the room event) knows it.
+    takeIn(p("a", "n1"), p("b", "n1"));
+    Participant aPromoted = new Participant("a", "name-a", Participant.ROLE_COHOST, true, "n1", "s-a");
+    assertTrue(resyncs.batch(batch("n1", true, aPromoted, p("b", "n1"))));
+    assertEquals(Participant.ROLE_COHOST, members.find(EVENT, "a").orElseThrow().role());
+    assertEquals(1, resyncs.roles());
+    assertEquals(List.of(EVENT), changed, "the room's list is due");
+    assertEquals(List.of("a", "b"), order(), "a keeps its place");
+  }
+
+  @Test
+  void aRoleSetSinceTheTakeInIsNotUndoneByABatchAndTheHostsRoleNeverComesFromOne() {
+    Participant host = new Participant("h", "name-h", Participant.ROLE_HOST, true, "n1", "s-h");
+    takeIn(host, p("a", "n1"), p("b", "n1"));
+    // The room-service made a a co-host after the take-in; a batch formed earlier still says listener.
+    members.setRole(EVENT, "a", Participant.ROLE_COHOST);
+    resyncs.roleSet(EVENT, "a");
+    Participant hostDemoted = new Participant("h", "name-h", Participant.ROLE_LISTENER, true, "n1", "s-h");
+    Participant bAsHost = new Participant("b", "name-b", Participant.ROLE_HOST, true, "n1", "s-b");
+    Participant aOldSession = new Participant("a", "name-a", Participant.ROLE_LISTENER, true, "n1", "s-a");
+    assertTrue(resyncs.batch(batch("n1", true, hostDemoted, aOldSession, bAsHost)));
+    assertEquals(Participant.ROLE_COHOST, members.find(EVENT, "a").orElseThrow().role());
+    assertEquals(Participant.ROLE_HOST, members.find(EVENT, "h").orElseThrow().role());
+    assertEquals(Participant.ROLE_LISTENER, members.find(EVENT, "b").orElseThrow().role());
+    assertEquals(0, resyncs.roles());
+    assertTrue(changed.isEmpty(), "nothing changed");
+  }
+
+  @Test
+  void aRoleReportedForAnotherSessionOfTheUserIsNotTaken() {
+    takeIn(p("a", "n1"));
+    Participant otherSocket = new Participant("a", "name-a", Participant.ROLE_COHOST, true, "n1", "s-other");
+    assertTrue(resyncs.batch(batch("n1", false, otherSocket)));
+    assertEquals(Participant.ROLE_LISTENER, members.find(EVENT, "a").orElseThrow().role());
+    assertEquals(0, resyncs.roles());
   }
 
   @Test
