@@ -16,9 +16,9 @@ import io.vertx.core.Vertx;
 import java.util.function.Function;
 
 /**
- * Deploys Podium's verticles on one Vert.x instance: every service (all-in-one) or only a
- * gateway. Configuration is read when the plan is made, before anything deploys, so a bad
- * setting fails fast.
+ * Deploys every Podium verticle on one Vert.x instance (the all-in-one). Configuration is read
+ * when the plan is made, before anything deploys, so a bad setting fails fast. (The tests' partial
+ * deployments, a gateway or a relay alone, are in the tests' {@code TestDeployments}.)
  */
 public final class PodiumNode {
   private PodiumNode() {
@@ -42,50 +42,8 @@ public final class PodiumNode {
         .compose(id -> deployGateway(vertx, gateway));
   }
 
-  public static Future<Started> deployAll(Vertx vertx, Settings settings) {
-    try {
-      return allInOne(settings).apply(vertx);
-    } catch (Settings.InvalidSettingException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  /** Room, chat and presence services and a gateway, but no media relay (it runs elsewhere). */
-  public static Future<Started> deployWithoutMedia(Vertx vertx, Settings settings) {
-    try {
-      RoomConfig room = RoomConfig.from(settings);
-      ChatConfig chat = ChatConfig.from(settings);
-      PresenceConfig presence = PresenceConfig.from(settings);
-      GatewayConfig gateway = GatewayConfig.from(settings);
-      return vertx.deployVerticle(new RoomServiceVerticle(room))
-          .compose(id -> vertx.deployVerticle(new ChatServiceVerticle(chat)))
-          .compose(id -> vertx.deployVerticle(new PresenceServiceVerticle(presence)))
-          .compose(id -> deployGateway(vertx, gateway));
-    } catch (Settings.InvalidSettingException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  /** A media relay only. */
-  public static Future<MediaRelayVerticle> deployMediaRelay(Vertx vertx, Settings settings) {
-    try {
-      MediaRelayVerticle relay = new MediaRelayVerticle(MediaConfig.from(settings));
-      return vertx.deployVerticle(relay).map(id -> relay);
-    } catch (Settings.InvalidSettingException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  /** A gateway only; the services are elsewhere in the cluster. */
-  public static Future<Started> deployGateway(Vertx vertx, Settings settings) {
-    try {
-      return deployGateway(vertx, GatewayConfig.from(settings));
-    } catch (Settings.InvalidSettingException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  private static Future<Started> deployGateway(Vertx vertx, GatewayConfig config) {
+  /** A gateway; the all-in-one's last step, and the tests' gateway-only node. */
+  static Future<Started> deployGateway(Vertx vertx, GatewayConfig config) {
     GatewayVerticle gateway = new GatewayVerticle(config);
     return vertx.deployVerticle(gateway).map(id -> new Started(gateway.actualPort(), gateway.nodeId()));
   }

@@ -33,9 +33,8 @@ class ChatHistorySettingTest {
         "PODIUM_RATE_CHAT_BURST", "100000",
         "PODIUM_RATE_CHAT_PER_MIN", "1000000"))) {
       Vertx node = podium.startAllInOne();
-      JsonObject[] link = new JsonObject[1];
-      TestSocket host = podium.goLive(node, "host-" + historySize, link);
-      String eventId = link[0].getString("event_id");
+      TestSocket host = podium.goLive(node, "host-" + historySize);
+      String eventId = host.eventId();
       host.expect("chat_history");
       for (int i = 1; i <= posted; i++) {
         host.send(new JsonObject().put("type", "broadcast_message").put("message", "line " + i));

@@ -9,7 +9,6 @@ import dev.podium.chat.ChatServiceMain;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +88,7 @@ class ChatRateScaleOutTest {
 
   /** Messages this instance has answered (accepted or refused), from its /metrics. */
   private static long served(PodiumProcess p) {
-    String body = String.valueOf(podium.getPort(p.opsPort(), "/metrics")[1]);
+    String body = podium.getPort(p.opsPort(), "/metrics").body();
     long total = 0;
     Matcher m = COUNT.matcher(body);
     while (m.find()) {

@@ -38,9 +38,8 @@ class ClusterEndToEndTest {
   @Test
   @Order(1)
   void chatListsAndTheEndCrossGateways() {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(nodeA, "host-a", link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(nodeA, "host-a");
+    String eventId = host.eventId();
     TestSocket listener = podium.join(nodeB, eventId, "listener-b");
     assertEquals("host-a", listener.expect("room_state").getJsonObject("host").getString("user_id"));
     assertEquals(2, listener.expect("participant_list").getJsonArray("participants").size());
@@ -53,8 +52,8 @@ class ClusterEndToEndTest {
     host.send(new JsonObject().put("type", "broadcast_message").put("message", "hello from A"));
     listener.expect("message_broadcast", m -> "hello from A".equals(m.getString("message")));
 
-    Object[] fromB = podium.get(nodeB, "/api/streams");
-    assertTrue(((String) fromB[1]).contains(eventId));
+    HttpReply fromB = podium.get(nodeB, "/api/streams");
+    assertTrue(fromB.body().contains(eventId));
 
     host.send(new JsonObject().put("type", "stream_ended"));
     listener.expect("stream_ended");
@@ -65,9 +64,8 @@ class ClusterEndToEndTest {
   @Test
   @Order(2)
   void stoppingGatewayBRemovesItsParticipantsFromA() {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(nodeA, "host-a2", link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(nodeA, "host-a2");
+    String eventId = host.eventId();
     for (int i = 0; i < 3; i++) {
       podium.join(nodeB, eventId, "b-listener-" + i).expect("room_state");
     }
@@ -95,9 +93,8 @@ class ClusterEndToEndTest {
   void aGatewayProcessKilledWithoutGoodbyeIsSweptWithinTenSeconds() throws Exception {
     try (PodiumProcess nodeC = PodiumProcess.start("gateway-c", dev.podium.gateway.GatewayMain.class, podium.settings(),
         java.util.Map.of(), "listening on port")) {
-      JsonObject[] link = new JsonObject[1];
-      TestSocket host = podium.goLive(nodeA, "host-a3", link);
-      String eventId = link[0].getString("event_id");
+      TestSocket host = podium.goLive(nodeA, "host-a3");
+      String eventId = host.eventId();
       TestSocket listener = podium.connectTo(nodeC.port(), "/ws/stream/live/join/event/" + eventId
           + "/c-listener/c-listener/?token=" + TestTokens.valid("c-listener"));
       listener.expect("room_state");

@@ -115,9 +115,8 @@ class ClusterGrowthAbuseTest {
    */
   private static void runEvent(int n, String prefix) {
     String hostId = prefix + "h" + n;
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     TestSocket listener = null;
     if (n % 4 != 3) {
       listener = podium.join(node, eventId, prefix + "l" + n);

@@ -277,9 +277,8 @@ class EdgeAbuseTest {
 
   @Test
   void joinFloodFromOneAddressIsRateLimited() throws Exception {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, "rate-host", link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, "rate-host");
+    String eventId = host.eventId();
     host.expect("room_state");
     startMeasuring();
     int admitted = 0;
@@ -321,9 +320,8 @@ class EdgeAbuseTest {
 
   @Test
   void oneUserCannotHoardSockets() throws Exception {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, "hoard-host", link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, "hoard-host");
+    String eventId = host.eventId();
     startMeasuring();
     String greedy = "greedy";
     String joinUri = "/ws/stream/live/join/event/" + eventId + "/" + greedy + "/" + greedy + "/?token="

@@ -64,10 +64,10 @@ class FailureDrillTest {
     }
     gatewayB = PROCESSES.get(0);
     chat = PROCESSES.get(3);
-    assertTrue(TestSocket.awaitCondition(() -> (int) podium.opsGet(nodeA, "/health/ready")[0] == 200, 30_000),
-        "gateway A ready: " + podium.opsGet(nodeA, "/health/ready")[1]);
-    assertTrue(TestSocket.awaitCondition(() -> (int) podium.getPort(gatewayB.opsPort(), "/health/ready")[0] == 200,
-        30_000), "gateway B ready: " + podium.getPort(gatewayB.opsPort(), "/health/ready")[1]);
+    assertTrue(TestSocket.awaitCondition(() -> podium.opsGet(nodeA, "/health/ready").status() == 200, 30_000),
+        "gateway A ready: " + podium.opsGet(nodeA, "/health/ready").body());
+    assertTrue(TestSocket.awaitCondition(() -> podium.getPort(gatewayB.opsPort(), "/health/ready").status() == 200,
+        30_000), "gateway B ready: " + podium.getPort(gatewayB.opsPort(), "/health/ready").body());
   }
 
   private static CompletableFuture<PodiumProcess> launch(String name, Class<?> main, String readyLine) {
@@ -117,9 +117,8 @@ class FailureDrillTest {
   @Test
   void theRoomSurvivesLosingAnyOneProcess() throws Exception {
     int portA = podium.port(nodeA);
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(nodeA, "drill-host", link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(nodeA, "drill-host");
+    String eventId = host.eventId();
 
     Map<String, TestSocket> onA = new LinkedHashMap<>();
     Map<String, TestSocket> onB = new LinkedHashMap<>();

@@ -63,9 +63,8 @@ class FloodAbuseTest {
     final TestSocket target;
 
     Room() {
-      JsonObject[] link = new JsonObject[1];
-      host = podium.goLive(node, hostId, link);
-      eventId = link[0].getString("event_id");
+      host = podium.goLive(node, hostId);
+      eventId = host.eventId();
       host.expect("room_state");
       abuser = join(abuserId);
       other = join(otherId);

@@ -43,9 +43,8 @@ class GatewayLoopsEndToEndTest {
   }
 
   static void everyListenerOnEveryLoopGetsEveryRoomEventInOrder(PodiumHarness podium, Vertx node) {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, "host" + IDS.incrementAndGet(), link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, "host" + IDS.incrementAndGet());
+    String eventId = host.eventId();
     List<TestSocket> listeners = new ArrayList<>();
     for (int i = 0; i < LISTENERS; i++) {
       TestSocket listener = podium.join(node, eventId, "l" + IDS.incrementAndGet());
@@ -99,9 +98,8 @@ class GatewayLoopsEndToEndTest {
   }
 
   static void everyListenerOnEveryLoopGetsEveryAudioTickInOrder(PodiumHarness podium, Vertx node) {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, "host" + IDS.incrementAndGet(), link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, "host" + IDS.incrementAndGet());
+    String eventId = host.eventId();
     host.expect("chat_history");
     List<TestSocket> listeners = new ArrayList<>();
     for (int i = 0; i < LISTENERS; i++) {
@@ -149,12 +147,12 @@ class GatewayLoopsEndToEndTest {
 
   @Test
   void theNodeTakesEachTickFromTheEventBusOnceWhateverTheLoops() {
-    Object[] metrics = podium.opsGet(node, "/metrics");
-    assertTrue(((String) metrics[1]).contains("podium_gateway_loops " + loops() + ".0"), "the loops are reported");
-    double before = counter((String) metrics[1], "podium_media_packets_in_total");
-    double framesBefore = counter((String) metrics[1], "podium_media_frames_out_total");
+    HttpReply metrics = podium.opsGet(node, "/metrics");
+    assertTrue(metrics.body().contains("podium_gateway_loops " + loops() + ".0"), "the loops are reported");
+    double before = counter(metrics.body(), "podium_media_packets_in_total");
+    double framesBefore = counter(metrics.body(), "podium_media_frames_out_total");
     everyListenerOnEveryLoopGetsEveryAudioTickInOrder(podium, node);
-    String after = (String) podium.opsGet(node, "/metrics")[1];
+    String after = podium.opsGet(node, "/metrics").body();
     double packets = counter(after, "podium_media_packets_in_total") - before;
     double frames = counter(after, "podium_media_frames_out_total") - framesBefore;
     // Each tick arrives once per node and becomes one frame per listener (plus the host's mix-minus, none alone).

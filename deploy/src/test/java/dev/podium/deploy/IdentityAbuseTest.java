@@ -42,14 +42,14 @@ class IdentityAbuseTest {
     podium.close();
   }
 
-  /** A live event whose host is called {@link #HOST_NAME}; returns {event id, host socket}. */
-  private static Object[] liveEvent() {
+  /** A live event whose host is called {@link #HOST_NAME}; returns the host's socket. */
+  private static TestSocket liveEvent() {
     String hostId = "hana" + IDS.incrementAndGet();
     TestSocket host = podium.connect(node, "/ws/stream/start/live/" + hostId + "/?token="
         + TestTokens.valid(hostId, HOST_NAME));
-    String eventId = host.expect("stream_link").getString("event_id");
+    host.expect("stream_link");
     assertEquals(HOST_NAME, host.expect("room_state").getJsonObject("you").getString("username"));
-    return new Object[] {eventId, host};
+    return host;
   }
 
   private static String enc(String s) {
@@ -77,11 +77,10 @@ class IdentityAbuseTest {
 
   @Test
   void theTokensNameWinsOverTheUrlsAndIsWhatTheRoomSees() {
-    Object[] event = liveEvent();
-    TestSocket host = (TestSocket) event[1];
+    TestSocket host = liveEvent();
     bystanders.startMeasuring();
     String id = "alice" + IDS.incrementAndGet();
-    TestSocket alice = podium.connect(node, joinUri((String) event[0], HOST_NAME, id, TestTokens.valid(id, "Alice")));
+    TestSocket alice = podium.connect(node, joinUri(host.eventId(), HOST_NAME, id, TestTokens.valid(id, "Alice")));
     assertEquals("Alice", you(alice).getString("username"));
     alice.send(new JsonObject().put("type", "broadcast_message").put("message", "hello"));
     JsonObject said = host.expect("message_broadcast", m -> id.equals(m.getString("user_id")));
@@ -91,16 +90,15 @@ class IdentityAbuseTest {
 
     // A token without a name: the URL's name is used.
     String bob = "bob" + IDS.incrementAndGet();
-    TestSocket bobSocket = podium.connect(node, joinUri((String) event[0], "Bobby", bob, tokenWithName(bob, null)));
+    TestSocket bobSocket = podium.connect(node, joinUri(host.eventId(), "Bobby", bob, tokenWithName(bob, null)));
     assertEquals("Bobby", you(bobSocket).getString("username"));
     bystanders.assertWell();
   }
 
   @Test
   void nobodyElseAppearsUnderTheHostsName() {
-    Object[] event = liveEvent();
-    String eventId = (String) event[0];
-    TestSocket host = (TestSocket) event[1];
+    TestSocket host = liveEvent();
+    String eventId = host.eventId();
     bystanders.startMeasuring();
     String id = "mallory" + IDS.incrementAndGet();
     // Via the token's name, case and spacing changed, full-width letters...
@@ -124,25 +122,25 @@ class IdentityAbuseTest {
   @ValueSource(strings = {"nul\u0000name", "\u202Eanah ssetsoH", "\u200B", "\u200B\u200C\u2060", "line\r\nbreak",
       "tab\there", "   "})
   void badUrlNamesAreRefused(String name) {
-    Object[] event = liveEvent();
+    TestSocket host = liveEvent();
     bystanders.startMeasuring();
-    TestSocket guest = podium.connect(node, joinUri((String) event[0], name, "g" + IDS.incrementAndGet(), null));
+    TestSocket guest = podium.connect(node, joinUri(host.eventId(), name, "g" + IDS.incrementAndGet(), null));
     JsonObject error = guest.expectError("invalid_name");
     assertTrue(error.getString("details").length() > 10, error.encode());
     assertEquals(4400, guest.awaitClose());
     String id = "signed" + IDS.incrementAndGet();
-    TestSocket signedIn = podium.connect(node, joinUri((String) event[0], name, id, TestTokens.valid(id, "Sig")));
+    TestSocket signedIn = podium.connect(node, joinUri(host.eventId(), name, id, TestTokens.valid(id, "Sig")));
     signedIn.expectError("invalid_name");
     assertEquals(4400, signedIn.awaitClose());
-    assertFalse(((TestSocket) event[1]).isClosed());
+    assertFalse(host.isClosed());
     bystanders.assertWell();
   }
 
   @Test
   void aVeryLongUrlNameIsRefused() {
-    Object[] event = liveEvent();
+    TestSocket host = liveEvent();
     bystanders.startMeasuring();
-    TestSocket guest = podium.connect(node, joinUri((String) event[0], "n".repeat(3500), "g" + IDS.incrementAndGet(),
+    TestSocket guest = podium.connect(node, joinUri(host.eventId(), "n".repeat(3500), "g" + IDS.incrementAndGet(),
         null));
     assertTrue(guest.expectError("invalid_name").getString("details").contains("3500"));
     assertEquals(4400, guest.awaitClose());
@@ -155,11 +153,10 @@ class IdentityAbuseTest {
    */
   @Test
   void badOrNullTokenNamesFallBackToTheUserId() {
-    Object[] event = liveEvent();
-    TestSocket host = (TestSocket) event[1];
+    TestSocket host = liveEvent();
     bystanders.startMeasuring();
     String nullNamed = "t" + IDS.incrementAndGet();
-    TestSocket withNull = podium.connect(node, joinUri((String) event[0], "Nella", nullNamed,
+    TestSocket withNull = podium.connect(node, joinUri(host.eventId(), "Nella", nullNamed,
         tokenWithName(nullNamed, JsonObject.class)));
     assertEquals("Nella", you(withNull).getString("username"));
     assertEquals("Nella joined live.", host.expect("participant_joined", m -> nullNamed.equals(m.getString("user_id")))
@@ -168,7 +165,7 @@ class IdentityAbuseTest {
     Object[] names = {"\u202Eevil", "a\r\nb", "\u200B", "x".repeat(2000), "nul\u0000"};
     for (Object name : names) {
       String id = "t" + IDS.incrementAndGet();
-      TestSocket socket = podium.connect(node, joinUri((String) event[0], "ignored", id, tokenWithName(id, name)));
+      TestSocket socket = podium.connect(node, joinUri(host.eventId(), "ignored", id, tokenWithName(id, name)));
       assertEquals(id, you(socket).getString("username"), "name " + name);
       JsonObject joined = host.expect("participant_joined", m -> id.equals(m.getString("user_id")));
       assertEquals(id + " joined live.", joined.getString("message"));
@@ -180,24 +177,24 @@ class IdentityAbuseTest {
   @ParameterizedTest
   @ValueSource(strings = {"a\r\nInjected: line", "nul\u0000", "\u202Eid", "long"})
   void badUserIdsAreRefused(String id) {
-    Object[] event = liveEvent();
+    TestSocket host = liveEvent();
     String userId = "long".equals(id) ? "u".repeat(300) : id;
     bystanders.startMeasuring();
-    TestSocket guest = podium.connect(node, joinUri((String) event[0], "Name", userId, null));
+    TestSocket guest = podium.connect(node, joinUri(host.eventId(), "Name", userId, null));
     assertTrue(guest.expectError("invalid_user_id").getString("details").length() > 10);
     assertEquals(4400, guest.awaitClose());
-    TestSocket host = podium.connect(node, "/ws/stream/start/live/" + enc(userId) + "/?token=" + TestTokens.valid(userId));
-    host.expectError("invalid_user_id");
-    assertEquals(4400, host.awaitClose());
+    TestSocket badHost = podium.connect(node, "/ws/stream/start/live/" + enc(userId) + "/?token=" + TestTokens.valid(userId));
+    badHost.expectError("invalid_user_id");
+    assertEquals(4400, badHost.awaitClose());
     bystanders.assertWell();
   }
 
   @Test
   void aTokenCannotClaimTheGuestsNamespace() {
-    Object[] event = liveEvent();
+    TestSocket host = liveEvent();
     bystanders.startMeasuring();
     String id = "guest:g" + IDS.incrementAndGet();
-    TestSocket socket = podium.connect(node, joinUri((String) event[0], "G", id, TestTokens.valid(id)));
+    TestSocket socket = podium.connect(node, joinUri(host.eventId(), "G", id, TestTokens.valid(id)));
     socket.expectError("invalid_user_id");
     assertEquals(4400, socket.awaitClose());
     bystanders.assertWell();
@@ -210,9 +207,8 @@ class IdentityAbuseTest {
    */
   @Test
   void aGuestCannotTakeAnInvitedUsersIdOrSeat() {
-    Object[] event = liveEvent();
-    String eventId = (String) event[0];
-    TestSocket host = (TestSocket) event[1];
+    TestSocket host = liveEvent();
+    String eventId = host.eventId();
     String ivy = "ivy" + IDS.incrementAndGet();
     TestSocket ivySocket = podium.join(node, eventId, ivy);
     ivySocket.expect("room_state");

@@ -35,9 +35,8 @@ class LargeRoomEndToEndTest {
 
   @Test
   void fiveHundredJoinsProduceFewListsATruncatedListAndPages() {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, "big-host", link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, "big-host");
+    String eventId = host.eventId();
     host.expect("participant_count", m -> m.getInteger("count") == 1);
 
     List<String> fans = new ArrayList<>();

@@ -43,12 +43,11 @@ class LiveRoomEndToEndTest {
   @Test
   void goLiveSendsStreamLinkAndTheRoomState() {
     String hostId = user("host");
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     assertNotNull(eventId);
     assertEquals("ws://127.0.0.1:" + podium.port(node) + "/ws/stream/live/join/event/" + eventId + "/",
-        link[0].getString("join_url"));
+        host.streamLink().getString("join_url"));
 
     JsonObject state = host.expect("room_state");
     assertEquals(eventId, state.getJsonObject("event").getString("id"));
@@ -68,10 +67,9 @@ class LiveRoomEndToEndTest {
 
   @Test
   void aListenerJoinsAndEveryoneSeesThem() {
-    JsonObject[] link = new JsonObject[1];
     String hostId = user("host");
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     host.expect("participant_count", m -> m.getInteger("count") == 1);
 
     String listenerId = user("listener");
@@ -96,10 +94,9 @@ class LiveRoomEndToEndTest {
 
   @Test
   void theShortJoinPathWorksToo() {
-    JsonObject[] link = new JsonObject[1];
-    podium.goLive(node, user("host"), link);
+    TestSocket liveHost = podium.goLive(node, user("host"));
     String listenerId = user("short");
-    TestSocket listener = podium.connect(node, "/ws/stream/live/join/event/" + link[0].getString("event_id") + "/"
+    TestSocket listener = podium.connect(node, "/ws/stream/live/join/event/" + liveHost.eventId() + "/"
         + listenerId + "?token=" + TestTokens.valid(listenerId));
     assertEquals(listenerId, listener.expect("room_state").getJsonObject("you").getString("user_id"));
   }
@@ -114,9 +111,8 @@ class LiveRoomEndToEndTest {
 
   @Test
   void joiningWithoutATokenIsRefusedWhenGuestsAreOff() {
-    JsonObject[] link = new JsonObject[1];
-    podium.goLive(node, user("host"), link);
-    TestSocket socket = podium.connect(node, "/ws/stream/live/join/event/" + link[0].getString("event_id")
+    TestSocket liveHost = podium.goLive(node, user("host"));
+    TestSocket socket = podium.connect(node, "/ws/stream/live/join/event/" + liveHost.eventId()
         + "/guest/guest-1/");
     socket.expectError("token_missing");
     assertEquals(4001, socket.awaitClose());
@@ -134,10 +130,9 @@ class LiveRoomEndToEndTest {
 
   @Test
   void chatReachesTheWholeRoomVerbatimAndJoinersGetHistory() {
-    JsonObject[] link = new JsonObject[1];
     String hostId = user("host");
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     String listenerId = user("listener");
     TestSocket listener = podium.join(node, eventId, listenerId);
     listener.expect("room_state");
@@ -165,8 +160,7 @@ class LiveRoomEndToEndTest {
 
   @Test
   void chatLimitsAnswerWithErrorsAndTheSocketCarriesOn() {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, user("host"), link);
+    TestSocket host = podium.goLive(node, user("host"));
     host.expect("room_state");
 
     host.send(new JsonObject().put("type", "broadcast_message").put("message", "   "));
@@ -187,10 +181,9 @@ class LiveRoomEndToEndTest {
 
   @Test
   void badInputGetsAnErrorAndTheConnectionStaysUsable() {
-    JsonObject[] link = new JsonObject[1];
     String eventId;
-    TestSocket host = podium.goLive(node, user("host"), link);
-    eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, user("host"));
+    eventId = host.eventId();
     TestSocket listener = podium.join(node, eventId, user("listener"));
     listener.expect("room_state");
 
@@ -231,9 +224,8 @@ class LiveRoomEndToEndTest {
 
   @Test
   void aSecondSocketForTheSameUserReplacesTheFirstWithoutLeaveOrJoin() {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, user("host"), link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, user("host"));
+    String eventId = host.eventId();
     String twiceId = user("twice");
     TestSocket first = podium.join(node, eventId, twiceId);
     first.expect("room_state");
@@ -258,9 +250,8 @@ class LiveRoomEndToEndTest {
 
   @Test
   void aDisconnectRemovesTheParticipantAtOnce() {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, user("host"), link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, user("host"));
+    String eventId = host.eventId();
     String leaverId = user("leaver");
     TestSocket leaver = podium.join(node, eventId, leaverId);
     leaver.expect("room_state");
@@ -278,10 +269,9 @@ class LiveRoomEndToEndTest {
 
   @Test
   void leaveRoomTellsTheRoomAndClosesNormally() {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, user("host"), link);
+    TestSocket host = podium.goLive(node, user("host"));
     String leaverId = user("polite");
-    TestSocket leaver = podium.join(node, link[0].getString("event_id"), leaverId);
+    TestSocket leaver = podium.join(node, host.eventId(), leaverId);
     leaver.expect("room_state");
     leaver.send(new JsonObject().put("type", "leave_room").put("participant_id", leaverId));
     assertEquals(1000, leaver.awaitClose());
@@ -290,9 +280,8 @@ class LiveRoomEndToEndTest {
 
   @Test
   void onlyTheHostEndsTheEventAndEveryoneIsClosed() {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, user("host"), link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, user("host"));
+    String eventId = host.eventId();
     TestSocket listener = podium.join(node, eventId, user("listener"));
     listener.expect("room_state");
 
@@ -309,10 +298,10 @@ class LiveRoomEndToEndTest {
     // notice reaches it, moments after the room hears stream_ended (a bounded wait, polled: no
     // message tells a test when the copy changed).
     long deadline = System.currentTimeMillis() + 3_000;
-    String body = (String) podium.get(node, "/api/streams")[1];
+    String body = podium.get(node, "/api/streams").body();
     while (body.contains(eventId) && System.currentTimeMillis() < deadline) {
       java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
-      body = (String) podium.get(node, "/api/streams")[1];
+      body = podium.get(node, "/api/streams").body();
     }
     assertFalse(body.contains(eventId), "ended event still listed 3 s after its end: " + body);
     TestSocket late = podium.join(node, eventId, user("late"));
@@ -322,9 +311,8 @@ class LiveRoomEndToEndTest {
   @Test
   void aHostWhoReturnsWithinTheGracePeriodKeepsTheEvent() {
     String hostId = user("host");
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     TestSocket listener = podium.join(node, eventId, user("listener"));
     listener.expect("room_state");
 
@@ -332,10 +320,9 @@ class LiveRoomEndToEndTest {
     listener.expect("participant_left", m -> hostId.equals(m.getString("user_id")));
     listener.expect("broadcast_message", m -> m.getString("message").contains("lost connection"));
 
-    JsonObject[] again = new JsonObject[1];
-    TestSocket back = podium.goLive(node, hostId, again);
-    assertEquals(eventId, again[0].getString("event_id"));
-    assertTrue(again[0].getBoolean("resumed"));
+    TestSocket back = podium.goLive(node, hostId);
+    assertEquals(eventId, back.eventId());
+    assertTrue(back.streamLink().getBoolean("resumed"));
     assertEquals("host", back.expect("room_state").getJsonObject("you").getString("role"));
     listener.expect("broadcast_message", m -> m.getString("message").contains("back"));
     listener.expect("participant_joined", m -> hostId.equals(m.getString("user_id")));
@@ -345,9 +332,8 @@ class LiveRoomEndToEndTest {
   @Test
   void aHostWhoStaysAwayEndsTheEventAfterTheGracePeriod() {
     String hostId = user("host");
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     TestSocket listener = podium.join(node, eventId, user("listener"));
     listener.expect("room_state");
 
@@ -355,9 +341,8 @@ class LiveRoomEndToEndTest {
     listener.expect("stream_ended");
     assertEquals(1000, listener.awaitClose());
 
-    JsonObject[] again = new JsonObject[1];
-    podium.goLive(node, hostId, again);
-    assertFalse(eventId.equals(again[0].getString("event_id")), "a new event after the grace period");
+    TestSocket liveHost = podium.goLive(node, hostId);
+    assertFalse(eventId.equals(liveHost.eventId()), "a new event after the grace period");
   }
 
   @Test
@@ -366,9 +351,8 @@ class LiveRoomEndToEndTest {
     watcher.expect("active_streams");
 
     String hostId = user("star");
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     JsonObject update = watcher.expect("active_streams", m -> streamOf(m.getJsonArray("streams"), eventId) != null
         && streamOf(m.getJsonArray("streams"), eventId).getInteger("participant_count") == 1);
     JsonObject stream = streamOf(update.getJsonArray("streams"), eventId);
@@ -380,9 +364,9 @@ class LiveRoomEndToEndTest {
     watcher.expect("active_streams", m -> streamOf(m.getJsonArray("streams"), eventId) != null
         && streamOf(m.getJsonArray("streams"), eventId).getInteger("participant_count") == 2);
 
-    Object[] http = podium.get(node, "/api/streams/");
-    assertEquals(200, http[0]);
-    JsonObject fromHttp = streamOf(new JsonObject((String) http[1]).getJsonArray("streams"), eventId);
+    HttpReply http = podium.get(node, "/api/streams/");
+    assertEquals(200, http.status());
+    JsonObject fromHttp = streamOf(new JsonObject(http.body()).getJsonArray("streams"), eventId);
     assertEquals(2, fromHttp.getInteger("participant_count"));
 
     host.send(new JsonObject().put("type", "stream_ended"));
@@ -394,27 +378,27 @@ class LiveRoomEndToEndTest {
 
   @Test
   void healthAndUnknownHttpRoutes() {
-    Object[] health = podium.get(node, "/health");
-    assertEquals(200, health[0]);
-    assertEquals(new JsonObject().put("status", "up"), new JsonObject((String) health[1]),
+    HttpReply health = podium.get(node, "/health");
+    assertEquals(200, health.status());
+    assertEquals(new JsonObject().put("status", "up"), new JsonObject(health.body()),
         "the client port's /health tells nothing internal");
-    Object[] live = podium.opsGet(node, "/health/live");
-    assertEquals(200, live[0]);
-    Object[] ready = podium.opsGet(node, "/health/ready");
-    assertEquals(200, ready[0], "ready: " + ready[1]);
-    assertEquals("UP", new JsonObject((String) ready[1]).getString("status"));
-    Object[] metrics = podium.opsGet(node, "/metrics");
-    assertEquals(200, metrics[0]);
+    HttpReply live = podium.opsGet(node, "/health/live");
+    assertEquals(200, live.status());
+    HttpReply ready = podium.opsGet(node, "/health/ready");
+    assertEquals(200, ready.status(), "ready: " + ready.body());
+    assertEquals("UP", new JsonObject(ready.body()).getString("status"));
+    HttpReply metrics = podium.opsGet(node, "/metrics");
+    assertEquals(200, metrics.status());
     for (String name : List.of("podium_gateway_sockets", "podium_chat_messages_total", "podium_participants",
         "vertx_eventbus", "jvm_memory_used_bytes")) {
-      assertTrue(((String) metrics[1]).contains(name), name + " missing from /metrics");
+      assertTrue(metrics.body().contains(name), name + " missing from /metrics");
     }
     for (String opsOnly : List.of("/health/live", "/health/ready", "/metrics")) {
-      assertEquals(404, podium.get(node, opsOnly)[0], opsOnly + " on the client port");
+      assertEquals(404, podium.get(node, opsOnly).status(), opsOnly + " on the client port");
     }
-    Object[] missing = podium.get(node, "/api/nothing");
-    assertEquals(404, missing[0]);
-    assertEquals("not_found", new JsonObject((String) missing[1]).getString("code"));
+    HttpReply missing = podium.get(node, "/api/nothing");
+    assertEquals(404, missing.status());
+    assertEquals("not_found", new JsonObject(missing.body()).getString("code"));
   }
 
   static JsonObject streamOf(JsonArray streams, String eventId) {
@@ -436,10 +420,10 @@ class LiveRoomEndToEndTest {
     io.vertx.core.http.HttpServer ops = PodiumHarness.await(
         dev.podium.runtime.ops.OpsRoutes.serve(node, "127.0.0.1", 0, checks));
     try {
-      Object[] ready = podium.getPort(ops.actualPort(), "/health/ready");
-      assertEquals(503, ready[0]);
-      assertTrue(((String) ready[1]).contains("\"nobody\""), String.valueOf(ready[1]));
-      assertEquals(200, podium.getPort(ops.actualPort(), "/health/live")[0]);
+      HttpReply ready = podium.getPort(ops.actualPort(), "/health/ready");
+      assertEquals(503, ready.status());
+      assertTrue(ready.body().contains("\"nobody\""), ready.body());
+      assertEquals(200, podium.getPort(ops.actualPort(), "/health/live").status());
     } finally {
       PodiumHarness.await(ops.close());
     }

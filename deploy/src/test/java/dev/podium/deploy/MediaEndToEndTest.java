@@ -68,9 +68,8 @@ class MediaEndToEndTest {
   @Test
   void aListenerHearsTheHostsToneAtItsLevelAndTheHostHearsNoEcho() {
     String hostId = user("host");
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     TestSocket listener = podium.join(node, eventId, user("listener"));
     listener.expect("room_state");
 
@@ -93,9 +92,8 @@ class MediaEndToEndTest {
   @Test
   void listenersAreNotHeardAndCohostsAreOnlyWhileAllowed() {
     String hostId = user("host");
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     String adaId = user("ada");
     TestSocket ada = podium.join(node, eventId, adaId);
     ada.expect("room_state");
@@ -176,9 +174,8 @@ class MediaEndToEndTest {
   @Test
   void aLateJoinerInScreenModeGetsTheInitSegmentFirstWhenTheHostPageSplitsTheHeader() {
     String hostId = user("host");
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     TestSocket early = podium.join(node, eventId, user("early"));
     early.expect("room_state");
     TestSocket earlyFramed = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/ef/ef/?token="
@@ -264,9 +261,8 @@ class MediaEndToEndTest {
   @Test
   void aHeaderCutShortByAModeSwitchDoesNotSpoilTheNextShare() {
     String hostId = user("host");
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     host.send(new JsonObject().put("type", "switching_to_screen_sharing").put("stream", "screen"));
     host.expect("screen_sharing_started");
     Buffer header = Webm.header();
@@ -294,9 +290,9 @@ class MediaEndToEndTest {
 
   /** {@code podium_screen_headers_total{result}} from {@code /metrics} (0 before it exists). */
   private static double screenHeaders(String result) {
-    Object[] metrics = podium.opsGet(node, "/metrics");
-    assertEquals(200, metrics[0]);
-    for (String line : ((String) metrics[1]).split("\n")) {
+    HttpReply metrics = podium.opsGet(node, "/metrics");
+    assertEquals(200, metrics.status());
+    for (String line : metrics.body().split("\n")) {
       if (line.startsWith("podium_screen_headers_total{") && line.contains("result=\"" + result + "\"")) {
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
@@ -307,9 +303,8 @@ class MediaEndToEndTest {
   @Test
   void opusListenersDecodeTheMixBackToTheToneAndOpusPublishersAreMixed() throws Exception {
     String hostId = user("host");
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     TestSocket opus = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/op/op/?codec=opus&token="
         + TestTokens.valid("op"), List.of("podium.v1"));
     opus.expect("room_state");
@@ -405,9 +400,9 @@ class MediaEndToEndTest {
 
   /** A counter from the all-in-one's /metrics: the first line of that name with that label text (0 before it exists). */
   private static double counter(String name, String label) {
-    Object[] metrics = podium.opsGet(node, "/metrics");
-    assertEquals(200, metrics[0]);
-    for (String line : ((String) metrics[1]).split("\n")) {
+    HttpReply metrics = podium.opsGet(node, "/metrics");
+    assertEquals(200, metrics.status());
+    for (String line : metrics.body().split("\n")) {
       if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(label)) {
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
@@ -426,9 +421,8 @@ class MediaEndToEndTest {
   @Test
   void aRoomNobodyHearsCostsItsRelayNothingUntilSomebodyJoins() {
     String hostId = user("host");
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     double keptAtStart = framesKeptUnheard();
     long sender = pace(host, 440, 960);
     try {
@@ -461,9 +455,8 @@ class MediaEndToEndTest {
   @Test
   void opusIsEncodedOnlyWhileSomeGatewayHasAnOpusListener() {
     String hostId = user("host");
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     TestSocket listener = podium.join(node, eventId, user("listener"));
     listener.expect("room_state");
 
@@ -492,9 +485,8 @@ class MediaEndToEndTest {
   @Test
   void aListenerMayTakeLongerPacketsAndABadPacketTimeIsRefusedPolitely() {
     String hostId = user("host");
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, hostId, link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, hostId);
+    String eventId = host.eventId();
     TestSocket sixty = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/p60/p60/?ptime=60&token="
         + TestTokens.valid("p60"));
     sixty.expect("room_state");

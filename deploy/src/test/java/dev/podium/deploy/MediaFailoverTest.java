@@ -8,7 +8,6 @@ import dev.podium.deploy.TestSocket.Binary;
 import dev.podium.media.MediaRelayVerticle;
 import dev.podium.runtime.ownership.OwnerRing;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,9 +63,8 @@ class MediaFailoverTest {
   @Test
   @Order(1)
   void stoppingTheRelayThatMixesAnEventMovesItAndAudioResumesWithinTwoSeconds() {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(core, "fo-host", link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(core, "fo-host");
+    String eventId = host.eventId();
     LIVE.add(eventId);
     HOSTS.add(host);
     TestSocket listener = podium.connect(core, "/ws/stream/live/join/event/" + eventId + "/fo/fo/?token="
@@ -105,9 +103,9 @@ class MediaFailoverTest {
   @Order(2)
   void newRelaysTakeAShareFromTheOthersAndAKilledRelaysEventsMoveWhileTheOthersStay() {
     for (int i = 0; i < EVENTS; i++) {
-      JsonObject[] link = new JsonObject[1];
-      HOSTS.add(podium.goLive(core, "share-host-" + i, link));
-      LIVE.add(link[0].getString("event_id"));
+      TestSocket liveHost = podium.goLive(core, "share-host-" + i);
+      HOSTS.add(liveHost);
+      LIVE.add(liveHost.eventId());
     }
     assertTrue(Polls.eventually(MediaFailoverTest::mixedWhereTheRingSays, 10_000), "every event is mixed by one relay");
 
@@ -173,7 +171,7 @@ class MediaFailoverTest {
 
   /** {@code podium_owned_events{service="media-relay"}} from the relay node's /metrics. */
   private static long ownedEvents(Vertx relayNode) {
-    String body = String.valueOf(podium.opsGet(relayNode, "/metrics")[1]);
+    String body = podium.opsGet(relayNode, "/metrics").body();
     for (String line : body.split("\n")) {
       if (line.startsWith("podium_owned_events{") && line.contains("service=\"media-relay\"")) {
         return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

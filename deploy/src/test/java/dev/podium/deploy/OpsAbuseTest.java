@@ -52,12 +52,12 @@ class OpsAbuseTest {
   /** Polls the gateway's readiness on its ops port until it is ready, for at most 60 s. */
   private static void awaitReady(Vertx gateway) {
     long deadline = System.nanoTime() + 60_000_000_000L;
-    Object[] ready = podium.opsGet(gateway, "/health/ready");
-    while (!Integer.valueOf(200).equals(ready[0]) && System.nanoTime() < deadline) {
+    HttpReply ready = podium.opsGet(gateway, "/health/ready");
+    while (!Integer.valueOf(200).equals(ready.status()) && System.nanoTime() < deadline) {
       java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
       ready = podium.opsGet(gateway, "/health/ready");
     }
-    assertEquals(200, ready[0], "gateway not ready within 60 s: " + ready[1]);
+    assertEquals(200, ready.status(), "gateway not ready within 60 s: " + ready.body());
   }
 
   @AfterAll
@@ -86,7 +86,7 @@ class OpsAbuseTest {
   }
 
   private static double refusedForOrigin(Vertx gateway) {
-    for (String line : ((String) podium.opsGet(gateway, "/metrics")[1]).split("\n")) {
+    for (String line : (podium.opsGet(gateway, "/metrics").body()).split("\n")) {
       if (line.startsWith("podium_connections_refused_total{") && line.contains("reason=\"origin_not_allowed\"")) {
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
@@ -99,35 +99,35 @@ class OpsAbuseTest {
     bystanders.startMeasuring();
     for (Vertx gateway : List.of(node, listing)) {
       for (String uri : List.of("/metrics", "/health/ready", "/health/live", "/health/ready/", "/metrics/")) {
-        Object[] client = podium.get(gateway, uri);
-        assertEquals(404, client[0], uri + " on the client port: " + client[1]);
-        assertEquals("not_found", new JsonObject((String) client[1]).getString("code"), uri);
+        HttpReply client = podium.get(gateway, uri);
+        assertEquals(404, client.status(), uri + " on the client port: " + client.body());
+        assertEquals("not_found", new JsonObject(client.body()).getString("code"), uri);
       }
     }
     bystanders.assertWell();
     // The operator's side (not part of the attack, so outside the measuring window).
     for (Vertx gateway : List.of(node, listing)) {
-      assertEquals(200, podium.opsGet(gateway, "/health/live")[0]);
-      Object[] ready = podium.opsGet(gateway, "/health/ready");
-      assertEquals(200, ready[0], String.valueOf(ready[1]));
-      assertTrue(((String) podium.opsGet(gateway, "/metrics")[1]).contains("podium_gateway_sockets"));
+      assertEquals(200, podium.opsGet(gateway, "/health/live").status());
+      HttpReply ready = podium.opsGet(gateway, "/health/ready");
+      assertEquals(200, ready.status(), ready.body());
+      assertTrue((podium.opsGet(gateway, "/metrics").body()).contains("podium_gateway_sockets"));
     }
   }
 
   @Test
   void healthTellsALoadBalancerUpOrDownAndNothingElse() {
     bystanders.startMeasuring();
-    Object[] health = podium.get(node, "/health");
-    assertEquals(200, health[0]);
-    assertEquals(new JsonObject().put("status", "up"), new JsonObject((String) health[1]));
-    String body = (String) health[1];
+    HttpReply health = podium.get(node, "/health");
+    assertEquals(200, health.status());
+    assertEquals(new JsonObject().put("status", "up"), new JsonObject(health.body()));
+    String body = health.body();
     assertFalse(body.contains("node") || body.contains("media") || body.contains("frames"), body);
     bystanders.assertWell();
   }
 
   @Test
   void aForeignPageCannotOpenAnySocket() {
-    TestSocket host = podium.goLive(node, "origin-host", new JsonObject[1]);
+    TestSocket host = podium.goLive(node, "origin-host");
     String eventId = host.expect("room_state").getJsonObject("event").getString("id");
     double refusedBefore = refusedForOrigin(node);
     bystanders.startMeasuring();
@@ -139,7 +139,7 @@ class OpsAbuseTest {
       assertEquals(403, podium.upgradeStatus(node, from(origin, "/ws/active-streams/")), "active streams from " + origin);
     }
     // Refused before any work: no event for the would-be host, nobody joined the host's room.
-    JsonArray streams = new JsonObject((String) podium.get(node, "/api/streams")[1]).getJsonArray("streams");
+    JsonArray streams = new JsonObject(podium.get(node, "/api/streams").body()).getJsonArray("streams");
     assertTrue(streams.stream().map(JsonObject.class::cast).noneMatch(s -> "mallory".equals(s.getString("host_user_id"))
         || "mallory".equals(s.getJsonObject("host", new JsonObject()).getString("user_id"))), streams.encode());
     JsonObject stream = LiveRoomEndToEndTest.streamOf(streams, eventId);
@@ -151,7 +151,7 @@ class OpsAbuseTest {
 
   @Test
   void theSameOriginAndClientsWithoutAnOriginGetIn() {
-    TestSocket host = podium.goLive(node, "origin-host-2", new JsonObject[1]);
+    TestSocket host = podium.goLive(node, "origin-host-2");
     String eventId = host.expect("room_state").getJsonObject("event").getString("id");
     // No attack here: what must keep working (the bystanders' room runs beside it all the same).
     for (String origin : new String[] {selfOrigin(node), null}) {
@@ -172,7 +172,7 @@ class OpsAbuseTest {
 
   @Test
   void configuredOriginsGetInAndOthersStillDoNot() {
-    TestSocket host = podium.goLive(listing, "origin-host-3", new JsonObject[1]);
+    TestSocket host = podium.goLive(listing, "origin-host-3");
     String eventId = host.expect("room_state").getJsonObject("event").getString("id");
     for (String origin : List.of(APP_ORIGIN, "http://127.0.0.1:3000", selfOrigin(listing))) {
       TestSocket listener = podium.connect(listing, from(origin, joinUri(eventId, "listed-" + Math.abs(origin.hashCode()))));
@@ -188,8 +188,8 @@ class OpsAbuseTest {
     bystanders.assertWell();
     // The web client learns the list (for postMessage tokens) from the gateway.
     assertEquals(new JsonArray().add(APP_ORIGIN).add("http://127.0.0.1:3000"),
-        new JsonObject((String) podium.get(listing, "/client-config.json")[1]).getJsonArray("allowed_origins"));
-    assertEquals(new JsonArray(), new JsonObject((String) podium.get(node, "/client-config.json")[1])
+        new JsonObject(podium.get(listing, "/client-config.json").body()).getJsonArray("allowed_origins"));
+    assertEquals(new JsonArray(), new JsonObject(podium.get(node, "/client-config.json").body())
         .getJsonArray("allowed_origins"));
     host.close();
   }

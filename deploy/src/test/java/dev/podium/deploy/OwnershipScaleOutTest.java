@@ -71,9 +71,9 @@ class OwnershipScaleOutTest {
       throw failed;
     }
     ROOMS.addAll(PROCESSES.subList(0, 3));
-    assertTrue(Polls.eventually(() -> (int) podium.opsGet(nodeA, "/health/ready")[0] == 200
-        && String.valueOf(podium.opsGet(nodeA, "/metrics")[1]).contains("podium_cluster_members 6.0"), 90_000),
-        "gateway ready in one cluster of six: " + podium.opsGet(nodeA, "/health/ready")[1]);
+    assertTrue(Polls.eventually(() -> podium.opsGet(nodeA, "/health/ready").status() == 200
+        && podium.opsGet(nodeA, "/metrics").body().contains("podium_cluster_members 6.0"), 90_000),
+        "gateway ready in one cluster of six: " + podium.opsGet(nodeA, "/health/ready").body());
   }
 
   private static CompletableFuture<PodiumProcess> launch(String name, Class<?> main, String readyLine) {
@@ -109,7 +109,7 @@ class OwnershipScaleOutTest {
 
   /** {@code podium_owned_events{service="room-service"}} from the process's /metrics. */
   private static int ownedEvents(PodiumProcess p) {
-    String body = String.valueOf(podium.getPort(p.opsPort(), "/metrics")[1]);
+    String body = podium.getPort(p.opsPort(), "/metrics").body();
     for (String line : body.split("\n")) {
       if (line.startsWith("podium_owned_events{") && line.contains("service=\"room-service\"")) {
         return (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -135,9 +135,8 @@ class OwnershipScaleOutTest {
     Map<String, TestSocket> hosts = new LinkedHashMap<>();
     Map<String, String> hostOf = new LinkedHashMap<>();
     for (int i = 0; i < EVENTS; i++) {
-      JsonObject[] link = new JsonObject[1];
-      TestSocket host = podium.goLive(nodeA, "host-" + i, link);
-      String eventId = link[0].getString("event_id");
+      TestSocket host = podium.goLive(nodeA, "host-" + i);
+      String eventId = host.eventId();
       hosts.put(eventId, host);
       hostOf.put(eventId, "host-" + i);
     }

@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +74,7 @@ final class PodiumHarness implements AutoCloseable {
   /** Starts a clustered node running every service and a gateway; returns it. */
   Vertx startAllInOne() {
     Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
-    ports.put(vertx, await(PodiumNode.deployAll(vertx, settings)).httpPort());
+    ports.put(vertx, await(TestDeployments.all(vertx, settings)).httpPort());
     serveOps(vertx, GatewayMain.NEEDS);
     return vertx;
   }
@@ -91,7 +90,7 @@ final class PodiumHarness implements AutoCloseable {
   /** Starts a node with the services and a gateway but no media relay. */
   Vertx startWithoutMedia() {
     Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
-    ports.put(vertx, await(PodiumNode.deployWithoutMedia(vertx, settings)).httpPort());
+    ports.put(vertx, await(TestDeployments.withoutMedia(vertx, settings)).httpPort());
     serveOps(vertx, GatewayMain.NEEDS);
     return vertx;
   }
@@ -99,7 +98,7 @@ final class PodiumHarness implements AutoCloseable {
   /** Starts a node running only a media relay; the relay is returned through {@code relay}. */
   Vertx startMediaRelay(MediaRelayVerticle[] relay) {
     Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
-    relay[0] = await(PodiumNode.deployMediaRelay(vertx, settings));
+    relay[0] = await(TestDeployments.mediaRelay(vertx, settings));
     ports.put(vertx, -1);
     serveOps(vertx, List.of(ReadinessProbes.ROOM));
     return vertx;
@@ -127,7 +126,7 @@ final class PodiumHarness implements AutoCloseable {
   Vertx startGatewayOnly(Map<String, String> overrides) {
     Settings own = settings.with(overrides);
     Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(own)));
-    ports.put(vertx, await(PodiumNode.deployGateway(vertx, own)).httpPort());
+    ports.put(vertx, await(TestDeployments.gateway(vertx, own)).httpPort());
     serveOps(vertx, GatewayMain.NEEDS);
     return vertx;
   }
@@ -149,8 +148,8 @@ final class PodiumHarness implements AutoCloseable {
     return opsPorts.get(node);
   }
 
-  /** GET on the node's ops port: {@code [status, body]}. */
-  Object[] opsGet(Vertx node, String uri) {
+  /** GET on the node's ops port. */
+  HttpReply opsGet(Vertx node, String uri) {
     return getPort(opsPort(node), uri);
   }
 
@@ -200,10 +199,13 @@ final class PodiumHarness implements AutoCloseable {
     return socket;
   }
 
-  /** Goes live as {@code userId}; returns the socket with its {@code stream_link} already taken into {@code link}. */
-  TestSocket goLive(Vertx node, String userId, JsonObject[] link) {
+  /**
+   * Goes live as {@code userId}; returns the host's socket once its {@code stream_link} arrived
+   * ({@link TestSocket#eventId()}, {@link TestSocket#streamLink()}).
+   */
+  TestSocket goLive(Vertx node, String userId) {
     TestSocket host = connect(node, "/ws/stream/start/live/" + userId + "/?token=" + TestTokens.valid(userId, userId));
-    link[0] = host.expect("stream_link");
+    host.expect("stream_link");
     return host;
   }
 
@@ -227,15 +229,15 @@ final class PodiumHarness implements AutoCloseable {
         + TestTokens.valid(userId));
   }
 
-  /** GET over HTTP: {@code [status, body]}. */
-  Object[] get(Vertx node, String uri) {
+  /** GET over HTTP. */
+  HttpReply get(Vertx node, String uri) {
     return getPort(port(node), uri);
   }
 
-  Object[] getPort(int port, String uri) {
+  HttpReply getPort(int port, String uri) {
     return await(onClientContext(() -> httpClient.request(HttpMethod.GET, port, "127.0.0.1", uri)
         .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> new Object[] {resp.statusCode(), body.toString()}))));
+        .compose(resp -> resp.body().map(body -> new HttpReply(resp.statusCode(), body.toString())))));
   }
 
   /**

@@ -54,8 +54,8 @@ class PresenceOwnershipTest {
       throw failed;
     }
     PRESENCE.addAll(PROCESSES.subList(0, 3));
-    assertTrue(Polls.eventually(() -> (int) podium.opsGet(nodeA, "/health/ready")[0] == 200, 60_000),
-        "gateway ready: " + podium.opsGet(nodeA, "/health/ready")[1]);
+    assertTrue(Polls.eventually(() -> podium.opsGet(nodeA, "/health/ready").status() == 200, 60_000),
+        "gateway ready: " + podium.opsGet(nodeA, "/health/ready").body());
   }
 
   private static CompletableFuture<PodiumProcess> launch(String name, Class<?> main, String readyLine) {
@@ -92,7 +92,7 @@ class PresenceOwnershipTest {
 
   /** {@code podium_owned_events{service="presence-service"}} from the process's /metrics. */
   private static int ownedEvents(PodiumProcess p) {
-    String body = String.valueOf(podium.getPort(p.opsPort(), "/metrics")[1]);
+    String body = podium.getPort(p.opsPort(), "/metrics").body();
     for (String line : body.split("\n")) {
       if (line.startsWith("podium_owned_events{") && line.contains("service=\"presence-service\"")) {
         return (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -103,7 +103,7 @@ class PresenceOwnershipTest {
 
   /** The event's participant count in the active-streams list, or -1. */
   private static int streamCount(String eventId) {
-    JsonObject streams = new JsonObject(String.valueOf(podium.get(nodeA, "/api/streams")[1]));
+    JsonObject streams = new JsonObject(podium.get(nodeA, "/api/streams").body());
     return streams.getJsonArray("streams").stream().map(JsonObject.class::cast)
         .filter(s -> eventId.equals(s.getString("event_id"))).mapToInt(s -> s.getInteger("participant_count")).findFirst().orElse(-1);
   }
@@ -119,10 +119,9 @@ class PresenceOwnershipTest {
     // 1. Eighteen events, their hosts in them: each instance holds a share and says so on /metrics.
     Map<String, TestSocket> hosts = new LinkedHashMap<>();
     for (int i = 0; i < EVENTS; i++) {
-      JsonObject[] link = new JsonObject[1];
-      TestSocket host = podium.goLive(nodeA, "host-" + i, link);
+      TestSocket host = podium.goLive(nodeA, "host-" + i);
       host.expect("participant_list");
-      hosts.put(link[0].getString("event_id"), host);
+      hosts.put(host.eventId(), host);
     }
     Set<String> events = hosts.keySet();
     assertTrue(Polls.eventually(() -> events.stream().allMatch(e -> owners(e).size() == 1), 10_000), "every event has one owner");
@@ -137,7 +136,7 @@ class PresenceOwnershipTest {
 
     // 2. Any instance answers the active-streams list, with every event in it.
     for (int i = 0; i < 3; i++) {
-      JsonObject streams = new JsonObject(String.valueOf(podium.get(nodeA, "/api/streams")[1]));
+      JsonObject streams = new JsonObject(podium.get(nodeA, "/api/streams").body());
       Set<String> ids = new HashSet<>();
       streams.getJsonArray("streams").forEach(o -> ids.add(((JsonObject) o).getString("event_id")));
       assertEquals(events, ids, "the active-streams list has every event");

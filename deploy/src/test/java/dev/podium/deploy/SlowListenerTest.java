@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.podium.deploy.TestSocket.Binary;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,9 +35,8 @@ class SlowListenerTest {
 
   @Test
   void aStuckListenerLosesFramesAndNobodyElseNotices() {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, "slow-host", link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(node, "slow-host");
+    String eventId = host.eventId();
     List<TestSocket> listeners = new ArrayList<>();
     for (int i = 0; i < LISTENERS; i++) {
       TestSocket l = podium.join(node, eventId, "ok" + i);
@@ -90,8 +88,8 @@ class SlowListenerTest {
 
   /** The gateway's {@code podium_media_frames_dropped_total} from {@code /metrics} on its ops port. */
   private long dropped() {
-    Object[] metrics = podium.opsGet(node, "/metrics");
-    for (String line : ((String) metrics[1]).split("\n")) {
+    HttpReply metrics = podium.opsGet(node, "/metrics");
+    for (String line : metrics.body().split("\n")) {
       if (line.startsWith("podium_media_frames_dropped_total{")) {
         return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }

@@ -49,9 +49,8 @@ class StageConcurrencyTest {
 
   @Test
   void mixedOperationsFromTwoGatewaysMatchASequentialModel() {
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(nodeA, "conductor", link);
-    String eventId = link[0].getString("event_id");
+    TestSocket host = podium.goLive(nodeA, "conductor");
+    String eventId = host.eventId();
     TestSocket observer = podium.join(nodeB, eventId, "observer");
     observer.expect("room_state");
 

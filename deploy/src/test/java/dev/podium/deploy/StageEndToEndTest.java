@@ -47,9 +47,8 @@ class StageEndToEndTest {
 
     Room() {
       hostId = "host" + IDS.incrementAndGet();
-      JsonObject[] link = new JsonObject[1];
-      host = podium.goLive(node, hostId, link);
-      eventId = link[0].getString("event_id");
+      host = podium.goLive(node, hostId);
+      eventId = host.eventId();
       host.expect("room_state");
     }
 
@@ -229,8 +228,7 @@ class StageEndToEndTest {
 
     // The host's room_state (after reconnecting) lists pending requests.
     room.host.close();
-    JsonObject[] link = new JsonObject[1];
-    TestSocket host = podium.goLive(node, room.hostId, link);
+    TestSocket host = podium.goLive(node, room.hostId);
     JsonArray pending = host.expect("room_state").getJsonArray("speak_requests");
     assertEquals(ada, pending.getJsonObject(0).getString("participant_id"));
 

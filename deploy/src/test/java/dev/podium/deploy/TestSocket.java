@@ -155,6 +155,20 @@ final class TestSocket {
     return error;
   }
 
+  /** The {@code stream_link} a host's socket received (taken or not); fails if none came. */
+  JsonObject streamLink() {
+    List<JsonObject> links = seen("stream_link");
+    if (links.isEmpty()) {
+      throw new AssertionError("this socket received no stream_link: " + seen());
+    }
+    return links.get(0);
+  }
+
+  /** The id of the event this host's socket started ({@link #streamLink()}). */
+  String eventId() {
+    return streamLink().getString("event_id");
+  }
+
   /** Every text message received so far, taken or not, in arrival order. */
   List<JsonObject> seen() {
     synchronized (inbox) {
