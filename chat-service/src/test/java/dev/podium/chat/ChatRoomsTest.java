@@ -1,5 +1,6 @@
 package dev.podium.chat;
 
+import dev.podium.testkit.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,7 @@ class ChatRoomsTest {
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
   private static final String EVENT = "ev1";
 
-  private final MutableClock clock = new MutableClock(T0);
+  private final ManualClock clock = new ManualClock(T0);
   private final Chat rooms = new Chat(new ChatConfig(200, 1000, 5), clock);
 
   /** The rules (ChatRooms) and a history (MemoryHistory) together, as the service combines them. */
@@ -28,7 +29,7 @@ class ChatRoomsTest {
     private final ChatRooms rules;
     private final MemoryHistory history;
 
-    Chat(ChatConfig config, MutableClock clock) {
+    Chat(ChatConfig config, ManualClock clock) {
       rules = new ChatRooms(config, clock);
       history = new MemoryHistory(config.historySize());
     }

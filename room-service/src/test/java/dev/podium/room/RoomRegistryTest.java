@@ -1,5 +1,6 @@
 package dev.podium.room;
 
+import dev.podium.testkit.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -92,7 +93,7 @@ class RoomRegistryTest {
 
   @Test
   void liveListsEventsInStartOrder() {
-    MutableClock clock = new MutableClock(T0);
+    ManualClock clock = new ManualClock(T0);
     RoomRegistry registry = new RoomRegistry(clock, 10);
     String[] hosts = {"zed", "amy", "mo", "bob", "kim"};
     for (String host : hosts) {
@@ -107,7 +108,7 @@ class RoomRegistryTest {
 
   @Test
   void liveOrdersEventsStartedWithinTheSameSecond() {
-    MutableClock clock = new MutableClock(T0);
+    ManualClock clock = new ManualClock(T0);
     RoomRegistry registry = new RoomRegistry(clock, 10);
     registry.goLive("first", "first");
     clock.advance(Duration.ofMillis(500));

@@ -1,5 +1,6 @@
 package dev.podium.media.mix;
 
+import dev.podium.testkit.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,15 +29,6 @@ class EventMixerTest {
   private static final long MARGIN = EventMixer.MARGIN_NANOS;
   private static final Duration IDLE = Duration.ofSeconds(5);
 
-  /** A monotonic clock moved by hand; starts far from zero like System.nanoTime(). */
-  private static final class VirtualClock implements LongSupplier {
-    long now = 5_555_000_000_321L;
-
-    @Override
-    public long getAsLong() {
-      return now;
-    }
-  }
 
   /** What one speaker sent: a counter stream, so that every mixed frame can be located in it. */
   private static final class Sent {
@@ -71,8 +62,8 @@ class EventMixerTest {
 
   /** The relay's event loop on a virtual clock: runs every tick exactly when it is due. */
   private static final class Loop {
-    final VirtualClock clock = new VirtualClock();
-    final long t0 = clock.now;
+    final ManualClock clock = new ManualClock();
+    final long t0 = clock.nanos();
     final EventMixer mixer;
     final Map<String, Sent> sent = new HashMap<>();
     final Map<String, List<Played>> played = new HashMap<>();
@@ -90,18 +81,18 @@ class EventMixerTest {
     /** Runs every tick due up to {@code at} (ns after start; a tie goes to the tick), then moves there. */
     void runUntil(long at) {
       while (mixer.nextDue() <= t0 + at) {
-        clock.now = Math.max(clock.now, mixer.nextDue());
+        clock.advanceToNanos(Math.max(clock.nanos(), mixer.nextDue()));
         EventMixer.Tick t = mixer.tick();
         if (t == null) {
           emptyTicks++;
-          emptyRuns.add(clock.now);
+          emptyRuns.add(clock.nanos());
           continue;
         }
         ticks.add(t);
-        runs.add(clock.now);
+        runs.add(clock.nanos());
         t.frames().forEach(this::locate);
       }
-      clock.now = Math.max(clock.now, t0 + at);
+      clock.advanceToNanos(Math.max(clock.nanos(), t0 + at));
     }
 
     /** Sends the speaker's next {@code samples} samples, arriving at {@code at}. */
@@ -115,7 +106,7 @@ class EventMixerTest {
         b[2 * i + 1] = (byte) (v >> 8);
       }
       s.samples += samples;
-      s.chunks.add(new long[] {s.samples, clock.now});
+      s.chunks.add(new long[] {s.samples, clock.nanos()});
       mixer.ingest(user, b, 0, b.length);
     }
 
@@ -141,7 +132,7 @@ class EventMixerTest {
       long next = list.isEmpty() ? 0 : list.get(list.size() - 1).frame + 1;
       for (long k = next; k < next + 30; k++) {
         if (matches(s, k, frame)) {
-          list.add(new Played(k, clock.now, clock.now - s.arrival(k)));
+          list.add(new Played(k, clock.nanos(), clock.nanos() - s.arrival(k)));
           lost.merge(user, k - next, Long::sum);
           return;
         }
@@ -404,12 +395,12 @@ class EventMixerTest {
 
   @Test
   void tickIsNullWhenNobodySpeaksAndTheGridKeepsGoing() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
-    long start = clock.now;
+    long start = clock.nanos();
     for (int i = 1; i <= 100; i++) {
       assertEquals(start + i * TICK, m.nextDue());
-      clock.now = m.nextDue();
+      clock.advanceToNanos(m.nextDue());
       assertNull(m.tick());
     }
     assertEquals(0, m.speakerCount());
@@ -431,17 +422,17 @@ class EventMixerTest {
   }
 
   /** Runs the next tick when it is due. */
-  private static EventMixer.Tick tick(EventMixer m, VirtualClock clock) {
-    clock.now = Math.max(clock.now, m.nextDue());
+  private static EventMixer.Tick tick(EventMixer m, ManualClock clock) {
+    clock.advanceToNanos(Math.max(clock.nanos(), m.nextDue()));
     return m.tick();
   }
 
   @Test
   void audioArrivingWhileIdleIsDueAtOnceAndATickWaitsForAPlayingSpeakerUpToItsPatience() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
-    clock.now += 7 * MS;
-    long arrival = clock.now;
+    clock.advance(java.time.Duration.ofNanos(7 * MS));
+    long arrival = clock.nanos();
     ingest(m, "a", constant(100));
     assertEquals(arrival, m.nextDue(), "idle: the next tick moves to the arrival");
     assertEquals(0, m.delayMillis());
@@ -454,18 +445,18 @@ class EventMixerTest {
     assertEquals(arrival + TICK, m.nextDue(), "a frame is buffered: the grid time");
     assertArrayEquals(constant(200), tick(m, clock).mix().room());
     assertEquals(arrival + 2 * TICK + 60 * MS + MARGIN, m.nextDue(), "dry while playing: wait up to the patience");
-    clock.now = arrival + 2 * TICK + 10 * MS;
+    clock.advanceToNanos(arrival + 2 * TICK + 10 * MS);
     assertEquals(52, m.delayMillis());
     ingest(m, "a", constant(300));
     assertEquals(arrival + 2 * TICK, m.nextDue(), "it came: due at once (the grid time has passed)");
     assertArrayEquals(constant(300), tick(m, clock).mix().room());
     assertNull(tick(m, clock), "ran dry: the tick gave up at the patience");
-    assertEquals(arrival + 3 * TICK + 60 * MS + MARGIN, clock.now);
+    assertEquals(arrival + 3 * TICK + 60 * MS + MARGIN, clock.nanos());
   }
 
   @Test
   void twoSpeakersRoomIsTheSumAndEachGetsTheOther() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
     for (int i = 0; i < 3; i++) {
       ingest(m, "a", constant(1000 + i));
@@ -483,7 +474,7 @@ class EventMixerTest {
 
   @Test
   void mixSaturatesAcrossSpeakers() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
     ingest(m, "a", constant(30_000));
     ingest(m, "b", constant(30_000));
@@ -603,24 +594,24 @@ class EventMixerTest {
 
   @Test
   void largeChunksRaiseThePatienceToAFrame() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     EventMixer m = new EventMixer(N, Duration.ZERO, IDLE, clock);
     byte[] chunk = new byte[4096 * 2];
     m.ingest("a", chunk, 0, chunk.length);
-    long start = clock.now;
+    long start = clock.nanos();
     for (int i = 0; i < 4; i++) {
       assertEquals(start + i * TICK, m.nextDue());
       assertNotNull(tick(m, clock));
     }
     assertEquals(start + 4 * TICK + TICK + MARGIN, m.nextDue(), "a chunk that splits a frame: wait a frame for it");
-    VirtualClock clock2 = new VirtualClock();
+    ManualClock clock2 = new ManualClock();
     EventMixer m2 = new EventMixer(N, Duration.ZERO, IDLE, clock2);
     byte[] frames = new byte[3 * N * 2];
     m2.ingest("a", frames, 0, frames.length);
     for (int i = 0; i < 3; i++) {
       assertNotNull(tick(m2, clock2));
     }
-    assertEquals(clock2.now + TICK + MARGIN, m2.nextDue(), "whole frames: no wait beyond the jitter and margin");
+    assertEquals(clock2.nanos() + TICK + MARGIN, m2.nextDue(), "whole frames: no wait beyond the jitter and margin");
   }
 
   @Test
@@ -805,9 +796,9 @@ class EventMixerTest {
 
   @Test
   void idleSpeakerIsForgottenAfterTheIdleTime() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
-    long last = clock.now;
+    long last = clock.nanos();
     for (int i = 0; i < 3; i++) {
       ingest(m, "a", constant(1));
     }
@@ -840,8 +831,8 @@ class EventMixerTest {
     assertEquals(0, loop.mixer.speakerCount(), "silent for twice the idle time");
     assertEquals(1, loop.played("a").size(), "the complete frame played");
     // a minute later: fresh audio is played first, re-chunked from its own start
-    VirtualClock clock = loop.clock;
-    clock.now += 60_000 * MS;
+    ManualClock clock = loop.clock;
+    clock.advance(java.time.Duration.ofNanos(60_000 * MS));
     ingest(loop.mixer, "a", constant(222));
     EventMixer.Tick t = tick(loop.mixer, clock);
     assertNotNull(t);
@@ -850,7 +841,7 @@ class EventMixerTest {
 
   @Test
   void droppedSpeakerIsGoneAtOnce() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
     for (int i = 0; i < 3; i++) {
       ingest(m, "a", constant(1));
@@ -865,13 +856,13 @@ class EventMixerTest {
 
   @Test
   void aDroppedSpeakerIsNotWaitedFor() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     EventMixer m = new EventMixer(N, Duration.ofMillis(60), IDLE, clock);
     ingest(m, "a", constant(1));
     ingest(m, "b", constant(2));
     assertNotNull(tick(m, clock));
     ingest(m, "a", constant(1));
-    long grid = clock.now + TICK;
+    long grid = clock.nanos() + TICK;
     assertEquals(grid + 60 * MS + MARGIN, m.nextDue(), "b plays and its frame is still to come");
     m.dropSpeaker("b");
     assertEquals(grid, m.nextDue(), "muted or removed: the room goes on without waiting");

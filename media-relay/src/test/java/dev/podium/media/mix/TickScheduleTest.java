@@ -1,33 +1,20 @@
 package dev.podium.media.mix;
 
+import dev.podium.testkit.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class TickScheduleTest {
   private static final long MS = 1_000_000L;
   private static final long PERIOD = 20 * MS;
 
-  /** A monotonic clock the test moves by hand; starts far from zero like System.nanoTime(). */
-  private static final class VirtualClock implements LongSupplier {
-    long now = 7_777_000_000_123L;
-
-    @Override
-    public long getAsLong() {
-      return now;
-    }
-
-    void advanceMillis(double ms) {
-      now += Math.round(ms * MS);
-    }
-  }
 
   @Test
   void deadlinesAreStartPlusKPeriods() {
-    VirtualClock clock = new VirtualClock();
-    long start = clock.now;
+    ManualClock clock = new ManualClock();
+    long start = clock.nanos();
     TickSchedule s = new TickSchedule(clock, PERIOD);
     for (long k = 0; k < 1000; k += 37) {
       assertEquals(start + k * PERIOD, s.deadline(k));
@@ -37,7 +24,7 @@ class TickScheduleTest {
 
   @Test
   void lateTickDoesNotPushLaterDeadlines() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     TickSchedule s = new TickSchedule(clock, PERIOD);
     clock.advanceMillis(25);
     assertEquals(0, s.delayMillis(), "tick 1 (due at 20 ms) is overdue");
@@ -51,8 +38,8 @@ class TickScheduleTest {
 
   @Test
   void noDriftOverManyLateTicks() {
-    VirtualClock clock = new VirtualClock();
-    long start = clock.now;
+    ManualClock clock = new ManualClock();
+    long start = clock.nanos();
     TickSchedule s = new TickSchedule(clock, PERIOD);
     // a chained timer that always fires 1-3 ms late would drift by seconds over 1000 ticks
     long[] lateness = {1, 3, 2};
@@ -60,14 +47,14 @@ class TickScheduleTest {
       long wait = s.delayMillis();
       clock.advanceMillis(wait + lateness[k % 3]);
       assertEquals(k, s.advance());
-      long drift = clock.now - (start + k * PERIOD);
+      long drift = clock.nanos() - (start + k * PERIOD);
       assertTrue(drift >= 0 && drift <= 4 * MS, "tick " + k + " ran " + drift / MS + " ms off its deadline");
     }
   }
 
   @Test
   void shortDelayRunsMissedTicksBackToBack() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     TickSchedule s = new TickSchedule(clock, PERIOD);
     clock.advanceMillis(65); // ticks 1, 2, 3 due (20, 40, 60)
     assertEquals(1, s.advance());
@@ -80,16 +67,16 @@ class TickScheduleTest {
 
   @Test
   void longStallSkipsAheadInsteadOfBursting() {
-    VirtualClock clock = new VirtualClock();
-    long start = clock.now;
+    ManualClock clock = new ManualClock();
+    long start = clock.nanos();
     TickSchedule s = new TickSchedule(clock, PERIOD);
     clock.advanceMillis(20);
     assertEquals(1, s.advance());
     clock.advanceMillis(1000); // a 1 s pause: now = 1020 ms, ticks 2..51 all past due
     long k = s.advance();
     assertTrue(k >= 45, "skipped ahead, got tick " + k);
-    assertTrue(s.deadline(k) <= clock.now, "the tick run is due");
-    assertTrue(s.deadline(k + 1) > clock.now - 5 * PERIOD, "no backlog of more than 5 periods");
+    assertTrue(s.deadline(k) <= clock.nanos(), "the tick run is due");
+    assertTrue(s.deadline(k + 1) > clock.nanos() - 5 * PERIOD, "no backlog of more than 5 periods");
     // the burst after the stall is at most a few ticks
     int burst = 0;
     while (s.delayMillis() == 0) {
@@ -99,18 +86,18 @@ class TickScheduleTest {
     }
     // and the schedule is still on the original grid
     long next = s.delayMillis();
-    assertEquals(0, (clock.now + next * MS - start) % PERIOD, "deadline still on start + k * period");
+    assertEquals(0, (clock.nanos() + next * MS - start) % PERIOD, "deadline still on start + k * period");
   }
 
   @Test
   void delayIsZeroWhenDueAndRoundsUpToAtLeastOneMillisecond() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     TickSchedule s = new TickSchedule(clock, PERIOD);
-    clock.advanceMillis(20);
-    assertEquals(0, s.delayMillis(), "exactly at the deadline");
-    clock.advanceMillis(-0.1);
+    clock.advanceMillis(19.9);
     assertEquals(1, s.delayMillis(), "0.1 ms early: wait at least 1 ms, never 0 before due");
-    clock.advanceMillis(0.2);
+    clock.advanceMillis(0.1);
+    assertEquals(0, s.delayMillis(), "exactly at the deadline");
+    clock.advanceMillis(0.1);
     assertEquals(0, s.delayMillis());
     assertEquals(0, s.delayMillis(), "delayMillis() does not advance");
     assertEquals(1, s.advance());
@@ -118,7 +105,7 @@ class TickScheduleTest {
 
   @Test
   void delayRoundsUpSoATimerNeverFiresEarly() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     TickSchedule s = new TickSchedule(clock, PERIOD);
     clock.advanceMillis(18.6); // 1.4 ms to go
     assertEquals(2, s.delayMillis());
@@ -128,35 +115,35 @@ class TickScheduleTest {
 
   @Test
   void reanchorMovesTheNextTickAndTheGridAfterIt() {
-    VirtualClock clock = new VirtualClock();
-    long start = clock.now;
+    ManualClock clock = new ManualClock();
+    long start = clock.nanos();
     TickSchedule s = new TickSchedule(clock, PERIOD);
     clock.advanceMillis(20);
     assertEquals(1, s.advance());
     clock.advanceMillis(7.3);
-    long due = clock.now + 60 * MS + 2 * MS;
+    long due = clock.nanos() + 60 * MS + 2 * MS;
     s.reanchor(due);
     assertEquals(due, s.nextDeadline());
     assertEquals(62, s.delayMillis());
-    clock.now = due;
+    clock.advanceToNanos(due);
     long k = s.advance();
     assertEquals(due, s.deadline(k));
     assertEquals(due + PERIOD, s.nextDeadline(), "drift-free again from the new anchor");
     // earlier than the old grid works too
     clock.advanceMillis(3);
-    s.reanchor(clock.now + 2 * MS);
+    s.reanchor(clock.nanos() + 2 * MS);
     assertEquals(2, s.delayMillis());
     assertTrue(s.nextDeadline() - start > 0);
   }
 
   @Test
   void aLateTickAfterAReanchorDoesNotPushLaterDeadlines() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     TickSchedule s = new TickSchedule(clock, PERIOD);
     clock.advanceMillis(5);
-    long due = clock.now + 2 * MS;
+    long due = clock.nanos() + 2 * MS;
     s.reanchor(due);
-    clock.now = due + 4 * MS; // the timer fired 4 ms late
+    clock.advanceToNanos(due + 4 * MS); // the timer fired 4 ms late
     long k = s.advance();
     assertEquals(due, s.deadline(k));
     assertEquals(16, s.delayMillis(), "the next tick stays at due + 20 ms");
@@ -164,7 +151,7 @@ class TickScheduleTest {
 
   @Test
   void reanchorIntoThePastRunsCatchUpTicksAtOnce() {
-    VirtualClock clock = new VirtualClock();
+    ManualClock clock = new ManualClock();
     TickSchedule s = new TickSchedule(clock, PERIOD);
     clock.advanceMillis(20);
     assertEquals(1, s.advance());
