@@ -2,7 +2,10 @@ package dev.podium.api;
 
 /**
  * Every event-bus address Podium uses. Each address is owned by one concern; nothing else in the
- * code base spells an address out.
+ * code base spells an address out. Names follow one pattern: {@code podium.<area>.<what>}, then
+ * the id it is for, if any, last ({@code podium.media.out.<eventId>}); the area is the service
+ * that answers or publishes there ({@code room}, {@code chat}, {@code presence}, {@code media},
+ * {@code gateway}).
  */
 public final class Addresses {
   private Addresses() {
@@ -16,17 +19,17 @@ public final class Addresses {
   public static final String PRESENCE_SERVICE = "podium.presence";
 
   /** Published by the room-service when an event starts, changes mode or ends (a {@link LifecycleNotice}). */
-  public static final String ROOM_LIFECYCLE = "podium.rooms.lifecycle";
+  public static final String ROOM_LIFECYCLE = "podium.room.lifecycle";
   /** Published by the presence-service: the whole active-streams list, already in its wire shape. */
-  public static final String ACTIVE_STREAMS = "podium.streams";
+  public static final String ACTIVE_STREAMS = "podium.presence.active-streams";
   /** Published by every gateway node every heartbeat period: {@code {node_id}}. */
-  public static final String GATEWAY_HEARTBEAT = "podium.gateways.heartbeat";
+  public static final String GATEWAY_HEARTBEAT = "podium.gateway.heartbeat";
 
   /** Request/reply status of the media relay: {@code {service, status}}. */
   public static final String MEDIA_STATUS = "podium.media.status";
 
-  private static final String ROOM_EVENTS_PREFIX = "podium.events.";
-  private static final String GATEWAY_CONTROL_PREFIX = "podium.gateway.";
+  private static final String ROOM_EVENTS_PREFIX = "podium.room.messages.";
+  private static final String GATEWAY_CONTROL_PREFIX = "podium.gateway.control.";
 
   /**
    * Room events of one event (live room). The body is the client-facing JSON message; each
@@ -42,7 +45,7 @@ public final class Addresses {
    * {@code user-id} and {@code codec} ({@code pcm} or {@code opus}).
    */
   public static String mediaIn(String relayId) {
-    return "podium.media.relay." + relayId + ".in";
+    return "podium.media.in." + relayId;
   }
 
   /**
@@ -79,17 +82,17 @@ public final class Addresses {
 
   /** Mixed audio and screen chunks for the gateways (published; body: a {@code MediaPacket}). */
   public static String mediaOut(String eventId) {
-    return "podium.media." + eventId + ".out";
+    return "podium.media.out." + eventId;
   }
 
   /**
-   * Opus demand of one event (published by gateways): {@code {node_id, opus}}. A gateway node
-   * publishes {@code opus: true} when its first Opus listener in the event arrives and again every
-   * second while it has one, {@code opus: false} when its last one leaves; the owning relay encodes
-   * the room mix in Opus only while some node wants it.
+   * Mix demand of one event (published by gateways): {@code {node_id, mix, opus}}. A gateway node
+   * publishes at once when its demand changes and again every second while it wants the mix; the
+   * owning relay publishes the room mix only while some node wants it, and encodes it in Opus only
+   * while some node has an Opus listener (docs/media.md, "Who hears a room").
    */
   public static String mediaDemand(String eventId) {
-    return "podium.media." + eventId + ".demand";
+    return "podium.media.demand." + eventId;
   }
 
   /**
@@ -101,7 +104,7 @@ public final class Addresses {
 
   /** Point-to-point control messages for one gateway node (for example "close this session"). */
   public static String gatewayControl(String nodeId) {
-    return GATEWAY_CONTROL_PREFIX + nodeId + ".control";
+    return GATEWAY_CONTROL_PREFIX + nodeId;
   }
 
   /**

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What travels on {@code podium.media.<eventId>.out} to the gateways, once per tick or screen
+ * What travels on {@code podium.media.out.<eventId>} to the gateways, once per tick or screen
  * chunk: one event-bus message per gateway node, whatever the number of listeners.
  *
  * <pre>

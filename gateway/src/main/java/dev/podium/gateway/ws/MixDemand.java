@@ -8,7 +8,7 @@ import java.util.Map;
  * while it holds a socket in the event of anyone but the host: the host's own mix-minus is silence
  * until somebody else is there, so a room whose only socket is its host's streams to nobody and
  * its relay publishes nothing. Opus is wanted while a socket takes Opus. The node announces its
- * demand on {@code podium.media.<eventId>.demand} at once when it changes and again every
+ * demand on {@code podium.media.demand.<eventId>} at once when it changes and again every
  * {@link #REPEAT_MS} for every event it wants (relays forget an announcement after 3 s), on one
  * timer for all events. Confined to the node's room thread; time comes from {@link Timers}, so
  * tests run it on a virtual clock.
