@@ -3,12 +3,7 @@ package dev.podium.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.podium.chat.ChatServiceMain;
 import dev.podium.deploy.TestSocket.Binary;
-import dev.podium.gateway.GatewayMain;
-import dev.podium.media.MediaRelayMain;
-import dev.podium.presence.PresenceServiceMain;
-import dev.podium.room.RoomServiceMain;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import dev.podium.deploy.PodiumProcess.Launch;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -41,43 +37,16 @@ class FailureDrillTest {
     podium = new PodiumHarness(Map.of("PODIUM_HOST_GRACE_MS", "15000"));
     // In this JVM: gateway A. Everything that gets killed runs in a JVM of its own.
     nodeA = podium.startGatewayOnly();
-    List<CompletableFuture<PodiumProcess>> starting = new ArrayList<>();
-    starting.add(launch("gateway-b", GatewayMain.class, "gateway started"));
-    starting.add(launch("room-1", RoomServiceMain.class, "room-service started"));
-    starting.add(launch("room-2", RoomServiceMain.class, "room-service started"));
-    starting.add(launch("chat", ChatServiceMain.class, "chat-service started"));
-    starting.add(launch("relay-1", MediaRelayMain.class, "media-relay started"));
-    starting.add(launch("relay-2", MediaRelayMain.class, "media-relay started"));
-    starting.add(launch("presence-1", PresenceServiceMain.class, "presence-service started"));
-    starting.add(launch("presence-2", PresenceServiceMain.class, "presence-service started"));
     // Every process that did start is kept for @AfterAll to stop, even when another one failed.
-    Exception failed = null;
-    for (CompletableFuture<PodiumProcess> f : starting) {
-      try {
-        PROCESSES.add(f.get());
-      } catch (Exception e) {
-        failed = failed == null ? e : failed;
-      }
-    }
-    if (failed != null) {
-      throw failed;
-    }
+    PodiumProcess.startAll(PROCESSES, podium.settings(), SERVICE_ENV, Launch.gateway("gateway-b"), Launch.room("room-1"),
+        Launch.room("room-2"), Launch.chat("chat"), Launch.relay("relay-1"), Launch.relay("relay-2"),
+        Launch.presence("presence-1"), Launch.presence("presence-2"));
     gatewayB = PROCESSES.get(0);
     chat = PROCESSES.get(3);
     assertTrue(TestSocket.awaitCondition(() -> podium.opsGet(nodeA, "/health/ready").status() == 200, 30_000),
         "gateway A ready: " + podium.opsGet(nodeA, "/health/ready").body());
     assertTrue(TestSocket.awaitCondition(() -> podium.getPort(gatewayB.opsPort(), "/health/ready").status() == 200,
         30_000), "gateway B ready: " + podium.getPort(gatewayB.opsPort(), "/health/ready").body());
-  }
-
-  private static CompletableFuture<PodiumProcess> launch(String name, Class<?> main, String readyLine) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return PodiumProcess.start(name, main, podium.settings(), SERVICE_ENV, readyLine);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
   }
 
   @AfterAll

@@ -149,19 +149,14 @@ class GatewayLoopsEndToEndTest {
   void theNodeTakesEachTickFromTheEventBusOnceWhateverTheLoops() {
     HttpReply metrics = podium.opsGet(node, "/metrics");
     assertTrue(metrics.body().contains("podium_gateway_loops " + loops() + ".0"), "the loops are reported");
-    double before = counter(metrics.body(), "podium_media_packets_in_total");
-    double framesBefore = counter(metrics.body(), "podium_media_frames_out_total");
+    double before = metrics.metricSum("podium_media_packets_in_total");
+    double framesBefore = metrics.metricSum("podium_media_frames_out_total");
     everyListenerOnEveryLoopGetsEveryAudioTickInOrder(podium, node);
-    String after = podium.opsGet(node, "/metrics").body();
-    double packets = counter(after, "podium_media_packets_in_total") - before;
-    double frames = counter(after, "podium_media_frames_out_total") - framesBefore;
+    HttpReply after = podium.opsGet(node, "/metrics");
+    double packets = after.metricSum("podium_media_packets_in_total") - before;
+    double frames = after.metricSum("podium_media_frames_out_total") - framesBefore;
     // Each tick arrives once per node and becomes one frame per listener (plus the host's mix-minus, none alone).
     assertTrue(frames >= LISTENERS * (packets - 2) && frames <= LISTENERS * (packets + 2),
         "packets in " + packets + ", frames out " + frames);
-  }
-
-  static double counter(String metrics, String name) {
-    return metrics.lines().filter(l -> l.startsWith(name)).mapToDouble(l -> Double.parseDouble(l.substring(
-        l.lastIndexOf(' ') + 1))).sum();
   }
 }

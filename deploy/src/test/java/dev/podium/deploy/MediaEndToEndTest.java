@@ -402,12 +402,7 @@ class MediaEndToEndTest {
   private static double counter(String name, String label) {
     HttpReply metrics = podium.opsGet(node, "/metrics");
     assertEquals(200, metrics.status());
-    for (String line : metrics.body().split("\n")) {
-      if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(label)) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return 0;
+    return metrics.metric(name, label).orElse(0);
   }
 
   private static double mixerTicks(String result) {

@@ -86,12 +86,8 @@ class OpsAbuseTest {
   }
 
   private static double refusedForOrigin(Vertx gateway) {
-    for (String line : (podium.opsGet(gateway, "/metrics").body()).split("\n")) {
-      if (line.startsWith("podium_connections_refused_total{") && line.contains("reason=\"origin_not_allowed\"")) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return 0;
+    return podium.opsGet(gateway, "/metrics").metric("podium_connections_refused_total",
+        "reason=\"origin_not_allowed\"").orElse(0);
   }
 
   @Test

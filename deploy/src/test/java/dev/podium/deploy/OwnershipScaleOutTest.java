@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.podium.chat.ChatServiceMain;
-import dev.podium.presence.PresenceServiceMain;
 import dev.podium.room.RoomServiceMain;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -14,9 +12,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import dev.podium.deploy.PodiumProcess.Launch;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -53,37 +51,12 @@ class OwnershipScaleOutTest {
   static void start() throws Exception {
     podium = new PodiumHarness(ENV);
     nodeA = podium.startGatewayOnly();
-    List<CompletableFuture<PodiumProcess>> starting = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      starting.add(launch("room-" + i, RoomServiceMain.class, "room-service started"));
-    }
-    starting.add(launch("presence", PresenceServiceMain.class, "presence-service started"));
-    starting.add(launch("chat", ChatServiceMain.class, "chat-service started"));
-    Exception failed = null;
-    for (CompletableFuture<PodiumProcess> f : starting) {
-      try {
-        PROCESSES.add(f.get());
-      } catch (Exception e) {
-        failed = failed == null ? e : failed;
-      }
-    }
-    if (failed != null) {
-      throw failed;
-    }
+    PodiumProcess.startAll(PROCESSES, podium.settings(), ENV, Launch.room("room-1"), Launch.room("room-2"),
+        Launch.room("room-3"), Launch.presence("presence"), Launch.chat("chat"));
     ROOMS.addAll(PROCESSES.subList(0, 3));
     assertTrue(Polls.eventually(() -> podium.opsGet(nodeA, "/health/ready").status() == 200
         && podium.opsGet(nodeA, "/metrics").body().contains("podium_cluster_members 6.0"), 90_000),
         "gateway ready in one cluster of six: " + podium.opsGet(nodeA, "/health/ready").body());
-  }
-
-  private static CompletableFuture<PodiumProcess> launch(String name, Class<?> main, String readyLine) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return PodiumProcess.start(name, main, podium.settings(), ENV, readyLine);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
   }
 
   @AfterAll
@@ -107,15 +80,8 @@ class OwnershipScaleOutTest {
     return events.stream().allMatch(e -> owners(e).size() == 1);
   }
 
-  /** {@code podium_owned_events{service="room-service"}} from the process's /metrics. */
   private static int ownedEvents(PodiumProcess p) {
-    String body = podium.getPort(p.opsPort(), "/metrics").body();
-    for (String line : body.split("\n")) {
-      if (line.startsWith("podium_owned_events{") && line.contains("service=\"room-service\"")) {
-        return (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    throw new AssertionError(p.name() + " exposes no podium_owned_events: " + body.length() + " bytes of metrics");
+    return podium.getPort(p.opsPort(), "/metrics").ownedEvents("room-service");
   }
 
   private static Map<String, Set<String>> ownership(Set<String> events) {

@@ -49,6 +49,59 @@ final class PodiumProcess implements AutoCloseable {
     this.opsPort = opsPort;
   }
 
+  /** One service process to start: its name, main class, and the log line that says it started. */
+  record Launch(String name, Class<?> main, String readyLine) {
+    static Launch room(String name) {
+      return new Launch(name, dev.podium.room.RoomServiceMain.class, "room-service started");
+    }
+
+    static Launch presence(String name) {
+      return new Launch(name, dev.podium.presence.PresenceServiceMain.class, "presence-service started");
+    }
+
+    static Launch chat(String name) {
+      return new Launch(name, dev.podium.chat.ChatServiceMain.class, "chat-service started");
+    }
+
+    static Launch relay(String name) {
+      return new Launch(name, dev.podium.media.MediaRelayMain.class, "media-relay started");
+    }
+
+    static Launch gateway(String name) {
+      return new Launch(name, dev.podium.gateway.GatewayMain.class, "gateway started");
+    }
+  }
+
+  /**
+   * Starts these processes at once, each in its own JVM, and adds them to {@code keep} in the order
+   * given. Every process that started is in {@code keep} (for the test to stop) even when another
+   * failed to start; the first failure is then thrown.
+   */
+  static void startAll(List<PodiumProcess> keep, Settings cluster, Map<String, String> extra, Launch... launches)
+      throws Exception {
+    List<CompletableFuture<PodiumProcess>> starting = new ArrayList<>();
+    for (Launch l : launches) {
+      starting.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return start(l.name(), l.main(), cluster, extra, l.readyLine());
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    Exception failed = null;
+    for (CompletableFuture<PodiumProcess> f : starting) {
+      try {
+        keep.add(f.get());
+      } catch (Exception e) {
+        failed = failed == null ? e : failed;
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+  }
+
   /** Starts {@code mainClass} with the cluster settings and {@code extra} environment; waits for {@code readyLine}. */
   static PodiumProcess start(String name, Class<?> mainClass, Settings cluster, Map<String, String> extra,
       String readyLine) throws IOException {

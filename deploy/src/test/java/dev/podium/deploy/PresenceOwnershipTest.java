@@ -3,18 +3,15 @@ package dev.podium.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.podium.chat.ChatServiceMain;
-import dev.podium.presence.PresenceServiceMain;
-import dev.podium.room.RoomServiceMain;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import dev.podium.deploy.PodiumProcess.Launch;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,36 +33,11 @@ class PresenceOwnershipTest {
   static void start() throws Exception {
     podium = new PodiumHarness(Map.of());
     nodeA = podium.startGatewayOnly();
-    List<CompletableFuture<PodiumProcess>> starting = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      starting.add(launch("presence-" + i, PresenceServiceMain.class, "presence-service started"));
-    }
-    starting.add(launch("room", RoomServiceMain.class, "room-service started"));
-    starting.add(launch("chat", ChatServiceMain.class, "chat-service started"));
-    Exception failed = null;
-    for (CompletableFuture<PodiumProcess> f : starting) {
-      try {
-        PROCESSES.add(f.get());
-      } catch (Exception e) {
-        failed = failed == null ? e : failed;
-      }
-    }
-    if (failed != null) {
-      throw failed;
-    }
+    PodiumProcess.startAll(PROCESSES, podium.settings(), Map.of(), Launch.presence("presence-1"),
+        Launch.presence("presence-2"), Launch.presence("presence-3"), Launch.room("room"), Launch.chat("chat"));
     PRESENCE.addAll(PROCESSES.subList(0, 3));
     assertTrue(Polls.eventually(() -> podium.opsGet(nodeA, "/health/ready").status() == 200, 60_000),
         "gateway ready: " + podium.opsGet(nodeA, "/health/ready").body());
-  }
-
-  private static CompletableFuture<PodiumProcess> launch(String name, Class<?> main, String readyLine) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return PodiumProcess.start(name, main, podium.settings(), Map.of(), readyLine);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
   }
 
   @AfterAll
@@ -90,16 +62,10 @@ class PresenceOwnershipTest {
     return byOwner;
   }
 
-  /** {@code podium_owned_events{service="presence-service"}} from the process's /metrics. */
   private static int ownedEvents(PodiumProcess p) {
-    String body = podium.getPort(p.opsPort(), "/metrics").body();
-    for (String line : body.split("\n")) {
-      if (line.startsWith("podium_owned_events{") && line.contains("service=\"presence-service\"")) {
-        return (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    throw new AssertionError(p.name() + " exposes no podium_owned_events: " + body.length() + " bytes of metrics");
+    return podium.getPort(p.opsPort(), "/metrics").ownedEvents("presence-service");
   }
+
 
   /** The event's participant count in the active-streams list, or -1. */
   private static int streamCount(String eventId) {
