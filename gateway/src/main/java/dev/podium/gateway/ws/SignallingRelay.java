@@ -1,12 +1,11 @@
 package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
-import dev.podium.api.RoomEventHeaders;
+import dev.podium.api.RoomEventRouting;
 import dev.podium.api.protocol.ClientMessage;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 
 /**
  * WebRTC signalling between participants of one event ({@code webrtc_offer}, {@code webrtc_answer},
@@ -35,12 +34,9 @@ final class SignallingRelay {
     } else {
       throw new IllegalArgumentException("not a signal: " + signal.type());
     }
-    DeliveryOptions options = new DeliveryOptions();
-    if (to != null) {
-      options.addHeader(RoomEventHeaders.TO_USER, to);
-    } else {
-      options.addHeader(RoomEventHeaders.EXCEPT_USER, from.userId());
-    }
-    vertx.eventBus().publish(Addresses.roomEvents(from.eventId()), ProtocolCodec.toJson(relayed), options);
+    RoomEventRouting routing = to != null
+        ? RoomEventRouting.ROOM.toUser(to) : RoomEventRouting.ROOM.exceptUser(from.userId());
+    vertx.eventBus().publish(Addresses.roomEvents(from.eventId()), ProtocolCodec.toJson(relayed),
+        routing.toDeliveryOptions());
   }
 }
