@@ -41,8 +41,8 @@ public final class Addresses {
 
   /**
    * Speakers' audio for one media-relay instance (point to point), sent by gateways to the owner
-   * of the event in the {@link #MEDIA_RELAY_RING}. Body: the chunk; headers {@code event-id},
-   * {@code user-id} and {@code codec} ({@code pcm} or {@code opus}).
+   * of the event in the {@link #MEDIA_RELAY_RING}. Body: the chunk; headers: a
+   * {@link dev.podium.api.media.AudioChunkHeaders} (event id, user id, codec).
    */
   public static String mediaIn(String relayId) {
     return "podium.media.in." + relayId;

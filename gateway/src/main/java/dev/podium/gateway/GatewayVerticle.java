@@ -1,7 +1,6 @@
 package dev.podium.gateway;
 
 import dev.podium.api.Addresses;
-import dev.podium.api.ErrorCode;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
 import dev.podium.gateway.edge.EdgeGate;
@@ -10,6 +9,7 @@ import dev.podium.gateway.ws.ActiveStreamsFeed;
 import dev.podium.gateway.ws.ConnectedSessions;
 import dev.podium.gateway.ws.MediaStats;
 import dev.podium.gateway.ws.RoomFeeds;
+import dev.podium.gateway.ws.SessionControl;
 import dev.podium.runtime.ownership.ServiceOwnership;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -120,19 +120,9 @@ public final class GatewayVerticle extends VerticleBase {
         new MessageRates(config.messages(), System::nanoTime), new EdgeGate.Shared(config.edge(), metrics),
         mediaStats, relays, watchers, metrics, tokens, directory);
 
-    Future<Void> control = vertx.eventBus().<JsonObject>consumer(Addresses.gatewayControl(config.nodeId()), msg -> {
-      JsonObject body = msg.body();
-      // The session lives on its own loop: the action runs there.
-      switch (body.getString("action", "")) {
-        case "close_session" -> sessions.get(body.getString("session_id")).ifPresent(s -> s.run(() ->
-            s.close(ErrorCode.fromCode(body.getString("code")), body.getString("message"))));
-        case "deliver" -> sessions.get(body.getString("session_id")).ifPresent(s -> {
-          String text = body.getJsonObject("message").encode();
-          s.run(() -> s.sendText(text));
-        });
-        default -> LOG.warn("unknown control action {}", body.getString("action"));
-      }
-    }).completion();
+    SessionControl sessionControl = new SessionControl(sessions::get);
+    Future<Void> control = vertx.eventBus().consumer(Addresses.gatewayControl(config.nodeId()),
+        msg -> sessionControl.handle(msg.body())).completion();
 
     // A presence owner replaced after a kill asks for the event's sessions again (what it lost).
     Future<Void> resync = new dev.podium.gateway.ws.SessionResync(vertx, config.nodeId(),

@@ -2,6 +2,7 @@ package dev.podium.media;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.LifecycleNotice;
+import dev.podium.api.media.AudioChunkHeaders;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
 import dev.podium.runtime.ops.Observability;
@@ -58,9 +59,10 @@ public final class MediaRelayVerticle extends VerticleBase {
         .description("Live events this instance owns")
         .register(Observability.registry(vertx));
     input = vertx.eventBus().<Buffer>consumer(Addresses.mediaIn(relayId), msg -> {
-      OwnedEvent event = owned.get(msg.headers().get("event-id"));
+      AudioChunkHeaders chunk = AudioChunkHeaders.from(msg.headers());
+      OwnedEvent event = chunk.eventId() == null ? null : owned.get(chunk.eventId());
       if (event != null) {
-        event.onChunk(msg);
+        event.onChunk(chunk, msg.body());
       }
     });
     RoomService rooms = RoomService.createProxy(vertx);

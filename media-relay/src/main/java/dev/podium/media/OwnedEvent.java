@@ -1,6 +1,7 @@
 package dev.podium.media;
 
 import dev.podium.api.Addresses;
+import dev.podium.api.media.AudioChunkHeaders;
 import dev.podium.api.media.MediaPacket;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
@@ -12,7 +13,6 @@ import dev.podium.media.mix.LevelMeter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -98,12 +98,12 @@ final class OwnedEvent {
   }
 
   /** A speaker's chunk for this event, from the relay's input address. */
-  void onChunk(Message<Buffer> msg) {
-    String userId = msg.headers().get("user-id");
+  void onChunk(AudioChunkHeaders headers, Buffer chunk) {
+    String userId = headers.userId();
     if (userId == null) {
       return;
     }
-    ingest(userId, msg);
+    ingest(userId, headers.codec(), chunk);
     if (idle || mixer.nextDue() != pendingDue) {
       // The frame a tick waited for arrived, or the mixer was idle and moved its grid to this audio.
       if (timer >= 0) {
@@ -114,9 +114,9 @@ final class OwnedEvent {
     }
   }
 
-  private void ingest(String userId, Message<Buffer> msg) {
-    byte[] data = msg.body().getBytes();
-    if ("opus".equals(msg.headers().get("codec"))) {
+  private void ingest(String userId, AudioChunkHeaders.Codec codec, Buffer chunk) {
+    byte[] data = chunk.getBytes();
+    if (codec == AudioChunkHeaders.Codec.OPUS) {
       Opus.Decoder decoder = decoders.computeIfAbsent(userId, id -> new Opus.Decoder(sampleRate, mixer.frameSamples()));
       try {
         short[] pcm = decoder.decode(data);

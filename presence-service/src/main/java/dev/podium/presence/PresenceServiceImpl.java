@@ -2,6 +2,7 @@ package dev.podium.presence;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
+import dev.podium.api.GatewayControl;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.protocol.ProtocolCodec;
@@ -129,11 +130,8 @@ final class PresenceServiceImpl implements PresenceService {
     if (replaced) {
       Participant old = joined.previous().get();
       if (!old.sessionId().equals(participant.sessionId())) {
-        vertx.eventBus().send(Addresses.gatewayControl(old.nodeId()), new JsonObject()
-            .put("action", "close_session")
-            .put("session_id", old.sessionId())
-            .put("code", ErrorCode.REPLACED.code())
-            .put("message", "You joined this event from another connection"));
+        vertx.eventBus().send(Addresses.gatewayControl(old.nodeId()), new GatewayControl.CloseSession(old.sessionId(),
+            ErrorCode.REPLACED, "You joined this event from another connection").toJson());
       }
     } else if (joinNotices.allow(eventId)) {
       vertx.eventBus().publish(Addresses.roomEvents(eventId), ProtocolCodec.toJson(new ServerMessage.ParticipantJoined(
@@ -211,10 +209,7 @@ final class PresenceServiceImpl implements PresenceService {
       return Future.failedFuture(ErrorCode.USER_OFFLINE.exception(userId + " is not connected right now"));
     }
     for (Participant p : sockets) {
-      vertx.eventBus().send(Addresses.gatewayControl(p.nodeId()), new JsonObject()
-          .put("action", "deliver")
-          .put("session_id", p.sessionId())
-          .put("message", message));
+      vertx.eventBus().send(Addresses.gatewayControl(p.nodeId()), new GatewayControl.Deliver(p.sessionId(), message).toJson());
     }
     return Future.succeededFuture();
   }

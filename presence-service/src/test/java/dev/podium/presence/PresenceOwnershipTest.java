@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
+import dev.podium.api.GatewayControl;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
@@ -221,8 +222,9 @@ class PresenceOwnershipTest {
     })).compose(list -> Future.all(List.of(presence.activeStreams(), presence.activeStreams(), presence.activeStreams()))
         .map(all -> List.of(list, all.resultAt(0), all.resultAt(1), all.resultAt(2))))
         .onComplete(ctx.succeeding(lists -> ctx.verify(() -> {
-          assertEquals(asks, delivered.stream().filter(m -> "deliver".equals(m.getString("action"))
-              && "s-carol".equals(m.getString("session_id"))).count(), "every invitation delivered once");
+          assertEquals(asks, delivered.stream().map(GatewayControl::fromJson)
+              .filter(c -> c instanceof GatewayControl.Deliver && "s-carol".equals(c.sessionId())).count(),
+              "every invitation delivered once");
           assertEquals(List.of(event[0], event[1]), lists.get(0).getJsonArray("streams").stream()
               .map(o -> ((JsonObject) o).getString("event_id")).toList(), "in start order");
           lists.forEach(l -> assertEquals(lists.get(0), l, "the same list from every instance"));

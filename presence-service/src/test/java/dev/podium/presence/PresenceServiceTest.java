@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
+import dev.podium.api.GatewayControl;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
@@ -172,9 +173,8 @@ class PresenceServiceTest {
     Checkpoint quiet = ctx.checkpoint();
     deploy(vertx, CONFIG).compose(presence -> {
       Future<Void> control = listen(vertx, Addresses.gatewayControl("node-old"), msg -> ctx.verify(() -> {
-        assertEquals("close_session", msg.getString("action"));
-        assertEquals("replaced", msg.getString("code"));
-        assertEquals("s-old", msg.getString("session_id"));
+        assertEquals(new GatewayControl.CloseSession("s-old", ErrorCode.REPLACED,
+            "You joined this event from another connection"), GatewayControl.fromJson(msg));
         closed.flag();
       }));
       Future<Void> otherNode = listen(vertx, Addresses.gatewayControl("node-new"),

@@ -3,7 +3,7 @@ package dev.podium.room;
 import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.LifecycleNotice;
-import dev.podium.api.RoomEventHeaders;
+import dev.podium.api.RoomEventRouting;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
 import dev.podium.api.presence.PresenceService;
@@ -11,7 +11,6 @@ import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import dev.podium.runtime.ownership.FencedStore;
@@ -493,24 +492,14 @@ public final class RoomServiceImpl implements RoomService {
     Map.Entry<String, String> roleChange = outcome.roleChanges().isEmpty()
         ? null : outcome.roleChanges().entrySet().iterator().next();
     for (Stage.Effect effect : outcome.effects()) {
-      DeliveryOptions options = new DeliveryOptions();
-      if (effect.toUser() != null) {
-        options.addHeader(RoomEventHeaders.TO_USER, effect.toUser());
-      }
-      if (effect.closeRecipients()) {
-        options.addHeader(RoomEventHeaders.CLOSE_RECIPIENTS, "true");
-      }
+      RoomEventRouting routing = RoomEventRouting.ROOM.toUser(effect.toUser())
+          .closingRecipients(effect.closeRecipients())
+          .withMute(effect.mutedUser(), Boolean.TRUE.equals(effect.muted()))
+          .withMode(effect.mode());
       if (roleChange != null) {
-        options.addHeader(RoomEventHeaders.ROLE_USER, roleChange.getKey()).addHeader(RoomEventHeaders.ROLE, roleChange.getValue());
+        routing = routing.withRole(roleChange.getKey(), roleChange.getValue());
       }
-      if (effect.mutedUser() != null) {
-        options.addHeader(RoomEventHeaders.MUTED_USER, effect.mutedUser())
-            .addHeader(RoomEventHeaders.MUTED, String.valueOf(effect.muted()));
-      }
-      if (effect.mode() != null) {
-        options.addHeader(RoomEventHeaders.MODE, effect.mode());
-      }
-      vertx.eventBus().publish(Addresses.roomEvents(eventId), effect.json(), options);
+      vertx.eventBus().publish(Addresses.roomEvents(eventId), effect.json(), routing.toDeliveryOptions());
     }
     if (roleChange == null) {
       return Future.succeededFuture();
@@ -536,7 +525,7 @@ public final class RoomServiceImpl implements RoomService {
       // event.id, not event_id: today's host page takes any message with event_id for the stream link.
       ServerMessage ended = new ServerMessage.StreamEnded(new ServerMessage.EventRef(eventId), message);
       vertx.eventBus().publish(Addresses.roomEvents(eventId), ProtocolCodec.toJson(ended),
-          new DeliveryOptions().addHeader(RoomEventHeaders.CLOSE_RECIPIENTS, "true"));
+          RoomEventRouting.ROOM.closingRecipients(true).toDeliveryOptions());
       vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE,
           LifecycleNotice.of(LifecycleNotice.ENDED, RoomRegistry.describe(room).toJson()));
       return Future.succeededFuture();

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.LifecycleNotice;
-import dev.podium.api.RoomEventHeaders;
+import dev.podium.api.RoomEventRouting;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
 import io.vertx.core.Future;
@@ -144,7 +144,7 @@ class RoomServiceTest {
         assertEquals("stream_ended", msg.body().getString("type"));
         assertEquals(id, msg.body().getJsonObject("event").getString("id"));
         assertFalse(msg.body().containsKey("event_id"), "old host pages take any event_id for the stream link");
-        assertEquals("true", msg.headers().get(RoomEventHeaders.CLOSE_RECIPIENTS));
+        assertTrue(RoomEventRouting.from(msg.headers()).closeRecipients());
         streamEnded.flag();
       }));
       Future<?> lifecycleListener = listen(vertx, Addresses.ROOM_LIFECYCLE, msg -> ctx.verify(() -> {
@@ -178,7 +178,7 @@ class RoomServiceTest {
           lostNotice.flag();
         } else {
           assertEquals("stream_ended", body.getString("type"));
-          assertEquals("true", msg.headers().get(RoomEventHeaders.CLOSE_RECIPIENTS));
+          assertTrue(RoomEventRouting.from(msg.headers()).closeRecipients());
           long waited = System.nanoTime() - awayAt[0];
           assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(GRACE_MS - 20), "ended after " + waited + " ns");
           rooms.find(id).onComplete(ctx.failing(e -> ctx.verify(() -> {

@@ -5,25 +5,37 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 
 /**
  * Every JSON message a client may send to a gateway: one record per {@code type} (aliases are
- * types of their own), fields as on the wire. Where two id fields are listed the gateway uses the
- * first one present; user ids arrive as strings or whole numbers, so they are kept as sent
- * ({@code Object}) and checked by the gateway, which alone turns a text frame into one of these
- * with its own error texts. docs/protocol.md ("Client to server") describes each one; the golden
- * examples under {@code api/src/test/resources/protocol/client/} show each one.
+ * types of their own), fields as on the wire. The gateway reads every text frame into one of these
+ * ({@link ProtocolCodec#decodeClient}, which checks each field's kind: a {@code String} field
+ * takes only a string, an {@code Integer} only a whole number, an {@code Object} any JSON value)
+ * and acts on the record. Where two id fields are listed the gateway uses the first one present;
+ * user ids arrive as strings or whole numbers, so they are kept as sent ({@code Object}) and
+ * checked by the gateway, as is which fields are required. Fields the gateway ignores (sent by
+ * today's pages) are {@code Object} too: ignored whatever they hold, so they never cause a refusal. docs/protocol.md ("Client to server")
+ * describes each one; the golden examples under {@code api/src/test/resources/protocol/client/}
+ * show each one.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 public sealed interface ClientMessage {
 
   // --- chat, lists, leaving ------------------------------------------------------------------
 
-  /** Chat; today's pages send {@code message}. */
+  /** Chat; today's pages send {@code message}, older clients {@code text}. */
   @JsonTypeName("broadcast_message")
-  record BroadcastMessage(String message) implements ClientMessage {
+  record BroadcastMessage(String message, String text) implements ClientMessage {
+    /** The chat text: {@code message} when present, else {@code text}; null when neither is. */
+    public String body() {
+      return message != null ? message : text;
+    }
   }
 
-  /** Chat from older clients: {@code text}, or {@code message} when present. */
+  /** Chat from older clients: as {@code broadcast_message}. */
   @JsonTypeName("text")
-  record Text(String text, String message) implements ClientMessage {
+  record Text(String message, String text) implements ClientMessage {
+    /** The chat text: {@code message} when present, else {@code text}; null when neither is. */
+    public String body() {
+      return message != null ? message : text;
+    }
   }
 
   @JsonTypeName("get_participants")
@@ -33,14 +45,14 @@ public sealed interface ClientMessage {
 
   /** {@code participant_id} and {@code username} are sent by today's pages and ignored. */
   @JsonTypeName("leave_room")
-  record LeaveRoom(Object participantId, String username) implements ClientMessage {
+  record LeaveRoom(Object participantId, Object username) implements ClientMessage {
   }
 
   // --- the stage (each one a room-service call) ------------------------------------------------
 
   /** The host ends its event; {@code event_id} is sent by today's host page and ignored. */
   @JsonTypeName("stream_ended")
-  record StreamEnded(String eventId) implements ClientMessage {
+  record StreamEnded(Object eventId) implements ClientMessage {
   }
 
   @JsonTypeName("invite_cohost")
@@ -65,8 +77,9 @@ public sealed interface ClientMessage {
   record CohostLeave(Object participantId) implements ClientMessage {
   }
 
+  /** {@code username} is sent by today's pages and ignored. */
   @JsonTypeName("remove_cohost")
-  record RemoveCohost(Object participantId, Object userId, String username) implements ClientMessage {
+  record RemoveCohost(Object participantId, Object userId, Object username) implements ClientMessage {
   }
 
   @JsonTypeName("request_to_speak")
@@ -96,12 +109,12 @@ public sealed interface ClientMessage {
 
   /** {@code stream} is sent by today's host page ({@code "audio"}) and ignored. */
   @JsonTypeName("switching_to_audio")
-  record SwitchingToAudio(String stream) implements ClientMessage {
+  record SwitchingToAudio(Object stream) implements ClientMessage {
   }
 
   /** {@code stream} is sent by today's host page ({@code "screen"}) and ignored. */
   @JsonTypeName("switching_to_screen_sharing")
-  record SwitchingToScreenSharing(String stream) implements ClientMessage {
+  record SwitchingToScreenSharing(Object stream) implements ClientMessage {
   }
 
   // --- signalling and invitations (the gateway alone) --------------------------------------------

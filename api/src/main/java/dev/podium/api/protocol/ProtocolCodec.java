@@ -8,19 +8,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.podium.api.ErrorCode;
+import dev.podium.api.protocol.ClientMessageException.Kind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.VertxModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -48,10 +53,25 @@ public final class ProtocolCodec {
   private static final Map<String, Class<? extends ServerMessage>> SERVER_TYPES = types(ServerMessage.class);
   private static final Map<String, Class<? extends ClientMessage>> CLIENT_TYPES = types(ClientMessage.class);
 
+  private static final Map<Class<?>, String> CLIENT_TYPE_NAMES = names(CLIENT_TYPES);
+  /**
+   * Reads a client's text as any JSON value first, so a syntax error anywhere in it is found
+   * before its type; the same parser settings as Vert.x's own JSON (comments allowed), which read
+   * client frames before this codec did, and nothing may follow the value.
+   */
+  private static final ObjectReader CLIENT_TREE = MAPPER.reader()
+      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .with(JsonParser.Feature.ALLOW_COMMENTS);
+
   static {
     MAPPER.registerSubtypes(SERVER_TYPES.values().toArray(Class<?>[]::new));
     MAPPER.registerSubtypes(CLIENT_TYPES.values().toArray(Class<?>[]::new));
   }
+
+  /** The declared fields of every client message, in record order, with the kind each must hold. */
+  private static final Map<Class<?>, List<FieldKind>> CLIENT_FIELDS = clientFields();
+  /** One reader per client message type, built once (each holds its deserializer). */
+  private static final Map<Class<?>, ObjectReader> CLIENT_READERS = clientReaders();
 
   private ProtocolCodec() {
   }
@@ -120,9 +140,56 @@ public final class ProtocolCodec {
     return MAPPER.convertValue(json.getList(), MAPPER.getTypeFactory().constructCollectionType(List.class, type));
   }
 
-  /** Reads a client message; fails with {@link IllegalArgumentException} (unknown type, wrong shape). */
+  /**
+   * Reads a client message, strictly: the text must be one JSON object whose {@code type} names a
+   * record, and each field the record declares must be absent, null, or of its declared kind
+   * ({@code String}: a string; {@code Integer}: a whole number; {@code Object}: any value), checked
+   * in record order; other fields are ignored. Never coerces (a number is not a string). Which
+   * fields are required, and what an id may look like, is the gateway's to check.
+   *
+   * @throws ClientMessageException saying what is wrong
+   */
   public static ClientMessage decodeClient(String json) {
-    return read(json, ClientMessage.class);
+    JsonNode tree;
+    try {
+      tree = CLIENT_TREE.readTree(json == null ? "" : json);
+    } catch (JsonProcessingException e) {
+      throw ClientMessageException.notJson(e.getOriginalMessage());
+    }
+    if (tree == null || tree.isMissingNode()) {
+      throw ClientMessageException.notJson("no value");
+    }
+    if (!tree.isObject()) {
+      throw ClientMessageException.notAnObject(kindName(tree));
+    }
+    JsonNode typeNode = tree.get("type");
+    if (typeNode == null || typeNode.isNull()) {
+      throw ClientMessageException.missingType();
+    }
+    if (!typeNode.isTextual()) {
+      throw ClientMessageException.wrongKind("type", Kind.STRING);
+    }
+    Class<? extends ClientMessage> type = CLIENT_TYPES.get(typeNode.textValue());
+    if (type == null) {
+      throw ClientMessageException.unknownType(typeNode.textValue());
+    }
+    for (FieldKind field : CLIENT_FIELDS.get(type)) {
+      JsonNode value = tree.get(field.name());
+      if (value != null && !value.isNull() && field.kind() != null && !admits(field.kind(), value)) {
+        throw ClientMessageException.wrongKind(field.name(), field.kind());
+      }
+    }
+    try {
+      return CLIENT_READERS.get(type).readValue(tree);
+    } catch (IOException e) {
+      // Every field was checked above: a failure here is a record the checks do not cover.
+      throw new IllegalStateException("a checked " + typeNode.textValue() + " did not bind: " + e.getMessage(), e);
+    }
+  }
+
+  /** The wire type of a client message (a lookup: on the path of every client message). */
+  public static String typeOf(ClientMessage message) {
+    return CLIENT_TYPE_NAMES.get(message.getClass());
   }
 
   /** The wire type of a message record. */
@@ -163,6 +230,66 @@ public final class ProtocolCodec {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a " + kind.getSimpleName() + ": " + e.getOriginalMessage(), e);
     }
+  }
+
+  private static boolean admits(Kind kind, JsonNode value) {
+    return switch (kind) {
+      case STRING -> value.isTextual();
+      case WHOLE_NUMBER -> value.isNumber() && value.doubleValue() == Math.rint(value.doubleValue())
+          && Math.abs(value.doubleValue()) <= Integer.MAX_VALUE;
+    };
+  }
+
+  /** A non-object top-level value, named as Vert.x's JSON decoding (the gateway's before this codec) named it. */
+  private static String kindName(JsonNode value) {
+    if (value.isArray()) {
+      return "JsonArray";
+    }
+    if (value.isTextual()) {
+      return "String";
+    }
+    if (value.isBoolean()) {
+      return "Boolean";
+    }
+    if (value.isNumber()) {
+      return value.numberValue().getClass().getSimpleName();
+    }
+    return "null";
+  }
+
+  /** One declared field of a client message: its wire name, and its kind (null: any JSON value). */
+  private record FieldKind(String name, Kind kind) {
+  }
+
+  private static Map<Class<?>, List<FieldKind>> clientFields() {
+    Map<Class<?>, List<FieldKind>> fields = new LinkedHashMap<>();
+    CLIENT_TYPES.values().forEach(type -> {
+      List<FieldKind> declared = new ArrayList<>();
+      for (BeanPropertyDefinition p : MAPPER.getDeserializationConfig().introspect(MAPPER.constructType(type))
+          .findProperties()) {
+        Class<?> raw = p.getPrimaryType().getRawClass();
+        Kind kind = raw == String.class ? Kind.STRING : raw == Integer.class ? Kind.WHOLE_NUMBER : null;
+        if (kind == null && raw != Object.class) {
+          throw new IllegalStateException(type.getSimpleName() + "." + p.getName() + " is a " + raw.getSimpleName()
+              + ": client message fields are String, Integer or Object (decodeClient checks only those)");
+        }
+        declared.add(new FieldKind(p.getName(), kind));
+      }
+      fields.put(type, List.copyOf(declared));
+    });
+    return Map.copyOf(fields);
+  }
+
+  private static Map<Class<?>, ObjectReader> clientReaders() {
+    Map<Class<?>, ObjectReader> readers = new LinkedHashMap<>();
+    CLIENT_TYPES.values().forEach(type -> readers.put(type, MAPPER.readerFor(type)));
+    return Map.copyOf(readers);
+  }
+
+  private static Map<Class<?>, String> names(Map<String, ? extends Class<?>> types) {
+    Map<Class<?>, String> names = new LinkedHashMap<>();
+    types.forEach((name, type) -> names.put(type, name));
+    return Map.copyOf(names);
   }
 
   @SuppressWarnings("unchecked")

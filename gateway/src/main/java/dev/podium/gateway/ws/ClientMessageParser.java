@@ -1,22 +1,20 @@
 package dev.podium.gateway.ws;
 
 import dev.podium.api.ErrorCode;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
+import dev.podium.api.protocol.ClientMessage;
+import dev.podium.api.protocol.ClientMessageException;
+import dev.podium.api.protocol.ProtocolCodec;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 
 /**
- * Turns a text frame into a {@link ClientCommand} or a {@link BadRequest}, and nothing else: a
+ * Turns a text frame into a {@link ClientRequest} or a {@link BadRequest}, and nothing else: a
  * pure function of the text and two size limits, with no Vert.x instance, so any string can be
- * thrown at it in a test. Wire shapes are those of {@code docs/protocol.md}.
+ * thrown at it in a test. The codec reads the frame into its {@link ClientMessage} record (JSON,
+ * type, the kind of each field); this class words the codec's refusals and checks what the record
+ * cannot say: the size limits, required fields, and user ids. Wire shapes are those of
+ * {@code docs/protocol.md}.
  */
 final class ClientMessageParser {
-  private static final Set<String> TARGETLESS = Set.of("stream_ended", "accept_cohost", "cohost_reject",
-      "reject_cohost", "cohost_leave", "request_to_speak", "cancel_request", "switching_to_audio",
-      "switching_to_screen_sharing");
-
   private final int maxTextBytes;
   private final int maxBroadcastSignalBytes;
 
@@ -29,7 +27,7 @@ final class ClientMessageParser {
     this.maxBroadcastSignalBytes = maxBroadcastSignalBytes;
   }
 
-  ClientCommand parse(String text) {
+  ClientRequest parse(String text) {
     if (text == null) {
       throw new BadRequest(ErrorCode.BAD_JSON, "The message is empty", "a text frame holding a JSON object was expected");
     }
@@ -39,71 +37,64 @@ final class ClientMessageParser {
       throw new BadRequest(ErrorCode.FRAME_TOO_LARGE, "Text messages are limited to " + maxTextBytes + " bytes",
           "this message has " + bytes + " bytes");
     }
-    Object parsed;
+    ClientMessage message;
     try {
-      parsed = Json.decodeValue(text);
-    } catch (DecodeException e) {
-      throw new BadRequest(ErrorCode.BAD_JSON, "The message is not valid JSON",
-          "a text frame must hold one JSON object such as {\"type\":\"get_participants\"}");
+      message = ProtocolCodec.decodeClient(text);
+    } catch (ClientMessageException e) {
+      throw refusal(e);
     }
-    if (!(parsed instanceof JsonObject msg)) {
-      throw new BadRequest(ErrorCode.BAD_JSON, "The message must be a JSON object",
-          "got a JSON " + (parsed == null ? "null" : parsed.getClass().getSimpleName()));
+    return check(message, text, bytes);
+  }
+
+  /** The fields each message needs, and the user id it names, in the order they were always checked. */
+  private ClientRequest check(ClientMessage message, String text, int knownBytes) {
+    if (message instanceof ClientMessage.BroadcastMessage m) {
+      requireBody(m.body());
+    } else if (message instanceof ClientMessage.Text m) {
+      requireBody(m.body());
+    } else if (message instanceof ClientMessage.WebrtcOffer m) {
+      return signal(m, "webrtc_offer", "offer", m.offer(), m.to(), text, knownBytes);
+    } else if (message instanceof ClientMessage.WebrtcAnswer m) {
+      return signal(m, "webrtc_answer", "answer", m.answer(), m.to(), text, knownBytes);
+    } else if (message instanceof ClientMessage.IceCandidate m) {
+      return signal(m, "ice_candidate", "candidate", m.candidate(), m.to(), text, knownBytes);
+    } else if (message instanceof ClientMessage.InviteCohost m) {
+      return new ClientRequest(m, BadRequest.requireIdOf("user_id", m.userId(), "participant_id", m.participantId()));
+    } else if (message instanceof ClientMessage.SendInvite m) {
+      return new ClientRequest(m, BadRequest.requireIdOf("user_id", m.userId(), "participant_id", m.participantId()));
+    } else if (message instanceof ClientMessage.RemoveCohost m) {
+      return new ClientRequest(m, BadRequest.requireIdOf("participant_id", m.participantId(), "user_id", m.userId()));
+    } else if (message instanceof ClientMessage.DismissRequest m) {
+      return new ClientRequest(m, BadRequest.requireIdOf("participant_id", m.participantId(), "user_id", m.userId()));
+    } else if (message instanceof ClientMessage.RemoveParticipant m) {
+      return new ClientRequest(m, BadRequest.requireIdOf("participant_id", m.participantId(), "user_id", m.userId()));
+    } else if (message instanceof ClientMessage.Mute m) {
+      return new ClientRequest(m, optionalTarget(m.participantId(), m.userId()));
+    } else if (message instanceof ClientMessage.Unmute m) {
+      return new ClientRequest(m, optionalTarget(m.participantId(), m.userId()));
     }
-    String type = BadRequest.requireString(msg, "type");
-    switch (type) {
-      case "broadcast_message", "text" -> {
-        // Today's pages send {message}; older clients sent {text}.
-        String body = msg.containsKey("message") || !msg.containsKey("text")
-            ? BadRequest.requireString(msg, "message")
-            : BadRequest.requireString(msg, "text");
-        return new ClientCommand.Chat(type, body);
-      }
-      case "webrtc_offer" -> {
-        return signal(msg, type, "offer", text, bytes);
-      }
-      case "webrtc_answer" -> {
-        return signal(msg, type, "answer", text, bytes);
-      }
-      case "ice_candidate" -> {
-        return signal(msg, type, "candidate", text, bytes);
-      }
-      case "invite_cohost", "send_invite" -> {
-        String target = BadRequest.requireIdOf(msg, "user_id", "participant_id");
-        return "send_invite".equals(type) ? new ClientCommand.SendInvite(target) : new ClientCommand.StageAction(type, target);
-      }
-      case "remove_cohost", "dismiss_request", "remove_participant" -> {
-        return new ClientCommand.StageAction(type, BadRequest.requireIdOf(msg, "participant_id", "user_id"));
-      }
-      case "mute", "unmute" -> {
-        // participant_id when given, otherwise the sender (a co-host muting themselves).
-        String target = msg.getValue("participant_id") == null && msg.getValue("user_id") == null
-            ? null : BadRequest.requireIdOf(msg, "participant_id", "user_id");
-        return new ClientCommand.StageAction(type, target);
-      }
-      case "leave_room" -> {
-        return new ClientCommand.Leave();
-      }
-      case "get_participants" -> {
-        return new ClientCommand.GetParticipants(BadRequest.optionalInt(msg, "offset", 0),
-            BadRequest.optionalInt(msg, "limit", 50));
-      }
-      default -> {
-        if (TARGETLESS.contains(type)) {
-          return new ClientCommand.StageAction(type, null);
-        }
-        throw new BadRequest(ErrorCode.UNKNOWN_TYPE, "Unknown message type '" + abbreviate(type) + "'",
-            "see docs/protocol.md for the messages a client may send");
-      }
+    return new ClientRequest(message, null);
+  }
+
+  private static void requireBody(String body) {
+    if (body == null) {
+      throw new BadRequest(ErrorCode.BAD_REQUEST, "Field 'message' is required");
     }
   }
 
-  private ClientCommand.Signal signal(JsonObject msg, String type, String payloadField, String text, int knownBytes) {
-    if (msg.getValue(payloadField) == null) {
+  /** {@code participant_id} (or {@code user_id}) when given, otherwise the sender: a co-host muting themselves. */
+  private static String optionalTarget(Object participantId, Object userId) {
+    return participantId == null && userId == null
+        ? null : BadRequest.requireIdOf("participant_id", participantId, "user_id", userId);
+  }
+
+  private ClientRequest signal(ClientMessage message, String type, String payloadField, Object payload, Object toValue,
+      String text, int knownBytes) {
+    if (payload == null) {
       throw new BadRequest(ErrorCode.BAD_REQUEST, "Field '" + payloadField + "' is required",
           type + " carries the WebRTC " + payloadField + " in '" + payloadField + "'");
     }
-    String to = msg.getValue("to") == null ? null : BadRequest.requireId(msg, "to");
+    String to = toValue == null ? null : BadRequest.requireId("to", toValue);
     if (to == null) {
       int bytes = knownBytes >= 0 ? knownBytes : text.getBytes(StandardCharsets.UTF_8).length;
       if (bytes > maxBroadcastSignalBytes) {
@@ -112,7 +103,22 @@ final class ClientMessageParser {
             "this " + type + " has " + bytes + " bytes and no 'to'; address it to one user with 'to'");
       }
     }
-    return new ClientCommand.Signal(type, payloadField, msg.getValue(payloadField), to);
+    return new ClientRequest(message, to);
+  }
+
+  /** The codec's refusal in the words clients have always been sent. */
+  private static BadRequest refusal(ClientMessageException e) {
+    return switch (e.problem()) {
+      case NOT_JSON -> new BadRequest(ErrorCode.BAD_JSON, "The message is not valid JSON",
+          "a text frame must hold one JSON object such as {\"type\":\"get_participants\"}");
+      case NOT_AN_OBJECT -> new BadRequest(ErrorCode.BAD_JSON, "The message must be a JSON object",
+          "got a JSON " + e.value());
+      case MISSING_TYPE -> new BadRequest(ErrorCode.BAD_REQUEST, "Field '" + e.field() + "' is required");
+      case WRONG_KIND -> new BadRequest(ErrorCode.BAD_REQUEST, "Field '" + e.field() + "' must be "
+          + (e.expected() == ClientMessageException.Kind.STRING ? "a string" : "a whole number"));
+      case UNKNOWN_TYPE -> new BadRequest(ErrorCode.UNKNOWN_TYPE, "Unknown message type '" + abbreviate(e.value()) + "'",
+          "see docs/protocol.md for the messages a client may send");
+    };
   }
 
   /** Echoes at most 64 characters of what the client sent. */

@@ -1,12 +1,12 @@
 package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
+import dev.podium.api.media.AudioChunkHeaders;
 import dev.podium.api.media.MediaPacket;
 import dev.podium.gateway.screen.ScreenStream;
 import dev.podium.runtime.ownership.ServiceOwnership;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +63,8 @@ final class MediaIngest {
       }
       Buffer payload = MediaFraming.payload(frame);
       switch (kind) {
-        case MediaPacket.KIND_AUDIO -> audio(session, payload, "pcm");
-        case MediaPacket.KIND_OPUS -> audio(session, payload, "opus");
+        case MediaPacket.KIND_AUDIO -> audio(session, payload, AudioChunkHeaders.Codec.PCM);
+        case MediaPacket.KIND_OPUS -> audio(session, payload, AudioChunkHeaders.Codec.OPUS);
         case MediaPacket.KIND_SCREEN, MediaPacket.KIND_SCREEN_INIT -> screen(session, payload, kind == MediaPacket.KIND_SCREEN_INIT);
         default -> session.sendText(ClientMessages.error(dev.podium.api.ErrorCode.BAD_REQUEST,
             "Unknown podium.v1 media kind " + kind));
@@ -76,7 +76,7 @@ final class MediaIngest {
       screen(session, frame, false);
       return;
     }
-    audio(session, frame, "pcm");
+    audio(session, frame, AudioChunkHeaders.Codec.PCM);
   }
 
   /**
@@ -102,7 +102,7 @@ final class MediaIngest {
    * To the relay that mixes the event; with no relay alive the chunk is lost, as it would be on the
    * wire. While the relay says nobody hears the room, the chunk stays here: nobody would get it.
    */
-  private void audio(Session session, Buffer chunk, String codec) {
+  private void audio(Session session, Buffer chunk, AudioChunkHeaders.Codec codec) {
     if (rooms.isUnheard(session.eventId())) {
       framesUnheard.increment();
       return;
@@ -112,10 +112,8 @@ final class MediaIngest {
     if (owner == null) {
       return;
     }
-    vertx.eventBus().send(Addresses.mediaIn(owner), chunk, new DeliveryOptions()
-        .addHeader("event-id", session.eventId())
-        .addHeader("user-id", session.userId())
-        .addHeader("codec", codec));
+    vertx.eventBus().send(Addresses.mediaIn(owner), chunk,
+        new AudioChunkHeaders(session.eventId(), session.userId(), codec).toDeliveryOptions());
   }
 
   /** A chunk of the host's screen stream; {@code declaredInit}: a {@code podium.v1} kind 4. */

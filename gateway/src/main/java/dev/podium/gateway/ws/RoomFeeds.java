@@ -1,7 +1,7 @@
 package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
-import dev.podium.api.RoomEventHeaders;
+import dev.podium.api.RoomEventRouting;
 import dev.podium.api.media.MediaPacket;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -149,7 +149,8 @@ public final class RoomFeeds {
   }
 
   private void deliver(Feed feed, Message<JsonObject> msg) {
-    String mode = msg.headers().get(RoomEventHeaders.MODE);
+    RoomEventRouting routing = RoomEventRouting.from(msg.headers());
+    String mode = routing.mode();
     if (mode != null) {
       feed.mode = mode;
       feed.screenInit = null;
@@ -157,7 +158,7 @@ public final class RoomFeeds {
         vertx.sharedData().<String, Buffer>getAsyncMap(SCREEN_INIT_MAP).compose(map -> map.remove(feed.eventId));
       }
     }
-    RoomEventDelivery delivery = RoomEventDelivery.of(msg.body(), msg.headers());
+    RoomEventDelivery delivery = RoomEventDelivery.of(msg.body(), routing);
     for (LocalRooms loop : feed.loops.keySet()) {
       loop.run(() -> loop.deliver(feed.eventId, delivery));
     }

@@ -3,6 +3,7 @@ package dev.podium.gateway.ws;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
 import dev.podium.api.presence.PresenceService;
+import dev.podium.api.protocol.ClientMessage;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
 import dev.podium.api.room.RoomService;
@@ -59,9 +60,9 @@ final class RoomMessageHandler {
       // Frames already read when the socket was closed (a flood's tail): nothing more to do.
       return;
     }
-    ClientCommand command;
+    ClientRequest request;
     try {
-      command = parser.parse(text);
+      request = parser.parse(text);
     } catch (BadRequest bad) {
       // Refused messages reach nobody, but a stream of them is abuse all the same.
       if (rates.refused(session.userId())) {
@@ -71,11 +72,11 @@ final class RoomMessageHandler {
       }
       return;
     }
-    if (!charge(session, command)) {
+    if (!charge(session, request)) {
       return;
     }
     try {
-      dispatch(session, command);
+      dispatch(session, request);
     } catch (BadRequest bad) {
       session.sendText(ClientMessages.error(bad.code(), bad.getMessage(), bad.details()));
     }
@@ -119,8 +120,8 @@ final class RoomMessageHandler {
    * Charges the message to the sender's budget. Refused: the sender alone hears
    * {@code rate_limited}; refused too often: the socket closes with {@code flooding}.
    */
-  private boolean charge(Session session, ClientCommand command) {
-    MessageClass messageClass = command.messageClass();
+  private boolean charge(Session session, ClientRequest request) {
+    MessageClass messageClass = request.messageClass();
     if (messageClass == null) {
       return true;
     }
@@ -132,7 +133,7 @@ final class RoomMessageHandler {
     Rate rate = rates.limits().rate(messageClass);
     if (verdict instanceof MessageRates.Limited limited) {
       session.sendText(ClientMessages.error(ErrorCode.RATE_LIMITED,
-          "Too many messages like '" + command.type() + "'; slow down",
+          "Too many messages like '" + request.type() + "'; slow down",
           "at most " + rate.burst() + " at once, then " + rate.perMinute() + " a minute; retry in "
               + limited.retryAfterMillis() + " ms"));
       return false;
@@ -149,61 +150,76 @@ final class RoomMessageHandler {
         + rates.limits().floodWindow().toMillis() + " ms): this connection is closed");
   }
 
-  private void dispatch(Session session, ClientCommand command) {
+  private void dispatch(Session session, ClientRequest request) {
     requestStart = System.nanoTime();
-    requestType = command.type();
+    requestType = request.type();
     String event = session.eventId();
     String user = session.userId();
-    if (command instanceof ClientCommand.Chat chatMessage) {
+    ClientMessage message = request.message();
+    if (message instanceof ClientMessage.BroadcastMessage chatMessage) {
       reply(session, chat.post(event, user, session.identity().username(), chatMessage.body()));
-    } else if (command instanceof ClientCommand.Signal signal) {
-      signalling.relay(session, signal);
-    } else if (command instanceof ClientCommand.StageAction action) {
-      reply(session, stage(session, action));
-    } else if (command instanceof ClientCommand.SendInvite invite) {
+    } else if (message instanceof ClientMessage.Text chatMessage) {
+      reply(session, chat.post(event, user, session.identity().username(), chatMessage.body()));
+    } else if (message instanceof ClientMessage.WebrtcOffer || message instanceof ClientMessage.WebrtcAnswer
+        || message instanceof ClientMessage.IceCandidate) {
+      signalling.relay(session, request);
+    } else if (message instanceof ClientMessage.SendInvite) {
       // from_user is the sender's user id, as the old server sent it (pages compare ids with ===);
       // the event is in event.id: a top-level event_id would pass for a stream link on old host pages.
       String name = session.identity().username();
       ServerMessage invitation = new ServerMessage.InviteNotification(name + " invited you to join their live event.",
           user, new ServerMessage.UserRef(user, name), new ServerMessage.EventRef(event));
-      reply(session, presence.notifyUser(invite.target(), ProtocolCodec.toJson(invitation)));
-    } else if (command instanceof ClientCommand.GetParticipants page) {
-      Future<JsonObject> answer = presence.page(event, page.offset(), page.limit());
+      reply(session, presence.notifyUser(request.target(), ProtocolCodec.toJson(invitation)));
+    } else if (message instanceof ClientMessage.GetParticipants page) {
+      Future<JsonObject> answer = presence.page(event, page.offset() == null ? 0 : page.offset(),
+          page.limit() == null ? ClientMessage.GetParticipants.DEFAULT_LIMIT : page.limit());
       reply(session, answer);
       // presence answers with the whole participant_page message, built from its record
       answer.onSuccess(p -> session.sendText(p.encode()));
-    } else if (command instanceof ClientCommand.Leave) {
+    } else if (message instanceof ClientMessage.LeaveRoom) {
       leave(session);
+    } else {
+      reply(session, stage(session, message, request.target()));
     }
   }
 
-  private Future<Void> stage(Session session, ClientCommand.StageAction action) {
+  /** A room-service operation; {@code target} is the checked user id the message names, if any. */
+  private Future<Void> stage(Session session, ClientMessage message, String target) {
     String event = session.eventId();
     String user = session.userId();
-    String target = action.target();
-    return switch (action.type()) {
-      case "stream_ended" -> rooms.end(event, user);
-      case "invite_cohost" -> rooms.inviteCohost(event, user, target);
-      case "accept_cohost" -> rooms.acceptCohost(event, user);
-      case "cohost_reject", "reject_cohost" -> rooms.rejectCohost(event, user);
-      case "cohost_leave" -> rooms.leaveCohost(event, user);
-      case "remove_cohost" -> rooms.removeCohost(event, user, target);
-      case "request_to_speak" -> rooms.requestToSpeak(event, user);
-      case "cancel_request" -> rooms.cancelRequest(event, user);
-      case "dismiss_request" -> rooms.dismissRequest(event, user, target);
-      case "mute" -> rooms.mute(event, user, target == null ? user : target);
-      case "unmute" -> rooms.unmute(event, user, target == null ? user : target);
-      case "remove_participant" -> rooms.removeParticipant(event, user, target);
-      case "switching_to_audio" -> {
-        media.modeSwitchRequested(session);
-        yield rooms.switchMode(event, user, "audio");
-      }
-      case "switching_to_screen_sharing" -> {
-        media.modeSwitchRequested(session);
-        yield rooms.switchMode(event, user, "screen");
-      }
-      default -> throw new BadRequest(ErrorCode.UNKNOWN_TYPE, "Unknown message type '" + action.type() + "'");
-    };
+    if (message instanceof ClientMessage.StreamEnded) {
+      return rooms.end(event, user);
+    } else if (message instanceof ClientMessage.InviteCohost) {
+      return rooms.inviteCohost(event, user, target);
+    } else if (message instanceof ClientMessage.AcceptCohost) {
+      return rooms.acceptCohost(event, user);
+    } else if (message instanceof ClientMessage.CohostReject || message instanceof ClientMessage.RejectCohost) {
+      return rooms.rejectCohost(event, user);
+    } else if (message instanceof ClientMessage.CohostLeave) {
+      return rooms.leaveCohost(event, user);
+    } else if (message instanceof ClientMessage.RemoveCohost) {
+      return rooms.removeCohost(event, user, target);
+    } else if (message instanceof ClientMessage.RequestToSpeak) {
+      return rooms.requestToSpeak(event, user);
+    } else if (message instanceof ClientMessage.CancelRequest) {
+      return rooms.cancelRequest(event, user);
+    } else if (message instanceof ClientMessage.DismissRequest) {
+      return rooms.dismissRequest(event, user, target);
+    } else if (message instanceof ClientMessage.Mute) {
+      return rooms.mute(event, user, target == null ? user : target);
+    } else if (message instanceof ClientMessage.Unmute) {
+      return rooms.unmute(event, user, target == null ? user : target);
+    } else if (message instanceof ClientMessage.RemoveParticipant) {
+      return rooms.removeParticipant(event, user, target);
+    } else if (message instanceof ClientMessage.SwitchingToAudio) {
+      media.modeSwitchRequested(session);
+      return rooms.switchMode(event, user, "audio");
+    } else if (message instanceof ClientMessage.SwitchingToScreenSharing) {
+      media.modeSwitchRequested(session);
+      return rooms.switchMode(event, user, "screen");
+    }
+    // Only a record added to ClientMessage without a branch here (or in dispatch) gets this far.
+    throw new BadRequest(ErrorCode.UNKNOWN_TYPE, "Unknown message type '" + ProtocolCodec.typeOf(message) + "'");
   }
 
   /** The user leaves on purpose: the room is told at once, then the socket closes normally. */

@@ -1,11 +1,11 @@
 package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
-import dev.podium.api.RoomEventHeaders;
+import dev.podium.api.RoomEventRouting;
+import dev.podium.api.protocol.ClientMessage;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 
 /**
  * WebRTC signalling between participants of one event ({@code webrtc_offer}, {@code webrtc_answer},
@@ -20,21 +20,23 @@ final class SignallingRelay {
     this.vertx = vertx;
   }
 
-  /** Relays a parsed message; its size and the sender's rate were checked before it got here. */
-  void relay(Session from, ClientCommand.Signal signal) {
-    String to = signal.to();
+  /** Relays a checked signal; its size and the sender's rate were checked before it got here. */
+  void relay(Session from, ClientRequest signal) {
+    String to = signal.target();
     String name = from.identity().username();
-    ServerMessage relayed = switch (signal.type()) {
-      case "webrtc_offer" -> new ServerMessage.WebrtcOffer(signal.payload(), from.userId(), name, to);
-      case "webrtc_answer" -> new ServerMessage.WebrtcAnswer(signal.payload(), from.userId(), name, to);
-      default -> new ServerMessage.IceCandidate(signal.payload(), from.userId(), name, to);
-    };
-    DeliveryOptions options = new DeliveryOptions();
-    if (to != null) {
-      options.addHeader(RoomEventHeaders.TO_USER, to);
+    ServerMessage relayed;
+    if (signal.message() instanceof ClientMessage.WebrtcOffer offer) {
+      relayed = new ServerMessage.WebrtcOffer(offer.offer(), from.userId(), name, to);
+    } else if (signal.message() instanceof ClientMessage.WebrtcAnswer answer) {
+      relayed = new ServerMessage.WebrtcAnswer(answer.answer(), from.userId(), name, to);
+    } else if (signal.message() instanceof ClientMessage.IceCandidate candidate) {
+      relayed = new ServerMessage.IceCandidate(candidate.candidate(), from.userId(), name, to);
     } else {
-      options.addHeader(RoomEventHeaders.EXCEPT_USER, from.userId());
+      throw new IllegalArgumentException("not a signal: " + signal.type());
     }
-    vertx.eventBus().publish(Addresses.roomEvents(from.eventId()), ProtocolCodec.toJson(relayed), options);
+    RoomEventRouting routing = to != null
+        ? RoomEventRouting.ROOM.toUser(to) : RoomEventRouting.ROOM.exceptUser(from.userId());
+    vertx.eventBus().publish(Addresses.roomEvents(from.eventId()), ProtocolCodec.toJson(relayed),
+        routing.toDeliveryOptions());
   }
 }

@@ -3,6 +3,7 @@ package dev.podium.gateway.ws;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.podium.api.protocol.ClientMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -13,7 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Any string at all given to the parser gives a command or a coded {@link BadRequest}, never
+ * Any string at all given to the parser gives a request or a coded {@link BadRequest}, never
  * another exception: random text, and JSON objects built from the real message types with random
  * fields of random kinds (where the parser's branches are).
  */
@@ -29,12 +30,12 @@ class ClientMessageParserPropertyTest {
   private final ClientMessageParser parser = new ClientMessageParser(4096, 512);
 
   @Property(tries = 3000)
-  void anyTextIsACommandOrACodedRefusal(@ForAll String text) {
+  void anyTextIsARequestOrACodedRefusal(@ForAll String text) {
     check(text);
   }
 
   @Property(tries = 3000)
-  void anyMessageShapedObjectIsACommandOrACodedRefusal(@ForAll("messages") String text) {
+  void anyMessageShapedObjectIsARequestOrACodedRefusal(@ForAll("messages") String text) {
     check(text);
   }
 
@@ -45,10 +46,10 @@ class ClientMessageParserPropertyTest {
 
   private void check(String text) {
     try {
-      ClientCommand command = parser.parse(text);
-      assertNotNull(command.type());
-      if (command instanceof ClientCommand.Signal s) {
-        assertNotNull(s.payload());
+      ClientRequest request = parser.parse(text);
+      assertNotNull(request.type());
+      if (request.message() instanceof ClientMessage.WebrtcOffer s) {
+        assertNotNull(s.offer());
       }
     } catch (BadRequest bad) {
       assertNotNull(bad.code());
