@@ -69,7 +69,8 @@ public final class ServiceOwnership {
   private Consumer<OwnerRing> listener;
   private PauseWatch pauses;
   private volatile OwnerRing ring = OwnerRing.empty();
-  private long quarantineUntil;
+  /** Written on this instance's context, read by writers on any thread ({@link #stint}). */
+  private volatile long quarantineUntil = System.nanoTime();
   /** Counts step-downs, so the end of an earlier quarantine does not wake a later one. */
   private int stepDowns;
   private volatile boolean hadMajority = true;
@@ -128,7 +129,21 @@ public final class ServiceOwnership {
 
   /** False while this instance has just woken from a pause: it must not write until it knows where it stands. */
   public boolean awake() {
-    return pauses != null && pauses.awake(System.nanoTime()) && System.nanoTime() >= quarantineUntil;
+    return stint() >= 0;
+  }
+
+  /**
+   * The number of this instance's current stint awake (it changes with every pause), or -1 while
+   * it must not write: what a {@link FencedStore} asks before a write and again when the result
+   * arrives, so that a write the process stood still during does not count.
+   */
+  public long stint() {
+    if (pauses == null) {
+      return -1;
+    }
+    long now = System.nanoTime();
+    long stint = pauses.stint(now);
+    return stint >= 0 && now - quarantineUntil >= 0 ? stint : -1;
   }
 
   /**
@@ -326,7 +341,7 @@ public final class ServiceOwnership {
   }
 
   private void report(OwnerRing next) {
-    OwnerRing effective = System.nanoTime() < quarantineUntil ? next.without(instanceId) : next;
+    OwnerRing effective = System.nanoTime() - quarantineUntil < 0 ? next.without(instanceId) : next;
     if (effective.equals(ring)) {
       return;
     }
