@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,7 @@ public final class ServiceOwnership {
   private final String service;
   private final String instanceId = UUID.randomUUID().toString();
   private final long pauseLimitNanos;
+  private final LongSupplier nanoClock;
   /** Computes the ring without being in it: no registration, no pause watch, owns nothing. */
   private final boolean observer;
   private Context context;
@@ -70,7 +72,7 @@ public final class ServiceOwnership {
   private PauseWatch pauses;
   private volatile OwnerRing ring = OwnerRing.empty();
   /** Written on this instance's context, read by writers on any thread ({@link #stint}). */
-  private volatile long quarantineUntil = System.nanoTime();
+  private volatile long quarantineUntil;
   /** Counts step-downs, so the end of an earlier quarantine does not wake a later one. */
   private int stepDowns;
   private volatile boolean hadMajority = true;
@@ -90,10 +92,20 @@ public final class ServiceOwnership {
   private UUID lifecycleListener;
 
   public ServiceOwnership(Vertx vertx, String service, Duration pauseLimit) {
-    this(vertx, service, pauseLimit, false);
+    this(vertx, service, pauseLimit, false, System::nanoTime);
   }
 
-  private ServiceOwnership(Vertx vertx, String service, Duration pauseLimit, boolean observer) {
+  /**
+   * With the clock the pause watch reads ({@link System#nanoTime} in production): a test freezes
+   * the instance by moving its clock on, without stopping a process.
+   */
+  public ServiceOwnership(Vertx vertx, String service, Duration pauseLimit, LongSupplier nanoClock) {
+    this(vertx, service, pauseLimit, false, nanoClock);
+  }
+
+  private ServiceOwnership(Vertx vertx, String service, Duration pauseLimit, boolean observer, LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
+    this.quarantineUntil = nanoClock.getAsLong();
     this.vertx = vertx;
     this.service = service;
     this.pauseLimitNanos = pauseLimit.toNanos();
@@ -105,7 +117,7 @@ public final class ServiceOwnership {
    * process that sends work to the owners but is not one of them. {@link #owns} is always false.
    */
   public static ServiceOwnership observe(Vertx vertx, String service) {
-    return new ServiceOwnership(vertx, service, Duration.ZERO, true);
+    return new ServiceOwnership(vertx, service, Duration.ZERO, true, System::nanoTime);
   }
 
   public String instanceId() {
@@ -141,7 +153,7 @@ public final class ServiceOwnership {
     if (pauses == null) {
       return -1;
     }
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     long stint = pauses.stint(now);
     return stint >= 0 && now - quarantineUntil >= 0 ? stint : -1;
   }
@@ -153,12 +165,12 @@ public final class ServiceOwnership {
   public Future<Void> start(Consumer<OwnerRing> onChange) {
     this.context = vertx.getOrCreateContext();
     this.listener = onChange;
-    this.pauses = new PauseWatch(pauseLimitNanos, System.nanoTime());
+    this.pauses = new PauseWatch(pauseLimitNanos, nanoClock.getAsLong());
     // A thread of its own, not an event-loop timer: a busy event loop is not a frozen process, and
     // only a frozen process (GC, SIGSTOP) can have been declared dead by the cluster meanwhile.
     watcher = new Thread(() -> {
       while (!stopped) {
-        long gap = pauses.tick(System.nanoTime());
+        long gap = pauses.tick(nanoClock.getAsLong());
         if (gap > 0) {
           context.runOnContext(v -> stepDown(gap));
         }
@@ -246,7 +258,7 @@ public final class ServiceOwnership {
       LOG.atWarn().addKeyValue("service", service).addKeyValue("instance_id", instanceId)
           .log("{} stepped down: this process stood still for {} ms; owning nothing for {} ms", service, gap / 1_000_000,
               quarantine);
-      quarantineUntil = System.nanoTime() + quarantine * 1_000_000;
+      quarantineUntil = nanoClock.getAsLong() + quarantine * 1_000_000;
       int stepDown = ++stepDowns;
       report(ring.without(instanceId));
       vertx.setTimer(quarantine + 1, id -> {
@@ -341,7 +353,7 @@ public final class ServiceOwnership {
   }
 
   private void report(OwnerRing next) {
-    OwnerRing effective = System.nanoTime() - quarantineUntil < 0 ? next.without(instanceId) : next;
+    OwnerRing effective = nanoClock.getAsLong() - quarantineUntil < 0 ? next.without(instanceId) : next;
     if (effective.equals(ring)) {
       return;
     }
