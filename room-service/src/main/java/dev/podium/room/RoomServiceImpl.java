@@ -113,10 +113,10 @@ public final class RoomServiceImpl implements RoomService {
               ? hosts.putIfAbsent(userId, id).map(previous -> previous == null)
               : hosts.replaceIfPresent(userId, stale, id);
           return indexed.compose(won -> {
-            if (won && !ownership.owns(id)) {
-              // Stood still since the record was created: the ring may have moved on. Announce
-              // nothing; the host's retry finds the event through the index (or starts afresh if
-              // this member's writes went to a copy the cluster has discarded).
+            if (won && !ownership.awake()) {
+              // Stood still since the record was created: the cluster may have dropped this member
+              // meanwhile. Announce nothing; the host's retry finds the event through the index (or
+              // starts afresh if this member's writes went to a copy the cluster has discarded).
               forget(id);
               return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("try again"));
             }
