@@ -23,6 +23,11 @@ final class NodeLiveness {
     lastSeen.putIfAbsent(nodeId, nowMillis);
   }
 
+  /** Counts every node as heard from now: after a pause of this process, their silence was its own deafness. */
+  void restart(long nowMillis) {
+    lastSeen.replaceAll((node, seen) -> nowMillis);
+  }
+
   /** Removes and returns the nodes not heard from within the timeout. */
   List<String> expire(long nowMillis) {
     List<String> dead = new ArrayList<>();

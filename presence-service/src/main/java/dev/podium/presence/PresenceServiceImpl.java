@@ -413,7 +413,16 @@ final class PresenceServiceImpl implements PresenceService {
 
   /** Removes the participants of gateway nodes that stopped sending heartbeats, from the events held here. */
   void expireDeadNodes() {
-    for (String nodeId : nodes.expire(System.currentTimeMillis())) {
+    long now = System.currentTimeMillis();
+    if (!ownership.awake()) {
+      // This process stood still (or has just woken and not yet stepped down): it heard no
+      // heartbeats meanwhile, so the nodes' silence says nothing, and an overdue sweep must not
+      // tell rooms it may have lost that everyone left (nor the room-service that their hosts
+      // did, which would end events whose hosts are connected). The nodes' clocks start again.
+      nodes.restart(now);
+      return;
+    }
+    for (String nodeId : nodes.expire(now)) {
       var removed = members.removeNode(nodeId);
       if (!removed.isEmpty()) {
         LOG.atWarn().addKeyValue("node_id", nodeId).addKeyValue("removed", removed.size())
@@ -423,8 +432,11 @@ final class PresenceServiceImpl implements PresenceService {
     }
   }
 
-  /** Tells the room someone left; the cluster copy follows. */
+  /** Tells the room someone left; the cluster copy follows. Not while this instance may have lost the event (a pause). */
   private void departed(String eventId, Participant p) {
+    if (!ownership.awake()) {
+      return;
+    }
     if (leaveNotices.allow(eventId)) {
       vertx.eventBus().publish(Addresses.roomEvents(eventId), ProtocolCodec.toJson(new ServerMessage.ParticipantLeft(
           p.userId(), p.userId(), p.username(), p.username() + " left live.")));
@@ -438,7 +450,7 @@ final class PresenceServiceImpl implements PresenceService {
   }
 
   private void publishList(String eventId) {
-    if (!copy.holds(eventId)) {
+    if (!copy.holds(eventId) || !ownership.awake()) {
       return;
     }
     vertx.eventBus().publish(Addresses.roomEvents(eventId), members.listMessage(eventId, config.listCap()));

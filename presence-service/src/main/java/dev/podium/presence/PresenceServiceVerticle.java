@@ -62,8 +62,8 @@ public final class PresenceServiceVerticle extends VerticleBase {
     ownership = new ServiceOwnership(vertx, "presence-service", config.pauseLimit());
     String self = ownership.instanceId();
     service = new PresenceServiceImpl(vertx, config, RoomService.createProxy(vertx), ownership,
-        new FencedStore(vertx, ClusterCopy.EVENTS, self, ownership::awake),
-        new FencedStore(vertx, ClusterCopy.STREAMS, self, ownership::awake));
+        new FencedStore(vertx, ClusterCopy.EVENTS, self, ownership::stint),
+        new FencedStore(vertx, ClusterCopy.STREAMS, self, ownership::stint));
     Gauge.builder("podium_owned_events", service, PresenceServiceImpl::ownedEvents)
         .tag("service", "presence-service")
         .description("Live events this instance owns")

@@ -36,8 +36,8 @@ class ClusterCopyTest {
     final ClusterCopy copy;
 
     Side(Vertx vertx, String instanceId) {
-      copy = new ClusterCopy(vertx, new FencedStore(vertx, ClusterCopy.EVENTS, instanceId, () -> true),
-          new FencedStore(vertx, ClusterCopy.STREAMS, instanceId, () -> true), members, fenced::add, () -> { });
+      copy = new ClusterCopy(vertx, new FencedStore(vertx, ClusterCopy.EVENTS, instanceId, () -> 0),
+          new FencedStore(vertx, ClusterCopy.STREAMS, instanceId, () -> 0), members, fenced::add, () -> { });
     }
 
     Future<Void> takeIn(boolean create) {
@@ -54,7 +54,7 @@ class ClusterCopyTest {
   }
 
   private static Future<List<String>> stored(Vertx vertx) {
-    return new FencedStore(vertx, ClusterCopy.EVENTS, "reader", () -> true).get(EVENT)
+    return new FencedStore(vertx, ClusterCopy.EVENTS, "reader", () -> 0).get(EVENT)
         .map(data -> data == null ? List.of() : EventRecord.members(data).stream().map(Participant::userId).toList());
   }
 
@@ -135,7 +135,7 @@ class ClusterCopyTest {
       }).compose(x -> {
         next.join("u2");
         return until(vertx, () -> stored(vertx).map(List.of("u1", "u2")::equals));
-      }).compose(x -> new FencedStore(vertx, ClusterCopy.EVENTS, "reader", () -> true).all())
+      }).compose(x -> new FencedStore(vertx, ClusterCopy.EVENTS, "reader", () -> 0).all())
           .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
             assertEquals(List.of(EVENT), stale.fenced);
             assertFalse(stale.copy.holds(EVENT));
@@ -152,7 +152,7 @@ class ClusterCopyTest {
     vertx.runOnContext(v -> {
       Side stale = new Side(vertx, "a");
       Side next = new Side(vertx, "b");
-      FencedStore streams = new FencedStore(vertx, ClusterCopy.STREAMS, "reader", () -> true);
+      FencedStore streams = new FencedStore(vertx, ClusterCopy.STREAMS, "reader", () -> 0);
       stale.takeIn(true).compose(x -> {
         stale.copy.stream(EVENT, stream);
         stale.join("u1");

@@ -112,6 +112,13 @@ public final class RoomServiceImpl implements RoomService {
               ? hosts.putIfAbsent(userId, id).map(previous -> previous == null)
               : hosts.replaceIfPresent(userId, stale, id);
           return indexed.compose(won -> {
+            if (won && !ownership.awake()) {
+              // Stood still since the record was created: the cluster may have dropped this member
+              // meanwhile. Announce nothing; the host's retry finds the event through the index (or
+              // starts afresh if this member's writes went to a copy the cluster has discarded).
+              forget(id);
+              return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("try again"));
+            }
             if (won) {
               LOG.atInfo().addKeyValue("event_id", id).addKeyValue("user_id", userId).log("event started");
               LOG.atInfo().addKeyValue("event_id", id).log("room-service owns event");
@@ -180,10 +187,12 @@ public final class RoomServiceImpl implements RoomService {
           if (timer != null) {
             cancel(eventId, timer);
           }
-          if (isHost) {
-            notice(eventId, "The host is back.");
-          }
-          return persist(room);
+          // Announced only once written: an instance that lost the event must not tell the room anything.
+          return persist(room).onSuccess(v -> {
+            if (isHost) {
+              notice(eventId, "The host is back.");
+            }
+          });
         }
       } else if ((isHost || room.stage().isCohost(userId)) && !away.containsKey(userId)) {
         long grace = Math.max(1, config.reconnectGrace().toMillis());
@@ -209,9 +218,10 @@ public final class RoomServiceImpl implements RoomService {
   private void graceOver(String eventId, String userId, boolean isHost) {
     if (isHost) {
       // Not in the event's turn: an operation stuck waiting (on presence, say) must not keep the
-      // event alive; it finds the event gone when it resumes.
+      // event alive; it finds the event gone when it resumes. An overdue timer of an instance that
+      // has just woken from a pause does nothing: the end itself is fenced too (FencedStore).
       RoomRegistry.Room room = registry.find(eventId).orElse(null);
-      if (room == null) {
+      if (room == null || !ownership.owns(eventId)) {
         return;
       }
       room.awayTimers().remove(userId);
@@ -438,12 +448,10 @@ public final class RoomServiceImpl implements RoomService {
     if (!"audio".equals(mode) && !"screen".equals(mode)) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("mode must be audio or screen"));
     }
-    return onStage(eventId, (room, stage) -> {
-      Stage.Outcome outcome = stage.switchMode(actorId, mode);
-      vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE,
-          LifecycleNotice.of(LifecycleNotice.MODE_CHANGED, RoomRegistry.describe(room).toJson()));
-      return outcome;
-    });
+    return queue.submit(eventId, () -> room(eventId).compose(room -> apply(room, room.stage().switchMode(actorId, mode))
+        // Once written, like every announcement: a refused write announces nothing.
+        .onSuccess(v -> vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE,
+            LifecycleNotice.of(LifecycleNotice.MODE_CHANGED, RoomRegistry.describe(room).toJson())))));
   }
 
   // --- plumbing ---------------------------------------------------------------------------------

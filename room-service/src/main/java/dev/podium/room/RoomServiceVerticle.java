@@ -48,7 +48,7 @@ public final class RoomServiceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ownership = new ServiceOwnership(vertx, "room-service", config.pauseLimit());
-    FencedStore store = new FencedStore(vertx, RoomServiceImpl.STORE, ownership.instanceId(), ownership::awake);
+    FencedStore store = new FencedStore(vertx, RoomServiceImpl.STORE, ownership.instanceId(), ownership::stint);
     service = new RoomServiceImpl(vertx, config, new RoomRegistry(Clock.systemUTC(), config.cohostLimit()),
         PresenceService.createProxy(vertx), ownership, store);
     Gauge.builder("podium_owned_events", service, RoomServiceImpl::ownedEvents)

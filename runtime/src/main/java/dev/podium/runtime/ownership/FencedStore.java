@@ -7,7 +7,6 @@ import io.vertx.core.shareddata.AsyncMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 
 /**
  * Records in a cluster map that only their current owner can change. Each record carries the
@@ -17,6 +16,16 @@ import java.util.function.BooleanSupplier;
  * engine). An instance that lost a record while it was paused or cut off therefore cannot change
  * it after the new owner took over: its write finds a newer record and fails with
  * {@link Fenced}, and it steps down. Values are JSON text so the engine compares them exactly.
+ *
+ * <p>The compare-and-set is a fence only where it runs against the cluster's current copy. A
+ * member that stood still past Hazelcast's failure detection wakes with the member list and
+ * partition table it had: for a moment it still counts a majority and still owns its partitions,
+ * and a compare-and-set on its own stale copy of a record succeeds even though the record's new
+ * owner raised the epoch in the cluster long ago (the SIGSTOP step of {@code OwnershipScaleOutTest}
+ * showed exactly that). For that window the store relies on its instance's {@link Awake}: a write
+ * counts only if the instance was awake, in one stint without a pause, from before it was issued
+ * until its result arrived. A write the process stood still during fails with {@link Fenced}
+ * whatever the map answered, so its caller neither keeps nor announces it.
  */
 public final class FencedStore {
   private static final int CLAIM_ATTEMPTS = 5;
@@ -24,13 +33,20 @@ public final class FencedStore {
   private final Vertx vertx;
   private final String mapName;
   private final String instanceId;
-  private final BooleanSupplier awake;
+  private final Awake awake;
 
-  /**
-   * @param awake false while this instance must not write at all (it has just woken from a pause
-   *              and does not yet know whether it still owns anything)
-   */
-  public FencedStore(Vertx vertx, String mapName, String instanceId, BooleanSupplier awake) {
+  /** Whether the instance may write: {@link ServiceOwnership#stint}. */
+  @FunctionalInterface
+  public interface Awake {
+    /**
+     * The number of the instance's current stint awake, which changes with every pause; -1 while
+     * it must not write at all (it has just woken from a pause and does not yet know whether it
+     * still owns anything).
+     */
+    long stint();
+  }
+
+  public FencedStore(Vertx vertx, String mapName, String instanceId, Awake awake) {
     this.vertx = vertx;
     this.mapName = mapName;
     this.instanceId = instanceId;
@@ -70,9 +86,13 @@ public final class FencedStore {
     }
   }
 
-  /** Creates a new record at epoch 1; fails with {@link Fenced} if the key exists. */
+  /**
+   * Creates a new record at epoch 1; fails with {@link Fenced} if the key exists. Only asked
+   * before: a record that did not exist has no other owner to be fenced from (a caller that
+   * announces the new record checks its ownership again first).
+   */
   public Future<Lease> create(String key, JsonObject data) {
-    if (!awake.getAsBoolean()) {
+    if (awake.stint() < 0) {
       return Future.failedFuture(new Fenced("paused"));
     }
     String text = envelope(1, data);
@@ -90,33 +110,23 @@ public final class FencedStore {
   }
 
   private Future<Lease> claim(String key, int attempts) {
-    if (!awake.getAsBoolean()) {
-      return Future.failedFuture(new Fenced("paused"));
-    }
-    return map().compose(m -> m.get(key).compose(current -> {
+    return fenced(m -> m.get(key).compose(current -> {
       if (current == null) {
         return Future.succeededFuture(null);
       }
       JsonObject record = new JsonObject(current);
       long epoch = record.getLong("epoch", 0L) + 1;
       String next = envelope(epoch, record.getJsonObject("data"));
-      return refusals(m.replaceIfPresent(key, current, next)).compose(replaced -> {
-        if (replaced) {
-          return Future.succeededFuture(new Lease(key, epoch, next));
-        }
+      return refusals(m.replaceIfPresent(key, current, next)).map(replaced -> replaced ? new Lease(key, epoch, next) : RETRY);
+    })).compose(lease -> lease != RETRY ? Future.succeededFuture(lease)
         // Changed between the read and the swap (a last write of the previous owner): read again.
-        return attempts > 1 ? claim(key, attempts - 1) : Future.failedFuture(new Fenced("record " + key + " kept changing"));
-      });
-    }));
+        : attempts > 1 ? claim(key, attempts - 1) : Future.failedFuture(new Fenced("record " + key + " kept changing")));
   }
 
   /** Replaces the data if the record is still exactly what this lease last wrote. */
   public Future<Void> write(Lease lease, JsonObject data) {
-    if (!awake.getAsBoolean()) {
-      return Future.failedFuture(new Fenced("paused"));
-    }
     String next = envelope(lease.epoch, data);
-    return refusals(map().compose(m -> m.replaceIfPresent(lease.key, lease.last, next))).compose(replaced -> {
+    return fenced(m -> m.replaceIfPresent(lease.key, lease.last, next)).compose(replaced -> {
       if (!replaced) {
         return Future.failedFuture(new Fenced("record " + lease.key + " has a newer owner"));
       }
@@ -127,10 +137,7 @@ public final class FencedStore {
 
   /** Removes the record if it is still exactly what this lease last wrote. */
   public Future<Void> remove(Lease lease) {
-    if (!awake.getAsBoolean()) {
-      return Future.failedFuture(new Fenced("paused"));
-    }
-    return refusals(map().compose(m -> m.removeIfPresent(lease.key, lease.last))).compose(removed -> removed
+    return fenced(m -> m.removeIfPresent(lease.key, lease.last)).compose(removed -> removed
         ? Future.succeededFuture()
         : Future.failedFuture(new Fenced("record " + lease.key + " has a newer owner")));
   }
@@ -140,12 +147,28 @@ public final class FencedStore {
    * if it is still exactly what was read: a record some owner changes meanwhile stays.
    */
   public Future<Void> removeStale(String key) {
-    if (!awake.getAsBoolean()) {
+    return fenced(m -> m.get(key).compose(current -> current == null
+        ? Future.succeededFuture()
+        : m.removeIfPresent(key, current).mapEmpty()));
+  }
+
+  /** The claim's "read again" (a marker, never handed out). */
+  private static final Lease RETRY = new Lease("", 0, "");
+
+  /**
+   * Runs a write (with the reads it needs) if this instance is awake, and lets its result count
+   * only if the instance is still in the same stint when the result arrives: checked on the
+   * thread that goes on to act on the result, so nothing runs between the check and the caller's
+   * next step (its announcement of the change).
+   */
+  private <T> Future<T> fenced(java.util.function.Function<AsyncMap<String, String>, Future<T>> write) {
+    long stint = awake.stint();
+    if (stint < 0) {
       return Future.failedFuture(new Fenced("paused"));
     }
-    return map().compose(m -> m.get(key).compose(current -> current == null
-        ? Future.succeededFuture()
-        : refusals(m.removeIfPresent(key, current)).mapEmpty()));
+    return refusals(map().compose(write)).compose(result -> awake.stint() == stint
+        ? Future.succeededFuture(result)
+        : Future.failedFuture(new Fenced("this process stood still while the write was on its way")));
   }
 
   /** The record's data as stored now, or null (reads only: any instance may read). */

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,13 +64,15 @@ public final class ServiceOwnership {
   private final String service;
   private final String instanceId = UUID.randomUUID().toString();
   private final long pauseLimitNanos;
+  private final LongSupplier nanoClock;
   /** Computes the ring without being in it: no registration, no pause watch, owns nothing. */
   private final boolean observer;
   private Context context;
   private Consumer<OwnerRing> listener;
   private PauseWatch pauses;
   private volatile OwnerRing ring = OwnerRing.empty();
-  private long quarantineUntil;
+  /** Written on this instance's context, read by writers on any thread ({@link #stint}). */
+  private volatile long quarantineUntil;
   /** Counts step-downs, so the end of an earlier quarantine does not wake a later one. */
   private int stepDowns;
   private volatile boolean hadMajority = true;
@@ -89,10 +92,20 @@ public final class ServiceOwnership {
   private UUID lifecycleListener;
 
   public ServiceOwnership(Vertx vertx, String service, Duration pauseLimit) {
-    this(vertx, service, pauseLimit, false);
+    this(vertx, service, pauseLimit, false, System::nanoTime);
   }
 
-  private ServiceOwnership(Vertx vertx, String service, Duration pauseLimit, boolean observer) {
+  /**
+   * With the clock the pause watch reads ({@link System#nanoTime} in production): a test freezes
+   * the instance by moving its clock on, without stopping a process.
+   */
+  public ServiceOwnership(Vertx vertx, String service, Duration pauseLimit, LongSupplier nanoClock) {
+    this(vertx, service, pauseLimit, false, nanoClock);
+  }
+
+  private ServiceOwnership(Vertx vertx, String service, Duration pauseLimit, boolean observer, LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
+    this.quarantineUntil = nanoClock.getAsLong();
     this.vertx = vertx;
     this.service = service;
     this.pauseLimitNanos = pauseLimit.toNanos();
@@ -104,7 +117,7 @@ public final class ServiceOwnership {
    * process that sends work to the owners but is not one of them. {@link #owns} is always false.
    */
   public static ServiceOwnership observe(Vertx vertx, String service) {
-    return new ServiceOwnership(vertx, service, Duration.ZERO, true);
+    return new ServiceOwnership(vertx, service, Duration.ZERO, true, System::nanoTime);
   }
 
   public String instanceId() {
@@ -128,7 +141,21 @@ public final class ServiceOwnership {
 
   /** False while this instance has just woken from a pause: it must not write until it knows where it stands. */
   public boolean awake() {
-    return pauses != null && pauses.awake(System.nanoTime()) && System.nanoTime() >= quarantineUntil;
+    return stint() >= 0;
+  }
+
+  /**
+   * The number of this instance's current stint awake (it changes with every pause), or -1 while
+   * it must not write: what a {@link FencedStore} asks before a write and again when the result
+   * arrives, so that a write the process stood still during does not count.
+   */
+  public long stint() {
+    if (pauses == null) {
+      return -1;
+    }
+    long now = nanoClock.getAsLong();
+    long stint = pauses.stint(now);
+    return stint >= 0 && now - quarantineUntil >= 0 ? stint : -1;
   }
 
   /**
@@ -138,12 +165,12 @@ public final class ServiceOwnership {
   public Future<Void> start(Consumer<OwnerRing> onChange) {
     this.context = vertx.getOrCreateContext();
     this.listener = onChange;
-    this.pauses = new PauseWatch(pauseLimitNanos, System.nanoTime());
+    this.pauses = new PauseWatch(pauseLimitNanos, nanoClock.getAsLong());
     // A thread of its own, not an event-loop timer: a busy event loop is not a frozen process, and
     // only a frozen process (GC, SIGSTOP) can have been declared dead by the cluster meanwhile.
     watcher = new Thread(() -> {
       while (!stopped) {
-        long gap = pauses.tick(System.nanoTime());
+        long gap = pauses.tick(nanoClock.getAsLong());
         if (gap > 0) {
           context.runOnContext(v -> stepDown(gap));
         }
@@ -231,7 +258,7 @@ public final class ServiceOwnership {
       LOG.atWarn().addKeyValue("service", service).addKeyValue("instance_id", instanceId)
           .log("{} stepped down: this process stood still for {} ms; owning nothing for {} ms", service, gap / 1_000_000,
               quarantine);
-      quarantineUntil = System.nanoTime() + quarantine * 1_000_000;
+      quarantineUntil = nanoClock.getAsLong() + quarantine * 1_000_000;
       int stepDown = ++stepDowns;
       report(ring.without(instanceId));
       vertx.setTimer(quarantine + 1, id -> {
@@ -326,7 +353,7 @@ public final class ServiceOwnership {
   }
 
   private void report(OwnerRing next) {
-    OwnerRing effective = System.nanoTime() < quarantineUntil ? next.without(instanceId) : next;
+    OwnerRing effective = nanoClock.getAsLong() - quarantineUntil < 0 ? next.without(instanceId) : next;
     if (effective.equals(ring)) {
       return;
     }

@@ -58,7 +58,7 @@ class ClusterMajorityTest {
       }
     }));
     assertFalse(ownerA.ring().contains(ownerA.instanceId()), "alone of 2 expected: no majority, owns nothing");
-    FencedStore storeA = new FencedStore(a, "podium.rooms", ownerA.instanceId(), ownerA::awake);
+    FencedStore storeA = new FencedStore(a, "podium.rooms", ownerA.instanceId(), ownerA::stint);
     Throwable refused = failure(storeA.create("e1", new JsonObject().put("v", 1)));
     assertInstanceOf(FencedStore.Fenced.class, refused, String.valueOf(refused));
 

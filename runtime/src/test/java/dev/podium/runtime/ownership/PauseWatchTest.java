@@ -2,6 +2,7 @@ package dev.podium.runtime.ownership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -41,5 +42,22 @@ class PauseWatchTest {
     watch.resume();
     assertEquals(0, watch.tick(5_100 * MS));
     assertTrue(watch.awake(5_150 * MS));
+  }
+
+  @Test
+  void eachPauseEndsAStint() {
+    PauseWatch watch = new PauseWatch(2_000 * MS, 0);
+    watch.tick(100 * MS);
+    long first = watch.stint(150 * MS);
+    assertTrue(first >= 0);
+    assertEquals(-1, watch.stint(15_100 * MS), "no stint while the late tick has not come");
+    watch.tick(15_100 * MS);
+    assertEquals(-1, watch.stint(15_150 * MS), "nor after it, until the owner resumes");
+    watch.resume();
+    long second = watch.stint(15_150 * MS);
+    assertTrue(second >= 0);
+    assertNotEquals(first, second, "a write begun before the pause does not count after it");
+    watch.tick(15_200 * MS);
+    assertEquals(second, watch.stint(15_250 * MS), "regular ticks keep the stint");
   }
 }
