@@ -25,9 +25,17 @@ import org.junit.jupiter.api.Test;
  * Room-service instances all active, each in its own JVM: events spread over them, move only when
  * their owner is killed or stopped (with their state), a newcomer takes a share, and an owner
  * frozen with SIGSTOP past its takeover cannot change its old events when it wakes.
+ *
+ * <p>The SIGSTOP step once failed in CI (the frozen owner's overdue grace ended the event: its
+ * removal won on the woken member's stale copy of the map, and the listener saw
+ * {@code stream_ended}); the fencing that closes that window is described in
+ * docs/architecture.md, "Fencing", and replayed without processes by the room-service's
+ * {@code StaleOwnerTest}.
  */
-// Out of the default build until its SIGSTOP fencing step is reliable: one clean-clone CI run of
-// three saw the frozen owner's overdue grace end the event after the takeover (run with -Plong-tests).
+// Out of the default build for its timing, not its fencing: the host must be back on the new owner
+// within 10.5 s of the SIGSTOP, and on a machine loaded by other clusters the takeover alone took up
+// to 10.7 s, or Hazelcast dropped healthy members too (7 of 16 runs failed on timing at load
+// averages mostly 12-25; none showed a stale owner's write). Run with -Plong-tests on a quiet machine.
 @org.junit.jupiter.api.Tag("long")
 class OwnershipScaleOutTest {
   private static final int EVENTS = 30;
@@ -89,6 +97,21 @@ class OwnershipScaleOutTest {
     ROOMS.stream().filter(PodiumProcess::isAlive).forEach(p -> byOwner.put(p.name(), new HashSet<>()));
     events.forEach(e -> byOwner.get(owner(e).name()).add(e));
     return byOwner;
+  }
+
+  /** {@code podium_cluster_members} as the gateway sees it now. */
+  private static String clusterMembers() {
+    String body = String.valueOf(podium.opsGet(nodeA, "/metrics")[1]);
+    for (String line : body.split("\n")) {
+      if (line.startsWith("podium_cluster_members ")) {
+        return line.substring(line.indexOf(' ') + 1);
+      }
+    }
+    return "?";
+  }
+
+  private static String loadAverage() {
+    return String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   private static TestSocket joinAt(String eventId, String userId) {
@@ -225,7 +248,10 @@ class OwnershipScaleOutTest {
           attempt.close();
         }
       }
-      assertTrue(back, "the host came back to the event while its first owner was frozen");
+      // Under a load average of 20 and more (other clusters on the machine) Hazelcast also drops
+      // healthy members after the SIGSTOP and the takeover comes too late: the message says so.
+      assertTrue(back, "the host came back to the event while its first owner was frozen (the gateway counts "
+          + clusterMembers() + " cluster members, 4 when only the frozen one is gone; load average " + loadAverage() + ")");
       assertFalse(frozen.ownsEvent(e6) && owners(e6).size() == 1, "another instance owns the event now");
       long left = STOP_MS - (System.currentTimeMillis() - stoppedAt);
       if (left > 0) {
