@@ -137,9 +137,10 @@ final class DrillReport {
           kill.getJsonArray("stage_lost"), kill.getJsonArray("listeners_missing"), kill.getJsonArray("cohosts_lost"),
           kill.getJsonArray("bans_lost"), kill.getValue("sockets_closed"));
       JsonObject errors = kill.getJsonObject("errors_during_recovery", new JsonObject());
-      line(b, "retries", "%s join attempts; errors while retrying: accept_cohost %s, join %s; load average at the kill %s",
-          kill.getValue("join_attempts"), errors.getJsonObject("accept_cohost"), errors.getJsonObject("join"),
-          kill.getValue("load_average_at_kill"));
+      line(b, "retries", "%s join attempts; errors while retrying: accept_cohost %s, join %s",
+          kill.getValue("join_attempts"), errors.getJsonObject("accept_cohost"), errors.getJsonObject("join"));
+      line(b, "machine", "at the kill: load average %s, Hazelcast master changed %s; during the recovery: %s",
+          kill.getValue("load_average_at_kill"), kill.getJsonArray("master_changed"), cpu(kill.getJsonObject("cpu_during_recovery")));
     }
     JsonObject freeze = r.getJsonObject("freeze");
     if (freeze != null) {
@@ -151,6 +152,8 @@ final class DrillReport {
           freeze.getValue("stepped_down"), freeze.getValue("stepped_down_after_cont_ms"),
           freeze.getValue("stream_ended_seen"), freeze.getJsonArray("ended_by_frozen"), freeze.getValue("still_live"),
           freeze.getValue("fenced_lines"));
+      line(b, "machine", "Hazelcast master changed %s; during the freeze: %s", freeze.getJsonArray("master_changed"),
+          cpu(freeze.getJsonObject("cpu_during_freeze")));
     }
     JsonObject targets = r.getJsonObject("targets", new JsonObject());
     StringBuilder t = new StringBuilder();
@@ -158,6 +161,16 @@ final class DrillReport {
         .append(Boolean.TRUE.equals(e.getValue()) ? "ok" : "FAIL"));
     line(b, "targets", "%s: %s", r.getBoolean("pass", false) ? "PASS" : "FAIL", t);
     return b.toString();
+  }
+
+  /** A CPU window: machine, cluster, drill and others, in % of one core. */
+  private static String cpu(JsonObject c) {
+    if (c == null) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "CPU %s %% of %s x 100 %% over %s s: cluster %s %%, drill %s %%, others %s %%",
+        c.getValue("machine_pct"), c.getValue("cores"), c.getValue("window_s"), c.getValue("cluster_pct"),
+        c.getValue("drill_pct"), c.getValue("other_pct"));
   }
 
   private static String owned(JsonObject owned) {

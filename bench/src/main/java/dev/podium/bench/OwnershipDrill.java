@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
  *   the room-service's also an accepted co-host and a banned user;</li>
  *   <li>{@code kill -9} of the first room-service and the first presence-service at once, then per
  *   event: the time from the kill until the pending invitation's {@code accept_cohost} (sent every
- *   250 ms) gives {@code cohost_joined}, until a new listener (a fresh one every 500 ms) gets
+ *   250 ms, at most 4 unanswered) gives {@code cohost_joined}, until a new listener (a fresh one
+ *   every 500 ms, at most 3 unanswered) gets
  *   {@code room_state}, and until that listener is on the participant list another listener
  *   receives; then whether only the killed instances' events moved, and whether anything was lost
  *   (invitations, co-hosts, bans, listeners on the list, sockets);</li>
@@ -57,10 +58,13 @@ final class OwnershipDrill {
   static final long ACCEPT_EVERY_MS = 250;
   static final long JOIN_EVERY_MS = 500;
   /**
-   * Most unanswered join attempts per event: a join routed to a dead owner waits for the 3 s proxy
-   * timeout, so six cover that wait at the 500 ms pace without piling up if recovery is slow.
+   * Most unanswered accepts and join attempts per event. A call routed to a dead owner waits for
+   * the 3 s proxy timeout, and the killed instances' events do not move before Hazelcast drops the
+   * member (3 s), so a few in flight at the pace keep the resolution where it matters, while a
+   * slow recovery does not turn a couple of hundred events' retries into a flood that slows it.
    */
-  static final int JOINS_IN_FLIGHT = 6;
+  static final int ACCEPTS_IN_FLIGHT = 4;
+  static final int JOINS_IN_FLIGHT = 3;
   /** Longest the drill waits for the moved events to work again. */
   static final long RECOVERY_WINDOW_MS = 30_000;
   /** Events that do not move but are timed the same way, to show that the kill left them alone. */
@@ -108,6 +112,7 @@ final class OwnershipDrill {
     boolean state;
     boolean tracked;
     long nextAccept;
+    int acceptsSent;
     long nextJoin;
     long stageAt = -1;
     String stageLost;
@@ -168,7 +173,9 @@ final class OwnershipDrill {
       LocalCluster.Instance presenceVictim = presences.get(0);
       prepareState(roomVictim, presenceVictim);
       kill(roomVictim, presenceVictim, rooms, presences);
-      frozen = rooms.get(1);
+      // The last room-service: local-cluster.sh starts it last, so it is rarely Hazelcast's master
+      // (the kill above often took the master; the report says when a step changed it).
+      frozen = rooms.get(rooms.size() - 1);
       freeze(frozen);
       frozen = null;
       result.put("stream_ended_seen", sockets.stream().mapToInt(s -> s.count("stream_ended")).sum());
@@ -359,7 +366,9 @@ final class OwnershipDrill {
     }
     long closedBefore = standing.stream().filter(DrillSocket::isClosed).count();
     cluster.refreshLogs();
+    Map<LocalCluster.Instance, Integer> marks = marks();
     double loadAtKill = ProcStats.loadAverage();
+    CpuWindow cpu = new CpuWindow();
     LocalTime killClock = LocalTime.now();
     long t0 = System.nanoTime();
     LocalCluster.signal("KILL", List.of(roomVictim, presenceVictim));
@@ -378,6 +387,7 @@ final class OwnershipDrill {
       }
       LoadGenerator.sleepMs(5);
     }
+    JsonObject cpuDuringRecovery = cpu.end();
     // Join attempts still in flight settle (in, or closed with service_unavailable).
     List<DrillSocket> attempts = tracked.stream().flatMap(e -> e.lateJoins.stream()).toList();
     await(() -> attempts.stream().allMatch(s -> s.first("room_state") != null || s.isClosed()), 15_000, 20);
@@ -385,7 +395,9 @@ final class OwnershipDrill {
 
     JsonObject kill = new JsonObject().put("join_attempts", attempts.size())
         .put("errors_during_recovery", errorsByCode(tracked, t0))
-        .put("load_average_at_kill", loadAtKill);
+        .put("load_average_at_kill", loadAtKill)
+        .put("cpu_during_recovery", cpuDuringRecovery)
+        .put("master_changed", masterChanges(marks));
     kill.put("all", recovery(tracked.stream().filter(e -> e.roomMoved || e.presenceMoved).toList(), t0));
     kill.put("room_moved", recovery(tracked.stream().filter(e -> e.roomMoved).toList(), t0));
     kill.put("presence_moved", recovery(tracked.stream().filter(e -> e.presenceMoved).toList(), t0));
@@ -442,9 +454,12 @@ final class OwnershipDrill {
       e.stageLost = "the invitee's socket closed";
       return;
     }
-    if (now >= e.nextAccept) {
+    // Each accept is answered by an error or (once) by cohost_joined: the unanswered ones are in flight.
+    int inFlight = e.acceptsSent - e.invitee.all("error", t0).size();
+    if (now >= e.nextAccept && inFlight < ACCEPTS_IN_FLIGHT) {
       e.invitee.send(new JsonObject().put("type", "accept_cohost"));
-      e.nextAccept += ACCEPT_EVERY_MS * MS;
+      e.acceptsSent++;
+      e.nextAccept = Math.max(e.nextAccept, now) + ACCEPT_EVERY_MS * MS;
     }
   }
 
@@ -470,7 +485,7 @@ final class OwnershipDrill {
       if (e.joinAt < 0 && now >= e.nextJoin && pending < JOINS_IN_FLIGHT) {
         String user = user(e, "late" + e.lateJoins.size());
         e.lateJoins.add(connect((e.index + e.lateJoins.size()) % n, joinPath(e.id, user), user));
-        e.nextJoin += JOIN_EVERY_MS * MS;
+        e.nextJoin = Math.max(e.nextJoin, now) + JOIN_EVERY_MS * MS;
       }
     }
     if (e.joinAt >= 0 && e.listedAt < 0) {
@@ -670,8 +685,10 @@ final class OwnershipDrill {
         m -> m.getString("message", "").contains("lost connection"), left) != null), 10_000, 20);
     stop.put("away_events", away.size()).put("host_away_noticed", noticed);
 
-    frozen.log().refresh();
-    int mark = frozen.log().mark();
+    cluster.refreshLogs();
+    Map<LocalCluster.Instance, Integer> marks = marks();
+    int mark = marks.get(frozen);
+    CpuWindow cpu = new CpuWindow();
     LocalTime contClock;
     long ts = System.nanoTime();
     LocalCluster.signal("STOP", List.of(frozen));
@@ -714,7 +731,7 @@ final class OwnershipDrill {
       LocalCluster.signal("CONT", List.of(frozen));
     }
     long tc = System.nanoTime();
-    stop.put("stopped_ms", (tc - ts) / MS);
+    stop.put("stopped_ms", (tc - ts) / MS).put("cpu_during_freeze", cpu.end());
     stop.put("host_back_ms", DrillReport.stats(backAt.values().stream().mapToLong(at -> (at - ts) / MS).toArray(), away.size()));
     for (Event e : away) {
       DrillSocket kept = current.get(e);
@@ -751,7 +768,8 @@ final class OwnershipDrill {
         .put("fenced_lines", frozen.log().linesSince(mark, "a write was fenced").size())
         .put("still_live", late.stream().filter(s -> s.first("room_state") != null).count())
         .put("not_live", new JsonArray(late.stream().filter(s -> s.first("room_state") == null).map(OwnershipDrill::why).toList()))
-        .put("hosts_back_open", away.stream().filter(e -> backAt.containsKey(e) && !e.host.isClosed()).count());
+        .put("hosts_back_open", away.stream().filter(e -> backAt.containsKey(e) && !e.host.isClosed()).count())
+        .put("master_changed", masterChanges(marks));
     result.put("freeze", stop);
   }
 
@@ -762,6 +780,57 @@ final class OwnershipDrill {
   }
 
   // ---- cleanup, helpers ------------------------------------------------------------------------
+
+  /** Every instance's log position now. */
+  private Map<LocalCluster.Instance, Integer> marks() {
+    Map<LocalCluster.Instance, Integer> marks = new LinkedHashMap<>();
+    cluster.all().forEach(i -> marks.put(i, i.log().mark()));
+    return marks;
+  }
+
+  /**
+   * Hazelcast's "Mastership of ... is accepted" lines since the marks, one per instance at most: a
+   * failure that took the cluster's master along includes an election, which adds to the time
+   * before the dead member is dropped (local-cluster.sh's first instance is often the master).
+   */
+  private JsonArray masterChanges(Map<LocalCluster.Instance, Integer> marks) {
+    cluster.refreshLogs();
+    Set<String> seen = new TreeSet<>();
+    marks.forEach((i, mark) -> i.log().linesSince(mark, "Mastership of").stream().findFirst()
+        .ifPresent(line -> {
+          int at = line.indexOf("Mastership of");
+          seen.add(line.substring(at, Math.min(line.length(), at + 45)).trim());
+        }));
+    return new JsonArray(new ArrayList<>(seen));
+  }
+
+  /**
+   * CPU over a window in % of one core: the machine, the cluster's processes (a killed one counts
+   * until it died), the drill itself, and the rest: on a shared machine, what else competed.
+   */
+  private final class CpuWindow {
+    private final ProcGroup processes = new ProcGroup(cluster.all().stream().map(LocalCluster.Instance::pid).toList());
+    private final ProcStats self = new ProcStats(ProcessHandle.current().pid());
+    private final double cluster0 = processes.cpuSeconds();
+    private final double self0 = self.cpuSeconds();
+    private final double machine0 = ProcStats.machineBusySeconds();
+    private final long start = System.nanoTime();
+
+    JsonObject end() {
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double clusterS = processes.cpuSeconds() - cluster0;
+      double selfS = self.cpuSeconds() - self0;
+      double machineS = ProcStats.machineBusySeconds() - machine0;
+      return new JsonObject().put("window_s", Report.round(seconds))
+          .put("machine_pct", pct(machineS, seconds)).put("cluster_pct", pct(clusterS, seconds))
+          .put("drill_pct", pct(selfS, seconds)).put("other_pct", pct(machineS - clusterS - selfS, seconds))
+          .put("cores", Runtime.getRuntime().availableProcessors());
+    }
+
+    private Double pct(double cpuSeconds, double seconds) {
+      return Double.isNaN(cpuSeconds) || seconds <= 0 ? null : Report.round(100 * cpuSeconds / seconds);
+    }
+  }
 
   /** The hosts end their events (so a cluster that outlives the drill keeps no drill events); then every socket closes. */
   private void endEvents() {
