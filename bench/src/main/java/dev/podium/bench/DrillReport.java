@@ -106,9 +106,10 @@ final class DrillReport {
   static String text(JsonObject r) {
     StringBuilder b = new StringBuilder();
     int events = r.getInteger("events");
-    line(b, "drill", "ownership drill on %s (%s): %d events, %s listeners, set up in %s s; load average %s -> %s",
+    line(b, "drill", "ownership drill on %s (%s): %d events, %s listeners, set up in %s s (%s go-lives tried again); "
+        + "load average %s -> %s",
         r.getString("label"), r.getString("cluster_dir"), events, r.getValue("listeners"), r.getValue("setup_s"),
-        r.getValue("load_average_start"), r.getValue("load_average_end"));
+        r.getValue("go_live_retries"), r.getValue("load_average_start"), r.getValue("load_average_end"));
     JsonObject before = r.getJsonObject("owned_before", new JsonObject());
     for (String service : before.fieldNames()) {
       JsonObject owned = before.getJsonObject(service);
