@@ -140,8 +140,11 @@ final class DrillReport {
       JsonObject errors = kill.getJsonObject("errors_during_recovery", new JsonObject());
       line(b, "retries", "%s join attempts; errors while retrying: accept_cohost %s, join %s",
           kill.getValue("join_attempts"), errors.getJsonObject("accept_cohost"), errors.getJsonObject("join"));
-      line(b, "machine", "at the kill: load average %s, Hazelcast master changed %s; during the recovery: %s",
-          kill.getValue("load_average_at_kill"), kill.getJsonArray("master_changed"), cpu(kill.getJsonObject("cpu_during_recovery")));
+      JsonObject calm = r.getJsonObject("cpu_before_kill");
+      line(b, "machine", "before the kill: %s (per instance %s); at the kill: load average %s, Hazelcast master "
+          + "changed %s; during the recovery: %s", cpu(calm), calm == null ? "-" : calm.getJsonObject("instances_pct"),
+          kill.getValue("load_average_at_kill"), kill.getJsonArray("master_changed"),
+          cpu(kill.getJsonObject("cpu_during_recovery")));
     }
     JsonObject freeze = r.getJsonObject("freeze");
     if (freeze != null) {

@@ -378,8 +378,11 @@ final class OwnershipDrill {
         .put("both_moved", tracked.stream().filter(e -> e.roomMoved && e.presenceMoved).count())
         .put("unmoved", unmoved).put("with_cohost_and_ban", state));
     // The presence-service writes its cluster copy behind the joins: a moment for it, as a real
-    // room would have between the last join and a failure.
+    // room would have between the last join and a failure. What the cluster costs meanwhile is
+    // the baseline against which the recovery's CPU reads.
+    CpuWindow calm = new CpuWindow();
     LoadGenerator.sleepMs(opts.settleMs());
+    result.put("cpu_before_kill", calm.end());
   }
 
   private void kill(LocalCluster.Instance roomVictim, LocalCluster.Instance presenceVictim,
@@ -435,7 +438,8 @@ final class OwnershipDrill {
     kill.put("presence_moved", recovery(tracked.stream().filter(e -> e.presenceMoved).toList(), t0));
     kill.put("unmoved", recovery(tracked.stream().filter(e -> !e.roomMoved && !e.presenceMoved).toList(), t0));
     kill.put("stage_lost", new JsonArray(tracked.stream().filter(e -> e.stageAt < 0)
-        .map(e -> e.id + ": " + (e.stageLost == null ? "no cohost_joined within " + RECOVERY_WINDOW_MS + " ms" : e.stageLost))
+        .map(e -> e.id + ": " + (e.stageLost == null ? "no cohost_joined within " + RECOVERY_WINDOW_MS + " ms ("
+            + e.acceptsSent + " accepts sent, last error " + errorCode(e.invitee) + ")" : e.stageLost))
         .toList()));
 
     // Who owns what now: each moved event has one live owner, and the survivors kept theirs.
@@ -841,7 +845,10 @@ final class OwnershipDrill {
    * until it died), the drill itself, and the rest: on a shared machine, what else competed.
    */
   private final class CpuWindow {
-    private final ProcGroup processes = new ProcGroup(cluster.all().stream().map(LocalCluster.Instance::pid).toList());
+    private final List<LocalCluster.Instance> alive = cluster.all().stream().filter(LocalCluster::alive).toList();
+    private final ProcGroup processes = new ProcGroup(alive.stream().map(LocalCluster.Instance::pid).toList());
+    private final List<ProcStats> each = alive.stream().map(i -> new ProcStats(i.pid())).toList();
+    private final double[] each0 = each.stream().mapToDouble(ProcStats::cpuSeconds).toArray();
     private final ProcStats self = new ProcStats(ProcessHandle.current().pid());
     private final double cluster0 = processes.cpuSeconds();
     private final double self0 = self.cpuSeconds();
@@ -853,10 +860,14 @@ final class OwnershipDrill {
       double clusterS = processes.cpuSeconds() - cluster0;
       double selfS = self.cpuSeconds() - self0;
       double machineS = ProcStats.machineBusySeconds() - machine0;
+      JsonObject instances = new JsonObject();
+      for (int i = 0; i < alive.size(); i++) {
+        instances.put(alive.get(i).name(), pct(each.get(i).cpuSeconds() - each0[i], seconds));
+      }
       return new JsonObject().put("window_s", Report.round(seconds))
           .put("machine_pct", pct(machineS, seconds)).put("cluster_pct", pct(clusterS, seconds))
           .put("drill_pct", pct(selfS, seconds)).put("other_pct", pct(machineS - clusterS - selfS, seconds))
-          .put("cores", Runtime.getRuntime().availableProcessors());
+          .put("cores", Runtime.getRuntime().availableProcessors()).put("instances_pct", instances);
     }
 
     private Double pct(double cpuSeconds, double seconds) {
