@@ -89,6 +89,8 @@ final class OwnershipDrill {
   private final List<Event> events = new ArrayList<>();
   private final List<DrillSocket> sockets = new ArrayList<>();
   private final JsonObject result = new JsonObject();
+  /** The Hazelcast port of the member that the kill made master, or -1 when the master did not change. */
+  private int newMasterPort = -1;
   private Vertx vertx;
   private WebSocketClient client;
   private LocalCluster cluster;
@@ -173,9 +175,10 @@ final class OwnershipDrill {
       LocalCluster.Instance presenceVictim = presences.get(0);
       prepareState(roomVictim, presenceVictim);
       kill(roomVictim, presenceVictim, rooms, presences);
-      // The last room-service: local-cluster.sh starts it last, so it is rarely Hazelcast's master
-      // (the kill above often took the master; the report says when a step changed it).
-      frozen = rooms.get(rooms.size() - 1);
+      // A survivor that is not Hazelcast's master, when the kill showed who became master: freezing
+      // the master too would add an election to the takeover (the report names every change).
+      frozen = rooms.stream().filter(i -> i != roomVictim && i.clusterPort() != newMasterPort).reduce((a, b) -> b)
+          .orElse(rooms.get(rooms.size() - 1));
       freeze(frozen);
       frozen = null;
       result.put("stream_ended_seen", sockets.stream().mapToInt(s -> s.count("stream_ended")).sum());
@@ -439,7 +442,7 @@ final class OwnershipDrill {
     kill.put("unmoved", recovery(tracked.stream().filter(e -> !e.roomMoved && !e.presenceMoved).toList(), t0));
     kill.put("stage_lost", new JsonArray(tracked.stream().filter(e -> e.stageAt < 0)
         .map(e -> e.id + ": " + (e.stageLost == null ? "no cohost_joined within " + RECOVERY_WINDOW_MS + " ms ("
-            + e.acceptsSent + " accepts sent, last error " + errorCode(e.invitee) + ")" : e.stageLost))
+            + e.acceptsSent + " accepts sent, last error " + errorCode(e.invitee) + "; " + roomSaw(e, t0) + ")" : e.stageLost))
         .toList()));
 
     // Who owns what now: each moved event has one live owner, and the survivors kept theirs.
@@ -497,6 +500,23 @@ final class OwnershipDrill {
       e.acceptsSent++;
       e.nextAccept = Math.max(e.nextAccept, now) + ACCEPT_EVERY_MS * MS;
     }
+  }
+
+  /**
+   * For an invitation whose acceptance the invitee never saw: whether the room saw it (the host's
+   * and the first listener's {@code cohost_joined}, the listener's latest list), which tells a
+   * lost acceptance from a lost announcement.
+   */
+  private static String roomSaw(Event e, long t0) {
+    String invitee = e.invitee.userId;
+    boolean host = e.host.first("cohost_joined", m -> invitee.equals(m.getString("participant_id")), t0) != null;
+    DrillSocket ear = e.ears.get(0);
+    boolean heard = ear.first("cohost_joined", m -> invitee.equals(m.getString("participant_id")), t0) != null;
+    DrillSocket.Received list = ear.last("participant_list");
+    String role = list == null ? null : list.message().getJsonArray("participants", new JsonArray()).stream()
+        .map(JsonObject.class::cast).filter(p -> invitee.equals(p.getString("user_id"))).map(p -> p.getString("role"))
+        .findFirst().orElse("absent");
+    return "host saw cohost_joined " + host + ", listener " + heard + ", its latest list: " + role;
   }
 
   /**
@@ -817,6 +837,9 @@ final class OwnershipDrill {
 
   // ---- cleanup, helpers ------------------------------------------------------------------------
 
+  private static final java.util.regex.Pattern MASTERSHIP =
+      java.util.regex.Pattern.compile("Mastership of \\[([^\\]]+)\\]:(\\d+) is accepted");
+
   /** Every instance's log position now. */
   private Map<LocalCluster.Instance, Integer> marks() {
     Map<LocalCluster.Instance, Integer> marks = new LinkedHashMap<>();
@@ -834,8 +857,11 @@ final class OwnershipDrill {
     Set<String> seen = new TreeSet<>();
     marks.forEach((i, mark) -> i.log().linesSince(mark, "Mastership of").stream().findFirst()
         .ifPresent(line -> {
-          int at = line.indexOf("Mastership of");
-          seen.add(line.substring(at, Math.min(line.length(), at + 45)).trim());
+          java.util.regex.Matcher m = MASTERSHIP.matcher(line);
+          if (m.find()) {
+            seen.add(m.group(1) + ":" + m.group(2));
+            newMasterPort = Integer.parseInt(m.group(2));
+          }
         }));
     return new JsonArray(new ArrayList<>(seen));
   }
