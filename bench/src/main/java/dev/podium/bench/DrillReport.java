@@ -55,16 +55,16 @@ final class DrillReport {
     t.put("joins_within_5s", within(moved.getJsonObject("join_ms")));
     t.put("joins_listed_within_5s", within(moved.getJsonObject("listed_ms")));
     t.put("nothing_lost", empty(kill, "stage_lost") && empty(kill, "listeners_missing") && empty(kill, "cohosts_lost")
-        && empty(kill, "bans_lost") && kill.getLong("sockets_closed", 1L) == 0
+        && empty(kill, "bans_lost") && kill.getLong("sockets_closed", 1L) == 0 && r.getLong("events_ended", 1L) == 0
         && complete(kill.getJsonObject("unmoved", new JsonObject()).getJsonObject("stage_ms")));
     JsonObject freeze = r.getJsonObject("freeze", new JsonObject());
     long away = freeze.getLong("away_events", 0L);
-    t.put("frozen_writes_invisible", away > 0 && freeze.getBoolean("host_away_noticed", false)
-        && freeze.getLong("taken_over", -1L) == away
-        && complete(freeze.getJsonObject("host_back_ms"))
-        && freeze.getLong("stream_ended_seen", 1L) == 0 && freeze.getLong("ears_closed", 1L) == 0
-        && empty(freeze, "ended_by_frozen") && freeze.getLong("still_live", -1L) == away
-        && r.getLong("stream_ended_seen", 1L) == 0);
+    t.put("frozen_events_continued", away > 0 && freeze.getBoolean("host_away_noticed", false)
+        && freeze.getLong("taken_over", -1L) == away && complete(freeze.getJsonObject("host_back_ms"))
+        && freeze.getLong("still_live", -1L) == away);
+    t.put("frozen_writes_invisible", away > 0 && empty(freeze, "ended_by_frozen")
+        && freeze.getLong("ended_after_cont", 1L) == 0 && freeze.getLong("back_events_ended", 1L) == 0
+        && freeze.getLong("ears_closed_after_cont", 1L) == 0);
     t.put("frozen_stepped_down", freeze.getBoolean("stepped_down", false));
     JsonObject targets = new JsonObject();
     t.forEach(targets::put);
@@ -148,13 +148,15 @@ final class DrillReport {
     }
     JsonObject freeze = r.getJsonObject("freeze");
     if (freeze != null) {
-      line(b, "SIGSTOP", "%s for %s ms with %s hosts away (grace %s ms): taken over %s, hosts back after %s ms; "
-          + "after SIGCONT: stepped down %s (%s ms after), stream_ended seen %s, events ended by it %s, still live %s, "
+      line(b, "SIGSTOP", "%s for %s ms with %s hosts away (grace %s ms): taken over %s, hosts back %s after %s ms, "
+          + "events the new owner ended (host not back in time) %s; after SIGCONT: stepped down %s (%s ms after), "
+          + "events it ended %s, stream_ended after SIGCONT %s, ended although the host was back %s, still live %s, "
           + "fenced writes logged %s",
           freeze.getString("frozen"), freeze.getValue("stopped_ms"), freeze.getValue("away_events"),
-          r.getValue("host_grace_ms"), freeze.getValue("taken_over"), mm(freeze.getJsonObject("host_back_ms")),
-          freeze.getValue("stepped_down"), freeze.getValue("stepped_down_after_cont_ms"),
-          freeze.getValue("stream_ended_seen"), freeze.getJsonArray("ended_by_frozen"), freeze.getValue("still_live"),
+          r.getValue("host_grace_ms"), freeze.getValue("taken_over"), nOf(freeze.getJsonObject("host_back_ms")),
+          mm(freeze.getJsonObject("host_back_ms")), freeze.getValue("ended_while_frozen"), freeze.getValue("stepped_down"),
+          freeze.getValue("stepped_down_after_cont_ms"), freeze.getJsonArray("ended_by_frozen"),
+          freeze.getValue("ended_after_cont"), freeze.getValue("back_events_ended"), freeze.getValue("still_live"),
           freeze.getValue("fenced_lines"));
       line(b, "machine", "Hazelcast master changed %s; during the freeze: %s", freeze.getJsonArray("master_changed"),
           cpu(freeze.getJsonObject("cpu_during_freeze")));

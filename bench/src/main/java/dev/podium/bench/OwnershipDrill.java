@@ -87,6 +87,8 @@ final class OwnershipDrill {
   private final int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
   private final List<Context> contexts = new ArrayList<>();
   private final List<Event> events = new ArrayList<>();
+  /** The frozen instance's events whose host did not come back in time (the new owner ended them). */
+  private final List<Event> awayNotBack = new ArrayList<>();
   private final List<DrillSocket> sockets = new ArrayList<>();
   private final JsonObject result = new JsonObject();
   /** The Hazelcast port of the member that the kill made master, or -1 when the master did not change. */
@@ -181,7 +183,10 @@ final class OwnershipDrill {
           .orElse(rooms.get(rooms.size() - 1));
       freeze(frozen);
       frozen = null;
-      result.put("stream_ended_seen", sockets.stream().mapToInt(s -> s.count("stream_ended")).sum());
+      // Events that ended before the drill ended them, but for the frozen instance's events whose
+      // host was not back within its grace (their end is the new owner's, and right).
+      result.put("events_ended", events.stream().filter(e -> !awayNotBack.contains(e) && endedAt(e, Long.MIN_VALUE) > 0)
+          .map(e -> e.id).toList().size());
       result.put("load_average_end", ProcStats.loadAverage());
       return DrillReport.judge(result);
     } finally {
@@ -751,9 +756,10 @@ final class OwnershipDrill {
     Map<Event, Long> backAt = new LinkedHashMap<>();
     Map<Event, DrillSocket> current = new LinkedHashMap<>();
     try {
-      // The hosts come back while the owner is frozen: an attempt that gets no "host is back"
-      // within 3 s (its go-live went to the frozen instance, say) gives way to a new one.
-      long until = ts + (opts.hostGraceMs() - 1_500) * MS;
+      // The hosts come back while the owner is frozen, before their grace (counted from when they
+      // left) runs out: an attempt that gets no "host is back" within 3 s (its go-live went to
+      // the frozen instance, say) gives way to a new one.
+      long until = left + (opts.hostGraceMs() - 1_500) * MS;
       while (System.nanoTime() < until && backAt.size() < away.size()) {
         for (Event e : away) {
           if (backAt.containsKey(e)) {
@@ -810,16 +816,21 @@ final class OwnershipDrill {
     }
     LoadGenerator.sleepMs(WATCH_AFTER_WAKE_MS);
     frozen.log().refresh();
-    long streamEnded = away.stream().flatMap(e -> allSockets(e).stream())
-        .filter(s -> s.first("stream_ended", m -> true, ts) != null).count();
-    long earsClosed = away.stream().filter(e -> e.ears.get(0).isClosed()).count();
+    // Its own end of an event is logged ("event ended") only once its write went through: the
+    // proof that an overdue timer's write became visible. A stream_ended before the SIGCONT
+    // cannot be its doing: the new owner ended an event whose host was not back within its grace.
     List<String> endedThere = new ArrayList<>();
     for (Event e : away) {
       frozen.log().linesSince(mark, "event ended", e.id).forEach(endedThere::add);
     }
+    long endedWhileFrozen = away.stream().filter(e -> endedAt(e, ts) > 0 && endedAt(e, ts) < tc).count();
+    long endedAfterCont = away.stream().filter(e -> endedAt(e, ts) >= tc).count();
+    long backEnded = away.stream().filter(e -> backAt.containsKey(e) && endedAt(e, ts) > 0).count();
+    long earsClosed = away.stream().filter(e -> e.ears.get(0).isClosed() && e.ears.get(0).closedAtNanos() >= tc).count();
     // Its quarantine ends about now and it takes a share back: a join may meet a move ("try again").
     List<DrillSocket> late = answered(away.stream().map(e -> new Join(e.index % n, e.id, user(e, "after"))).toList());
-    stop.put("stream_ended_seen", streamEnded).put("ears_closed", earsClosed)
+    stop.put("ended_while_frozen", endedWhileFrozen).put("ended_after_cont", endedAfterCont)
+        .put("back_events_ended", backEnded).put("ears_closed_after_cont", earsClosed)
         .put("ended_by_frozen", new JsonArray(endedThere))
         .put("fenced_lines", frozen.log().linesSince(mark, "a write was fenced").size())
         .put("still_live", late.stream().filter(s -> s.first("room_state") != null).count())
@@ -827,6 +838,13 @@ final class OwnershipDrill {
         .put("hosts_back_open", away.stream().filter(e -> backAt.containsKey(e) && !e.host.isClosed()).count())
         .put("master_changed", masterChanges(marks));
     result.put("freeze", stop);
+    awayNotBack.addAll(away.stream().filter(e -> !backAt.containsKey(e)).toList());
+  }
+
+  /** When the first socket of the event got stream_ended after {@code since}, or 0. */
+  private static long endedAt(Event e, long since) {
+    return allSockets(e).stream().map(s -> s.first("stream_ended", m -> true, since)).filter(r -> r != null)
+        .mapToLong(DrillSocket.Received::atNanos).min().orElse(0);
   }
 
   private static List<DrillSocket> allSockets(Event e) {

@@ -35,7 +35,7 @@ class DrillReportTest {
   void aRunThatMetEveryTargetPasses() {
     JsonObject r = DrillReport.judge(passing());
     assertTrue(r.getBoolean("pass"), r.getJsonObject("targets").encode());
-    assertEquals(8, r.getJsonObject("targets").size());
+    assertEquals(9, r.getJsonObject("targets").size());
     String text = DrillReport.text(r);
     assertTrue(text.contains("targets:   PASS"), text);
     assertTrue(text.contains("room-service-1 97 [97]"), text);
@@ -52,9 +52,13 @@ class DrillReportTest {
     failsOnly("joins_listed_within_5s", r -> all(r).getJsonObject("listed_ms").put("max", 5200));
     failsOnly("nothing_lost", r -> r.getJsonObject("kill").put("bans_lost", new JsonArray().add("e1: bad got in again")));
     failsOnly("nothing_lost", r -> r.getJsonObject("kill").put("sockets_closed", 1));
-    failsOnly("frozen_writes_invisible", r -> r.getJsonObject("freeze").put("stream_ended_seen", 1));
+    failsOnly("nothing_lost", r -> r.put("events_ended", 1));
+    failsOnly("frozen_writes_invisible", r -> r.getJsonObject("freeze").put("ended_after_cont", 1));
     failsOnly("frozen_writes_invisible", r -> r.getJsonObject("freeze").put("ended_by_frozen", new JsonArray().add("line")));
-    failsOnly("frozen_writes_invisible", r -> r.getJsonObject("freeze").put("still_live", 2));
+    failsOnly("frozen_writes_invisible", r -> r.getJsonObject("freeze").put("back_events_ended", 1));
+    failsOnly("frozen_events_continued", r -> r.getJsonObject("freeze").put("still_live", 2));
+    failsOnly("frozen_events_continued", r -> r.getJsonObject("freeze")
+        .put("host_back_ms", DrillReport.stats(new long[] {5000, 6000}, 3)));
     failsOnly("frozen_stepped_down", r -> r.getJsonObject("freeze").put("stepped_down", false));
   }
 
@@ -100,7 +104,7 @@ class DrillReportTest {
         .put("takeover_logged_ms", DrillReport.stats(times(97, 3000), 97));
     return new JsonObject().put("mode", "ownership-drill").put("label", "drill").put("events", 300)
         .put("cluster_dir", "/tmp/c").put("host_grace_ms", 12000).put("owners_settled", true)
-        .put("events_without_one_owner", 0).put("stream_ended_seen", 0)
+        .put("events_without_one_owner", 0).put("events_ended", 0)
         .put("owned_before", new JsonObject().put("room-service", room).put("presence-service", presence))
         .put("kill", new JsonObject().put("taken_over", true).put("room", moves)
             .put("presence", moves.copy().put("victim", "presence-service-1"))
@@ -109,7 +113,8 @@ class DrillReportTest {
             .put("cohosts_lost", new JsonArray()).put("bans_lost", new JsonArray()).put("sockets_closed", 0))
         .put("freeze", new JsonObject().put("frozen", "room-service-2").put("away_events", 3).put("host_away_noticed", true)
             .put("taken_over", 3).put("host_back_ms", DrillReport.stats(new long[] {5000, 6000, 7000}, 3))
-            .put("stepped_down", true).put("stream_ended_seen", 0).put("ears_closed", 0)
+            .put("stepped_down", true).put("ended_while_frozen", 0).put("ended_after_cont", 0)
+            .put("back_events_ended", 0).put("ears_closed_after_cont", 0)
             .put("ended_by_frozen", new JsonArray()).put("still_live", 3));
   }
 
