@@ -146,6 +146,10 @@ final class DrillReport {
           kill.getValue("load_average_at_kill"), kill.getJsonArray("master_changed"),
           cpu(kill.getJsonObject("cpu_during_recovery")));
     }
+    if (kill != null) {
+      line(b, "between", "the cluster's CPU back to its level before the kill: %s after %s ms (%s)",
+          kill.getValue("calm_again"), kill.getValue("calm_wait_ms"), cpu(kill.getJsonObject("cpu_when_calm")));
+    }
     JsonObject freeze = r.getJsonObject("freeze");
     if (freeze != null) {
       line(b, "SIGSTOP", "%s for %s ms with %s hosts away (grace %s ms): taken over %s, hosts back %s after %s ms, "

@@ -119,7 +119,7 @@ public final class LoadGenerator {
     int hosts = opts.control() ? opts.events() : opts.rooms();
     long budgetMs = opts.ownershipDrill()
         // Every bounded step of the drill at its longest, and the freeze.
-        ? 600_000 + opts.events() * 500L + opts.freezeMs() + 4 * opts.settleMs()
+        ? 900_000 + opts.events() * 500L + opts.freezeMs() + 4 * opts.settleMs()
         : 30_000 + opts.rampMs() + opts.joinTimeoutMs() + opts.settleMs()
         + (opts.warmupS() + opts.durationS()) * 1000L * 2
         + opts.drainMs() + 20_000 + hosts * 200L + opts.stayMaxMs()

@@ -66,7 +66,9 @@ final class OwnershipDrill {
   static final int ACCEPTS_IN_FLIGHT = 4;
   static final int JOINS_IN_FLIGHT = 3;
   /** Longest the drill waits for the moved events to work again. */
-  static final long RECOVERY_WINDOW_MS = 30_000;
+  static final long RECOVERY_WINDOW_MS = 60_000;
+  /** Longest the drill waits after the kill step for the cluster's CPU to come back to its level before the kill. */
+  static final long CALM_WAIT_MS = 60_000;
   /** Events that do not move but are timed the same way, to show that the kill left them alone. */
   static final int UNMOVED_SAMPLE = 20;
   /** Events of the killed room-service that also get a co-host and a banned user. */
@@ -475,6 +477,20 @@ final class OwnershipDrill {
     List<LocalCluster.Instance> alive = cluster.all().stream().filter(LocalCluster::alive).toList();
     boolean settled = await(() -> alive.stream().allMatch(i -> cluster.clusterMembers(i) == alive.size()), STEP_WAIT_MS, 500);
     kill.put("cluster_settled", settled);
+    // ... and is about as busy as before the kill again (its takeovers, resyncs and the drill's
+    // retries done), so that the freeze measures the freeze, not the kill's aftermath.
+    Double before = result.getJsonObject("cpu_before_kill").getDouble("cluster_pct");
+    long calmStart = System.nanoTime();
+    JsonObject[] last = {null};
+    boolean calm = before != null && await(() -> {
+      CpuWindow w = new CpuWindow();
+      LoadGenerator.sleepMs(2_000);
+      last[0] = w.end();
+      Double now = last[0].getDouble("cluster_pct");
+      return now != null && now <= before * 1.2 + 10;
+    }, CALM_WAIT_MS, 1);
+    kill.put("calm_again", calm).put("calm_wait_ms", (System.nanoTime() - calmStart) / MS)
+        .put("cpu_when_calm", last[0]);
     LoadGenerator.sleepMs(opts.settleMs());
   }
 
