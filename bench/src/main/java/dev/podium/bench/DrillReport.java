@@ -63,8 +63,7 @@ final class DrillReport {
         && freeze.getLong("taken_over", -1L) == away && complete(freeze.getJsonObject("host_back_ms"))
         && freeze.getLong("still_live", -1L) == away);
     t.put("frozen_writes_invisible", away > 0 && empty(freeze, "ended_by_frozen")
-        && freeze.getLong("ended_after_cont", 1L) == 0 && freeze.getLong("back_events_ended", 1L) == 0
-        && freeze.getLong("ears_closed_after_cont", 1L) == 0);
+        && freeze.getLong("back_events_ended", 1L) == 0 && freeze.getLong("ears_closed_after_cont", 1L) == 0);
     t.put("frozen_stepped_down", freeze.getBoolean("stepped_down", false));
     JsonObject targets = new JsonObject();
     t.forEach(targets::put);

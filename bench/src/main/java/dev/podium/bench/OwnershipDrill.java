@@ -833,8 +833,9 @@ final class OwnershipDrill {
     LoadGenerator.sleepMs(WATCH_AFTER_WAKE_MS);
     frozen.log().refresh();
     // Its own end of an event is logged ("event ended") only once its write went through: the
-    // proof that an overdue timer's write became visible. A stream_ended before the SIGCONT
-    // cannot be its doing: the new owner ended an event whose host was not back within its grace.
+    // proof that an overdue timer's write became visible. An event whose host came back must not
+    // end at all; one whose host was not back in time is ended by its new owner, rightly (before
+    // the SIGCONT that cannot be the frozen instance; after it, only its log can say).
     List<String> endedThere = new ArrayList<>();
     for (Event e : away) {
       frozen.log().linesSince(mark, "event ended", e.id).forEach(endedThere::add);
@@ -842,7 +843,8 @@ final class OwnershipDrill {
     long endedWhileFrozen = away.stream().filter(e -> endedAt(e, ts) > 0 && endedAt(e, ts) < tc).count();
     long endedAfterCont = away.stream().filter(e -> endedAt(e, ts) >= tc).count();
     long backEnded = away.stream().filter(e -> backAt.containsKey(e) && endedAt(e, ts) > 0).count();
-    long earsClosed = away.stream().filter(e -> e.ears.get(0).isClosed() && e.ears.get(0).closedAtNanos() >= tc).count();
+    long earsClosed = away.stream().filter(e -> backAt.containsKey(e) && e.ears.get(0).isClosed()
+        && e.ears.get(0).closedAtNanos() >= tc).count();
     // Its quarantine ends about now and it takes a share back: a join may meet a move ("try again").
     List<DrillSocket> late = answered(away.stream().map(e -> new Join(e.index % n, e.id, user(e, "after"))).toList());
     stop.put("ended_while_frozen", endedWhileFrozen).put("ended_after_cont", endedAfterCont)
