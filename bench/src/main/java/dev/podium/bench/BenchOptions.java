@@ -42,7 +42,11 @@ public record BenchOptions(
     long stayMaxMs,
     int stagePct,
     int chatPct,
-    Map<String, List<Long>> namedPids) {
+    Map<String, List<Long>> namedPids,
+    boolean ownershipDrill,
+    String clusterDir,
+    long freezeMs,
+    long hostGraceMs) {
 
   public static final String USAGE = """
       usage: java -jar bench/target/podium-bench.jar [options]
@@ -110,15 +114,33 @@ public record BenchOptions(
         --chat-pct P          % of the other visitors who send one chat message after joining
                               and wait for it to come back to them (op "chat")   (0)
 
+      Ownership drill (a running deploy/local-cluster.sh cluster, no audio):
+        --ownership-drill --cluster-dir DIR --secret S --base URL,URL [--events E]
+        --ownership-drill     E hosts go live over the bases, each event gets listeners; the
+                              drill reads podium_owned_events and the "owns event" log lines of
+                              every room-service and presence-service, kill -9s the first of
+                              each, times per moved event how long until a stage action and a
+                              new join work again and checks that only their events moved and
+                              nothing was lost; then SIGSTOPs a room-service owning events whose
+                              hosts went away and checks, after SIGCONT, that its overdue grace
+                              ends nothing and that it stepped down (docs/benchmarks.md)
+        --cluster-dir DIR     the cluster's LOCAL_CLUSTER_DIR: its instances file, pid files
+                              and logs (the drill signals those pids: the cluster is its own)
+        --events E            events in the drill                            (300)
+        --freeze-ms MS        how long the SIGSTOP lasts                      (15000)
+        --host-grace-ms MS    the cluster's PODIUM_HOST_GRACE_MS: shorter than --freeze-ms,
+                              longer than a takeover                          (12000)
+
         --json                also print the result as one JSON line
         --help                print this and exit
       """;
 
-  private static final Set<String> FLAGS = Set.of("json", "help", "cold", "heap-after-gc", "control");
+  private static final Set<String> FLAGS = Set.of("json", "help", "cold", "heap-after-gc", "control",
+      "ownership-drill");
   private static final Set<String> KEYS = Set.of("base", "listeners", "ramp-ms", "duration-s", "warmup-s", "packet-ms",
       "secret", "server-pid", "label", "settle-ms", "drain-ms", "join-timeout-ms", "host-id", "subprotocol",
       "listener-query", "reconnect-attempts", "gateway-metrics", "rooms", "join-rate", "pid", "events", "stay-ms",
-      "stage-pct", "chat-pct");
+      "stage-pct", "chat-pct", "cluster-dir", "freeze-ms", "host-grace-ms");
   /** Options that may be given more than once; their values are joined with commas. */
   private static final Set<String> REPEATABLE = Set.of("server-pid", "pid");
   /** Most rooms or events one run sets up (each is a host socket and, on Podium, a live event). */
@@ -159,6 +181,11 @@ public record BenchOptions(
     require(settleMs >= 0 && drainMs >= 0, "--settle-ms and --drain-ms must not be negative");
     require(joinTimeoutMs >= 1, "--join-timeout-ms must be positive");
     require(secret == null || !secret.isEmpty(), "--secret must not be empty");
+    require(!(ownershipDrill && control), "--ownership-drill and --control: give one of the two");
+    require(!ownershipDrill || clusterDir != null, "--ownership-drill needs --cluster-dir (LOCAL_CLUSTER_DIR)");
+    require(!ownershipDrill || secret != null, "--ownership-drill needs --secret (the cluster's PODIUM_JWT_SECRET)");
+    require(hostGraceMs >= 1 && freezeMs > hostGraceMs,
+        "--freeze-ms must be longer than --host-grace-ms (the frozen owner's grace timer must be overdue when it wakes)");
   }
 
   private static void require(boolean ok, String message) {
@@ -246,12 +273,16 @@ public record BenchOptions(
         flag(values, "cold"),
         flag(values, "heap-after-gc"),
         flag(values, "control"),
-        intValue(values, "events", 10),
+        intValue(values, "events", flag(values, "ownership-drill") ? 300 : 10),
         stay[0],
         stay[1],
         intValue(values, "stage-pct", 10),
         intValue(values, "chat-pct", 0),
-        named);
+        named,
+        flag(values, "ownership-drill"),
+        values.get("cluster-dir"),
+        longValue(values, "freeze-ms", 15_000),
+        longValue(values, "host-grace-ms", 12_000));
   }
 
   /** Every pid to read as the server: --server-pid and all of --pid's, in that order, each once. */
@@ -263,7 +294,7 @@ public record BenchOptions(
 
   /** The user id of room k's host: the --host-id itself with one room, else with {@code -r<k>}. */
   public String hostId(int room) {
-    return rooms == 1 && !control ? hostId : hostId + "-r" + room;
+    return rooms == 1 && !control && !ownershipDrill ? hostId : hostId + "-r" + room;
   }
 
   /** {@code NAME=PID[,PID...]} entries separated by commas: a bare pid continues the last name. */

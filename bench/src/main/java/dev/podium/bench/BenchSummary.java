@@ -53,9 +53,13 @@ public final class BenchSummary {
         }
       }
     }
-    List<JsonObject> streaming = runs.stream().filter(r -> !isControl(r)).toList();
+    List<JsonObject> drills = runs.stream().filter(BenchSummary::isDrill).toList();
+    List<JsonObject> streaming = runs.stream().filter(r -> !isControl(r) && !isDrill(r)).toList();
     List<JsonObject> control = runs.stream().filter(BenchSummary::isControl).toList();
-    if (!streaming.isEmpty() || control.isEmpty()) {
+    if (!drills.isEmpty()) {
+      System.out.print(drillTable(drills));
+    }
+    if (!streaming.isEmpty() || (control.isEmpty() && drills.isEmpty())) {
       System.out.print(table(streaming));
     }
     if (hasRooms(streaming)) {
@@ -70,6 +74,10 @@ public final class BenchSummary {
 
   static boolean isControl(JsonObject r) {
     return "control".equals(r.getString("mode"));
+  }
+
+  static boolean isDrill(JsonObject r) {
+    return "ownership-drill".equals(r.getString("mode"));
   }
 
   /** Whether a per-room table says anything: some run had several rooms or read the heap. */
@@ -90,7 +98,7 @@ public final class BenchSummary {
     }
     try {
       JsonObject r = new JsonObject(t);
-      return r.containsKey("latency_p99_ms") || isControl(r) ? r : null;
+      return r.containsKey("latency_p99_ms") || isControl(r) || isDrill(r) ? r : null;
     } catch (RuntimeException e) {
       return null;
     }
@@ -178,6 +186,86 @@ public final class BenchSummary {
       }
     }
     return b.toString();
+  }
+
+  /** Columns of the ownership drill's table: header, path in the run's JSON (medians over runs, ms). */
+  static final String[][] DRILL_COLUMNS = {
+      {"ownMin", "owned_min"},
+      {"ownMax", "owned_max"},
+      {"stage50", "kill.all.stage_ms.median"},
+      {"stageMax", "kill.all.stage_ms.max"},
+      {"join50", "kill.all.join_ms.median"},
+      {"joinMax", "kill.all.join_ms.max"},
+      {"listMax", "kill.all.listed_ms.max"},
+      {"unmovMax", "kill.unmoved.join_ms.max"},
+      {"roomTkMax", "kill.room.takeover_logged_ms.max"},
+      {"presTkMax", "kill.presence.takeover_logged_ms.max"},
+      {"backMax", "freeze.host_back_ms.max"},
+      {"stepDown", "freeze.stepped_down_after_cont_ms"},
+  };
+
+  /**
+   * Ownership drill runs, one row per (label, events): the medians of {@link #DRILL_COLUMNS} (the
+   * least and most events any room-service or presence-service instance owned; recovery after the
+   * kill of the moved events, and of the events that did not move; when the new owners logged
+   * their takeover; the hosts' return during the freeze; the step-down after it), then per target
+   * how many runs met it.
+   */
+  static String drillTable(List<JsonObject> runs) {
+    Map<String, List<JsonObject>> groups = new LinkedHashMap<>();
+    for (JsonObject r : runs) {
+      groups.computeIfAbsent(r.getString("label") + "\u0000" + r.getInteger("events"), k -> new ArrayList<>()).add(r);
+    }
+    StringBuilder b = new StringBuilder();
+    String w = "%-" + width(runs.stream().map(r -> r.getString("label")).toList()) + "s";
+    b.append(String.format(Locale.ROOT, w + " %6s %5s %5s", "drill", "events", "runs", "pass"));
+    for (String[] c : DRILL_COLUMNS) {
+      b.append(String.format(Locale.ROOT, " %9s", c[0]));
+    }
+    b.append('\n');
+    for (List<JsonObject> g : groups.values()) {
+      JsonObject first = g.get(0);
+      b.append(String.format(Locale.ROOT, w + " %6d %5d %5s", first.getString("label"), first.getInteger("events"),
+          g.size(), g.stream().filter(r -> r.getBoolean("pass", false)).count() + "/" + g.size()));
+      for (String[] c : DRILL_COLUMNS) {
+        double[] v = g.stream().map(r -> drillValue(r, c[1])).filter(x -> x != null).mapToDouble(Double::doubleValue).toArray();
+        b.append(String.format(Locale.ROOT, " %9s", format(Percentiles.median(v))));
+      }
+      b.append('\n');
+      java.util.Set<String> targets = new java.util.LinkedHashSet<>();
+      g.forEach(r -> targets.addAll(r.getJsonObject("targets", new JsonObject()).fieldNames()));
+      StringBuilder t = new StringBuilder();
+      for (String target : targets) {
+        long met = g.stream().filter(r -> r.getJsonObject("targets", new JsonObject()).getBoolean(target, false)).count();
+        t.append(t.isEmpty() ? "" : ", ").append(target).append(' ').append(met).append('/').append(g.size());
+      }
+      b.append(String.format(Locale.ROOT, w + " targets met: %s%n", "", t));
+    }
+    return b.toString();
+  }
+
+  /**
+   * A number from a drill run: {@code owned_min}/{@code owned_max} over every instance's
+   * podium_owned_events before the kill, else the value at the dotted path; null when absent.
+   */
+  static Double drillValue(JsonObject r, String path) {
+    if (path.startsWith("owned_")) {
+      JsonObject before = r.getJsonObject("owned_before", new JsonObject());
+      java.util.stream.DoubleStream all = before.fieldNames().stream().map(before::getJsonObject)
+          .flatMap(service -> service.fieldNames().stream().map(service::getJsonObject))
+          .map(i -> i.getValue("metric")).filter(v -> v instanceof Number)
+          .mapToDouble(v -> ((Number) v).doubleValue());
+      java.util.OptionalDouble v = path.equals("owned_min") ? all.min() : all.max();
+      return v.isPresent() ? v.getAsDouble() : null;
+    }
+    Object node = r;
+    for (String key : path.split("\\.")) {
+      if (!(node instanceof JsonObject o)) {
+        return null;
+      }
+      node = o.getValue(key);
+    }
+    return node instanceof Number n ? n.doubleValue() : null;
   }
 
   /** Operations of the control-plane table, each with its p50 and p99 columns. */

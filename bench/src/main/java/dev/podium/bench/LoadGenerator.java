@@ -98,23 +98,29 @@ public final class LoadGenerator {
     startWatchdog(opts);
     JsonObject result;
     try {
-      result = opts.control() ? new ControlPlane(opts).run() : new LoadGenerator(opts).run();
+      result = opts.ownershipDrill() ? new OwnershipDrill(opts).run()
+          : opts.control() ? new ControlPlane(opts).run() : new LoadGenerator(opts).run();
     } catch (RuntimeException e) {
       System.err.println("podium-bench: run failed: " + e.getMessage());
       System.exit(2);
       return;
     }
-    System.out.print(opts.control() ? ControlReport.text(result) : Report.text(result));
+    System.out.print(opts.ownershipDrill() ? DrillReport.text(result)
+        : opts.control() ? ControlReport.text(result) : Report.text(result));
     if (opts.json()) {
       System.out.println(result.encode());
     }
-    System.exit(0);
+    // A drill that ran but missed a target exits 4, so that a script can tell it from a crash.
+    System.exit(opts.ownershipDrill() && !result.getBoolean("pass", false) ? 4 : 0);
   }
 
   /** Ends the process if the run takes far longer than its phases allow. */
   private static void startWatchdog(BenchOptions opts) {
     int hosts = opts.control() ? opts.events() : opts.rooms();
-    long budgetMs = 30_000 + opts.rampMs() + opts.joinTimeoutMs() + opts.settleMs()
+    long budgetMs = opts.ownershipDrill()
+        // Every bounded step of the drill at its longest, and the freeze.
+        ? 900_000 + opts.events() * 500L + opts.freezeMs() + 4 * opts.settleMs()
+        : 30_000 + opts.rampMs() + opts.joinTimeoutMs() + opts.settleMs()
         + (opts.warmupS() + opts.durationS()) * 1000L * 2
         + opts.drainMs() + 20_000 + hosts * 200L + opts.stayMaxMs()
         + (opts.heapAfterGc() ? 60_000L * Math.max(1, opts.allServerPids().size()) : 0);
@@ -438,7 +444,7 @@ public final class LoadGenerator {
   }
 
   /** A verticle that only lends its event-loop context. */
-  private static final class ContextHolder extends VerticleBase {
+  static final class ContextHolder extends VerticleBase {
     private final List<Context> contexts;
 
     ContextHolder(List<Context> contexts) {

@@ -103,7 +103,31 @@ class BenchOptionsTest {
   }
 
   @Test
+  void ownershipDrillOptions() {
+    BenchOptions o = BenchOptions.parse("--ownership-drill", "--cluster-dir", "/tmp/c", "--secret", "s3cret-s3cret-s3cret",
+        "--base", "ws://127.0.0.1:8401,ws://127.0.0.1:8402", "--host-id", "d");
+    assertTrue(o.ownershipDrill());
+    assertEquals("/tmp/c", o.clusterDir());
+    assertEquals(300, o.events(), "issue 12's 300 events unless told");
+    assertEquals(15_000, o.freezeMs());
+    assertEquals(12_000, o.hostGraceMs());
+    assertEquals("d-r0", o.hostId(0), "one host per event");
+    BenchOptions small = BenchOptions.parse("--ownership-drill", "--cluster-dir", "/tmp/c", "--secret", "s",
+        "--events", "30", "--freeze-ms", "9000", "--host-grace-ms", "6000");
+    assertEquals(30, small.events());
+    assertEquals(9000, small.freezeMs());
+    assertEquals(6000, small.hostGraceMs());
+    assertFalse(BenchOptions.parse().ownershipDrill());
+  }
+
+  @Test
   void mistakesAreRefusedWithTheOptionNamed() {
+    assertMessage("--ownership-drill needs --cluster-dir", "--ownership-drill", "--secret", "s");
+    assertMessage("--ownership-drill needs --secret", "--ownership-drill", "--cluster-dir", "/tmp/c");
+    assertMessage("--ownership-drill and --control: give one of the two", "--ownership-drill", "--control",
+        "--join-rate", "5", "--cluster-dir", "/tmp/c", "--secret", "s");
+    assertMessage("--freeze-ms must be longer than --host-grace-ms", "--ownership-drill", "--cluster-dir", "/tmp/c",
+        "--secret", "s", "--freeze-ms", "12000");
     assertMessage("--ramp-ms and --join-rate: give one of the two", "--ramp-ms", "100", "--join-rate", "5");
     assertMessage("--join-rate must be a positive number", "--join-rate", "0");
     assertMessage("--join-rate must be a positive number", "--join-rate", "fast");

@@ -80,6 +80,34 @@ class BenchSummaryTest {
     assertTrue(rows[1].trim().endsWith("850"), rows[1]);
   }
 
+  @Test
+  void drillRunsGetATableOfMediansAndTheTargetsEachRunMet() {
+    List<JsonObject> runs = List.of(drill(3000, 90, true), drill(4000, 70, true), drill(6000, 110, false));
+    assertTrue(BenchSummary.isDrill(BenchSummary.parse(runs.get(0).encode())), "a drill line is read");
+    assertEquals(4000.0, BenchSummary.drillValue(runs.get(1), "kill.all.stage_ms.max"));
+    assertEquals(70.0, BenchSummary.drillValue(runs.get(1), "owned_min"));
+    assertEquals(130.0, BenchSummary.drillValue(runs.get(1), "owned_max"));
+    assertNull(BenchSummary.drillValue(runs.get(1), "kill.nothing.here"));
+    String[] rows = BenchSummary.drillTable(runs).split("\n");
+    assertEquals(3, rows.length, String.join("\n", rows));
+    String[] row = rows[1].trim().split("\\s+");
+    assertEquals(List.of("drill", "300", "3", "2/3", "90", "110"), List.of(row).subList(0, 6), rows[1]);
+    assertEquals("4000", row[7], "the median of the runs' slowest stage action");
+    assertTrue(rows[2].contains("actions_within_5s 2/3"), rows[2]);
+  }
+
+  /** A drill run's line with the figures the table reads. */
+  private static JsonObject drill(long stageMax, int fewest, boolean met) {
+    JsonObject owned = new JsonObject().put("room-service-1", new JsonObject().put("metric", fewest))
+        .put("room-service-2", new JsonObject().put("metric", 300 - fewest - 100))
+        .put("room-service-3", new JsonObject().put("metric", 100));
+    return new JsonObject().put("mode", "ownership-drill").put("label", "drill").put("events", 300).put("pass", met)
+        .put("owned_before", new JsonObject().put("room-service", owned))
+        .put("kill", new JsonObject().put("all", new JsonObject().put("stage_ms", new JsonObject().put("median", 2000)
+            .put("max", stageMax))))
+        .put("targets", new JsonObject().put("actions_within_5s", met));
+  }
+
   private static List<String> lastTwo(String row) {
     String[] cells = row.trim().split("\\s+");
     return List.of(cells[cells.length - 2], cells[cells.length - 1]);
