@@ -101,14 +101,10 @@ class OwnershipScaleOutTest {
 
   /** {@code podium_cluster_members} as the gateway sees it now. */
   private static String clusterMembers() {
-    String body = String.valueOf(podium.opsGet(nodeA, "/metrics")[1]);
-    for (String line : body.split("\n")) {
-      if (line.startsWith("podium_cluster_members ")) {
-        return line.substring(line.indexOf(' ') + 1);
-      }
-    }
-    return "?";
+    var members = podium.opsGet(nodeA, "/metrics").metric("podium_cluster_members", "");
+    return members.isPresent() ? String.valueOf(members.getAsDouble()) : "?";
   }
+
 
   private static String loadAverage() {
     return String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
