@@ -1,7 +1,11 @@
 package dev.podium.runtime.ownership;
 
 import dev.podium.api.ErrorCode;
+import com.hazelcast.core.HazelcastException;
+import com.hazelcast.spi.exception.RetryableException;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -16,6 +20,12 @@ import java.util.function.Function;
  * key and otherwise forwards it once, to the owner's own address. The key is the call's first
  * argument (an event id); methods named as unkeyed (start an event, list events) run where they
  * arrive. Every method must return a {@link Future}.
+ *
+ * <p>A call that fails because the cluster is moving (the owner it was forwarded to died or did
+ * not answer, a Hazelcast operation met a member that left or a partition in migration) fails
+ * with {@link ErrorCode#SERVICE_UNAVAILABLE}, which tells the client to try again, rather than
+ * reaching it as {@code internal}: the service proxy would otherwise report any failure that is not
+ * a {@code ServiceException} as an unknown one.
  */
 public final class OwnerRouting {
   private OwnerRouting() {
@@ -51,11 +61,25 @@ public final class OwnerRouting {
 
   private static Object call(Method method, Object target, Object[] args) {
     try {
-      return method.invoke(target, args);
+      Object result = method.invoke(target, args);
+      return result instanceof Future<?> future ? future.recover(e -> Future.failedFuture(whileMoving(e))) : result;
     } catch (InvocationTargetException e) {
-      return Future.failedFuture(e.getCause());
+      return Future.failedFuture(whileMoving(e.getCause()));
     } catch (IllegalAccessException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /** A failure of the cluster in motion as {@code service_unavailable}; anything else unchanged. */
+  static Throwable whileMoving(Throwable failure) {
+    if (failure instanceof ReplyException re
+        && (re.failureType() == ReplyFailure.TIMEOUT || re.failureType() == ReplyFailure.NO_HANDLERS)) {
+      return ErrorCode.SERVICE_UNAVAILABLE.exception(
+          "The service instance that owns this event did not answer (it may have just stopped); try again");
+    }
+    if (failure instanceof HazelcastException || failure instanceof RetryableException) {
+      return ErrorCode.SERVICE_UNAVAILABLE.exception("The cluster is moving this event; try again");
+    }
+    return failure;
   }
 }

@@ -1,0 +1,48 @@
+package dev.podium.runtime.ownership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
+import dev.podium.api.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * While the cluster moves an event (its owner killed, a partition migrating), the client is told
+ * {@code service_unavailable} ("try again"), not {@code internal}; the service's own refusals and
+ * real faults pass unchanged.
+ */
+class OwnerRoutingTest {
+
+  /** A one-method service whose call fails as told. */
+  interface Svc {
+    Future<String> act(String eventId);
+  }
+
+  private static ErrorCode codeOf(Throwable failure) {
+    Svc routed = OwnerRouting.route(Svc.class, id -> Future.failedFuture(failure), id -> null, null, Set.of("act"));
+    return ErrorCode.of(routed.act("ev-1").cause());
+  }
+
+  @Test
+  void failuresOfAClusterInMotionAreServiceUnavailable() {
+    assertEquals(ErrorCode.SERVICE_UNAVAILABLE, codeOf(new ReplyException(ReplyFailure.NO_HANDLERS, "gone")));
+    assertEquals(ErrorCode.SERVICE_UNAVAILABLE, codeOf(new ReplyException(ReplyFailure.TIMEOUT, "slow")));
+    assertEquals(ErrorCode.SERVICE_UNAVAILABLE, codeOf(new TargetNotMemberException("left")));
+    assertEquals(ErrorCode.SERVICE_UNAVAILABLE, codeOf(new MemberLeftException("left")));
+  }
+
+  @Test
+  void refusalsAndRealFaultsPassUnchanged() {
+    assertEquals(ErrorCode.NOT_HOST, codeOf(ErrorCode.NOT_HOST.exception("no")));
+    assertEquals(ErrorCode.INTERNAL, codeOf(new IllegalStateException("a bug")));
+    assertEquals(ErrorCode.INTERNAL, codeOf(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, "boom")));
+    IllegalStateException bug = new IllegalStateException("a bug");
+    assertSame(bug, OwnerRouting.whileMoving(bug));
+  }
+}
