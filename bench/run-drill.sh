@@ -90,19 +90,7 @@ trap 'exit 130' INT TERM
     "GEN_ARGS='$GEN_ARGS'"
 } | tee "$OUT/machine.txt"
 
-busy_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9; exit}' /proc/stat; }
-all_ticks() { awk '/^cpu /{s=0; for (i=2;i<=NF;i++) s+=$i; print s; exit}' /proc/stat; }
-# As run-bench.sh's: on a shared machine, wait (bounded) until others leave the CPU mostly idle.
-wait_quiet() {
-  [[ -n "${QUIET_PCT:-}" ]] || return 0
-  local deadline=$(( SECONDS + ${QUIET_WAIT_S:-300} )) b0 a0 pct
-  while :; do
-    b0=$(busy_ticks); a0=$(all_ticks); sleep 2
-    pct=$(( 100 * ($(busy_ticks) - b0) / ($(all_ticks) - a0 + 1) ))
-    (( pct < QUIET_PCT )) && return 0
-    if (( SECONDS >= deadline )); then echo "   (machine still ${pct}% busy; running anyway)"; return 0; fi
-  done
-}
+source bench/quiet.sh
 
 status=0
 for run in $(seq 1 "$RUNS"); do
