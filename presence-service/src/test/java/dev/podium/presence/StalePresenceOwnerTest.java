@@ -8,6 +8,7 @@ import dev.podium.api.presence.Participant;
 import dev.podium.api.room.RoomService;
 import dev.podium.runtime.ownership.FencedStore;
 import dev.podium.runtime.ownership.ServiceOwnership;
+import dev.podium.testkit.OnContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,7 +41,7 @@ class StalePresenceOwnerTest {
   private ServiceOwnership ownership;
   private PresenceServiceImpl presence;
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-  private final List<String> roomEvents = new CopyOnWriteArrayList<>();
+  private final List<String> roomMessages = new CopyOnWriteArrayList<>();
   /** What the room-service was told: "user present|absent". */
   private final List<String> toldRooms = new CopyOnWriteArrayList<>();
 
@@ -65,8 +65,8 @@ class StalePresenceOwnerTest {
           new FencedStore(vertx, ClusterCopy.EVENTS, ownership.instanceId(), ownership::stint),
           new FencedStore(vertx, ClusterCopy.STREAMS, ownership.instanceId(), ownership::stint));
       return ownership.start(presence::ringChanged)
-          .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.roomEvents(EVENT),
-              m -> roomEvents.add(m.body().getString("type"))).completion());
+          .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.roomMessages(EVENT),
+              m -> roomMessages.add(m.body().getString("type"))).completion());
     });
     onLoop(() -> presence.join(EVENT, new Participant("host", "Host", Participant.ROLE_HOST, true, NODE, "s-1")));
     onLoop(() -> presence.join(EVENT, new Participant("ear", "Ear", Participant.ROLE_LISTENER, true, NODE, "s-2")));
@@ -92,7 +92,7 @@ class StalePresenceOwnerTest {
     });
     onLoop(() -> Future.succeededFuture()); // what was published by then has been delivered
 
-    assertTrue(!roomEvents.contains("participant_left"), "the room hears of no departure: " + roomEvents);
+    assertTrue(!roomMessages.contains("participant_left"), "the room hears of no departure: " + roomMessages);
     assertEquals(List.of("host present"), toldRooms, "the room-service hears of no absent host");
   }
 
@@ -105,20 +105,12 @@ class StalePresenceOwnerTest {
     });
     onLoop(() -> Future.succeededFuture());
 
-    assertTrue(roomEvents.contains("participant_left"), String.valueOf(roomEvents));
+    assertTrue(roomMessages.contains("participant_left"), String.valueOf(roomMessages));
     assertEquals(List.of("host present", "host absent"), toldRooms);
   }
 
   /** Runs on the service's event loop and waits, bounded, for the result. */
   private <T> T onLoop(Supplier<Future<T>> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    loop.runOnContext(v -> action.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        result.complete(ar.result());
-      } else {
-        result.completeExceptionally(ar.cause());
-      }
-    }));
-    return result.get(5, TimeUnit.SECONDS);
+    return OnContext.await(loop, action);
   }
 }

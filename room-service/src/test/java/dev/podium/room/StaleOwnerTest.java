@@ -10,6 +10,7 @@ import dev.podium.api.presence.PresenceService;
 import dev.podium.runtime.ownership.FencedStore;
 import dev.podium.runtime.ownership.PauseWatch;
 import dev.podium.runtime.ownership.ServiceOwnership;
+import dev.podium.testkit.OnContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,7 +51,7 @@ class StaleOwnerTest {
   private final PauseWatch watch = new PauseWatch(2_000 * MS, clock.get());
   /** Set to freeze the process right after the store's next "may I write?" (a pause while that write is on its way). */
   private final AtomicBoolean freezeAfterNextAsk = new AtomicBoolean();
-  private final List<JsonObject> roomEvents = new CopyOnWriteArrayList<>();
+  private final List<JsonObject> roomMessages = new CopyOnWriteArrayList<>();
   private final List<JsonObject> lifecycle = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -99,7 +99,7 @@ class StaleOwnerTest {
 
   private String goLiveAndListen() throws Exception {
     String eventId = onLoop(() -> stale.goLive("host", "Host")).eventId();
-    onLoop(() -> vertx.eventBus().<JsonObject>consumer(Addresses.roomEvents(eventId), m -> roomEvents.add(m.body())).completion());
+    onLoop(() -> vertx.eventBus().<JsonObject>consumer(Addresses.roomMessages(eventId), m -> roomMessages.add(m.body())).completion());
     return eventId;
   }
 
@@ -144,7 +144,7 @@ class StaleOwnerTest {
     FencedStore next = takeOverInCluster("stale-copy", eventId);
 
     awaitDropped();
-    assertTrue(!types(roomEvents).contains("stream_ended"), "the room hears no end: " + types(roomEvents));
+    assertTrue(!types(roomMessages).contains("stream_ended"), "the room hears no end: " + types(roomMessages));
     assertTrue(!types(lifecycle).contains("ended"), "nor the cluster: " + types(lifecycle));
     assertNotNull(onLoop(() -> next.get(eventId)), "the event is live");
   }
@@ -161,7 +161,7 @@ class StaleOwnerTest {
     FencedStore next = takeOverInCluster("stale-copy", eventId);
 
     awaitDropped();
-    assertTrue(!types(roomEvents).contains("stream_ended"), "the room hears no end: " + types(roomEvents));
+    assertTrue(!types(roomMessages).contains("stream_ended"), "the room hears no end: " + types(roomMessages));
     assertTrue(!types(lifecycle).contains("ended"), "nor the cluster: " + types(lifecycle));
     assertNotNull(onLoop(() -> next.get(eventId)), "the event is live");
   }
@@ -178,7 +178,7 @@ class StaleOwnerTest {
     Throwable refused = onLoop(() -> stale.presence(eventId, "host", true).transform(ar -> Future.succeededFuture(ar.cause())));
     assertEquals(ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.of(refused), String.valueOf(refused));
     awaitDropped();
-    List<String> notices = roomEvents.stream().map(m -> m.getString("message", "")).toList();
+    List<String> notices = roomMessages.stream().map(m -> m.getString("message", "")).toList();
     assertTrue(notices.stream().anyMatch(m -> m.contains("lost connection")), "the departure was announced: " + notices);
     assertTrue(notices.stream().noneMatch(m -> m.contains("host is back")), "the refused return was not: " + notices);
   }
@@ -194,20 +194,12 @@ class StaleOwnerTest {
     Throwable refused = onLoop(() -> stale.switchMode(eventId, "host", "screen").transform(ar -> Future.succeededFuture(ar.cause())));
     assertEquals(ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.of(refused), String.valueOf(refused));
     awaitDropped();
-    assertEquals(List.of(), types(roomEvents), "the room hears nothing");
+    assertEquals(List.of(), types(roomMessages), "the room hears nothing");
     assertEquals(List.of("started"), types(lifecycle), "the cluster hears of no mode change");
   }
 
   /** Runs on the service's event loop (its classes are used from one thread) and waits, bounded, for the result. */
   private <T> T onLoop(Supplier<Future<T>> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    loop.runOnContext(v -> action.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        result.complete(ar.result());
-      } else {
-        result.completeExceptionally(ar.cause());
-      }
-    }));
-    return result.get(5, TimeUnit.SECONDS);
+    return OnContext.await(loop, action);
   }
 }
