@@ -28,15 +28,15 @@ public final class Addresses {
   /** Request/reply status of the media relay: {@code {service, status}}. */
   public static final String MEDIA_STATUS = "podium.media.status";
 
-  private static final String ROOM_EVENTS_PREFIX = "podium.room.messages.";
+  private static final String ROOM_MESSAGES_PREFIX = "podium.room.messages.";
   private static final String GATEWAY_CONTROL_PREFIX = "podium.gateway.control.";
 
   /**
-   * Room events of one event (live room). The body is the client-facing JSON message; each
+   * Room messages of one event (live room). The body is the client-facing JSON message; each
    * gateway node holds one consumer per room it has sockets in and writes the message to them.
    */
-  public static String roomEvents(String eventId) {
-    return ROOM_EVENTS_PREFIX + eventId;
+  public static String roomMessages(String eventId) {
+    return ROOM_MESSAGES_PREFIX + eventId;
   }
 
   /**

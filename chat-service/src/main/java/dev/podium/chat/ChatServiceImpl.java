@@ -45,7 +45,7 @@ final class ChatServiceImpl implements ChatService {
         .compose(entry -> history.append(eventId, entry).map(id -> {
           JsonObject message = ProtocolCodec.toJson(new ServerMessage.MessageBroadcast(entry.getString("message"),
               entry.getString("username"), entry.getString("user_id"), entry.getString("timestamp"), id));
-          vertx.eventBus().publish(Addresses.roomEvents(eventId), message);
+          vertx.eventBus().publish(Addresses.roomMessages(eventId), message);
           metrics.counter("podium_chat_messages_total", "result", "accepted").increment();
           return message;
         }));

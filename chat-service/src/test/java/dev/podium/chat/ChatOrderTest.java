@@ -59,7 +59,7 @@ class ChatOrderTest {
     ChatConfig config = new ChatConfig(200, 1000, 1000);
     List<Long> heard = new ArrayList<>();
     int posted = 30;
-    vertx.eventBus().<JsonObject>consumer(Addresses.roomEvents(EVENT), msg -> {
+    vertx.eventBus().<JsonObject>consumer(Addresses.roomMessages(EVENT), msg -> {
       heard.add(msg.body().getLong("id"));
       if (heard.size() == posted) {
         List<Long> expected = new ArrayList<>();

@@ -44,7 +44,7 @@ class ChatServiceTest {
     Checkpoint broadcasts = ctx.checkpoint(2);
     Checkpoint history = ctx.checkpoint();
     List<JsonObject> received = new CopyOnWriteArrayList<>();
-    MessageConsumer<JsonObject> room = vertx.eventBus().consumer(Addresses.roomEvents(EVENT), msg -> ctx.verify(() -> {
+    MessageConsumer<JsonObject> room = vertx.eventBus().consumer(Addresses.roomMessages(EVENT), msg -> ctx.verify(() -> {
       JsonObject body = msg.body();
       received.add(body);
       assertEquals("message_broadcast", body.getString("type"));

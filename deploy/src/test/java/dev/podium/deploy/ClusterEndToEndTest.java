@@ -15,7 +15,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two gateways on two clustered Vert.x instances: node A runs every service and a gateway, node B
- * only a gateway. Room events cross the cluster; a node that stops takes its participants with it.
+ * only a gateway. Room messages cross the cluster; a node that stops takes its participants with it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterEndToEndTest {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A gateway serving its sockets from several event loops ({@code PODIUM_GATEWAY_LOOPS=4}): the
  * server hands connections to the loops in turn, so a dozen listeners of one room sit on every
- * loop. Each of them gets every room event in the order the room published it and every audio
+ * loop. Each of them gets every room message in the order the room published it and every audio
  * tick, in order, none missing; the node still takes each tick from the event bus once.
  * {@link GatewayOneLoopEndToEndTest} runs the same checks with one loop.
  */
@@ -42,7 +42,7 @@ class GatewayLoopsEndToEndTest {
     podium.close();
   }
 
-  static void everyListenerOnEveryLoopGetsEveryRoomEventInOrder(PodiumHarness podium, Vertx node) {
+  static void everyListenerOnEveryLoopGetsEveryRoomMessageInOrder(PodiumHarness podium, Vertx node) {
     TestSocket host = podium.goLive(node, "host" + IDS.incrementAndGet());
     String eventId = host.eventId();
     List<TestSocket> listeners = new ArrayList<>();
@@ -136,8 +136,8 @@ class GatewayLoopsEndToEndTest {
   }
 
   @Test
-  void roomEventsReachEveryLoopInOrder() {
-    everyListenerOnEveryLoopGetsEveryRoomEventInOrder(podium, node);
+  void roomMessagesReachEveryLoopInOrder() {
+    everyListenerOnEveryLoopGetsEveryRoomMessageInOrder(podium, node);
   }
 
   @Test

@@ -26,8 +26,8 @@ class GatewayOneLoopEndToEndTest {
   }
 
   @Test
-  void roomEventsReachEverySocketInOrder() {
-    GatewayLoopsEndToEndTest.everyListenerOnEveryLoopGetsEveryRoomEventInOrder(podium, node);
+  void roomMessagesReachEverySocketInOrder() {
+    GatewayLoopsEndToEndTest.everyListenerOnEveryLoopGetsEveryRoomMessageInOrder(podium, node);
   }
 
   @Test

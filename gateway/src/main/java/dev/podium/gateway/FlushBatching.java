@@ -12,7 +12,7 @@ import java.util.List;
  * Lets the writes a socket gets within one turn of its event loop share one flush, so one system
  * call. Vert.x flushes every message written outside a read of that same socket at once, and a
  * room broadcast is such a write for every socket in the room. In a join storm the gateway's event
- * loop has many room events queued (each join is announced to the room): without this each of
+ * loop has many room messages queued (each join is announced to the room): without this each of
  * them cost one {@code write} system call per socket, and the loop spent its time in the kernel
  * (thread dumps during a 1,000-listener ramp found it there). With it a socket's flush waits for
  * one task that flushes every socket of the event loop that needs it, queued behind the work

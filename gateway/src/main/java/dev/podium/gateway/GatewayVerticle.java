@@ -1,6 +1,7 @@
 package dev.podium.gateway;
 
 import dev.podium.api.Addresses;
+import dev.podium.api.GatewayHeartbeat;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
 import dev.podium.gateway.edge.EdgeGate;
@@ -130,7 +131,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     // The heartbeat runs in a verticle of its own (its own event loop): a fan-out that keeps this
     // verticle's loop busy must not make presence think the node died and drop its listeners.
-    JsonObject heartbeat = new JsonObject().put("node_id", config.nodeId());
+    JsonObject heartbeat = new GatewayHeartbeat(config.nodeId()).toJson();
     long heartbeatMillis = config.heartbeatInterval().toMillis();
     Future<String> beating = vertx.deployVerticle(new io.vertx.core.VerticleBase() {
       @Override

@@ -2,6 +2,7 @@ package dev.podium.media;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.media.AudioChunkHeaders;
+import dev.podium.api.media.MediaDemand;
 import dev.podium.api.media.MediaPacket;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
@@ -81,8 +82,13 @@ final class OwnedEvent {
     this.opusEnabled = config.opus();
     this.demandConsumer = vertx.eventBus().consumer(Addresses.mediaDemand(eventId), msg -> {
       long now = System.nanoTime();
-      demand.announced(msg.body().getString("node_id"), msg.body().getBoolean("mix", true),
-          msg.body().getBoolean("opus", false), now);
+      MediaDemand said;
+      try {
+        said = MediaDemand.fromJson(msg.body());
+      } catch (IllegalArgumentException unreadable) {
+        return;
+      }
+      demand.announced(said.nodeId(), said.mix(), said.opus(), now);
       if (!announcedHeard && demand.mixWanted(now)) {
         announceAudience(true, now);
       }
@@ -209,7 +215,7 @@ final class OwnedEvent {
     }
     List<ServerMessage.Level> levels = new ArrayList<>(changed.size());
     changed.forEach((user, level) -> levels.add(new ServerMessage.Level(user, level)));
-    vertx.eventBus().publish(Addresses.roomEvents(eventId), ProtocolCodec.toJson(new ServerMessage.SpeakerLevels(levels)));
+    vertx.eventBus().publish(Addresses.roomMessages(eventId), ProtocolCodec.toJson(new ServerMessage.SpeakerLevels(levels)));
   }
 
   void stop() {

@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * Who is in which event: exactly one entry per user id per event, in join order. Plain state;
- * the service turns its answers into room events.
+ * the service turns its answers into room messages.
  */
 final class Memberships {
   private final Map<String, LinkedHashMap<String, Participant>> byEvent = new HashMap<>();

@@ -5,6 +5,7 @@ import dev.podium.api.ErrorCode;
 import dev.podium.api.GatewayControl;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.presence.Participant;
+import dev.podium.api.presence.ResyncBatch;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
 import dev.podium.api.presence.PresenceService;
@@ -26,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One presence-service instance behind its proxy. Membership changes become room events right away
+ * One presence-service instance behind its proxy. Membership changes become room messages right away
  * ({@code participant_joined}, {@code participant_left}), within each room's {@link NoticeBudget};
  * the list, the count and the active-streams list are coalesced.
  *
@@ -134,7 +135,7 @@ final class PresenceServiceImpl implements PresenceService {
             ErrorCode.REPLACED, "You joined this event from another connection").toJson());
       }
     } else if (joinNotices.allow(eventId)) {
-      vertx.eventBus().publish(Addresses.roomEvents(eventId), ProtocolCodec.toJson(new ServerMessage.ParticipantJoined(
+      vertx.eventBus().publish(Addresses.roomMessages(eventId), ProtocolCodec.toJson(new ServerMessage.ParticipantJoined(
           participant.username() + " joined live.", participant.username(), participant.userId(), participant.role(),
           Instant.now().toString())));
     }
@@ -401,10 +402,9 @@ final class PresenceServiceImpl implements PresenceService {
   }
 
   /** One gateway node's batch of sessions for a resync ({@link Resyncs}); false when refused. */
-  boolean onResyncBatch(JsonObject batch) {
-    String eventId = batch.getString("event_id");
+  boolean onResyncBatch(ResyncBatch batch) {
     // Only for an event still held here: a resync of an event that moved was forgotten with it.
-    return eventId != null && copy.holds(eventId) && resyncs.batch(batch);
+    return copy.holds(batch.eventId()) && resyncs.batch(batch);
   }
 
   void onHeartbeat(String nodeId) {
@@ -438,7 +438,7 @@ final class PresenceServiceImpl implements PresenceService {
       return;
     }
     if (leaveNotices.allow(eventId)) {
-      vertx.eventBus().publish(Addresses.roomEvents(eventId), ProtocolCodec.toJson(new ServerMessage.ParticipantLeft(
+      vertx.eventBus().publish(Addresses.roomMessages(eventId), ProtocolCodec.toJson(new ServerMessage.ParticipantLeft(
           p.userId(), p.userId(), p.username(), p.username() + " left live.")));
     }
     listUpdates.mark(eventId);
@@ -453,8 +453,8 @@ final class PresenceServiceImpl implements PresenceService {
     if (!copy.holds(eventId) || !ownership.awake()) {
       return;
     }
-    vertx.eventBus().publish(Addresses.roomEvents(eventId), members.listMessage(eventId, config.listCap()));
-    vertx.eventBus().publish(Addresses.roomEvents(eventId),
+    vertx.eventBus().publish(Addresses.roomMessages(eventId), members.listMessage(eventId, config.listCap()));
+    vertx.eventBus().publish(Addresses.roomMessages(eventId),
         ProtocolCodec.toJson(new ServerMessage.ParticipantCount(members.count(eventId))));
   }
 

@@ -1,6 +1,8 @@
 package dev.podium.presence;
 
 import dev.podium.api.Addresses;
+import dev.podium.api.GatewayHeartbeat;
+import dev.podium.api.presence.ResyncBatch;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.RoomService;
 import dev.podium.runtime.ops.Observability;
@@ -17,6 +19,8 @@ import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One presence-service instance. Any number may run, all active: each owns the events the
@@ -29,6 +33,7 @@ import java.util.function.Function;
  * sweeps dead nodes out of its own events).
  */
 public final class PresenceServiceVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PresenceServiceVerticle.class);
   private static final Set<String> UNKEYED = Set.of("activeStreams", "notifyUser");
   /** Below the callers' 3 s send timeout, so a forwarded call fails before the caller gives up. */
   private static final long FORWARD_TIMEOUT_MS = 2_500;
@@ -75,10 +80,22 @@ public final class PresenceServiceVerticle extends VerticleBase {
         instance, ownership, UNKEYED);
     Future<Void> lifecycle = vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_LIFECYCLE,
         msg -> service.onLifecycle(msg.body())).completion();
-    Future<Void> heartbeats = vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_HEARTBEAT,
-        msg -> service.onHeartbeat(msg.body().getString("node_id"))).completion();
-    Future<Void> resyncs = vertx.eventBus().<JsonObject>consumer(Addresses.presenceResyncReply(self), msg -> {
-      if (service.onResyncBatch(msg.body())) {
+    Future<Void> heartbeats = vertx.eventBus().consumer(Addresses.GATEWAY_HEARTBEAT, msg -> {
+      try {
+        service.onHeartbeat(GatewayHeartbeat.fromJson(msg.body()).nodeId());
+      } catch (IllegalArgumentException unreadable) {
+        LOG.atDebug().log("heartbeat dropped: {}", unreadable.getMessage());
+      }
+    }).completion();
+    Future<Void> resyncs = vertx.eventBus().consumer(Addresses.presenceResyncReply(self), msg -> {
+      ResyncBatch batch;
+      try {
+        batch = ResyncBatch.fromJson(msg.body());
+      } catch (IllegalArgumentException unreadable) {
+        msg.fail(400, unreadable.getMessage());
+        return;
+      }
+      if (service.onResyncBatch(batch)) {
         msg.reply(null);
       } else {
         msg.fail(404, "no resync of this event here");

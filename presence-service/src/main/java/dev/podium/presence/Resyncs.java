@@ -2,9 +2,9 @@ package dev.podium.presence;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.presence.Participant;
+import dev.podium.api.presence.ResyncBatch;
+import dev.podium.api.presence.ResyncRequest;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * the join by the previous owner. A member already present keeps its entry (place, session), so
  * the room sees no change, except its role: when the gateway reports the same session as a co-host
  * where the copy has a listener (or the reverse), the gateway's role is taken, because a gateway
- * learns a role change from the room event before the room-service tells presence, so a change
+ * learns a role change from the room message before the room-service tells presence, so a change
  * the previous owner applied but had not written is known there. A role set here since the
  * take-in ({@link #roleSet}) is newer than any batch and is kept. When a node is {@code done}, the members taken in from the copy that
  * it carried but no longer reports (a leave the previous owner answered but had not written) are
@@ -40,9 +40,6 @@ final class Resyncs {
   private static final Logger LOG = LoggerFactory.getLogger(Resyncs.class);
   /** How long after a take-in the gateways' answers are taken. */
   static final long WINDOW_MS = 10_000;
-  /** Most participants in one batch (gateways send 100). */
-  static final int MAX_BATCH = 500;
-
   /** One open resync of one event. */
   private static final class Open {
     /** Node id → sessions taken in from the copy that the node carried. */
@@ -88,7 +85,7 @@ final class Resyncs {
     }
     resync.timer = vertx.setTimer(WINDOW_MS, t -> open.remove(eventId, resync));
     open.put(eventId, resync);
-    vertx.eventBus().publish(Addresses.PRESENCE_RESYNC, new JsonObject().put("event_id", eventId).put("reply_to", replyAddress));
+    vertx.eventBus().publish(Addresses.PRESENCE_RESYNC, new ResyncRequest(eventId, replyAddress).toJson());
   }
 
   /** A session left the event (a leave call): a late batch must not bring it back. */
@@ -115,13 +112,15 @@ final class Resyncs {
     }
   }
 
-  /** One gateway batch; false when refused (no resync open for the event, or malformed), the gateway stops. */
-  boolean batch(JsonObject batch) {
-    String eventId = batch.getString("event_id");
-    String nodeId = batch.getString("node_id");
-    JsonArray participants = batch.getJsonArray("participants");
-    Open resync = eventId == null ? null : open.get(eventId);
-    if (resync == null || nodeId == null || participants == null || participants.size() > MAX_BATCH) {
+  /**
+   * One gateway batch; false when refused (no resync open for the event), and the gateway stops.
+   * The batch was read by {@link ResyncBatch#fromJson}, which refuses a malformed or oversized one.
+   */
+  boolean batch(ResyncBatch batch) {
+    String eventId = batch.eventId();
+    String nodeId = batch.nodeId();
+    Open resync = open.get(eventId);
+    if (resync == null) {
       return false;
     }
     long addedBefore = added;
@@ -129,17 +128,14 @@ final class Resyncs {
     long rolesBefore = roles;
     Set<String> restored = resync.restored.get(nodeId);
     Set<String> reported = new HashSet<>();
-    for (Object o : participants) {
-      if (!(o instanceof JsonObject json)) {
-        continue;
-      }
-      Participant p = new Participant(json);
+    for (ResyncBatch.Carried carried : batch.sessions()) {
+      Participant p = carried.participant();
       if (p.userId() == null || p.sessionId() == null || !nodeId.equals(p.nodeId()) || resync.left.contains(p.sessionId())) {
         continue;
       }
       reported.add(p.sessionId());
       // A join in flight is neither added (its own join adds and announces it) nor dropped.
-      if (json.getBoolean("joining", false)) {
+      if (carried.joining()) {
         continue;
       }
       var present = members.find(eventId, p.userId());
@@ -154,7 +150,7 @@ final class Resyncs {
     if (restored != null) {
       restored.removeAll(reported);
     }
-    if (batch.getBoolean("done", false)) {
+    if (batch.done()) {
       Set<String> gone = resync.restored.remove(nodeId);
       if (gone != null && !gone.isEmpty()) {
         for (Participant p : members.members(eventId)) {

@@ -9,6 +9,8 @@ import dev.podium.api.ErrorCode;
 import dev.podium.api.GatewayControl;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.presence.Participant;
+import dev.podium.api.presence.ResyncBatch;
+import dev.podium.api.presence.ResyncRequest;
 import dev.podium.api.presence.PresenceService;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -86,7 +88,7 @@ class PresenceOwnershipTest {
       event[0] = ownedBy(one, two, "ev-one-");
       event[1] = ownedBy(two, one, "ev-two-");
       ctx.verify(() -> assertTrue(!two.ownsEvent(event[0]) && !one.ownsEvent(event[1]), "one owner per event"));
-      vertx.eventBus().<JsonObject>consumer(Addresses.roomEvents(event[0]), msg -> room.add(msg.body()));
+      vertx.eventBus().<JsonObject>consumer(Addresses.roomMessages(event[0]), msg -> room.add(msg.body()));
       String moving = event[0];
       return presence.join(moving, member("host", Participant.ROLE_HOST))
           .compose(v -> presence.join(moving, member("l1", Participant.ROLE_LISTENER)))
@@ -148,17 +150,16 @@ class PresenceOwnershipTest {
     // l1's socket is gone (a leave the copy lacks).
     List<Participant> carried = List.of(member("host", Participant.ROLE_HOST), member("l2", Participant.ROLE_LISTENER),
         member("lost", Participant.ROLE_LISTENER));
-    vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_RESYNC, msg -> {
-      asked.add(msg.body().getString("event_id"));
-      io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
-      carried.forEach(p -> list.add(p.toJson()));
-      vertx.eventBus().request(msg.body().getString("reply_to"), new JsonObject().put("event_id", msg.body().getString("event_id"))
-          .put("node_id", "node-a").put("participants", list).put("done", true));
+    vertx.eventBus().consumer(Addresses.PRESENCE_RESYNC, msg -> {
+      ResyncRequest request = ResyncRequest.fromJson(msg.body());
+      asked.add(request.eventId());
+      List<ResyncBatch.Carried> sessions = carried.stream().map(p -> new ResyncBatch.Carried(p, false)).toList();
+      vertx.eventBus().request(request.replyTo(), new ResyncBatch(request.eventId(), "node-a", sessions, true).toJson());
     }).completion()
         .compose(v -> deployTwo(vertx, one, two))
         .compose(deployments -> {
           event[0] = ownedBy(one, two, "ev-one-");
-          vertx.eventBus().<JsonObject>consumer(Addresses.roomEvents(event[0]), msg -> room.add(msg.body()));
+          vertx.eventBus().<JsonObject>consumer(Addresses.roomMessages(event[0]), msg -> room.add(msg.body()));
           return presence.join(event[0], member("host", Participant.ROLE_HOST))
               .compose(v -> presence.join(event[0], member("l1", Participant.ROLE_LISTENER)))
               .compose(v -> presence.join(event[0], member("l2", Participant.ROLE_LISTENER)))

@@ -61,7 +61,7 @@ class PresenceServiceTest {
   void joinsAreAnnouncedThenTheListIsCoalesced(Vertx vertx, VertxTestContext ctx) {
     List<JsonObject> room = new CopyOnWriteArrayList<>();
     Checkpoint done = ctx.checkpoint();
-    deploy(vertx, CONFIG).compose(presence -> listen(vertx, Addresses.roomEvents(EVENT), msg -> {
+    deploy(vertx, CONFIG).compose(presence -> listen(vertx, Addresses.roomMessages(EVENT), msg -> {
       room.add(msg);
       if ("participant_count".equals(msg.getString("type")) && msg.getInteger("count") == 2) {
         ctx.verify(() -> {
@@ -99,7 +99,7 @@ class PresenceServiceTest {
   void aBurstOfJoinsBecomesAFewListBroadcasts(Vertx vertx, VertxTestContext ctx) {
     int joiners = 20;
     List<JsonObject> room = new CopyOnWriteArrayList<>();
-    deploy(vertx, CONFIG).compose(presence -> listen(vertx, Addresses.roomEvents(EVENT), msg -> {
+    deploy(vertx, CONFIG).compose(presence -> listen(vertx, Addresses.roomMessages(EVENT), msg -> {
       room.add(msg);
       if ("participant_count".equals(msg.getString("type")) && msg.getInteger("count") == joiners) {
         // a few more intervals: nothing else may arrive
@@ -135,7 +135,7 @@ class PresenceServiceTest {
     // delivered a little late after a prompt one cannot fail the test, and a fixed interval can.
     PresenceConfig slowLists = new PresenceConfig(100, Duration.ofMillis(200), Duration.ofSeconds(30), 500, PAUSE_LIMIT, 10);
     List<long[]> lists = new CopyOnWriteArrayList<>();
-    deploy(vertx, slowLists).compose(presence -> listen(vertx, Addresses.roomEvents(EVENT), msg -> {
+    deploy(vertx, slowLists).compose(presence -> listen(vertx, Addresses.roomMessages(EVENT), msg -> {
       if ("participant_list".equals(msg.getString("type"))) {
         lists.add(new long[] {System.nanoTime(), msg.getInteger("total")});
         if (msg.getInteger("total") == joiners) {
@@ -179,7 +179,7 @@ class PresenceServiceTest {
       }));
       Future<Void> otherNode = listen(vertx, Addresses.gatewayControl("node-new"),
           msg -> ctx.failNow("the new socket's node must not be told anything: " + msg.encode()));
-      Future<Void> events = listen(vertx, Addresses.roomEvents(EVENT), room::add);
+      Future<Void> events = listen(vertx, Addresses.roomMessages(EVENT), room::add);
       return Future.all(control, otherNode, events)
           .compose(v -> presence.join(EVENT, listener("u1", "node-old", "s-old")))
           .compose(v -> presence.join(EVENT, listener("u1", "node-new", "s-new")))
@@ -208,7 +208,7 @@ class PresenceServiceTest {
 
   @Test
   void leaveWithTheCurrentSessionAnnouncesTheDeparture(Vertx vertx, VertxTestContext ctx) {
-    deploy(vertx, CONFIG).compose(presence -> listen(vertx, Addresses.roomEvents(EVENT), msg -> {
+    deploy(vertx, CONFIG).compose(presence -> listen(vertx, Addresses.roomMessages(EVENT), msg -> {
       if ("participant_left".equals(msg.getString("type"))) {
         ctx.verify(() -> {
           assertEquals("u2", msg.getString("user_id"));
@@ -316,7 +316,7 @@ class PresenceServiceTest {
     PresenceConfig shortTimeout = new PresenceConfig(100, LIST_INTERVAL, Duration.ofMillis(150), 500, PAUSE_LIMIT, 10);
     JsonObject heartbeat = new JsonObject().put("node_id", "node-alive");
     long beating = vertx.setPeriodic(30, id -> vertx.eventBus().publish(Addresses.GATEWAY_HEARTBEAT, heartbeat));
-    deploy(vertx, shortTimeout).compose(presence -> listen(vertx, Addresses.roomEvents(EVENT), msg -> {
+    deploy(vertx, shortTimeout).compose(presence -> listen(vertx, Addresses.roomMessages(EVENT), msg -> {
       if ("participant_left".equals(msg.getString("type"))) {
         ctx.verify(() -> assertEquals("dead-user", msg.getString("user_id")));
         presence.page(EVENT, 0, 10).onComplete(ctx.succeeding(page -> ctx.verify(() -> {
@@ -334,7 +334,7 @@ class PresenceServiceTest {
   @Test
   void aParticipantWithoutNodeDoesNotStopTheDeadNodeSweep(Vertx vertx, VertxTestContext ctx) {
     PresenceConfig shortTimeout = new PresenceConfig(100, LIST_INTERVAL, Duration.ofMillis(150), 500, PAUSE_LIMIT, 10);
-    deploy(vertx, shortTimeout).compose(presence -> listen(vertx, Addresses.roomEvents(EVENT), msg -> {
+    deploy(vertx, shortTimeout).compose(presence -> listen(vertx, Addresses.roomMessages(EVENT), msg -> {
       if ("participant_left".equals(msg.getString("type")) && "dead-user".equals(msg.getString("user_id"))) {
         ctx.completeNow();
       }

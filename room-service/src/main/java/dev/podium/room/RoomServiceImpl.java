@@ -3,7 +3,7 @@ package dev.podium.room;
 import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.LifecycleNotice;
-import dev.podium.api.RoomEventRouting;
+import dev.podium.api.RoomMessageRouting;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
 import dev.podium.api.presence.PresenceService;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The room-service behind its proxy: event lifecycle on {@link RoomRegistry}, every stage rule
- * through {@link Stage}, reconnect-grace and invitation timers, and the room events all of that
+ * through {@link Stage}, reconnect-grace and invitation timers, and the room messages all of that
  * produces. Operations of one event run one at a time ({@link EventQueue}).
  *
  * <p>Any number of instances run, all active; each holds the events the service's ring gives it
@@ -485,7 +485,7 @@ public final class RoomServiceImpl implements RoomService {
   }
 
   /**
-   * Stores the changed room in the cluster, then publishes the outcome's room events and tells
+   * Stores the changed room in the cluster, then publishes the outcome's room messages and tells
    * presence of role changes, all before the next operation of the event runs.
    */
   private Future<Void> apply(RoomRegistry.Room room, Stage.Outcome outcome) {
@@ -500,14 +500,14 @@ public final class RoomServiceImpl implements RoomService {
     Map.Entry<String, String> roleChange = outcome.roleChanges().isEmpty()
         ? null : outcome.roleChanges().entrySet().iterator().next();
     for (Stage.Effect effect : outcome.effects()) {
-      RoomEventRouting routing = RoomEventRouting.ROOM.toUser(effect.toUser())
+      RoomMessageRouting routing = RoomMessageRouting.ROOM.toUser(effect.toUser())
           .closingRecipients(effect.closeRecipients())
           .withMute(effect.mutedUser(), Boolean.TRUE.equals(effect.muted()))
           .withMode(effect.mode());
       if (roleChange != null) {
         routing = routing.withRole(roleChange.getKey(), roleChange.getValue());
       }
-      vertx.eventBus().publish(Addresses.roomEvents(eventId), effect.json(), routing.toDeliveryOptions());
+      vertx.eventBus().publish(Addresses.roomMessages(eventId), effect.json(), routing.toDeliveryOptions());
     }
     if (roleChange == null) {
       return Future.succeededFuture();
@@ -532,8 +532,8 @@ public final class RoomServiceImpl implements RoomService {
       LOG.atInfo().addKeyValue("event_id", eventId).log("event ended");
       // event.id, not event_id: today's host page takes any message with event_id for the stream link.
       ServerMessage ended = new ServerMessage.StreamEnded(new ServerMessage.EventRef(eventId), message);
-      vertx.eventBus().publish(Addresses.roomEvents(eventId), ProtocolCodec.toJson(ended),
-          RoomEventRouting.ROOM.closingRecipients(true).toDeliveryOptions());
+      vertx.eventBus().publish(Addresses.roomMessages(eventId), ProtocolCodec.toJson(ended),
+          RoomMessageRouting.ROOM.closingRecipients(true).toDeliveryOptions());
       vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE,
           LifecycleNotice.of(LifecycleNotice.ENDED, RoomRegistry.describe(room).toJson()));
       return Future.succeededFuture();
@@ -545,7 +545,7 @@ public final class RoomServiceImpl implements RoomService {
   }
 
   private void notice(String eventId, String message) {
-    vertx.eventBus().publish(Addresses.roomEvents(eventId),
+    vertx.eventBus().publish(Addresses.roomMessages(eventId),
         ProtocolCodec.toJson(new ServerMessage.BroadcastMessage(message)));
   }
 }

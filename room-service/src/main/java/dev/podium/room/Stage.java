@@ -19,11 +19,11 @@ import java.util.Set;
  * Who may speak in one event, and every rule about changing that: invitations, speak requests,
  * muting, removal. Plain state: each operation either throws the {@code ServiceException} the
  * actor should see and changes nothing, or changes the state and returns the {@link Outcome}
- * (the room events to publish and the roles that changed).
+ * (the room messages to publish and the roles that changed).
  */
 public final class Stage {
   /**
-   * A room event: to the whole room, or to one user; optionally closing the recipients after it.
+   * A room message: to the whole room, or to one user; optionally closing the recipients after it.
    * What it changes for the gateways besides the text they relay travels typed beside the message:
    * {@code mutedUser}/{@code muted} (whose audio to stop or take again) and {@code mode} (the
    * event's mode now, {@code "audio"} or {@code "screen"}); null when it changes none of that.

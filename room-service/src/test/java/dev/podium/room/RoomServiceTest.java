@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.LifecycleNotice;
-import dev.podium.api.RoomEventRouting;
+import dev.podium.api.RoomMessageRouting;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
 import io.vertx.core.Future;
@@ -140,11 +140,11 @@ class RoomServiceTest {
     Checkpoint gone = ctx.checkpoint();
     rooms.goLive("host-1", "Hosty").compose(event -> {
       String id = event.eventId();
-      Future<?> roomListener = listen(vertx, Addresses.roomEvents(id), msg -> ctx.verify(() -> {
+      Future<?> roomListener = listen(vertx, Addresses.roomMessages(id), msg -> ctx.verify(() -> {
         assertEquals("stream_ended", msg.body().getString("type"));
         assertEquals(id, msg.body().getJsonObject("event").getString("id"));
         assertFalse(msg.body().containsKey("event_id"), "old host pages take any event_id for the stream link");
-        assertTrue(RoomEventRouting.from(msg.headers()).closeRecipients());
+        assertTrue(RoomMessageRouting.from(msg.headers()).closeRecipients());
         streamEnded.flag();
       }));
       Future<?> lifecycleListener = listen(vertx, Addresses.ROOM_LIFECYCLE, msg -> ctx.verify(() -> {
@@ -171,14 +171,14 @@ class RoomServiceTest {
     long[] awayAt = new long[1];
     rooms.goLive("host-1", "Hosty").compose(event -> {
       String id = event.eventId();
-      return listen(vertx, Addresses.roomEvents(id), msg -> ctx.verify(() -> {
+      return listen(vertx, Addresses.roomMessages(id), msg -> ctx.verify(() -> {
         JsonObject body = msg.body();
         if ("broadcast_message".equals(body.getString("type"))) {
           assertTrue(body.getString("message").startsWith("The host lost connection"), body.encode());
           lostNotice.flag();
         } else {
           assertEquals("stream_ended", body.getString("type"));
-          assertTrue(RoomEventRouting.from(msg.headers()).closeRecipients());
+          assertTrue(RoomMessageRouting.from(msg.headers()).closeRecipients());
           long waited = System.nanoTime() - awayAt[0];
           assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(GRACE_MS - 20), "ended after " + waited + " ns");
           rooms.find(id).onComplete(ctx.failing(e -> ctx.verify(() -> {
@@ -198,7 +198,7 @@ class RoomServiceTest {
     List<String> seen = new CopyOnWriteArrayList<>();
     rooms.goLive("host-1", "Hosty").compose(event -> {
       String id = event.eventId();
-      return listen(vertx, Addresses.roomEvents(id), msg -> {
+      return listen(vertx, Addresses.roomMessages(id), msg -> {
         JsonObject body = msg.body();
         seen.add(body.getString("type") + ":" + body.getString("message"));
         if ("The host is back.".equals(body.getString("message"))) {
@@ -219,7 +219,7 @@ class RoomServiceTest {
     List<String> notices = new CopyOnWriteArrayList<>();
     rooms.goLive("host-1", "Hosty").compose(event -> {
       String id = event.eventId();
-      return listen(vertx, Addresses.roomEvents(id), msg -> {
+      return listen(vertx, Addresses.roomMessages(id), msg -> {
         notices.add(msg.body().getString("type"));
         if ("stream_ended".equals(msg.body().getString("type"))) {
           ctx.verify(() -> {
@@ -256,7 +256,7 @@ class RoomServiceTest {
     rooms.goLive("host-1", "Hosty").compose(event -> {
       String id = event.eventId();
       io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
-      return listen(vertx, Addresses.roomEvents(id), msg -> {
+      return listen(vertx, Addresses.roomMessages(id), msg -> {
         if ("stream_ended".equals(msg.body().getString("type"))) {
           ended.tryComplete();
         }

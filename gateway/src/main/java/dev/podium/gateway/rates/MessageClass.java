@@ -14,7 +14,7 @@ public enum MessageClass {
   /** {@code send_invite}: a notification to another user. */
   INVITE("INVITE"),
   /**
-   * Stage changes that cost a room-service call and usually a room event: {@code invite_cohost},
+   * Stage changes that cost a room-service call and usually a room message: {@code invite_cohost},
    * answers to it, mute/unmute, removals, dismissals, mode switches, {@code stream_ended}.
    */
   STAGE("STAGE"),

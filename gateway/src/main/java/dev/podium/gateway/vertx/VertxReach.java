@@ -16,7 +16,7 @@ import io.vertx.core.net.impl.ConnectionBase;
  *   <li>{@link #pipeline}: the Netty pipeline under an HTTP connection, for the edge's
  *       {@code FrameGuard} (close codes and per-type limits before Netty assembles a message) and
  *       {@code FlushBatching} (one flush per socket per turn of a busy loop);</li>
- *   <li>{@link #textFrame}: a text frame from bytes already UTF-8 encoded, so a room event is
+ *   <li>{@link #textFrame}: a text frame from bytes already UTF-8 encoded, so a room message is
  *       encoded once per node, not once per socket (the public factory takes a {@code String}).</li>
  * </ul>
  */

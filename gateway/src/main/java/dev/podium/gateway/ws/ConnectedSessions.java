@@ -29,11 +29,11 @@ public final class ConnectedSessions {
    * This node's open sessions in the event, as presence knows them, each saying whether its join
    * is still in flight (a scan of the node's sessions: it runs once per event per presence takeover).
    */
-  public java.util.List<SessionResync.Carried> ofEvent(String eventId, String nodeId) {
-    java.util.List<SessionResync.Carried> found = new java.util.ArrayList<>();
+  public java.util.List<dev.podium.api.presence.ResyncBatch.Carried> ofEvent(String eventId, String nodeId) {
+    java.util.List<dev.podium.api.presence.ResyncBatch.Carried> found = new java.util.ArrayList<>();
     for (Session s : byId.values()) {
       if (eventId.equals(s.eventId()) && s.open()) {
-        found.add(new SessionResync.Carried(new dev.podium.api.presence.Participant(s.userId(), s.identity().username(),
+        found.add(new dev.podium.api.presence.ResyncBatch.Carried(new dev.podium.api.presence.Participant(s.userId(), s.identity().username(),
             s.role(), s.identity().verified(), nodeId, s.id()), !s.inPresence()));
       }
     }

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A text message encoded to UTF-8 once, for fan-out: every socket gets its own frame object
- * wrapping the same bytes, so a room event costs one JSON encoding and one UTF-8 encoding per
+ * wrapping the same bytes, so a room message costs one JSON encoding and one UTF-8 encoding per
  * gateway node, whatever the number of sockets. (Vert.x releases a frame's buffer after writing
  * it, so the frame itself cannot be shared; the byte array can.)
  */

@@ -73,7 +73,7 @@ public final class LocalRooms {
     Loops.run(context, thread, task);
   }
 
-  void deliver(String eventId, RoomEventDelivery delivery) {
+  void deliver(String eventId, RoomMessageDelivery delivery) {
     Set<Session> room = rooms.get(eventId);
     if (room != null) {
       delivery.deliverTo(new ArrayList<>(room));

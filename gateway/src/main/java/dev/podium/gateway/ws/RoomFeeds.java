@@ -1,7 +1,8 @@
 package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
-import dev.podium.api.RoomEventRouting;
+import dev.podium.api.media.MediaDemand;
+import dev.podium.api.RoomMessageRouting;
 import dev.podium.api.media.MediaPacket;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -56,7 +57,7 @@ public final class RoomFeeds {
     Feed(String eventId, String mode) {
       this.eventId = eventId;
       this.mode = mode;
-      this.events = vertx.eventBus().consumer(Addresses.roomEvents(eventId), msg -> deliver(this, msg));
+      this.events = vertx.eventBus().consumer(Addresses.roomMessages(eventId), msg -> deliver(this, msg));
       this.media = vertx.eventBus().consumer(Addresses.mediaOut(eventId), msg -> deliverMedia(this, msg));
       this.ready = Future.all(events.completion(), media.completion()).mapEmpty();
     }
@@ -78,7 +79,7 @@ public final class RoomFeeds {
         vertx.cancelTimer(id);
       }
     }, (eventId, mix, opus) -> vertx.eventBus().publish(Addresses.mediaDemand(eventId),
-        new JsonObject().put("node_id", nodeId).put("mix", mix).put("opus", opus)));
+        new MediaDemand(nodeId, mix, opus).toJson()));
   }
 
   /** Number of events with at least one socket on this node. */
@@ -149,7 +150,7 @@ public final class RoomFeeds {
   }
 
   private void deliver(Feed feed, Message<JsonObject> msg) {
-    RoomEventRouting routing = RoomEventRouting.from(msg.headers());
+    RoomMessageRouting routing = RoomMessageRouting.from(msg.headers());
     String mode = routing.mode();
     if (mode != null) {
       feed.mode = mode;
@@ -158,7 +159,7 @@ public final class RoomFeeds {
         vertx.sharedData().<String, Buffer>getAsyncMap(SCREEN_INIT_MAP).compose(map -> map.remove(feed.eventId));
       }
     }
-    RoomEventDelivery delivery = RoomEventDelivery.of(msg.body(), routing);
+    RoomMessageDelivery delivery = RoomMessageDelivery.of(msg.body(), routing);
     for (LocalRooms loop : feed.loops.keySet()) {
       loop.run(() -> loop.deliver(feed.eventId, delivery));
     }

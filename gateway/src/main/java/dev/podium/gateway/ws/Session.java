@@ -170,7 +170,7 @@ public final class Session implements MediaListener {
     socket.writeTextMessage(text);
   }
 
-  /** Writes a room event encoded once for all local sockets. */
+  /** Writes a room message encoded once for all local sockets. */
   public void send(EncodedText message) {
     if (closed || socket.isClosed()) {
       return;

@@ -1,13 +1,12 @@
 package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
-import dev.podium.api.presence.Participant;
+import dev.podium.api.presence.ResyncBatch;
+import dev.podium.api.presence.ResyncRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -17,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Answers a presence-service instance that took an event over ({@link Addresses#PRESENCE_RESYNC}):
  * re-announces this node's sessions of the event, so joins and leaves its killed previous owner
  * had not written to the cluster copy yet are healed. A session whose join is still in flight is
- * sent with {@code joining: true}: presence neither adds it (its join does, announced) nor drops
+ * sent as {@code joining}: presence neither adds it (its join does, announced) nor drops
  * it. The sessions go in batches of {@value #BATCH}, the next one only once presence acknowledged
  * the previous one, so a large room
  * costs a few small messages in sequence; the last batch says {@code done}. A node with no
@@ -33,14 +32,10 @@ public final class SessionResync {
 
   private final Vertx vertx;
   private final String nodeId;
-  private final Function<String, List<Carried>> present;
-
-  /** One open session of the event; {@code joining} while presence has not answered its join yet. */
-  public record Carried(Participant participant, boolean joining) {
-  }
+  private final Function<String, List<ResyncBatch.Carried>> present;
 
   /** @param present this node's open sessions of an event, by event id */
-  public SessionResync(Vertx vertx, String nodeId, Function<String, List<Carried>> present) {
+  public SessionResync(Vertx vertx, String nodeId, Function<String, List<ResyncBatch.Carried>> present) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.present = present;
@@ -48,37 +43,31 @@ public final class SessionResync {
 
   /** Listens for resync requests; completes once the consumer is registered in the cluster. */
   public Future<Void> start() {
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.PRESENCE_RESYNC, msg -> {
-      String eventId = msg.body().getString("event_id");
-      String replyTo = msg.body().getString("reply_to");
-      if (eventId != null && replyTo != null) {
-        reannounce(eventId, replyTo);
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(Addresses.PRESENCE_RESYNC, msg -> {
+      ResyncRequest request;
+      try {
+        request = ResyncRequest.fromJson(msg.body());
+      } catch (IllegalArgumentException unreadable) {
+        LOG.atDebug().log("resync request dropped: {}", unreadable.getMessage());
+        return;
       }
+      reannounce(request.eventId(), request.replyTo());
     });
     return consumer.completion();
   }
 
   /** Sends the event's sessions to {@code replyTo}, one batch in flight; completes after the last batch. */
   Future<Void> reannounce(String eventId, String replyTo) {
-    List<Carried> sessions = present.apply(eventId);
+    List<ResyncBatch.Carried> sessions = present.apply(eventId);
     return send(eventId, replyTo, sessions, 0).onFailure(e -> LOG.atInfo().addKeyValue("event_id", eventId)
         .log("sessions not re-announced to presence: {}", e.getMessage()));
   }
 
-  private Future<Void> send(String eventId, String replyTo, List<Carried> sessions, int from) {
+  private Future<Void> send(String eventId, String replyTo, List<ResyncBatch.Carried> sessions, int from) {
     int to = Math.min(sessions.size(), from + BATCH);
-    JsonArray participants = new JsonArray();
-    for (Carried c : sessions.subList(from, to)) {
-      JsonObject json = c.participant().toJson();
-      participants.add(c.joining() ? json.put("joining", true) : json);
-    }
     boolean done = to == sessions.size();
-    JsonObject batch = new JsonObject()
-        .put("event_id", eventId)
-        .put("node_id", nodeId)
-        .put("participants", participants)
-        .put("done", done);
-    return vertx.eventBus().request(replyTo, batch, new DeliveryOptions().setSendTimeout(BATCH_TIMEOUT_MS))
+    ResyncBatch batch = new ResyncBatch(eventId, nodeId, sessions.subList(from, to), done);
+    return vertx.eventBus().request(replyTo, batch.toJson(), new DeliveryOptions().setSendTimeout(BATCH_TIMEOUT_MS))
         .compose(reply -> done ? Future.<Void>succeededFuture() : send(eventId, replyTo, sessions, to));
   }
 }

@@ -1,7 +1,7 @@
 package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
-import dev.podium.api.RoomEventRouting;
+import dev.podium.api.RoomMessageRouting;
 import dev.podium.api.protocol.ClientMessage;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
@@ -34,9 +34,9 @@ final class SignallingRelay {
     } else {
       throw new IllegalArgumentException("not a signal: " + signal.type());
     }
-    RoomEventRouting routing = to != null
-        ? RoomEventRouting.ROOM.toUser(to) : RoomEventRouting.ROOM.exceptUser(from.userId());
-    vertx.eventBus().publish(Addresses.roomEvents(from.eventId()), ProtocolCodec.toJson(relayed),
+    RoomMessageRouting routing = to != null
+        ? RoomMessageRouting.ROOM.toUser(to) : RoomMessageRouting.ROOM.exceptUser(from.userId());
+    vertx.eventBus().publish(Addresses.roomMessages(from.eventId()), ProtocolCodec.toJson(relayed),
         routing.toDeliveryOptions());
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.podium.api.presence.Participant;
+import dev.podium.api.presence.ResyncBatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -19,10 +20,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
 class SessionResyncTest {
-  private static List<SessionResync.Carried> sessions(int n) {
-    List<SessionResync.Carried> list = new ArrayList<>();
+  private static List<ResyncBatch.Carried> sessions(int n) {
+    List<ResyncBatch.Carried> list = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      list.add(new SessionResync.Carried(new Participant("u" + i, "name", Participant.ROLE_LISTENER, true, "node-1", "s" + i),
+      list.add(new ResyncBatch.Carried(new Participant("u" + i, "name", Participant.ROLE_LISTENER, true, "node-1", "s" + i),
           i == 1));
     }
     return list;

@@ -1,28 +1,28 @@
 package dev.podium.gateway.ws;
 
-import dev.podium.api.RoomEventRouting;
+import dev.podium.api.RoomMessageRouting;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * One room event as this node received it: encoded once (on the node's room thread) and its
- * headers read once ({@link RoomEventRouting}), then handed to every event loop with sockets in
+ * One room message as this node received it: encoded once (on the node's room thread) and its
+ * headers read once ({@link RoomMessageRouting}), then handed to every event loop with sockets in
  * the room, where {@link #deliverTo} applies its side effects to each session (a role or mute change of that
  * user) and writes the same bytes to each recipient. Immutable, so loops share it.
  */
-final class RoomEventDelivery {
+final class RoomMessageDelivery {
   private final EncodedText text;
   private final String type;
-  private final RoomEventRouting routing;
+  private final RoomMessageRouting routing;
 
-  private RoomEventDelivery(JsonObject body, RoomEventRouting routing) {
+  private RoomMessageDelivery(JsonObject body, RoomMessageRouting routing) {
     this.text = EncodedText.of(body);
     this.type = body.getString("type");
     this.routing = routing;
   }
 
-  static RoomEventDelivery of(JsonObject body, RoomEventRouting routing) {
-    return new RoomEventDelivery(body, routing);
+  static RoomMessageDelivery of(JsonObject body, RoomMessageRouting routing) {
+    return new RoomMessageDelivery(body, routing);
   }
 
   /** Runs on the event loop of these sessions; {@code sessions} is that loop's own copy. */

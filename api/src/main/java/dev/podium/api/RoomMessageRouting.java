@@ -4,7 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 
 /**
- * How the gateways deliver one message published to {@link Addresses#roomEvents(String)}, and
+ * How the gateways deliver one message published to {@link Addresses#roomMessages(String)}, and
  * what it changes for them besides its text: the message's delivery headers as one value. The
  * publisher writes them with {@link #toDeliveryOptions()}, each gateway node reads them once with
  * {@link #from(MultiMap)}; nothing else spells a header out. {@link #ROOM} (no header): everyone
@@ -24,7 +24,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
  * @param mode            on {@code stream_mode_changed}: the event's mode now, {@code "audio"} or
  *                        {@code "screen"} ({@code mode})
  */
-public record RoomEventRouting(String toUser, String exceptUser, boolean closeRecipients, String roleUser,
+public record RoomMessageRouting(String toUser, String exceptUser, boolean closeRecipients, String roleUser,
     String role, String mutedUser, boolean muted, String mode) {
 
   private static final String TO_USER = "to-user";
@@ -37,37 +37,37 @@ public record RoomEventRouting(String toUser, String exceptUser, boolean closeRe
   private static final String MODE = "mode";
 
   /** To everyone in the room, changing nothing else. */
-  public static final RoomEventRouting ROOM = new RoomEventRouting(null, null, false, null, null, null, false, null);
+  public static final RoomMessageRouting ROOM = new RoomMessageRouting(null, null, false, null, null, null, false, null);
 
   /** Only to {@code userId}'s sockets; null: to the whole room. */
-  public RoomEventRouting toUser(String userId) {
-    return new RoomEventRouting(userId, exceptUser, closeRecipients, roleUser, role, mutedUser, muted, mode);
+  public RoomMessageRouting toUser(String userId) {
+    return new RoomMessageRouting(userId, exceptUser, closeRecipients, roleUser, role, mutedUser, muted, mode);
   }
 
   /** To the room except {@code userId}'s sockets (the sender's). */
-  public RoomEventRouting exceptUser(String userId) {
-    return new RoomEventRouting(toUser, userId, closeRecipients, roleUser, role, mutedUser, muted, mode);
+  public RoomMessageRouting exceptUser(String userId) {
+    return new RoomMessageRouting(toUser, userId, closeRecipients, roleUser, role, mutedUser, muted, mode);
   }
 
   /** Whether the gateways close each recipient's socket after writing the message. */
-  public RoomEventRouting closingRecipients(boolean close) {
-    return new RoomEventRouting(toUser, exceptUser, close, roleUser, role, mutedUser, muted, mode);
+  public RoomMessageRouting closingRecipients(boolean close) {
+    return new RoomMessageRouting(toUser, exceptUser, close, roleUser, role, mutedUser, muted, mode);
   }
 
   /** {@code userId}'s role is now {@code newRole}. */
-  public RoomEventRouting withRole(String userId, String newRole) {
-    return new RoomEventRouting(toUser, exceptUser, closeRecipients, userId, newRole, mutedUser, muted, mode);
+  public RoomMessageRouting withRole(String userId, String newRole) {
+    return new RoomMessageRouting(toUser, exceptUser, closeRecipients, userId, newRole, mutedUser, muted, mode);
   }
 
   /** {@code userId}'s microphone is now muted or not; a null user changes nothing. */
-  public RoomEventRouting withMute(String userId, boolean nowMuted) {
-    return new RoomEventRouting(toUser, exceptUser, closeRecipients, roleUser, role, userId, userId != null && nowMuted,
+  public RoomMessageRouting withMute(String userId, boolean nowMuted) {
+    return new RoomMessageRouting(toUser, exceptUser, closeRecipients, roleUser, role, userId, userId != null && nowMuted,
         mode);
   }
 
   /** The event's mode is now {@code newMode}; null changes nothing. */
-  public RoomEventRouting withMode(String newMode) {
-    return new RoomEventRouting(toUser, exceptUser, closeRecipients, roleUser, role, mutedUser, muted, newMode);
+  public RoomMessageRouting withMode(String newMode) {
+    return new RoomMessageRouting(toUser, exceptUser, closeRecipients, roleUser, role, mutedUser, muted, newMode);
   }
 
   /** The headers, each present only when it says something. */
@@ -94,14 +94,14 @@ public record RoomEventRouting(String toUser, String exceptUser, boolean closeRe
     return options;
   }
 
-  /** Reads a room event's headers (none: {@link #ROOM}); flags are set only by {@code "true"}. */
-  public static RoomEventRouting from(MultiMap headers) {
+  /** Reads a room message's headers (none: {@link #ROOM}); flags are set only by {@code "true"}. */
+  public static RoomMessageRouting from(MultiMap headers) {
     if (headers == null || headers.isEmpty()) {
       return ROOM;
     }
     String roleUser = headers.get(ROLE_USER);
     String mutedUser = headers.get(MUTED_USER);
-    return new RoomEventRouting(headers.get(TO_USER), headers.get(EXCEPT_USER),
+    return new RoomMessageRouting(headers.get(TO_USER), headers.get(EXCEPT_USER),
         "true".equals(headers.get(CLOSE_RECIPIENTS)), roleUser, roleUser == null ? null : headers.get(ROLE),
         mutedUser, mutedUser != null && "true".equals(headers.get(MUTED)), headers.get(MODE));
   }
