@@ -2,26 +2,34 @@ package dev.podium.api;
 
 /**
  * Every event-bus address Podium uses. Each address is owned by one concern; nothing else in the
- * code base spells an address out. Names follow one pattern: {@code podium.<area>.<what>}, then
- * the id it is for, if any, last ({@code podium.media.out.<eventId>}); the area is the service
- * that answers or publishes there ({@code room}, {@code chat}, {@code presence}, {@code media},
- * {@code gateway}).
+ * code base spells an address out. Names follow one pattern: {@code podium.<area>.<what>}, then the
+ * id it is for, if any, last ({@code podium.media.out.<eventId>}); the area is the service that
+ * answers or publishes there ({@code room}, {@code chat}, {@code presence}, {@code media}, {@code
+ * gateway}).
  */
 public final class Addresses {
-  private Addresses() {
-  }
+  private Addresses() {}
 
   /** Service proxy of the room-service. */
   public static final String ROOM_SERVICE = "podium.room";
+
   /** Service proxy of the chat-service. */
   public static final String CHAT_SERVICE = "podium.chat";
+
   /** Service proxy of the presence-service. */
   public static final String PRESENCE_SERVICE = "podium.presence";
 
-  /** Published by the room-service when an event starts, changes mode or ends (a {@link LifecycleNotice}). */
+  /**
+   * Published by the room-service when an event starts, changes mode or ends (a {@link
+   * LifecycleNotice}).
+   */
   public static final String ROOM_LIFECYCLE = "podium.room.lifecycle";
-  /** Published by the presence-service: the whole active-streams list, already in its wire shape. */
+
+  /**
+   * Published by the presence-service: the whole active-streams list, already in its wire shape.
+   */
   public static final String ACTIVE_STREAMS = "podium.presence.active-streams";
+
   /** Published by every gateway node every heartbeat period: {@code {node_id}}. */
   public static final String GATEWAY_HEARTBEAT = "podium.gateway.heartbeat";
 
@@ -40,9 +48,9 @@ public final class Addresses {
   }
 
   /**
-   * Speakers' audio for one media-relay instance (point to point), sent by gateways to the owner
-   * of the event in the {@link #MEDIA_RELAY_RING}. Body: the chunk; headers: a
-   * {@link dev.podium.api.media.AudioChunkHeaders} (event id, user id, codec).
+   * Speakers' audio for one media-relay instance (point to point), sent by gateways to the owner of
+   * the event in the {@link #MEDIA_RELAY_RING}. Body: the chunk; headers: a {@link
+   * dev.podium.api.media.AudioChunkHeaders} (event id, user id, codec).
    */
   public static String mediaIn(String relayId) {
     return "podium.media.in." + relayId;
@@ -66,16 +74,19 @@ public final class Addresses {
   }
 
   /**
-   * Published by a presence-service instance that took an event over from the cluster copy:
-   * {@code {event_id, reply_to}}. Every gateway node answers at {@code reply_to} (a
-   * {@link #presenceResyncReply}) with its open sessions of the event, in batches of
-   * {@code {event_id, node_id, participants, done}}, one batch in flight; the last one has
-   * {@code done: true} (a node without such sessions sends just that). This heals the joins and
-   * leaves a killed owner had not written to the cluster copy yet.
+   * Published by a presence-service instance that took an event over from the cluster copy: {@code
+   * {event_id, reply_to}}. Every gateway node answers at {@code reply_to} (a {@link
+   * #presenceResyncReply}) with its open sessions of the event, in batches of {@code {event_id,
+   * node_id, participants, done}}, one batch in flight; the last one has {@code done: true} (a node
+   * without such sessions sends just that). This heals the joins and leaves a killed owner had not
+   * written to the cluster copy yet.
    */
   public static final String PRESENCE_RESYNC = "podium.presence.resync";
 
-  /** Where one presence-service instance receives the gateways' answers to its {@link #PRESENCE_RESYNC}. */
+  /**
+   * Where one presence-service instance receives the gateways' answers to its {@link
+   * #PRESENCE_RESYNC}.
+   */
   public static String presenceResyncReply(String instanceId) {
     return "podium.presence.resync." + instanceId;
   }
@@ -96,8 +107,8 @@ public final class Addresses {
   }
 
   /**
-   * The media relays' ownership ring (runtime {@code ServiceOwnership}, registry map
-   * {@code podium.members.media-relay}): each relay joins it and mixes the events it owns; gateways
+   * The media relays' ownership ring (runtime {@code ServiceOwnership}, registry map {@code
+   * podium.members.media-relay}): each relay joins it and mixes the events it owns; gateways
    * observe it to send a speaker's audio straight to the relay that mixes the event.
    */
   public static final String MEDIA_RELAY_RING = "media-relay";
@@ -108,9 +119,9 @@ public final class Addresses {
   }
 
   /**
-   * Cluster map (not an address, but shared the same way): event id to the last WebM
-   * initialisation segment the host sent. The host's gateway writes it; the media relays remove
-   * it when the event ends.
+   * Cluster map (not an address, but shared the same way): event id to the last WebM initialisation
+   * segment the host sent. The host's gateway writes it; the media relays remove it when the event
+   * ends.
    */
   public static final String SCREEN_INIT_MAP = "podium.media.screen-init";
 }

@@ -4,9 +4,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 
 /**
- * The error codes clients see in {@code {"type":"error","code":...}}. Services fail with a
- * {@link ServiceException} built by {@link #exception(String)}; the gateway turns it back into
- * the code with {@link #of(Throwable)}.
+ * The error codes clients see in {@code {"type":"error","code":...}}. Services fail with a {@link
+ * ServiceException} built by {@link #exception(String)}; the gateway turns it back into the code
+ * with {@link #of(Throwable)}.
  */
 public enum ErrorCode {
   TOKEN_MISSING("token_missing", 4001),
@@ -40,7 +40,9 @@ public enum ErrorCode {
   SLOW_CONSUMER("slow_consumer", 4008),
   /** Edge limits: too many sockets from one address or for one user (close 4029, like HTTP 429). */
   TOO_MANY_CONNECTIONS("too_many_connections", 4029),
-  /** A socket that sent nothing, not even a pong, for the idle timeout (close 4408, like HTTP 408). */
+  /**
+   * A socket that sent nothing, not even a pong, for the idle timeout (close 4408, like HTTP 408).
+   */
   IDLE_TIMEOUT("idle_timeout", 4408),
   /** A WebSocket admission (token check, room-service calls) that did not finish in time. */
   HANDSHAKE_TIMEOUT("handshake_timeout", 4408),
@@ -48,7 +50,9 @@ public enum ErrorCode {
   INTERNAL("internal", 4500),
   /** Refused too many messages in a row (per-user message rates): the socket is closed. */
   FLOODING("flooding", 4029),
-  /** A display name that cannot be shown (control, bidi or invisible characters, blank, too long). */
+  /**
+   * A display name that cannot be shown (control, bidi or invisible characters, blank, too long).
+   */
   INVALID_NAME("invalid_name", 4400),
   /** A user id with control characters or an absurd length, or in the guests' namespace. */
   INVALID_USER_ID("invalid_user_id", 4400);
@@ -75,7 +79,8 @@ public enum ErrorCode {
   }
 
   public ServiceException exception(String message) {
-    return new ServiceException(FAILURE_CODE_BASE + ordinal(), message, new JsonObject().put("code", code));
+    return new ServiceException(
+        FAILURE_CODE_BASE + ordinal(), message, new JsonObject().put("code", code));
   }
 
   public static ErrorCode fromCode(String code) {
@@ -88,8 +93,8 @@ public enum ErrorCode {
   }
 
   /**
-   * The code a failure stands for: the one a service attached, {@link #SERVICE_UNAVAILABLE} for
-   * an event-bus timeout or a missing consumer, {@link #INTERNAL} for anything else.
+   * The code a failure stands for: the one a service attached, {@link #SERVICE_UNAVAILABLE} for an
+   * event-bus timeout or a missing consumer, {@link #INTERNAL} for anything else.
    */
   public static ErrorCode of(Throwable failure) {
     if (failure instanceof ServiceException se) {

@@ -3,11 +3,10 @@ package dev.podium.api;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What another service asks of one session on a gateway node, sent to that node's
- * {@link Addresses#gatewayControl} address (today by presence). The one place these bodies are
- * written ({@link #toJson()}) and read ({@link #fromJson}):
- * {@code {action: "close_session", session_id, code, message}} or
- * {@code {action: "deliver", session_id, message}}.
+ * What another service asks of one session on a gateway node, sent to that node's {@link
+ * Addresses#gatewayControl} address (today by presence). The one place these bodies are written
+ * ({@link #toJson()}) and read ({@link #fromJson}): {@code {action: "close_session", session_id,
+ * code, message}} or {@code {action: "deliver", session_id, message}}.
  */
 public sealed interface GatewayControl {
 
@@ -26,7 +25,10 @@ public sealed interface GatewayControl {
 
     @Override
     public JsonObject toJson() {
-      return new JsonObject().put("action", ACTION).put("session_id", sessionId).put("code", code.code())
+      return new JsonObject()
+          .put("action", ACTION)
+          .put("session_id", sessionId)
+          .put("code", code.code())
           .put("message", message);
     }
   }
@@ -37,7 +39,10 @@ public sealed interface GatewayControl {
 
     @Override
     public JsonObject toJson() {
-      return new JsonObject().put("action", ACTION).put("session_id", sessionId).put("message", message);
+      return new JsonObject()
+          .put("action", ACTION)
+          .put("session_id", sessionId)
+          .put("message", message);
     }
   }
 
@@ -51,8 +56,9 @@ public sealed interface GatewayControl {
    */
   static GatewayControl fromJson(Object body) {
     if (!(body instanceof JsonObject json)) {
-      throw new IllegalArgumentException("a control message is a JSON object, not "
-          + (body == null ? "null" : body.getClass().getSimpleName()));
+      throw new IllegalArgumentException(
+          "a control message is a JSON object, not "
+              + (body == null ? "null" : body.getClass().getSimpleName()));
     }
     Object action = json.getValue("action");
     if (!(json.getValue("session_id") instanceof String sessionId) || sessionId.isEmpty()) {
@@ -61,7 +67,8 @@ public sealed interface GatewayControl {
     if (CloseSession.ACTION.equals(action)) {
       Object code = json.getValue("code");
       Object message = json.getValue("message");
-      if (code != null && !(code instanceof String) || message != null && !(message instanceof String)) {
+      if (code != null && !(code instanceof String)
+          || message != null && !(message instanceof String)) {
         throw new IllegalArgumentException("close_session's code and message are strings");
       }
       return new CloseSession(sessionId, ErrorCode.fromCode((String) code), (String) message);

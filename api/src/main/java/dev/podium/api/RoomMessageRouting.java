@@ -7,25 +7,31 @@ import io.vertx.core.eventbus.DeliveryOptions;
  * How the gateways deliver one message published to {@link Addresses#roomMessages(String)}, and
  * what it changes for them besides its text: the message's delivery headers as one value. The
  * publisher writes them with {@link #toDeliveryOptions()}, each gateway node reads them once with
- * {@link #from(MultiMap)}; nothing else spells a header out. {@link #ROOM} (no header): everyone
- * in the room gets the message and nothing else changes.
+ * {@link #from(MultiMap)}; nothing else spells a header out. {@link #ROOM} (no header): everyone in
+ * the room gets the message and nothing else changes.
  *
- * @param toUser          only the sockets of this user id receive the message ({@code to-user})
- * @param exceptUser      the sockets of this user id (its sender) do not ({@code except-user})
- * @param closeRecipients gateways close every recipient's socket normally after writing it
- *                        ({@code close-recipients: "true"})
- * @param roleUser        with {@code role}: this user's role is now that; gateways update their
- *                        sessions of the user ({@code role-user}, {@code role})
- * @param role            the new role of {@code roleUser}
- * @param mutedUser       with {@code muted}: this user's microphone is now muted or not; gateways
- *                        stop or resume taking their audio ({@code muted-user}, {@code muted:
- *                        "true" | "false"})
- * @param muted           for {@code mutedUser}
- * @param mode            on {@code stream_mode_changed}: the event's mode now, {@code "audio"} or
- *                        {@code "screen"} ({@code mode})
+ * @param toUser only the sockets of this user id receive the message ({@code to-user})
+ * @param exceptUser the sockets of this user id (its sender) do not ({@code except-user})
+ * @param closeRecipients gateways close every recipient's socket normally after writing it ({@code
+ *     close-recipients: "true"})
+ * @param roleUser with {@code role}: this user's role is now that; gateways update their sessions
+ *     of the user ({@code role-user}, {@code role})
+ * @param role the new role of {@code roleUser}
+ * @param mutedUser with {@code muted}: this user's microphone is now muted or not; gateways stop or
+ *     resume taking their audio ({@code muted-user}, {@code muted: "true" | "false"})
+ * @param muted for {@code mutedUser}
+ * @param mode on {@code stream_mode_changed}: the event's mode now, {@code "audio"} or {@code
+ *     "screen"} ({@code mode})
  */
-public record RoomMessageRouting(String toUser, String exceptUser, boolean closeRecipients, String roleUser,
-    String role, String mutedUser, boolean muted, String mode) {
+public record RoomMessageRouting(
+    String toUser,
+    String exceptUser,
+    boolean closeRecipients,
+    String roleUser,
+    String role,
+    String mutedUser,
+    boolean muted,
+    String mode) {
 
   private static final String TO_USER = "to-user";
   private static final String EXCEPT_USER = "except-user";
@@ -37,37 +43,50 @@ public record RoomMessageRouting(String toUser, String exceptUser, boolean close
   private static final String MODE = "mode";
 
   /** To everyone in the room, changing nothing else. */
-  public static final RoomMessageRouting ROOM = new RoomMessageRouting(null, null, false, null, null, null, false, null);
+  public static final RoomMessageRouting ROOM =
+      new RoomMessageRouting(null, null, false, null, null, null, false, null);
 
   /** Only to {@code userId}'s sockets; null: to the whole room. */
   public RoomMessageRouting toUser(String userId) {
-    return new RoomMessageRouting(userId, exceptUser, closeRecipients, roleUser, role, mutedUser, muted, mode);
+    return new RoomMessageRouting(
+        userId, exceptUser, closeRecipients, roleUser, role, mutedUser, muted, mode);
   }
 
   /** To the room except {@code userId}'s sockets (the sender's). */
   public RoomMessageRouting exceptUser(String userId) {
-    return new RoomMessageRouting(toUser, userId, closeRecipients, roleUser, role, mutedUser, muted, mode);
+    return new RoomMessageRouting(
+        toUser, userId, closeRecipients, roleUser, role, mutedUser, muted, mode);
   }
 
   /** Whether the gateways close each recipient's socket after writing the message. */
   public RoomMessageRouting closingRecipients(boolean close) {
-    return new RoomMessageRouting(toUser, exceptUser, close, roleUser, role, mutedUser, muted, mode);
+    return new RoomMessageRouting(
+        toUser, exceptUser, close, roleUser, role, mutedUser, muted, mode);
   }
 
   /** {@code userId}'s role is now {@code newRole}. */
   public RoomMessageRouting withRole(String userId, String newRole) {
-    return new RoomMessageRouting(toUser, exceptUser, closeRecipients, userId, newRole, mutedUser, muted, mode);
+    return new RoomMessageRouting(
+        toUser, exceptUser, closeRecipients, userId, newRole, mutedUser, muted, mode);
   }
 
   /** {@code userId}'s microphone is now muted or not; a null user changes nothing. */
   public RoomMessageRouting withMute(String userId, boolean nowMuted) {
-    return new RoomMessageRouting(toUser, exceptUser, closeRecipients, roleUser, role, userId, userId != null && nowMuted,
+    return new RoomMessageRouting(
+        toUser,
+        exceptUser,
+        closeRecipients,
+        roleUser,
+        role,
+        userId,
+        userId != null && nowMuted,
         mode);
   }
 
   /** The event's mode is now {@code newMode}; null changes nothing. */
   public RoomMessageRouting withMode(String newMode) {
-    return new RoomMessageRouting(toUser, exceptUser, closeRecipients, roleUser, role, mutedUser, muted, newMode);
+    return new RoomMessageRouting(
+        toUser, exceptUser, closeRecipients, roleUser, role, mutedUser, muted, newMode);
   }
 
   /** The headers, each present only when it says something. */
@@ -101,8 +120,14 @@ public record RoomMessageRouting(String toUser, String exceptUser, boolean close
     }
     String roleUser = headers.get(ROLE_USER);
     String mutedUser = headers.get(MUTED_USER);
-    return new RoomMessageRouting(headers.get(TO_USER), headers.get(EXCEPT_USER),
-        "true".equals(headers.get(CLOSE_RECIPIENTS)), roleUser, roleUser == null ? null : headers.get(ROLE),
-        mutedUser, mutedUser != null && "true".equals(headers.get(MUTED)), headers.get(MODE));
+    return new RoomMessageRouting(
+        headers.get(TO_USER),
+        headers.get(EXCEPT_USER),
+        "true".equals(headers.get(CLOSE_RECIPIENTS)),
+        roleUser,
+        roleUser == null ? null : headers.get(ROLE),
+        mutedUser,
+        mutedUser != null && "true".equals(headers.get(MUTED)),
+        headers.get(MODE));
   }
 }

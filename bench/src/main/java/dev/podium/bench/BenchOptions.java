@@ -48,7 +48,8 @@ public record BenchOptions(
     long freezeMs,
     long hostGraceMs) {
 
-  public static final String USAGE = """
+  public static final String USAGE =
+      """
       usage: java -jar bench/target/podium-bench.jar [options]
 
       One host streams 20 ms PCM frames (48 kHz mono s16le, sequence-marked) to N listeners
@@ -135,14 +136,41 @@ public record BenchOptions(
         --help                print this and exit
       """;
 
-  private static final Set<String> FLAGS = Set.of("json", "help", "cold", "heap-after-gc", "control",
-      "ownership-drill");
-  private static final Set<String> KEYS = Set.of("base", "listeners", "ramp-ms", "duration-s", "warmup-s", "packet-ms",
-      "secret", "server-pid", "label", "settle-ms", "drain-ms", "join-timeout-ms", "host-id", "subprotocol",
-      "listener-query", "reconnect-attempts", "gateway-metrics", "rooms", "join-rate", "pid", "events", "stay-ms",
-      "stage-pct", "chat-pct", "cluster-dir", "freeze-ms", "host-grace-ms");
+  private static final Set<String> FLAGS =
+      Set.of("json", "help", "cold", "heap-after-gc", "control", "ownership-drill");
+  private static final Set<String> KEYS =
+      Set.of(
+          "base",
+          "listeners",
+          "ramp-ms",
+          "duration-s",
+          "warmup-s",
+          "packet-ms",
+          "secret",
+          "server-pid",
+          "label",
+          "settle-ms",
+          "drain-ms",
+          "join-timeout-ms",
+          "host-id",
+          "subprotocol",
+          "listener-query",
+          "reconnect-attempts",
+          "gateway-metrics",
+          "rooms",
+          "join-rate",
+          "pid",
+          "events",
+          "stay-ms",
+          "stage-pct",
+          "chat-pct",
+          "cluster-dir",
+          "freeze-ms",
+          "host-grace-ms");
+
   /** Options that may be given more than once; their values are joined with commas. */
   private static final Set<String> REPEATABLE = Set.of("server-pid", "pid");
+
   /** Most rooms or events one run sets up (each is a host socket and, on Podium, a live event). */
   static final int MAX_ROOMS = 10_000;
 
@@ -155,36 +183,52 @@ public record BenchOptions(
     }
     bases = List.copyOf(bases);
     for (URI metrics : gatewayMetrics) {
-      if (!"http".equals(metrics.getScheme()) || metrics.getHost() == null || metrics.getPort() <= 0) {
-        throw new IllegalArgumentException("--gateway-metrics must look like http://host:port/metrics, got " + metrics);
+      if (!"http".equals(metrics.getScheme())
+          || metrics.getHost() == null
+          || metrics.getPort() <= 0) {
+        throw new IllegalArgumentException(
+            "--gateway-metrics must look like http://host:port/metrics, got " + metrics);
       }
     }
-    require(gatewayMetrics.isEmpty() || gatewayMetrics.size() == bases.size(),
-        "--gateway-metrics needs one URL per --base (" + bases.size() + "), got " + gatewayMetrics.size());
+    require(
+        gatewayMetrics.isEmpty() || gatewayMetrics.size() == bases.size(),
+        "--gateway-metrics needs one URL per --base ("
+            + bases.size()
+            + "), got "
+            + gatewayMetrics.size());
     gatewayMetrics = List.copyOf(gatewayMetrics);
     serverPids = List.copyOf(serverPids);
     require(reconnectAttempts >= 0, "--reconnect-attempts must not be negative");
     require(listeners >= 0, "--listeners must not be negative");
     require(rooms >= 1 && rooms <= MAX_ROOMS, "--rooms must be 1 to " + MAX_ROOMS);
     require(events >= 1 && events <= MAX_ROOMS, "--events must be 1 to " + MAX_ROOMS);
-    require(joinRate >= 0 && !Double.isInfinite(joinRate), "--join-rate must be a positive number of listeners per second");
+    require(
+        joinRate >= 0 && !Double.isInfinite(joinRate),
+        "--join-rate must be a positive number of listeners per second");
     require(!control || joinRate > 0, "--control needs --join-rate (visitors per second)");
-    require(stayMinMs >= 0 && stayMaxMs >= stayMinMs, "--stay-ms must be MIN-MAX with 0 <= MIN <= MAX");
+    require(
+        stayMinMs >= 0 && stayMaxMs >= stayMinMs, "--stay-ms must be MIN-MAX with 0 <= MIN <= MAX");
     require(stagePct >= 0 && stagePct <= 100, "--stage-pct must be 0 to 100");
     require(chatPct >= 0 && chatPct <= 100, "--chat-pct must be 0 to 100");
     namedPids = Collections.unmodifiableMap(new LinkedHashMap<>(namedPids));
     require(rampMs >= 0, "--ramp-ms must not be negative");
     require(durationS >= 1, "--duration-s must be at least 1");
     require(warmupS >= 0, "--warmup-s must not be negative");
-    require(packetMs >= PcmFrames.FRAME_MS && packetMs % PcmFrames.FRAME_MS == 0,
+    require(
+        packetMs >= PcmFrames.FRAME_MS && packetMs % PcmFrames.FRAME_MS == 0,
         "--packet-ms must be a positive multiple of 20");
     require(settleMs >= 0 && drainMs >= 0, "--settle-ms and --drain-ms must not be negative");
     require(joinTimeoutMs >= 1, "--join-timeout-ms must be positive");
     require(secret == null || !secret.isEmpty(), "--secret must not be empty");
     require(!(ownershipDrill && control), "--ownership-drill and --control: give one of the two");
-    require(!ownershipDrill || clusterDir != null, "--ownership-drill needs --cluster-dir (LOCAL_CLUSTER_DIR)");
-    require(!ownershipDrill || secret != null, "--ownership-drill needs --secret (the cluster's PODIUM_JWT_SECRET)");
-    require(hostGraceMs >= 1 && freezeMs > hostGraceMs,
+    require(
+        !ownershipDrill || clusterDir != null,
+        "--ownership-drill needs --cluster-dir (LOCAL_CLUSTER_DIR)");
+    require(
+        !ownershipDrill || secret != null,
+        "--ownership-drill needs --secret (the cluster's PODIUM_JWT_SECRET)");
+    require(
+        hostGraceMs >= 1 && freezeMs > hostGraceMs,
         "--freeze-ms must be longer than --host-grace-ms (the frozen owner's grace timer must be overdue when it wakes)");
   }
 
@@ -245,9 +289,13 @@ public record BenchOptions(
     }
     double joinRate = doubleValue(values, "join-rate", 0);
     int listeners = intValue(values, "listeners", 100);
-    long rampMs = joinRate > 0 ? JoinPacing.rampMs(listeners, joinRate) : longValue(values, "ramp-ms", 5000);
-    String label = bases.stream().map(b -> b.getHost() + ":" + b.getPort())
-        .reduce((a, b) -> a + "," + b).orElse("");
+    long rampMs =
+        joinRate > 0 ? JoinPacing.rampMs(listeners, joinRate) : longValue(values, "ramp-ms", 5000);
+    String label =
+        bases.stream()
+            .map(b -> b.getHost() + ":" + b.getPort())
+            .reduce((a, b) -> a + "," + b)
+            .orElse("");
     return new BenchOptions(
         bases,
         listeners,
@@ -262,7 +310,8 @@ public record BenchOptions(
         longValue(values, "settle-ms", 2000),
         longValue(values, "drain-ms", 2000),
         longValue(values, "join-timeout-ms", 15000),
-        values.getOrDefault("host-id", "bench-host-" + UUID.randomUUID().toString().substring(0, 8)),
+        values.getOrDefault(
+            "host-id", "bench-host-" + UUID.randomUUID().toString().substring(0, 8)),
         values.get("subprotocol"),
         values.get("listener-query"),
         intValue(values, "reconnect-attempts", 10),
@@ -357,11 +406,13 @@ public record BenchOptions(
     try {
       double d = Double.parseDouble(v.trim());
       if (!(d > 0) || Double.isInfinite(d)) {
-        throw new IllegalArgumentException("--" + key + " must be a positive number, got '" + v + "'");
+        throw new IllegalArgumentException(
+            "--" + key + " must be a positive number, got '" + v + "'");
       }
       return d;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + key + " must be a positive number, got '" + v + "'");
+      throw new IllegalArgumentException(
+          "--" + key + " must be a positive number, got '" + v + "'");
     }
   }
 

@@ -22,26 +22,25 @@ import java.util.Map;
 public final class BenchSummary {
   /** Columns: header, JSON field. */
   static final String[][] COLUMNS = {
-      {"joined", "joined"},
-      {"loss%", "loss_pct"},
-      {"p50ms", "latency_p50_ms"},
-      {"p90ms", "latency_p90_ms"},
-      {"p99ms", "latency_p99_ms"},
-      {"maxms", "latency_max_ms"},
-      {"join50", "join_p50_ms"},
-      {"join99", "join_p99_ms"},
-      {"lag99", "send_lag_p99_ms"},
-      {"srvCPU%", "server_cpu_pct"},
-      {"genCPU%", "generator_cpu_pct"},
-      {"othCPU%", "other_cpu_pct"},
-      {"srvWait%", "server_runqueue_wait_pct"},
-      {"us/frame", "server_cpu_us_per_frame"},
-      {"rssMiB", "server_rss_peak_mib"},
-      {"B/lis-s", "bytes_per_listener_s"},
+    {"joined", "joined"},
+    {"loss%", "loss_pct"},
+    {"p50ms", "latency_p50_ms"},
+    {"p90ms", "latency_p90_ms"},
+    {"p99ms", "latency_p99_ms"},
+    {"maxms", "latency_max_ms"},
+    {"join50", "join_p50_ms"},
+    {"join99", "join_p99_ms"},
+    {"lag99", "send_lag_p99_ms"},
+    {"srvCPU%", "server_cpu_pct"},
+    {"genCPU%", "generator_cpu_pct"},
+    {"othCPU%", "other_cpu_pct"},
+    {"srvWait%", "server_runqueue_wait_pct"},
+    {"us/frame", "server_cpu_us_per_frame"},
+    {"rssMiB", "server_rss_peak_mib"},
+    {"B/lis-s", "bytes_per_listener_s"},
   };
 
-  private BenchSummary() {
-  }
+  private BenchSummary() {}
 
   public static void main(String[] args) throws IOException {
     List<JsonObject> runs = new ArrayList<>();
@@ -82,13 +81,19 @@ public final class BenchSummary {
 
   /** Whether a per-room table says anything: some run had several rooms or read the heap. */
   static boolean hasRooms(List<JsonObject> runs) {
-    return runs.stream().anyMatch(r -> r.getInteger("rooms", 1) > 1 || r.getValue("heap_after_gc_mib") != null);
+    return runs.stream()
+        .anyMatch(r -> r.getInteger("rooms", 1) > 1 || r.getValue("heap_after_gc_mib") != null);
   }
 
-  /** The target column: the label, then {@code R=n} for several rooms and {@code cold} for a first run. */
+  /**
+   * The target column: the label, then {@code R=n} for several rooms and {@code cold} for a first
+   * run.
+   */
   static String target(JsonObject r) {
     int rooms = r.getInteger("rooms", 1);
-    return r.getString("label") + (rooms > 1 ? " R=" + rooms : "") + (r.getBoolean("cold", false) ? " cold" : "");
+    return r.getString("label")
+        + (rooms > 1 ? " R=" + rooms : "")
+        + (r.getBoolean("cold", false) ? " cold" : "");
   }
 
   static JsonObject parse(String line) {
@@ -104,11 +109,15 @@ public final class BenchSummary {
     }
   }
 
-  /** One row per (target, listeners, packet_ms), in first-seen order; each cell the median over runs. */
+  /**
+   * One row per (target, listeners, packet_ms), in first-seen order; each cell the median over
+   * runs.
+   */
   static String table(List<JsonObject> runs) {
     Map<String, List<JsonObject>> groups = new LinkedHashMap<>();
     for (JsonObject r : runs) {
-      String key = target(r) + "\u0000" + r.getInteger("listeners") + "\u0000" + r.getInteger("packet_ms");
+      String key =
+          target(r) + "\u0000" + r.getInteger("listeners") + "\u0000" + r.getInteger("packet_ms");
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
     }
     StringBuilder b = new StringBuilder();
@@ -120,8 +129,14 @@ public final class BenchSummary {
     b.append('\n');
     for (List<JsonObject> g : groups.values()) {
       JsonObject first = g.get(0);
-      b.append(String.format(Locale.ROOT, w + " %6d %4d %5d", target(first), first.getInteger("listeners"),
-          first.getInteger("packet_ms"), g.size()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              w + " %6d %4d %5d",
+              target(first),
+              first.getInteger("listeners"),
+              first.getInteger("packet_ms"),
+              g.size()));
       for (String[] c : COLUMNS) {
         b.append(String.format(Locale.ROOT, " %9s", format(median(g, c[1]))));
       }
@@ -132,32 +147,44 @@ public final class BenchSummary {
 
   /** Columns of the per-room table: header, JSON field (medians). */
   static final String[][] ROOM_COLUMNS = {
-      {"srvCPU%", "server_cpu_pct"},
-      {"CPU%/room", "server_cpu_pct_per_room"},
-      {"us/hostfr", "server_cpu_us_per_host_frame"},
-      {"loss%", "loss_pct"},
-      {"p99ms", "latency_p99_ms"},
-      {"join99", "join_p99_ms"},
-      {"heapMiB", "heap_after_gc_mib"},
-      {"rssMiB", "server_rss_peak_mib"},
+    {"srvCPU%", "server_cpu_pct"},
+    {"CPU%/room", "server_cpu_pct_per_room"},
+    {"us/hostfr", "server_cpu_us_per_host_frame"},
+    {"loss%", "loss_pct"},
+    {"p99ms", "latency_p99_ms"},
+    {"join99", "join_p99_ms"},
+    {"heapMiB", "heap_after_gc_mib"},
+    {"rssMiB", "server_rss_peak_mib"},
   };
 
   /**
    * Per (label, cold, listeners, packet_ms), a row per room count, in rooms order: the medians of
-   * {@link #ROOM_COLUMNS}, then what one more room costs against the group's smallest R
-   * ({@link RoomCost}): CPU in % of one core, heap in KiB.
+   * {@link #ROOM_COLUMNS}, then what one more room costs against the group's smallest R ({@link
+   * RoomCost}): CPU in % of one core, heap in KiB.
    */
   static String roomsTable(List<JsonObject> runs) {
     Map<String, Map<Integer, List<JsonObject>>> groups = new LinkedHashMap<>();
     for (JsonObject r : runs) {
-      String key = r.getString("label") + (r.getBoolean("cold", false) ? " cold" : "") + "\u0000"
-          + r.getInteger("listeners") + "\u0000" + r.getInteger("packet_ms");
-      groups.computeIfAbsent(key, k -> new java.util.TreeMap<>())
-          .computeIfAbsent(r.getInteger("rooms", 1), k -> new ArrayList<>()).add(r);
+      String key =
+          r.getString("label")
+              + (r.getBoolean("cold", false) ? " cold" : "")
+              + "\u0000"
+              + r.getInteger("listeners")
+              + "\u0000"
+              + r.getInteger("packet_ms");
+      groups
+          .computeIfAbsent(key, k -> new java.util.TreeMap<>())
+          .computeIfAbsent(r.getInteger("rooms", 1), k -> new ArrayList<>())
+          .add(r);
     }
     StringBuilder b = new StringBuilder();
-    String w = "%-" + width(runs.stream().map(r -> r.getString("label") + (r.getBoolean("cold", false) ? " cold" : ""))
-        .toList()) + "s";
+    String w =
+        "%-"
+            + width(
+                runs.stream()
+                    .map(r -> r.getString("label") + (r.getBoolean("cold", false) ? " cold" : ""))
+                    .toList())
+            + "s";
     b.append(String.format(Locale.ROOT, w + " %6s %5s %5s", "target", "N", "R", "runs"));
     for (String[] c : ROOM_COLUMNS) {
       b.append(String.format(Locale.ROOT, " %9s", c[0]));
@@ -166,55 +193,72 @@ public final class BenchSummary {
     for (Map.Entry<String, Map<Integer, List<JsonObject>>> g : groups.entrySet()) {
       List<RoomCost.Point> cpu = new ArrayList<>();
       List<RoomCost.Point> heap = new ArrayList<>();
-      g.getValue().forEach((rooms, rs) -> {
-        cpu.add(new RoomCost.Point(rooms, median(rs, "server_cpu_pct")));
-        heap.add(new RoomCost.Point(rooms, median(rs, "heap_after_gc_mib") * 1024));
-      });
+      g.getValue()
+          .forEach(
+              (rooms, rs) -> {
+                cpu.add(new RoomCost.Point(rooms, median(rs, "server_cpu_pct")));
+                heap.add(new RoomCost.Point(rooms, median(rs, "heap_after_gc_mib") * 1024));
+              });
       List<Double> cpuPerRoom = RoomCost.marginal(cpu);
       List<Double> heapPerRoom = RoomCost.marginal(heap);
       int row = 0;
       for (Map.Entry<Integer, List<JsonObject>> e : g.getValue().entrySet()) {
         JsonObject first = e.getValue().get(0);
-        b.append(String.format(Locale.ROOT, w + " %6d %5d %5d", first.getString("label")
-            + (first.getBoolean("cold", false) ? " cold" : ""), first.getInteger("listeners"), e.getKey(),
-            e.getValue().size()));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                w + " %6d %5d %5d",
+                first.getString("label") + (first.getBoolean("cold", false) ? " cold" : ""),
+                first.getInteger("listeners"),
+                e.getKey(),
+                e.getValue().size()));
         for (String[] c : ROOM_COLUMNS) {
           b.append(String.format(Locale.ROOT, " %9s", format(median(e.getValue(), c[1]))));
         }
-        b.append(String.format(Locale.ROOT, " %11s %11s%n", format(cpuPerRoom.get(row)), format(heapPerRoom.get(row))));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                " %11s %11s%n",
+                format(cpuPerRoom.get(row)),
+                format(heapPerRoom.get(row))));
         row++;
       }
     }
     return b.toString();
   }
 
-  /** Columns of the ownership drill's table: header, path in the run's JSON (medians over runs, ms). */
+  /**
+   * Columns of the ownership drill's table: header, path in the run's JSON (medians over runs, ms).
+   */
   static final String[][] DRILL_COLUMNS = {
-      {"ownMin", "owned_min"},
-      {"ownMax", "owned_max"},
-      {"stage50", "kill.all.stage_ms.median"},
-      {"stageMax", "kill.all.stage_ms.max"},
-      {"join50", "kill.all.join_ms.median"},
-      {"joinMax", "kill.all.join_ms.max"},
-      {"listMax", "kill.all.listed_ms.max"},
-      {"unmovMax", "kill.unmoved.join_ms.max"},
-      {"roomTkMax", "kill.room.takeover_logged_ms.max"},
-      {"presTkMax", "kill.presence.takeover_logged_ms.max"},
-      {"backMax", "freeze.host_back_ms.max"},
-      {"stepDown", "freeze.stepped_down_after_cont_ms"},
+    {"ownMin", "owned_min"},
+    {"ownMax", "owned_max"},
+    {"stage50", "kill.all.stage_ms.median"},
+    {"stageMax", "kill.all.stage_ms.max"},
+    {"join50", "kill.all.join_ms.median"},
+    {"joinMax", "kill.all.join_ms.max"},
+    {"listMax", "kill.all.listed_ms.max"},
+    {"unmovMax", "kill.unmoved.join_ms.max"},
+    {"roomTkMax", "kill.room.takeover_logged_ms.max"},
+    {"presTkMax", "kill.presence.takeover_logged_ms.max"},
+    {"backMax", "freeze.host_back_ms.max"},
+    {"stepDown", "freeze.stepped_down_after_cont_ms"},
   };
 
   /**
    * Ownership drill runs, one row per (label, events): the medians of {@link #DRILL_COLUMNS} (the
    * least and most events any room-service or presence-service instance owned; recovery after the
-   * kill of the moved events, and of the events that did not move; when the new owners logged
-   * their takeover; the hosts' return during the freeze; the step-down after it), then per target
-   * how many runs met it.
+   * kill of the moved events, and of the events that did not move; when the new owners logged their
+   * takeover; the hosts' return during the freeze; the step-down after it), then per target how
+   * many runs met it.
    */
   static String drillTable(List<JsonObject> runs) {
     Map<String, List<JsonObject>> groups = new LinkedHashMap<>();
     for (JsonObject r : runs) {
-      groups.computeIfAbsent(r.getString("label") + "\u0000" + r.getInteger("events"), k -> new ArrayList<>()).add(r);
+      groups
+          .computeIfAbsent(
+              r.getString("label") + "\u0000" + r.getInteger("events"), k -> new ArrayList<>())
+          .add(r);
     }
     StringBuilder b = new StringBuilder();
     String w = "%-" + width(runs.stream().map(r -> r.getString("label")).toList()) + "s";
@@ -225,10 +269,21 @@ public final class BenchSummary {
     b.append('\n');
     for (List<JsonObject> g : groups.values()) {
       JsonObject first = g.get(0);
-      b.append(String.format(Locale.ROOT, w + " %6d %5d %5s", first.getString("label"), first.getInteger("events"),
-          g.size(), g.stream().filter(r -> r.getBoolean("pass", false)).count() + "/" + g.size()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              w + " %6d %5d %5s",
+              first.getString("label"),
+              first.getInteger("events"),
+              g.size(),
+              g.stream().filter(r -> r.getBoolean("pass", false)).count() + "/" + g.size()));
       for (String[] c : DRILL_COLUMNS) {
-        double[] v = g.stream().map(r -> drillValue(r, c[1])).filter(x -> x != null).mapToDouble(Double::doubleValue).toArray();
+        double[] v =
+            g.stream()
+                .map(r -> drillValue(r, c[1]))
+                .filter(x -> x != null)
+                .mapToDouble(Double::doubleValue)
+                .toArray();
         b.append(String.format(Locale.ROOT, " %9s", format(Percentiles.median(v))));
       }
       b.append('\n');
@@ -236,8 +291,16 @@ public final class BenchSummary {
       g.forEach(r -> targets.addAll(r.getJsonObject("targets", new JsonObject()).fieldNames()));
       StringBuilder t = new StringBuilder();
       for (String target : targets) {
-        long met = g.stream().filter(r -> r.getJsonObject("targets", new JsonObject()).getBoolean(target, false)).count();
-        t.append(t.isEmpty() ? "" : ", ").append(target).append(' ').append(met).append('/').append(g.size());
+        long met =
+            g.stream()
+                .filter(r -> r.getJsonObject("targets", new JsonObject()).getBoolean(target, false))
+                .count();
+        t.append(t.isEmpty() ? "" : ", ")
+            .append(target)
+            .append(' ')
+            .append(met)
+            .append('/')
+            .append(g.size());
       }
       b.append(String.format(Locale.ROOT, w + " targets met: %s%n", "", t));
     }
@@ -251,10 +314,13 @@ public final class BenchSummary {
   static Double drillValue(JsonObject r, String path) {
     if (path.startsWith("owned_")) {
       JsonObject before = r.getJsonObject("owned_before", new JsonObject());
-      java.util.stream.DoubleStream all = before.fieldNames().stream().map(before::getJsonObject)
-          .flatMap(service -> service.fieldNames().stream().map(service::getJsonObject))
-          .map(i -> i.getValue("metric")).filter(v -> v instanceof Number)
-          .mapToDouble(v -> ((Number) v).doubleValue());
+      java.util.stream.DoubleStream all =
+          before.fieldNames().stream()
+              .map(before::getJsonObject)
+              .flatMap(service -> service.fieldNames().stream().map(service::getJsonObject))
+              .map(i -> i.getValue("metric"))
+              .filter(v -> v instanceof Number)
+              .mapToDouble(v -> ((Number) v).doubleValue());
       java.util.OptionalDouble v = path.equals("owned_min") ? all.min() : all.max();
       return v.isPresent() ? v.getAsDouble() : null;
     }
@@ -279,17 +345,36 @@ public final class BenchSummary {
     Map<String, List<JsonObject>> groups = new LinkedHashMap<>();
     java.util.Set<String> names = new java.util.LinkedHashSet<>();
     for (JsonObject r : runs) {
-      String key = r.getString("label") + (r.getBoolean("cold", false) ? " cold" : "") + "\u0000"
-          + r.getInteger("events") + "\u0000" + r.getValue("join_rate");
+      String key =
+          r.getString("label")
+              + (r.getBoolean("cold", false) ? " cold" : "")
+              + "\u0000"
+              + r.getInteger("events")
+              + "\u0000"
+              + r.getValue("join_rate");
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
       r.getJsonArray("processes", new io.vertx.core.json.JsonArray())
           .forEach(p -> names.add(((JsonObject) p).getString("name")));
     }
     StringBuilder b = new StringBuilder();
-    String w = "%-" + width(runs.stream().map(r -> r.getString("label") + (r.getBoolean("cold", false) ? " cold" : ""))
-        .toList()) + "s";
-    b.append(String.format(Locale.ROOT, w + " %6s %7s %5s %8s %8s %7s", "control", "events", "rate/s", "runs",
-        "joins/s", "ops/s", "failed"));
+    String w =
+        "%-"
+            + width(
+                runs.stream()
+                    .map(r -> r.getString("label") + (r.getBoolean("cold", false) ? " cold" : ""))
+                    .toList())
+            + "s";
+    b.append(
+        String.format(
+            Locale.ROOT,
+            w + " %6s %7s %5s %8s %8s %7s",
+            "control",
+            "events",
+            "rate/s",
+            "runs",
+            "joins/s",
+            "ops/s",
+            "failed"));
     for (String op : CONTROL_OPS) {
       b.append(String.format(Locale.ROOT, " %9s %9s", op + "50", op + "99"));
     }
@@ -299,18 +384,37 @@ public final class BenchSummary {
     b.append('\n');
     for (List<JsonObject> g : groups.values()) {
       JsonObject first = g.get(0);
-      b.append(String.format(Locale.ROOT, w + " %6d %7s %5d %8s %8s %7s", first.getString("label")
-          + (first.getBoolean("cold", false) ? " cold" : ""), first.getInteger("events"),
-          format(((Number) first.getValue("join_rate")).doubleValue()), g.size(), format(median(g, "joins_per_s")),
-          format(median(g, "ops_per_s")), format(median(g, "ops_failed"))));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              w + " %6d %7s %5d %8s %8s %7s",
+              first.getString("label") + (first.getBoolean("cold", false) ? " cold" : ""),
+              first.getInteger("events"),
+              format(((Number) first.getValue("join_rate")).doubleValue()),
+              g.size(),
+              format(median(g, "joins_per_s")),
+              format(median(g, "ops_per_s")),
+              format(median(g, "ops_failed"))));
       for (String op : CONTROL_OPS) {
-        b.append(String.format(Locale.ROOT, " %9s %9s", format(medianOf(g, op, "p50_ms")),
-            format(medianOf(g, op, "p99_ms"))));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                " %9s %9s",
+                format(medianOf(g, op, "p50_ms")),
+                format(medianOf(g, op, "p99_ms"))));
       }
       for (String name : names) {
-        double[] v = g.stream().map(r -> process(r, name)).filter(p -> p != null && p.getValue("cpu_us_per_join") != null)
-            .mapToDouble(p -> p.getDouble("cpu_us_per_join")).toArray();
-        b.append(String.format(Locale.ROOT, " %" + ("us/join:" + name).length() + "s", format(Percentiles.median(v))));
+        double[] v =
+            g.stream()
+                .map(r -> process(r, name))
+                .filter(p -> p != null && p.getValue("cpu_us_per_join") != null)
+                .mapToDouble(p -> p.getDouble("cpu_us_per_join"))
+                .toArray();
+        b.append(
+            String.format(
+                Locale.ROOT,
+                " %" + ("us/join:" + name).length() + "s",
+                format(Percentiles.median(v))));
       }
       b.append('\n');
     }
@@ -328,9 +432,12 @@ public final class BenchSummary {
 
   /** Median over runs of {@code ops.<op>.<field>}. */
   static double medianOf(List<JsonObject> runs, String op, String field) {
-    double[] v = runs.stream().map(r -> r.getJsonObject("ops", new JsonObject()).getJsonObject(op))
-        .filter(o -> o != null && o.getValue(field) instanceof Number)
-        .mapToDouble(o -> ((Number) o.getValue(field)).doubleValue()).toArray();
+    double[] v =
+        runs.stream()
+            .map(r -> r.getJsonObject("ops", new JsonObject()).getJsonObject(op))
+            .filter(o -> o != null && o.getValue(field) instanceof Number)
+            .mapToDouble(o -> ((Number) o.getValue(field)).doubleValue())
+            .toArray();
     return Percentiles.median(v);
   }
 
@@ -341,8 +448,12 @@ public final class BenchSummary {
 
   /** Median of a numeric field over the runs that have it; NaN when none has. */
   static double median(List<JsonObject> runs, String field) {
-    double[] values = runs.stream().map(r -> r.getValue(field)).filter(v -> v instanceof Number)
-        .mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+    double[] values =
+        runs.stream()
+            .map(r -> r.getValue(field))
+            .filter(v -> v instanceof Number)
+            .mapToDouble(v -> ((Number) v).doubleValue())
+            .toArray();
     return Percentiles.median(values);
   }
 

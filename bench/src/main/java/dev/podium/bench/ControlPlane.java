@@ -23,21 +23,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The control-plane bench ({@code --control}): no audio. E hosts go live; then, for
- * {@code --duration-s}, visitors arrive at {@code --join-rate} per second (on deadlines from the
- * start, like the streaming ramp), each joining event i % E through base i % n, staying a random
- * {@code --stay-ms}, and sending {@code leave_room}. Every {@code --stage-pct} % of them also goes
- * through the stage: its host sends {@code invite_cohost}, it answers {@code accept_cohost}, and at
- * the end of its stay the host sends {@code remove_cohost} (at most {@link #STAGE_PER_HOST} such
- * visitors per event at once, well under the co-host limit; the others just listen).
+ * The control-plane bench ({@code --control}): no audio. E hosts go live; then, for {@code
+ * --duration-s}, visitors arrive at {@code --join-rate} per second (on deadlines from the start,
+ * like the streaming ramp), each joining event i % E through base i % n, staying a random {@code
+ * --stay-ms}, and sending {@code leave_room}. Every {@code --stage-pct} % of them also goes through
+ * the stage: its host sends {@code invite_cohost}, it answers {@code accept_cohost}, and at the end
+ * of its stay the host sends {@code remove_cohost} (at most {@link #STAGE_PER_HOST} such visitors
+ * per event at once, well under the co-host limit; the others just listen).
  *
- * <p>Each operation is timed from the message (or the connect) to what proves it done, as the
- * user would see it: join to the first message that is not an error ({@code room_state}); invite to
- * the visitor's {@code cohost_invite}; accept to its {@code cohost_joined}; remove to its
- * {@code cohost_removed}; leave to the server closing the socket. An {@code error} fails the
- * operation with its code (a host's error fails the oldest host operation still waiting); no
- * answer within {@link #OP_TIMEOUT_MS} fails it as {@code timeout}. Every server process named by
- * {@code --pid} (and {@code --server-pid}) is read from {@code /proc} over the arrival window.
+ * <p>Each operation is timed from the message (or the connect) to what proves it done, as the user
+ * would see it: join to the first message that is not an error ({@code room_state}); invite to the
+ * visitor's {@code cohost_invite}; accept to its {@code cohost_joined}; remove to its {@code
+ * cohost_removed}; leave to the server closing the socket. An {@code error} fails the operation
+ * with its code (a host's error fails the oldest host operation still waiting); no answer within
+ * {@link #OP_TIMEOUT_MS} fails it as {@code timeout}. Every server process named by {@code --pid}
+ * (and {@code --server-pid}) is read from {@code /proc} over the arrival window.
  */
 final class ControlPlane {
   private static final long MS = 1_000_000L;
@@ -52,8 +52,10 @@ final class ControlPlane {
   private final List<ControlHost> hosts = new ArrayList<>();
   private final AtomicInteger inRoom = new AtomicInteger();
   private final AtomicInteger peakInRoom = new AtomicInteger();
+
   /** Stage visitors who only listened because their event already had its share on stage. */
   private final AtomicInteger stageSkipped = new AtomicInteger();
+
   private final SplittableRandom random = new SplittableRandom(12);
   private Vertx vertx;
   private WebSocketClient client;
@@ -80,10 +82,16 @@ final class ControlPlane {
 
   private JsonObject measure() {
     long visitors = Math.round(opts.joinRate() * opts.durationS());
-    client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxConnections((int) Math.min(100_000, 2 * visitors + 2L * opts.events() + 10)));
-    LoadGenerator.await(vertx.deployVerticle(() -> new ContextHolder(contexts),
-        new DeploymentOptions().setInstances(loops + 1)), 10_000, "starting event loops");
+    client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                .setMaxConnections(
+                    (int) Math.min(100_000, 2 * visitors + 2L * opts.events() + 10)));
+    LoadGenerator.await(
+        vertx.deployVerticle(
+            () -> new ContextHolder(contexts), new DeploymentOptions().setInstances(loops + 1)),
+        10_000,
+        "starting event loops");
 
     // 1. The hosts go live, at most 16 at a time.
     Semaphore inFlight = new Semaphore(16);
@@ -122,9 +130,21 @@ final class ControlPlane {
       boolean stage = isStageVisitor(i, opts.stagePct());
       // The same even spread, over a different stride, picks the chatters among the others.
       boolean chat = !stage && isStageVisitor(i, opts.chatPct());
-      long stayMs = opts.stayMinMs() + (opts.stayMaxMs() > opts.stayMinMs()
-          ? random.nextLong(opts.stayMaxMs() - opts.stayMinMs() + 1) : 0);
-      Visitor v = new Visitor(contexts.get(1 + i % loops), "v" + i, i % opts.bases().size(), host, stage, chat, stayMs, done);
+      long stayMs =
+          opts.stayMinMs()
+              + (opts.stayMaxMs() > opts.stayMinMs()
+                  ? random.nextLong(opts.stayMaxMs() - opts.stayMinMs() + 1)
+                  : 0);
+      Visitor v =
+          new Visitor(
+              contexts.get(1 + i % loops),
+              "v" + i,
+              i % opts.bases().size(),
+              host,
+              stage,
+              chat,
+              stayMs,
+              done);
       v.context.runOnContext(x -> v.join());
     }
     LoadGenerator.sleepUntil(windowEnd);
@@ -135,7 +155,8 @@ final class ControlPlane {
     procs.forEach((name, g) -> rssEnd.put(name, g.rssKib().orElse(-1)));
     double windowS = (System.nanoTime() - start) / 1e9;
     try {
-      done.await(opts.stayMaxMs() + 4 * OP_TIMEOUT_MS + opts.joinTimeoutMs(), TimeUnit.MILLISECONDS);
+      done.await(
+          opts.stayMaxMs() + 4 * OP_TIMEOUT_MS + opts.joinTimeoutMs(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -143,21 +164,44 @@ final class ControlPlane {
 
     // 3. The hosts end their events.
     try {
-      LoadGenerator.await(Future.join(hosts.stream().map(ControlHost::end).toList()), 5_000 + hosts.size() * 20L,
+      LoadGenerator.await(
+          Future.join(hosts.stream().map(ControlHost::end).toList()),
+          5_000 + hosts.size() * 20L,
           "closing the hosts");
     } catch (RuntimeException e) {
       System.err.println("podium-bench: " + e.getMessage());
     }
 
     List<ControlReport.Process> processes = new ArrayList<>();
-    procs.forEach((name, g) -> processes.add(new ControlReport.Process(name,
-        name.equals("server") && !opts.namedPids().containsKey("server") ? opts.serverPids() : opts.namedPids().get(name),
-        cpuEnd.get(name) - cpuStart.get(name), rssEnd.get(name))));
-    return ControlReport.build(opts, new ControlReport.Inputs(visitors, unfinished, windowS, lagMax, stats,
-        peakInRoom.get(), stageSkipped.get(), processes, selfEnd - selfStart, machineEnd - machineStart));
+    procs.forEach(
+        (name, g) ->
+            processes.add(
+                new ControlReport.Process(
+                    name,
+                    name.equals("server") && !opts.namedPids().containsKey("server")
+                        ? opts.serverPids()
+                        : opts.namedPids().get(name),
+                    cpuEnd.get(name) - cpuStart.get(name),
+                    rssEnd.get(name))));
+    return ControlReport.build(
+        opts,
+        new ControlReport.Inputs(
+            visitors,
+            unfinished,
+            windowS,
+            lagMax,
+            stats,
+            peakInRoom.get(),
+            stageSkipped.get(),
+            processes,
+            selfEnd - selfStart,
+            machineEnd - machineStart));
   }
 
-  /** Visitor i goes through the stage when the running share of stage visitors passes the next whole one: evenly spread. */
+  /**
+   * Visitor i goes through the stage when the running share of stage visitors passes the next whole
+   * one: evenly spread.
+   */
   static boolean isStageVisitor(long i, int pct) {
     return (i + 1) * pct / 100 > i * pct / 100;
   }
@@ -186,10 +230,11 @@ final class ControlPlane {
   }
 
   /** A host operation waiting for its outcome: an error to the host fails the oldest one. */
-  private record HostOp(String type, Visitor visitor) {
-  }
+  private record HostOp(String type, Visitor visitor) {}
 
-  /** One event's host: goes live, sends the stage messages, hears their refusals. Runs on context 0. */
+  /**
+   * One event's host: goes live, sends the stage messages, hears their refusals. Runs on context 0.
+   */
   private final class ControlHost {
     private final String userId;
     private final int base;
@@ -206,15 +251,17 @@ final class ControlPlane {
 
     Future<String> goLive() {
       Promise<String> linked = Promise.promise();
-      context.runOnContext(v -> {
-        ws = client.webSocket();
-        ws.textMessageHandler(text -> onText(text, linked));
-        ws.closeHandler(x -> linked.tryFail("host " + userId + " closed before stream_link"));
-        ws.exceptionHandler(e -> { });
-        String path = "/ws/stream/start/live/" + LoadGenerator.enc(userId) + "/" + tokenQuery(userId);
-        ws.connect(LoadGenerator.connectOptions(opts, base, opts.basePath(base) + path, null))
-            .onFailure(e -> linked.tryFail("host could not connect: " + e.getMessage()));
-      });
+      context.runOnContext(
+          v -> {
+            ws = client.webSocket();
+            ws.textMessageHandler(text -> onText(text, linked));
+            ws.closeHandler(x -> linked.tryFail("host " + userId + " closed before stream_link"));
+            ws.exceptionHandler(e -> {});
+            String path =
+                "/ws/stream/start/live/" + LoadGenerator.enc(userId) + "/" + tokenQuery(userId);
+            ws.connect(LoadGenerator.connectOptions(opts, base, opts.basePath(base) + path, null))
+                .onFailure(e -> linked.tryFail("host could not connect: " + e.getMessage()));
+          });
       return linked.future();
     }
 
@@ -253,14 +300,19 @@ final class ControlPlane {
       onStage.decrementAndGet();
     }
 
-    /** Sends a stage message about {@code visitor}; its outcome reaches the visitor (or an error, this host). */
+    /**
+     * Sends a stage message about {@code visitor}; its outcome reaches the visitor (or an error,
+     * this host).
+     */
     void send(String type, String field, Visitor visitor) {
-      context.runOnContext(v -> {
-        HostOp op = new HostOp(type, visitor);
-        waiting.add(op);
-        visitor.waitingOp = op;
-        ws.writeTextMessage(new JsonObject().put("type", type).put(field, visitor.userId).encode());
-      });
+      context.runOnContext(
+          v -> {
+            HostOp op = new HostOp(type, visitor);
+            waiting.add(op);
+            visitor.waitingOp = op;
+            ws.writeTextMessage(
+                new JsonObject().put("type", type).put(field, visitor.userId).encode());
+          });
     }
 
     /** The visitor saw the outcome of {@code op}: it no longer waits for an error. */
@@ -272,20 +324,31 @@ final class ControlPlane {
 
     Future<Void> end() {
       Promise<Void> ended = Promise.promise();
-      context.runOnContext(v -> {
-        if (ws == null || ws.isClosed()) {
-          ended.tryComplete();
-          return;
-        }
-        ws.writeTextMessage(new JsonObject().put("type", "stream_ended").encode())
-            .transform(ar -> ws.close())
-            .onComplete(ar -> ended.tryComplete());
-      });
+      context.runOnContext(
+          v -> {
+            if (ws == null || ws.isClosed()) {
+              ended.tryComplete();
+              return;
+            }
+            ws.writeTextMessage(new JsonObject().put("type", "stream_ended").encode())
+                .transform(ar -> ws.close())
+                .onComplete(ar -> ended.tryComplete());
+          });
       return ended.future();
     }
   }
 
-  private enum Phase { JOINING, CHATTING, STAYING, INVITE, ACCEPT, ON_STAGE, REMOVE, LEAVING, DONE }
+  private enum Phase {
+    JOINING,
+    CHATTING,
+    STAYING,
+    INVITE,
+    ACCEPT,
+    ON_STAGE,
+    REMOVE,
+    LEAVING,
+    DONE
+  }
 
   /** One visitor's life: join, (stage,) stay, leave. Everything on its own context. */
   private final class Visitor {
@@ -305,7 +368,14 @@ final class ControlPlane {
     private boolean onStageSlot;
     volatile HostOp waitingOp;
 
-    Visitor(Context context, String userId, int base, ControlHost host, boolean stage, boolean chat, long stayMs,
+    Visitor(
+        Context context,
+        String userId,
+        int base,
+        ControlHost host,
+        boolean stage,
+        boolean chat,
+        long stayMs,
         CountDownLatch done) {
       this.context = context;
       this.userId = userId;
@@ -322,9 +392,16 @@ final class ControlPlane {
       ws = client.webSocket();
       ws.textMessageHandler(this::onText);
       ws.closeHandler(v -> onClose());
-      ws.exceptionHandler(e -> { });
-      String path = "/ws/stream/live/join/event/" + LoadGenerator.enc(host.eventId) + "/" + userId + "/" + userId
-          + "/" + tokenQuery(userId);
+      ws.exceptionHandler(e -> {});
+      String path =
+          "/ws/stream/live/join/event/"
+              + LoadGenerator.enc(host.eventId)
+              + "/"
+              + userId
+              + "/"
+              + userId
+              + "/"
+              + tokenQuery(userId);
       arm("join", opts.joinTimeoutMs());
       ws.connect(LoadGenerator.connectOptions(opts, base, opts.basePath(base) + path, null))
           .onFailure(e -> fail("join", "connect_failed"));
@@ -348,7 +425,11 @@ final class ControlPlane {
           host.send("invite_cohost", "user_id", this);
         } else if (chat) {
           start(Phase.CHATTING, "chat");
-          ws.writeTextMessage(new JsonObject().put("type", "broadcast_message").put("message", "hello from " + userId).encode());
+          ws.writeTextMessage(
+              new JsonObject()
+                  .put("type", "broadcast_message")
+                  .put("message", "hello from " + userId)
+                  .encode());
         } else {
           if (stage) {
             stageSkipped.incrementAndGet();
@@ -359,7 +440,8 @@ final class ControlPlane {
       }
       if (phase == Phase.CHATTING && text.contains("message_broadcast")) {
         JsonObject m = new JsonObject(text);
-        if ("message_broadcast".equals(m.getString("type")) && userId.equals(m.getString("user_id"))) {
+        if ("message_broadcast".equals(m.getString("type"))
+            && userId.equals(m.getString("user_id"))) {
           ok("chat", now);
           stay(Phase.STAYING);
           return;
@@ -390,36 +472,44 @@ final class ControlPlane {
           }
         }
         case "cohost_joined" -> {
-          if (phase == Phase.ACCEPT && userId.equals(new JsonObject(text).getString("participant_id"))) {
+          if (phase == Phase.ACCEPT
+              && userId.equals(new JsonObject(text).getString("participant_id"))) {
             ok("accept", now);
             stay(Phase.ON_STAGE);
           }
         }
         case "cohost_removed" -> {
-          if (phase == Phase.REMOVE && userId.equals(new JsonObject(text).getString("participant_id"))) {
+          if (phase == Phase.REMOVE
+              && userId.equals(new JsonObject(text).getString("participant_id"))) {
             host.settled(waitingOp);
             ok("remove", now);
             leave();
           }
         }
-        default -> { }
+        default -> {}
       }
     }
 
-    /** Waits out the rest of the stay, then removes itself from the stage (through the host) or leaves. */
+    /**
+     * Waits out the rest of the stay, then removes itself from the stage (through the host) or
+     * leaves.
+     */
     private void stay(Phase p) {
       phase = p;
       cancelTimer();
       long left = Math.max(1, stayMs - (System.nanoTime() - joinedAt) / MS);
-      timer = vertx.setTimer(left, id -> {
-        timer = -1;
-        if (phase == Phase.ON_STAGE) {
-          start(Phase.REMOVE, "remove");
-          host.send("remove_cohost", "participant_id", this);
-        } else if (phase == Phase.STAYING) {
-          leave();
-        }
-      });
+      timer =
+          vertx.setTimer(
+              left,
+              id -> {
+                timer = -1;
+                if (phase == Phase.ON_STAGE) {
+                  start(Phase.REMOVE, "remove");
+                  host.send("remove_cohost", "participant_id", this);
+                } else if (phase == Phase.STAYING) {
+                  leave();
+                }
+              });
     }
 
     private void start(Phase p, String op) {
@@ -436,7 +526,8 @@ final class ControlPlane {
 
     /** A host's stage message about this visitor was refused. */
     void hostRefused(String op, String code) {
-      if ((op.equals("invite_cohost") && phase == Phase.INVITE) || (op.equals("remove_cohost") && phase == Phase.REMOVE)) {
+      if ((op.equals("invite_cohost") && phase == Phase.INVITE)
+          || (op.equals("remove_cohost") && phase == Phase.REMOVE)) {
         fail(op.equals("invite_cohost") ? "invite" : "remove", code);
       } else {
         stats.failed(op.equals("invite_cohost") ? "invite" : "remove", code);
@@ -495,12 +586,15 @@ final class ControlPlane {
     private void arm(String op, long ms) {
       cancelTimer();
       Phase armed = phase;
-      timer = vertx.setTimer(ms, id -> {
-        timer = -1;
-        if (phase == armed) {
-          fail(op, "timeout");
-        }
-      });
+      timer =
+          vertx.setTimer(
+              ms,
+              id -> {
+                timer = -1;
+                if (phase == armed) {
+                  fail(op, "timeout");
+                }
+              });
     }
 
     private void cancelTimer() {

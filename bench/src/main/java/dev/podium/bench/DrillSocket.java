@@ -10,15 +10,14 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * One client of the ownership drill: a WebSocket that keeps every text message it receives with
- * its arrival time ({@link System#nanoTime}), so that the drill's main thread can ask afterwards
- * when something first arrived, and time recovery from the arrival itself, not from when it looked.
+ * One client of the ownership drill: a WebSocket that keeps every text message it receives with its
+ * arrival time ({@link System#nanoTime}), so that the drill's main thread can ask afterwards when
+ * something first arrived, and time recovery from the arrival itself, not from when it looked.
  * Everything on the socket runs on its Vert.x context.
  */
 final class DrillSocket {
   /** A message and when it arrived. */
-  record Received(JsonObject message, long atNanos) {
-  }
+  record Received(JsonObject message, long atNanos) {}
 
   final String userId;
   final long openedAtNanos = System.nanoTime();
@@ -36,26 +35,34 @@ final class DrillSocket {
     this.userId = userId;
   }
 
-  /** Starts connecting (on {@code context}); handlers are set before the handshake, so nothing is missed. */
-  static DrillSocket open(Context context, WebSocketClient client, WebSocketConnectOptions options, String userId) {
+  /**
+   * Starts connecting (on {@code context}); handlers are set before the handshake, so nothing is
+   * missed.
+   */
+  static DrillSocket open(
+      Context context, WebSocketClient client, WebSocketConnectOptions options, String userId) {
     DrillSocket s = new DrillSocket(context, userId);
-    context.runOnContext(v -> {
-      ClientWebSocket socket = client.webSocket();
-      s.ws = socket;
-      socket.textMessageHandler(s::onText);
-      socket.closeHandler(x -> s.closed());
-      socket.exceptionHandler(e -> { });
-      socket.connect(options).onComplete(ar -> {
-        if (ar.failed()) {
-          s.connectError = ar.cause().getMessage();
-          s.closed();
-        } else if (s.closeRequested) {
-          socket.close();
-        } else {
-          s.connected = true;
-        }
-      });
-    });
+    context.runOnContext(
+        v -> {
+          ClientWebSocket socket = client.webSocket();
+          s.ws = socket;
+          socket.textMessageHandler(s::onText);
+          socket.closeHandler(x -> s.closed());
+          socket.exceptionHandler(e -> {});
+          socket
+              .connect(options)
+              .onComplete(
+                  ar -> {
+                    if (ar.failed()) {
+                      s.connectError = ar.cause().getMessage();
+                      s.closed();
+                    } else if (s.closeRequested) {
+                      socket.close();
+                    } else {
+                      s.connected = true;
+                    }
+                  });
+        });
     return s;
   }
 
@@ -80,21 +87,23 @@ final class DrillSocket {
 
   void send(JsonObject message) {
     String text = message.encode();
-    context.runOnContext(v -> {
-      if (connected && !ws.isClosed()) {
-        ws.writeTextMessage(text);
-      }
-    });
+    context.runOnContext(
+        v -> {
+          if (connected && !ws.isClosed()) {
+            ws.writeTextMessage(text);
+          }
+        });
   }
 
   /** Closes the socket, or, while it is still connecting, as soon as it is connected. */
   void close() {
-    context.runOnContext(v -> {
-      closeRequested = true;
-      if (connected && !ws.isClosed()) {
-        ws.close();
-      }
-    });
+    context.runOnContext(
+        v -> {
+          closeRequested = true;
+          if (connected && !ws.isClosed()) {
+            ws.close();
+          }
+        });
   }
 
   /** Whether the socket closed (or never connected). */
@@ -112,11 +121,16 @@ final class DrillSocket {
     return connectError;
   }
 
-  /** The first message of this type that arrived at or after {@code sinceNanos} and matches; null if none. */
+  /**
+   * The first message of this type that arrived at or after {@code sinceNanos} and matches; null if
+   * none.
+   */
   Received first(String type, Predicate<JsonObject> match, long sinceNanos) {
     synchronized (received) {
       for (Received r : received) {
-        if (r.atNanos() >= sinceNanos && type.equals(r.message().getString("type")) && match.test(r.message())) {
+        if (r.atNanos() >= sinceNanos
+            && type.equals(r.message().getString("type"))
+            && match.test(r.message())) {
           return r;
         }
       }
@@ -143,15 +157,18 @@ final class DrillSocket {
   /** Every message of this type that arrived at or after {@code sinceNanos}. */
   List<JsonObject> all(String type, long sinceNanos) {
     synchronized (received) {
-      return received.stream().filter(r -> r.atNanos() >= sinceNanos && type.equals(r.message().getString("type")))
-          .map(Received::message).toList();
+      return received.stream()
+          .filter(r -> r.atNanos() >= sinceNanos && type.equals(r.message().getString("type")))
+          .map(Received::message)
+          .toList();
     }
   }
 
   /** How many messages of this type arrived. */
   int count(String type) {
     synchronized (received) {
-      return (int) received.stream().filter(r -> type.equals(r.message().getString("type"))).count();
+      return (int)
+          received.stream().filter(r -> type.equals(r.message().getString("type"))).count();
     }
   }
 }

@@ -12,20 +12,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The floor: the least a Vert.x program can do to fan speakers out to N sockets. One
- * HttpServer (so one event loop), no auth, no cluster, no JSON parsing. It answers on Podium's
- * paths so the load generator treats both alike: a speaker on
- * {@code /ws/stream/start/live/{hostId}/...} gets a {@code stream_link} for event {@code {hostId}};
- * a listener on {@code /ws/stream/live/join/event/{eventId}/...} gets one text message and joins
- * that event's room. Rooms are keyed by that path segment, made by whichever side comes first
- * and never removed (a bench server lives for one script run). Every binary message of a speaker
- * is written, as the same {@link Buffer}, to every listener of its room whose write queue is not
- * full, and dropped (and counted) for the others; a room with no listener costs nothing but
- * reading its speaker's messages. A listener's text containing {@code "leave_room"} closes it
- * (1000), as Podium does, for the control-plane bench's joins and leaves; nothing else is read.
+ * The floor: the least a Vert.x program can do to fan speakers out to N sockets. One HttpServer (so
+ * one event loop), no auth, no cluster, no JSON parsing. It answers on Podium's paths so the load
+ * generator treats both alike: a speaker on {@code /ws/stream/start/live/{hostId}/...} gets a
+ * {@code stream_link} for event {@code {hostId}}; a listener on {@code
+ * /ws/stream/live/join/event/{eventId}/...} gets one text message and joins that event's room.
+ * Rooms are keyed by that path segment, made by whichever side comes first and never removed (a
+ * bench server lives for one script run). Every binary message of a speaker is written, as the same
+ * {@link Buffer}, to every listener of its room whose write queue is not full, and dropped (and
+ * counted) for the others; a room with no listener costs nothing but reading its speaker's
+ * messages. A listener's text containing {@code "leave_room"} closes it (1000), as Podium does, for
+ * the control-plane bench's joins and leaves; nothing else is read.
  *
- * <p>Usage: {@code java -cp podium-bench.jar dev.podium.bench.FloorServer [port] [host]}
- * (defaults 8100, 127.0.0.1).
+ * <p>Usage: {@code java -cp podium-bench.jar dev.podium.bench.FloorServer [port] [host]} (defaults
+ * 8100, 127.0.0.1).
  */
 public final class FloorServer {
   private static final Logger LOG = LoggerFactory.getLogger(FloorServer.class);
@@ -45,8 +45,8 @@ public final class FloorServer {
   }
 
   /**
-   * One event: its listeners, and the array the fan-out iterates, rebuilt on join and leave so
-   * that a socket closing mid-loop changes nothing.
+   * One event: its listeners, and the array the fan-out iterates, rebuilt on join and leave so that
+   * a socket closing mid-loop changes nothing.
    */
   private final class Room {
     private final String eventId;
@@ -73,7 +73,8 @@ public final class FloorServer {
     void fanOut(Buffer frame) {
       framesIn++;
       for (ServerWebSocket l : targets) {
-        // A socket closed but not yet removed: skip it (writeQueueFull() throws on a closed socket).
+        // A socket closed but not yet removed: skip it (writeQueueFull() throws on a closed
+        // socket).
         if (l.isClosed()) {
           continue;
         }
@@ -87,7 +88,9 @@ public final class FloorServer {
     }
   }
 
-  /** The first path segment after {@code prefix} (the host id or the event id), "floor" when empty. */
+  /**
+   * The first path segment after {@code prefix} (the host id or the event id), "floor" when empty.
+   */
   static String segment(String path, String prefix) {
     String rest = path.substring(prefix.length());
     int slash = rest.indexOf('/');
@@ -104,16 +107,22 @@ public final class FloorServer {
     String host = args.length > 1 ? args[1] : "127.0.0.1";
     Vertx vertx = Vertx.vertx();
     FloorServer floor = new FloorServer("ws://" + host + ":" + port);
-    vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(host)
-            .setMaxWebSocketFrameSize(4 * 1024 * 1024).setMaxWebSocketMessageSize(4 * 1024 * 1024))
+    vertx
+        .createHttpServer(
+            new HttpServerOptions()
+                .setPort(port)
+                .setHost(host)
+                .setMaxWebSocketFrameSize(4 * 1024 * 1024)
+                .setMaxWebSocketMessageSize(4 * 1024 * 1024))
         .webSocketHandler(floor::accept)
         .requestHandler(req -> req.response().end("floor\n"))
         .listen()
         .onSuccess(s -> LOG.info("floor listening on {}:{}", host, s.actualPort()))
-        .onFailure(e -> {
-          LOG.error("floor could not listen on {}:{}: {}", host, port, e.getMessage());
-          vertx.close();
-        });
+        .onFailure(
+            e -> {
+              LOG.error("floor could not listen on {}:{}: {}", host, port, e.getMessage());
+              vertx.close();
+            });
     vertx.setPeriodic(5_000, id -> floor.logCounters());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close()));
   }
@@ -122,19 +131,27 @@ public final class FloorServer {
     String path = ws.path();
     if (path.startsWith(SPEAKER_PATH)) {
       Room room = room(segment(path, SPEAKER_PATH));
-      ws.writeTextMessage("{\"type\":\"stream_link\",\"event_id\":\"" + room.eventId + "\",\"join_url\":\""
-          + publicBase + LISTENER_PATH + room.eventId + "/\"}");
+      ws.writeTextMessage(
+          "{\"type\":\"stream_link\",\"event_id\":\""
+              + room.eventId
+              + "\",\"join_url\":\""
+              + publicBase
+              + LISTENER_PATH
+              + room.eventId
+              + "/\"}");
       ws.binaryMessageHandler(room::fanOut);
     } else if (path.startsWith(LISTENER_PATH)) {
       Room room = room(segment(path, LISTENER_PATH));
       room.add(ws);
       ws.closeHandler(v -> room.remove(ws));
-      // The control-plane bench's leave: close as Podium does (no JSON parsing, any other text ignored).
-      ws.textMessageHandler(text -> {
-        if (text.contains("\"leave_room\"")) {
-          ws.close((short) 1000, "leave_room");
-        }
-      });
+      // The control-plane bench's leave: close as Podium does (no JSON parsing, any other text
+      // ignored).
+      ws.textMessageHandler(
+          text -> {
+            if (text.contains("\"leave_room\"")) {
+              ws.close((short) 1000, "leave_room");
+            }
+          });
       ws.writeTextMessage("{\"type\":\"room_state\",\"event\":{\"id\":\"" + room.eventId + "\"}}");
     } else {
       ws.close((short) 1008, "unknown path");
@@ -146,8 +163,13 @@ public final class FloorServer {
   private void logCounters() {
     if (framesIn != lastLogged) {
       lastLogged = framesIn;
-      LOG.info("rooms={} listeners={} frames_in={} writes={} dropped={}", rooms.size(), listenerCount, framesIn,
-          writes, dropped);
+      LOG.info(
+          "rooms={} listeners={} frames_in={} writes={} dropped={}",
+          rooms.size(),
+          listenerCount,
+          framesIn,
+          writes,
+          dropped);
     }
   }
 }

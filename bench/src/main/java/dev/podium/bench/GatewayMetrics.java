@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Reads the media counters of each gateway's {@code GET /metrics} (on its ops port,
- * {@code PODIUM_OPS_PORT}): {@code podium_media_packets_in_total}, {@code podium_media_frames_out_total}
+ * Reads the media counters of each gateway's {@code GET /metrics} (on its ops port, {@code
+ * PODIUM_OPS_PORT}): {@code podium_media_packets_in_total}, {@code podium_media_frames_out_total}
  * and {@code podium_media_frames_dropped_total}. Blocking, for the generator's main thread; a
  * gateway that does not answer within 2 s reads as null.
  */
@@ -22,8 +22,12 @@ final class GatewayMetrics {
   record Counters(long packetsReceived, long framesDelivered, long framesDropped) {
     /** What happened between {@code before} and this; null when either is unknown. */
     Counters since(Counters before) {
-      return before == null ? null : new Counters(packetsReceived - before.packetsReceived,
-          framesDelivered - before.framesDelivered, framesDropped - before.framesDropped);
+      return before == null
+          ? null
+          : new Counters(
+              packetsReceived - before.packetsReceived,
+              framesDelivered - before.framesDelivered,
+              framesDropped - before.framesDropped);
     }
   }
 
@@ -39,14 +43,18 @@ final class GatewayMetrics {
     return !urls.isEmpty();
   }
 
-  /** Every gateway's counters now (all asked at once), null where one did not answer; empty when disabled. */
+  /**
+   * Every gateway's counters now (all asked at once), null where one did not answer; empty when
+   * disabled.
+   */
   List<Counters> read() {
     List<CompletableFuture<Counters>> pending = new ArrayList<>();
     for (URI url : urls) {
       HttpRequest req = HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build();
-      pending.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
-          .thenApply(resp -> parse(resp.body()))
-          .exceptionally(e -> null));
+      pending.add(
+          http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
+              .thenApply(resp -> parse(resp.body()))
+              .exceptionally(e -> null));
     }
     List<Counters> out = new ArrayList<>();
     for (CompletableFuture<Counters> f : pending) {
@@ -77,10 +85,12 @@ final class GatewayMetrics {
         case "podium_media_packets_in_total" -> packets = (packets == null ? 0 : packets) + value;
         case "podium_media_frames_out_total" -> delivered += value;
         case "podium_media_frames_dropped_total" -> dropped += value;
-        default -> { }
+        default -> {}
       }
     }
-    return packets == null ? null : new Counters(packets.longValue(), (long) delivered, (long) dropped);
+    return packets == null
+        ? null
+        : new Counters(packets.longValue(), (long) delivered, (long) dropped);
   }
 
   /** {@code after[i].since(before[i])} for every gateway; null entries where either read failed. */

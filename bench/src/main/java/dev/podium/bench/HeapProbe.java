@@ -14,17 +14,19 @@ import java.util.regex.Pattern;
  * The Java heap a server process uses after a full GC, read the same way for the floor and for
  * Podium (neither needs an endpoint for it): {@code jcmd PID GC.run} (a {@code System.gc()}: a
  * full, stop-the-world collection with the JVM's default G1 settings), then {@code jcmd PID
- * GC.heap_info}, whose heap lines say {@code total NK, used NK}. Needs the JDK's {@code jcmd}
- * and the same user as the server. Blocking; for the generator's main thread.
+ * GC.heap_info}, whose heap lines say {@code total NK, used NK}. Needs the JDK's {@code jcmd} and
+ * the same user as the server. Blocking; for the generator's main thread.
  */
 final class HeapProbe {
   private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
   private static final long TIMEOUT_S = 20;
 
-  private HeapProbe() {
-  }
+  private HeapProbe() {}
 
-  /** Every pid's heap used after a full GC, in KiB, summed; empty when any of them could not be read. */
+  /**
+   * Every pid's heap used after a full GC, in KiB, summed; empty when any of them could not be
+   * read.
+   */
   static OptionalLong afterFullGcKib(List<Long> pids) {
     long sum = 0;
     for (long pid : pids) {
@@ -71,15 +73,21 @@ final class HeapProbe {
 
   private static String run(String jcmd, long pid, String command) {
     try {
-      Process p = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return null;
       }
       if (p.exitValue() != 0) {
-        System.err.println("podium-bench: jcmd " + pid + " " + command + " failed: "
-            + new String(out, StandardCharsets.UTF_8).strip());
+        System.err.println(
+            "podium-bench: jcmd "
+                + pid
+                + " "
+                + command
+                + " failed: "
+                + new String(out, StandardCharsets.UTF_8).strip());
         return null;
       }
       return new String(out, StandardCharsets.UTF_8);

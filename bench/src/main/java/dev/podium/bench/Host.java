@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * The host's socket: goes live through the first base URL and learns the event id from
- * {@code stream_link}. If the socket drops during the run it goes live again, with the same host
- * id, through the next base (rotating; see {@link ReconnectPolicy}): within the host grace period
- * the room-service resumes the same event ({@code stream_link} with the same {@code event_id},
- * {@code resumed: true}). Everything but the counters runs on the host's event-loop context.
+ * The host's socket: goes live through the first base URL and learns the event id from {@code
+ * stream_link}. If the socket drops during the run it goes live again, with the same host id,
+ * through the next base (rotating; see {@link ReconnectPolicy}): within the host grace period the
+ * room-service resumes the same event ({@code stream_link} with the same {@code event_id}, {@code
+ * resumed: true}). Everything but the counters runs on the host's event-loop context.
  */
 final class Host {
 
@@ -48,8 +48,15 @@ final class Host {
    * @param path the go-live path and query after the base URL's own path (token included)
    * @param base index of the base URL to go live through first
    */
-  Host(Vertx vertx, Context context, WebSocketClient client, BenchOptions opts, String path, int base,
-      ReconnectPolicy policy, BooleanSupplier running) {
+  Host(
+      Vertx vertx,
+      Context context,
+      WebSocketClient client,
+      BenchOptions opts,
+      String path,
+      int base,
+      ReconnectPolicy policy,
+      BooleanSupplier running) {
     this.vertx = vertx;
     this.context = context;
     this.client = client;
@@ -74,21 +81,33 @@ final class Host {
     socket.textMessageHandler(text -> onText(gen, text, linked));
     socket.binaryMessageHandler(b -> binaryMessages.incrementAndGet());
     socket.closeHandler(x -> onClose(gen, linked));
-    socket.exceptionHandler(e -> { });
-    socket.connect(LoadGenerator.connectOptions(opts, rejoin.base(), opts.basePath(rejoin.base()) + path, null)).onComplete(ar -> {
-      if (ar.failed() && gen == generation) {
-        if (eventId == null) {
-          linked.tryFail("host could not connect to " + opts.bases().get(rejoin.base()) + ": " + ar.cause().getMessage());
-        } else {
-          retry(gen);
-        }
-      }
-    });
+    socket.exceptionHandler(e -> {});
+    socket
+        .connect(
+            LoadGenerator.connectOptions(
+                opts, rejoin.base(), opts.basePath(rejoin.base()) + path, null))
+        .onComplete(
+            ar -> {
+              if (ar.failed() && gen == generation) {
+                if (eventId == null) {
+                  linked.tryFail(
+                      "host could not connect to "
+                          + opts.bases().get(rejoin.base())
+                          + ": "
+                          + ar.cause().getMessage());
+                } else {
+                  retry(gen);
+                }
+              }
+            });
   }
 
   private void onText(int gen, String text, Promise<String> linked) {
-    if (gen != generation || !(text.contains("\"stream_link\"") || text.contains("\"error\"")
-        || text.contains("\"reconnect\"") || text.contains("\"stream_ended\""))) {
+    if (gen != generation
+        || !(text.contains("\"stream_link\"")
+            || text.contains("\"error\"")
+            || text.contains("\"reconnect\"")
+            || text.contains("\"stream_ended\""))) {
       return;
     }
     JsonObject m;
@@ -129,7 +148,7 @@ final class Host {
         rejoin.askedBackAfter(ReconnectPolicy.reconnectAfterMs(text), now);
       }
       case "stream_ended" -> ended = true;
-      default -> { }
+      default -> {}
     }
   }
 
@@ -159,11 +178,13 @@ final class Host {
       return;
     }
     long delayMs = rejoin.nextDelayMs(now);
-    vertx.setTimer(Math.max(1, delayMs), id -> {
-      if (scheduled == generation && !ended && running.getAsBoolean()) {
-        open(Promise.promise());
-      }
-    });
+    vertx.setTimer(
+        Math.max(1, delayMs),
+        id -> {
+          if (scheduled == generation && !ended && running.getAsBoolean()) {
+            open(Promise.promise());
+          }
+        });
   }
 
   /**
@@ -181,19 +202,23 @@ final class Host {
     ws.writeBinaryMessage(packet);
   }
 
-  /** Ends the event (Podium closes every listener) and closes the socket. Call after the run stopped. */
+  /**
+   * Ends the event (Podium closes every listener) and closes the socket. Call after the run
+   * stopped.
+   */
   Future<Void> end() {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
-      generation++;
-      if (ws == null || !live || ws.isClosed()) {
-        done.tryComplete();
-        return;
-      }
-      ws.writeTextMessage(new JsonObject().put("type", "stream_ended").encode())
-          .transform(ar -> ws.close())
-          .onComplete(ar -> done.tryComplete());
-    });
+    context.runOnContext(
+        v -> {
+          generation++;
+          if (ws == null || !live || ws.isClosed()) {
+            done.tryComplete();
+            return;
+          }
+          ws.writeTextMessage(new JsonObject().put("type", "stream_ended").encode())
+              .transform(ar -> ws.close())
+              .onComplete(ar -> done.tryComplete());
+        });
     return done.future();
   }
 

@@ -7,10 +7,11 @@ package dev.podium.bench;
 final class JoinPacing {
   private static final long MS = 1_000_000L;
 
-  private JoinPacing() {
-  }
+  private JoinPacing() {}
 
-  /** The ramp, in ms, over which {@code count} joins at {@code perSecond} are spread: count / rate. */
+  /**
+   * The ramp, in ms, over which {@code count} joins at {@code perSecond} are spread: count / rate.
+   */
   static long rampMs(int count, double perSecond) {
     if (!(perSecond > 0)) {
       throw new IllegalArgumentException("rate must be positive: " + perSecond);
@@ -18,7 +19,10 @@ final class JoinPacing {
     return Math.round(count * 1000.0 / perSecond);
   }
 
-  /** The deadline of join {@code i} of {@code count} spread evenly over {@code rampMs} from {@code startNanos}. */
+  /**
+   * The deadline of join {@code i} of {@code count} spread evenly over {@code rampMs} from {@code
+   * startNanos}.
+   */
   static long dueOverRamp(long startNanos, int i, int count, long rampMs) {
     return count == 0 ? startNanos : startNanos + rampMs * MS * i / count;
   }
@@ -30,8 +34,8 @@ final class JoinPacing {
 
   /**
    * The send offset of room {@code room} of {@code rooms} within one packet period: rooms are
-   * spread evenly over the period so that R hosts do not all send in the same instant (real
-   * rooms are not in phase).
+   * spread evenly over the period so that R hosts do not all send in the same instant (real rooms
+   * are not in phase).
    */
   static long roomPhaseNanos(int room, int rooms, long periodNanos) {
     return rooms <= 1 ? 0 : periodNanos * room / rooms;

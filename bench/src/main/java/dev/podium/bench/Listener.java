@@ -11,8 +11,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One listener: joins through its first base URL, then, once in the room, reconnects through the
  * next base whenever its socket closes or the gateway sends {@code reconnect}, with the same user
- * id and token, for as long as the run lasts (see {@link ReconnectPolicy}). Everything but the
- * two volatile fields runs on the listener's own event-loop context.
+ * id and token, for as long as the run lasts (see {@link ReconnectPolicy}). Everything but the two
+ * volatile fields runs on the listener's own event-loop context.
  */
 final class Listener {
 
@@ -38,8 +38,17 @@ final class Listener {
    * @param path the join path and query after the base URL's own path (token included)
    * @param base index of the base URL to join through first
    */
-  Listener(Vertx vertx, Context context, WebSocketClient client, BenchOptions opts, String path, int base,
-      ListenerStats stats, ReconnectPolicy policy, Reconnects reconnects, BooleanSupplier running) {
+  Listener(
+      Vertx vertx,
+      Context context,
+      WebSocketClient client,
+      BenchOptions opts,
+      String path,
+      int base,
+      ListenerStats stats,
+      ReconnectPolicy policy,
+      Reconnects reconnects,
+      BooleanSupplier running) {
     this.vertx = vertx;
     this.context = context;
     this.client = client;
@@ -57,17 +66,24 @@ final class Listener {
     return stats;
   }
 
-  /** The base URL index this listener is connected through, or -1 while it has no socket in the room. */
+  /**
+   * The base URL index this listener is connected through, or -1 while it has no socket in the
+   * room.
+   */
   int gateway() {
     return connected ? currentBase : -1;
   }
 
-  /** Joins; {@code settled} counts down once when it is in the room or has failed (then {@code failures} says why). */
+  /**
+   * Joins; {@code settled} counts down once when it is in the room or has failed (then {@code
+   * failures} says why).
+   */
   void start(CountDownLatch settled, JoinFailures failures) {
-    context.runOnContext(v -> {
-      stats.connecting(System.nanoTime());
-      open(settled, failures);
-    });
+    context.runOnContext(
+        v -> {
+          stats.connecting(System.nanoTime());
+          open(settled, failures);
+        });
   }
 
   private void open(CountDownLatch settled, JoinFailures failures) {
@@ -76,21 +92,25 @@ final class Listener {
     boolean[] first = {true};
     // Handlers before connect, so the first messages are never missed.
     ws.textMessageHandler(text -> onText(gen, first, text, settled, failures));
-    ws.binaryMessageHandler(b -> {
-      long now = System.nanoTime();
-      stats.onBinary(b, now);
-      if (audioAwaySince >= 0 && gen == generation) {
-        reconnects.audioAgain(now - audioAwaySince);
-        audioAwaySince = -1;
-      }
-    });
+    ws.binaryMessageHandler(
+        b -> {
+          long now = System.nanoTime();
+          stats.onBinary(b, now);
+          if (audioAwaySince >= 0 && gen == generation) {
+            reconnects.audioAgain(now - audioAwaySince);
+            audioAwaySince = -1;
+          }
+        });
     ws.closeHandler(v -> onClose(gen, settled, failures));
-    ws.exceptionHandler(e -> { });
-    ws.connect(LoadGenerator.connectOptions(opts, rejoin.base(), opts.basePath(rejoin.base()) + path, opts.subprotocol()))
+    ws.exceptionHandler(e -> {});
+    ws.connect(
+            LoadGenerator.connectOptions(
+                opts, rejoin.base(), opts.basePath(rejoin.base()) + path, opts.subprotocol()))
         .onFailure(e -> onConnectFailed(gen, e, settled, failures));
   }
 
-  private void onText(int gen, boolean[] first, String text, CountDownLatch settled, JoinFailures failures) {
+  private void onText(
+      int gen, boolean[] first, String text, CountDownLatch settled, JoinFailures failures) {
     if (gen != generation) {
       return;
     }
@@ -149,7 +169,8 @@ final class Listener {
     retry(gen, settled, failures);
   }
 
-  private void onConnectFailed(int gen, Throwable e, CountDownLatch settled, JoinFailures failures) {
+  private void onConnectFailed(
+      int gen, Throwable e, CountDownLatch settled, JoinFailures failures) {
     if (gen != generation) {
       return;
     }
@@ -164,7 +185,10 @@ final class Listener {
     retry(gen, settled, failures);
   }
 
-  /** The socket of generation {@code gen} is gone: try the next base, unless the run or the event is over. */
+  /**
+   * The socket of generation {@code gen} is gone: try the next base, unless the run or the event is
+   * over.
+   */
   private void retry(int gen, CountDownLatch settled, JoinFailures failures) {
     if (gen != generation) {
       return;
@@ -180,12 +204,14 @@ final class Listener {
       return;
     }
     long delayMs = rejoin.nextDelayMs(now);
-    vertx.setTimer(Math.max(1, delayMs), id -> {
-      if (scheduled == generation && !ended && running.getAsBoolean()) {
-        reconnects.attempted();
-        open(settled, failures);
-      }
-    });
+    vertx.setTimer(
+        Math.max(1, delayMs),
+        id -> {
+          if (scheduled == generation && !ended && running.getAsBoolean()) {
+            reconnects.attempted();
+            open(settled, failures);
+          }
+        });
   }
 
   /** The {@code code} of an {@code error} message, or null for anything else. */

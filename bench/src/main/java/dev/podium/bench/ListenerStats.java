@@ -6,8 +6,8 @@ import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * What one listener saw. Updated on the listener's event loop, read by the main thread at the
- * end: every method is synchronized (never contended while frames flow).
+ * What one listener saw. Updated on the listener's event loop, read by the main thread at the end:
+ * every method is synchronized (never contended while frames flow).
  */
 final class ListenerStats {
   /** Send-time slots not yet written hold this. */
@@ -17,8 +17,10 @@ final class ListenerStats {
   private final int firstMeasuredSeq;
   private final BitSet seqs = new BitSet();
   private long[] latencyMicros;
+
   /** The sequence number of the frame each latency was measured on. */
   private int[] latencySeqs;
+
   private int latencies;
   private long connectStartNanos;
   private long joinNanos = -1;
@@ -84,27 +86,30 @@ final class ListenerStats {
   synchronized void onBinary(Buffer message, long nowNanos) {
     binaryMessages++;
     binaryBytes += message.length();
-    int found = PcmFrames.scan(message, seq -> {
-      long sent = seq < sendTimes.length() ? sendTimes.get(seq) : UNSENT;
-      if (sent == UNSENT) {
-        unknownSeqs++;
-        return;
-      }
-      if (seq < firstMeasuredSeq) {
-        return;
-      }
-      if (seqs.get(seq)) {
-        duplicates++;
-        return;
-      }
-      seqs.set(seq);
-      if (latencies == latencyMicros.length) {
-        latencyMicros = Arrays.copyOf(latencyMicros, latencies * 2);
-        latencySeqs = Arrays.copyOf(latencySeqs, latencies * 2);
-      }
-      latencySeqs[latencies] = seq;
-      latencyMicros[latencies++] = (nowNanos - sent) / 1_000;
-    });
+    int found =
+        PcmFrames.scan(
+            message,
+            seq -> {
+              long sent = seq < sendTimes.length() ? sendTimes.get(seq) : UNSENT;
+              if (sent == UNSENT) {
+                unknownSeqs++;
+                return;
+              }
+              if (seq < firstMeasuredSeq) {
+                return;
+              }
+              if (seqs.get(seq)) {
+                duplicates++;
+                return;
+              }
+              seqs.set(seq);
+              if (latencies == latencyMicros.length) {
+                latencyMicros = Arrays.copyOf(latencyMicros, latencies * 2);
+                latencySeqs = Arrays.copyOf(latencySeqs, latencies * 2);
+              }
+              latencySeqs[latencies] = seq;
+              latencyMicros[latencies++] = (nowNanos - sent) / 1_000;
+            });
     if (found == 0) {
       unmarkedMessages++;
     }
@@ -112,12 +117,26 @@ final class ListenerStats {
 
   /** A consistent copy of the counters. */
   synchronized Snapshot snapshot() {
-    return new Snapshot(seqs.cardinality(), Arrays.copyOf(latencyMicros, latencies),
-        Arrays.copyOf(latencySeqs, latencies), binaryMessages, binaryBytes,
-        unmarkedMessages, duplicates, unknownSeqs, closed);
+    return new Snapshot(
+        seqs.cardinality(),
+        Arrays.copyOf(latencyMicros, latencies),
+        Arrays.copyOf(latencySeqs, latencies),
+        binaryMessages,
+        binaryBytes,
+        unmarkedMessages,
+        duplicates,
+        unknownSeqs,
+        closed);
   }
 
-  record Snapshot(int received, long[] latencyMicros, int[] latencySeqs, long binaryMessages, long binaryBytes, long unmarkedMessages,
-      long duplicates, long unknownSeqs, boolean closed) {
-  }
+  record Snapshot(
+      int received,
+      long[] latencyMicros,
+      int[] latencySeqs,
+      long binaryMessages,
+      long binaryBytes,
+      long unmarkedMessages,
+      long duplicates,
+      long unknownSeqs,
+      boolean closed) {}
 }

@@ -30,19 +30,20 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The benchmark's load generator: one host (or one per room, {@code --rooms R}) streams
- * sequence-marked 20 ms PCM frames on a drift-free schedule, N listeners join over a ramp and
- * time every frame they receive. With {@code --control} it runs {@link ControlPlane} instead.
+ * sequence-marked 20 ms PCM frames on a drift-free schedule, N listeners join over a ramp and time
+ * every frame they receive. With {@code --control} it runs {@link ControlPlane} instead.
  *
  * <p>One Vert.x instance: the hosts share an event loop of their own, listeners are spread over
- * {@code availableProcessors} others. With several base URLs (gateways of one cluster) listener
- * i joins through base i % n and host k through base k % n (the one host through the first); a
- * socket that goes away during the run reconnects through the next base ({@link Listener},
- * {@link Host}). With R rooms listener i joins room i % R, and host k sends on its own phase of
- * the packet period, so the rooms are not in step. Every phase is bounded; a watchdog ends the
- * process if the whole run overstays its budget.
+ * {@code availableProcessors} others. With several base URLs (gateways of one cluster) listener i
+ * joins through base i % n and host k through base k % n (the one host through the first); a socket
+ * that goes away during the run reconnects through the next base ({@link Listener}, {@link Host}).
+ * With R rooms listener i joins room i % R, and host k sends on its own phase of the packet period,
+ * so the rooms are not in step. Every phase is bounded; a watchdog ends the process if the whole
+ * run overstays its budget.
  */
 public final class LoadGenerator {
   private static final long MS = 1_000_000L;
+
   /** Go-lives started but not yet answered, at most: R hosts do not all knock at once. */
   private static final int HOSTS_IN_FLIGHT = 16;
 
@@ -50,13 +51,16 @@ public final class LoadGenerator {
   private final int listenerLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
   private final int totalFrames;
   private final int firstMeasuredSeq;
+
   /** Per room: the send time of every frame (sequence numbers are the same in every room). */
   private final AtomicLongArray[] sendTimes;
+
   private final Tokens tokens;
   private final long tokenExp;
 
   private final ReconnectPolicy reconnectPolicy;
   private final Reconnects reconnects = new Reconnects();
+
   /** True from the start until the end of the drain: sockets that go away meanwhile reconnect. */
   private volatile boolean running = true;
 
@@ -98,15 +102,19 @@ public final class LoadGenerator {
     startWatchdog(opts);
     JsonObject result;
     try {
-      result = opts.ownershipDrill() ? new OwnershipDrill(opts).run()
-          : opts.control() ? new ControlPlane(opts).run() : new LoadGenerator(opts).run();
+      result =
+          opts.ownershipDrill()
+              ? new OwnershipDrill(opts).run()
+              : opts.control() ? new ControlPlane(opts).run() : new LoadGenerator(opts).run();
     } catch (RuntimeException e) {
       System.err.println("podium-bench: run failed: " + e.getMessage());
       System.exit(2);
       return;
     }
-    System.out.print(opts.ownershipDrill() ? DrillReport.text(result)
-        : opts.control() ? ControlReport.text(result) : Report.text(result));
+    System.out.print(
+        opts.ownershipDrill()
+            ? DrillReport.text(result)
+            : opts.control() ? ControlReport.text(result) : Report.text(result));
     if (opts.json()) {
       System.out.println(result.encode());
     }
@@ -117,33 +125,46 @@ public final class LoadGenerator {
   /** Ends the process if the run takes far longer than its phases allow. */
   private static void startWatchdog(BenchOptions opts) {
     int hosts = opts.control() ? opts.events() : opts.rooms();
-    long budgetMs = opts.ownershipDrill()
-        // Every bounded step of the drill at its longest, and the freeze.
-        ? 900_000 + opts.events() * 500L + opts.freezeMs() + 4 * opts.settleMs()
-        : 30_000 + opts.rampMs() + opts.joinTimeoutMs() + opts.settleMs()
-        + (opts.warmupS() + opts.durationS()) * 1000L * 2
-        + opts.drainMs() + 20_000 + hosts * 200L + opts.stayMaxMs()
-        + (opts.heapAfterGc() ? 60_000L * Math.max(1, opts.allServerPids().size()) : 0);
-    Thread t = new Thread(() -> {
-      try {
-        Thread.sleep(budgetMs);
-        System.err.println("podium-bench: watchdog: run exceeded " + budgetMs + " ms, giving up");
-        Runtime.getRuntime().halt(3);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "bench-watchdog");
+    long budgetMs =
+        opts.ownershipDrill()
+            // Every bounded step of the drill at its longest, and the freeze.
+            ? 900_000 + opts.events() * 500L + opts.freezeMs() + 4 * opts.settleMs()
+            : 30_000
+                + opts.rampMs()
+                + opts.joinTimeoutMs()
+                + opts.settleMs()
+                + (opts.warmupS() + opts.durationS()) * 1000L * 2
+                + opts.drainMs()
+                + 20_000
+                + hosts * 200L
+                + opts.stayMaxMs()
+                + (opts.heapAfterGc() ? 60_000L * Math.max(1, opts.allServerPids().size()) : 0);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(budgetMs);
+                System.err.println(
+                    "podium-bench: watchdog: run exceeded " + budgetMs + " ms, giving up");
+                Runtime.getRuntime().halt(3);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "bench-watchdog");
     t.setDaemon(true);
     t.start();
   }
 
   JsonObject run() {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(listenerLoops + 1));
-    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "bench-sampler");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService sampler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bench-sampler");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       return measure(sampler);
     } finally {
@@ -157,14 +178,20 @@ public final class LoadGenerator {
   }
 
   private JsonObject measure(ScheduledExecutorService sampler) {
-    client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        // Per server: a reconnect storm may briefly hold a new socket beside a closing one.
-        .setMaxConnections(2 * (opts.listeners() + opts.rooms()) + 10)
-        .setMaxFrameSize(1024 * 1024)
-        .setMaxMessageSize(4 * 1024 * 1024));
+    client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                // Per server: a reconnect storm may briefly hold a new socket beside a closing one.
+                .setMaxConnections(2 * (opts.listeners() + opts.rooms()) + 10)
+                .setMaxFrameSize(1024 * 1024)
+                .setMaxMessageSize(4 * 1024 * 1024));
     // One context per event loop: index 0 for the host, the rest shared round-robin by listeners.
-    await(vertx.deployVerticle(() -> new ContextHolder(contexts),
-        new DeploymentOptions().setInstances(listenerLoops + 1)), 10_000, "starting event loops");
+    await(
+        vertx.deployVerticle(
+            () -> new ContextHolder(contexts),
+            new DeploymentOptions().setInstances(listenerLoops + 1)),
+        10_000,
+        "starting event loops");
 
     List<Long> serverPids = opts.allServerPids();
     ProcGroup server = serverPids.isEmpty() ? null : new ProcGroup(serverPids);
@@ -174,7 +201,9 @@ public final class LoadGenerator {
     if (server != null) {
       sampler.scheduleAtFixedRate(
           () -> server.rssKib().ifPresent(kib -> serverRssPeak.accumulateAndGet(kib, Math::max)),
-          0, 200, TimeUnit.MILLISECONDS);
+          0,
+          200,
+          TimeUnit.MILLISECONDS);
     }
     double serverCpuAtStart = server == null ? Double.NaN : server.cpuSeconds();
 
@@ -189,10 +218,20 @@ public final class LoadGenerator {
     long rampStart = System.nanoTime();
     for (int i = 0; i < opts.listeners(); i++) {
       int room = i % opts.rooms();
-      ListenerStats stats = new ListenerStats(sendTimes[room], firstMeasuredSeq, totalFrames - firstMeasuredSeq);
-      Listener listener = new Listener(vertx, contexts.get(1 + i % listenerLoops), client, opts,
-          listenerPath(i, eventIds.get(room)), i % opts.bases().size(), stats, reconnectPolicy, reconnects,
-          () -> running);
+      ListenerStats stats =
+          new ListenerStats(sendTimes[room], firstMeasuredSeq, totalFrames - firstMeasuredSeq);
+      Listener listener =
+          new Listener(
+              vertx,
+              contexts.get(1 + i % listenerLoops),
+              client,
+              opts,
+              listenerPath(i, eventIds.get(room)),
+              i % opts.bases().size(),
+              stats,
+              reconnectPolicy,
+              reconnects,
+              () -> running);
       listeners.add(listener);
       sleepUntil(JoinPacing.dueOverRamp(rampStart, i, opts.listeners(), opts.rampMs()));
       listener.start(settled, failures);
@@ -234,8 +273,14 @@ public final class LoadGenerator {
     for (int r = 0; r < opts.rooms(); r++) {
       Promise<Void> sent = Promise.promise();
       allSent.add(sent.future());
-      Sender sender = new Sender(hosts.get(r), sendTimes[r], packets,
-          streamStart + JoinPacing.roomPhaseNanos(r, opts.rooms(), opts.packetMs() * MS), sendLag[r], sent);
+      Sender sender =
+          new Sender(
+              hosts.get(r),
+              sendTimes[r],
+              packets,
+              streamStart + JoinPacing.roomPhaseNanos(r, opts.rooms(), opts.packetMs() * MS),
+              sendLag[r],
+              sent);
       contexts.get(0).runOnContext(v -> sender.tick());
     }
     long measureStart = streamStart + opts.warmupPackets() * opts.packetMs() * MS;
@@ -264,7 +309,8 @@ public final class LoadGenerator {
     }
     long serverRssEnd = server == null ? -1 : server.rssKib().orElse(-1);
     boolean hostClosedDuringRun = hosts.stream().anyMatch(Host::closedDuringRun);
-    // After the CPU window, while every room is still live: a full GC in each server, then its heap.
+    // After the CPU window, while every room is still live: a full GC in each server, then its
+    // heap.
     long heapKib = opts.heapAfterGc() ? HeapProbe.afterFullGcKib(serverPids).orElse(-1) : -1;
     running = false;
     Reconnects.Snapshot reconnected = reconnects.snapshot();
@@ -273,26 +319,62 @@ public final class LoadGenerator {
     List<Report.Gateway> gateways = new ArrayList<>();
     List<GatewayMetrics.Counters> during = GatewayMetrics.during(countersBefore, countersAfter);
     for (int g = 0; g < opts.bases().size(); g++) {
-      gateways.add(new Report.Gateway(opts.bases().get(g).toString(),
-          metrics.enabled() ? opts.gatewayMetrics().get(g).toString() : null,
-          listenersAtStart[g], listenersAtEnd[g], metrics.enabled() ? during.get(g) : null));
+      gateways.add(
+          new Report.Gateway(
+              opts.bases().get(g).toString(),
+              metrics.enabled() ? opts.gatewayMetrics().get(g).toString() : null,
+              listenersAtStart[g],
+              listenersAtEnd[g],
+              metrics.enabled() ? during.get(g) : null));
     }
 
-    long[] joins = listeners.stream().map(Listener::stats).filter(ListenerStats::isJoined)
-        .mapToLong(ListenerStats::joinNanos).sorted().toArray();
-    return Report.build(opts, new Report.Inputs(eventId, totalFrames - firstMeasuredSeq, totalFrames,
-        (streamEnd - measureStart) / 1e9, windowNanos / 1e9, joinPhaseSeconds, snaps, joins,
-        failures.connectFailed(), failures.refusals(), joinTimeouts, closedBeforeStart, flatten(sendLag),
-        hosts.stream().mapToLong(Host::binaryMessages).sum(), hosts.stream().mapToLong(Host::queueFull).sum(),
-        hostClosedDuringRun,
-        serverCpuJoined - serverCpuAtStart, serverCpuEnd - serverCpuStart, selfCpuEnd - selfCpuStart,
-        machineCpuEnd - machineCpuStart, loadAverage, serverWaitEnd - serverWaitStart,
-        selfWaitEnd - selfWaitStart, serverRssPeak.get(), serverRssEnd, reconnected,
-        new Report.HostReconnects(
-            hosts.stream().flatMapToLong(h -> Arrays.stream(h.reconnectGapNanos())).sorted().toArray(),
-            hosts.stream().allMatch(Host::allResumed), hosts.stream().anyMatch(Host::eventChanged),
-            hosts.stream().mapToLong(Host::framesNotSent).sum()),
-        gateways, opts.rooms(), heapKib));
+    long[] joins =
+        listeners.stream()
+            .map(Listener::stats)
+            .filter(ListenerStats::isJoined)
+            .mapToLong(ListenerStats::joinNanos)
+            .sorted()
+            .toArray();
+    return Report.build(
+        opts,
+        new Report.Inputs(
+            eventId,
+            totalFrames - firstMeasuredSeq,
+            totalFrames,
+            (streamEnd - measureStart) / 1e9,
+            windowNanos / 1e9,
+            joinPhaseSeconds,
+            snaps,
+            joins,
+            failures.connectFailed(),
+            failures.refusals(),
+            joinTimeouts,
+            closedBeforeStart,
+            flatten(sendLag),
+            hosts.stream().mapToLong(Host::binaryMessages).sum(),
+            hosts.stream().mapToLong(Host::queueFull).sum(),
+            hostClosedDuringRun,
+            serverCpuJoined - serverCpuAtStart,
+            serverCpuEnd - serverCpuStart,
+            selfCpuEnd - selfCpuStart,
+            machineCpuEnd - machineCpuStart,
+            loadAverage,
+            serverWaitEnd - serverWaitStart,
+            selfWaitEnd - selfWaitStart,
+            serverRssPeak.get(),
+            serverRssEnd,
+            reconnected,
+            new Report.HostReconnects(
+                hosts.stream()
+                    .flatMapToLong(h -> Arrays.stream(h.reconnectGapNanos()))
+                    .sorted()
+                    .toArray(),
+                hosts.stream().allMatch(Host::allResumed),
+                hosts.stream().anyMatch(Host::eventChanged),
+                hosts.stream().mapToLong(Host::framesNotSent).sum()),
+            gateways,
+            opts.rooms(),
+            heapKib));
   }
 
   /** Every room's send lags in one array (room by room). */
@@ -300,7 +382,9 @@ public final class LoadGenerator {
     return Arrays.stream(perRoom).flatMapToLong(Arrays::stream).toArray();
   }
 
-  /** The packets every host sends, built once and shared by all rooms (their content is the same). */
+  /**
+   * The packets every host sends, built once and shared by all rooms (their content is the same).
+   */
   private Buffer[] packets() {
     Buffer[] packets = new Buffer[opts.warmupPackets() + opts.packets()];
     for (int k = 0; k < packets.length; k++) {
@@ -321,15 +405,26 @@ public final class LoadGenerator {
     return counts;
   }
 
-  /** Host k goes live through base k % n; the event ids in room order. At most 16 go-lives in flight. */
+  /**
+   * Host k goes live through base k % n; the event ids in room order. At most 16 go-lives in
+   * flight.
+   */
   private List<String> connectHosts() {
     Semaphore inFlight = new Semaphore(HOSTS_IN_FLIGHT);
     List<Future<String>> links = new ArrayList<>();
     for (int r = 0; r < opts.rooms(); r++) {
       String hostId = opts.hostId(r);
       String path = "/ws/stream/start/live/" + enc(hostId) + "/" + tokenQuery(hostId, "?");
-      Host host = new Host(vertx, contexts.get(0), client, opts, path, r % opts.bases().size(), reconnectPolicy,
-          () -> running);
+      Host host =
+          new Host(
+              vertx,
+              contexts.get(0),
+              client,
+              opts,
+              path,
+              r % opts.bases().size(),
+              reconnectPolicy,
+              () -> running);
       hosts.add(host);
       acquire(inFlight);
       links.add(host.start().onComplete(ar -> inFlight.release()));
@@ -358,8 +453,15 @@ public final class LoadGenerator {
    */
   private String listenerPath(int i, String eventId) {
     String user = "l" + i;
-    String path = "/ws/stream/live/join/event/" + enc(eventId) + "/" + user + "/" + user + "/"
-        + tokenQuery(user, "?");
+    String path =
+        "/ws/stream/live/join/event/"
+            + enc(eventId)
+            + "/"
+            + user
+            + "/"
+            + user
+            + "/"
+            + tokenQuery(user, "?");
     if (opts.listenerQuery() != null) {
       path += (path.contains("?") ? "&" : "?") + opts.listenerQuery();
     }
@@ -367,13 +469,15 @@ public final class LoadGenerator {
   }
 
   /** Connect options for {@code uri} on base URL {@code base}. */
-  static WebSocketConnectOptions connectOptions(BenchOptions opts, int base, String uri, String subprotocol) {
-    WebSocketConnectOptions o = new WebSocketConnectOptions()
-        .setHost(opts.bases().get(base).getHost())
-        .setPort(opts.bases().get(base).getPort())
-        .setURI(uri)
-        .setConnectTimeout(opts.joinTimeoutMs())
-        .setTimeout(opts.joinTimeoutMs());
+  static WebSocketConnectOptions connectOptions(
+      BenchOptions opts, int base, String uri, String subprotocol) {
+    WebSocketConnectOptions o =
+        new WebSocketConnectOptions()
+            .setHost(opts.bases().get(base).getHost())
+            .setPort(opts.bases().get(base).getPort())
+            .setURI(uri)
+            .setConnectTimeout(opts.joinTimeoutMs())
+            .setTimeout(opts.joinTimeoutMs());
     if (subprotocol != null) {
       o.addSubProtocol(subprotocol);
     }
@@ -387,7 +491,10 @@ public final class LoadGenerator {
   /** Ends the events (Podium closes every listener) and closes the hosts. */
   private void endRun() {
     try {
-      await(Future.join(hosts.stream().map(Host::end).toList()), 5_000 + hosts.size() * 20L, "closing the hosts");
+      await(
+          Future.join(hosts.stream().map(Host::end).toList()),
+          5_000 + hosts.size() * 20L,
+          "closing the hosts");
     } catch (RuntimeException e) {
       System.err.println("podium-bench: " + e.getMessage());
     }
@@ -407,7 +514,13 @@ public final class LoadGenerator {
     private final Buffer[] packets;
     private int next;
 
-    Sender(Host host, AtomicLongArray sendTimes, Buffer[] packets, long start, long[] lag, Promise<Void> done) {
+    Sender(
+        Host host,
+        AtomicLongArray sendTimes,
+        Buffer[] packets,
+        long start,
+        long[] lag,
+        Promise<Void> done) {
       this.host = host;
       this.sendTimes = sendTimes;
       this.start = start;

@@ -14,18 +14,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A cluster started by {@code deploy/local-cluster.sh}, read from its state directory
- * ({@code LOCAL_CLUSTER_DIR}): the {@code instances} file (name, service, cluster port, ops port,
- * HTTP port or -), each instance's pid file and log. The drill reads each instance's
- * {@code /metrics} and log, and signals its process (only after checking that the pid is still that
- * instance's JVM, as the script does).
+ * A cluster started by {@code deploy/local-cluster.sh}, read from its state directory ({@code
+ * LOCAL_CLUSTER_DIR}): the {@code instances} file (name, service, cluster port, ops port, HTTP port
+ * or -), each instance's pid file and log. The drill reads each instance's {@code /metrics} and
+ * log, and signals its process (only after checking that the pid is still that instance's JVM, as
+ * the script does).
  */
 final class LocalCluster {
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
 
   /** One instance; {@code log} follows its log file. */
-  record Instance(String name, String service, int clusterPort, int opsPort, int httpPort, long pid, OwnershipLog log) {
-  }
+  record Instance(
+      String name,
+      String service,
+      int clusterPort,
+      int opsPort,
+      int httpPort,
+      long pid,
+      OwnershipLog log) {}
 
   private final Path dir;
   private final List<Instance> instances;
@@ -36,14 +42,18 @@ final class LocalCluster {
     this.instances = List.copyOf(instances);
   }
 
-  /** Reads the state directory; throws with a clear message when something the drill needs is missing. */
+  /**
+   * Reads the state directory; throws with a clear message when something the drill needs is
+   * missing.
+   */
   static LocalCluster read(Path dir) {
     Path file = dir.resolve("instances");
     List<String> rows;
     try {
       rows = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalStateException("no local cluster in " + dir + " (" + file + " unreadable: " + e.getMessage() + ")");
+      throw new IllegalStateException(
+          "no local cluster in " + dir + " (" + file + " unreadable: " + e.getMessage() + ")");
     }
     List<Instance> out = new ArrayList<>();
     for (String row : rows) {
@@ -52,16 +62,28 @@ final class LocalCluster {
       }
       String[] f = row.trim().split("\\s+");
       if (f.length != 5) {
-        throw new IllegalStateException(file + ": expected 'name service cluster-port ops-port http-port|-', got '" + row + "'");
+        throw new IllegalStateException(
+            file
+                + ": expected 'name service cluster-port ops-port http-port|-', got '"
+                + row
+                + "'");
       }
       long pid;
       try {
         pid = Long.parseLong(Files.readString(dir.resolve(f[0] + ".pid")).trim());
       } catch (IOException | NumberFormatException e) {
-        throw new IllegalStateException(f[0] + " has no readable pid file in " + dir + ": is the cluster running?");
+        throw new IllegalStateException(
+            f[0] + " has no readable pid file in " + dir + ": is the cluster running?");
       }
-      out.add(new Instance(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]),
-          "-".equals(f[4]) ? -1 : Integer.parseInt(f[4]), pid, new OwnershipLog(dir.resolve(f[0] + ".log"))));
+      out.add(
+          new Instance(
+              f[0],
+              f[1],
+              Integer.parseInt(f[2]),
+              Integer.parseInt(f[3]),
+              "-".equals(f[4]) ? -1 : Integer.parseInt(f[4]),
+              pid,
+              new OwnershipLog(dir.resolve(f[0] + ".log"))));
     }
     return new LocalCluster(dir, out);
   }
@@ -89,7 +111,10 @@ final class LocalCluster {
     return ProcessHandle.of(i.pid()).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  /** Whether {@code pid} is still this instance's JVM ({@code -Dpodium.instance=<name>} on its command line). */
+  /**
+   * Whether {@code pid} is still this instance's JVM ({@code -Dpodium.instance=<name>} on its
+   * command line).
+   */
   static boolean isInstance(Instance i) {
     try {
       byte[] cmdline = Files.readAllBytes(Path.of("/proc/" + i.pid() + "/cmdline"));
@@ -109,15 +134,18 @@ final class LocalCluster {
     List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
     for (Instance i : targets) {
       if (!isInstance(i)) {
-        throw new IllegalStateException("pid " + i.pid() + " is no longer " + i.name() + ": not signalling it");
+        throw new IllegalStateException(
+            "pid " + i.pid() + " is no longer " + i.name() + ": not signalling it");
       }
       command.add(String.valueOf(i.pid()));
     }
     try {
       Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
       if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed: "
-            + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+        throw new IllegalStateException(
+            String.join(" ", command)
+                + " failed: "
+                + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
       }
     } catch (IOException e) {
       throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
@@ -129,8 +157,11 @@ final class LocalCluster {
 
   /** The instance's {@code /metrics} body, or null when it does not answer within 2 s. */
   String metrics(Instance i) {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + i.opsPort() + "/metrics"))
-        .timeout(HTTP_TIMEOUT).GET().build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + i.opsPort() + "/metrics"))
+            .timeout(HTTP_TIMEOUT)
+            .GET()
+            .build();
     try {
       HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
       return resp.statusCode() == 200 ? resp.body() : null;
@@ -142,10 +173,15 @@ final class LocalCluster {
     }
   }
 
-  /** {@code podium_owned_events{service="<service>"}} of this instance now, or -1 when unreadable. */
+  /**
+   * {@code podium_owned_events{service="<service>"}} of this instance now, or -1 when unreadable.
+   */
   int ownedEvents(Instance i) {
     String body = metrics(i);
-    Double v = body == null ? null : metric(body, "podium_owned_events", "service=\"" + i.service() + "\"");
+    Double v =
+        body == null
+            ? null
+            : metric(body, "podium_owned_events", "service=\"" + i.service() + "\"");
     return v == null ? -1 : v.intValue();
   }
 
@@ -171,7 +207,8 @@ final class LocalCluster {
         continue; // a longer name with this prefix
       }
       int close = labelled ? rest.indexOf('}') : -1;
-      if (labels != null && (!labelled || close < 0 || !rest.substring(0, close).contains(labels))) {
+      if (labels != null
+          && (!labelled || close < 0 || !rest.substring(0, close).contains(labels))) {
         continue;
       }
       try {

@@ -10,8 +10,8 @@ import java.util.TreeMap;
 
 /**
  * Control-plane operations as they complete: per operation type the latencies of the ones that
- * succeeded and the failures by error code, and how many of each finished by a deadline (the end
- * of the arrival window, for the sustained rate). Thread-safe (every method synchronized; a few
+ * succeeded and the failures by error code, and how many of each finished by a deadline (the end of
+ * the arrival window, for the sustained rate). Thread-safe (every method synchronized; a few
  * thousand calls a second at most).
  */
 final class OpStats {
@@ -23,7 +23,10 @@ final class OpStats {
   private final Map<String, Long> okByDeadline = new LinkedHashMap<>();
   private final long deadlineNanos;
 
-  /** @param deadlineNanos operations that complete at or before this {@code nanoTime} count as "in the window" */
+  /**
+   * @param deadlineNanos operations that complete at or before this {@code nanoTime} count as "in
+   *     the window"
+   */
   OpStats(long deadlineNanos) {
     this.deadlineNanos = deadlineNanos;
     for (String t : TYPES) {
@@ -59,31 +62,42 @@ final class OpStats {
   }
 
   synchronized long failedCount() {
-    return failures.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+    return failures.values().stream()
+        .flatMap(m -> m.values().stream())
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
-  /** Failures of every type by error code (a code such as {@code timeout} or {@code closed} for what was no error message). */
+  /**
+   * Failures of every type by error code (a code such as {@code timeout} or {@code closed} for what
+   * was no error message).
+   */
   synchronized Map<String, Long> errorsByCode() {
     Map<String, Long> out = new TreeMap<>();
     failures.values().forEach(m -> m.forEach((code, n) -> out.merge(code, n, Long::sum)));
     return out;
   }
 
-  /** Per type: {@code ok}, {@code failed} (by code), {@code p50_ms}, {@code p90_ms}, {@code p99_ms}, {@code max_ms}. */
+  /**
+   * Per type: {@code ok}, {@code failed} (by code), {@code p50_ms}, {@code p90_ms}, {@code p99_ms},
+   * {@code max_ms}.
+   */
   synchronized JsonObject toJson() {
     JsonObject all = new JsonObject();
     for (Map.Entry<String, List<Long>> e : latencies.entrySet()) {
       long[] sorted = e.getValue().stream().mapToLong(Long::longValue).toArray();
       Arrays.sort(sorted);
       Map<String, Long> failed = failures.getOrDefault(e.getKey(), Map.of());
-      all.put(e.getKey(), new JsonObject()
-          .put("ok", sorted.length)
-          .put("failed", failed.values().stream().mapToLong(Long::longValue).sum())
-          .put("errors", new JsonObject(new LinkedHashMap<>(failed)))
-          .put("p50_ms", ms(Percentiles.ofSorted(sorted, 50)))
-          .put("p90_ms", ms(Percentiles.ofSorted(sorted, 90)))
-          .put("p99_ms", ms(Percentiles.ofSorted(sorted, 99)))
-          .put("max_ms", ms(sorted.length == 0 ? -1 : sorted[sorted.length - 1])));
+      all.put(
+          e.getKey(),
+          new JsonObject()
+              .put("ok", sorted.length)
+              .put("failed", failed.values().stream().mapToLong(Long::longValue).sum())
+              .put("errors", new JsonObject(new LinkedHashMap<>(failed)))
+              .put("p50_ms", ms(Percentiles.ofSorted(sorted, 50)))
+              .put("p90_ms", ms(Percentiles.ofSorted(sorted, 90)))
+              .put("p99_ms", ms(Percentiles.ofSorted(sorted, 99)))
+              .put("max_ms", ms(sorted.length == 0 ? -1 : sorted[sorted.length - 1])));
     }
     return all;
   }

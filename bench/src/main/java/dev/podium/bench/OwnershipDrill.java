@@ -22,28 +22,28 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
- * The ownership drill ({@code --ownership-drill}, issue 12): against a running
- * {@code deploy/local-cluster.sh} cluster with at least two room-services and two
- * presence-services, one run of
+ * The ownership drill ({@code --ownership-drill}, issue 12): against a running {@code
+ * deploy/local-cluster.sh} cluster with at least two room-services and two presence-services, one
+ * run of
  *
  * <ol>
  *   <li>E hosts going live over the gateways, a listener in every event (two in every third), and
- *   how the events spread: each instance's {@code podium_owned_events} and, per event, the
- *   instance whose log last said "owns event";</li>
+ *       how the events spread: each instance's {@code podium_owned_events} and, per event, the
+ *       instance whose log last said "owns event";
  *   <li>state that must survive a move on the events of the instances about to die: a pending
- *   co-host invitation on each of them (and on a sample of events that do not move), and on ten of
- *   the room-service's also an accepted co-host and a banned user;</li>
+ *       co-host invitation on each of them (and on a sample of events that do not move), and on ten
+ *       of the room-service's also an accepted co-host and a banned user;
  *   <li>{@code kill -9} of the first room-service and the first presence-service at once, then per
- *   event: the time from the kill until the pending invitation's {@code accept_cohost} (sent every
- *   250 ms, at most 4 unanswered) gives {@code cohost_joined}, until a new listener (a fresh one
- *   every 500 ms, at most 3 unanswered) gets
- *   {@code room_state}, and until that listener is on the participant list another listener
- *   receives; then whether only the killed instances' events moved, and whether anything was lost
- *   (invitations, co-hosts, bans, listeners on the list, sockets);</li>
- *   <li>SIGSTOP of a surviving room-service for {@code --freeze-ms}, after the hosts of three of its
- *   events left (their grace timers run there, shorter than the freeze): the hosts come back while
- *   it is frozen, and after SIGCONT its overdue timers must end nothing (no {@code stream_ended},
- *   the events still take joins) and it must log that it stepped down.</li>
+ *       event: the time from the kill until the pending invitation's {@code accept_cohost} (sent
+ *       every 250 ms, at most 4 unanswered) gives {@code cohost_joined}, until a new listener (a
+ *       fresh one every 500 ms, at most 3 unanswered) gets {@code room_state}, and until that
+ *       listener is on the participant list another listener receives; then whether only the killed
+ *       instances' events moved, and whether anything was lost (invitations, co-hosts, bans,
+ *       listeners on the list, sockets);
+ *   <li>SIGSTOP of a surviving room-service for {@code --freeze-ms}, after the hosts of three of
+ *       its events left (their grace timers run there, shorter than the freeze): the hosts come
+ *       back while it is frozen, and after SIGCONT its overdue timers must end nothing (no {@code
+ *       stream_ended}, the events still take joins) and it must log that it stepped down.
  * </ol>
  *
  * Every time is measured from the signal to the arrival of the message that shows it (each socket
@@ -54,33 +54,54 @@ final class OwnershipDrill {
   private static final long MS = 1_000_000L;
   static final String ROOM = "room-service";
   static final String PRESENCE = "presence-service";
-  /** How often a pending invitation's accept is retried, and a new listener tries to join, after the kill. */
+
+  /**
+   * How often a pending invitation's accept is retried, and a new listener tries to join, after the
+   * kill.
+   */
   static final long ACCEPT_EVERY_MS = 250;
+
   static final long JOIN_EVERY_MS = 500;
+
   /**
    * Most unanswered accepts and join attempts per event. A call routed to a dead owner waits for
    * the 3 s proxy timeout, and the killed instances' events do not move before Hazelcast drops the
-   * member (3 s), so a few in flight at the pace keep the resolution where it matters, while a
-   * slow recovery does not turn a couple of hundred events' retries into a flood that slows it.
+   * member (3 s), so a few in flight at the pace keep the resolution where it matters, while a slow
+   * recovery does not turn a couple of hundred events' retries into a flood that slows it.
    */
   static final int ACCEPTS_IN_FLIGHT = 4;
+
   static final int JOINS_IN_FLIGHT = 3;
+
   /** Longest the drill waits for the moved events to work again. */
   static final long RECOVERY_WINDOW_MS = 60_000;
-  /** Longest the drill waits after the kill step for the cluster's CPU to come back to its level before the kill. */
+
+  /**
+   * Longest the drill waits after the kill step for the cluster's CPU to come back to its level
+   * before the kill.
+   */
   static final long CALM_WAIT_MS = 60_000;
+
   /** Events that do not move but are timed the same way, to show that the kill left them alone. */
   static final int UNMOVED_SAMPLE = 20;
+
   /** Events of the killed room-service that also get a co-host and a banned user. */
   static final int STATE_EVENTS = 10;
+
   /** Events of the frozen room-service whose hosts leave before the freeze. */
   static final int AWAY_EVENTS = 3;
-  /** A host coming back during the freeze gives up on an attempt after this long and opens another. */
+
+  /**
+   * A host coming back during the freeze gives up on an attempt after this long and opens another.
+   */
   static final long HOST_ATTEMPT_MS = 3_000;
+
   /** How long after the frozen instance's step-down the drill watches for its overdue writes. */
   static final long WATCH_AFTER_WAKE_MS = 3_000;
+
   /** Most go-lives in flight, as in the control plane. */
   private static final int HOSTS_IN_FLIGHT = 16;
+
   private static final long STEP_WAIT_MS = 30_000;
 
   private final BenchOptions opts;
@@ -89,12 +110,21 @@ final class OwnershipDrill {
   private final int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
   private final List<Context> contexts = new ArrayList<>();
   private final List<Event> events = new ArrayList<>();
-  /** The frozen instance's events whose host did not come back in time (the new owner ended them). */
+
+  /**
+   * The frozen instance's events whose host did not come back in time (the new owner ended them).
+   */
   private final List<Event> awayNotBack = new ArrayList<>();
+
   private final List<DrillSocket> sockets = new ArrayList<>();
   private final JsonObject result = new JsonObject();
-  /** The Hazelcast port of the member that the kill made master, or -1 when the master did not change. */
+
+  /**
+   * The Hazelcast port of the member that the kill made master, or -1 when the master did not
+   * change.
+   */
   private int newMasterPort = -1;
+
   private Vertx vertx;
   private WebSocketClient client;
   private LocalCluster cluster;
@@ -152,21 +182,34 @@ final class OwnershipDrill {
     LocalCluster.Instance frozen = null;
     try {
       client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
-      LoadGenerator.await(vertx.deployVerticle(() -> new LoadGenerator.ContextHolder(contexts),
-          new DeploymentOptions().setInstances(loops)), 10_000, "starting event loops");
-      result.put("mode", "ownership-drill").put("label", opts.label()).put("events", opts.events())
+      LoadGenerator.await(
+          vertx.deployVerticle(
+              () -> new LoadGenerator.ContextHolder(contexts),
+              new DeploymentOptions().setInstances(loops)),
+          10_000,
+          "starting event loops");
+      result
+          .put("mode", "ownership-drill")
+          .put("label", opts.label())
+          .put("events", opts.events())
           .put("bases", new JsonArray(opts.bases().stream().map(Object::toString).toList()))
-          .put("cluster_dir", opts.clusterDir()).put("freeze_ms", opts.freezeMs())
-          .put("host_grace_ms", opts.hostGraceMs()).put("load_average_start", ProcStats.loadAverage());
+          .put("cluster_dir", opts.clusterDir())
+          .put("freeze_ms", opts.freezeMs())
+          .put("host_grace_ms", opts.hostGraceMs())
+          .put("load_average_start", ProcStats.loadAverage());
       List<LocalCluster.Instance> rooms = cluster.of(ROOM);
       List<LocalCluster.Instance> presences = cluster.of(PRESENCE);
       if (rooms.size() < 2 || presences.size() < 2) {
-        throw new IllegalStateException("the drill needs at least two room-services and two presence-services, the cluster has "
-            + rooms.size() + " and " + presences.size());
+        throw new IllegalStateException(
+            "the drill needs at least two room-services and two presence-services, the cluster has "
+                + rooms.size()
+                + " and "
+                + presences.size());
       }
       for (LocalCluster.Instance i : cluster.all()) {
         if (!LocalCluster.alive(i) || !LocalCluster.isInstance(i)) {
-          throw new IllegalStateException(i.name() + " (pid " + i.pid() + ") does not run: start the cluster first");
+          throw new IllegalStateException(
+              i.name() + " (pid " + i.pid() + ") does not run: start the cluster first");
         }
       }
       cluster.refreshLogs();
@@ -181,14 +224,22 @@ final class OwnershipDrill {
       kill(roomVictim, presenceVictim, rooms, presences);
       // A survivor that is not Hazelcast's master, when the kill showed who became master: freezing
       // the master too would add an election to the takeover (the report names every change).
-      frozen = rooms.stream().filter(i -> i != roomVictim && i.clusterPort() != newMasterPort).reduce((a, b) -> b)
-          .orElse(rooms.get(rooms.size() - 1));
+      frozen =
+          rooms.stream()
+              .filter(i -> i != roomVictim && i.clusterPort() != newMasterPort)
+              .reduce((a, b) -> b)
+              .orElse(rooms.get(rooms.size() - 1));
       freeze(frozen);
       frozen = null;
       // Events that ended before the drill ended them, but for the frozen instance's events whose
       // host was not back within its grace (their end is the new owner's, and right).
-      result.put("events_ended", events.stream().filter(e -> !awayNotBack.contains(e) && endedAt(e, Long.MIN_VALUE) > 0)
-          .map(e -> e.id).toList().size());
+      result.put(
+          "events_ended",
+          events.stream()
+              .filter(e -> !awayNotBack.contains(e) && endedAt(e, Long.MIN_VALUE) > 0)
+              .map(e -> e.id)
+              .toList()
+              .size());
       result.put("load_average_end", ProcStats.loadAverage());
       return DrillReport.judge(result);
     } finally {
@@ -223,17 +274,21 @@ final class OwnershipDrill {
         e.hostAttempts.add(e.host);
       }
       long deadline = System.nanoTime() + STEP_WAIT_MS * MS;
-      await(() -> {
-        long now = System.nanoTime();
-        boolean all = true;
-        for (Event e : batch) {
-          all &= hostIn(e, now, now < deadline, n, retries);
-        }
-        return all;
-      }, STEP_WAIT_MS + opts.joinTimeoutMs(), 10);
+      await(
+          () -> {
+            long now = System.nanoTime();
+            boolean all = true;
+            for (Event e : batch) {
+              all &= hostIn(e, now, now < deadline, n, retries);
+            }
+            return all;
+          },
+          STEP_WAIT_MS + opts.joinTimeoutMs(),
+          10);
       for (Event e : batch) {
-        require(e.host.first("room_state") != null && !e.host.isClosed(), "host " + e.hostId + " could not go live: "
-            + why(e.host));
+        require(
+            e.host.first("room_state") != null && !e.host.isClosed(),
+            "host " + e.hostId + " could not go live: " + why(e.host));
         e.id = e.host.first("stream_link").message().getString("event_id");
       }
     }
@@ -258,9 +313,9 @@ final class OwnershipDrill {
   }
 
   /**
-   * Whether the host is in its event ({@code room_state}). A go-live can get {@code stream_link} and
-   * then be closed with "try again" (its presence join timed out on a busy cluster; the event then
-   * waits out the host's grace): the host goes live again, as a client does, and resumes it.
+   * Whether the host is in its event ({@code room_state}). A go-live can get {@code stream_link}
+   * and then be closed with "try again" (its presence join timed out on a busy cluster; the event
+   * then waits out the host's grace): the host goes live again, as a client does, and resumes it.
    */
   private boolean hostIn(Event e, long now, boolean retry, int n, int[] retries) {
     if (e.host.first("room_state") != null) {
@@ -284,12 +339,20 @@ final class OwnershipDrill {
 
   private void spread(List<LocalCluster.Instance> rooms, List<LocalCluster.Instance> presences) {
     int e = events.size();
-    boolean settled = await(() -> {
-      cluster.refreshLogs();
-      return events.stream().allMatch(ev -> owners(rooms, ev.id).size() == 1 && owners(presences, ev.id).size() == 1)
-          && rooms.stream().mapToInt(cluster::ownedEvents).sum() == e
-          && presences.stream().mapToInt(cluster::ownedEvents).sum() == e;
-    }, STEP_WAIT_MS, 250);
+    boolean settled =
+        await(
+            () -> {
+              cluster.refreshLogs();
+              return events.stream()
+                      .allMatch(
+                          ev ->
+                              owners(rooms, ev.id).size() == 1
+                                  && owners(presences, ev.id).size() == 1)
+                  && rooms.stream().mapToInt(cluster::ownedEvents).sum() == e
+                  && presences.stream().mapToInt(cluster::ownedEvents).sum() == e;
+            },
+            STEP_WAIT_MS,
+            250);
     cluster.refreshLogs();
     for (Event ev : events) {
       List<String> r = owners(rooms, ev.id);
@@ -298,9 +361,11 @@ final class OwnershipDrill {
       ev.presenceOwner = p.size() == 1 ? p.get(0) : null;
     }
     result.put("owners_settled", settled);
-    result.put("owned_before", new JsonObject().put(ROOM, owned(rooms)).put(PRESENCE, owned(presences)));
-    result.put("events_without_one_owner", events.stream()
-        .filter(ev -> ev.roomOwner == null || ev.presenceOwner == null).count());
+    result.put(
+        "owned_before", new JsonObject().put(ROOM, owned(rooms)).put(PRESENCE, owned(presences)));
+    result.put(
+        "events_without_one_owner",
+        events.stream().filter(ev -> ev.roomOwner == null || ev.presenceOwner == null).count());
   }
 
   /** Per instance: {@code podium_owned_events} and the events its log says it owns. */
@@ -308,30 +373,42 @@ final class OwnershipDrill {
     JsonObject out = new JsonObject();
     for (LocalCluster.Instance i : instances) {
       boolean alive = LocalCluster.alive(i);
-      out.put(i.name(), new JsonObject().put("alive", alive)
-          .put("metric", alive ? cluster.ownedEvents(i) : null)
-          .put("log", alive ? (int) events.stream().filter(ev -> i.log().owns(ev.id)).count() : null));
+      out.put(
+          i.name(),
+          new JsonObject()
+              .put("alive", alive)
+              .put("metric", alive ? cluster.ownedEvents(i) : null)
+              .put(
+                  "log",
+                  alive ? (int) events.stream().filter(ev -> i.log().owns(ev.id)).count() : null));
     }
     return out;
   }
 
   /** The live instances whose log last said they own the event. */
   private static List<String> owners(List<LocalCluster.Instance> instances, String eventId) {
-    return instances.stream().filter(i -> LocalCluster.alive(i) && i.log().owns(eventId))
-        .map(LocalCluster.Instance::name).toList();
+    return instances.stream()
+        .filter(i -> LocalCluster.alive(i) && i.log().owns(eventId))
+        .map(LocalCluster.Instance::name)
+        .toList();
   }
 
   // ---- c. State on the events about to move, the kill, recovery --------------------------------
 
-  private void prepareState(LocalCluster.Instance roomVictim, LocalCluster.Instance presenceVictim) {
+  private void prepareState(
+      LocalCluster.Instance roomVictim, LocalCluster.Instance presenceVictim) {
     int n = opts.bases().size();
     int unmoved = 0;
     int state = 0;
     for (Event e : events) {
       e.roomMoved = roomVictim.name().equals(e.roomOwner);
       e.presenceMoved = presenceVictim.name().equals(e.presenceOwner);
-      boolean sample = !e.roomMoved && !e.presenceMoved && e.roomOwner != null && e.presenceOwner != null
-          && unmoved < UNMOVED_SAMPLE;
+      boolean sample =
+          !e.roomMoved
+              && !e.presenceMoved
+              && e.roomOwner != null
+              && e.presenceOwner != null
+              && unmoved < UNMOVED_SAMPLE;
       if (!(e.roomMoved || e.presenceMoved || sample)) {
         continue;
       }
@@ -366,27 +443,56 @@ final class OwnershipDrill {
       }
       e.host.send(stage("invite_cohost", e.invitee.userId));
     }
-    require(await(() -> tracked.stream().allMatch(e -> e.invitee.first("cohost_invite") != null
-        && (!e.state || e.cohost.first("cohost_invite") != null)), STEP_WAIT_MS, 20), "co-host invitations not all delivered");
+    require(
+        await(
+            () ->
+                tracked.stream()
+                    .allMatch(
+                        e ->
+                            e.invitee.first("cohost_invite") != null
+                                && (!e.state || e.cohost.first("cohost_invite") != null)),
+            STEP_WAIT_MS,
+            20),
+        "co-host invitations not all delivered");
     for (Event e : tracked) {
       if (e.state) {
         e.cohost.send(new JsonObject().put("type", "accept_cohost"));
       }
     }
-    require(await(() -> tracked.stream().filter(e -> e.state).allMatch(e -> e.host.first("cohost_joined",
-        m -> e.cohost.userId.equals(m.getString("participant_id")), Long.MIN_VALUE) != null), STEP_WAIT_MS, 20),
+    require(
+        await(
+            () ->
+                tracked.stream()
+                    .filter(e -> e.state)
+                    .allMatch(
+                        e ->
+                            e.host.first(
+                                    "cohost_joined",
+                                    m -> e.cohost.userId.equals(m.getString("participant_id")),
+                                    Long.MIN_VALUE)
+                                != null),
+            STEP_WAIT_MS,
+            20),
         "co-hosts not all on stage");
     for (Event e : tracked) {
       if (e.state) {
         e.host.send(stage("remove_participant", e.banned.userId));
       }
     }
-    require(await(() -> tracked.stream().filter(e -> e.state).allMatch(e -> e.banned.isClosed()), STEP_WAIT_MS, 20),
+    require(
+        await(
+            () -> tracked.stream().filter(e -> e.state).allMatch(e -> e.banned.isClosed()),
+            STEP_WAIT_MS,
+            20),
         "banned users not all removed");
-    result.put("tracked", new JsonObject().put("room_moved", tracked.stream().filter(e -> e.roomMoved).count())
-        .put("presence_moved", tracked.stream().filter(e -> e.presenceMoved).count())
-        .put("both_moved", tracked.stream().filter(e -> e.roomMoved && e.presenceMoved).count())
-        .put("unmoved", unmoved).put("with_cohost_and_ban", state));
+    result.put(
+        "tracked",
+        new JsonObject()
+            .put("room_moved", tracked.stream().filter(e -> e.roomMoved).count())
+            .put("presence_moved", tracked.stream().filter(e -> e.presenceMoved).count())
+            .put("both_moved", tracked.stream().filter(e -> e.roomMoved && e.presenceMoved).count())
+            .put("unmoved", unmoved)
+            .put("with_cohost_and_ban", state));
     // The presence-service writes its cluster copy behind the joins: a moment for it, as a real
     // room would have between the last join and a failure. What the cluster costs meanwhile is
     // the baseline against which the recovery's CPU reads.
@@ -395,8 +501,11 @@ final class OwnershipDrill {
     result.put("cpu_before_kill", calm.end());
   }
 
-  private void kill(LocalCluster.Instance roomVictim, LocalCluster.Instance presenceVictim,
-      List<LocalCluster.Instance> rooms, List<LocalCluster.Instance> presences) {
+  private void kill(
+      LocalCluster.Instance roomVictim,
+      LocalCluster.Instance presenceVictim,
+      List<LocalCluster.Instance> rooms,
+      List<LocalCluster.Instance> presences) {
     List<Event> tracked = tracked();
     List<DrillSocket> standing = new ArrayList<>();
     for (Event e : events) {
@@ -435,61 +544,108 @@ final class OwnershipDrill {
     JsonObject cpuDuringRecovery = cpu.end();
     // Join attempts still in flight settle (in, or closed with service_unavailable).
     List<DrillSocket> attempts = tracked.stream().flatMap(e -> e.lateJoins.stream()).toList();
-    await(() -> attempts.stream().allMatch(s -> s.first("room_state") != null || s.isClosed()), 15_000, 20);
+    await(
+        () -> attempts.stream().allMatch(s -> s.first("room_state") != null || s.isClosed()),
+        15_000,
+        20);
     attempts.stream().filter(s -> s.first("room_state") == null).forEach(DrillSocket::close);
 
-    JsonObject kill = new JsonObject().put("join_attempts", attempts.size())
-        .put("errors_during_recovery", errorsByCode(tracked, t0))
-        .put("load_average_at_kill", loadAtKill)
-        .put("cpu_during_recovery", cpuDuringRecovery)
-        .put("master_changed", masterChanges(marks));
-    kill.put("all", recovery(tracked.stream().filter(e -> e.roomMoved || e.presenceMoved).toList(), t0));
+    JsonObject kill =
+        new JsonObject()
+            .put("join_attempts", attempts.size())
+            .put("errors_during_recovery", errorsByCode(tracked, t0))
+            .put("load_average_at_kill", loadAtKill)
+            .put("cpu_during_recovery", cpuDuringRecovery)
+            .put("master_changed", masterChanges(marks));
+    kill.put(
+        "all", recovery(tracked.stream().filter(e -> e.roomMoved || e.presenceMoved).toList(), t0));
     kill.put("room_moved", recovery(tracked.stream().filter(e -> e.roomMoved).toList(), t0));
-    kill.put("presence_moved", recovery(tracked.stream().filter(e -> e.presenceMoved).toList(), t0));
-    kill.put("unmoved", recovery(tracked.stream().filter(e -> !e.roomMoved && !e.presenceMoved).toList(), t0));
-    kill.put("stage_lost", new JsonArray(tracked.stream().filter(e -> e.stageAt < 0)
-        .map(e -> e.id + ": " + (e.stageLost == null ? "no cohost_joined within " + RECOVERY_WINDOW_MS + " ms ("
-            + e.acceptsSent + " accepts sent, last error " + errorCode(e.invitee) + "; " + roomSaw(e, t0) + ")" : e.stageLost))
-        .toList()));
+    kill.put(
+        "presence_moved", recovery(tracked.stream().filter(e -> e.presenceMoved).toList(), t0));
+    kill.put(
+        "unmoved",
+        recovery(tracked.stream().filter(e -> !e.roomMoved && !e.presenceMoved).toList(), t0));
+    kill.put(
+        "stage_lost",
+        new JsonArray(
+            tracked.stream()
+                .filter(e -> e.stageAt < 0)
+                .map(
+                    e ->
+                        e.id
+                            + ": "
+                            + (e.stageLost == null
+                                ? "no cohost_joined within "
+                                    + RECOVERY_WINDOW_MS
+                                    + " ms ("
+                                    + e.acceptsSent
+                                    + " accepts sent, last error "
+                                    + errorCode(e.invitee)
+                                    + "; "
+                                    + roomSaw(e, t0)
+                                    + ")"
+                                : e.stageLost))
+                .toList()));
 
     // Who owns what now: each moved event has one live owner, and the survivors kept theirs.
     Set<String> roomMoved = ids(e -> e.roomMoved);
     Set<String> presenceMoved = ids(e -> e.presenceMoved);
-    boolean takenOver = await(() -> {
-      cluster.refreshLogs();
-      return roomMoved.stream().allMatch(id -> owners(rooms, id).size() == 1)
-          && presenceMoved.stream().allMatch(id -> owners(presences, id).size() == 1);
-    }, 20_000, 100);
+    boolean takenOver =
+        await(
+            () -> {
+              cluster.refreshLogs();
+              return roomMoved.stream().allMatch(id -> owners(rooms, id).size() == 1)
+                  && presenceMoved.stream().allMatch(id -> owners(presences, id).size() == 1);
+            },
+            20_000,
+            100);
     kill.put("taken_over", takenOver);
     kill.put("room", moves(rooms, roomVictim, e -> e.roomOwner, roomMoved, killClock));
-    kill.put("presence", moves(presences, presenceVictim, e -> e.presenceOwner, presenceMoved, killClock));
-    await(() -> sum(owned(rooms)) == events.size() && sum(owned(presences)) == events.size(), 10_000, 250);
-    kill.put("owned_after", new JsonObject().put(ROOM, owned(rooms)).put(PRESENCE, owned(presences)));
+    kill.put(
+        "presence",
+        moves(presences, presenceVictim, e -> e.presenceOwner, presenceMoved, killClock));
+    await(
+        () -> sum(owned(rooms)) == events.size() && sum(owned(presences)) == events.size(),
+        10_000,
+        250);
+    kill.put(
+        "owned_after", new JsonObject().put(ROOM, owned(rooms)).put(PRESENCE, owned(presences)));
 
     // Nothing lost: listeners listed, co-hosts kept, bans kept, nobody's socket dropped.
     kill.put("listeners_missing", listenersMissing(tracked));
     kill.put("cohosts_lost", cohostsLost(tracked, n));
     kill.put("bans_lost", bansLost(tracked, n));
-    kill.put("sockets_closed", standing.stream().filter(DrillSocket::isClosed).count() - closedBefore);
+    kill.put(
+        "sockets_closed", standing.stream().filter(DrillSocket::isClosed).count() - closedBefore);
     result.put("kill", kill);
 
     // Before the next failure, the cluster settles: every process sees the same, smaller cluster.
     List<LocalCluster.Instance> alive = cluster.all().stream().filter(LocalCluster::alive).toList();
-    boolean settled = await(() -> alive.stream().allMatch(i -> cluster.clusterMembers(i) == alive.size()), STEP_WAIT_MS, 500);
+    boolean settled =
+        await(
+            () -> alive.stream().allMatch(i -> cluster.clusterMembers(i) == alive.size()),
+            STEP_WAIT_MS,
+            500);
     kill.put("cluster_settled", settled);
     // ... and is about as busy as before the kill again (its takeovers, resyncs and the drill's
     // retries done), so that the freeze measures the freeze, not the kill's aftermath.
     Double before = result.getJsonObject("cpu_before_kill").getDouble("cluster_pct");
     long calmStart = System.nanoTime();
     JsonObject[] last = {null};
-    boolean calm = before != null && await(() -> {
-      CpuWindow w = new CpuWindow();
-      LoadGenerator.sleepMs(2_000);
-      last[0] = w.end();
-      Double now = last[0].getDouble("cluster_pct");
-      return now != null && now <= before * 1.2 + 10;
-    }, CALM_WAIT_MS, 1);
-    kill.put("calm_again", calm).put("calm_wait_ms", (System.nanoTime() - calmStart) / MS)
+    boolean calm =
+        before != null
+            && await(
+                () -> {
+                  CpuWindow w = new CpuWindow();
+                  LoadGenerator.sleepMs(2_000);
+                  last[0] = w.end();
+                  Double now = last[0].getDouble("cluster_pct");
+                  return now != null && now <= before * 1.2 + 10;
+                },
+                CALM_WAIT_MS,
+                1);
+    kill.put("calm_again", calm)
+        .put("calm_wait_ms", (System.nanoTime() - calmStart) / MS)
         .put("cpu_when_calm", last[0]);
     LoadGenerator.sleepMs(opts.settleMs());
   }
@@ -499,13 +655,15 @@ final class OwnershipDrill {
     if (e.stageAt >= 0 || e.stageLost != null) {
       return;
     }
-    DrillSocket.Received joined = e.invitee.first("cohost_joined",
-        m -> e.invitee.userId.equals(m.getString("participant_id")), t0);
+    DrillSocket.Received joined =
+        e.invitee.first(
+            "cohost_joined", m -> e.invitee.userId.equals(m.getString("participant_id")), t0);
     if (joined != null) {
       e.stageAt = joined.atNanos();
       return;
     }
-    DrillSocket.Received refused = e.invitee.first("error", m -> showsLoss(m.getString("code")), t0);
+    DrillSocket.Received refused =
+        e.invitee.first("error", m -> showsLoss(m.getString("code")), t0);
     if (refused != null) {
       e.stageLost = "accept_cohost refused: " + refused.message().getString("code");
       return;
@@ -514,7 +672,8 @@ final class OwnershipDrill {
       e.stageLost = "the invitee's socket closed";
       return;
     }
-    // Each accept is answered by an error or (once) by cohost_joined: the unanswered ones are in flight.
+    // Each accept is answered by an error or (once) by cohost_joined: the unanswered ones are in
+    // flight.
     int inFlight = e.acceptsSent - e.invitee.all("error", t0).size();
     if (now >= e.nextAccept && inFlight < ACCEPTS_IN_FLIGHT) {
       e.invitee.send(new JsonObject().put("type", "accept_cohost"));
@@ -525,18 +684,27 @@ final class OwnershipDrill {
 
   /**
    * For an invitation whose acceptance the invitee never saw: whether the room saw it (the host's
-   * and the first listener's {@code cohost_joined}, the listener's latest list), which tells a
-   * lost acceptance from a lost announcement.
+   * and the first listener's {@code cohost_joined}, the listener's latest list), which tells a lost
+   * acceptance from a lost announcement.
    */
   private static String roomSaw(Event e, long t0) {
     String invitee = e.invitee.userId;
-    boolean host = e.host.first("cohost_joined", m -> invitee.equals(m.getString("participant_id")), t0) != null;
+    boolean host =
+        e.host.first("cohost_joined", m -> invitee.equals(m.getString("participant_id")), t0)
+            != null;
     DrillSocket ear = e.ears.get(0);
-    boolean heard = ear.first("cohost_joined", m -> invitee.equals(m.getString("participant_id")), t0) != null;
+    boolean heard =
+        ear.first("cohost_joined", m -> invitee.equals(m.getString("participant_id")), t0) != null;
     DrillSocket.Received list = ear.last("participant_list");
-    String role = list == null ? null : list.message().getJsonArray("participants", new JsonArray()).stream()
-        .map(JsonObject.class::cast).filter(p -> invitee.equals(p.getString("user_id"))).map(p -> p.getString("role"))
-        .findFirst().orElse("absent");
+    String role =
+        list == null
+            ? null
+            : list.message().getJsonArray("participants", new JsonArray()).stream()
+                .map(JsonObject.class::cast)
+                .filter(p -> invitee.equals(p.getString("user_id")))
+                .map(p -> p.getString("role"))
+                .findFirst()
+                .orElse("absent");
     return "host saw cohost_joined " + host + ", listener " + heard + ", its latest list: " + role;
   }
 
@@ -546,10 +714,14 @@ final class OwnershipDrill {
    * words {@code internal} and {@code service_unavailable} alike, "try again".
    */
   static boolean showsLoss(String code) {
-    return "not_invited".equals(code) || "invite_expired".equals(code) || "not_in_room".equals(code);
+    return "not_invited".equals(code)
+        || "invite_expired".equals(code)
+        || "not_in_room".equals(code);
   }
 
-  /** Opens a new listener when due; notes when one got in and when another listener saw it listed. */
+  /**
+   * Opens a new listener when due; notes when one got in and when another listener saw it listed.
+   */
   private void recoverJoin(Event e, long t0, long now, int n) {
     if (e.joinAt < 0) {
       for (DrillSocket s : e.lateJoins) {
@@ -558,7 +730,8 @@ final class OwnershipDrill {
           e.joinAt = in.atNanos();
         }
       }
-      long pending = e.lateJoins.stream().filter(s -> !s.isClosed() && s.first("room_state") == null).count();
+      long pending =
+          e.lateJoins.stream().filter(s -> !s.isClosed() && s.first("room_state") == null).count();
       if (e.joinAt < 0 && now >= e.nextJoin && pending < JOINS_IN_FLIGHT) {
         String user = user(e, "late" + e.lateJoins.size());
         e.lateJoins.add(connect((e.index + e.lateJoins.size()) % n, joinPath(e.id, user), user));
@@ -566,37 +739,72 @@ final class OwnershipDrill {
       }
     }
     if (e.joinAt >= 0 && e.listedAt < 0) {
-      Set<String> in = e.lateJoins.stream().filter(s -> s.first("room_state") != null).map(s -> s.userId)
-          .collect(Collectors.toSet());
-      DrillSocket.Received list = e.ears.get(0).first("participant_list",
-          m -> listed(m).stream().anyMatch(in::contains), t0);
+      Set<String> in =
+          e.lateJoins.stream()
+              .filter(s -> s.first("room_state") != null)
+              .map(s -> s.userId)
+              .collect(Collectors.toSet());
+      DrillSocket.Received list =
+          e.ears
+              .get(0)
+              .first("participant_list", m -> listed(m).stream().anyMatch(in::contains), t0);
       if (list != null) {
         e.listedAt = list.atNanos();
       }
     }
   }
 
-  /** The errors the invitees and the join attempts got after the kill, by code (accept_cohost, join). */
+  /**
+   * The errors the invitees and the join attempts got after the kill, by code (accept_cohost,
+   * join).
+   */
   private static JsonObject errorsByCode(List<Event> tracked, long t0) {
     Map<String, Integer> accept = new java.util.TreeMap<>();
     Map<String, Integer> join = new java.util.TreeMap<>();
     for (Event e : tracked) {
-      e.invitee.all("error", t0).forEach(m -> accept.merge(m.getString("code", "?"), 1, Integer::sum));
-      e.lateJoins.forEach(s -> s.all("error", t0).forEach(m -> join.merge(m.getString("code", "?"), 1, Integer::sum)));
+      e.invitee
+          .all("error", t0)
+          .forEach(m -> accept.merge(m.getString("code", "?"), 1, Integer::sum));
+      e.lateJoins.forEach(
+          s ->
+              s.all("error", t0)
+                  .forEach(m -> join.merge(m.getString("code", "?"), 1, Integer::sum)));
     }
-    return new JsonObject().put("accept_cohost", new JsonObject(new LinkedHashMap<>(accept)))
+    return new JsonObject()
+        .put("accept_cohost", new JsonObject(new LinkedHashMap<>(accept)))
         .put("join", new JsonObject(new LinkedHashMap<>(join)));
   }
 
-  /** Recovery figures of these events: stage action, join answered, join listed (ms after the kill). */
+  /**
+   * Recovery figures of these events: stage action, join answered, join listed (ms after the kill).
+   */
   private static JsonObject recovery(List<Event> of, long t0) {
-    return new JsonObject().put("events", of.size())
-        .put("stage_ms", DrillReport.stats(of.stream().filter(e -> e.stageAt >= 0).mapToLong(e -> (e.stageAt - t0) / MS).toArray(),
-            of.size()))
-        .put("join_ms", DrillReport.stats(of.stream().filter(e -> e.joinAt >= 0).mapToLong(e -> (e.joinAt - t0) / MS).toArray(),
-            of.size()))
-        .put("listed_ms", DrillReport.stats(of.stream().filter(e -> e.listedAt >= 0)
-            .mapToLong(e -> (e.listedAt - t0) / MS).toArray(), of.size()));
+    return new JsonObject()
+        .put("events", of.size())
+        .put(
+            "stage_ms",
+            DrillReport.stats(
+                of.stream()
+                    .filter(e -> e.stageAt >= 0)
+                    .mapToLong(e -> (e.stageAt - t0) / MS)
+                    .toArray(),
+                of.size()))
+        .put(
+            "join_ms",
+            DrillReport.stats(
+                of.stream()
+                    .filter(e -> e.joinAt >= 0)
+                    .mapToLong(e -> (e.joinAt - t0) / MS)
+                    .toArray(),
+                of.size()))
+        .put(
+            "listed_ms",
+            DrillReport.stats(
+                of.stream()
+                    .filter(e -> e.listedAt >= 0)
+                    .mapToLong(e -> (e.listedAt - t0) / MS)
+                    .toArray(),
+                of.size()));
   }
 
   /**
@@ -604,8 +812,12 @@ final class OwnershipDrill {
    * events that changed owner are exactly the victim's; and how long after the kill each new
    * owner's log said it owns its event.
    */
-  private JsonObject moves(List<LocalCluster.Instance> instances, LocalCluster.Instance victim,
-      java.util.function.Function<Event, String> before, Set<String> victims, LocalTime killClock) {
+  private JsonObject moves(
+      List<LocalCluster.Instance> instances,
+      LocalCluster.Instance victim,
+      java.util.function.Function<Event, String> before,
+      Set<String> victims,
+      LocalTime killClock) {
     cluster.refreshLogs();
     Set<String> changed = new TreeSet<>();
     List<String> survivorsLost = new ArrayList<>();
@@ -620,7 +832,8 @@ final class OwnershipDrill {
         }
       }
       if (victims.contains(e.id) && owner != null) {
-        LocalCluster.Instance o = instances.stream().filter(i -> i.name().equals(owner)).findFirst().orElseThrow();
+        LocalCluster.Instance o =
+            instances.stream().filter(i -> i.name().equals(owner)).findFirst().orElseThrow();
         OwnershipLog.Word w = o.log().word(e.id);
         if (w != null && w.at() != null) {
           long ms = Duration.between(killClock, w.at()).toMillis();
@@ -631,15 +844,24 @@ final class OwnershipDrill {
     Map<String, Integer> gained = new LinkedHashMap<>();
     for (LocalCluster.Instance i : instances) {
       if (i != victim) {
-        gained.put(i.name(), (int) events.stream().filter(e -> victims.contains(e.id) && i.log().owns(e.id)).count());
+        gained.put(
+            i.name(),
+            (int)
+                events.stream().filter(e -> victims.contains(e.id) && i.log().owns(e.id)).count());
       }
     }
-    return new JsonObject().put("victim", victim.name()).put("victim_events", victims.size())
+    return new JsonObject()
+        .put("victim", victim.name())
+        .put("victim_events", victims.size())
         .put("changed_owner", changed.size())
-        .put("only_victims_moved", changed.equals(new TreeSet<>(victims)) && survivorsLost.isEmpty())
+        .put(
+            "only_victims_moved", changed.equals(new TreeSet<>(victims)) && survivorsLost.isEmpty())
         .put("survivor_events_moved", new JsonArray(survivorsLost))
         .put("gained", new JsonObject(new LinkedHashMap<>(gained)))
-        .put("takeover_logged_ms", DrillReport.stats(takeover.stream().mapToLong(Long::longValue).toArray(), victims.size()));
+        .put(
+            "takeover_logged_ms",
+            DrillReport.stats(
+                takeover.stream().mapToLong(Long::longValue).toArray(), victims.size()));
   }
 
   private static int sum(JsonObject owned) {
@@ -665,22 +887,31 @@ final class OwnershipDrill {
       if (e.state) {
         present.add(e.cohost);
       }
-      present.stream().filter(s -> !s.isClosed() && (s == e.host || s.first("room_state") != null))
+      present.stream()
+          .filter(s -> !s.isClosed() && (s == e.host || s.first("room_state") != null))
           .forEach(s -> users.add(s.userId));
       expected.put(e, users);
     }
-    await(() -> expected.entrySet().stream().allMatch(x -> missing(x.getKey(), x.getValue()).isEmpty()), 15_000, 50);
+    await(
+        () ->
+            expected.entrySet().stream().allMatch(x -> missing(x.getKey(), x.getValue()).isEmpty()),
+        15_000,
+        50);
     JsonArray out = new JsonArray();
-    expected.forEach((e, users) -> {
-      Set<String> gone = missing(e, users);
-      if (!gone.isEmpty()) {
-        out.add(e.id + ": " + gone);
-      }
-    });
+    expected.forEach(
+        (e, users) -> {
+          Set<String> gone = missing(e, users);
+          if (!gone.isEmpty()) {
+            out.add(e.id + ": " + gone);
+          }
+        });
     return out;
   }
 
-  /** Users expected on the event's list that its first listener's latest list lacks (or a banned user it shows). */
+  /**
+   * Users expected on the event's list that its first listener's latest list lacks (or a banned
+   * user it shows).
+   */
   private static Set<String> missing(Event e, Set<String> users) {
     DrillSocket.Received list = e.ears.get(0).last("participant_list");
     Set<String> shown = list == null ? Set.of() : listed(list.message());
@@ -694,7 +925,8 @@ final class OwnershipDrill {
 
   /** A new listener's {@code room_state} must name the invitee (now a co-host) and the co-host. */
   private JsonArray cohostsLost(List<Event> tracked, int n) {
-    List<Join> joins = tracked.stream().map(e -> new Join((e.index + 1) % n, e.id, user(e, "chk"))).toList();
+    List<Join> joins =
+        tracked.stream().map(e -> new Join((e.index + 1) % n, e.id, user(e, "chk"))).toList();
     List<DrillSocket> answered = answered(joins);
     JsonArray out = new JsonArray();
     for (int i = 0; i < tracked.size(); i++) {
@@ -710,11 +942,18 @@ final class OwnershipDrill {
       }
       Set<String> have = new HashSet<>();
       if (state != null) {
-        state.message().getJsonArray("cohosts", new JsonArray())
+        state
+            .message()
+            .getJsonArray("cohosts", new JsonArray())
             .forEach(o -> have.add(((JsonObject) o).getString("user_id")));
       }
       if (state == null || !have.containsAll(want)) {
-        out.add(e.id + ": " + (state == null ? "no room_state (" + why(s) + ")" : "co-hosts " + have + ", expected " + want));
+        out.add(
+            e.id
+                + ": "
+                + (state == null
+                    ? "no room_state (" + why(s) + ")"
+                    : "co-hosts " + have + ", expected " + want));
       }
     }
     return out;
@@ -723,7 +962,8 @@ final class OwnershipDrill {
   /** A banned user who comes back must be refused (no {@code room_state}, socket closed). */
   private JsonArray bansLost(List<Event> tracked, int n) {
     List<Event> banned = tracked.stream().filter(e -> e.state).toList();
-    List<DrillSocket> again = answered(banned.stream().map(e -> new Join(e.index % n, e.id, e.banned.userId)).toList());
+    List<DrillSocket> again =
+        answered(banned.stream().map(e -> new Join(e.index % n, e.id, e.banned.userId)).toList());
     JsonArray out = new JsonArray();
     for (int i = 0; i < banned.size(); i++) {
       DrillSocket s = again.get(i);
@@ -747,7 +987,10 @@ final class OwnershipDrill {
     List<Event> away = new ArrayList<>();
     for (boolean untouched : new boolean[] {true, false}) {
       for (Event e : events) {
-        if (away.size() < AWAY_EVENTS && !away.contains(e) && e.tracked() != untouched && frozen.log().owns(e.id)
+        if (away.size() < AWAY_EVENTS
+            && !away.contains(e)
+            && e.tracked() != untouched
+            && frozen.log().owns(e.id)
             && !e.host.isClosed()) {
           away.add(e);
         }
@@ -758,8 +1001,21 @@ final class OwnershipDrill {
     for (Event e : away) {
       e.host.close();
     }
-    boolean noticed = await(() -> away.stream().allMatch(e -> e.ears.get(0).first("broadcast_message",
-        m -> m.getString("message", "").contains("lost connection"), left) != null), 10_000, 20);
+    boolean noticed =
+        await(
+            () ->
+                away.stream()
+                    .allMatch(
+                        e ->
+                            e.ears
+                                    .get(0)
+                                    .first(
+                                        "broadcast_message",
+                                        m -> m.getString("message", "").contains("lost connection"),
+                                        left)
+                                != null),
+            10_000,
+            20);
     stop.put("away_events", away.size()).put("host_away_noticed", noticed);
 
     cluster.refreshLogs();
@@ -781,18 +1037,26 @@ final class OwnershipDrill {
           if (backAt.containsKey(e)) {
             continue;
           }
-          DrillSocket.Received back = e.ears.get(0).first("broadcast_message",
-              m -> m.getString("message", "").contains("host is back"), ts);
+          DrillSocket.Received back =
+              e.ears
+                  .get(0)
+                  .first(
+                      "broadcast_message",
+                      m -> m.getString("message", "").contains("host is back"),
+                      ts);
           if (back != null) {
             backAt.put(e, back.atNanos());
             continue;
           }
           DrillSocket attempt = current.get(e);
-          if (attempt == null || attempt.isClosed() || System.nanoTime() - attempt.openedAtNanos > HOST_ATTEMPT_MS * MS) {
+          if (attempt == null
+              || attempt.isClosed()
+              || System.nanoTime() - attempt.openedAtNanos > HOST_ATTEMPT_MS * MS) {
             if (attempt != null) {
               attempt.close();
             }
-            DrillSocket next = connect((e.index + e.hostAttempts.size()) % n, goLivePath(e.hostId), e.hostId);
+            DrillSocket next =
+                connect((e.index + e.hostAttempts.size()) % n, goLivePath(e.hostId), e.hostId);
             e.hostAttempts.add(next);
             current.put(e, next);
           }
@@ -800,8 +1064,8 @@ final class OwnershipDrill {
         LoadGenerator.sleepMs(10);
       }
       cluster.refreshLogs();
-      List<LocalCluster.Instance> others = cluster.of(ROOM).stream()
-          .filter(i -> i != frozen && LocalCluster.alive(i)).toList();
+      List<LocalCluster.Instance> others =
+          cluster.of(ROOM).stream().filter(i -> i != frozen && LocalCluster.alive(i)).toList();
       stop.put("taken_over", away.stream().filter(e -> owners(others, e.id).size() == 1).count());
       LoadGenerator.sleepUntil(ts + opts.freezeMs() * MS);
     } finally {
@@ -810,7 +1074,10 @@ final class OwnershipDrill {
     }
     long tc = System.nanoTime();
     stop.put("stopped_ms", (tc - ts) / MS).put("cpu_during_freeze", cpu.end());
-    stop.put("host_back_ms", DrillReport.stats(backAt.values().stream().mapToLong(at -> (at - ts) / MS).toArray(), away.size()));
+    stop.put(
+        "host_back_ms",
+        DrillReport.stats(
+            backAt.values().stream().mapToLong(at -> (at - ts) / MS).toArray(), away.size()));
     for (Event e : away) {
       DrillSocket kept = current.get(e);
       if (kept != null && kept.first("stream_link") != null && !kept.isClosed()) {
@@ -819,15 +1086,21 @@ final class OwnershipDrill {
     }
 
     // It wakes with its grace timers overdue: it must step down, and end nothing.
-    boolean steppedDown = await(() -> {
-      frozen.log().refresh();
-      return !frozen.log().linesSince(mark, "stepped down").isEmpty();
-    }, 20_000, 50);
+    boolean steppedDown =
+        await(
+            () -> {
+              frozen.log().refresh();
+              return !frozen.log().linesSince(mark, "stepped down").isEmpty();
+            },
+            20_000,
+            50);
     stop.put("stepped_down", steppedDown);
     List<String> stepLines = frozen.log().linesSince(mark, "stepped down");
     if (!stepLines.isEmpty()) {
       LocalTime at = OwnershipLog.timeOf(stepLines.get(0));
-      stop.put("stepped_down_after_cont_ms", at == null ? null : Duration.between(contClock, at).toMillis());
+      stop.put(
+          "stepped_down_after_cont_ms",
+          at == null ? null : Duration.between(contClock, at).toMillis());
       stop.put("step_down_line", stepLines.get(0));
     }
     LoadGenerator.sleepMs(WATCH_AFTER_WAKE_MS);
@@ -840,20 +1113,39 @@ final class OwnershipDrill {
     for (Event e : away) {
       frozen.log().linesSince(mark, "event ended", e.id).forEach(endedThere::add);
     }
-    long endedWhileFrozen = away.stream().filter(e -> endedAt(e, ts) > 0 && endedAt(e, ts) < tc).count();
+    long endedWhileFrozen =
+        away.stream().filter(e -> endedAt(e, ts) > 0 && endedAt(e, ts) < tc).count();
     long endedAfterCont = away.stream().filter(e -> endedAt(e, ts) >= tc).count();
     long backEnded = away.stream().filter(e -> backAt.containsKey(e) && endedAt(e, ts) > 0).count();
-    long earsClosed = away.stream().filter(e -> backAt.containsKey(e) && e.ears.get(0).isClosed()
-        && e.ears.get(0).closedAtNanos() >= tc).count();
-    // Its quarantine ends about now and it takes a share back: a join may meet a move ("try again").
-    List<DrillSocket> late = answered(away.stream().map(e -> new Join(e.index % n, e.id, user(e, "after"))).toList());
-    stop.put("ended_while_frozen", endedWhileFrozen).put("ended_after_cont", endedAfterCont)
-        .put("back_events_ended", backEnded).put("ears_closed_after_cont", earsClosed)
+    long earsClosed =
+        away.stream()
+            .filter(
+                e ->
+                    backAt.containsKey(e)
+                        && e.ears.get(0).isClosed()
+                        && e.ears.get(0).closedAtNanos() >= tc)
+            .count();
+    // Its quarantine ends about now and it takes a share back: a join may meet a move ("try
+    // again").
+    List<DrillSocket> late =
+        answered(away.stream().map(e -> new Join(e.index % n, e.id, user(e, "after"))).toList());
+    stop.put("ended_while_frozen", endedWhileFrozen)
+        .put("ended_after_cont", endedAfterCont)
+        .put("back_events_ended", backEnded)
+        .put("ears_closed_after_cont", earsClosed)
         .put("ended_by_frozen", new JsonArray(endedThere))
         .put("fenced_lines", frozen.log().linesSince(mark, "a write was fenced").size())
         .put("still_live", late.stream().filter(s -> s.first("room_state") != null).count())
-        .put("not_live", new JsonArray(late.stream().filter(s -> s.first("room_state") == null).map(OwnershipDrill::why).toList()))
-        .put("hosts_back_open", away.stream().filter(e -> backAt.containsKey(e) && !e.host.isClosed()).count())
+        .put(
+            "not_live",
+            new JsonArray(
+                late.stream()
+                    .filter(s -> s.first("room_state") == null)
+                    .map(OwnershipDrill::why)
+                    .toList()))
+        .put(
+            "hosts_back_open",
+            away.stream().filter(e -> backAt.containsKey(e) && !e.host.isClosed()).count())
         .put("master_changed", masterChanges(marks));
     result.put("freeze", stop);
     awayNotBack.addAll(away.stream().filter(e -> !backAt.containsKey(e)).toList());
@@ -861,8 +1153,12 @@ final class OwnershipDrill {
 
   /** When the first socket of the event got stream_ended after {@code since}, or 0. */
   private static long endedAt(Event e, long since) {
-    return allSockets(e).stream().map(s -> s.first("stream_ended", m -> true, since)).filter(r -> r != null)
-        .mapToLong(DrillSocket.Received::atNanos).min().orElse(0);
+    return allSockets(e).stream()
+        .map(s -> s.first("stream_ended", m -> true, since))
+        .filter(r -> r != null)
+        .mapToLong(DrillSocket.Received::atNanos)
+        .min()
+        .orElse(0);
   }
 
   private static List<DrillSocket> allSockets(Event e) {
@@ -891,14 +1187,18 @@ final class OwnershipDrill {
   private JsonArray masterChanges(Map<LocalCluster.Instance, Integer> marks) {
     cluster.refreshLogs();
     Set<String> seen = new TreeSet<>();
-    marks.forEach((i, mark) -> i.log().linesSince(mark, "Mastership of").stream().findFirst()
-        .ifPresent(line -> {
-          java.util.regex.Matcher m = MASTERSHIP.matcher(line);
-          if (m.find()) {
-            seen.add(m.group(1) + ":" + m.group(2));
-            newMasterPort = Integer.parseInt(m.group(2));
-          }
-        }));
+    marks.forEach(
+        (i, mark) ->
+            i.log().linesSince(mark, "Mastership of").stream()
+                .findFirst()
+                .ifPresent(
+                    line -> {
+                      java.util.regex.Matcher m = MASTERSHIP.matcher(line);
+                      if (m.find()) {
+                        seen.add(m.group(1) + ":" + m.group(2));
+                        newMasterPort = Integer.parseInt(m.group(2));
+                      }
+                    }));
     return new JsonArray(new ArrayList<>(seen));
   }
 
@@ -907,8 +1207,10 @@ final class OwnershipDrill {
    * until it died), the drill itself, and the rest: on a shared machine, what else competed.
    */
   private final class CpuWindow {
-    private final List<LocalCluster.Instance> alive = cluster.all().stream().filter(LocalCluster::alive).toList();
-    private final ProcGroup processes = new ProcGroup(alive.stream().map(LocalCluster.Instance::pid).toList());
+    private final List<LocalCluster.Instance> alive =
+        cluster.all().stream().filter(LocalCluster::alive).toList();
+    private final ProcGroup processes =
+        new ProcGroup(alive.stream().map(LocalCluster.Instance::pid).toList());
     private final List<ProcStats> each = alive.stream().map(i -> new ProcStats(i.pid())).toList();
     private final double[] each0 = each.stream().mapToDouble(ProcStats::cpuSeconds).toArray();
     private final ProcStats self = new ProcStats(ProcessHandle.current().pid());
@@ -926,18 +1228,27 @@ final class OwnershipDrill {
       for (int i = 0; i < alive.size(); i++) {
         instances.put(alive.get(i).name(), pct(each.get(i).cpuSeconds() - each0[i], seconds));
       }
-      return new JsonObject().put("window_s", Report.round(seconds))
-          .put("machine_pct", pct(machineS, seconds)).put("cluster_pct", pct(clusterS, seconds))
-          .put("drill_pct", pct(selfS, seconds)).put("other_pct", pct(machineS - clusterS - selfS, seconds))
-          .put("cores", Runtime.getRuntime().availableProcessors()).put("instances_pct", instances);
+      return new JsonObject()
+          .put("window_s", Report.round(seconds))
+          .put("machine_pct", pct(machineS, seconds))
+          .put("cluster_pct", pct(clusterS, seconds))
+          .put("drill_pct", pct(selfS, seconds))
+          .put("other_pct", pct(machineS - clusterS - selfS, seconds))
+          .put("cores", Runtime.getRuntime().availableProcessors())
+          .put("instances_pct", instances);
     }
 
     private Double pct(double cpuSeconds, double seconds) {
-      return Double.isNaN(cpuSeconds) || seconds <= 0 ? null : Report.round(100 * cpuSeconds / seconds);
+      return Double.isNaN(cpuSeconds) || seconds <= 0
+          ? null
+          : Report.round(100 * cpuSeconds / seconds);
     }
   }
 
-  /** The hosts end their events (so a cluster that outlives the drill keeps no drill events); then every socket closes. */
+  /**
+   * The hosts end their events (so a cluster that outlives the drill keeps no drill events); then
+   * every socket closes.
+   */
   private void endEvents() {
     for (Event e : events) {
       if (e.host != null && !e.host.isClosed()) {
@@ -953,10 +1264,16 @@ final class OwnershipDrill {
   }
 
   private Set<String> ids(java.util.function.Predicate<Event> which) {
-    return events.stream().filter(which).map(e -> e.id).collect(Collectors.toCollection(TreeSet::new));
+    return events.stream()
+        .filter(which)
+        .map(e -> e.id)
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  /** A join the drill insists on: tried again while the answer is "try again" (a move, a busy cluster). */
+  /**
+   * A join the drill insists on: tried again while the answer is "try again" (a move, a busy
+   * cluster).
+   */
   private final class Join {
     final int base;
     final String eventId;
@@ -971,7 +1288,9 @@ final class OwnershipDrill {
       this.socket = connect(base, joinPath(eventId, userId), userId);
     }
 
-    /** True once answered: in, or refused for good (or, with {@code retry} false, closed at all). */
+    /**
+     * True once answered: in, or refused for good (or, with {@code retry} false, closed at all).
+     */
     boolean answered(long now, boolean retry) {
       if (socket.first("room_state") != null) {
         return true;
@@ -980,7 +1299,8 @@ final class OwnershipDrill {
         return false;
       }
       String code = errorCode(socket);
-      if (!retry || !(code == null || "service_unavailable".equals(code) || "internal".equals(code))) {
+      if (!retry
+          || !(code == null || "service_unavailable".equals(code) || "internal".equals(code))) {
         return true;
       }
       if (now - socket.closedAtNanos() >= JOIN_EVERY_MS * MS) {
@@ -991,25 +1311,35 @@ final class OwnershipDrill {
     }
   }
 
-  /** Waits until every join is answered (retrying "try again" for up to the step's wait); the last attempt of each. */
+  /**
+   * Waits until every join is answered (retrying "try again" for up to the step's wait); the last
+   * attempt of each.
+   */
   private List<DrillSocket> answered(List<Join> joins) {
     long deadline = System.nanoTime() + STEP_WAIT_MS * MS;
-    await(() -> {
-      long now = System.nanoTime();
-      boolean all = true;
-      for (Join j : joins) {
-        all &= j.answered(now, now < deadline);
-      }
-      return all;
-    }, STEP_WAIT_MS + opts.joinTimeoutMs(), 20);
+    await(
+        () -> {
+          long now = System.nanoTime();
+          boolean all = true;
+          for (Join j : joins) {
+            all &= j.answered(now, now < deadline);
+          }
+          return all;
+        },
+        STEP_WAIT_MS + opts.joinTimeoutMs(),
+        20);
     return joins.stream().map(j -> j.socket).toList();
   }
 
   /** As {@link #answered}, for joins that must all get in (the drill's setup). */
   private List<DrillSocket> joinAll(List<Join> joins, String who) {
     List<DrillSocket> in = answered(joins);
-    List<String> failed = in.stream().filter(s -> s.first("room_state") == null)
-        .map(s -> s.userId + " (" + why(s) + ")").limit(5).toList();
+    List<String> failed =
+        in.stream()
+            .filter(s -> s.first("room_state") == null)
+            .map(s -> s.userId + " (" + why(s) + ")")
+            .limit(5)
+            .toList();
     require(failed.isEmpty(), who + " could not join: " + failed);
     return in;
   }
@@ -1032,15 +1362,20 @@ final class OwnershipDrill {
 
   private static Set<String> listed(JsonObject participantList) {
     Set<String> ids = new HashSet<>();
-    participantList.getJsonArray("participants", new JsonArray())
+    participantList
+        .getJsonArray("participants", new JsonArray())
         .forEach(o -> ids.add(((JsonObject) o).getString("user_id")));
     return ids;
   }
 
   private DrillSocket connect(int base, String path, String userId) {
     Context context = contexts.get(nextContext++ % contexts.size());
-    DrillSocket s = DrillSocket.open(context, client,
-        LoadGenerator.connectOptions(opts, base, opts.basePath(base) + path, null), userId);
+    DrillSocket s =
+        DrillSocket.open(
+            context,
+            client,
+            LoadGenerator.connectOptions(opts, base, opts.basePath(base) + path, null),
+            userId);
     sockets.add(s);
     return s;
   }
@@ -1051,19 +1386,31 @@ final class OwnershipDrill {
   }
 
   private String goLivePath(String hostId) {
-    return "/ws/stream/start/live/" + LoadGenerator.enc(hostId) + "/?token=" + tokens.sign(hostId, hostId, tokenExp);
+    return "/ws/stream/start/live/"
+        + LoadGenerator.enc(hostId)
+        + "/?token="
+        + tokens.sign(hostId, hostId, tokenExp);
   }
 
   private String joinPath(String eventId, String userId) {
-    return "/ws/stream/live/join/event/" + LoadGenerator.enc(eventId) + "/" + LoadGenerator.enc(userId) + "/"
-        + LoadGenerator.enc(userId) + "/?token=" + tokens.sign(userId, userId, tokenExp);
+    return "/ws/stream/live/join/event/"
+        + LoadGenerator.enc(eventId)
+        + "/"
+        + LoadGenerator.enc(userId)
+        + "/"
+        + LoadGenerator.enc(userId)
+        + "/?token="
+        + tokens.sign(userId, userId, tokenExp);
   }
 
   private static JsonObject stage(String type, String userId) {
     return new JsonObject().put("type", type).put("user_id", userId);
   }
 
-  /** Polls {@code condition} every {@code pollMs} until it holds (true) or {@code timeoutMs} passed (false). */
+  /**
+   * Polls {@code condition} every {@code pollMs} until it holds (true) or {@code timeoutMs} passed
+   * (false).
+   */
   static boolean await(BooleanSupplier condition, long timeoutMs, long pollMs) {
     long deadline = System.nanoTime() + timeoutMs * MS;
     while (!condition.getAsBoolean()) {

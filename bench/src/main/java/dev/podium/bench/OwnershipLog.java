@@ -17,8 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What one room-service's or presence-service's log says, read as the file grows: per event, whether
- * its latest word is "owns event" or "no longer owns event" (the readable log format's
+ * What one room-service's or presence-service's log says, read as the file grows: per event,
+ * whether its latest word is "owns event" or "no longer owns event" (the readable log format's
  * {@code event_id="..."} field), and at what time of day the line was written. Every complete line
  * is kept, so that the drill can look for others ("stepped down", "event ended") after a mark.
  */
@@ -26,8 +26,7 @@ final class OwnershipLog {
   private static final Pattern EVENT_ID = Pattern.compile("event_id=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   /** The latest ownership line about one event. */
-  record Word(boolean owns, LocalTime at) {
-  }
+  record Word(boolean owns, LocalTime at) {}
 
   private final Path file;
   private long offset;
@@ -38,7 +37,9 @@ final class OwnershipLog {
     this.file = file;
   }
 
-  /** Reads what was appended since the last call; a line still being written waits for its newline. */
+  /**
+   * Reads what was appended since the last call; a line still being written waits for its newline.
+   */
   synchronized void refresh() {
     if (!Files.exists(file)) {
       return;
@@ -107,11 +108,12 @@ final class OwnershipLog {
   /** Every event whose latest word here is "owns event", sorted. */
   synchronized Set<String> owned() {
     Set<String> out = new TreeSet<>();
-    events.forEach((id, w) -> {
-      if (w.owns()) {
-        out.add(id);
-      }
-    });
+    events.forEach(
+        (id, w) -> {
+          if (w.owns()) {
+            out.add(id);
+          }
+        });
     return out;
   }
 

@@ -4,12 +4,12 @@ import java.util.Arrays;
 
 /** Nearest-rank percentiles and medians over plain arrays. */
 public final class Percentiles {
-  private Percentiles() {
-  }
+  private Percentiles() {}
 
   /**
-   * The nearest-rank {@code p}-th percentile (0 &lt; p &le; 100) of values already sorted ascending:
-   * the smallest value such that at least p % of the values are at or below it. -1 when empty.
+   * The nearest-rank {@code p}-th percentile (0 &lt; p &le; 100) of values already sorted
+   * ascending: the smallest value such that at least p % of the values are at or below it. -1 when
+   * empty.
    */
   public static long ofSorted(long[] sorted, double p) {
     if (!(p > 0 && p <= 100)) {

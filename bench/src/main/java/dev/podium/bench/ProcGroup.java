@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * The server's processes (one, or the all-in-one and more gateways) read as one: CPU and
- * run-queue wait summed. A process that has gone (a gateway killed during the run) keeps its
- * last reading, so its time is neither lost nor counted twice.
+ * The server's processes (one, or the all-in-one and more gateways) read as one: CPU and run-queue
+ * wait summed. A process that has gone (a gateway killed during the run) keeps its last reading, so
+ * its time is neither lost nor counted twice.
  */
 final class ProcGroup {
   private final List<ProcStats> procs = new ArrayList<>();

@@ -25,16 +25,17 @@ public final class ProcStats {
   /** utime + stime of the process (all threads) in seconds, if readable. */
   public double cpuSeconds() {
     try {
-      return cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) / (double) CLOCK_TICKS_PER_SECOND;
+      return cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")))
+          / (double) CLOCK_TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
   }
 
   /**
-   * Time the process's threads spent runnable but waiting for a CPU (second field of
-   * {@code /proc/PID/task/TID/schedstat}, summed over live threads), in seconds: how much the
-   * process was held back by others on the machine.
+   * Time the process's threads spent runnable but waiting for a CPU (second field of {@code
+   * /proc/PID/task/TID/schedstat}, summed over live threads), in seconds: how much the process was
+   * held back by others on the machine.
    */
   public double runQueueWaitSeconds() {
     try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
@@ -75,10 +76,14 @@ public final class ProcStats {
     }
   }
 
-  /** CPU seconds all processes of the machine have used (busy time of every CPU summed), if readable. */
+  /**
+   * CPU seconds all processes of the machine have used (busy time of every CPU summed), if
+   * readable.
+   */
   public static double machineBusySeconds() {
     try {
-      return machineBusyTicks(Files.readString(Path.of("/proc/stat"))) / (double) CLOCK_TICKS_PER_SECOND;
+      return machineBusyTicks(Files.readString(Path.of("/proc/stat")))
+          / (double) CLOCK_TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
@@ -93,10 +98,17 @@ public final class ProcStats {
     }
   }
 
-  /** user + nice + system + irq + softirq + steal of the {@code cpu} line of {@code /proc/stat}, in ticks. */
+  /**
+   * user + nice + system + irq + softirq + steal of the {@code cpu} line of {@code /proc/stat}, in
+   * ticks.
+   */
   static long machineBusyTicks(String procStat) {
-    String line = procStat.lines().filter(l -> l.startsWith("cpu ")).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no cpu line"));
+    String line =
+        procStat
+            .lines()
+            .filter(l -> l.startsWith("cpu "))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no cpu line"));
     String[] f = line.substring(4).trim().split("\\s+");
     long busy = 0;
     for (int i : new int[] {0, 1, 2, 5, 6, 7}) {
@@ -106,8 +118,8 @@ public final class ProcStats {
   }
 
   /**
-   * The pids of every process now in process group {@code pgid} (field 5 of {@code /proc/PID/stat}),
-   * ascending. A process that joins the group later is not among them.
+   * The pids of every process now in process group {@code pgid} (field 5 of {@code
+   * /proc/PID/stat}), ascending. A process that joins the group later is not among them.
    */
   public static List<Long> processGroup(long pgid) {
     List<Long> out = new ArrayList<>();
@@ -147,7 +159,7 @@ public final class ProcStats {
     return Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]);
   }
 
-  /** The KiB value of a {@code Name:   123 kB} line of {@code /proc/PID/status}. */
+  /** The KiB value of a {@code Name: 123 kB} line of {@code /proc/PID/status}. */
   static OptionalLong statusField(String status, String field) {
     for (String line : status.split("\n")) {
       if (line.startsWith(field)) {

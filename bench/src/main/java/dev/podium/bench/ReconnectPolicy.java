@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * When and where a client whose socket went away tries again: the next base URL in the list
- * (rotating), after the gateway's {@code after_ms} when it sent one, else after a backoff of
- * 250 ms doubling up to 2 s; at most {@code maxAttempts} attempts in a row.
+ * (rotating), after the gateway's {@code after_ms} when it sent one, else after a backoff of 250 ms
+ * doubling up to 2 s; at most {@code maxAttempts} attempts in a row.
  */
 final class ReconnectPolicy {
   static final long FIRST_BACKOFF_MS = 250;
@@ -33,7 +33,8 @@ final class ReconnectPolicy {
 
   /**
    * Milliseconds to wait before attempt {@code attempt} (0-based): what is left of the gateway's
-   * {@code after_ms} for the first attempt when it sent one ({@code afterMsLeft} ≥ 0), else the backoff.
+   * {@code after_ms} for the first attempt when it sent one ({@code afterMsLeft} ≥ 0), else the
+   * backoff.
    */
   static long delayMs(int attempt, long afterMsLeft) {
     if (attempt == 0 && afterMsLeft >= 0) {
@@ -44,8 +45,8 @@ final class ReconnectPolicy {
   }
 
   /**
-   * The {@code after_ms} of a {@code {"type":"reconnect"}} message, 0 when it has none or it is
-   * not a number; -1 when {@code text} is anything else.
+   * The {@code after_ms} of a {@code {"type":"reconnect"}} message, 0 when it has none or it is not
+   * a number; -1 when {@code text} is anything else.
    */
   static long reconnectAfterMs(String text) {
     if (!text.contains("\"reconnect\"")) {

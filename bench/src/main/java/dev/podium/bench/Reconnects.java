@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the listeners' reconnections did: attempts, successes, refusals, those that gave up, and
- * for each success the time from the socket going away (its close, or the gateway's
- * {@code reconnect} message if that came first) to the first message, and to the first audio,
- * on the new socket. Written from the listeners' event loops: every method is synchronized.
+ * What the listeners' reconnections did: attempts, successes, refusals, those that gave up, and for
+ * each success the time from the socket going away (its close, or the gateway's {@code reconnect}
+ * message if that came first) to the first message, and to the first audio, on the new socket.
+ * Written from the listeners' event loops: every method is synchronized.
  */
 final class Reconnects {
   private long attempts;
@@ -24,12 +24,17 @@ final class Reconnects {
     attempts++;
   }
 
-  /** A reconnect attempt got an {@code error} instead of the room (or failed to connect: "connect_failed"). */
+  /**
+   * A reconnect attempt got an {@code error} instead of the room (or failed to connect:
+   * "connect_failed").
+   */
   synchronized void refused(String code) {
     refusals.merge(code, 1L, Long::sum);
   }
 
-  /** Back in the room: the first message arrived {@code gapNanos} after the old socket went away. */
+  /**
+   * Back in the room: the first message arrived {@code gapNanos} after the old socket went away.
+   */
   synchronized void reconnected(long gapNanos) {
     reconnects++;
     if (gaps == this.gapNanos.length) {
@@ -59,7 +64,11 @@ final class Reconnects {
   }
 
   /** Sorted gaps, in nanoseconds. */
-  record Snapshot(long attempts, long reconnects, long gaveUp, Map<String, Long> refusals, long[] gapNanos,
-      long[] audioGapNanos) {
-  }
+  record Snapshot(
+      long attempts,
+      long reconnects,
+      long gaveUp,
+      Map<String, Long> refusals,
+      long[] gapNanos,
+      long[] audioGapNanos) {}
 }

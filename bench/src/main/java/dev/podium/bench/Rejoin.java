@@ -1,9 +1,9 @@
 package dev.podium.bench;
 
 /**
- * One client's way back after its socket went away: since when it has been away, how many
- * attempts it has made, the gateway's {@code after_ms} if it sent one, and the base URL to try
- * next ({@link ReconnectPolicy} decides delays and order). Used on the client's own context only.
+ * One client's way back after its socket went away: since when it has been away, how many attempts
+ * it has made, the gateway's {@code after_ms} if it sent one, and the base URL to try next ({@link
+ * ReconnectPolicy} decides delays and order). Used on the client's own context only.
  */
 final class Rejoin {
   private static final long MS = 1_000_000L;

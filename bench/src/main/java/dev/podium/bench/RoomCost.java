@@ -11,14 +11,15 @@ import java.util.List;
  * still carries that fixed cost, which at small R dominates.
  */
 final class RoomCost {
-  private RoomCost() {
-  }
+  private RoomCost() {}
 
   /** A (median) value measured at {@code rooms} rooms. */
-  record Point(int rooms, double value) {
-  }
+  record Point(int rooms, double value) {}
 
-  /** Per point, in rooms order: the marginal cost per room against the smallest R; NaN for that row itself or unknown values. */
+  /**
+   * Per point, in rooms order: the marginal cost per room against the smallest R; NaN for that row
+   * itself or unknown values.
+   */
   static List<Double> marginal(List<Point> points) {
     List<Point> sorted = new ArrayList<>(points);
     sorted.sort(Comparator.comparingInt(Point::rooms));

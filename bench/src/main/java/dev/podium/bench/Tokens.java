@@ -7,10 +7,14 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** HS256 JWTs signed by hand with the gateway's secret: claims {@code user_id}, {@code username}, {@code exp}. */
+/**
+ * HS256 JWTs signed by hand with the gateway's secret: claims {@code user_id}, {@code username},
+ * {@code exp}.
+ */
 public final class Tokens {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-  private static final String HEADER = b64(new JsonObject().put("alg", "HS256").put("typ", "JWT").encode());
+  private static final String HEADER =
+      b64(new JsonObject().put("alg", "HS256").put("typ", "JWT").encode());
 
   private final Mac mac;
 
@@ -23,9 +27,16 @@ public final class Tokens {
     }
   }
 
-  /** A token for {@code userId} valid until {@code expEpochSeconds}. Not thread-safe (one {@link Mac}). */
+  /**
+   * A token for {@code userId} valid until {@code expEpochSeconds}. Not thread-safe (one {@link
+   * Mac}).
+   */
   public String sign(String userId, String username, long expEpochSeconds) {
-    JsonObject claims = new JsonObject().put("user_id", userId).put("username", username).put("exp", expEpochSeconds);
+    JsonObject claims =
+        new JsonObject()
+            .put("user_id", userId)
+            .put("username", username)
+            .put("exp", expEpochSeconds);
     String unsigned = HEADER + "." + b64(claims.encode());
     byte[] sig = mac.doFinal(unsigned.getBytes(StandardCharsets.US_ASCII));
     return unsigned + "." + B64.encodeToString(sig);

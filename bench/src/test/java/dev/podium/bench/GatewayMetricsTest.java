@@ -11,7 +11,9 @@ class GatewayMetricsTest {
 
   @Test
   void readsTheMediaCountersOfThePrometheusText() {
-    GatewayMetrics.Counters c = GatewayMetrics.parse("""
+    GatewayMetrics.Counters c =
+        GatewayMetrics.parse(
+            """
         # HELP podium_media_packets_in_total
         # TYPE podium_media_packets_in_total counter
         podium_media_packets_in_total 56.0
@@ -28,10 +30,12 @@ class GatewayMetricsTest {
 
   @Test
   void countsWhatHappenedBetweenTwoReadsAndNothingWhereAReadFailed() {
-    List<GatewayMetrics.Counters> before = Arrays.asList(new GatewayMetrics.Counters(10, 100, 0), null,
-        new GatewayMetrics.Counters(5, 5, 5));
-    List<GatewayMetrics.Counters> after = Arrays.asList(new GatewayMetrics.Counters(360, 3600, 1),
-        new GatewayMetrics.Counters(1, 1, 1), null);
+    List<GatewayMetrics.Counters> before =
+        Arrays.asList(
+            new GatewayMetrics.Counters(10, 100, 0), null, new GatewayMetrics.Counters(5, 5, 5));
+    List<GatewayMetrics.Counters> after =
+        Arrays.asList(
+            new GatewayMetrics.Counters(360, 3600, 1), new GatewayMetrics.Counters(1, 1, 1), null);
     List<GatewayMetrics.Counters> during = GatewayMetrics.during(before, after);
     assertEquals(new GatewayMetrics.Counters(350, 3500, 1), during.get(0));
     assertNull(during.get(1));

@@ -13,7 +13,8 @@ class OpStatsTest {
   void latenciesPerTypeFailuresByCodeAndTheWindowCountedApart() {
     OpStats ops = new OpStats(1000 * MS);
     for (int i = 1; i <= 100; i++) {
-      ops.ok("join", i * MS, i * 10 * MS); // the ones completing after 1,000 ms are outside the window
+      ops.ok(
+          "join", i * MS, i * 10 * MS); // the ones completing after 1,000 ms are outside the window
     }
     ops.ok("leave", 3 * MS, 500 * MS);
     ops.failed("join", "event_not_found");
@@ -25,7 +26,8 @@ class OpStatsTest {
     assertEquals(100, ops.okInWindow("join"), "the 100th completes at exactly 1,000 ms: inside");
     assertEquals(101, ops.okInWindow());
     assertEquals(4, ops.failedCount());
-    assertEquals(Map.of("cohost_limit", 2L, "event_not_found", 1L, "timeout", 1L), ops.errorsByCode());
+    assertEquals(
+        Map.of("cohost_limit", 2L, "event_not_found", 1L, "timeout", 1L), ops.errorsByCode());
     JsonObject json = ops.toJson();
     JsonObject join = json.getJsonObject("join");
     assertEquals(50.0, join.getDouble("p50_ms"));
@@ -33,7 +35,8 @@ class OpStatsTest {
     assertEquals(100.0, join.getDouble("max_ms"));
     assertEquals(2L, join.getLong("failed"));
     assertEquals(2L, json.getJsonObject("invite").getJsonObject("errors").getLong("cohost_limit"));
-    assertEquals(null, json.getJsonObject("remove").getValue("p99_ms"), "nothing measured: no number");
+    assertEquals(
+        null, json.getJsonObject("remove").getValue("p99_ms"), "nothing measured: no number");
   }
 
   @Test

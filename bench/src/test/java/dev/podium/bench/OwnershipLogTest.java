@@ -16,16 +16,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OwnershipLogTest {
-  private static final String OWNS = "19:10:01.250 INFO  [vert.x-eventloop-thread-1] d.p.room.RoomServiceImpl event_id=\"%s\"%s"
-      + " - room-service owns event\n";
-  private static final String MOVED = "19:10:04.000 INFO  [vert.x-eventloop-thread-1] d.p.room.RoomServiceImpl"
-      + " event_id=\"%s\" - room-service no longer owns event: it moved\n";
+  private static final String OWNS =
+      "19:10:01.250 INFO  [vert.x-eventloop-thread-1] d.p.room.RoomServiceImpl event_id=\"%s\"%s"
+          + " - room-service owns event\n";
+  private static final String MOVED =
+      "19:10:04.000 INFO  [vert.x-eventloop-thread-1] d.p.room.RoomServiceImpl"
+          + " event_id=\"%s\" - room-service no longer owns event: it moved\n";
 
   @Test
   void theLatestWordAboutAnEventDecidesWhetherThisInstanceOwnsIt() {
     OwnershipLog log = new OwnershipLog(Path.of("unused"));
-    log.accept(String.format(OWNS, "e1", "") + String.format(OWNS, "e2", " epoch=\"2\"")
-        + "19:10:02.000 INFO  [main] d.p.runtime.Launcher - room-service started\n" + String.format(MOVED, "e1"));
+    log.accept(
+        String.format(OWNS, "e1", "")
+            + String.format(OWNS, "e2", " epoch=\"2\"")
+            + "19:10:02.000 INFO  [main] d.p.runtime.Launcher - room-service started\n"
+            + String.format(MOVED, "e1"));
     assertFalse(log.owns("e1"), "it said it no longer owns e1");
     assertTrue(log.owns("e2"));
     assertFalse(log.owns("e3"), "never mentioned");
@@ -48,13 +53,18 @@ class OwnershipLogTest {
     log.refresh();
     assertTrue(log.owns("e1"));
     int mark = log.mark();
-    Files.writeString(file, "19:11:00.000 WARN  [tick] d.p.r.o.ServiceOwnership service=\"room-service\" - room-service"
-        + " stepped down: this process stood still for 15012 ms; owning nothing for 6000 ms\n", StandardCharsets.UTF_8,
+    Files.writeString(
+        file,
+        "19:11:00.000 WARN  [tick] d.p.r.o.ServiceOwnership service=\"room-service\" - room-service"
+            + " stepped down: this process stood still for 15012 ms; owning nothing for 6000 ms\n",
+        StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
     log.refresh();
     assertEquals(1, log.linesSince(mark, "stepped down").size());
-    assertTrue(log.linesSince(log.mark(), "stepped down").isEmpty(), "nothing after the latest mark");
-    assertEquals(List.of(), log.linesSince(0, "stepped down", "e1"), "every fragment must be on the line");
+    assertTrue(
+        log.linesSince(log.mark(), "stepped down").isEmpty(), "nothing after the latest mark");
+    assertEquals(
+        List.of(), log.linesSince(0, "stepped down", "e1"), "every fragment must be on the line");
   }
 
   @Test

@@ -32,7 +32,7 @@ class PcmFramesTest {
     frame.setUnsignedShortLE(4, 43); // seq low word changed, checksum no longer matches
     assertEquals(-1, PcmFrames.markerAt(frame, 0));
     Buffer silence = Buffer.buffer(new byte[PcmFrames.FRAME_BYTES]);
-    assertEquals(0, PcmFrames.scan(silence, seq -> { }));
+    assertEquals(0, PcmFrames.scan(silence, seq -> {}));
     assertEquals(-1, PcmFrames.markerAt(Buffer.buffer(new byte[4]), 0));
   }
 
@@ -58,7 +58,10 @@ class PcmFramesTest {
     assertEquals(List.of(7, 8, 9), seen);
 
     seen.clear();
-    Buffer withHeader = Buffer.buffer().appendBytes(new byte[] {1, 2, 3, 4, 5}).appendBuffer(PcmFrames.packet(100, 2));
+    Buffer withHeader =
+        Buffer.buffer()
+            .appendBytes(new byte[] {1, 2, 3, 4, 5})
+            .appendBuffer(PcmFrames.packet(100, 2));
     assertEquals(2, PcmFrames.scan(withHeader, seen::add));
     assertEquals(List.of(100, 101), seen);
   }

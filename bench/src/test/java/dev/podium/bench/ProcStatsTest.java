@@ -9,7 +9,8 @@ class ProcStatsTest {
 
   @Test
   void cpuTicksSurviveSpacesAndParenthesesInTheCommandName() {
-    String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194304 100 0 0 0 1234 567 0 0 20 0 30 0 100 0 0";
+    String stat =
+        "4242 (java (x) y) S 1 4242 4242 0 -1 4194304 100 0 0 0 1234 567 0 0 20 0 30 0 100 0 0";
     assertEquals(1234 + 567, ProcStats.cpuTicks(stat));
   }
 
@@ -34,20 +35,27 @@ class ProcStatsTest {
 
   @Test
   void aProcessGroupIsEveryProcessWhoseStatNamesIt() {
-    assertEquals(4242, ProcStats.processGroupOf("123 (java (x) y) S 1 4242 4242 0 -1 4194560 1 0 0 0 7 3"));
+    assertEquals(
+        4242, ProcStats.processGroupOf("123 (java (x) y) S 1 4242 4242 0 -1 4194560 1 0 0 0 7 3"));
     long self = ProcessHandle.current().pid();
     long ownGroup = ProcStats.processGroupOf(readStat(self));
     org.junit.jupiter.api.Assertions.assertTrue(ProcStats.processGroup(ownGroup).contains(self));
-    assertEquals(java.util.List.of(), ProcStats.processGroup(Integer.MAX_VALUE), "no such group: nobody");
-    assertEquals(ProcStats.processGroup(ownGroup), BenchOptions.parse("--server-pid", "pgid:" + ownGroup).serverPids());
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> BenchOptions.parse("--pid", "gw=pgid:" + Integer.MAX_VALUE));
+    assertEquals(
+        java.util.List.of(), ProcStats.processGroup(Integer.MAX_VALUE), "no such group: nobody");
+    assertEquals(
+        ProcStats.processGroup(ownGroup),
+        BenchOptions.parse("--server-pid", "pgid:" + ownGroup).serverPids());
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> BenchOptions.parse("--pid", "gw=pgid:" + Integer.MAX_VALUE));
     assertEquals("--pid pgid:" + Integer.MAX_VALUE + ": no process in that group", e.getMessage());
   }
 
   private static String readStat(long pid) {
     try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+      return java.nio.file.Files.readString(
+          java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -38,18 +38,28 @@ class ReconnectPolicyTest {
 
   @Test
   void readsTheGatewaysReconnectMessageAndTheEventsEnd() {
-    assertEquals(812, ReconnectPolicy.reconnectAfterMs("{\"type\":\"reconnect\",\"after_ms\":812}"));
+    assertEquals(
+        812, ReconnectPolicy.reconnectAfterMs("{\"type\":\"reconnect\",\"after_ms\":812}"));
     assertEquals(0, ReconnectPolicy.reconnectAfterMs("{\"type\":\"reconnect\"}"));
-    assertEquals(-1, ReconnectPolicy.reconnectAfterMs("{\"type\":\"chat_message\",\"message\":\"\\\"reconnect\\\"\"}"));
-    assertEquals(-1, ReconnectPolicy.reconnectAfterMs("{\"type\":\"participant_count\",\"count\":3}"));
+    assertEquals(
+        -1,
+        ReconnectPolicy.reconnectAfterMs(
+            "{\"type\":\"chat_message\",\"message\":\"\\\"reconnect\\\"\"}"));
+    assertEquals(
+        -1, ReconnectPolicy.reconnectAfterMs("{\"type\":\"participant_count\",\"count\":3}"));
     assertEquals(-1, ReconnectPolicy.reconnectAfterMs("\"reconnect\" but not json"));
-    assertTrue(ReconnectPolicy.isStreamEnded("{\"type\":\"stream_ended\",\"event\":{\"id\":\"e\"},\"message\":\"bye\"}"));
-    assertFalse(ReconnectPolicy.isStreamEnded("{\"type\":\"broadcast_message\",\"message\":\"stream_ended\"}"));
+    assertTrue(
+        ReconnectPolicy.isStreamEnded(
+            "{\"type\":\"stream_ended\",\"event\":{\"id\":\"e\"},\"message\":\"bye\"}"));
+    assertFalse(
+        ReconnectPolicy.isStreamEnded(
+            "{\"type\":\"broadcast_message\",\"message\":\"stream_ended\"}"));
   }
 
   @Test
   void errorCodesOfRefusals() {
-    assertEquals("event_not_found",
+    assertEquals(
+        "event_not_found",
         Listener.errorCode("{\"type\":\"error\",\"code\":\"event_not_found\",\"message\":\"x\"}"));
     assertEquals(null, Listener.errorCode("{\"type\":\"room_state\",\"event\":{\"id\":\"e\"}}"));
   }

@@ -28,11 +28,12 @@ class ReconnectRunTest {
   void listenersOfAGatewayThatShutsDownComeBackThroughTheOther() throws Exception {
     gateways = new FakeGateways(2);
     AtomicBoolean done = new AtomicBoolean();
-    gateways.onFrame(n -> {
-      if (n == 50 && done.compareAndSet(false, true)) {
-        gateways.node(1).goAway(100);
-      }
-    });
+    gateways.onFrame(
+        n -> {
+          if (n == 50 && done.compareAndSet(false, true)) {
+            gateways.node(1).goAway(100);
+          }
+        });
     JsonObject r = run();
 
     JsonObject first = r.getJsonArray("gateways").getJsonObject(0);
@@ -51,7 +52,8 @@ class ReconnectRunTest {
     assertNotNull(r.getValue("reconnect_audio_gap_max_ms"), r.encodePrettily());
     assertTrue(r.getDouble("reconnect_audio_gap_max_ms") < 2000, r.encodePrettily());
     // Frames missed while away are lost, the rest arrived.
-    assertTrue(r.getDouble("worst_listener_loss_pct") > 0 && r.getDouble("worst_listener_loss_pct") < 30,
+    assertTrue(
+        r.getDouble("worst_listener_loss_pct") > 0 && r.getDouble("worst_listener_loss_pct") < 30,
         r.encodePrettily());
     assertEquals(0, r.getLong("host_reconnects"));
     // The gateway that stayed got one packet per tick, for its listeners whatever their number;
@@ -68,11 +70,12 @@ class ReconnectRunTest {
   void theHostAndItsGatewaysListenersComeBackWhenItIsKilled() throws Exception {
     gateways = new FakeGateways(2);
     AtomicBoolean done = new AtomicBoolean();
-    gateways.onFrame(n -> {
-      if (n == 50 && done.compareAndSet(false, true)) {
-        gateways.node(0).kill();
-      }
-    });
+    gateways.onFrame(
+        n -> {
+          if (n == 50 && done.compareAndSet(false, true)) {
+            gateways.node(0).kill();
+          }
+        });
     JsonObject r = run();
 
     assertEquals(1, r.getLong("host_reconnects"), r.encodePrettily());
@@ -80,7 +83,10 @@ class ReconnectRunTest {
     assertTrue(r.getLong("host_frames_not_sent") > 0, r.encodePrettily());
     assertTrue(r.getBoolean("host_closed"), r.encodePrettily());
     assertEquals(3, r.getLong("reconnects"), r.encodePrettily());
-    assertEquals(6, r.getJsonArray("gateways").getJsonObject(1).getInteger("listeners_at_end"), r.encodePrettily());
+    assertEquals(
+        6,
+        r.getJsonArray("gateways").getJsonObject(1).getInteger("listeners_at_end"),
+        r.encodePrettily());
     // Backoff without after_ms: the first attempt 250 ms after the close.
     assertTrue(r.getDouble("reconnect_gap_p50_ms") >= 250, r.encodePrettily());
     assertTrue(r.getDouble("worst_listener_loss_pct") < 40, r.encodePrettily());
@@ -89,8 +95,28 @@ class ReconnectRunTest {
   }
 
   private JsonObject run() {
-    return new LoadGenerator(BenchOptions.parse("--base", gateways.bases(), "--gateway-metrics", gateways.metricsUrls(),
-        "--listeners", "6", "--ramp-ms", "300", "--settle-ms", "300", "--warmup-s", "0", "--duration-s", "3",
-        "--drain-ms", "500", "--join-timeout-ms", "5000", "--label", "fake")).run();
+    return new LoadGenerator(
+            BenchOptions.parse(
+                "--base",
+                gateways.bases(),
+                "--gateway-metrics",
+                gateways.metricsUrls(),
+                "--listeners",
+                "6",
+                "--ramp-ms",
+                "300",
+                "--settle-ms",
+                "300",
+                "--warmup-s",
+                "0",
+                "--duration-s",
+                "3",
+                "--drain-ms",
+                "500",
+                "--join-timeout-ms",
+                "5000",
+                "--label",
+                "fake"))
+        .run();
   }
 }

@@ -29,25 +29,58 @@ class ReportTest {
     }
     long[] p99 = Report.p99BySecond(List.of(listener(fast, seqs), listener(slow, seqs)));
     assertArrayEquals(new long[] {-1, -1, 5_000, 300_000}, p99);
-    assertEquals(new JsonArray().add(5L).add(300L), Report.secondsJson(p99), "the warm-up seconds left out");
+    assertEquals(
+        new JsonArray().add(5L).add(300L), Report.secondsJson(p99), "the warm-up seconds left out");
   }
 
   @Test
   void aSecondWithoutAnyFrameStaysInItsPlace() {
-    assertEquals(new JsonArray().add(5L).addNull().add(7L), Report.secondsJson(new long[] {-1, 5_000, -1, 7_000}));
+    assertEquals(
+        new JsonArray().add(5L).addNull().add(7L),
+        Report.secondsJson(new long[] {-1, 5_000, -1, 7_000}));
   }
 
   @Test
   void idleStreamingRoomsReportCpuPerRoomAndPerHostFrameWithNoListenerFigures() {
-    BenchOptions opts = BenchOptions.parse("--listeners", "0", "--rooms", "50", "--duration-s", "10", "--cold");
-    Report.Inputs in = new Report.Inputs("ev0", 500, 600, 10, 10, 0, List.of(), new long[0], 0, Map.of(), 0, 0,
-        new long[] {1_000_000}, 0, 0, false, 0.1, 2.5, 1, 4, 0.5, 0, 0, 300 * 1024, 290 * 1024,
-        new Reconnects().snapshot(), new Report.HostReconnects(new long[0], true, false, 0),
-        List.of(new Report.Gateway("ws://127.0.0.1:8000", null, 0, 0, null)), 50, 75 * 1024);
+    BenchOptions opts =
+        BenchOptions.parse("--listeners", "0", "--rooms", "50", "--duration-s", "10", "--cold");
+    Report.Inputs in =
+        new Report.Inputs(
+            "ev0",
+            500,
+            600,
+            10,
+            10,
+            0,
+            List.of(),
+            new long[0],
+            0,
+            Map.of(),
+            0,
+            0,
+            new long[] {1_000_000},
+            0,
+            0,
+            false,
+            0.1,
+            2.5,
+            1,
+            4,
+            0.5,
+            0,
+            0,
+            300 * 1024,
+            290 * 1024,
+            new Reconnects().snapshot(),
+            new Report.HostReconnects(new long[0], true, false, 0),
+            List.of(new Report.Gateway("ws://127.0.0.1:8000", null, 0, 0, null)),
+            50,
+            75 * 1024);
     JsonObject r = Report.build(opts, in);
     assertEquals(25.0, r.getDouble("server_cpu_pct"), "2.5 s of CPU in a 10 s window");
     assertEquals(0.5, r.getDouble("server_cpu_pct_per_room"));
-    assertEquals(100.0, r.getDouble("server_cpu_us_per_host_frame"), "2.5 s over 50 rooms x 500 frames");
+    assertEquals(
+        100.0, r.getDouble("server_cpu_us_per_host_frame"), "2.5 s over 50 rooms x 500 frames");
     assertEquals(75.0, r.getDouble("heap_after_gc_mib"));
     assertEquals(50, r.getInteger("rooms"));
     assertTrue(r.getBoolean("cold"));
@@ -55,7 +88,10 @@ class ReportTest {
     assertNull(r.getValue("server_cpu_us_per_frame"));
     String text = Report.text(r);
     assertTrue(text.contains("and 49 more (50 rooms, every host streaming); cold"), text);
-    assertTrue(text.contains("per room:  50 rooms: server CPU 0.5 % of one core per room, 100.0 us per frame a host sent; "
-        + "heap after a full GC 75.0 MiB"), text);
+    assertTrue(
+        text.contains(
+            "per room:  50 rooms: server CPU 0.5 % of one core per room, 100.0 us per frame a host sent; "
+                + "heap after a full GC 75.0 MiB"),
+        text);
   }
 }

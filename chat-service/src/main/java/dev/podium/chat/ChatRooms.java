@@ -1,11 +1,11 @@
 package dev.podium.chat;
 
 import dev.podium.api.ErrorCode;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import dev.podium.runtime.rates.LocalRateWindows;
 import dev.podium.runtime.rates.RateWindows;
 import io.vertx.core.Future;
-import dev.podium.api.protocol.ProtocolCodec;
-import dev.podium.api.protocol.ServerMessage;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 
@@ -33,8 +33,8 @@ final class ChatRooms {
   }
 
   /**
-   * Validates a message and spends a rate slot; gives its {@code chat_message} entry (no id yet).
-   * A message refused for its text spends no slot and fails at once.
+   * Validates a message and spends a rate slot; gives its {@code chat_message} entry (no id yet). A
+   * message refused for its text spends no slot and fails at once.
    */
   Future<JsonObject> accept(String eventId, String userId, String username, String text) {
     if (text == null || text.isBlank()) {
@@ -42,14 +42,30 @@ final class ChatRooms {
     }
     int length = text.codePointCount(0, text.length());
     if (length > config.maxLength()) {
-      return Future.failedFuture(ErrorCode.MESSAGE_TOO_LONG.exception(
-          "Message is " + length + " characters; the limit is " + config.maxLength()));
+      return Future.failedFuture(
+          ErrorCode.MESSAGE_TOO_LONG.exception(
+              "Message is " + length + " characters; the limit is " + config.maxLength()));
     }
-    JsonObject entry = ProtocolCodec.partJson(new ServerMessage.ChatEntry(ServerMessage.ChatEntry.TYPE, null, text,
-        username, userId, clock.instant().toString()));
-    return rates.tryAcquire(windowKey(eventId, userId)).compose(accepted -> accepted ? Future.succeededFuture(entry)
-        : Future.failedFuture(ErrorCode.RATE_LIMITED.exception(
-            "At most " + config.messagesPerSecond() + " messages per second; wait a moment")));
+    JsonObject entry =
+        ProtocolCodec.partJson(
+            new ServerMessage.ChatEntry(
+                ServerMessage.ChatEntry.TYPE,
+                null,
+                text,
+                username,
+                userId,
+                clock.instant().toString()));
+    return rates
+        .tryAcquire(windowKey(eventId, userId))
+        .compose(
+            accepted ->
+                accepted
+                    ? Future.succeededFuture(entry)
+                    : Future.failedFuture(
+                        ErrorCode.RATE_LIMITED.exception(
+                            "At most "
+                                + config.messagesPerSecond()
+                                + " messages per second; wait a moment")));
   }
 
   /** One window per sender per event; the length prefix keeps any event id and user id apart. */

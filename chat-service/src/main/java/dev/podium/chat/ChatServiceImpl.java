@@ -2,14 +2,14 @@ package dev.podium.chat;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
+import dev.podium.api.chat.ChatService;
+import dev.podium.api.protocol.ProtocolCodec;
+import dev.podium.api.protocol.ServerMessage;
 import dev.podium.runtime.ops.Observability;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.podium.api.chat.ChatService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import dev.podium.api.protocol.ProtocolCodec;
-import dev.podium.api.protocol.ServerMessage;
 import io.vertx.core.json.JsonObject;
 
 /** The chat-service behind its proxy: accepted messages are published to the room once. */
@@ -18,6 +18,7 @@ final class ChatServiceImpl implements ChatService {
   private final ChatRooms rooms;
   private final HistoryStore history;
   private final MeterRegistry metrics;
+
   /** Per event, the last append in flight (the verticle's one event loop reads and writes it). */
   private final java.util.Map<String, Future<?>> lastAppend = new java.util.HashMap<>();
 
@@ -30,9 +31,15 @@ final class ChatServiceImpl implements ChatService {
 
   @Override
   public Future<JsonObject> post(String eventId, String userId, String username, String text) {
-    Future<JsonObject> accepted = rooms.accept(eventId, userId, username, text)
-        .onFailure(refused -> metrics.counter("podium_chat_messages_total", "result", ErrorCode.of(refused).code())
-            .increment());
+    Future<JsonObject> accepted =
+        rooms
+            .accept(eventId, userId, username, text)
+            .onFailure(
+                refused ->
+                    metrics
+                        .counter(
+                            "podium_chat_messages_total", "result", ErrorCode.of(refused).code())
+                        .increment());
     if (accepted.failed()) {
       return accepted;
     }
@@ -41,14 +48,29 @@ final class ChatServiceImpl implements ChatService {
     // each, run meanwhile), so the room hears its messages in id order (the store's writes may
     // complete in any order). A refused message's link fails and the next one goes on.
     Future<?> previous = lastAppend.getOrDefault(eventId, Future.succeededFuture());
-    Future<JsonObject> stored = previous.transform(ignored -> accepted)
-        .compose(entry -> history.append(eventId, entry).map(id -> {
-          JsonObject message = ProtocolCodec.toJson(new ServerMessage.MessageBroadcast(entry.getString("message"),
-              entry.getString("username"), entry.getString("user_id"), entry.getString("timestamp"), id));
-          vertx.eventBus().publish(Addresses.roomMessages(eventId), message);
-          metrics.counter("podium_chat_messages_total", "result", "accepted").increment();
-          return message;
-        }));
+    Future<JsonObject> stored =
+        previous
+            .transform(ignored -> accepted)
+            .compose(
+                entry ->
+                    history
+                        .append(eventId, entry)
+                        .map(
+                            id -> {
+                              JsonObject message =
+                                  ProtocolCodec.toJson(
+                                      new ServerMessage.MessageBroadcast(
+                                          entry.getString("message"),
+                                          entry.getString("username"),
+                                          entry.getString("user_id"),
+                                          entry.getString("timestamp"),
+                                          id));
+                              vertx.eventBus().publish(Addresses.roomMessages(eventId), message);
+                              metrics
+                                  .counter("podium_chat_messages_total", "result", "accepted")
+                                  .increment();
+                              return message;
+                            }));
     lastAppend.put(eventId, stored);
     // The chain is dropped when it runs dry, so an ended or quiet event leaves nothing behind.
     stored.onComplete(ar -> lastAppend.remove(eventId, stored));

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A room hears an event's messages in id order even when the history store finishes its writes
- * out of order (a cluster ring buffer's asynchronous appends may complete in any order).
+ * A room hears an event's messages in id order even when the history store finishes its writes out
+ * of order (a cluster ring buffer's asynchronous appends may complete in any order).
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
@@ -50,8 +50,7 @@ class ChatOrderTest {
     }
 
     @Override
-    public void forget(String eventId) {
-    }
+    public void forget(String eventId) {}
   }
 
   @Test
@@ -59,21 +58,34 @@ class ChatOrderTest {
     ChatConfig config = new ChatConfig(200, 1000, 1000);
     List<Long> heard = new ArrayList<>();
     int posted = 30;
-    vertx.eventBus().<JsonObject>consumer(Addresses.roomMessages(EVENT), msg -> {
-      heard.add(msg.body().getLong("id"));
-      if (heard.size() == posted) {
-        List<Long> expected = new ArrayList<>();
-        for (long i = 1; i <= posted; i++) {
-          expected.add(i);
-        }
-        ctx.verify(() -> assertEquals(expected, heard));
-        ctx.completeNow();
-      }
-    }).completion().onSuccess(v -> vertx.runOnContext(x -> {
-      ChatServiceImpl chat = new ChatServiceImpl(vertx, new ChatRooms(config, Clock.systemUTC()), new SlowFirstStore(vertx));
-      for (int i = 1; i <= posted; i++) {
-        chat.post(EVENT, "u" + (i % 4), "User", "line " + i);
-      }
-    }));
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.roomMessages(EVENT),
+            msg -> {
+              heard.add(msg.body().getLong("id"));
+              if (heard.size() == posted) {
+                List<Long> expected = new ArrayList<>();
+                for (long i = 1; i <= posted; i++) {
+                  expected.add(i);
+                }
+                ctx.verify(() -> assertEquals(expected, heard));
+                ctx.completeNow();
+              }
+            })
+        .completion()
+        .onSuccess(
+            v ->
+                vertx.runOnContext(
+                    x -> {
+                      ChatServiceImpl chat =
+                          new ChatServiceImpl(
+                              vertx,
+                              new ChatRooms(config, Clock.systemUTC()),
+                              new SlowFirstStore(vertx));
+                      for (int i = 1; i <= posted; i++) {
+                        chat.post(EVENT, "u" + (i % 4), "User", "line " + i);
+                      }
+                    }));
   }
 }

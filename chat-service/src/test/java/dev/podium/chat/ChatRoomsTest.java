@@ -1,11 +1,11 @@
 package dev.podium.chat;
 
-import dev.podium.testkit.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.podium.api.ErrorCode;
+import dev.podium.testkit.ManualClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
@@ -161,12 +161,15 @@ class ChatRoomsTest {
   @Test
   void sixthMessageWithinASecondIsRateLimitedPerUser() {
     IntStream.range(0, 5).forEach(i -> rooms.accept(EVENT, "u1", "Alice", "m" + i));
-    assertEquals(ErrorCode.RATE_LIMITED, refusal(() -> rooms.accept(EVENT, "u1", "Alice", "too many")));
+    assertEquals(
+        ErrorCode.RATE_LIMITED, refusal(() -> rooms.accept(EVENT, "u1", "Alice", "too many")));
     // another user is not affected, nor the same user in another event
     rooms.accept(EVENT, "u2", "Bob", "hi");
     rooms.accept("ev2", "u1", "Alice", "hi");
     clock.advance(Duration.ofMillis(999));
-    assertEquals(ErrorCode.RATE_LIMITED, refusal(() -> rooms.accept(EVENT, "u1", "Alice", "still too soon")));
+    assertEquals(
+        ErrorCode.RATE_LIMITED,
+        refusal(() -> rooms.accept(EVENT, "u1", "Alice", "still too soon")));
     clock.advance(Duration.ofMillis(1));
     rooms.accept(EVENT, "u1", "Alice", "fine now");
     assertEquals(7, rooms.history(EVENT).size());
@@ -176,7 +179,9 @@ class ChatRoomsTest {
   void refusedMessagesTakeNoIdAndNoRateSlot() {
     post("first");
     assertEquals(ErrorCode.EMPTY_MESSAGE, refusal(() -> rooms.accept(EVENT, "u1", "Alice", " ")));
-    assertEquals(ErrorCode.MESSAGE_TOO_LONG, refusal(() -> rooms.accept(EVENT, "u1", "Alice", "x".repeat(1001))));
+    assertEquals(
+        ErrorCode.MESSAGE_TOO_LONG,
+        refusal(() -> rooms.accept(EVENT, "u1", "Alice", "x".repeat(1001))));
     IntStream.range(0, 4).forEach(i -> rooms.accept(EVENT, "u1", "Alice", "m" + i));
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L), ids(rooms.history(EVENT)));
   }

@@ -35,7 +35,8 @@ class ChatServiceTest {
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
     chat = ChatService.createProxy(vertx);
-    vertx.deployVerticle(new ChatServiceVerticle(new ChatConfig(200, 1000, 5)))
+    vertx
+        .deployVerticle(new ChatServiceVerticle(new ChatConfig(200, 1000, 5)))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -44,87 +45,116 @@ class ChatServiceTest {
     Checkpoint broadcasts = ctx.checkpoint(2);
     Checkpoint history = ctx.checkpoint();
     List<JsonObject> received = new CopyOnWriteArrayList<>();
-    MessageConsumer<JsonObject> room = vertx.eventBus().consumer(Addresses.roomMessages(EVENT), msg -> ctx.verify(() -> {
-      JsonObject body = msg.body();
-      received.add(body);
-      assertEquals("message_broadcast", body.getString("type"));
-      if (received.size() == 1) {
-        assertEquals("<b>x</b>", body.getString("message"));
-        assertEquals("Alice", body.getString("username"));
-        assertEquals("u1", body.getString("user_id"));
-        assertEquals(1L, body.getLong("id"));
-      } else {
-        assertEquals("second", body.getString("message"));
-        assertEquals("u2", body.getString("user_id"));
-        assertEquals(2L, body.getLong("id"));
-      }
-      broadcasts.flag();
-    }));
+    MessageConsumer<JsonObject> room =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.roomMessages(EVENT),
+                msg ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject body = msg.body();
+                          received.add(body);
+                          assertEquals("message_broadcast", body.getString("type"));
+                          if (received.size() == 1) {
+                            assertEquals("<b>x</b>", body.getString("message"));
+                            assertEquals("Alice", body.getString("username"));
+                            assertEquals("u1", body.getString("user_id"));
+                            assertEquals(1L, body.getLong("id"));
+                          } else {
+                            assertEquals("second", body.getString("message"));
+                            assertEquals("u2", body.getString("user_id"));
+                            assertEquals(2L, body.getLong("id"));
+                          }
+                          broadcasts.flag();
+                        }));
     room.completion()
         .compose(v -> chat.post(EVENT, "u1", "Alice", "<b>x</b>"))
-        .compose(sent -> {
-          ctx.verify(() -> assertEquals("message_broadcast", sent.getString("type")));
-          return chat.post(EVENT, "u2", "Bob", "second").compose(v -> chat.history(EVENT));
-        })
-        .onComplete(ctx.succeeding(entries -> ctx.verify(() -> {
-          assertEquals(2, entries.size());
-          JsonObject first = entries.getJsonObject(0);
-          assertEquals("chat_message", first.getString("type"));
-          assertEquals("<b>x</b>", first.getString("message"));
-          assertEquals("chat_message", entries.getJsonObject(1).getString("type"));
-          assertEquals("second", entries.getJsonObject(1).getString("message"));
-          assertEquals(2L, entries.getJsonObject(1).getLong("id"));
-          history.flag();
-        })));
+        .compose(
+            sent -> {
+              ctx.verify(() -> assertEquals("message_broadcast", sent.getString("type")));
+              return chat.post(EVENT, "u2", "Bob", "second").compose(v -> chat.history(EVENT));
+            })
+        .onComplete(
+            ctx.succeeding(
+                entries ->
+                    ctx.verify(
+                        () -> {
+                          assertEquals(2, entries.size());
+                          JsonObject first = entries.getJsonObject(0);
+                          assertEquals("chat_message", first.getString("type"));
+                          assertEquals("<b>x</b>", first.getString("message"));
+                          assertEquals("chat_message", entries.getJsonObject(1).getString("type"));
+                          assertEquals("second", entries.getJsonObject(1).getString("message"));
+                          assertEquals(2L, entries.getJsonObject(1).getLong("id"));
+                          history.flag();
+                        })));
   }
 
   @Test
   void refusalsTravelAsErrorCodes(VertxTestContext ctx) {
     chat.post(EVENT, "u1", "Alice", "   ")
-        .transform(ar -> {
-          ctx.verify(() -> assertEquals(ErrorCode.EMPTY_MESSAGE, ErrorCode.of(ar.cause())));
-          return chat.post(EVENT, "u1", "Alice", "y".repeat(1001));
-        })
-        .transform(ar -> {
-          ctx.verify(() -> assertEquals(ErrorCode.MESSAGE_TOO_LONG, ErrorCode.of(ar.cause())));
-          Future<JsonObject> last = Future.succeededFuture();
-          for (int i = 0; i < 6; i++) {
-            String text = "m" + i;
-            last = last.compose(v -> chat.post(EVENT, "u1", "Alice", text));
-          }
-          return last;
-        })
-        .onComplete(ctx.failing(e -> ctx.verify(() -> {
-          assertEquals(ErrorCode.RATE_LIMITED, ErrorCode.of(e));
-          ctx.completeNow();
-        })));
+        .transform(
+            ar -> {
+              ctx.verify(() -> assertEquals(ErrorCode.EMPTY_MESSAGE, ErrorCode.of(ar.cause())));
+              return chat.post(EVENT, "u1", "Alice", "y".repeat(1001));
+            })
+        .transform(
+            ar -> {
+              ctx.verify(() -> assertEquals(ErrorCode.MESSAGE_TOO_LONG, ErrorCode.of(ar.cause())));
+              Future<JsonObject> last = Future.succeededFuture();
+              for (int i = 0; i < 6; i++) {
+                String text = "m" + i;
+                last = last.compose(v -> chat.post(EVENT, "u1", "Alice", text));
+              }
+              return last;
+            })
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          assertEquals(ErrorCode.RATE_LIMITED, ErrorCode.of(e));
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void endedEventLosesItsHistory(Vertx vertx, VertxTestContext ctx) {
     chat.post(EVENT, "u1", "Alice", "hello")
         .compose(v -> chat.history(EVENT))
-        .compose(before -> {
-          ctx.verify(() -> assertEquals(1, before.size()));
-          vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE,
-              LifecycleNotice.of(LifecycleNotice.ENDED, new JsonObject().put("event_id", EVENT)));
-          return historyUntilEmpty(vertx, 100);
-        })
-        .onComplete(ctx.succeeding(after -> ctx.verify(() -> {
-          assertTrue(after.isEmpty());
-          ctx.completeNow();
-        })));
+        .compose(
+            before -> {
+              ctx.verify(() -> assertEquals(1, before.size()));
+              vertx
+                  .eventBus()
+                  .publish(
+                      Addresses.ROOM_LIFECYCLE,
+                      LifecycleNotice.of(
+                          LifecycleNotice.ENDED, new JsonObject().put("event_id", EVENT)));
+              return historyUntilEmpty(vertx, 100);
+            })
+        .onComplete(
+            ctx.succeeding(
+                after ->
+                    ctx.verify(
+                        () -> {
+                          assertTrue(after.isEmpty());
+                          ctx.completeNow();
+                        })));
   }
 
   /** Asks for the history every 10 ms until it is empty, at most {@code attempts} times. */
   private Future<JsonArray> historyUntilEmpty(Vertx vertx, int attempts) {
-    return chat.history(EVENT).compose(h -> {
-      if (h.isEmpty() || attempts <= 1) {
-        return Future.succeededFuture(h);
-      }
-      Promise<JsonArray> next = Promise.promise();
-      vertx.setTimer(10, t -> historyUntilEmpty(vertx, attempts - 1).onComplete(next));
-      return next.future();
-    });
+    return chat.history(EVENT)
+        .compose(
+            h -> {
+              if (h.isEmpty() || attempts <= 1) {
+                return Future.succeededFuture(h);
+              }
+              Promise<JsonArray> next = Promise.promise();
+              vertx.setTimer(10, t -> historyUntilEmpty(vertx, attempts - 1).onComplete(next));
+              return next.future();
+            });
   }
 }

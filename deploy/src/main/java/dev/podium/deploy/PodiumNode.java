@@ -16,35 +16,40 @@ import io.vertx.core.Vertx;
 import java.util.function.Function;
 
 /**
- * Deploys every Podium verticle on one Vert.x instance (the all-in-one). Configuration is read
- * when the plan is made, before anything deploys, so a bad setting fails fast. (The tests' partial
+ * Deploys every Podium verticle on one Vert.x instance (the all-in-one). Configuration is read when
+ * the plan is made, before anything deploys, so a bad setting fails fast. (The tests' partial
  * deployments, a gateway or a relay alone, are in the tests' {@code TestDeployments}.)
  */
 public final class PodiumNode {
-  private PodiumNode() {
-  }
+  private PodiumNode() {}
 
   /** What a deployment started: the gateway's port and node id. */
-  public record Started(int httpPort, String gatewayNodeId) {
-  }
+  public record Started(int httpPort, String gatewayNodeId) {}
 
-  /** Room, chat, presence, media relay and a gateway; throws InvalidSettingException on a bad setting. */
+  /**
+   * Room, chat, presence, media relay and a gateway; throws InvalidSettingException on a bad
+   * setting.
+   */
   public static Function<Vertx, Future<Started>> allInOne(Settings settings) {
     RoomConfig room = RoomConfig.from(settings);
     ChatConfig chat = ChatConfig.from(settings);
     PresenceConfig presence = PresenceConfig.from(settings);
     GatewayConfig gateway = GatewayConfig.from(settings);
     MediaConfig media = MediaConfig.from(settings);
-    return vertx -> vertx.deployVerticle(new RoomServiceVerticle(room))
-        .compose(id -> vertx.deployVerticle(new ChatServiceVerticle(chat)))
-        .compose(id -> vertx.deployVerticle(new PresenceServiceVerticle(presence)))
-        .compose(id -> vertx.deployVerticle(new MediaRelayVerticle(media)))
-        .compose(id -> deployGateway(vertx, gateway));
+    return vertx ->
+        vertx
+            .deployVerticle(new RoomServiceVerticle(room))
+            .compose(id -> vertx.deployVerticle(new ChatServiceVerticle(chat)))
+            .compose(id -> vertx.deployVerticle(new PresenceServiceVerticle(presence)))
+            .compose(id -> vertx.deployVerticle(new MediaRelayVerticle(media)))
+            .compose(id -> deployGateway(vertx, gateway));
   }
 
   /** A gateway; the all-in-one's last step, and the tests' gateway-only node. */
   static Future<Started> deployGateway(Vertx vertx, GatewayConfig config) {
     GatewayVerticle gateway = new GatewayVerticle(config);
-    return vertx.deployVerticle(gateway).map(id -> new Started(gateway.actualPort(), gateway.nodeId()));
+    return vertx
+        .deployVerticle(gateway)
+        .map(id -> new Started(gateway.actualPort(), gateway.nodeId()));
   }
 }

@@ -7,8 +7,7 @@ import java.util.List;
 final class Audio {
   static final int RATE = 48_000;
 
-  private Audio() {
-  }
+  private Audio() {}
 
   /** A continuous sine, cut into chunks of {@code samples}: call {@link #next} for each chunk. */
   static final class Sine {
@@ -24,7 +23,8 @@ final class Audio {
     Buffer next(int samples) {
       Buffer out = Buffer.buffer(samples * 2);
       for (int i = 0; i < samples; i++) {
-        short s = (short) Math.round(amplitude * Math.sin(2 * Math.PI * frequency * (position++) / RATE));
+        short s =
+            (short) Math.round(amplitude * Math.sin(2 * Math.PI * frequency * (position++) / RATE));
         out.appendShortLE(s);
       }
       return out;

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Authentication at the edge, on a gateway with guests allowed: every refused token gets an
- * {@code error} and a 4xxx close; a token-less listener joins as an unverified guest.
+ * Authentication at the edge, on a gateway with guests allowed: every refused token gets an {@code
+ * error} and a 4xxx close; a token-less listener joins as an unverified guest.
  */
 class AuthEndToEndTest {
   private static PodiumHarness podium;
@@ -39,14 +39,17 @@ class AuthEndToEndTest {
 
   @Test
   void aValidTokenGoesLive() {
-    TestSocket host = podium.connect(node, "/ws/stream/start/live/alice/?token=" + TestTokens.valid("alice", "Alice"));
+    TestSocket host =
+        podium.connect(
+            node, "/ws/stream/start/live/alice/?token=" + TestTokens.valid("alice", "Alice"));
     host.expect("stream_link");
     assertEquals("Alice", host.expect("room_state").getJsonObject("host").getString("username"));
   }
 
   @Test
   void aSubjectClaimIsTheFallbackUserId() {
-    TestSocket host = podium.connect(node, "/ws/stream/start/live/sam/?token=" + TestTokens.subjectOnly("sam"));
+    TestSocket host =
+        podium.connect(node, "/ws/stream/start/live/sam/?token=" + TestTokens.subjectOnly("sam"));
     host.expect("stream_link");
   }
 
@@ -87,15 +90,19 @@ class AuthEndToEndTest {
 
   @Test
   void listenersAreCheckedTooAndGuestsJoinUnverified() {
-    TestSocket host = podium.connect(node, "/ws/stream/start/live/gina/?token=" + TestTokens.valid("gina"));
+    TestSocket host =
+        podium.connect(node, "/ws/stream/start/live/gina/?token=" + TestTokens.valid("gina"));
     String eventId = host.expect("stream_link").getString("event_id");
 
-    TestSocket impostor = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/bob/bob/?token="
-        + TestTokens.valid("eve"));
+    TestSocket impostor =
+        podium.connect(
+            node,
+            "/ws/stream/live/join/event/" + eventId + "/bob/bob/?token=" + TestTokens.valid("eve"));
     impostor.expectError("user_mismatch");
     assertEquals(4003, impostor.awaitClose());
 
-    TestSocket guest = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/Guest%20Gus/gus/");
+    TestSocket guest =
+        podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/Guest%20Gus/gus/");
     JsonObject you = guest.expect("room_state").getJsonObject("you");
     assertEquals("listener", you.getString("role"));
     assertEquals(false, you.getBoolean("verified"));
@@ -103,18 +110,27 @@ class AuthEndToEndTest {
 
     assertEquals("guest:gus", you.getString("user_id"), "guests live in their own id namespace");
 
-    // A guest can never be the host, nor a signed-in listener: asking for their ids gives a guest id,
+    // A guest can never be the host, nor a signed-in listener: asking for their ids gives a guest
+    // id,
     // and the host's name is marked as not the host's.
-    TestSocket fakeHost = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/gina/gina/");
+    TestSocket fakeHost =
+        podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/gina/gina/");
     JsonObject fake = fakeHost.expect("room_state").getJsonObject("you");
     assertEquals("guest:gina", fake.getString("user_id"));
     assertEquals("listener", fake.getString("role"));
     assertEquals("gina (not the host)", fake.getString("username"));
-    TestSocket member = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/vera/vera/?token="
-        + TestTokens.valid("vera"));
+    TestSocket member =
+        podium.connect(
+            node,
+            "/ws/stream/live/join/event/"
+                + eventId
+                + "/vera/vera/?token="
+                + TestTokens.valid("vera"));
     member.expect("room_state");
-    TestSocket squatter = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/vera/vera/");
-    assertEquals("guest:vera", squatter.expect("room_state").getJsonObject("you").getString("user_id"));
+    TestSocket squatter =
+        podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/vera/vera/");
+    assertEquals(
+        "guest:vera", squatter.expect("room_state").getJsonObject("you").getString("user_id"));
     member.send(new JsonObject().put("type", "get_participants"));
     member.expect("participant_page");
     assertFalse(member.isClosed());
@@ -122,8 +138,10 @@ class AuthEndToEndTest {
     assertFalse(host.isClosed());
 
     // A bad token is refused even when guests are allowed.
-    TestSocket expired = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/x/x/?token="
-        + TestTokens.expired("x"));
+    TestSocket expired =
+        podium.connect(
+            node,
+            "/ws/stream/live/join/event/" + eventId + "/x/x/?token=" + TestTokens.expired("x"));
     expired.expectError("token_expired");
   }
 }

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy on loopback between a test client and the gateway that can be cut off the way a
- * dead network path is: {@link #blackHole()} stops forwarding in both directions while every
- * socket stays open, so neither side sees a FIN or a reset. Its connections to the gateway come
- * from {@code sourceIp}.
+ * A TCP proxy on loopback between a test client and the gateway that can be cut off the way a dead
+ * network path is: {@link #blackHole()} stops forwarding in both directions while every socket
+ * stays open, so neither side sees a FIN or a reset. Its connections to the gateway come from
+ * {@code sourceIp}.
  */
 final class BlackHoleProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -59,25 +59,28 @@ final class BlackHoleProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buffer = new byte[16 * 1024];
-      try {
-        InputStream in = from.getInputStream();
-        OutputStream out = to.getOutputStream();
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          if (!blackHoled) {
-            out.write(buffer, 0, n);
-            out.flush();
-          }
-        }
-        if (!blackHoled) {
-          to.shutdownOutput();
-        }
-      } catch (IOException e) {
-        // The other side went away.
-      }
-    }, "black-hole-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[16 * 1024];
+              try {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                  if (!blackHoled) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                  }
+                }
+                if (!blackHoled) {
+                  to.shutdownOutput();
+                }
+              } catch (IOException e) {
+                // The other side went away.
+              }
+            },
+            "black-hole-pump");
     t.setDaemon(true);
     t.start();
   }

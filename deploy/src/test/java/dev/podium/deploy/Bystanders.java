@@ -17,10 +17,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
- * What an abuse test checks besides the abuser's answer: that everyone else is well. A second
- * room runs beside the attack (its host streams a 20 ms PCM frame every 20 ms, its listener
- * counts the mix it receives), and {@code /health} is asked every 200 ms. {@link #assertWell}
- * fails if the health endpoint was slow (over 1 s) or failed, or if the listener missed frames.
+ * What an abuse test checks besides the abuser's answer: that everyone else is well. A second room
+ * runs beside the attack (its host streams a 20 ms PCM frame every 20 ms, its listener counts the
+ * mix it receives), and {@code /health} is asked every 200 ms. {@link #assertWell} fails if the
+ * health endpoint was slow (over 1 s) or failed, or if the listener missed frames.
  *
  * <p>Uses its own client Vert.x, so an attack's clients never share an event loop with the
  * bystanders. Tokens come from {@code tokenFor} (user id to a valid token for that user).
@@ -45,14 +45,20 @@ public final class Bystanders implements AutoCloseable {
   private long poller = -1;
 
   private Bystanders(int port) {
-    http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-        .setKeepAlive(false));
-    ws = vertx.createWebSocketClient(new WebSocketClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    http =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(port)
+                .setKeepAlive(false));
+    ws =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
   }
 
   /**
-   * Starts a streaming room on the gateway at {@code port}, waits until its listener hears the
-   * mix, and starts the health poller. Call {@link #startMeasuring()} right before the attack.
+   * Starts a streaming room on the gateway at {@code port}, waits until its listener hears the mix,
+   * and starts the health poller. Call {@link #startMeasuring()} right before the attack.
    */
   public static Bystanders start(int port, Function<String, String> tokenFor) {
     Bystanders b = new Bystanders(port);
@@ -66,43 +72,64 @@ public final class Bystanders implements AutoCloseable {
     String listenerId = "bystander-listener-" + suffix;
     CompletableFuture<String> eventId = new CompletableFuture<>();
     var host = ws.webSocket();
-    host.textMessageHandler(text -> {
-      JsonObject m = new JsonObject(text);
-      if ("stream_link".equals(m.getString("type"))) {
-        eventId.complete(m.getString("event_id"));
-      }
-    });
-    await(vertx.getOrCreateContext(), () -> host.connect(new WebSocketConnectOptions()
-        .setURI("/ws/stream/start/live/" + hostId + "/?token=" + tokenFor.apply(hostId))));
+    host.textMessageHandler(
+        text -> {
+          JsonObject m = new JsonObject(text);
+          if ("stream_link".equals(m.getString("type"))) {
+            eventId.complete(m.getString("event_id"));
+          }
+        });
+    await(
+        vertx.getOrCreateContext(),
+        () ->
+            host.connect(
+                new WebSocketConnectOptions()
+                    .setURI(
+                        "/ws/stream/start/live/" + hostId + "/?token=" + tokenFor.apply(hostId))));
     String event = get(eventId);
 
     CompletableFuture<Void> hearing = new CompletableFuture<>();
     var listener = ws.webSocket();
-    listener.binaryMessageHandler(frame -> {
-      long now = System.nanoTime();
-      if (measuring && lastFrameAt != 0) {
-        longestGapMs.accumulateAndGet((now - lastFrameAt) / 1_000_000, Math::max);
-      }
-      lastFrameAt = now;
-      framesHeard.incrementAndGet();
-      hearing.complete(null);
-    });
-    listener.textMessageHandler(text -> { });
-    await(vertx.getOrCreateContext(), () -> listener.connect(new WebSocketConnectOptions()
-        .setURI("/ws/stream/live/join/event/" + event + "/" + listenerId + "/" + listenerId + "/?token="
-            + tokenFor.apply(listenerId))));
+    listener.binaryMessageHandler(
+        frame -> {
+          long now = System.nanoTime();
+          if (measuring && lastFrameAt != 0) {
+            longestGapMs.accumulateAndGet((now - lastFrameAt) / 1_000_000, Math::max);
+          }
+          lastFrameAt = now;
+          framesHeard.incrementAndGet();
+          hearing.complete(null);
+        });
+    listener.textMessageHandler(text -> {});
+    await(
+        vertx.getOrCreateContext(),
+        () ->
+            listener.connect(
+                new WebSocketConnectOptions()
+                    .setURI(
+                        "/ws/stream/live/join/event/"
+                            + event
+                            + "/"
+                            + listenerId
+                            + "/"
+                            + listenerId
+                            + "/?token="
+                            + tokenFor.apply(listenerId))));
 
     io.vertx.core.buffer.Buffer frame = tone(960);
     // Paced by the clock, not by the timer: a late timer sends the frames it owes, as a browser's
     // audio worklet would, so a busy test JVM does not starve the room of input.
     long senderStart = System.nanoTime();
     long[] sent = {0};
-    sender = vertx.setPeriodic(FRAME_MS / 2, id -> {
-      long due = (System.nanoTime() - senderStart) / (FRAME_MS * 1_000_000) + 1;
-      for (; sent[0] < due; sent[0]++) {
-        host.writeBinaryMessage(frame);
-      }
-    });
+    sender =
+        vertx.setPeriodic(
+            FRAME_MS / 2,
+            id -> {
+              long due = (System.nanoTime() - senderStart) / (FRAME_MS * 1_000_000) + 1;
+              for (; sent[0] < due; sent[0]++) {
+                host.writeBinaryMessage(frame);
+              }
+            });
     get(hearing);
     poller = vertx.setPeriodic(200, id -> askHealth());
   }
@@ -112,16 +139,18 @@ public final class Bystanders implements AutoCloseable {
     http.request(HttpMethod.GET, "/health")
         .compose(req -> req.send().compose(resp -> resp.body().map(body -> resp.statusCode())))
         .timeout(1_000, TimeUnit.MILLISECONDS)
-        .onComplete(ar -> {
-          if (!measuring) {
-            return;
-          }
-          healthChecks.incrementAndGet();
-          slowestHealthMs.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
-          if (ar.failed() || ar.result() != 200) {
-            healthFailures.incrementAndGet();
-          }
-        });
+        .onComplete(
+            ar -> {
+              if (!measuring) {
+                return;
+              }
+              healthChecks.incrementAndGet();
+              slowestHealthMs.accumulateAndGet(
+                  (System.nanoTime() - started) / 1_000_000, Math::max);
+              if (ar.failed() || ar.result() != 200) {
+                healthFailures.incrementAndGet();
+              }
+            });
   }
 
   /** From now on, health answers and audio gaps count. */
@@ -136,10 +165,10 @@ public final class Bystanders implements AutoCloseable {
   }
 
   /**
-   * Asserts that since {@link #startMeasuring()} the health endpoint answered every time within
-   * 1 s and the bystander listener got the room's mix with no loss: one frame per 20 ms tick of
-   * the window, less two for its edges (frames still in flight get up to a second to arrive:
-   * late is not lost), and no gap of {@value #LONGEST_GAP_MS} ms or more (a stalled gateway).
+   * Asserts that since {@link #startMeasuring()} the health endpoint answered every time within 1 s
+   * and the bystander listener got the room's mix with no loss: one frame per 20 ms tick of the
+   * window, less two for its edges (frames still in flight get up to a second to arrive: late is
+   * not lost), and no gap of {@value #LONGEST_GAP_MS} ms or more (a stalled gateway).
    */
   public void assertWell() {
     measuring = false;
@@ -150,11 +179,26 @@ public final class Bystanders implements AutoCloseable {
       LockSupport.parkNanos(10_000_000L);
     }
     long heard = Math.min(framesHeard.get() - heardAtStart, expected + 50);
-    String summary = "over " + elapsedMs + " ms: health checks " + healthChecks.get() + ", failed "
-        + healthFailures.get() + ", slowest " + slowestHealthMs.get() + " ms; bystander frames " + heard
-        + " of about " + expected + ", longest gap " + longestGapMs.get() + " ms";
+    String summary =
+        "over "
+            + elapsedMs
+            + " ms: health checks "
+            + healthChecks.get()
+            + ", failed "
+            + healthFailures.get()
+            + ", slowest "
+            + slowestHealthMs.get()
+            + " ms; bystander frames "
+            + heard
+            + " of about "
+            + expected
+            + ", longest gap "
+            + longestGapMs.get()
+            + " ms";
     assertTrue(healthFailures.get() == 0 && slowestHealthMs.get() < 1_000, "health: " + summary);
-    assertTrue(heard >= expected - 2 && longestGapMs.get() < LONGEST_GAP_MS, "bystander audio: " + summary);
+    assertTrue(
+        heard >= expected - 2 && longestGapMs.get() < LONGEST_GAP_MS,
+        "bystander audio: " + summary);
     measuring = true;
   }
 
@@ -166,15 +210,20 @@ public final class Bystanders implements AutoCloseable {
     return out;
   }
 
-  private static <T> void await(io.vertx.core.Context context, java.util.function.Supplier<io.vertx.core.Future<T>> call) {
+  private static <T> void await(
+      io.vertx.core.Context context, java.util.function.Supplier<io.vertx.core.Future<T>> call) {
     CompletableFuture<T> done = new CompletableFuture<>();
-    context.runOnContext(v -> call.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        done.complete(ar.result());
-      } else {
-        done.completeExceptionally(ar.cause());
-      }
-    }));
+    context.runOnContext(
+        v ->
+            call.get()
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        done.complete(ar.result());
+                      } else {
+                        done.completeExceptionally(ar.cause());
+                      }
+                    }));
     get(done);
   }
 

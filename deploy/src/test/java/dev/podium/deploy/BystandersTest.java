@@ -41,5 +41,4 @@ class BystandersTest {
       assertThrows(AssertionError.class, bystanders::assertWell);
     }
   }
-
 }

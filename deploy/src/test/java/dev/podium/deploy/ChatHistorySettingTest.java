@@ -18,20 +18,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code PODIUM_CHAT_HISTORY} over its whole range, each value in an all-in-one of its own: the
- * node starts, chat messages get ids 1, 2, 3, ... and a joiner receives exactly the last N of
- * them (none for 0, and then nothing of the messages is kept in the cluster).
+ * node starts, chat messages get ids 1, 2, 3, ... and a joiner receives exactly the last N of them
+ * (none for 0, and then nothing of the messages is kept in the cluster).
  */
 class ChatHistorySettingTest {
 
   @ParameterizedTest(name = "PODIUM_CHAT_HISTORY={0}, {1} messages")
   @CsvSource({"0, 3", "5, 12", "100000, 1500"})
   void aJoinerGetsExactlyTheLastMessagesTheSettingKeeps(int historySize, int posted) {
-    try (PodiumHarness podium = new PodiumHarness(Map.of(
-        "PODIUM_CHAT_HISTORY", String.valueOf(historySize),
-        "PODIUM_CHAT_RATE_PER_SECOND", "10000",
-        // The gateway's per-user chat budget too: this test is a history test, not a person.
-        "PODIUM_RATE_CHAT_BURST", "100000",
-        "PODIUM_RATE_CHAT_PER_MIN", "1000000"))) {
+    try (PodiumHarness podium =
+        new PodiumHarness(
+            Map.of(
+                "PODIUM_CHAT_HISTORY", String.valueOf(historySize),
+                "PODIUM_CHAT_RATE_PER_SECOND", "10000",
+                // The gateway's per-user chat budget too: this test is a history test, not a
+                // person.
+                "PODIUM_RATE_CHAT_BURST", "100000",
+                "PODIUM_RATE_CHAT_PER_MIN", "1000000"))) {
       Vertx node = podium.startAllInOne();
       TestSocket host = podium.goLive(node, "host-" + historySize);
       String eventId = host.eventId();
@@ -39,12 +42,17 @@ class ChatHistorySettingTest {
       for (int i = 1; i <= posted; i++) {
         host.send(new JsonObject().put("type", "broadcast_message").put("message", "line " + i));
       }
-      assertTrue(TestSocket.awaitCondition(() -> host.seen("message_broadcast").size() == posted, 30_000),
+      assertTrue(
+          TestSocket.awaitCondition(() -> host.seen("message_broadcast").size() == posted, 30_000),
           "every message was broadcast: " + host.seen("message_broadcast").size());
       JsonObject last = host.seen("message_broadcast").get(posted - 1);
       assertEquals(posted, last.getLong("id"), "ids count up from 1 whatever the history size");
 
-      JsonArray history = podium.join(node, eventId, "late-" + historySize).expect("chat_history").getJsonArray("messages");
+      JsonArray history =
+          podium
+              .join(node, eventId, "late-" + historySize)
+              .expect("chat_history")
+              .getJsonArray("messages");
       int kept = Math.min(historySize, posted);
       assertEquals(kept, history.size());
       for (int i = 0; i < kept; i++) {
@@ -55,17 +63,23 @@ class ChatHistorySettingTest {
       }
 
       Ringbuffer<Object> ring = hazelcast(node).getRingbuffer("podium.chat." + eventId);
-      assertEquals(Math.max(1, historySize), ring.capacity(), "the ring buffer has the configured capacity");
+      assertEquals(
+          Math.max(1, historySize), ring.capacity(), "the ring buffer has the configured capacity");
       if (historySize == 0) {
-        assertTrue(ring.size() <= 1 && "".equals(ring.readOne(ring.tailSequence())),
+        assertTrue(
+            ring.size() <= 1 && "".equals(ring.readOne(ring.tailSequence())),
             "with no history the ring holds only an empty marker, no message");
       }
 
       // A second chat-service with another ring size is refused with a message naming the setting
       // (0 and 1 share rings of one entry, so the other value is 2 more).
-      Throwable refused = PodiumHarnessAwait.failure(
-          node.deployVerticle(new ChatServiceVerticle(new ChatConfig(historySize + 2, 1000, 5))));
-      assertTrue(String.valueOf(refused.getMessage()).contains("PODIUM_CHAT_HISTORY"), String.valueOf(refused));
+      Throwable refused =
+          PodiumHarnessAwait.failure(
+              node.deployVerticle(
+                  new ChatServiceVerticle(new ChatConfig(historySize + 2, 1000, 5))));
+      assertTrue(
+          String.valueOf(refused.getMessage()).contains("PODIUM_CHAT_HISTORY"),
+          String.valueOf(refused));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -73,14 +87,18 @@ class ChatHistorySettingTest {
   }
 
   private static HazelcastInstance hazelcast(Vertx node) {
-    return ((HazelcastClusterManager) ((VertxInternal) node).clusterManager()).getHazelcastInstance();
+    return ((HazelcastClusterManager) ((VertxInternal) node).clusterManager())
+        .getHazelcastInstance();
   }
 
   /** Waits for a future that should fail, and returns why. */
   private static final class PodiumHarnessAwait {
     static Throwable failure(io.vertx.core.Future<?> future) {
       try {
-        future.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        future
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, java.util.concurrent.TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException e) {
         return e.getCause();
       } catch (Exception e) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two gateways on two clustered Vert.x instances: node A runs every service and a gateway, node B
- * only a gateway. Room messages cross the cluster; a node that stops takes its participants with it.
+ * only a gateway. Room messages cross the cluster; a node that stops takes its participants with
+ * it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterEndToEndTest {
@@ -41,7 +42,8 @@ class ClusterEndToEndTest {
     TestSocket host = podium.goLive(nodeA, "host-a");
     String eventId = host.eventId();
     TestSocket listener = podium.join(nodeB, eventId, "listener-b");
-    assertEquals("host-a", listener.expect("room_state").getJsonObject("host").getString("user_id"));
+    assertEquals(
+        "host-a", listener.expect("room_state").getJsonObject("host").getString("user_id"));
     assertEquals(2, listener.expect("participant_list").getJsonArray("participants").size());
     host.expect("participant_joined", m -> "listener-b".equals(m.getString("user_id")));
     host.expect("participant_list", m -> m.getInteger("total") == 2);
@@ -85,18 +87,29 @@ class ClusterEndToEndTest {
     long took = System.currentTimeMillis() - stoppedAt;
     assertTrue(took < 10_000, "participants of the stopped node removed after " + took + " ms");
     JsonObject list = host.expect("participant_list", m -> m.getInteger("total") == 1);
-    assertEquals("host-a2", list.getJsonArray("participants").getJsonObject(0).getString("user_id"));
+    assertEquals(
+        "host-a2", list.getJsonArray("participants").getJsonObject(0).getString("user_id"));
   }
 
   @Test
   @Order(3)
   void aGatewayProcessKilledWithoutGoodbyeIsSweptWithinTenSeconds() throws Exception {
-    try (PodiumProcess nodeC = PodiumProcess.start("gateway-c", dev.podium.gateway.GatewayMain.class, podium.settings(),
-        java.util.Map.of(), "listening on port")) {
+    try (PodiumProcess nodeC =
+        PodiumProcess.start(
+            "gateway-c",
+            dev.podium.gateway.GatewayMain.class,
+            podium.settings(),
+            java.util.Map.of(),
+            "listening on port")) {
       TestSocket host = podium.goLive(nodeA, "host-a3");
       String eventId = host.eventId();
-      TestSocket listener = podium.connectTo(nodeC.port(), "/ws/stream/live/join/event/" + eventId
-          + "/c-listener/c-listener/?token=" + TestTokens.valid("c-listener"));
+      TestSocket listener =
+          podium.connectTo(
+              nodeC.port(),
+              "/ws/stream/live/join/event/"
+                  + eventId
+                  + "/c-listener/c-listener/?token="
+                  + TestTokens.valid("c-listener"));
       listener.expect("room_state");
       host.expect("participant_count", m -> m.getInteger("count") == 2);
       host.drain();

@@ -29,42 +29,47 @@ import java.util.regex.Pattern;
 /**
  * Starts a whole Podium topology at the same moment, every process a JVM of its own, and measures
  * how long until every process is ready ({@code /health/ready} on its ops port answers 200) and all
- * of them are one cluster ({@code podium_cluster_members} on every {@code /metrics} is the
- * process count). The processes are killed afterwards; each start uses a new cluster name.
+ * of them are one cluster ({@code podium_cluster_members} on every {@code /metrics} is the process
+ * count). The processes are killed afterwards; each start uses a new cluster name.
  */
 final class ClusterFormation {
   /** How the processes find each other. */
   enum Layout {
     /**
-     * deploy/local-cluster.sh's: a cluster port each, every port listed as a member; here plus spare
-     * ports, where a restarted process goes when its own is not free yet.
+     * deploy/local-cluster.sh's: a cluster port each, every port listed as a member; here plus
+     * spare ports, where a restarted process goes when its own is not free yet.
      */
     LOCAL_SCRIPT,
     /** Podium's defaults: one base port for all (auto-increment), PODIUM_CLUSTER_MEMBERS unset. */
     DEFAULTS
   }
 
-  record Service(String name, Class<?> main, String readyLine) {
-  }
+  record Service(String name, Class<?> main, String readyLine) {}
 
   static final Service GATEWAY = new Service("gateway", GatewayMain.class, "gateway started");
-  static final Service ROOM = new Service("room-service", RoomServiceMain.class, "room-service started");
-  static final Service PRESENCE = new Service("presence-service", PresenceServiceMain.class, "presence-service started");
-  static final Service CHAT = new Service("chat-service", ChatServiceMain.class, "chat-service started");
-  static final Service RELAY = new Service("media-relay", MediaRelayMain.class, "media-relay started");
+  static final Service ROOM =
+      new Service("room-service", RoomServiceMain.class, "room-service started");
+  static final Service PRESENCE =
+      new Service("presence-service", PresenceServiceMain.class, "presence-service started");
+  static final Service CHAT =
+      new Service("chat-service", ChatServiceMain.class, "chat-service started");
+  static final Service RELAY =
+      new Service("media-relay", MediaRelayMain.class, "media-relay started");
 
-  private static final Pattern MEMBERS = Pattern.compile("(?m)^podium_cluster_members(?:\\{[^}]*\\})? ([0-9.]+)$");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final Pattern MEMBERS =
+      Pattern.compile("(?m)^podium_cluster_members(?:\\{[^}]*\\})? ([0-9.]+)$");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final int SPARE_PORTS = 8;
 
-  private ClusterFormation() {
-  }
+  private ClusterFormation() {}
 
   /**
    * Starts {@code services} at once and returns how long they took to be ready and one cluster;
    * fails (after killing them all) when that took longer than {@code timeout}.
    */
-  static Duration startAll(List<Service> services, Layout layout, Duration timeout) throws Exception {
+  static Duration startAll(List<Service> services, Layout layout, Duration timeout)
+      throws Exception {
     long started = System.nanoTime();
     List<PodiumProcess> processes = launch(services, layout, timeout);
     try {
@@ -78,10 +83,11 @@ final class ClusterFormation {
   }
 
   /**
-   * Launches {@code services} at the same moment and returns them once each has logged its
-   * start-up line, within {@code timeout}; kills them all when one does not.
+   * Launches {@code services} at the same moment and returns them once each has logged its start-up
+   * line, within {@code timeout}; kills them all when one does not.
    */
-  static List<PodiumProcess> launch(List<Service> services, Layout layout, Duration timeout) throws Exception {
+  static List<PodiumProcess> launch(List<Service> services, Layout layout, Duration timeout)
+      throws Exception {
     int n = services.size();
     int base = freePortRange(n + SPARE_PORTS);
     Map<String, String> cluster = new HashMap<>();
@@ -105,7 +111,9 @@ final class ClusterFormation {
         extra.put("PODIUM_CLUSTER_EXPECTED_MEMBERS", String.valueOf(n));
       }
       int seconds = (int) Math.max(1, timeout.toSeconds());
-      launching.add(launcher.submit(() -> PodiumProcess.start(name, s.main(), settings, extra, s.readyLine(), seconds)));
+      launching.add(
+          launcher.submit(
+              () -> PodiumProcess.start(name, s.main(), settings, extra, s.readyLine(), seconds)));
     }
     List<PodiumProcess> processes = new ArrayList<>();
     Exception failed = null;
@@ -135,16 +143,18 @@ final class ClusterFormation {
       for (PodiumProcess p : processes) {
         p.kill();
       }
-      throw new AssertionError("a process did not start within " + timeout.toSeconds() + " s", failed);
+      throw new AssertionError(
+          "a process did not start within " + timeout.toSeconds() + " s", failed);
     }
     return processes;
   }
 
   /**
-   * Waits until every process is ready and sees all of them as members, polling until
-   * {@code deadline} ({@link System#nanoTime}); fails saying which are not.
+   * Waits until every process is ready and sees all of them as members, polling until {@code
+   * deadline} ({@link System#nanoTime}); fails saying which are not.
    */
-  static void awaitOneReadyCluster(List<PodiumProcess> processes, long deadline) throws InterruptedException {
+  static void awaitOneReadyCluster(List<PodiumProcess> processes, long deadline)
+      throws InterruptedException {
     int n = processes.size();
     String last = "";
     while (System.nanoTime() < deadline) {
@@ -152,9 +162,11 @@ final class ClusterFormation {
       if (last == null) {
         return;
       }
-      Thread.sleep(500); // polling readiness over HTTP (bounded by the deadline): no event to wait for
+      Thread.sleep(
+          500); // polling readiness over HTTP (bounded by the deadline): no event to wait for
     }
-    throw new AssertionError("not ready and one cluster of " + n + " within the time allowed: " + last);
+    throw new AssertionError(
+        "not ready and one cluster of " + n + " within the time allowed: " + last);
   }
 
   /** Null when every process is ready and sees {@code n} members; otherwise what is not. */
@@ -167,7 +179,14 @@ final class ClusterFormation {
         Matcher m = MEMBERS.matcher(metrics);
         int members = m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
         if (ready.statusCode() != 200 || members != n) {
-          problems.add(p.name() + ": ready " + ready.statusCode() + ", " + members + " member(s) " + ready.body());
+          problems.add(
+              p.name()
+                  + ": ready "
+                  + ready.statusCode()
+                  + ", "
+                  + members
+                  + " member(s) "
+                  + ready.body());
         }
       } catch (Exception e) {
         problems.add(p.name() + ": " + e);
@@ -177,8 +196,11 @@ final class ClusterFormation {
   }
 
   static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(3))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String memberList(int base, int count) {

@@ -29,24 +29,27 @@ import org.junit.jupiter.api.Test;
  * Cluster state must not grow with the number of events: a client that starts and ends event after
  * event (each with listeners, chat, a screen-mode switch with an initialisation segment, a co-host
  * invitation) must leave the cluster as it found it. The test records every Hazelcast distributed
- * object of a running all-in-one with its size (maps, multimaps such as the event bus's own
- * {@code __vertx.subs}, ring buffers), runs 1,000 such events, some ended by the host and some by
- * the host's grace period running out, and expects the same objects with the same sizes afterwards.
+ * object of a running all-in-one with its size (maps, multimaps such as the event bus's own {@code
+ * __vertx.subs}, ring buffers), runs 1,000 such events, some ended by the host and some by the
+ * host's grace period running out, and expects the same objects with the same sizes afterwards.
  *
- * <p>Nothing is exempt. What the all-in-one keeps for itself (the services' own addresses in
- * {@code __vertx.subs}, the node's entry in {@code __vertx.nodeInfo}, the bystander room's entries)
- * is bounded and is already there when the baseline is taken, so it cancels out. The third way an
+ * <p>Nothing is exempt. What the all-in-one keeps for itself (the services' own addresses in {@code
+ * __vertx.subs}, the node's entry in {@code __vertx.nodeInfo}, the bystander room's entries) is
+ * bounded and is already there when the baseline is taken, so it cancels out. The third way an
  * event ends, presence sweeping a dead gateway node, runs the same room-service end as the grace
  * period does here (the node sweep only starts that grace period), so it is covered by the
  * grace-ended events.
  */
 class ClusterGrowthAbuseTest {
   private static final int EVENTS = 1_000;
+
   /** Events run at the same time (each a host, and for most a listener). */
   private static final int PARALLEL = 4;
+
   /** A small fake WebM initialisation segment: the EBML magic, then filler. */
-  private static final Buffer INIT = Buffer.buffer(new byte[] {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3})
-      .appendBuffer(Buffer.buffer(new byte[2048]));
+  private static final Buffer INIT =
+      Buffer.buffer(new byte[] {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3})
+          .appendBuffer(Buffer.buffer(new byte[2048]));
 
   private static PodiumHarness podium;
   private static Vertx node;
@@ -54,7 +57,8 @@ class ClusterGrowthAbuseTest {
 
   @BeforeAll
   static void start() {
-    // A short grace so events whose host vanishes end quickly; chat rate high enough for the script.
+    // A short grace so events whose host vanishes end quickly; chat rate high enough for the
+    // script.
     podium = new PodiumHarness(Map.of("PODIUM_HOST_GRACE_MS", "300"));
     node = podium.startAllInOne();
     bystanders = Bystanders.start(podium.port(node), TestTokens::valid);
@@ -70,7 +74,8 @@ class ClusterGrowthAbuseTest {
 
   @Test
   void athousandEventsLeaveTheClusterAsTheyFoundIt() throws Exception {
-    HazelcastInstance hazelcast = ((HazelcastClusterManager) ((VertxInternal) node).clusterManager()).getHazelcastInstance();
+    HazelcastInstance hazelcast =
+        ((HazelcastClusterManager) ((VertxInternal) node).clusterManager()).getHazelcastInstance();
     // One event of each kind first: a cluster-wide object made on first use (the screen-init map,
     // one per cluster however many events use it) is then in the baseline, so any difference
     // left after the run is per-event growth.
@@ -103,15 +108,17 @@ class ClusterGrowthAbuseTest {
       Thread.sleep(500); // polling the cluster's own state: there is no event to wait for
       after = snapshot(hazelcast);
     }
-    System.out.printf("cluster back to its start %d ms after the last event%n", 60_000 - (deadline - System.currentTimeMillis()));
+    System.out.printf(
+        "cluster back to its start %d ms after the last event%n",
+        60_000 - (deadline - System.currentTimeMillis()));
     assertEquals(before, after, "cluster objects and their sizes after " + EVENTS + " events");
     bystanders.assertWell();
   }
 
   /**
    * One event. Every event goes live and ends; in turn they add a listener, chat, a switch to
-   * screen mode with an initialisation segment from the host, and a co-host invitation. One in
-   * five ends by the host vanishing (the grace period ends it), the others by the host.
+   * screen mode with an initialisation segment from the host, and a co-host invitation. One in five
+   * ends by the host vanishing (the grace period ends it), the others by the host.
    */
   private static void runEvent(int n, String prefix) {
     String hostId = prefix + "h" + n;
@@ -128,18 +135,22 @@ class ClusterGrowthAbuseTest {
       host.expect("message_broadcast", m -> m.getLong("id") == 2);
     }
     if (n % 3 == 0) {
-      host.send(new JsonObject().put("type", "switching_to_screen_sharing").put("stream", "screen"));
+      host.send(
+          new JsonObject().put("type", "switching_to_screen_sharing").put("stream", "screen"));
       host.expect("screen_sharing_started");
       host.sendBinary(INIT);
       if (listener != null) {
         TestSocket watching = listener;
-        assertTrue(TestSocket.awaitCondition(() -> !watching.binaries().isEmpty(), 10_000), "the listener got the segment");
+        assertTrue(
+            TestSocket.awaitCondition(() -> !watching.binaries().isEmpty(), 10_000),
+            "the listener got the segment");
       }
     }
     if (listener != null && n % 5 == 1) {
       host.send(new JsonObject().put("type", "invite_cohost").put("user_id", prefix + "l" + n));
       TestSocket invited = listener;
-      assertTrue(TestSocket.awaitCondition(() -> !invited.seen("cohost_invite").isEmpty(), 10_000),
+      assertTrue(
+          TestSocket.awaitCondition(() -> !invited.seen("cohost_invite").isEmpty(), 10_000),
           "the listener was invited; the host saw " + host.seen("error"));
     }
     if (n % 5 == 4) {
@@ -154,8 +165,11 @@ class ClusterGrowthAbuseTest {
     }
   }
 
-  /** Waits until two snapshots a second apart agree (start-up writes have landed), and returns it. */
-  private static Map<String, Integer> settled(HazelcastInstance hazelcast) throws InterruptedException {
+  /**
+   * Waits until two snapshots a second apart agree (start-up writes have landed), and returns it.
+   */
+  private static Map<String, Integer> settled(HazelcastInstance hazelcast)
+      throws InterruptedException {
     Map<String, Integer> last = snapshot(hazelcast);
     for (int i = 0; i < 30; i++) {
       Thread.sleep(1_000); // a measuring window: start-up writes have no event of their own
@@ -168,7 +182,10 @@ class ClusterGrowthAbuseTest {
     return last;
   }
 
-  /** Every distributed object of the cluster, by service and name, with its size (-1: not a collection). */
+  /**
+   * Every distributed object of the cluster, by service and name, with its size (-1: not a
+   * collection).
+   */
   private static Map<String, Integer> snapshot(HazelcastInstance hazelcast) {
     Map<String, Integer> sizes = new TreeMap<>();
     for (DistributedObject object : hazelcast.getDistributedObjects()) {

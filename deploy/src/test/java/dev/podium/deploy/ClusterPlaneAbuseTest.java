@@ -30,13 +30,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The cluster plane seen from the network: an all-in-one with the default cluster host, whose
  * gateway listens on every interface (PODIUM_HTTP_HOST=0.0.0.0) as a public one would. Nothing of
- * it but the gateway's port may be reachable from a non-loopback address of this machine:
- * Hazelcast (which before took connections on every interface, and with the cluster name alone
- * let a client read and forge cluster state) and the event bus must refuse.
+ * it but the gateway's port may be reachable from a non-loopback address of this machine: Hazelcast
+ * (which before took connections on every interface, and with the cluster name alone let a client
+ * read and forge cluster state) and the event bus must refuse.
  */
 class ClusterPlaneAbuseTest {
   /** A documentation address (TEST-NET-2) on a dummy interface of our own. */
   private static final String OUTSIDE = "198.51.100.7";
+
   private static final String INTERFACE = "podcl" + ProcessHandle.current().pid() % 100_000;
   private static final String PEER = "podcp" + ProcessHandle.current().pid() % 100_000;
 
@@ -48,7 +49,8 @@ class ClusterPlaneAbuseTest {
 
   @BeforeAll
   static void start() {
-    podium = new PodiumHarness(Map.of("PODIUM_HTTP_HOST", "0.0.0.0", "PODIUM_CLUSTER_PORT", "5881"));
+    podium =
+        new PodiumHarness(Map.of("PODIUM_HTTP_HOST", "0.0.0.0", "PODIUM_CLUSTER_PORT", "5881"));
     node = podium.startAllInOne();
     gatewayPort = podium.port(node);
     bystanders = Bystanders.start(gatewayPort, TestTokens::valid);
@@ -72,22 +74,30 @@ class ClusterPlaneAbuseTest {
   void onlyTheGatewayListensBeyondLoopback() throws Exception {
     bystanders.startMeasuring();
     List<Listener> listeners = ownListeners();
-    assertTrue(listeners.stream().anyMatch(l -> l.port() == hazelcastPort()),
+    assertTrue(
+        listeners.stream().anyMatch(l -> l.port() == hazelcastPort()),
         "Hazelcast's port not found among " + listeners);
     List<Listener> exposed = listeners.stream().filter(l -> !l.loopback()).toList();
     for (Listener l : exposed) {
-      assertEquals(gatewayPort, l.port(), "listening beyond loopback: " + l + " (all: " + listeners + ")");
+      assertEquals(
+          gatewayPort, l.port(), "listening beyond loopback: " + l + " (all: " + listeners + ")");
     }
-    assertFalse(exposed.isEmpty(), "the gateway should listen on every interface in this test: " + listeners);
+    assertFalse(
+        exposed.isEmpty(),
+        "the gateway should listen on every interface in this test: " + listeners);
     // The gateway, Hazelcast and the event bus at least.
-    assertTrue(listeners.size() >= 3, "expected the gateway, Hazelcast and the event bus: " + listeners);
+    assertTrue(
+        listeners.size() >= 3, "expected the gateway, Hazelcast and the event bus: " + listeners);
     bystanders.assertWell();
   }
 
   @Test
   void fromANonLoopbackAddressOnlyTheGatewayAnswers() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "needs root to add a network interface");
-    assumeTrue(Stream.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip").anyMatch(p -> Files.isExecutable(Path.of(p))),
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")), "needs root to add a network interface");
+    assumeTrue(
+        Stream.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip")
+            .anyMatch(p -> Files.isExecutable(Path.of(p))),
         "needs the ip command");
     try {
       // A dummy interface where the kernel has the module, else a veth pair (deleting one end
@@ -111,7 +121,8 @@ class ClusterPlaneAbuseTest {
           reachable.add(String.valueOf(port) + (port == hazelcastPort() ? " (Hazelcast)" : ""));
         }
       }
-      assertTrue(reachable.isEmpty(), "reachable from " + OUTSIDE + ": " + reachable + " of " + ports);
+      assertTrue(
+          reachable.isEmpty(), "reachable from " + OUTSIDE + ": " + reachable + " of " + ports);
       assertTrue(accepts(gatewayPort), "the gateway should accept on " + OUTSIDE);
       bystanders.assertWell();
     } finally {
@@ -131,28 +142,40 @@ class ClusterPlaneAbuseTest {
 
   private static int hazelcastPort() {
     return Hazelcast.getAllHazelcastInstances().stream()
-        .filter(h -> h.getConfig().getClusterName().equals(podium.settings().string("PODIUM_CLUSTER_NAME", "")))
-        .findFirst().orElseThrow().getCluster().getLocalMember().getAddress().getPort();
+        .filter(
+            h ->
+                h.getConfig()
+                    .getClusterName()
+                    .equals(podium.settings().string("PODIUM_CLUSTER_NAME", "")))
+        .findFirst()
+        .orElseThrow()
+        .getCluster()
+        .getLocalMember()
+        .getAddress()
+        .getPort();
   }
 
   /** A TCP socket this JVM listens on. */
-  record Listener(String address, int port, boolean loopback) {
-  }
+  record Listener(String address, int port, boolean loopback) {}
 
-  /** This JVM's listening TCP sockets: /proc/net/tcp{,6} entries in state LISTEN whose inode is one of our fds. */
+  /**
+   * This JVM's listening TCP sockets: /proc/net/tcp{,6} entries in state LISTEN whose inode is one
+   * of our fds.
+   */
   static List<Listener> ownListeners() throws IOException {
     Set<String> inodes = new HashSet<>();
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      fds.forEach(fd -> {
-        try {
-          String target = Files.readSymbolicLink(fd).toString();
-          if (target.startsWith("socket:[")) {
-            inodes.add(target.substring(8, target.length() - 1));
-          }
-        } catch (IOException gone) {
-          // closed while we looked
-        }
-      });
+      fds.forEach(
+          fd -> {
+            try {
+              String target = Files.readSymbolicLink(fd).toString();
+              if (target.startsWith("socket:[")) {
+                inodes.add(target.substring(8, target.length() - 1));
+              }
+            } catch (IOException gone) {
+              // closed while we looked
+            }
+          });
     }
     List<Listener> out = new ArrayList<>();
     for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
@@ -166,7 +189,9 @@ class ClusterPlaneAbuseTest {
         byte[] address = address(local[0]);
         int port = Integer.parseInt(local[1], 16);
         java.net.InetAddress ip = java.net.InetAddress.getByAddress(address);
-        out.add(new Listener(ip.getHostAddress(), port, ip.isLoopbackAddress() || mappedLoopback(address)));
+        out.add(
+            new Listener(
+                ip.getHostAddress(), port, ip.isLoopbackAddress() || mappedLoopback(address)));
       }
     }
     return out;

@@ -9,18 +9,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Certificates made by deploy/make-dev-ca.sh (openssl) into a test's directory, as an operator would. */
+/**
+ * Certificates made by deploy/make-dev-ca.sh (openssl) into a test's directory, as an operator
+ * would.
+ */
 final class DevCa {
-  private DevCa() {
-  }
+  private DevCa() {}
 
-  /** Makes (or reuses) the CA in {@code dir} and a certificate and key for {@code node}; returns its settings. */
-  static Map<String, String> node(Path dir, String node, String... names) throws IOException, InterruptedException {
+  /**
+   * Makes (or reuses) the CA in {@code dir} and a certificate and key for {@code node}; returns its
+   * settings.
+   */
+  static Map<String, String> node(Path dir, String node, String... names)
+      throws IOException, InterruptedException {
     Path script = Path.of("make-dev-ca.sh");
     if (!Files.isRegularFile(script)) {
       script = Path.of("deploy", "make-dev-ca.sh");
     }
-    List<String> command = new ArrayList<>(List.of("bash", script.toAbsolutePath().toString(), dir.toString(), node));
+    List<String> command =
+        new ArrayList<>(List.of("bash", script.toAbsolutePath().toString(), dir.toString(), node));
     command.addAll(List.of(names));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -37,6 +37,7 @@ class EdgeAbuseTest {
   private static final int PER_IP = 10;
   private static final int BURST = 6;
   private static final int PER_USER = 2;
+
   /** Deadline checks run every 300 ms here; a little more for scheduling. */
   private static final long SLACK_MS = 1_000;
 
@@ -47,15 +48,17 @@ class EdgeAbuseTest {
 
   @BeforeAll
   static void start() {
-    podium = new PodiumHarness(Map.of(
-        "PODIUM_HANDSHAKE_TIMEOUT_MS", String.valueOf(HANDSHAKE_MS),
-        "PODIUM_WS_IDLE_TIMEOUT_MS", String.valueOf(IDLE_MS),
-        "PODIUM_WS_PING_MS", String.valueOf(PING_MS),
-        "PODIUM_HTTP_IDLE_TIMEOUT_MS", String.valueOf(HTTP_IDLE_MS),
-        "PODIUM_MAX_CONNECTIONS_PER_IP", String.valueOf(PER_IP),
-        "PODIUM_JOIN_RATE_PER_SECOND", "2",
-        "PODIUM_JOIN_BURST", String.valueOf(BURST),
-        "PODIUM_MAX_SOCKETS_PER_USER", String.valueOf(PER_USER)));
+    podium =
+        new PodiumHarness(
+            Map.of(
+                "PODIUM_HANDSHAKE_TIMEOUT_MS", String.valueOf(HANDSHAKE_MS),
+                "PODIUM_WS_IDLE_TIMEOUT_MS", String.valueOf(IDLE_MS),
+                "PODIUM_WS_PING_MS", String.valueOf(PING_MS),
+                "PODIUM_HTTP_IDLE_TIMEOUT_MS", String.valueOf(HTTP_IDLE_MS),
+                "PODIUM_MAX_CONNECTIONS_PER_IP", String.valueOf(PER_IP),
+                "PODIUM_JOIN_RATE_PER_SECOND", "2",
+                "PODIUM_JOIN_BURST", String.valueOf(BURST),
+                "PODIUM_MAX_SOCKETS_PER_USER", String.valueOf(PER_USER)));
     node = podium.startAllInOne();
     port = podium.port(node);
     bystanders = Bystanders.start(port, TestTokens::valid);
@@ -74,12 +77,17 @@ class EdgeAbuseTest {
     byte[] bomb = deflated(64 * 1024 * 1024);
     assertTrue(bomb.length < 128 * 1024, "a small frame: " + bomb.length);
     startMeasuring();
-    try (RawWebSocket ws = RawWebSocket.open("127.0.0.11", port, "/ws/active-streams/",
-        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits")) {
+    try (RawWebSocket ws =
+        RawWebSocket.open(
+            "127.0.0.11",
+            port,
+            "/ws/active-streams/",
+            "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits")) {
       assertEquals(101, ws.status());
       assertNull(ws.responseHeader("Sec-WebSocket-Extensions"), "no compression is negotiated");
       long started = System.nanoTime();
-      ws.sendFrame(true, 4, 1, bomb); // RSV1: "this frame is deflated", though nothing was negotiated
+      ws.sendFrame(
+          true, 4, 1, bomb); // RSV1: "this frame is deflated", though nothing was negotiated
       assertEquals(1002, ws.awaitClose(2_000));
       assertTrue((System.nanoTime() - started) / 1_000_000 < 1_000, "closed at once");
     }
@@ -91,7 +99,8 @@ class EdgeAbuseTest {
     startMeasuring();
     try (RawWebSocket ws = RawWebSocket.open("127.0.0.12", port, "/ws/active-streams/")) {
       ws.await("active_streams", null, 5_000);
-      ws.sendText("x".repeat(64 * 1024)); // exactly PODIUM_MAX_TEXT_BYTES: read, and refused as a message
+      ws.sendText(
+          "x".repeat(64 * 1024)); // exactly PODIUM_MAX_TEXT_BYTES: read, and refused as a message
       assertNotNull(ws.await("error", "unknown_type", 5_000));
       ws.sendFrame(true, 0, 2, new byte[1024 * 1024]); // exactly PODIUM_MAX_BINARY_BYTES
       assertNotNull(ws.await("error", "not_allowed", 5_000));
@@ -124,8 +133,11 @@ class EdgeAbuseTest {
   }
 
   private static void assertTooLarge(RawWebSocket ws) {
-    JsonObject error = ws.texts().stream().filter(t -> "frame_too_large".equals(t.getString("code"))).findFirst()
-        .orElse(null);
+    JsonObject error =
+        ws.texts().stream()
+            .filter(t -> "frame_too_large".equals(t.getString("code")))
+            .findFirst()
+            .orElse(null);
     assertNotNull(error, "an error before the close: " + ws.texts());
     assertNotNull(error.getString("details"));
   }
@@ -151,33 +163,43 @@ class EdgeAbuseTest {
     long started = System.nanoTime();
     for (int i = 0; i < 8; i++) {
       RawWebSocket s = RawWebSocket.tcp("127.0.0.14", port);
-      s.sendRaw("GET /ws/active-streams/ HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.sendRaw(
+          "GET /ws/active-streams/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
       dribblers.add(s);
     }
-    Thread dribble = new Thread(() -> {
-      try {
-        for (int i = 0; i < 40; i++) {
-          for (RawWebSocket s : dribblers) {
-            s.sendRaw("X-A: b\r\n".getBytes(StandardCharsets.US_ASCII));
-          }
-          Thread.sleep(100); // the attack's pace: a header line every 100 ms keeps the connection busy
-        }
-      } catch (Exception e) {
-        // The server closed them: expected.
-      }
-    });
+    Thread dribble =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < 40; i++) {
+                  for (RawWebSocket s : dribblers) {
+                    s.sendRaw("X-A: b\r\n".getBytes(StandardCharsets.US_ASCII));
+                  }
+                  Thread.sleep(
+                      100); // the attack's pace: a header line every 100 ms keeps the connection
+                  // busy
+                }
+              } catch (Exception e) {
+                // The server closed them: expected.
+              }
+            });
     dribble.setDaemon(true);
     dribble.start();
     for (RawWebSocket s : dribblers) {
-      assertTrue(s.closedByServerWithin(HANDSHAKE_MS + SLACK_MS + 500), "slowloris connection still open");
+      assertTrue(
+          s.closedByServerWithin(HANDSHAKE_MS + SLACK_MS + 500), "slowloris connection still open");
       s.close();
     }
     long tookMs = (System.nanoTime() - started) / 1_000_000;
     assertTrue(tookMs < HANDSHAKE_MS + SLACK_MS + 500, "closed after " + tookMs + " ms");
 
     try (RawWebSocket keepAlive = RawWebSocket.tcp("127.0.0.14", port)) {
-      keepAlive.sendRaw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      assertFalse(keepAlive.closedByServerWithin(HTTP_IDLE_MS / 2), "an answered keep-alive connection stays a while");
+      keepAlive.sendRaw(
+          "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertFalse(
+          keepAlive.closedByServerWithin(HTTP_IDLE_MS / 2),
+          "an answered keep-alive connection stays a while");
       assertTrue(keepAlive.closedByServerWithin(HTTP_IDLE_MS + SLACK_MS), "idle keep-alive closed");
     }
     assertBystandersWell();
@@ -188,25 +210,32 @@ class EdgeAbuseTest {
     startMeasuring();
     TestSocket polite = podium.connect(node, "/ws/active-streams/"); // answers pings by itself
     try (RawWebSocket silent = RawWebSocket.open("127.0.0.15", port, "/ws/active-streams/");
-         RawWebSocket half = RawWebSocket.open("127.0.0.15", port, "/ws/active-streams/")) {
+        RawWebSocket half = RawWebSocket.open("127.0.0.15", port, "/ws/active-streams/")) {
       long started = System.nanoTime();
       half.sendRaw(Arrays.copyOf(RawWebSocket.frame(true, 0, 2, new byte[1000], 1000), 20));
-      Thread dribble = new Thread(() -> {
-        try {
-          for (int i = 0; i < 30; i++) {
-            Thread.sleep(200); // a byte of the never-finished frame now and then
-            half.sendRaw(new byte[] {'a'});
-          }
-        } catch (Exception e) {
-          // Closed: expected.
-        }
-      });
+      Thread dribble =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 30; i++) {
+                    Thread.sleep(200); // a byte of the never-finished frame now and then
+                    half.sendRaw(new byte[] {'a'});
+                  }
+                } catch (Exception e) {
+                  // Closed: expected.
+                }
+              });
       dribble.setDaemon(true);
       dribble.start();
       for (RawWebSocket ws : List.of(silent, half)) {
         assertEquals(4408, ws.awaitClose(IDLE_MS + SLACK_MS + 1_000));
-        assertTrue(ws.texts().stream().anyMatch(t -> "idle_timeout".equals(t.getString("code"))
-            && t.getString("details") != null), "idle_timeout error: " + ws.texts());
+        assertTrue(
+            ws.texts().stream()
+                .anyMatch(
+                    t ->
+                        "idle_timeout".equals(t.getString("code"))
+                            && t.getString("details") != null),
+            "idle_timeout error: " + ws.texts());
       }
       long tookMs = (System.nanoTime() - started) / 1_000_000;
       assertTrue(tookMs < IDLE_MS + SLACK_MS, "dropped after " + tookMs + " ms");
@@ -241,11 +270,16 @@ class EdgeAbuseTest {
       }
       // A freed place can be taken again.
       accepted.remove(0).close();
-      assertTrue(eventually(() -> {
-        try (RawWebSocket again = RawWebSocket.open("127.0.0.16", port, "/ws/active-streams/")) {
-          return again.await("active_streams", null, 2_000) != null;
-        }
-      }, 5_000), "a place freed by a close is given to the next connection");
+      assertTrue(
+          eventually(
+              () -> {
+                try (RawWebSocket again =
+                    RawWebSocket.open("127.0.0.16", port, "/ws/active-streams/")) {
+                  return again.await("active_streams", null, 2_000) != null;
+                }
+              },
+              5_000),
+          "a place freed by a close is given to the next connection");
     } finally {
       accepted.forEach(RawWebSocket::close);
     }
@@ -288,10 +322,22 @@ class EdgeAbuseTest {
     try {
       for (int i = 0; i < 20; i++) {
         String user = "rate-joiner-" + i;
-        RawWebSocket ws = RawWebSocket.open("127.0.0.19", port, "/ws/stream/live/join/event/" + eventId + "/" + user
-            + "/" + user + "/?token=" + TestTokens.valid(user));
+        RawWebSocket ws =
+            RawWebSocket.open(
+                "127.0.0.19",
+                port,
+                "/ws/stream/live/join/event/"
+                    + eventId
+                    + "/"
+                    + user
+                    + "/"
+                    + user
+                    + "/?token="
+                    + TestTokens.valid(user));
         JsonObject first = ws.nextText(5_000);
-        while (first != null && !"error".equals(first.getString("type")) && !"room_state".equals(first.getString("type"))) {
+        while (first != null
+            && !"error".equals(first.getString("type"))
+            && !"room_state".equals(first.getString("type"))) {
           first = ws.nextText(5_000); // room messages may come before the joiner's own room_state
         }
         if (first != null && "room_state".equals(first.getString("type"))) {
@@ -306,7 +352,9 @@ class EdgeAbuseTest {
         }
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      assertTrue(admitted >= BURST && admitted <= BURST + 1 + 2 * seconds, "admitted " + admitted + " in " + seconds + " s");
+      assertTrue(
+          admitted >= BURST && admitted <= BURST + 1 + 2 * seconds,
+          "admitted " + admitted + " in " + seconds + " s");
       assertEquals(20 - admitted, limited);
       // The room heard only the admitted ones, and it carries on.
       host.send(new JsonObject().put("type", "get_participants"));
@@ -324,11 +372,21 @@ class EdgeAbuseTest {
     String eventId = host.eventId();
     startMeasuring();
     String greedy = "greedy";
-    String joinUri = "/ws/stream/live/join/event/" + eventId + "/" + greedy + "/" + greedy + "/?token="
-        + TestTokens.valid(greedy);
-    try (RawWebSocket own = RawWebSocket.open("127.0.0.20", port, "/ws/stream/start/live/" + greedy + "/?token="
-        + TestTokens.valid(greedy));
-         RawWebSocket joined = RawWebSocket.open("127.0.0.21", port, joinUri)) {
+    String joinUri =
+        "/ws/stream/live/join/event/"
+            + eventId
+            + "/"
+            + greedy
+            + "/"
+            + greedy
+            + "/?token="
+            + TestTokens.valid(greedy);
+    try (RawWebSocket own =
+            RawWebSocket.open(
+                "127.0.0.20",
+                port,
+                "/ws/stream/start/live/" + greedy + "/?token=" + TestTokens.valid(greedy));
+        RawWebSocket joined = RawWebSocket.open("127.0.0.21", port, joinUri)) {
       assertNotNull(own.await("stream_link", null, 5_000));
       assertNotNull(joined.await("room_state", null, 5_000));
       for (int i = 0; i < 5; i++) {
@@ -350,24 +408,32 @@ class EdgeAbuseTest {
   @Test
   void aHungAdmissionIsAnsweredByTheHandshakeTimeout() throws Exception {
     // A user directory that accepts and never answers: go-live admission hangs on it.
-    try (ServerSocket silentDirectory = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket silentDirectory =
+        new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       List<Socket> held = new ArrayList<>();
-      Thread acceptor = new Thread(() -> {
-        try {
-          while (true) {
-            held.add(silentDirectory.accept());
-          }
-        } catch (IOException e) {
-          // Closed at the end of the test.
-        }
-      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    held.add(silentDirectory.accept());
+                  }
+                } catch (IOException e) {
+                  // Closed at the end of the test.
+                }
+              });
       acceptor.setDaemon(true);
       acceptor.start();
-      Vertx slowGateway = podium.startGatewayOnly(Map.of("PODIUM_AUTH_LOOKUP_URL",
-          "http://127.0.0.1:" + silentDirectory.getLocalPort()));
+      Vertx slowGateway =
+          podium.startGatewayOnly(
+              Map.of(
+                  "PODIUM_AUTH_LOOKUP_URL", "http://127.0.0.1:" + silentDirectory.getLocalPort()));
       startMeasuring();
-      try (RawWebSocket ws = RawWebSocket.open("127.0.0.30", podium.port(slowGateway),
-          "/ws/stream/start/live/slow-host/?token=" + TestTokens.valid("slow-host"))) {
+      try (RawWebSocket ws =
+          RawWebSocket.open(
+              "127.0.0.30",
+              podium.port(slowGateway),
+              "/ws/stream/start/live/slow-host/?token=" + TestTokens.valid("slow-host"))) {
         long started = System.nanoTime();
         assertEquals(4408, ws.awaitClose(HANDSHAKE_MS + SLACK_MS + 1_000));
         assertEquals("handshake_timeout", ws.texts().get(0).getString("code"));
@@ -405,7 +471,9 @@ class EdgeAbuseTest {
     boolean ok() throws Exception;
   }
 
-  /** Retries a check until it holds, within the timeout (the server frees places asynchronously). */
+  /**
+   * Retries a check until it holds, within the timeout (the server frees places asynchronously).
+   */
   private static boolean eventually(Check check, long timeoutMs) throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
@@ -425,8 +493,8 @@ class EdgeAbuseTest {
 
   /**
    * Checks the bystanders over a window of at least 1.5 s from the attack's start: a deliberate
-   * measuring window, so that a stall right after the attack shows and a window of a few hundred
-   * ms does not judge the audio by two or three frames of jitter.
+   * measuring window, so that a stall right after the attack shows and a window of a few hundred ms
+   * does not judge the audio by two or three frames of jitter.
    */
   private static void assertBystandersWell() throws InterruptedException {
     long leftMs = 1_500 - (System.nanoTime() - measuringSince) / 1_000_000;

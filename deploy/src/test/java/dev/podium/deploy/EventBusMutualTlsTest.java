@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The event bus across nodes with mutual TLS: two nodes whose certificates come from one CA talk;
- * a third node with a certificate from another CA (which trusts ours too) joins Hazelcast
+ * The event bus across nodes with mutual TLS: two nodes whose certificates come from one CA talk; a
+ * third node with a certificate from another CA (which trusts ours too) joins Hazelcast
  * (open-source Hazelcast cannot keep it out) but can neither deliver event-bus messages to the
  * others nor receive theirs.
  */
@@ -38,10 +38,8 @@ class EventBusMutualTlsTest {
   // Generous: the first TLS connection on a loaded test machine can take seconds.
   private static final DeliveryOptions PATIENT = new DeliveryOptions().setSendTimeout(10_000);
 
-  @TempDir
-  static Path ours;
-  @TempDir
-  static Path theirs;
+  @TempDir static Path ours;
+  @TempDir static Path theirs;
 
   static Vertx a;
   static Vertx b;
@@ -53,23 +51,37 @@ class EventBusMutualTlsTest {
   static void startThreeNodes() throws Exception {
     Map<String, String> tlsA = DevCa.node(ours, "node-a", "localhost", "127.0.0.1");
     Map<String, String> tlsB = DevCa.node(ours, "node-b", "localhost", "127.0.0.1");
-    Map<String, String> tlsForeign = new HashMap<>(DevCa.node(theirs, "intruder", "localhost", "127.0.0.1"));
+    Map<String, String> tlsForeign =
+        new HashMap<>(DevCa.node(theirs, "intruder", "localhost", "127.0.0.1"));
     // The intruder trusts our CA as well as its own (a CA certificate is no secret), so that only
     // our nodes' checks stand between it and their messages.
     Path bundle = theirs.resolve("both.crt");
-    Files.writeString(bundle, Files.readString(theirs.resolve("ca.crt")) + Files.readString(ours.resolve("ca.crt")));
+    Files.writeString(
+        bundle,
+        Files.readString(theirs.resolve("ca.crt")) + Files.readString(ours.resolve("ca.crt")));
     tlsForeign.put("PODIUM_CLUSTER_TLS_CA", bundle.toString());
     a = start(5851, tlsA);
     b = start(5852, tlsB);
     foreign = start(5853, tlsForeign);
-    PodiumHarness.await(a.eventBus().<String>consumer("tls.test.a", m -> {
-      heardByA.incrementAndGet();
-      m.reply("a got " + m.body());
-    }).completion());
-    PodiumHarness.await(foreign.eventBus().<String>consumer("tls.test.foreign", m -> {
-      heardByForeign.incrementAndGet();
-      m.reply("foreign got " + m.body());
-    }).completion());
+    PodiumHarness.await(
+        a.eventBus()
+            .<String>consumer(
+                "tls.test.a",
+                m -> {
+                  heardByA.incrementAndGet();
+                  m.reply("a got " + m.body());
+                })
+            .completion());
+    PodiumHarness.await(
+        foreign
+            .eventBus()
+            .<String>consumer(
+                "tls.test.foreign",
+                m -> {
+                  heardByForeign.incrementAndGet();
+                  m.reply("foreign got " + m.body());
+                })
+            .completion());
   }
 
   private static Vertx start(int port, Map<String, String> tls) {
@@ -130,11 +142,21 @@ class EventBusMutualTlsTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
     while (System.nanoTime() < deadline) {
       CompletableFuture<Future<String>> done = new CompletableFuture<>();
-      from.runOnContext(v -> from.eventBus().<String>request(address, body, PATIENT)
-          .map(m -> m.body())
-          .onComplete(ar -> done.complete(ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause()))));
+      from.runOnContext(
+          v ->
+              from.eventBus()
+                  .<String>request(address, body, PATIENT)
+                  .map(m -> m.body())
+                  .onComplete(
+                      ar ->
+                          done.complete(
+                              ar.succeeded()
+                                  ? Future.succeededFuture(ar.result())
+                                  : Future.failedFuture(ar.cause()))));
       Future<String> answer = done.orTimeout(20, TimeUnit.SECONDS).join();
-      if (answer.failed() && answer.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
+      if (answer.failed()
+          && answer.cause() instanceof ReplyException r
+          && r.failureType() == ReplyFailure.NO_HANDLERS) {
         PodiumHarness.await(Future.future(p -> from.setTimer(100, id -> p.complete())));
         continue;
       }

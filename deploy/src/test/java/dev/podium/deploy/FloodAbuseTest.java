@@ -22,14 +22,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Room-wide amplification, tried by one member against the shipped defaults: for each client
- * message that reaches other people or costs a service call, a flood of 300 gets the abuser
- * {@code rate_limited} (with a retry time) and then a 4029 ({@code flooding}) close, and what the
- * others actually received stays within the burst plus the rate over the attack's duration.
+ * message that reaches other people or costs a service call, a flood of 300 gets the abuser {@code
+ * rate_limited} (with a retry time) and then a 4029 ({@code flooding}) close, and what the others
+ * actually received stays within the burst plus the rate over the attack's duration.
  */
 class FloodAbuseTest {
   private static final AtomicInteger IDS = new AtomicInteger();
   private static final MessageLimits LIMITS = MessageLimits.defaults();
   private static final int FLOOD = 300;
+
   /** Straggling deliveries after the close are still counted: a deliberate measuring window. */
   private static final long STRAGGLERS_MS = 500;
 
@@ -50,7 +51,10 @@ class FloodAbuseTest {
     podium.close();
   }
 
-  /** A live event with its host, the abuser, another listener and an invite target, all past their joins. */
+  /**
+   * A live event with its host, the abuser, another listener and an invite target, all past their
+   * joins.
+   */
   private static final class Room {
     final String eventId;
     final String hostId = "host" + IDS.incrementAndGet();
@@ -88,9 +92,9 @@ class FloodAbuseTest {
   }
 
   /**
-   * Sends {@code FLOOD} messages as fast as the client can, asserts the sender was told
-   * {@code rate_limited} with a retry time and then closed with 4029, and returns how long the
-   * sender was heard (ms) for the allowance.
+   * Sends {@code FLOOD} messages as fast as the client can, asserts the sender was told {@code
+   * rate_limited} with a retry time and then closed with 4029, and returns how long the sender was
+   * heard (ms) for the allowance.
    */
   private static long flood(TestSocket abuser, IntFunction<JsonObject> message) {
     long started = System.nanoTime();
@@ -98,13 +102,20 @@ class FloodAbuseTest {
       abuser.send(message.apply(i));
     }
     // The gateway's refusal says when to retry (the chat-service's own, for chat, may come too).
-    JsonObject limited = abuser.expect("error", e -> "rate_limited".equals(e.getString("code"))
-        && e.getString("details", "").matches(".*retry in \\d+ ms.*"));
+    JsonObject limited =
+        abuser.expect(
+            "error",
+            e ->
+                "rate_limited".equals(e.getString("code"))
+                    && e.getString("details", "").matches(".*retry in \\d+ ms.*"));
     assertTrue(limited.getString("message") != null, limited.encode());
     assertEquals(4029, abuser.awaitClose(), "sustained abuse closes the socket");
     long heardMs = (System.nanoTime() - started) / 1_000_000;
-    JsonObject closing = abuser.seen("error").stream().filter(e -> "flooding".equals(e.getString("code"))).findFirst()
-        .orElseThrow(() -> new AssertionError("no flooding error before the close"));
+    JsonObject closing =
+        abuser.seen("error").stream()
+            .filter(e -> "flooding".equals(e.getString("code")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no flooding error before the close"));
     assertTrue(closing.getString("details") != null, closing.encode());
     return heardMs;
   }
@@ -115,7 +126,9 @@ class FloodAbuseTest {
     return rate.burst() + (long) Math.ceil(rate.perMinute() * ms / 60_000.0) + 1;
   }
 
-  /** Lets deliveries still in flight arrive, so they are counted too: a deliberate measuring window. */
+  /**
+   * Lets deliveries still in flight arrive, so they are counted too: a deliberate measuring window.
+   */
   private static void stragglers() throws InterruptedException {
     Thread.sleep(STRAGGLERS_MS);
   }
@@ -125,7 +138,8 @@ class FloodAbuseTest {
     for (String type : types) {
       got += socket.seen(type).size();
     }
-    assertTrue(got <= allowed, "received " + got + " of " + List.of(types) + ", allowed " + allowed);
+    assertTrue(
+        got <= allowed, "received " + got + " of " + List.of(types) + ", allowed " + allowed);
     assertFalse(socket.isClosed(), "the flood's recipient is still connected");
   }
 
@@ -135,7 +149,8 @@ class FloodAbuseTest {
     Room room = new Room();
     String field = payloadField(type);
     bystanders.startMeasuring();
-    long ms = flood(room.abuser, i -> msg(type).put(field, new JsonObject().put("sdp", "v=0 " + i)));
+    long ms =
+        flood(room.abuser, i -> msg(type).put(field, new JsonObject().put("sdp", "v=0 " + i)));
     long allowed = allowance(MessageClass.SIGNAL_BROADCAST, ms);
     stragglers();
     for (TestSocket recipient : room.others()) {
@@ -153,16 +168,24 @@ class FloodAbuseTest {
     // What a browser sends: an offer, then a burst of ICE candidates. None of it is refused.
     room.abuser.send(msg("webrtc_offer").put("offer", "v=0").put("to", room.otherId));
     for (int i = 0; i < 30; i++) {
-      room.abuser.send(msg("ice_candidate").put("candidate", new JsonObject().put("candidate", "c" + i))
-          .put("to", room.otherId));
+      room.abuser.send(
+          msg("ice_candidate")
+              .put("candidate", new JsonObject().put("candidate", "c" + i))
+              .put("to", room.otherId));
     }
-    TestSocket.awaitCondition(() -> room.other.seen("ice_candidate").size() == 30, TestSocket.WAIT_MS);
+    TestSocket.awaitCondition(
+        () -> room.other.seen("ice_candidate").size() == 30, TestSocket.WAIT_MS);
     assertEquals(30, room.other.seen("ice_candidate").size());
-    assertTrue(room.abuser.seen("error").isEmpty(), "a real negotiation is never limited: " + room.abuser.seen("error"));
+    assertTrue(
+        room.abuser.seen("error").isEmpty(),
+        "a real negotiation is never limited: " + room.abuser.seen("error"));
 
     bystanders.startMeasuring();
     int before = room.other.seen(type).size();
-    long ms = flood(room.abuser, i -> msg(type).put(field, new JsonObject().put("n", i)).put("to", room.otherId));
+    long ms =
+        flood(
+            room.abuser,
+            i -> msg(type).put(field, new JsonObject().put("n", i)).put("to", room.otherId));
     stragglers();
     assertWithin(allowance(MessageClass.SIGNAL_DIRECT, ms) + before, room.other, type);
     assertTrue(room.host.seen(type).isEmpty(), "addressed to one user, nobody else hears it");
@@ -173,12 +196,22 @@ class FloodAbuseTest {
   @Test
   void bigOffersToTheWholeRoomAreRefusedBySize() throws Exception {
     Room room = new Room();
-    ClientWebSocket stuck = podium.connectStuck(node, "/ws/stream/live/join/event/" + room.eventId + "/slow/slow/?token="
-        + TestTokens.valid("slow"));
+    ClientWebSocket stuck =
+        podium.connectStuck(
+            node,
+            "/ws/stream/live/join/event/"
+                + room.eventId
+                + "/slow/slow/?token="
+                + TestTokens.valid("slow"));
     room.host.expect("participant_joined", m -> "slow".equals(m.getString("user_id")));
     // A real browser offer (audio, video, every codec: about 7 KB) still reaches the room.
-    room.abuser.send(msg("webrtc_offer").put("offer", new JsonObject().put("type", "offer")
-        .put("sdp", "a=rtpmap:96 VP8/90000\r\n".repeat(300))));
+    room.abuser.send(
+        msg("webrtc_offer")
+            .put(
+                "offer",
+                new JsonObject()
+                    .put("type", "offer")
+                    .put("sdp", "a=rtpmap:96 VP8/90000\r\n".repeat(300))));
     room.host.expect("webrtc_offer");
     room.other.expect("webrtc_offer");
     String sdp = "a".repeat(60 * 1024 - 100);
@@ -204,7 +237,11 @@ class FloodAbuseTest {
     bystanders.startMeasuring();
     long ms = flood(room.abuser, i -> msg(i % 2 == 0 ? "request_to_speak" : "cancel_request"));
     stragglers();
-    assertWithin(allowance(MessageClass.SPEAK_REQUEST, ms), room.host, "speak_request", "speak_request_cancelled");
+    assertWithin(
+        allowance(MessageClass.SPEAK_REQUEST, ms),
+        room.host,
+        "speak_request",
+        "speak_request_cancelled");
     bystanders.assertWell();
   }
 
@@ -220,26 +257,48 @@ class FloodAbuseTest {
 
   /** Service calls made for client messages of this type so far (the gateway's request timer). */
   private static long serviceCalls(String type) {
-    return (long) dev.podium.runtime.ops.Observability.registry(node).find("podium_service_request").tag("type", type)
-        .timers().stream().mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+    return (long)
+        dev.podium.runtime.ops.Observability.registry(node)
+            .find("podium_service_request")
+            .tag("type", type)
+            .timers()
+            .stream()
+            .mapToLong(io.micrometer.core.instrument.Timer::count)
+            .sum();
   }
 
   /**
-   * Stage operations a listener may not perform still cost a room-service call each: the calls
-   * made stay within the rate (counted by the gateway's request timer), and nobody else hears anything.
+   * Stage operations a listener may not perform still cost a room-service call each: the calls made
+   * stay within the rate (counted by the gateway's request timer), and nobody else hears anything.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"invite_cohost", "remove_cohost", "dismiss_request", "remove_participant", "mute", "unmute",
-      "switching_to_audio", "switching_to_screen_sharing", "accept_cohost", "cohost_reject", "cohost_leave",
-      "stream_ended"})
+  @ValueSource(
+      strings = {
+        "invite_cohost",
+        "remove_cohost",
+        "dismiss_request",
+        "remove_participant",
+        "mute",
+        "unmute",
+        "switching_to_audio",
+        "switching_to_screen_sharing",
+        "accept_cohost",
+        "cohost_reject",
+        "cohost_leave",
+        "stream_ended"
+      })
   void stageOperationsCostServiceCallsOnlyWithinTheRate(String type) throws Exception {
     Room room = new Room();
     bystanders.startMeasuring();
     long before = serviceCalls(type);
-    long ms = flood(room.abuser, i -> msg(type).put("user_id", room.otherId).put("participant_id", room.otherId));
+    long ms =
+        flood(
+            room.abuser,
+            i -> msg(type).put("user_id", room.otherId).put("participant_id", room.otherId));
     stragglers();
     long calls = serviceCalls(type) - before;
-    assertTrue(calls >= 1 && calls <= allowance(MessageClass.STAGE, ms),
+    assertTrue(
+        calls >= 1 && calls <= allowance(MessageClass.STAGE, ms),
         "service calls " + calls + ", allowed " + allowance(MessageClass.STAGE, ms));
     assertTrue(room.other.seen("error").isEmpty());
     assertFalse(room.host.isClosed());
@@ -251,7 +310,9 @@ class FloodAbuseTest {
   void aHostsModeSwitchesReachTheRoomOnlyWithinTheRate() throws Exception {
     Room room = new Room();
     bystanders.startMeasuring();
-    long ms = flood(room.host, i -> msg(i % 2 == 0 ? "switching_to_screen_sharing" : "switching_to_audio"));
+    long ms =
+        flood(
+            room.host, i -> msg(i % 2 == 0 ? "switching_to_screen_sharing" : "switching_to_audio"));
     stragglers();
     assertWithin(allowance(MessageClass.STAGE, ms), room.other, "stream_mode_changed");
     bystanders.assertWell();
@@ -293,7 +354,8 @@ class FloodAbuseTest {
     for (int i = 0; i < burst; i++) {
       first.abuser.send(msg("send_invite").put("user_id", first.targetId));
     }
-    TestSocket.awaitCondition(() -> first.target.seen("invite_notification").size() == burst, TestSocket.WAIT_MS);
+    TestSocket.awaitCondition(
+        () -> first.target.seen("invite_notification").size() == burst, TestSocket.WAIT_MS);
     assertEquals(burst, first.target.seen("invite_notification").size());
     again.send(msg("send_invite").put("user_id", second.targetId));
     again.expectError("rate_limited");

@@ -20,13 +20,26 @@ record HttpReply(int status, String body) {
 
   /** The sum of every sample of metric {@code name}, whatever its labels (0 when there is none). */
   double metricSum(String name) {
-    return body.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return body.lines()
+        .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
-  /** {@code podium_owned_events{service="<service>"}}: the events this process owns; fails when it does not say. */
+  /**
+   * {@code podium_owned_events{service="<service>"}}: the events this process owns; fails when it
+   * does not say.
+   */
   int ownedEvents(String service) {
-    return (int) metric("podium_owned_events", "service=\"" + service + "\"").orElseThrow(() ->
-        new AssertionError("no podium_owned_events{service=\"" + service + "\"} in " + body.length() + " bytes of metrics"));
+    return (int)
+        metric("podium_owned_events", "service=\"" + service + "\"")
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "no podium_owned_events{service=\""
+                            + service
+                            + "\"} in "
+                            + body.length()
+                            + " bytes of metrics"));
   }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Identity spoofing against a gateway with guests allowed: names from the URL against the token's,
- * names that imitate the host, names with control, bidi or invisible characters, absurd lengths,
- * a null name claim, and a guest trying to take an invited signed-in user's id and seat.
+ * names that imitate the host, names with control, bidi or invisible characters, absurd lengths, a
+ * null name claim, and a guest trying to take an invited signed-in user's id and seat.
  */
 class IdentityAbuseTest {
   private static final AtomicInteger IDS = new AtomicInteger();
@@ -45,8 +45,10 @@ class IdentityAbuseTest {
   /** A live event whose host is called {@link #HOST_NAME}; returns the host's socket. */
   private static TestSocket liveEvent() {
     String hostId = "hana" + IDS.incrementAndGet();
-    TestSocket host = podium.connect(node, "/ws/stream/start/live/" + hostId + "/?token="
-        + TestTokens.valid(hostId, HOST_NAME));
+    TestSocket host =
+        podium.connect(
+            node,
+            "/ws/stream/start/live/" + hostId + "/?token=" + TestTokens.valid(hostId, HOST_NAME));
     host.expect("stream_link");
     assertEquals(HOST_NAME, host.expect("room_state").getJsonObject("you").getString("username"));
     return host;
@@ -57,12 +59,21 @@ class IdentityAbuseTest {
   }
 
   private static String joinUri(String eventId, String urlName, String userId, String token) {
-    return "/ws/stream/live/join/event/" + eventId + "/" + enc(urlName) + "/" + enc(userId) + "/"
+    return "/ws/stream/live/join/event/"
+        + eventId
+        + "/"
+        + enc(urlName)
+        + "/"
+        + enc(userId)
+        + "/"
         + (token == null ? "" : "?token=" + token);
   }
 
   private static String tokenWithName(String userId, Object name) {
-    JsonObject claims = new JsonObject().put("user_id", userId).put("exp", System.currentTimeMillis() / 1000 + 3600);
+    JsonObject claims =
+        new JsonObject()
+            .put("user_id", userId)
+            .put("exp", System.currentTimeMillis() / 1000 + 3600);
     if (name == JsonObject.class) {
       claims.putNull("username");
     } else if (name != null) {
@@ -80,17 +91,21 @@ class IdentityAbuseTest {
     TestSocket host = liveEvent();
     bystanders.startMeasuring();
     String id = "alice" + IDS.incrementAndGet();
-    TestSocket alice = podium.connect(node, joinUri(host.eventId(), HOST_NAME, id, TestTokens.valid(id, "Alice")));
+    TestSocket alice =
+        podium.connect(node, joinUri(host.eventId(), HOST_NAME, id, TestTokens.valid(id, "Alice")));
     assertEquals("Alice", you(alice).getString("username"));
     alice.send(new JsonObject().put("type", "broadcast_message").put("message", "hello"));
     JsonObject said = host.expect("message_broadcast", m -> id.equals(m.getString("user_id")));
     assertEquals("Alice", said.getString("username"));
-    assertEquals("Alice joined live.", host.expect("participant_joined", m -> id.equals(m.getString("user_id")))
-        .getString("message"));
+    assertEquals(
+        "Alice joined live.",
+        host.expect("participant_joined", m -> id.equals(m.getString("user_id")))
+            .getString("message"));
 
     // A token without a name: the URL's name is used.
     String bob = "bob" + IDS.incrementAndGet();
-    TestSocket bobSocket = podium.connect(node, joinUri(host.eventId(), "Bobby", bob, tokenWithName(bob, null)));
+    TestSocket bobSocket =
+        podium.connect(node, joinUri(host.eventId(), "Bobby", bob, tokenWithName(bob, null)));
     assertEquals("Bobby", you(bobSocket).getString("username"));
     bystanders.assertWell();
   }
@@ -102,16 +117,20 @@ class IdentityAbuseTest {
     bystanders.startMeasuring();
     String id = "mallory" + IDS.incrementAndGet();
     // Via the token's name, case and spacing changed, full-width letters...
-    TestSocket viaToken = podium.connect(node, joinUri(eventId, "x", id, TestTokens.valid(id, "hostess  HANA")));
+    TestSocket viaToken =
+        podium.connect(node, joinUri(eventId, "x", id, TestTokens.valid(id, "hostess  HANA")));
     assertEquals("hostess HANA (not the host)", you(viaToken).getString("username"));
     String id2 = "mallory" + IDS.incrementAndGet();
-    TestSocket wide = podium.connect(node, joinUri(eventId, "x", id2, TestTokens.valid(id2, "Ｈｏｓｔｅｓｓ Ｈａｎａ")));
+    TestSocket wide =
+        podium.connect(node, joinUri(eventId, "x", id2, TestTokens.valid(id2, "Ｈｏｓｔｅｓｓ Ｈａｎａ")));
     assertTrue(you(wide).getString("username").endsWith("(not the host)"));
     // ...and as a guest via the URL.
-    TestSocket guest = podium.connect(node, joinUri(eventId, " Hostess Hana ", "g" + IDS.incrementAndGet(), null));
+    TestSocket guest =
+        podium.connect(node, joinUri(eventId, " Hostess Hana ", "g" + IDS.incrementAndGet(), null));
     assertEquals(HOST_NAME + " (not the host)", you(guest).getString("username"));
 
-    viaToken.send(new JsonObject().put("type", "broadcast_message").put("message", "I am the host"));
+    viaToken.send(
+        new JsonObject().put("type", "broadcast_message").put("message", "I am the host"));
     JsonObject said = host.expect("message_broadcast", m -> id.equals(m.getString("user_id")));
     assertFalse(DisplayNamesView.same(HOST_NAME, said.getString("username")), said.encode());
     bystanders.assertWell();
@@ -119,17 +138,27 @@ class IdentityAbuseTest {
 
   /** Names from the URL that cannot be shown are refused at the handshake, with details. */
   @ParameterizedTest
-  @ValueSource(strings = {"nul\u0000name", "\u202Eanah ssetsoH", "\u200B", "\u200B\u200C\u2060", "line\r\nbreak",
-      "tab\there", "   "})
+  @ValueSource(
+      strings = {
+        "nul\u0000name",
+        "\u202Eanah ssetsoH",
+        "\u200B",
+        "\u200B\u200C\u2060",
+        "line\r\nbreak",
+        "tab\there",
+        "   "
+      })
   void badUrlNamesAreRefused(String name) {
     TestSocket host = liveEvent();
     bystanders.startMeasuring();
-    TestSocket guest = podium.connect(node, joinUri(host.eventId(), name, "g" + IDS.incrementAndGet(), null));
+    TestSocket guest =
+        podium.connect(node, joinUri(host.eventId(), name, "g" + IDS.incrementAndGet(), null));
     JsonObject error = guest.expectError("invalid_name");
     assertTrue(error.getString("details").length() > 10, error.encode());
     assertEquals(4400, guest.awaitClose());
     String id = "signed" + IDS.incrementAndGet();
-    TestSocket signedIn = podium.connect(node, joinUri(host.eventId(), name, id, TestTokens.valid(id, "Sig")));
+    TestSocket signedIn =
+        podium.connect(node, joinUri(host.eventId(), name, id, TestTokens.valid(id, "Sig")));
     signedIn.expectError("invalid_name");
     assertEquals(4400, signedIn.awaitClose());
     assertFalse(host.isClosed());
@@ -140,8 +169,9 @@ class IdentityAbuseTest {
   void aVeryLongUrlNameIsRefused() {
     TestSocket host = liveEvent();
     bystanders.startMeasuring();
-    TestSocket guest = podium.connect(node, joinUri(host.eventId(), "n".repeat(3500), "g" + IDS.incrementAndGet(),
-        null));
+    TestSocket guest =
+        podium.connect(
+            node, joinUri(host.eventId(), "n".repeat(3500), "g" + IDS.incrementAndGet(), null));
     assertTrue(guest.expectError("invalid_name").getString("details").contains("3500"));
     assertEquals(4400, guest.awaitClose());
     bystanders.assertWell();
@@ -156,21 +186,29 @@ class IdentityAbuseTest {
     TestSocket host = liveEvent();
     bystanders.startMeasuring();
     String nullNamed = "t" + IDS.incrementAndGet();
-    TestSocket withNull = podium.connect(node, joinUri(host.eventId(), "Nella", nullNamed,
-        tokenWithName(nullNamed, JsonObject.class)));
+    TestSocket withNull =
+        podium.connect(
+            node,
+            joinUri(
+                host.eventId(), "Nella", nullNamed, tokenWithName(nullNamed, JsonObject.class)));
     assertEquals("Nella", you(withNull).getString("username"));
-    assertEquals("Nella joined live.", host.expect("participant_joined", m -> nullNamed.equals(m.getString("user_id")))
-        .getString("message"));
-    // 2,000 characters: a longer token no longer fits the request line (414 before the gateway sees it).
+    assertEquals(
+        "Nella joined live.",
+        host.expect("participant_joined", m -> nullNamed.equals(m.getString("user_id")))
+            .getString("message"));
+    // 2,000 characters: a longer token no longer fits the request line (414 before the gateway sees
+    // it).
     Object[] names = {"\u202Eevil", "a\r\nb", "\u200B", "x".repeat(2000), "nul\u0000"};
     for (Object name : names) {
       String id = "t" + IDS.incrementAndGet();
-      TestSocket socket = podium.connect(node, joinUri(host.eventId(), "ignored", id, tokenWithName(id, name)));
+      TestSocket socket =
+          podium.connect(node, joinUri(host.eventId(), "ignored", id, tokenWithName(id, name)));
       assertEquals(id, you(socket).getString("username"), "name " + name);
       JsonObject joined = host.expect("participant_joined", m -> id.equals(m.getString("user_id")));
       assertEquals(id + " joined live.", joined.getString("message"));
     }
-    assertTrue(host.seen("participant_joined").stream().noneMatch(m -> m.encode().contains("null")));
+    assertTrue(
+        host.seen("participant_joined").stream().noneMatch(m -> m.encode().contains("null")));
     bystanders.assertWell();
   }
 
@@ -183,7 +221,9 @@ class IdentityAbuseTest {
     TestSocket guest = podium.connect(node, joinUri(host.eventId(), "Name", userId, null));
     assertTrue(guest.expectError("invalid_user_id").getString("details").length() > 10);
     assertEquals(4400, guest.awaitClose());
-    TestSocket badHost = podium.connect(node, "/ws/stream/start/live/" + enc(userId) + "/?token=" + TestTokens.valid(userId));
+    TestSocket badHost =
+        podium.connect(
+            node, "/ws/stream/start/live/" + enc(userId) + "/?token=" + TestTokens.valid(userId));
     badHost.expectError("invalid_user_id");
     assertEquals(4400, badHost.awaitClose());
     bystanders.assertWell();
@@ -194,15 +234,16 @@ class IdentityAbuseTest {
     TestSocket host = liveEvent();
     bystanders.startMeasuring();
     String id = "guest:g" + IDS.incrementAndGet();
-    TestSocket socket = podium.connect(node, joinUri(host.eventId(), "G", id, TestTokens.valid(id)));
+    TestSocket socket =
+        podium.connect(node, joinUri(host.eventId(), "G", id, TestTokens.valid(id)));
     socket.expectError("invalid_user_id");
     assertEquals(4400, socket.awaitClose());
     bystanders.assertWell();
   }
 
   /**
-   * The attack seen: a signed-in listener is invited to co-host and drops; a guest joins with
-   * their id, accepts and is heard. Now the guest gets a guest id, holds no invitation, cannot be
+   * The attack seen: a signed-in listener is invited to co-host and drops; a guest joins with their
+   * id, accepts and is heard. Now the guest gets a guest id, holds no invitation, cannot be
    * invited, cannot ask to speak, and the binary it sends is not mixed.
    */
   @Test
@@ -216,7 +257,9 @@ class IdentityAbuseTest {
     ivySocket.expect("cohost_invite");
     bystanders.startMeasuring();
     ivySocket.close();
-    host.expect("participant_left", m -> ivy.equals(m.getString("user_id")) || ivy.equals(m.getString("participant_id")));
+    host.expect(
+        "participant_left",
+        m -> ivy.equals(m.getString("user_id")) || ivy.equals(m.getString("participant_id")));
 
     TestSocket guest = podium.connect(node, joinUri(eventId, "Ivy", ivy, null));
     JsonObject you = you(guest);
@@ -242,7 +285,8 @@ class IdentityAbuseTest {
     }
 
     private static String key(String s) {
-      return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC).toLowerCase(java.util.Locale.ROOT)
+      return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC)
+          .toLowerCase(java.util.Locale.ROOT)
           .replaceAll("\\s+", "");
     }
   }

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for Auth0, Keycloak and the like: key pairs made here (RSA 2048, EC P-256), a JWKS
- * served on 127.0.0.1 that counts its requests (and can be made to hang), and tokens signed
- * with those keys.
+ * served on 127.0.0.1 that counts its requests (and can be made to hang), and tokens signed with
+ * those keys.
  */
 final class IdentityProvider implements AutoCloseable {
   static final String ISSUER = "https://idp.podium.test/";
@@ -46,19 +46,31 @@ final class IdentityProvider implements AutoCloseable {
 
     JsonObject jwk() {
       if (pair.getPublic() instanceof RSAPublicKey k) {
-        return new JsonObject().put("kty", "RSA").put("kid", kid).put("use", "sig").put("alg", "RS256")
-            .put("n", b64(unsigned(k.getModulus(), 0))).put("e", b64(unsigned(k.getPublicExponent(), 0)));
+        return new JsonObject()
+            .put("kty", "RSA")
+            .put("kid", kid)
+            .put("use", "sig")
+            .put("alg", "RS256")
+            .put("n", b64(unsigned(k.getModulus(), 0)))
+            .put("e", b64(unsigned(k.getPublicExponent(), 0)));
       }
       ECPublicKey k = (ECPublicKey) pair.getPublic();
-      return new JsonObject().put("kty", "EC").put("kid", kid).put("use", "sig").put("alg", "ES256").put("crv", "P-256")
-          .put("x", b64(unsigned(k.getW().getAffineX(), 32))).put("y", b64(unsigned(k.getW().getAffineY(), 32)));
+      return new JsonObject()
+          .put("kty", "EC")
+          .put("kid", kid)
+          .put("use", "sig")
+          .put("alg", "ES256")
+          .put("crv", "P-256")
+          .put("x", b64(unsigned(k.getW().getAffineX(), 32)))
+          .put("y", b64(unsigned(k.getW().getAffineY(), 32)));
     }
 
     /** Signs with this key whatever the header says. */
     String sign(JsonObject header, JsonObject claims) {
       String input = part(header) + "." + part(claims);
       try {
-        Signature s = Signature.getInstance(rsa() ? "SHA256withRSA" : "SHA256withECDSAinP1363Format");
+        Signature s =
+            Signature.getInstance(rsa() ? "SHA256withRSA" : "SHA256withECDSAinP1363Format");
         s.initSign(pair.getPrivate());
         s.update(input.getBytes(StandardCharsets.US_ASCII));
         return input + "." + B64.encodeToString(s.sign());
@@ -81,16 +93,24 @@ final class IdentityProvider implements AutoCloseable {
 
   IdentityProvider(Key... keys) {
     published.addAll(List.of(keys));
-    server = PodiumHarness.await(vertx.createHttpServer().requestHandler(req -> {
-      requests.incrementAndGet();
-      lastRequestNanos = System.nanoTime();
-      if (hanging) {
-        return; // a provider that accepts the connection and never answers
-      }
-      JsonArray list = new JsonArray();
-      published.forEach(k -> list.add(k.jwk()));
-      req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("keys", list).encode());
-    }).listen(0, "127.0.0.1"));
+    server =
+        PodiumHarness.await(
+            vertx
+                .createHttpServer()
+                .requestHandler(
+                    req -> {
+                      requests.incrementAndGet();
+                      lastRequestNanos = System.nanoTime();
+                      if (hanging) {
+                        return; // a provider that accepts the connection and never answers
+                      }
+                      JsonArray list = new JsonArray();
+                      published.forEach(k -> list.add(k.jwk()));
+                      req.response()
+                          .putHeader("Content-Type", "application/json")
+                          .end(new JsonObject().put("keys", list).encode());
+                    })
+                .listen(0, "127.0.0.1"));
   }
 
   static Key rsa(String kid) {
@@ -146,8 +166,13 @@ final class IdentityProvider implements AutoCloseable {
   /** Claims the gateway under test accepts for {@code userId}, valid for an hour. */
   static JsonObject claims(String userId) {
     long now = System.currentTimeMillis() / 1000;
-    return new JsonObject().put("sub", userId).put("name", userId).put("iss", ISSUER).put("aud", AUDIENCE)
-        .put("iat", now).put("exp", now + 3600);
+    return new JsonObject()
+        .put("sub", userId)
+        .put("name", userId)
+        .put("iss", ISSUER)
+        .put("aud", AUDIENCE)
+        .put("iat", now)
+        .put("exp", now + 3600);
   }
 
   static String part(JsonObject json) {

@@ -20,12 +20,17 @@ import org.junit.jupiter.api.Test;
  * ready in one cluster again. Each process is a JVM of its own, with the script's layout.
  */
 class KilledProcessRestartTest {
-  private static final String SPLIT = "split suspected: the cluster has 2 of the 3 expected members";
+  private static final String SPLIT =
+      "split suspected: the cluster has 2 of the 3 expected members";
 
   @Test
   void theOthersAreNotReadyWhileAMemberIsDownAndReadyAgainOnceItIsRestarted() throws Exception {
-    List<PodiumProcess> processes = new ArrayList<>(ClusterFormation.launch(List.of(ROOM, PRESENCE, CHAT),
-        ClusterFormation.Layout.LOCAL_SCRIPT, Duration.ofSeconds(180)));
+    List<PodiumProcess> processes =
+        new ArrayList<>(
+            ClusterFormation.launch(
+                List.of(ROOM, PRESENCE, CHAT),
+                ClusterFormation.Layout.LOCAL_SCRIPT,
+                Duration.ofSeconds(180)));
     try {
       ClusterFormation.awaitOneReadyCluster(processes, deadline(150));
       PodiumProcess chat = processes.get(2);
@@ -42,7 +47,9 @@ class KilledProcessRestartTest {
       processes.set(2, again);
       assertEquals(chat.opsPort(), again.opsPort(), "the restarted process has its ops port back");
       ClusterFormation.awaitOneReadyCluster(processes, deadline(120));
-      System.out.println("restarted: " + again.lines().stream().filter(l -> l.contains("joined cluster")).toList());
+      System.out.println(
+          "restarted: "
+              + again.lines().stream().filter(l -> l.contains("joined cluster")).toList());
     } finally {
       for (PodiumProcess p : processes) {
         p.kill();
@@ -54,7 +61,9 @@ class KilledProcessRestartTest {
     return System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
   }
 
-  /** Polls (bounded) the process's /health/ready until it answers {@code status}; returns the body. */
+  /**
+   * Polls (bounded) the process's /health/ready until it answers {@code status}; returns the body.
+   */
   private static String awaitReady(PodiumProcess p, int status, long deadline) throws Exception {
     String last = "";
     while (System.nanoTime() < deadline) {
@@ -65,6 +74,7 @@ class KilledProcessRestartTest {
       last = r.statusCode() + " " + r.body();
       Thread.sleep(250); // readiness is only visible over HTTP: no event to wait for
     }
-    throw new AssertionError(p.name() + ": /health/ready never answered " + status + "; last " + last);
+    throw new AssertionError(
+        p.name() + ": /health/ready never answered " + status + "; last " + last);
   }
 }

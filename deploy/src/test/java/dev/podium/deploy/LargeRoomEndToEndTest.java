@@ -48,7 +48,8 @@ class LargeRoomEndToEndTest {
     // busy test machine's 3 s service timeouts into failed joins.
     List<TestSocket> listeners = new ArrayList<>();
     for (int from = 0; from < LISTENERS; from += 100) {
-      listeners.addAll(podium.joinAll(node, eventId, fans.subList(from, Math.min(LISTENERS, from + 100))));
+      listeners.addAll(
+          podium.joinAll(node, eventId, fans.subList(from, Math.min(LISTENERS, from + 100))));
     }
     host.expect("participant_count", m -> m.getInteger("count") == LISTENERS + 1);
     long joinMillis = System.currentTimeMillis() - started;
@@ -56,13 +57,26 @@ class LargeRoomEndToEndTest {
 
     // At most one list per 250 ms, however fast the joins come: far fewer lists than joins.
     int lists = host.seen("participant_list").size();
-    assertTrue(lists <= joinMillis / 250 + 3, "coalesced: " + lists + " lists in " + joinMillis + " ms");
-    assertTrue(lists < LISTENERS / 5, "coalesced: " + lists + " list messages for " + LISTENERS + " joins in "
-        + joinMillis + " ms");
+    assertTrue(
+        lists <= joinMillis / 250 + 3, "coalesced: " + lists + " lists in " + joinMillis + " ms");
+    assertTrue(
+        lists < LISTENERS / 5,
+        "coalesced: "
+            + lists
+            + " list messages for "
+            + LISTENERS
+            + " joins in "
+            + joinMillis
+            + " ms");
     // Joins one by one only within the room's notice budget (10 a second, 10 in reserve): a storm
-    // of LISTENERS joins does not cost every socket LISTENERS messages; the list and count carry them.
-    long noticed = host.seen("participant_joined").stream().filter(m -> m.getString("user_id").startsWith("fan")).count();
-    assertTrue(noticed >= 10 && noticed <= 10 + 10 * (joinMillis / 1000 + 1),
+    // of LISTENERS joins does not cost every socket LISTENERS messages; the list and count carry
+    // them.
+    long noticed =
+        host.seen("participant_joined").stream()
+            .filter(m -> m.getString("user_id").startsWith("fan"))
+            .count();
+    assertTrue(
+        noticed >= 10 && noticed <= 10 + 10 * (joinMillis / 1000 + 1),
         noticed + " join notices for " + LISTENERS + " joins in " + joinMillis + " ms");
 
     JsonArray shown = last.getJsonArray("participants");
@@ -78,14 +92,18 @@ class LargeRoomEndToEndTest {
     assertEquals(LISTENERS + 1, page.getInteger("total"));
     assertEquals(100, page.getInteger("offset"));
     assertEquals(50, page.getJsonArray("participants").size());
-    assertEquals(shown.getJsonObject(99).getString("user_id"), podiumPageEntry(host, 99),
+    assertEquals(
+        shown.getJsonObject(99).getString("user_id"),
+        podiumPageEntry(host, 99),
         "pages follow the order of the broadcast list");
 
     // Paging through the whole list yields every participant exactly once.
     java.util.Set<String> everyone = new java.util.HashSet<>();
     for (int offset = 0; offset < LISTENERS + 1; offset += 100) {
-      host.send(new JsonObject().put("type", "get_participants").put("offset", offset).put("limit", 100));
-      host.expect("participant_page").getJsonArray("participants")
+      host.send(
+          new JsonObject().put("type", "get_participants").put("offset", offset).put("limit", 100));
+      host.expect("participant_page")
+          .getJsonArray("participants")
           .forEach(o -> everyone.add(((JsonObject) o).getString("user_id")));
     }
     assertEquals(LISTENERS + 1, everyone.size());
@@ -105,7 +123,11 @@ class LargeRoomEndToEndTest {
   }
 
   private static String podiumPageEntry(TestSocket host, int index) {
-    host.send(new JsonObject().put("type", "get_participants").put("offset", index).put("limit", 1));
-    return host.expect("participant_page").getJsonArray("participants").getJsonObject(0).getString("user_id");
+    host.send(
+        new JsonObject().put("type", "get_participants").put("offset", index).put("limit", 1));
+    return host.expect("participant_page")
+        .getJsonArray("participants")
+        .getJsonObject(0)
+        .getString("user_id");
   }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The live-room protocol against a running all-in-one Podium, through real WebSocket clients:
- * go live, join, chat, presence, ending, and every bad input next to the good one.
+ * The live-room protocol against a running all-in-one Podium, through real WebSocket clients: go
+ * live, join, chat, presence, ending, and every bad input next to the good one.
  */
 class LiveRoomEndToEndTest {
   private static final AtomicInteger USERS = new AtomicInteger();
@@ -46,7 +46,8 @@ class LiveRoomEndToEndTest {
     TestSocket host = podium.goLive(node, hostId);
     String eventId = host.eventId();
     assertNotNull(eventId);
-    assertEquals("ws://127.0.0.1:" + podium.port(node) + "/ws/stream/live/join/event/" + eventId + "/",
+    assertEquals(
+        "ws://127.0.0.1:" + podium.port(node) + "/ws/stream/live/join/event/" + eventId + "/",
         host.streamLink().getString("join_url"));
 
     JsonObject state = host.expect("room_state");
@@ -73,18 +74,27 @@ class LiveRoomEndToEndTest {
     host.expect("participant_count", m -> m.getInteger("count") == 1);
 
     String listenerId = user("listener");
-    TestSocket listener = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/Ada%20L/" + listenerId
-        + "/?token=" + TestTokens.valid(listenerId));
+    TestSocket listener =
+        podium.connect(
+            node,
+            "/ws/stream/live/join/event/"
+                + eventId
+                + "/Ada%20L/"
+                + listenerId
+                + "/?token="
+                + TestTokens.valid(listenerId));
     JsonObject state = listener.expect("room_state");
     assertEquals("listener", state.getJsonObject("you").getString("role"));
     assertEquals("Ada L", state.getJsonObject("you").getString("username"));
     assertEquals(hostId, state.getJsonObject("host").getString("user_id"));
     listener.expect("chat_history");
-    JsonObject list = listener.expect("participant_list", m -> m.getJsonArray("participants").size() == 2);
+    JsonObject list =
+        listener.expect("participant_list", m -> m.getJsonArray("participants").size() == 2);
     assertEquals(hostId, list.getJsonArray("participants").getJsonObject(0).getString("user_id"));
     assertEquals("listener", list.getJsonArray("participants").getJsonObject(1).getString("role"));
 
-    JsonObject joined = host.expect("participant_joined", m -> listenerId.equals(m.getString("user_id")));
+    JsonObject joined =
+        host.expect("participant_joined", m -> listenerId.equals(m.getString("user_id")));
     assertEquals("Ada L", joined.getString("username"));
     assertEquals("Ada L joined live.", joined.getString("message"));
     assertNotNull(joined.getString("timestamp"));
@@ -96,9 +106,17 @@ class LiveRoomEndToEndTest {
   void theShortJoinPathWorksToo() {
     TestSocket liveHost = podium.goLive(node, user("host"));
     String listenerId = user("short");
-    TestSocket listener = podium.connect(node, "/ws/stream/live/join/event/" + liveHost.eventId() + "/"
-        + listenerId + "?token=" + TestTokens.valid(listenerId));
-    assertEquals(listenerId, listener.expect("room_state").getJsonObject("you").getString("user_id"));
+    TestSocket listener =
+        podium.connect(
+            node,
+            "/ws/stream/live/join/event/"
+                + liveHost.eventId()
+                + "/"
+                + listenerId
+                + "?token="
+                + TestTokens.valid(listenerId));
+    assertEquals(
+        listenerId, listener.expect("room_state").getJsonObject("you").getString("user_id"));
   }
 
   @Test
@@ -112,8 +130,9 @@ class LiveRoomEndToEndTest {
   @Test
   void joiningWithoutATokenIsRefusedWhenGuestsAreOff() {
     TestSocket liveHost = podium.goLive(node, user("host"));
-    TestSocket socket = podium.connect(node, "/ws/stream/live/join/event/" + liveHost.eventId()
-        + "/guest/guest-1/");
+    TestSocket socket =
+        podium.connect(
+            node, "/ws/stream/live/join/event/" + liveHost.eventId() + "/guest/guest-1/");
     socket.expectError("token_missing");
     assertEquals(4001, socket.awaitClose());
   }
@@ -205,7 +224,8 @@ class LiveRoomEndToEndTest {
     // from its header, before the gateway buffers more than the limit.
     TestSocket oversize = podium.join(node, eventId, user("oversize"));
     oversize.expect("room_state");
-    oversize.sendText("{\"type\":\"broadcast_message\",\"message\":\"" + "z".repeat(70 * 1024) + "\"}");
+    oversize.sendText(
+        "{\"type\":\"broadcast_message\",\"message\":\"" + "z".repeat(70 * 1024) + "\"}");
     oversize.expectError("frame_too_large");
     assertEquals(1009, oversize.awaitClose());
 
@@ -215,7 +235,11 @@ class LiveRoomEndToEndTest {
     }
     listener.send(new JsonObject().put("type", "get_participants"));
     listener.expect("participant_page");
-    assertEquals(1, listener.seen("error").stream().filter(e -> "not_allowed".equals(e.getString("code"))).count());
+    assertEquals(
+        1,
+        listener.seen("error").stream()
+            .filter(e -> "not_allowed".equals(e.getString("code")))
+            .count());
 
     listener.send(new JsonObject().put("type", "broadcast_message").put("message", "still here"));
     host.expect("message_broadcast", m -> "still here".equals(m.getString("message")));
@@ -238,12 +262,17 @@ class LiveRoomEndToEndTest {
     assertEquals(4009, first.awaitClose());
     assertEquals(2, second.expect("participant_count").getInteger("count"));
 
-    // Someone else joins: the host sees that join, and before it no leave or second join of the user.
+    // Someone else joins: the host sees that join, and before it no leave or second join of the
+    // user.
     String otherId = user("other");
     podium.join(node, eventId, otherId).expect("room_state");
     host.expect("participant_joined", m -> otherId.equals(m.getString("user_id")));
     assertTrue(host.seen("participant_left").isEmpty(), "no leave for a replaced socket");
-    assertEquals(1, host.seen("participant_joined").stream().filter(m -> twiceId.equals(m.getString("user_id"))).count());
+    assertEquals(
+        1,
+        host.seen("participant_joined").stream()
+            .filter(m -> twiceId.equals(m.getString("user_id")))
+            .count());
     JsonObject list = host.expect("participant_list", m -> m.getInteger("total") == 3);
     assertEquals(3, list.getJsonArray("participants").size());
   }
@@ -353,16 +382,25 @@ class LiveRoomEndToEndTest {
     String hostId = user("star");
     TestSocket host = podium.goLive(node, hostId);
     String eventId = host.eventId();
-    JsonObject update = watcher.expect("active_streams", m -> streamOf(m.getJsonArray("streams"), eventId) != null
-        && streamOf(m.getJsonArray("streams"), eventId).getInteger("participant_count") == 1);
+    JsonObject update =
+        watcher.expect(
+            "active_streams",
+            m ->
+                streamOf(m.getJsonArray("streams"), eventId) != null
+                    && streamOf(m.getJsonArray("streams"), eventId).getInteger("participant_count")
+                        == 1);
     JsonObject stream = streamOf(update.getJsonArray("streams"), eventId);
     assertEquals(hostId, stream.getJsonObject("host").getString("user_id"));
     assertEquals("audio", stream.getString("mode"));
     assertNotNull(stream.getString("started_at"));
 
     podium.join(node, eventId, user("fan")).expect("room_state");
-    watcher.expect("active_streams", m -> streamOf(m.getJsonArray("streams"), eventId) != null
-        && streamOf(m.getJsonArray("streams"), eventId).getInteger("participant_count") == 2);
+    watcher.expect(
+        "active_streams",
+        m ->
+            streamOf(m.getJsonArray("streams"), eventId) != null
+                && streamOf(m.getJsonArray("streams"), eventId).getInteger("participant_count")
+                    == 2);
 
     HttpReply http = podium.get(node, "/api/streams/");
     assertEquals(200, http.status());
@@ -380,7 +418,9 @@ class LiveRoomEndToEndTest {
   void healthAndUnknownHttpRoutes() {
     HttpReply health = podium.get(node, "/health");
     assertEquals(200, health.status());
-    assertEquals(new JsonObject().put("status", "up"), new JsonObject(health.body()),
+    assertEquals(
+        new JsonObject().put("status", "up"),
+        new JsonObject(health.body()),
         "the client port's /health tells nothing internal");
     HttpReply live = podium.opsGet(node, "/health/live");
     assertEquals(200, live.status());
@@ -389,8 +429,13 @@ class LiveRoomEndToEndTest {
     assertEquals("UP", new JsonObject(ready.body()).getString("status"));
     HttpReply metrics = podium.opsGet(node, "/metrics");
     assertEquals(200, metrics.status());
-    for (String name : List.of("podium_gateway_sockets", "podium_chat_messages_total", "podium_participants",
-        "vertx_eventbus", "jvm_memory_used_bytes")) {
+    for (String name :
+        List.of(
+            "podium_gateway_sockets",
+            "podium_chat_messages_total",
+            "podium_participants",
+            "vertx_eventbus",
+            "jvm_memory_used_bytes")) {
       assertTrue(metrics.body().contains(name), name + " missing from /metrics");
     }
     for (String opsOnly : List.of("/health/live", "/health/ready", "/metrics")) {
@@ -412,13 +457,15 @@ class LiveRoomEndToEndTest {
 
   @Test
   void aServiceIsNotReadyWhileAServiceItNeedsIsMissing() {
-    io.vertx.ext.healthchecks.HealthChecks checks = dev.podium.runtime.ops.OpsRoutes.readinessChecks(node);
+    io.vertx.ext.healthchecks.HealthChecks checks =
+        dev.podium.runtime.ops.OpsRoutes.readinessChecks(node);
     var room = dev.podium.api.ReadinessProbes.ROOM;
-    dev.podium.runtime.ops.OpsRoutes.requireService(checks, node, room.name(), room.address(), room.action(), room.body());
-    dev.podium.runtime.ops.OpsRoutes.requireService(checks, node, "nobody", "podium.nobody-listens-here", "liveEvents",
-        new JsonObject());
-    io.vertx.core.http.HttpServer ops = PodiumHarness.await(
-        dev.podium.runtime.ops.OpsRoutes.serve(node, "127.0.0.1", 0, checks));
+    dev.podium.runtime.ops.OpsRoutes.requireService(
+        checks, node, room.name(), room.address(), room.action(), room.body());
+    dev.podium.runtime.ops.OpsRoutes.requireService(
+        checks, node, "nobody", "podium.nobody-listens-here", "liveEvents", new JsonObject());
+    io.vertx.core.http.HttpServer ops =
+        PodiumHarness.await(dev.podium.runtime.ops.OpsRoutes.serve(node, "127.0.0.1", 0, checks));
     try {
       HttpReply ready = podium.getPort(ops.actualPort(), "/health/ready");
       assertEquals(503, ready.status());

@@ -36,11 +36,15 @@ class MediaEndToEndTest {
     podium.close();
   }
 
-  /** Sends a sine in real time: {@code chunkSamples} per message, one message per chunk duration. */
+  /**
+   * Sends a sine in real time: {@code chunkSamples} per message, one message per chunk duration.
+   */
   private static long pace(TestSocket socket, double frequency, int chunkSamples) {
     Audio.Sine sine = new Audio.Sine(frequency, AMPLITUDE);
     long periodMs = Math.max(1, chunkSamples * 1000L / Audio.RATE);
-    return podium.clientVertx().setPeriodic(periodMs, id -> socket.sendBinary(sine.next(chunkSamples)));
+    return podium
+        .clientVertx()
+        .setPeriodic(periodMs, id -> socket.sendBinary(sine.next(chunkSamples)));
   }
 
   private static void stopPacing(long timer) {
@@ -50,10 +54,17 @@ class MediaEndToEndTest {
   /** Waits until the socket has received at least {@code seconds} of audio after {@code since}. */
   private static short[] hear(TestSocket socket, long since, double seconds) {
     int wanted = (int) (seconds * Audio.RATE * 2);
-    boolean enough = TestSocket.awaitCondition(
-        () -> socket.binariesSince(since).stream().mapToInt(b -> b.data().length()).sum() >= wanted, 10_000);
-    assertTrue(enough, "received only " + socket.binariesSince(since).stream().mapToInt(b -> b.data().length()).sum()
-        + " bytes of audio");
+    boolean enough =
+        TestSocket.awaitCondition(
+            () ->
+                socket.binariesSince(since).stream().mapToInt(b -> b.data().length()).sum()
+                    >= wanted,
+            10_000);
+    assertTrue(
+        enough,
+        "received only "
+            + socket.binariesSince(since).stream().mapToInt(b -> b.data().length()).sum()
+            + " bytes of audio");
     List<Buffer> chunks = new ArrayList<>();
     for (Binary b : socket.binariesSince(since)) {
       chunks.add(b.data());
@@ -80,10 +91,18 @@ class MediaEndToEndTest {
       double at440 = Audio.amplitudeAt(heard, 440);
       assertTrue(Math.abs(at440 - AMPLITUDE) < AMPLITUDE * 0.15, "440 Hz amplitude " + at440);
       assertTrue(Audio.amplitudeAt(heard, 1000) < AMPLITUDE * 0.02, "no other tone");
-      listener.binaries().forEach(b -> assertEquals(1920, b.data().length(), "20 ms frames of PCM"));
+      listener
+          .binaries()
+          .forEach(b -> assertEquals(1920, b.data().length(), "20 ms frames of PCM"));
       assertTrue(host.binaries().isEmpty(), "the host hears no echo of itself");
-      listener.expect("speaker_levels", m -> m.getJsonArray("levels").stream()
-          .anyMatch(l -> hostId.equals(((JsonObject) l).getString("user_id")) && ((JsonObject) l).getDouble("level") > 0.1));
+      listener.expect(
+          "speaker_levels",
+          m ->
+              m.getJsonArray("levels").stream()
+                  .anyMatch(
+                      l ->
+                          hostId.equals(((JsonObject) l).getString("user_id"))
+                              && ((JsonObject) l).getDouble("level") > 0.1));
     } finally {
       stopPacing(sender);
     }
@@ -110,7 +129,8 @@ class MediaEndToEndTest {
       assertTrue(Audio.amplitudeAt(before, 440) > AMPLITUDE * 0.8, "host heard");
       assertTrue(Audio.amplitudeAt(before, 660) < AMPLITUDE * 0.02, "listener not heard");
 
-      // Ada becomes a co-host: both tones in the mix; the host hears only Ada (mix-minus), Ada only the host.
+      // Ada becomes a co-host: both tones in the mix; the host hears only Ada (mix-minus), Ada only
+      // the host.
       host.send(new JsonObject().put("type", "invite_cohost").put("user_id", adaId));
       ada.expect("cohost_invite");
       ada.send(new JsonObject().put("type", "accept_cohost"));
@@ -124,7 +144,8 @@ class MediaEndToEndTest {
       assertTrue(Audio.amplitudeAt(hostHears, 440) < AMPLITUDE * 0.05, "host does not hear itself");
       short[] adaHears = hear(ada, t1, 0.4);
       assertTrue(Audio.amplitudeAt(adaHears, 440) > AMPLITUDE * 0.8, "co-host hears the host");
-      assertTrue(Audio.amplitudeAt(adaHears, 660) < AMPLITUDE * 0.05, "co-host does not hear itself");
+      assertTrue(
+          Audio.amplitudeAt(adaHears, 660) < AMPLITUDE * 0.05, "co-host does not hear itself");
 
       // Muted by the host: gone from the mix.
       host.send(new JsonObject().put("type", "mute").put("participant_id", adaId));
@@ -135,28 +156,38 @@ class MediaEndToEndTest {
       ada.send(new JsonObject().put("type", "unmute"));
       bob.expect("unmuted");
       long t3 = System.nanoTime() + 300_000_000L;
-      assertTrue(Audio.amplitudeAt(hear(bob, t3, 0.5), 660) > AMPLITUDE * 0.8, "unmuted co-host heard again");
+      assertTrue(
+          Audio.amplitudeAt(hear(bob, t3, 0.5), 660) > AMPLITUDE * 0.8,
+          "unmuted co-host heard again");
 
       // Removed from the stage: gone again.
       host.send(new JsonObject().put("type", "remove_cohost").put("participant_id", adaId));
       bob.expect("cohost_removed");
       long t4 = System.nanoTime() + 300_000_000L;
-      assertTrue(Audio.amplitudeAt(hear(bob, t4, 0.5), 660) < AMPLITUDE * 0.02, "removed co-host not heard");
+      assertTrue(
+          Audio.amplitudeAt(hear(bob, t4, 0.5), 660) < AMPLITUDE * 0.02,
+          "removed co-host not heard");
     } finally {
       stopPacing(hostSender);
       stopPacing(adaSender);
     }
   }
 
-  /** Screen data as a legacy listener gets it: every binary message but the 20 ms audio mix frames. */
+  /**
+   * Screen data as a legacy listener gets it: every binary message but the 20 ms audio mix frames.
+   */
   private static List<Buffer> screenData(TestSocket socket) {
     return socket.binaries().stream().map(Binary::data).filter(b -> b.length() != 1920).toList();
   }
 
-  /** Screen data as a {@code podium.v1} listener gets it: kind 3 and 4 messages, header included. */
+  /**
+   * Screen data as a {@code podium.v1} listener gets it: kind 3 and 4 messages, header included.
+   */
   private static List<Buffer> framedScreenData(TestSocket socket) {
-    return socket.binaries().stream().map(Binary::data)
-        .filter(b -> b.getUnsignedByte(0) == 3 || b.getUnsignedByte(0) == 4).toList();
+    return socket.binaries().stream()
+        .map(Binary::data)
+        .filter(b -> b.getUnsignedByte(0) == 3 || b.getUnsignedByte(0) == 4)
+        .toList();
   }
 
   private static Buffer concat(List<Buffer> parts) {
@@ -167,9 +198,9 @@ class MediaEndToEndTest {
 
   /**
    * Today's host page in screen mode, recording as current Chromium does: the WebM header's first
-   * byte alone, then the rest of the header with the first Cluster's start, with its 8,192-byte
-   * PCM between them. Listeners there from the start get the header as the init segment, then the
-   * rest, byte for byte; listeners who join later get exactly the header first.
+   * byte alone, then the rest of the header with the first Cluster's start, with its 8,192-byte PCM
+   * between them. Listeners there from the start get the header as the init segment, then the rest,
+   * byte for byte; listeners who join later get exactly the header first.
    */
   @Test
   void aLateJoinerInScreenModeGetsTheInitSegmentFirstWhenTheHostPageSplitsTheHeader() {
@@ -178,8 +209,11 @@ class MediaEndToEndTest {
     String eventId = host.eventId();
     TestSocket early = podium.join(node, eventId, user("early"));
     early.expect("room_state");
-    TestSocket earlyFramed = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/ef/ef/?token="
-        + TestTokens.valid("ef"), List.of("podium.v1"));
+    TestSocket earlyFramed =
+        podium.connect(
+            node,
+            "/ws/stream/live/join/event/" + eventId + "/ef/ef/?token=" + TestTokens.valid("ef"),
+            List.of("podium.v1"));
     earlyFramed.expect("room_state");
     host.send(new JsonObject().put("type", "switching_to_screen_sharing").put("stream", "screen"));
     early.expect("screen_sharing_started");
@@ -188,20 +222,30 @@ class MediaEndToEndTest {
 
     Buffer header = Webm.header();
     Buffer first = Webm.cluster(0, 700);
-    Buffer stream = Buffer.buffer().appendBuffer(header).appendBuffer(first).appendBuffer(Webm.cluster(100, 900));
+    Buffer stream =
+        Buffer.buffer()
+            .appendBuffer(header)
+            .appendBuffer(first)
+            .appendBuffer(Webm.cluster(100, 900));
     Buffer chunk1 = stream.getBuffer(0, 1);
     Buffer chunk2 = stream.getBuffer(1, header.length() + 300);
     Buffer chunk3 = stream.getBuffer(header.length() + 300, stream.length());
     host.sendBinary(chunk1);
-    host.sendBinary(new Audio.Sine(440, AMPLITUDE).next(4096)); // the page's PCM, between the WebM chunks
+    host.sendBinary(
+        new Audio.Sine(440, AMPLITUDE).next(4096)); // the page's PCM, between the WebM chunks
     host.sendBinary(chunk2);
     host.sendBinary(chunk3);
 
-    assertTrue(TestSocket.awaitCondition(() -> concat(framedScreenData(earlyFramed)).length() >= stream.length() + 30, 5_000),
+    assertTrue(
+        TestSocket.awaitCondition(
+            () -> concat(framedScreenData(earlyFramed)).length() >= stream.length() + 30, 5_000),
         "the screen data reaches a podium.v1 listener");
     List<Buffer> framed = framedScreenData(earlyFramed);
     assertEquals(4, framed.get(0).getUnsignedByte(0), "kind 4 first");
-    assertEquals(header, framed.get(0).slice(10, framed.get(0).length()), "the init segment is exactly the header");
+    assertEquals(
+        header,
+        framed.get(0).slice(10, framed.get(0).length()),
+        "the init segment is exactly the header");
     Buffer payloads = Buffer.buffer();
     for (int i = 0; i < framed.size(); i++) {
       assertEquals(i == 0 ? 4 : 3, framed.get(i).getUnsignedByte(0));
@@ -209,8 +253,11 @@ class MediaEndToEndTest {
     }
     assertEquals(stream, payloads, "every WebM byte once, in order, and no PCM among them");
 
-    assertTrue(TestSocket.awaitCondition(() -> concat(screenData(early)).length() >= stream.length(), 5_000));
-    assertEquals(header, screenData(early).get(0), "the old listener page gets the header as one message");
+    assertTrue(
+        TestSocket.awaitCondition(
+            () -> concat(screenData(early)).length() >= stream.length(), 5_000));
+    assertEquals(
+        header, screenData(early).get(0), "the old listener page gets the header as one message");
     assertEquals(stream, concat(screenData(early)));
     assertEquals(foundBefore + 1, screenHeaders("found"), "counted in podium_screen_headers_total");
 
@@ -222,9 +269,13 @@ class MediaEndToEndTest {
     assertEquals(header, screenData(late).get(0), "the init segment comes first");
     assertEquals(next, screenData(late).get(1));
 
-    // podium.v1 clients get the same header tagged kind 4, from the cache (sequence and timestamp 0).
-    TestSocket framedLate = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/v1/v1/?token="
-        + TestTokens.valid("v1"), List.of("podium.v1"));
+    // podium.v1 clients get the same header tagged kind 4, from the cache (sequence and timestamp
+    // 0).
+    TestSocket framedLate =
+        podium.connect(
+            node,
+            "/ws/stream/live/join/event/" + eventId + "/v1/v1/?token=" + TestTokens.valid("v1"),
+            List.of("podium.v1"));
     assertEquals("podium.v1", framedLate.subProtocol());
     framedLate.expect("room_state");
     assertTrue(TestSocket.awaitCondition(() -> !framedScreenData(framedLate).isEmpty(), 5_000));
@@ -241,8 +292,11 @@ class MediaEndToEndTest {
   @Test
   void aPodiumV1HostsOneByteInitChunkStillGivesLateJoinersTheWholeHeader() {
     String hostId = user("v1host");
-    TestSocket host = podium.connect(node, "/ws/stream/start/live/" + hostId + "/?token="
-        + TestTokens.valid(hostId, hostId), List.of("podium.v1"));
+    TestSocket host =
+        podium.connect(
+            node,
+            "/ws/stream/start/live/" + hostId + "/?token=" + TestTokens.valid(hostId, hostId),
+            List.of("podium.v1"));
     String eventId = host.expect("stream_link").getString("event_id");
     host.send(new JsonObject().put("type", "switching_to_screen_sharing").put("stream", "screen"));
     host.expect("screen_sharing_started");
@@ -257,7 +311,9 @@ class MediaEndToEndTest {
     assertEquals(header, screenData(late).get(0));
   }
 
-  /** A share cut short while its header was still arriving does not spoil the next share's header. */
+  /**
+   * A share cut short while its header was still arriving does not spoil the next share's header.
+   */
   @Test
   void aHeaderCutShortByAModeSwitchDoesNotSpoilTheNextShare() {
     String hostId = user("host");
@@ -284,7 +340,11 @@ class MediaEndToEndTest {
   }
 
   private static Buffer framedChunk(int kind, Buffer payload) {
-    return Buffer.buffer().appendByte((byte) kind).appendByte((byte) 0).appendUnsignedInt(0).appendUnsignedInt(0)
+    return Buffer.buffer()
+        .appendByte((byte) kind)
+        .appendByte((byte) 0)
+        .appendUnsignedInt(0)
+        .appendUnsignedInt(0)
         .appendBuffer(payload);
   }
 
@@ -293,7 +353,8 @@ class MediaEndToEndTest {
     HttpReply metrics = podium.opsGet(node, "/metrics");
     assertEquals(200, metrics.status());
     for (String line : metrics.body().split("\n")) {
-      if (line.startsWith("podium_screen_headers_total{") && line.contains("result=\"" + result + "\"")) {
+      if (line.startsWith("podium_screen_headers_total{")
+          && line.contains("result=\"" + result + "\"")) {
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
@@ -305,8 +366,14 @@ class MediaEndToEndTest {
     String hostId = user("host");
     TestSocket host = podium.goLive(node, hostId);
     String eventId = host.eventId();
-    TestSocket opus = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/op/op/?codec=opus&token="
-        + TestTokens.valid("op"), List.of("podium.v1"));
+    TestSocket opus =
+        podium.connect(
+            node,
+            "/ws/stream/live/join/event/"
+                + eventId
+                + "/op/op/?codec=opus&token="
+                + TestTokens.valid("op"),
+            List.of("podium.v1"));
     opus.expect("room_state");
 
     long t0 = System.nanoTime();
@@ -315,13 +382,16 @@ class MediaEndToEndTest {
     try {
       // The relay starts encoding once it hears of this node's Opus listener: until then (a tick or
       // two, up to a second when the relay took the event on after the announcement) it is PCM.
-      assertTrue(TestSocket.awaitCondition(() -> fromFirstOpus(opus.binariesSince(t0)).size() >= 60, 10_000),
+      assertTrue(
+          TestSocket.awaitCondition(
+              () -> fromFirstOpus(opus.binariesSince(t0)).size() >= 60, 10_000),
           "opus frames arrive");
       packets = fromFirstOpus(opus.binariesSince(t0));
     } finally {
       stopPacing(sender);
     }
-    io.github.jaredmdobson.concentus.OpusDecoder decoder = new io.github.jaredmdobson.concentus.OpusDecoder(48_000, 1);
+    io.github.jaredmdobson.concentus.OpusDecoder decoder =
+        new io.github.jaredmdobson.concentus.OpusDecoder(48_000, 1);
     List<Buffer> pcm = new ArrayList<>();
     long lastSequence = -1;
     for (Buffer framed : packets) {
@@ -339,44 +409,67 @@ class MediaEndToEndTest {
       pcm.add(b);
     }
     short[] decoded = Audio.samples(pcm.subList(10, pcm.size()));
-    assertTrue(Audio.amplitudeAt(decoded, 440) > AMPLITUDE * 0.7, "Opus decodes to the 440 Hz tone: "
-        + Audio.amplitudeAt(decoded, 440));
-    assertTrue(packets.stream().mapToInt(Buffer::length).average().orElse(0) < 400, "Opus is compact");
+    assertTrue(
+        Audio.amplitudeAt(decoded, 440) > AMPLITUDE * 0.7,
+        "Opus decodes to the 440 Hz tone: " + Audio.amplitudeAt(decoded, 440));
+    assertTrue(
+        packets.stream().mapToInt(Buffer::length).average().orElse(0) < 400, "Opus is compact");
 
     // A podium.v1 co-host publishing Opus is decoded and mixed.
     String adaId = user("ada");
-    TestSocket ada = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/" + adaId + "/" + adaId
-        + "/?token=" + TestTokens.valid(adaId), List.of("podium.v1"));
+    TestSocket ada =
+        podium.connect(
+            node,
+            "/ws/stream/live/join/event/"
+                + eventId
+                + "/"
+                + adaId
+                + "/"
+                + adaId
+                + "/?token="
+                + TestTokens.valid(adaId),
+            List.of("podium.v1"));
     ada.expect("room_state");
     host.send(new JsonObject().put("type", "invite_cohost").put("user_id", adaId));
     ada.expect("cohost_invite");
     ada.send(new JsonObject().put("type", "accept_cohost"));
     host.expect("cohost_joined");
-    io.github.jaredmdobson.concentus.OpusEncoder encoder = new io.github.jaredmdobson.concentus.OpusEncoder(48_000, 1,
-        io.github.jaredmdobson.concentus.OpusApplication.OPUS_APPLICATION_AUDIO);
+    io.github.jaredmdobson.concentus.OpusEncoder encoder =
+        new io.github.jaredmdobson.concentus.OpusEncoder(
+            48_000, 1, io.github.jaredmdobson.concentus.OpusApplication.OPUS_APPLICATION_AUDIO);
     Audio.Sine sine = new Audio.Sine(660, AMPLITUDE);
     long t1 = System.nanoTime();
     AtomicInteger sequence = new AtomicInteger();
-    long adaSender = podium.clientVertx().setPeriodic(20, id -> {
-      Buffer chunk = sine.next(960);
-      short[] frame = new short[960];
-      for (int i = 0; i < 960; i++) {
-        frame[i] = chunk.getShortLE(2 * i);
-      }
-      byte[] out = new byte[1500];
-      try {
-        int n = encoder.encode(frame, 0, 960, out, 0, out.length);
-        ada.sendBinary(Buffer.buffer().appendByte((byte) 2).appendByte((byte) 0)
-            .appendUnsignedInt(sequence.incrementAndGet()).appendUnsignedInt(sequence.get() * 960L)
-            .appendBytes(out, 0, n));
-      } catch (io.github.jaredmdobson.concentus.OpusException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    long adaSender =
+        podium
+            .clientVertx()
+            .setPeriodic(
+                20,
+                id -> {
+                  Buffer chunk = sine.next(960);
+                  short[] frame = new short[960];
+                  for (int i = 0; i < 960; i++) {
+                    frame[i] = chunk.getShortLE(2 * i);
+                  }
+                  byte[] out = new byte[1500];
+                  try {
+                    int n = encoder.encode(frame, 0, 960, out, 0, out.length);
+                    ada.sendBinary(
+                        Buffer.buffer()
+                            .appendByte((byte) 2)
+                            .appendByte((byte) 0)
+                            .appendUnsignedInt(sequence.incrementAndGet())
+                            .appendUnsignedInt(sequence.get() * 960L)
+                            .appendBytes(out, 0, n));
+                  } catch (io.github.jaredmdobson.concentus.OpusException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
     try {
       short[] hostHears = hear(host, t1 + 300_000_000L, 0.5);
-      assertTrue(Audio.amplitudeAt(hostHears, 660) > AMPLITUDE * 0.6, "the host hears the Opus co-host: "
-          + Audio.amplitudeAt(hostHears, 660));
+      assertTrue(
+          Audio.amplitudeAt(hostHears, 660) > AMPLITUDE * 0.6,
+          "the host hears the Opus co-host: " + Audio.amplitudeAt(hostHears, 660));
     } finally {
       stopPacing(adaSender);
     }
@@ -393,12 +486,17 @@ class MediaEndToEndTest {
     return List.of();
   }
 
-  /** The relay's {@code podium_media_opus_encoded_total} from {@code /metrics} (0 before it exists). */
+  /**
+   * The relay's {@code podium_media_opus_encoded_total} from {@code /metrics} (0 before it exists).
+   */
   private static double opusEncoded() {
     return counter("podium_media_opus_encoded_total", "");
   }
 
-  /** A counter from the all-in-one's /metrics: the first line of that name with that label text (0 before it exists). */
+  /**
+   * A counter from the all-in-one's /metrics: the first line of that name with that label text (0
+   * before it exists).
+   */
   private static double counter(String name, String label) {
     HttpReply metrics = podium.opsGet(node, "/metrics");
     assertEquals(200, metrics.status());
@@ -422,14 +520,18 @@ class MediaEndToEndTest {
     long sender = pace(host, 440, 960);
     try {
       // Past the relay's 1.5 s grace it tells the gateway that nobody hears the room.
-      assertTrue(Polls.eventually(() -> framesKeptUnheard() - keptAtStart >= 25, 10_000),
+      assertTrue(
+          Polls.eventually(() -> framesKeptUnheard() - keptAtStart >= 25, 10_000),
           "the gateway keeps the audio of a room whose only socket is its host's");
       double mixed = mixerTicks("mixed");
       double unheard = mixerTicks("unheard");
       double kept = framesKeptUnheard();
-      assertTrue(Polls.eventually(() -> framesKeptUnheard() - kept >= 100, 10_000), "2 s more of kept audio");
+      assertTrue(
+          Polls.eventually(() -> framesKeptUnheard() - kept >= 100, 10_000),
+          "2 s more of kept audio");
       assertEquals(mixed, mixerTicks("mixed"), "no tick of the unheard room was published");
-      assertTrue(mixerTicks("unheard") - unheard <= 10,
+      assertTrue(
+          mixerTicks("unheard") - unheard <= 10,
           "the relay saw at most a few frames in 2 s (one per repeat of its notice), not 100: "
               + (mixerTicks("unheard") - unheard));
 
@@ -437,10 +539,14 @@ class MediaEndToEndTest {
       listener.expect("room_state");
       long t0 = System.nanoTime();
       short[] heard = hear(listener, t0, 0.5);
-      assertTrue(Math.abs(Audio.amplitudeAt(heard, 440) - AMPLITUDE) < AMPLITUDE * 0.15,
+      assertTrue(
+          Math.abs(Audio.amplitudeAt(heard, 440) - AMPLITUDE) < AMPLITUDE * 0.15,
           "the first listener hears the host at once");
-      listener.expect("speaker_levels", m -> m.getJsonArray("levels").stream()
-          .anyMatch(l -> hostId.equals(((JsonObject) l).getString("user_id"))));
+      listener.expect(
+          "speaker_levels",
+          m ->
+              m.getJsonArray("levels").stream()
+                  .anyMatch(l -> hostId.equals(((JsonObject) l).getString("user_id"))));
       assertTrue(mixerTicks("mixed") > mixed);
     } finally {
       stopPacing(sender);
@@ -465,11 +571,22 @@ class MediaEndToEndTest {
       assertEquals(before, opusEncoded(), "a room with only PCM listeners encodes no Opus");
 
       String opusId = user("op");
-      TestSocket opus = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/" + opusId + "/" + opusId
-          + "/?codec=opus&token=" + TestTokens.valid(opusId), List.of("podium.v1"));
+      TestSocket opus =
+          podium.connect(
+              node,
+              "/ws/stream/live/join/event/"
+                  + eventId
+                  + "/"
+                  + opusId
+                  + "/"
+                  + opusId
+                  + "/?codec=opus&token="
+                  + TestTokens.valid(opusId),
+              List.of("podium.v1"));
       opus.expect("room_state");
       long t2 = System.nanoTime();
-      assertTrue(TestSocket.awaitCondition(() -> !fromFirstOpus(opus.binariesSince(t2)).isEmpty(), 10_000),
+      assertTrue(
+          TestSocket.awaitCondition(() -> !fromFirstOpus(opus.binariesSince(t2)).isEmpty(), 10_000),
           "Opus arrives once an Opus listener is in the room");
       assertTrue(opusEncoded() > before, "the relay encodes Opus for it");
     } finally {
@@ -482,11 +599,21 @@ class MediaEndToEndTest {
     String hostId = user("host");
     TestSocket host = podium.goLive(node, hostId);
     String eventId = host.eventId();
-    TestSocket sixty = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/p60/p60/?ptime=60&token="
-        + TestTokens.valid("p60"));
+    TestSocket sixty =
+        podium.connect(
+            node,
+            "/ws/stream/live/join/event/"
+                + eventId
+                + "/p60/p60/?ptime=60&token="
+                + TestTokens.valid("p60"));
     sixty.expect("room_state");
-    TestSocket odd = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/p7/p7/?ptime=7&token="
-        + TestTokens.valid("p7"));
+    TestSocket odd =
+        podium.connect(
+            node,
+            "/ws/stream/live/join/event/"
+                + eventId
+                + "/p7/p7/?ptime=7&token="
+                + TestTokens.valid("p7"));
     odd.expectError("bad_request");
     odd.expect("room_state");
 
@@ -494,7 +621,9 @@ class MediaEndToEndTest {
     long sender = pace(host, 440, 960);
     try {
       short[] heard = hear(sixty, t0, 0.6);
-      sixty.binaries().forEach(b -> assertEquals(3 * 1920, b.data().length(), "60 ms of PCM per message"));
+      sixty
+          .binaries()
+          .forEach(b -> assertEquals(3 * 1920, b.data().length(), "60 ms of PCM per message"));
       assertTrue(Audio.amplitudeAt(heard, 440) > AMPLITUDE * 0.8);
       hear(odd, t0, 0.2);
       odd.binaries().forEach(b -> assertEquals(1920, b.data().length(), "the default 20 ms"));

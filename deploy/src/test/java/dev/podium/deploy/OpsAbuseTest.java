@@ -15,10 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11, part 8, as an attacker on the internet tries it against a running all-in-one: the
- * ops endpoints (probes, metrics) are not on the client port, {@code /health} tells nothing
- * internal, and a page of a foreign site cannot open sockets in its visitor's name
- * ({@code PODIUM_ALLOWED_ORIGINS}). A second gateway in the same cluster runs with an allow-list.
+ * Issue 11, part 8, as an attacker on the internet tries it against a running all-in-one: the ops
+ * endpoints (probes, metrics) are not on the client port, {@code /health} tells nothing internal,
+ * and a page of a foreign site cannot open sockets in its visitor's name ({@code
+ * PODIUM_ALLOWED_ORIGINS}). A second gateway in the same cluster runs with an allow-list.
  */
 class OpsAbuseTest {
   private static final String APP_ORIGIN = "https://app.example";
@@ -33,7 +33,9 @@ class OpsAbuseTest {
   static void start() {
     podium = new PodiumHarness(Map.of());
     node = podium.startAllInOne();
-    listing = podium.startGatewayOnly(Map.of("PODIUM_ALLOWED_ORIGINS", APP_ORIGIN + ",http://127.0.0.1:3000"));
+    listing =
+        podium.startGatewayOnly(
+            Map.of("PODIUM_ALLOWED_ORIGINS", APP_ORIGIN + ",http://127.0.0.1:3000"));
     // The first request a fresh JVM's router sees loads and compiles its classes (hundreds of ms
     // on a busy machine): done here, with a path no test asks for, so that the measuring window
     // sees the attack and not the cold start.
@@ -41,7 +43,8 @@ class OpsAbuseTest {
       podium.get(gateway, "/warm-up-" + System.nanoTime());
     }
     // A load balancer sends nobody to a gateway before it is ready; nor do these tests (a gateway
-    // that just joined may not see the services' event-bus consumers for a moment on a busy machine).
+    // that just joined may not see the services' event-bus consumers for a moment on a busy
+    // machine).
     for (Vertx gateway : List.of(node, listing)) {
       awaitReady(gateway);
     }
@@ -74,7 +77,9 @@ class OpsAbuseTest {
 
   private static WebSocketConnectOptions from(String origin, String uri) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setURI(uri);
-    return origin == null ? options.setAllowOriginHeader(false) : options.addHeader("Origin", origin);
+    return origin == null
+        ? options.setAllowOriginHeader(false)
+        : options.addHeader("Origin", origin);
   }
 
   private static String goLiveUri(String userId) {
@@ -82,19 +87,29 @@ class OpsAbuseTest {
   }
 
   private static String joinUri(String eventId, String userId) {
-    return "/ws/stream/live/join/event/" + eventId + "/" + userId + "/" + userId + "/?token=" + TestTokens.valid(userId);
+    return "/ws/stream/live/join/event/"
+        + eventId
+        + "/"
+        + userId
+        + "/"
+        + userId
+        + "/?token="
+        + TestTokens.valid(userId);
   }
 
   private static double refusedForOrigin(Vertx gateway) {
-    return podium.opsGet(gateway, "/metrics").metric("podium_connections_refused_total",
-        "reason=\"origin_not_allowed\"").orElse(0);
+    return podium
+        .opsGet(gateway, "/metrics")
+        .metric("podium_connections_refused_total", "reason=\"origin_not_allowed\"")
+        .orElse(0);
   }
 
   @Test
   void probesAndMetricsAreOnlyOnTheOpsPort() {
     bystanders.startMeasuring();
     for (Vertx gateway : List.of(node, listing)) {
-      for (String uri : List.of("/metrics", "/health/ready", "/health/live", "/health/ready/", "/metrics/")) {
+      for (String uri :
+          List.of("/metrics", "/health/ready", "/health/live", "/health/ready/", "/metrics/")) {
         HttpReply client = podium.get(gateway, uri);
         assertEquals(404, client.status(), uri + " on the client port: " + client.body());
         assertEquals("not_found", new JsonObject(client.body()).getString("code"), uri);
@@ -127,21 +142,45 @@ class OpsAbuseTest {
     String eventId = host.expect("room_state").getJsonObject("event").getString("id");
     double refusedBefore = refusedForOrigin(node);
     bystanders.startMeasuring();
-    List<String> foreign = List.of(FOREIGN, "null", "https://127.0.0.1:" + podium.port(node),
-        "http://127.0.0.1:" + (podium.port(node) + 1), "http://localhost:" + podium.port(node));
+    List<String> foreign =
+        List.of(
+            FOREIGN,
+            "null",
+            "https://127.0.0.1:" + podium.port(node),
+            "http://127.0.0.1:" + (podium.port(node) + 1),
+            "http://localhost:" + podium.port(node));
     for (String origin : foreign) {
-      assertEquals(403, podium.upgradeStatus(node, from(origin, goLiveUri("mallory"))), "go live from " + origin);
-      assertEquals(403, podium.upgradeStatus(node, from(origin, joinUri(eventId, "mallory"))), "join from " + origin);
-      assertEquals(403, podium.upgradeStatus(node, from(origin, "/ws/active-streams/")), "active streams from " + origin);
+      assertEquals(
+          403,
+          podium.upgradeStatus(node, from(origin, goLiveUri("mallory"))),
+          "go live from " + origin);
+      assertEquals(
+          403,
+          podium.upgradeStatus(node, from(origin, joinUri(eventId, "mallory"))),
+          "join from " + origin);
+      assertEquals(
+          403,
+          podium.upgradeStatus(node, from(origin, "/ws/active-streams/")),
+          "active streams from " + origin);
     }
     // Refused before any work: no event for the would-be host, nobody joined the host's room.
-    JsonArray streams = new JsonObject(podium.get(node, "/api/streams").body()).getJsonArray("streams");
-    assertTrue(streams.stream().map(JsonObject.class::cast).noneMatch(s -> "mallory".equals(s.getString("host_user_id"))
-        || "mallory".equals(s.getJsonObject("host", new JsonObject()).getString("user_id"))), streams.encode());
+    JsonArray streams =
+        new JsonObject(podium.get(node, "/api/streams").body()).getJsonArray("streams");
+    assertTrue(
+        streams.stream()
+            .map(JsonObject.class::cast)
+            .noneMatch(
+                s ->
+                    "mallory".equals(s.getString("host_user_id"))
+                        || "mallory"
+                            .equals(
+                                s.getJsonObject("host", new JsonObject()).getString("user_id"))),
+        streams.encode());
     JsonObject stream = LiveRoomEndToEndTest.streamOf(streams, eventId);
     assertEquals(1, stream.getInteger("participant_count"), stream.encode());
     bystanders.assertWell();
-    assertEquals(refusedBefore + 3 * foreign.size(), refusedForOrigin(node), "each refusal is counted");
+    assertEquals(
+        refusedBefore + 3 * foreign.size(), refusedForOrigin(node), "each refusal is counted");
     host.close();
   }
 
@@ -151,13 +190,21 @@ class OpsAbuseTest {
     String eventId = host.expect("room_state").getJsonObject("event").getString("id");
     // No attack here: what must keep working (the bystanders' room runs beside it all the same).
     for (String origin : new String[] {selfOrigin(node), null}) {
-      assertEquals(101, podium.upgradeStatus(node, from(origin, "/ws/active-streams/")), "active streams from " + origin);
-      TestSocket listener = podium.connect(node, from(origin, joinUri(eventId, "same-" + (origin == null ? "app" : "page"))));
+      assertEquals(
+          101,
+          podium.upgradeStatus(node, from(origin, "/ws/active-streams/")),
+          "active streams from " + origin);
+      TestSocket listener =
+          podium.connect(
+              node, from(origin, joinUri(eventId, "same-" + (origin == null ? "app" : "page"))));
       listener.expect("room_state");
       listener.close();
     }
-    TestSocket viaProxy = podium.connect(node, from("https://127.0.0.1:" + podium.port(node), joinUri(eventId, "tls-page"))
-        .addHeader("X-Forwarded-Proto", "https"));
+    TestSocket viaProxy =
+        podium.connect(
+            node,
+            from("https://127.0.0.1:" + podium.port(node), joinUri(eventId, "tls-page"))
+                .addHeader("X-Forwarded-Proto", "https"));
     viaProxy.expect("room_state");
     viaProxy.close();
     TestSocket live = podium.connect(node, from(null, goLiveUri("app-host")));
@@ -171,22 +218,31 @@ class OpsAbuseTest {
     TestSocket host = podium.goLive(listing, "origin-host-3");
     String eventId = host.expect("room_state").getJsonObject("event").getString("id");
     for (String origin : List.of(APP_ORIGIN, "http://127.0.0.1:3000", selfOrigin(listing))) {
-      TestSocket listener = podium.connect(listing, from(origin, joinUri(eventId, "listed-" + Math.abs(origin.hashCode()))));
+      TestSocket listener =
+          podium.connect(
+              listing, from(origin, joinUri(eventId, "listed-" + Math.abs(origin.hashCode()))));
       listener.expect("room_state");
       listener.close();
       assertEquals(101, podium.upgradeStatus(listing, from(origin, "/ws/active-streams/")), origin);
     }
     bystanders.startMeasuring();
     assertEquals(403, podium.upgradeStatus(listing, from(FOREIGN, joinUri(eventId, "mallory"))));
-    assertEquals(403, podium.upgradeStatus(listing, from("http://app.example", joinUri(eventId, "mallory"))), "scheme matters");
+    assertEquals(
+        403,
+        podium.upgradeStatus(listing, from("http://app.example", joinUri(eventId, "mallory"))),
+        "scheme matters");
     // The gateway without a list refuses the app's origin: the list is per deployment.
     assertEquals(403, podium.upgradeStatus(node, from(APP_ORIGIN, "/ws/active-streams/")));
     bystanders.assertWell();
     // The web client learns the list (for postMessage tokens) from the gateway.
-    assertEquals(new JsonArray().add(APP_ORIGIN).add("http://127.0.0.1:3000"),
-        new JsonObject(podium.get(listing, "/client-config.json").body()).getJsonArray("allowed_origins"));
-    assertEquals(new JsonArray(), new JsonObject(podium.get(node, "/client-config.json").body())
-        .getJsonArray("allowed_origins"));
+    assertEquals(
+        new JsonArray().add(APP_ORIGIN).add("http://127.0.0.1:3000"),
+        new JsonObject(podium.get(listing, "/client-config.json").body())
+            .getJsonArray("allowed_origins"));
+    assertEquals(
+        new JsonArray(),
+        new JsonObject(podium.get(node, "/client-config.json").body())
+            .getJsonArray("allowed_origins"));
     host.close();
   }
 }

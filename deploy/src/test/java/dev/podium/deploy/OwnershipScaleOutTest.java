@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.podium.deploy.PodiumProcess.Launch;
 import dev.podium.room.RoomServiceMain;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import dev.podium.deploy.PodiumProcess.Launch;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -27,29 +27,38 @@ import org.junit.jupiter.api.Test;
  * frozen with SIGSTOP past its takeover cannot change its old events when it wakes.
  *
  * <p>The SIGSTOP step once failed in CI (the frozen owner's overdue grace ended the event: its
- * removal won on the woken member's stale copy of the map, and the listener saw
- * {@code stream_ended}); the fencing that closes that window is described in
- * docs/architecture.md, "Fencing", and replayed without processes by the room-service's
- * {@code StaleOwnerTest}.
+ * removal won on the woken member's stale copy of the map, and the listener saw {@code
+ * stream_ended}); the fencing that closes that window is described in docs/architecture.md,
+ * "Fencing", and replayed without processes by the room-service's {@code StaleOwnerTest}.
  */
 // Out of the default build for its timing, not its fencing: the host must be back on the new owner
-// within 10.5 s of the SIGSTOP, and on a machine loaded by other clusters the takeover alone took up
+// within 10.5 s of the SIGSTOP, and on a machine loaded by other clusters the takeover alone took
+// up
 // to 10.7 s, or Hazelcast dropped healthy members too (7 of 16 runs failed on timing at load
-// averages mostly 12-25; none showed a stale owner's write). Run with -Plong-tests on a quiet machine.
+// averages mostly 12-25; none showed a stale owner's write). Run with -Plong-tests on a quiet
+// machine.
 @org.junit.jupiter.api.Tag("long")
 class OwnershipScaleOutTest {
   private static final int EVENTS = 30;
-  /** Longer than the takeover after a SIGSTOP, shorter than the stop, so the frozen owner's timer is overdue when it wakes. */
+
+  /**
+   * Longer than the takeover after a SIGSTOP, shorter than the stop, so the frozen owner's timer is
+   * overdue when it wakes.
+   */
   private static final long GRACE_MS = 12_000;
+
   private static final long STOP_MS = 15_000;
+
   /**
    * Five members expected, so writes need three ({@code ClusterMajority}): during the SIGSTOP step
    * four are left (the gateway, presence, chat and one room-service), one more can hiccup on this
    * loaded machine without taking the majority away, and the frozen owner, alone when it wakes,
    * cannot act even after its quarantine. The start waits for all six members itself.
    */
-  private static final Map<String, String> ENV = Map.of("PODIUM_HOST_GRACE_MS", String.valueOf(GRACE_MS),
-      "PODIUM_CLUSTER_EXPECTED_MEMBERS", "5");
+  private static final Map<String, String> ENV =
+      Map.of(
+          "PODIUM_HOST_GRACE_MS", String.valueOf(GRACE_MS), "PODIUM_CLUSTER_EXPECTED_MEMBERS", "5");
+
   private static PodiumHarness podium;
   private static Vertx nodeA;
   private static final List<PodiumProcess> PROCESSES = new ArrayList<>();
@@ -59,11 +68,25 @@ class OwnershipScaleOutTest {
   static void start() throws Exception {
     podium = new PodiumHarness(ENV);
     nodeA = podium.startGatewayOnly();
-    PodiumProcess.startAll(PROCESSES, podium.settings(), ENV, Launch.room("room-1"), Launch.room("room-2"),
-        Launch.room("room-3"), Launch.presence("presence"), Launch.chat("chat"));
+    PodiumProcess.startAll(
+        PROCESSES,
+        podium.settings(),
+        ENV,
+        Launch.room("room-1"),
+        Launch.room("room-2"),
+        Launch.room("room-3"),
+        Launch.presence("presence"),
+        Launch.chat("chat"));
     ROOMS.addAll(PROCESSES.subList(0, 3));
-    assertTrue(Polls.eventually(() -> podium.opsGet(nodeA, "/health/ready").status() == 200
-        && podium.opsGet(nodeA, "/metrics").body().contains("podium_cluster_members 6.0"), 90_000),
+    assertTrue(
+        Polls.eventually(
+            () ->
+                podium.opsGet(nodeA, "/health/ready").status() == 200
+                    && podium
+                        .opsGet(nodeA, "/metrics")
+                        .body()
+                        .contains("podium_cluster_members 6.0"),
+            90_000),
         "gateway ready in one cluster of six: " + podium.opsGet(nodeA, "/health/ready").body());
   }
 
@@ -73,14 +96,19 @@ class OwnershipScaleOutTest {
     podium.close();
   }
 
-
   private static List<PodiumProcess> owners(String eventId) {
     return ROOMS.stream().filter(p -> p.isAlive() && p.ownsEvent(eventId)).toList();
   }
 
   private static PodiumProcess owner(String eventId) {
     List<PodiumProcess> owners = owners(eventId);
-    assertEquals(1, owners.size(), "exactly one owner of " + eventId + ": " + owners.stream().map(PodiumProcess::name).toList());
+    assertEquals(
+        1,
+        owners.size(),
+        "exactly one owner of "
+            + eventId
+            + ": "
+            + owners.stream().map(PodiumProcess::name).toList());
     return owners.get(0);
   }
 
@@ -94,7 +122,9 @@ class OwnershipScaleOutTest {
 
   private static Map<String, Set<String>> ownership(Set<String> events) {
     Map<String, Set<String>> byOwner = new LinkedHashMap<>();
-    ROOMS.stream().filter(PodiumProcess::isAlive).forEach(p -> byOwner.put(p.name(), new HashSet<>()));
+    ROOMS.stream()
+        .filter(PodiumProcess::isAlive)
+        .forEach(p -> byOwner.put(p.name(), new HashSet<>()));
     events.forEach(e -> byOwner.get(owner(e).name()).add(e));
     return byOwner;
   }
@@ -105,9 +135,10 @@ class OwnershipScaleOutTest {
     return members.isPresent() ? String.valueOf(members.getAsDouble()) : "?";
   }
 
-
   private static String loadAverage() {
-    return String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    return String.format(
+        "%.1f",
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   private static TestSocket joinAt(String eventId, String userId) {
@@ -115,7 +146,8 @@ class OwnershipScaleOutTest {
   }
 
   @Test
-  void eventsSpreadMoveWithTheirStateOnlyWhenTheirOwnerGoesAndAFrozenOwnerIsFenced() throws Exception {
+  void eventsSpreadMoveWithTheirStateOnlyWhenTheirOwnerGoesAndAFrozenOwnerIsFenced()
+      throws Exception {
     // 1. Thirty events started through one gateway spread over the three instances.
     Map<String, TestSocket> hosts = new LinkedHashMap<>();
     Map<String, String> hostOf = new LinkedHashMap<>();
@@ -126,9 +158,11 @@ class OwnershipScaleOutTest {
       hostOf.put(eventId, "host-" + i);
     }
     Set<String> events = hosts.keySet();
-    assertTrue(Polls.eventually(() -> eachHasOneOwner(events), 10_000), "every event has one owner");
+    assertTrue(
+        Polls.eventually(() -> eachHasOneOwner(events), 10_000), "every event has one owner");
     Map<String, Set<String>> before = ownership(events);
-    System.out.println("Owned events per instance: " + before.values().stream().map(Set::size).toList());
+    System.out.println(
+        "Owned events per instance: " + before.values().stream().map(Set::size).toList());
     int total = 0;
     for (PodiumProcess room : ROOMS) {
       int owned = ownedEvents(room);
@@ -156,29 +190,42 @@ class OwnershipScaleOutTest {
     host1.send(new JsonObject().put("type", "remove_participant").put("user_id", "bad"));
     bad.awaitClose();
 
-    // 3. SIGKILL room-1: only its events move, to the two others, with their state; actions work within 5 s.
+    // 3. SIGKILL room-1: only its events move, to the two others, with their state; actions work
+    // within 5 s.
     PodiumProcess room1 = ROOMS.get(0);
     long t1 = System.currentTimeMillis();
     room1.kill();
     Set<String> orphans = before.get("room-1");
-    assertTrue(Polls.eventually(() -> orphans.stream().allMatch(e -> owners(e).size() == 1), 15_000),
+    assertTrue(
+        Polls.eventually(() -> orphans.stream().allMatch(e -> owners(e).size() == 1), 15_000),
         "room-1's events were taken over");
     long[] worked = {0};
-    long retry = podium.clientVertx().setPeriodic(250, id -> invited.send(new JsonObject().put("type", "accept_cohost")));
+    long retry =
+        podium
+            .clientVertx()
+            .setPeriodic(250, id -> invited.send(new JsonObject().put("type", "accept_cohost")));
     try {
-      assertTrue(TestSocket.awaitCondition(() -> !host1.pending("cohost_joined").isEmpty(), 20_000), "accept works again");
+      assertTrue(
+          TestSocket.awaitCondition(() -> !host1.pending("cohost_joined").isEmpty(), 20_000),
+          "accept works again");
       worked[0] = System.currentTimeMillis() - t1;
     } finally {
       podium.clientVertx().cancelTimer(retry);
     }
     System.out.println("room-service kill: actions work again after " + worked[0] + " ms");
-    assertEquals("inv", host1.expect("cohost_joined").getString("participant_id"), "the pending invitation moved");
+    assertEquals(
+        "inv",
+        host1.expect("cohost_joined").getString("participant_id"),
+        "the pending invitation moved");
     assertTrue(worked[0] < 5_000, "recovery took " + worked[0] + " ms");
     Map<String, Set<String>> afterKill = ownership(events);
     for (String survivor : List.of("room-2", "room-3")) {
-      assertTrue(afterKill.get(survivor).containsAll(before.get(survivor)), survivor + "'s events stayed");
+      assertTrue(
+          afterKill.get(survivor).containsAll(before.get(survivor)), survivor + "'s events stayed");
     }
-    assertFalse(afterKill.get("room-2").containsAll(orphans) || afterKill.get("room-3").containsAll(orphans),
+    assertFalse(
+        afterKill.get("room-2").containsAll(orphans)
+            || afterKill.get("room-3").containsAll(orphans),
         "room-1's events spread over both survivors: " + afterKill);
     JsonObject state = joinAt(e1, "late-1").expect("room_state");
     Set<String> cohosts = new HashSet<>();
@@ -189,15 +236,22 @@ class OwnershipScaleOutTest {
     assertTrue(badAgain.seen("room_state").isEmpty(), "the banned user is not let in");
 
     // 4. A new instance takes a share: only events moving to it move.
-    PodiumProcess room4 = PodiumProcess.start("room-4", RoomServiceMain.class, podium.settings(), ENV, "room-service started");
+    PodiumProcess room4 =
+        PodiumProcess.start(
+            "room-4", RoomServiceMain.class, podium.settings(), ENV, "room-service started");
     PROCESSES.add(room4);
     ROOMS.add(room4);
-    assertTrue(Polls.eventually(() -> eachHasOneOwner(events) && events.stream().anyMatch(room4::ownsEvent), 15_000),
+    assertTrue(
+        Polls.eventually(
+            () -> eachHasOneOwner(events) && events.stream().anyMatch(room4::ownsEvent), 15_000),
         "room-4 took over some events");
     Map<String, Set<String>> afterJoin = ownership(events);
-    System.out.println("After room-4 joined: " + afterJoin.values().stream().map(Set::size).toList());
+    System.out.println(
+        "After room-4 joined: " + afterJoin.values().stream().map(Set::size).toList());
     for (String old : List.of("room-2", "room-3")) {
-      assertTrue(afterKill.get(old).containsAll(afterJoin.get(old)), old + " gained nothing from the newcomer's arrival");
+      assertTrue(
+          afterKill.get(old).containsAll(afterJoin.get(old)),
+          old + " gained nothing from the newcomer's arrival");
     }
 
     // 5. A clean stop of room-2: its events go to the others at once, actions work.
@@ -205,9 +259,13 @@ class OwnershipScaleOutTest {
     Set<String> leaving = afterJoin.get("room-2");
     long t2 = System.currentTimeMillis();
     room2.stop();
-    assertTrue(Polls.eventually(() -> leaving.stream().allMatch(e -> owners(e).size() == 1), 10_000),
+    assertTrue(
+        Polls.eventually(() -> leaving.stream().allMatch(e -> owners(e).size() == 1), 10_000),
         "room-2's events were taken over after its clean stop");
-    System.out.println("room-service clean stop: events taken over after " + (System.currentTimeMillis() - t2) + " ms");
+    System.out.println(
+        "room-service clean stop: events taken over after "
+            + (System.currentTimeMillis() - t2)
+            + " ms");
     Map<String, Set<String>> afterStop = ownership(events);
     for (String old : List.of("room-3", "room-4")) {
       assertTrue(afterStop.get(old).containsAll(afterJoin.get(old)), old + "'s events stayed");
@@ -221,7 +279,8 @@ class OwnershipScaleOutTest {
       target.expect("cohost_invite");
     }
 
-    // 6. SIGSTOP an owner whose host is away (its grace timer runs there) for longer than the grace:
+    // 6. SIGSTOP an owner whose host is away (its grace timer runs there) for longer than the
+    // grace:
     // another instance takes the event over, the host comes back there; when the frozen one wakes,
     // its overdue timer must not end the event, and it steps down.
     PodiumProcess frozen = ROOMS.get(2);
@@ -236,19 +295,34 @@ class OwnershipScaleOutTest {
       // Until the cluster has dropped the frozen member, calls routed to it time out: try again.
       boolean back = false;
       while (!back && System.currentTimeMillis() - stoppedAt < GRACE_MS - 1_500) {
-        TestSocket attempt = podium.connect(nodeA, "/ws/stream/start/live/" + hostOf.get(e6) + "/?token="
-            + TestTokens.valid(hostOf.get(e6), hostOf.get(e6)));
-        back = TestSocket.awaitCondition(() -> ear.seen("broadcast_message").stream()
-            .anyMatch(m -> m.getString("message", "").contains("host is back")), 3_000);
+        TestSocket attempt =
+            podium.connect(
+                nodeA,
+                "/ws/stream/start/live/"
+                    + hostOf.get(e6)
+                    + "/?token="
+                    + TestTokens.valid(hostOf.get(e6), hostOf.get(e6)));
+        back =
+            TestSocket.awaitCondition(
+                () ->
+                    ear.seen("broadcast_message").stream()
+                        .anyMatch(m -> m.getString("message", "").contains("host is back")),
+                3_000);
         if (!back) {
           attempt.close();
         }
       }
       // Under a load average of 20 and more (other clusters on the machine) Hazelcast also drops
       // healthy members after the SIGSTOP and the takeover comes too late: the message says so.
-      assertTrue(back, "the host came back to the event while its first owner was frozen (the gateway counts "
-          + clusterMembers() + " cluster members, 4 when only the frozen one is gone; load average " + loadAverage() + ")");
-      assertFalse(frozen.ownsEvent(e6) && owners(e6).size() == 1, "another instance owns the event now");
+      assertTrue(
+          back,
+          "the host came back to the event while its first owner was frozen (the gateway counts "
+              + clusterMembers()
+              + " cluster members, 4 when only the frozen one is gone; load average "
+              + loadAverage()
+              + ")");
+      assertFalse(
+          frozen.ownsEvent(e6) && owners(e6).size() == 1, "another instance owns the event now");
       long left = STOP_MS - (System.currentTimeMillis() - stoppedAt);
       if (left > 0) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(left)); // the freeze itself
@@ -256,11 +330,23 @@ class OwnershipScaleOutTest {
     } finally {
       frozen.signal("CONT");
     }
-    assertTrue(Polls.eventually(() -> frozen.lines().stream().anyMatch(l -> l.contains("room-service stepped down")
-        || (l.contains(e6) && l.contains("no longer owns event"))), 15_000), "the frozen instance stepped down");
+    assertTrue(
+        Polls.eventually(
+            () ->
+                frozen.lines().stream()
+                    .anyMatch(
+                        l ->
+                            l.contains("room-service stepped down")
+                                || (l.contains(e6) && l.contains("no longer owns event"))),
+            15_000),
+        "the frozen instance stepped down");
     // A deliberate window: the overdue grace timer fires as soon as the frozen JVM runs again.
     LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3));
-    assertTrue(ear.seen("stream_ended").isEmpty(), "the stale owner's end of the event is not visible");
-    assertEquals("room_state", joinAt(e6, "late-6").expect("room_state").getString("type"), "the event is still live");
+    assertTrue(
+        ear.seen("stream_ended").isEmpty(), "the stale owner's end of the event is not visible");
+    assertEquals(
+        "room_state",
+        joinAt(e6, "late-6").expect("room_state").getString("type"),
+        "the event is still live");
   }
 }

@@ -30,12 +30,17 @@ final class PodiumHarness implements AutoCloseable {
   private final Map<Vertx, Integer> ports = new HashMap<>();
   private final Map<Vertx, Integer> opsPorts = new HashMap<>();
   private final Vertx clientVertx = Vertx.vertx();
-  private final WebSocketClient wsClient = clientVertx.createWebSocketClient(
-      new WebSocketClientOptions().setMaxConnections(2000).setMaxFrameSize(1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
+  private final WebSocketClient wsClient =
+      clientVertx.createWebSocketClient(
+          new WebSocketClientOptions()
+              .setMaxConnections(2000)
+              .setMaxFrameSize(1024 * 1024)
+              .setMaxMessageSize(4 * 1024 * 1024));
   private final io.vertx.core.Context clientContext = clientVertx.getOrCreateContext();
   private final HttpClient httpClient = clientVertx.createHttpClient();
-  private final WebSocketClient stuckClient = clientVertx.createWebSocketClient(
-      new WebSocketClientOptions().setReceiveBufferSize(1024).setMaxConnections(10));
+  private final WebSocketClient stuckClient =
+      clientVertx.createWebSocketClient(
+          new WebSocketClientOptions().setReceiveBufferSize(1024).setMaxConnections(10));
 
   PodiumHarness(Map<String, String> overrides) {
     Map<String, String> base = new HashMap<>();
@@ -62,8 +67,15 @@ final class PodiumHarness implements AutoCloseable {
   TestSocket connect(Vertx node, String uri, List<String> subProtocols) {
     ClientWebSocket ws = wsClient.webSocket();
     TestSocket socket = new TestSocket(ws);
-    await(onClientContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port(node))
-        .setURI(uri).setSubProtocols(subProtocols))));
+    await(
+        onClientContext(
+            () ->
+                ws.connect(
+                    new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(port(node))
+                        .setURI(uri)
+                        .setSubProtocols(subProtocols))));
     return socket;
   }
 
@@ -110,9 +122,15 @@ final class PodiumHarness implements AutoCloseable {
    */
   ClientWebSocket connectStuck(Vertx node, String uri) {
     ClientWebSocket ws = stuckClient.webSocket();
-    ws.binaryMessageHandler(b -> { });
-    await(onClientContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port(node))
-        .setURI(uri))));
+    ws.binaryMessageHandler(b -> {});
+    await(
+        onClientContext(
+            () ->
+                ws.connect(
+                    new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(port(node))
+                        .setURI(uri))));
     ws.pause();
     return ws;
   }
@@ -195,7 +213,11 @@ final class PodiumHarness implements AutoCloseable {
   TestSocket connectTo(int port, String uri) {
     ClientWebSocket ws = wsClient.webSocket();
     TestSocket socket = new TestSocket(ws);
-    await(onClientContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))));
+    await(
+        onClientContext(
+            () ->
+                ws.connect(
+                    new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))));
     return socket;
   }
 
@@ -204,29 +226,55 @@ final class PodiumHarness implements AutoCloseable {
    * ({@link TestSocket#eventId()}, {@link TestSocket#streamLink()}).
    */
   TestSocket goLive(Vertx node, String userId) {
-    TestSocket host = connect(node, "/ws/stream/start/live/" + userId + "/?token=" + TestTokens.valid(userId, userId));
+    TestSocket host =
+        connect(
+            node,
+            "/ws/stream/start/live/" + userId + "/?token=" + TestTokens.valid(userId, userId));
     host.expect("stream_link");
     return host;
   }
 
-  /** Joins all these users at once (connections in parallel), as a burst of real listeners would. */
+  /**
+   * Joins all these users at once (connections in parallel), as a burst of real listeners would.
+   */
   List<TestSocket> joinAll(Vertx node, String eventId, List<String> userIds) {
     List<TestSocket> sockets = new java.util.ArrayList<>();
     List<Future<?>> connected = new java.util.ArrayList<>();
     for (String userId : userIds) {
       ClientWebSocket ws = wsClient.webSocket();
       sockets.add(new TestSocket(ws));
-      connected.add(onClientContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-          .setPort(port(node)).setURI("/ws/stream/live/join/event/" + eventId + "/" + userId + "/" + userId
-              + "/?token=" + TestTokens.valid(userId)))));
+      connected.add(
+          onClientContext(
+              () ->
+                  ws.connect(
+                      new WebSocketConnectOptions()
+                          .setHost("127.0.0.1")
+                          .setPort(port(node))
+                          .setURI(
+                              "/ws/stream/live/join/event/"
+                                  + eventId
+                                  + "/"
+                                  + userId
+                                  + "/"
+                                  + userId
+                                  + "/?token="
+                                  + TestTokens.valid(userId)))));
     }
     await(Future.all(connected));
     return sockets;
   }
 
   TestSocket join(Vertx node, String eventId, String userId) {
-    return connect(node, "/ws/stream/live/join/event/" + eventId + "/" + userId + "/" + userId + "/?token="
-        + TestTokens.valid(userId));
+    return connect(
+        node,
+        "/ws/stream/live/join/event/"
+            + eventId
+            + "/"
+            + userId
+            + "/"
+            + userId
+            + "/?token="
+            + TestTokens.valid(userId));
   }
 
   /** GET over HTTP. */
@@ -235,9 +283,16 @@ final class PodiumHarness implements AutoCloseable {
   }
 
   HttpReply getPort(int port, String uri) {
-    return await(onClientContext(() -> httpClient.request(HttpMethod.GET, port, "127.0.0.1", uri)
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> new HttpReply(resp.statusCode(), body.toString())))));
+    return await(
+        onClientContext(
+            () ->
+                httpClient
+                    .request(HttpMethod.GET, port, "127.0.0.1", uri)
+                    .compose(req -> req.send())
+                    .compose(
+                        resp ->
+                            resp.body()
+                                .map(body -> new HttpReply(resp.statusCode(), body.toString())))));
   }
 
   /**

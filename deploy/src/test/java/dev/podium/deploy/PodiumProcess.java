@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Podium service in a JVM of its own, joined to a test cluster, that a test can kill with
- * SIGKILL: the honest way to see what the cluster does when a process dies without a word.
- * Its output is kept, so a test can wait for a line (for example "room-service owns event").
+ * SIGKILL: the honest way to see what the cluster does when a process dies without a word. Its
+ * output is kept, so a test can wait for a line (for example "room-service owns event").
  */
 final class PodiumProcess implements AutoCloseable {
   /**
@@ -26,8 +26,10 @@ final class PodiumProcess implements AutoCloseable {
    * pom's one list (podium.jvmOpens, podium.jvmExports). A class-path launch needs them as flags;
    * {@code java -jar} finds them in the jar's manifest.
    */
-  private static final List<String> MODULE_FLAGS = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-      .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports")).toList();
+  private static final List<String> MODULE_FLAGS =
+      ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+          .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports"))
+          .toList();
 
   private final String name;
   private final List<String> command;
@@ -38,8 +40,14 @@ final class PodiumProcess implements AutoCloseable {
   private final int opsPort;
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
-  private PodiumProcess(String name, List<String> command, Map<String, String> environment, String readyLine,
-      Process process, int port, int opsPort) {
+  private PodiumProcess(
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      String readyLine,
+      Process process,
+      int port,
+      int opsPort) {
     this.name = name;
     this.command = command;
     this.environment = environment;
@@ -56,7 +64,8 @@ final class PodiumProcess implements AutoCloseable {
     }
 
     static Launch presence(String name) {
-      return new Launch(name, dev.podium.presence.PresenceServiceMain.class, "presence-service started");
+      return new Launch(
+          name, dev.podium.presence.PresenceServiceMain.class, "presence-service started");
     }
 
     static Launch chat(String name) {
@@ -77,17 +86,20 @@ final class PodiumProcess implements AutoCloseable {
    * given. Every process that started is in {@code keep} (for the test to stop) even when another
    * failed to start; the first failure is then thrown.
    */
-  static void startAll(List<PodiumProcess> keep, Settings cluster, Map<String, String> extra, Launch... launches)
+  static void startAll(
+      List<PodiumProcess> keep, Settings cluster, Map<String, String> extra, Launch... launches)
       throws Exception {
     List<CompletableFuture<PodiumProcess>> starting = new ArrayList<>();
     for (Launch l : launches) {
-      starting.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          return start(l.name(), l.main(), cluster, extra, l.readyLine());
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }));
+      starting.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return start(l.name(), l.main(), cluster, extra, l.readyLine());
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              }));
     }
     Exception failed = null;
     for (CompletableFuture<PodiumProcess> f : starting) {
@@ -102,15 +114,29 @@ final class PodiumProcess implements AutoCloseable {
     }
   }
 
-  /** Starts {@code mainClass} with the cluster settings and {@code extra} environment; waits for {@code readyLine}. */
-  static PodiumProcess start(String name, Class<?> mainClass, Settings cluster, Map<String, String> extra,
-      String readyLine) throws IOException {
+  /**
+   * Starts {@code mainClass} with the cluster settings and {@code extra} environment; waits for
+   * {@code readyLine}.
+   */
+  static PodiumProcess start(
+      String name,
+      Class<?> mainClass,
+      Settings cluster,
+      Map<String, String> extra,
+      String readyLine)
+      throws IOException {
     return start(name, mainClass, cluster, extra, readyLine, 180);
   }
 
   /** As above, waiting at most {@code timeoutSeconds} for {@code readyLine}. */
-  static PodiumProcess start(String name, Class<?> mainClass, Settings cluster, Map<String, String> extra,
-      String readyLine, int timeoutSeconds) throws IOException {
+  static PodiumProcess start(
+      String name,
+      Class<?> mainClass,
+      Settings cluster,
+      Map<String, String> extra,
+      String readyLine,
+      int timeoutSeconds)
+      throws IOException {
     List<String> java = new ArrayList<>(MODULE_FLAGS);
     java.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
     return launch(name, java, cluster, extra, readyLine, timeoutSeconds);
@@ -120,13 +146,25 @@ final class PodiumProcess implements AutoCloseable {
    * Starts {@code java} with exactly these arguments after the heap size, and no others: for
    * example {@code -jar} and a service's jar, as an operator would run it.
    */
-  static PodiumProcess startJava(String name, List<String> java, Settings cluster, Map<String, String> extra,
-      String readyLine, int timeoutSeconds) throws IOException {
+  static PodiumProcess startJava(
+      String name,
+      List<String> java,
+      Settings cluster,
+      Map<String, String> extra,
+      String readyLine,
+      int timeoutSeconds)
+      throws IOException {
     return launch(name, java, cluster, extra, readyLine, timeoutSeconds);
   }
 
-  private static PodiumProcess launch(String name, List<String> java, Settings cluster, Map<String, String> extra,
-      String readyLine, int timeoutSeconds) throws IOException {
+  private static PodiumProcess launch(
+      String name,
+      List<String> java,
+      Settings cluster,
+      Map<String, String> extra,
+      String readyLine,
+      int timeoutSeconds)
+      throws IOException {
     int port = freePort();
     int opsPort = freePort();
     List<String> command = new ArrayList<>();
@@ -135,8 +173,14 @@ final class PodiumProcess implements AutoCloseable {
     command.addAll(java);
     Map<String, String> env = new HashMap<>(System.getenv());
     env.keySet().removeIf(k -> k.startsWith("PODIUM_"));
-    for (String setting : List.of("PODIUM_CLUSTER_NAME", "PODIUM_CLUSTER_PORT", "PODIUM_JWT_SECRET",
-        "PODIUM_MAX_CONNECTIONS_PER_IP", "PODIUM_JOIN_RATE_PER_SECOND", "PODIUM_JOIN_BURST")) {
+    for (String setting :
+        List.of(
+            "PODIUM_CLUSTER_NAME",
+            "PODIUM_CLUSTER_PORT",
+            "PODIUM_JWT_SECRET",
+            "PODIUM_MAX_CONNECTIONS_PER_IP",
+            "PODIUM_JOIN_RATE_PER_SECOND",
+            "PODIUM_JOIN_BURST")) {
       env.put(setting, cluster.string(setting, ""));
     }
     env.put("PODIUM_HTTP_PORT", String.valueOf(port));
@@ -145,7 +189,8 @@ final class PodiumProcess implements AutoCloseable {
     env.put("PODIUM_OPS_PORT", String.valueOf(opsPort));
     env.put("PODIUM_OPS_HOST", "127.0.0.1");
     env.putAll(extra);
-    return run(name, List.copyOf(command), Map.copyOf(env), readyLine, port, opsPort, timeoutSeconds);
+    return run(
+        name, List.copyOf(command), Map.copyOf(env), readyLine, port, opsPort, timeoutSeconds);
   }
 
   /**
@@ -159,28 +204,43 @@ final class PodiumProcess implements AutoCloseable {
     return run(name, command, environment, readyLine, port, opsPort, 180);
   }
 
-  private static PodiumProcess run(String name, List<String> command, Map<String, String> environment,
-      String readyLine, int port, int opsPort, int timeoutSeconds) throws IOException {
+  private static PodiumProcess run(
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      String readyLine,
+      int port,
+      int opsPort,
+      int timeoutSeconds)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().putAll(environment);
-    PodiumProcess started = new PodiumProcess(name, command, environment, readyLine, builder.start(), port, opsPort);
+    PodiumProcess started =
+        new PodiumProcess(name, command, environment, readyLine, builder.start(), port, opsPort);
     CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(started.process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          started.lines.add(line);
-          System.out.println("[" + name + "] " + line);
-          if (line.contains(readyLine)) {
-            ready.complete(null);
-          }
-        }
-      } catch (IOException ignored) {
-        // The process is gone.
-      }
-      ready.completeExceptionally(new IllegalStateException(name + " exited before it was ready"));
-    }, name + "-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(
+                          started.process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                  started.lines.add(line);
+                  System.out.println("[" + name + "] " + line);
+                  if (line.contains(readyLine)) {
+                    ready.complete(null);
+                  }
+                }
+              } catch (IOException ignored) {
+                // The process is gone.
+              }
+              ready.completeExceptionally(
+                  new IllegalStateException(name + " exited before it was ready"));
+            },
+            name + "-output");
     reader.setDaemon(true);
     reader.start();
     try {
@@ -195,11 +255,12 @@ final class PodiumProcess implements AutoCloseable {
   /**
    * Next candidate for {@link #freePort}: below Linux's ephemeral range (32768 and up), where the
    * outgoing connections of the cluster's many JVMs cannot take a port between our probe and the
-   * process binding it (a drill run once lost a room-service to exactly that), and spread by pid
-   * so that concurrent test JVMs rarely probe the same ports.
+   * process binding it (a drill run once lost a room-service to exactly that), and spread by pid so
+   * that concurrent test JVMs rarely probe the same ports.
    */
   private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
-      new java.util.concurrent.atomic.AtomicInteger(20_000 + (int) (ProcessHandle.current().pid() % 500) * 20);
+      new java.util.concurrent.atomic.AtomicInteger(
+          20_000 + (int) (ProcessHandle.current().pid() % 500) * 20);
 
   private static int freePort() throws IOException {
     for (int tries = 0; tries < 1_000; tries++) {
@@ -208,7 +269,8 @@ final class PodiumProcess implements AutoCloseable {
         NEXT_PORT.set(20_000);
         continue;
       }
-      try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      try (ServerSocket probe =
+          new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
         return port;
       } catch (IOException taken) {
         // try the next one
@@ -237,14 +299,16 @@ final class PodiumProcess implements AutoCloseable {
 
   /** Whether the process printed a line containing all these fragments. */
   boolean printed(String... fragments) {
-    return lines.stream().anyMatch(l -> {
-      for (String f : fragments) {
-        if (!l.contains(f)) {
-          return false;
-        }
-      }
-      return true;
-    });
+    return lines.stream()
+        .anyMatch(
+            l -> {
+              for (String f : fragments) {
+                if (!l.contains(f)) {
+                  return false;
+                }
+              }
+              return true;
+            });
   }
 
   /** Whether this media relay's latest word about the event is that it mixes it. */
@@ -258,7 +322,10 @@ final class PodiumProcess implements AutoCloseable {
     return last != null && !last.contains("no longer mixing event");
   }
 
-  /** Whether this room-service's or presence-service's latest word about the event is that it owns it. */
+  /**
+   * Whether this room-service's or presence-service's latest word about the event is that it owns
+   * it.
+   */
   boolean ownsEvent(String eventId) {
     String last = null;
     for (String line : lines) {
@@ -281,7 +348,10 @@ final class PodiumProcess implements AutoCloseable {
 
   /** Sends a signal by name ("STOP", "CONT"). */
   void signal(String name) throws java.io.IOException, InterruptedException {
-    new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+    new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+        .inheritIO()
+        .start()
+        .waitFor(5, TimeUnit.SECONDS);
   }
 
   /** SIGKILL: no socket closes, no cluster goodbye. */

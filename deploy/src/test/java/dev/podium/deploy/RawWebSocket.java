@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A WebSocket client made of a plain socket, for what well-behaved clients never send: frames
- * with reserved bits, oversize or half-sent frames, invalid UTF-8, dribbled headers. It never
- * answers pings. It can bind to any loopback source address (127.0.0.0/8), so an attack has an
- * address of its own and per-address limits do not touch the bystanders.
+ * A WebSocket client made of a plain socket, for what well-behaved clients never send: frames with
+ * reserved bits, oversize or half-sent frames, invalid UTF-8, dribbled headers. It never answers
+ * pings. It can bind to any loopback source address (127.0.0.0/8), so an attack has an address of
+ * its own and per-address limits do not touch the bystanders.
  */
 final class RawWebSocket implements AutoCloseable {
   private final Socket socket;
@@ -48,8 +48,12 @@ final class RawWebSocket implements AutoCloseable {
     return new RawWebSocket(s);
   }
 
-  /** Connects and completes the opening handshake ({@code extraHeaders} as {@code "Name: value"} lines). */
-  static RawWebSocket open(String sourceIp, int port, String uri, String... extraHeaders) throws IOException {
+  /**
+   * Connects and completes the opening handshake ({@code extraHeaders} as {@code "Name: value"}
+   * lines).
+   */
+  static RawWebSocket open(String sourceIp, int port, String uri, String... extraHeaders)
+      throws IOException {
     RawWebSocket ws = tcp(sourceIp, port);
     ws.handshake(uri, extraHeaders);
     return ws;
@@ -58,9 +62,14 @@ final class RawWebSocket implements AutoCloseable {
   void handshake(String uri, String... extraHeaders) throws IOException {
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
-    StringBuilder request = new StringBuilder("GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-        + Base64.getEncoder().encodeToString(nonce) + "\r\n");
+    StringBuilder request =
+        new StringBuilder(
+            "GET "
+                + uri
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                + Base64.getEncoder().encodeToString(nonce)
+                + "\r\n");
     for (String header : extraHeaders) {
       request.append(header).append("\r\n");
     }
@@ -71,7 +80,9 @@ final class RawWebSocket implements AutoCloseable {
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
       if (colon > 0) {
-        responseHeaders.put(lines[i].substring(0, colon).trim().toLowerCase(), lines[i].substring(colon + 1).trim());
+        responseHeaders.put(
+            lines[i].substring(0, colon).trim().toLowerCase(),
+            lines[i].substring(colon + 1).trim());
       }
     }
   }
@@ -139,8 +150,8 @@ final class RawWebSocket implements AutoCloseable {
 
   /**
    * Reads server frames until a close frame (its code is returned) or the end of the stream (-1),
-   * within {@code timeoutMs}; text messages on the way are kept. Fails the wait with an
-   * exception if neither comes in time.
+   * within {@code timeoutMs}; text messages on the way are kept. Fails the wait with an exception
+   * if neither comes in time.
    */
   int awaitClose(long timeoutMs) throws IOException {
     long deadline = System.currentTimeMillis() + timeoutMs;
@@ -183,7 +194,10 @@ final class RawWebSocket implements AutoCloseable {
     }
   }
 
-  /** Reads the next text message within {@code timeoutMs} (pings and binary skipped); null if the socket closed. */
+  /**
+   * Reads the next text message within {@code timeoutMs} (pings and binary skipped); null if the
+   * socket closed.
+   */
   JsonObject nextText(long timeoutMs) throws IOException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     int before = texts.size();
@@ -215,15 +229,23 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /**
-   * Reads text messages until one of this type (and, for errors, this code) arrives within
-   * {@code timeoutMs}; null if the socket closed first. Others (list updates) are kept in {@link #texts}.
+   * Reads text messages until one of this type (and, for errors, this code) arrives within {@code
+   * timeoutMs}; null if the socket closed first. Others (list updates) are kept in {@link #texts}.
    */
   JsonObject await(String type, String code, long timeoutMs) throws IOException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (true) {
       long left = deadline - System.currentTimeMillis();
       if (left <= 0) {
-        throw new IOException("no " + type + " " + (code == null ? "" : code) + " within " + timeoutMs + " ms: " + texts);
+        throw new IOException(
+            "no "
+                + type
+                + " "
+                + (code == null ? "" : code)
+                + " within "
+                + timeoutMs
+                + " ms: "
+                + texts);
       }
       JsonObject m = nextText(left);
       if (m == null) {
@@ -252,7 +274,10 @@ final class RawWebSocket implements AutoCloseable {
     return closeCode;
   }
 
-  /** True when the server has closed the TCP connection (read returns end of stream or reset) within the wait. */
+  /**
+   * True when the server has closed the TCP connection (read returns end of stream or reset) within
+   * the wait.
+   */
   boolean closedByServerWithin(long timeoutMs) throws IOException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {

@@ -20,23 +20,37 @@ import org.junit.jupiter.api.Test;
  */
 class ServiceJarTest {
   /** Hazelcast's start-up warning when it cannot open or read what it wants. */
-  private static final String HAZELCAST_LACKS_ACCESS = "without proper access to required Java packages";
+  private static final String HAZELCAST_LACKS_ACCESS =
+      "without proper access to required Java packages";
+
   private static final Path ROOT = Files.isDirectory(Path.of("k8s")) ? Path.of("..") : Path.of(".");
   private static final Path JAR = ROOT.resolve("chat-service/target/podium-chat-service.jar");
 
   @Test
   void aServiceJarNeedsNoJvmFlagsAndTheTestsPassTheFlagsOn() throws Exception {
-    assertTrue(Files.isRegularFile(JAR), JAR + " is missing: the chat-service module's package phase builds it");
+    assertTrue(
+        Files.isRegularFile(JAR),
+        JAR + " is missing: the chat-service module's package phase builds it");
     try (PodiumProcess plain = launch("chat-jar", List.of("-jar", JAR.toString()))) {
       assertFalse(plain.printed(HAZELCAST_LACKS_ACCESS), "java -jar: Hazelcast lacks access");
     }
-    try (PodiumProcess classPath = PodiumProcess.start("chat-flags", ChatServiceMain.class, cluster(), Map.of(),
-        "chat-service started", 120)) {
-      assertFalse(classPath.printed(HAZELCAST_LACKS_ACCESS), "a PodiumProcess: Hazelcast lacks access");
+    try (PodiumProcess classPath =
+        PodiumProcess.start(
+            "chat-flags",
+            ChatServiceMain.class,
+            cluster(),
+            Map.of(),
+            "chat-service started",
+            120)) {
+      assertFalse(
+          classPath.printed(HAZELCAST_LACKS_ACCESS), "a PodiumProcess: Hazelcast lacks access");
     }
     // The control: the same jar on the class path without flags, where no manifest is read.
-    try (PodiumProcess bare = launch("chat-bare", List.of("-cp", JAR.toString(), ChatServiceMain.class.getName()))) {
-      assertTrue(bare.printed(HAZELCAST_LACKS_ACCESS), "without flags or manifest Hazelcast says what it lacks");
+    try (PodiumProcess bare =
+        launch("chat-bare", List.of("-cp", JAR.toString(), ChatServiceMain.class.getName()))) {
+      assertTrue(
+          bare.printed(HAZELCAST_LACKS_ACCESS),
+          "without flags or manifest Hazelcast says what it lacks");
     }
   }
 
@@ -46,7 +60,11 @@ class ServiceJarTest {
 
   /** A cluster of its own for each launch. */
   private static Settings cluster() throws Exception {
-    return Settings.of(Map.of("PODIUM_CLUSTER_NAME", "service-jar-" + UUID.randomUUID(),
-        "PODIUM_CLUSTER_PORT", String.valueOf(ClusterFormation.freePortRange(1))));
+    return Settings.of(
+        Map.of(
+            "PODIUM_CLUSTER_NAME",
+            "service-jar-" + UUID.randomUUID(),
+            "PODIUM_CLUSTER_PORT",
+            String.valueOf(ClusterFormation.freePortRange(1))));
   }
 }

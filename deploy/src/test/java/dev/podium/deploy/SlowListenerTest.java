@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A listener that never reads loses frames (counted) while everyone else's audio keeps its
- * timing, and the gateway's memory for it stays bounded.
+ * A listener that never reads loses frames (counted) while everyone else's audio keeps its timing,
+ * and the gateway's memory for it stays bounded.
  */
 class SlowListenerTest {
   private static final int LISTENERS = 20;
@@ -54,17 +54,29 @@ class SlowListenerTest {
       long heapBefore = usedHeapAfterGc();
 
       // One listener stops reading; give the stream time to fill its queue and overflow.
-      ClientWebSocket stuck = podium.connectStuck(node, "/ws/stream/live/join/event/" + eventId
-          + "/stuck/stuck/?token=" + TestTokens.valid("stuck"));
+      ClientWebSocket stuck =
+          podium.connectStuck(
+              node,
+              "/ws/stream/live/join/event/"
+                  + eventId
+                  + "/stuck/stuck/?token="
+                  + TestTokens.valid("stuck"));
       long t1 = System.nanoTime();
-      assertTrue(TestSocket.awaitCondition(() -> listeners.get(0).binariesSince(t1).size() >= 300, 20_000));
+      assertTrue(
+          TestSocket.awaitCondition(
+              () -> listeners.get(0).binariesSince(t1).size() >= 300, 20_000));
       double withStuck = p99Gap(listeners, t1);
       long droppedAfter = dropped();
 
-      assertTrue(droppedAfter > droppedBefore, "the stuck listener's frames are dropped and counted: "
-          + droppedBefore + " -> " + droppedAfter);
-      assertTrue(withStuck <= baseline * 1.5 + 20, "others' p99 inter-frame gap " + withStuck
-          + " ms vs baseline " + baseline + " ms");
+      assertTrue(
+          droppedAfter > droppedBefore,
+          "the stuck listener's frames are dropped and counted: "
+              + droppedBefore
+              + " -> "
+              + droppedAfter);
+      assertTrue(
+          withStuck <= baseline * 1.5 + 20,
+          "others' p99 inter-frame gap " + withStuck + " ms vs baseline " + baseline + " ms");
       long heapGrowth = usedHeapAfterGc() - heapBefore;
       assertTrue(heapGrowth < 64L * 1024 * 1024, "heap grew by " + heapGrowth / 1024 + " KiB");
       stuck.close();
@@ -86,7 +98,9 @@ class SlowListenerTest {
     return gaps.isEmpty() ? Double.MAX_VALUE : gaps.get((int) (gaps.size() * 0.99));
   }
 
-  /** The gateway's {@code podium_media_frames_dropped_total} from {@code /metrics} on its ops port. */
+  /**
+   * The gateway's {@code podium_media_frames_dropped_total} from {@code /metrics} on its ops port.
+   */
   private long dropped() {
     HttpReply metrics = podium.opsGet(node, "/metrics");
     for (String line : metrics.body().split("\n")) {

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * 200 mixed stage operations fired at one event from two gateways at once. Every operation must
- * end in exactly one visible outcome (its effect or an error to its sender), and replaying the
- * effects a listener saw, in the order it saw them, through a sequential model must give a legal
- * history whose end state is what the room shows.
+ * 200 mixed stage operations fired at one event from two gateways at once. Every operation must end
+ * in exactly one visible outcome (its effect or an error to its sender), and replaying the effects
+ * a listener saw, in the order it saw them, through a sequential model must give a legal history
+ * whose end state is what the room shows.
  */
 class StageConcurrencyTest {
   private static final int LIMIT = 4;
@@ -37,7 +37,10 @@ class StageConcurrencyTest {
   static void start() {
     // The host fires over a hundred stage operations at once: far beyond a person's pace, so the
     // per-user stage budget is raised for this test of the room-service's ordering.
-    podium = new PodiumHarness(Map.of("PODIUM_COHOST_LIMIT", String.valueOf(LIMIT), "PODIUM_RATE_STAGE_BURST", "1000"));
+    podium =
+        new PodiumHarness(
+            Map.of(
+                "PODIUM_COHOST_LIMIT", String.valueOf(LIMIT), "PODIUM_RATE_STAGE_BURST", "1000"));
     nodeA = podium.startAllInOne();
     nodeB = podium.startGatewayOnly();
   }
@@ -69,11 +72,15 @@ class StageConcurrencyTest {
     for (int i = 0; i < OPERATIONS; i++) {
       String target = ids.get(random.nextInt(ids.size()));
       switch (random.nextInt(5)) {
-        case 0, 1 -> host.send(new JsonObject().put("type", "invite_cohost").put("user_id", target));
+        case 0, 1 ->
+            host.send(new JsonObject().put("type", "invite_cohost").put("user_id", target));
         case 2 -> users.get(target).send(new JsonObject().put("type", "accept_cohost"));
         case 3 -> users.get(target).send(new JsonObject().put("type", "cohost_leave"));
-        default -> host.send(new JsonObject().put("type", random.nextBoolean() ? "remove_cohost" : "mute")
-            .put("participant_id", target));
+        default ->
+            host.send(
+                new JsonObject()
+                    .put("type", random.nextBoolean() ? "remove_cohost" : "mute")
+                    .put("participant_id", target));
       }
     }
 
@@ -85,11 +92,12 @@ class StageConcurrencyTest {
     // Replay the room-wide effects in the order the observer saw them.
     Set<String> cohosts = new HashSet<>();
     Set<String> everInvited = new HashSet<>();
-    users.forEach((id, s) -> {
-      if (!s.seen("cohost_invite").isEmpty()) {
-        everInvited.add(id);
-      }
-    });
+    users.forEach(
+        (id, s) -> {
+          if (!s.seen("cohost_invite").isEmpty()) {
+            everInvited.add(id);
+          }
+        });
     int joins = 0;
     for (JsonObject effect : observerEffects(observer)) {
       String type = effect.getString("type");
@@ -101,9 +109,14 @@ class StageConcurrencyTest {
           assertTrue(cohosts.size() <= LIMIT, "more than " + LIMIT + " co-hosts");
           joins++;
         }
-        case "cohost_left" -> assertTrue(cohosts.remove(effect.getString("user_id")), "left without being co-host");
-        case "cohost_removed" -> assertTrue(cohosts.remove(effect.getString("participant_id")), "removed without being co-host");
-        case "muted" -> assertTrue(cohosts.contains(effect.getString("participant_id")), "muted a non-co-host");
+        case "cohost_left" ->
+            assertTrue(cohosts.remove(effect.getString("user_id")), "left without being co-host");
+        case "cohost_removed" ->
+            assertTrue(
+                cohosts.remove(effect.getString("participant_id")),
+                "removed without being co-host");
+        case "muted" ->
+            assertTrue(cohosts.contains(effect.getString("participant_id")), "muted a non-co-host");
         default -> fail("unexpected effect " + effect);
       }
     }
@@ -129,8 +142,11 @@ class StageConcurrencyTest {
   }
 
   private static int outcomes(TestSocket host, TestSocket observer, Map<String, TestSocket> users) {
-    return host.seen("error").size() + observerEffects(observer).size()
-        + users.values().stream().mapToInt(s -> s.seen("error").size() + s.seen("cohost_invite").size()).sum();
+    return host.seen("error").size()
+        + observerEffects(observer).size()
+        + users.values().stream()
+            .mapToInt(s -> s.seen("error").size() + s.seen("cohost_invite").size())
+            .sum();
   }
 
   private static List<JsonObject> observerEffects(TestSocket observer) {

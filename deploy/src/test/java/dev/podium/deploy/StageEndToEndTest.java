@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stage against a running all-in-one Podium: co-hosts, invitations, requests to speak,
- * muting, removal, mode switches, signalling and invitations, each action next to its refusals.
+ * The stage against a running all-in-one Podium: co-hosts, invitations, requests to speak, muting,
+ * removal, mode switches, signalling and invitations, each action next to its refusals.
  */
 class StageEndToEndTest {
   private static final AtomicInteger IDS = new AtomicInteger();
@@ -26,11 +26,13 @@ class StageEndToEndTest {
 
   @BeforeAll
   static void start() {
-    podium = new PodiumHarness(Map.of(
-        "PODIUM_ALLOW_GUESTS", "true",
-        "PODIUM_COHOST_LIMIT", "2",
-        "PODIUM_INVITE_TTL_MS", "1500",
-        "PODIUM_HOST_GRACE_MS", "1500"));
+    podium =
+        new PodiumHarness(
+            Map.of(
+                "PODIUM_ALLOW_GUESTS", "true",
+                "PODIUM_COHOST_LIMIT", "2",
+                "PODIUM_INVITE_TTL_MS", "1500",
+                "PODIUM_HOST_GRACE_MS", "1500"));
     node = podium.startAllInOne();
   }
 
@@ -60,7 +62,9 @@ class StageEndToEndTest {
     }
 
     TestSocket guest(String userId) {
-      TestSocket socket = podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/" + userId + "/" + userId + "/");
+      TestSocket socket =
+          podium.connect(
+              node, "/ws/stream/live/join/event/" + eventId + "/" + userId + "/" + userId + "/");
       socket.expect("room_state");
       return socket;
     }
@@ -102,15 +106,20 @@ class StageEndToEndTest {
       assertEquals(ada, joined.getString("username"));
       assertNotNull(joined.getString("message"));
     }
-    JsonObject list = bystander.expect("participant_list", m -> entry(m, ada) != null && entry(m, ada).getBoolean("is_cohost"));
+    JsonObject list =
+        bystander.expect(
+            "participant_list",
+            m -> entry(m, ada) != null && entry(m, ada).getBoolean("is_cohost"));
     assertEquals("cohost", entry(list, ada).getString("role"));
-    assertTrue(bystander.seen("cohost_invite").isEmpty(), "only the invited user sees the invitation");
+    assertTrue(
+        bystander.seen("cohost_invite").isEmpty(), "only the invited user sees the invitation");
 
     // A co-host may send audio; a listener may not.
     adaSocket.sendBinary(Buffer.buffer(new byte[960]));
     adaSocket.send(msg("get_participants"));
     adaSocket.expect("participant_page");
-    assertTrue(adaSocket.seen("error").isEmpty(), "co-host audio refused: " + adaSocket.seen("error"));
+    assertTrue(
+        adaSocket.seen("error").isEmpty(), "co-host audio refused: " + adaSocket.seen("error"));
 
     TestSocket late = podium.join(node, room.eventId, user("late"));
     JsonArray cohosts = late.expect("room_state").getJsonArray("cohosts");
@@ -119,7 +128,9 @@ class StageEndToEndTest {
     adaSocket.send(msg("cohost_leave").put("participant_id", ada));
     JsonObject left = bystander.expect("cohost_left");
     assertEquals(ada, left.getString("user_id"));
-    bystander.expect("participant_list", m -> entry(m, ada) != null && "listener".equals(entry(m, ada).getString("role")));
+    bystander.expect(
+        "participant_list",
+        m -> entry(m, ada) != null && "listener".equals(entry(m, ada).getString("role")));
     adaSocket.send(msg("cohost_leave"));
     adaSocket.expectError("not_cohost");
   }
@@ -137,9 +148,16 @@ class StageEndToEndTest {
     eveSocket.expectError("not_host");
     room.host.send(msg("invite_cohost").put("user_id", "nobody-here"));
     room.host.expectError("not_in_room");
-    room.host.send(msg("invite_cohost").put("user_id", guest.expect("participant_list").getJsonArray("participants")
-        .stream().map(o -> (JsonObject) o).filter(p -> p.getString("user_id").startsWith("guest")).findFirst()
-        .orElseThrow().getString("user_id")));
+    room.host.send(
+        msg("invite_cohost")
+            .put(
+                "user_id",
+                guest.expect("participant_list").getJsonArray("participants").stream()
+                    .map(o -> (JsonObject) o)
+                    .filter(p -> p.getString("user_id").startsWith("guest"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getString("user_id")));
     room.host.expectError("guest_cannot_speak");
     room.host.send(msg("invite_cohost"));
     room.host.expectError("bad_request");
@@ -318,17 +336,24 @@ class StageEndToEndTest {
     bob.expectError("not_host");
 
     room.host.send(msg("switching_to_screen_sharing").put("stream", "screen"));
-    assertEquals("switching_to_screen_sharing", bob.expect("stream_mode_changed").getString("mode"));
+    assertEquals(
+        "switching_to_screen_sharing", bob.expect("stream_mode_changed").getString("mode"));
     assertNotNull(bob.expect("screen_sharing_started").getString("message"));
-    assertEquals("screen", podium.join(node, room.eventId, user("late")).expect("room_state").getString("mode"));
-    watcher.expect("active_streams", m -> {
-      JsonObject s = LiveRoomEndToEndTest.streamOf(m.getJsonArray("streams"), room.eventId);
-      return s != null && "screen".equals(s.getString("mode"));
-    });
+    assertEquals(
+        "screen",
+        podium.join(node, room.eventId, user("late")).expect("room_state").getString("mode"));
+    watcher.expect(
+        "active_streams",
+        m -> {
+          JsonObject s = LiveRoomEndToEndTest.streamOf(m.getJsonArray("streams"), room.eventId);
+          return s != null && "screen".equals(s.getString("mode"));
+        });
 
     room.host.send(msg("switching_to_audio").put("stream", "audio"));
-    assertEquals("switching_to_audio", bob.expect("stream_mode_changed", m -> "switching_to_audio".equals(m.getString("mode")))
-        .getString("mode"));
+    assertEquals(
+        "switching_to_audio",
+        bob.expect("stream_mode_changed", m -> "switching_to_audio".equals(m.getString("mode")))
+            .getString("mode"));
     bob.expect("audio_streaming_started");
   }
 
@@ -345,9 +370,13 @@ class StageEndToEndTest {
     assertEquals(offer, got.getJsonObject("offer"));
     assertEquals(room.hostId, got.getString("from"));
 
-    adaSocket.send(msg("webrtc_answer").put("answer", new JsonObject().put("sdp", "answer")).put("to", room.hostId));
+    adaSocket.send(
+        msg("webrtc_answer")
+            .put("answer", new JsonObject().put("sdp", "answer"))
+            .put("to", room.hostId));
     assertEquals(ada, room.host.expect("webrtc_answer").getString("from"));
-    adaSocket.send(msg("ice_candidate").put("candidate", new JsonObject().put("candidate", "candidate:1")));
+    adaSocket.send(
+        msg("ice_candidate").put("candidate", new JsonObject().put("candidate", "candidate:1")));
     room.host.expect("ice_candidate");
     bob.expect("ice_candidate");
     adaSocket.send(msg("ice_candidate"));
@@ -358,7 +387,9 @@ class StageEndToEndTest {
     bob.expect("participant_page");
     assertTrue(bob.seen("webrtc_offer").isEmpty());
     assertTrue(bob.seen("webrtc_answer").isEmpty());
-    assertTrue(adaSocket.seen("ice_candidate").isEmpty(), "the sender does not get its own broadcast back");
+    assertTrue(
+        adaSocket.seen("ice_candidate").isEmpty(),
+        "the sender does not get its own broadcast back");
   }
 
   @Test
@@ -390,7 +421,8 @@ class StageEndToEndTest {
     bob.expect("participant_left", m -> ada.equals(m.getString("user_id")));
     TestSocket back = podium.join(node, room.eventId, ada);
     assertEquals("cohost", back.expect("room_state").getJsonObject("you").getString("role"));
-    bob.expect("participant_list", m -> entry(m, ada) != null && entry(m, ada).getBoolean("is_cohost"));
+    bob.expect(
+        "participant_list", m -> entry(m, ada) != null && entry(m, ada).getBoolean("is_cohost"));
 
     back.close();
     JsonObject left = bob.expect("cohost_left");
@@ -422,11 +454,15 @@ class StageEndToEndTest {
     adaInB.expectError("not_invited");
     b.host.send(msg("mute").put("participant_id", ada));
     b.host.expectError("not_cohost");
-    for (String type : new String[] {"cohost_invite", "cohost_joined", "stream_mode_changed", "message_broadcast"}) {
+    for (String type :
+        new String[] {
+          "cohost_invite", "cohost_joined", "stream_mode_changed", "message_broadcast"
+        }) {
       assertTrue(adaInB.seen(type).isEmpty(), type + " leaked into B");
       assertTrue(bobInB.seen(type).isEmpty(), type + " leaked into B");
     }
-    assertEquals("audio", podium.join(node, b.eventId, user("late")).expect("room_state").getString("mode"));
+    assertEquals(
+        "audio", podium.join(node, b.eventId, user("late")).expect("room_state").getString("mode"));
   }
 
   static JsonObject entry(JsonObject list, String userId) {

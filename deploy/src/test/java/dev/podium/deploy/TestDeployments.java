@@ -14,13 +14,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
- * The tests' deployments on one Vert.x node: the all-in-one as users start it, or parts of it, so
- * a test can put a gateway, the services or a media relay on different clustered nodes. A bad
- * setting fails the returned future.
+ * The tests' deployments on one Vert.x node: the all-in-one as users start it, or parts of it, so a
+ * test can put a gateway, the services or a media relay on different clustered nodes. A bad setting
+ * fails the returned future.
  */
 final class TestDeployments {
-  private TestDeployments() {
-  }
+  private TestDeployments() {}
 
   /** Everything, exactly as {@link AllInOneMain} deploys it. */
   static Future<PodiumNode.Started> all(Vertx vertx, Settings settings) {
@@ -38,7 +37,8 @@ final class TestDeployments {
       ChatConfig chat = ChatConfig.from(settings);
       PresenceConfig presence = PresenceConfig.from(settings);
       GatewayConfig gateway = GatewayConfig.from(settings);
-      return vertx.deployVerticle(new RoomServiceVerticle(room))
+      return vertx
+          .deployVerticle(new RoomServiceVerticle(room))
           .compose(id -> vertx.deployVerticle(new ChatServiceVerticle(chat)))
           .compose(id -> vertx.deployVerticle(new PresenceServiceVerticle(presence)))
           .compose(id -> PodiumNode.deployGateway(vertx, gateway));

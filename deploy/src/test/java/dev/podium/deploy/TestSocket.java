@@ -14,8 +14,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
- * A real WebSocket client as a test sees it: every text message received is kept in order, and
- * the test takes the ones it expects, waiting a bounded time for each.
+ * A real WebSocket client as a test sees it: every text message received is kept in order, and the
+ * test takes the ones it expects, waiting a bounded time for each.
  */
 final class TestSocket {
   static final long WAIT_MS = 10_000;
@@ -27,33 +27,35 @@ final class TestSocket {
   private final List<Binary> binaries = new ArrayList<>();
 
   /** A binary message and when it arrived (System.nanoTime). */
-  record Binary(Buffer data, long receivedAt) {
-  }
+  record Binary(Buffer data, long receivedAt) {}
+
   /** Notified whenever any test socket receives a message, for conditions over several sockets. */
   private static final Object ARRIVALS = new Object();
 
   /** Handlers are set before the handshake, so nothing the server sends first is missed. */
   TestSocket(ClientWebSocket ws) {
     this.ws = ws;
-    ws.textMessageHandler(text -> {
-      synchronized (inbox) {
-        JsonObject msg = new JsonObject(text);
-        inbox.add(msg);
-        seen.add(msg);
-        inbox.notifyAll();
-      }
-      synchronized (ARRIVALS) {
-        ARRIVALS.notifyAll();
-      }
-    });
-    ws.binaryMessageHandler(data -> {
-      synchronized (binaries) {
-        binaries.add(new Binary(data, System.nanoTime()));
-      }
-      synchronized (ARRIVALS) {
-        ARRIVALS.notifyAll();
-      }
-    });
+    ws.textMessageHandler(
+        text -> {
+          synchronized (inbox) {
+            JsonObject msg = new JsonObject(text);
+            inbox.add(msg);
+            seen.add(msg);
+            inbox.notifyAll();
+          }
+          synchronized (ARRIVALS) {
+            ARRIVALS.notifyAll();
+          }
+        });
+    ws.binaryMessageHandler(
+        data -> {
+          synchronized (binaries) {
+            binaries.add(new Binary(data, System.nanoTime()));
+          }
+          synchronized (ARRIVALS) {
+            ARRIVALS.notifyAll();
+          }
+        });
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
   }
 
@@ -91,8 +93,8 @@ final class TestSocket {
   }
 
   /**
-   * Forgets every message not taken yet, so that what a test expects next can only come from
-   * what it does next (an earlier list with the same count would otherwise satisfy it).
+   * Forgets every message not taken yet, so that what a test expects next can only come from what
+   * it does next (an earlier list with the same count would otherwise satisfy it).
    */
   void drain() {
     synchronized (inbox) {
@@ -141,7 +143,10 @@ final class TestSocket {
   private static void requireDetails(JsonObject error) {
     Object details = error.getValue("details");
     String code = error.getString("code", "");
-    if (!(details instanceof String text) || text.isBlank() || text.equals(code) || text.equals(code.replace('_', ' '))) {
+    if (!(details instanceof String text)
+        || text.isBlank()
+        || text.equals(code)
+        || text.equals(code.replace('_', ' '))) {
       fail("error without useful details: " + error);
     }
   }
@@ -183,7 +188,10 @@ final class TestSocket {
     }
   }
 
-  /** Waits, woken by each arriving message, until the condition holds; false if it never did in time. */
+  /**
+   * Waits, woken by each arriving message, until the condition holds; false if it never did in
+   * time.
+   */
   static boolean awaitCondition(BooleanSupplier condition, long timeoutMillis) {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     synchronized (ARRIVALS) {

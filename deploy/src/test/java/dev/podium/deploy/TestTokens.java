@@ -10,8 +10,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class TestTokens {
   static final String SECRET = "podium-test-secret-0123456789abcdef";
 
-  private TestTokens() {
-  }
+  private TestTokens() {}
 
   static String valid(String userId) {
     return valid(userId, userId);
@@ -39,12 +38,17 @@ final class TestTokens {
 
   /** An unsigned token ({@code alg:none}) that would pass if the algorithm were not checked. */
   static String algNone(String userId) {
-    return b64(new JsonObject().put("alg", "none").put("typ", "JWT").encode()) + "."
-        + b64(claims(userId, userId, 3600).encode()) + ".";
+    return b64(new JsonObject().put("alg", "none").put("typ", "JWT").encode())
+        + "."
+        + b64(claims(userId, userId, 3600).encode())
+        + ".";
   }
 
   private static JsonObject claims(String userId, String username, long expiresInSeconds) {
-    return new JsonObject().put("user_id", userId).put("username", username).put("iat", now())
+    return new JsonObject()
+        .put("user_id", userId)
+        .put("username", username)
+        .put("iat", now())
         .put("exp", now() + expiresInSeconds);
   }
 
@@ -53,18 +57,26 @@ final class TestTokens {
   }
 
   static String sign(JsonObject claims, String secret) {
-    String unsigned = b64(new JsonObject().put("alg", "HS256").put("typ", "JWT").encode()) + "." + b64(claims.encode());
+    String unsigned =
+        b64(new JsonObject().put("alg", "HS256").put("typ", "JWT").encode())
+            + "."
+            + b64(claims.encode());
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return unsigned + "." + Base64.getUrlEncoder().withoutPadding()
-          .encodeToString(mac.doFinal(unsigned.getBytes(StandardCharsets.US_ASCII)));
+      return unsigned
+          + "."
+          + Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(mac.doFinal(unsigned.getBytes(StandardCharsets.US_ASCII)));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
   private static String b64(String s) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 }

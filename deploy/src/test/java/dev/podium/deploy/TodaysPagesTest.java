@@ -19,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Today's host and listener pages against a running Podium, played as they behave (see
- * {@code wire-contract.md}, "What the old pages rely on"): no subprotocol, the old paths and
- * messages, a token added. Each test reads the messages the way the page reads them.
+ * Today's host and listener pages against a running Podium, played as they behave (see {@code
+ * wire-contract.md}, "What the old pages rely on"): no subprotocol, the old paths and messages, a
+ * token added. Each test reads the messages the way the page reads them.
  */
 class TodaysPagesTest {
   private static final AtomicInteger IDS = new AtomicInteger(1000);
@@ -39,7 +39,10 @@ class TodaysPagesTest {
     podium.close();
   }
 
-  /** Numeric ids and names unlike them, as the old pages' users have: an id mixed up with a name shows. */
+  /**
+   * Numeric ids and names unlike them, as the old pages' users have: an id mixed up with a name
+   * shows.
+   */
   private static String id() {
     return String.valueOf(IDS.incrementAndGet());
   }
@@ -49,12 +52,21 @@ class TodaysPagesTest {
   }
 
   private static TestSocket hostPage(String userId, String name) {
-    return podium.connect(node, "/ws/stream/start/live/" + userId + "/?token=" + TestTokens.valid(userId, name));
+    return podium.connect(
+        node, "/ws/stream/start/live/" + userId + "/?token=" + TestTokens.valid(userId, name));
   }
 
   private static TestSocket listenerPage(String eventId, String userId, String name) {
-    return podium.connect(node, "/ws/stream/live/join/event/" + eventId + "/" + name.replace(" ", "%20") + "/" + userId
-        + "/?token=" + TestTokens.valid(userId, name));
+    return podium.connect(
+        node,
+        "/ws/stream/live/join/event/"
+            + eventId
+            + "/"
+            + name.replace(" ", "%20")
+            + "/"
+            + userId
+            + "/?token="
+            + TestTokens.valid(userId, name));
   }
 
   /**
@@ -72,7 +84,10 @@ class TodaysPagesTest {
   }
 
   private static List<String> typesCarryingEventId(List<JsonObject> received) {
-    return received.stream().filter(m -> m.containsKey("event_id")).map(m -> m.getString("type")).toList();
+    return received.stream()
+        .filter(m -> m.containsKey("event_id"))
+        .map(m -> m.getString("type"))
+        .toList();
   }
 
   @Test
@@ -82,7 +97,9 @@ class TodaysPagesTest {
     JsonObject link = host.expect("stream_link");
     String eventId = link.getString("event_id");
     String joinUrl = link.getString("join_url");
-    assertEquals("ws://127.0.0.1:" + podium.port(node) + "/ws/stream/live/join/event/" + eventId + "/", joinUrl);
+    assertEquals(
+        "ws://127.0.0.1:" + podium.port(node) + "/ws/stream/live/join/event/" + eventId + "/",
+        joinUrl);
     host.expect("room_state");
     host.expect("chat_history");
 
@@ -121,11 +138,18 @@ class TodaysPagesTest {
 
     List<JsonObject> hostSaw = host.seen();
     Set<String> types = hostSaw.stream().map(m -> m.getString("type")).collect(Collectors.toSet());
-    assertTrue(types.containsAll(Set.of("room_state", "invite_notification", "stream_ended")),
+    assertTrue(
+        types.containsAll(Set.of("room_state", "invite_notification", "stream_ended")),
         "the messages that once carried event_id were all received: " + types);
-    assertEquals(List.of("stream_link"), typesCarryingEventId(hostSaw), "only the stream link carries event_id");
+    assertEquals(
+        List.of("stream_link"),
+        typesCarryingEventId(hostSaw),
+        "only the stream link carries event_id");
     assertEquals(joinUrl, hostPageLink(hostSaw), "the link the host page shows at the end");
-    assertEquals(List.of(), typesCarryingEventId(listener.seen()), "nothing the listener page gets carries event_id");
+    assertEquals(
+        List.of(),
+        typesCarryingEventId(listener.seen()),
+        "nothing the listener page gets carries event_id");
     assertEquals(List.of(), typesCarryingEventId(passer.seen()));
   }
 
@@ -171,7 +195,8 @@ class TodaysPagesTest {
     for (JsonObject error : errors) {
       String details = error.getString("details");
       // TestSocket already refuses blank details or the bare code; an old page shows only this.
-      assertNotEquals(error.getString("message"), details, "details say more than the message: " + error);
+      assertNotEquals(
+          error.getString("message"), details, "details say more than the message: " + error);
       assertTrue(details.length() >= 20, "a sentence, not a word: " + error);
     }
     assertFalse(errors.isEmpty());
@@ -193,8 +218,11 @@ class TodaysPagesTest {
     JsonObject invitation = invitee.expect("invite_notification");
     // The page compares from_user with user ids using ===: a string, the id, not the name.
     assertEquals(inviterId, invitation.getValue("from_user"));
-    assertEquals(new JsonObject().put("user_id", inviterId).put("username", "Ines Inviter"), invitation.getJsonObject("from"));
+    assertEquals(
+        new JsonObject().put("user_id", inviterId).put("username", "Ines Inviter"),
+        invitation.getJsonObject("from"));
     assertEquals(eventId, invitation.getJsonObject("event").getString("id"));
-    assertFalse(invitation.containsKey("event_id"), "an invitation must not pass for a stream link");
+    assertFalse(
+        invitation.containsKey("event_id"), "an invitation must not pass for a stream link");
   }
 }

@@ -11,21 +11,45 @@ final class Webm {
 
   /** The initialisation segment: everything before the first Cluster. */
   static Buffer header() {
-    Buffer ebml = element(0x1A45DFA3, concat(element(0x4286, 1), element(0x42F7, 1), element(0x42F2, 4),
-        element(0x42F3, 8), element(0x4282, Buffer.buffer("webm")), element(0x4287, 4), element(0x4285, 2)));
-    Buffer info = element(0x1549A966, concat(element(0x2AD7B1, 0x0F, 0x42, 0x40), element(0x4D80, Buffer.buffer("podium"))));
-    Buffer track = element(0xAE, concat(element(0xD7, 1), element(0x73C5, 7), element(0x83, 1),
-        element(0x86, Buffer.buffer("V_VP8")), element(0xE0, concat(element(0xB0, 0x01, 0x40), element(0xBA, 0xF0)))));
-    return concat(ebml, id(0x18538067), Buffer.buffer(UNKNOWN_SIZE), info, element(0x1654AE6B, track));
+    Buffer ebml =
+        element(
+            0x1A45DFA3,
+            concat(
+                element(0x4286, 1),
+                element(0x42F7, 1),
+                element(0x42F2, 4),
+                element(0x42F3, 8),
+                element(0x4282, Buffer.buffer("webm")),
+                element(0x4287, 4),
+                element(0x4285, 2)));
+    Buffer info =
+        element(
+            0x1549A966,
+            concat(element(0x2AD7B1, 0x0F, 0x42, 0x40), element(0x4D80, Buffer.buffer("podium"))));
+    Buffer track =
+        element(
+            0xAE,
+            concat(
+                element(0xD7, 1),
+                element(0x73C5, 7),
+                element(0x83, 1),
+                element(0x86, Buffer.buffer("V_VP8")),
+                element(0xE0, concat(element(0xB0, 0x01, 0x40), element(0xBA, 0xF0)))));
+    return concat(
+        ebml, id(0x18538067), Buffer.buffer(UNKNOWN_SIZE), info, element(0x1654AE6B, track));
   }
 
   /** A Cluster of unknown size: a timecode and one SimpleBlock of {@code frameBytes} bytes. */
   static Buffer cluster(int timecode, int frameBytes) {
-    Buffer block = Buffer.buffer().appendByte((byte) 0x81).appendShort((short) 0).appendByte((byte) 0x80);
+    Buffer block =
+        Buffer.buffer().appendByte((byte) 0x81).appendShort((short) 0).appendByte((byte) 0x80);
     for (int i = 0; i < frameBytes; i++) {
       block.appendByte((byte) (i * 31 + timecode));
     }
-    return concat(id(0x1F43B675), Buffer.buffer(UNKNOWN_SIZE), element(0xE7, timecode >>> 8, timecode & 0xFF),
+    return concat(
+        id(0x1F43B675),
+        Buffer.buffer(UNKNOWN_SIZE),
+        element(0xE7, timecode >>> 8, timecode & 0xFF),
         element(0xA3, block));
   }
 
@@ -39,7 +63,9 @@ final class Webm {
 
   /** An element with a 2-byte size (payloads here are under 16 KiB). */
   private static Buffer element(int id, Buffer payload) {
-    return id(id).appendByte((byte) (0x40 | (payload.length() >>> 8))).appendByte((byte) payload.length())
+    return id(id)
+        .appendByte((byte) (0x40 | (payload.length() >>> 8)))
+        .appendByte((byte) payload.length())
         .appendBuffer(payload);
   }
 
@@ -61,6 +87,5 @@ final class Webm {
     return b;
   }
 
-  private Webm() {
-  }
+  private Webm() {}
 }

@@ -27,11 +27,17 @@ class ZombieAbuseTest {
 
   @BeforeAll
   static void start() {
-    podium = new PodiumHarness(Map.of(
-        "PODIUM_WS_PING_MS", "300",
-        "PODIUM_WS_IDLE_TIMEOUT_MS", String.valueOf(IDLE_MS),
-        "PODIUM_HTTP_IDLE_TIMEOUT_MS", "3000",
-        "PODIUM_HOST_GRACE_MS", String.valueOf(GRACE_MS)));
+    podium =
+        new PodiumHarness(
+            Map.of(
+                "PODIUM_WS_PING_MS",
+                "300",
+                "PODIUM_WS_IDLE_TIMEOUT_MS",
+                String.valueOf(IDLE_MS),
+                "PODIUM_HTTP_IDLE_TIMEOUT_MS",
+                "3000",
+                "PODIUM_HOST_GRACE_MS",
+                String.valueOf(GRACE_MS)));
     node = podium.startAllInOne();
     bystanders = Bystanders.start(podium.port(node), TestTokens::valid);
   }
@@ -48,14 +54,21 @@ class ZombieAbuseTest {
   void cutOffListenerAndHostAreDroppedWithinTheIdleTimeout() throws Exception {
     int port = podium.port(node);
     try (BlackHoleProxy hostPath = new BlackHoleProxy(port, "127.0.0.41");
-         BlackHoleProxy zombiePath = new BlackHoleProxy(port, "127.0.0.42")) {
-      TestSocket host = podium.connectTo(hostPath.port(), "/ws/stream/start/live/zombie-host/?token="
-          + TestTokens.valid("zombie-host"));
+        BlackHoleProxy zombiePath = new BlackHoleProxy(port, "127.0.0.42")) {
+      TestSocket host =
+          podium.connectTo(
+              hostPath.port(),
+              "/ws/stream/start/live/zombie-host/?token=" + TestTokens.valid("zombie-host"));
       String eventId = host.expect("stream_link").getString("event_id");
       TestSocket listener = podium.join(node, eventId, "alive-listener");
       listener.expect("room_state");
-      TestSocket zombie = podium.connectTo(zombiePath.port(), "/ws/stream/live/join/event/" + eventId
-          + "/zombie-listener/zombie-listener/?token=" + TestTokens.valid("zombie-listener"));
+      TestSocket zombie =
+          podium.connectTo(
+              zombiePath.port(),
+              "/ws/stream/live/join/event/"
+                  + eventId
+                  + "/zombie-listener/zombie-listener/?token="
+                  + TestTokens.valid("zombie-listener"));
       zombie.expect("room_state");
       listener.expect("participant_joined", m -> "zombie-listener".equals(m.getString("user_id")));
       startMeasuring();
@@ -65,15 +78,24 @@ class ZombieAbuseTest {
       listener.expect("participant_left", m -> "zombie-listener".equals(m.getString("user_id")));
       long tookMs = (System.nanoTime() - cut) / 1_000_000;
       assertTrue(tookMs < IDLE_MS + 1_000, "zombie listener dropped after " + tookMs + " ms");
-      assertTrue(TestSocket.awaitCondition(() -> {
-        List<JsonObject> lists = listener.seen("participant_list");
-        return !lists.isEmpty() && lists.get(lists.size() - 1).getJsonArray("participants").stream()
-            .map(JsonObject.class::cast).noneMatch(p -> "zombie-listener".equals(p.getString("user_id")));
-      }, 5_000), "the room's participant_list no longer has the zombie: " + listener.seen("participant_list"));
+      assertTrue(
+          TestSocket.awaitCondition(
+              () -> {
+                List<JsonObject> lists = listener.seen("participant_list");
+                return !lists.isEmpty()
+                    && lists.get(lists.size() - 1).getJsonArray("participants").stream()
+                        .map(JsonObject.class::cast)
+                        .noneMatch(p -> "zombie-listener".equals(p.getString("user_id")));
+              },
+              5_000),
+          "the room's participant_list no longer has the zombie: "
+              + listener.seen("participant_list"));
 
       cut = System.nanoTime();
       hostPath.blackHole();
-      listener.expect("broadcast_message", m -> String.valueOf(m.getString("message")).contains("lost connection"));
+      listener.expect(
+          "broadcast_message",
+          m -> String.valueOf(m.getString("message")).contains("lost connection"));
       tookMs = (System.nanoTime() - cut) / 1_000_000;
       assertTrue(tookMs < IDLE_MS + 1_000, "host's grace started after " + tookMs + " ms");
       listener.expect("stream_ended");
@@ -91,8 +113,8 @@ class ZombieAbuseTest {
 
   /**
    * Checks the bystanders over a window of at least 1.5 s from the attack's start: a deliberate
-   * measuring window, so that a stall right after the attack shows and a window of a few hundred
-   * ms does not judge the audio by two or three frames of jitter.
+   * measuring window, so that a stall right after the attack shows and a window of a few hundred ms
+   * does not judge the audio by two or three frames of jitter.
    */
   private static void assertBystandersWell() throws InterruptedException {
     long leftMs = 1_500 - (System.nanoTime() - measuringSince) / 1_000_000;

@@ -10,15 +10,15 @@ import java.util.List;
 
 /**
  * Lets the writes a socket gets within one turn of its event loop share one flush, so one system
- * call. Vert.x flushes every message written outside a read of that same socket at once, and a
- * room broadcast is such a write for every socket in the room. In a join storm the gateway's event
- * loop has many room messages queued (each join is announced to the room): without this each of
- * them cost one {@code write} system call per socket, and the loop spent its time in the kernel
- * (thread dumps during a 1,000-listener ramp found it there). With it a socket's flush waits for
- * one task that flushes every socket of the event loop that needs it, queued behind the work
- * already waiting: the more the loop is behind, the more messages each system call carries, and
- * when it is idle nothing waits longer than the rest of the current task. One task per event loop
- * and turn, not one per socket, so a media tick's fan-out costs no more than before.
+ * call. Vert.x flushes every message written outside a read of that same socket at once, and a room
+ * broadcast is such a write for every socket in the room. In a join storm the gateway's event loop
+ * has many room messages queued (each join is announced to the room): without this each of them
+ * cost one {@code write} system call per socket, and the loop spent its time in the kernel (thread
+ * dumps during a 1,000-listener ramp found it there). With it a socket's flush waits for one task
+ * that flushes every socket of the event loop that needs it, queued behind the work already
+ * waiting: the more the loop is behind, the more messages each system call carries, and when it is
+ * idle nothing waits longer than the rest of the current task. One task per event loop and turn,
+ * not one per socket, so a media tick's fan-out costs no more than before.
  */
 final class FlushBatching extends ChannelDuplexHandler {
   /** The sockets of one event loop with a flush pending, and whether their flush task is queued. */
@@ -54,13 +54,13 @@ final class FlushBatching extends ChannelDuplexHandler {
   private ChannelHandlerContext ctx;
   private boolean flushPending;
 
-  FlushBatching() {
-  }
+  FlushBatching() {}
 
   /** The HTTP server's connection handler. */
   static void install(HttpConnection connection) {
     // Vert.x's connections are Netty channels underneath; there is no public handle for this.
-    dev.podium.gateway.vertx.VertxReach.pipeline(connection).addFirst("podium-flush-batching", new FlushBatching());
+    dev.podium.gateway.vertx.VertxReach.pipeline(connection)
+        .addFirst("podium-flush-batching", new FlushBatching());
   }
 
   @Override

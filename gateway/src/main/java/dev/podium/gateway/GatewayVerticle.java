@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The public edge of one gateway node. The verticle itself wires what the node has once (room
  * subscriptions, the control address, its view of the media relays' ring, sessions by id, shared
- * limits, the token verifier's key cache, the user directory) and
- * serves the first of {@code PODIUM_GATEWAY_LOOPS} event loops; each other loop is a
- * {@link LoopVerticle} with its own HTTP server on the same port ({@link SocketLoop}). A heartbeat
- * to presence runs in a verticle of its own.
+ * limits, the token verifier's key cache, the user directory) and serves the first of {@code
+ * PODIUM_GATEWAY_LOOPS} event loops; each other loop is a {@link LoopVerticle} with its own HTTP
+ * server on the same port ({@link SocketLoop}). A heartbeat to presence runs in a verticle of its
+ * own.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
@@ -52,7 +52,10 @@ public final class GatewayVerticle extends VerticleBase {
     return config.nodeId();
   }
 
-  /** Graceful shutdown of the first loop; Vert.x stops the other loops (child deployments) the same way. */
+  /**
+   * Graceful shutdown of the first loop; Vert.x stops the other loops (child deployments) the same
+   * way.
+   */
   @Override
   public Future<?> stop() {
     Future<?> loop = first == null ? Future.succeededFuture() : first.stop();
@@ -87,73 +90,117 @@ public final class GatewayVerticle extends VerticleBase {
     ConnectedSessions sessions = new ConnectedSessions();
     MediaStats mediaStats = new MediaStats();
     // The relays' own ring, observed (this node mixes nothing): audio goes straight to an event's
-    // owner. Every loop reads the cached ring; it changes only on Hazelcast's membership and registry events.
+    // owner. Every loop reads the cached ring; it changes only on Hazelcast's membership and
+    // registry events.
     relays = ServiceOwnership.observe(vertx, Addresses.MEDIA_RELAY_RING);
-    Future<Void> relayRing = relays.start(ring -> { });
-    // Built here: this verticle's context is the node's room thread (one consumer per room per node).
+    Future<Void> relayRing = relays.start(ring -> {});
+    // Built here: this verticle's context is the node's room thread (one consumer per room per
+    // node).
     RoomFeeds feeds = new RoomFeeds(vertx, config.nodeId(), mediaStats);
     List<ActiveStreamsFeed> watchers = new CopyOnWriteArrayList<>();
-    io.micrometer.core.instrument.MeterRegistry metrics = dev.podium.runtime.ops.Observability.registry(vertx);
+    io.micrometer.core.instrument.MeterRegistry metrics =
+        dev.podium.runtime.ops.Observability.registry(vertx);
     metrics.gauge("podium_gateway_sockets", sessions, ConnectedSessions::size);
     metrics.gauge("podium_gateway_rooms", feeds, RoomFeeds::roomCount);
-    metrics.gauge("podium_gateway_stream_watchers", watchers, w -> w.stream().mapToInt(ActiveStreamsFeed::size).sum());
+    metrics.gauge(
+        "podium_gateway_stream_watchers",
+        watchers,
+        w -> w.stream().mapToInt(ActiveStreamsFeed::size).sum());
     metrics.gauge("podium_gateway_loops", config, c -> c.loops());
-    io.micrometer.core.instrument.FunctionCounter.builder("podium_media_frames_out_total", mediaStats,
-        MediaStats::deliveredFrames).register(metrics);
-    io.micrometer.core.instrument.FunctionCounter.builder("podium_media_frames_dropped_total", mediaStats,
-        MediaStats::droppedFrames).tag("reason", "socket_behind").register(metrics);
-    io.micrometer.core.instrument.FunctionCounter.builder("podium_media_packets_in_total", mediaStats,
-        MediaStats::packetsReceived).register(metrics);
-    io.micrometer.core.instrument.FunctionCounter.builder("podium_snapshots_skipped_total", mediaStats,
-        MediaStats::snapshotsSkipped).description("List, count and level messages skipped for sockets that were behind")
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "podium_media_frames_out_total", mediaStats, MediaStats::deliveredFrames)
+        .register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "podium_media_frames_dropped_total", mediaStats, MediaStats::droppedFrames)
+        .tag("reason", "socket_behind")
+        .register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "podium_media_packets_in_total", mediaStats, MediaStats::packetsReceived)
+        .register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "podium_snapshots_skipped_total", mediaStats, MediaStats::snapshotsSkipped)
+        .description("List, count and level messages skipped for sockets that were behind")
         .register(metrics);
     if (config.jwtSecretGenerated()) {
-      LOG.warn("PODIUM_DEV=true and no PODIUM_JWT_SECRET: generated a secret for this run only. "
-          + "Get tokens from GET /dev/token?user_id=...; never run like this in production.");
+      LOG.warn(
+          "PODIUM_DEV=true and no PODIUM_JWT_SECRET: generated a secret for this run only. "
+              + "Get tokens from GET /dev/token?user_id=...; never run like this in production.");
     }
     // One key cache and one directory cache for the node (thread-safe, answers on the caller's
     // loop): a JWKS refresh or a directory answer is fetched once, not once per loop.
-    TokenVerifier tokens = new TokenVerifier(vertx, config.jwtSecret(), config.userClaim(), config.jwt());
+    TokenVerifier tokens =
+        new TokenVerifier(vertx, config.jwtSecret(), config.userClaim(), config.jwt());
     tokens.warmUp();
-    Optional<UserDirectory> directory = Optional.ofNullable(config.authLookupUrl())
-        .map(url -> new UserDirectory(vertx, url, config.authLookupTtl()));
-    SocketLoop.Node node = new SocketLoop.Node(config, feeds, sessions,
-        new MessageRates(config.messages(), System::nanoTime), new EdgeGate.Shared(config.edge(), metrics),
-        mediaStats, relays, watchers, metrics, tokens, directory);
+    Optional<UserDirectory> directory =
+        Optional.ofNullable(config.authLookupUrl())
+            .map(url -> new UserDirectory(vertx, url, config.authLookupTtl()));
+    SocketLoop.Node node =
+        new SocketLoop.Node(
+            config,
+            feeds,
+            sessions,
+            new MessageRates(config.messages(), System::nanoTime),
+            new EdgeGate.Shared(config.edge(), metrics),
+            mediaStats,
+            relays,
+            watchers,
+            metrics,
+            tokens,
+            directory);
 
     SessionControl sessionControl = new SessionControl(sessions::get);
-    Future<Void> control = vertx.eventBus().consumer(Addresses.gatewayControl(config.nodeId()),
-        msg -> sessionControl.handle(msg.body())).completion();
+    Future<Void> control =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.gatewayControl(config.nodeId()), msg -> sessionControl.handle(msg.body()))
+            .completion();
 
     // A presence owner replaced after a kill asks for the event's sessions again (what it lost).
-    Future<Void> resync = new dev.podium.gateway.ws.SessionResync(vertx, config.nodeId(),
-        eventId -> sessions.ofEvent(eventId, config.nodeId())).start();
+    Future<Void> resync =
+        new dev.podium.gateway.ws.SessionResync(
+                vertx, config.nodeId(), eventId -> sessions.ofEvent(eventId, config.nodeId()))
+            .start();
 
     // The heartbeat runs in a verticle of its own (its own event loop): a fan-out that keeps this
     // verticle's loop busy must not make presence think the node died and drop its listeners.
     JsonObject heartbeat = new GatewayHeartbeat(config.nodeId()).toJson();
     long heartbeatMillis = config.heartbeatInterval().toMillis();
-    Future<String> beating = vertx.deployVerticle(new io.vertx.core.VerticleBase() {
-      @Override
-      public Future<?> start() {
-        vertx.setPeriodic(0, heartbeatMillis, id -> vertx.eventBus().publish(Addresses.GATEWAY_HEARTBEAT, heartbeat));
-        return Future.succeededFuture();
-      }
-    });
+    Future<String> beating =
+        vertx.deployVerticle(
+            new io.vertx.core.VerticleBase() {
+              @Override
+              public Future<?> start() {
+                vertx.setPeriodic(
+                    0,
+                    heartbeatMillis,
+                    id -> vertx.eventBus().publish(Addresses.GATEWAY_HEARTBEAT, heartbeat));
+                return Future.succeededFuture();
+              }
+            });
 
     // Servers on one port in one Vert.x share its connections, round-robin over their loops. Port 0
     // would give each server a port of its own; a negative port makes them share one random port.
-    int port = config.httpPort() != 0 ? config.httpPort() : -(1 + new java.util.Random().nextInt(60_000));
+    int port =
+        config.httpPort() != 0 ? config.httpPort() : -(1 + new java.util.Random().nextInt(60_000));
     first = new SocketLoop(vertx, node);
     return Future.all(control, relayRing, beating, resync)
         .compose(v -> first.start(port))
-        .compose(s -> {
-          server = s;
-          return config.loops() == 1 ? Future.succeededFuture()
-              : vertx.deployVerticle(() -> new LoopVerticle(node, port),
-                  new DeploymentOptions().setInstances(config.loops() - 1));
-        })
-        .onSuccess(s -> LOG.info("gateway {} listening on port {} with {} event loops", config.nodeId(),
-            server.actualPort(), config.loops()));
+        .compose(
+            s -> {
+              server = s;
+              return config.loops() == 1
+                  ? Future.succeededFuture()
+                  : vertx.deployVerticle(
+                      () -> new LoopVerticle(node, port),
+                      new DeploymentOptions().setInstances(config.loops() - 1));
+            })
+        .onSuccess(
+            s ->
+                LOG.info(
+                    "gateway {} listening on port {} with {} event loops",
+                    config.nodeId(),
+                    server.actualPort(),
+                    config.loops()));
   }
 }

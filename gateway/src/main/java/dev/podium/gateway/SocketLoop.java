@@ -34,16 +34,25 @@ import java.util.concurrent.TimeUnit;
  * One event loop's share of the gateway: its own HTTP server on the node's port (Vert.x hands the
  * port's connections to the servers of all loops in turn), its edge checks, admission and the
  * sockets it accepted; everything of those sockets runs on this loop. What must hold for the whole
- * node is shared and given in {@link Node}: room subscriptions, sessions by id, message rates,
- * edge counts, media counters, the observed ring of the media relays, the token verifier's key cache and the user directory. Built on its loop (the gateway verticle's for the
- * first, a verticle of its own for each other).
+ * node is shared and given in {@link Node}: room subscriptions, sessions by id, message rates, edge
+ * counts, media counters, the observed ring of the media relays, the token verifier's key cache and
+ * the user directory. Built on its loop (the gateway verticle's for the first, a verticle of its
+ * own for each other).
  */
 final class SocketLoop {
   /** The node-wide collaborators every loop shares. */
-  record Node(GatewayConfig config, RoomFeeds feeds, ConnectedSessions sessions, MessageRates rates,
-      EdgeGate.Shared edge, MediaStats mediaStats, ServiceOwnership relays, List<ActiveStreamsFeed> watchers,
-      MeterRegistry metrics, TokenVerifier tokens, Optional<UserDirectory> directory) {
-  }
+  record Node(
+      GatewayConfig config,
+      RoomFeeds feeds,
+      ConnectedSessions sessions,
+      MessageRates rates,
+      EdgeGate.Shared edge,
+      MediaStats mediaStats,
+      ServiceOwnership relays,
+      List<ActiveStreamsFeed> watchers,
+      MeterRegistry metrics,
+      TokenVerifier tokens,
+      Optional<UserDirectory> directory) {}
 
   private final Vertx vertx;
   private final Node node;
@@ -64,53 +73,91 @@ final class SocketLoop {
     ActiveStreamsFeed feed = new ActiveStreamsFeed(vertx, presence);
     node.watchers().add(feed);
     LocalRooms localRooms = new LocalRooms(vertx, node.feeds());
-    Optional<DevTokens> devTokens = config.devMode()
-        ? Optional.of(new DevTokens(vertx, config.jwtSecret(), config.userClaim(), config.jwt()))
-        : Optional.empty();
-    edge = new EdgeGate(vertx, config.edge(), node.edge(), config.maxTextBytes(), config.maxBinaryBytes(),
-        reason -> ClientMessages.error(ErrorCode.FRAME_TOO_LARGE, "The message is too large; this connection is closed",
-            reason), node.metrics());
-    WebSocketEntry entry = new WebSocketEntry(vertx, config.nodeId(), config.allowGuests(), config.maxTextBytes(),
-        config.maxBinaryBytes(), node.tokens(), node.directory(),
-        rooms, chat, presence, localRooms, node.sessions(), feed, node.mediaStats(), config.packetMillis(),
-        node.relays(), edge, config.edge().writeQueueBytes(), config.web().origins(),
-        config.messages(), node.rates());
+    Optional<DevTokens> devTokens =
+        config.devMode()
+            ? Optional.of(
+                new DevTokens(vertx, config.jwtSecret(), config.userClaim(), config.jwt()))
+            : Optional.empty();
+    edge =
+        new EdgeGate(
+            vertx,
+            config.edge(),
+            node.edge(),
+            config.maxTextBytes(),
+            config.maxBinaryBytes(),
+            reason ->
+                ClientMessages.error(
+                    ErrorCode.FRAME_TOO_LARGE,
+                    "The message is too large; this connection is closed",
+                    reason),
+            node.metrics());
+    WebSocketEntry entry =
+        new WebSocketEntry(
+            vertx,
+            config.nodeId(),
+            config.allowGuests(),
+            config.maxTextBytes(),
+            config.maxBinaryBytes(),
+            node.tokens(),
+            node.directory(),
+            rooms,
+            chat,
+            presence,
+            localRooms,
+            node.sessions(),
+            feed,
+            node.mediaStats(),
+            config.packetMillis(),
+            node.relays(),
+            edge,
+            config.edge().writeQueueBytes(),
+            config.web().origins(),
+            config.messages(),
+            node.rates());
 
     // The edge's FrameGuard closes an oversize message (1009) before Netty or Vert.x assemble
     // more than the protocol limit of its type; the server's own limits are the larger of the
     // two, so they never act first (Vert.x would drop the connection with no close code).
     int serverLimit = Math.max(config.maxTextBytes(), config.maxBinaryBytes());
-    HttpServerOptions options = new HttpServerOptions()
-        .setPort(port)
-        .setHost(config.httpHost())
-        .setMaxWebSocketFrameSize(serverLimit)
-        .setMaxWebSocketMessageSize(serverLimit)
-        // No compression for client frames: an inflated frame has no size limit (a 64 KiB frame
-        // inflated to 64 MiB stalled the gateway); RSV1 from a client is then a protocol error.
-        .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false)
-        // HTTP/1.1 from the first byte: with h2c detection Vert.x makes the connection (and so
-        // calls our connection handler, which starts the handshake deadline) only once bytes arrive.
-        .setHttp2ClearTextEnabled(false)
-        // Keep-alive HTTP connections with no traffic are closed; WebSockets are pinged more often.
-        .setIdleTimeout((int) config.edge().httpIdleTimeout().toMillis())
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        // A small kernel send buffer per socket: a listener who stops reading shows up in the
-        // write queue (and loses frames) within seconds instead of hiding megabytes in the kernel.
-        .setSendBufferSize(64 * 1024)
-        .setWebSocketSubProtocols(List.of(MediaFraming.SUBPROTOCOL));
-    server = vertx.createHttpServer(options)
-        .connectionHandler(connection -> {
-          FlushBatching.install(connection);
-          edge.connected(connection);
-        })
-        .webSocketHandshakeHandler(entry);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setPort(port)
+            .setHost(config.httpHost())
+            .setMaxWebSocketFrameSize(serverLimit)
+            .setMaxWebSocketMessageSize(serverLimit)
+            // No compression for client frames: an inflated frame has no size limit (a 64 KiB frame
+            // inflated to 64 MiB stalled the gateway); RSV1 from a client is then a protocol error.
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
+            // HTTP/1.1 from the first byte: with h2c detection Vert.x makes the connection (and so
+            // calls our connection handler, which starts the handshake deadline) only once bytes
+            // arrive.
+            .setHttp2ClearTextEnabled(false)
+            // Keep-alive HTTP connections with no traffic are closed; WebSockets are pinged more
+            // often.
+            .setIdleTimeout((int) config.edge().httpIdleTimeout().toMillis())
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+            // A small kernel send buffer per socket: a listener who stops reading shows up in the
+            // write queue (and loses frames) within seconds instead of hiding megabytes in the
+            // kernel.
+            .setSendBufferSize(64 * 1024)
+            .setWebSocketSubProtocols(List.of(MediaFraming.SUBPROTOCOL));
+    server =
+        vertx
+            .createHttpServer(options)
+            .connectionHandler(
+                connection -> {
+                  FlushBatching.install(connection);
+                  edge.connected(connection);
+                })
+            .webSocketHandshakeHandler(entry);
     io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> routes =
         HttpRoutes.create(vertx, presence, devTokens, config.web());
-    server.requestHandler(request -> {
-      edge.requestArrived(request);
-      routes.handle(request);
-    });
+    server.requestHandler(
+        request -> {
+          edge.requestArrived(request);
+          routes.handle(request);
+        });
     edge.start();
     return feed.start().compose(v -> server.listen());
   }
@@ -118,9 +165,9 @@ final class SocketLoop {
   /**
    * Graceful shutdown (SIGTERM), on each loop as Vert.x stops it: stop accepting, send every client
    * of this loop {@code reconnect {after_ms}} (spread over a second so that they do not all come
-   * back at once) and close them; their disconnects reach presence while this node is still in
-   * the cluster. Done by each loop for its own sockets before its server goes: a loop's server
-   * shutdown closes its connections.
+   * back at once) and close them; their disconnects reach presence while this node is still in the
+   * cluster. Done by each loop for its own sockets before its server goes: a loop's server shutdown
+   * closes its connections.
    */
   Future<Void> stop() {
     if (edge != null) {
@@ -133,7 +180,8 @@ final class SocketLoop {
       }
     }
     // Then stop listening, giving the close handshakes up to 2 s.
-    return server == null ? Future.succeededFuture()
+    return server == null
+        ? Future.succeededFuture()
         : server.shutdown(2, TimeUnit.SECONDS).otherwiseEmpty();
   }
 }

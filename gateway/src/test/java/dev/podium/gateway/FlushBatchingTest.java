@@ -21,7 +21,9 @@ class FlushBatchingTest {
   void aFlushWaitsForTheLoopsQueuedWork() {
     EmbeddedChannel channel = socket();
     channel.pipeline().writeAndFlush("one");
-    assertNull(channel.readOutbound(), "not on the socket yet: the flush is a task behind the loop's queued work");
+    assertNull(
+        channel.readOutbound(),
+        "not on the socket yet: the flush is a task behind the loop's queued work");
     channel.runPendingTasks();
     assertEquals("one", channel.readOutbound());
     assertNull(channel.readOutbound());

@@ -8,10 +8,9 @@ import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
 import dev.podium.media.codec.Opus;
 import dev.podium.media.mix.EventMixer;
+import dev.podium.media.mix.LevelMeter;
 import dev.podium.media.mix.MixDemand;
 import io.github.jaredmdobson.concentus.OpusException;
-import dev.podium.media.mix.LevelMeter;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -30,10 +29,10 @@ import java.util.Map;
  * replaces the pending timer whenever the due time moves, and runs the tick there and then when it
  * is already due; while nothing plays and no frame waits, no tick is scheduled at all, so a silent
  * room costs its relay no timer. A tick is published only while some gateway node wants the room
- * mix, and encoded in Opus only while one has an Opus listener ({@link MixDemand}, fed from
- * {@code mediaDemand}). While nobody wants it the relay tells the event's gateways so
- * ({@link MediaPacket#audience}, repeated every second while audio still comes), and they stop
- * sending the speakers' audio: a room that streams to nobody costs its relay next to nothing.
+ * mix, and encoded in Opus only while one has an Opus listener ({@link MixDemand}, fed from {@code
+ * mediaDemand}). While nobody wants it the relay tells the event's gateways so ({@link
+ * MediaPacket#audience}, repeated every second while audio still comes), and they stop sending the
+ * speakers' audio: a room that streams to nobody costs its relay next to nothing.
  */
 final class OwnedEvent {
   private final Vertx vertx;
@@ -41,8 +40,10 @@ final class OwnedEvent {
   private final EventMixer mixer;
   private final LevelMeter levels;
   private final boolean opusEnabled;
+
   /** Made afresh whenever encoding resumes, so a packet is never built on audio from long ago. */
   private Opus.Encoder opus;
+
   private final Map<String, Opus.Decoder> decoders = new java.util.HashMap<>();
   private final int sampleRate;
   private final io.micrometer.core.instrument.Timer tickLag;
@@ -52,47 +53,71 @@ final class OwnedEvent {
   private final MixDemand demand = new MixDemand(System.nanoTime());
   private final MessageConsumer<JsonObject> demandConsumer;
   private long timer = -1;
+
   /** When the pending tick is due, as the mixer said when it was scheduled. */
   private long pendingDue;
-  /** When the pending tick could first run: its due time, or when it was scheduled if that was later. */
+
+  /**
+   * When the pending tick could first run: its due time, or when it was scheduled if that was
+   * later.
+   */
   private long runnableAt;
+
   /** Bumped whenever the pending tick is replaced; a callback of an older one does nothing. */
   private long generation;
+
   /** No tick is scheduled because nothing plays and nothing waits; the next chunk schedules one. */
   private boolean idle = true;
+
   private boolean stopped;
+
   /** Whether the gateways were last told that somebody hears the room, and when. */
   private boolean announcedHeard;
+
   private long audienceNoticeAt;
+
   /** How often the gateways that still send audio hear "nobody listens" again. */
   static final long AUDIENCE_REPEAT_NANOS = 1_000_000_000L;
 
   OwnedEvent(Vertx vertx, String eventId, MediaConfig config) {
     this.vertx = vertx;
     this.eventId = eventId;
-    this.mixer = new EventMixer(config.frameSamples(), config.jitter(), Duration.ofSeconds(5), System::nanoTime);
-    this.levels = new LevelMeter((int) (config.levelsInterval().toMillis() / MediaConfig.FRAME_MILLIS));
+    this.mixer =
+        new EventMixer(
+            config.frameSamples(), config.jitter(), Duration.ofSeconds(5), System::nanoTime);
+    this.levels =
+        new LevelMeter((int) (config.levelsInterval().toMillis() / MediaConfig.FRAME_MILLIS));
     this.sampleRate = config.sampleRate();
-    io.micrometer.core.instrument.MeterRegistry metrics = dev.podium.runtime.ops.Observability.registry(vertx);
-    this.tickLag = io.micrometer.core.instrument.Timer.builder("podium_mixer_tick_lag")
-        .description("How late a mix tick ran after it became due (its grid time, the arrival of the frame it waited for, or the end of its wait)").publishPercentileHistogram().register(metrics);
+    io.micrometer.core.instrument.MeterRegistry metrics =
+        dev.podium.runtime.ops.Observability.registry(vertx);
+    this.tickLag =
+        io.micrometer.core.instrument.Timer.builder("podium_mixer_tick_lag")
+            .description(
+                "How late a mix tick ran after it became due (its grid time, the arrival of the frame it waited for, or the end of its wait)")
+            .publishPercentileHistogram()
+            .register(metrics);
     this.ticksMixed = metrics.counter("podium_mixer_ticks_total", "result", "mixed");
     this.ticksUnheard = metrics.counter("podium_mixer_ticks_total", "result", "unheard");
     this.opusEncoded = metrics.counter("podium_media_opus_encoded_total");
     this.opusEnabled = config.opus();
-    this.demandConsumer = vertx.eventBus().consumer(Addresses.mediaDemand(eventId), msg -> {
-      long now = System.nanoTime();
-      MediaDemand said;
-      try {
-        said = MediaDemand.fromJson(msg.body());
-      } catch (IllegalArgumentException unreadable) {
-        return;
-      }
-      demand.announced(said.nodeId(), said.mix(), said.opus(), now);
-      if (!announcedHeard && demand.mixWanted(now)) {
-        announceAudience(true, now);
-      }
-    });
+    this.demandConsumer =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.mediaDemand(eventId),
+                msg -> {
+                  long now = System.nanoTime();
+                  MediaDemand said;
+                  try {
+                    said = MediaDemand.fromJson(msg.body());
+                  } catch (IllegalArgumentException unreadable) {
+                    return;
+                  }
+                  demand.announced(said.nodeId(), said.mix(), said.opus(), now);
+                  if (!announcedHeard && demand.mixWanted(now)) {
+                    announceAudience(true, now);
+                  }
+                });
     // A new owner wants the speakers' audio at once, whatever a previous owner said.
     announceAudience(true, System.nanoTime());
   }
@@ -111,7 +136,8 @@ final class OwnedEvent {
     }
     ingest(userId, headers.codec(), chunk);
     if (idle || mixer.nextDue() != pendingDue) {
-      // The frame a tick waited for arrived, or the mixer was idle and moved its grid to this audio.
+      // The frame a tick waited for arrived, or the mixer was idle and moved its grid to this
+      // audio.
       if (timer >= 0) {
         vertx.cancelTimer(timer);
         timer = -1;
@@ -123,7 +149,9 @@ final class OwnedEvent {
   private void ingest(String userId, AudioChunkHeaders.Codec codec, Buffer chunk) {
     byte[] data = chunk.getBytes();
     if (codec == AudioChunkHeaders.Codec.OPUS) {
-      Opus.Decoder decoder = decoders.computeIfAbsent(userId, id -> new Opus.Decoder(sampleRate, mixer.frameSamples()));
+      Opus.Decoder decoder =
+          decoders.computeIfAbsent(
+              userId, id -> new Opus.Decoder(sampleRate, mixer.frameSamples()));
       try {
         short[] pcm = decoder.decode(data);
         byte[] bytes = Pcm.toBuffer(pcm).getBytes();
@@ -167,7 +195,8 @@ final class OwnedEvent {
     EventMixer.Tick tick = mixer.tick();
     tickLag.record(Math.max(0, now - runnableAt), java.util.concurrent.TimeUnit.NANOSECONDS);
     boolean heard = demand.mixWanted(now);
-    if (heard != announcedHeard || (!heard && tick != null && now - audienceNoticeAt >= AUDIENCE_REPEAT_NANOS)) {
+    if (heard != announcedHeard
+        || (!heard && tick != null && now - audienceNoticeAt >= AUDIENCE_REPEAT_NANOS)) {
       announceAudience(heard, now);
     }
     if (tick != null && heard) {
@@ -192,7 +221,9 @@ final class OwnedEvent {
     // Every active speaker is listed so that no gateway sends them the room mix (their own voice);
     // a lone speaker's mix-minus is silence, sent as nothing at all.
     boolean alone = tick.frames().size() == 1;
-    tick.mix().minus().forEach((speaker, pcm) -> minus.put(speaker, alone ? Buffer.buffer() : Pcm.toBuffer(pcm)));
+    tick.mix()
+        .minus()
+        .forEach((speaker, pcm) -> minus.put(speaker, alone ? Buffer.buffer() : Pcm.toBuffer(pcm)));
     Buffer encoded = null;
     if (opusEnabled && demand.opusWanted(now)) {
       if (opus == null) {
@@ -203,8 +234,14 @@ final class OwnedEvent {
     } else {
       opus = null;
     }
-    MediaPacket packet = new MediaPacket(MediaPacket.KIND_AUDIO, tick.sequence(), tick.timestamp(),
-        Pcm.toBuffer(tick.mix().room()), encoded, minus);
+    MediaPacket packet =
+        new MediaPacket(
+            MediaPacket.KIND_AUDIO,
+            tick.sequence(),
+            tick.timestamp(),
+            Pcm.toBuffer(tick.mix().room()),
+            encoded,
+            minus);
     vertx.eventBus().publish(Addresses.mediaOut(eventId), packet.encode());
     ticksMixed.increment();
   }
@@ -215,7 +252,11 @@ final class OwnedEvent {
     }
     List<ServerMessage.Level> levels = new ArrayList<>(changed.size());
     changed.forEach((user, level) -> levels.add(new ServerMessage.Level(user, level)));
-    vertx.eventBus().publish(Addresses.roomMessages(eventId), ProtocolCodec.toJson(new ServerMessage.SpeakerLevels(levels)));
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.roomMessages(eventId),
+            ProtocolCodec.toJson(new ServerMessage.SpeakerLevels(levels)));
   }
 
   void stop() {

@@ -4,8 +4,7 @@ import io.vertx.core.buffer.Buffer;
 
 /** PCM sample arrays to signed 16-bit little-endian bytes. */
 final class Pcm {
-  private Pcm() {
-  }
+  private Pcm() {}
 
   static Buffer toBuffer(short[] samples) {
     byte[] out = new byte[samples.length * 2];

@@ -30,7 +30,8 @@ class MediaConfigTest {
   @Test
   void jitterOutOfRangeFailsNamingTheSetting() {
     for (String bad : new String[] {"-1", "1001", "sixty"}) {
-      Settings.InvalidSettingException e = assertThrows(Settings.InvalidSettingException.class, () -> jitter(bad));
+      Settings.InvalidSettingException e =
+          assertThrows(Settings.InvalidSettingException.class, () -> jitter(bad));
       assertTrue(e.getMessage().contains("PODIUM_MEDIA_JITTER_MS"), e.getMessage());
     }
   }
@@ -38,11 +39,14 @@ class MediaConfigTest {
   @Test
   void theOwnershipPauseLimitIsTheRoomServicesSettingDefaulting2SecondsAndRangeChecked() {
     assertEquals(Duration.ofSeconds(2), MediaConfig.from(Settings.of(Map.of())).pauseLimit());
-    assertEquals(Duration.ofMillis(500),
+    assertEquals(
+        Duration.ofMillis(500),
         MediaConfig.from(Settings.of(Map.of("PODIUM_OWNERSHIP_PAUSE_MS", "500"))).pauseLimit());
     for (String bad : new String[] {"199", "60001", "soon"}) {
-      Settings.InvalidSettingException e = assertThrows(Settings.InvalidSettingException.class,
-          () -> MediaConfig.from(Settings.of(Map.of("PODIUM_OWNERSHIP_PAUSE_MS", bad))));
+      Settings.InvalidSettingException e =
+          assertThrows(
+              Settings.InvalidSettingException.class,
+              () -> MediaConfig.from(Settings.of(Map.of("PODIUM_OWNERSHIP_PAUSE_MS", bad))));
       assertTrue(e.getMessage().contains("PODIUM_OWNERSHIP_PAUSE_MS"), e.getMessage());
     }
   }

@@ -15,14 +15,16 @@ import java.util.List;
  * cluster ({@code podium.presence.streams}); any instance builds the list from those summaries.
  */
 final class ActiveStreams {
-  private static final Comparator<JsonObject> START_ORDER = Comparator
-      .comparing((JsonObject s) -> startedAt(s.getString("started_at")))
-      .thenComparing(s -> s.getString("event_id", ""));
+  private static final Comparator<JsonObject> START_ORDER =
+      Comparator.comparing((JsonObject s) -> startedAt(s.getString("started_at")))
+          .thenComparing(s -> s.getString("event_id", ""));
 
-  private ActiveStreams() {
-  }
+  private ActiveStreams() {}
 
-  /** What the list shows of an event, from its public description ({@code event_id, host, started_at, mode}). */
+  /**
+   * What the list shows of an event, from its public description ({@code event_id, host,
+   * started_at, mode}).
+   */
   static JsonObject stream(JsonObject event) {
     return new JsonObject()
         .put("event_id", event.getString("event_id"))

@@ -15,25 +15,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The events this instance holds, and their copy in the cluster: two fenced records per event
- * ({@link FencedStore}), the presence record in {@value #EVENTS} (the stream and the participants in
- * join order, {@link EventRecord}) and the event's entry of the active-streams list in
- * {@value #STREAMS}. Taking an event in claims both at a new epoch, so an instance that lost the
- * event (paused, cut off) can no longer write either; a refused write means another instance owns
- * the event now, and {@code onFenced} drops it here.
+ * ({@link FencedStore}), the presence record in {@value #EVENTS} (the stream and the participants
+ * in join order, {@link EventRecord}) and the event's entry of the active-streams list in {@value
+ * #STREAMS}. Taking an event in claims both at a new epoch, so an instance that lost the event
+ * (paused, cut off) can no longer write either; a refused write means another instance owns the
+ * event now, and {@code onFenced} drops it here.
  *
  * <p>Writes follow the changes instead of gating them: a join is answered from memory, then the
  * event's record is rewritten as a whole, with at most one write of an event in flight and at most
  * one per {@link #spacing} (25 ms per started hundred participants). A burst of joins into a large
- * room therefore costs a few writes a second however many joins it has, while a quiet room's
- * change is written at once. What a killed owner had not written yet (at most one spacing of
- * changes) is lost with it.
+ * room therefore costs a few writes a second however many joins it has, while a quiet room's change
+ * is written at once. What a killed owner had not written yet (at most one spacing of changes) is
+ * lost with it.
  */
 final class ClusterCopy {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterCopy.class);
+
   /** Event id → fenced presence record. */
   static final String EVENTS = "podium.presence.events";
-  /** Event id → fenced entry of the active-streams list ({@code event_id, host, started_at, mode, participant_count}). */
+
+  /**
+   * Event id → fenced entry of the active-streams list ({@code event_id, host, started_at, mode,
+   * participant_count}).
+   */
   static final String STREAMS = "podium.presence.streams";
+
   static final long SPACING_PER_HUNDRED_MS = 25;
 
   /** One event held here. */
@@ -77,10 +83,15 @@ final class ClusterCopy {
   private long writes;
 
   /**
-   * @param onFenced         called with an event whose write was refused (another instance owns it now)
+   * @param onFenced called with an event whose write was refused (another instance owns it now)
    * @param onStreamsChanged called when an entry of the active-streams list was written or removed
    */
-  ClusterCopy(Vertx vertx, FencedStore events, FencedStore streams, Memberships members, Consumer<String> onFenced,
+  ClusterCopy(
+      Vertx vertx,
+      FencedStore events,
+      FencedStore streams,
+      Memberships members,
+      Consumer<String> onFenced,
       Runnable onStreamsChanged) {
     this.vertx = vertx;
     this.events = events;
@@ -132,15 +143,28 @@ final class ClusterCopy {
    * event is not held until {@link #adopt} (the caller checks first that it still owns it).
    */
   Future<Held> claim(String eventId, boolean create) {
-    return events.claim(eventId).compose(lease -> {
-      if (lease != null || !create) {
-        return Future.succeededFuture(lease);
-      }
-      return events.create(eventId, EventRecord.encode(null, List.of()))
-          // Created meanwhile (by an instance that owned the event a moment ago): take that one over.
-          .recover(e -> e instanceof FencedStore.Fenced ? events.claim(eventId) : Future.failedFuture(e));
-    }).compose(lease -> lease == null ? Future.succeededFuture(null)
-        : streams.claim(eventId).map(summary -> new Held(eventId, lease, summary)));
+    return events
+        .claim(eventId)
+        .compose(
+            lease -> {
+              if (lease != null || !create) {
+                return Future.succeededFuture(lease);
+              }
+              return events
+                  .create(eventId, EventRecord.encode(null, List.of()))
+                  // Created meanwhile (by an instance that owned the event a moment ago): take that
+                  // one over.
+                  .recover(
+                      e ->
+                          e instanceof FencedStore.Fenced
+                              ? events.claim(eventId)
+                              : Future.failedFuture(e));
+            })
+        .compose(
+            lease ->
+                lease == null
+                    ? Future.succeededFuture(null)
+                    : streams.claim(eventId).map(summary -> new Held(eventId, lease, summary)));
   }
 
   /** Holds a claimed event: its participants go back into the memberships. */
@@ -171,14 +195,18 @@ final class ClusterCopy {
     if (event.timer != -1 || !event.tail.isComplete()) {
       return; // a write is due or in flight; its completion schedules the next one
     }
-    long wait = event.lastWriteAt + spacing(members.count(event.eventId)) - System.currentTimeMillis();
+    long wait =
+        event.lastWriteAt + spacing(members.count(event.eventId)) - System.currentTimeMillis();
     if (wait <= 0) {
       flush(event);
     } else {
-      event.timer = vertx.setTimer(wait, t -> {
-        event.timer = -1;
-        flush(event);
-      });
+      event.timer =
+          vertx.setTimer(
+              wait,
+              t -> {
+                event.timer = -1;
+                flush(event);
+              });
     }
   }
 
@@ -186,11 +214,13 @@ final class ClusterCopy {
     if (held.get(event.eventId) != event || !event.dirty) {
       return;
     }
-    write(event).onComplete(ar -> {
-      if (held.get(event.eventId) == event && event.dirty) {
-        schedule(event);
-      }
-    });
+    write(event)
+        .onComplete(
+            ar -> {
+              if (held.get(event.eventId) == event && event.dirty) {
+                schedule(event);
+              }
+            });
   }
 
   /** Writes the event as it is now (after whatever write is in flight). */
@@ -200,23 +230,30 @@ final class ClusterCopy {
     event.lastWriteAt = System.currentTimeMillis();
     writes++;
     JsonObject data = EventRecord.encode(event.stream, members.members(eventId));
-    JsonObject summary = event.stream == null ? null : ActiveStreams.summary(event.stream, members.count(eventId));
-    Future<Void> written = event.tail.transform(previous -> events.write(event.record, data))
-        .compose(v -> writeSummary(event, summary))
-        .recover(e -> {
-          if (e instanceof FencedStore.Fenced) {
-            if (held.get(eventId) == event) {
-              held.remove(eventId);
-              cancelTimer(event);
-              onFenced.accept(eventId);
-            }
-          } else {
-            // Not known to be refused (a timeout, say): written again with the next change.
-            LOG.atWarn().addKeyValue("event_id", eventId).log("presence not written to the cluster copy: {}", e.getMessage());
-            event.dirty = true;
-          }
-          return Future.succeededFuture();
-        });
+    JsonObject summary =
+        event.stream == null ? null : ActiveStreams.summary(event.stream, members.count(eventId));
+    Future<Void> written =
+        event
+            .tail
+            .transform(previous -> events.write(event.record, data))
+            .compose(v -> writeSummary(event, summary))
+            .recover(
+                e -> {
+                  if (e instanceof FencedStore.Fenced) {
+                    if (held.get(eventId) == event) {
+                      held.remove(eventId);
+                      cancelTimer(event);
+                      onFenced.accept(eventId);
+                    }
+                  } else {
+                    // Not known to be refused (a timeout, say): written again with the next change.
+                    LOG.atWarn()
+                        .addKeyValue("event_id", eventId)
+                        .log("presence not written to the cluster copy: {}", e.getMessage());
+                    event.dirty = true;
+                  }
+                  return Future.succeededFuture();
+                });
     event.tail = written;
     return written;
   }
@@ -229,22 +266,39 @@ final class ClusterCopy {
     if (event.summary != null) {
       written = streams.write(event.summary, summary);
     } else {
-      written = streams.create(event.eventId, summary)
-          .recover(e -> e instanceof FencedStore.Fenced ? streams.claim(event.eventId)
-              .compose(lease -> lease == null ? Future.failedFuture(e) : Future.succeededFuture(lease)) : Future.failedFuture(e))
-          .compose(lease -> {
-            event.summary = lease;
-            return lease.epoch() == 1 ? Future.succeededFuture() : streams.write(lease, summary);
-          });
+      written =
+          streams
+              .create(event.eventId, summary)
+              .recover(
+                  e ->
+                      e instanceof FencedStore.Fenced
+                          ? streams
+                              .claim(event.eventId)
+                              .compose(
+                                  lease ->
+                                      lease == null
+                                          ? Future.failedFuture(e)
+                                          : Future.succeededFuture(lease))
+                          : Future.failedFuture(e))
+              .compose(
+                  lease -> {
+                    event.summary = lease;
+                    return lease.epoch() == 1
+                        ? Future.succeededFuture()
+                        : streams.write(lease, summary);
+                  });
     }
-    return written.map(v -> {
-      event.writtenSummary = summary;
-      onStreamsChanged.run();
-      return null;
-    });
+    return written.map(
+        v -> {
+          event.writtenSummary = summary;
+          onStreamsChanged.run();
+          return null;
+        });
   }
 
-  /** The event ended: removes its records (fenced, after any write in flight) and forgets it here. */
+  /**
+   * The event ended: removes its records (fenced, after any write in flight) and forgets it here.
+   */
   Future<Void> end(String eventId) {
     Held event = held.remove(eventId);
     if (event == null) {
@@ -252,10 +306,20 @@ final class ClusterCopy {
     }
     cancelTimer(event);
     event.dirty = false;
-    Future<Void> removed = event.tail.transform(v -> events.remove(event.record))
-        .compose(v -> event.summary == null ? Future.succeededFuture() : streams.remove(event.summary).onSuccess(x -> onStreamsChanged.run()));
-    removed.onFailure(e -> LOG.atInfo().addKeyValue("event_id", eventId)
-        .log("an ended event's presence left to its new owner: {}", e.getMessage()));
+    Future<Void> removed =
+        event
+            .tail
+            .transform(v -> events.remove(event.record))
+            .compose(
+                v ->
+                    event.summary == null
+                        ? Future.succeededFuture()
+                        : streams.remove(event.summary).onSuccess(x -> onStreamsChanged.run()));
+    removed.onFailure(
+        e ->
+            LOG.atInfo()
+                .addKeyValue("event_id", eventId)
+                .log("an ended event's presence left to its new owner: {}", e.getMessage()));
     return removed;
   }
 
@@ -272,7 +336,10 @@ final class ClusterCopy {
     return event.dirty ? write(event) : event.tail;
   }
 
-  /** Writes every held event that has changes not written yet (a clean stop); completes when all writes did. */
+  /**
+   * Writes every held event that has changes not written yet (a clean stop); completes when all
+   * writes did.
+   */
   Future<Void> flushAll() {
     List<Future<Void>> writes = new ArrayList<>();
     for (Held event : held.values()) {

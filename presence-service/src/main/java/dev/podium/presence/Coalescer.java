@@ -10,9 +10,9 @@ import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
- * Runs {@code flush(key)} at most once per interval per key, however often {@link #mark} is
- * called: a burst of 500 joins becomes a handful of list broadcasts, not 500. The first change
- * after a quiet period is flushed at once.
+ * Runs {@code flush(key)} at most once per interval per key, however often {@link #mark} is called:
+ * a burst of 500 joins becomes a handful of list broadcasts, not 500. The first change after a
+ * quiet period is flushed at once.
  */
 final class Coalescer {
   private final Vertx vertx;
@@ -38,12 +38,14 @@ final class Coalescer {
     }
     long now = System.currentTimeMillis();
     long due = lastFlush.getOrDefault(key, 0L) + intervalMillis.applyAsLong(key);
-    vertx.setTimer(Math.max(1, due - now), id -> {
-      if (pending.remove(key)) {
-        lastFlush.put(key, System.currentTimeMillis());
-        flush.accept(key);
-      }
-    });
+    vertx.setTimer(
+        Math.max(1, due - now),
+        id -> {
+          if (pending.remove(key)) {
+            lastFlush.put(key, System.currentTimeMillis());
+            flush.accept(key);
+          }
+        });
   }
 
   /** Drops every pending flush. */

@@ -7,21 +7,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The cluster copy of one event's presence, the data of its fenced record in
- * {@code podium.presence.events}: what the active-streams list shows of the event (when known) and
- * its participants in join order. A participant is a compact array
- * ({@code [user_id, username, role, verified, node_id, session_id]}, about 110 bytes with UUID
- * node and session ids) because the record is rewritten as a whole.
+ * The cluster copy of one event's presence, the data of its fenced record in {@code
+ * podium.presence.events}: what the active-streams list shows of the event (when known) and its
+ * participants in join order. A participant is a compact array ({@code [user_id, username, role,
+ * verified, node_id, session_id]}, about 110 bytes with UUID node and session ids) because the
+ * record is rewritten as a whole.
  */
 final class EventRecord {
-  private EventRecord() {
-  }
+  private EventRecord() {}
 
   static JsonObject encode(JsonObject stream, List<Participant> members) {
     JsonArray list = new JsonArray(new ArrayList<>(members.size()));
     for (Participant p : members) {
-      list.add(new JsonArray().add(p.userId()).add(p.username()).add(p.role()).add(p.verified()).add(p.nodeId())
-          .add(p.sessionId()));
+      list.add(
+          new JsonArray()
+              .add(p.userId())
+              .add(p.username())
+              .add(p.role())
+              .add(p.verified())
+              .add(p.nodeId())
+              .add(p.sessionId()));
     }
     JsonObject data = new JsonObject().put("members", list);
     return stream == null ? data : data.put("stream", stream);
@@ -38,8 +43,14 @@ final class EventRecord {
     List<Participant> members = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
       JsonArray p = list.getJsonArray(i);
-      members.add(new Participant(p.getString(0), p.getString(1), p.getString(2), p.getBoolean(3), p.getString(4),
-          p.getString(5)));
+      members.add(
+          new Participant(
+              p.getString(0),
+              p.getString(1),
+              p.getString(2),
+              p.getBoolean(3),
+              p.getString(4),
+              p.getString(5)));
     }
     return members;
   }

@@ -3,7 +3,6 @@ package dev.podium.presence;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,22 +12,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Who is in which event: exactly one entry per user id per event, in join order. Plain state;
- * the service turns its answers into room messages.
+ * Who is in which event: exactly one entry per user id per event, in join order. Plain state; the
+ * service turns its answers into room messages.
  */
 final class Memberships {
   private final Map<String, LinkedHashMap<String, Participant>> byEvent = new HashMap<>();
 
-  /** What a join did. {@code previous} is the entry it replaced, if the user was already present. */
-  record Joined(Participant current, Optional<Participant> previous) {
-  }
+  /**
+   * What a join did. {@code previous} is the entry it replaced, if the user was already present.
+   */
+  record Joined(Participant current, Optional<Participant> previous) {}
 
   /** A participant removed from an event. */
-  record Removed(String eventId, Participant participant) {
-  }
+  record Removed(String eventId, Participant participant) {}
 
   Joined join(String eventId, Participant participant) {
-    LinkedHashMap<String, Participant> members = byEvent.computeIfAbsent(eventId, id -> new LinkedHashMap<>());
+    LinkedHashMap<String, Participant> members =
+        byEvent.computeIfAbsent(eventId, id -> new LinkedHashMap<>());
     Participant previous = members.get(participant.userId());
     // Replacing keeps the user's place in the join order: the room sees no change.
     members.put(participant.userId(), participant);
@@ -54,12 +54,15 @@ final class Memberships {
   /** Every entry of the user, in any event. */
   List<Participant> everywhere(String userId) {
     List<Participant> found = new ArrayList<>();
-    byEvent.values().forEach(members -> {
-      Participant p = members.get(userId);
-      if (p != null) {
-        found.add(p);
-      }
-    });
+    byEvent
+        .values()
+        .forEach(
+            members -> {
+              Participant p = members.get(userId);
+              if (p != null) {
+                found.add(p);
+              }
+            });
     return found;
   }
 
@@ -83,13 +86,18 @@ final class Memberships {
   /** Removes every participant carried by the gateway node. */
   List<Removed> removeNode(String nodeId) {
     List<Removed> removed = new ArrayList<>();
-    byEvent.forEach((eventId, members) -> members.values().removeIf(p -> {
-      if (nodeId.equals(p.nodeId())) {
-        removed.add(new Removed(eventId, p));
-        return true;
-      }
-      return false;
-    }));
+    byEvent.forEach(
+        (eventId, members) ->
+            members
+                .values()
+                .removeIf(
+                    p -> {
+                      if (nodeId.equals(p.nodeId())) {
+                        removed.add(new Removed(eventId, p));
+                        return true;
+                      }
+                      return false;
+                    }));
     byEvent.values().removeIf(Map::isEmpty);
     return removed;
   }
@@ -106,7 +114,10 @@ final class Memberships {
     return members == null ? List.of() : new ArrayList<>(members.values());
   }
 
-  /** Puts back an event's participants, in join order, from its cluster copy (replacing what was here). */
+  /**
+   * Puts back an event's participants, in join order, from its cluster copy (replacing what was
+   * here).
+   */
   void restore(String eventId, List<Participant> participants) {
     byEvent.remove(eventId);
     if (!participants.isEmpty()) {
@@ -140,7 +151,8 @@ final class Memberships {
     for (int i = 0; i < ordered.size() && i < cap; i++) {
       entries.add(ordered.get(i).listEntry());
     }
-    return ProtocolCodec.toJson(new ServerMessage.ParticipantList(entries, ordered.size(), ordered.size() > cap));
+    return ProtocolCodec.toJson(
+        new ServerMessage.ParticipantList(entries, ordered.size(), ordered.size() > cap));
   }
 
   /** One page of the same order as {@link #listMessage}: the {@code participant_page} message. */
@@ -150,7 +162,8 @@ final class Memberships {
     for (int i = offset; i < ordered.size() && i < offset + limit; i++) {
       entries.add(ordered.get(i).listEntry());
     }
-    return ProtocolCodec.toJson(new ServerMessage.ParticipantPage(entries, offset, limit, ordered.size()));
+    return ProtocolCodec.toJson(
+        new ServerMessage.ParticipantPage(entries, offset, limit, ordered.size()));
   }
 
   private List<Participant> ordered(String eventId) {

@@ -18,12 +18,17 @@ final class NodeLiveness {
     lastSeen.put(nodeId, nowMillis);
   }
 
-  /** Starts the clock for a node not heard from yet (its participants were loaded, not joined here). */
+  /**
+   * Starts the clock for a node not heard from yet (its participants were loaded, not joined here).
+   */
   void known(String nodeId, long nowMillis) {
     lastSeen.putIfAbsent(nodeId, nowMillis);
   }
 
-  /** Counts every node as heard from now: after a pause of this process, their silence was its own deafness. */
+  /**
+   * Counts every node as heard from now: after a pause of this process, their silence was its own
+   * deafness.
+   */
   void restart(long nowMillis) {
     lastSeen.replaceAll((node, seen) -> nowMillis);
   }
@@ -31,13 +36,16 @@ final class NodeLiveness {
   /** Removes and returns the nodes not heard from within the timeout. */
   List<String> expire(long nowMillis) {
     List<String> dead = new ArrayList<>();
-    lastSeen.entrySet().removeIf(e -> {
-      if (nowMillis - e.getValue() > timeoutMillis) {
-        dead.add(e.getKey());
-        return true;
-      }
-      return false;
-    });
+    lastSeen
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (nowMillis - e.getValue() > timeoutMillis) {
+                dead.add(e.getKey());
+                return true;
+              }
+              return false;
+            });
     return dead;
   }
 }

@@ -5,12 +5,11 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * How many one-by-one notices ({@code participant_joined}, {@code participant_left}) a room gets:
- * a token bucket per event, {@code perSecond} tokens a second and as many in reserve. Every socket
- * of the room receives every notice, so a join storm of N listeners would cost the room N²/2
- * messages; past the budget a change is shown only by the next (coalesced) participant list and
- * count. A room where people come and go at a human pace sees every notice. Confined to the
- * service's context.
+ * How many one-by-one notices ({@code participant_joined}, {@code participant_left}) a room gets: a
+ * token bucket per event, {@code perSecond} tokens a second and as many in reserve. Every socket of
+ * the room receives every notice, so a join storm of N listeners would cost the room N²/2 messages;
+ * past the budget a change is shown only by the next (coalesced) participant list and count. A room
+ * where people come and go at a human pace sees every notice. Confined to the service's context.
  */
 final class NoticeBudget {
   private static final long SECOND = 1_000_000_000L;
@@ -32,13 +31,17 @@ final class NoticeBudget {
   /** True, spending a token, if the event may have one more notice now. */
   boolean allow(String eventId) {
     long now = nanoClock.getAsLong();
-    Bucket bucket = buckets.computeIfAbsent(eventId, e -> {
-      Bucket b = new Bucket();
-      b.tokens = perSecond;
-      b.refilledAt = now;
-      return b;
-    });
-    bucket.tokens = Math.min(perSecond, bucket.tokens + (now - bucket.refilledAt) * perSecond / SECOND);
+    Bucket bucket =
+        buckets.computeIfAbsent(
+            eventId,
+            e -> {
+              Bucket b = new Bucket();
+              b.tokens = perSecond;
+              b.refilledAt = now;
+              return b;
+            });
+    bucket.tokens =
+        Math.min(perSecond, bucket.tokens + (now - bucket.refilledAt) * perSecond / SECOND);
     bucket.refilledAt = now;
     if (bucket.tokens < 1) {
       return false;

@@ -2,8 +2,8 @@ package dev.podium.presence;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.GatewayHeartbeat;
-import dev.podium.api.presence.ResyncBatch;
 import dev.podium.api.presence.PresenceService;
+import dev.podium.api.presence.ResyncBatch;
 import dev.podium.api.room.RoomService;
 import dev.podium.runtime.ops.Observability;
 import dev.podium.runtime.ownership.FencedStore;
@@ -23,22 +23,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One presence-service instance. Any number may run, all active: each owns the events the
- * service's ring gives it ({@link ServiceOwnership}, from Hazelcast's membership), as the
- * room-service's instances do. It binds the proxy on {@link Addresses#PRESENCE_SERVICE}, shared by
- * all instances, where a call for an event owned elsewhere is forwarded once ({@link OwnerRouting})
- * and calls spanning events are answered by {@link SharedEntry}; and on its own address
- * ({@link Addresses#presenceInstance}), where forwarded calls arrive. Every instance hears the
- * lifecycle notices (the owner of each event acts on them) and the gateways' heartbeats (each
- * sweeps dead nodes out of its own events).
+ * One presence-service instance. Any number may run, all active: each owns the events the service's
+ * ring gives it ({@link ServiceOwnership}, from Hazelcast's membership), as the room-service's
+ * instances do. It binds the proxy on {@link Addresses#PRESENCE_SERVICE}, shared by all instances,
+ * where a call for an event owned elsewhere is forwarded once ({@link OwnerRouting}) and calls
+ * spanning events are answered by {@link SharedEntry}; and on its own address ({@link
+ * Addresses#presenceInstance}), where forwarded calls arrive. Every instance hears the lifecycle
+ * notices (the owner of each event acts on them) and the gateways' heartbeats (each sweeps dead
+ * nodes out of its own events).
  */
 public final class PresenceServiceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceServiceVerticle.class);
   private static final Set<String> UNKEYED = Set.of("activeStreams", "notifyUser");
+
   /** Below the callers' 3 s send timeout, so a forwarded call fails before the caller gives up. */
   private static final long FORWARD_TIMEOUT_MS = 2_500;
+
   /** How often an instance checks that it holds every live event it owns and none that ended. */
   private static final long RECONCILE_MS = 10_000;
+
   /** Longest a clean stop waits for the last writes of its events before it leaves the ring. */
   private static final long STOP_FLUSH_MS = 2_000;
 
@@ -66,52 +69,88 @@ public final class PresenceServiceVerticle extends VerticleBase {
   public Future<?> start() {
     ownership = new ServiceOwnership(vertx, "presence-service", config.pauseLimit());
     String self = ownership.instanceId();
-    service = new PresenceServiceImpl(vertx, config, RoomService.createProxy(vertx), ownership,
-        new FencedStore(vertx, ClusterCopy.EVENTS, self, ownership::stint),
-        new FencedStore(vertx, ClusterCopy.STREAMS, self, ownership::stint));
+    service =
+        new PresenceServiceImpl(
+            vertx,
+            config,
+            RoomService.createProxy(vertx),
+            ownership,
+            new FencedStore(vertx, ClusterCopy.EVENTS, self, ownership::stint),
+            new FencedStore(vertx, ClusterCopy.STREAMS, self, ownership::stint));
     Gauge.builder("podium_owned_events", service, PresenceServiceImpl::ownedEvents)
         .tag("service", "presence-service")
         .description("Live events this instance owns")
         .register(Observability.registry(vertx));
     DeliveryOptions forward = new DeliveryOptions().setSendTimeout(FORWARD_TIMEOUT_MS);
-    Function<String, PresenceService> instance = id -> new ServiceProxyBuilder(vertx)
-        .setAddress(Addresses.presenceInstance(id)).setOptions(forward).build(PresenceService.class);
-    PresenceService routed = OwnerRouting.route(PresenceService.class, new SharedEntry(service, ownership, instance),
-        instance, ownership, UNKEYED);
-    Future<Void> lifecycle = vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_LIFECYCLE,
-        msg -> service.onLifecycle(msg.body())).completion();
-    Future<Void> heartbeats = vertx.eventBus().consumer(Addresses.GATEWAY_HEARTBEAT, msg -> {
-      try {
-        service.onHeartbeat(GatewayHeartbeat.fromJson(msg.body()).nodeId());
-      } catch (IllegalArgumentException unreadable) {
-        LOG.atDebug().log("heartbeat dropped: {}", unreadable.getMessage());
-      }
-    }).completion();
-    Future<Void> resyncs = vertx.eventBus().consumer(Addresses.presenceResyncReply(self), msg -> {
-      ResyncBatch batch;
-      try {
-        batch = ResyncBatch.fromJson(msg.body());
-      } catch (IllegalArgumentException unreadable) {
-        msg.fail(400, unreadable.getMessage());
-        return;
-      }
-      if (service.onResyncBatch(batch)) {
-        msg.reply(null);
-      } else {
-        msg.fail(404, "no resync of this event here");
-      }
-    }).completion();
+    Function<String, PresenceService> instance =
+        id ->
+            new ServiceProxyBuilder(vertx)
+                .setAddress(Addresses.presenceInstance(id))
+                .setOptions(forward)
+                .build(PresenceService.class);
+    PresenceService routed =
+        OwnerRouting.route(
+            PresenceService.class,
+            new SharedEntry(service, ownership, instance),
+            instance,
+            ownership,
+            UNKEYED);
+    Future<Void> lifecycle =
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(Addresses.ROOM_LIFECYCLE, msg -> service.onLifecycle(msg.body()))
+            .completion();
+    Future<Void> heartbeats =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.GATEWAY_HEARTBEAT,
+                msg -> {
+                  try {
+                    service.onHeartbeat(GatewayHeartbeat.fromJson(msg.body()).nodeId());
+                  } catch (IllegalArgumentException unreadable) {
+                    LOG.atDebug().log("heartbeat dropped: {}", unreadable.getMessage());
+                  }
+                })
+            .completion();
+    Future<Void> resyncs =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.presenceResyncReply(self),
+                msg -> {
+                  ResyncBatch batch;
+                  try {
+                    batch = ResyncBatch.fromJson(msg.body());
+                  } catch (IllegalArgumentException unreadable) {
+                    msg.fail(400, unreadable.getMessage());
+                    return;
+                  }
+                  if (service.onResyncBatch(batch)) {
+                    msg.reply(null);
+                  } else {
+                    msg.fail(404, "no resync of this event here");
+                  }
+                })
+            .completion();
     long sweep = Math.max(100, config.nodeTimeout().toMillis() / 5);
     vertx.setPeriodic(sweep, id -> service.expireDeadNodes());
     vertx.setPeriodic(RECONCILE_MS, id -> service.reconcile());
     // Its own address first: once this instance is in the ring, others forward to it at once.
-    own = new ServiceBinder(vertx).setAddress(Addresses.presenceInstance(self)).register(PresenceService.class, service);
+    own =
+        new ServiceBinder(vertx)
+            .setAddress(Addresses.presenceInstance(self))
+            .register(PresenceService.class, service);
     return Future.all(lifecycle, heartbeats, resyncs, own.completion())
         .compose(v -> ownership.start(service::ringChanged))
-        .compose(v -> {
-          shared = new ServiceBinder(vertx).setAddress(Addresses.PRESENCE_SERVICE).register(PresenceService.class, routed);
-          return shared.completion();
-        })
+        .compose(
+            v -> {
+              shared =
+                  new ServiceBinder(vertx)
+                      .setAddress(Addresses.PRESENCE_SERVICE)
+                      .register(PresenceService.class, routed);
+              return shared.completion();
+            })
         .onSuccess(v -> service.reconcile());
   }
 
@@ -120,12 +159,18 @@ public final class PresenceServiceVerticle extends VerticleBase {
     Future<Void> unbound = shared == null ? Future.succeededFuture() : shared.unregister();
     // Calls for this instance's events fail (callers retry) until the others have taken them over:
     // its last changes are written first, then leaving the ring hands the events over at once.
-    return unbound.transform(ar -> own.unregister())
-        .transform(ar -> service.flushAll().timeout(STOP_FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
+    return unbound
+        .transform(ar -> own.unregister())
+        .transform(
+            ar ->
+                service
+                    .flushAll()
+                    .timeout(STOP_FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
         .transform(ar -> ownership.stop())
-        .transform(ar -> {
-          service.dropAll();
-          return Future.succeededFuture();
-        });
+        .transform(
+            ar -> {
+              service.dropAll();
+              return Future.succeededFuture();
+            });
   }
 }

@@ -21,33 +21,41 @@ import org.slf4j.LoggerFactory;
  * join presence acknowledged; each node answers in batches, the last one {@code done}.
  *
  * <p>A session missing here is added at the end of the join order, quietly: the room was told of
- * the join by the previous owner. A member already present keeps its entry (place, session), so
- * the room sees no change, except its role: when the gateway reports the same session as a co-host
+ * the join by the previous owner. A member already present keeps its entry (place, session), so the
+ * room sees no change, except its role: when the gateway reports the same session as a co-host
  * where the copy has a listener (or the reverse), the gateway's role is taken, because a gateway
  * learns a role change from the room message before the room-service tells presence, so a change
- * the previous owner applied but had not written is known there. A role set here since the
- * take-in ({@link #roleSet}) is newer than any batch and is kept. When a node is {@code done}, the members taken in from the copy that
- * it carried but no longer reports (a leave the previous owner answered but had not written) are
- * removed (a session reported as {@code joining}, its answer still on the way, counts as reported)
- * and the room is told ({@code departed}): the leave may have been answered and announced by the
- * previous owner, or made while no owner answered (the gateway's retries then find the member
- * gone), and a second {@code participant_left} for someone who is gone is harmless where a missing
- * one leaves a ghost on every list. Members joined after the take-in
+ * the previous owner applied but had not written is known there. A role set here since the take-in
+ * ({@link #roleSet}) is newer than any batch and is kept. When a node is {@code done}, the members
+ * taken in from the copy that it carried but no longer reports (a leave the previous owner answered
+ * but had not written) are removed (a session reported as {@code joining}, its answer still on the
+ * way, counts as reported) and the room is told ({@code departed}): the leave may have been
+ * answered and announced by the previous owner, or made while no owner answered (the gateway's
+ * retries then find the member gone), and a second {@code participant_left} for someone who is gone
+ * is harmless where a missing one leaves a ghost on every list. Members joined after the take-in
  * are never removed this way. A session whose leave arrives while the resync is open is not added
  * back by a late batch. A resync stays open {@value #WINDOW_MS} ms; batches after that are refused.
  */
 final class Resyncs {
   private static final Logger LOG = LoggerFactory.getLogger(Resyncs.class);
+
   /** How long after a take-in the gateways' answers are taken. */
   static final long WINDOW_MS = 10_000;
+
   /** One open resync of one event. */
   private static final class Open {
     /** Node id → sessions taken in from the copy that the node carried. */
     final Map<String, Set<String>> restored = new HashMap<>();
+
     /** Sessions that left while the resync is open. */
     final Set<String> left = new HashSet<>();
-    /** Users whose role the room-service set since the take-in: their role is not taken from a batch. */
+
+    /**
+     * Users whose role the room-service set since the take-in: their role is not taken from a
+     * batch.
+     */
     final Set<String> roleSet = new HashSet<>();
+
     long timer;
   }
 
@@ -62,10 +70,15 @@ final class Resyncs {
   private final java.util.function.BiConsumer<String, Participant> departed;
 
   /**
-   * @param replyAddress where the gateways answer ({@link Addresses#presenceResyncReply} of this instance)
-   * @param changed      called with an event whose members a batch changed (list and copy are due)
+   * @param replyAddress where the gateways answer ({@link Addresses#presenceResyncReply} of this
+   *     instance)
+   * @param changed called with an event whose members a batch changed (list and copy are due)
    */
-  Resyncs(Vertx vertx, String replyAddress, Memberships members, Consumer<String> changed,
+  Resyncs(
+      Vertx vertx,
+      String replyAddress,
+      Memberships members,
+      Consumer<String> changed,
       java.util.function.BiConsumer<String, Participant> departed) {
     this.vertx = vertx;
     this.departed = departed;
@@ -74,7 +87,10 @@ final class Resyncs {
     this.changed = changed;
   }
 
-  /** The event was taken in with these members: asks the gateways for their sessions of it (once per take-in). */
+  /**
+   * The event was taken in with these members: asks the gateways for their sessions of it (once per
+   * take-in).
+   */
   void start(String eventId, List<Participant> taken) {
     forget(eventId);
     Open resync = new Open();
@@ -85,7 +101,9 @@ final class Resyncs {
     }
     resync.timer = vertx.setTimer(WINDOW_MS, t -> open.remove(eventId, resync));
     open.put(eventId, resync);
-    vertx.eventBus().publish(Addresses.PRESENCE_RESYNC, new ResyncRequest(eventId, replyAddress).toJson());
+    vertx
+        .eventBus()
+        .publish(Addresses.PRESENCE_RESYNC, new ResyncRequest(eventId, replyAddress).toJson());
   }
 
   /** A session left the event (a leave call): a late batch must not bring it back. */
@@ -130,7 +148,10 @@ final class Resyncs {
     Set<String> reported = new HashSet<>();
     for (ResyncBatch.Carried carried : batch.sessions()) {
       Participant p = carried.participant();
-      if (p.userId() == null || p.sessionId() == null || !nodeId.equals(p.nodeId()) || resync.left.contains(p.sessionId())) {
+      if (p.userId() == null
+          || p.sessionId() == null
+          || !nodeId.equals(p.nodeId())
+          || resync.left.contains(p.sessionId())) {
         continue;
       }
       reported.add(p.sessionId());
@@ -154,7 +175,8 @@ final class Resyncs {
       Set<String> gone = resync.restored.remove(nodeId);
       if (gone != null && !gone.isEmpty()) {
         for (Participant p : members.members(eventId)) {
-          if (gone.contains(p.sessionId()) && members.leave(eventId, p.userId(), p.sessionId()).isPresent()) {
+          if (gone.contains(p.sessionId())
+              && members.leave(eventId, p.userId(), p.sessionId()).isPresent()) {
             removed++;
             departed.accept(eventId, p);
           }
@@ -162,8 +184,11 @@ final class Resyncs {
       }
     }
     if (added != addedBefore || removed != removedBefore || roles != rolesBefore) {
-      LOG.atInfo().addKeyValue("event_id", eventId).addKeyValue("node_id", nodeId)
-          .addKeyValue("added", added - addedBefore).addKeyValue("removed", removed - removedBefore)
+      LOG.atInfo()
+          .addKeyValue("event_id", eventId)
+          .addKeyValue("node_id", nodeId)
+          .addKeyValue("added", added - addedBefore)
+          .addKeyValue("removed", removed - removedBefore)
           .addKeyValue("roles", roles - rolesBefore)
           .log("presence resync healed event: members the previous owner had not written");
       changed.accept(eventId);
@@ -175,11 +200,14 @@ final class Resyncs {
    * Whether the gateway's view of the same session has the other stage role (co-host or listener)
    * and no role was set here since the take-in. The host's role never comes from a batch.
    */
-  private static boolean roleChangedInTheLostWindow(Open resync, Participant present, Participant reported) {
+  private static boolean roleChangedInTheLostWindow(
+      Open resync, Participant present, Participant reported) {
     return present.sessionId().equals(reported.sessionId())
         && !resync.roleSet.contains(present.userId())
-        && !present.isHost() && !reported.isHost()
-        && (Participant.ROLE_COHOST.equals(reported.role()) || Participant.ROLE_LISTENER.equals(reported.role()))
+        && !present.isHost()
+        && !reported.isHost()
+        && (Participant.ROLE_COHOST.equals(reported.role())
+            || Participant.ROLE_LISTENER.equals(reported.role()))
         && !reported.role().equals(present.role());
   }
 

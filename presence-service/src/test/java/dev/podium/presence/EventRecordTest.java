@@ -15,17 +15,20 @@ class EventRecordTest {
 
   @Test
   void participantsComeBackInJoinOrderWithEveryField() {
-    List<Participant> members = List.of(
-        new Participant("l1", "Listener One", Participant.ROLE_LISTENER, true, "node-a", "s1"),
-        new Participant("h", "Host", Participant.ROLE_HOST, true, "node-b", "s2"),
-        new Participant("guest:x", "Guest", Participant.ROLE_COHOST, false, null, "s3"));
+    List<Participant> members =
+        List.of(
+            new Participant("l1", "Listener One", Participant.ROLE_LISTENER, true, "node-a", "s1"),
+            new Participant("h", "Host", Participant.ROLE_HOST, true, "node-b", "s2"),
+            new Participant("guest:x", "Guest", Participant.ROLE_COHOST, false, null, "s3"));
     JsonObject stream = new JsonObject().put("event_id", "e").put("mode", "screen");
 
     // Through text, as the cluster keeps it.
     JsonObject data = new JsonObject(EventRecord.encode(stream, members).encode());
 
     List<Participant> back = EventRecord.members(data);
-    assertEquals(members.stream().map(Participant::toJson).toList(), back.stream().map(Participant::toJson).toList());
+    assertEquals(
+        members.stream().map(Participant::toJson).toList(),
+        back.stream().map(Participant::toJson).toList());
     assertEquals(stream, EventRecord.stream(data));
   }
 
@@ -41,7 +44,14 @@ class EventRecordTest {
     List<Participant> members = new ArrayList<>();
     String node = UUID.randomUUID().toString();
     for (int i = 0; i < 1_000; i++) {
-      members.add(new Participant("user-" + i, "User " + i, Participant.ROLE_LISTENER, true, node, UUID.randomUUID().toString()));
+      members.add(
+          new Participant(
+              "user-" + i,
+              "User " + i,
+              Participant.ROLE_LISTENER,
+              true,
+              node,
+              UUID.randomUUID().toString()));
     }
     int bytes = EventRecord.encode(null, members).encode().length();
     assertTrue(bytes < 120_000, bytes + " bytes");

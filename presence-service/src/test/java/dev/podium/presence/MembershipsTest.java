@@ -49,7 +49,9 @@ class MembershipsTest {
     assertSame(old, again.previous().orElseThrow());
     assertSame(moved, again.current());
     assertEquals(3, members.count(EVENT));
-    assertEquals(List.of("u1", "u2", "u3"), userIds(members.page(EVENT, 0, 10).getJsonArray("participants")));
+    assertEquals(
+        List.of("u1", "u2", "u3"),
+        userIds(members.page(EVENT, 0, 10).getJsonArray("participants")));
     // the entry now belongs to the new socket
     assertTrue(members.leave(EVENT, "u1", "s-u1").isEmpty());
     assertEquals(Optional.of(moved), members.leave(EVENT, "u1", "s-new"));
@@ -92,8 +94,12 @@ class MembershipsTest {
     List<Memberships.Removed> removed = members.removeNode("node-a");
 
     assertEquals(2, removed.size());
-    assertTrue(removed.stream().anyMatch(r -> r.eventId().equals("ev1") && r.participant().userId().equals("a1")));
-    assertTrue(removed.stream().anyMatch(r -> r.eventId().equals("ev2") && r.participant().userId().equals("a2")));
+    assertTrue(
+        removed.stream()
+            .anyMatch(r -> r.eventId().equals("ev1") && r.participant().userId().equals("a1")));
+    assertTrue(
+        removed.stream()
+            .anyMatch(r -> r.eventId().equals("ev2") && r.participant().userId().equals("a2")));
     assertEquals(1, members.count("ev1"));
     assertEquals(0, members.count("ev2"));
     assertEquals(1, members.count("ev3"));
@@ -113,12 +119,19 @@ class MembershipsTest {
 
     JsonObject list = members.listMessage(EVENT, 100);
     assertEquals("participant_list", list.getString("type"));
-    assertEquals(List.of("h", "c1", "c2", "l1", "l2", "l3"), userIds(list.getJsonArray("participants")));
+    assertEquals(
+        List.of("h", "c1", "c2", "l1", "l2", "l3"), userIds(list.getJsonArray("participants")));
     assertEquals(6, list.getInteger("total"));
     assertFalse(list.getBoolean("truncated"));
 
     JsonObject host = list.getJsonArray("participants").getJsonObject(0);
-    assertEquals(new JsonObject().put("user_id", "h").put("username", "name-h").put("is_cohost", false).put("role", "host"), host);
+    assertEquals(
+        new JsonObject()
+            .put("user_id", "h")
+            .put("username", "name-h")
+            .put("is_cohost", false)
+            .put("role", "host"),
+        host);
     JsonObject cohost = list.getJsonArray("participants").getJsonObject(1);
     assertTrue(cohost.getBoolean("is_cohost"));
     assertEquals("cohost", cohost.getString("role"));
@@ -187,10 +200,16 @@ class MembershipsTest {
     members.join(EVENT, listener("stale"));
     members.join("ev2", listener("other"));
 
-    members.restore(EVENT, List.of(listener("u2"), p("h", Participant.ROLE_HOST, "node-b", "s-h"), listener("u1")));
+    members.restore(
+        EVENT,
+        List.of(listener("u2"), p("h", Participant.ROLE_HOST, "node-b", "s-h"), listener("u1")));
 
-    assertEquals(List.of("u2", "h", "u1"), members.members(EVENT).stream().map(Participant::userId).toList());
-    assertEquals(List.of("h", "u2", "u1"), userIds(members.page(EVENT, 0, 10).getJsonArray("participants")),
+    assertEquals(
+        List.of("u2", "h", "u1"),
+        members.members(EVENT).stream().map(Participant::userId).toList());
+    assertEquals(
+        List.of("h", "u2", "u1"),
+        userIds(members.page(EVENT, 0, 10).getJsonArray("participants")),
         "the host first, then listeners in join order");
     assertEquals(1, members.count("ev2"));
     members.restore(EVENT, List.of());

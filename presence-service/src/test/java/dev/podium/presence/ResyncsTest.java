@@ -32,11 +32,18 @@ class ResyncsTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    resyncs = new Resyncs(vertx, "reply-here", members, changed::add, (eventId, p) -> departedUsers.add(p.userId()));
+    resyncs =
+        new Resyncs(
+            vertx,
+            "reply-here",
+            members,
+            changed::add,
+            (eventId, p) -> departedUsers.add(p.userId()));
   }
 
   private static Participant p(String userId, String node) {
-    return new Participant(userId, "name-" + userId, Participant.ROLE_LISTENER, true, node, "s-" + userId);
+    return new Participant(
+        userId, "name-" + userId, Participant.ROLE_LISTENER, true, node, "s-" + userId);
   }
 
   /** A batch as a gateway's body: read through the api's one parser, as the verticle reads it. */
@@ -49,7 +56,11 @@ class ResyncsTest {
     for (Participant s : sessions) {
       list.add(s.toJson());
     }
-    return new JsonObject().put("event_id", EVENT).put("node_id", node).put("participants", list).put("done", done);
+    return new JsonObject()
+        .put("event_id", EVENT)
+        .put("node_id", node)
+        .put("participants", list)
+        .put("done", done);
   }
 
   private List<String> order() {
@@ -64,17 +75,26 @@ class ResyncsTest {
 
   @Test
   void asksEveryGatewayWithItsReplyAddress(Vertx vertx, VertxTestContext test) {
-    vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_RESYNC, msg -> test.verify(() -> {
-      assertEquals(EVENT, msg.body().getString("event_id"));
-      assertEquals("reply-here", msg.body().getString("reply_to"));
-      test.completeNow();
-    })).completion().onSuccess(v -> takeIn(p("a", "n1")));
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.PRESENCE_RESYNC,
+            msg ->
+                test.verify(
+                    () -> {
+                      assertEquals(EVENT, msg.body().getString("event_id"));
+                      assertEquals("reply-here", msg.body().getString("reply_to"));
+                      test.completeNow();
+                    }))
+        .completion()
+        .onSuccess(v -> takeIn(p("a", "n1")));
   }
 
   @Test
   void aLostJoinIsAddedAtTheEndAndPresentMembersKeepTheirEntry() {
     takeIn(p("a", "n1"), p("b", "n2"));
-    Participant aAsGatewaySees = new Participant("a", "other", Participant.ROLE_LISTENER, true, "n1", "s-a");
+    Participant aAsGatewaySees =
+        new Participant("a", "other", Participant.ROLE_LISTENER, true, "n1", "s-a");
     assertTrue(resyncs.batch(batch("n1", true, aAsGatewaySees, p("c", "n1"))));
     assertEquals(List.of("a", "b", "c"), order());
     assertEquals("name-a", members.find(EVENT, "a").orElseThrow().username(), "a keeps its entry");
@@ -87,7 +107,8 @@ class ResyncsTest {
     // The copy has a as a listener; the stage made a a co-host just before the owner died, and
     // the gateway (told by the room message) knows it.
     takeIn(p("a", "n1"), p("b", "n1"));
-    Participant aPromoted = new Participant("a", "name-a", Participant.ROLE_COHOST, true, "n1", "s-a");
+    Participant aPromoted =
+        new Participant("a", "name-a", Participant.ROLE_COHOST, true, "n1", "s-a");
     assertTrue(resyncs.batch(batch("n1", true, aPromoted, p("b", "n1"))));
     assertEquals(Participant.ROLE_COHOST, members.find(EVENT, "a").orElseThrow().role());
     assertEquals(1, resyncs.roles());
@@ -99,12 +120,15 @@ class ResyncsTest {
   void aRoleSetSinceTheTakeInIsNotUndoneByABatchAndTheHostsRoleNeverComesFromOne() {
     Participant host = new Participant("h", "name-h", Participant.ROLE_HOST, true, "n1", "s-h");
     takeIn(host, p("a", "n1"), p("b", "n1"));
-    // The room-service made a a co-host after the take-in; a batch formed earlier still says listener.
+    // The room-service made a a co-host after the take-in; a batch formed earlier still says
+    // listener.
     members.setRole(EVENT, "a", Participant.ROLE_COHOST);
     resyncs.roleSet(EVENT, "a");
-    Participant hostDemoted = new Participant("h", "name-h", Participant.ROLE_LISTENER, true, "n1", "s-h");
+    Participant hostDemoted =
+        new Participant("h", "name-h", Participant.ROLE_LISTENER, true, "n1", "s-h");
     Participant bAsHost = new Participant("b", "name-b", Participant.ROLE_HOST, true, "n1", "s-b");
-    Participant aOldSession = new Participant("a", "name-a", Participant.ROLE_LISTENER, true, "n1", "s-a");
+    Participant aOldSession =
+        new Participant("a", "name-a", Participant.ROLE_LISTENER, true, "n1", "s-a");
     assertTrue(resyncs.batch(batch("n1", true, hostDemoted, aOldSession, bAsHost)));
     assertEquals(Participant.ROLE_COHOST, members.find(EVENT, "a").orElseThrow().role());
     assertEquals(Participant.ROLE_HOST, members.find(EVENT, "h").orElseThrow().role());
@@ -116,7 +140,8 @@ class ResyncsTest {
   @Test
   void aRoleReportedForAnotherSessionOfTheUserIsNotTaken() {
     takeIn(p("a", "n1"));
-    Participant otherSocket = new Participant("a", "name-a", Participant.ROLE_COHOST, true, "n1", "s-other");
+    Participant otherSocket =
+        new Participant("a", "name-a", Participant.ROLE_COHOST, true, "n1", "s-other");
     assertTrue(resyncs.batch(batch("n1", false, otherSocket)));
     assertEquals(Participant.ROLE_LISTENER, members.find(EVENT, "a").orElseThrow().role());
     assertEquals(0, resyncs.roles());
@@ -125,7 +150,8 @@ class ResyncsTest {
   @Test
   void aUserPresentWithANewerSessionIsNotReplacedByTheOldOne() {
     takeIn(p("a", "n1"));
-    members.join(EVENT, new Participant("a", "name-a", Participant.ROLE_LISTENER, true, "n2", "s-new"));
+    members.join(
+        EVENT, new Participant("a", "name-a", Participant.ROLE_LISTENER, true, "n2", "s-new"));
     resyncs.batch(batch("n1", false, p("a", "n1")));
     assertEquals("s-new", members.find(EVENT, "a").orElseThrow().sessionId());
     assertTrue(changed.isEmpty(), "nothing changed, no list update");
@@ -138,9 +164,13 @@ class ResyncsTest {
     assertTrue(resyncs.batch(batch("n1", false, p("a", "n1"))));
     assertEquals(List.of("a", "b", "x", "c"), order(), "nothing removed before the node is done");
     assertTrue(resyncs.batch(batch("n1", true)));
-    assertEquals(List.of("a", "x", "c"), order(), "b's leave healed; c joined after the take-in and stays");
+    assertEquals(
+        List.of("a", "x", "c"), order(), "b's leave healed; c joined after the take-in and stays");
     assertEquals(1, resyncs.removed());
-    assertEquals(List.of("b"), departedUsers, "the room is told b left (a leave made during the handover was never announced)");
+    assertEquals(
+        List.of("b"),
+        departedUsers,
+        "the room is told b left (a leave made during the handover was never announced)");
     assertEquals(List.of(EVENT), changed);
   }
 
@@ -151,7 +181,8 @@ class ResyncsTest {
     batch.getJsonArray("participants").add(p("a", "n1").toJson().put("joining", true));
     batch.getJsonArray("participants").getJsonObject(0).put("joining", true);
     assertTrue(resyncs.batch(ResyncBatch.fromJson(batch)));
-    assertEquals(List.of("a"), order(), "b's own join will add it; a's answer is on its way, a stays");
+    assertEquals(
+        List.of("a"), order(), "b's own join will add it; a's answer is on its way, a stays");
     assertTrue(changed.isEmpty());
   }
 

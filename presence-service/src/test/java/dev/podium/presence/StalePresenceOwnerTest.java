@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * A presence-service instance that stood still (SIGSTOP, a long GC) heard no gateway heartbeats
  * meanwhile. When it wakes, its dead-node sweep is overdue and runs before it steps down: it must
  * not tell the room that everyone left, nor the room-service that the host did (which would start
- * the host's grace and end an event whose host is connected). The instance's pause watch runs on
- * a virtual clock; the sweep is called directly, in the same turn as the freeze.
+ * the host's grace and end an event whose host is connected). The instance's pause watch runs on a
+ * virtual clock; the sweep is called directly, in the same turn as the freeze.
  */
 class StalePresenceOwnerTest {
   private static final String EVENT = "ev-1";
@@ -42,6 +42,7 @@ class StalePresenceOwnerTest {
   private PresenceServiceImpl presence;
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);
   private final List<String> roomMessages = new CopyOnWriteArrayList<>();
+
   /** What the room-service was told: "user present|absent". */
   private final List<String> toldRooms = new CopyOnWriteArrayList<>();
 
@@ -49,27 +50,60 @@ class StalePresenceOwnerTest {
   void setUp() throws Exception {
     vertx = Vertx.vertx();
     loop = vertx.getOrCreateContext();
-    RoomService rooms = (RoomService) Proxy.newProxyInstance(RoomService.class.getClassLoader(),
-        new Class<?>[] {RoomService.class}, (proxy, method, args) -> {
-          if (method.getName().equals("presence")) {
-            toldRooms.add(args[1] + " " + ((Boolean) args[2] ? "present" : "absent"));
-            return Future.succeededFuture();
-          }
-          return Future.failedFuture("not in this test");
+    RoomService rooms =
+        (RoomService)
+            Proxy.newProxyInstance(
+                RoomService.class.getClassLoader(),
+                new Class<?>[] {RoomService.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("presence")) {
+                    toldRooms.add(args[1] + " " + ((Boolean) args[2] ? "present" : "absent"));
+                    return Future.succeededFuture();
+                  }
+                  return Future.failedFuture("not in this test");
+                });
+    PresenceConfig config =
+        new PresenceConfig(
+            100,
+            Duration.ofMillis(250),
+            Duration.ofMillis(NODE_TIMEOUT_MS),
+            500,
+            Duration.ofSeconds(2),
+            10);
+    onLoop(
+        () -> {
+          ownership =
+              new ServiceOwnership(vertx, "presence-service", Duration.ofSeconds(2), clock::get);
+          presence =
+              new PresenceServiceImpl(
+                  vertx,
+                  config,
+                  rooms,
+                  ownership,
+                  new FencedStore(
+                      vertx, ClusterCopy.EVENTS, ownership.instanceId(), ownership::stint),
+                  new FencedStore(
+                      vertx, ClusterCopy.STREAMS, ownership.instanceId(), ownership::stint));
+          return ownership
+              .start(presence::ringChanged)
+              .compose(
+                  v ->
+                      vertx
+                          .eventBus()
+                          .<JsonObject>consumer(
+                              Addresses.roomMessages(EVENT),
+                              m -> roomMessages.add(m.body().getString("type")))
+                          .completion());
         });
-    PresenceConfig config = new PresenceConfig(100, Duration.ofMillis(250), Duration.ofMillis(NODE_TIMEOUT_MS), 500,
-        Duration.ofSeconds(2), 10);
-    onLoop(() -> {
-      ownership = new ServiceOwnership(vertx, "presence-service", Duration.ofSeconds(2), clock::get);
-      presence = new PresenceServiceImpl(vertx, config, rooms, ownership,
-          new FencedStore(vertx, ClusterCopy.EVENTS, ownership.instanceId(), ownership::stint),
-          new FencedStore(vertx, ClusterCopy.STREAMS, ownership.instanceId(), ownership::stint));
-      return ownership.start(presence::ringChanged)
-          .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.roomMessages(EVENT),
-              m -> roomMessages.add(m.body().getString("type"))).completion());
-    });
-    onLoop(() -> presence.join(EVENT, new Participant("host", "Host", Participant.ROLE_HOST, true, NODE, "s-1")));
-    onLoop(() -> presence.join(EVENT, new Participant("ear", "Ear", Participant.ROLE_LISTENER, true, NODE, "s-2")));
+    onLoop(
+        () ->
+            presence.join(
+                EVENT, new Participant("host", "Host", Participant.ROLE_HOST, true, NODE, "s-1")));
+    onLoop(
+        () ->
+            presence.join(
+                EVENT,
+                new Participant("ear", "Ear", Participant.ROLE_LISTENER, true, NODE, "s-2")));
     // The gateway node is overdue by the clock the sweep reads (bounded: the timeout is 1 ms).
     long joined = System.currentTimeMillis();
     while (System.currentTimeMillis() <= joined + NODE_TIMEOUT_MS) {
@@ -85,24 +119,33 @@ class StalePresenceOwnerTest {
 
   @Test
   void anOverdueSweepRightAfterAPauseAnnouncesNothing() throws Exception {
-    onLoop(() -> {
-      clock.addAndGet(15_000_000_000L); // SIGSTOP for 15 s; the sweep runs before the watch thread's late tick
-      presence.expireDeadNodes();
-      return Future.succeededFuture();
-    });
+    onLoop(
+        () -> {
+          clock.addAndGet(
+              15_000_000_000L); // SIGSTOP for 15 s; the sweep runs before the watch thread's late
+          // tick
+          presence.expireDeadNodes();
+          return Future.succeededFuture();
+        });
     onLoop(() -> Future.succeededFuture()); // what was published by then has been delivered
 
-    assertTrue(!roomMessages.contains("participant_left"), "the room hears of no departure: " + roomMessages);
+    assertTrue(
+        !roomMessages.contains("participant_left"),
+        "the room hears of no departure: " + roomMessages);
     assertEquals(List.of("host present"), toldRooms, "the room-service hears of no absent host");
   }
 
-  /** The same sweep of an instance that did not stand still removes the silent node's people: the test above is not vacuous. */
+  /**
+   * The same sweep of an instance that did not stand still removes the silent node's people: the
+   * test above is not vacuous.
+   */
   @Test
   void theSameSweepAwakeRemovesTheSilentNodesParticipants() throws Exception {
-    onLoop(() -> {
-      presence.expireDeadNodes();
-      return Future.succeededFuture();
-    });
+    onLoop(
+        () -> {
+          presence.expireDeadNodes();
+          return Future.succeededFuture();
+        });
     onLoop(() -> Future.succeededFuture());
 
     assertTrue(roomMessages.contains("participant_left"), String.valueOf(roomMessages));

@@ -35,8 +35,12 @@ public final class RoomRegistry {
     final String hostUsername;
     final Instant startedAt;
     final Stage stage;
-    /** Reconnect-grace timers of the host and co-hosts who are away, by user id (this process only). */
+
+    /**
+     * Reconnect-grace timers of the host and co-hosts who are away, by user id (this process only).
+     */
     final Map<String, Long> awayTimers = new HashMap<>();
+
     /** When each away user's grace ends (epoch millis); part of the cluster copy. */
     final Map<String, Long> awayUntil = new HashMap<>();
 
@@ -81,7 +85,8 @@ public final class RoomRegistry {
     }
 
     LiveEvent describe(boolean resumed) {
-      return new LiveEvent(eventId, hostUserId, hostUsername, startedAt.toString(), stage.mode(), resumed);
+      return new LiveEvent(
+          eventId, hostUserId, hostUsername, startedAt.toString(), stage.mode(), resumed);
     }
   }
 
@@ -97,22 +102,33 @@ public final class RoomRegistry {
     if (existing != null) {
       return new GoLive(byEventId.get(existing), true);
     }
-    Room room = new Room(newEventId(), hostUserId, hostUsername, clock.instant(),
-        new Stage(hostUserId, hostUsername, cohostLimit));
+    Room room =
+        new Room(
+            newEventId(),
+            hostUserId,
+            hostUsername,
+            clock.instant(),
+            new Stage(hostUserId, hostUsername, cohostLimit));
     byEventId.put(room.eventId, room);
     eventIdByHost.put(hostUserId, room.eventId);
     return new GoLive(room, false);
   }
 
   /**
-   * Opens a new event with an id chosen by the caller (the room-service picks one it owns), or
-   * null when the host already has a live event here.
+   * Opens a new event with an id chosen by the caller (the room-service picks one it owns), or null
+   * when the host already has a live event here.
    */
   public Room open(String eventId, String hostUserId, String hostUsername) {
     if (eventIdByHost.containsKey(hostUserId) || byEventId.containsKey(eventId)) {
       return null;
     }
-    Room room = new Room(eventId, hostUserId, hostUsername, clock.instant(), new Stage(hostUserId, hostUsername, cohostLimit));
+    Room room =
+        new Room(
+            eventId,
+            hostUserId,
+            hostUsername,
+            clock.instant(),
+            new Stage(hostUserId, hostUsername, cohostLimit));
     byEventId.put(eventId, room);
     eventIdByHost.put(hostUserId, eventId);
     return room;
@@ -131,8 +147,13 @@ public final class RoomRegistry {
   /** Describes an event from its cluster copy, without taking it in. */
   public static LiveEvent describe(JsonObject json, boolean resumed) {
     JsonObject host = json.getJsonObject("host");
-    return new LiveEvent(json.getString("event_id"), host.getString("user_id"), host.getString("username"),
-        json.getString("started_at"), json.getJsonObject("stage", new JsonObject()).getString("mode", "audio"), resumed);
+    return new LiveEvent(
+        json.getString("event_id"),
+        host.getString("user_id"),
+        host.getString("username"),
+        json.getString("started_at"),
+        json.getJsonObject("stage", new JsonObject()).getString("mode", "audio"),
+        resumed);
   }
 
   /** Puts back a room from its cluster copy (a standby taking over). */
@@ -140,9 +161,19 @@ public final class RoomRegistry {
     JsonObject host = json.getJsonObject("host");
     String hostUserId = host.getString("user_id");
     String hostUsername = host.getString("username");
-    Room room = new Room(json.getString("event_id"), hostUserId, hostUsername, Instant.parse(json.getString("started_at")),
-        Stage.fromJson(hostUserId, hostUsername, cohostLimit, json.getJsonObject("stage", new JsonObject())));
-    json.getJsonObject("away_until", new JsonObject()).forEach(e -> room.awayUntil.put(e.getKey(), ((Number) e.getValue()).longValue()));
+    Room room =
+        new Room(
+            json.getString("event_id"),
+            hostUserId,
+            hostUsername,
+            Instant.parse(json.getString("started_at")),
+            Stage.fromJson(
+                hostUserId,
+                hostUsername,
+                cohostLimit,
+                json.getJsonObject("stage", new JsonObject())));
+    json.getJsonObject("away_until", new JsonObject())
+        .forEach(e -> room.awayUntil.put(e.getKey(), ((Number) e.getValue()).longValue()));
     byEventId.put(room.eventId, room);
     eventIdByHost.put(hostUserId, room.eventId);
     return room;

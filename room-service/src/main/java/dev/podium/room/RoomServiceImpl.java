@@ -4,18 +4,18 @@ import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.RoomMessageRouting;
+import dev.podium.api.presence.PresenceService;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
-import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
+import dev.podium.runtime.ownership.FencedStore;
+import dev.podium.runtime.ownership.OwnerRing;
+import dev.podium.runtime.ownership.ServiceOwnership;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
-import dev.podium.runtime.ownership.FencedStore;
-import dev.podium.runtime.ownership.OwnerRing;
-import dev.podium.runtime.ownership.ServiceOwnership;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,18 +30,24 @@ import org.slf4j.LoggerFactory;
  * produces. Operations of one event run one at a time ({@link EventQueue}).
  *
  * <p>Any number of instances run, all active; each holds the events the service's ring gives it
- * ({@link ServiceOwnership}). It takes an event in from the cluster copy (at a new ownership
- * epoch) when the ring gives it the event, or at the first call for it, re-arming its timers; it
- * drops the event when the ring moves it elsewhere. Every change is a fenced write
- * ({@link FencedStore}): an instance that lost the event while paused or cut off cannot change it
- * any more, and drops it on the refused write.
+ * ({@link ServiceOwnership}). It takes an event in from the cluster copy (at a new ownership epoch)
+ * when the ring gives it the event, or at the first call for it, re-arming its timers; it drops the
+ * event when the ring moves it elsewhere. Every change is a fenced write ({@link FencedStore}): an
+ * instance that lost the event while paused or cut off cannot change it any more, and drops it on
+ * the refused write.
  */
 public final class RoomServiceImpl implements RoomService {
   private static final Logger LOG = LoggerFactory.getLogger(RoomServiceImpl.class);
+
   /** The cluster copy of every live event (fenced records: epoch, owner, room). */
   public static final String STORE = "podium.rooms";
-  /** Host user id → their live event id, cluster-wide: one live event per host whichever instance starts it. */
+
+  /**
+   * Host user id → their live event id, cluster-wide: one live event per host whichever instance
+   * starts it.
+   */
   static final String HOSTS = "podium.rooms.hosts";
+
   private static final int ID_ATTEMPTS = 256;
 
   private final Vertx vertx;
@@ -51,13 +57,20 @@ public final class RoomServiceImpl implements RoomService {
   private final ServiceOwnership ownership;
   private final FencedStore store;
   private final EventQueue queue = new EventQueue();
+
   /** This instance's hold on each event it has taken in. */
   private final Map<String, FencedStore.Lease> leases = new HashMap<>();
+
   /** Timers armed per event (grace, invitation expiry), cancelled when the event ends or moves. */
   private final Map<String, Set<Long>> timers = new HashMap<>();
 
-  public RoomServiceImpl(Vertx vertx, RoomConfig config, RoomRegistry registry, PresenceService presence,
-      ServiceOwnership ownership, FencedStore store) {
+  public RoomServiceImpl(
+      Vertx vertx,
+      RoomConfig config,
+      RoomRegistry registry,
+      PresenceService presence,
+      ServiceOwnership ownership,
+      FencedStore store) {
     this.vertx = vertx;
     this.config = config;
     this.registry = registry;
@@ -74,19 +87,33 @@ public final class RoomServiceImpl implements RoomService {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("user id is required"));
     }
     String name = username == null || username.isBlank() ? userId : username;
-    return hosts().compose(hosts -> hosts.get(userId).compose(existing -> existing == null
-        ? open(hosts, userId, name, null)
-        : store.get(existing).compose(json -> json != null
-            ? Future.succeededFuture(RoomRegistry.describe(json, true))
-            // The index names an event that has ended: start a new one in its place.
-            : open(hosts, userId, name, existing))));
+    return hosts()
+        .compose(
+            hosts ->
+                hosts
+                    .get(userId)
+                    .compose(
+                        existing ->
+                            existing == null
+                                ? open(hosts, userId, name, null)
+                                : store
+                                    .get(existing)
+                                    .compose(
+                                        json ->
+                                            json != null
+                                                ? Future.succeededFuture(
+                                                    RoomRegistry.describe(json, true))
+                                                // The index names an event that has ended: start a
+                                                // new one in its place.
+                                                : open(hosts, userId, name, existing))));
   }
 
   /**
    * Starts an event under an id this instance owns (so it needs no hand-over), then claims the host
    * in the cluster-wide index; a host starting twice at once on two instances gets one event.
    */
-  private Future<LiveEvent> open(AsyncMap<String, String> hosts, String userId, String name, String stale) {
+  private Future<LiveEvent> open(
+      AsyncMap<String, String> hosts, String userId, String name, String stale) {
     String eventId = null;
     for (int i = 0; i < ID_ATTEMPTS && eventId == null; i++) {
       String candidate = registry.newId();
@@ -95,53 +122,74 @@ public final class RoomServiceImpl implements RoomService {
       }
     }
     if (eventId == null) {
-      return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("This room-service instance owns no events right now; try again"));
+      return Future.failedFuture(
+          ErrorCode.SERVICE_UNAVAILABLE.exception(
+              "This room-service instance owns no events right now; try again"));
     }
     String id = eventId;
     RoomRegistry.Room room = registry.open(id, userId, name);
     if (room == null) {
       // This instance holds the host's event already (the index entry is being written).
-      return registry.rooms().stream().filter(r -> r.hostUserId().equals(userId)).findFirst()
+      return registry.rooms().stream()
+          .filter(r -> r.hostUserId().equals(userId))
+          .findFirst()
           .map(r -> Future.succeededFuture(RoomRegistry.describe(r.toJson(), true)))
-          .orElseGet(() -> Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("try again")));
+          .orElseGet(
+              () -> Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("try again")));
     }
-    return store.create(id, room.toJson())
-        .compose(lease -> {
-          leases.put(id, lease);
-          Future<Boolean> indexed = stale == null
-              ? hosts.putIfAbsent(userId, id).map(previous -> previous == null)
-              : hosts.replaceIfPresent(userId, stale, id);
-          return indexed.compose(won -> {
-            if (won && !ownership.awake()) {
-              // Stood still since the record was created: the cluster may have dropped this member
-              // meanwhile. Announce nothing; the host's retry finds the event through the index (or
-              // starts afresh if this member's writes went to a copy the cluster has discarded).
-              forget(id);
-              return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("try again"));
-            }
-            if (won) {
-              LOG.atInfo().addKeyValue("event_id", id).addKeyValue("user_id", userId).log("event started");
-              LOG.atInfo().addKeyValue("event_id", id).log("room-service owns event");
-              vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE, LifecycleNotice.of(LifecycleNotice.STARTED,
-                  RoomRegistry.describe(room).toJson()));
-              return Future.succeededFuture(RoomRegistry.describe(room));
-            }
-            // Another instance started the host's event at the same moment: keep theirs.
-            forget(id);
-            return store.remove(lease).otherwiseEmpty().compose(v -> goLive(userId, name));
-          });
-        })
-        .recover(e -> {
-          if (registry.find(id).orElse(null) == room) {
-            // Not started after all: leave no record behind that would list it as live.
-            FencedStore.Lease lease = leases.get(id);
-            forget(id);
-            if (lease != null) {
-              store.remove(lease);
-            }
-          }
-          return Future.failedFuture(e);
-        });
+    return store
+        .create(id, room.toJson())
+        .compose(
+            lease -> {
+              leases.put(id, lease);
+              Future<Boolean> indexed =
+                  stale == null
+                      ? hosts.putIfAbsent(userId, id).map(previous -> previous == null)
+                      : hosts.replaceIfPresent(userId, stale, id);
+              return indexed.compose(
+                  won -> {
+                    if (won && !ownership.awake()) {
+                      // Stood still since the record was created: the cluster may have dropped this
+                      // member
+                      // meanwhile. Announce nothing; the host's retry finds the event through the
+                      // index (or
+                      // starts afresh if this member's writes went to a copy the cluster has
+                      // discarded).
+                      forget(id);
+                      return Future.failedFuture(
+                          ErrorCode.SERVICE_UNAVAILABLE.exception("try again"));
+                    }
+                    if (won) {
+                      LOG.atInfo()
+                          .addKeyValue("event_id", id)
+                          .addKeyValue("user_id", userId)
+                          .log("event started");
+                      LOG.atInfo().addKeyValue("event_id", id).log("room-service owns event");
+                      vertx
+                          .eventBus()
+                          .publish(
+                              Addresses.ROOM_LIFECYCLE,
+                              LifecycleNotice.of(
+                                  LifecycleNotice.STARTED, RoomRegistry.describe(room).toJson()));
+                      return Future.succeededFuture(RoomRegistry.describe(room));
+                    }
+                    // Another instance started the host's event at the same moment: keep theirs.
+                    forget(id);
+                    return store.remove(lease).otherwiseEmpty().compose(v -> goLive(userId, name));
+                  });
+            })
+        .recover(
+            e -> {
+              if (registry.find(id).orElse(null) == room) {
+                // Not started after all: leave no record behind that would list it as live.
+                FencedStore.Lease lease = leases.get(id);
+                forget(id);
+                if (lease != null) {
+                  store.remove(lease);
+                }
+              }
+              return Future.failedFuture(e);
+            });
   }
 
   @Override
@@ -151,68 +199,96 @@ public final class RoomServiceImpl implements RoomService {
 
   @Override
   public Future<JsonObject> admit(String eventId, String userId, boolean verified) {
-    return held(eventId).map(room -> {
-      String role = room.stage().admit(userId, verified);
-      return new JsonObject()
-          .put("event", RoomRegistry.describe(room).toJson())
-          .put("role", role)
-          .put("stage", room.stage().stateFor(userId));
-    });
+    return held(eventId)
+        .map(
+            room -> {
+              String role = room.stage().admit(userId, verified);
+              return new JsonObject()
+                  .put("event", RoomRegistry.describe(room).toJson())
+                  .put("role", role)
+                  .put("stage", room.stage().stateFor(userId));
+            });
   }
 
   @Override
   public Future<Void> end(String eventId, String userId) {
-    return queue.submit(eventId, () -> room(eventId).compose(room -> {
-      if (!room.hostUserId().equals(userId)) {
-        return Future.failedFuture(ErrorCode.NOT_HOST.exception("Only the host can end the event"));
-      }
-      return endEvent(room, "The host has ended the live event.");
-    }));
+    return queue.submit(
+        eventId,
+        () ->
+            room(eventId)
+                .compose(
+                    room -> {
+                      if (!room.hostUserId().equals(userId)) {
+                        return Future.failedFuture(
+                            ErrorCode.NOT_HOST.exception("Only the host can end the event"));
+                      }
+                      return endEvent(room, "The host has ended the live event.");
+                    }));
   }
 
   @Override
   public Future<Void> presence(String eventId, String userId, boolean present) {
-    return queue.submit(eventId, () -> room(eventId).recover(e -> ErrorCode.of(e) == ErrorCode.EVENT_NOT_FOUND
-        ? Future.succeededFuture(null) : Future.failedFuture(e)).compose(room -> {
-      if (room == null) {
-        return Future.succeededFuture();
-      }
-      boolean isHost = room.hostUserId().equals(userId);
-      Map<String, Long> away = room.awayTimers();
-      if (present) {
-        // Cancelled whatever the user's role is now: a timer from an earlier stint on stage must not fire later.
-        Long timer = away.remove(userId);
-        Long until = room.awayUntil().remove(userId);
-        if (timer != null || until != null) {
-          if (timer != null) {
-            cancel(eventId, timer);
-          }
-          // Announced only once written: an instance that lost the event must not tell the room anything.
-          return persist(room).onSuccess(v -> {
-            if (isHost) {
-              notice(eventId, "The host is back.");
-            }
-          });
-        }
-      } else if ((isHost || room.stage().isCohost(userId)) && !away.containsKey(userId)) {
-        long grace = Math.max(1, config.reconnectGrace().toMillis());
-        room.awayUntil().put(userId, System.currentTimeMillis() + grace);
-        armGrace(room, userId, grace);
-        return persist(room).onSuccess(v -> {
-          if (isHost) {
-            notice(eventId, "The host lost connection. The event ends in " + Math.round(grace / 1000.0)
-                + " s unless they return.");
-          }
-        });
-      }
-      return Future.succeededFuture();
-    }));
+    return queue.submit(
+        eventId,
+        () ->
+            room(eventId)
+                .recover(
+                    e ->
+                        ErrorCode.of(e) == ErrorCode.EVENT_NOT_FOUND
+                            ? Future.succeededFuture(null)
+                            : Future.failedFuture(e))
+                .compose(
+                    room -> {
+                      if (room == null) {
+                        return Future.succeededFuture();
+                      }
+                      boolean isHost = room.hostUserId().equals(userId);
+                      Map<String, Long> away = room.awayTimers();
+                      if (present) {
+                        // Cancelled whatever the user's role is now: a timer from an earlier stint
+                        // on stage must not fire later.
+                        Long timer = away.remove(userId);
+                        Long until = room.awayUntil().remove(userId);
+                        if (timer != null || until != null) {
+                          if (timer != null) {
+                            cancel(eventId, timer);
+                          }
+                          // Announced only once written: an instance that lost the event must not
+                          // tell the room anything.
+                          return persist(room)
+                              .onSuccess(
+                                  v -> {
+                                    if (isHost) {
+                                      notice(eventId, "The host is back.");
+                                    }
+                                  });
+                        }
+                      } else if ((isHost || room.stage().isCohost(userId))
+                          && !away.containsKey(userId)) {
+                        long grace = Math.max(1, config.reconnectGrace().toMillis());
+                        room.awayUntil().put(userId, System.currentTimeMillis() + grace);
+                        armGrace(room, userId, grace);
+                        return persist(room)
+                            .onSuccess(
+                                v -> {
+                                  if (isHost) {
+                                    notice(
+                                        eventId,
+                                        "The host lost connection. The event ends in "
+                                            + Math.round(grace / 1000.0)
+                                            + " s unless they return.");
+                                  }
+                                });
+                      }
+                      return Future.succeededFuture();
+                    }));
   }
 
   private void armGrace(RoomRegistry.Room room, String userId, long delayMillis) {
     boolean isHost = room.hostUserId().equals(userId);
     String eventId = room.eventId();
-    room.awayTimers().put(userId, arm(eventId, delayMillis, () -> graceOver(eventId, userId, isHost)));
+    room.awayTimers()
+        .put(userId, arm(eventId, delayMillis, () -> graceOver(eventId, userId, isHost)));
   }
 
   private void graceOver(String eventId, String userId, boolean isHost) {
@@ -225,26 +301,43 @@ public final class RoomServiceImpl implements RoomService {
         return;
       }
       room.awayTimers().remove(userId);
-      endEvent(room, "The host's connection was lost; the live event has ended.").onFailure(e -> LOG.atDebug().addKeyValue("event_id", eventId).log("grace end not applied: {}", e.getMessage()));
+      endEvent(room, "The host's connection was lost; the live event has ended.")
+          .onFailure(
+              e ->
+                  LOG.atDebug()
+                      .addKeyValue("event_id", eventId)
+                      .log("grace end not applied: {}", e.getMessage()));
       return;
     }
-    onStage(eventId, (room, stage) -> {
-      room.awayTimers().remove(userId);
-      room.awayUntil().remove(userId);
-      return stage.isCohost(userId) ? stage.leave(userId, " left the stage (connection lost).") : Stage.Outcome.of();
-    }).onFailure(e -> LOG.atDebug().addKeyValue("event_id", eventId).log("grace end not applied: {}", e.getMessage()));
+    onStage(
+            eventId,
+            (room, stage) -> {
+              room.awayTimers().remove(userId);
+              room.awayUntil().remove(userId);
+              return stage.isCohost(userId)
+                  ? stage.leave(userId, " left the stage (connection lost).")
+                  : Stage.Outcome.of();
+            })
+        .onFailure(
+            e ->
+                LOG.atDebug()
+                    .addKeyValue("event_id", eventId)
+                    .log("grace end not applied: {}", e.getMessage()));
   }
 
   /** A one-shot timer of one event (cancelled when the event ends or moves to another instance). */
   private long arm(String eventId, long delayMillis, Runnable action) {
     long[] id = new long[1];
-    id[0] = vertx.setTimer(Math.max(1, delayMillis), t -> {
-      Set<Long> armed = timers.get(eventId);
-      if (armed != null) {
-        armed.remove(id[0]);
-      }
-      action.run();
-    });
+    id[0] =
+        vertx.setTimer(
+            Math.max(1, delayMillis),
+            t -> {
+              Set<Long> armed = timers.get(eventId);
+              if (armed != null) {
+                armed.remove(id[0]);
+              }
+              action.run();
+            });
     timers.computeIfAbsent(eventId, k -> new HashSet<>()).add(id[0]);
     return id[0];
   }
@@ -257,18 +350,24 @@ public final class RoomServiceImpl implements RoomService {
     }
   }
 
-  // --- ownership and the cluster copy -------------------------------------------------------------
+  // --- ownership and the cluster copy
+  // -------------------------------------------------------------
 
-  /** Writes the room to the cluster copy, fenced: refused (and the event dropped) if another instance owns it now. */
+  /**
+   * Writes the room to the cluster copy, fenced: refused (and the event dropped) if another
+   * instance owns it now.
+   */
   private Future<Void> persist(RoomRegistry.Room room) {
     String eventId = room.eventId();
     FencedStore.Lease lease = leases.get(eventId);
     if (registry.find(eventId).orElse(null) != room || lease == null) {
       // The event ended or moved while this operation waited (for presence, say): writing the room
       // back would leave an entry nobody removes, or overwrite the new owner's.
-      return Future.failedFuture(ownership.owns(eventId)
-          ? ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + eventId)
-          : ErrorCode.SERVICE_UNAVAILABLE.exception("The event is moving to another instance; try again"));
+      return Future.failedFuture(
+          ownership.owns(eventId)
+              ? ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + eventId)
+              : ErrorCode.SERVICE_UNAVAILABLE.exception(
+                  "The event is moving to another instance; try again"));
     }
     return store.write(lease, room.toJson()).recover(e -> fenced(eventId, room, e));
   }
@@ -276,18 +375,21 @@ public final class RoomServiceImpl implements RoomService {
   private <T> Future<T> fenced(String eventId, RoomRegistry.Room room, Throwable e) {
     if (e instanceof FencedStore.Fenced) {
       if (registry.find(eventId).orElse(null) == room) {
-        LOG.atWarn().addKeyValue("event_id", eventId).log("room-service no longer owns event: a write was fenced ({})",
-            e.getMessage());
+        LOG.atWarn()
+            .addKeyValue("event_id", eventId)
+            .log("room-service no longer owns event: a write was fenced ({})", e.getMessage());
         forget(eventId);
       }
-      return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("The event is moving to another instance; try again"));
+      return Future.failedFuture(
+          ErrorCode.SERVICE_UNAVAILABLE.exception(
+              "The event is moving to another instance; try again"));
     }
     return Future.failedFuture(e);
   }
 
   /**
-   * The room if this instance holds it; else takes it in when the ring says this instance owns
-   * it (run in the event's turn, so two calls never claim it twice).
+   * The room if this instance holds it; else takes it in when the ring says this instance owns it
+   * (run in the event's turn, so two calls never claim it twice).
    */
   private Future<RoomRegistry.Room> held(String eventId) {
     RoomRegistry.Room room = registry.find(eventId).orElse(null);
@@ -302,26 +404,44 @@ public final class RoomServiceImpl implements RoomService {
     }
     if (!ownership.owns(eventId)) {
       return ownership.owner(eventId) == null
-          ? Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("No room-service instance owns this event right now; try again"))
-          // Forwarded here just before the ring moved the event on: the caller's retry finds the new owner.
-          : Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("The event is moving to another instance; try again"));
+          ? Future.failedFuture(
+              ErrorCode.SERVICE_UNAVAILABLE.exception(
+                  "No room-service instance owns this event right now; try again"))
+          // Forwarded here just before the ring moved the event on: the caller's retry finds the
+          // new owner.
+          : Future.failedFuture(
+              ErrorCode.SERVICE_UNAVAILABLE.exception(
+                  "The event is moving to another instance; try again"));
     }
-    return store.claim(eventId).compose(lease -> {
-      if (lease == null) {
-        return Future.failedFuture(ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + eventId));
-      }
-      if (!ownership.owns(eventId) || registry.find(eventId).isPresent()) {
-        // The ring moved on while the claim was in flight; the new owner will claim it again.
-        return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("The event is moving to another instance; try again"));
-      }
-      RoomRegistry.Room taken = registry.restore(lease.data());
-      leases.put(eventId, lease);
-      long now = System.currentTimeMillis();
-      taken.awayUntil().forEach((userId, until) -> armGrace(taken, userId, until - now));
-      taken.stage().inviteDeadlines().forEach((userId, expires) -> armInviteExpiry(eventId, userId, expires - now));
-      LOG.atInfo().addKeyValue("event_id", eventId).addKeyValue("epoch", lease.epoch()).log("room-service owns event");
-      return Future.succeededFuture(taken);
-    });
+    return store
+        .claim(eventId)
+        .compose(
+            lease -> {
+              if (lease == null) {
+                return Future.failedFuture(
+                    ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + eventId));
+              }
+              if (!ownership.owns(eventId) || registry.find(eventId).isPresent()) {
+                // The ring moved on while the claim was in flight; the new owner will claim it
+                // again.
+                return Future.failedFuture(
+                    ErrorCode.SERVICE_UNAVAILABLE.exception(
+                        "The event is moving to another instance; try again"));
+              }
+              RoomRegistry.Room taken = registry.restore(lease.data());
+              leases.put(eventId, lease);
+              long now = System.currentTimeMillis();
+              taken.awayUntil().forEach((userId, until) -> armGrace(taken, userId, until - now));
+              taken
+                  .stage()
+                  .inviteDeadlines()
+                  .forEach((userId, expires) -> armInviteExpiry(eventId, userId, expires - now));
+              LOG.atInfo()
+                  .addKeyValue("event_id", eventId)
+                  .addKeyValue("epoch", lease.epoch())
+                  .log("room-service owns event");
+              return Future.succeededFuture(taken);
+            });
   }
 
   /**
@@ -331,19 +451,33 @@ public final class RoomServiceImpl implements RoomService {
   public void ringChanged(OwnerRing ring) {
     for (RoomRegistry.Room room : registry.rooms()) {
       if (!ownership.owns(room.eventId())) {
-        LOG.atInfo().addKeyValue("event_id", room.eventId()).log("room-service no longer owns event: it moved");
+        LOG.atInfo()
+            .addKeyValue("event_id", room.eventId())
+            .log("room-service no longer owns event: it moved");
         forget(room.eventId());
       }
     }
     if (!ring.contains(ownership.instanceId())) {
       return;
     }
-    store.keys().onSuccess(keys -> keys.forEach(eventId -> {
-      if (ownership.owns(eventId) && registry.find(eventId).isEmpty()) {
-        queue.submit(eventId, () -> room(eventId)).onFailure(e -> LOG.atDebug().addKeyValue("event_id", eventId)
-            .log("not taken in: {}", e.getMessage()));
-      }
-    })).onFailure(e -> LOG.warn("could not list the live events to take over: {}", e.getMessage()));
+    store
+        .keys()
+        .onSuccess(
+            keys ->
+                keys.forEach(
+                    eventId -> {
+                      if (ownership.owns(eventId) && registry.find(eventId).isEmpty()) {
+                        queue
+                            .submit(eventId, () -> room(eventId))
+                            .onFailure(
+                                e ->
+                                    LOG.atDebug()
+                                        .addKeyValue("event_id", eventId)
+                                        .log("not taken in: {}", e.getMessage()));
+                      }
+                    }))
+        .onFailure(
+            e -> LOG.warn("could not list the live events to take over: {}", e.getMessage()));
   }
 
   /** Drops every event (this instance stops). */
@@ -351,7 +485,9 @@ public final class RoomServiceImpl implements RoomService {
     registry.rooms().forEach(room -> forget(room.eventId()));
   }
 
-  /** Forgets an event here: its timers, its lease, its room. The cluster copy stays for its owner. */
+  /**
+   * Forgets an event here: its timers, its lease, its room. The cluster copy stays for its owner.
+   */
   private void forget(String eventId) {
     Set<Long> armed = timers.remove(eventId);
     if (armed != null) {
@@ -367,17 +503,32 @@ public final class RoomServiceImpl implements RoomService {
   }
 
   private void armInviteExpiry(String eventId, String targetId, long delayMillis) {
-    arm(eventId, delayMillis, () -> onStage(eventId, (r, s) -> s.inviteExpired(targetId, System.currentTimeMillis()))
-        .onFailure(e -> LOG.atDebug().addKeyValue("event_id", eventId).log("invitation expiry not applied: {}", e.getMessage())));
+    arm(
+        eventId,
+        delayMillis,
+        () ->
+            onStage(eventId, (r, s) -> s.inviteExpired(targetId, System.currentTimeMillis()))
+                .onFailure(
+                    e ->
+                        LOG.atDebug()
+                            .addKeyValue("event_id", eventId)
+                            .log("invitation expiry not applied: {}", e.getMessage())));
   }
 
-  /** Every live event, read from the cluster copy (any instance answers; no instance is the list's home). */
+  /**
+   * Every live event, read from the cluster copy (any instance answers; no instance is the list's
+   * home).
+   */
   @Override
   public Future<List<LiveEvent>> liveEvents() {
-    return store.all().map(rooms -> rooms.stream()
-        .map(json -> RoomRegistry.describe(json, false))
-        .sorted(java.util.Comparator.comparing(LiveEvent::startedAt))
-        .toList());
+    return store
+        .all()
+        .map(
+            rooms ->
+                rooms.stream()
+                    .map(json -> RoomRegistry.describe(json, false))
+                    .sorted(java.util.Comparator.comparing(LiveEvent::startedAt))
+                    .toList());
   }
 
   // --- the stage --------------------------------------------------------------------------------
@@ -385,17 +536,21 @@ public final class RoomServiceImpl implements RoomService {
   @Override
   public Future<Void> inviteCohost(String eventId, String actorId, String targetId) {
     long ttl = config.inviteTtl().toMillis();
-    return onStageWith(eventId, targetId, (room, stage, target) -> {
-      Stage.Outcome outcome = stage.invite(actorId, target, System.currentTimeMillis(), ttl);
-      armInviteExpiry(eventId, targetId, ttl);
-      return outcome;
-    });
+    return onStageWith(
+        eventId,
+        targetId,
+        (room, stage, target) -> {
+          Stage.Outcome outcome = stage.invite(actorId, target, System.currentTimeMillis(), ttl);
+          armInviteExpiry(eventId, targetId, ttl);
+          return outcome;
+        });
   }
 
   @Override
   public Future<Void> acceptCohost(String eventId, String userId) {
     // Asks presence who is accepting: a guest must never take a seat (Stage.accept(Person, ...)).
-    return onStageWith(eventId, userId, (room, stage, person) -> stage.accept(person, System.currentTimeMillis()));
+    return onStageWith(
+        eventId, userId, (room, stage, person) -> stage.accept(person, System.currentTimeMillis()));
   }
 
   @Override
@@ -440,7 +595,8 @@ public final class RoomServiceImpl implements RoomService {
 
   @Override
   public Future<Void> removeParticipant(String eventId, String actorId, String targetId) {
-    return onStageWith(eventId, targetId, (room, stage, target) -> stage.removeParticipant(actorId, target));
+    return onStageWith(
+        eventId, targetId, (room, stage, target) -> stage.removeParticipant(actorId, target));
   }
 
   @Override
@@ -448,10 +604,24 @@ public final class RoomServiceImpl implements RoomService {
     if (!"audio".equals(mode) && !"screen".equals(mode)) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("mode must be audio or screen"));
     }
-    return queue.submit(eventId, () -> room(eventId).compose(room -> apply(room, room.stage().switchMode(actorId, mode))
-        // Once written, like every announcement: a refused write announces nothing.
-        .onSuccess(v -> vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE,
-            LifecycleNotice.of(LifecycleNotice.MODE_CHANGED, RoomRegistry.describe(room).toJson())))));
+    return queue.submit(
+        eventId,
+        () ->
+            room(eventId)
+                .compose(
+                    room ->
+                        apply(room, room.stage().switchMode(actorId, mode))
+                            // Once written, like every announcement: a refused write announces
+                            // nothing.
+                            .onSuccess(
+                                v ->
+                                    vertx
+                                        .eventBus()
+                                        .publish(
+                                            Addresses.ROOM_LIFECYCLE,
+                                            LifecycleNotice.of(
+                                                LifecycleNotice.MODE_CHANGED,
+                                                RoomRegistry.describe(room).toJson())))));
   }
 
   // --- plumbing ---------------------------------------------------------------------------------
@@ -468,20 +638,37 @@ public final class RoomServiceImpl implements RoomService {
   }
 
   private Future<Void> onStage(String eventId, StageOperation operation) {
-    return queue.submit(eventId, () -> room(eventId).compose(room -> apply(room, operation.apply(room, room.stage()))));
+    return queue.submit(
+        eventId,
+        () -> room(eventId).compose(room -> apply(room, operation.apply(room, room.stage()))));
   }
 
-  /** Like {@link #onStage}, first asking presence about {@code userId} (still in the event's turn). */
+  /**
+   * Like {@link #onStage}, first asking presence about {@code userId} (still in the event's turn).
+   */
   private Future<Void> onStageWith(String eventId, String userId, StageOperationOn operation) {
     if (userId == null || userId.isBlank()) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("a participant id is required"));
     }
-    return queue.submit(eventId, () -> room(eventId).compose(room -> presence.participant(eventId, userId)
-        .map(p -> new Stage.Person(p.userId(), p.username(), p.verified(), true))
-        .recover(e -> ErrorCode.of(e) == ErrorCode.NOT_IN_ROOM
-            ? Future.succeededFuture(new Stage.Person(userId, userId, false, false))
-            : Future.failedFuture(e))
-        .compose(person -> apply(room, operation.apply(room, room.stage(), person)))));
+    return queue.submit(
+        eventId,
+        () ->
+            room(eventId)
+                .compose(
+                    room ->
+                        presence
+                            .participant(eventId, userId)
+                            .map(
+                                p -> new Stage.Person(p.userId(), p.username(), p.verified(), true))
+                            .recover(
+                                e ->
+                                    ErrorCode.of(e) == ErrorCode.NOT_IN_ROOM
+                                        ? Future.succeededFuture(
+                                            new Stage.Person(userId, userId, false, false))
+                                        : Future.failedFuture(e))
+                            .compose(
+                                person ->
+                                    apply(room, operation.apply(room, room.stage(), person)))));
   }
 
   /**
@@ -497,26 +684,34 @@ public final class RoomServiceImpl implements RoomService {
   }
 
   private Future<Void> announce(String eventId, Stage.Outcome outcome) {
-    Map.Entry<String, String> roleChange = outcome.roleChanges().isEmpty()
-        ? null : outcome.roleChanges().entrySet().iterator().next();
+    Map.Entry<String, String> roleChange =
+        outcome.roleChanges().isEmpty() ? null : outcome.roleChanges().entrySet().iterator().next();
     for (Stage.Effect effect : outcome.effects()) {
-      RoomMessageRouting routing = RoomMessageRouting.ROOM.toUser(effect.toUser())
-          .closingRecipients(effect.closeRecipients())
-          .withMute(effect.mutedUser(), Boolean.TRUE.equals(effect.muted()))
-          .withMode(effect.mode());
+      RoomMessageRouting routing =
+          RoomMessageRouting.ROOM
+              .toUser(effect.toUser())
+              .closingRecipients(effect.closeRecipients())
+              .withMute(effect.mutedUser(), Boolean.TRUE.equals(effect.muted()))
+              .withMode(effect.mode());
       if (roleChange != null) {
         routing = routing.withRole(roleChange.getKey(), roleChange.getValue());
       }
-      vertx.eventBus().publish(Addresses.roomMessages(eventId), effect.json(), routing.toDeliveryOptions());
+      vertx
+          .eventBus()
+          .publish(Addresses.roomMessages(eventId), effect.json(), routing.toDeliveryOptions());
     }
     if (roleChange == null) {
       return Future.succeededFuture();
     }
-    return presence.setRole(eventId, roleChange.getKey(), roleChange.getValue())
-        .recover(e -> {
-          LOG.atWarn().addKeyValue("event_id", eventId).log("presence not told of a role change: {}", e.getMessage());
-          return Future.succeededFuture();
-        });
+    return presence
+        .setRole(eventId, roleChange.getKey(), roleChange.getValue())
+        .recover(
+            e -> {
+              LOG.atWarn()
+                  .addKeyValue("event_id", eventId)
+                  .log("presence not told of a role change: {}", e.getMessage());
+              return Future.succeededFuture();
+            });
   }
 
   /** Ends the event: removes its cluster copy (fenced), then tells the room and the cluster. */
@@ -524,20 +719,35 @@ public final class RoomServiceImpl implements RoomService {
     String eventId = room.eventId();
     FencedStore.Lease lease = leases.get(eventId);
     if (lease == null) {
-      return Future.failedFuture(ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + eventId));
+      return Future.failedFuture(
+          ErrorCode.EVENT_NOT_FOUND.exception("No live event with id " + eventId));
     }
-    return store.remove(lease).recover(e -> fenced(eventId, room, e)).compose(v -> {
-      forget(eventId);
-      hosts().compose(hosts -> hosts.removeIfPresent(room.hostUserId(), eventId));
-      LOG.atInfo().addKeyValue("event_id", eventId).log("event ended");
-      // event.id, not event_id: today's host page takes any message with event_id for the stream link.
-      ServerMessage ended = new ServerMessage.StreamEnded(new ServerMessage.EventRef(eventId), message);
-      vertx.eventBus().publish(Addresses.roomMessages(eventId), ProtocolCodec.toJson(ended),
-          RoomMessageRouting.ROOM.closingRecipients(true).toDeliveryOptions());
-      vertx.eventBus().publish(Addresses.ROOM_LIFECYCLE,
-          LifecycleNotice.of(LifecycleNotice.ENDED, RoomRegistry.describe(room).toJson()));
-      return Future.succeededFuture();
-    });
+    return store
+        .remove(lease)
+        .recover(e -> fenced(eventId, room, e))
+        .compose(
+            v -> {
+              forget(eventId);
+              hosts().compose(hosts -> hosts.removeIfPresent(room.hostUserId(), eventId));
+              LOG.atInfo().addKeyValue("event_id", eventId).log("event ended");
+              // event.id, not event_id: today's host page takes any message with event_id for the
+              // stream link.
+              ServerMessage ended =
+                  new ServerMessage.StreamEnded(new ServerMessage.EventRef(eventId), message);
+              vertx
+                  .eventBus()
+                  .publish(
+                      Addresses.roomMessages(eventId),
+                      ProtocolCodec.toJson(ended),
+                      RoomMessageRouting.ROOM.closingRecipients(true).toDeliveryOptions());
+              vertx
+                  .eventBus()
+                  .publish(
+                      Addresses.ROOM_LIFECYCLE,
+                      LifecycleNotice.of(
+                          LifecycleNotice.ENDED, RoomRegistry.describe(room).toJson()));
+              return Future.succeededFuture();
+            });
   }
 
   private Future<AsyncMap<String, String>> hosts() {
@@ -545,7 +755,10 @@ public final class RoomServiceImpl implements RoomService {
   }
 
   private void notice(String eventId, String message) {
-    vertx.eventBus().publish(Addresses.roomMessages(eventId),
-        ProtocolCodec.toJson(new ServerMessage.BroadcastMessage(message)));
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.roomMessages(eventId),
+            ProtocolCodec.toJson(new ServerMessage.BroadcastMessage(message)));
   }
 }

@@ -22,11 +22,12 @@ import java.util.Set;
  * One room-service instance. Any number may run, all active: each owns the events the service's
  * ring gives it ({@link ServiceOwnership}, from Hazelcast's membership). The instance binds the
  * proxy twice: on {@link Addresses#ROOM_SERVICE}, shared by all instances, where a call for an
- * event owned elsewhere is forwarded once ({@link OwnerRouting}); and on its own address
- * ({@link Addresses#roomInstance}), where the forwarded calls arrive.
+ * event owned elsewhere is forwarded once ({@link OwnerRouting}); and on its own address ({@link
+ * Addresses#roomInstance}), where the forwarded calls arrive.
  */
 public final class RoomServiceVerticle extends VerticleBase {
   private static final Set<String> UNKEYED = Set.of("goLive", "liveEvents");
+
   /** Below the callers' 3 s send timeout, so a forwarded call fails before the caller gives up. */
   private static final long FORWARD_TIMEOUT_MS = 2_500;
 
@@ -48,34 +49,60 @@ public final class RoomServiceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ownership = new ServiceOwnership(vertx, "room-service", config.pauseLimit());
-    FencedStore store = new FencedStore(vertx, RoomServiceImpl.STORE, ownership.instanceId(), ownership::stint);
-    service = new RoomServiceImpl(vertx, config, new RoomRegistry(Clock.systemUTC(), config.cohostLimit()),
-        PresenceService.createProxy(vertx), ownership, store);
+    FencedStore store =
+        new FencedStore(vertx, RoomServiceImpl.STORE, ownership.instanceId(), ownership::stint);
+    service =
+        new RoomServiceImpl(
+            vertx,
+            config,
+            new RoomRegistry(Clock.systemUTC(), config.cohostLimit()),
+            PresenceService.createProxy(vertx),
+            ownership,
+            store);
     Gauge.builder("podium_owned_events", service, RoomServiceImpl::ownedEvents)
         .tag("service", "room-service")
         .description("Live events this instance owns")
         .register(Observability.registry(vertx));
     DeliveryOptions forward = new DeliveryOptions().setSendTimeout(FORWARD_TIMEOUT_MS);
-    RoomService routed = OwnerRouting.route(RoomService.class, service,
-        id -> new ServiceProxyBuilder(vertx).setAddress(Addresses.roomInstance(id)).setOptions(forward).build(RoomService.class),
-        ownership, UNKEYED);
+    RoomService routed =
+        OwnerRouting.route(
+            RoomService.class,
+            service,
+            id ->
+                new ServiceProxyBuilder(vertx)
+                    .setAddress(Addresses.roomInstance(id))
+                    .setOptions(forward)
+                    .build(RoomService.class),
+            ownership,
+            UNKEYED);
     // Its own address first: once this instance is in the ring, others forward to it at once.
-    own = new ServiceBinder(vertx).setAddress(Addresses.roomInstance(ownership.instanceId())).register(RoomService.class, service);
+    own =
+        new ServiceBinder(vertx)
+            .setAddress(Addresses.roomInstance(ownership.instanceId()))
+            .register(RoomService.class, service);
     return own.completion()
         .compose(v -> ownership.start(service::ringChanged))
-        .compose(v -> {
-          shared = new ServiceBinder(vertx).setAddress(Addresses.ROOM_SERVICE).register(RoomService.class, routed);
-          return shared.completion();
-        });
+        .compose(
+            v -> {
+              shared =
+                  new ServiceBinder(vertx)
+                      .setAddress(Addresses.ROOM_SERVICE)
+                      .register(RoomService.class, routed);
+              return shared.completion();
+            });
   }
 
   @Override
   public Future<?> stop() {
     Future<Void> unbound = shared == null ? Future.succeededFuture() : shared.unregister();
-    // Leaving the ring hands this instance's events to the others at once (they claim them at a new epoch).
-    return unbound.transform(ar -> ownership.stop()).transform(ar -> {
-      service.dropAll();
-      return own.unregister();
-    });
+    // Leaving the ring hands this instance's events to the others at once (they claim them at a new
+    // epoch).
+    return unbound
+        .transform(ar -> ownership.stop())
+        .transform(
+            ar -> {
+              service.dropAll();
+              return own.unregister();
+            });
   }
 }

@@ -17,9 +17,9 @@ import java.util.Set;
 
 /**
  * Who may speak in one event, and every rule about changing that: invitations, speak requests,
- * muting, removal. Plain state: each operation either throws the {@code ServiceException} the
- * actor should see and changes nothing, or changes the state and returns the {@link Outcome}
- * (the room messages to publish and the roles that changed).
+ * muting, removal. Plain state: each operation either throws the {@code ServiceException} the actor
+ * should see and changes nothing, or changes the state and returns the {@link Outcome} (the room
+ * messages to publish and the roles that changed).
  */
 public final class Stage {
   /**
@@ -28,8 +28,13 @@ public final class Stage {
    * {@code mutedUser}/{@code muted} (whose audio to stop or take again) and {@code mode} (the
    * event's mode now, {@code "audio"} or {@code "screen"}); null when it changes none of that.
    */
-  public record Effect(ServerMessage message, String toUser, boolean closeRecipients, String mutedUser,
-      Boolean muted, String mode) {
+  public record Effect(
+      ServerMessage message,
+      String toUser,
+      boolean closeRecipients,
+      String mutedUser,
+      Boolean muted,
+      String mode) {
     static Effect toRoom(ServerMessage message) {
       return new Effect(message, null, false, null, null, null);
     }
@@ -64,8 +69,7 @@ public final class Stage {
   }
 
   /** A user as the stage needs to know them: name, whether signed in, whether connected now. */
-  public record Person(String userId, String username, boolean verified, boolean present) {
-  }
+  public record Person(String userId, String username, boolean verified, boolean present) {}
 
   private record Invite(String username, long expiresAt, boolean hostTold) {
     Invite told() {
@@ -96,12 +100,20 @@ public final class Stage {
   /** Everything the stage knows, for the cluster copy that a standby room-service takes over. */
   public JsonObject toJson() {
     JsonArray cohostList = new JsonArray();
-    cohosts.forEach((id, name) -> cohostList.add(new JsonObject().put("user_id", id).put("username", name)));
+    cohosts.forEach(
+        (id, name) -> cohostList.add(new JsonObject().put("user_id", id).put("username", name)));
     JsonArray inviteList = new JsonArray();
-    invites.forEach((id, i) -> inviteList.add(new JsonObject().put("user_id", id).put("username", i.username())
-        .put("expires_at", i.expiresAt()).put("host_told", i.hostTold())));
+    invites.forEach(
+        (id, i) ->
+            inviteList.add(
+                new JsonObject()
+                    .put("user_id", id)
+                    .put("username", i.username())
+                    .put("expires_at", i.expiresAt())
+                    .put("host_told", i.hostTold())));
     JsonArray requests = new JsonArray();
-    speakRequests.forEach((id, name) -> requests.add(new JsonObject().put("user_id", id).put("username", name)));
+    speakRequests.forEach(
+        (id, name) -> requests.add(new JsonObject().put("user_id", id).put("username", name)));
     JsonObject muted = new JsonObject();
     mutedBy.forEach(muted::put);
     return new JsonObject()
@@ -114,35 +126,49 @@ public final class Stage {
   }
 
   /** The stage as {@link #toJson} described it. */
-  public static Stage fromJson(String hostUserId, String hostUsername, int cohostLimit, JsonObject json) {
+  public static Stage fromJson(
+      String hostUserId, String hostUsername, int cohostLimit, JsonObject json) {
     Stage stage = new Stage(hostUserId, hostUsername, cohostLimit);
     stage.mode = json.getString("mode", "audio");
-    json.getJsonArray("cohosts", new JsonArray()).forEach(o -> {
-      JsonObject c = (JsonObject) o;
-      stage.cohosts.put(c.getString("user_id"), c.getString("username"));
-    });
-    json.getJsonArray("invites", new JsonArray()).forEach(o -> {
-      JsonObject i = (JsonObject) o;
-      stage.invites.put(i.getString("user_id"),
-          new Invite(i.getString("username"), i.getLong("expires_at"), i.getBoolean("host_told", false)));
-    });
-    json.getJsonArray("speak_requests", new JsonArray()).forEach(o -> {
-      JsonObject r = (JsonObject) o;
-      stage.speakRequests.put(r.getString("user_id"), r.getString("username"));
-    });
-    json.getJsonObject("muted", new JsonObject()).forEach(e -> stage.mutedBy.put(e.getKey(), String.valueOf(e.getValue())));
-    json.getJsonArray("banned", new JsonArray()).forEach(id -> stage.banned.add(String.valueOf(id)));
+    json.getJsonArray("cohosts", new JsonArray())
+        .forEach(
+            o -> {
+              JsonObject c = (JsonObject) o;
+              stage.cohosts.put(c.getString("user_id"), c.getString("username"));
+            });
+    json.getJsonArray("invites", new JsonArray())
+        .forEach(
+            o -> {
+              JsonObject i = (JsonObject) o;
+              stage.invites.put(
+                  i.getString("user_id"),
+                  new Invite(
+                      i.getString("username"),
+                      i.getLong("expires_at"),
+                      i.getBoolean("host_told", false)));
+            });
+    json.getJsonArray("speak_requests", new JsonArray())
+        .forEach(
+            o -> {
+              JsonObject r = (JsonObject) o;
+              stage.speakRequests.put(r.getString("user_id"), r.getString("username"));
+            });
+    json.getJsonObject("muted", new JsonObject())
+        .forEach(e -> stage.mutedBy.put(e.getKey(), String.valueOf(e.getValue())));
+    json.getJsonArray("banned", new JsonArray())
+        .forEach(id -> stage.banned.add(String.valueOf(id)));
     return stage;
   }
 
   /** Users with an invitation and when it expires (to re-arm expiry timers after a takeover). */
   public Map<String, Long> inviteDeadlines() {
     Map<String, Long> out = new HashMap<>();
-    invites.forEach((id, i) -> {
-      if (!i.hostTold()) {
-        out.put(id, i.expiresAt());
-      }
-    });
+    invites.forEach(
+        (id, i) -> {
+          if (!i.hostTold()) {
+            out.put(id, i.expiresAt());
+          }
+        });
     return out;
   }
 
@@ -153,7 +179,8 @@ public final class Stage {
     }
     if (!verified) {
       if (hostUserId.equals(userId)) {
-        throw ErrorCode.USER_ID_IN_USE.exception("That user id belongs to the host; guests cannot use it");
+        throw ErrorCode.USER_ID_IN_USE.exception(
+            "That user id belongs to the host; guests cannot use it");
       }
       return Participant.ROLE_LISTENER;
     }
@@ -174,12 +201,19 @@ public final class Stage {
   /** The parts of {@code room_state} the stage owns, as {@code userId} should see them. */
   public JsonObject stateFor(String userId) {
     JsonArray cohostList = new JsonArray();
-    cohosts.forEach((id, name) -> cohostList.add(new JsonObject().put("user_id", id).put("username", name)
-        .put("muted", mutedBy.containsKey(id))));
+    cohosts.forEach(
+        (id, name) ->
+            cohostList.add(
+                new JsonObject()
+                    .put("user_id", id)
+                    .put("username", name)
+                    .put("muted", mutedBy.containsKey(id))));
     JsonObject state = new JsonObject().put("mode", mode).put("cohosts", cohostList);
     if (hostUserId.equals(userId)) {
       JsonArray requests = new JsonArray();
-      speakRequests.forEach((id, name) -> requests.add(new JsonObject().put("participant_id", id).put("username", name)));
+      speakRequests.forEach(
+          (id, name) ->
+              requests.add(new JsonObject().put("participant_id", id).put("username", name)));
       state.put("speak_requests", requests);
     }
     Invite invite = invites.get(userId);
@@ -197,7 +231,8 @@ public final class Stage {
       throw ErrorCode.NOT_IN_ROOM.exception(target.userId() + " is not in this event");
     }
     if (!target.verified()) {
-      throw ErrorCode.GUEST_CANNOT_SPEAK.exception("Guests cannot be invited to speak; they must sign in");
+      throw ErrorCode.GUEST_CANNOT_SPEAK.exception(
+          "Guests cannot be invited to speak; they must sign in");
     }
     if (hostUserId.equals(target.userId()) || cohosts.containsKey(target.userId())) {
       throw ErrorCode.ALREADY_COHOST.exception(target.username() + " can already speak");
@@ -205,15 +240,19 @@ public final class Stage {
     requireRoomOnStage();
     invites.put(target.userId(), new Invite(target.username(), nowMillis + ttlMillis, false));
     speakRequests.remove(target.userId());
-    return Outcome.of(Effect.toUser(target.userId(), new ServerMessage.CohostInvite(
-        "You have been invited to co-host.", new ServerMessage.UserRef(hostUserId, hostUsername),
-        Math.max(1, Math.round(ttlMillis / 1000.0)))));
+    return Outcome.of(
+        Effect.toUser(
+            target.userId(),
+            new ServerMessage.CohostInvite(
+                "You have been invited to co-host.",
+                new ServerMessage.UserRef(hostUserId, hostUsername),
+                Math.max(1, Math.round(ttlMillis / 1000.0)))));
   }
 
   /**
    * An invitation's time ran out: the host is told. The expired invitation stays on record until
-   * the invitee answers or is invited again, so a late accept hears {@code invite_expired}
-   * rather than {@code not_invited}. Nothing happens if it was answered meanwhile.
+   * the invitee answers or is invited again, so a late accept hears {@code invite_expired} rather
+   * than {@code not_invited}. Nothing happens if it was answered meanwhile.
    */
   public Outcome inviteExpired(String userId, long nowMillis) {
     Invite invite = invites.get(userId);
@@ -221,8 +260,13 @@ public final class Stage {
       return Outcome.of();
     }
     invites.put(userId, invite.told());
-    return Outcome.of(Effect.toUser(hostUserId, new ServerMessage.CohostInviteExpired(userId, invite.username(),
-        invite.username() + " did not answer the co-host invitation in time.")));
+    return Outcome.of(
+        Effect.toUser(
+            hostUserId,
+            new ServerMessage.CohostInviteExpired(
+                userId,
+                invite.username(),
+                invite.username() + " did not answer the co-host invitation in time.")));
   }
 
   /**
@@ -255,8 +299,12 @@ public final class Stage {
     invites.remove(userId);
     speakRequests.remove(userId);
     cohosts.put(userId, invite.username());
-    return Outcome.withRole(userId, Participant.ROLE_COHOST, Effect.toRoom(new ServerMessage.CohostJoined(userId,
-        invite.username(), invite.username() + " is now a co-host.")));
+    return Outcome.withRole(
+        userId,
+        Participant.ROLE_COHOST,
+        Effect.toRoom(
+            new ServerMessage.CohostJoined(
+                userId, invite.username(), invite.username() + " is now a co-host.")));
   }
 
   public Outcome reject(String userId, long nowMillis) {
@@ -267,8 +315,13 @@ public final class Stage {
     if (invite.expiresAt() <= nowMillis) {
       throw ErrorCode.INVITE_EXPIRED.exception("The co-host invitation had already expired");
     }
-    return Outcome.of(Effect.toUser(hostUserId, new ServerMessage.CohostRejected(userId, invite.username(),
-        invite.username() + " declined the co-host invitation.")));
+    return Outcome.of(
+        Effect.toUser(
+            hostUserId,
+            new ServerMessage.CohostRejected(
+                userId,
+                invite.username(),
+                invite.username() + " declined the co-host invitation.")));
   }
 
   /** A co-host steps down (or is taken off after being away longer than the grace period). */
@@ -278,7 +331,10 @@ public final class Stage {
       throw ErrorCode.NOT_COHOST.exception("You are not a co-host");
     }
     mutedBy.remove(userId);
-    return Outcome.withRole(userId, Participant.ROLE_LISTENER, Effect.toRoom(new ServerMessage.CohostLeft(userId, name, name + why)));
+    return Outcome.withRole(
+        userId,
+        Participant.ROLE_LISTENER,
+        Effect.toRoom(new ServerMessage.CohostLeft(userId, name, name + why)));
   }
 
   public Outcome removeCohost(String actorId, String targetId) {
@@ -301,7 +357,8 @@ public final class Stage {
       throw ErrorCode.GUEST_CANNOT_SPEAK.exception("Guests cannot ask to speak; sign in first");
     }
     speakRequests.put(who.userId(), who.username());
-    return Outcome.of(Effect.toUser(hostUserId, new ServerMessage.SpeakRequest(who.userId(), who.username())));
+    return Outcome.of(
+        Effect.toUser(hostUserId, new ServerMessage.SpeakRequest(who.userId(), who.username())));
   }
 
   /** Withdraws the user's request; nothing happens if there was none. */
@@ -310,7 +367,8 @@ public final class Stage {
     if (name == null) {
       return Outcome.of();
     }
-    return Outcome.of(Effect.toUser(hostUserId, new ServerMessage.SpeakRequestCancelled(userId, name)));
+    return Outcome.of(
+        Effect.toUser(hostUserId, new ServerMessage.SpeakRequestCancelled(userId, name)));
   }
 
   public Outcome dismissRequest(String actorId, String targetId) {
@@ -318,8 +376,10 @@ public final class Stage {
     if (speakRequests.remove(targetId) == null) {
       return Outcome.of();
     }
-    return Outcome.of(Effect.toUser(targetId,
-        new ServerMessage.SpeakRequestDismissed("The host dismissed your request to speak.")));
+    return Outcome.of(
+        Effect.toUser(
+            targetId,
+            new ServerMessage.SpeakRequestDismissed("The host dismissed your request to speak.")));
   }
 
   // --- muting -------------------------------------------------------------------------------
@@ -330,10 +390,12 @@ public final class Stage {
       requireHost(actorId, "Only the host can mute others");
     }
     if (!cohosts.containsKey(targetId)) {
-      throw ErrorCode.NOT_COHOST.exception(self ? "Only co-hosts have a microphone to mute" : targetId + " is not a co-host");
+      throw ErrorCode.NOT_COHOST.exception(
+          self ? "Only co-hosts have a microphone to mute" : targetId + " is not a co-host");
     }
     mutedBy.put(targetId, self ? "self" : "host");
-    return Outcome.of(Effect.toRoom(new ServerMessage.Muted(targetId, actorId)).muting(targetId, true));
+    return Outcome.of(
+        Effect.toRoom(new ServerMessage.Muted(targetId, actorId)).muting(targetId, true));
   }
 
   /** Only a co-host unmutes, and only themselves (a host-muted co-host may, as in X Spaces). */
@@ -345,7 +407,8 @@ public final class Stage {
       throw ErrorCode.NOT_COHOST.exception("Only co-hosts have a microphone to unmute");
     }
     mutedBy.remove(targetId);
-    return Outcome.of(Effect.toRoom(new ServerMessage.Unmuted(targetId, actorId)).muting(targetId, false));
+    return Outcome.of(
+        Effect.toRoom(new ServerMessage.Unmuted(targetId, actorId)).muting(targetId, false));
   }
 
   // --- removal and mode ------------------------------------------------------------------------
@@ -353,7 +416,8 @@ public final class Stage {
   public Outcome removeParticipant(String actorId, Person target) {
     requireHost(actorId, "Only the host can remove participants");
     if (hostUserId.equals(target.userId())) {
-      throw ErrorCode.BAD_REQUEST.exception("The host cannot remove themselves; end the event instead");
+      throw ErrorCode.BAD_REQUEST.exception(
+          "The host cannot remove themselves; end the event instead");
     }
     if (!target.present()) {
       throw ErrorCode.NOT_IN_ROOM.exception(target.userId() + " is not in this event");
@@ -367,9 +431,16 @@ public final class Stage {
     if (name != null) {
       effects.add(cohostRemoved(target.userId(), name));
     }
-    effects.add(new Effect(new ServerMessage.Removed("The host removed you from this event."), target.userId(), true,
-        null, null, null));
-    return new Outcome(effects, name != null ? Map.of(target.userId(), Participant.ROLE_LISTENER) : Map.of());
+    effects.add(
+        new Effect(
+            new ServerMessage.Removed("The host removed you from this event."),
+            target.userId(),
+            true,
+            null,
+            null,
+            null));
+    return new Outcome(
+        effects, name != null ? Map.of(target.userId(), Participant.ROLE_LISTENER) : Map.of());
   }
 
   /** {@code mode} is {@code "audio"} or {@code "screen"}. */
@@ -378,12 +449,19 @@ public final class Stage {
     mode = newMode;
     boolean screen = "screen".equals(newMode);
     return Outcome.of(
-        Effect.toRoom(new ServerMessage.StreamModeChanged(
-            screen ? ServerMessage.StreamModeChanged.TO_SCREEN : ServerMessage.StreamModeChanged.TO_AUDIO,
-            screen ? "The host is now sharing their screen." : "The host switched back to audio."))
+        Effect.toRoom(
+                new ServerMessage.StreamModeChanged(
+                    screen
+                        ? ServerMessage.StreamModeChanged.TO_SCREEN
+                        : ServerMessage.StreamModeChanged.TO_AUDIO,
+                    screen
+                        ? "The host is now sharing their screen."
+                        : "The host switched back to audio."))
             .switchingTo(screen ? "screen" : "audio"),
-        Effect.toRoom(screen ? new ServerMessage.ScreenSharingStarted("Screen sharing started.")
-            : new ServerMessage.AudioStreamingStarted("Audio streaming started.")));
+        Effect.toRoom(
+            screen
+                ? new ServerMessage.ScreenSharingStarted("Screen sharing started.")
+                : new ServerMessage.AudioStreamingStarted("Audio streaming started.")));
   }
 
   public Optional<String> cohostName(String userId) {
@@ -391,7 +469,8 @@ public final class Stage {
   }
 
   private Effect cohostRemoved(String userId, String name) {
-    return Effect.toRoom(new ServerMessage.CohostRemoved(userId, name, name + " is no longer a co-host."));
+    return Effect.toRoom(
+        new ServerMessage.CohostRemoved(userId, name, name + " is no longer a co-host."));
   }
 
   private void requireHost(String actorId, String message) {

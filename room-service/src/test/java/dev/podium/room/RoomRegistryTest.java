@@ -1,6 +1,5 @@
 package dev.podium.room;
 
-import dev.podium.testkit.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.podium.api.room.LiveEvent;
+import dev.podium.testkit.ManualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,6 +113,7 @@ class RoomRegistryTest {
     registry.goLive("first", "first");
     clock.advance(Duration.ofMillis(500));
     registry.goLive("second", "second");
-    assertEquals(List.of("first", "second"), registry.live().stream().map(LiveEvent::hostUserId).toList());
+    assertEquals(
+        List.of("first", "second"), registry.live().stream().map(LiveEvent::hostUserId).toList());
   }
 }

@@ -39,13 +39,14 @@ class RoomServiceTest {
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
     rooms = RoomService.createProxy(vertx);
-    vertx.deployVerticle(new RoomServiceVerticle(RoomConfig.withGrace(Duration.ofMillis(GRACE_MS))))
+    vertx
+        .deployVerticle(new RoomServiceVerticle(RoomConfig.withGrace(Duration.ofMillis(GRACE_MS))))
         .onComplete(ctx.succeedingThenComplete());
   }
 
   /** Registers a consumer and completes once the registration is done. */
-  private static Future<MessageConsumer<JsonObject>> listen(Vertx vertx, String address,
-      Consumer<Message<JsonObject>> handler) {
+  private static Future<MessageConsumer<JsonObject>> listen(
+      Vertx vertx, String address, Consumer<Message<JsonObject>> handler) {
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, handler::accept);
     return consumer.completion().map(v -> consumer);
   }
@@ -54,23 +55,41 @@ class RoomServiceTest {
   void goLivePublishesStartedAndIsFound(Vertx vertx, VertxTestContext ctx) {
     Checkpoint started = ctx.checkpoint();
     Checkpoint found = ctx.checkpoint();
-    listen(vertx, Addresses.ROOM_LIFECYCLE, msg -> ctx.verify(() -> {
-      assertEquals(LifecycleNotice.STARTED, msg.body().getString("kind"));
-      assertEquals("host-1", msg.body().getJsonObject("event").getJsonObject("host").getString("user_id"));
-      started.flag();
-    }))
+    listen(
+            vertx,
+            Addresses.ROOM_LIFECYCLE,
+            msg ->
+                ctx.verify(
+                    () -> {
+                      assertEquals(LifecycleNotice.STARTED, msg.body().getString("kind"));
+                      assertEquals(
+                          "host-1",
+                          msg.body()
+                              .getJsonObject("event")
+                              .getJsonObject("host")
+                              .getString("user_id"));
+                      started.flag();
+                    }))
         .compose(c -> rooms.goLive("host-1", "Hosty"))
         .compose(event -> rooms.find(event.eventId()).map(f -> List.of(event, f)))
-        .compose(pair -> rooms.liveEvents().map(live -> {
-          ctx.verify(() -> {
-            LiveEvent created = pair.get(0);
-            assertFalse(created.resumed());
-            assertEquals("Hosty", created.hostUsername());
-            assertEquals(created.eventId(), pair.get(1).eventId());
-            assertEquals(List.of(created.eventId()), live.stream().map(LiveEvent::eventId).toList());
-          });
-          return live;
-        }))
+        .compose(
+            pair ->
+                rooms
+                    .liveEvents()
+                    .map(
+                        live -> {
+                          ctx.verify(
+                              () -> {
+                                LiveEvent created = pair.get(0);
+                                assertFalse(created.resumed());
+                                assertEquals("Hosty", created.hostUsername());
+                                assertEquals(created.eventId(), pair.get(1).eventId());
+                                assertEquals(
+                                    List.of(created.eventId()),
+                                    live.stream().map(LiveEvent::eventId).toList());
+                              });
+                          return live;
+                        }))
         .onComplete(ctx.succeeding(v -> found.flag()));
   }
 
@@ -80,57 +99,95 @@ class RoomServiceTest {
     listen(vertx, Addresses.ROOM_LIFECYCLE, msg -> notices.add(msg.body()))
         .compose(c -> rooms.goLive("host-1", "Hosty"))
         .compose(first -> rooms.goLive("host-1", "Hosty").map(second -> List.of(first, second)))
-        .compose(both -> rooms.liveEvents().map(live -> {
-          ctx.verify(() -> {
-            assertEquals(both.get(0).eventId(), both.get(1).eventId());
-            assertTrue(both.get(1).resumed());
-            assertEquals(1, live.size());
-          });
-          return both;
-        }))
-        // the notice of the first go-live is delivered asynchronously; give a late second one time to show up
-        .onComplete(ctx.succeeding(v -> vertx.setTimer(100, t -> ctx.verify(() -> {
-          assertEquals(1, notices.size(), notices.toString());
-          ctx.completeNow();
-        }))));
+        .compose(
+            both ->
+                rooms
+                    .liveEvents()
+                    .map(
+                        live -> {
+                          ctx.verify(
+                              () -> {
+                                assertEquals(both.get(0).eventId(), both.get(1).eventId());
+                                assertTrue(both.get(1).resumed());
+                                assertEquals(1, live.size());
+                              });
+                          return both;
+                        }))
+        // the notice of the first go-live is delivered asynchronously; give a late second one time
+        // to show up
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    vertx.setTimer(
+                        100,
+                        t ->
+                            ctx.verify(
+                                () -> {
+                                  assertEquals(1, notices.size(), notices.toString());
+                                  ctx.completeNow();
+                                }))));
   }
 
   @Test
   void goLiveWithoutUserIdIsABadRequest(VertxTestContext ctx) {
-    rooms.goLive(" ", "nobody").onComplete(ctx.failing(e -> ctx.verify(() -> {
-      assertEquals(ErrorCode.BAD_REQUEST, ErrorCode.of(e));
-      ctx.completeNow();
-    })));
+    rooms
+        .goLive(" ", "nobody")
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          assertEquals(ErrorCode.BAD_REQUEST, ErrorCode.of(e));
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void findOfUnknownEventFailsEventNotFound(VertxTestContext ctx) {
-    rooms.find("nope").onComplete(ctx.failing(e -> ctx.verify(() -> {
-      assertEquals(ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(e));
-      ctx.completeNow();
-    })));
+    rooms
+        .find("nope")
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          assertEquals(ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(e));
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void endByNonHostFailsNotHostAndKeepsTheEvent(VertxTestContext ctx) {
-    rooms.goLive("host-1", "Hosty")
-        .compose(event -> rooms.end(event.eventId(), "listener-7")
-            .transform(ar -> {
-              ctx.verify(() -> {
-                assertTrue(ar.failed(), "a listener must not end the event");
-                assertEquals(ErrorCode.NOT_HOST, ErrorCode.of(ar.cause()));
-              });
-              return rooms.find(event.eventId());
-            }))
+    rooms
+        .goLive("host-1", "Hosty")
+        .compose(
+            event ->
+                rooms
+                    .end(event.eventId(), "listener-7")
+                    .transform(
+                        ar -> {
+                          ctx.verify(
+                              () -> {
+                                assertTrue(ar.failed(), "a listener must not end the event");
+                                assertEquals(ErrorCode.NOT_HOST, ErrorCode.of(ar.cause()));
+                              });
+                          return rooms.find(event.eventId());
+                        }))
         .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   void endOfUnknownEventFailsEventNotFound(VertxTestContext ctx) {
-    rooms.end("no-such-event", "host-1").onComplete(ctx.failing(e -> ctx.verify(() -> {
-      assertEquals(ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(e));
-      ctx.completeNow();
-    })));
+    rooms
+        .end("no-such-event", "host-1")
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          assertEquals(ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(e));
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -138,30 +195,63 @@ class RoomServiceTest {
     Checkpoint streamEnded = ctx.checkpoint();
     Checkpoint lifecycleEnded = ctx.checkpoint();
     Checkpoint gone = ctx.checkpoint();
-    rooms.goLive("host-1", "Hosty").compose(event -> {
-      String id = event.eventId();
-      Future<?> roomListener = listen(vertx, Addresses.roomMessages(id), msg -> ctx.verify(() -> {
-        assertEquals("stream_ended", msg.body().getString("type"));
-        assertEquals(id, msg.body().getJsonObject("event").getString("id"));
-        assertFalse(msg.body().containsKey("event_id"), "old host pages take any event_id for the stream link");
-        assertTrue(RoomMessageRouting.from(msg.headers()).closeRecipients());
-        streamEnded.flag();
-      }));
-      Future<?> lifecycleListener = listen(vertx, Addresses.ROOM_LIFECYCLE, msg -> ctx.verify(() -> {
-        assertEquals(LifecycleNotice.ENDED, msg.body().getString("kind"));
-        assertEquals(id, msg.body().getJsonObject("event").getString("event_id"));
-        lifecycleEnded.flag();
-      }));
-      return Future.all(roomListener, lifecycleListener)
-          .compose(v -> rooms.end(id, "host-1"))
-          .compose(v -> rooms.find(id).transform(ar -> {
-            ctx.verify(() -> assertEquals(ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(ar.cause())));
-            return rooms.liveEvents();
-          }));
-    }).onComplete(ctx.succeeding(live -> ctx.verify(() -> {
-      assertTrue(live.isEmpty());
-      gone.flag();
-    })));
+    rooms
+        .goLive("host-1", "Hosty")
+        .compose(
+            event -> {
+              String id = event.eventId();
+              Future<?> roomListener =
+                  listen(
+                      vertx,
+                      Addresses.roomMessages(id),
+                      msg ->
+                          ctx.verify(
+                              () -> {
+                                assertEquals("stream_ended", msg.body().getString("type"));
+                                assertEquals(id, msg.body().getJsonObject("event").getString("id"));
+                                assertFalse(
+                                    msg.body().containsKey("event_id"),
+                                    "old host pages take any event_id for the stream link");
+                                assertTrue(
+                                    RoomMessageRouting.from(msg.headers()).closeRecipients());
+                                streamEnded.flag();
+                              }));
+              Future<?> lifecycleListener =
+                  listen(
+                      vertx,
+                      Addresses.ROOM_LIFECYCLE,
+                      msg ->
+                          ctx.verify(
+                              () -> {
+                                assertEquals(LifecycleNotice.ENDED, msg.body().getString("kind"));
+                                assertEquals(
+                                    id, msg.body().getJsonObject("event").getString("event_id"));
+                                lifecycleEnded.flag();
+                              }));
+              return Future.all(roomListener, lifecycleListener)
+                  .compose(v -> rooms.end(id, "host-1"))
+                  .compose(
+                      v ->
+                          rooms
+                              .find(id)
+                              .transform(
+                                  ar -> {
+                                    ctx.verify(
+                                        () ->
+                                            assertEquals(
+                                                ErrorCode.EVENT_NOT_FOUND,
+                                                ErrorCode.of(ar.cause())));
+                                    return rooms.liveEvents();
+                                  }));
+            })
+        .onComplete(
+            ctx.succeeding(
+                live ->
+                    ctx.verify(
+                        () -> {
+                          assertTrue(live.isEmpty());
+                          gone.flag();
+                        })));
   }
 
   @Test
@@ -169,117 +259,206 @@ class RoomServiceTest {
     Checkpoint lostNotice = ctx.checkpoint();
     Checkpoint ended = ctx.checkpoint();
     long[] awayAt = new long[1];
-    rooms.goLive("host-1", "Hosty").compose(event -> {
-      String id = event.eventId();
-      return listen(vertx, Addresses.roomMessages(id), msg -> ctx.verify(() -> {
-        JsonObject body = msg.body();
-        if ("broadcast_message".equals(body.getString("type"))) {
-          assertTrue(body.getString("message").startsWith("The host lost connection"), body.encode());
-          lostNotice.flag();
-        } else {
-          assertEquals("stream_ended", body.getString("type"));
-          assertTrue(RoomMessageRouting.from(msg.headers()).closeRecipients());
-          long waited = System.nanoTime() - awayAt[0];
-          assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(GRACE_MS - 20), "ended after " + waited + " ns");
-          rooms.find(id).onComplete(ctx.failing(e -> ctx.verify(() -> {
-            assertEquals(ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(e));
-            ended.flag();
-          })));
-        }
-      })).compose(c -> {
-        awayAt[0] = System.nanoTime();
-        return rooms.presence(id, "host-1", false);
-      });
-    }).onComplete(ctx.succeeding(v -> { }));
+    rooms
+        .goLive("host-1", "Hosty")
+        .compose(
+            event -> {
+              String id = event.eventId();
+              return listen(
+                      vertx,
+                      Addresses.roomMessages(id),
+                      msg ->
+                          ctx.verify(
+                              () -> {
+                                JsonObject body = msg.body();
+                                if ("broadcast_message".equals(body.getString("type"))) {
+                                  assertTrue(
+                                      body.getString("message")
+                                          .startsWith("The host lost connection"),
+                                      body.encode());
+                                  lostNotice.flag();
+                                } else {
+                                  assertEquals("stream_ended", body.getString("type"));
+                                  assertTrue(
+                                      RoomMessageRouting.from(msg.headers()).closeRecipients());
+                                  long waited = System.nanoTime() - awayAt[0];
+                                  assertTrue(
+                                      waited >= TimeUnit.MILLISECONDS.toNanos(GRACE_MS - 20),
+                                      "ended after " + waited + " ns");
+                                  rooms
+                                      .find(id)
+                                      .onComplete(
+                                          ctx.failing(
+                                              e ->
+                                                  ctx.verify(
+                                                      () -> {
+                                                        assertEquals(
+                                                            ErrorCode.EVENT_NOT_FOUND,
+                                                            ErrorCode.of(e));
+                                                        ended.flag();
+                                                      })));
+                                }
+                              }))
+                  .compose(
+                      c -> {
+                        awayAt[0] = System.nanoTime();
+                        return rooms.presence(id, "host-1", false);
+                      });
+            })
+        .onComplete(ctx.succeeding(v -> {}));
   }
 
   @Test
   void hostBackWithinTheGraceKeepsTheEventLive(Vertx vertx, VertxTestContext ctx) {
     List<String> seen = new CopyOnWriteArrayList<>();
-    rooms.goLive("host-1", "Hosty").compose(event -> {
-      String id = event.eventId();
-      return listen(vertx, Addresses.roomMessages(id), msg -> {
-        JsonObject body = msg.body();
-        seen.add(body.getString("type") + ":" + body.getString("message"));
-        if ("The host is back.".equals(body.getString("message"))) {
-          // wait well past the moment the grace timer would have fired
-          vertx.setTimer(GRACE_MS * 2, t -> rooms.find(id).onComplete(ctx.succeeding(found -> ctx.verify(() -> {
-            assertEquals(id, found.eventId());
-            assertTrue(seen.stream().noneMatch(s -> s.startsWith("stream_ended")), seen.toString());
-            ctx.completeNow();
-          }))));
-        }
-      }).compose(c -> rooms.presence(id, "host-1", false))
-          .compose(v -> rooms.presence(id, "host-1", true));
-    }).onComplete(ctx.succeeding(v -> { }));
+    rooms
+        .goLive("host-1", "Hosty")
+        .compose(
+            event -> {
+              String id = event.eventId();
+              return listen(
+                      vertx,
+                      Addresses.roomMessages(id),
+                      msg -> {
+                        JsonObject body = msg.body();
+                        seen.add(body.getString("type") + ":" + body.getString("message"));
+                        if ("The host is back.".equals(body.getString("message"))) {
+                          // wait well past the moment the grace timer would have fired
+                          vertx.setTimer(
+                              GRACE_MS * 2,
+                              t ->
+                                  rooms
+                                      .find(id)
+                                      .onComplete(
+                                          ctx.succeeding(
+                                              found ->
+                                                  ctx.verify(
+                                                      () -> {
+                                                        assertEquals(id, found.eventId());
+                                                        assertTrue(
+                                                            seen.stream()
+                                                                .noneMatch(
+                                                                    s ->
+                                                                        s.startsWith(
+                                                                            "stream_ended")),
+                                                            seen.toString());
+                                                        ctx.completeNow();
+                                                      }))));
+                        }
+                      })
+                  .compose(c -> rooms.presence(id, "host-1", false))
+                  .compose(v -> rooms.presence(id, "host-1", true));
+            })
+        .onComplete(ctx.succeeding(v -> {}));
   }
 
   @Test
   void repeatedHostAwayDoesNotRestartTheGrace(Vertx vertx, VertxTestContext ctx) {
     List<String> notices = new CopyOnWriteArrayList<>();
-    rooms.goLive("host-1", "Hosty").compose(event -> {
-      String id = event.eventId();
-      return listen(vertx, Addresses.roomMessages(id), msg -> {
-        notices.add(msg.body().getString("type"));
-        if ("stream_ended".equals(msg.body().getString("type"))) {
-          ctx.verify(() -> {
-            assertEquals(List.of("broadcast_message", "stream_ended"), notices);
-            ctx.completeNow();
-          });
-        }
-      }).compose(c -> rooms.presence(id, "host-1", false))
-          .compose(v -> rooms.presence(id, "host-1", false));
-    }).onComplete(ctx.succeeding(v -> { }));
+    rooms
+        .goLive("host-1", "Hosty")
+        .compose(
+            event -> {
+              String id = event.eventId();
+              return listen(
+                      vertx,
+                      Addresses.roomMessages(id),
+                      msg -> {
+                        notices.add(msg.body().getString("type"));
+                        if ("stream_ended".equals(msg.body().getString("type"))) {
+                          ctx.verify(
+                              () -> {
+                                assertEquals(List.of("broadcast_message", "stream_ended"), notices);
+                                ctx.completeNow();
+                              });
+                        }
+                      })
+                  .compose(c -> rooms.presence(id, "host-1", false))
+                  .compose(v -> rooms.presence(id, "host-1", false));
+            })
+        .onComplete(ctx.succeeding(v -> {}));
   }
 
   @Test
   void hostPresenceOfUnknownEventIsIgnored(VertxTestContext ctx) {
-    rooms.presence("nope", "host-1", false)
+    rooms
+        .presence("nope", "host-1", false)
         .compose(v -> rooms.presence("nope", "host-1", true))
         .compose(v -> rooms.liveEvents())
-        .onComplete(ctx.succeeding(live -> ctx.verify(() -> {
-          assertTrue(live.isEmpty());
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                live ->
+                    ctx.verify(
+                        () -> {
+                          assertTrue(live.isEmpty());
+                          ctx.completeNow();
+                        })));
   }
 
   /**
-   * An operation that was waiting for presence when the grace period ended the event must not
-   * write the room back to the cluster: nothing would ever remove that entry again.
+   * An operation that was waiting for presence when the grace period ended the event must not write
+   * the room back to the cluster: nothing would ever remove that entry again.
    */
   @Test
-  void anOperationFinishingAfterTheEventEndedLeavesNoRoomInTheCluster(Vertx vertx, VertxTestContext ctx) {
-    io.vertx.core.Promise<dev.podium.api.presence.Participant> held = io.vertx.core.Promise.promise();
+  void anOperationFinishingAfterTheEventEndedLeavesNoRoomInTheCluster(
+      Vertx vertx, VertxTestContext ctx) {
+    io.vertx.core.Promise<dev.podium.api.presence.Participant> held =
+        io.vertx.core.Promise.promise();
     io.vertx.core.Promise<Void> asked = io.vertx.core.Promise.promise();
-    new io.vertx.serviceproxy.ServiceBinder(vertx).setAddress(Addresses.PRESENCE_SERVICE)
+    new io.vertx.serviceproxy.ServiceBinder(vertx)
+        .setAddress(Addresses.PRESENCE_SERVICE)
         .register(dev.podium.api.presence.PresenceService.class, new HeldPresence(held, asked));
-    rooms.goLive("host-1", "Hosty").compose(event -> {
-      String id = event.eventId();
-      io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
-      return listen(vertx, Addresses.roomMessages(id), msg -> {
-        if ("stream_ended".equals(msg.body().getString("type"))) {
-          ended.tryComplete();
-        }
-      })
-          .compose(c -> rooms.presence(id, "host-1", false))
-          .compose(v -> {
-            Future<Void> invite = rooms.inviteCohost(id, "host-1", "ada");
-            // Presence answers only after the grace period has ended the event.
-            asked.future().compose(x -> ended.future()).onSuccess(x -> held.complete(
-                new dev.podium.api.presence.Participant("ada", "Ada", "listener", true, "node", "session")));
-            return invite.transform(ar -> Future.succeededFuture(ar));
-          })
-          .compose(ar -> vertx.sharedData().<String, String>getAsyncMap("podium.rooms")
-              .compose(map -> map.get(id))
-              .map(stored -> {
-                ctx.verify(() -> {
-                  assertTrue(ar.failed(), "the invitation cannot succeed in an ended event");
-                  assertEquals(ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(ar.cause()));
-                  assertEquals(null, stored, "no room entry is left behind");
-                });
-                return stored;
-              }));
-    }).onComplete(ctx.succeeding(v -> ctx.completeNow()));
+    rooms
+        .goLive("host-1", "Hosty")
+        .compose(
+            event -> {
+              String id = event.eventId();
+              io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
+              return listen(
+                      vertx,
+                      Addresses.roomMessages(id),
+                      msg -> {
+                        if ("stream_ended".equals(msg.body().getString("type"))) {
+                          ended.tryComplete();
+                        }
+                      })
+                  .compose(c -> rooms.presence(id, "host-1", false))
+                  .compose(
+                      v -> {
+                        Future<Void> invite = rooms.inviteCohost(id, "host-1", "ada");
+                        // Presence answers only after the grace period has ended the event.
+                        asked
+                            .future()
+                            .compose(x -> ended.future())
+                            .onSuccess(
+                                x ->
+                                    held.complete(
+                                        new dev.podium.api.presence.Participant(
+                                            "ada", "Ada", "listener", true, "node", "session")));
+                        return invite.transform(ar -> Future.succeededFuture(ar));
+                      })
+                  .compose(
+                      ar ->
+                          vertx
+                              .sharedData()
+                              .<String, String>getAsyncMap("podium.rooms")
+                              .compose(map -> map.get(id))
+                              .map(
+                                  stored -> {
+                                    ctx.verify(
+                                        () -> {
+                                          assertTrue(
+                                              ar.failed(),
+                                              "the invitation cannot succeed in an ended event");
+                                          assertEquals(
+                                              ErrorCode.EVENT_NOT_FOUND, ErrorCode.of(ar.cause()));
+                                          assertEquals(
+                                              null, stored, "no room entry is left behind");
+                                        });
+                                    return stored;
+                                  }));
+            })
+        .onComplete(ctx.succeeding(v -> ctx.completeNow()));
   }
 
   /** A presence-service whose {@code participant} answers when the test says so. */
@@ -287,7 +466,9 @@ class RoomServiceTest {
     private final io.vertx.core.Promise<dev.podium.api.presence.Participant> held;
     private final io.vertx.core.Promise<Void> asked;
 
-    HeldPresence(io.vertx.core.Promise<dev.podium.api.presence.Participant> held, io.vertx.core.Promise<Void> asked) {
+    HeldPresence(
+        io.vertx.core.Promise<dev.podium.api.presence.Participant> held,
+        io.vertx.core.Promise<Void> asked) {
       this.held = held;
       this.asked = asked;
     }
@@ -299,7 +480,8 @@ class RoomServiceTest {
     }
 
     @Override
-    public Future<JsonObject> join(String eventId, dev.podium.api.presence.Participant participant) {
+    public Future<JsonObject> join(
+        String eventId, dev.podium.api.presence.Participant participant) {
       return Future.succeededFuture(new JsonObject());
     }
 

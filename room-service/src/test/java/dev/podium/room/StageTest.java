@@ -40,8 +40,10 @@ class StageTest {
   private static final Person CAROL = new Person("c", "Carol", true, true);
   private static final Person DAVE = new Person("d", "Dave", true, true);
   private static final Person GUEST = new Person("g", "Guest", false, true);
+
   /** What the service passes for a user presence does not know. */
   private static final Person ABSENT = new Person("x", "x", false, false);
+
   private static final Person HOST_PERSON = new Person(HOST, "Host", true, true);
 
   /**
@@ -49,6 +51,7 @@ class StageTest {
    * time starts there; every operation gets its time explicitly.
    */
   private long now;
+
   /** Co-host limit 2, so the limit is easy to reach. */
   private Stage stage;
 
@@ -77,7 +80,8 @@ class StageTest {
   private JsonObject snapshot() {
     JsonObject all = new JsonObject();
     for (String id : List.of(HOST, "a", "b", "c", "d", "g", "x")) {
-      all.put(id, stage.stateFor(id).put("muted", stage.isMuted(id)).put("cohost", stage.isCohost(id)));
+      all.put(
+          id, stage.stateFor(id).put("muted", stage.isMuted(id)).put("cohost", stage.isCohost(id)));
     }
     return all;
   }
@@ -107,13 +111,18 @@ class StageTest {
 
   private List<String> cohostIds() {
     List<String> ids = new ArrayList<>();
-    stage.stateFor(HOST).getJsonArray("cohosts").forEach(o -> ids.add(((JsonObject) o).getString("user_id")));
+    stage
+        .stateFor(HOST)
+        .getJsonArray("cohosts")
+        .forEach(o -> ids.add(((JsonObject) o).getString("user_id")));
     return ids;
   }
 
   private List<String> requestIds() {
     List<String> ids = new ArrayList<>();
-    stage.stateFor(HOST).getJsonArray("speak_requests")
+    stage
+        .stateFor(HOST)
+        .getJsonArray("speak_requests")
         .forEach(o -> ids.add(((JsonObject) o).getString("participant_id")));
     return ids;
   }
@@ -124,9 +133,14 @@ class StageTest {
   void aNewStageIsAudioWithNobodyOnIt() {
     assertEquals("audio", stage.mode());
     JsonObject hostState = stage.stateFor(HOST);
-    assertEquals(new JsonObject().put("mode", "audio").put("cohosts", new JsonArray())
-        .put("speak_requests", new JsonArray()), hostState);
-    assertEquals(new JsonObject().put("mode", "audio").put("cohosts", new JsonArray()), stage.stateFor("a"));
+    assertEquals(
+        new JsonObject()
+            .put("mode", "audio")
+            .put("cohosts", new JsonArray())
+            .put("speak_requests", new JsonArray()),
+        hostState);
+    assertEquals(
+        new JsonObject().put("mode", "audio").put("cohosts", new JsonArray()), stage.stateFor("a"));
     assertFalse(stage.isCohost(HOST));
   }
 
@@ -147,7 +161,9 @@ class StageTest {
     void ofAbsentTargetIsNotInRoom() {
       assertRefused(ErrorCode.NOT_IN_ROOM, () -> stage.invite(HOST, ABSENT, now, TTL));
       // a signed-in user who is not connected either
-      assertRefused(ErrorCode.NOT_IN_ROOM, () -> stage.invite(HOST, new Person("b", "Bob", true, false), now, TTL));
+      assertRefused(
+          ErrorCode.NOT_IN_ROOM,
+          () -> stage.invite(HOST, new Person("b", "Bob", true, false), now, TTL));
       assertEquals(ErrorCode.NOT_INVITED, refusal(() -> stage.accept("x", now)));
       assertEquals(ErrorCode.NOT_INVITED, refusal(() -> stage.accept("b", now)));
     }
@@ -184,11 +200,13 @@ class StageTest {
       Outcome outcome = stage.invite(HOST, ALICE, now, TTL);
       Effect effect = only(outcome);
       assertToUser(effect, "a", "cohost_invite");
-      assertEquals(new JsonObject()
-          .put("type", "cohost_invite")
-          .put("message", "You have been invited to co-host.")
-          .put("from", new JsonObject().put("user_id", HOST).put("username", "Host"))
-          .put("expires_in", 60L), effect.json());
+      assertEquals(
+          new JsonObject()
+              .put("type", "cohost_invite")
+              .put("message", "You have been invited to co-host.")
+              .put("from", new JsonObject().put("user_id", HOST).put("username", "Host"))
+              .put("expires_in", 60L),
+          effect.json());
       assertTrue(outcome.roleChanges().isEmpty());
       assertFalse(stage.isCohost("a"), "an invitation is not a role");
       assertEquals(Boolean.TRUE, stage.stateFor("a").getBoolean("pending_invite"));
@@ -256,7 +274,8 @@ class StageTest {
     void byAGuestOrSomeoneAbsentChangesNothing() {
       stage.invite(HOST, ALICE, now, TTL);
       assertRefused(ErrorCode.GUEST_CANNOT_SPEAK, () -> stage.accept(GUEST, now));
-      assertRefused(ErrorCode.NOT_IN_ROOM, () -> stage.accept(new Person("a", "a", false, false), now));
+      assertRefused(
+          ErrorCode.NOT_IN_ROOM, () -> stage.accept(new Person("a", "a", false, false), now));
       assertTrue(stage.stateFor("a").containsKey("pending_invite"));
     }
 
@@ -324,7 +343,13 @@ class StageTest {
       assertEquals(Map.of("a", "cohost"), outcome.roleChanges());
       assertTrue(stage.isCohost("a"));
       assertFalse(stage.isMuted("a"));
-      assertEquals(new JsonArray().add(new JsonObject().put("user_id", "a").put("username", "Alice").put("muted", false)),
+      assertEquals(
+          new JsonArray()
+              .add(
+                  new JsonObject()
+                      .put("user_id", "a")
+                      .put("username", "Alice")
+                      .put("muted", false)),
           stage.stateFor("b").getJsonArray("cohosts"));
       assertFalse(stage.stateFor("a").containsKey("pending_invite"));
       assertEquals("Alice", stage.cohostName("a").orElseThrow());
@@ -337,8 +362,8 @@ class StageTest {
     }
 
     /**
-     * A co-host can already speak (requestToSpeak by a co-host is refused with already_cohost),
-     * so becoming one should withdraw the pending request. It does not: the host keeps seeing a
+     * A co-host can already speak (requestToSpeak by a co-host is refused with already_cohost), so
+     * becoming one should withdraw the pending request. It does not: the host keeps seeing a
      * speak_request from a co-host in room_state, and can "dismiss" it.
      */
     @Test
@@ -455,11 +480,13 @@ class StageTest {
       Outcome outcome = stage.leave("a", " stepped down as co-host.");
       Effect effect = only(outcome);
       assertToRoom(effect, "cohost_left");
-      assertEquals(new JsonObject()
-          .put("type", "cohost_left")
-          .put("user_id", "a")
-          .put("username", "Alice")
-          .put("message", "Alice stepped down as co-host."), effect.json());
+      assertEquals(
+          new JsonObject()
+              .put("type", "cohost_left")
+              .put("user_id", "a")
+              .put("username", "Alice")
+              .put("message", "Alice stepped down as co-host."),
+          effect.json());
       assertEquals(Map.of("a", "listener"), outcome.roleChanges());
       assertFalse(stage.isCohost("a"));
       assertFalse(stage.isMuted("a"), "a listener has no mute state");
@@ -538,10 +565,15 @@ class StageTest {
       Outcome outcome = stage.requestToSpeak(ALICE);
       Effect effect = only(outcome);
       assertToUser(effect, HOST, "speak_request");
-      assertEquals(new JsonObject().put("type", "speak_request").put("participant_id", "a").put("username", "Alice"),
+      assertEquals(
+          new JsonObject()
+              .put("type", "speak_request")
+              .put("participant_id", "a")
+              .put("username", "Alice"),
           effect.json());
       assertTrue(outcome.roleChanges().isEmpty());
-      assertEquals(new JsonArray().add(new JsonObject().put("participant_id", "a").put("username", "Alice")),
+      assertEquals(
+          new JsonArray().add(new JsonObject().put("participant_id", "a").put("username", "Alice")),
           stage.stateFor(HOST).getJsonArray("speak_requests"));
       assertFalse(stage.stateFor("a").containsKey("speak_requests"));
       assertFalse(stage.stateFor("b").containsKey("speak_requests"));
@@ -602,7 +634,8 @@ class StageTest {
     }
   }
 
-  // --- mute / unmute -------------------------------------------------------------------------------
+  // --- mute / unmute
+  // -------------------------------------------------------------------------------
 
   @Nested
   class Mute {
@@ -619,7 +652,9 @@ class StageTest {
       assertEquals(Boolean.TRUE, effect.muted());
       assertTrue(outcome.roleChanges().isEmpty());
       assertTrue(stage.isMuted("a"));
-      assertEquals(Boolean.TRUE, stage.stateFor("b").getJsonArray("cohosts").getJsonObject(0).getBoolean("muted"));
+      assertEquals(
+          Boolean.TRUE,
+          stage.stateFor("b").getJsonArray("cohosts").getJsonObject(0).getBoolean("muted"));
       assertTrue(stage.isCohost("a"), "muting keeps the role");
     }
 
@@ -671,7 +706,9 @@ class StageTest {
       assertTrue(stage.isMuted("a"));
       stage.unmute("a", "a");
       assertFalse(stage.isMuted("a"));
-      assertEquals(Boolean.FALSE, stage.stateFor(HOST).getJsonArray("cohosts").getJsonObject(0).getBoolean("muted"));
+      assertEquals(
+          Boolean.FALSE,
+          stage.stateFor(HOST).getJsonArray("cohosts").getJsonObject(0).getBoolean("muted"));
     }
 
     @Test
@@ -709,7 +746,8 @@ class StageTest {
     }
   }
 
-  // --- removal ------------------------------------------------------------------------------------
+  // --- removal
+  // ------------------------------------------------------------------------------------
 
   @Nested
   class RemoveParticipant {
@@ -781,7 +819,8 @@ class StageTest {
     }
   }
 
-  // --- admit ----------------------------------------------------------------------------------------
+  // --- admit
+  // ----------------------------------------------------------------------------------------
 
   @Nested
   class Admit {
@@ -810,7 +849,8 @@ class StageTest {
     }
   }
 
-  // --- mode ------------------------------------------------------------------------------------------
+  // --- mode
+  // ------------------------------------------------------------------------------------------
 
   @Nested
   class SwitchMode {
@@ -831,7 +871,8 @@ class StageTest {
       assertEquals("switching_to_screen_sharing", changed.json().getString("mode"));
       assertTrue(changed.json().containsKey("message"));
       assertEquals("screen", changed.mode());
-      assertNull(outcome.effects().get(1).mode(), "the mode travels once, with stream_mode_changed");
+      assertNull(
+          outcome.effects().get(1).mode(), "the mode travels once, with stream_mode_changed");
       assertNull(changed.mutedUser());
       assertToRoom(outcome.effects().get(1), "screen_sharing_started");
       assertTrue(outcome.roleChanges().isEmpty());
@@ -859,9 +900,9 @@ class StageTest {
 
   /**
    * Thousands of random operations by a handful of users (signed-in, guests, some away) against a
-   * small model kept by the test. After each: co-hosts within the limit, the host never a
-   * co-host, every co-host reached through an accepted invitation the test saw, the stage's view
-   * equal to the model's, and a refusal changed nothing.
+   * small model kept by the test. After each: co-hosts within the limit, the host never a co-host,
+   * every co-host reached through an accepted invitation the test saw, the stage's view equal to
+   * the model's, and a refusal changed nothing.
    */
   @ParameterizedTest
   @ValueSource(longs = {1L, 42L, 987654321L})
@@ -873,15 +914,24 @@ class StageTest {
   private static final class ModelRun {
     private static final int LIMIT = 2;
     private static final long RUN_TTL = 5_000;
+
     /** Operations, repeated by weight. */
     private static final String[] OPERATIONS = {
-        "invite", "invite", "invite", "invite", "accept", "accept", "accept", "accept", "reject", "expire",
-        "expire", "leave", "removeCohost", "request", "request", "cancel", "dismiss", "mute", "mute", "unmute",
-        "unmute", "remove", "mode", "presence", "presence"};
+      "invite", "invite", "invite", "invite", "accept", "accept", "accept", "accept", "reject",
+          "expire",
+      "expire", "leave", "removeCohost", "request", "request", "cancel", "dismiss", "mute", "mute",
+          "unmute",
+      "unmute", "remove", "mode", "presence", "presence"
+    };
 
     private final Random random;
-    /** Everyone who ever joined (removed users stay, to check they stay banned); grows on removals. */
-    private final List<String> users = new ArrayList<>(List.of("u1", "u2", "u3", "u4", "u5", "u6", "g1", "g2", "x1"));
+
+    /**
+     * Everyone who ever joined (removed users stay, to check they stay banned); grows on removals.
+     */
+    private final List<String> users =
+        new ArrayList<>(List.of("u1", "u2", "u3", "u4", "u5", "u6", "g1", "g2", "x1"));
+
     private final long seed;
     private final Stage stage = new Stage(HOST, "Host", LIMIT);
     private final Map<String, Boolean> verified = new HashMap<>();
@@ -897,8 +947,10 @@ class StageTest {
     private int step;
     private int successes;
     private int refusals;
+
     /** How often each operation ended how ("accept:ok", "accept:cohost_limit", ...). */
     private final Map<String, Integer> seen = new HashMap<>();
+
     private String lastOp;
 
     ModelRun(long seed) {
@@ -921,11 +973,28 @@ class StageTest {
       // the walk must have reached the interesting places
       assertTrue(successes > operations / 10, "too few successes: " + successes);
       assertTrue(refusals > operations / 10, "too few refusals: " + refusals);
-      for (String outcome : List.of("invite:ok", "accept:ok", "accept:invite_expired", "accept:cohost_limit",
-          "invite:cohost_limit", "reject:ok", "leave:ok", "removeCohost:ok", "mute:ok", "unmute:ok", "remove:ok",
-          "request:ok", "dismiss:effect", "cancel:effect", "expire:effect", "invite:guest_cannot_speak",
-          "invite:not_in_room")) {
-        assertTrue(seen.getOrDefault(outcome, 0) > 0, () -> "seed " + seed + " never saw " + outcome + ": " + seen);
+      for (String outcome :
+          List.of(
+              "invite:ok",
+              "accept:ok",
+              "accept:invite_expired",
+              "accept:cohost_limit",
+              "invite:cohost_limit",
+              "reject:ok",
+              "leave:ok",
+              "removeCohost:ok",
+              "mute:ok",
+              "unmute:ok",
+              "remove:ok",
+              "request:ok",
+              "dismiss:effect",
+              "cancel:effect",
+              "expire:effect",
+              "invite:guest_cannot_speak",
+              "invite:not_in_room")) {
+        assertTrue(
+            seen.getOrDefault(outcome, 0) > 0,
+            () -> "seed " + seed + " never saw " + outcome + ": " + seen);
       }
     }
 
@@ -998,7 +1067,8 @@ class StageTest {
           if (cohosts.size() >= LIMIT) {
             reasons.add(ErrorCode.COHOST_LIMIT);
           }
-          Outcome out = attempt(reasons, () -> stage.invite(actor, person(target), time, RUN_TTL), null);
+          Outcome out =
+              attempt(reasons, () -> stage.invite(actor, person(target), time, RUN_TTL), null);
           if (out != null) {
             assertToUser(only(out), target, "cohost_invite");
             invites.put(target, time + RUN_TTL);
@@ -1022,7 +1092,9 @@ class StageTest {
           }
           Outcome out = attempt(reasons, () -> stage.accept(user, time), user);
           if (out != null) {
-            assertTrue(expiresAt != null && expiresAt > time, where() + ": accepted without a live invitation");
+            assertTrue(
+                expiresAt != null && expiresAt > time,
+                where() + ": accepted without a live invitation");
             assertToRoom(only(out), "cohost_joined");
             assertEquals(Map.of(user, "cohost"), out.roleChanges(), where());
             invites.remove(user);
@@ -1182,14 +1254,16 @@ class StageTest {
             reasons.add(ErrorCode.NOT_IN_ROOM);
           }
           boolean wasCohost = cohosts.contains(target);
-          Outcome out = attempt(reasons, () -> stage.removeParticipant(actor, person(target)), null);
+          Outcome out =
+              attempt(reasons, () -> stage.removeParticipant(actor, person(target)), null);
           if (out != null) {
             Effect last = out.effects().get(out.effects().size() - 1);
             assertEquals(target, last.toUser(), where());
             assertTrue(last.closeRecipients(), where());
             assertEquals("removed", last.json().getString("type"));
             assertEquals(wasCohost ? 2 : 1, out.effects().size(), where());
-            assertEquals(wasCohost ? Map.of(target, "listener") : Map.of(), out.roleChanges(), where());
+            assertEquals(
+                wasCohost ? Map.of(target, "listener") : Map.of(), out.roleChanges(), where());
             banned.add(target);
             present.put(target, false);
             // someone new comes in, so the event never runs out of people
@@ -1233,21 +1307,31 @@ class StageTest {
       JsonObject before = snapshot();
       try {
         Outcome out = operation.get();
-        assertTrue(reasons.isEmpty(), () -> where() + ": succeeded, but expected one of " + reasons);
+        assertTrue(
+            reasons.isEmpty(), () -> where() + ": succeeded, but expected one of " + reasons);
         successes++;
         seen.merge(lastOp + ":ok", 1, Integer::sum);
         return out;
       } catch (ServiceException e) {
         ErrorCode code = ErrorCode.of(e);
-        assertTrue(reasons.contains(code), () -> where() + ": refused with " + code + ", expected "
-            + (reasons.isEmpty() ? "success" : "one of " + reasons));
+        assertTrue(
+            reasons.contains(code),
+            () ->
+                where()
+                    + ": refused with "
+                    + code
+                    + ", expected "
+                    + (reasons.isEmpty() ? "success" : "one of " + reasons));
         refusals++;
         seen.merge(lastOp + ":" + code.code(), 1, Integer::sum);
         if (code == ErrorCode.INVITE_EXPIRED && answerer != null) {
           invites.remove(answerer);
           before.getJsonObject(answerer).remove("pending_invite");
         }
-        assertEquals(before, snapshot(), () -> where() + ": refused with " + code + " but changed the stage");
+        assertEquals(
+            before,
+            snapshot(),
+            () -> where() + ": refused with " + code + " but changed the stage");
         return null;
       }
     }
@@ -1256,7 +1340,8 @@ class StageTest {
     private JsonObject snapshot() {
       JsonObject all = new JsonObject().put(HOST, stage.stateFor(HOST));
       for (String u : users) {
-        all.put(u, stage.stateFor(u).put("muted", stage.isMuted(u)).put("cohost", stage.isCohost(u)));
+        all.put(
+            u, stage.stateFor(u).put("muted", stage.isMuted(u)).put("cohost", stage.isCohost(u)));
       }
       return all.put("mode", stage.mode());
     }
@@ -1271,33 +1356,44 @@ class StageTest {
         listed.add(c.getString("user_id"));
         listedMuted.put(c.getString("user_id"), c.getBoolean("muted"));
       }
-      assertTrue(list.size() <= LIMIT, () -> where() + ": " + list.size() + " co-hosts, limit " + LIMIT);
+      assertTrue(
+          list.size() <= LIMIT, () -> where() + ": " + list.size() + " co-hosts, limit " + LIMIT);
       assertEquals(list.size(), listed.size(), () -> where() + ": a co-host listed twice");
       assertFalse(listed.contains(HOST), () -> where() + ": the host is a co-host");
       assertFalse(stage.isCohost(HOST), where());
       assertEquals(cohosts, listed, () -> where() + ": co-hosts differ from the model");
-      assertTrue(reachedThroughAccept.containsAll(listed), () -> where() + ": a co-host never accepted an invitation");
+      assertTrue(
+          reachedThroughAccept.containsAll(listed),
+          () -> where() + ": a co-host never accepted an invitation");
       for (String u : listed) {
         assertTrue(verified.get(u), () -> where() + ": guest " + u + " is a co-host");
         assertFalse(banned.contains(u), () -> where() + ": banned " + u + " is a co-host");
         assertEquals(muted.get(u), listedMuted.get(u), () -> where() + ": mute state of " + u);
       }
       Set<String> listedRequests = new TreeSet<>();
-      hostState.getJsonArray("speak_requests")
+      hostState
+          .getJsonArray("speak_requests")
           .forEach(o -> listedRequests.add(((JsonObject) o).getString("participant_id")));
-      assertEquals(requests, listedRequests, () -> where() + ": speak requests differ from the model");
+      assertEquals(
+          requests, listedRequests, () -> where() + ": speak requests differ from the model");
       assertEquals(mode, stage.mode(), where());
       assertEquals(mode, hostState.getString("mode"), where());
       assertEquals("host", stage.admit(HOST, true), where());
       for (String u : users) {
-        assertEquals(cohosts.contains(u) && muted.get(u), stage.isMuted(u), () -> where() + ": isMuted(" + u + ")");
+        assertEquals(
+            cohosts.contains(u) && muted.get(u),
+            stage.isMuted(u),
+            () -> where() + ": isMuted(" + u + ")");
         JsonObject userState = stage.stateFor(u);
-        assertFalse(userState.containsKey("speak_requests"), () -> where() + ": " + u + " sees the requests");
+        assertFalse(
+            userState.containsKey("speak_requests"),
+            () -> where() + ": " + u + " sees the requests");
         if (banned.contains(u)) {
           assertEquals(ErrorCode.BANNED, refusal(() -> stage.admit(u, verified.get(u))), where());
         } else {
           String expected = verified.get(u) && cohosts.contains(u) ? "cohost" : "listener";
-          assertEquals(expected, stage.admit(u, verified.get(u)), () -> where() + ": admit(" + u + ")");
+          assertEquals(
+              expected, stage.admit(u, verified.get(u)), () -> where() + ": admit(" + u + ")");
         }
       }
     }

@@ -30,27 +30,36 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An owner that lost its event while it stood still (SIGSTOP, a long GC) must not change it, and
- * above all must not tell anyone it did: the room hears nothing from it. The stale owner here is
- * a real {@link RoomServiceImpl} whose pause watch runs on a virtual clock. Where the point is a
- * member that wakes with its own stale copy of the cluster map (in which its compare-and-set
- * still succeeds: seen in {@code OwnershipScaleOutTest}'s SIGSTOP step), its store writes to a
- * map of its own, and the new owner claims the event in "the cluster's" map.
+ * above all must not tell anyone it did: the room hears nothing from it. The stale owner here is a
+ * real {@link RoomServiceImpl} whose pause watch runs on a virtual clock. Where the point is a
+ * member that wakes with its own stale copy of the cluster map (in which its compare-and-set still
+ * succeeds: seen in {@code OwnershipScaleOutTest}'s SIGSTOP step), its store writes to a map of its
+ * own, and the new owner claims the event in "the cluster's" map.
  */
 class StaleOwnerTest {
   private static final long MS = 1_000_000;
+
   /** A grace that ends during the test; and one that does not. */
   private static final long SHORT_GRACE_MS = 100;
+
   private static final long LONG_GRACE_MS = 60_000;
 
   private Vertx vertx;
   private Context loop;
   private ServiceOwnership ownership;
   private RoomServiceImpl stale;
+
   /** The stale owner's pause watch and its virtual clock (nanoseconds). */
   private final AtomicLong clock = new AtomicLong(1_000 * MS);
+
   private final PauseWatch watch = new PauseWatch(2_000 * MS, clock.get());
-  /** Set to freeze the process right after the store's next "may I write?" (a pause while that write is on its way). */
+
+  /**
+   * Set to freeze the process right after the store's next "may I write?" (a pause while that write
+   * is on its way).
+   */
   private final AtomicBoolean freezeAfterNextAsk = new AtomicBoolean();
+
   private final List<JsonObject> roomMessages = new CopyOnWriteArrayList<>();
   private final List<JsonObject> lifecycle = new CopyOnWriteArrayList<>();
 
@@ -73,23 +82,45 @@ class StaleOwnerTest {
    * event. A host's grace of {@code graceMs}.
    */
   private void start(String mapName, long graceMs) throws Exception {
-    FencedStore store = new FencedStore(vertx, mapName, "stale", () -> {
-      long stint = watch.stint(clock.get());
-      if (freezeAfterNextAsk.getAndSet(false)) {
-        freeze(false);
-      }
-      return stint;
-    });
-    onLoop(() -> {
-      ownership = new ServiceOwnership(vertx, "room-service", Duration.ofSeconds(2));
-      stale = new RoomServiceImpl(vertx, RoomConfig.withGrace(Duration.ofMillis(graceMs)),
-          new RoomRegistry(Clock.systemUTC(), 10), PresenceService.createProxy(vertx), ownership, store);
-      return ownership.start(stale::ringChanged)
-          .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_LIFECYCLE, m -> lifecycle.add(m.body())).completion());
-    });
+    FencedStore store =
+        new FencedStore(
+            vertx,
+            mapName,
+            "stale",
+            () -> {
+              long stint = watch.stint(clock.get());
+              if (freezeAfterNextAsk.getAndSet(false)) {
+                freeze(false);
+              }
+              return stint;
+            });
+    onLoop(
+        () -> {
+          ownership = new ServiceOwnership(vertx, "room-service", Duration.ofSeconds(2));
+          stale =
+              new RoomServiceImpl(
+                  vertx,
+                  RoomConfig.withGrace(Duration.ofMillis(graceMs)),
+                  new RoomRegistry(Clock.systemUTC(), 10),
+                  PresenceService.createProxy(vertx),
+                  ownership,
+                  store);
+          return ownership
+              .start(stale::ringChanged)
+              .compose(
+                  v ->
+                      vertx
+                          .eventBus()
+                          .<JsonObject>consumer(
+                              Addresses.ROOM_LIFECYCLE, m -> lifecycle.add(m.body()))
+                          .completion());
+        });
   }
 
-  /** The process stands still for 15 s; with {@code lateTick} the watch thread runs first when it wakes. */
+  /**
+   * The process stands still for 15 s; with {@code lateTick} the watch thread runs first when it
+   * wakes.
+   */
   private void freeze(boolean lateTick) {
     clock.addAndGet(15_000 * MS);
     if (lateTick) {
@@ -99,30 +130,56 @@ class StaleOwnerTest {
 
   private String goLiveAndListen() throws Exception {
     String eventId = onLoop(() -> stale.goLive("host", "Host")).eventId();
-    onLoop(() -> vertx.eventBus().<JsonObject>consumer(Addresses.roomMessages(eventId), m -> roomMessages.add(m.body())).completion());
+    onLoop(
+        () ->
+            vertx
+                .eventBus()
+                .<JsonObject>consumer(
+                    Addresses.roomMessages(eventId), m -> roomMessages.add(m.body()))
+                .completion());
     return eventId;
   }
 
-  /** Copies the event's record into "the cluster's" map and takes it over there, as another instance does while the owner is frozen. */
+  /**
+   * Copies the event's record into "the cluster's" map and takes it over there, as another instance
+   * does while the owner is frozen.
+   */
   private FencedStore takeOverInCluster(String staleMap, String eventId) throws Exception {
-    onLoop(() -> vertx.sharedData().<String, String>getAsyncMap(staleMap).compose(m -> m.get(eventId))
-        .compose(record -> vertx.sharedData().<String, String>getAsyncMap("cluster").compose(m -> m.put(eventId, record))));
+    onLoop(
+        () ->
+            vertx
+                .sharedData()
+                .<String, String>getAsyncMap(staleMap)
+                .compose(m -> m.get(eventId))
+                .compose(
+                    record ->
+                        vertx
+                            .sharedData()
+                            .<String, String>getAsyncMap("cluster")
+                            .compose(m -> m.put(eventId, record))));
     FencedStore next = new FencedStore(vertx, "cluster", "next", () -> 0);
     assertEquals(2, onLoop(() -> next.claim(eventId)).epoch());
     return next;
   }
 
-  /** Waits (bounded) until the stale owner has dropped the event, then until everything it published by then has been delivered. */
+  /**
+   * Waits (bounded) until the stale owner has dropped the event, then until everything it published
+   * by then has been delivered.
+   */
   private void awaitDropped() throws Exception {
-    onLoop(() -> {
-      Promise<Void> dropped = Promise.promise();
-      long poll = vertx.setPeriodic(5, id -> {
-        if (stale.ownedEvents() == 0) {
-          dropped.tryComplete();
-        }
-      });
-      return dropped.future().onComplete(ar -> vertx.cancelTimer(poll));
-    });
+    onLoop(
+        () -> {
+          Promise<Void> dropped = Promise.promise();
+          long poll =
+              vertx.setPeriodic(
+                  5,
+                  id -> {
+                    if (stale.ownedEvents() == 0) {
+                      dropped.tryComplete();
+                    }
+                  });
+          return dropped.future().onComplete(ar -> vertx.cancelTimer(poll));
+        });
     onLoop(() -> Future.succeededFuture()); // deliveries queued before this turn have run
   }
 
@@ -144,29 +201,37 @@ class StaleOwnerTest {
     FencedStore next = takeOverInCluster("stale-copy", eventId);
 
     awaitDropped();
-    assertTrue(!types(roomMessages).contains("stream_ended"), "the room hears no end: " + types(roomMessages));
+    assertTrue(
+        !types(roomMessages).contains("stream_ended"),
+        "the room hears no end: " + types(roomMessages));
     assertTrue(!types(lifecycle).contains("ended"), "nor the cluster: " + types(lifecycle));
     assertNotNull(onLoop(() -> next.get(eventId)), "the event is live");
   }
 
   /**
-   * The process stands still while the grace end's removal is on its way to the stale copy: the
-   * map takes it, but the result arrives in a new stint and does not count.
+   * The process stands still while the grace end's removal is on its way to the stale copy: the map
+   * takes it, but the result arrives in a new stint and does not count.
    */
   @Test
   void aGraceEndThePauseCaughtOnItsWayEndsNothing() throws Exception {
     start("stale-copy", SHORT_GRACE_MS);
     String eventId = goLiveAndListen();
-    onLoop(() -> stale.presence(eventId, "host", false).onSuccess(v -> freezeAfterNextAsk.set(true)));
+    onLoop(
+        () -> stale.presence(eventId, "host", false).onSuccess(v -> freezeAfterNextAsk.set(true)));
     FencedStore next = takeOverInCluster("stale-copy", eventId);
 
     awaitDropped();
-    assertTrue(!types(roomMessages).contains("stream_ended"), "the room hears no end: " + types(roomMessages));
+    assertTrue(
+        !types(roomMessages).contains("stream_ended"),
+        "the room hears no end: " + types(roomMessages));
     assertTrue(!types(lifecycle).contains("ended"), "nor the cluster: " + types(lifecycle));
     assertNotNull(onLoop(() -> next.get(eventId)), "the event is live");
   }
 
-  /** The host comes back on a stale owner (no pause noticed, the write is refused): the room is not told "the host is back". */
+  /**
+   * The host comes back on a stale owner (no pause noticed, the write is refused): the room is not
+   * told "the host is back".
+   */
   @Test
   void aRefusedReturnIsNotAnnounced() throws Exception {
     start("cluster", LONG_GRACE_MS);
@@ -175,12 +240,21 @@ class StaleOwnerTest {
     FencedStore next = new FencedStore(vertx, "cluster", "next", () -> 0);
     onLoop(() -> next.claim(eventId));
 
-    Throwable refused = onLoop(() -> stale.presence(eventId, "host", true).transform(ar -> Future.succeededFuture(ar.cause())));
+    Throwable refused =
+        onLoop(
+            () ->
+                stale
+                    .presence(eventId, "host", true)
+                    .transform(ar -> Future.succeededFuture(ar.cause())));
     assertEquals(ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.of(refused), String.valueOf(refused));
     awaitDropped();
     List<String> notices = roomMessages.stream().map(m -> m.getString("message", "")).toList();
-    assertTrue(notices.stream().anyMatch(m -> m.contains("lost connection")), "the departure was announced: " + notices);
-    assertTrue(notices.stream().noneMatch(m -> m.contains("host is back")), "the refused return was not: " + notices);
+    assertTrue(
+        notices.stream().anyMatch(m -> m.contains("lost connection")),
+        "the departure was announced: " + notices);
+    assertTrue(
+        notices.stream().noneMatch(m -> m.contains("host is back")),
+        "the refused return was not: " + notices);
   }
 
   /** A mode switch refused by the fence tells neither the room nor the cluster. */
@@ -191,14 +265,22 @@ class StaleOwnerTest {
     FencedStore next = new FencedStore(vertx, "cluster", "next", () -> 0);
     onLoop(() -> next.claim(eventId));
 
-    Throwable refused = onLoop(() -> stale.switchMode(eventId, "host", "screen").transform(ar -> Future.succeededFuture(ar.cause())));
+    Throwable refused =
+        onLoop(
+            () ->
+                stale
+                    .switchMode(eventId, "host", "screen")
+                    .transform(ar -> Future.succeededFuture(ar.cause())));
     assertEquals(ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.of(refused), String.valueOf(refused));
     awaitDropped();
     assertEquals(List.of(), types(roomMessages), "the room hears nothing");
     assertEquals(List.of("started"), types(lifecycle), "the cluster hears of no mode change");
   }
 
-  /** Runs on the service's event loop (its classes are used from one thread) and waits, bounded, for the result. */
+  /**
+   * Runs on the service's event loop (its classes are used from one thread) and waits, bounded, for
+   * the result.
+   */
   private <T> T onLoop(Supplier<Future<T>> action) throws Exception {
     return OnContext.await(loop, action);
   }

@@ -3,9 +3,11 @@ package dev.podium.runtime;
 import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ListenerConfig;
-import dev.podium.runtime.membership.ClusterWatch;
 import com.hazelcast.config.NetworkConfig;
+import dev.podium.runtime.membership.ClusterWatch;
+import dev.podium.runtime.ops.Observability;
 import dev.podium.runtime.ownership.ClusterMajority;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -13,11 +15,9 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import dev.podium.runtime.ops.Observability;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.slf4j.Logger;
@@ -33,21 +33,24 @@ public final class ClusterBootstrap {
   static final String LOCAL_ADDRESS = "hazelcast.local.localAddress";
   static final String MERGE_FIRST_RUN = "hazelcast.merge.first.run.delay.seconds";
   static final String MERGE_NEXT_RUN = "hazelcast.merge.next.run.delay.seconds";
+
   /**
    * Hazelcast's defaults (300 s, then every 120 s) leave processes that formed separate clusters
    * while starting together (a loaded machine, a Kubernetes rollout) apart for five minutes. The
-   * search for another cluster is one connection attempt per seed address and port: cheap enough
-   * to run every few seconds.
+   * search for another cluster is one connection attempt per seed address and port: cheap enough to
+   * run every few seconds.
    */
   static final String MERGE_FIRST_RUN_SECONDS = "10";
+
   static final String MERGE_NEXT_RUN_SECONDS = "5";
 
-  private ClusterBootstrap() {
-  }
+  private ClusterBootstrap() {}
 
   public static Future<Vertx> start(ClusterSettings cluster) {
-    VertxOptions options = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    VertxOptions options =
+        new VertxOptions()
+            .setMetricsOptions(
+                new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
     eventBus(options.getEventBusOptions(), cluster);
     PrometheusMeterRegistry registry = Observability.newRegistry();
     ClusterWatch watch = new ClusterWatch(cluster.expectedMembers(), registry);
@@ -60,26 +63,27 @@ public final class ClusterBootstrap {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(manager)
         .buildClustered()
-        .onSuccess(vertx -> {
-          Observability.bind(vertx, registry);
-          watch.attach(vertx, manager.getHazelcastInstance());
-          logJoined(cluster, manager);
-        });
+        .onSuccess(
+            vertx -> {
+              Observability.bind(vertx, registry);
+              watch.attach(vertx, manager.getHazelcastInstance());
+              logJoined(cluster, manager);
+            });
   }
 
   /**
    * The event bus's server listens on the cluster address and announces it (Vert.x announces the
    * host when no public host is set); with TLS, peers must present a certificate from our CA,
-   * whichever side opens the connection.
-   * Vert.x's event-bus client skips host name verification, so the CA, not the address, is what
-   * makes a peer a Podium node.
+   * whichever side opens the connection. Vert.x's event-bus client skips host name verification, so
+   * the CA, not the address, is what makes a peer a Podium node.
    */
   static void eventBus(EventBusOptions bus, ClusterSettings cluster) {
     bus.setHost(cluster.host()).setPort(cluster.busPort());
     EventBusTls tls = cluster.tls();
     if (tls != null) {
       bus.setSsl(true)
-          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()))
+          .setKeyCertOptions(
+              new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()))
           .setTrustOptions(new PemTrustOptions().addCertPath(tls.caPath()))
           .setClientAuth(ClientAuth.REQUIRED)
           // The event bus trusts every server by default: a node would then send to a member that
@@ -96,7 +100,8 @@ public final class ClusterBootstrap {
       try {
         config = new com.hazelcast.config.FileSystemXmlConfig(cluster.configFile());
       } catch (java.io.FileNotFoundException e) {
-        throw new Settings.InvalidSettingException(ClusterSettings.CONFIG, "names no readable file: " + cluster.configFile());
+        throw new Settings.InvalidSettingException(
+            ClusterSettings.CONFIG, "names no readable file: " + cluster.configFile());
       }
       config.setClusterName(cluster.name());
       // The file decides discovery and ports, but Hazelcast's default of listening on every
@@ -104,7 +109,8 @@ public final class ClusterBootstrap {
       if (config.getProperty(BIND_ANY) == null) {
         config.setProperty(BIND_ANY, "false");
       }
-      if (config.getProperty(LOCAL_ADDRESS) == null && !config.getNetworkConfig().getInterfaces().isEnabled()) {
+      if (config.getProperty(LOCAL_ADDRESS) == null
+          && !config.getNetworkConfig().getInterfaces().isEnabled()) {
         config.setProperty(LOCAL_ADDRESS, address);
       }
       // Nor are its merge delays: a split must heal in seconds unless the file says otherwise.
@@ -124,7 +130,11 @@ public final class ClusterBootstrap {
     network.setPublicAddress(null);
     network.getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(address));
     // A standalone node looks for nobody: with no join method Hazelcast starts as a cluster of one.
-    network.getJoin().getTcpIpConfig().setEnabled(!cluster.standalone()).setMembers(cluster.members());
+    network
+        .getJoin()
+        .getTcpIpConfig()
+        .setEnabled(!cluster.standalone())
+        .setMembers(cluster.members());
     config.setProperty(LOCAL_ADDRESS, address);
     config.setProperty(BIND_ANY, "false");
     ClusterMajority.protect(config, cluster.expectedMembers());
@@ -136,7 +146,8 @@ public final class ClusterBootstrap {
     try {
       return InetAddress.getByName(host).getHostAddress();
     } catch (UnknownHostException e) {
-      throw new Settings.InvalidSettingException(ClusterSettings.HOST, "does not resolve: '" + host + "'");
+      throw new Settings.InvalidSettingException(
+          ClusterSettings.HOST, "does not resolve: '" + host + "'");
     }
   }
 
@@ -144,13 +155,22 @@ public final class ClusterBootstrap {
     var self = manager.getHazelcastInstance().getCluster().getLocalMember().getAddress();
     var bus = manager.getNodeInfo();
     String mode = cluster.tls() != null ? "mutual TLS" : "plain TCP";
-    LOG.info("{} cluster '{}': {} member(s){}; Hazelcast on {}:{}, event bus on {}:{} ({})",
-        cluster.standalone() ? "standalone" : "joined", cluster.name(), manager.getNodes().size(),
+    LOG.info(
+        "{} cluster '{}': {} member(s){}; Hazelcast on {}:{}, event bus on {}:{} ({})",
+        cluster.standalone() ? "standalone" : "joined",
+        cluster.name(),
+        manager.getNodes().size(),
         cluster.expectedMembers() > 0 ? " of " + cluster.expectedMembers() + " expected" : "",
-        self.getHost(), self.getPort(), bus.host(), bus.port(), mode);
+        self.getHost(),
+        self.getPort(),
+        bus.host(),
+        bus.port(),
+        mode);
     if (cluster.tls() == null && !isLoopback(cluster.host())) {
-      LOG.warn("event bus runs in the clear on {} ({}=off): anyone who reaches it can act as a Podium service",
-          cluster.host(), EventBusTls.MODE);
+      LOG.warn(
+          "event bus runs in the clear on {} ({}=off): anyone who reaches it can act as a Podium service",
+          cluster.host(),
+          EventBusTls.MODE);
     }
   }
 

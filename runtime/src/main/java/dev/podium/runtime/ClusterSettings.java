@@ -9,23 +9,32 @@ import java.util.UUID;
 /**
  * How this process joins the Hazelcast cluster and secures its event bus.
  *
- * @param name    cluster name; nodes with another name never merge ({@code PODIUM_CLUSTER_NAME})
+ * @param name cluster name; nodes with another name never merge ({@code PODIUM_CLUSTER_NAME})
  * @param members TCP/IP members to contact ({@code PODIUM_CLUSTER_MEMBERS}, comma separated)
- * @param host    the address this node binds and announces ({@code PODIUM_CLUSTER_HOST}); Hazelcast
- *                and the event bus listen on this address only
- * @param port    first Hazelcast port tried, incremented when taken ({@code PODIUM_CLUSTER_PORT})
+ * @param host the address this node binds and announces ({@code PODIUM_CLUSTER_HOST}); Hazelcast
+ *     and the event bus listen on this address only
+ * @param port first Hazelcast port tried, incremented when taken ({@code PODIUM_CLUSTER_PORT})
  * @param configFile a Hazelcast XML file used instead of the built-in TCP/IP configuration (for
- *                   example Kubernetes discovery; {@code PODIUM_CLUSTER_CONFIG}); the cluster name
- *                   still comes from {@code PODIUM_CLUSTER_NAME} when that is set
- * @param busPort the event bus's TCP port, 0 for a random free one ({@code PODIUM_CLUSTER_BUS_PORT})
- * @param tls     mutual TLS for the event bus, or null when it runs in plain TCP
+ *     example Kubernetes discovery; {@code PODIUM_CLUSTER_CONFIG}); the cluster name still comes
+ *     from {@code PODIUM_CLUSTER_NAME} when that is set
+ * @param busPort the event bus's TCP port, 0 for a random free one ({@code
+ *     PODIUM_CLUSTER_BUS_PORT})
+ * @param tls mutual TLS for the event bus, or null when it runs in plain TCP
  * @param standalone true when this process keeps to itself (an all-in-one nobody told to cluster)
- * @param expectedMembers the fewest members the whole cluster has when nothing is wrong
- *                   ({@code PODIUM_CLUSTER_EXPECTED_MEMBERS}, 0 = not told): with fewer, this process
- *                   suspects a split and says it is not ready (see {@code ClusterWatch})
+ * @param expectedMembers the fewest members the whole cluster has when nothing is wrong ({@code
+ *     PODIUM_CLUSTER_EXPECTED_MEMBERS}, 0 = not told): with fewer, this process suspects a split
+ *     and says it is not ready (see {@code ClusterWatch})
  */
-public record ClusterSettings(String name, List<String> members, String host, int port, String configFile,
-    int busPort, EventBusTls tls, boolean standalone, int expectedMembers) {
+public record ClusterSettings(
+    String name,
+    List<String> members,
+    String host,
+    int port,
+    String configFile,
+    int busPort,
+    EventBusTls tls,
+    boolean standalone,
+    int expectedMembers) {
 
   public static final String NAME = "PODIUM_CLUSTER_NAME";
   public static final String MEMBERS = "PODIUM_CLUSTER_MEMBERS";
@@ -33,30 +42,40 @@ public record ClusterSettings(String name, List<String> members, String host, in
   public static final String CONFIG = "PODIUM_CLUSTER_CONFIG";
   public static final String EXPECTED_MEMBERS = "PODIUM_CLUSTER_EXPECTED_MEMBERS";
 
-  /** The settings of a per-service process: it joins the cluster named by the settings (default "podium"). */
+  /**
+   * The settings of a per-service process: it joins the cluster named by the settings (default
+   * "podium").
+   */
   public static ClusterSettings from(Settings settings) {
     return read(settings, false);
   }
 
   /**
-   * The settings of an all-in-one: it clusters only when told to, that is when
-   * {@code PODIUM_CLUSTER_NAME}, {@code PODIUM_CLUSTER_MEMBERS} or {@code PODIUM_CLUSTER_CONFIG} is
-   * set. Otherwise it takes a cluster name of its own and contacts nobody, so two all-in-ones on one
+   * The settings of an all-in-one: it clusters only when told to, that is when {@code
+   * PODIUM_CLUSTER_NAME}, {@code PODIUM_CLUSTER_MEMBERS} or {@code PODIUM_CLUSTER_CONFIG} is set.
+   * Otherwise it takes a cluster name of its own and contacts nobody, so two all-in-ones on one
    * machine never merge.
    */
   public static ClusterSettings standaloneByDefault(Settings settings) {
-    boolean told = settings.optional(NAME) != null || settings.optional(MEMBERS) != null
-        || settings.optional(CONFIG) != null;
+    boolean told =
+        settings.optional(NAME) != null
+            || settings.optional(MEMBERS) != null
+            || settings.optional(CONFIG) != null;
     return read(settings, !told);
   }
 
   private static ClusterSettings read(Settings settings, boolean standalone) {
     String host = settings.string(HOST, "127.0.0.1");
     boolean loopback = loopback(host);
-    String name = standalone ? "podium-standalone-" + UUID.randomUUID() : settings.string(NAME, "podium");
-    List<String> members = standalone ? List.of()
-        : Arrays.stream(settings.string(MEMBERS, "127.0.0.1").split(",")).map(String::trim)
-            .filter(s -> !s.isEmpty()).toList();
+    String name =
+        standalone ? "podium-standalone-" + UUID.randomUUID() : settings.string(NAME, "podium");
+    List<String> members =
+        standalone
+            ? List.of()
+            : Arrays.stream(settings.string(MEMBERS, "127.0.0.1").split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     return new ClusterSettings(
         name,
         members,
@@ -82,7 +101,8 @@ public record ClusterSettings(String name, List<String> members, String host, in
       throw new Settings.InvalidSettingException(HOST, "does not resolve: '" + host + "'");
     }
     if (address.isAnyLocalAddress()) {
-      throw new Settings.InvalidSettingException(HOST,
+      throw new Settings.InvalidSettingException(
+          HOST,
           "must be one address of this machine (loopback, or the private address other nodes reach), not the wildcard "
               + host);
     }

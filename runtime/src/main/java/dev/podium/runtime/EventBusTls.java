@@ -18,8 +18,8 @@ import java.util.List;
  * start-up so that a missing or unreadable one stops the process with a message naming its setting.
  *
  * @param certPath this node's certificate chain ({@code PODIUM_CLUSTER_TLS_CERT})
- * @param keyPath  its private key, PKCS#8 or PKCS#1 ({@code PODIUM_CLUSTER_TLS_KEY})
- * @param caPath   the CA certificate(s) peers must be signed by ({@code PODIUM_CLUSTER_TLS_CA})
+ * @param keyPath its private key, PKCS#8 or PKCS#1 ({@code PODIUM_CLUSTER_TLS_KEY})
+ * @param caPath the CA certificate(s) peers must be signed by ({@code PODIUM_CLUSTER_TLS_CA})
  */
 public record EventBusTls(String certPath, String keyPath, String caPath) {
   public static final String MODE = "PODIUM_CLUSTER_TLS";
@@ -37,7 +37,8 @@ public record EventBusTls(String certPath, String keyPath, String caPath) {
   static EventBusTls from(Settings settings, boolean loopbackHost) {
     String mode = settings.string(MODE, "auto").toLowerCase();
     if (!List.of("auto", "on", "off").contains(mode)) {
-      throw new Settings.InvalidSettingException(MODE, "must be auto, on or off, got '" + settings.optional(MODE) + "'");
+      throw new Settings.InvalidSettingException(
+          MODE, "must be auto, on or off, got '" + settings.optional(MODE) + "'");
     }
     String cert = settings.optional(CERT);
     String key = settings.optional(KEY);
@@ -49,26 +50,40 @@ public record EventBusTls(String certPath, String keyPath, String caPath) {
     }
     if (given.isEmpty()) {
       if (mode.equals("on")) {
-        throw new Settings.InvalidSettingException(MODE, "is on, so " + ALL + " must name the event bus's PEM files"
-            + " (deploy/make-dev-ca.sh makes a development set)");
+        throw new Settings.InvalidSettingException(
+            MODE,
+            "is on, so "
+                + ALL
+                + " must name the event bus's PEM files"
+                + " (deploy/make-dev-ca.sh makes a development set)");
       }
       if (mode.equals("auto") && !loopbackHost) {
-        throw new Settings.InvalidSettingException(ALL,
-            "must be set: " + ClusterSettings.HOST + " '" + settings.optional(ClusterSettings.HOST)
+        throw new Settings.InvalidSettingException(
+            ALL,
+            "must be set: "
+                + ClusterSettings.HOST
+                + " '"
+                + settings.optional(ClusterSettings.HOST)
                 + "' is not a loopback address, so the event bus crosses the network and needs mutual TLS"
                 + " (deploy/make-dev-ca.sh makes a development CA and node certificate)."
-                + " To run it in the clear on a network you fully trust, set " + MODE + "=off (dangerous: whoever"
+                + " To run it in the clear on a network you fully trust, set "
+                + MODE
+                + "=off (dangerous: whoever"
                 + " reaches the event-bus port can send and receive as any Podium service)");
       }
       return null;
     }
     if (mode.equals("off")) {
-      throw new Settings.InvalidSettingException(MODE, "is off but " + String.join(", ", given)
-          + " is set: remove one or the other");
+      throw new Settings.InvalidSettingException(
+          MODE, "is off but " + String.join(", ", given) + " is set: remove one or the other");
     }
     if (!missing.isEmpty()) {
-      throw new Settings.InvalidSettingException(String.join(", ", missing),
-          "must be set too: mutual TLS on the event bus needs " + ALL + " together (" + String.join(", ", given)
+      throw new Settings.InvalidSettingException(
+          String.join(", ", missing),
+          "must be set too: mutual TLS on the event bus needs "
+              + ALL
+              + " together ("
+              + String.join(", ", given)
               + " is set)");
     }
     certificates(CERT, cert);
@@ -88,18 +103,24 @@ public record EventBusTls(String certPath, String keyPath, String caPath) {
       if (e instanceof Settings.InvalidSettingException invalid) {
         throw invalid;
       }
-      throw new Settings.InvalidSettingException(setting, "names no readable file: " + path + " (" + e + ")");
+      throw new Settings.InvalidSettingException(
+          setting, "names no readable file: " + path + " (" + e + ")");
     }
   }
 
-  /** Parses the PEM certificates, so a wrong file fails here rather than at the first TLS handshake. */
+  /**
+   * Parses the PEM certificates, so a wrong file fails here rather than at the first TLS handshake.
+   */
   private static void certificates(String setting, String path) {
     byte[] pem = read(setting, path);
     Collection<? extends java.security.cert.Certificate> certs;
     try {
-      certs = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
+      certs =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(new ByteArrayInputStream(pem));
     } catch (CertificateException e) {
-      throw new Settings.InvalidSettingException(setting, "is not a PEM certificate file: " + path + " (" + e.getMessage() + ")");
+      throw new Settings.InvalidSettingException(
+          setting, "is not a PEM certificate file: " + path + " (" + e.getMessage() + ")");
     }
     if (certs.isEmpty()) {
       throw new Settings.InvalidSettingException(setting, "holds no certificate: " + path);
@@ -108,8 +129,9 @@ public record EventBusTls(String certPath, String keyPath, String caPath) {
       try {
         ((X509Certificate) c).checkValidity();
       } catch (CertificateException e) {
-        throw new Settings.InvalidSettingException(setting, "holds a certificate that is not valid now: " + path
-            + " (" + e.getMessage() + ")");
+        throw new Settings.InvalidSettingException(
+            setting,
+            "holds a certificate that is not valid now: " + path + " (" + e.getMessage() + ")");
       }
     }
   }

@@ -1,9 +1,9 @@
 package dev.podium.runtime;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import dev.podium.runtime.ops.OpsRoutes;
 import dev.podium.runtime.ops.OpsSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 public final class ServiceLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceLauncher.class);
 
-  /** Deploys a process's verticles on the clustered instance; the Future completes when they run. */
+  /**
+   * Deploys a process's verticles on the clustered instance; the Future completes when they run.
+   */
   @FunctionalInterface
   public interface Deployment {
     Future<?> deploy(Vertx vertx);
@@ -52,12 +54,11 @@ public final class ServiceLauncher {
     Deployment prepare(Settings settings);
   }
 
-  private ServiceLauncher() {
-  }
+  private ServiceLauncher() {}
 
   /**
-   * Runs a process with its operations endpoints on {@code PODIUM_OPS_PORT} (default 9100, 0 = none)
-   * bound to {@code PODIUM_OPS_HOST} (default 127.0.0.1): see {@link OpsSettings}.
+   * Runs a process with its operations endpoints on {@code PODIUM_OPS_PORT} (default 9100, 0 =
+   * none) bound to {@code PODIUM_OPS_HOST} (default 127.0.0.1): see {@link OpsSettings}.
    */
   public static void launch(String processName, Plan plan) {
     launch(processName, plan, ClusterSettings::from);
@@ -65,9 +66,11 @@ public final class ServiceLauncher {
 
   /**
    * @param clustering how this process reads its cluster settings ({@link ClusterSettings#from} for
-   *                   a service, {@link ClusterSettings#standaloneByDefault} for the all-in-one)
+   *     a service, {@link ClusterSettings#standaloneByDefault} for the all-in-one)
    */
-  public static void launch(String processName, Plan plan,
+  public static void launch(
+      String processName,
+      Plan plan,
       java.util.function.Function<Settings, ClusterSettings> clustering) {
     ClusterSettings cluster;
     Deployment deployment;
@@ -85,29 +88,44 @@ public final class ServiceLauncher {
     // Before the process joins and reports ready: its first protocol message is then not slowed.
     dev.podium.api.protocol.ProtocolCodec.warmUp();
     if (cluster.standalone()) {
-      LOG.info("{} running standalone (set PODIUM_CLUSTER_NAME or PODIUM_CLUSTER_MEMBERS to cluster)", processName);
+      LOG.info(
+          "{} running standalone (set PODIUM_CLUSTER_NAME or PODIUM_CLUSTER_MEMBERS to cluster)",
+          processName);
     } else {
       LOG.info("{} joining cluster '{}' via {}", processName, cluster.name(), cluster.members());
     }
     ClusterBootstrap.start(cluster)
-        .compose(vertx -> deployment.deploy(vertx)
-            .compose(v -> {
-              if (!ops.enabled()) {
-                return Future.succeededFuture();
-              }
-              return OpsRoutes.serve(vertx, ops.host(), ops.port(), deployment.needs())
-                  .onSuccess(s -> LOG.info("{} health and metrics on {}:{}", processName, ops.host(), s.actualPort()));
+        .compose(
+            vertx ->
+                deployment
+                    .deploy(vertx)
+                    .compose(
+                        v -> {
+                          if (!ops.enabled()) {
+                            return Future.succeededFuture();
+                          }
+                          return OpsRoutes.serve(vertx, ops.host(), ops.port(), deployment.needs())
+                              .onSuccess(
+                                  s ->
+                                      LOG.info(
+                                          "{} health and metrics on {}:{}",
+                                          processName,
+                                          ops.host(),
+                                          s.actualPort()));
+                        })
+                    .onFailure(e -> vertx.close())
+                    .map(v -> vertx))
+        .onSuccess(
+            vertx -> {
+              LOG.info("{} started", processName);
+              Runtime.getRuntime()
+                  .addShutdownHook(new Thread(() -> closeQuietly(vertx), "podium-shutdown"));
             })
-            .onFailure(e -> vertx.close())
-            .map(v -> vertx))
-        .onSuccess(vertx -> {
-          LOG.info("{} started", processName);
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "podium-shutdown"));
-        })
-        .onFailure(e -> {
-          LOG.error("{} failed to start", processName, e);
-          System.exit(1);
-        });
+        .onFailure(
+            e -> {
+              LOG.error("{} failed to start", processName, e);
+              System.exit(1);
+            });
   }
 
   private static void closeQuietly(Vertx vertx) {

@@ -10,10 +10,9 @@ import java.util.Map;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The raw {@code PODIUM_*} settings of one process: environment variables, over an optional JSON
- * or YAML file named by {@code PODIUM_CONFIG_FILE} whose keys are the same names. Each service
- * reads its typed configuration from here; a bad value fails start-up with a message naming the
- * setting.
+ * The raw {@code PODIUM_*} settings of one process: environment variables, over an optional JSON or
+ * YAML file named by {@code PODIUM_CONFIG_FILE} whose keys are the same names. Each service reads
+ * its typed configuration from here; a bad value fails start-up with a message naming the setting.
  */
 public final class Settings {
   public static final String CONFIG_FILE = "PODIUM_CONFIG_FILE";
@@ -36,11 +35,12 @@ public final class Settings {
     if (file != null && !file.isBlank()) {
       merged.putAll(readFile(Path.of(file)));
     }
-    environment.forEach((k, v) -> {
-      if (k.startsWith("PODIUM_")) {
-        merged.put(k, v);
-      }
-    });
+    environment.forEach(
+        (k, v) -> {
+          if (k.startsWith("PODIUM_")) {
+            merged.put(k, v);
+          }
+        });
     return new Settings(merged);
   }
 
@@ -74,7 +74,8 @@ public final class Settings {
     try {
       int parsed = Integer.parseInt(v);
       if (parsed < min || parsed > max) {
-        throw new InvalidSettingException(name, "must be between " + min + " and " + max + ", got " + v);
+        throw new InvalidSettingException(
+            name, "must be between " + min + " and " + max + ", got " + v);
       }
       return parsed;
     } catch (NumberFormatException e) {
@@ -130,22 +131,27 @@ public final class Settings {
     if (name.endsWith(".yaml") || name.endsWith(".yml")) {
       Object loaded = new Yaml().load(text);
       if (!(loaded instanceof Map<?, ?> map)) {
-        throw new InvalidSettingException(CONFIG_FILE, path + " must hold a mapping of PODIUM_* names to values");
+        throw new InvalidSettingException(
+            CONFIG_FILE, path + " must hold a mapping of PODIUM_* names to values");
       }
-      map.forEach((k, v) -> {
-        if (v != null) {
-          out.put(String.valueOf(k), String.valueOf(v));
-        }
-      });
+      map.forEach(
+          (k, v) -> {
+            if (v != null) {
+              out.put(String.valueOf(k), String.valueOf(v));
+            }
+          });
     } else {
       try {
-        new JsonObject(text).forEach(e -> {
-          if (e.getValue() != null) {
-            out.put(e.getKey(), String.valueOf(e.getValue()));
-          }
-        });
+        new JsonObject(text)
+            .forEach(
+                e -> {
+                  if (e.getValue() != null) {
+                    out.put(e.getKey(), String.valueOf(e.getValue()));
+                  }
+                });
       } catch (RuntimeException e) {
-        throw new InvalidSettingException(CONFIG_FILE, path + " is not valid JSON: " + e.getMessage());
+        throw new InvalidSettingException(
+            CONFIG_FILE, path + " is not valid JSON: " + e.getMessage());
       }
     }
     return out;
@@ -157,5 +163,4 @@ public final class Settings {
       super(name + " " + problem);
     }
   }
-
 }

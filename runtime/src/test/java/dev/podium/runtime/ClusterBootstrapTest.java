@@ -17,10 +17,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What ClusterBootstrap hands Hazelcast and the event bus (the listening itself: ClusterPlaneAbuseTest). */
+/**
+ * What ClusterBootstrap hands Hazelcast and the event bus (the listening itself:
+ * ClusterPlaneAbuseTest).
+ */
 class ClusterBootstrapTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void builtInConfigurationBindsTheClusterAddressOnly() {
@@ -28,7 +30,9 @@ class ClusterBootstrapTest {
     assertEquals("false", config.getProperty("hazelcast.socket.bind.any"));
     assertEquals("127.0.0.1", config.getProperty("hazelcast.local.localAddress"));
     assertTrue(config.getNetworkConfig().getInterfaces().isEnabled());
-    assertEquals(List.of("127.0.0.1"), List.copyOf(config.getNetworkConfig().getInterfaces().getInterfaces()));
+    assertEquals(
+        List.of("127.0.0.1"),
+        List.copyOf(config.getNetworkConfig().getInterfaces().getInterfaces()));
     assertTrue(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled());
     assertFalse(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled());
   }
@@ -40,19 +44,37 @@ class ClusterBootstrapTest {
     assertEquals("5", builtIn.getProperty("hazelcast.merge.next.run.delay.seconds"));
     assertEquals("20", builtIn.getProperty("hazelcast.tcp.join.port.try.count"));
 
-    Config file = ClusterBootstrap.hazelcastConfig(ClusterSettings.from(Settings.of(Map.of(
-        "PODIUM_CLUSTER_CONFIG", write("bare.xml", "").toString()))));
-    assertEquals("10", file.getProperty("hazelcast.merge.first.run.delay.seconds"), "Hazelcast's 300 s is not ours");
+    Config file =
+        ClusterBootstrap.hazelcastConfig(
+            ClusterSettings.from(
+                Settings.of(Map.of("PODIUM_CLUSTER_CONFIG", write("bare.xml", "").toString()))));
+    assertEquals(
+        "10",
+        file.getProperty("hazelcast.merge.first.run.delay.seconds"),
+        "Hazelcast's 300 s is not ours");
     assertEquals("5", file.getProperty("hazelcast.merge.next.run.delay.seconds"));
-    Config own = ClusterBootstrap.hazelcastConfig(ClusterSettings.from(Settings.of(Map.of(
-        "PODIUM_CLUSTER_CONFIG", write("own.xml", "<properties><property name=\"hazelcast.merge.first.run.delay.seconds\">60"
-            + "</property></properties>").toString()))));
-    assertEquals("60", own.getProperty("hazelcast.merge.first.run.delay.seconds"), "the file decides when it says");
+    Config own =
+        ClusterBootstrap.hazelcastConfig(
+            ClusterSettings.from(
+                Settings.of(
+                    Map.of(
+                        "PODIUM_CLUSTER_CONFIG",
+                        write(
+                                "own.xml",
+                                "<properties><property name=\"hazelcast.merge.first.run.delay.seconds\">60"
+                                    + "</property></properties>")
+                            .toString()))));
+    assertEquals(
+        "60",
+        own.getProperty("hazelcast.merge.first.run.delay.seconds"),
+        "the file decides when it says");
   }
 
   @Test
   void aStandaloneNodeLooksForNobody() {
-    Config config = ClusterBootstrap.hazelcastConfig(ClusterSettings.standaloneByDefault(Settings.of(Map.of())));
+    Config config =
+        ClusterBootstrap.hazelcastConfig(
+            ClusterSettings.standaloneByDefault(Settings.of(Map.of())));
     assertFalse(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled());
     assertFalse(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled());
     assertFalse(config.getNetworkConfig().getJoin().getAutoDetectionConfig().isEnabled());
@@ -62,16 +84,28 @@ class ClusterBootstrapTest {
   @Test
   void aUserFileGetsBindAnyOffUnlessItSaysOtherwise() throws Exception {
     Path plain = write("plain.xml", "");
-    Config config = ClusterBootstrap.hazelcastConfig(ClusterSettings.from(Settings.of(Map.of(
-        "PODIUM_CLUSTER_CONFIG", plain.toString(), "PODIUM_CLUSTER_NAME", "mine"))));
+    Config config =
+        ClusterBootstrap.hazelcastConfig(
+            ClusterSettings.from(
+                Settings.of(
+                    Map.of(
+                        "PODIUM_CLUSTER_CONFIG",
+                        plain.toString(),
+                        "PODIUM_CLUSTER_NAME",
+                        "mine"))));
     assertEquals("false", config.getProperty("hazelcast.socket.bind.any"));
     assertEquals("127.0.0.1", config.getProperty("hazelcast.local.localAddress"));
     assertEquals("mine", config.getClusterName());
 
-    Path explicit = write("explicit.xml", "<properties><property name=\"hazelcast.socket.bind.any\">true</property>"
-        + "<property name=\"hazelcast.local.localAddress\">127.0.0.2</property></properties>");
-    config = ClusterBootstrap.hazelcastConfig(ClusterSettings.from(Settings.of(Map.of(
-        "PODIUM_CLUSTER_CONFIG", explicit.toString()))));
+    Path explicit =
+        write(
+            "explicit.xml",
+            "<properties><property name=\"hazelcast.socket.bind.any\">true</property>"
+                + "<property name=\"hazelcast.local.localAddress\">127.0.0.2</property></properties>");
+    config =
+        ClusterBootstrap.hazelcastConfig(
+            ClusterSettings.from(
+                Settings.of(Map.of("PODIUM_CLUSTER_CONFIG", explicit.toString()))));
     assertEquals("true", config.getProperty("hazelcast.socket.bind.any"));
     assertEquals("127.0.0.2", config.getProperty("hazelcast.local.localAddress"));
   }
@@ -79,7 +113,8 @@ class ClusterBootstrapTest {
   @Test
   void theEventBusListensOnTheClusterAddressWithMutualTlsWhenConfigured() throws Exception {
     EventBusOptions plain = new EventBusOptions();
-    ClusterBootstrap.eventBus(plain, ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_BUS_PORT", "5899"))));
+    ClusterBootstrap.eventBus(
+        plain, ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_BUS_PORT", "5899"))));
     assertEquals("127.0.0.1", plain.getHost());
     assertEquals(5899, plain.getPort());
     assertNull(plain.getClusterPublicHost(), "Vert.x then announces the host it listens on");
@@ -90,8 +125,17 @@ class ClusterBootstrapTest {
     String key = dir.resolve("node.key").toString();
     String ca = dir.resolve("ca.crt").toString();
     EventBusOptions tls = new EventBusOptions();
-    ClusterBootstrap.eventBus(tls, ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_TLS_CERT", cert,
-        "PODIUM_CLUSTER_TLS_KEY", key, "PODIUM_CLUSTER_TLS_CA", ca))));
+    ClusterBootstrap.eventBus(
+        tls,
+        ClusterSettings.from(
+            Settings.of(
+                Map.of(
+                    "PODIUM_CLUSTER_TLS_CERT",
+                    cert,
+                    "PODIUM_CLUSTER_TLS_KEY",
+                    key,
+                    "PODIUM_CLUSTER_TLS_CA",
+                    ca))));
     assertTrue(tls.isSsl());
     assertEquals(ClientAuth.REQUIRED, tls.getClientAuth());
     assertFalse(tls.isTrustAll());
@@ -101,8 +145,11 @@ class ClusterBootstrapTest {
   }
 
   private Path write(String name, String inner) throws Exception {
-    return Files.writeString(dir.resolve(name), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        + "<hazelcast xmlns=\"http://www.hazelcast.com/schema/config\">" + inner
-        + "<network><join><multicast enabled=\"false\"/></join></network></hazelcast>");
+    return Files.writeString(
+        dir.resolve(name),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<hazelcast xmlns=\"http://www.hazelcast.com/schema/config\">"
+            + inner
+            + "<network><join><multicast enabled=\"false\"/></join></network></hazelcast>");
   }
 }

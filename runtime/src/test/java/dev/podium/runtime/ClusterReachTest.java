@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fails loudly when a Vert.x upgrade moves what {@link ClusterReach} reaches: a local Vert.x has
- * no cluster manager, a clustered one's is the Hazelcast member the services use, active until closed.
+ * Fails loudly when a Vert.x upgrade moves what {@link ClusterReach} reaches: a local Vert.x has no
+ * cluster manager, a clustered one's is the Hazelcast member the services use, active until closed.
  */
 class ClusterReachTest {
 
@@ -40,12 +40,24 @@ class ClusterReachTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Vertx vertx = ClusterBootstrap.start(ClusterSettings.from(Settings.of(Map.of(
-        "PODIUM_CLUSTER_NAME", "reach-" + UUID.randomUUID(), "PODIUM_CLUSTER_PORT", String.valueOf(port),
-        "PODIUM_CLUSTER_MEMBERS", "127.0.0.1:" + port)))).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    Vertx vertx =
+        ClusterBootstrap.start(
+                ClusterSettings.from(
+                    Settings.of(
+                        Map.of(
+                            "PODIUM_CLUSTER_NAME",
+                            "reach-" + UUID.randomUUID(),
+                            "PODIUM_CLUSTER_PORT",
+                            String.valueOf(port),
+                            "PODIUM_CLUSTER_MEMBERS",
+                            "127.0.0.1:" + port))))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(90, TimeUnit.SECONDS);
     HazelcastInstance hazelcast;
     try {
-      HazelcastClusterManager manager = assertInstanceOf(HazelcastClusterManager.class, ClusterReach.clusterManager(vertx));
+      HazelcastClusterManager manager =
+          assertInstanceOf(HazelcastClusterManager.class, ClusterReach.clusterManager(vertx));
       assertTrue(ClusterReach.active(vertx));
       hazelcast = ClusterReach.hazelcast(vertx).orElseThrow();
       assertSame(manager.getHazelcastInstance(), hazelcast);

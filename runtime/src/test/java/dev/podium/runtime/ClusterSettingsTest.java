@@ -17,7 +17,10 @@ class ClusterSettingsTest {
   @Test
   void defaultsToALoopbackClusterForAService() {
     ClusterSettings c = ClusterSettings.from(Settings.of(Map.of()));
-    assertEquals(new ClusterSettings("podium", List.of("127.0.0.1"), "127.0.0.1", 5701, null, 0, null, false, 0), c);
+    assertEquals(
+        new ClusterSettings(
+            "podium", List.of("127.0.0.1"), "127.0.0.1", 5701, null, 0, null, false, 0),
+        c);
   }
 
   @Test
@@ -27,27 +30,40 @@ class ClusterSettingsTest {
     assertTrue(a.standalone());
     assertEquals(List.of(), a.members());
     assertTrue(a.name().startsWith("podium-standalone-"), a.name());
-    assertNotEquals(a.name(), b.name(), "two all-in-ones must never share a cluster name by default");
+    assertNotEquals(
+        a.name(), b.name(), "two all-in-ones must never share a cluster name by default");
 
-    for (Map<String, String> told : List.of(Map.of("PODIUM_CLUSTER_NAME", "mine"),
-        Map.of("PODIUM_CLUSTER_MEMBERS", "127.0.0.1:5701"), Map.of("PODIUM_CLUSTER_CONFIG", "/etc/hz.xml"))) {
+    for (Map<String, String> told :
+        List.of(
+            Map.of("PODIUM_CLUSTER_NAME", "mine"),
+            Map.of("PODIUM_CLUSTER_MEMBERS", "127.0.0.1:5701"),
+            Map.of("PODIUM_CLUSTER_CONFIG", "/etc/hz.xml"))) {
       ClusterSettings c = ClusterSettings.standaloneByDefault(Settings.of(told));
       assertFalse(c.standalone(), told.toString());
     }
-    assertEquals("mine", ClusterSettings.standaloneByDefault(Settings.of(Map.of("PODIUM_CLUSTER_NAME", "mine"))).name());
-    assertEquals("podium",
-        ClusterSettings.standaloneByDefault(Settings.of(Map.of("PODIUM_CLUSTER_MEMBERS", "127.0.0.1"))).name());
+    assertEquals(
+        "mine",
+        ClusterSettings.standaloneByDefault(Settings.of(Map.of("PODIUM_CLUSTER_NAME", "mine")))
+            .name());
+    assertEquals(
+        "podium",
+        ClusterSettings.standaloneByDefault(
+                Settings.of(Map.of("PODIUM_CLUSTER_MEMBERS", "127.0.0.1")))
+            .name());
   }
 
   @Test
   void readsEverySetting() {
-    ClusterSettings c = ClusterSettings.from(Settings.of(Map.of(
-        "PODIUM_CLUSTER_NAME", "podium-test",
-        "PODIUM_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2",
-        "PODIUM_CLUSTER_HOST", "10.0.0.1",
-        "PODIUM_CLUSTER_PORT", "5801",
-        "PODIUM_CLUSTER_BUS_PORT", "5810",
-        "PODIUM_CLUSTER_TLS", "off")));
+    ClusterSettings c =
+        ClusterSettings.from(
+            Settings.of(
+                Map.of(
+                    "PODIUM_CLUSTER_NAME", "podium-test",
+                    "PODIUM_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2",
+                    "PODIUM_CLUSTER_HOST", "10.0.0.1",
+                    "PODIUM_CLUSTER_PORT", "5801",
+                    "PODIUM_CLUSTER_BUS_PORT", "5810",
+                    "PODIUM_CLUSTER_TLS", "off")));
     assertEquals("podium-test", c.name());
     assertEquals(List.of("10.0.0.1:5701", "10.0.0.2"), c.members());
     assertEquals("10.0.0.1", c.host());
@@ -58,27 +74,37 @@ class ClusterSettingsTest {
 
   @Test
   void membersAreTrimmedAndEmptyEntriesDropped() {
-    ClusterSettings c = ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_MEMBERS", " a:5701 , ,b:5702,, ")));
+    ClusterSettings c =
+        ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_MEMBERS", " a:5701 , ,b:5702,, ")));
     assertEquals(List.of("a:5701", "b:5702"), c.members());
   }
 
   @Test
   void portOutOfRangeIsRefusedNamingTheVariable() {
     for (String port : List.of("0", "65536", "x")) {
-      InvalidSettingException e = assertThrows(InvalidSettingException.class,
-          () -> ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_PORT", port))));
+      InvalidSettingException e =
+          assertThrows(
+              InvalidSettingException.class,
+              () -> ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_PORT", port))));
       assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_PORT "), e.getMessage());
     }
-    InvalidSettingException e = assertThrows(InvalidSettingException.class,
-        () -> ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_BUS_PORT", "70000"))));
+    InvalidSettingException e =
+        assertThrows(
+            InvalidSettingException.class,
+            () -> ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_BUS_PORT", "70000"))));
     assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_BUS_PORT "), e.getMessage());
   }
 
   @Test
   void theWildcardAddressIsRefused() {
     for (String host : List.of("0.0.0.0", "::")) {
-      InvalidSettingException e = assertThrows(InvalidSettingException.class,
-          () -> ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_HOST", host, "PODIUM_CLUSTER_TLS", "off"))));
+      InvalidSettingException e =
+          assertThrows(
+              InvalidSettingException.class,
+              () ->
+                  ClusterSettings.from(
+                      Settings.of(
+                          Map.of("PODIUM_CLUSTER_HOST", host, "PODIUM_CLUSTER_TLS", "off"))));
       assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_HOST "), e.getMessage());
     }
   }
@@ -86,13 +112,24 @@ class ClusterSettingsTest {
   @Test
   void expectedMembersAreReadRangeCheckedAndIgnoredStandalone() {
     assertEquals(0, ClusterSettings.from(Settings.of(Map.of())).expectedMembers());
-    assertEquals(9, ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_EXPECTED_MEMBERS", "9"))).expectedMembers());
+    assertEquals(
+        9,
+        ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_EXPECTED_MEMBERS", "9")))
+            .expectedMembers());
     for (String bad : List.of("-1", "1001", "nine")) {
-      InvalidSettingException e = assertThrows(InvalidSettingException.class,
-          () -> ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_EXPECTED_MEMBERS", bad))));
+      InvalidSettingException e =
+          assertThrows(
+              InvalidSettingException.class,
+              () ->
+                  ClusterSettings.from(
+                      Settings.of(Map.of("PODIUM_CLUSTER_EXPECTED_MEMBERS", bad))));
       assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_EXPECTED_MEMBERS "), e.getMessage());
     }
-    assertEquals(0, ClusterSettings.standaloneByDefault(Settings.of(Map.of("PODIUM_CLUSTER_EXPECTED_MEMBERS", "9")))
-        .expectedMembers(), "a standalone all-in-one is a cluster of one");
+    assertEquals(
+        0,
+        ClusterSettings.standaloneByDefault(
+                Settings.of(Map.of("PODIUM_CLUSTER_EXPECTED_MEMBERS", "9")))
+            .expectedMembers(),
+        "a standalone all-in-one is a cluster of one");
   }
 }

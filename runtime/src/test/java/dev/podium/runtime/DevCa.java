@@ -8,23 +8,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs deploy/make-dev-ca.sh (openssl) into a test's directory: the files an operator would make. */
+/**
+ * Runs deploy/make-dev-ca.sh (openssl) into a test's directory: the files an operator would make.
+ */
 final class DevCa {
-  private DevCa() {
-  }
+  private DevCa() {}
 
   static Path script() {
-    for (Path p : List.of(Path.of("deploy", "make-dev-ca.sh"), Path.of("..", "deploy", "make-dev-ca.sh"))) {
+    for (Path p :
+        List.of(Path.of("deploy", "make-dev-ca.sh"), Path.of("..", "deploy", "make-dev-ca.sh"))) {
       if (Files.isRegularFile(p)) {
         return p.toAbsolutePath();
       }
     }
-    throw new IllegalStateException("deploy/make-dev-ca.sh not found from " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "deploy/make-dev-ca.sh not found from " + Path.of("").toAbsolutePath());
   }
 
   /** Makes (or reuses) the CA in {@code dir} and a certificate and key for {@code node}. */
-  static void make(Path dir, String node, String... names) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("bash", script().toString(), dir.toString(), node));
+  static void make(Path dir, String node, String... names)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of("bash", script().toString(), dir.toString(), node));
     command.addAll(List.of(names));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EventBusTlsTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static String cert;
   static String key;
   static String ca;
@@ -50,8 +49,15 @@ class EventBusTlsTest {
   @Test
   void aNetworkAddressWithoutTlsIsRefusedNamingTheSettings() {
     String message = refused("PODIUM_CLUSTER_HOST", "10.0.0.1");
-    for (String name : new String[] {"PODIUM_CLUSTER_TLS_CERT", "PODIUM_CLUSTER_TLS_KEY", "PODIUM_CLUSTER_TLS_CA",
-        "PODIUM_CLUSTER_TLS=off", "10.0.0.1", "make-dev-ca.sh"}) {
+    for (String name :
+        new String[] {
+          "PODIUM_CLUSTER_TLS_CERT",
+          "PODIUM_CLUSTER_TLS_KEY",
+          "PODIUM_CLUSTER_TLS_CA",
+          "PODIUM_CLUSTER_TLS=off",
+          "10.0.0.1",
+          "make-dev-ca.sh"
+        }) {
       assertTrue(message.contains(name), message);
     }
   }
@@ -63,17 +69,37 @@ class EventBusTlsTest {
 
   @Test
   void threeReadableFilesTurnTlsOn() {
-    EventBusTls tls = read("PODIUM_CLUSTER_HOST", "10.0.0.1", "PODIUM_CLUSTER_TLS_CERT", cert,
-        "PODIUM_CLUSTER_TLS_KEY", key, "PODIUM_CLUSTER_TLS_CA", ca).tls();
+    EventBusTls tls =
+        read(
+                "PODIUM_CLUSTER_HOST",
+                "10.0.0.1",
+                "PODIUM_CLUSTER_TLS_CERT",
+                cert,
+                "PODIUM_CLUSTER_TLS_KEY",
+                key,
+                "PODIUM_CLUSTER_TLS_CA",
+                ca)
+            .tls();
     assertEquals(new EventBusTls(cert, key, ca), tls);
     // Also on loopback, when given.
-    assertEquals(tls, read("PODIUM_CLUSTER_TLS_CERT", cert, "PODIUM_CLUSTER_TLS_KEY", key, "PODIUM_CLUSTER_TLS_CA", ca).tls());
+    assertEquals(
+        tls,
+        read(
+                "PODIUM_CLUSTER_TLS_CERT",
+                cert,
+                "PODIUM_CLUSTER_TLS_KEY",
+                key,
+                "PODIUM_CLUSTER_TLS_CA",
+                ca)
+            .tls());
   }
 
   @Test
   void halfConfiguredTlsIsRefusedNamingWhatIsMissing() {
     String message = refused("PODIUM_CLUSTER_TLS_CERT", cert);
-    assertTrue(message.startsWith("PODIUM_CLUSTER_TLS_KEY, PODIUM_CLUSTER_TLS_CA must be set too"), message);
+    assertTrue(
+        message.startsWith("PODIUM_CLUSTER_TLS_KEY, PODIUM_CLUSTER_TLS_CA must be set too"),
+        message);
     message = refused("PODIUM_CLUSTER_TLS_CERT", cert, "PODIUM_CLUSTER_TLS_KEY", key);
     assertTrue(message.startsWith("PODIUM_CLUSTER_TLS_CA must be set too"), message);
   }
@@ -81,26 +107,79 @@ class EventBusTlsTest {
   @Test
   void unreadableOrWrongFilesAreRefusedNamingTheSetting() throws Exception {
     String missing = dir.resolve("nope.crt").toString();
-    assertTrue(refused("PODIUM_CLUSTER_TLS_CERT", missing, "PODIUM_CLUSTER_TLS_KEY", key, "PODIUM_CLUSTER_TLS_CA", ca)
-        .startsWith("PODIUM_CLUSTER_TLS_CERT names no readable file"));
-    assertTrue(refused("PODIUM_CLUSTER_TLS_CERT", cert, "PODIUM_CLUSTER_TLS_KEY", key, "PODIUM_CLUSTER_TLS_CA", missing)
-        .startsWith("PODIUM_CLUSTER_TLS_CA names no readable file"));
-    assertTrue(refused("PODIUM_CLUSTER_TLS_CERT", key, "PODIUM_CLUSTER_TLS_KEY", key, "PODIUM_CLUSTER_TLS_CA", ca)
-        .startsWith("PODIUM_CLUSTER_TLS_CERT is not a PEM certificate file"));
-    assertTrue(refused("PODIUM_CLUSTER_TLS_CERT", cert, "PODIUM_CLUSTER_TLS_KEY", cert, "PODIUM_CLUSTER_TLS_CA", ca)
-        .startsWith("PODIUM_CLUSTER_TLS_KEY is not a PEM private key file"));
+    assertTrue(
+        refused(
+                "PODIUM_CLUSTER_TLS_CERT",
+                missing,
+                "PODIUM_CLUSTER_TLS_KEY",
+                key,
+                "PODIUM_CLUSTER_TLS_CA",
+                ca)
+            .startsWith("PODIUM_CLUSTER_TLS_CERT names no readable file"));
+    assertTrue(
+        refused(
+                "PODIUM_CLUSTER_TLS_CERT",
+                cert,
+                "PODIUM_CLUSTER_TLS_KEY",
+                key,
+                "PODIUM_CLUSTER_TLS_CA",
+                missing)
+            .startsWith("PODIUM_CLUSTER_TLS_CA names no readable file"));
+    assertTrue(
+        refused(
+                "PODIUM_CLUSTER_TLS_CERT",
+                key,
+                "PODIUM_CLUSTER_TLS_KEY",
+                key,
+                "PODIUM_CLUSTER_TLS_CA",
+                ca)
+            .startsWith("PODIUM_CLUSTER_TLS_CERT is not a PEM certificate file"));
+    assertTrue(
+        refused(
+                "PODIUM_CLUSTER_TLS_CERT",
+                cert,
+                "PODIUM_CLUSTER_TLS_KEY",
+                cert,
+                "PODIUM_CLUSTER_TLS_CA",
+                ca)
+            .startsWith("PODIUM_CLUSTER_TLS_KEY is not a PEM private key file"));
     Path empty = Files.createFile(dir.resolve("empty.pem"));
-    assertTrue(refused("PODIUM_CLUSTER_TLS_CERT", cert, "PODIUM_CLUSTER_TLS_KEY", empty.toString(),
-        "PODIUM_CLUSTER_TLS_CA", ca).startsWith("PODIUM_CLUSTER_TLS_KEY names an empty file"));
-    assertTrue(refused("PODIUM_CLUSTER_TLS_CERT", cert, "PODIUM_CLUSTER_TLS_KEY", key,
-        "PODIUM_CLUSTER_TLS_CA", dir.toString()).startsWith("PODIUM_CLUSTER_TLS_CA names no readable file"));
+    assertTrue(
+        refused(
+                "PODIUM_CLUSTER_TLS_CERT",
+                cert,
+                "PODIUM_CLUSTER_TLS_KEY",
+                empty.toString(),
+                "PODIUM_CLUSTER_TLS_CA",
+                ca)
+            .startsWith("PODIUM_CLUSTER_TLS_KEY names an empty file"));
+    assertTrue(
+        refused(
+                "PODIUM_CLUSTER_TLS_CERT",
+                cert,
+                "PODIUM_CLUSTER_TLS_KEY",
+                key,
+                "PODIUM_CLUSTER_TLS_CA",
+                dir.toString())
+            .startsWith("PODIUM_CLUSTER_TLS_CA names no readable file"));
   }
 
   @Test
   void contradictoryOrUnknownModesAreRefused() {
-    assertTrue(refused("PODIUM_CLUSTER_TLS", "off", "PODIUM_CLUSTER_TLS_CERT", cert, "PODIUM_CLUSTER_TLS_KEY", key,
-        "PODIUM_CLUSTER_TLS_CA", ca).startsWith("PODIUM_CLUSTER_TLS is off but"));
+    assertTrue(
+        refused(
+                "PODIUM_CLUSTER_TLS",
+                "off",
+                "PODIUM_CLUSTER_TLS_CERT",
+                cert,
+                "PODIUM_CLUSTER_TLS_KEY",
+                key,
+                "PODIUM_CLUSTER_TLS_CA",
+                ca)
+            .startsWith("PODIUM_CLUSTER_TLS is off but"));
     assertTrue(refused("PODIUM_CLUSTER_TLS", "on").startsWith("PODIUM_CLUSTER_TLS is on, so"));
-    assertTrue(refused("PODIUM_CLUSTER_TLS", "maybe").startsWith("PODIUM_CLUSTER_TLS must be auto, on or off"));
+    assertTrue(
+        refused("PODIUM_CLUSTER_TLS", "maybe")
+            .startsWith("PODIUM_CLUSTER_TLS must be auto, on or off"));
   }
 }

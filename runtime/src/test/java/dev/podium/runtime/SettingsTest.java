@@ -19,8 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SettingsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path write(String name, String text) throws IOException {
     Path file = dir.resolve(name);
@@ -36,7 +35,8 @@ class SettingsTest {
 
   @Test
   void readsOnlyPodiumVariablesFromTheEnvironment() {
-    Settings s = Settings.from(Map.of("PODIUM_HTTP_HOST", "127.0.0.2", "HOME", "/root", "PATH", "/bin"));
+    Settings s =
+        Settings.from(Map.of("PODIUM_HTTP_HOST", "127.0.0.2", "HOME", "/root", "PATH", "/bin"));
     assertEquals("127.0.0.2", s.optional("PODIUM_HTTP_HOST"));
     assertNull(s.optional("HOME"));
     assertNull(s.optional("PATH"));
@@ -44,10 +44,15 @@ class SettingsTest {
 
   @Test
   void environmentOverridesJsonFile() throws IOException {
-    Path file = write("podium.json", """
+    Path file =
+        write(
+            "podium.json",
+            """
         {"PODIUM_CLUSTER_NAME": "from-file", "PODIUM_CLUSTER_PORT": 6000, "PODIUM_DEV": true}
         """);
-    Settings s = Settings.from(Map.of(Settings.CONFIG_FILE, file.toString(), "PODIUM_CLUSTER_NAME", "from-env"));
+    Settings s =
+        Settings.from(
+            Map.of(Settings.CONFIG_FILE, file.toString(), "PODIUM_CLUSTER_NAME", "from-env"));
     assertEquals("from-env", s.string("PODIUM_CLUSTER_NAME", "fallback"));
     assertEquals(6000, s.integer("PODIUM_CLUSTER_PORT", 5701, 1, 65535));
     assertTrue(s.bool("PODIUM_DEV", false));
@@ -55,13 +60,17 @@ class SettingsTest {
 
   @Test
   void environmentOverridesYamlFile() throws IOException {
-    Path file = write("podium.yaml", """
+    Path file =
+        write(
+            "podium.yaml",
+            """
         PODIUM_CLUSTER_NAME: from-yaml
         PODIUM_CLUSTER_PORT: 6001
         PODIUM_HOST_GRACE_MS: 1500
         PODIUM_DEV: true
         """);
-    Settings s = Settings.from(Map.of(Settings.CONFIG_FILE, file.toString(), "PODIUM_CLUSTER_PORT", "7000"));
+    Settings s =
+        Settings.from(Map.of(Settings.CONFIG_FILE, file.toString(), "PODIUM_CLUSTER_PORT", "7000"));
     assertEquals("from-yaml", s.string("PODIUM_CLUSTER_NAME", "fallback"));
     assertEquals(7000, s.integer("PODIUM_CLUSTER_PORT", 5701, 1, 65535));
     assertEquals(Duration.ofMillis(1500), s.millis("PODIUM_HOST_GRACE_MS", 30_000));
@@ -71,7 +80,10 @@ class SettingsTest {
   @Test
   void ymlExtensionIsYamlToo() throws IOException {
     Path file = write("podium.YML", "PODIUM_CLUSTER_NAME: yml\n");
-    assertEquals("yml", Settings.from(Map.of(Settings.CONFIG_FILE, file.toString())).optional("PODIUM_CLUSTER_NAME"));
+    assertEquals(
+        "yml",
+        Settings.from(Map.of(Settings.CONFIG_FILE, file.toString()))
+            .optional("PODIUM_CLUSTER_NAME"));
   }
 
   @Test
@@ -91,14 +103,16 @@ class SettingsTest {
   @Test
   void malformedJsonIsRefusedNamingTheVariable() throws IOException {
     Path file = write("bad.json", "{\"PODIUM_DEV\": ");
-    InvalidSettingException e = refused(() -> Settings.from(Map.of(Settings.CONFIG_FILE, file.toString())));
+    InvalidSettingException e =
+        refused(() -> Settings.from(Map.of(Settings.CONFIG_FILE, file.toString())));
     assertTrue(e.getMessage().startsWith(Settings.CONFIG_FILE), e.getMessage());
   }
 
   @Test
   void yamlThatIsNotAMappingIsRefusedNamingTheVariable() throws IOException {
     Path file = write("list.yaml", "- PODIUM_DEV\n- true\n");
-    InvalidSettingException e = refused(() -> Settings.from(Map.of(Settings.CONFIG_FILE, file.toString())));
+    InvalidSettingException e =
+        refused(() -> Settings.from(Map.of(Settings.CONFIG_FILE, file.toString())));
     assertTrue(e.getMessage().startsWith(Settings.CONFIG_FILE), e.getMessage());
     assertTrue(e.getMessage().contains("mapping"), e.getMessage());
   }

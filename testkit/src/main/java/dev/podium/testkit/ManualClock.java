@@ -8,11 +8,11 @@ import java.time.ZoneOffset;
 import java.util.function.LongSupplier;
 
 /**
- * The tests' one clock: it moves only when the test moves it. It is both a wall clock
- * ({@link Clock}, for code that takes a {@code Clock}) and a monotonic nanosecond source
- * ({@link LongSupplier}, for code that takes {@code System::nanoTime}); both move together.
- * The nanosecond count starts far from zero, as {@code System.nanoTime()} does, so code that
- * wrongly treats 0 as "never" is caught.
+ * The tests' one clock: it moves only when the test moves it. It is both a wall clock ({@link
+ * Clock}, for code that takes a {@code Clock}) and a monotonic nanosecond source ({@link
+ * LongSupplier}, for code that takes {@code System::nanoTime}); both move together. The nanosecond
+ * count starts far from zero, as {@code System.nanoTime()} does, so code that wrongly treats 0 as
+ * "never" is caught.
  */
 public final class ManualClock extends Clock implements LongSupplier {
   /** Where the nanosecond count starts. */
@@ -40,7 +40,10 @@ public final class ManualClock extends Clock implements LongSupplier {
     nanos += by.toNanos();
   }
 
-  /** Moves both times forward by a (possibly fractional) number of milliseconds, rounded to the nanosecond. */
+  /**
+   * Moves both times forward by a (possibly fractional) number of milliseconds, rounded to the
+   * nanosecond.
+   */
   public void advanceMillis(double ms) {
     advance(Duration.ofNanos(Math.round(ms * 1_000_000)));
   }

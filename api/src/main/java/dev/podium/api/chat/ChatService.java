@@ -10,8 +10,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 
 /**
- * Chat of one event: accepts messages within the limits, keeps a bounded history and publishes
- * each accepted message to the room.
+ * Chat of one event: accepts messages within the limits, keeps a bounded history and publishes each
+ * accepted message to the room.
  */
 @ProxyGen
 public interface ChatService {
@@ -25,7 +25,8 @@ public interface ChatService {
 
   /**
    * Posts a message. On success the {@code message_broadcast} JSON has been published to the room
-   * and is returned. Fails with {@code empty_message}, {@code message_too_long} or {@code rate_limited}.
+   * and is returned. Fails with {@code empty_message}, {@code message_too_long} or {@code
+   * rate_limited}.
    */
   Future<JsonObject> post(String eventId, String userId, String username, String text);
 

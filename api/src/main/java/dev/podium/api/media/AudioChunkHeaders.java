@@ -32,18 +32,25 @@ public record AudioChunkHeaders(String eventId, String userId, Codec codec) {
       return value;
     }
 
-    /** A header value: {@code opus}, or else PCM (relays have always read anything else, or none, as PCM). */
+    /**
+     * A header value: {@code opus}, or else PCM (relays have always read anything else, or none, as
+     * PCM).
+     */
     public static Codec of(String value) {
       return OPUS.value.equals(value) ? OPUS : PCM;
     }
   }
 
   public DeliveryOptions toDeliveryOptions() {
-    return new DeliveryOptions().addHeader(EVENT_ID, eventId).addHeader(USER_ID, userId).addHeader(CODEC, codec.value);
+    return new DeliveryOptions()
+        .addHeader(EVENT_ID, eventId)
+        .addHeader(USER_ID, userId)
+        .addHeader(CODEC, codec.value);
   }
 
   /** Reads a chunk's headers; an absent event or user id is null, which the relay drops. */
   public static AudioChunkHeaders from(MultiMap headers) {
-    return new AudioChunkHeaders(headers.get(EVENT_ID), headers.get(USER_ID), Codec.of(headers.get(CODEC)));
+    return new AudioChunkHeaders(
+        headers.get(EVENT_ID), headers.get(USER_ID), Codec.of(headers.get(CODEC)));
   }
 }

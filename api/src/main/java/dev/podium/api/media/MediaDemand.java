@@ -3,10 +3,10 @@ package dev.podium.api.media;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What one gateway node wants of an event's mixed audio, published on
- * {@code Addresses.mediaDemand(eventId)} to the relay that mixes the event: at once when it
- * changes, and every second while {@code mix} holds. The one place the body
- * {@code {node_id, mix, opus}} is written ({@link #toJson()}) and read ({@link #fromJson}).
+ * What one gateway node wants of an event's mixed audio, published on {@code
+ * Addresses.mediaDemand(eventId)} to the relay that mixes the event: at once when it changes, and
+ * every second while {@code mix} holds. The one place the body {@code {node_id, mix, opus}} is
+ * written ({@link #toJson()}) and read ({@link #fromJson}).
  *
  * @param nodeId the gateway node that says it
  * @param mix whether that node has a listener who needs the room mix
@@ -33,8 +33,9 @@ public record MediaDemand(String nodeId, boolean mix, boolean opus) {
    */
   public static MediaDemand fromJson(Object body) {
     if (!(body instanceof JsonObject json)) {
-      throw new IllegalArgumentException("a media demand is a JSON object, not "
-          + (body == null ? "null" : body.getClass().getSimpleName()));
+      throw new IllegalArgumentException(
+          "a media demand is a JSON object, not "
+              + (body == null ? "null" : body.getClass().getSimpleName()));
     }
     if (!(json.getValue("node_id") instanceof String nodeId)) {
       throw new IllegalArgumentException("a media demand without a node_id string");

@@ -13,24 +13,32 @@ import java.util.Map;
  * u8 kind | u32 sequence | u32 timestamp | u32 length, payload | u32 length, opus payload
  *         | u16 count, then per speaker: u16 id length, id (UTF-8), u32 length, mix-minus PCM
  * </pre>
+ *
  * For {@link #KIND_AUDIO} the payload is the room mix (PCM s16le) and the speakers' mix-minus
- * follow; for the screen kinds the payload is the host's chunk as sent; for
- * {@link #KIND_AUDIENCE} it is one byte, 1 while some gateway wants the room mix and 0 while
- * nobody does (the relay's word to the speakers' gateways: {@link #audience(boolean)}).
+ * follow; for the screen kinds the payload is the host's chunk as sent; for {@link #KIND_AUDIENCE}
+ * it is one byte, 1 while some gateway wants the room mix and 0 while nobody does (the relay's word
+ * to the speakers' gateways: {@link #audience(boolean)}).
  */
-public record MediaPacket(int kind, long sequence, long timestamp, Buffer payload, Buffer opus,
+public record MediaPacket(
+    int kind,
+    long sequence,
+    long timestamp,
+    Buffer payload,
+    Buffer opus,
     Map<String, Buffer> mixMinus) {
 
   public static final int KIND_AUDIO = 1;
   public static final int KIND_OPUS = 2;
   public static final int KIND_SCREEN = 3;
   public static final int KIND_SCREEN_INIT = 4;
+
   /** Whether anybody hears the room mix; never sent to a client. */
   public static final int KIND_AUDIENCE = 5;
 
   /** The relay's notice that somebody ({@code true}) or nobody hears the room mix. */
   public static MediaPacket audience(boolean heard) {
-    return new MediaPacket(KIND_AUDIENCE, 0, 0, Buffer.buffer(new byte[] {(byte) (heard ? 1 : 0)}), null, Map.of());
+    return new MediaPacket(
+        KIND_AUDIENCE, 0, 0, Buffer.buffer(new byte[] {(byte) (heard ? 1 : 0)}), null, Map.of());
   }
 
   /** For a {@link #KIND_AUDIENCE} packet: whether somebody hears the room mix. */
@@ -39,8 +47,12 @@ public record MediaPacket(int kind, long sequence, long timestamp, Buffer payloa
   }
 
   public Buffer encode() {
-    Buffer out = Buffer.buffer(32 + payload.length() + (opus == null ? 0 : opus.length())
-        + mixMinus.size() * (payload.length() + 16));
+    Buffer out =
+        Buffer.buffer(
+            32
+                + payload.length()
+                + (opus == null ? 0 : opus.length())
+                + mixMinus.size() * (payload.length() + 16));
     out.appendByte((byte) kind).appendUnsignedInt(sequence).appendUnsignedInt(timestamp);
     out.appendInt(payload.length()).appendBuffer(payload);
     out.appendInt(opus == null ? 0 : opus.length());
@@ -48,10 +60,14 @@ public record MediaPacket(int kind, long sequence, long timestamp, Buffer payloa
       out.appendBuffer(opus);
     }
     out.appendUnsignedShort(mixMinus.size());
-    mixMinus.forEach((id, pcm) -> {
-      byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-      out.appendUnsignedShort(idBytes.length).appendBytes(idBytes).appendInt(pcm.length()).appendBuffer(pcm);
-    });
+    mixMinus.forEach(
+        (id, pcm) -> {
+          byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+          out.appendUnsignedShort(idBytes.length)
+              .appendBytes(idBytes)
+              .appendInt(pcm.length())
+              .appendBuffer(pcm);
+        });
     return out;
   }
 

@@ -20,7 +20,12 @@ public final class Participant {
   private final String nodeId;
   private final String sessionId;
 
-  public Participant(String userId, String username, String role, boolean verified, String nodeId,
+  public Participant(
+      String userId,
+      String username,
+      String role,
+      boolean verified,
+      String nodeId,
       String sessionId) {
     this.userId = userId;
     this.username = username;
@@ -31,8 +36,13 @@ public final class Participant {
   }
 
   public Participant(JsonObject json) {
-    this(json.getString("user_id"), json.getString("username"), json.getString("role", ROLE_LISTENER),
-        json.getBoolean("verified", false), json.getString("node_id"), json.getString("session_id"));
+    this(
+        json.getString("user_id"),
+        json.getString("username"),
+        json.getString("role", ROLE_LISTENER),
+        json.getBoolean("verified", false),
+        json.getString("node_id"),
+        json.getString("session_id"));
   }
 
   public String userId() {
@@ -90,7 +100,8 @@ public final class Participant {
   /** The entry clients see in {@code participant_list}. */
   /** This participant as {@code participant_list} and {@code participant_page} show it. */
   public dev.podium.api.protocol.ServerMessage.ParticipantEntry listEntry() {
-    return new dev.podium.api.protocol.ServerMessage.ParticipantEntry(userId, username, ROLE_COHOST.equals(role), role);
+    return new dev.podium.api.protocol.ServerMessage.ParticipantEntry(
+        userId, username, ROLE_COHOST.equals(role), role);
   }
 
   public JsonObject toListEntry() {

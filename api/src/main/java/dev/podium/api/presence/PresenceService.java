@@ -30,7 +30,10 @@ public interface PresenceService {
    */
   Future<JsonObject> join(String eventId, Participant participant);
 
-  /** Removes the user if {@code sessionId} is still the socket that carries them; otherwise nothing happens. */
+  /**
+   * Removes the user if {@code sessionId} is still the socket that carries them; otherwise nothing
+   * happens.
+   */
   Future<Void> leave(String eventId, String userId, String sessionId);
 
   /** One page of the participant list: {@code {participants, offset, limit, total}}. */
@@ -39,7 +42,10 @@ public interface PresenceService {
   /** The {@code active_streams} message: {@code {type, streams:[...]}}. */
   Future<JsonObject> activeStreams();
 
-  /** The user's entry in the event; fails with {@code not_in_room} when they are not connected to it. */
+  /**
+   * The user's entry in the event; fails with {@code not_in_room} when they are not connected to
+   * it.
+   */
   Future<Participant> participant(String eventId, String userId);
 
   /** Sets a present user's role (told by the room-service); the list follows. */

@@ -8,29 +8,30 @@ import java.util.List;
 /**
  * One gateway node's answer to a {@link ResyncRequest}: some of its open sessions of the event,
  * sent to the request's {@code reply_to}, one batch in flight; the last has {@code done} (a node
- * with no such session sends just that one, empty). The one place the body
- * {@code {event_id, node_id, participants: [{...participant, joining?}], done}} is written and read.
+ * with no such session sends just that one, empty). The one place the body {@code {event_id,
+ * node_id, participants: [{...participant, joining?}], done}} is written and read.
  *
  * @param sessions at most {@link #MAX_SESSIONS}
  */
 public record ResyncBatch(String eventId, String nodeId, List<Carried> sessions, boolean done) {
-  /** The most sessions one batch may carry; presence refuses a larger one (and the gateway stops). */
+  /**
+   * The most sessions one batch may carry; presence refuses a larger one (and the gateway stops).
+   */
   public static final int MAX_SESSIONS = 500;
 
   /**
    * One open session a node carries; {@code joining} while presence has not answered its join yet
    * (presence then neither adds it, its own join does, nor drops it).
    */
-  public record Carried(Participant participant, boolean joining) {
-  }
+  public record Carried(Participant participant, boolean joining) {}
 
   public ResyncBatch {
     if (eventId == null || eventId.isEmpty() || nodeId == null || nodeId.isEmpty()) {
       throw new IllegalArgumentException("a resync batch names its event and its gateway node");
     }
     if (sessions.size() > MAX_SESSIONS) {
-      throw new IllegalArgumentException("a resync batch carries at most " + MAX_SESSIONS + " sessions, not "
-          + sessions.size());
+      throw new IllegalArgumentException(
+          "a resync batch carries at most " + MAX_SESSIONS + " sessions, not " + sessions.size());
     }
     sessions = List.copyOf(sessions);
   }
@@ -41,7 +42,10 @@ public record ResyncBatch(String eventId, String nodeId, List<Carried> sessions,
       JsonObject json = c.participant().toJson();
       participants.add(c.joining() ? json.put("joining", true) : json);
     }
-    return new JsonObject().put("event_id", eventId).put("node_id", nodeId).put("participants", participants)
+    return new JsonObject()
+        .put("event_id", eventId)
+        .put("node_id", nodeId)
+        .put("participants", participants)
         .put("done", done);
   }
 
@@ -54,16 +58,22 @@ public record ResyncBatch(String eventId, String nodeId, List<Carried> sessions,
    */
   public static ResyncBatch fromJson(Object body) {
     if (!(body instanceof JsonObject json)) {
-      throw new IllegalArgumentException("a resync batch is a JSON object, not "
-          + (body == null ? "null" : body.getClass().getSimpleName()));
+      throw new IllegalArgumentException(
+          "a resync batch is a JSON object, not "
+              + (body == null ? "null" : body.getClass().getSimpleName()));
     }
-    if (!(json.getValue("event_id") instanceof String eventId) || !(json.getValue("node_id") instanceof String nodeId)
+    if (!(json.getValue("event_id") instanceof String eventId)
+        || !(json.getValue("node_id") instanceof String nodeId)
         || !(json.getValue("participants") instanceof JsonArray participants)) {
-      throw new IllegalArgumentException("a resync batch needs event_id, node_id and a participants array");
+      throw new IllegalArgumentException(
+          "a resync batch needs event_id, node_id and a participants array");
     }
     if (participants.size() > MAX_SESSIONS) {
-      throw new IllegalArgumentException("a resync batch carries at most " + MAX_SESSIONS + " sessions, not "
-          + participants.size());
+      throw new IllegalArgumentException(
+          "a resync batch carries at most "
+              + MAX_SESSIONS
+              + " sessions, not "
+              + participants.size());
     }
     Object done = json.getValue("done");
     if (done != null && !(done instanceof Boolean)) {
@@ -77,7 +87,8 @@ public record ResyncBatch(String eventId, String nodeId, List<Carried> sessions,
       try {
         sessions.add(new Carried(new Participant(p), p.getBoolean("joining", false)));
       } catch (ClassCastException wrongKind) {
-        throw new IllegalArgumentException("a resync batch's participant has a field of the wrong kind: " + p);
+        throw new IllegalArgumentException(
+            "a resync batch's participant has a field of the wrong kind: " + p);
       }
     }
     return new ResyncBatch(eventId, nodeId, sessions, Boolean.TRUE.equals(done));

@@ -14,7 +14,9 @@ public final class ClientMessageException extends IllegalArgumentException {
     NOT_AN_OBJECT,
     /** {@code type} is absent or null ({@link #field()} is {@code "type"}). */
     MISSING_TYPE,
-    /** {@link #field()} holds another kind of value than its record declares ({@link #expected()}). */
+    /**
+     * {@link #field()} holds another kind of value than its record declares ({@link #expected()}).
+     */
     WRONG_KIND,
     /** No record has this {@code type}; {@link #value()} is the type as sent. */
     UNKNOWN_TYPE
@@ -24,7 +26,10 @@ public final class ClientMessageException extends IllegalArgumentException {
   public enum Kind {
     /** A JSON string ({@code String} in the record). */
     STRING,
-    /** A JSON number that is whole and within ±(2^31−1) ({@code Integer} in the record; 10.0 counts). */
+    /**
+     * A JSON number that is whole and within ±(2^31−1) ({@code Integer} in the record; 10.0
+     * counts).
+     */
     WHOLE_NUMBER
   }
 
@@ -33,7 +38,8 @@ public final class ClientMessageException extends IllegalArgumentException {
   private final Kind expected;
   private final String value;
 
-  private ClientMessageException(Problem problem, String field, Kind expected, String value, String text) {
+  private ClientMessageException(
+      Problem problem, String field, Kind expected, String value, String text) {
     super(text);
     this.problem = problem;
     this.field = field;
@@ -46,7 +52,8 @@ public final class ClientMessageException extends IllegalArgumentException {
   }
 
   static ClientMessageException notAnObject(String found) {
-    return new ClientMessageException(Problem.NOT_AN_OBJECT, null, null, found, "not a JSON object: " + found);
+    return new ClientMessageException(
+        Problem.NOT_AN_OBJECT, null, null, found, "not a JSON object: " + found);
   }
 
   static ClientMessageException missingType() {
@@ -54,19 +61,23 @@ public final class ClientMessageException extends IllegalArgumentException {
   }
 
   static ClientMessageException wrongKind(String field, Kind expected) {
-    return new ClientMessageException(Problem.WRONG_KIND, field, expected, null,
-        "field " + field + " is not a " + expected);
+    return new ClientMessageException(
+        Problem.WRONG_KIND, field, expected, null, "field " + field + " is not a " + expected);
   }
 
   static ClientMessageException unknownType(String type) {
-    return new ClientMessageException(Problem.UNKNOWN_TYPE, "type", null, type, "unknown type " + type);
+    return new ClientMessageException(
+        Problem.UNKNOWN_TYPE, "type", null, type, "unknown type " + type);
   }
 
   public Problem problem() {
     return problem;
   }
 
-  /** The wire name of the field at fault; null for {@link Problem#NOT_JSON} and {@link Problem#NOT_AN_OBJECT}. */
+  /**
+   * The wire name of the field at fault; null for {@link Problem#NOT_JSON} and {@link
+   * Problem#NOT_AN_OBJECT}.
+   */
   public String field() {
     return field;
   }
@@ -77,10 +88,10 @@ public final class ClientMessageException extends IllegalArgumentException {
   }
 
   /**
-   * For {@link Problem#UNKNOWN_TYPE}: the type as sent. For {@link Problem#NOT_AN_OBJECT}: what
-   * was sent instead, named as the gateway has always named it in {@code details} ({@code JsonArray},
-   * {@code String}, {@code Boolean}, {@code Integer}, {@code Long}, {@code BigInteger},
-   * {@code Double} or {@code null}).
+   * For {@link Problem#UNKNOWN_TYPE}: the type as sent. For {@link Problem#NOT_AN_OBJECT}: what was
+   * sent instead, named as the gateway has always named it in {@code details} ({@code JsonArray},
+   * {@code String}, {@code Boolean}, {@code Integer}, {@code Long}, {@code BigInteger}, {@code
+   * Double} or {@code null}).
    */
   public String value() {
     return value;

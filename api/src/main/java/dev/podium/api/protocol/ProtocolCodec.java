@@ -40,28 +40,35 @@ import java.util.Map;
  * extras); {@link ErrorCode} is written as its code string. Thread-safe.
  */
 public final class ProtocolCodec {
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .serializationInclusion(JsonInclude.Include.NON_NULL)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-      .addModule(new VertxModule())
-      .addModule(new SimpleModule("podium-protocol")
-          .addSerializer(ErrorCode.class, new ErrorCodeSerializer())
-          .addDeserializer(ErrorCode.class, new ErrorCodeDeserializer()))
-      .build();
-  private static final Map<String, Class<? extends ServerMessage>> SERVER_TYPES = types(ServerMessage.class);
-  private static final Map<String, Class<? extends ClientMessage>> CLIENT_TYPES = types(ClientMessage.class);
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .addModule(new VertxModule())
+          .addModule(
+              new SimpleModule("podium-protocol")
+                  .addSerializer(ErrorCode.class, new ErrorCodeSerializer())
+                  .addDeserializer(ErrorCode.class, new ErrorCodeDeserializer()))
+          .build();
+  private static final Map<String, Class<? extends ServerMessage>> SERVER_TYPES =
+      types(ServerMessage.class);
+  private static final Map<String, Class<? extends ClientMessage>> CLIENT_TYPES =
+      types(ClientMessage.class);
 
   private static final Map<Class<?>, String> CLIENT_TYPE_NAMES = names(CLIENT_TYPES);
+
   /**
-   * Reads a client's text as any JSON value first, so a syntax error anywhere in it is found
-   * before its type; the same parser settings as Vert.x's own JSON (comments allowed), which read
-   * client frames before this codec did, and nothing may follow the value.
+   * Reads a client's text as any JSON value first, so a syntax error anywhere in it is found before
+   * its type; the same parser settings as Vert.x's own JSON (comments allowed), which read client
+   * frames before this codec did, and nothing may follow the value.
    */
-  private static final ObjectReader CLIENT_TREE = MAPPER.reader()
-      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .with(JsonParser.Feature.ALLOW_COMMENTS);
+  private static final ObjectReader CLIENT_TREE =
+      MAPPER
+          .reader()
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(JsonParser.Feature.ALLOW_COMMENTS);
 
   static {
     MAPPER.registerSubtypes(SERVER_TYPES.values().toArray(Class<?>[]::new));
@@ -70,16 +77,16 @@ public final class ProtocolCodec {
 
   /** The declared fields of every client message, in record order, with the kind each must hold. */
   private static final Map<Class<?>, List<FieldKind>> CLIENT_FIELDS = clientFields();
+
   /** One reader per client message type, built once (each holds its deserializer). */
   private static final Map<Class<?>, ObjectReader> CLIENT_READERS = clientReaders();
 
-  private ProtocolCodec() {
-  }
+  private ProtocolCodec() {}
 
   /**
-   * Builds the codec's serializers and readers for every message type now. Jackson builds each
-   * one by reflection at its first use; a process calls this at start so that its first message
-   * (for a room-service, possibly the first action after it took an event over) does not pay for it.
+   * Builds the codec's serializers and readers for every message type now. Jackson builds each one
+   * by reflection at its first use; a process calls this at start so that its first message (for a
+   * room-service, possibly the first action after it took an event over) does not pay for it.
    */
   public static void warmUp() {
     SERVER_TYPES.values().forEach(MAPPER::canSerialize);
@@ -107,7 +114,9 @@ public final class ProtocolCodec {
     return new JsonObject(MAPPER.convertValue(message, LinkedHashMap.class));
   }
 
-  /** A part of a message (a stored chat entry, a list line) as JSON, written as inside a message. */
+  /**
+   * A part of a message (a stored chat entry, a list line) as JSON, written as inside a message.
+   */
   @SuppressWarnings("unchecked")
   public static JsonObject partJson(Record part) {
     return new JsonObject(MAPPER.convertValue(part, LinkedHashMap.class));
@@ -135,9 +144,13 @@ public final class ProtocolCodec {
     return MAPPER.convertValue(json.getMap(), type);
   }
 
-  /** Reads a list of message parts (chat history entries, co-host entries) from JSON another service sent. */
+  /**
+   * Reads a list of message parts (chat history entries, co-host entries) from JSON another service
+   * sent.
+   */
   public static <T> List<T> parts(JsonArray json, Class<T> type) {
-    return MAPPER.convertValue(json.getList(), MAPPER.getTypeFactory().constructCollectionType(List.class, type));
+    return MAPPER.convertValue(
+        json.getList(), MAPPER.getTypeFactory().constructCollectionType(List.class, type));
   }
 
   /**
@@ -175,7 +188,10 @@ public final class ProtocolCodec {
     }
     for (FieldKind field : CLIENT_FIELDS.get(type)) {
       JsonNode value = tree.get(field.name());
-      if (value != null && !value.isNull() && field.kind() != null && !admits(field.kind(), value)) {
+      if (value != null
+          && !value.isNull()
+          && field.kind() != null
+          && !admits(field.kind(), value)) {
         throw ClientMessageException.wrongKind(field.name(), field.kind());
       }
     }
@@ -183,7 +199,8 @@ public final class ProtocolCodec {
       return CLIENT_READERS.get(type).readValue(tree);
     } catch (IOException e) {
       // Every field was checked above: a failure here is a record the checks do not cover.
-      throw new IllegalStateException("a checked " + typeNode.textValue() + " did not bind: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "a checked " + typeNode.textValue() + " did not bind: " + e.getMessage(), e);
     }
   }
 
@@ -228,19 +245,25 @@ public final class ProtocolCodec {
     try {
       return MAPPER.readValue(json, kind);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not a " + kind.getSimpleName() + ": " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "not a " + kind.getSimpleName() + ": " + e.getOriginalMessage(), e);
     }
   }
 
   private static boolean admits(Kind kind, JsonNode value) {
     return switch (kind) {
       case STRING -> value.isTextual();
-      case WHOLE_NUMBER -> value.isNumber() && value.doubleValue() == Math.rint(value.doubleValue())
-          && Math.abs(value.doubleValue()) <= Integer.MAX_VALUE;
+      case WHOLE_NUMBER ->
+          value.isNumber()
+              && value.doubleValue() == Math.rint(value.doubleValue())
+              && Math.abs(value.doubleValue()) <= Integer.MAX_VALUE;
     };
   }
 
-  /** A non-object top-level value, named as Vert.x's JSON decoding (the gateway's before this codec) named it. */
+  /**
+   * A non-object top-level value, named as Vert.x's JSON decoding (the gateway's before this codec)
+   * named it.
+   */
   private static String kindName(JsonNode value) {
     if (value.isArray()) {
       return "JsonArray";
@@ -258,25 +281,38 @@ public final class ProtocolCodec {
   }
 
   /** One declared field of a client message: its wire name, and its kind (null: any JSON value). */
-  private record FieldKind(String name, Kind kind) {
-  }
+  private record FieldKind(String name, Kind kind) {}
 
   private static Map<Class<?>, List<FieldKind>> clientFields() {
     Map<Class<?>, List<FieldKind>> fields = new LinkedHashMap<>();
-    CLIENT_TYPES.values().forEach(type -> {
-      List<FieldKind> declared = new ArrayList<>();
-      for (BeanPropertyDefinition p : MAPPER.getDeserializationConfig().introspect(MAPPER.constructType(type))
-          .findProperties()) {
-        Class<?> raw = p.getPrimaryType().getRawClass();
-        Kind kind = raw == String.class ? Kind.STRING : raw == Integer.class ? Kind.WHOLE_NUMBER : null;
-        if (kind == null && raw != Object.class) {
-          throw new IllegalStateException(type.getSimpleName() + "." + p.getName() + " is a " + raw.getSimpleName()
-              + ": client message fields are String, Integer or Object (decodeClient checks only those)");
-        }
-        declared.add(new FieldKind(p.getName(), kind));
-      }
-      fields.put(type, List.copyOf(declared));
-    });
+    CLIENT_TYPES
+        .values()
+        .forEach(
+            type -> {
+              List<FieldKind> declared = new ArrayList<>();
+              for (BeanPropertyDefinition p :
+                  MAPPER
+                      .getDeserializationConfig()
+                      .introspect(MAPPER.constructType(type))
+                      .findProperties()) {
+                Class<?> raw = p.getPrimaryType().getRawClass();
+                Kind kind =
+                    raw == String.class
+                        ? Kind.STRING
+                        : raw == Integer.class ? Kind.WHOLE_NUMBER : null;
+                if (kind == null && raw != Object.class) {
+                  throw new IllegalStateException(
+                      type.getSimpleName()
+                          + "."
+                          + p.getName()
+                          + " is a "
+                          + raw.getSimpleName()
+                          + ": client message fields are String, Integer or Object (decodeClient checks only those)");
+                }
+                declared.add(new FieldKind(p.getName(), kind));
+              }
+              fields.put(type, List.copyOf(declared));
+            });
     return Map.copyOf(fields);
   }
 
@@ -295,24 +331,28 @@ public final class ProtocolCodec {
   @SuppressWarnings("unchecked")
   private static <T> Map<String, Class<? extends T>> types(Class<T> sealed) {
     Map<String, Class<? extends T>> types = new LinkedHashMap<>();
-    Arrays.stream(sealed.getPermittedSubclasses()).forEach(c -> {
-      if (types.put(typeOf(c), (Class<? extends T>) c) != null) {
-        throw new IllegalStateException("two records for type " + typeOf(c));
-      }
-    });
+    Arrays.stream(sealed.getPermittedSubclasses())
+        .forEach(
+            c -> {
+              if (types.put(typeOf(c), (Class<? extends T>) c) != null) {
+                throw new IllegalStateException("two records for type " + typeOf(c));
+              }
+            });
     return Collections.unmodifiableMap(types);
   }
 
   private static final class ErrorCodeSerializer extends JsonSerializer<ErrorCode> {
     @Override
-    public void serialize(ErrorCode code, JsonGenerator gen, SerializerProvider provider) throws IOException {
+    public void serialize(ErrorCode code, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
       gen.writeString(code.code());
     }
   }
 
   private static final class ErrorCodeDeserializer extends JsonDeserializer<ErrorCode> {
     @Override
-    public ErrorCode deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+    public ErrorCode deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
       String code = parser.getValueAsString();
       for (ErrorCode known : ErrorCode.values()) {
         if (known.code().equals(code)) {

@@ -3,9 +3,7 @@ package dev.podium.api.room;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.core.json.JsonObject;
 
-/**
- * A live event (a room) as the room-service describes it to other services.
- */
+/** A live event (a room) as the room-service describes it to other services. */
 @DataObject
 public final class LiveEvent {
   private final String eventId;
@@ -15,7 +13,12 @@ public final class LiveEvent {
   private final String mode;
   private final boolean resumed;
 
-  public LiveEvent(String eventId, String hostUserId, String hostUsername, String startedAt, String mode,
+  public LiveEvent(
+      String eventId,
+      String hostUserId,
+      String hostUsername,
+      String startedAt,
+      String mode,
       boolean resumed) {
     this.eventId = eventId;
     this.hostUserId = hostUserId;
@@ -26,7 +29,8 @@ public final class LiveEvent {
   }
 
   public LiveEvent(JsonObject json) {
-    this(json.getString("event_id"),
+    this(
+        json.getString("event_id"),
         json.getJsonObject("host", new JsonObject()).getString("user_id"),
         json.getJsonObject("host", new JsonObject()).getString("username"),
         json.getString("started_at"),
@@ -64,7 +68,10 @@ public final class LiveEvent {
     return new JsonObject().put("user_id", hostUserId).put("username", hostUsername);
   }
 
-  /** The event's public description, as it appears in the active-streams list and in lifecycle notices. */
+  /**
+   * The event's public description, as it appears in the active-streams list and in lifecycle
+   * notices.
+   */
   public JsonObject toJson() {
     return new JsonObject()
         .put("event_id", eventId)

@@ -5,13 +5,11 @@ import io.vertx.codegen.annotations.ProxyGen;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.serviceproxy.ServiceProxyBuilder;
 import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.util.List;
 
-/**
- * Room lifecycle: the single source of truth for which events are live and who hosts them.
- */
+/** Room lifecycle: the single source of truth for which events are live and who hosts them. */
 @ProxyGen
 public interface RoomService {
 
@@ -23,12 +21,15 @@ public interface RoomService {
   }
 
   /**
-   * Starts an event hosted by {@code userId}, or returns the host's event that is still live
-   * (for example within the reconnect grace period) with {@code resumed = true}.
+   * Starts an event hosted by {@code userId}, or returns the host's event that is still live (for
+   * example within the reconnect grace period) with {@code resumed = true}.
    */
   Future<LiveEvent> goLive(String userId, String username);
 
-  /** The live event with this id; fails with {@code event_not_found} if it never existed or has ended. */
+  /**
+   * The live event with this id; fails with {@code event_not_found} if it never existed or has
+   * ended.
+   */
   Future<LiveEvent> find(String eventId);
 
   /** Ends the event; only its host may. Fails with {@code not_host} or {@code event_not_found}. */
@@ -54,7 +55,9 @@ public interface RoomService {
 
   // The stage. Each fails with the refusal code the actor should see and then changes nothing.
 
-  /** Host only: invites a signed-in participant to co-host; the invitation expires after the TTL. */
+  /**
+   * Host only: invites a signed-in participant to co-host; the invitation expires after the TTL.
+   */
   Future<Void> inviteCohost(String eventId, String actorId, String targetId);
 
   Future<Void> acceptCohost(String eventId, String userId);

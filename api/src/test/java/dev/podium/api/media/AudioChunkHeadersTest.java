@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.api.Test;
 
-/** A speaker chunk's headers read back as the gateway wrote them, in the names relays have always read. */
+/**
+ * A speaker chunk's headers read back as the gateway wrote them, in the names relays have always
+ * read.
+ */
 class AudioChunkHeadersTest {
 
   @Test
@@ -18,20 +21,28 @@ class AudioChunkHeadersTest {
 
   @Test
   void theWireNamesAndValuesAreTheOnesGatewaysAndRelaysAlreadyUse() {
-    MultiMap written = new AudioChunkHeaders("ev-1", "alice", AudioChunkHeaders.Codec.OPUS).toDeliveryOptions()
-        .getHeaders();
+    MultiMap written =
+        new AudioChunkHeaders("ev-1", "alice", AudioChunkHeaders.Codec.OPUS)
+            .toDeliveryOptions()
+            .getHeaders();
     assertEquals("ev-1", written.get("event-id"));
     assertEquals("alice", written.get("user-id"));
     assertEquals("opus", written.get("codec"));
-    assertEquals("pcm", new AudioChunkHeaders("e", "u", AudioChunkHeaders.Codec.PCM).toDeliveryOptions()
-        .getHeaders().get("codec"));
+    assertEquals(
+        "pcm",
+        new AudioChunkHeaders("e", "u", AudioChunkHeaders.Codec.PCM)
+            .toDeliveryOptions()
+            .getHeaders()
+            .get("codec"));
   }
 
   @Test
   void aChunkWithoutACodecOrAnUnknownOneIsPcmAndMissingIdsAreNull() {
-    assertEquals(new AudioChunkHeaders(null, null, AudioChunkHeaders.Codec.PCM),
+    assertEquals(
+        new AudioChunkHeaders(null, null, AudioChunkHeaders.Codec.PCM),
         AudioChunkHeaders.from(MultiMap.caseInsensitiveMultiMap()));
-    assertEquals(AudioChunkHeaders.Codec.PCM,
+    assertEquals(
+        AudioChunkHeaders.Codec.PCM,
         AudioChunkHeaders.from(MultiMap.caseInsensitiveMultiMap().add("codec", "flac")).codec());
   }
 }

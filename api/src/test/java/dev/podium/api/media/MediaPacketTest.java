@@ -47,7 +47,8 @@ class MediaPacketTest {
     assertEquals(room, d.payload());
     assertNotNull(d.opus());
     assertEquals(opus, d.opus());
-    assertEquals(List.copyOf(minus.keySet()), List.copyOf(d.mixMinus().keySet()), "ids and their order");
+    assertEquals(
+        List.copyOf(minus.keySet()), List.copyOf(d.mixMinus().keySet()), "ids and their order");
     minus.forEach((id, pcm) -> assertEquals(pcm, d.mixMinus().get(id), id));
   }
 
@@ -56,8 +57,9 @@ class MediaPacketTest {
     Map<String, Buffer> minus = new LinkedHashMap<>();
     minus.put("lonely", Buffer.buffer());
     minus.put("other", bytes(4, 9));
-    MediaPacket d = MediaPacket.decode(
-        new MediaPacket(MediaPacket.KIND_AUDIO, 1, 960, bytes(1920, 8), null, minus).encode());
+    MediaPacket d =
+        MediaPacket.decode(
+            new MediaPacket(MediaPacket.KIND_AUDIO, 1, 960, bytes(1920, 8), null, minus).encode());
     assertNotNull(d.mixMinus().get("lonely"), "present, not missing");
     assertEquals(0, d.mixMinus().get("lonely").length());
     assertEquals(bytes(4, 9), d.mixMinus().get("other"));
@@ -65,22 +67,28 @@ class MediaPacketTest {
 
   @Test
   void screenKindsAndEmptyPayload() {
-    for (int kind : new int[] {MediaPacket.KIND_OPUS, MediaPacket.KIND_SCREEN, MediaPacket.KIND_SCREEN_INIT}) {
+    for (int kind :
+        new int[] {MediaPacket.KIND_OPUS, MediaPacket.KIND_SCREEN, MediaPacket.KIND_SCREEN_INIT}) {
       Buffer chunk = bytes(5000, kind);
-      MediaPacket d = MediaPacket.decode(new MediaPacket(kind, 3, 1234, chunk, null, Map.of()).encode());
+      MediaPacket d =
+          MediaPacket.decode(new MediaPacket(kind, 3, 1234, chunk, null, Map.of()).encode());
       assertEquals(kind, d.kind());
       assertEquals(chunk, d.payload());
     }
-    MediaPacket d = MediaPacket.decode(
-        new MediaPacket(MediaPacket.KIND_SCREEN, 0, 0, Buffer.buffer(), null, Map.of()).encode());
+    MediaPacket d =
+        MediaPacket.decode(
+            new MediaPacket(MediaPacket.KIND_SCREEN, 0, 0, Buffer.buffer(), null, Map.of())
+                .encode());
     assertEquals(0, d.payload().length());
   }
 
   @Test
   void sequenceAndTimestampUseAllUnsigned32Bits() {
     long max = 0xFFFF_FFFFL;
-    MediaPacket d = MediaPacket.decode(
-        new MediaPacket(MediaPacket.KIND_AUDIO, max, max - 1, bytes(2, 0), null, Map.of()).encode());
+    MediaPacket d =
+        MediaPacket.decode(
+            new MediaPacket(MediaPacket.KIND_AUDIO, max, max - 1, bytes(2, 0), null, Map.of())
+                .encode());
     assertEquals(max, d.sequence());
     assertEquals(max - 1, d.timestamp());
   }
@@ -89,7 +97,8 @@ class MediaPacketTest {
   void decodedPayloadsAreSlicesOfTheInput() {
     Map<String, Buffer> minus = new LinkedHashMap<>();
     minus.put("a", bytes(8, 1));
-    Buffer encoded = new MediaPacket(MediaPacket.KIND_AUDIO, 1, 960, bytes(8, 2), bytes(4, 3), minus).encode();
+    Buffer encoded =
+        new MediaPacket(MediaPacket.KIND_AUDIO, 1, 960, bytes(8, 2), bytes(4, 3), minus).encode();
     MediaPacket d = MediaPacket.decode(encoded);
     assertEquals(bytes(8, 2), d.payload());
     assertEquals(bytes(4, 3), d.opus());
@@ -106,7 +115,8 @@ class MediaPacketTest {
   @Test
   void encodingDoesNotConsumeTheSourceBuffers() {
     Buffer room = bytes(16, 4);
-    MediaPacket p = new MediaPacket(MediaPacket.KIND_AUDIO, 1, 960, room, null, Map.of("x", bytes(16, 5)));
+    MediaPacket p =
+        new MediaPacket(MediaPacket.KIND_AUDIO, 1, 960, room, null, Map.of("x", bytes(16, 5)));
     Buffer first = p.encode();
     Buffer second = p.encode();
     assertEquals(first, second, "encode is repeatable");

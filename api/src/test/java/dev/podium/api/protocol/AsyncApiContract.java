@@ -13,14 +13,15 @@ import java.util.TreeMap;
 /**
  * The AsyncAPI 3 document of the WebSocket API, built from the message records as the codec sees
  * them (property names, types and the {@code type} discriminator from its own Jackson setup), so
- * the document cannot say anything the code does not do. A JSON Schema per message: server
- * messages allow no other property (what Podium sends is exactly this); client messages allow
- * any (today's pages send extras, which are ignored).
+ * the document cannot say anything the code does not do. A JSON Schema per message: server messages
+ * allow no other property (what Podium sends is exactly this); client messages allow any (today's
+ * pages send extras, which are ignored).
  */
 final class AsyncApiContract {
   private static final String SCHEMAS = "#/components/schemas/";
 
   private final ObjectMapper mapper = ProtocolCodec.mapper();
+
   /** Every schema by name: the messages' and the parts they are made of. */
   private final Map<String, Object> schemas = new TreeMap<>();
 
@@ -31,48 +32,115 @@ final class AsyncApiContract {
 
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("asyncapi", "3.0.0");
-    doc.put("info", map(
-        "title", "Podium WebSocket API",
-        "version", "1",
-        "description", "The JSON text messages of Podium's WebSocket endpoints, generated from the message records in "
-            + "api (dev.podium.api.protocol) by AsyncApiDocTest: see docs/protocol.md for when each is sent, the "
-            + "binary media frames and the limits. Server messages carry exactly the properties listed; clients may "
-            + "send more, which are ignored."));
-    doc.put("servers", map("local", map("host", "127.0.0.1:8000", "protocol", "ws",
-        "description", "The all-in-one in dev mode (README); production gateways are behind wss://")));
+    doc.put(
+        "info",
+        map(
+            "title", "Podium WebSocket API",
+            "version", "1",
+            "description",
+                "The JSON text messages of Podium's WebSocket endpoints, generated from the message records in "
+                    + "api (dev.podium.api.protocol) by AsyncApiDocTest: see docs/protocol.md for when each is sent, the "
+                    + "binary media frames and the limits. Server messages carry exactly the properties listed; clients may "
+                    + "send more, which are ignored."));
+    doc.put(
+        "servers",
+        map(
+            "local",
+            map(
+                "host",
+                "127.0.0.1:8000",
+                "protocol",
+                "ws",
+                "description",
+                "The all-in-one in dev mode (README); production gateways are behind wss://")));
     Map<String, Object> roomMessages = new LinkedHashMap<>();
-    serverMessages.forEach((name, m) -> roomMessages.put(name, ref("#/components/messages/" + name)));
-    clientMessages.forEach((name, m) -> roomMessages.put(name, ref("#/components/messages/" + name)));
-    String roomDescription = "A room socket: the same messages whichever way it was opened. The token is in the "
-        + "query (token=...), or in the Sec-WebSocket-Protocol header with podium.v1.";
-    doc.put("channels", map(
-        "goLive", map("address", "/ws/stream/start/live/{userId}/",
-            "description", "The host goes live (or resumes its event). " + roomDescription,
-            "parameters", map("userId", map("description", "the host's user id; it must equal the token's")),
-            "messages", roomMessages),
-        "join", map("address", "/ws/stream/live/join/event/{eventId}/{username}/{userId}/",
-            "description", "A listener joins (the short form /ws/stream/live/join/event/{eventId}/{userId}/ too). "
-                + roomDescription,
-            "parameters", map("eventId", map("description", "the event to join"),
-                "username", map("description", "the name shown when the token has none"),
-                "userId", map("description", "the user id; with a token it must equal the token's")),
-            "messages", roomMessages),
-        "activeStreams", map("address", "/ws/active-streams/",
-            "description", "The live events, pushed on every change.",
-            "messages", map("active_streams", ref("#/components/messages/active_streams"),
-                "error", ref("#/components/messages/error")))));
+    serverMessages.forEach(
+        (name, m) -> roomMessages.put(name, ref("#/components/messages/" + name)));
+    clientMessages.forEach(
+        (name, m) -> roomMessages.put(name, ref("#/components/messages/" + name)));
+    String roomDescription =
+        "A room socket: the same messages whichever way it was opened. The token is in the "
+            + "query (token=...), or in the Sec-WebSocket-Protocol header with podium.v1.";
+    doc.put(
+        "channels",
+        map(
+            "goLive",
+                map(
+                    "address",
+                    "/ws/stream/start/live/{userId}/",
+                    "description",
+                    "The host goes live (or resumes its event). " + roomDescription,
+                    "parameters",
+                    map(
+                        "userId",
+                        map("description", "the host's user id; it must equal the token's")),
+                    "messages",
+                    roomMessages),
+            "join",
+                map(
+                    "address",
+                    "/ws/stream/live/join/event/{eventId}/{username}/{userId}/",
+                    "description",
+                    "A listener joins (the short form /ws/stream/live/join/event/{eventId}/{userId}/ too). "
+                        + roomDescription,
+                    "parameters",
+                    map(
+                        "eventId",
+                        map("description", "the event to join"),
+                        "username",
+                        map("description", "the name shown when the token has none"),
+                        "userId",
+                        map("description", "the user id; with a token it must equal the token's")),
+                    "messages",
+                    roomMessages),
+            "activeStreams",
+                map(
+                    "address",
+                    "/ws/active-streams/",
+                    "description",
+                    "The live events, pushed on every change.",
+                    "messages",
+                    map(
+                        "active_streams",
+                        ref("#/components/messages/active_streams"),
+                        "error",
+                        ref("#/components/messages/error")))));
     Map<String, Object> operations = new LinkedHashMap<>();
     for (String channel : List.of("goLive", "join")) {
-      operations.put(channel + "Receive", map("action", "receive", "channel", ref("#/channels/" + channel),
-          "summary", "What the server sends on this socket",
-          "messages", refs(channel, serverMessages)));
-      operations.put(channel + "Send", map("action", "send", "channel", ref("#/channels/" + channel),
-          "summary", "What a client may send on this socket",
-          "messages", refs(channel, clientMessages)));
+      operations.put(
+          channel + "Receive",
+          map(
+              "action",
+              "receive",
+              "channel",
+              ref("#/channels/" + channel),
+              "summary",
+              "What the server sends on this socket",
+              "messages",
+              refs(channel, serverMessages)));
+      operations.put(
+          channel + "Send",
+          map(
+              "action",
+              "send",
+              "channel",
+              ref("#/channels/" + channel),
+              "summary",
+              "What a client may send on this socket",
+              "messages",
+              refs(channel, clientMessages)));
     }
-    operations.put("activeStreamsReceive", map("action", "receive", "channel", ref("#/channels/activeStreams"),
-        "messages", List.of(ref("#/channels/activeStreams/messages/active_streams"),
-            ref("#/channels/activeStreams/messages/error"))));
+    operations.put(
+        "activeStreamsReceive",
+        map(
+            "action",
+            "receive",
+            "channel",
+            ref("#/channels/activeStreams"),
+            "messages",
+            List.of(
+                ref("#/channels/activeStreams/messages/active_streams"),
+                ref("#/channels/activeStreams/messages/error"))));
     doc.put("operations", operations);
     Map<String, Object> messages = new TreeMap<>();
     messages.putAll(serverMessages);
@@ -83,18 +151,29 @@ final class AsyncApiContract {
 
   /** The schema name of a message type (its record's name, server and client names kept apart). */
   static String schemaName(Class<?> record) {
-    String outer = record.getEnclosingClass() == null ? "" : record.getEnclosingClass().getSimpleName();
+    String outer =
+        record.getEnclosingClass() == null ? "" : record.getEnclosingClass().getSimpleName();
     return (outer.equals("ClientMessage") ? "Client" : "") + record.getSimpleName();
   }
 
   private Map<String, Object> messages(Map<String, ? extends Class<?>> types, boolean fromClient) {
     Map<String, Object> out = new LinkedHashMap<>();
-    types.forEach((type, record) -> {
-      String schema = schemaName(record);
-      schemas.put(schema, objectSchema(record, type, fromClient));
-      out.put(type, map("name", type, "title", (fromClient ? "client → server: " : "server → client: ") + type,
-          "contentType", "application/json", "payload", ref(SCHEMAS + schema)));
-    });
+    types.forEach(
+        (type, record) -> {
+          String schema = schemaName(record);
+          schemas.put(schema, objectSchema(record, type, fromClient));
+          out.put(
+              type,
+              map(
+                  "name",
+                  type,
+                  "title",
+                  (fromClient ? "client → server: " : "server → client: ") + type,
+                  "contentType",
+                  "application/json",
+                  "payload",
+                  ref(SCHEMAS + schema)));
+        });
     return out;
   }
 
@@ -105,7 +184,8 @@ final class AsyncApiContract {
       properties.put("type", map("const", type));
       required.add("type");
     }
-    for (BeanPropertyDefinition p : mapper.getSerializationConfig().introspect(mapper.constructType(record)).findProperties()) {
+    for (BeanPropertyDefinition p :
+        mapper.getSerializationConfig().introspect(mapper.constructType(record)).findProperties()) {
       properties.put(p.getName(), schemaOf(p.getPrimaryType()));
       if (p.getPrimaryType().isPrimitive()) {
         required.add(p.getName());
@@ -156,7 +236,8 @@ final class AsyncApiContract {
       }
       return ref(SCHEMAS + name);
     }
-    // Object (user ids sent as text or numbers, WebRTC payloads relayed as sent), Vert.x JSON values.
+    // Object (user ids sent as text or numbers, WebRTC payloads relayed as sent), Vert.x JSON
+    // values.
     return map();
   }
 
@@ -179,7 +260,9 @@ final class AsyncApiContract {
     return m;
   }
 
-  /** Block-style YAML of maps, lists and scalars; strings double-quoted (JSON escapes are YAML's). */
+  /**
+   * Block-style YAML of maps, lists and scalars; strings double-quoted (JSON escapes are YAML's).
+   */
   static String yaml(Object node) {
     StringBuilder out = new StringBuilder();
     write(out, node, 0);
@@ -201,7 +284,8 @@ final class AsyncApiContract {
   }
 
   private static void child(StringBuilder out, Object value, int indent) {
-    if (value instanceof Map<?, ?> m && !m.isEmpty() || value instanceof List<?> l && !l.isEmpty()) {
+    if (value instanceof Map<?, ?> m && !m.isEmpty()
+        || value instanceof List<?> l && !l.isEmpty()) {
       out.append('\n');
       write(out, value, indent + 2);
     } else {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * example: {@code mvn -o -q -pl api verify -Dtest=ProtocolDocTest -Dprotocol.docs.write=true}.
  */
 class ProtocolDocTest {
-  private static final String START = "<!-- golden examples: generated from api/src/test/resources/protocol by ProtocolDocTest -->";
+  private static final String START =
+      "<!-- golden examples: generated from api/src/test/resources/protocol by ProtocolDocTest -->";
   private static final String END = "<!-- end of golden examples -->";
   private static final Path DOC = Path.of("..", "docs", "protocol.md");
 
@@ -29,10 +30,16 @@ class ProtocolDocTest {
     String expected = START + "\n" + section() + END;
     String actual = doc.substring(start, end + END.length());
     if (Boolean.getBoolean("protocol.docs.write") && !expected.equals(actual)) {
-      Files.writeString(DOC, doc.substring(0, start) + expected + doc.substring(end + END.length()), StandardCharsets.UTF_8);
+      Files.writeString(
+          DOC,
+          doc.substring(0, start) + expected + doc.substring(end + END.length()),
+          StandardCharsets.UTF_8);
       return;
     }
-    assertEquals(expected, actual, "docs/protocol.md's examples differ from the golden files; regenerate (see this test's comment)");
+    assertEquals(
+        expected,
+        actual,
+        "docs/protocol.md's examples differ from the golden files; regenerate (see this test's comment)");
   }
 
   private static String section() {
@@ -47,6 +54,12 @@ class ProtocolDocTest {
   }
 
   private static void examples(StringBuilder out, Map<String, String> examples) {
-    examples.forEach((name, json) -> out.append("`").append(name).append("`\n```json\n").append(json.strip()).append("\n```\n\n"));
+    examples.forEach(
+        (name, json) ->
+            out.append("`")
+                .append(name)
+                .append("`\n```json\n")
+                .append(json.strip())
+                .append("\n```\n\n"));
   }
 }

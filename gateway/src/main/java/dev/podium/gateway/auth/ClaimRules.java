@@ -5,17 +5,19 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The registered claims of a token whose signature has been checked: their types, the time
- * window (with the policy's leeway), the longest lifetime, the issuer and the audience. Each
- * refusal is an {@link AuthFailure} whose details say which claim was wrong and how.
+ * The registered claims of a token whose signature has been checked: their types, the time window
+ * (with the policy's leeway), the longest lifetime, the issuer and the audience. Each refusal is an
+ * {@link AuthFailure} whose details say which claim was wrong and how.
  */
 final class ClaimRules {
   private static final int MAX_ECHO = 80;
 
-  private ClaimRules() {
-  }
+  private ClaimRules() {}
 
-  /** Throws an {@link AuthFailure} unless {@code claims} satisfy {@code policy} at {@code nowMillis}. */
+  /**
+   * Throws an {@link AuthFailure} unless {@code claims} satisfy {@code policy} at {@code
+   * nowMillis}.
+   */
   static void check(JsonObject claims, JwtPolicy policy, long nowMillis) {
     Double exp = numericDate(claims, "exp");
     Double nbf = numericDate(claims, "nbf");
@@ -35,36 +37,63 @@ final class ClaimRules {
     double now = nowMillis / 1000.0;
     long leeway = policy.leeway().toSeconds();
     if (now >= exp + leeway) {
-      throw new AuthFailure(ErrorCode.TOKEN_EXPIRED, "The token has expired",
+      throw new AuthFailure(
+          ErrorCode.TOKEN_EXPIRED,
+          "The token has expired",
           "exp was " + seconds(now - exp) + " s ago (leeway " + leeway + " s)");
     }
     if (nbf != null && nbf > now + leeway) {
-      throw invalid("The token is not valid yet",
-          "nbf is " + seconds(nbf - now) + " s in the future (leeway " + leeway + " s); check the issuer's clock");
+      throw invalid(
+          "The token is not valid yet",
+          "nbf is "
+              + seconds(nbf - now)
+              + " s in the future (leeway "
+              + leeway
+              + " s); check the issuer's clock");
     }
     if (iat != null && iat > now + leeway) {
-      throw invalid("The token was issued in the future",
-          "iat is " + seconds(iat - now) + " s in the future (leeway " + leeway + " s); check the issuer's clock");
+      throw invalid(
+          "The token was issued in the future",
+          "iat is "
+              + seconds(iat - now)
+              + " s in the future (leeway "
+              + leeway
+              + " s); check the issuer's clock");
     }
     long max = policy.maxLifetime().toSeconds();
     double lifetime = exp - (iat != null ? iat : now);
     if (lifetime > max + leeway) {
-      throw invalid("The token is valid for too long",
-          (iat != null ? "exp - iat" : "exp - now") + " is " + seconds(lifetime) + " s, over the limit of " + max
+      throw invalid(
+          "The token is valid for too long",
+          (iat != null ? "exp - iat" : "exp - now")
+              + " is "
+              + seconds(lifetime)
+              + " s, over the limit of "
+              + max
               + " s (PODIUM_JWT_MAX_LIFETIME_S)");
     }
     if (policy.issuer() != null && !policy.issuer().equals(iss)) {
-      throw invalid("The token is from another issuer",
-          (iss == null ? "iss is missing" : "iss is '" + echo(iss) + "'") + ", expected '" + policy.issuer() + "'");
+      throw invalid(
+          "The token is from another issuer",
+          (iss == null ? "iss is missing" : "iss is '" + echo(iss) + "'")
+              + ", expected '"
+              + policy.issuer()
+              + "'");
     }
     if (policy.audience() != null && !hasAudience(aud, policy.audience())) {
-      throw invalid("The token is meant for another audience",
-          (aud == null ? "aud is missing" : "aud is " + echo(aud)) + ", expected it to contain '" + policy.audience()
+      throw invalid(
+          "The token is meant for another audience",
+          (aud == null ? "aud is missing" : "aud is " + echo(aud))
+              + ", expected it to contain '"
+              + policy.audience()
               + "'");
     }
   }
 
-  /** The claim as seconds since the epoch; null when absent; a refusal when it is not a finite number. */
+  /**
+   * The claim as seconds since the epoch; null when absent; a refusal when it is not a finite
+   * number.
+   */
   private static Double numericDate(JsonObject claims, String name) {
     Object value = claims.getValue(name);
     if (value == null) {
@@ -76,7 +105,9 @@ final class ClaimRules {
         return d;
       }
     }
-    throw invalid("The token is malformed", name + " must be a number of seconds since 1970, got " + echo(value));
+    throw invalid(
+        "The token is malformed",
+        name + " must be a number of seconds since 1970, got " + echo(value));
   }
 
   private static boolean isAudience(Object aud) {
@@ -95,7 +126,9 @@ final class ClaimRules {
   }
 
   private static boolean hasAudience(Object aud, String expected) {
-    return aud instanceof String s ? s.equals(expected) : aud instanceof JsonArray a && a.contains(expected);
+    return aud instanceof String s
+        ? s.equals(expected)
+        : aud instanceof JsonArray a && a.contains(expected);
   }
 
   private static long seconds(double s) {

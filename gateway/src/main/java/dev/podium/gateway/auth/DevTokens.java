@@ -18,10 +18,15 @@ public final class DevTokens {
     this(vertx, secret, userClaim, JwtPolicy.defaults());
   }
 
-  /** Dev tokens carry the policy's issuer and audience, when set, so that the gateway accepts them. */
+  /**
+   * Dev tokens carry the policy's issuer and audience, when set, so that the gateway accepts them.
+   */
   public DevTokens(Vertx vertx, String secret, String userClaim, JwtPolicy policy) {
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+    this.jwt =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
     this.userClaim = userClaim;
     this.policy = policy;
   }
@@ -37,6 +42,7 @@ public final class DevTokens {
     if (username != null) {
       claims.put("username", username);
     }
-    return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(validMinutes));
+    return jwt.generateToken(
+        claims, new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(validMinutes));
   }
 }

@@ -9,15 +9,14 @@ import java.util.Locale;
  * line/paragraph separator or unpaired surrogate character, has its runs of white space collapsed
  * to one space, is trimmed, is not blank and has at most {@value #MAX_CODE_POINTS} code points.
  *
- * <p>Invalid names are refused, not repaired: stripping invisible characters would turn
- * {@code "ho\u200Bst"} into {@code "host"}, and a name someone padded with bidi overrides is
- * not one to show others in any form.
+ * <p>Invalid names are refused, not repaired: stripping invisible characters would turn {@code
+ * "ho\u200Bst"} into {@code "host"}, and a name someone padded with bidi overrides is not one to
+ * show others in any form.
  */
 public final class DisplayNames {
   public static final int MAX_CODE_POINTS = 64;
 
-  private DisplayNames() {
-  }
+  private DisplayNames() {}
 
   /** A refused name, with a reason a person can act on. */
   public static final class InvalidName extends RuntimeException {
@@ -34,7 +33,8 @@ public final class DisplayNames {
     for (int i = 0; i < raw.length(); ) {
       int cp = raw.codePointAt(i);
       if (forbidden(cp)) {
-        throw new InvalidName(String.format("the name contains the invisible or control character U+%04X", cp));
+        throw new InvalidName(
+            String.format("the name contains the invisible or control character U+%04X", cp));
       }
       i += Character.charCount(cp);
     }
@@ -61,12 +61,15 @@ public final class DisplayNames {
     }
     int count = name.codePointCount(0, name.length());
     if (count > MAX_CODE_POINTS) {
-      throw new InvalidName("the name is " + count + " characters long; at most " + MAX_CODE_POINTS + " are allowed");
+      throw new InvalidName(
+          "the name is " + count + " characters long; at most " + MAX_CODE_POINTS + " are allowed");
     }
     return name;
   }
 
-  /** The name, normalised; or {@code fallback} when it is missing or invalid (a token's name claim). */
+  /**
+   * The name, normalised; or {@code fallback} when it is missing or invalid (a token's name claim).
+   */
   public static String normaliseOr(String raw, String fallback) {
     try {
       return normalise(raw);
@@ -76,11 +79,14 @@ public final class DisplayNames {
   }
 
   /**
-   * What two names are compared by to decide whether they look the same: compatibility forms
-   * folded (NFKC: full-width letters, ligatures), case folded, white space removed.
+   * What two names are compared by to decide whether they look the same: compatibility forms folded
+   * (NFKC: full-width letters, ligatures), case folded, white space removed.
    */
   public static String lookalikeKey(String name) {
-    String folded = Normalizer.normalize(name, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+    String folded =
+        Normalizer.normalize(name, Normalizer.Form.NFKC)
+            .toUpperCase(Locale.ROOT)
+            .toLowerCase(Locale.ROOT);
     return Normalizer.normalize(folded, Normalizer.Form.NFKC).replaceAll("[\\s\\p{Z}]+", "");
   }
 
@@ -96,7 +102,9 @@ public final class DisplayNames {
       default:
         // Bidi controls and zero-width characters are all FORMAT in current Unicode; listed so a
         // future reclassification cannot let them through.
-        return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069)
+        return (cp >= 0x200B && cp <= 0x200F)
+            || (cp >= 0x202A && cp <= 0x202E)
+            || (cp >= 0x2060 && cp <= 0x2069)
             || cp == 0xFEFF;
     }
   }

@@ -22,18 +22,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The signing keys of a JWKS document (RFC 7517) that Podium can use, by {@code kid} and
- * algorithm: RSA keys (at least 2048 bits) for RS256 and EC P-256 keys for ES256, each with a
- * {@code kid}, {@code use} absent or {@code sig}, {@code key_ops} absent or containing
- * {@code verify}, and {@code alg} absent or naming that algorithm. Other keys (encryption keys,
- * other curves, symmetric keys) are skipped, with the reason kept for the log.
+ * The signing keys of a JWKS document (RFC 7517) that Podium can use, by {@code kid} and algorithm:
+ * RSA keys (at least 2048 bits) for RS256 and EC P-256 keys for ES256, each with a {@code kid},
+ * {@code use} absent or {@code sig}, {@code key_ops} absent or containing {@code verify}, and
+ * {@code alg} absent or naming that algorithm. Other keys (encryption keys, other curves, symmetric
+ * keys) are skipped, with the reason kept for the log.
  */
 final class JwkSet {
   private static final int MIN_RSA_BITS = 2048;
   private static final ECParameterSpec P256 = p256();
 
-  private record KeyId(String kid, JwsAlgorithm alg) {
-  }
+  private record KeyId(String kid, JwsAlgorithm alg) {}
 
   private final Map<KeyId, PublicKey> keys;
   private final List<String> skipped;
@@ -79,7 +78,9 @@ final class JwkSet {
             alg = JwsAlgorithm.ES256;
             key = ec(jwk);
           }
-          default -> throw new IllegalArgumentException("kty " + jwk.getValue("kty") + " is not RSA or EC");
+          default ->
+              throw new IllegalArgumentException(
+                  "kty " + jwk.getValue("kty") + " is not RSA or EC");
         }
         Object declared = jwk.getValue("alg");
         if (declared != null && !alg.name().equals(declared)) {
@@ -125,7 +126,8 @@ final class JwkSet {
     BigInteger n = unsigned(jwk, "n");
     BigInteger e = unsigned(jwk, "e");
     if (n.bitLength() < MIN_RSA_BITS) {
-      throw new IllegalArgumentException("RSA key of " + n.bitLength() + " bits, under " + MIN_RSA_BITS);
+      throw new IllegalArgumentException(
+          "RSA key of " + n.bitLength() + " bits, under " + MIN_RSA_BITS);
     }
     return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
   }
@@ -148,7 +150,8 @@ final class JwkSet {
     if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0 || !y.pow(2).mod(p).equals(rhs)) {
       throw new IllegalArgumentException("the point is not on P-256");
     }
-    return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), P256));
+    return KeyFactory.getInstance("EC")
+        .generatePublic(new ECPublicKeySpec(new ECPoint(x, y), P256));
   }
 
   private static BigInteger unsigned(JsonObject jwk, String name) {

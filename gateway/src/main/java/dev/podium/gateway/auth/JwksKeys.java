@@ -11,21 +11,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The identity provider's public keys, fetched from its JWKS and cached. A token naming a
- * {@code kid} the cache lacks triggers a refresh (a key rotation), but fetches are rate-limited:
- * at most one per {@code minRefresh}, whatever arrives, and concurrent misses share the fetch in
- * flight, so a flood of tokens with made-up {@code kid}s costs the provider one request per
- * interval.
+ * The identity provider's public keys, fetched from its JWKS and cached. A token naming a {@code
+ * kid} the cache lacks triggers a refresh (a key rotation), but fetches are rate-limited: at most
+ * one per {@code minRefresh}, whatever arrives, and concurrent misses share the fetch in flight, so
+ * a flood of tokens with made-up {@code kid}s costs the provider one request per interval.
  *
- * <p>Answers: the key; {@code token_invalid} when the key set was fetched (within its TTL) and
- * has no such key, also when a refresh is not allowed yet; {@code auth_unavailable} when no
- * usable key set could be fetched (provider down, slow, or answering garbage) or the last
- * attempt failed and the key is unknown (it might be a rotation we could not see). A key set
- * older than its TTL is not used: keys removed by the provider stop working within the TTL.
+ * <p>Answers: the key; {@code token_invalid} when the key set was fetched (within its TTL) and has
+ * no such key, also when a refresh is not allowed yet; {@code auth_unavailable} when no usable key
+ * set could be fetched (provider down, slow, or answering garbage) or the last attempt failed and
+ * the key is unknown (it might be a rotation we could not see). A key set older than its TTL is not
+ * used: keys removed by the provider stop working within the TTL.
  *
  * <p>One per gateway JVM, shared by all its event loops (so the rate limit and the single fetch in
- * flight hold for the node): the state is guarded by this object's lock, never held across I/O,
- * and every answer is handed back to the caller's own context ({@link CallersContext}).
+ * flight hold for the node): the state is guarded by this object's lock, never held across I/O, and
+ * every answer is handed back to the caller's own context ({@link CallersContext}).
  */
 final class JwksKeys {
   private static final Logger LOG = LoggerFactory.getLogger(JwksKeys.class);
@@ -44,10 +43,11 @@ final class JwksKeys {
   private Future<Void> inFlight;
 
   /**
-   * @param fetch       one GET of the JWKS document (bounded in time and size by the caller)
+   * @param fetch one GET of the JWKS document (bounded in time and size by the caller)
    * @param clockMillis a monotonic clock in milliseconds
    */
-  JwksKeys(Supplier<Future<Buffer>> fetch, LongSupplier clockMillis, Duration ttl, Duration minRefresh) {
+  JwksKeys(
+      Supplier<Future<Buffer>> fetch, LongSupplier clockMillis, Duration ttl, Duration minRefresh) {
     this.fetch = fetch;
     this.clockMillis = clockMillis;
     this.ttlMillis = ttl.toMillis();
@@ -107,31 +107,33 @@ final class JwksKeys {
     } catch (RuntimeException e) {
       response = Future.failedFuture(e);
     }
-    Future<Void> done = response.transform(ar -> {
-      synchronized (this) {
-        inFlight = null;
-        if (ar.failed()) {
-          lastError = String.valueOf(ar.cause().getMessage());
-          LOG.warn("JWKS fetch failed: {}", lastError);
-          return Future.succeededFuture();
-        }
-        try {
-          JwkSet parsed = JwkSet.parse(ar.result());
-          keys = parsed;
-          fetched = true;
-          fetchedAt = clockMillis.getAsLong();
-          lastError = null;
-          LOG.info("JWKS fetched: {} usable keys", parsed.size());
-          if (!parsed.skipped().isEmpty()) {
-            LOG.debug("JWKS keys skipped: {}", parsed.skipped());
-          }
-        } catch (RuntimeException e) {
-          lastError = String.valueOf(e.getMessage());
-          LOG.warn("JWKS refused: {}", lastError);
-        }
-        return Future.succeededFuture();
-      }
-    });
+    Future<Void> done =
+        response.transform(
+            ar -> {
+              synchronized (this) {
+                inFlight = null;
+                if (ar.failed()) {
+                  lastError = String.valueOf(ar.cause().getMessage());
+                  LOG.warn("JWKS fetch failed: {}", lastError);
+                  return Future.succeededFuture();
+                }
+                try {
+                  JwkSet parsed = JwkSet.parse(ar.result());
+                  keys = parsed;
+                  fetched = true;
+                  fetchedAt = clockMillis.getAsLong();
+                  lastError = null;
+                  LOG.info("JWKS fetched: {} usable keys", parsed.size());
+                  if (!parsed.skipped().isEmpty()) {
+                    LOG.debug("JWKS keys skipped: {}", parsed.skipped());
+                  }
+                } catch (RuntimeException e) {
+                  lastError = String.valueOf(e.getMessage());
+                  LOG.warn("JWKS refused: {}", lastError);
+                }
+                return Future.succeededFuture();
+              }
+            });
     // A fetch that answered at once has already run the callback above: nothing is in flight.
     inFlight = done.isComplete() ? null : done;
     return done;
@@ -140,22 +142,40 @@ final class JwksKeys {
   private synchronized Future<PublicKey> answer(String kid, JwsAlgorithm alg) {
     long now = clockMillis.getAsLong();
     if (!fresh(now)) {
-      return Future.failedFuture(new AuthFailure(ErrorCode.AUTH_UNAVAILABLE,
-          "The identity provider's keys are not available; try again shortly",
-          "could not fetch the JWKS (PODIUM_JWKS_URL)" + (lastError == null ? "" : ": " + lastError)));
+      return Future.failedFuture(
+          new AuthFailure(
+              ErrorCode.AUTH_UNAVAILABLE,
+              "The identity provider's keys are not available; try again shortly",
+              "could not fetch the JWKS (PODIUM_JWKS_URL)"
+                  + (lastError == null ? "" : ": " + lastError)));
     }
     PublicKey key = keys.find(kid, alg);
     if (key != null) {
       return Future.succeededFuture(key);
     }
     if (lastError != null) {
-      return Future.failedFuture(new AuthFailure(ErrorCode.AUTH_UNAVAILABLE,
-          "The identity provider's keys are not available; try again shortly",
-          "no " + alg + " key with kid '" + shorten(kid) + "' and the last JWKS refresh failed: " + lastError));
+      return Future.failedFuture(
+          new AuthFailure(
+              ErrorCode.AUTH_UNAVAILABLE,
+              "The identity provider's keys are not available; try again shortly",
+              "no "
+                  + alg
+                  + " key with kid '"
+                  + shorten(kid)
+                  + "' and the last JWKS refresh failed: "
+                  + lastError));
     }
-    return Future.failedFuture(new AuthFailure(ErrorCode.TOKEN_INVALID, "The token is signed with an unknown key",
-        "no " + alg + " key with kid '" + shorten(kid) + "' in the JWKS (refreshed at most every " + minRefreshMillis
-            + " ms, PODIUM_JWKS_MIN_REFRESH_MS)"));
+    return Future.failedFuture(
+        new AuthFailure(
+            ErrorCode.TOKEN_INVALID,
+            "The token is signed with an unknown key",
+            "no "
+                + alg
+                + " key with kid '"
+                + shorten(kid)
+                + "' in the JWKS (refreshed at most every "
+                + minRefreshMillis
+                + " ms, PODIUM_JWKS_MIN_REFRESH_MS)"));
   }
 
   private static String shorten(String kid) {

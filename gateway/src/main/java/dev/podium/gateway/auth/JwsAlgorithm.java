@@ -42,7 +42,10 @@ enum JwsAlgorithm {
     };
   }
 
-  /** Checks the signature over {@code signingInput}; false for any mismatch, wrong length or wrong kind of key. */
+  /**
+   * Checks the signature over {@code signingInput}; false for any mismatch, wrong length or wrong
+   * kind of key.
+   */
   boolean verify(Key key, byte[] signingInput, byte[] signature) {
     if (!fits(key)) {
       return false;

@@ -16,14 +16,18 @@ final class SignedToken {
   private final byte[] signingInput;
   private final byte[] signature;
 
-  private SignedToken(JsonObject header, String payloadPart, byte[] signingInput, byte[] signature) {
+  private SignedToken(
+      JsonObject header, String payloadPart, byte[] signingInput, byte[] signature) {
     this.header = header;
     this.payloadPart = payloadPart;
     this.signingInput = signingInput;
     this.signature = signature;
   }
 
-  /** Splits and decodes {@code token}; an {@link AuthFailure} ({@code token_invalid}) if it is not a JWS. */
+  /**
+   * Splits and decodes {@code token}; an {@link AuthFailure} ({@code token_invalid}) if it is not a
+   * JWS.
+   */
   static SignedToken parse(String token) {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3) {
@@ -56,7 +60,12 @@ final class SignedToken {
     // base64url without padding (RFC 7515 2): anything else is refused rather than guessed at.
     for (int i = 0; i < part.length(); i++) {
       char c = part.charAt(i);
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      boolean ok =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_';
       if (!ok) {
         throw invalid("the " + what + " is not base64url (character " + i + ")");
       }

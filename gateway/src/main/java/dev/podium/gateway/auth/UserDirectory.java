@@ -32,17 +32,19 @@ public final class UserDirectory {
   private final HttpClient client;
   private final String baseUrl;
   private final long ttlMillis;
-  private final Map<String, Cached> cache = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
-      return size() > MAX_CACHED;
-    }
-  };
+  private final Map<String, Cached> cache =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+          return size() > MAX_CACHED;
+        }
+      };
   private final Map<String, Future<Cached>> asking = new HashMap<>();
 
-  /** A definite answer: whether the user exists, and the username the directory lists (may be null). */
-  private record Cached(boolean found, String listedName, long expiresAt) {
-  }
+  /**
+   * A definite answer: whether the user exists, and the username the directory lists (may be null).
+   */
+  private record Cached(boolean found, String listedName, long expiresAt) {}
 
   public UserDirectory(Vertx vertx, String baseUrl, Duration ttl) {
     this.client = vertx.createHttpClient();
@@ -70,47 +72,72 @@ public final class UserDirectory {
     return CallersContext.of(lookup.compose(answer -> answer(identity, answer)));
   }
 
-  /** One GET; its definite answer is cached when it arrives (under the lock, wherever it arrives). */
+  /**
+   * One GET; its definite answer is cached when it arrives (under the lock, wherever it arrives).
+   */
   private Future<Cached> ask(String userId) {
     // One path segment: URLEncoder is form encoding, so its '+' for a space becomes %20.
-    String url = baseUrl + "/" + URLEncoder.encode(userId, StandardCharsets.UTF_8).replace("+", "%20");
-    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setTimeout(TIMEOUT_MS))
+    String url =
+        baseUrl + "/" + URLEncoder.encode(userId, StandardCharsets.UTF_8).replace("+", "%20");
+    return client
+        .request(
+            new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setAbsoluteURI(url)
+                .setTimeout(TIMEOUT_MS))
         .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> {
-          if (resp.statusCode() == 200) {
-            String listed = null;
-            try {
-              listed = new JsonObject(body).getString("username");
-            } catch (RuntimeException notJson) {
-              // A 200 without a JSON body still says the user exists.
-            }
-            return new Cached(true, listed == null || listed.isBlank() ? null : listed,
-                System.currentTimeMillis() + ttlMillis);
-          }
-          if (resp.statusCode() == 404) {
-            return new Cached(false, null, System.currentTimeMillis() + ttlMillis);
-          }
-          throw new IllegalStateException("directory answered HTTP " + resp.statusCode());
-        }))
+        .compose(
+            resp ->
+                resp.body()
+                    .map(
+                        body -> {
+                          if (resp.statusCode() == 200) {
+                            String listed = null;
+                            try {
+                              listed = new JsonObject(body).getString("username");
+                            } catch (RuntimeException notJson) {
+                              // A 200 without a JSON body still says the user exists.
+                            }
+                            return new Cached(
+                                true,
+                                listed == null || listed.isBlank() ? null : listed,
+                                System.currentTimeMillis() + ttlMillis);
+                          }
+                          if (resp.statusCode() == 404) {
+                            return new Cached(false, null, System.currentTimeMillis() + ttlMillis);
+                          }
+                          throw new IllegalStateException(
+                              "directory answered HTTP " + resp.statusCode());
+                        }))
         // Bounds the whole exchange, including a wait for a pooled connection.
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .recover(e -> Future.failedFuture(new AuthFailure(ErrorCode.AUTH_UNAVAILABLE,
-            "The user directory is not available; try again shortly", String.valueOf(e.getMessage()))))
-        .andThen(ar -> {
-          synchronized (this) {
-            asking.remove(userId);
-            if (ar.succeeded()) {
-              cache.put(userId, ar.result());
-            }
-          }
-        });
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new AuthFailure(
+                        ErrorCode.AUTH_UNAVAILABLE,
+                        "The user directory is not available; try again shortly",
+                        String.valueOf(e.getMessage()))))
+        .andThen(
+            ar -> {
+              synchronized (this) {
+                asking.remove(userId);
+                if (ar.succeeded()) {
+                  cache.put(userId, ar.result());
+                }
+              }
+            });
   }
 
   private static Future<Identity> answer(Identity identity, Cached cached) {
     if (!cached.found()) {
-      return Future.failedFuture(new AuthFailure(ErrorCode.USER_NOT_FOUND, "No such user",
-          "the user directory does not know user " + identity.userId()));
+      return Future.failedFuture(
+          new AuthFailure(
+              ErrorCode.USER_NOT_FOUND,
+              "No such user",
+              "the user directory does not know user " + identity.userId()));
     }
-    return Future.succeededFuture(cached.listedName() == null ? identity : identity.withUsername(cached.listedName()));
+    return Future.succeededFuture(
+        cached.listedName() == null ? identity : identity.withUsername(cached.listedName()));
   }
 }

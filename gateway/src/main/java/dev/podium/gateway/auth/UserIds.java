@@ -10,11 +10,11 @@ import java.util.Optional;
  */
 public final class UserIds {
   public static final int MAX_CODE_POINTS = 128;
+
   /** Guests' ids are this prefix plus the id they chose; no token's id may start with it. */
   public static final String GUEST_PREFIX = "guest:";
 
-  private UserIds() {
-  }
+  private UserIds() {}
 
   /** Why {@code id} is not a valid user id, or empty when it is. */
   public static Optional<String> problem(String id) {
@@ -26,13 +26,20 @@ public final class UserIds {
     }
     int count = id.codePointCount(0, id.length());
     if (count > MAX_CODE_POINTS) {
-      return Optional.of("the user id is " + count + " characters long; at most " + MAX_CODE_POINTS + " are allowed");
+      return Optional.of(
+          "the user id is "
+              + count
+              + " characters long; at most "
+              + MAX_CODE_POINTS
+              + " are allowed");
     }
     for (int i = 0; i < id.length(); ) {
       int cp = id.codePointAt(i);
       if (DisplayNames.forbidden(cp)) {
-        return Optional.of(String.format("the user id contains the forbidden character U+%04X at position %d", cp,
-            id.codePointCount(0, i)));
+        return Optional.of(
+            String.format(
+                "the user id contains the forbidden character U+%04X at position %d",
+                cp, id.codePointCount(0, i)));
       }
       i += Character.charCount(cp);
     }

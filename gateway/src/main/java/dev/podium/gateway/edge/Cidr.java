@@ -31,7 +31,8 @@ public final class Cidr {
         throw new IllegalArgumentException("'" + text + "' has a bad prefix length");
       }
       if (prefix < 0 || prefix > bytes.length * 8) {
-        throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0-" + bytes.length * 8);
+        throw new IllegalArgumentException(
+            "'" + text + "' has a prefix length outside 0-" + bytes.length * 8);
       }
     }
     return new Cidr(bytes, prefix, text);
@@ -71,7 +72,9 @@ public final class Cidr {
       a = a.substring(0, zone);
     }
     boolean v4 = !a.isEmpty() && a.chars().allMatch(c -> Character.isDigit(c) || c == '.');
-    boolean v6 = a.indexOf(':') >= 0 && a.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+    boolean v6 =
+        a.indexOf(':') >= 0
+            && a.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
     if (!v4 && !v6) {
       return null; // InetAddress would otherwise look the name up
     }
@@ -82,7 +85,10 @@ public final class Cidr {
     }
   }
 
-  /** One spelling per address ({@code ::1} and {@code 0:0:0:0:0:0:0:1} alike), so counts are kept per address. */
+  /**
+   * One spelling per address ({@code ::1} and {@code 0:0:0:0:0:0:0:1} alike), so counts are kept
+   * per address.
+   */
   static String canonical(String address) {
     byte[] bytes = literal(address);
     if (bytes == null) {

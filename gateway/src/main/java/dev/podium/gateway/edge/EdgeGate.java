@@ -20,20 +20,26 @@ import org.slf4j.LoggerFactory;
  * The gateway's edge limits, wired to Vert.x: every connection on the HTTP port is known from TCP
  * accept to close. It must finish its request headers and, for a WebSocket, its admission within
  * the handshake timeout; WebSockets per client address and per user are capped, go-live and join
- * handshakes per address are rate-limited; open WebSockets are pinged by one timer and closed
- * when silent for the idle timeout. One per event loop (everything of a connection runs on its loop);
+ * handshakes per address are rate-limited; open WebSockets are pinged by one timer and closed when
+ * silent for the idle timeout. One per event loop (everything of a connection runs on its loop);
  * the counts and rates are the node's ({@link Shared}).
  */
 public final class EdgeGate {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeGate.class);
   private static final Buffer PING = Buffer.buffer();
 
-  /** What a WebSocket is for: go-live and join handshakes use the join rate, all count as connections. */
-  public enum Kind { ACTIVE_STREAMS, GO_LIVE, JOIN }
+  /**
+   * What a WebSocket is for: go-live and join handshakes use the join rate, all count as
+   * connections.
+   */
+  public enum Kind {
+    ACTIVE_STREAMS,
+    GO_LIVE,
+    JOIN
+  }
 
   /** How a handshake is refused: the {@code error} it gets and the close code after it. */
-  public record Refusal(ErrorCode code, String message, String details, int closeCode) {
-  }
+  public record Refusal(ErrorCode code, String message, String details, int closeCode) {}
 
   private final Vertx vertx;
   private final EdgeLimits limits;
@@ -56,7 +62,8 @@ public final class EdgeGate {
    * What the edge counts per gateway node, shared by the {@code EdgeGate} of every event loop so
    * that the caps and the join rate hold for the node however connections are spread over loops:
    * the counters are synchronized, the connection table is concurrent (each loop only touches its
-   * own connections' entries). Deadlines, pings and idle checks stay per loop, on the sockets' own loop.
+   * own connections' entries). Deadlines, pings and idle checks stay per loop, on the sockets' own
+   * loop.
    */
   public static final class Shared {
     private final ClientAddress clients;
@@ -75,6 +82,7 @@ public final class EdgeGate {
       metrics.gauge("podium_edge_connections", byAddress, Map::size);
     }
   }
+
   private final MeterRegistry metrics;
   private long timer = -1;
   private long lastPing;
@@ -126,7 +134,7 @@ public final class EdgeGate {
     private final String client;
     private Refusal refusal;
     private boolean settled;
-    private Runnable onTimeout = () -> { };
+    private Runnable onTimeout = () -> {};
 
     private Ticket(Connection connection, String client) {
       this.connection = connection;
@@ -143,14 +151,17 @@ public final class EdgeGate {
       return refusal;
     }
 
-    /** What to do when admission outlasts the handshake timeout (refuse with {@code handshake_timeout}). */
+    /**
+     * What to do when admission outlasts the handshake timeout (refuse with {@code
+     * handshake_timeout}).
+     */
     public void onTimeout(Runnable action) {
       this.onTimeout = action;
     }
 
     /**
-     * True for the first of admission and the timeout to finish this handshake; the other must
-     * then leave the handshake alone.
+     * True for the first of admission and the timeout to finish this handshake; the other must then
+     * leave the handshake alone.
      */
     public boolean settle() {
       if (settled) {
@@ -164,15 +175,23 @@ public final class EdgeGate {
       return true;
     }
 
-    /** Counts a socket for this user on this gateway; the refusal when the user already holds the cap. */
+    /**
+     * Counts a socket for this user on this gateway; the refusal when the user already holds the
+     * cap.
+     */
     public Refusal claimUser(String userId) {
       if (connection.user != null) {
         return null;
       }
       if (!socketsPerUser.tryAdd(userId, limits.maxSocketsPerUser())) {
-        return refused(ErrorCode.TOO_MANY_CONNECTIONS, "Too many connections for this user",
-            "at most " + limits.maxSocketsPerUser() + " sockets per user on one gateway; close another tab or "
-                + "connection first", client);
+        return refused(
+            ErrorCode.TOO_MANY_CONNECTIONS,
+            "Too many connections for this user",
+            "at most "
+                + limits.maxSocketsPerUser()
+                + " sockets per user on one gateway; close another tab or "
+                + "connection first",
+            client);
       }
       connection.user = userId;
       return null;
@@ -186,8 +205,14 @@ public final class EdgeGate {
 
   /** One per event loop, built on it; {@code shared} is the node's ({@link Shared}). */
   @SuppressWarnings("unchecked")
-  public EdgeGate(Vertx vertx, EdgeLimits limits, Shared shared, int maxTextBytes, int maxBinaryBytes,
-      Function<String, String> tooLargeError, MeterRegistry metrics) {
+  public EdgeGate(
+      Vertx vertx,
+      EdgeLimits limits,
+      Shared shared,
+      int maxTextBytes,
+      int maxBinaryBytes,
+      Function<String, String> tooLargeError,
+      MeterRegistry metrics) {
     this.vertx = vertx;
     this.limits = limits;
     this.maxTextBytes = maxTextBytes;
@@ -208,8 +233,15 @@ public final class EdgeGate {
 
   /** Starts the one timer that enforces deadlines and pings every socket. */
   public void start() {
-    long tick = Math.max(20, Math.min(1_000, Math.min(limits.pingInterval().toMillis(),
-        Math.min(limits.idleTimeout().toMillis(), limits.handshakeTimeout().toMillis()) / 4)));
+    long tick =
+        Math.max(
+            20,
+            Math.min(
+                1_000,
+                Math.min(
+                    limits.pingInterval().toMillis(),
+                    Math.min(limits.idleTimeout().toMillis(), limits.handshakeTimeout().toMillis())
+                        / 4)));
     lastPing = clock.getAsLong();
     lastForget = lastPing;
     timer = vertx.setPeriodic(tick, id -> tick());
@@ -219,20 +251,30 @@ public final class EdgeGate {
     vertx.cancelTimer(timer);
   }
 
-  /** The HTTP server's connection handler: counts the connection and starts its handshake deadline. */
+  /**
+   * The HTTP server's connection handler: counts the connection and starts its handshake deadline.
+   */
   public void connected(HttpConnection http) {
     String address = key(http.remoteAddress());
     String peer = Cidr.canonical(host(http.remoteAddress()));
     Connection connection = new Connection(http, address, peer);
-    FrameGuard.install(http, new FrameGuard(new FrameInspector(maxTextBytes, maxBinaryBytes),
-        () -> connection.client != null ? connection.client : peer, logs, tooLargeError, connection::release));
+    FrameGuard.install(
+        http,
+        new FrameGuard(
+            new FrameInspector(maxTextBytes, maxBinaryBytes),
+            () -> connection.client != null ? connection.client : peer,
+            logs,
+            tooLargeError,
+            connection::release));
     byAddress.put(address, connection);
     handshakes.heard(connection, clock.getAsLong());
     if (!clients.isTrusted(peer)) {
       // Behind a trusted proxy the peer is the proxy; only a direct client is counted here.
       if (!tcpPerPeer.tryAdd(peer, 2 * limits.maxConnectionsPerIp())) {
         count("too_many_connections");
-        log("closing a connection from {}: it has {} open (twice PODIUM_MAX_CONNECTIONS_PER_IP)", peer,
+        log(
+            "closing a connection from {}: it has {} open (twice PODIUM_MAX_CONNECTIONS_PER_IP)",
+            peer,
             tcpPerPeer.count(peer));
         connection.release();
         http.close();
@@ -264,9 +306,15 @@ public final class EdgeGate {
     connection.ticket = ticket;
     if (connection.client == null) {
       if (!socketsPerClient.tryAdd(client, limits.maxConnectionsPerIp())) {
-        ticket.refusal = refused(ErrorCode.TOO_MANY_CONNECTIONS, "Too many connections from your address",
-            "at most " + limits.maxConnectionsPerIp() + " WebSockets per address on one gateway; close some and "
-                + "try again", client);
+        ticket.refusal =
+            refused(
+                ErrorCode.TOO_MANY_CONNECTIONS,
+                "Too many connections from your address",
+                "at most "
+                    + limits.maxConnectionsPerIp()
+                    + " WebSockets per address on one gateway; close some and "
+                    + "try again",
+                client);
         ticket.settle();
         return ticket;
       }
@@ -275,9 +323,18 @@ public final class EdgeGate {
     if (kind != Kind.ACTIVE_STREAMS) {
       long waitMs = joins.take(client);
       if (waitMs > 0) {
-        ticket.refusal = refused(ErrorCode.RATE_LIMITED, "Too many joins from your address; try again shortly",
-            "at most " + limits.joinsPerSecond() + " go-live or join handshakes per second per address (bursts of "
-                + limits.joinBurst() + "); retry in " + waitMs + " ms", client);
+        ticket.refusal =
+            refused(
+                ErrorCode.RATE_LIMITED,
+                "Too many joins from your address; try again shortly",
+                "at most "
+                    + limits.joinsPerSecond()
+                    + " go-live or join handshakes per second per address (bursts of "
+                    + limits.joinBurst()
+                    + "); retry in "
+                    + waitMs
+                    + " ms",
+                client);
         ticket.settle();
         return ticket;
       }
@@ -291,25 +348,34 @@ public final class EdgeGate {
     sockets.heard(socket, clock.getAsLong());
     onIdle.put(socket, idle);
     // Any complete frame is a sign of life, a pong included; a partial frame is not.
-    socket.frameHandler(frame -> {
-      if (onIdle.containsKey(socket)) {
-        sockets.heard(socket, clock.getAsLong());
-      }
-    });
+    socket.frameHandler(
+        frame -> {
+          if (onIdle.containsKey(socket)) {
+            sockets.heard(socket, clock.getAsLong());
+          }
+        });
   }
 
   /** The handshake timed out: how the caller refuses it. */
   public Refusal handshakeTimeout(Ticket ticket) {
-    return new Refusal(ErrorCode.HANDSHAKE_TIMEOUT, "The connection could not be admitted in time; try again",
+    return new Refusal(
+        ErrorCode.HANDSHAKE_TIMEOUT,
+        "The connection could not be admitted in time; try again",
         "admission took longer than " + limits.handshakeTimeout().toMillis() + " ms",
         ErrorCode.HANDSHAKE_TIMEOUT.closeCode());
   }
 
   /** The message and details an idle socket gets before it is closed. */
   public Refusal idleTimeout() {
-    return new Refusal(ErrorCode.IDLE_TIMEOUT, "Nothing was heard from this connection for too long",
-        "no frame and no pong for " + limits.idleTimeout().toMillis() + " ms (pings every "
-            + limits.pingInterval().toMillis() + " ms)", ErrorCode.IDLE_TIMEOUT.closeCode());
+    return new Refusal(
+        ErrorCode.IDLE_TIMEOUT,
+        "Nothing was heard from this connection for too long",
+        "no frame and no pong for "
+            + limits.idleTimeout().toMillis()
+            + " ms (pings every "
+            + limits.pingInterval().toMillis()
+            + " ms)",
+        ErrorCode.IDLE_TIMEOUT.closeCode());
   }
 
   private void tick() {
@@ -324,7 +390,9 @@ public final class EdgeGate {
         }
       } else if (connection.socket == null && connection.http != null) {
         count("headers_timeout");
-        log("closing a connection from {}: no complete request within the handshake timeout", connection.peer);
+        log(
+            "closing a connection from {}: no complete request within the handshake timeout",
+            connection.peer);
         connection.http.close();
       }
     }

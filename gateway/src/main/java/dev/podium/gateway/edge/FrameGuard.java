@@ -16,18 +16,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place the edge reaches into Netty. Vert.x 5 gives a protocol violation no close code:
- * its frame decoder is built with {@code closeOnProtocolViolation(false)} and any decoder error
- * closes the TCP connection at once; nor does it check UTF-8 or a message's size per type before
+ * The one place the edge reaches into Netty. Vert.x 5 gives a protocol violation no close code: its
+ * frame decoder is built with {@code closeOnProtocolViolation(false)} and any decoder error closes
+ * the TCP connection at once; nor does it check UTF-8 or a message's size per type before
  * assembling it. So this handler sits first in every HTTP connection's pipeline and, once the
  * connection has become a WebSocket, runs a {@link FrameInspector} over the client's bytes before
  * Netty's decoder sees them. On the first violation the client gets, written here directly, an
  * {@code error} {@code frame_too_large} (for 1009 only) and a close frame with the code (1002,
  * 1007, 1009); nothing more of its bytes reaches Vert.x; the connection closes when the client
  * closes it or after {@link #LINGER_MS}, reading meanwhile so the close is a FIN rather than a
- * reset that could destroy the close frame in flight. It joins the pipeline through
- * {@link dev.podium.gateway.vertx.VertxReach}, whose test fails if Vert.x stops being a Netty
- * pipeline this can join (and {@code EdgeAbuseTest} with it).
+ * reset that could destroy the close frame in flight. It joins the pipeline through {@link
+ * dev.podium.gateway.vertx.VertxReach}, whose test fails if Vert.x stops being a Netty pipeline
+ * this can join (and {@code EdgeAbuseTest} with it).
  */
 public final class FrameGuard extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(FrameGuard.class);
@@ -42,9 +42,16 @@ public final class FrameGuard extends ChannelDuplexHandler {
   private boolean framing;
   private boolean refused;
 
-  /** {@code tooLargeError}: the {@code error} message (JSON) sent before a 1009, given the violation's reason. */
-  FrameGuard(FrameInspector inspector, Supplier<String> client, LogBudget logs,
-      java.util.function.Function<String, String> tooLargeError, Runnable onClosed) {
+  /**
+   * {@code tooLargeError}: the {@code error} message (JSON) sent before a 1009, given the
+   * violation's reason.
+   */
+  FrameGuard(
+      FrameInspector inspector,
+      Supplier<String> client,
+      LogBudget logs,
+      java.util.function.Function<String, String> tooLargeError,
+      Runnable onClosed) {
     this.tooLargeError = tooLargeError;
     this.inspector = inspector;
     this.client = client;
@@ -52,7 +59,10 @@ public final class FrameGuard extends ChannelDuplexHandler {
     this.onClosed = onClosed;
   }
 
-  /** Puts the guard first in the connection's pipeline; throws if the connection is not a Netty channel. */
+  /**
+   * Puts the guard first in the connection's pipeline; throws if the connection is not a Netty
+   * channel.
+   */
   static void install(HttpConnection connection, FrameGuard guard) {
     dev.podium.gateway.vertx.VertxReach.pipeline(connection).addFirst(NAME, guard);
   }
@@ -64,7 +74,8 @@ public final class FrameGuard extends ChannelDuplexHandler {
       return;
     }
     if (!framing && msg instanceof ByteBuf) {
-      // The handshake put Netty's frame decoder in the pipeline: from here on the client sends frames.
+      // The handshake put Netty's frame decoder in the pipeline: from here on the client sends
+      // frames.
       framing = ctx.pipeline().get(WebSocketFrameDecoder.class) != null;
     }
     if (!framing || !(msg instanceof ByteBuf buf)) {
@@ -88,12 +99,17 @@ public final class FrameGuard extends ChannelDuplexHandler {
     refused = true;
     long left = logs.take();
     if (left >= 0) {
-      LOG.atWarn().addKeyValue("client", client.get()).addKeyValue("close_code", violation.closeCode())
-          .log("WebSocket closed for a protocol violation: {}{}", violation.reason(),
+      LOG.atWarn()
+          .addKeyValue("client", client.get())
+          .addKeyValue("close_code", violation.closeCode())
+          .log(
+              "WebSocket closed for a protocol violation: {}{}",
+              violation.reason(),
               left > 0 ? " (" + left + " similar lines left out)" : "");
     }
     if (violation.closeCode() == FrameInspector.MESSAGE_TOO_BIG) {
-      ctx.write(frame(0x1, tooLargeError.apply(violation.reason()).getBytes(StandardCharsets.UTF_8)));
+      ctx.write(
+          frame(0x1, tooLargeError.apply(violation.reason()).getBytes(StandardCharsets.UTF_8)));
     }
     byte[] reason = violation.reason().getBytes(StandardCharsets.UTF_8);
     byte[] body = new byte[2 + Math.min(reason.length, 123)];
@@ -103,9 +119,13 @@ public final class FrameGuard extends ChannelDuplexHandler {
     ctx.writeAndFlush(frame(0x8, body));
     // Keep reading (and dropping) until the client closes, so that our close is not a reset.
     ctx.channel().config().setAutoRead(true);
-    ctx.executor().schedule(() -> {
-      ctx.close();
-    }, LINGER_MS, TimeUnit.MILLISECONDS);
+    ctx.executor()
+        .schedule(
+            () -> {
+              ctx.close();
+            },
+            LINGER_MS,
+            TimeUnit.MILLISECONDS);
   }
 
   /** An unmasked server frame, FIN set. */

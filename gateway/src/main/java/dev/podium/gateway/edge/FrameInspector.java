@@ -7,12 +7,13 @@ import java.nio.ByteBuffer;
  * before any frame is assembled, and names the first protocol violation with its close code:
  * reserved bits or opcodes, unmasked or malformed frames (1002), a message over its limit counted
  * across fragments (1009: so nothing ever buffers more than the limit), text that is not strict
- * UTF-8 (1007, checked byte by byte as it streams). Payloads are skipped, not copied, except the
- * at most 125 bytes of a close frame. Plain Java over {@link ByteBuffer}s, one per connection.
+ * UTF-8 (1007, checked byte by byte as it streams). Payloads are skipped, not copied, except the at
+ * most 125 bytes of a close frame. Plain Java over {@link ByteBuffer}s, one per connection.
  */
 public final class FrameInspector {
   /** Close codes of RFC 6455 used here. */
   public static final int PROTOCOL_ERROR = 1002;
+
   public static final int INVALID_PAYLOAD = 1007;
   public static final int MESSAGE_TOO_BIG = 1009;
 
@@ -27,8 +28,7 @@ public final class FrameInspector {
    * before the offending frame (complete frames that may still be delivered); 0 when the frame
    * began in an earlier buffer.
    */
-  public record Violation(int closeCode, String reason, int frameOffset) {
-  }
+  public record Violation(int closeCode, String reason, int frameOffset) {}
 
   private final int maxTextBytes;
   private final int maxBinaryBytes;
@@ -60,9 +60,9 @@ public final class FrameInspector {
   }
 
   /**
-   * Inspects the next bytes from the client (the buffer's position moves to its limit, or to
-   * where a violation was found). Null while everything is well; once a violation is returned,
-   * the connection is finished and every later call returns it again.
+   * Inspects the next bytes from the client (the buffer's position moves to its limit, or to where
+   * a violation was found). Null while everything is well; once a violation is returned, the
+   * connection is finished and every later call returns it again.
    */
   public Violation feed(ByteBuffer in) {
     if (violation != null) {
@@ -144,7 +144,9 @@ public final class FrameInspector {
       messageBytes += length;
       int limit = messageOpcode == TEXT ? maxTextBytes : maxBinaryBytes;
       if (messageBytes > limit) {
-        return fail(MESSAGE_TOO_BIG, (messageOpcode == TEXT ? "text" : "binary") + " message over " + limit + " bytes");
+        return fail(
+            MESSAGE_TOO_BIG,
+            (messageOpcode == TEXT ? "text" : "binary") + " message over " + limit + " bytes");
       }
     }
     headerHave = 0;
@@ -191,13 +193,18 @@ public final class FrameInspector {
     return null;
   }
 
-  /** A close frame's body: a valid status code, then a UTF-8 reason (what Netty's decoder would insist on). */
+  /**
+   * A close frame's body: a valid status code, then a UTF-8 reason (what Netty's decoder would
+   * insist on).
+   */
   private Violation closePayload() {
     if (controlLength == 1) {
       return fail(PROTOCOL_ERROR, "close frame with a one-byte body");
     }
     int code = (control[0] & 0xFF) << 8 | control[1] & 0xFF;
-    if (!(code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999)) {
+    if (!(code >= 1000 && code <= 1003
+        || code >= 1007 && code <= 1014
+        || code >= 3000 && code <= 4999)) {
       return fail(PROTOCOL_ERROR, "invalid close code " + code);
     }
     Utf8Validator reason = new Utf8Validator();

@@ -3,7 +3,10 @@ package dev.podium.gateway.edge;
 import java.util.HashMap;
 import java.util.Map;
 
-/** How many of something each key holds (sockets per address, per user), with a cap. Shared by the gateway's event loops: synchronized. */
+/**
+ * How many of something each key holds (sockets per address, per user), with a cap. Shared by the
+ * gateway's event loops: synchronized.
+ */
 public final class KeyCounts {
   private final Map<String, Integer> counts = new HashMap<>();
 

@@ -4,8 +4,8 @@ import java.util.function.LongSupplier;
 
 /**
  * At most so many log lines per second for things an attacker can repeat at will (refusals,
- * protocol violations): a flood must not turn into a logging flood. The lines left out are
- * counted and reported with the next one allowed. Shared by the gateway's event loops: synchronized.
+ * protocol violations): a flood must not turn into a logging flood. The lines left out are counted
+ * and reported with the next one allowed. Shared by the gateway's event loops: synchronized.
  */
 public final class LogBudget {
   private static final long SECOND = 1_000_000_000L;
@@ -22,7 +22,10 @@ public final class LogBudget {
     this.windowStart = nanoClock.getAsLong();
   }
 
-  /** -1 when this line must be left out; otherwise how many were left out before it (and the count restarts). */
+  /**
+   * -1 when this line must be left out; otherwise how many were left out before it (and the count
+   * restarts).
+   */
   public synchronized long take() {
     long now = clock.getAsLong();
     if (now - windowStart >= SECOND) {

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Things that must show a sign of life within a timeout: each has the time it was last heard
- * from; {@link #expired} takes out those silent for longer. Times are passed in (nanoseconds), so
- * tests drive it with a virtual clock. One event loop only.
+ * Things that must show a sign of life within a timeout: each has the time it was last heard from;
+ * {@link #expired} takes out those silent for longer. Times are passed in (nanoseconds), so tests
+ * drive it with a virtual clock. One event loop only.
  */
 public final class SilenceWatch<T> {
   private final long timeoutNanos;

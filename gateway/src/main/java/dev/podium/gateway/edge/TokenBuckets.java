@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket per key (a client address): {@code burst} tokens at most, refilled at
- * {@code perSecond}; each admitted event takes one. Time comes from an injected nanosecond clock.
- * Shared by the gateway's event loops: synchronized.
+ * A token bucket per key (a client address): {@code burst} tokens at most, refilled at {@code
+ * perSecond}; each admitted event takes one. Time comes from an injected nanosecond clock. Shared
+ * by the gateway's event loops: synchronized.
  */
 public final class TokenBuckets {
   private static final long SECOND = 1_000_000_000L;
@@ -34,7 +34,10 @@ public final class TokenBuckets {
     this.clock = nanoClock;
   }
 
-  /** Takes a token for this key: 0 when there was one, otherwise the milliseconds until there will be. */
+  /**
+   * Takes a token for this key: 0 when there was one, otherwise the milliseconds until there will
+   * be.
+   */
   public synchronized long take(String key) {
     long now = clock.getAsLong();
     Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
@@ -48,7 +51,10 @@ public final class TokenBuckets {
     return Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1_000_000));
   }
 
-  /** Forgets buckets that have refilled completely (they behave like new ones), so memory follows active keys. */
+  /**
+   * Forgets buckets that have refilled completely (they behave like new ones), so memory follows
+   * active keys.
+   */
   public synchronized void forgetFull() {
     long now = clock.getAsLong();
     for (Iterator<Bucket> it = buckets.values().iterator(); it.hasNext(); ) {

@@ -17,85 +17,144 @@ import java.util.Optional;
 
 /**
  * The plain HTTP side of the gateway's client port: {@code /health} for load balancers, the
- * active-streams list as JSON, in dev mode a token minting endpoint, and the web client (the
- * {@code webroot} resources, {@code index.html} at {@code /}, its settings at
- * {@code /client-config.json}). Errors are {@code application/problem+json} bodies. Every response
- * carries the {@link WebClientHeaders}. The probes and metrics are not here: they are on the ops
- * port ({@code dev.podium.runtime.ops.OpsRoutes}).
+ * active-streams list as JSON, in dev mode a token minting endpoint, and the web client (the {@code
+ * webroot} resources, {@code index.html} at {@code /}, its settings at {@code
+ * /client-config.json}). Errors are {@code application/problem+json} bodies. Every response carries
+ * the {@link WebClientHeaders}. The probes and metrics are not here: they are on the ops port
+ * ({@code dev.podium.runtime.ops.OpsRoutes}).
  */
 public final class HttpRoutes {
   /** Class-path folder of the web client's static files. */
   static final String WEBROOT = "webroot";
+
   /** How long a browser may use a web client file before it revalidates (Last-Modified). */
   static final int ASSET_MAX_AGE_SECONDS = 300;
 
-  private HttpRoutes() {
-  }
+  private HttpRoutes() {}
 
-  public static Router create(Vertx vertx, PresenceService presence, Optional<DevTokens> devTokens, WebPolicy web) {
+  public static Router create(
+      Vertx vertx, PresenceService presence, Optional<DevTokens> devTokens, WebPolicy web) {
     Router router = Router.router(vertx);
     router.route().handler(new WebClientHeaders(web.frameAncestors()));
-    router.getWithRegex("/health/?").handler(ctx -> {
-      // Up only while this node is a live member of the cluster, not merely started clustered.
-      // Nothing else: node ids and counters are for operators, on the ops port.
-      boolean clustered = dev.podium.runtime.ClusterReach.active(vertx);
-      ctx.response().setStatusCode(clustered ? 200 : 503).putHeader("Content-Type", "application/json")
-          .putHeader("Cache-Control", "no-store")
-          .end(new JsonObject().put("status", clustered ? "up" : "down").encode());
-    });
-    router.getWithRegex("/api/streams/?").handler(ctx -> presence.activeStreams()
-        .onSuccess(list -> ctx.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("streams", list.getJsonArray("streams")).encode()))
-        .onFailure(e -> problem(ctx, 503, ErrorCode.SERVICE_UNAVAILABLE, "The presence-service is not reachable")));
-    devTokens.ifPresent(tokens -> router.getWithRegex("/dev/token/?").handler(ctx -> {
-      String userId = ctx.request().getParam("user_id");
-      if (userId == null || userId.isBlank()) {
-        problem(ctx, 400, ErrorCode.BAD_REQUEST, "Query parameter user_id is required");
-        return;
-      }
-      String username = ctx.request().getParam("username");
-      ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-          .end(new JsonObject()
-          .put("token", tokens.issue(userId, username, 24 * 60))
-          .put("user_id", userId)
-          .put("expires_in", 24 * 60 * 60)
-          .encode());
-    }));
+    router
+        .getWithRegex("/health/?")
+        .handler(
+            ctx -> {
+              // Up only while this node is a live member of the cluster, not merely started
+              // clustered.
+              // Nothing else: node ids and counters are for operators, on the ops port.
+              boolean clustered = dev.podium.runtime.ClusterReach.active(vertx);
+              ctx.response()
+                  .setStatusCode(clustered ? 200 : 503)
+                  .putHeader("Content-Type", "application/json")
+                  .putHeader("Cache-Control", "no-store")
+                  .end(new JsonObject().put("status", clustered ? "up" : "down").encode());
+            });
+    router
+        .getWithRegex("/api/streams/?")
+        .handler(
+            ctx ->
+                presence
+                    .activeStreams()
+                    .onSuccess(
+                        list ->
+                            ctx.response()
+                                .putHeader("Content-Type", "application/json")
+                                .end(
+                                    new JsonObject()
+                                        .put("streams", list.getJsonArray("streams"))
+                                        .encode()))
+                    .onFailure(
+                        e ->
+                            problem(
+                                ctx,
+                                503,
+                                ErrorCode.SERVICE_UNAVAILABLE,
+                                "The presence-service is not reachable")));
+    devTokens.ifPresent(
+        tokens ->
+            router
+                .getWithRegex("/dev/token/?")
+                .handler(
+                    ctx -> {
+                      String userId = ctx.request().getParam("user_id");
+                      if (userId == null || userId.isBlank()) {
+                        problem(
+                            ctx, 400, ErrorCode.BAD_REQUEST, "Query parameter user_id is required");
+                        return;
+                      }
+                      String username = ctx.request().getParam("username");
+                      ctx.response()
+                          .putHeader("Content-Type", "application/json")
+                          .putHeader("Cache-Control", "no-store")
+                          .end(
+                              new JsonObject()
+                                  .put("token", tokens.issue(userId, username, 24 * 60))
+                                  .put("user_id", userId)
+                                  .put("expires_in", 24 * 60 * 60)
+                                  .encode());
+                    }));
     // What the web client needs to know before it trusts a postMessage token (docs/client.md).
-    String clientConfig = new JsonObject()
-        .put("allowed_origins", new JsonArray(web.origins().listed()))
-        .put("any_origin", web.origins().anyOrigin())
-        .encode();
-    router.get("/client-config.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-cache").end(clientConfig));
+    String clientConfig =
+        new JsonObject()
+            .put("allowed_origins", new JsonArray(web.origins().listed()))
+            .put("any_origin", web.origins().anyOrigin())
+            .encode();
+    router
+        .get("/client-config.json")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-cache")
+                    .end(clientConfig));
     // The web client. The page itself is always revalidated; the files it loads may be reused for
     // a few minutes, then revalidated (their names carry no content hash, so never "immutable").
     IndexPage index = IndexPage.load(WEBROOT + "/index.html");
     router.route("/").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(index);
     router.route("/index.html").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(index);
-    router.route("/*").handler(ctx -> {
-      // StaticHandler keeps a Cache-Control that is already there.
-      ctx.response().putHeader("Cache-Control", "public, max-age=" + ASSET_MAX_AGE_SECONDS);
-      ctx.next();
-    });
+    router
+        .route("/*")
+        .handler(
+            ctx -> {
+              // StaticHandler keeps a Cache-Control that is already there.
+              ctx.response().putHeader("Cache-Control", "public, max-age=" + ASSET_MAX_AGE_SECONDS);
+              ctx.next();
+            });
     // A path that names no file falls through to the JSON 404 below.
     router.route("/*").handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));
-    router.route().last().handler(ctx -> problem(ctx, 404, ErrorCode.NOT_FOUND, "No such resource: " + ctx.request().path()));
-    router.route().failureHandler(ctx -> problem(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
-        ErrorCode.INTERNAL, "The request failed"));
+    router
+        .route()
+        .last()
+        .handler(
+            ctx ->
+                problem(
+                    ctx, 404, ErrorCode.NOT_FOUND, "No such resource: " + ctx.request().path()));
+    router
+        .route()
+        .failureHandler(
+            ctx ->
+                problem(
+                    ctx,
+                    ctx.statusCode() > 0 ? ctx.statusCode() : 500,
+                    ErrorCode.INTERNAL,
+                    "The request failed"));
     return router;
   }
 
   static void problem(RoutingContext ctx, int status, ErrorCode code, String detail) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/problem+json")
         .putHeader("Cache-Control", "no-store")
         .putHeader("X-Content-Type-Options", "nosniff")
-        .end(new JsonObject()
-            .put("type", "about:blank")
-            .put("title", code.code())
-            .put("status", status)
-            .put("code", code.code())
-            .put("detail", detail)
-            .encode());
+        .end(
+            new JsonObject()
+                .put("type", "about:blank")
+                .put("title", code.code())
+                .put("status", status)
+                .put("code", code.code())
+                .put("detail", detail)
+                .encode());
   }
 }

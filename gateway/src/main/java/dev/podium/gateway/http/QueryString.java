@@ -5,19 +5,17 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads one parameter of a request URI's query as browsers encode it: parameters separated by
- * {@code &} or {@code ;}, name and value split at the first {@code =}, {@code +} and
- * {@code %XX} (UTF-8) decoded, nothing after a {@code #}. Vert.x 5 offers this for requests but
- * not for a WebSocket handshake, and Netty's decoder is not the gateway's to use (see
- * "Architecture rules" in docs/architecture.md); {@code QueryStringTest} holds it to Netty's
- * answers.
+ * {@code &} or {@code ;}, name and value split at the first {@code =}, {@code +} and {@code %XX}
+ * (UTF-8) decoded, nothing after a {@code #}. Vert.x 5 offers this for requests but not for a
+ * WebSocket handshake, and Netty's decoder is not the gateway's to use (see "Architecture rules" in
+ * docs/architecture.md); {@code QueryStringTest} holds it to Netty's answers.
  */
 public final class QueryString {
-  private QueryString() {
-  }
+  private QueryString() {}
 
   /**
-   * The first value of {@code name} in {@code query} (the URI part after {@code ?}); {@code ""}
-   * for a name without {@code =}; null when absent.
+   * The first value of {@code name} in {@code query} (the URI part after {@code ?}); {@code ""} for
+   * a name without {@code =}; null when absent.
    *
    * @throws IllegalArgumentException for a malformed {@code %} escape in a name or that value
    */

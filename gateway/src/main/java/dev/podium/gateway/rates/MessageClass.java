@@ -5,7 +5,9 @@ package dev.podium.gateway.rates;
  * burst of ICE candidates never eats into chat, nor a flood of invitations into signalling.
  */
 public enum MessageClass {
-  /** {@code webrtc_offer}/{@code webrtc_answer}/{@code ice_candidate} to one user ({@code to} set). */
+  /**
+   * {@code webrtc_offer}/{@code webrtc_answer}/{@code ice_candidate} to one user ({@code to} set).
+   */
   SIGNAL_DIRECT("SIGNAL"),
   /** The same without {@code to}: relayed to the whole room, so it has its own lower rate. */
   SIGNAL_BROADCAST("SIGNAL_BROADCAST"),
@@ -29,7 +31,9 @@ public enum MessageClass {
     this.settingName = settingName;
   }
 
-  /** {@code PODIUM_RATE_<name>_PER_MIN} and {@code PODIUM_RATE_<name>_BURST} set this class's rate. */
+  /**
+   * {@code PODIUM_RATE_<name>_PER_MIN} and {@code PODIUM_RATE_<name>_BURST} set this class's rate.
+   */
   public String settingName() {
     return settingName;
   }

@@ -9,27 +9,24 @@ import java.util.function.LongSupplier;
 
 /**
  * Per-user message budgets at this gateway: every socket of a user shares one set of buckets, so
- * opening more sockets buys no more messages. A refused message changes nothing for anyone else;
- * a user refused {@link MessageLimits#floodRefusals()} times within the flood window is flooding
- * and the socket that asks next is closed. Budgets of users who left are kept until they have
- * refilled, so reconnecting does not reset them. Shared by all event loops of the gateway (a user's sockets may be on several): every method is synchronized.
+ * opening more sockets buys no more messages. A refused message changes nothing for anyone else; a
+ * user refused {@link MessageLimits#floodRefusals()} times within the flood window is flooding and
+ * the socket that asks next is closed. Budgets of users who left are kept until they have refilled,
+ * so reconnecting does not reset them. Shared by all event loops of the gateway (a user's sockets
+ * may be on several): every method is synchronized.
  */
 public final class MessageRates {
   /** The answer to one message. */
-  public sealed interface Verdict {
-  }
+  public sealed interface Verdict {}
 
   /** Go ahead. */
-  public record Allowed() implements Verdict {
-  }
+  public record Allowed() implements Verdict {}
 
   /** Refused: tell the sender when to try again; nothing reaches anyone. */
-  public record Limited(MessageClass messageClass, long retryAfterMillis) implements Verdict {
-  }
+  public record Limited(MessageClass messageClass, long retryAfterMillis) implements Verdict {}
 
   /** Refused, and the sender has been refused too often: close the socket. */
-  public record Flooding(MessageClass messageClass, int refusals) implements Verdict {
-  }
+  public record Flooding(MessageClass messageClass, int refusals) implements Verdict {}
 
   private static final Allowed ALLOWED = new Allowed();
 
@@ -43,7 +40,10 @@ public final class MessageRates {
     int sockets;
 
     Verdict take(MessageClass messageClass, long now) {
-      long wait = buckets.computeIfAbsent(messageClass, c -> new TokenBucket(limits.rate(c), now)).tryTake(now);
+      long wait =
+          buckets
+              .computeIfAbsent(messageClass, c -> new TokenBucket(limits.rate(c), now))
+              .tryTake(now);
       if (wait == 0) {
         return ALLOWED;
       }
@@ -69,7 +69,9 @@ public final class MessageRates {
 
     boolean forgettable(long now) {
       forgetOldRefusals(now);
-      return sockets == 0 && refusedAt.isEmpty() && buckets.values().stream().allMatch(b -> b.isFull(now));
+      return sockets == 0
+          && refusedAt.isEmpty()
+          && buckets.values().stream().allMatch(b -> b.isFull(now));
     }
   }
 
@@ -94,15 +96,18 @@ public final class MessageRates {
 
   /** Charges one message of this class to the user. */
   public synchronized Verdict take(String userId, MessageClass messageClass) {
-    return users.computeIfAbsent(userId, u -> new UserBudget()).take(messageClass, clock.getAsLong());
+    return users
+        .computeIfAbsent(userId, u -> new UserBudget())
+        .take(messageClass, clock.getAsLong());
   }
 
   /**
-   * Counts a message refused for another reason (too large, malformed) towards flooding: true
-   * when the user has now been refused too often and the socket should close.
+   * Counts a message refused for another reason (too large, malformed) towards flooding: true when
+   * the user has now been refused too often and the socket should close.
    */
   public synchronized boolean refused(String userId) {
-    return users.computeIfAbsent(userId, u -> new UserBudget()).refused(clock.getAsLong()) >= limits.floodRefusals();
+    return users.computeIfAbsent(userId, u -> new UserBudget()).refused(clock.getAsLong())
+        >= limits.floodRefusals();
   }
 
   /** Forgets users with no socket whose budgets have refilled; returns how many are still kept. */

@@ -17,11 +17,11 @@ import java.util.List;
  * <p>A recording starts with a chunk that begins like the EBML header ({@code 1A 45 DF A3}, or the
  * whole chunk being the first 1 to 3 of those bytes), or with a chunk the host declares an
  * initialisation segment ({@code podium.v1} kind 4); any other chunk outside a header is media (a
- * host that reconnects mid-share sends Clusters). When the header cannot be read (not WebM,
- * longer than the limit, or cut short by the next recording's EBML header) the stream gives up on
- * it: the held chunks go out as they were declared (media for today's pages), and no
- * initialisation segment is taken from that recording. {@link #restart()} (the room switches
- * mode) drops a header being read instead: its recording is over.
+ * host that reconnects mid-share sends Clusters). When the header cannot be read (not WebM, longer
+ * than the limit, or cut short by the next recording's EBML header) the stream gives up on it: the
+ * held chunks go out as they were declared (media for today's pages), and no initialisation segment
+ * is taken from that recording. {@link #restart()} (the room switches mode) drops a header being
+ * read instead: its recording is over.
  *
  * <p>Per host socket; not thread-safe (used on the socket's event loop).
  */
@@ -59,19 +59,26 @@ public final class ScreenStream {
   private static final byte[] CLUSTER_ID = {0x1F, 0x43, (byte) 0xB6, 0x75};
 
   private final long maxInitBytes;
+
   /** Reading a recording's header: non-null while chunks are held. */
   private WebmInitScanner scanner;
+
   private final List<Buffer> held = new ArrayList<>();
   private final List<Boolean> heldDeclaredInit = new ArrayList<>();
   private long heldBytes;
   private int headersLost;
 
-  /** @param maxInitBytes the most bytes read to find a header's end (so held back, with the chunk in hand) */
+  /**
+   * @param maxInitBytes the most bytes read to find a header's end (so held back, with the chunk in
+   *     hand)
+   */
   public ScreenStream(long maxInitBytes) {
     this.maxInitBytes = maxInitBytes;
   }
 
-  /** The recording is over (the host switched mode): a header being read is dropped, not relayed. */
+  /**
+   * The recording is over (the host switched mode): a header being read is dropped, not relayed.
+   */
   public void restart() {
     scanner = null;
     held.clear();
@@ -84,7 +91,9 @@ public final class ScreenStream {
     return scanner != null;
   }
 
-  /** Recordings of this stream whose header was not found (for a log that does not repeat itself). */
+  /**
+   * Recordings of this stream whose header was not found (for a log that does not repeat itself).
+   */
   public int headersLost() {
     return headersLost;
   }
@@ -95,10 +104,10 @@ public final class ScreenStream {
   }
 
   /**
-   * True when the chunk can only be this stream's WebM: it starts with the EBML header or a
-   * Cluster id, or it completes the first bytes of an EBML header held back (a header split after
-   * 1 to 3 bytes). Lets a caller that also receives other binary data on the socket (today's host
-   * page sends PCM beside the WebM) keep such chunks in the stream whatever their size.
+   * True when the chunk can only be this stream's WebM: it starts with the EBML header or a Cluster
+   * id, or it completes the first bytes of an EBML header held back (a header split after 1 to 3
+   * bytes). Lets a caller that also receives other binary data on the socket (today's host page
+   * sends PCM beside the WebM) keep such chunks in the stream whatever their size.
    */
   public boolean claims(Buffer chunk) {
     if (startsWith(chunk, EBML_MAGIC, 0) || startsWith(chunk, CLUSTER_ID, 0)) {
@@ -128,8 +137,12 @@ public final class ScreenStream {
    */
   public void accept(Buffer chunk, boolean declaredInit, Sink sink) {
     if (scanner != null && (declaredInit || startsWith(chunk, EBML_MAGIC, 0))) {
-      // A new recording began before the last one's header was complete: that one is lost, this one is read.
-      giveUp(sink, Header.INTERRUPTED, "a new header began after " + heldBytes + " bytes of the previous one");
+      // A new recording began before the last one's header was complete: that one is lost, this one
+      // is read.
+      giveUp(
+          sink,
+          Header.INTERRUPTED,
+          "a new header began after " + heldBytes + " bytes of the previous one");
     }
     if (scanner == null) {
       if (!declaredInit && !startsLikeHeader(chunk)) {
@@ -165,7 +178,9 @@ public final class ScreenStream {
     }
   }
 
-  /** Releases the held chunks as they were declared; no initialisation segment from this recording. */
+  /**
+   * Releases the held chunks as they were declared; no initialisation segment from this recording.
+   */
   private void giveUp(Sink sink, Header why, String reason) {
     List<Buffer> chunks = List.copyOf(held);
     List<Boolean> declared = List.copyOf(heldDeclaredInit);

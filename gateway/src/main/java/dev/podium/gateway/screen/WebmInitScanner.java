@@ -8,20 +8,23 @@ import io.vertx.core.buffer.Buffer;
  * ...) up to, not including, the first Cluster. It reads element ids and sizes (EBML variable-size
  * integers) and skips over payloads, so an element may be split anywhere between chunks. The
  * Segment may have a known size or the "unknown" size (all ones) that MediaRecorder writes for a
- * live stream. It keeps no bytes itself: the caller keeps the chunks and cuts at
- * {@link #initLength()}.
+ * live stream. It keeps no bytes itself: the caller keeps the chunks and cuts at {@link
+ * #initLength()}.
  *
  * <p>Bounded: it reads at most {@code maxInitBytes} of the stream. When the first Cluster's id does
  * not end within them, or an element declares a size that would take it past them, the scan ends
- * with {@link Outcome#TOO_LARGE}; a stream that does not read as WebM ends it with
- * {@link Outcome#NOT_WEBM}. Once decided, the outcome never changes.
+ * with {@link Outcome#TOO_LARGE}; a stream that does not read as WebM ends it with {@link
+ * Outcome#NOT_WEBM}. Once decided, the outcome never changes.
  */
 public final class WebmInitScanner {
   /** Where the scan stands after the bytes fed so far. */
   public enum Outcome {
     /** No decision yet: feed the next chunk. */
     NEED_MORE,
-    /** The first Cluster starts at {@link #initLength()}: everything before it is the initialisation segment. */
+    /**
+     * The first Cluster starts at {@link #initLength()}: everything before it is the initialisation
+     * segment.
+     */
     FOUND,
     /** The bytes are not the start of a WebM stream (see {@link #reason()}). */
     NOT_WEBM,
@@ -49,14 +52,19 @@ public final class WebmInitScanner {
   private Level level = Level.START;
   private Outcome outcome = Outcome.NEED_MORE;
   private String reason;
+
   /** Bytes of the stream read so far. */
   private long position;
+
   /** Payload bytes of the current element still to skip. */
   private long skip;
+
   /** Where the current element (its id's first byte) starts in the stream. */
   private long elementStart;
+
   /** Where a known-size Segment ends; -1 for an unknown size. */
   private long segmentEnd = -1;
+
   private long id;
   private int idBytes;
   private int idRead;
@@ -71,7 +79,9 @@ public final class WebmInitScanner {
     this.maxInitBytes = maxInitBytes;
   }
 
-  /** Reads the next chunk of the stream (nothing more once decided); returns the outcome after it. */
+  /**
+   * Reads the next chunk of the stream (nothing more once decided); returns the outcome after it.
+   */
   public Outcome feed(Buffer chunk) {
     int i = 0;
     int length = chunk.length();
@@ -115,7 +125,10 @@ public final class WebmInitScanner {
     return position;
   }
 
-  /** Why the scan gave up, for the log; null unless {@link Outcome#NOT_WEBM} or {@link Outcome#TOO_LARGE}. */
+  /**
+   * Why the scan gave up, for the log; null unless {@link Outcome#NOT_WEBM} or {@link
+   * Outcome#TOO_LARGE}.
+   */
   public String reason() {
     return reason;
   }
@@ -127,10 +140,13 @@ public final class WebmInitScanner {
         notWebm("the Segment ends without a Cluster");
         return;
       }
-      // An id is 1 to 4 bytes; its length is the number of leading zero bits of the first byte, plus one.
+      // An id is 1 to 4 bytes; its length is the number of leading zero bits of the first byte,
+      // plus one.
       int length = Integer.numberOfLeadingZeros(b) - 24 + 1;
       if (b == 0 || length > 4) {
-        notWebm(String.format("byte 0x%02X at offset %d does not start an element id", b, elementStart));
+        notWebm(
+            String.format(
+                "byte 0x%02X at offset %d does not start an element id", b, elementStart));
         return;
       }
       idBytes = length;
@@ -161,7 +177,8 @@ public final class WebmInitScanner {
         if (id == CLUSTER) {
           outcome = Outcome.FOUND;
         } else if (!isSegmentHeaderElement(id)) {
-          notWebm(String.format("element 0x%X at offset %d is not a Segment child", id, elementStart));
+          notWebm(
+              String.format("element 0x%X at offset %d is not a Segment child", id, elementStart));
         }
       }
       default -> throw new IllegalStateException(level.name());
@@ -172,7 +189,9 @@ public final class WebmInitScanner {
     if (sizeBytes == 0) {
       // A size is 1 to 8 bytes; the first byte's leading zeros say how many follow.
       if (b == 0) {
-        notWebm(String.format("element 0x%X at offset %d has a size longer than 8 bytes", id, elementStart));
+        notWebm(
+            String.format(
+                "element 0x%X at offset %d has a size longer than 8 bytes", id, elementStart));
         return;
       }
       sizeBytes = Integer.numberOfLeadingZeros(b) - 24 + 1;
@@ -201,8 +220,10 @@ public final class WebmInitScanner {
     }
     long end = position + size;
     if (end > maxInitBytes) {
-      tooLarge(String.format("element 0x%X at offset %d declares %d bytes, beyond the %d-byte limit",
-          id, elementStart, size, maxInitBytes));
+      tooLarge(
+          String.format(
+              "element 0x%X at offset %d declares %d bytes, beyond the %d-byte limit",
+              id, elementStart, size, maxInitBytes));
       return;
     }
     if (segmentEnd >= 0 && end > segmentEnd) {

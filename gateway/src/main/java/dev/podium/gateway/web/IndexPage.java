@@ -12,9 +12,9 @@ import java.util.Base64;
 
 /**
  * The web client's {@code index.html} at {@code /} and {@code /index.html}, from memory with an
- * ETag of its content and {@code Cache-Control: no-cache}: a browser revalidates it on every
- * visit, so a new release (whose scripts the page names) reaches users at once instead of after a
- * day of a cached old page.
+ * ETag of its content and {@code Cache-Control: no-cache}: a browser revalidates it on every visit,
+ * so a new release (whose scripts the page names) reaches users at once instead of after a day of a
+ * cached old page.
  */
 public final class IndexPage implements Handler<RoutingContext> {
   private final Buffer body;
@@ -22,7 +22,10 @@ public final class IndexPage implements Handler<RoutingContext> {
 
   private IndexPage(byte[] bytes) {
     this.body = Buffer.buffer(bytes);
-    this.etag = "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(bytes)).substring(0, 22) + "\"";
+    this.etag =
+        "\""
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(bytes)).substring(0, 22)
+            + "\"";
   }
 
   /** Loads the page from the class path ({@code webroot/index.html}). */

@@ -11,15 +11,15 @@ import java.util.Set;
 
 /**
  * Which web pages may use this gateway ({@code PODIUM_ALLOWED_ORIGINS}): open its WebSockets, and
- * hand the web client a token by {@code postMessage}. A browser always sends the page's
- * {@code Origin} on a WebSocket upgrade, and WebSockets are not covered by CORS, so without this
- * check any site a signed-in user visits could open sockets in their name.
+ * hand the web client a token by {@code postMessage}. A browser always sends the page's {@code
+ * Origin} on a WebSocket upgrade, and WebSockets are not covered by CORS, so without this check any
+ * site a signed-in user visits could open sockets in their name.
  *
- * <p>Unset: same origin only (the {@code Origin}'s scheme, host and port equal the request's
- * {@code Host}, with the scheme taken from {@code X-Forwarded-Proto} when a proxy terminates TLS).
- * {@code *}: any origin. Otherwise a comma-separated list of exact origins such as
- * {@code https://app.example}, allowed besides the same origin. A request without {@code Origin}
- * is not from a browser page and is allowed: the token check still applies.
+ * <p>Unset: same origin only (the {@code Origin}'s scheme, host and port equal the request's {@code
+ * Host}, with the scheme taken from {@code X-Forwarded-Proto} when a proxy terminates TLS). {@code
+ * *}: any origin. Otherwise a comma-separated list of exact origins such as {@code
+ * https://app.example}, allowed besides the same origin. A request without {@code Origin} is not
+ * from a browser page and is allowed: the token check still applies.
  */
 public final class OriginPolicy {
   public static final String SETTING = "PODIUM_ALLOWED_ORIGINS";
@@ -53,11 +53,19 @@ public final class OriginPolicy {
     for (String entry : value.split(",", -1)) {
       String e = entry.trim();
       if (e.equals("*")) {
-        throw new Settings.InvalidSettingException(SETTING, "may be * alone or a list of origins, not both");
+        throw new Settings.InvalidSettingException(
+            SETTING, "may be * alone or a list of origins, not both");
       }
-      origins.add(normalise(e).orElseThrow(() -> new Settings.InvalidSettingException(SETTING,
-          "has '" + e + "', which is not an origin: write scheme, host and optional port, such as "
-              + "https://app.example or http://127.0.0.1:3000 (no path, no trailing slash)")));
+      origins.add(
+          normalise(e)
+              .orElseThrow(
+                  () ->
+                      new Settings.InvalidSettingException(
+                          SETTING,
+                          "has '"
+                              + e
+                              + "', which is not an origin: write scheme, host and optional port, such as "
+                              + "https://app.example or http://127.0.0.1:3000 (no path, no trailing slash)")));
     }
     return new OriginPolicy(false, origins);
   }
@@ -66,7 +74,9 @@ public final class OriginPolicy {
     return anyOrigin;
   }
 
-  /** The listed origins (normalised: lower case, default port left out), besides the same origin. */
+  /**
+   * The listed origins (normalised: lower case, default port left out), besides the same origin.
+   */
   public List<String> listed() {
     return listed;
   }
@@ -74,10 +84,10 @@ public final class OriginPolicy {
   /**
    * Whether a request from a page of {@code origin} may proceed.
    *
-   * @param origin         the {@code Origin} header, null when absent
-   * @param host           the request's {@code Host} (or HTTP/2 authority), null when absent
+   * @param origin the {@code Origin} header, null when absent
+   * @param host the request's {@code Host} (or HTTP/2 authority), null when absent
    * @param forwardedProto the {@code X-Forwarded-Proto} header, null when absent
-   * @param tls            whether the request reached this server over TLS
+   * @param tls whether the request reached this server over TLS
    */
   public boolean allows(String origin, String host, String forwardedProto, boolean tls) {
     if (origin == null || anyOrigin) {
@@ -90,7 +100,8 @@ public final class OriginPolicy {
     if (listed.contains(page.get())) {
       return true;
     }
-    return host != null && normalise(scheme(forwardedProto, tls) + "://" + host.trim()).equals(page);
+    return host != null
+        && normalise(scheme(forwardedProto, tls) + "://" + host.trim()).equals(page);
   }
 
   private static String scheme(String forwardedProto, boolean tls) {
@@ -104,7 +115,10 @@ public final class OriginPolicy {
     return tls ? "https" : "http";
   }
 
-  /** {@code scheme://host[:port]} in lower case without a default port, or empty if not an http(s) origin. */
+  /**
+   * {@code scheme://host[:port]} in lower case without a default port, or empty if not an http(s)
+   * origin.
+   */
   static Optional<String> normalise(String origin) {
     if (origin.isEmpty() || origin.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
       return Optional.empty();
@@ -116,13 +130,18 @@ public final class OriginPolicy {
       return Optional.empty();
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    int defaultPort = switch (scheme) {
-      case "http" -> 80;
-      case "https" -> 443;
-      default -> -1;
-    };
-    if (defaultPort < 0 || uri.getHost() == null || uri.getRawUserInfo() != null || !uri.getRawPath().isEmpty()
-        || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+    int defaultPort =
+        switch (scheme) {
+          case "http" -> 80;
+          case "https" -> 443;
+          default -> -1;
+        };
+    if (defaultPort < 0
+        || uri.getHost() == null
+        || uri.getRawUserInfo() != null
+        || !uri.getRawPath().isEmpty()
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
       return Optional.empty();
     }
     int port = uri.getPort();

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class WebClientHeaders implements Handler<RoutingContext> {
   // A host name or an IPv6 literal: anything else (a forged Host) is left out of the policy.
-  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}]");
+  private static final Pattern HOST_NAME =
+      Pattern.compile("[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}]");
 
   private final FrameAncestors frames;
 
@@ -45,7 +46,9 @@ public final class WebClientHeaders implements Handler<RoutingContext> {
       sockets = " ws://" + authority.host() + ":* wss://" + authority.host() + ":*";
     }
     return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-        + "connect-src 'self'" + sockets + "; base-uri 'none'; form-action 'self'; frame-ancestors "
+        + "connect-src 'self'"
+        + sockets
+        + "; base-uri 'none'; form-action 'self'; frame-ancestors "
         + frames.directive();
   }
 }

@@ -25,28 +25,46 @@ public final class ActiveStreamsFeed {
   }
 
   public Future<Void> start() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.ACTIVE_STREAMS, msg -> {
-      EncodedText text = EncodedText.of(msg.body());
-      for (ServerWebSocket ws : sockets) {
-        if (!ws.writeQueueFull()) {
-          // A watcher that is behind misses an intermediate list; the next one replaces it anyway.
-          ws.writeFrame(text.frame());
-        }
-      }
-    }).completion();
+    return vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.ACTIVE_STREAMS,
+            msg -> {
+              EncodedText text = EncodedText.of(msg.body());
+              for (ServerWebSocket ws : sockets) {
+                if (!ws.writeQueueFull()) {
+                  // A watcher that is behind misses an intermediate list; the next one replaces it
+                  // anyway.
+                  ws.writeFrame(text.frame());
+                }
+              }
+            })
+        .completion();
   }
 
   void add(ServerWebSocket ws) {
     sockets.add(ws);
     ws.closeHandler(v -> sockets.remove(ws));
-    ws.textMessageHandler(text -> ws.writeTextMessage(ClientMessages.error(ErrorCode.UNKNOWN_TYPE,
-        "This socket only sends the active-streams list; it accepts no messages")));
-    ws.binaryMessageHandler(b -> ws.writeTextMessage(ClientMessages.error(ErrorCode.NOT_ALLOWED,
-        "This socket accepts no binary frames")));
-    presence.activeStreams()
+    ws.textMessageHandler(
+        text ->
+            ws.writeTextMessage(
+                ClientMessages.error(
+                    ErrorCode.UNKNOWN_TYPE,
+                    "This socket only sends the active-streams list; it accepts no messages")));
+    ws.binaryMessageHandler(
+        b ->
+            ws.writeTextMessage(
+                ClientMessages.error(
+                    ErrorCode.NOT_ALLOWED, "This socket accepts no binary frames")));
+    presence
+        .activeStreams()
         .onSuccess(list -> ws.writeTextMessage(list.encode()))
-        .onFailure(e -> ws.writeTextMessage(ClientMessages.error(ErrorCode.SERVICE_UNAVAILABLE,
-            "The active-streams list is unavailable right now; updates follow when it is back")));
+        .onFailure(
+            e ->
+                ws.writeTextMessage(
+                    ClientMessages.error(
+                        ErrorCode.SERVICE_UNAVAILABLE,
+                        "The active-streams list is unavailable right now; updates follow when it is back")));
   }
 
   public int size() {

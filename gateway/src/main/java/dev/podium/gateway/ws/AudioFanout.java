@@ -14,7 +14,9 @@ import io.vertx.core.buffer.Buffer;
  * may read them at once. No Vert.x and no clock here: a tick is the unit of time.
  */
 final class AudioFanout {
-  /** Room mix being gathered for listeners who take 40 or 60 ms per message, by ticks per message. */
+  /**
+   * Room mix being gathered for listeners who take 40 or 60 ms per message, by ticks per message.
+   */
   private final PacketGroup[] groups = {null, null, new PacketGroup(2), new PacketGroup(3)};
 
   /** Gathers consecutive ticks of the room mix into one message. */
@@ -54,7 +56,12 @@ final class AudioFanout {
     private final Buffer[] grouped;
     private final Buffer[] groupedFramed;
 
-    private Tick(MediaPacket packet, Buffer roomFramed, Buffer opusFramed, Buffer[] grouped, Buffer[] groupedFramed) {
+    private Tick(
+        MediaPacket packet,
+        Buffer roomFramed,
+        Buffer opusFramed,
+        Buffer[] grouped,
+        Buffer[] groupedFramed) {
       this.packet = packet;
       this.roomFramed = roomFramed;
       this.opusFramed = opusFramed;
@@ -69,8 +76,11 @@ final class AudioFanout {
         if (own != null) {
           // A speaker hears everyone but themselves; a lone speaker hears nothing.
           if (own.length() > 0) {
-            s.sendBinary(s.framed()
-                ? MediaFraming.frame(MediaPacket.KIND_AUDIO, packet.sequence(), packet.timestamp(), own) : own);
+            s.sendBinary(
+                s.framed()
+                    ? MediaFraming.frame(
+                        MediaPacket.KIND_AUDIO, packet.sequence(), packet.timestamp(), own)
+                    : own);
           }
         } else if (s.opus() && opusFramed != null) {
           s.sendBinary(opusFramed);
@@ -94,14 +104,19 @@ final class AudioFanout {
       PacketGroup group = groups[ticks];
       grouped[ticks] = group.add(packet);
       if (grouped[ticks] != null) {
-        groupedFramed[ticks] = MediaFraming.frame(MediaPacket.KIND_AUDIO, group.sequence, group.timestamp,
-            grouped[ticks]);
+        groupedFramed[ticks] =
+            MediaFraming.frame(
+                MediaPacket.KIND_AUDIO, group.sequence, group.timestamp, grouped[ticks]);
       }
     }
-    Buffer roomFramed = MediaFraming.frame(MediaPacket.KIND_AUDIO, packet.sequence(), packet.timestamp(),
-        packet.payload());
-    Buffer opusFramed = packet.opus() == null ? null
-        : MediaFraming.frame(MediaPacket.KIND_OPUS, packet.sequence(), packet.timestamp(), packet.opus());
+    Buffer roomFramed =
+        MediaFraming.frame(
+            MediaPacket.KIND_AUDIO, packet.sequence(), packet.timestamp(), packet.payload());
+    Buffer opusFramed =
+        packet.opus() == null
+            ? null
+            : MediaFraming.frame(
+                MediaPacket.KIND_OPUS, packet.sequence(), packet.timestamp(), packet.opus());
     return new Tick(packet, roomFramed, opusFramed, grouped, groupedFramed);
   }
 }

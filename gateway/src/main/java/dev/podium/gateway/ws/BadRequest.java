@@ -2,7 +2,9 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.ErrorCode;
 
-/** A client message that cannot be acted on; becomes an {@code error} reply, the socket lives on. */
+/**
+ * A client message that cannot be acted on; becomes an {@code error} reply, the socket lives on.
+ */
 final class BadRequest extends RuntimeException {
   private final ErrorCode code;
   private final String details;
@@ -21,7 +23,10 @@ final class BadRequest extends RuntimeException {
     return code;
   }
 
-  /** The error's {@code details} (old pages show this field): the given ones, else the message and what to do. */
+  /**
+   * The error's {@code details} (old pages show this field): the given ones, else the message and
+   * what to do.
+   */
   String details() {
     return ClientMessages.details(code, getMessage(), details);
   }
@@ -31,20 +36,30 @@ final class BadRequest extends RuntimeException {
     if (value instanceof String s && !s.isBlank()) {
       java.util.Optional<String> problem = dev.podium.gateway.auth.UserIds.problem(s);
       if (problem.isPresent()) {
-        throw new BadRequest(ErrorCode.BAD_REQUEST, "Field '" + field + "' is not a valid user id", problem.get());
+        throw new BadRequest(
+            ErrorCode.BAD_REQUEST, "Field '" + field + "' is not a valid user id", problem.get());
       }
       return s;
     }
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+    if (value instanceof Number n
+        && n.doubleValue() == Math.rint(n.doubleValue())
         && Math.abs(n.doubleValue()) <= 9_007_199_254_740_992d) {
       return String.valueOf(n.longValue());
     }
-    throw new BadRequest(ErrorCode.BAD_REQUEST,
-        value == null ? "Field '" + field + "' is required" : "Field '" + field + "' must be a user id");
+    throw new BadRequest(
+        ErrorCode.BAD_REQUEST,
+        value == null
+            ? "Field '" + field + "' is required"
+            : "Field '" + field + "' must be a user id");
   }
 
-  /** The first of two id fields that is present (not null), as a user id; neither: the first is required. */
+  /**
+   * The first of two id fields that is present (not null), as a user id; neither: the first is
+   * required.
+   */
   static String requireIdOf(String field, Object value, String otherField, Object otherValue) {
-    return value == null && otherValue != null ? requireId(otherField, otherValue) : requireId(field, value);
+    return value == null && otherValue != null
+        ? requireId(otherField, otherValue)
+        : requireId(field, value);
   }
 }

@@ -6,8 +6,7 @@ import dev.podium.api.protocol.ServerMessage;
 
 /** Messages the gateway itself writes to one client. */
 public final class ClientMessages {
-  private ClientMessages() {
-  }
+  private ClientMessages() {}
 
   /** An error with nothing to add to its message: the details say what was wrong and what to do. */
   public static String error(ErrorCode code, String message) {
@@ -21,7 +20,8 @@ public final class ClientMessages {
    */
   public static String error(ErrorCode code, String message, String details) {
     String text = message == null || message.isBlank() ? ErrorAdvice.of(code) : message;
-    return ProtocolCodec.encode(new ServerMessage.ErrorMessage(code, text, details(code, message, details)));
+    return ProtocolCodec.encode(
+        new ServerMessage.ErrorMessage(code, text, details(code, message, details)));
   }
 
   /** The {@code details} an error is sent with (never blank). */

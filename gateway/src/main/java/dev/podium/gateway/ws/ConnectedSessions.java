@@ -1,10 +1,13 @@
 package dev.podium.gateway.ws;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** This node's open sessions by id (on every event loop), so that control messages can reach one socket. */
+/**
+ * This node's open sessions by id (on every event loop), so that control messages can reach one
+ * socket.
+ */
 public final class ConnectedSessions {
   private final Map<String, Session> byId = new ConcurrentHashMap<>();
 
@@ -26,15 +29,24 @@ public final class ConnectedSessions {
   }
 
   /**
-   * This node's open sessions in the event, as presence knows them, each saying whether its join
-   * is still in flight (a scan of the node's sessions: it runs once per event per presence takeover).
+   * This node's open sessions in the event, as presence knows them, each saying whether its join is
+   * still in flight (a scan of the node's sessions: it runs once per event per presence takeover).
    */
-  public java.util.List<dev.podium.api.presence.ResyncBatch.Carried> ofEvent(String eventId, String nodeId) {
+  public java.util.List<dev.podium.api.presence.ResyncBatch.Carried> ofEvent(
+      String eventId, String nodeId) {
     java.util.List<dev.podium.api.presence.ResyncBatch.Carried> found = new java.util.ArrayList<>();
     for (Session s : byId.values()) {
       if (eventId.equals(s.eventId()) && s.open()) {
-        found.add(new dev.podium.api.presence.ResyncBatch.Carried(new dev.podium.api.presence.Participant(s.userId(), s.identity().username(),
-            s.role(), s.identity().verified(), nodeId, s.id()), !s.inPresence()));
+        found.add(
+            new dev.podium.api.presence.ResyncBatch.Carried(
+                new dev.podium.api.presence.Participant(
+                    s.userId(),
+                    s.identity().username(),
+                    s.role(),
+                    s.identity().verified(),
+                    nodeId,
+                    s.id()),
+                !s.inPresence()));
       }
     }
     return found;

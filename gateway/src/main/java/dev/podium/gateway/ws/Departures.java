@@ -33,14 +33,31 @@ final class Departures {
     return first;
   }
 
-  private void retry(String eventId, String userId, String sessionId, int attempt, long delayMillis) {
-    vertx.setTimer(delayMillis, id -> presence.leave(eventId, userId, sessionId).onFailure(e -> {
-      if (attempt >= ATTEMPTS) {
-        LOG.atWarn().addKeyValue("event_id", eventId).addKeyValue("user_id", userId)
-            .log("presence not told of a departure after {} attempts: {}", attempt, e.getMessage());
-      } else {
-        retry(eventId, userId, sessionId, attempt + 1, Math.min(MAX_RETRY_MS, delayMillis * 2));
-      }
-    }));
+  private void retry(
+      String eventId, String userId, String sessionId, int attempt, long delayMillis) {
+    vertx.setTimer(
+        delayMillis,
+        id ->
+            presence
+                .leave(eventId, userId, sessionId)
+                .onFailure(
+                    e -> {
+                      if (attempt >= ATTEMPTS) {
+                        LOG.atWarn()
+                            .addKeyValue("event_id", eventId)
+                            .addKeyValue("user_id", userId)
+                            .log(
+                                "presence not told of a departure after {} attempts: {}",
+                                attempt,
+                                e.getMessage());
+                      } else {
+                        retry(
+                            eventId,
+                            userId,
+                            sessionId,
+                            attempt + 1,
+                            Math.min(MAX_RETRY_MS, delayMillis * 2));
+                      }
+                    }));
   }
 }

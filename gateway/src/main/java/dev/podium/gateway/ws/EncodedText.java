@@ -7,13 +7,13 @@ import java.nio.charset.StandardCharsets;
 /**
  * A text message encoded to UTF-8 once, for fan-out: every socket gets its own frame object
  * wrapping the same bytes, so a room message costs one JSON encoding and one UTF-8 encoding per
- * gateway node, whatever the number of sockets. (Vert.x releases a frame's buffer after writing
- * it, so the frame itself cannot be shared; the byte array can.)
+ * gateway node, whatever the number of sockets. (Vert.x releases a frame's buffer after writing it,
+ * so the frame itself cannot be shared; the byte array can.)
  */
 public final class EncodedText {
   /** Message types that only state "how things are now": the next one supersedes them. */
-  private static final java.util.Set<String> SNAPSHOTS = java.util.Set.of(
-      "participant_list", "participant_count", "speaker_levels", "active_streams");
+  private static final java.util.Set<String> SNAPSHOTS =
+      java.util.Set.of("participant_list", "participant_count", "speaker_levels", "active_streams");
 
   private final byte[] utf8;
   private final boolean snapshot;
@@ -24,7 +24,8 @@ public final class EncodedText {
   }
 
   public static EncodedText of(JsonObject message) {
-    return new EncodedText(message.encode().getBytes(StandardCharsets.UTF_8),
+    return new EncodedText(
+        message.encode().getBytes(StandardCharsets.UTF_8),
         SNAPSHOTS.contains(message.getString("type")));
   }
 

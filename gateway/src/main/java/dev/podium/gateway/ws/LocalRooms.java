@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The sockets of one event loop, per event. Only that loop touches them. The node's
- * {@link RoomFeeds} receives each room message once and hands it here, already encoded, as one
- * task per loop; this class writes it to the loop's sockets of the room. Built on its loop.
+ * The sockets of one event loop, per event. Only that loop touches them. The node's {@link
+ * RoomFeeds} receives each room message once and hands it here, already encoded, as one task per
+ * loop; this class writes it to the loop's sockets of the room. Built on its loop.
  */
 public final class LocalRooms {
   private final Context context;
@@ -68,7 +68,10 @@ public final class LocalRooms {
     return feeds.nextScreenSequence();
   }
 
-  /** Runs the task on this loop: at once when already there, else queued behind the loop's work (in order). */
+  /**
+   * Runs the task on this loop: at once when already there, else queued behind the loop's work (in
+   * order).
+   */
   void run(Runnable task) {
     Loops.run(context, thread, task);
   }

@@ -4,8 +4,7 @@ import io.vertx.core.Context;
 
 /** Running work on the event loop that owns a socket or a room. */
 public final class Loops {
-  private Loops() {
-  }
+  private Loops() {}
 
   /**
    * Runs the task on {@code context}, whose event-loop thread is {@code thread}: at once when the

@@ -13,14 +13,14 @@ import io.vertx.core.buffer.Buffer;
  * bytes 6-9  media timestamp, unsigned big-endian (audio: samples since the event's audio began;
  *            screen: milliseconds)
  * </pre>
+ *
  * Clients without the subprotocol get the bare payload, as today's pages expect.
  */
 public final class MediaFraming {
   public static final String SUBPROTOCOL = "podium.v1";
   public static final int HEADER_BYTES = 10;
 
-  private MediaFraming() {
-  }
+  private MediaFraming() {}
 
   public static Buffer frame(int kind, long sequence, long timestamp, Buffer payload) {
     return Buffer.buffer(HEADER_BYTES + payload.length())

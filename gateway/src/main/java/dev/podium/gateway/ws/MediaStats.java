@@ -2,14 +2,19 @@ package dev.podium.gateway.ws;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** This gateway node's media frame counters: written to sockets, and dropped because a socket was behind. */
+/**
+ * This gateway node's media frame counters: written to sockets, and dropped because a socket was
+ * behind.
+ */
 public final class MediaStats {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong packets = new AtomicLong();
   private final AtomicLong snapshotsSkipped = new AtomicLong();
 
-  /** A list/count/levels message skipped for a socket that was behind (the next one replaces it). */
+  /**
+   * A list/count/levels message skipped for a socket that was behind (the next one replaces it).
+   */
   void snapshotSkipped() {
     snapshotsSkipped.incrementAndGet();
   }
@@ -23,7 +28,10 @@ public final class MediaStats {
     packets.incrementAndGet();
   }
 
-  /** Media messages this node received from the event bus: one per tick per event, whatever the listener count. */
+  /**
+   * Media messages this node received from the event bus: one per tick per event, whatever the
+   * listener count.
+   */
   public long packetsReceived() {
     return packets.get();
   }

@@ -6,12 +6,12 @@ import java.util.Map;
 /**
  * Whether this gateway node wants an event's room mix, and whether in Opus. A node wants the mix
  * while it holds a socket in the event of anyone but the host: the host's own mix-minus is silence
- * until somebody else is there, so a room whose only socket is its host's streams to nobody and
- * its relay publishes nothing. Opus is wanted while a socket takes Opus. The node announces its
- * demand on {@code podium.media.demand.<eventId>} at once when it changes and again every
- * {@link #REPEAT_MS} for every event it wants (relays forget an announcement after 3 s), on one
- * timer for all events. Confined to the node's room thread; time comes from {@link Timers}, so
- * tests run it on a virtual clock.
+ * until somebody else is there, so a room whose only socket is its host's streams to nobody and its
+ * relay publishes nothing. Opus is wanted while a socket takes Opus. The node announces its demand
+ * on {@code podium.media.demand.<eventId>} at once when it changes and again every {@link
+ * #REPEAT_MS} for every event it wants (relays forget an announcement after 3 s), on one timer for
+ * all events. Confined to the node's room thread; time comes from {@link Timers}, so tests run it
+ * on a virtual clock.
  */
 final class MixDemand {
   static final long REPEAT_MS = 1_000;
@@ -31,6 +31,7 @@ final class MixDemand {
   private static final class Demand {
     /** Sockets of the event on this node that are not its host's. */
     int hearers;
+
     /** Of those, the sockets that take Opus. */
     int opus;
 
@@ -46,8 +47,10 @@ final class MixDemand {
   private final Timers timers;
   private final Announcer announcer;
   private final Map<String, Demand> byEvent = new HashMap<>();
+
   /** Events with {@link Demand#mix()} true: the repeat timer runs while this is above 0. */
   private int wanted;
+
   private long repeatTimer = -1;
 
   MixDemand(Timers timers, Announcer announcer) {
@@ -111,11 +114,12 @@ final class MixDemand {
   }
 
   private void repeat() {
-    byEvent.forEach((eventId, demand) -> {
-      if (demand.mix()) {
-        announcer.announce(eventId, true, demand.wantsOpus());
-      }
-    });
+    byEvent.forEach(
+        (eventId, demand) -> {
+          if (demand.mix()) {
+            announcer.announce(eventId, true, demand.wantsOpus());
+          }
+        });
   }
 
   private void stopTimerIfIdle() {

@@ -1,8 +1,8 @@
 package dev.podium.gateway.ws;
 
 import dev.podium.api.Addresses;
-import dev.podium.api.media.MediaDemand;
 import dev.podium.api.RoomMessageRouting;
+import dev.podium.api.media.MediaDemand;
 import dev.podium.api.media.MediaPacket;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -19,26 +19,33 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This node's subscriptions to rooms: one room-events consumer and one media consumer per event
- * with sockets on this node, whichever event loops those sockets are on (registering a consumer
- * is a cluster write). Everything here runs on one context, the node's room thread ({@code home}):
- * a message arrives there once per node, is encoded (or framed) there once, and goes to each
- * event loop holding sockets of the room as one task carrying the ready bytes; each loop writes
- * them to its own sockets ({@link LocalRooms}). A loop's tasks run in the order they were queued,
- * so no socket sees a room's messages out of order. Loops tell this class when their first socket
- * of a room arrives and their last leaves (also as tasks, in order); the node counts Opus
- * sockets that want the room mix over all loops ({@link MixDemand}) and keeps the screen-share state of each room.
+ * with sockets on this node, whichever event loops those sockets are on (registering a consumer is
+ * a cluster write). Everything here runs on one context, the node's room thread ({@code home}): a
+ * message arrives there once per node, is encoded (or framed) there once, and goes to each event
+ * loop holding sockets of the room as one task carrying the ready bytes; each loop writes them to
+ * its own sockets ({@link LocalRooms}). A loop's tasks run in the order they were queued, so no
+ * socket sees a room's messages out of order. Loops tell this class when their first socket of a
+ * room arrives and their last leaves (also as tasks, in order); the node counts Opus sockets that
+ * want the room mix over all loops ({@link MixDemand}) and keeps the screen-share state of each
+ * room.
  */
 public final class RoomFeeds {
   private static final String SCREEN_INIT_MAP = Addresses.SCREEN_INIT_MAP;
-  /** How long a relay's "nobody hears this room" holds without being repeated (it repeats every second). */
+
+  /**
+   * How long a relay's "nobody hears this room" holds without being repeated (it repeats every
+   * second).
+   */
   static final long UNHEARD_HOLD_NANOS = 2_000_000_000L;
 
   private final Vertx vertx;
   private final Context home;
   private final MediaStats stats;
   private final MixDemand demand;
+
   /** Written on {@code home} only; concurrent because loops ask for a room's mode. */
   private final Map<String, Feed> feeds = new ConcurrentHashMap<>();
+
   private final AtomicLong screenSequence = new AtomicLong();
 
   private final class Feed {
@@ -47,39 +54,57 @@ public final class RoomFeeds {
     final MessageConsumer<Buffer> media;
     final Future<Void> ready;
     final AudioFanout audio = new AudioFanout();
+
     /** Sockets of the room per event loop. */
     final Map<LocalRooms, Integer> loops = new LinkedHashMap<>();
+
     volatile String mode;
-    /** Until when (nanoTime) the relay's last "nobody hears this room" holds; read by every loop. */
+
+    /**
+     * Until when (nanoTime) the relay's last "nobody hears this room" holds; read by every loop.
+     */
     volatile long unheardUntil = System.nanoTime();
+
     Buffer screenInit;
 
     Feed(String eventId, String mode) {
       this.eventId = eventId;
       this.mode = mode;
-      this.events = vertx.eventBus().consumer(Addresses.roomMessages(eventId), msg -> deliver(this, msg));
-      this.media = vertx.eventBus().consumer(Addresses.mediaOut(eventId), msg -> deliverMedia(this, msg));
+      this.events =
+          vertx.eventBus().consumer(Addresses.roomMessages(eventId), msg -> deliver(this, msg));
+      this.media =
+          vertx.eventBus().consumer(Addresses.mediaOut(eventId), msg -> deliverMedia(this, msg));
       this.ready = Future.all(events.completion(), media.completion()).mapEmpty();
     }
   }
 
-  /** Must be built on {@code home}, the context whose thread owns every room subscription of the node. */
+  /**
+   * Must be built on {@code home}, the context whose thread owns every room subscription of the
+   * node.
+   */
   public RoomFeeds(Vertx vertx, String nodeId, MediaStats stats) {
     this.vertx = vertx;
     this.home = vertx.getOrCreateContext();
     this.stats = stats;
-    this.demand = new MixDemand(new MixDemand.Timers() {
-      @Override
-      public long every(long millis, Runnable action) {
-        return vertx.setPeriodic(millis, id -> action.run());
-      }
+    this.demand =
+        new MixDemand(
+            new MixDemand.Timers() {
+              @Override
+              public long every(long millis, Runnable action) {
+                return vertx.setPeriodic(millis, id -> action.run());
+              }
 
-      @Override
-      public void cancel(long id) {
-        vertx.cancelTimer(id);
-      }
-    }, (eventId, mix, opus) -> vertx.eventBus().publish(Addresses.mediaDemand(eventId),
-        new MediaDemand(nodeId, mix, opus).toJson()));
+              @Override
+              public void cancel(long id) {
+                vertx.cancelTimer(id);
+              }
+            },
+            (eventId, mix, opus) ->
+                vertx
+                    .eventBus()
+                    .publish(
+                        Addresses.mediaDemand(eventId),
+                        new MediaDemand(nodeId, mix, opus).toJson()));
   }
 
   /** Number of events with at least one socket on this node. */
@@ -88,41 +113,44 @@ public final class RoomFeeds {
   }
 
   /**
-   * A loop's socket joins a room (called on the loop, after the loop counted it): completes, on
-   * the socket's loop, once this node receives the room's events and media.
+   * A loop's socket joins a room (called on the loop, after the loop counted it): completes, on the
+   * socket's loop, once this node receives the room's events and media.
    */
   Future<Void> attach(LocalRooms loop, Session session, String mode) {
     Promise<Void> attached = Promise.promise();
-    home.runOnContext(v -> {
-      Feed feed = feeds.computeIfAbsent(session.eventId(), id -> new Feed(id, mode));
-      feed.loops.merge(loop, 1, Integer::sum);
-      demand.added(session.eventId(), session.hostSocket(), session.opus());
-      feed.ready.onComplete(ready -> {
-        session.run(() -> attached.handle(ready));
-        if (ready.succeeded()) {
-          sendScreenInit(session, feed);
-        }
-      });
-    });
+    home.runOnContext(
+        v -> {
+          Feed feed = feeds.computeIfAbsent(session.eventId(), id -> new Feed(id, mode));
+          feed.loops.merge(loop, 1, Integer::sum);
+          demand.added(session.eventId(), session.hostSocket(), session.opus());
+          feed.ready.onComplete(
+              ready -> {
+                session.run(() -> attached.handle(ready));
+                if (ready.succeeded()) {
+                  sendScreenInit(session, feed);
+                }
+              });
+        });
     return attached.future();
   }
 
   /** A loop's socket left the room (called on the loop). */
   void detach(LocalRooms loop, Session session) {
-    home.runOnContext(v -> {
-      Feed feed = feeds.get(session.eventId());
-      if (feed == null) {
-        return;
-      }
-      demand.removed(session.eventId(), session.hostSocket(), session.opus());
-      feed.loops.computeIfPresent(loop, (l, n) -> n <= 1 ? null : n - 1);
-      if (feed.loops.isEmpty()) {
-        feeds.remove(feed.eventId);
-        demand.stop(feed.eventId);
-        feed.events.unregister();
-        feed.media.unregister();
-      }
-    });
+    home.runOnContext(
+        v -> {
+          Feed feed = feeds.get(session.eventId());
+          if (feed == null) {
+            return;
+          }
+          demand.removed(session.eventId(), session.hostSocket(), session.opus());
+          feed.loops.computeIfPresent(loop, (l, n) -> n <= 1 ? null : n - 1);
+          if (feed.loops.isEmpty()) {
+            feeds.remove(feed.eventId);
+            demand.stop(feed.eventId);
+            feed.events.unregister();
+            feed.media.unregister();
+          }
+        });
   }
 
   /**
@@ -146,7 +174,10 @@ public final class RoomFeeds {
 
   /** Keeps the WebM initialisation segment cluster-wide, for late joiners on any gateway. */
   void rememberScreenInit(String eventId, Buffer init) {
-    vertx.sharedData().<String, Buffer>getAsyncMap(SCREEN_INIT_MAP).compose(map -> map.put(eventId, init));
+    vertx
+        .sharedData()
+        .<String, Buffer>getAsyncMap(SCREEN_INIT_MAP)
+        .compose(map -> map.put(eventId, init));
   }
 
   private void deliver(Feed feed, Message<JsonObject> msg) {
@@ -156,7 +187,10 @@ public final class RoomFeeds {
       feed.mode = mode;
       feed.screenInit = null;
       if ("audio".equals(mode)) {
-        vertx.sharedData().<String, Buffer>getAsyncMap(SCREEN_INIT_MAP).compose(map -> map.remove(feed.eventId));
+        vertx
+            .sharedData()
+            .<String, Buffer>getAsyncMap(SCREEN_INIT_MAP)
+            .compose(map -> map.remove(feed.eventId));
       }
     }
     RoomMessageDelivery delivery = RoomMessageDelivery.of(msg.body(), routing);
@@ -185,7 +219,8 @@ public final class RoomFeeds {
     if (packet.kind() == MediaPacket.KIND_SCREEN_INIT) {
       feed.screenInit = packet.payload();
     }
-    Buffer framed = MediaFraming.frame(packet.kind(), packet.sequence(), packet.timestamp(), packet.payload());
+    Buffer framed =
+        MediaFraming.frame(packet.kind(), packet.sequence(), packet.timestamp(), packet.payload());
     Buffer raw = packet.payload();
     for (LocalRooms loop : feed.loops.keySet()) {
       loop.run(() -> loop.deliverScreen(feed.eventId, framed, raw));
@@ -202,17 +237,23 @@ public final class RoomFeeds {
       session.run(() -> writeInit(session, init));
       return;
     }
-    vertx.sharedData().<String, Buffer>getAsyncMap(SCREEN_INIT_MAP)
+    vertx
+        .sharedData()
+        .<String, Buffer>getAsyncMap(SCREEN_INIT_MAP)
         .compose(map -> map.get(session.eventId()))
-        .onSuccess(init -> home.runOnContext(v -> {
-          if (init != null && "screen".equals(feed.mode)) {
-            feed.screenInit = init;
-            session.run(() -> writeInit(session, init));
-          }
-        }));
+        .onSuccess(
+            init ->
+                home.runOnContext(
+                    v -> {
+                      if (init != null && "screen".equals(feed.mode)) {
+                        feed.screenInit = init;
+                        session.run(() -> writeInit(session, init));
+                      }
+                    }));
   }
 
   private static void writeInit(Session session, Buffer init) {
-    session.sendBinary(session.framed() ? MediaFraming.frame(MediaPacket.KIND_SCREEN_INIT, 0, 0, init) : init);
+    session.sendBinary(
+        session.framed() ? MediaFraming.frame(MediaPacket.KIND_SCREEN_INIT, 0, 0, init) : init);
   }
 }

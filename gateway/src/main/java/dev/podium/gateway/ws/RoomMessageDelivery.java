@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * One room message as this node received it: encoded once (on the node's room thread) and its
  * headers read once ({@link RoomMessageRouting}), then handed to every event loop with sockets in
- * the room, where {@link #deliverTo} applies its side effects to each session (a role or mute change of that
- * user) and writes the same bytes to each recipient. Immutable, so loops share it.
+ * the room, where {@link #deliverTo} applies its side effects to each session (a role or mute
+ * change of that user) and writes the same bytes to each recipient. Immutable, so loops share it.
  */
 final class RoomMessageDelivery {
   private final EncodedText text;
@@ -37,7 +37,8 @@ final class RoomMessageDelivery {
       if (routing.mutedUser() != null && routing.mutedUser().equals(s.userId())) {
         s.muted(routing.muted());
       }
-      if ((toUser == null || toUser.equals(s.userId())) && !s.userId().equals(routing.exceptUser())) {
+      if ((toUser == null || toUser.equals(s.userId()))
+          && !s.userId().equals(routing.exceptUser())) {
         try {
           s.send(text);
           if (routing.closeRecipients()) {

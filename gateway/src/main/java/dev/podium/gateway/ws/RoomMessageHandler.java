@@ -7,19 +7,19 @@ import dev.podium.api.protocol.ClientMessage;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
 import dev.podium.api.room.RoomService;
-import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import dev.podium.gateway.rates.MessageClass;
 import dev.podium.gateway.rates.MessageLimits;
 import dev.podium.gateway.rates.MessageRates;
 import dev.podium.gateway.rates.Rate;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a client in a room may send, and where each message goes. Every bad input becomes one
- * {@code error} reply; the socket and the room carry on.
+ * What a client in a room may send, and where each message goes. Every bad input becomes one {@code
+ * error} reply; the socket and the room carry on.
  */
 final class RoomMessageHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RoomMessageHandler.class);
@@ -35,13 +35,23 @@ final class RoomMessageHandler {
   private final MediaIngest media;
   private final io.micrometer.core.instrument.Counter framesRefused;
   private final io.micrometer.core.instrument.MeterRegistry metrics;
+
   /** The message being dispatched (one event loop: set and read within one dispatch). */
   private long requestStart;
+
   private String requestType;
 
-  RoomMessageHandler(RoomService rooms, ChatService chat, PresenceService presence, Departures departures,
+  RoomMessageHandler(
+      RoomService rooms,
+      ChatService chat,
+      PresenceService presence,
+      Departures departures,
       SignallingRelay signalling,
-      MediaIngest media, int maxTextBytes, int maxBinaryBytes, MessageLimits limits, MessageRates rates) {
+      MediaIngest media,
+      int maxTextBytes,
+      int maxBinaryBytes,
+      MessageLimits limits,
+      MessageRates rates) {
     this.parser = new ClientMessageParser(maxTextBytes, limits.signalBroadcastMaxBytes());
     this.rates = rates;
     this.media = media;
@@ -101,15 +111,19 @@ final class RoomMessageHandler {
       return;
     }
     if (frame.length() > maxBinaryBytes) {
-      session.sendText(ClientMessages.error(ErrorCode.FRAME_TOO_LARGE,
-          "Binary frames are limited to " + maxBinaryBytes + " bytes", "this frame has " + frame.length() + " bytes"));
+      session.sendText(
+          ClientMessages.error(
+              ErrorCode.FRAME_TOO_LARGE,
+              "Binary frames are limited to " + maxBinaryBytes + " bytes",
+              "this frame has " + frame.length() + " bytes"));
       return;
     }
     if (!session.mayPublish()) {
       framesRefused.increment();
       if (session.mayReportNotAllowed(System.currentTimeMillis())) {
-        session.sendText(ClientMessages.error(ErrorCode.NOT_ALLOWED,
-            "Only the host and unmuted co-hosts may send audio"));
+        session.sendText(
+            ClientMessages.error(
+                ErrorCode.NOT_ALLOWED, "Only the host and unmuted co-hosts may send audio"));
       }
       return;
     }
@@ -117,8 +131,8 @@ final class RoomMessageHandler {
   }
 
   /**
-   * Charges the message to the sender's budget. Refused: the sender alone hears
-   * {@code rate_limited}; refused too often: the socket closes with {@code flooding}.
+   * Charges the message to the sender's budget. Refused: the sender alone hears {@code
+   * rate_limited}; refused too often: the socket closes with {@code flooding}.
    */
   private boolean charge(Session session, ClientRequest request) {
     MessageClass messageClass = request.messageClass();
@@ -129,25 +143,43 @@ final class RoomMessageHandler {
     if (verdict instanceof MessageRates.Allowed) {
       return true;
     }
-    metrics.counter("podium_messages_refused_total", "class", messageClass.name().toLowerCase()).increment();
+    metrics
+        .counter("podium_messages_refused_total", "class", messageClass.name().toLowerCase())
+        .increment();
     Rate rate = rates.limits().rate(messageClass);
     if (verdict instanceof MessageRates.Limited limited) {
-      session.sendText(ClientMessages.error(ErrorCode.RATE_LIMITED,
-          "Too many messages like '" + request.type() + "'; slow down",
-          "at most " + rate.burst() + " at once, then " + rate.perMinute() + " a minute; retry in "
-              + limited.retryAfterMillis() + " ms"));
+      session.sendText(
+          ClientMessages.error(
+              ErrorCode.RATE_LIMITED,
+              "Too many messages like '" + request.type() + "'; slow down",
+              "at most "
+                  + rate.burst()
+                  + " at once, then "
+                  + rate.perMinute()
+                  + " a minute; retry in "
+                  + limited.retryAfterMillis()
+                  + " ms"));
       return false;
     }
-    closeFlooding(session, messageClass.name().toLowerCase(), ((MessageRates.Flooding) verdict).refusals());
+    closeFlooding(
+        session, messageClass.name().toLowerCase(), ((MessageRates.Flooding) verdict).refusals());
     return false;
   }
 
   private void closeFlooding(Session session, String what, int refusals) {
-    LOG.atWarn().addKeyValue("event_id", session.eventId()).addKeyValue("user_id", session.userId())
-        .addKeyValue("refused", what).addKeyValue("refusals", refusals)
+    LOG.atWarn()
+        .addKeyValue("event_id", session.eventId())
+        .addKeyValue("user_id", session.userId())
+        .addKeyValue("refused", what)
+        .addKeyValue("refusals", refusals)
         .log("closing a flooding socket");
-    session.close(ErrorCode.FLOODING, "Too many refused messages (" + refusals + " within "
-        + rates.limits().floodWindow().toMillis() + " ms): this connection is closed");
+    session.close(
+        ErrorCode.FLOODING,
+        "Too many refused messages ("
+            + refusals
+            + " within "
+            + rates.limits().floodWindow().toMillis()
+            + " ms): this connection is closed");
   }
 
   private void dispatch(Session session, ClientRequest request) {
@@ -160,19 +192,28 @@ final class RoomMessageHandler {
       reply(session, chat.post(event, user, session.identity().username(), chatMessage.body()));
     } else if (message instanceof ClientMessage.Text chatMessage) {
       reply(session, chat.post(event, user, session.identity().username(), chatMessage.body()));
-    } else if (message instanceof ClientMessage.WebrtcOffer || message instanceof ClientMessage.WebrtcAnswer
+    } else if (message instanceof ClientMessage.WebrtcOffer
+        || message instanceof ClientMessage.WebrtcAnswer
         || message instanceof ClientMessage.IceCandidate) {
       signalling.relay(session, request);
     } else if (message instanceof ClientMessage.SendInvite) {
       // from_user is the sender's user id, as the old server sent it (pages compare ids with ===);
-      // the event is in event.id: a top-level event_id would pass for a stream link on old host pages.
+      // the event is in event.id: a top-level event_id would pass for a stream link on old host
+      // pages.
       String name = session.identity().username();
-      ServerMessage invitation = new ServerMessage.InviteNotification(name + " invited you to join their live event.",
-          user, new ServerMessage.UserRef(user, name), new ServerMessage.EventRef(event));
+      ServerMessage invitation =
+          new ServerMessage.InviteNotification(
+              name + " invited you to join their live event.",
+              user,
+              new ServerMessage.UserRef(user, name),
+              new ServerMessage.EventRef(event));
       reply(session, presence.notifyUser(request.target(), ProtocolCodec.toJson(invitation)));
     } else if (message instanceof ClientMessage.GetParticipants page) {
-      Future<JsonObject> answer = presence.page(event, page.offset() == null ? 0 : page.offset(),
-          page.limit() == null ? ClientMessage.GetParticipants.DEFAULT_LIMIT : page.limit());
+      Future<JsonObject> answer =
+          presence.page(
+              event,
+              page.offset() == null ? 0 : page.offset(),
+              page.limit() == null ? ClientMessage.GetParticipants.DEFAULT_LIMIT : page.limit());
       reply(session, answer);
       // presence answers with the whole participant_page message, built from its record
       answer.onSuccess(p -> session.sendText(p.encode()));
@@ -193,7 +234,8 @@ final class RoomMessageHandler {
       return rooms.inviteCohost(event, user, target);
     } else if (message instanceof ClientMessage.AcceptCohost) {
       return rooms.acceptCohost(event, user);
-    } else if (message instanceof ClientMessage.CohostReject || message instanceof ClientMessage.RejectCohost) {
+    } else if (message instanceof ClientMessage.CohostReject
+        || message instanceof ClientMessage.RejectCohost) {
       return rooms.rejectCohost(event, user);
     } else if (message instanceof ClientMessage.CohostLeave) {
       return rooms.leaveCohost(event, user);
@@ -219,31 +261,42 @@ final class RoomMessageHandler {
       return rooms.switchMode(event, user, "screen");
     }
     // Only a record added to ClientMessage without a branch here (or in dispatch) gets this far.
-    throw new BadRequest(ErrorCode.UNKNOWN_TYPE, "Unknown message type '" + ProtocolCodec.typeOf(message) + "'");
+    throw new BadRequest(
+        ErrorCode.UNKNOWN_TYPE, "Unknown message type '" + ProtocolCodec.typeOf(message) + "'");
   }
 
   /** The user leaves on purpose: the room is told at once, then the socket closes normally. */
   private void leave(Session session) {
-    departures.leave(session.eventId(), session.userId(), session.id())
+    departures
+        .leave(session.eventId(), session.userId(), session.id())
         .onComplete(ar -> session.closeNormally("leave_room"));
   }
 
-  /** Sends the refusal, if any, and times the service call (event-bus request latency, by message type). */
+  /**
+   * Sends the refusal, if any, and times the service call (event-bus request latency, by message
+   * type).
+   */
   private void reply(Session session, Future<?> outcome) {
     long started = requestStart;
     String type = requestType;
-    outcome.onComplete(ar -> io.micrometer.core.instrument.Timer.builder("podium_service_request")
-        .description("Time from a client message to the service's answer over the event bus")
-        .tag("type", type).tag("outcome", ar.succeeded() ? "ok" : ErrorCode.of(ar.cause()).code())
-        .register(metrics).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
+    outcome.onComplete(
+        ar ->
+            io.micrometer.core.instrument.Timer.builder("podium_service_request")
+                .description(
+                    "Time from a client message to the service's answer over the event bus")
+                .tag("type", type)
+                .tag("outcome", ar.succeeded() ? "ok" : ErrorCode.of(ar.cause()).code())
+                .register(metrics)
+                .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
     outcome.onFailure(e -> sendFailure(session, e));
   }
 
   static void sendFailure(Session session, Throwable e) {
     ErrorCode code = ErrorCode.of(e);
-    String message = code == ErrorCode.INTERNAL || code == ErrorCode.SERVICE_UNAVAILABLE
-        ? "The service is unavailable right now; try again"
-        : e.getMessage();
+    String message =
+        code == ErrorCode.INTERNAL || code == ErrorCode.SERVICE_UNAVAILABLE
+            ? "The service is unavailable right now; try again"
+            : e.getMessage();
     session.sendText(ClientMessages.error(code, message));
   }
 }

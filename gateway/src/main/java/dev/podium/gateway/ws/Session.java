@@ -10,14 +10,15 @@ import io.vertx.core.http.ServerWebSocket;
 import java.util.UUID;
 
 /**
- * One client socket in one event. Writes are bounded (the write queue, {@code PODIUM_WS_WRITE_QUEUE_BYTES},
- * 256 KiB by default, about 2.5 s of 48 kHz PCM): a socket that cannot keep up with room
- * events is closed ({@code slow_consumer}, it can reconnect and catch up from history); media
- * frames to it are dropped instead.
+ * One client socket in one event. Writes are bounded (the write queue, {@code
+ * PODIUM_WS_WRITE_QUEUE_BYTES}, 256 KiB by default, about 2.5 s of 48 kHz PCM): a socket that
+ * cannot keep up with room events is closed ({@code slow_consumer}, it can reconnect and catch up
+ * from history); media frames to it are dropped instead.
  */
 public final class Session implements MediaListener {
   /** The event loop this socket lives on: everything done to it runs there. */
   private final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+
   private final Thread loop = Thread.currentThread();
   private final String id = UUID.randomUUID().toString();
   private final ServerWebSocket socket;
@@ -29,19 +30,35 @@ public final class Session implements MediaListener {
   private boolean muted;
   private boolean closed;
   private boolean departed;
-  /** Set on the loop once presence acknowledged the join; read by the node's resync (another thread). */
+
+  /**
+   * Set on the loop once presence acknowledged the join; read by the node's resync (another
+   * thread).
+   */
   private volatile boolean inPresence;
+
   private long lastNotAllowedAt;
-  /** The host's screen stream in screen mode (created on its first chunk); used on the loop only. */
+
+  /**
+   * The host's screen stream in screen mode (created on its first chunk); used on the loop only.
+   */
   private ScreenStream screenStream;
 
   private final boolean opus;
   private final int packetTicks;
+
   /** Opened as the event's host (a host stays host for the life of its socket). */
   private final boolean hostSocket;
 
-  Session(ServerWebSocket socket, String eventId, Identity identity, String role, boolean muted, MediaStats stats,
-      boolean wantsOpus, int packetTicks) {
+  Session(
+      ServerWebSocket socket,
+      String eventId,
+      Identity identity,
+      String role,
+      boolean muted,
+      MediaStats stats,
+      boolean wantsOpus,
+      int packetTicks) {
     this.packetTicks = packetTicks;
     this.socket = socket;
     this.eventId = eventId;
@@ -64,7 +81,10 @@ public final class Session implements MediaListener {
     Loops.run(context, loop, task);
   }
 
-  /** How many 20 ms ticks of PCM room mix go into one WebSocket message to this listener (1, 2 or 3). */
+  /**
+   * How many 20 ms ticks of PCM room mix go into one WebSocket message to this listener (1, 2 or
+   * 3).
+   */
   @Override
   public int packetTicks() {
     return opus ? 1 : packetTicks;
@@ -134,12 +154,17 @@ public final class Session implements MediaListener {
     closed = true;
   }
 
-  /** Presence acknowledged this session's join: it is re-announced when a presence owner is replaced. */
+  /**
+   * Presence acknowledged this session's join: it is re-announced when a presence owner is
+   * replaced.
+   */
   void markInPresence() {
     inPresence = true;
   }
 
-  /** Presence acknowledged the join (what a resync re-announces; before that the join is in flight). */
+  /**
+   * Presence acknowledged the join (what a resync re-announces; before that the join is in flight).
+   */
   boolean inPresence() {
     return inPresence;
   }
@@ -222,9 +247,9 @@ public final class Session implements MediaListener {
   }
 
   /**
-   * This gateway is shutting down: tells the client when to come back (to this or another
-   * gateway) and closes with 1012 (service restart). Its roles survive in the room-service and
-   * the reconnect grace keeps a host's or co-host's place.
+   * This gateway is shutting down: tells the client when to come back (to this or another gateway)
+   * and closes with 1012 (service restart). Its roles survive in the room-service and the reconnect
+   * grace keeps a host's or co-host's place.
    */
   public void closeForRestart(long afterMillis) {
     if (closed) {

@@ -14,19 +14,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers a presence-service instance that took an event over ({@link Addresses#PRESENCE_RESYNC}):
- * re-announces this node's sessions of the event, so joins and leaves its killed previous owner
- * had not written to the cluster copy yet are healed. A session whose join is still in flight is
- * sent as {@code joining}: presence neither adds it (its join does, announced) nor drops
- * it. The sessions go in batches of {@value #BATCH}, the next one only once presence acknowledged
- * the previous one, so a large room
- * costs a few small messages in sequence; the last batch says {@code done}. A node with no
- * session in the event still sends that one (empty) batch: presence then drops its members that
- * this node no longer carries.
+ * re-announces this node's sessions of the event, so joins and leaves its killed previous owner had
+ * not written to the cluster copy yet are healed. A session whose join is still in flight is sent
+ * as {@code joining}: presence neither adds it (its join does, announced) nor drops it. The
+ * sessions go in batches of {@value #BATCH}, the next one only once presence acknowledged the
+ * previous one, so a large room costs a few small messages in sequence; the last batch says {@code
+ * done}. A node with no session in the event still sends that one (empty) batch: presence then
+ * drops its members that this node no longer carries.
  */
 public final class SessionResync {
   private static final Logger LOG = LoggerFactory.getLogger(SessionResync.class);
+
   /** Sessions per batch. */
   static final int BATCH = 100;
+
   /** Each batch is answered at once; a presence instance that does not answer stops the resync. */
   private static final long BATCH_TIMEOUT_MS = 3_000;
 
@@ -34,8 +35,11 @@ public final class SessionResync {
   private final String nodeId;
   private final Function<String, List<ResyncBatch.Carried>> present;
 
-  /** @param present this node's open sessions of an event, by event id */
-  public SessionResync(Vertx vertx, String nodeId, Function<String, List<ResyncBatch.Carried>> present) {
+  /**
+   * @param present this node's open sessions of an event, by event id
+   */
+  public SessionResync(
+      Vertx vertx, String nodeId, Function<String, List<ResyncBatch.Carried>> present) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.present = present;
@@ -43,31 +47,47 @@ public final class SessionResync {
 
   /** Listens for resync requests; completes once the consumer is registered in the cluster. */
   public Future<Void> start() {
-    MessageConsumer<Object> consumer = vertx.eventBus().consumer(Addresses.PRESENCE_RESYNC, msg -> {
-      ResyncRequest request;
-      try {
-        request = ResyncRequest.fromJson(msg.body());
-      } catch (IllegalArgumentException unreadable) {
-        LOG.atDebug().log("resync request dropped: {}", unreadable.getMessage());
-        return;
-      }
-      reannounce(request.eventId(), request.replyTo());
-    });
+    MessageConsumer<Object> consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.PRESENCE_RESYNC,
+                msg -> {
+                  ResyncRequest request;
+                  try {
+                    request = ResyncRequest.fromJson(msg.body());
+                  } catch (IllegalArgumentException unreadable) {
+                    LOG.atDebug().log("resync request dropped: {}", unreadable.getMessage());
+                    return;
+                  }
+                  reannounce(request.eventId(), request.replyTo());
+                });
     return consumer.completion();
   }
 
-  /** Sends the event's sessions to {@code replyTo}, one batch in flight; completes after the last batch. */
+  /**
+   * Sends the event's sessions to {@code replyTo}, one batch in flight; completes after the last
+   * batch.
+   */
   Future<Void> reannounce(String eventId, String replyTo) {
     List<ResyncBatch.Carried> sessions = present.apply(eventId);
-    return send(eventId, replyTo, sessions, 0).onFailure(e -> LOG.atInfo().addKeyValue("event_id", eventId)
-        .log("sessions not re-announced to presence: {}", e.getMessage()));
+    return send(eventId, replyTo, sessions, 0)
+        .onFailure(
+            e ->
+                LOG.atInfo()
+                    .addKeyValue("event_id", eventId)
+                    .log("sessions not re-announced to presence: {}", e.getMessage()));
   }
 
-  private Future<Void> send(String eventId, String replyTo, List<ResyncBatch.Carried> sessions, int from) {
+  private Future<Void> send(
+      String eventId, String replyTo, List<ResyncBatch.Carried> sessions, int from) {
     int to = Math.min(sessions.size(), from + BATCH);
     boolean done = to == sessions.size();
     ResyncBatch batch = new ResyncBatch(eventId, nodeId, sessions.subList(from, to), done);
-    return vertx.eventBus().request(replyTo, batch.toJson(), new DeliveryOptions().setSendTimeout(BATCH_TIMEOUT_MS))
-        .compose(reply -> done ? Future.<Void>succeededFuture() : send(eventId, replyTo, sessions, to));
+    return vertx
+        .eventBus()
+        .request(replyTo, batch.toJson(), new DeliveryOptions().setSendTimeout(BATCH_TIMEOUT_MS))
+        .compose(
+            reply -> done ? Future.<Void>succeededFuture() : send(eventId, replyTo, sessions, to));
   }
 }

@@ -34,9 +34,15 @@ final class SignallingRelay {
     } else {
       throw new IllegalArgumentException("not a signal: " + signal.type());
     }
-    RoomMessageRouting routing = to != null
-        ? RoomMessageRouting.ROOM.toUser(to) : RoomMessageRouting.ROOM.exceptUser(from.userId());
-    vertx.eventBus().publish(Addresses.roomMessages(from.eventId()), ProtocolCodec.toJson(relayed),
-        routing.toDeliveryOptions());
+    RoomMessageRouting routing =
+        to != null
+            ? RoomMessageRouting.ROOM.toUser(to)
+            : RoomMessageRouting.ROOM.exceptUser(from.userId());
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.roomMessages(from.eventId()),
+            ProtocolCodec.toJson(relayed),
+            routing.toDeliveryOptions());
   }
 }

@@ -10,10 +10,10 @@ import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
 import dev.podium.gateway.auth.AuthFailure;
 import dev.podium.gateway.auth.DisplayNames;
-import dev.podium.gateway.auth.UserIds;
 import dev.podium.gateway.auth.Identity;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
+import dev.podium.gateway.auth.UserIds;
 import dev.podium.gateway.edge.EdgeGate;
 import dev.podium.gateway.http.QueryString;
 import dev.podium.gateway.web.OriginPolicy;
@@ -30,9 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Admits WebSocket connections: authenticates before accepting, then either refuses with an
- * {@code error} and a 4xxx close, or opens a {@link Session} in the room and sends the joiner
- * the room's current state.
+ * Admits WebSocket connections: authenticates before accepting, then either refuses with an {@code
+ * error} and a 4xxx close, or opens a {@link Session} in the room and sends the joiner the room's
+ * current state.
  */
 public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketEntry.class);
@@ -56,11 +56,27 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private final int writeQueueBytes;
   private final OriginPolicy origins;
 
-  public WebSocketEntry(Vertx vertx, String nodeId, boolean allowGuests, int maxTextBytes, int maxBinaryBytes,
-      TokenVerifier tokens, Optional<UserDirectory> directory, RoomService rooms, ChatService chat,
-      PresenceService presence, LocalRooms localRooms, ConnectedSessions sessions, ActiveStreamsFeed activeStreams,
-      MediaStats stats, int defaultPacketMillis, ServiceOwnership relays, EdgeGate edge, int writeQueueBytes,
-      OriginPolicy origins, dev.podium.gateway.rates.MessageLimits messageLimits,
+  public WebSocketEntry(
+      Vertx vertx,
+      String nodeId,
+      boolean allowGuests,
+      int maxTextBytes,
+      int maxBinaryBytes,
+      TokenVerifier tokens,
+      Optional<UserDirectory> directory,
+      RoomService rooms,
+      ChatService chat,
+      PresenceService presence,
+      LocalRooms localRooms,
+      ConnectedSessions sessions,
+      ActiveStreamsFeed activeStreams,
+      MediaStats stats,
+      int defaultPacketMillis,
+      ServiceOwnership relays,
+      EdgeGate edge,
+      int writeQueueBytes,
+      OriginPolicy origins,
+      dev.podium.gateway.rates.MessageLimits messageLimits,
       dev.podium.gateway.rates.MessageRates messageRates) {
     this.origins = origins;
     this.defaultPacketMillis = defaultPacketMillis;
@@ -79,15 +95,26 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     this.activeStreams = activeStreams;
     this.stats = stats;
     this.departures = new Departures(vertx, presence);
-    this.messages = new RoomMessageHandler(rooms, chat, presence, departures, new SignallingRelay(vertx),
-        new MediaIngest(vertx, localRooms, relays), maxTextBytes, maxBinaryBytes, messageLimits, messageRates);
-    // Budgets of users who left are kept until they refill (so reconnecting resets nothing), then forgotten.
+    this.messages =
+        new RoomMessageHandler(
+            rooms,
+            chat,
+            presence,
+            departures,
+            new SignallingRelay(vertx),
+            new MediaIngest(vertx, localRooms, relays),
+            maxTextBytes,
+            maxBinaryBytes,
+            messageLimits,
+            messageRates);
+    // Budgets of users who left are kept until they refill (so reconnecting resets nothing), then
+    // forgotten.
     vertx.setPeriodic(60_000, id -> messages.sweepRates());
   }
 
   /**
-   * A caller the room-service let in: the event, the role it gave them and the stage as they
-   * should see it ({@code admitted} is the answer of {@link RoomService#admit}).
+   * A caller the room-service let in: the event, the role it gave them and the stage as they should
+   * see it ({@code admitted} is the answer of {@link RoomService#admit}).
    */
   private record Admission(Identity identity, JsonObject admitted, boolean resumed) {
     LiveEvent event() {
@@ -106,8 +133,11 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   @Override
   public void handle(ServerWebSocketHandshake handshake) {
     // Before any other work: a page of a foreign site never gets a socket in its visitor's name.
-    if (!origins.allows(handshake.headers().get("Origin"), handshake.headers().get("Host"),
-        handshake.headers().get("X-Forwarded-Proto"), handshake.isSsl())) {
+    if (!origins.allows(
+        handshake.headers().get("Origin"),
+        handshake.headers().get("Host"),
+        handshake.headers().get("X-Forwarded-Proto"),
+        handshake.isSsl())) {
       refuseOrigin(handshake);
       return;
     }
@@ -117,22 +147,32 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       return;
     }
     WebSocketPath path = parsed.get();
-    EdgeGate.Ticket ticket = edge.open(handshake, path instanceof WebSocketPath.ActiveStreams
-        ? EdgeGate.Kind.ACTIVE_STREAMS : path instanceof WebSocketPath.GoLive ? EdgeGate.Kind.GO_LIVE : EdgeGate.Kind.JOIN);
+    EdgeGate.Ticket ticket =
+        edge.open(
+            handshake,
+            path instanceof WebSocketPath.ActiveStreams
+                ? EdgeGate.Kind.ACTIVE_STREAMS
+                : path instanceof WebSocketPath.GoLive
+                    ? EdgeGate.Kind.GO_LIVE
+                    : EdgeGate.Kind.JOIN);
     if (ticket.refusal() != null) {
       refuse(handshake, ticket.refusal());
       return;
     }
-    // Whatever admission waits for (a hung token check, a silent service), the client gets an answer in time.
+    // Whatever admission waits for (a hung token check, a silent service), the client gets an
+    // answer in time.
     ticket.onTimeout(() -> refuse(handshake, edge.handshakeTimeout(ticket)));
     String token = queryParam(handshake.query(), "token");
     if (path instanceof WebSocketPath.ActiveStreams) {
       ticket.settle();
-      handshake.accept().onSuccess(ws -> {
-        ws.setWriteQueueMaxSize(writeQueueBytes);
-        edge.watch(ticket, ws, () -> closeIdle(ws));
-        activeStreams.add(ws);
-      });
+      handshake
+          .accept()
+          .onSuccess(
+              ws -> {
+                ws.setWriteQueueMaxSize(writeQueueBytes);
+                edge.watch(ticket, ws, () -> closeIdle(ws));
+                activeStreams.add(ws);
+              });
     } else if (path instanceof WebSocketPath.GoLive goLive) {
       checkUserId(goLive.userId())
           .compose(v -> tokens.verify(token, goLive.userId()))
@@ -140,48 +180,65 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
           .compose(id -> directory.map(d -> d.confirm(id)).orElse(Future.succeededFuture(id)))
           .compose(id -> claim(ticket, id))
           .map(id -> id.withUsername(DisplayNames.normaliseOr(id.username(), id.userId())))
-          .compose(id -> rooms.goLive(id.userId(), id.username())
-              .compose(event -> rooms.admit(event.eventId(), id.userId(), true)
-                  .map(admitted -> new Admission(id, admitted, event.resumed()))))
-          .onSuccess(admission -> {
-            if (ticket.settle()) {
-              admit(handshake, admission, true, ticket);
-            } else {
-              abandoned(admission);
-            }
-          })
-          .onFailure(e -> {
-            if (ticket.settle()) {
-              refuse(handshake, e);
-            }
-          });
+          .compose(
+              id ->
+                  rooms
+                      .goLive(id.userId(), id.username())
+                      .compose(
+                          event ->
+                              rooms
+                                  .admit(event.eventId(), id.userId(), true)
+                                  .map(admitted -> new Admission(id, admitted, event.resumed()))))
+          .onSuccess(
+              admission -> {
+                if (ticket.settle()) {
+                  admit(handshake, admission, true, ticket);
+                } else {
+                  abandoned(admission);
+                }
+              })
+          .onFailure(
+              e -> {
+                if (ticket.settle()) {
+                  refuse(handshake, e);
+                }
+              });
     } else if (path instanceof WebSocketPath.Join join) {
       identify(join, token)
           .compose(id -> claim(ticket, id))
-          .compose(id -> rooms.admit(join.eventId(), id.userId(), id.verified())
-              .map(admitted -> new Admission(notTheHost(id, admitted), admitted, false)))
-          .onSuccess(admission -> {
-            if (ticket.settle()) {
-              admit(handshake, admission, false, ticket);
-            } else {
-              abandoned(admission);
-            }
-          })
-          .onFailure(e -> {
-            if (ticket.settle()) {
-              refuse(handshake, e);
-            }
-          });
+          .compose(
+              id ->
+                  rooms
+                      .admit(join.eventId(), id.userId(), id.verified())
+                      .map(admitted -> new Admission(notTheHost(id, admitted), admitted, false)))
+          .onSuccess(
+              admission -> {
+                if (ticket.settle()) {
+                  admit(handshake, admission, false, ticket);
+                } else {
+                  abandoned(admission);
+                }
+              })
+          .onFailure(
+              e -> {
+                if (ticket.settle()) {
+                  refuse(handshake, e);
+                }
+              });
     }
   }
 
   /** The per-user socket cap of this gateway, counted once the user is known. */
   private static Future<Identity> claim(EdgeGate.Ticket ticket, Identity id) {
     EdgeGate.Refusal refusal = ticket.claimUser(id.userId());
-    return refusal == null ? Future.succeededFuture(id) : Future.failedFuture(new EdgeRefused(refusal));
+    return refusal == null
+        ? Future.succeededFuture(id)
+        : Future.failedFuture(new EdgeRefused(refusal));
   }
 
-  /** Admission answered after the handshake timeout had refused the client: a host never arrives. */
+  /**
+   * Admission answered after the handshake timeout had refused the client: a host never arrives.
+   */
   private void abandoned(Admission admission) {
     if (Participant.ROLE_HOST.equals(admission.role())) {
       rooms.presence(admission.event().eventId(), admission.identity().userId(), false);
@@ -215,96 +272,149 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     try {
       urlName = join.username() == null ? null : DisplayNames.normalise(join.username());
     } catch (DisplayNames.InvalidName e) {
-      return Future.failedFuture(new AuthFailure(ErrorCode.INVALID_NAME, "The name in the URL cannot be used",
-          e.getMessage() + "; names are 1-" + DisplayNames.MAX_CODE_POINTS
-              + " visible characters without control, bidi or zero-width characters"));
+      return Future.failedFuture(
+          new AuthFailure(
+              ErrorCode.INVALID_NAME,
+              "The name in the URL cannot be used",
+              e.getMessage()
+                  + "; names are 1-"
+                  + DisplayNames.MAX_CODE_POINTS
+                  + " visible characters without control, bidi or zero-width characters"));
     }
     if ((token == null || token.isBlank()) && allowGuests) {
       String guestId = UserIds.GUEST_PREFIX + join.userId();
-      return checkUserId(guestId).map(v -> new Identity(guestId,
-          urlName != null ? urlName : DisplayNames.normaliseOr(join.userId(), "guest"), false));
+      return checkUserId(guestId)
+          .map(
+              v ->
+                  new Identity(
+                      guestId,
+                      urlName != null ? urlName : DisplayNames.normaliseOr(join.userId(), "guest"),
+                      false));
     }
     return checkUserId(join.userId())
         .compose(v -> tokens.verify(token, join.userId()))
         .compose(WebSocketEntry::signedIn)
-        .map(id -> {
-          String byId = DisplayNames.normaliseOr(id.userId(), "user");
-          // The verifier names a user by their id when the token has no name claim: only then does
-          // the URL's name count. A null or invalid claim gives the id (never "null").
-          if (id.username() != null && id.username().equals(id.userId())) {
-            return id.withUsername(urlName != null ? urlName : byId);
-          }
-          return id.withUsername(DisplayNames.normaliseOr(id.username(), byId));
-        });
+        .map(
+            id -> {
+              String byId = DisplayNames.normaliseOr(id.userId(), "user");
+              // The verifier names a user by their id when the token has no name claim: only then
+              // does
+              // the URL's name count. A null or invalid claim gives the id (never "null").
+              if (id.username() != null && id.username().equals(id.userId())) {
+                return id.withUsername(urlName != null ? urlName : byId);
+              }
+              return id.withUsername(DisplayNames.normaliseOr(id.username(), byId));
+            });
   }
 
   /** Refuses a user id from the URL that no user may have (control characters, absurd length). */
   private static Future<Void> checkUserId(String userId) {
     return UserIds.problem(userId)
-        .<Future<Void>>map(problem -> Future.failedFuture(new AuthFailure(ErrorCode.INVALID_USER_ID,
-            "The user id in the URL cannot be used", problem)))
+        .<Future<Void>>map(
+            problem ->
+                Future.failedFuture(
+                    new AuthFailure(
+                        ErrorCode.INVALID_USER_ID,
+                        "The user id in the URL cannot be used",
+                        problem)))
         .orElse(Future.succeededFuture());
   }
 
-  /** A token may not name a user in the guests' namespace: that would let it pass for a guest, or a guest for it. */
+  /**
+   * A token may not name a user in the guests' namespace: that would let it pass for a guest, or a
+   * guest for it.
+   */
   private static Future<Identity> signedIn(Identity id) {
     if (UserIds.isGuest(id.userId())) {
-      return Future.failedFuture(new AuthFailure(ErrorCode.INVALID_USER_ID, "This user id is reserved for guests",
-          "user ids starting with '" + UserIds.GUEST_PREFIX + "' are given to guests only"));
+      return Future.failedFuture(
+          new AuthFailure(
+              ErrorCode.INVALID_USER_ID,
+              "This user id is reserved for guests",
+              "user ids starting with '" + UserIds.GUEST_PREFIX + "' are given to guests only"));
     }
     return Future.succeededFuture(id);
   }
 
   /**
-   * Nobody but the host may appear under the host's name: a joiner whose name looks the same
-   * (case, compatibility forms and spaces aside) is shown with a suffix saying they are not the host.
+   * Nobody but the host may appear under the host's name: a joiner whose name looks the same (case,
+   * compatibility forms and spaces aside) is shown with a suffix saying they are not the host.
    */
   private static Identity notTheHost(Identity id, JsonObject admitted) {
     LiveEvent event = new LiveEvent(admitted.getJsonObject("event"));
-    if (Participant.ROLE_HOST.equals(admitted.getString("role")) || event.hostUsername() == null
-        || !DisplayNames.lookalikeKey(id.username()).equals(DisplayNames.lookalikeKey(event.hostUsername()))) {
+    if (Participant.ROLE_HOST.equals(admitted.getString("role"))
+        || event.hostUsername() == null
+        || !DisplayNames.lookalikeKey(id.username())
+            .equals(DisplayNames.lookalikeKey(event.hostUsername()))) {
       return id;
     }
     return id.withUsername(id.username() + " (not the host)");
   }
 
-  private void admit(ServerWebSocketHandshake handshake, Admission admission, boolean goingLive,
+  private void admit(
+      ServerWebSocketHandshake handshake,
+      Admission admission,
+      boolean goingLive,
       EdgeGate.Ticket ticket) {
     LiveEvent event = admission.event();
-    handshake.accept().onSuccess(ws -> {
-      ws.setWriteQueueMaxSize(writeQueueBytes);
-      Session session = new Session(ws, event.eventId(), admission.identity(), admission.role(),
-          mutedOnStage(admission), stats, "opus".equalsIgnoreCase(queryParam(handshake.query(), "codec")),
-          packetTicks(queryParam(handshake.query(), "ptime")) > 0
-              ? packetTicks(queryParam(handshake.query(), "ptime")) : packetTicks(null));
-      if (packetTicks(queryParam(handshake.query(), "ptime")) < 0) {
-        session.sendText(ClientMessages.error(ErrorCode.BAD_REQUEST,
-            "ptime must be 20, 40 or 60 (ms of audio per message); using " + defaultPacketMillis));
-      }
-      sessions.add(session);
-      messages.opened(session);
-      ws.closeHandler(v -> {
-        disconnected(session);
-        ticket.release();
-      });
-      edge.watch(ticket, ws, () -> {
-        // A silent peer (a cut-off host, a zombie listener) leaves the room now, not when TCP gives up.
-        EdgeGate.Refusal idle = edge.idleTimeout();
-        session.close(idle.code(), idle.message(), idle.details());
-        disconnected(session);
-      });
-      ws.exceptionHandler(e -> LOG.debug("socket error on session {}", session.id(), e));
-      ws.textMessageHandler(text -> messages.onText(session, text));
-      ws.binaryMessageHandler(frame -> messages.onBinary(session, frame));
-      if (goingLive) {
-        session.sendText(ProtocolCodec.encode(
-            new ServerMessage.StreamLink(event.eventId(), joinUrl(handshake, event.eventId()), admission.resumed())));
-      }
-      enterRoom(session, event, admission.stage());
-    });
+    handshake
+        .accept()
+        .onSuccess(
+            ws -> {
+              ws.setWriteQueueMaxSize(writeQueueBytes);
+              Session session =
+                  new Session(
+                      ws,
+                      event.eventId(),
+                      admission.identity(),
+                      admission.role(),
+                      mutedOnStage(admission),
+                      stats,
+                      "opus".equalsIgnoreCase(queryParam(handshake.query(), "codec")),
+                      packetTicks(queryParam(handshake.query(), "ptime")) > 0
+                          ? packetTicks(queryParam(handshake.query(), "ptime"))
+                          : packetTicks(null));
+              if (packetTicks(queryParam(handshake.query(), "ptime")) < 0) {
+                session.sendText(
+                    ClientMessages.error(
+                        ErrorCode.BAD_REQUEST,
+                        "ptime must be 20, 40 or 60 (ms of audio per message); using "
+                            + defaultPacketMillis));
+              }
+              sessions.add(session);
+              messages.opened(session);
+              ws.closeHandler(
+                  v -> {
+                    disconnected(session);
+                    ticket.release();
+                  });
+              edge.watch(
+                  ticket,
+                  ws,
+                  () -> {
+                    // A silent peer (a cut-off host, a zombie listener) leaves the room now, not
+                    // when TCP gives up.
+                    EdgeGate.Refusal idle = edge.idleTimeout();
+                    session.close(idle.code(), idle.message(), idle.details());
+                    disconnected(session);
+                  });
+              ws.exceptionHandler(e -> LOG.debug("socket error on session {}", session.id(), e));
+              ws.textMessageHandler(text -> messages.onText(session, text));
+              ws.binaryMessageHandler(frame -> messages.onBinary(session, frame));
+              if (goingLive) {
+                session.sendText(
+                    ProtocolCodec.encode(
+                        new ServerMessage.StreamLink(
+                            event.eventId(),
+                            joinUrl(handshake, event.eventId()),
+                            admission.resumed())));
+              }
+              enterRoom(session, event, admission.stage());
+            });
   }
 
-  /** Ticks per message for a {@code ptime} query value; -1 (then the default applies) when invalid. */
+  /**
+   * Ticks per message for a {@code ptime} query value; -1 (then the default applies) when invalid.
+   */
   private int packetTicks(String ptime) {
     String value = ptime == null ? String.valueOf(defaultPacketMillis) : ptime;
     switch (value) {
@@ -328,42 +438,66 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
 
   private void enterRoom(Session session, LiveEvent event, JsonObject stage) {
     Identity who = session.identity();
-    Participant participant = new Participant(who.userId(), who.username(), session.role(), who.verified(),
-        nodeId, session.id());
+    Participant participant =
+        new Participant(
+            who.userId(), who.username(), session.role(), who.verified(), nodeId, session.id());
     Future<JsonArray> history = chat.history(event.eventId());
-    localRooms.attach(session, stage.getString("mode", event.mode()))
+    localRooms
+        .attach(session, stage.getString("mode", event.mode()))
         .compose(v -> presence.join(event.eventId(), participant))
-        .onSuccess(joined -> {
-          if (session.isClosed()) {
-            // The socket closed while joining: undo the join so no ghost stays behind.
-            departures.leave(event.eventId(), who.userId(), session.id());
-            return;
-          }
-          session.markInPresence();
-          session.sendText(ProtocolCodec.encode(roomState(event, stage, session)));
-          session.sendText(joined.getJsonObject("participant_list").encode());
-          session.sendText(ProtocolCodec.encode(new ServerMessage.ParticipantCount(joined.getInteger("count"))));
-          history.onSuccess(h -> session.sendText(ProtocolCodec.encode(
-                  new ServerMessage.ChatHistory(ProtocolCodec.parts(h, ServerMessage.ChatEntry.class)))))
-              .onFailure(e -> session.sendText(ClientMessages.error(ErrorCode.SERVICE_UNAVAILABLE,
-                  "Chat history is unavailable right now")));
-          LOG.atInfo().addKeyValue("event_id", event.eventId()).addKeyValue("user_id", who.userId())
-              .addKeyValue("role", session.role()).log("joined");
-        })
-        .onFailure(e -> {
-          LOG.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("user_id", who.userId())
-              .log("join failed: {}", e.getMessage());
-          if (Participant.ROLE_HOST.equals(session.role())) {
-            // The host never made it into the room: let the grace period decide the event's fate.
-            rooms.presence(event.eventId(), who.userId(), false);
-          }
-          ErrorCode code = ErrorCode.of(e);
-          if (code == ErrorCode.INTERNAL) {
-            code = ErrorCode.SERVICE_UNAVAILABLE;
-          }
-          session.close(code, code == ErrorCode.SERVICE_UNAVAILABLE
-              ? "Could not join the event right now; try again" : e.getMessage());
-        });
+        .onSuccess(
+            joined -> {
+              if (session.isClosed()) {
+                // The socket closed while joining: undo the join so no ghost stays behind.
+                departures.leave(event.eventId(), who.userId(), session.id());
+                return;
+              }
+              session.markInPresence();
+              session.sendText(ProtocolCodec.encode(roomState(event, stage, session)));
+              session.sendText(joined.getJsonObject("participant_list").encode());
+              session.sendText(
+                  ProtocolCodec.encode(
+                      new ServerMessage.ParticipantCount(joined.getInteger("count"))));
+              history
+                  .onSuccess(
+                      h ->
+                          session.sendText(
+                              ProtocolCodec.encode(
+                                  new ServerMessage.ChatHistory(
+                                      ProtocolCodec.parts(h, ServerMessage.ChatEntry.class)))))
+                  .onFailure(
+                      e ->
+                          session.sendText(
+                              ClientMessages.error(
+                                  ErrorCode.SERVICE_UNAVAILABLE,
+                                  "Chat history is unavailable right now")));
+              LOG.atInfo()
+                  .addKeyValue("event_id", event.eventId())
+                  .addKeyValue("user_id", who.userId())
+                  .addKeyValue("role", session.role())
+                  .log("joined");
+            })
+        .onFailure(
+            e -> {
+              LOG.atWarn()
+                  .addKeyValue("event_id", event.eventId())
+                  .addKeyValue("user_id", who.userId())
+                  .log("join failed: {}", e.getMessage());
+              if (Participant.ROLE_HOST.equals(session.role())) {
+                // The host never made it into the room: let the grace period decide the event's
+                // fate.
+                rooms.presence(event.eventId(), who.userId(), false);
+              }
+              ErrorCode code = ErrorCode.of(e);
+              if (code == ErrorCode.INTERNAL) {
+                code = ErrorCode.SERVICE_UNAVAILABLE;
+              }
+              session.close(
+                  code,
+                  code == ErrorCode.SERVICE_UNAVAILABLE
+                      ? "Could not join the event right now; try again"
+                      : e.getMessage());
+            });
   }
 
   private void disconnected(Session session) {
@@ -378,20 +512,27 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   }
 
   /**
-   * The room as the joiner finds it. The event id travels in {@code event.id}, never in a
-   * top-level {@code event_id}: today's host page takes any message with {@code event_id} for the
-   * stream link and would show its (missing) {@code join_url}.
+   * The room as the joiner finds it. The event id travels in {@code event.id}, never in a top-level
+   * {@code event_id}: today's host page takes any message with {@code event_id} for the stream link
+   * and would show its (missing) {@code join_url}.
    */
-  private static ServerMessage.RoomState roomState(LiveEvent event, JsonObject stage, Session session) {
+  private static ServerMessage.RoomState roomState(
+      LiveEvent event, JsonObject stage, Session session) {
     JsonArray speakRequests = stage.getJsonArray("speak_requests");
     return new ServerMessage.RoomState(
         new ServerMessage.EventRef(event.eventId()),
         ProtocolCodec.part(event.host(), ServerMessage.UserRef.class),
         stage.getString("mode", event.mode()),
-        ProtocolCodec.parts(stage.getJsonArray("cohosts", new JsonArray()), ServerMessage.CohostEntry.class),
-        speakRequests == null ? null : ProtocolCodec.parts(speakRequests, ServerMessage.SpeakRequestEntry.class),
+        ProtocolCodec.parts(
+            stage.getJsonArray("cohosts", new JsonArray()), ServerMessage.CohostEntry.class),
+        speakRequests == null
+            ? null
+            : ProtocolCodec.parts(speakRequests, ServerMessage.SpeakRequestEntry.class),
         stage.getBoolean("pending_invite", false) ? Boolean.TRUE : null,
-        new ServerMessage.You(session.userId(), session.identity().username(), session.role(),
+        new ServerMessage.You(
+            session.userId(),
+            session.identity().username(),
+            session.role(),
             session.identity().verified()));
   }
 
@@ -409,23 +550,35 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       details = auth.details();
     } else {
       code = ErrorCode.of(cause);
-      message = code == ErrorCode.INTERNAL || code == ErrorCode.SERVICE_UNAVAILABLE
-          ? "The service is unavailable right now; try again" : cause.getMessage();
+      message =
+          code == ErrorCode.INTERNAL || code == ErrorCode.SERVICE_UNAVAILABLE
+              ? "The service is unavailable right now; try again"
+              : cause.getMessage();
     }
-    refuse(handshake, new EdgeGate.Refusal(code, message, details, code.closeCode() == 0 ? 4000 : code.closeCode()));
+    refuse(
+        handshake,
+        new EdgeGate.Refusal(
+            code, message, details, code.closeCode() == 0 ? 4000 : code.closeCode()));
   }
 
-  /** Accepts only to send the refusal and close: a browser cannot read the HTTP status of a failed upgrade. */
+  /**
+   * Accepts only to send the refusal and close: a browser cannot read the HTTP status of a failed
+   * upgrade.
+   */
   private void refuse(ServerWebSocketHandshake handshake, EdgeGate.Refusal refusal) {
     ErrorCode code = refusal.code();
-    dev.podium.runtime.ops.Observability.registry(vertx).counter("podium_connections_refused_total", "reason", code.code())
+    dev.podium.runtime.ops.Observability.registry(vertx)
+        .counter("podium_connections_refused_total", "reason", code.code())
         .increment();
     String error = ClientMessages.error(code, refusal.message(), refusal.details());
     int closeCode = refusal.closeCode();
-    handshake.accept().onSuccess(ws -> {
-      ws.writeTextMessage(error);
-      ws.close((short) closeCode, code.code());
-    });
+    handshake
+        .accept()
+        .onSuccess(
+            ws -> {
+              ws.writeTextMessage(error);
+              ws.close((short) closeCode, code.code());
+            });
   }
 
   /**
@@ -434,8 +587,10 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
    */
   private void refuseOrigin(ServerWebSocketHandshake handshake) {
     dev.podium.runtime.ops.Observability.registry(vertx)
-        .counter("podium_connections_refused_total", "reason", "origin_not_allowed").increment();
-    LOG.atWarn().addKeyValue("origin", printable(handshake.headers().get("Origin")))
+        .counter("podium_connections_refused_total", "reason", "origin_not_allowed")
+        .increment();
+    LOG.atWarn()
+        .addKeyValue("origin", printable(handshake.headers().get("Origin")))
         .addKeyValue("path", printable(handshake.path()))
         .log("WebSocket upgrade refused: origin not allowed (see " + OriginPolicy.SETTING + ")");
     handshake.reject(403);
@@ -452,8 +607,10 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     if (host == null && handshake.authority() != null) {
       host = handshake.authority().toString();
     }
-    String proto = "https".equalsIgnoreCase(handshake.headers().get("X-Forwarded-Proto")) || handshake.isSsl()
-        ? "wss" : "ws";
+    String proto =
+        "https".equalsIgnoreCase(handshake.headers().get("X-Forwarded-Proto")) || handshake.isSsl()
+            ? "wss"
+            : "ws";
     return proto + "://" + host + "/ws/stream/live/join/event/" + eventId + "/";
   }
 

@@ -9,16 +9,16 @@ import java.util.Optional;
 public sealed interface WebSocketPath {
 
   /** {@code /ws/stream/start/live/{userId}/} */
-  record GoLive(String userId) implements WebSocketPath {
-  }
+  record GoLive(String userId) implements WebSocketPath {}
 
-  /** {@code /ws/stream/live/join/event/{eventId}/{username}/{userId}/} or {@code .../{eventId}/{userId}/} */
-  record Join(String eventId, String username, String userId) implements WebSocketPath {
-  }
+  /**
+   * {@code /ws/stream/live/join/event/{eventId}/{username}/{userId}/} or {@code
+   * .../{eventId}/{userId}/}
+   */
+  record Join(String eventId, String username, String userId) implements WebSocketPath {}
 
   /** {@code /ws/active-streams/} */
-  record ActiveStreams() implements WebSocketPath {
-  }
+  record ActiveStreams() implements WebSocketPath {}
 
   static Optional<WebSocketPath> parse(String path) {
     if (path == null) {
@@ -26,7 +26,11 @@ public sealed interface WebSocketPath {
     }
     String[] s;
     try {
-      s = Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).map(WebSocketPath::decode).toArray(String[]::new);
+      s =
+          Arrays.stream(path.split("/"))
+              .filter(p -> !p.isEmpty())
+              .map(WebSocketPath::decode)
+              .toArray(String[]::new);
     } catch (IllegalArgumentException malformedEscape) {
       return Optional.empty();
     }
@@ -39,7 +43,11 @@ public sealed interface WebSocketPath {
     if (s.length == 5 && "stream".equals(s[1]) && "start".equals(s[2]) && "live".equals(s[3])) {
       return Optional.of(new GoLive(s[4]));
     }
-    if (s.length >= 7 && s.length <= 8 && "stream".equals(s[1]) && "live".equals(s[2]) && "join".equals(s[3])
+    if (s.length >= 7
+        && s.length <= 8
+        && "stream".equals(s[1])
+        && "live".equals(s[2])
+        && "join".equals(s[3])
         && "event".equals(s[4])) {
       return s.length == 8
           ? Optional.of(new Join(s[5], s[6], s[7]))

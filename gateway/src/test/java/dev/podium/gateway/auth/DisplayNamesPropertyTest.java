@@ -44,13 +44,20 @@ class DisplayNamesPropertyTest {
     assertEquals(name, DisplayNames.normalise(name), "idempotent");
   }
 
-  /** Names built from the characters that matter: letters, combining marks, spaces of all kinds, invisibles. */
+  /**
+   * Names built from the characters that matter: letters, combining marks, spaces of all kinds,
+   * invisibles.
+   */
   @Provide
   Arbitrary<String> tricky() {
     return Arbitraries.strings()
         .withChars("aAeEoZ ")
-        .withChars('\u0301', '\u0308', '\u0327', '\u00A0', '\u2007', '\u3000', '\u1E9B', '\u0323', '\u212B', '\uFB01')
-        .withChars('\u200B', '\u200D', '\u202E', '\u2066', '\uFEFF', '\u0000', '\n', '\u2028', '\uD83C', '\uDFA4')
+        .withChars(
+            '\u0301', '\u0308', '\u0327', '\u00A0', '\u2007', '\u3000', '\u1E9B', '\u0323',
+            '\u212B', '\uFB01')
+        .withChars(
+            '\u200B', '\u200D', '\u202E', '\u2066', '\uFEFF', '\u0000', '\n', '\u2028', '\uD83C',
+            '\uDFA4')
         .withCharRange('\u0370', '\u03FF')
         .ofMaxLength(80);
   }

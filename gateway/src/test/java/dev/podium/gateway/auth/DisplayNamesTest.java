@@ -19,10 +19,25 @@ class DisplayNamesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"a\u0000b", "a\rb", "a\nb", "a\tb", "\u202Eevil", "a\u2066b", "\u200B", "\u200B\u200C",
-      "ho\u200Bst", "\uFEFFname", "a\u2028b", "\u00AD", "a\uD800b"})
+  @ValueSource(
+      strings = {
+        "a\u0000b",
+        "a\rb",
+        "a\nb",
+        "a\tb",
+        "\u202Eevil",
+        "a\u2066b",
+        "\u200B",
+        "\u200B\u200C",
+        "ho\u200Bst",
+        "\uFEFFname",
+        "a\u2028b",
+        "\u00AD",
+        "a\uD800b"
+      })
   void invisibleAndControlCharactersAreRefused(String raw) {
-    DisplayNames.InvalidName e = assertThrows(DisplayNames.InvalidName.class, () -> DisplayNames.normalise(raw));
+    DisplayNames.InvalidName e =
+        assertThrows(DisplayNames.InvalidName.class, () -> DisplayNames.normalise(raw));
     assertTrue(e.getMessage().contains("U+"), e.getMessage());
   }
 
@@ -31,8 +46,10 @@ class DisplayNamesTest {
     assertThrows(DisplayNames.InvalidName.class, () -> DisplayNames.normalise(""));
     assertThrows(DisplayNames.InvalidName.class, () -> DisplayNames.normalise(" \u3000 "));
     assertThrows(DisplayNames.InvalidName.class, () -> DisplayNames.normalise(null));
-    assertTrue(assertThrows(DisplayNames.InvalidName.class, () -> DisplayNames.normalise("n".repeat(3500)))
-        .getMessage().contains("3500"));
+    assertTrue(
+        assertThrows(DisplayNames.InvalidName.class, () -> DisplayNames.normalise("n".repeat(3500)))
+            .getMessage()
+            .contains("3500"));
     assertThrows(DisplayNames.InvalidName.class, () -> DisplayNames.normalise("x".repeat(65)));
   }
 

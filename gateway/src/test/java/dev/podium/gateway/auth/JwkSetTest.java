@@ -45,18 +45,23 @@ class JwkSetTest {
     TestKeys good = TestKeys.ec("good");
     JsonObject offCurve = TestKeys.ec("off").jwk();
     offCurve.put("y", good.jwk().getString("x"));
-    JwkSet set = parse(
-        good.jwk(),
-        TestKeys.rsa("small", 1024).jwk(),
-        TestKeys.ec("p384", "secp384r1").jwk(),
-        TestKeys.rsa("enc").jwk().put("use", "enc"),
-        TestKeys.rsa("ops").jwk().put("key_ops", new JsonArray().add("encrypt")),
-        TestKeys.rsa("ps").jwk().put("alg", "PS256"),
-        TestKeys.ec("wrongalg").jwk().put("alg", "RS256"),
-        TestKeys.rsa("nokid").jwk().putNull("kid"),
-        new JsonObject().put("kty", "oct").put("kid", "sym").put("k", "c2VjcmV0"),
-        new JsonObject().put("kty", "RSA").put("kid", "broken").put("n", "!!!").put("e", "AQAB"),
-        offCurve);
+    JwkSet set =
+        parse(
+            good.jwk(),
+            TestKeys.rsa("small", 1024).jwk(),
+            TestKeys.ec("p384", "secp384r1").jwk(),
+            TestKeys.rsa("enc").jwk().put("use", "enc"),
+            TestKeys.rsa("ops").jwk().put("key_ops", new JsonArray().add("encrypt")),
+            TestKeys.rsa("ps").jwk().put("alg", "PS256"),
+            TestKeys.ec("wrongalg").jwk().put("alg", "RS256"),
+            TestKeys.rsa("nokid").jwk().putNull("kid"),
+            new JsonObject().put("kty", "oct").put("kid", "sym").put("k", "c2VjcmV0"),
+            new JsonObject()
+                .put("kty", "RSA")
+                .put("kid", "broken")
+                .put("n", "!!!")
+                .put("e", "AQAB"),
+            offCurve);
     assertEquals(1, set.size(), String.valueOf(set.skipped()));
     assertEquals(10, set.skipped().size(), String.valueOf(set.skipped()));
     assertNotNull(set.find("good", JwsAlgorithm.ES256));

@@ -27,7 +27,8 @@ class JwksKeysTest {
 
   private long now = 1_000_000;
   private final List<Promise<Buffer>> fetches = new ArrayList<>();
-  private final JwksKeys keys = new JwksKeys(this::fetch, () -> now, Duration.ofMinutes(10), Duration.ofSeconds(30));
+  private final JwksKeys keys =
+      new JwksKeys(this::fetch, () -> now, Duration.ofMinutes(10), Duration.ofSeconds(30));
 
   private Future<Buffer> fetch() {
     Promise<Buffer> p = Promise.promise();
@@ -100,7 +101,9 @@ class JwksKeysTest {
     for (int s = 0; s < 29; s++) {
       now += 1_000;
       for (int i = 0; i < 100; i++) {
-        assertEquals(ErrorCode.TOKEN_INVALID, refusal(keys.key(UUID.randomUUID().toString(), JwsAlgorithm.ES256)));
+        assertEquals(
+            ErrorCode.TOKEN_INVALID,
+            refusal(keys.key(UUID.randomUUID().toString(), JwsAlgorithm.ES256)));
       }
     }
     assertEquals(2, fetches.size(), "no fetch within the interval");
@@ -183,10 +186,15 @@ class JwksKeysTest {
 
   @Test
   void aFetchThatAnswersAtOnceLeavesNothingInFlight() {
-    JwksKeys instant = new JwksKeys(() -> {
-      fetches.add(null);
-      return Future.succeededFuture(Buffer.buffer(TestKeys.jwks(RSA_A).encode()));
-    }, () -> now, Duration.ofMinutes(10), Duration.ofSeconds(30));
+    JwksKeys instant =
+        new JwksKeys(
+            () -> {
+              fetches.add(null);
+              return Future.succeededFuture(Buffer.buffer(TestKeys.jwks(RSA_A).encode()));
+            },
+            () -> now,
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(30));
     key(instant.key("a", JwsAlgorithm.RS256));
     now += 31_000;
     assertEquals(ErrorCode.TOKEN_INVALID, refusal(instant.key("c", JwsAlgorithm.RS256)));
@@ -195,9 +203,14 @@ class JwksKeysTest {
 
   @Test
   void aFetchThatThrowsIsAFailedFetch() {
-    JwksKeys throwing = new JwksKeys(() -> {
-      throw new IllegalStateException("no client");
-    }, () -> now, Duration.ofMinutes(10), Duration.ofSeconds(30));
+    JwksKeys throwing =
+        new JwksKeys(
+            () -> {
+              throw new IllegalStateException("no client");
+            },
+            () -> now,
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(30));
     assertEquals(ErrorCode.AUTH_UNAVAILABLE, refusal(throwing.key("a", JwsAlgorithm.RS256)));
   }
 

@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -30,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RS256 and ES256 tokens against a JWKS served by the test (a Vert.x HTTP server on 127.0.0.1
- * that counts its requests), with keys the test makes. The cache runs on a virtual clock, so the
- * refresh interval is crossed without waiting; fetch timeouts are real.
+ * RS256 and ES256 tokens against a JWKS served by the test (a Vert.x HTTP server on 127.0.0.1 that
+ * counts its requests), with keys the test makes. The cache runs on a virtual clock, so the refresh
+ * interval is crossed without waiting; fetch timeouts are real.
  */
 @ExtendWith(VertxExtension.class)
 class JwksTokenTest {
@@ -52,7 +51,8 @@ class JwksTokenTest {
 
   @BeforeEach
   void startJwks(Vertx vertx) throws Exception {
-    HttpServer server = result(vertx.createHttpServer().requestHandler(this::answer).listen(0, "127.0.0.1"));
+    HttpServer server =
+        result(vertx.createHttpServer().requestHandler(this::answer).listen(0, "127.0.0.1"));
     url = "http://127.0.0.1:" + server.actualPort() + "/.well-known/jwks.json";
     context = vertx.getOrCreateContext();
     // One fetch before the test counts, so that class loading on a busy machine is not timed.
@@ -63,42 +63,69 @@ class JwksTokenTest {
   private void answer(HttpServerRequest req) {
     requests.incrementAndGet();
     switch (mode) {
-      case "slow" -> { } // never answers
+      case "slow" -> {} // never answers
       case "trickle" -> {
         req.response().setChunked(true).write("{\"keys\":[");
         // a byte now and then, never finishing: only the overall timeout ends it
         long timer = context.owner().setPeriodic(100, id -> req.response().write(" "));
         req.connection().closeHandler(v -> context.owner().cancelTimer(timer));
       }
-      case "huge" -> req.response().setChunked(true).end("{\"keys\":[" + " ".repeat(300_000) + "]}");
+      case "huge" ->
+          req.response().setChunked(true).end("{\"keys\":[" + " ".repeat(300_000) + "]}");
       case "error" -> req.response().setStatusCode(500).end("down");
-      case "redirect" -> req.response().setStatusCode(302).putHeader("Location", "http://127.0.0.1:1/evil").end();
+      case "redirect" ->
+          req.response().setStatusCode(302).putHeader("Location", "http://127.0.0.1:1/evil").end();
       default -> req.response().putHeader("Content-Type", "application/json").end(served.encode());
     }
   }
 
   private JwtPolicy policy() {
-    return JwtPolicy.from(Settings.of(Map.of("PODIUM_JWKS_URL", url, "PODIUM_JWT_ISSUER", "https://idp.example/",
-        "PODIUM_JWT_AUDIENCE", "podium", "PODIUM_JWKS_TIMEOUT_MS", String.valueOf(TIMEOUT_MS))));
+    return JwtPolicy.from(
+        Settings.of(
+            Map.of(
+                "PODIUM_JWKS_URL",
+                url,
+                "PODIUM_JWT_ISSUER",
+                "https://idp.example/",
+                "PODIUM_JWT_AUDIENCE",
+                "podium",
+                "PODIUM_JWKS_TIMEOUT_MS",
+                String.valueOf(TIMEOUT_MS))));
   }
 
   /** A verifier as the gateway builds it, but with the cache on this test's clock. */
   private TokenVerifier verifier(Vertx vertx, String secret) throws Exception {
     JwtPolicy policy = policy();
-    return onContext(() -> Future.succeededFuture(new TokenVerifier(secret, "user_id", policy,
-        new JwksKeys(new JwksClient(vertx, url, policy.jwksTimeout().toMillis(), policy.jwksMaxBytes())::fetch,
-            () -> clock, policy.jwksCacheTtl(), policy.jwksMinRefresh()), System::currentTimeMillis)));
+    return onContext(
+        () ->
+            Future.succeededFuture(
+                new TokenVerifier(
+                    secret,
+                    "user_id",
+                    policy,
+                    new JwksKeys(
+                        new JwksClient(
+                                vertx, url, policy.jwksTimeout().toMillis(), policy.jwksMaxBytes())
+                            ::fetch,
+                        () -> clock,
+                        policy.jwksCacheTtl(),
+                        policy.jwksMinRefresh()),
+                    System::currentTimeMillis)));
   }
 
   private <T> T onContext(Supplier<Future<T>> call) throws Exception {
     CompletableFuture<T> outcome = new CompletableFuture<>();
-    context.runOnContext(v -> call.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        outcome.complete(ar.result());
-      } else {
-        outcome.completeExceptionally(ar.cause());
-      }
-    }));
+    context.runOnContext(
+        v ->
+            call.get()
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        outcome.complete(ar.result());
+                      } else {
+                        outcome.completeExceptionally(ar.cause());
+                      }
+                    }));
     return outcome.get(10, TimeUnit.SECONDS);
   }
 
@@ -118,14 +145,20 @@ class JwksTokenTest {
 
   private static JsonObject claims(String user) {
     long now = System.currentTimeMillis() / 1000;
-    return new JsonObject().put("sub", user).put("iss", "https://idp.example/").put("aud", "podium")
-        .put("iat", now).put("exp", now + 3600).put("name", "User " + user);
+    return new JsonObject()
+        .put("sub", user)
+        .put("iss", "https://idp.example/")
+        .put("aud", "podium")
+        .put("iat", now)
+        .put("exp", now + 3600)
+        .put("name", "User " + user);
   }
 
   @Test
   void goodRs256AndEs256TokensPass(Vertx vertx) throws Exception {
     TokenVerifier v = verifier(vertx, null);
-    assertEquals(new Identity("alice", "User alice", true), verify(v, RSA.token(claims("alice")), "alice"));
+    assertEquals(
+        new Identity("alice", "User alice", true), verify(v, RSA.token(claims("alice")), "alice"));
     assertEquals(new Identity("bob", "User bob", true), verify(v, EC.token(claims("bob")), "bob"));
     assertEquals(1, requests.get(), "one fetch serves both");
   }
@@ -133,11 +166,15 @@ class JwksTokenTest {
   @Test
   void policyChecksApplyToJwksTokensToo(Vertx vertx) throws Exception {
     TokenVerifier v = verifier(vertx, null);
-    assertEquals("The token is from another issuer",
+    assertEquals(
+        "The token is from another issuer",
         refusal(v, RSA.token(claims("a").put("iss", "https://other.example/")), "a").getMessage());
-    assertEquals("The token is meant for another audience",
+    assertEquals(
+        "The token is meant for another audience",
         refusal(v, EC.token(claims("a").put("aud", "another-app")), "a").getMessage());
-    assertEquals(ErrorCode.TOKEN_INVALID, refusal(v, RSA.token(claims("a").put("exp", 253_402_300_799L)), "a").code());
+    assertEquals(
+        ErrorCode.TOKEN_INVALID,
+        refusal(v, RSA.token(claims("a").put("exp", 253_402_300_799L)), "a").code());
   }
 
   @Test
@@ -152,20 +189,29 @@ class JwksTokenTest {
     assertEquals(ErrorCode.TOKEN_INVALID, unknown.code());
     assertTrue(unknown.details().contains("kid 'nope'"), unknown.details());
     // ES256 claiming the RSA key's kid, RS256 claiming the EC key's.
-    assertEquals(ErrorCode.TOKEN_INVALID, refusal(v, EC.sign(EC.header().put("kid", "rsa-1"), claims("a")), "a").code());
-    assertEquals(ErrorCode.TOKEN_INVALID, refusal(v, RSA.sign(RSA.header().put("kid", "ec-1"), claims("a")), "a").code());
+    assertEquals(
+        ErrorCode.TOKEN_INVALID,
+        refusal(v, EC.sign(EC.header().put("kid", "rsa-1"), claims("a")), "a").code());
+    assertEquals(
+        ErrorCode.TOKEN_INVALID,
+        refusal(v, RSA.sign(RSA.header().put("kid", "ec-1"), claims("a")), "a").code());
     // No kid at all.
     JsonObject noKid = RSA.header();
     noKid.remove("kid");
-    assertEquals("The token does not name its key", refusal(v, RSA.sign(noKid, claims("a")), "a").getMessage());
+    assertEquals(
+        "The token does not name its key",
+        refusal(v, RSA.sign(noKid, claims("a")), "a").getMessage());
     // Other algorithms, even with a key the set has.
     for (String alg : new String[] {"RS384", "PS256", "ES384", "none", "EdDSA"}) {
-      assertEquals(ErrorCode.TOKEN_INVALID, refusal(v, RSA.sign(RSA.header().put("alg", alg), claims("a")), "a").code(),
+      assertEquals(
+          ErrorCode.TOKEN_INVALID,
+          refusal(v, RSA.sign(RSA.header().put("alg", alg), claims("a")), "a").code(),
           alg);
     }
     // A truncated ES256 signature (DER-encoded or short) is just a bad signature.
     String es = EC.token(claims("a"));
-    assertEquals(ErrorCode.TOKEN_INVALID, refusal(v, es.substring(0, es.length() - 10), "a").code());
+    assertEquals(
+        ErrorCode.TOKEN_INVALID, refusal(v, es.substring(0, es.length() - 10), "a").code());
   }
 
   @Test
@@ -192,7 +238,9 @@ class JwksTokenTest {
     TokenVerifier v = verifier(vertx, null);
     verify(v, RSA.token(claims("a")), "a");
     served = TestKeys.jwks(RSA, EC, ROTATED);
-    assertEquals(ErrorCode.TOKEN_INVALID, refusal(v, ROTATED.token(claims("a")), "a").code(),
+    assertEquals(
+        ErrorCode.TOKEN_INVALID,
+        refusal(v, ROTATED.token(claims("a")), "a").code(),
         "within the refresh interval");
     assertEquals(1, requests.get());
     clock += policy().jwksMinRefresh().toMillis();
@@ -215,12 +263,13 @@ class JwksTokenTest {
       tokens.add(RSA.sign(RSA.header().put("kid", UUID.randomUUID().toString()), claims("a")));
     }
     List<Future<Identity>> flood = new ArrayList<>();
-    onContext(() -> {
-      for (String token : tokens) {
-        flood.add(v.verify(token, "a"));
-      }
-      return Future.join(flood).otherwiseEmpty();
-    });
+    onContext(
+        () -> {
+          for (String token : tokens) {
+            flood.add(v.verify(token, "a"));
+          }
+          return Future.join(flood).otherwiseEmpty();
+        });
     for (Future<Identity> f : flood) {
       assertEquals(ErrorCode.TOKEN_INVALID, ((AuthFailure) f.cause()).code());
     }
@@ -254,10 +303,17 @@ class JwksTokenTest {
       assertEquals(ErrorCode.AUTH_UNAVAILABLE, f.code(), broken);
       assertTrue(f.details().contains("PODIUM_JWKS_URL"), f.details());
     }
-    HttpServer doomed = result(vertx.createHttpServer().requestHandler(r -> r.response().end()).listen(0, "127.0.0.1"));
+    HttpServer doomed =
+        result(
+            vertx
+                .createHttpServer()
+                .requestHandler(r -> r.response().end())
+                .listen(0, "127.0.0.1"));
     url = "http://127.0.0.1:" + doomed.actualPort() + "/jwks";
     result(doomed.close());
-    assertEquals(ErrorCode.AUTH_UNAVAILABLE, refusal(verifier(vertx, null), RSA.token(claims("a")), "a").code());
+    assertEquals(
+        ErrorCode.AUTH_UNAVAILABLE,
+        refusal(verifier(vertx, null), RSA.token(claims("a")), "a").code());
   }
 
   @Test
@@ -269,7 +325,9 @@ class JwksTokenTest {
 
   @Test
   void thePublicConstructorFetchesOverHttp(Vertx vertx) throws Exception {
-    TokenVerifier v = onContext(() -> Future.succeededFuture(new TokenVerifier(vertx, null, "user_id", policy())));
+    TokenVerifier v =
+        onContext(
+            () -> Future.succeededFuture(new TokenVerifier(vertx, null, "user_id", policy())));
     onContext(v::warmUp);
     assertEquals(1, requests.get());
     assertEquals("bob", verify(v, EC.token(claims("bob")), "bob").userId());

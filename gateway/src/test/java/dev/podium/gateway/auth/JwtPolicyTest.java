@@ -35,16 +35,18 @@ class JwtPolicyTest {
 
   @Test
   void readsItsSettings() {
-    JwtPolicy p = policy(Map.of(
-        "PODIUM_JWT_ISSUER", "https://tenant.eu.auth0.com/",
-        "PODIUM_JWT_AUDIENCE", "https://podium.example/api",
-        "PODIUM_JWT_MAX_LIFETIME_S", "3600",
-        "PODIUM_JWT_LEEWAY_S", "5",
-        "PODIUM_JWKS_URL", "https://tenant.eu.auth0.com/.well-known/jwks.json",
-        "PODIUM_JWKS_CACHE_MS", "60000",
-        "PODIUM_JWKS_MIN_REFRESH_MS", "5000",
-        "PODIUM_JWKS_TIMEOUT_MS", "1500",
-        "PODIUM_JWKS_MAX_BYTES", "65536"));
+    JwtPolicy p =
+        policy(
+            Map.of(
+                "PODIUM_JWT_ISSUER", "https://tenant.eu.auth0.com/",
+                "PODIUM_JWT_AUDIENCE", "https://podium.example/api",
+                "PODIUM_JWT_MAX_LIFETIME_S", "3600",
+                "PODIUM_JWT_LEEWAY_S", "5",
+                "PODIUM_JWKS_URL", "https://tenant.eu.auth0.com/.well-known/jwks.json",
+                "PODIUM_JWKS_CACHE_MS", "60000",
+                "PODIUM_JWKS_MIN_REFRESH_MS", "5000",
+                "PODIUM_JWKS_TIMEOUT_MS", "1500",
+                "PODIUM_JWKS_MAX_BYTES", "65536"));
     assertEquals("https://tenant.eu.auth0.com/", p.issuer());
     assertEquals("https://podium.example/api", p.audience());
     assertEquals(Duration.ofHours(1), p.maxLifetime());
@@ -57,35 +59,51 @@ class JwtPolicyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"jwks.example/keys", "ftp://jwks.example/keys", "file:///etc/jwks.json", "https://", "http://a b/"})
+  @ValueSource(
+      strings = {
+        "jwks.example/keys",
+        "ftp://jwks.example/keys",
+        "file:///etc/jwks.json",
+        "https://",
+        "http://a b/"
+      })
   void aJwksUrlMustBeHttpOrHttps(String url) {
-    InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> policy(Map.of("PODIUM_JWKS_URL", url)));
+    InvalidSettingException e =
+        assertThrows(InvalidSettingException.class, () -> policy(Map.of("PODIUM_JWKS_URL", url)));
     assertTrue(e.getMessage().startsWith("PODIUM_JWKS_URL "), e.getMessage());
   }
 
   @ParameterizedTest
   @CsvSource({
-      "PODIUM_JWT_MAX_LIFETIME_S, 0",
-      "PODIUM_JWT_MAX_LIFETIME_S, 99999999",
-      "PODIUM_JWT_LEEWAY_S, -1",
-      "PODIUM_JWT_LEEWAY_S, 3600",
-      "PODIUM_JWKS_CACHE_MS, 10",
-      "PODIUM_JWKS_MIN_REFRESH_MS, 0",
-      "PODIUM_JWKS_TIMEOUT_MS, 0",
-      "PODIUM_JWKS_TIMEOUT_MS, soon",
-      "PODIUM_JWKS_MAX_BYTES, 10"})
+    "PODIUM_JWT_MAX_LIFETIME_S, 0",
+    "PODIUM_JWT_MAX_LIFETIME_S, 99999999",
+    "PODIUM_JWT_LEEWAY_S, -1",
+    "PODIUM_JWT_LEEWAY_S, 3600",
+    "PODIUM_JWKS_CACHE_MS, 10",
+    "PODIUM_JWKS_MIN_REFRESH_MS, 0",
+    "PODIUM_JWKS_TIMEOUT_MS, 0",
+    "PODIUM_JWKS_TIMEOUT_MS, soon",
+    "PODIUM_JWKS_MAX_BYTES, 10"
+  })
   void outOfRangeValuesNameTheirSetting(String name, String value) {
-    InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> policy(Map.of(name, value)));
+    InvalidSettingException e =
+        assertThrows(InvalidSettingException.class, () -> policy(Map.of(name, value)));
     assertTrue(e.getMessage().startsWith(name + " "), e.getMessage());
   }
 
   @Test
   void theCacheMayNotExpireFasterThanItMayBeRefreshed() {
-    InvalidSettingException e = assertThrows(InvalidSettingException.class,
-        () -> policy(Map.of("PODIUM_JWKS_CACHE_MS", "10000", "PODIUM_JWKS_MIN_REFRESH_MS", "20000")));
+    InvalidSettingException e =
+        assertThrows(
+            InvalidSettingException.class,
+            () ->
+                policy(
+                    Map.of(
+                        "PODIUM_JWKS_CACHE_MS", "10000", "PODIUM_JWKS_MIN_REFRESH_MS", "20000")));
     assertTrue(e.getMessage().startsWith("PODIUM_JWKS_CACHE_MS "), e.getMessage());
-    assertEquals(Duration.ofSeconds(20),
-        policy(Map.of("PODIUM_JWKS_CACHE_MS", "20000", "PODIUM_JWKS_MIN_REFRESH_MS", "20000")).jwksCacheTtl());
+    assertEquals(
+        Duration.ofSeconds(20),
+        policy(Map.of("PODIUM_JWKS_CACHE_MS", "20000", "PODIUM_JWKS_MIN_REFRESH_MS", "20000"))
+            .jwksCacheTtl());
   }
 }
-

@@ -11,8 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class Jwts {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-  private Jwts() {
-  }
+  private Jwts() {}
 
   static JsonObject hs256Header() {
     return new JsonObject().put("alg", "HS256").put("typ", "JWT");

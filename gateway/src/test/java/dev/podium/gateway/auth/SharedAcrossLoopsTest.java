@@ -22,9 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The key cache and the user directory are shared by every event loop of a gateway: a caller on
- * one loop that asks while another loop's fetch is in flight joins it (the provider and the
- * directory are asked once), and each caller hears the answer on its own loop, where its socket lives.
+ * The key cache and the user directory are shared by every event loop of a gateway: a caller on one
+ * loop that asks while another loop's fetch is in flight joins it (the provider and the directory
+ * are asked once), and each caller hears the answer on its own loop, where its socket lives.
  */
 class SharedAcrossLoopsTest {
   private static final TestKeys RSA_A = TestKeys.rsa("a");
@@ -36,21 +36,27 @@ class SharedAcrossLoopsTest {
   private Thread threadB;
 
   /** What a caller heard and on which thread. */
-  private record Heard<T>(T value, Thread thread) {
-  }
+  private record Heard<T>(T value, Thread thread) {}
 
   @BeforeEach
   void twoLoops() throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(3));
     // Two verticle instances get two event loops, as the gateway's loops do.
     java.util.List<Context> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
-    get(vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
-      @Override
-      public Future<?> start() {
-        loops.add(context);
-        return Future.succeededFuture();
-      }
-    }, new io.vertx.core.DeploymentOptions().setInstances(2)).toCompletionStage().toCompletableFuture());
+    get(
+        vertx
+            .deployVerticle(
+                () ->
+                    new io.vertx.core.VerticleBase() {
+                      @Override
+                      public Future<?> start() {
+                        loops.add(context);
+                        return Future.succeededFuture();
+                      }
+                    },
+                new io.vertx.core.DeploymentOptions().setInstances(2))
+            .toCompletionStage()
+            .toCompletableFuture());
     loopA = loops.get(0);
     loopB = loops.get(1);
     threadA = threadOf(loopA);
@@ -69,16 +75,22 @@ class SharedAcrossLoopsTest {
     return thread.get(10, TimeUnit.SECONDS);
   }
 
-  /** Starts {@code call} on {@code context}; the outcome says on which thread the caller heard it. */
+  /**
+   * Starts {@code call} on {@code context}; the outcome says on which thread the caller heard it.
+   */
   private static <T> CompletableFuture<Heard<T>> ask(Context context, Supplier<Future<T>> call) {
     CompletableFuture<Heard<T>> heard = new CompletableFuture<>();
-    context.runOnContext(v -> call.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        heard.complete(new Heard<>(ar.result(), Thread.currentThread()));
-      } else {
-        heard.completeExceptionally(ar.cause());
-      }
-    }));
+    context.runOnContext(
+        v ->
+            call.get()
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        heard.complete(new Heard<>(ar.result(), Thread.currentThread()));
+                      } else {
+                        heard.completeExceptionally(ar.cause());
+                      }
+                    }));
     return heard;
   }
 
@@ -91,11 +103,16 @@ class SharedAcrossLoopsTest {
     AtomicInteger fetches = new AtomicInteger();
     Promise<Buffer> answer = Promise.promise();
     CompletableFuture<Void> fetching = new CompletableFuture<>();
-    JwksKeys keys = new JwksKeys(() -> {
-      fetches.incrementAndGet();
-      fetching.complete(null);
-      return answer.future();
-    }, System::currentTimeMillis, Duration.ofMinutes(10), Duration.ofSeconds(30));
+    JwksKeys keys =
+        new JwksKeys(
+            () -> {
+              fetches.incrementAndGet();
+              fetching.complete(null);
+              return answer.future();
+            },
+            System::currentTimeMillis,
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(30));
 
     CompletableFuture<Heard<PublicKey>> onA = ask(loopA, () -> keys.key("a", JwsAlgorithm.RS256));
     get(fetching);
@@ -106,7 +123,8 @@ class SharedAcrossLoopsTest {
     assertEquals(RSA_A.pair.getPublic(), get(onA).value());
     assertEquals(RSA_A.pair.getPublic(), get(onB).value());
     assertEquals(threadA, get(onA).thread(), "loop A hears on loop A");
-    assertEquals(threadB, get(onB).thread(), "loop B hears on loop B, not on the loop that fetched");
+    assertEquals(
+        threadB, get(onB).thread(), "loop B hears on loop B, not on the loop that fetched");
     assertEquals(1, fetches.get(), "one fetch for both loops");
     // Cached for every loop now.
     assertEquals(threadB, get(ask(loopB, () -> keys.key("a", JwsAlgorithm.RS256))).thread());
@@ -117,12 +135,26 @@ class SharedAcrossLoopsTest {
   void twoLoopsShareOneDirectoryLookupAndItsCachedAnswer() throws Exception {
     AtomicInteger requests = new AtomicInteger();
     CompletableFuture<HttpServerRequest> held = new CompletableFuture<>();
-    int port = get(vertx.createHttpServer().requestHandler(request -> {
-      requests.incrementAndGet();
-      held.complete(request);
-    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()).actualPort();
-    UserDirectory directory = get(ask(loopA, () -> Future.succeededFuture(
-        new UserDirectory(vertx, "http://127.0.0.1:" + port + "/users", Duration.ofMinutes(1))))).value();
+    int port =
+        get(vertx
+                .createHttpServer()
+                .requestHandler(
+                    request -> {
+                      requests.incrementAndGet();
+                      held.complete(request);
+                    })
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture())
+            .actualPort();
+    UserDirectory directory =
+        get(ask(
+                loopA,
+                () ->
+                    Future.succeededFuture(
+                        new UserDirectory(
+                            vertx, "http://127.0.0.1:" + port + "/users", Duration.ofMinutes(1)))))
+            .value();
     Identity host = new Identity("u1", "u1", true);
 
     CompletableFuture<Heard<Identity>> onA = ask(loopA, () -> directory.confirm(host));

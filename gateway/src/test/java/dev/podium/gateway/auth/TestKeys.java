@@ -62,17 +62,29 @@ final class TestKeys {
     return isRsa() ? "RS256" : "ES256";
   }
 
-  /** The public key as a JWK, with {@code use} and {@code alg} as an identity provider publishes it. */
+  /**
+   * The public key as a JWK, with {@code use} and {@code alg} as an identity provider publishes it.
+   */
   JsonObject jwk() {
     if (pair.getPublic() instanceof RSAPublicKey rsa) {
-      return new JsonObject().put("kty", "RSA").put("kid", kid).put("use", "sig").put("alg", "RS256")
-          .put("n", b64(unsigned(rsa.getModulus(), 0))).put("e", b64(unsigned(rsa.getPublicExponent(), 0)));
+      return new JsonObject()
+          .put("kty", "RSA")
+          .put("kid", kid)
+          .put("use", "sig")
+          .put("alg", "RS256")
+          .put("n", b64(unsigned(rsa.getModulus(), 0)))
+          .put("e", b64(unsigned(rsa.getPublicExponent(), 0)));
     }
     ECPublicKey ec = (ECPublicKey) pair.getPublic();
     int size = (ec.getParams().getCurve().getField().getFieldSize() + 7) / 8;
-    return new JsonObject().put("kty", "EC").put("kid", kid).put("use", "sig").put("alg", "ES256")
+    return new JsonObject()
+        .put("kty", "EC")
+        .put("kid", kid)
+        .put("use", "sig")
+        .put("alg", "ES256")
         .put("crv", size == 32 ? "P-256" : "P-384")
-        .put("x", b64(unsigned(ec.getW().getAffineX(), size))).put("y", b64(unsigned(ec.getW().getAffineY(), size)));
+        .put("x", b64(unsigned(ec.getW().getAffineX(), size)))
+        .put("y", b64(unsigned(ec.getW().getAffineY(), size)));
   }
 
   static JsonObject jwks(TestKeys... keys) {
@@ -95,7 +107,8 @@ final class TestKeys {
   String sign(JsonObject header, JsonObject claims) {
     String input = part(header) + "." + part(claims);
     try {
-      Signature s = Signature.getInstance(isRsa() ? "SHA256withRSA" : "SHA256withECDSAinP1363Format");
+      Signature s =
+          Signature.getInstance(isRsa() ? "SHA256withRSA" : "SHA256withECDSAinP1363Format");
       s.initSign(pair.getPrivate());
       s.update(input.getBytes(StandardCharsets.US_ASCII));
       return input + "." + B64.encodeToString(s.sign());

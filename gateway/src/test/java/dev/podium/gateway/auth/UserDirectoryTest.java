@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The user directory client against a real local HTTP server. Like the gateway, the tests build
- * and call it on a Vert.x context (calling it from a plain thread occasionally never completes).
+ * The user directory client against a real local HTTP server. Like the gateway, the tests build and
+ * call it on a Vert.x context (calling it from a plain thread occasionally never completes).
  */
 @ExtendWith(VertxExtension.class)
 class UserDirectoryTest {
@@ -39,7 +39,8 @@ class UserDirectoryTest {
 
   @BeforeEach
   void startDirectory(Vertx vertx) throws Exception {
-    HttpServer server = result(vertx.createHttpServer().requestHandler(this::answer).listen(0, "127.0.0.1"));
+    HttpServer server =
+        result(vertx.createHttpServer().requestHandler(this::answer).listen(0, "127.0.0.1"));
     baseUrl = "http://127.0.0.1:" + server.actualPort() + "/users";
     context = vertx.getOrCreateContext();
   }
@@ -47,13 +48,17 @@ class UserDirectoryTest {
   /** Runs the call on the test's Vert.x context and waits (bounded) for its outcome. */
   private <T> T onContext(Supplier<Future<T>> call) throws Exception {
     CompletableFuture<T> outcome = new CompletableFuture<>();
-    context.runOnContext(v -> call.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        outcome.complete(ar.result());
-      } else {
-        outcome.completeExceptionally(ar.cause());
-      }
-    }));
+    context.runOnContext(
+        v ->
+            call.get()
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        outcome.complete(ar.result());
+                      } else {
+                        outcome.completeExceptionally(ar.cause());
+                      }
+                    }));
     return outcome.get(10, TimeUnit.SECONDS);
   }
 
@@ -84,8 +89,10 @@ class UserDirectoryTest {
     String user = req.path().substring("/users/".length());
     requests.computeIfAbsent(user, u -> new AtomicInteger()).incrementAndGet();
     switch (user) {
-      case "alice" -> req.response().putHeader("content-type", "application/json")
-          .end(new JsonObject().put("username", "Alice Directory").put("id", "alice").encode());
+      case "alice" ->
+          req.response()
+              .putHeader("content-type", "application/json")
+              .end(new JsonObject().put("username", "Alice Directory").put("id", "alice").encode());
       case "ghost" -> req.response().setStatusCode(404).end();
       case "broken" -> req.response().setStatusCode(500).end("boom");
       case "busy" -> req.response().setStatusCode(503).end();
@@ -107,7 +114,8 @@ class UserDirectoryTest {
   @Test
   void knownUserGetsTheDirectorysUsername(Vertx vertx) throws Exception {
     UserDirectory directory = directory(vertx, Duration.ofMinutes(1));
-    assertEquals(new Identity("alice", "Alice Directory", true), confirm(directory, identity("alice")));
+    assertEquals(
+        new Identity("alice", "Alice Directory", true), confirm(directory, identity("alice")));
     assertEquals(1, requestsFor("alice"));
   }
 
@@ -147,10 +155,16 @@ class UserDirectoryTest {
 
   @Test
   void closedPortIsAuthUnavailable(Vertx vertx) throws Exception {
-    HttpServer doomed = result(vertx.createHttpServer().requestHandler(r -> r.response().end()).listen(0, "127.0.0.1"));
+    HttpServer doomed =
+        result(
+            vertx
+                .createHttpServer()
+                .requestHandler(r -> r.response().end())
+                .listen(0, "127.0.0.1"));
     int port = doomed.actualPort();
     result(doomed.close());
-    UserDirectory directory = directory(vertx, "http://127.0.0.1:" + port + "/users", Duration.ofMinutes(1));
+    UserDirectory directory =
+        directory(vertx, "http://127.0.0.1:" + port + "/users", Duration.ofMinutes(1));
     assertEquals(ErrorCode.AUTH_UNAVAILABLE, refusal(directory, identity("alice")));
   }
 

@@ -69,14 +69,23 @@ class EdgePartsTest {
   @Test
   void trustedProxiesNameTheClient() {
     ClientAddress direct = new ClientAddress(List.of());
-    assertEquals("203.0.113.9", direct.resolve("203.0.113.9", List.of("198.51.100.1")),
+    assertEquals(
+        "203.0.113.9",
+        direct.resolve("203.0.113.9", List.of("198.51.100.1")),
         "an untrusted peer's X-Forwarded-For is ignored");
-    ClientAddress behindProxies = new ClientAddress(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("::1")));
-    assertEquals("198.51.100.7", behindProxies.resolve("10.1.2.3", List.of("1.2.3.4, 198.51.100.7, 10.9.9.9")),
+    ClientAddress behindProxies =
+        new ClientAddress(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("::1")));
+    assertEquals(
+        "198.51.100.7",
+        behindProxies.resolve("10.1.2.3", List.of("1.2.3.4, 198.51.100.7, 10.9.9.9")),
         "the right-most untrusted hop; the client cannot forge what our proxies appended");
-    assertEquals("198.51.100.7", behindProxies.resolve("0:0:0:0:0:0:0:1", List.of("1.2.3.4", "198.51.100.7")));
+    assertEquals(
+        "198.51.100.7",
+        behindProxies.resolve("0:0:0:0:0:0:0:1", List.of("1.2.3.4", "198.51.100.7")));
     assertEquals("10.1.2.3", behindProxies.resolve("10.1.2.3", List.of()));
-    assertEquals("10.9.9.9", behindProxies.resolve("10.1.2.3", List.of("not-an-address, 10.9.9.9")),
+    assertEquals(
+        "10.9.9.9",
+        behindProxies.resolve("10.1.2.3", List.of("not-an-address, 10.9.9.9")),
         "garbage stops the walk at the last hop we trust");
     assertEquals("0:0:0:0:0:0:0:1", behindProxies.resolve("::1", null));
   }
@@ -104,16 +113,24 @@ class EdgePartsTest {
     assertEquals(10, limits.maxSocketsPerUser());
     assertEquals(256 * 1024, limits.writeQueueBytes());
     assertTrue(limits.trustedProxies().isEmpty());
-    for (Map<String, String> bad : List.of(Map.of("PODIUM_WS_IDLE_TIMEOUT_MS", "15000"),
-        Map.of("PODIUM_MAX_CONNECTIONS_PER_IP", "0"), Map.of("PODIUM_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"),
-        Map.of("PODIUM_HANDSHAKE_TIMEOUT_MS", "0"), Map.of("PODIUM_HTTP_IDLE_TIMEOUT_MS", "5000"))) {
+    for (Map<String, String> bad :
+        List.of(
+            Map.of("PODIUM_WS_IDLE_TIMEOUT_MS", "15000"),
+            Map.of("PODIUM_MAX_CONNECTIONS_PER_IP", "0"),
+            Map.of("PODIUM_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"),
+            Map.of("PODIUM_HANDSHAKE_TIMEOUT_MS", "0"),
+            Map.of("PODIUM_HTTP_IDLE_TIMEOUT_MS", "5000"))) {
       String name = bad.keySet().iterator().next();
-      Settings.InvalidSettingException e = assertThrows(Settings.InvalidSettingException.class,
-          () -> EdgeLimits.from(Settings.of(bad)));
+      Settings.InvalidSettingException e =
+          assertThrows(
+              Settings.InvalidSettingException.class, () -> EdgeLimits.from(Settings.of(bad)));
       assertTrue(e.getMessage().startsWith(name), e.getMessage());
     }
-    assertEquals(2, EdgeLimits.from(Settings.of(Map.of("PODIUM_TRUSTED_PROXIES", "10.0.0.0/8, ::1")))
-        .trustedProxies().size());
+    assertEquals(
+        2,
+        EdgeLimits.from(Settings.of(Map.of("PODIUM_TRUSTED_PROXIES", "10.0.0.0/8, ::1")))
+            .trustedProxies()
+            .size());
   }
 
   @Test

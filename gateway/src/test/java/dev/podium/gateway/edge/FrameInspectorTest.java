@@ -57,10 +57,19 @@ class FrameInspectorTest {
 
   @Test
   void messagesUpToTheLimitsPassWhateverTheSegmentation() {
-    byte[] text = "é".repeat(TEXT / 2).getBytes(StandardCharsets.UTF_8); // exactly TEXT bytes, 2-byte characters
-    byte[] stream = concat(frame(true, 0, 1, text), frame(true, 0, 2, new byte[BINARY]), frame(true, 0, 9, new byte[3]),
-        frame(false, 0, 1, "ab".getBytes()), frame(true, 0, 10, new byte[0]), frame(true, 0, 0, "c€".getBytes(StandardCharsets.UTF_8)),
-        frame(true, 0, 8, new byte[] {0x03, (byte) 0xE8, 'o', 'k'}));
+    byte[] text =
+        "é"
+            .repeat(TEXT / 2)
+            .getBytes(StandardCharsets.UTF_8); // exactly TEXT bytes, 2-byte characters
+    byte[] stream =
+        concat(
+            frame(true, 0, 1, text),
+            frame(true, 0, 2, new byte[BINARY]),
+            frame(true, 0, 9, new byte[3]),
+            frame(false, 0, 1, "ab".getBytes()),
+            frame(true, 0, 10, new byte[0]),
+            frame(true, 0, 0, "c€".getBytes(StandardCharsets.UTF_8)),
+            frame(true, 0, 8, new byte[] {0x03, (byte) 0xE8, 'o', 'k'}));
     assertNull(new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(stream)));
     assertNull(feedByteByByte(new FrameInspector(TEXT, BINARY), stream));
   }
@@ -70,7 +79,8 @@ class FrameInspectorTest {
     for (int rsv : new int[] {1, 2, 4}) {
       byte[] bomb = frame(true, rsv, 1, new byte[100]);
       // Found from the header alone, before the payload arrives.
-      FrameInspector.Violation v = new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(bomb, 0, 2));
+      FrameInspector.Violation v =
+          new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(bomb, 0, 2));
       assertNotNull(v);
       assertEquals(1002, v.closeCode());
     }
@@ -78,11 +88,19 @@ class FrameInspectorTest {
 
   @Test
   void oversizeMessagesAreRefusedFromTheHeaderPerType() {
-    assertEquals(1009, new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(frame(true, 0, 1, new byte[TEXT + 1]), 0, 8))
-        .closeCode());
-    assertNull(new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(frame(true, 0, 2, new byte[TEXT + 1]))));
-    assertEquals(1009, new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(frame(true, 0, 2, new byte[BINARY + 1]), 0, 8))
-        .closeCode());
+    assertEquals(
+        1009,
+        new FrameInspector(TEXT, BINARY)
+            .feed(ByteBuffer.wrap(frame(true, 0, 1, new byte[TEXT + 1]), 0, 8))
+            .closeCode());
+    assertNull(
+        new FrameInspector(TEXT, BINARY)
+            .feed(ByteBuffer.wrap(frame(true, 0, 2, new byte[TEXT + 1]))));
+    assertEquals(
+        1009,
+        new FrameInspector(TEXT, BINARY)
+            .feed(ByteBuffer.wrap(frame(true, 0, 2, new byte[BINARY + 1]), 0, 8))
+            .closeCode());
     // A 64-bit length far beyond any limit.
     byte[] huge = {(byte) 0x82, (byte) 0xFF, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4};
     assertEquals(1009, new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(huge)).closeCode());
@@ -92,7 +110,9 @@ class FrameInspectorTest {
   void fragmentsCountTowardsTheMessage() {
     FrameInspector inspector = new FrameInspector(TEXT, BINARY);
     byte[] part = new byte[TEXT / 2];
-    assertNull(inspector.feed(ByteBuffer.wrap(concat(frame(false, 0, 1, part), frame(false, 0, 0, part)))));
+    assertNull(
+        inspector.feed(
+            ByteBuffer.wrap(concat(frame(false, 0, 1, part), frame(false, 0, 0, part)))));
     FrameInspector.Violation v = inspector.feed(ByteBuffer.wrap(frame(true, 0, 0, new byte[1])));
     assertEquals(1009, v.closeCode());
     assertEquals(0, v.frameOffset());
@@ -101,43 +121,67 @@ class FrameInspectorTest {
   @Test
   void invalidUtf8IsRefusedEvenAcrossFragments() {
     byte[][] bad = {
-        {(byte) 0xC0, (byte) 0x80},            // overlong NUL
-        {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // surrogate
-        {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // above U+10FFFF
-        {(byte) 0xFF},
-        {'a', (byte) 0xE2, (byte) 0x82},        // cut off at the end of the message
+      {(byte) 0xC0, (byte) 0x80}, // overlong NUL
+      {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // surrogate
+      {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // above U+10FFFF
+      {(byte) 0xFF},
+      {'a', (byte) 0xE2, (byte) 0x82}, // cut off at the end of the message
     };
     for (byte[] payload : bad) {
-      assertEquals(1007, new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(frame(true, 0, 1, payload))).closeCode());
+      assertEquals(
+          1007,
+          new FrameInspector(TEXT, BINARY)
+              .feed(ByteBuffer.wrap(frame(true, 0, 1, payload)))
+              .closeCode());
     }
     // A character split over two fragments is fine; a message ending inside one is not.
     byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
-    assertNull(new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(concat(
-        frame(false, 0, 1, new byte[] {euro[0]}), frame(true, 0, 0, new byte[] {euro[1], euro[2]})))));
-    assertEquals(1007, new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(concat(
-        frame(false, 0, 1, new byte[] {euro[0]}), frame(true, 0, 0, new byte[] {euro[1]})))).closeCode());
+    assertNull(
+        new FrameInspector(TEXT, BINARY)
+            .feed(
+                ByteBuffer.wrap(
+                    concat(
+                        frame(false, 0, 1, new byte[] {euro[0]}),
+                        frame(true, 0, 0, new byte[] {euro[1], euro[2]})))));
+    assertEquals(
+        1007,
+        new FrameInspector(TEXT, BINARY)
+            .feed(
+                ByteBuffer.wrap(
+                    concat(
+                        frame(false, 0, 1, new byte[] {euro[0]}),
+                        frame(true, 0, 0, new byte[] {euro[1]}))))
+            .closeCode());
     // Binary messages are not text.
-    assertNull(new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(frame(true, 0, 2, new byte[] {(byte) 0xFF}))));
+    assertNull(
+        new FrameInspector(TEXT, BINARY)
+            .feed(ByteBuffer.wrap(frame(true, 0, 2, new byte[] {(byte) 0xFF}))));
   }
 
   @Test
   void malformedFramingIsAProtocolError() {
     byte[] unmasked = {(byte) 0x81, 0x01, 'a'};
     byte[][] bad = {
-        unmasked,
-        frame(true, 0, 3, new byte[0]),                 // reserved opcode
-        frame(false, 0, 9, new byte[0]),                // fragmented ping
-        frame(true, 0, 9, new byte[126]),               // control frame too long
-        frame(true, 0, 0, new byte[1]),                 // continuation with nothing to continue
-        concat(frame(false, 0, 1, new byte[1]), frame(true, 0, 2, new byte[1])), // new message inside one
-        frame(true, 0, 8, new byte[] {0x03}),           // one-byte close body
-        frame(true, 0, 8, new byte[] {0x03, (byte) 0xED}), // close code 1005 may not be sent
+      unmasked,
+      frame(true, 0, 3, new byte[0]), // reserved opcode
+      frame(false, 0, 9, new byte[0]), // fragmented ping
+      frame(true, 0, 9, new byte[126]), // control frame too long
+      frame(true, 0, 0, new byte[1]), // continuation with nothing to continue
+      concat(
+          frame(false, 0, 1, new byte[1]),
+          frame(true, 0, 2, new byte[1])), // new message inside one
+      frame(true, 0, 8, new byte[] {0x03}), // one-byte close body
+      frame(true, 0, 8, new byte[] {0x03, (byte) 0xED}), // close code 1005 may not be sent
     };
     for (byte[] stream : bad) {
-      assertEquals(1002, new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(stream)).closeCode());
+      assertEquals(
+          1002, new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(stream)).closeCode());
     }
-    assertEquals(1007, new FrameInspector(TEXT, BINARY).feed(ByteBuffer.wrap(
-        frame(true, 0, 8, new byte[] {0x03, (byte) 0xE8, (byte) 0xFF}))).closeCode());
+    assertEquals(
+        1007,
+        new FrameInspector(TEXT, BINARY)
+            .feed(ByteBuffer.wrap(frame(true, 0, 8, new byte[] {0x03, (byte) 0xE8, (byte) 0xFF})))
+            .closeCode());
   }
 
   @Test

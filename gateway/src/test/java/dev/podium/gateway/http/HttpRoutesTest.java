@@ -33,16 +33,20 @@ class HttpRoutesTest {
   private static HttpClient client;
   private static io.vertx.core.Context context;
 
-  private record Reply(int status, MultiMap headers, String body) {
-  }
+  private record Reply(int status, MultiMap headers, String body) {}
 
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
     WebPolicy web = new WebPolicy(OriginPolicy.parse("https://app.example"), FrameAncestors.none());
-    server = await(vertx.createHttpServer()
-        .requestHandler(HttpRoutes.create(vertx, PresenceService.createProxy(vertx), Optional.empty(), web))
-        .listen(0, "127.0.0.1"));
+    server =
+        await(
+            vertx
+                .createHttpServer()
+                .requestHandler(
+                    HttpRoutes.create(
+                        vertx, PresenceService.createProxy(vertx), Optional.empty(), web))
+                .listen(0, "127.0.0.1"));
     client = vertx.createHttpClient();
     context = vertx.getOrCreateContext();
   }
@@ -53,22 +57,33 @@ class HttpRoutesTest {
   }
 
   private static Reply get(String uri, String... headers) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
-        .setPort(server.actualPort()).setURI(uri);
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost("127.0.0.1")
+            .setPort(server.actualPort())
+            .setURI(uri);
     for (int i = 0; i < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
     }
     // On a Vert.x context: a 5.0.10 client used from a plain thread now and then never completes.
     io.vertx.core.Promise<Reply> reply = io.vertx.core.Promise.promise();
-    context.runOnContext(v -> client.request(options).compose(req -> req.send())
-        .compose((HttpClientResponse r) -> r.body().map(b -> new Reply(r.statusCode(), r.headers(), b.toString())))
-        .onComplete(reply));
+    context.runOnContext(
+        v ->
+            client
+                .request(options)
+                .compose(req -> req.send())
+                .compose(
+                    (HttpClientResponse r) ->
+                        r.body().map(b -> new Reply(r.statusCode(), r.headers(), b.toString())))
+                .onComplete(reply));
     return await(reply.future());
   }
 
   @Test
   void theWebClientIsServedWithItsSecurityHeaders() {
-    for (String uri : List.of("/", "/index.html", "/app.js", "/worklets/playback-processor.js", "/styles.css")) {
+    for (String uri :
+        List.of("/", "/index.html", "/app.js", "/worklets/playback-processor.js", "/styles.css")) {
       Reply r = get(uri);
       assertEquals(200, r.status(), uri);
       assertEquals("nosniff", r.headers().get("X-Content-Type-Options"), uri);
@@ -76,8 +91,11 @@ class HttpRoutesTest {
       assertEquals("no-referrer", r.headers().get("Referrer-Policy"), uri);
       String csp = r.headers().get("Content-Security-Policy");
       assertNotNull(csp, uri);
-      assertTrue(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'")
-          && csp.contains("media-src 'self' blob:") && csp.contains("connect-src 'self' ws://127.0.0.1:* wss://127.0.0.1:*"),
+      assertTrue(
+          csp.contains("frame-ancestors 'none'")
+              && csp.contains("script-src 'self'")
+              && csp.contains("media-src 'self' blob:")
+              && csp.contains("connect-src 'self' ws://127.0.0.1:* wss://127.0.0.1:*"),
           csp);
     }
   }
@@ -134,7 +152,10 @@ class HttpRoutesTest {
     Reply config = get("/client-config.json");
     assertEquals(200, config.status());
     assertEquals("nosniff", config.headers().get("X-Content-Type-Options"));
-    assertEquals(new JsonObject().put("allowed_origins", new JsonArray().add("https://app.example")).put("any_origin", false),
+    assertEquals(
+        new JsonObject()
+            .put("allowed_origins", new JsonArray().add("https://app.example"))
+            .put("any_origin", false),
         new JsonObject(config.body()));
   }
 

@@ -28,13 +28,30 @@ class QueryStringTest {
 
   /** The gateway used Netty's decoder before: a client sees the same answer now. */
   @ParameterizedTest
-  @ValueSource(strings = {"token=abc", "a=1&token=x%20y&token=second", "token=a+b", "token=%C3%A9t%C3%A9",
-      "codec=opus;ptime=40&token=t", "token", "token=", "x=1#token=2", "", "tok=1&token", "token=a=b",
-      "&&token=x&&", "t%6Fken=named", "token=%2526"})
+  @ValueSource(
+      strings = {
+        "token=abc",
+        "a=1&token=x%20y&token=second",
+        "token=a+b",
+        "token=%C3%A9t%C3%A9",
+        "codec=opus;ptime=40&token=t",
+        "token",
+        "token=",
+        "x=1#token=2",
+        "",
+        "tok=1&token",
+        "token=a=b",
+        "&&token=x&&",
+        "t%6Fken=named",
+        "token=%2526"
+      })
   void answersAsNettysDecoderDid(String query) {
     for (String name : List.of("token", "codec", "ptime", "x", "tok")) {
       List<String> netty = new QueryStringDecoder("?" + query).parameters().get(name);
-      assertEquals(netty == null ? null : netty.get(0), QueryString.first(query, name), query + " / " + name);
+      assertEquals(
+          netty == null ? null : netty.get(0),
+          QueryString.first(query, name),
+          query + " / " + name);
     }
   }
 
@@ -42,6 +59,7 @@ class QueryStringTest {
   void refusesAMalformedEscapeAsNettysDecoderDid() {
     assertThrows(IllegalArgumentException.class, () -> QueryString.first("token=%zz", "token"));
     assertThrows(IllegalArgumentException.class, () -> QueryString.first("token=abc%2", "token"));
-    assertThrows(IllegalArgumentException.class, () -> new QueryStringDecoder("?token=abc%2").parameters());
+    assertThrows(
+        IllegalArgumentException.class, () -> new QueryStringDecoder("?token=abc%2").parameters());
   }
 }

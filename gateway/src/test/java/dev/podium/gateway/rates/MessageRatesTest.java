@@ -19,7 +19,10 @@ class MessageRatesTest {
   private long now;
   private MessageRates rates;
 
-  /** Signalling 60/min (one a second) burst 5; everything else 60/min burst 2; flooding at 4 refusals in 1 s. */
+  /**
+   * Signalling 60/min (one a second) burst 5; everything else 60/min burst 2; flooding at 4
+   * refusals in 1 s.
+   */
   @BeforeEach
   void setUp() {
     Map<MessageClass, Rate> r = new EnumMap<>(MessageClass.class);
@@ -39,7 +42,8 @@ class MessageRatesTest {
     for (int i = 0; i < 5; i++) {
       assertInstanceOf(MessageRates.Allowed.class, take("a", MessageClass.SIGNAL_DIRECT));
     }
-    MessageRates.Limited limited = assertInstanceOf(MessageRates.Limited.class, take("a", MessageClass.SIGNAL_DIRECT));
+    MessageRates.Limited limited =
+        assertInstanceOf(MessageRates.Limited.class, take("a", MessageClass.SIGNAL_DIRECT));
     assertEquals(1000, limited.retryAfterMillis());
     now += 400 * MS;
     limited = assertInstanceOf(MessageRates.Limited.class, take("a", MessageClass.SIGNAL_DIRECT));
@@ -68,7 +72,8 @@ class MessageRatesTest {
     take("a", MessageClass.INVITE);
     take("a", MessageClass.INVITE);
     assertInstanceOf(MessageRates.Limited.class, take("a", MessageClass.INVITE));
-    assertInstanceOf(MessageRates.Allowed.class, take("a", MessageClass.CHAT), "another class of the same user");
+    assertInstanceOf(
+        MessageRates.Allowed.class, take("a", MessageClass.CHAT), "another class of the same user");
     assertInstanceOf(MessageRates.Allowed.class, take("b", MessageClass.INVITE), "another user");
   }
 
@@ -79,11 +84,16 @@ class MessageRatesTest {
     for (int i = 0; i < 3; i++) {
       assertInstanceOf(MessageRates.Limited.class, take("a", MessageClass.SPEAK_REQUEST));
     }
-    MessageRates.Flooding flooding = assertInstanceOf(MessageRates.Flooding.class, take("a", MessageClass.SPEAK_REQUEST));
+    MessageRates.Flooding flooding =
+        assertInstanceOf(MessageRates.Flooding.class, take("a", MessageClass.SPEAK_REQUEST));
     assertEquals(4, flooding.refusals());
-    // every further refusal within the window is flooding too (the user's other sockets close as they ask)
+    // every further refusal within the window is flooding too (the user's other sockets close as
+    // they ask)
     assertInstanceOf(MessageRates.Flooding.class, take("a", MessageClass.SPEAK_REQUEST));
-    assertInstanceOf(MessageRates.Allowed.class, take("b", MessageClass.SPEAK_REQUEST), "others are not affected");
+    assertInstanceOf(
+        MessageRates.Allowed.class,
+        take("b", MessageClass.SPEAK_REQUEST),
+        "others are not affected");
   }
 
   @Test
@@ -102,7 +112,8 @@ class MessageRatesTest {
     take("a", MessageClass.STAGE);
     int refused = 0;
     for (int i = 0; i < 40; i++) {
-      // one message every 500 ms against one a second: every other one is refused, never 4 within a second
+      // one message every 500 ms against one a second: every other one is refused, never 4 within a
+      // second
       MessageRates.Verdict v = take("a", MessageClass.STAGE);
       assertTrue(!(v instanceof MessageRates.Flooding), "message " + i + " was " + v);
       refused += v instanceof MessageRates.Limited ? 1 : 0;
@@ -140,19 +151,36 @@ class MessageRatesTest {
     assertEquals(MessageLimits.defaults(), defaults);
     assertEquals(16 * 1024, defaults.signalBroadcastMaxBytes());
     assertTrue(defaults.rate(MessageClass.SIGNAL_DIRECT).burst() >= 30, "an ICE burst fits");
-    assertTrue(defaults.rate(MessageClass.SIGNAL_BROADCAST).perMinute() < defaults.rate(MessageClass.SIGNAL_DIRECT).perMinute());
-    MessageLimits set = MessageLimits.from(Settings.of(Map.of("PODIUM_RATE_INVITE_PER_MIN", "6",
-        "PODIUM_RATE_INVITE_BURST", "3", "PODIUM_FLOOD_REFUSALS", "7", "PODIUM_FLOOD_WINDOW_MS", "2000",
-        "PODIUM_SIGNAL_BROADCAST_MAX_BYTES", "1024")));
+    assertTrue(
+        defaults.rate(MessageClass.SIGNAL_BROADCAST).perMinute()
+            < defaults.rate(MessageClass.SIGNAL_DIRECT).perMinute());
+    MessageLimits set =
+        MessageLimits.from(
+            Settings.of(
+                Map.of(
+                    "PODIUM_RATE_INVITE_PER_MIN",
+                    "6",
+                    "PODIUM_RATE_INVITE_BURST",
+                    "3",
+                    "PODIUM_FLOOD_REFUSALS",
+                    "7",
+                    "PODIUM_FLOOD_WINDOW_MS",
+                    "2000",
+                    "PODIUM_SIGNAL_BROADCAST_MAX_BYTES",
+                    "1024")));
     assertEquals(new Rate(6, 3), set.rate(MessageClass.INVITE));
     assertEquals(7, set.floodRefusals());
     assertEquals(Duration.ofSeconds(2), set.floodWindow());
     assertEquals(1024, set.signalBroadcastMaxBytes());
-    for (Map<String, String> bad : java.util.List.of(Map.of("PODIUM_RATE_SIGNAL_BURST", "0"),
-        Map.of("PODIUM_RATE_CHAT_PER_MIN", "lots"), Map.of("PODIUM_FLOOD_WINDOW_MS", "5"),
-        Map.of("PODIUM_SIGNAL_BROADCAST_MAX_BYTES", "10"))) {
-      Settings.InvalidSettingException e = assertThrows(Settings.InvalidSettingException.class,
-          () -> MessageLimits.from(Settings.of(bad)));
+    for (Map<String, String> bad :
+        java.util.List.of(
+            Map.of("PODIUM_RATE_SIGNAL_BURST", "0"),
+            Map.of("PODIUM_RATE_CHAT_PER_MIN", "lots"),
+            Map.of("PODIUM_FLOOD_WINDOW_MS", "5"),
+            Map.of("PODIUM_SIGNAL_BROADCAST_MAX_BYTES", "10"))) {
+      Settings.InvalidSettingException e =
+          assertThrows(
+              Settings.InvalidSettingException.class, () -> MessageLimits.from(Settings.of(bad)));
       assertTrue(e.getMessage().startsWith(bad.keySet().iterator().next()), e.getMessage());
     }
   }

@@ -27,8 +27,7 @@ class ScreenStreamTest {
     final List<Piece> pieces = new ArrayList<>();
     final List<ScreenStream.Header> headers = new ArrayList<>();
 
-    record Piece(Buffer bytes, boolean init) {
-    }
+    record Piece(Buffer bytes, boolean init) {}
 
     @Override
     public void relay(Buffer bytes, boolean init) {
@@ -38,7 +37,10 @@ class ScreenStreamTest {
     @Override
     public void headerRead(ScreenStream.Header outcome, String reason) {
       headers.add(outcome);
-      assertTrue(outcome == ScreenStream.Header.FOUND ? reason == null : reason != null && !reason.isBlank());
+      assertTrue(
+          outcome == ScreenStream.Header.FOUND
+              ? reason == null
+              : reason != null && !reason.isBlank());
     }
 
     List<Buffer> inits() {
@@ -86,14 +88,20 @@ class ScreenStreamTest {
     stream.accept(chunks.get(1), false, room);
     assertEquals(List.of(ScreenStream.Header.FOUND), room.headers);
     assertEquals(2, room.pieces.size());
-    assertEquals(recording.init(), room.pieces.get(0).bytes(), "the init segment: exactly the bytes before the first Cluster");
+    assertEquals(
+        recording.init(),
+        room.pieces.get(0).bytes(),
+        "the init segment: exactly the bytes before the first Cluster");
     assertTrue(room.pieces.get(0).init());
-    assertEquals(recording.bytes().getBuffer(recording.initLength(), 1 + chunks.get(1).length()), room.pieces.get(1).bytes(),
+    assertEquals(
+        recording.bytes().getBuffer(recording.initLength(), 1 + chunks.get(1).length()),
+        room.pieces.get(1).bytes(),
         "the first Cluster's bytes follow as media");
     assertFalse(room.pieces.get(1).init());
     for (Buffer chunk : chunks.subList(2, chunks.size())) {
       stream.accept(chunk, false, room);
-      assertEquals(chunk, room.pieces.get(room.pieces.size() - 1).bytes(), "later chunks go on as sent");
+      assertEquals(
+          chunk, room.pieces.get(room.pieces.size() - 1).bytes(), "later chunks go on as sent");
     }
     assertEquals(recording.bytes(), room.all(), "every byte, in order, once");
     assertFalse(stream.readingHeader());
@@ -104,7 +112,11 @@ class ScreenStreamTest {
     WebmSamples.Recording recording = WebmSamples.chromiumWhole();
     Room room = send(new ScreenStream(LIMIT), recording.chunks());
     assertEquals(List.of(recording.init()), room.inits());
-    assertEquals(recording.chunks().get(0).getBuffer(recording.initLength(), recording.chunks().get(0).length()),
+    assertEquals(
+        recording
+            .chunks()
+            .get(0)
+            .getBuffer(recording.initLength(), recording.chunks().get(0).length()),
         room.pieces.get(1).bytes());
     assertEquals(recording.bytes(), room.all());
   }
@@ -157,13 +169,17 @@ class ScreenStreamTest {
       assertFalse(stream.claims(pcm), "PCM while the header is read");
       Buffer rest = concat(header.getBuffer(split, header.length()), liveCluster(0, 8192));
       rest = rest.getBuffer(0, 8192);
-      assertTrue(stream.claims(rest), "an 8,192-byte rest of a header split after " + split + " bytes");
+      assertTrue(
+          stream.claims(rest), "an 8,192-byte rest of a header split after " + split + " bytes");
       stream.accept(rest, false, room);
       assertEquals(List.of(header), room.inits());
     }
     ScreenStream stream = new ScreenStream(LIMIT);
-    assertTrue(stream.claims(concat(header, Buffer.buffer(new byte[8000])).getBuffer(0, 8192)), "starts with EBML");
-    assertTrue(stream.claims(concat(liveCluster(0, 8192)).getBuffer(0, 8192)), "starts with a Cluster");
+    assertTrue(
+        stream.claims(concat(header, Buffer.buffer(new byte[8000])).getBuffer(0, 8192)),
+        "starts with EBML");
+    assertTrue(
+        stream.claims(concat(liveCluster(0, 8192)).getBuffer(0, 8192)), "starts with a Cluster");
   }
 
   @Test
@@ -174,17 +190,24 @@ class ScreenStreamTest {
     Room room = send(new ScreenStream(LIMIT), chunks);
     assertTrue(room.inits().isEmpty());
     assertTrue(room.headers.isEmpty(), "no header was looked for");
-    assertEquals(chunks, room.pieces.stream().map(Room.Piece::bytes).toList(), "relayed at once, as sent");
+    assertEquals(
+        chunks, room.pieces.stream().map(Room.Piece::bytes).toList(), "relayed at once, as sent");
   }
 
   @Test
   void aNewRecordingAfterAModeSwitchHasItsOwnInitSegment() {
     Buffer first = liveHeader();
-    Buffer second = concat(WebmSamples.ebmlHeader(), id(WebmSamples.SEGMENT), WebmSamples.unknownSize(),
-        WebmSamples.element(WebmSamples.VOID, new byte[5]), WebmSamples.segmentHeaderElements());
+    Buffer second =
+        concat(
+            WebmSamples.ebmlHeader(),
+            id(WebmSamples.SEGMENT),
+            WebmSamples.unknownSize(),
+            WebmSamples.element(WebmSamples.VOID, new byte[5]),
+            WebmSamples.segmentHeaderElements());
     ScreenStream stream = new ScreenStream(LIMIT);
     Room room = send(stream, cut(concat(first, liveCluster(0, 100)), 1));
-    // The host switches to audio with the next recording's header half read: those bytes are dropped.
+    // The host switches to audio with the next recording's header half read: those bytes are
+    // dropped.
     stream.accept(second.getBuffer(0, 20), false, room);
     int before = room.pieces.size();
     stream.restart();
@@ -194,7 +217,8 @@ class ScreenStreamTest {
       stream.accept(chunk, false, room);
     }
     assertEquals(List.of(first, second), room.inits());
-    assertEquals(before + 2, room.pieces.size(), "nothing of the abandoned header reached the room");
+    assertEquals(
+        before + 2, room.pieces.size(), "nothing of the abandoned header reached the room");
   }
 
   @Test
@@ -219,13 +243,20 @@ class ScreenStreamTest {
     byte[] noise = new byte[3000];
     random.nextBytes(noise);
     noise[0] = 0x10; // a 4-byte id that is not a Segment: decided within the first chunks
-    List<Buffer> chunks = List.of(Buffer.buffer(new byte[] {0x1A}), Buffer.buffer(new byte[] {0x45, (byte) 0xDF, (byte) 0xA3, (byte) 0x81, 0}),
-        Buffer.buffer(noise), Buffer.buffer("more"));
+    List<Buffer> chunks =
+        List.of(
+            Buffer.buffer(new byte[] {0x1A}),
+            Buffer.buffer(new byte[] {0x45, (byte) 0xDF, (byte) 0xA3, (byte) 0x81, 0}),
+            Buffer.buffer(noise),
+            Buffer.buffer("more"));
     ScreenStream stream = new ScreenStream(LIMIT);
     Room room = send(stream, chunks);
     assertEquals(List.of(ScreenStream.Header.NOT_WEBM), room.headers);
     assertTrue(room.inits().isEmpty());
-    assertEquals(chunks, room.pieces.stream().map(Room.Piece::bytes).toList(), "the chunks as sent, in order");
+    assertEquals(
+        chunks,
+        room.pieces.stream().map(Room.Piece::bytes).toList(),
+        "the chunks as sent, in order");
     assertFalse(stream.readingHeader());
   }
 
@@ -239,7 +270,9 @@ class ScreenStreamTest {
     stream.accept(stray, false, room);
     assertEquals(before, room.pieces.size(), "held: it may start a new recording");
     stream.accept(next, false, room);
-    assertEquals(List.of(stray, next), room.pieces.subList(before, room.pieces.size()).stream().map(Room.Piece::bytes).toList());
+    assertEquals(
+        List.of(stray, next),
+        room.pieces.subList(before, room.pieces.size()).stream().map(Room.Piece::bytes).toList());
   }
 
   @Test
@@ -247,7 +280,10 @@ class ScreenStreamTest {
     long limit = 4096;
     ScreenStream stream = new ScreenStream(limit);
     Room room = new Room();
-    stream.accept(concat(WebmSamples.ebmlHeader(), id(WebmSamples.SEGMENT), WebmSamples.unknownSize()), false, room);
+    stream.accept(
+        concat(WebmSamples.ebmlHeader(), id(WebmSamples.SEGMENT), WebmSamples.unknownSize()),
+        false,
+        room);
     Buffer filler = WebmSamples.element(WebmSamples.VOID, new byte[500]);
     long maxHeld = 0;
     int sent = 1;
@@ -263,7 +299,8 @@ class ScreenStreamTest {
     // A header too long by a single 1-byte chunk at a time: the same.
     ScreenStream bytewise = new ScreenStream(limit);
     Room room2 = new Room();
-    Buffer endless = concat(WebmSamples.ebmlHeader(), id(WebmSamples.SEGMENT), WebmSamples.unknownSize());
+    Buffer endless =
+        concat(WebmSamples.ebmlHeader(), id(WebmSamples.SEGMENT), WebmSamples.unknownSize());
     while (endless.length() < 2 * limit) {
       endless.appendBuffer(filler);
     }
@@ -279,8 +316,13 @@ class ScreenStreamTest {
   void theDefaultLimitTakesAHugeDeclaredSizeAsTooLargeAtOnce() {
     ScreenStream stream = new ScreenStream(LIMIT);
     Room room = new Room();
-    Buffer start = concat(WebmSamples.ebmlHeader(), id(WebmSamples.SEGMENT), WebmSamples.unknownSize(),
-        id(WebmSamples.INFO), WebmSamples.size(LIMIT, 4));
+    Buffer start =
+        concat(
+            WebmSamples.ebmlHeader(),
+            id(WebmSamples.SEGMENT),
+            WebmSamples.unknownSize(),
+            id(WebmSamples.INFO),
+            WebmSamples.size(LIMIT, 4));
     stream.accept(start, false, room);
     assertEquals(List.of(ScreenStream.Header.TOO_LARGE), room.headers);
     assertEquals(List.of(start), room.pieces.stream().map(Room.Piece::bytes).toList());
@@ -288,7 +330,8 @@ class ScreenStreamTest {
 
   @Test
   void aDeclaredInitSegmentStartsARecordingAndIsCutTheSameWay() {
-    // podium.v1: the web client sends its recorder's first chunk as kind 4, which Chromium makes one byte.
+    // podium.v1: the web client sends its recorder's first chunk as kind 4, which Chromium makes
+    // one byte.
     WebmSamples.Recording recording = WebmSamples.chromiumSplit();
     List<Buffer> chunks = recording.chunks();
     ScreenStream stream = new ScreenStream(LIMIT);

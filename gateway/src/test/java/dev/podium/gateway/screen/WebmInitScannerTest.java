@@ -29,7 +29,10 @@ import org.junit.jupiter.api.Test;
 class WebmInitScannerTest {
   private static final long LIMIT = 1024 * 1024;
 
-  /** Feeds the stream in chunks of the given sizes (the last one takes the rest); returns the scanner. */
+  /**
+   * Feeds the stream in chunks of the given sizes (the last one takes the rest); returns the
+   * scanner.
+   */
   private static WebmInitScanner scan(Buffer stream, long limit, int... sizes) {
     WebmInitScanner scanner = new WebmInitScanner(limit);
     int at = 0;
@@ -45,7 +48,8 @@ class WebmInitScannerTest {
 
   @Test
   void findsTheFirstClusterOfRealChromiumRecordingsFedAsChromiumChunkedThem() {
-    for (WebmSamples.Recording recording : new WebmSamples.Recording[] {WebmSamples.chromiumSplit(), WebmSamples.chromiumWhole()}) {
+    for (WebmSamples.Recording recording :
+        new WebmSamples.Recording[] {WebmSamples.chromiumSplit(), WebmSamples.chromiumWhole()}) {
       WebmInitScanner scanner = new WebmInitScanner(LIMIT);
       Outcome outcome = Outcome.NEED_MORE;
       for (Buffer chunk : recording.chunks()) {
@@ -56,7 +60,10 @@ class WebmInitScannerTest {
       }
       assertEquals(Outcome.FOUND, outcome);
       assertEquals(recording.initLength(), scanner.initLength());
-      assertEquals(CLUSTER, recording.bytes().getUnsignedInt(recording.initLength()), "a Cluster starts there");
+      assertEquals(
+          CLUSTER,
+          recording.bytes().getUnsignedInt(recording.initLength()),
+          "a Cluster starts there");
     }
   }
 
@@ -83,10 +90,17 @@ class WebmInitScannerTest {
 
   @Test
   void aKnownSizeSegmentAndVoidOrSeekHeadBeforeTheTracksAreReadToo() {
-    Buffer children = concat(element(SEEK_HEAD, new byte[12]), element(VOID, new byte[30]), segmentHeaderElements());
+    Buffer children =
+        concat(
+            element(SEEK_HEAD, new byte[12]), element(VOID, new byte[30]), segmentHeaderElements());
     Buffer cluster = liveCluster(0, 50);
-    Buffer header = concat(ebmlHeader(), element(VOID, new byte[3]), id(SEGMENT),
-        size(children.length() + cluster.length(), 8), children);
+    Buffer header =
+        concat(
+            ebmlHeader(),
+            element(VOID, new byte[3]),
+            id(SEGMENT),
+            size(children.length() + cluster.length(), 8),
+            children);
     WebmInitScanner scanner = scan(concat(header, cluster), LIMIT, 1, 2, 5);
     assertEquals(Outcome.FOUND, scanner.outcome());
     assertEquals(header.length(), scanner.initLength());
@@ -97,7 +111,10 @@ class WebmInitScannerTest {
     Buffer header = liveHeader();
     WebmInitScanner scanner = new WebmInitScanner(LIMIT);
     assertEquals(Outcome.NEED_MORE, scanner.feed(header));
-    assertEquals(Outcome.NEED_MORE, scanner.feed(id(CLUSTER).getBuffer(0, 3)), "3 of the Cluster id's 4 bytes");
+    assertEquals(
+        Outcome.NEED_MORE,
+        scanner.feed(id(CLUSTER).getBuffer(0, 3)),
+        "3 of the Cluster id's 4 bytes");
     assertEquals(-1, scanner.initLength());
     assertEquals(Outcome.FOUND, scanner.feed(Buffer.buffer(new byte[] {0x75, 1, -1})));
     assertEquals(header.length(), scanner.initLength());
@@ -111,7 +128,8 @@ class WebmInitScannerTest {
     assertEquals(Outcome.NOT_WEBM, pcm.feed(Buffer.buffer(new byte[] {0x10, 0x00, 0x20, 0x00})));
     assertEquals(4, pcm.position(), "decided on the first element id");
     WebmInitScanner clusterFirst = new WebmInitScanner(LIMIT);
-    assertEquals(Outcome.NOT_WEBM, clusterFirst.feed(liveCluster(3, 10)), "a stream joined mid-way");
+    assertEquals(
+        Outcome.NOT_WEBM, clusterFirst.feed(liveCluster(3, 10)), "a stream joined mid-way");
     assertTrue(clusterFirst.reason().contains("not the EBML header"), clusterFirst.reason());
   }
 
@@ -119,9 +137,12 @@ class WebmInitScannerTest {
   void malformedElementsAreNotWebm() {
     Buffer segmentOpen = concat(ebmlHeader(), id(SEGMENT), unknownSize());
     // An id of more than 4 bytes (first byte 0x08).
-    assertNotWebm(concat(segmentOpen, Buffer.buffer(new byte[] {0x08, 1, 2, 3, 4})), "does not start an element id");
+    assertNotWebm(
+        concat(segmentOpen, Buffer.buffer(new byte[] {0x08, 1, 2, 3, 4})),
+        "does not start an element id");
     // A size of more than 8 bytes (first byte 0x00).
-    assertNotWebm(concat(segmentOpen, id(INFO), Buffer.buffer(new byte[] {0, 1})), "longer than 8 bytes");
+    assertNotWebm(
+        concat(segmentOpen, id(INFO), Buffer.buffer(new byte[] {0, 1})), "longer than 8 bytes");
     // Unknown size on an element that must have one.
     assertNotWebm(concat(segmentOpen, id(INFO), unknownSize()), "unknown size");
     assertNotWebm(concat(id(WebmSamples.EBML), unknownSize()), "unknown size");
@@ -130,7 +151,9 @@ class WebmInitScannerTest {
     assertNotWebm(concat(segmentOpen, element(0xA3, new byte[4])), "not a Segment child");
     // A known-size Segment that ends before any Cluster, or a child that overruns it.
     Buffer info = segmentHeaderElements();
-    assertNotWebm(concat(ebmlHeader(), id(SEGMENT), size(info.length()), info, liveCluster(0, 4)), "without a Cluster");
+    assertNotWebm(
+        concat(ebmlHeader(), id(SEGMENT), size(info.length()), info, liveCluster(0, 4)),
+        "without a Cluster");
     assertNotWebm(concat(ebmlHeader(), id(SEGMENT), size(3), info), "beyond its Segment");
   }
 

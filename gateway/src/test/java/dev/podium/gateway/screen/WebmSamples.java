@@ -31,20 +31,30 @@ final class WebmSamples {
     }
   }
 
-  /** Chromium 156, {@code video/webm;codecs=vp8,opus}: the header's first byte alone, then the rest with the first Cluster. */
+  /**
+   * Chromium 156, {@code video/webm;codecs=vp8,opus}: the header's first byte alone, then the rest
+   * with the first Cluster.
+   */
   static Recording chromiumSplit() {
     return recording("chromium-vp8-opus", 206);
   }
 
-  /** Chromium 156, {@code video/webm;codecs=vp8}: the header and the first Cluster's start in one chunk. */
+  /**
+   * Chromium 156, {@code video/webm;codecs=vp8}: the header and the first Cluster's start in one
+   * chunk.
+   */
   static Recording chromiumWhole() {
     return recording("chromium-vp8", 143);
   }
 
   private static Recording recording(String name, int initLength) {
     Buffer bytes = Buffer.buffer(read("webm/" + name + ".webm"));
-    List<Integer> sizes = new String(read("webm/" + name + ".chunks"), StandardCharsets.UTF_8).lines()
-        .filter(l -> !l.isBlank() && !l.startsWith("#")).map(Integer::parseInt).toList();
+    List<Integer> sizes =
+        new String(read("webm/" + name + ".chunks"), StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> !l.isBlank() && !l.startsWith("#"))
+            .map(Integer::parseInt)
+            .toList();
     if (sizes.stream().mapToInt(Integer::intValue).sum() != bytes.length()) {
       throw new IllegalStateException(name + ": the chunk sizes do not add up to the recording");
     }
@@ -122,18 +132,38 @@ final class WebmSamples {
 
   /** An EBML header as MediaRecorder writes it (DocType "webm", versions 4 and 2). */
   static Buffer ebmlHeader() {
-    return element(EBML, concat(
-        element(0x4286, (byte) 1), element(0x42F7, (byte) 1), element(0x42F2, (byte) 4), element(0x42F3, (byte) 8),
-        element(0x4282, Buffer.buffer("webm")), element(0x4287, (byte) 4), element(0x4285, (byte) 2)));
+    return element(
+        EBML,
+        concat(
+            element(0x4286, (byte) 1),
+            element(0x42F7, (byte) 1),
+            element(0x42F2, (byte) 4),
+            element(0x42F3, (byte) 8),
+            element(0x4282, Buffer.buffer("webm")),
+            element(0x4287, (byte) 4),
+            element(0x4285, (byte) 2)));
   }
 
   /** Info (timecode scale 1 ms, muxing and writing app) and one VP8 video track. */
   static Buffer segmentHeaderElements() {
-    Buffer info = element(INFO, concat(element(0x2AD7B1, (byte) 0x0F, (byte) 0x42, (byte) 0x40),
-        element(0x4D80, Buffer.buffer("podium-test")), element(0x5741, Buffer.buffer("podium-test"))));
-    Buffer track = element(0xAE, concat(element(0xD7, (byte) 1), element(0x73C5, (byte) 7), element(0x83, (byte) 1),
-        element(0x86, Buffer.buffer("V_VP8")),
-        element(0xE0, concat(element(0xB0, (byte) 0x01, (byte) 0x40), element(0xBA, (byte) 0xF0)))));
+    Buffer info =
+        element(
+            INFO,
+            concat(
+                element(0x2AD7B1, (byte) 0x0F, (byte) 0x42, (byte) 0x40),
+                element(0x4D80, Buffer.buffer("podium-test")),
+                element(0x5741, Buffer.buffer("podium-test"))));
+    Buffer track =
+        element(
+            0xAE,
+            concat(
+                element(0xD7, (byte) 1),
+                element(0x73C5, (byte) 7),
+                element(0x83, (byte) 1),
+                element(0x86, Buffer.buffer("V_VP8")),
+                element(
+                    0xE0,
+                    concat(element(0xB0, (byte) 0x01, (byte) 0x40), element(0xBA, (byte) 0xF0)))));
     return concat(info, element(TRACKS, track));
   }
 
@@ -144,14 +174,17 @@ final class WebmSamples {
 
   /** A Cluster of unknown size with a timecode and one SimpleBlock of {@code frameBytes} bytes. */
   static Buffer liveCluster(int timecode, int frameBytes) {
-    Buffer block = Buffer.buffer().appendByte((byte) 0x81).appendShort((short) 0).appendByte((byte) 0x80);
+    Buffer block =
+        Buffer.buffer().appendByte((byte) 0x81).appendShort((short) 0).appendByte((byte) 0x80);
     for (int i = 0; i < frameBytes; i++) {
       block.appendByte((byte) (i * 31 + timecode));
     }
-    return concat(id(CLUSTER), unknownSize(), element(0xE7, (byte) (timecode >>> 8), (byte) timecode),
+    return concat(
+        id(CLUSTER),
+        unknownSize(),
+        element(0xE7, (byte) (timecode >>> 8), (byte) timecode),
         element(0xA3, block));
   }
 
-  private WebmSamples() {
-  }
+  private WebmSamples() {}
 }

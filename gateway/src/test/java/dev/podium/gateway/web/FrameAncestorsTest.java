@@ -31,21 +31,31 @@ class FrameAncestorsTest {
   @Test
   void invalidEntriesFailStartUp() {
     for (String bad : new String[] {"https://app.example/page", "'self'", "*", "app.example"}) {
-      var e = assertThrows(Settings.InvalidSettingException.class,
-          () -> FrameAncestors.from(Settings.of(Map.of("PODIUM_FRAME_ANCESTORS", bad))));
+      var e =
+          assertThrows(
+              Settings.InvalidSettingException.class,
+              () -> FrameAncestors.from(Settings.of(Map.of("PODIUM_FRAME_ANCESTORS", bad))));
       assertTrue(e.getMessage().startsWith("PODIUM_FRAME_ANCESTORS "), e.getMessage());
     }
   }
 
   @Test
   void theContentSecurityPolicyLetsThePageWorkAndNothingElse() {
-    String csp = new WebClientHeaders(FrameAncestors.none()).contentSecurityPolicy(HostAndPort.create("podium.example", 443));
-    assertEquals("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        + "media-src 'self' blob:; connect-src 'self' ws://podium.example:* wss://podium.example:*; base-uri 'none'; "
-        + "form-action 'self'; frame-ancestors 'none'", csp);
-    String forged = new WebClientHeaders(FrameAncestors.none())
-        .contentSecurityPolicy(HostAndPort.create("evil; script-src *", 80));
+    String csp =
+        new WebClientHeaders(FrameAncestors.none())
+            .contentSecurityPolicy(HostAndPort.create("podium.example", 443));
+    assertEquals(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "media-src 'self' blob:; connect-src 'self' ws://podium.example:* wss://podium.example:*; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'",
+        csp);
+    String forged =
+        new WebClientHeaders(FrameAncestors.none())
+            .contentSecurityPolicy(HostAndPort.create("evil; script-src *", 80));
     assertTrue(forged.contains("connect-src 'self';"), forged);
-    assertTrue(new WebClientHeaders(FrameAncestors.none()).contentSecurityPolicy(null).contains("connect-src 'self';"));
+    assertTrue(
+        new WebClientHeaders(FrameAncestors.none())
+            .contentSecurityPolicy(null)
+            .contains("connect-src 'self';"));
   }
 }

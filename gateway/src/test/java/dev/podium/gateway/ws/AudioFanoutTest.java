@@ -89,15 +89,18 @@ class AudioFanoutTest {
   void everyLoopGetsTheSameBytesBuiltOncePerTick() {
     AudioFanout fanout = new AudioFanout();
     VirtualTicks clock = new VirtualTicks();
-    List<Listener> loopA = List.of(new Listener("a1", true, false, 1), new Listener("a2", false, false, 1));
-    List<Listener> loopB = List.of(new Listener("b1", true, false, 1), new Listener("b2", false, false, 1));
+    List<Listener> loopA =
+        List.of(new Listener("a1", true, false, 1), new Listener("a2", false, false, 1));
+    List<Listener> loopB =
+        List.of(new Listener("b1", true, false, 1), new Listener("b2", false, false, 1));
     for (int i = 0; i < 50; i++) {
       AudioFanout.Tick tick = fanout.prepare(clock.next(Map.of(), null));
       tick.deliver(loopA);
       tick.deliver(loopB);
     }
     for (int i = 0; i < 50; i++) {
-      // Framed listeners on two loops share one buffer object, as do plain ones: framed once per node.
+      // Framed listeners on two loops share one buffer object, as do plain ones: framed once per
+      // node.
       assertSame(loopA.get(0).got.get(i), loopB.get(0).got.get(i));
       assertSame(loopA.get(1).got.get(i), loopB.get(1).got.get(i));
       Buffer framed = loopA.get(0).got.get(i);
@@ -128,7 +131,8 @@ class AudioFanoutTest {
       Buffer message = forty.got.get(g);
       assertEquals(sent.get(2 * g).sequence(), message.getUnsignedInt(2));
       assertEquals(sent.get(2 * g).timestamp(), message.getUnsignedInt(6));
-      assertEquals(sent.get(2 * g).payload().copy().appendBuffer(sent.get(2 * g + 1).payload()),
+      assertEquals(
+          sent.get(2 * g).payload().copy().appendBuffer(sent.get(2 * g + 1).payload()),
           MediaFraming.payload(message));
     }
     for (int g = 0; g < 20; g++) {

@@ -19,13 +19,48 @@ import net.jqwik.api.Provide;
  * fields of random kinds (where the parser's branches are).
  */
 class ClientMessageParserPropertyTest {
-  private static final List<String> TYPES = List.of("broadcast_message", "text", "webrtc_offer", "webrtc_answer",
-      "ice_candidate", "invite_cohost", "send_invite", "remove_cohost", "dismiss_request", "remove_participant",
-      "mute", "unmute", "leave_room", "get_participants", "stream_ended", "accept_cohost", "cohost_reject",
-      "reject_cohost", "cohost_leave", "request_to_speak", "cancel_request", "switching_to_audio",
-      "switching_to_screen_sharing", "", "nonsense");
-  private static final List<String> FIELDS = List.of("type", "message", "text", "offer", "answer", "candidate", "to",
-      "user_id", "participant_id", "offset", "limit", "username", "stream");
+  private static final List<String> TYPES =
+      List.of(
+          "broadcast_message",
+          "text",
+          "webrtc_offer",
+          "webrtc_answer",
+          "ice_candidate",
+          "invite_cohost",
+          "send_invite",
+          "remove_cohost",
+          "dismiss_request",
+          "remove_participant",
+          "mute",
+          "unmute",
+          "leave_room",
+          "get_participants",
+          "stream_ended",
+          "accept_cohost",
+          "cohost_reject",
+          "reject_cohost",
+          "cohost_leave",
+          "request_to_speak",
+          "cancel_request",
+          "switching_to_audio",
+          "switching_to_screen_sharing",
+          "",
+          "nonsense");
+  private static final List<String> FIELDS =
+      List.of(
+          "type",
+          "message",
+          "text",
+          "offer",
+          "answer",
+          "candidate",
+          "to",
+          "user_id",
+          "participant_id",
+          "offset",
+          "limit",
+          "username",
+          "stream");
 
   private final ClientMessageParser parser = new ClientMessageParser(4096, 512);
 
@@ -40,7 +75,8 @@ class ClientMessageParserPropertyTest {
   }
 
   @Property(tries = 500)
-  void truncatedMessagesAreRefusedCleanly(@ForAll("messages") String text, @ForAll("cuts") int cut) {
+  void truncatedMessagesAreRefusedCleanly(
+      @ForAll("messages") String text, @ForAll("cuts") int cut) {
     check(text.substring(0, Math.min(text.length(), cut)));
   }
 
@@ -65,26 +101,34 @@ class ClientMessageParserPropertyTest {
 
   @Provide
   Arbitrary<String> messages() {
-    Arbitrary<Object> values = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(40).map(s -> (Object) s),
-        Arbitraries.of(TYPES).map(s -> (Object) s),
-        Arbitraries.integers().map(i -> (Object) i),
-        Arbitraries.longs().map(l -> (Object) l),
-        Arbitraries.doubles().map(d -> (Object) d),
-        Arbitraries.of(true, false).map(b -> (Object) b),
-        Arbitraries.just(new JsonObject().put("sdp", "v=0")),
-        Arbitraries.just(new JsonArray().add(1)),
-        Arbitraries.strings().ofLength(600).map(s -> (Object) s));
-    Arbitrary<JsonObject> objects = Arbitraries.maps(Arbitraries.of(FIELDS), values).ofMaxSize(6)
-        .map(m -> {
-          JsonObject o = new JsonObject();
-          m.forEach(o::put);
-          return o;
-        });
+    Arbitrary<Object> values =
+        Arbitraries.oneOf(
+            Arbitraries.strings().ofMaxLength(40).map(s -> (Object) s),
+            Arbitraries.of(TYPES).map(s -> (Object) s),
+            Arbitraries.integers().map(i -> (Object) i),
+            Arbitraries.longs().map(l -> (Object) l),
+            Arbitraries.doubles().map(d -> (Object) d),
+            Arbitraries.of(true, false).map(b -> (Object) b),
+            Arbitraries.just(new JsonObject().put("sdp", "v=0")),
+            Arbitraries.just(new JsonArray().add(1)),
+            Arbitraries.strings().ofLength(600).map(s -> (Object) s));
+    Arbitrary<JsonObject> objects =
+        Arbitraries.maps(Arbitraries.of(FIELDS), values)
+            .ofMaxSize(6)
+            .map(
+                m -> {
+                  JsonObject o = new JsonObject();
+                  m.forEach(o::put);
+                  return o;
+                });
     return Arbitraries.oneOf(
         objects.map(JsonObject::encode),
         Arbitraries.of(TYPES).flatMap(t -> objects.map(o -> o.put("type", t).encode())),
         // JSON null values and nulls for the fields
-        Arbitraries.of(TYPES).flatMap(t -> Arbitraries.of(FIELDS).map(f -> new JsonObject().put("type", t).putNull(f).encode())));
+        Arbitraries.of(TYPES)
+            .flatMap(
+                t ->
+                    Arbitraries.of(FIELDS)
+                        .map(f -> new JsonObject().put("type", t).putNull(f).encode())));
   }
 }

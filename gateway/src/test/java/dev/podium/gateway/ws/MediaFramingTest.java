@@ -54,7 +54,9 @@ class MediaFramingTest {
     assertEquals(-1, MediaFraming.kind(Buffer.buffer()));
     assertEquals(-1, MediaFraming.kind(Buffer.buffer(new byte[] {1})));
     assertEquals(-1, MediaFraming.kind(Buffer.buffer(new byte[9])));
-    assertEquals(4, MediaFraming.kind(Buffer.buffer(new byte[] {4, 0, 0, 0, 0, 0, 0, 0, 0, 0})),
+    assertEquals(
+        4,
+        MediaFraming.kind(Buffer.buffer(new byte[] {4, 0, 0, 0, 0, 0, 0, 0, 0, 0})),
         "exactly a header, no payload");
     assertEquals(0, MediaFraming.payload(MediaFraming.frame(2, 0, 0, Buffer.buffer())).length());
   }

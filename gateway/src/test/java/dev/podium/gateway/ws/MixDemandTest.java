@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** The node's demand for a room's mix on a virtual clock: timers fire exactly when due, nothing sleeps. */
+/**
+ * The node's demand for a room's mix on a virtual clock: timers fire exactly when due, nothing
+ * sleeps.
+ */
 class MixDemandTest {
   /** Periodic timers driven by hand. */
   private static final class VirtualTimers implements MixDemand.Timers {
@@ -54,8 +57,10 @@ class MixDemandTest {
 
   private final VirtualTimers timers = new VirtualTimers();
   private final List<String> announced = new ArrayList<>();
-  private final MixDemand demand = new MixDemand(timers,
-      (event, mix, opus) -> announced.add(timers.now + " " + event + " " + mix + " " + opus));
+  private final MixDemand demand =
+      new MixDemand(
+          timers,
+          (event, mix, opus) -> announced.add(timers.now + " " + event + " " + mix + " " + opus));
 
   @Test
   void aHostAloneWantsNothingAndTheFirstOtherSocketAnnouncesAtOnceAndEverySecond() {
@@ -72,8 +77,14 @@ class MixDemandTest {
     timers.advance(700);
     demand.removed("e1", false, false);
     timers.advance(5_000);
-    assertEquals(List.of("3000 e1 true false", "4000 e1 true false", "5000 e1 true false",
-        "6000 e1 true false", "6200 e1 false false"), announced);
+    assertEquals(
+        List.of(
+            "3000 e1 true false",
+            "4000 e1 true false",
+            "5000 e1 true false",
+            "6000 e1 true false",
+            "6200 e1 false false"),
+        announced);
     assertFalse(demand.wantsMix("e1"));
     assertEquals(0, timers.timers.size(), "no timer left behind");
   }
@@ -81,7 +92,8 @@ class MixDemandTest {
   @Test
   void opusIsAskedForByListenersNotByTheHost() {
     demand.added("e1", true, true);
-    assertEquals(List.of(), announced, "the host's own Opus socket only gets its mix-minus, never Opus");
+    assertEquals(
+        List.of(), announced, "the host's own Opus socket only gets its mix-minus, never Opus");
     demand.added("e1", false, false);
     demand.added("e1", false, true);
     demand.removed("e1", false, true);
@@ -97,7 +109,9 @@ class MixDemandTest {
     demand.added("e2", false, true);
     demand.added("e3", true, false);
     timers.advance(600);
-    assertEquals(List.of("0 e1 true false", "400 e2 true true", "1000 e1 true false", "1000 e2 true true"), announced);
+    assertEquals(
+        List.of("0 e1 true false", "400 e2 true true", "1000 e1 true false", "1000 e2 true true"),
+        announced);
     assertEquals(1, timers.timers.size(), "one timer for the node, not one per event");
   }
 
@@ -108,7 +122,9 @@ class MixDemandTest {
     demand.added("e2", false, false);
     demand.stop("e2");
     timers.advance(1_000);
-    assertEquals(List.of("0 e1 true false", "0 e2 true false", "0 e2 false false", "1000 e1 true false"), announced);
+    assertEquals(
+        List.of("0 e1 true false", "0 e2 true false", "0 e2 false false", "1000 e1 true false"),
+        announced);
     demand.removed("e2", false, false);
     assertEquals(4, announced.size(), "a late leave of a stopped room announces nothing");
     demand.stop("e1");

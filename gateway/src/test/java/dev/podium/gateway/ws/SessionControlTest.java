@@ -21,10 +21,12 @@ import org.slf4j.LoggerFactory;
 /** A control message another service got wrong is logged and dropped; the consumer carries on. */
 class SessionControlTest {
   private final List<String> lookedUp = new ArrayList<>();
-  private final SessionControl control = new SessionControl(id -> {
-    lookedUp.add(id);
-    return Optional.empty();
-  });
+  private final SessionControl control =
+      new SessionControl(
+          id -> {
+            lookedUp.add(id);
+            return Optional.empty();
+          });
   private final Logger logger = (Logger) LoggerFactory.getLogger(SessionControl.class);
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
@@ -41,21 +43,26 @@ class SessionControlTest {
 
   @Test
   void aMalformedOrUnknownControlMessageIsLoggedAndIgnored() {
-    List<Object> bad = List.of(
-        new JsonObject().put("action", "explode").put("session_id", "s"),
-        new JsonObject().put("action", "close_session"),
-        new JsonObject().put("action", "deliver").put("session_id", "s").put("message", 5),
-        "not an object");
+    List<Object> bad =
+        List.of(
+            new JsonObject().put("action", "explode").put("session_id", "s"),
+            new JsonObject().put("action", "close_session"),
+            new JsonObject().put("action", "deliver").put("session_id", "s").put("message", 5),
+            "not an object");
     for (Object body : bad) {
       control.handle(body);
     }
     assertEquals(List.of(), lookedUp, "nothing was acted on");
     assertEquals(bad.size(), logged.list.size(), "one warning each: " + logged.list);
-    logged.list.forEach(e -> {
-      assertEquals(Level.WARN, e.getLevel());
-      assertTrue(e.getFormattedMessage().startsWith("ignored a control message: "), e.getFormattedMessage());
-    });
-    assertTrue(logged.list.get(0).getFormattedMessage().contains("unknown control action explode"),
+    logged.list.forEach(
+        e -> {
+          assertEquals(Level.WARN, e.getLevel());
+          assertTrue(
+              e.getFormattedMessage().startsWith("ignored a control message: "),
+              e.getFormattedMessage());
+        });
+    assertTrue(
+        logged.list.get(0).getFormattedMessage().contains("unknown control action explode"),
         logged.list.get(0).getFormattedMessage());
   }
 

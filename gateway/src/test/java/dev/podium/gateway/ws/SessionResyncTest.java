@@ -23,8 +23,10 @@ class SessionResyncTest {
   private static List<ResyncBatch.Carried> sessions(int n) {
     List<ResyncBatch.Carried> list = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      list.add(new ResyncBatch.Carried(new Participant("u" + i, "name", Participant.ROLE_LISTENER, true, "node-1", "s" + i),
-          i == 1));
+      list.add(
+          new ResyncBatch.Carried(
+              new Participant("u" + i, "name", Participant.ROLE_LISTENER, true, "node-1", "s" + i),
+              i == 1));
     }
     return list;
   }
@@ -34,64 +36,136 @@ class SessionResyncTest {
     List<JsonObject> batches = new ArrayList<>();
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger mostInFlight = new AtomicInteger();
-    vertx.eventBus().<JsonObject>consumer("reply", msg -> {
-      mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-      batches.add(msg.body());
-      // Presence answers a moment later: the next batch must wait for it.
-      vertx.setTimer(20, t -> {
-        inFlight.decrementAndGet();
-        msg.reply(null);
-      });
-    });
-    SessionResync resync = new SessionResync(vertx, "node-1", eventId -> "ev".equals(eventId) ? sessions(250) : List.of());
-    resync.reannounce("ev", "reply").onComplete(test.succeeding(v -> test.verify(() -> {
-      assertEquals(3, batches.size(), "250 sessions in batches of " + SessionResync.BATCH);
-      assertEquals(1, mostInFlight.get(), "one batch in flight");
-      assertEquals(List.of(100, 100, 50), batches.stream().map(b -> b.getJsonArray("participants").size()).toList());
-      assertEquals(List.of(false, false, true), batches.stream().map(b -> b.getBoolean("done")).toList());
-      assertTrue(batches.stream().allMatch(b -> "node-1".equals(b.getString("node_id")) && "ev".equals(b.getString("event_id"))));
-      assertEquals("s0", batches.get(0).getJsonArray("participants").getJsonObject(0).getString("session_id"));
-      assertTrue(batches.get(0).getJsonArray("participants").getJsonObject(1).getBoolean("joining"), "a join in flight says so");
-      assertEquals(null, batches.get(0).getJsonArray("participants").getJsonObject(0).getBoolean("joining"));
-      test.completeNow();
-    })));
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            "reply",
+            msg -> {
+              mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+              batches.add(msg.body());
+              // Presence answers a moment later: the next batch must wait for it.
+              vertx.setTimer(
+                  20,
+                  t -> {
+                    inFlight.decrementAndGet();
+                    msg.reply(null);
+                  });
+            });
+    SessionResync resync =
+        new SessionResync(
+            vertx, "node-1", eventId -> "ev".equals(eventId) ? sessions(250) : List.of());
+    resync
+        .reannounce("ev", "reply")
+        .onComplete(
+            test.succeeding(
+                v ->
+                    test.verify(
+                        () -> {
+                          assertEquals(
+                              3,
+                              batches.size(),
+                              "250 sessions in batches of " + SessionResync.BATCH);
+                          assertEquals(1, mostInFlight.get(), "one batch in flight");
+                          assertEquals(
+                              List.of(100, 100, 50),
+                              batches.stream()
+                                  .map(b -> b.getJsonArray("participants").size())
+                                  .toList());
+                          assertEquals(
+                              List.of(false, false, true),
+                              batches.stream().map(b -> b.getBoolean("done")).toList());
+                          assertTrue(
+                              batches.stream()
+                                  .allMatch(
+                                      b ->
+                                          "node-1".equals(b.getString("node_id"))
+                                              && "ev".equals(b.getString("event_id"))));
+                          assertEquals(
+                              "s0",
+                              batches
+                                  .get(0)
+                                  .getJsonArray("participants")
+                                  .getJsonObject(0)
+                                  .getString("session_id"));
+                          assertTrue(
+                              batches
+                                  .get(0)
+                                  .getJsonArray("participants")
+                                  .getJsonObject(1)
+                                  .getBoolean("joining"),
+                              "a join in flight says so");
+                          assertEquals(
+                              null,
+                              batches
+                                  .get(0)
+                                  .getJsonArray("participants")
+                                  .getJsonObject(0)
+                                  .getBoolean("joining"));
+                          test.completeNow();
+                        })));
   }
 
   @Test
   void aNodeWithoutSessionsStillSaysItIsDone(Vertx vertx, VertxTestContext test) {
-    vertx.eventBus().<JsonObject>consumer("reply", msg -> {
-      test.verify(() -> {
-        assertEquals(0, msg.body().getJsonArray("participants").size());
-        assertTrue(msg.body().getBoolean("done"));
-      });
-      msg.reply(null);
-    });
-    new SessionResync(vertx, "node-1", eventId -> List.of()).reannounce("ev", "reply")
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            "reply",
+            msg -> {
+              test.verify(
+                  () -> {
+                    assertEquals(0, msg.body().getJsonArray("participants").size());
+                    assertTrue(msg.body().getBoolean("done"));
+                  });
+              msg.reply(null);
+            });
+    new SessionResync(vertx, "node-1", eventId -> List.of())
+        .reannounce("ev", "reply")
         .onComplete(test.succeeding(v -> test.completeNow()));
   }
 
   @Test
   void aRefusedBatchStopsTheResync(Vertx vertx, VertxTestContext test) {
     AtomicInteger received = new AtomicInteger();
-    vertx.eventBus().<JsonObject>consumer("reply", msg -> {
-      received.incrementAndGet();
-      msg.fail(404, "no resync of this event here");
-    });
-    new SessionResync(vertx, "node-1", eventId -> sessions(250)).reannounce("ev", "reply")
-        .onComplete(test.failing(e -> test.verify(() -> {
-          assertEquals(1, received.get(), "nothing sent after a refusal");
-          test.completeNow();
-        })));
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            "reply",
+            msg -> {
+              received.incrementAndGet();
+              msg.fail(404, "no resync of this event here");
+            });
+    new SessionResync(vertx, "node-1", eventId -> sessions(250))
+        .reannounce("ev", "reply")
+        .onComplete(
+            test.failing(
+                e ->
+                    test.verify(
+                        () -> {
+                          assertEquals(1, received.get(), "nothing sent after a refusal");
+                          test.completeNow();
+                        })));
   }
 
   @Test
   void answersAPublishedRequest(Vertx vertx, VertxTestContext test) {
-    vertx.eventBus().<JsonObject>consumer("reply-9", msg -> {
-      test.verify(() -> assertEquals(1, msg.body().getJsonArray("participants").size()));
-      msg.reply(null);
-      test.completeNow();
-    });
-    new SessionResync(vertx, "node-1", eventId -> sessions(1)).start().onSuccess(v -> vertx.eventBus()
-        .publish(dev.podium.api.Addresses.PRESENCE_RESYNC, new JsonObject().put("event_id", "ev").put("reply_to", "reply-9")));
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            "reply-9",
+            msg -> {
+              test.verify(() -> assertEquals(1, msg.body().getJsonArray("participants").size()));
+              msg.reply(null);
+              test.completeNow();
+            });
+    new SessionResync(vertx, "node-1", eventId -> sessions(1))
+        .start()
+        .onSuccess(
+            v ->
+                vertx
+                    .eventBus()
+                    .publish(
+                        dev.podium.api.Addresses.PRESENCE_RESYNC,
+                        new JsonObject().put("event_id", "ev").put("reply_to", "reply-9")));
   }
 }

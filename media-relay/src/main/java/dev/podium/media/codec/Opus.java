@@ -7,15 +7,14 @@ import io.github.jaredmdobson.concentus.OpusException;
 import java.util.Arrays;
 
 /**
- * Opus for 20 ms mono frames (Concentus, pure Java). One {@link Encoder} per event encodes the
- * room mix once per tick, whatever the number of Opus listeners; one {@link Decoder} per Opus
- * publisher turns their packets back into PCM for the mixer.
+ * Opus for 20 ms mono frames (Concentus, pure Java). One {@link Encoder} per event encodes the room
+ * mix once per tick, whatever the number of Opus listeners; one {@link Decoder} per Opus publisher
+ * turns their packets back into PCM for the mixer.
  */
 public final class Opus {
   private static final int MAX_PACKET = 1500;
 
-  private Opus() {
-  }
+  private Opus() {}
 
   public static final class Encoder {
     private final OpusEncoder encoder;

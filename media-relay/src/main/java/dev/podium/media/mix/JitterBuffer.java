@@ -5,10 +5,10 @@ import java.util.ArrayDeque;
 /**
  * One speaker's frames waiting for their mix tick, each stamped with its arrival time. A speaker
  * starts playing with the first tick after a frame is buffered and then plays one frame per tick.
- * While it plays, a tick whose frame has not arrived yet waits for it up to the speaker's
- * patience (the configured jitter plus a small margin, see {@link EventMixer}); a tick that could
- * not wait longer finds the buffer dry, and the speaker drops out of the mix until its next frame.
- * The buffer is bounded: when it is full, the oldest frame goes.
+ * While it plays, a tick whose frame has not arrived yet waits for it up to the speaker's patience
+ * (the configured jitter plus a small margin, see {@link EventMixer}); a tick that could not wait
+ * longer finds the buffer dry, and the speaker drops out of the mix until its next frame. The
+ * buffer is bounded: when it is full, the oldest frame goes.
  *
  * <p>A standing backlog (frames that keep waiting longer than needed because another speaker's
  * phase sets the room's ticks) is shed by the mixer moving its grid (see {@link EventMixer}) and,
@@ -23,8 +23,7 @@ public final class JitterBuffer {
    */
   static final int OVER_TICKS_BEFORE_SKIP = 100;
 
-  private record Frame(short[] pcm, long arrivalNanos) {
-  }
+  private record Frame(short[] pcm, long arrivalNanos) {}
 
   private final ArrayDeque<Frame> frames = new ArrayDeque<>();
   private final long marginNanos;
@@ -33,17 +32,19 @@ public final class JitterBuffer {
   private int maxDepth;
   private boolean playing;
   private long dropped;
+
   /** Consecutive ticks whose frame had waited at least a period. */
   private int overTicks;
+
   /** How long the frame {@link #poll} returned last had waited in the buffer. */
   private long waitedNanos;
 
   /**
-   * @param holdNanos   how long past its grid time a tick waits for this speaker's late frame
-   *                    (the configured jitter); the margin is added to it
+   * @param holdNanos how long past its grid time a tick waits for this speaker's late frame (the
+   *     configured jitter); the margin is added to it
    * @param marginNanos added to the hold, for timer jitter of the sender and the event loop
    * @param periodNanos one frame, one tick (20 ms)
-   * @param maxDepth    frames kept at most
+   * @param maxDepth frames kept at most
    */
   public JitterBuffer(long holdNanos, long marginNanos, long periodNanos, int maxDepth) {
     this.holdNanos = Math.max(0, holdNanos);
@@ -53,8 +54,8 @@ public final class JitterBuffer {
   }
 
   /**
-   * Raises the hold: a speaker whose chunks split frames needs at least one frame (see
-   * {@link EventMixer}). Never lowers it.
+   * Raises the hold: a speaker whose chunks split frames needs at least one frame (see {@link
+   * EventMixer}). Never lowers it.
    */
   public void raiseHold(long nanos) {
     holdNanos = Math.max(holdNanos, nanos);
@@ -101,8 +102,8 @@ public final class JitterBuffer {
   }
 
   /**
-   * The frame for the tick running at {@code nowNanos}, or null when there is none (the speaker
-   * is not playing, or was and has run dry: it drops out).
+   * The frame for the tick running at {@code nowNanos}, or null when there is none (the speaker is
+   * not playing, or was and has run dry: it drops out).
    */
   public short[] poll(long nowNanos) {
     Frame frame = frames.pollFirst();

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * "Who is talking": the loudest level of each speaker over a window of ticks, reported only
- * when it changed (levels rounded to 0.05 so that noise does not count as change).
+ * "Who is talking": the loudest level of each speaker over a window of ticks, reported only when it
+ * changed (levels rounded to 0.05 so that noise does not count as change).
  */
 public final class LevelMeter {
   private final int windowTicks;
@@ -42,12 +42,13 @@ public final class LevelMeter {
     }
     ticks = 0;
     Map<String, Double> levels = new TreeMap<>();
-    peak.forEach((speaker, level) -> {
-      double rounded = Math.round(level * 20) / 20.0;
-      if (rounded > 0) {
-        levels.put(speaker, rounded);
-      }
-    });
+    peak.forEach(
+        (speaker, level) -> {
+          double rounded = Math.round(level * 20) / 20.0;
+          if (rounded > 0) {
+            levels.put(speaker, rounded);
+          }
+        });
     peak.clear();
     if (levels.equals(lastReported)) {
       return null;

@@ -36,8 +36,8 @@ public final class Rechunker {
   }
 
   /**
-   * Whether part of a frame (or of a sample) is waiting for the next chunk: the next frame began
-   * in the last chunk and completes in a later one.
+   * Whether part of a frame (or of a sample) is waiting for the next chunk: the next frame began in
+   * the last chunk and completes in a later one.
    */
   public boolean partial() {
     return filled > 0 || oddByte >= 0;

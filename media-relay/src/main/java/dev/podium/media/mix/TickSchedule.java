@@ -4,12 +4,12 @@ import java.util.function.LongSupplier;
 
 /**
  * Drift-free tick deadlines: tick {@code k} is due at {@code start + k * period} on a monotonic
- * clock, so a late timer never pushes later ticks back. When the schedule has fallen far behind
- * (a long pause) it skips ahead instead of firing a burst. {@link #reanchor} moves the whole grid
- * so that the next tick is due at a chosen time (the mixer does this when audio arrives while it
- * is idle, and earlier while it plays to shed extra delay); from there on the deadlines are again
- * {@code start + k * period}. A re-anchor into the past makes the next ticks due at once
- * (catch-up ticks), up to the same limit of {@value #MAX_CATCH_UP_TICKS} periods behind.
+ * clock, so a late timer never pushes later ticks back. When the schedule has fallen far behind (a
+ * long pause) it skips ahead instead of firing a burst. {@link #reanchor} moves the whole grid so
+ * that the next tick is due at a chosen time (the mixer does this when audio arrives while it is
+ * idle, and earlier while it plays to shed extra delay); from there on the deadlines are again
+ * {@code start + k * period}. A re-anchor into the past makes the next ticks due at once (catch-up
+ * ticks), up to the same limit of {@value #MAX_CATCH_UP_TICKS} periods behind.
  */
 public final class TickSchedule {
   /** Ticks run back to back at most after a stall; beyond that the schedule skips ahead. */
@@ -38,8 +38,8 @@ public final class TickSchedule {
   }
 
   /**
-   * Milliseconds until the next tick is due (0 when it is already due), rounded up: a timer set
-   * for this long never fires before the deadline.
+   * Milliseconds until the next tick is due (0 when it is already due), rounded up: a timer set for
+   * this long never fires before the deadline.
    */
   public long delayMillis() {
     long wait = deadline(next) - nanoClock.getAsLong();

@@ -1,6 +1,5 @@
 package dev.podium.media.mix;
 
-import dev.podium.testkit.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.podium.testkit.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,11 +29,11 @@ class EventMixerTest {
   private static final long MARGIN = EventMixer.MARGIN_NANOS;
   private static final Duration IDLE = Duration.ofSeconds(5);
 
-
   /** What one speaker sent: a counter stream, so that every mixed frame can be located in it. */
   private static final class Sent {
     final int salt;
     long samples;
+
     /** End sample (exclusive) and arrival time of every chunk, in order. */
     final List<long[]> chunks = new ArrayList<>();
 
@@ -56,9 +56,11 @@ class EventMixerTest {
     }
   }
 
-  /** One speaker's frame in one mixed tick: which frame, when the tick ran, how long after the frame arrived. */
-  private record Played(long frame, long ran, long delay) {
-  }
+  /**
+   * One speaker's frame in one mixed tick: which frame, when the tick ran, how long after the frame
+   * arrived.
+   */
+  private record Played(long frame, long ran, long delay) {}
 
   /** The relay's event loop on a virtual clock: runs every tick exactly when it is due. */
   private static final class Loop {
@@ -69,8 +71,10 @@ class EventMixerTest {
     final Map<String, List<Played>> played = new HashMap<>();
     final Map<String, Long> lost = new HashMap<>();
     final List<EventMixer.Tick> ticks = new ArrayList<>();
+
     /** When each mixed tick ran. */
     final List<Long> runs = new ArrayList<>();
+
     int emptyTicks;
     final List<Long> emptyRuns = new ArrayList<>();
 
@@ -78,7 +82,10 @@ class EventMixerTest {
       mixer = new EventMixer(N, Duration.ofMillis(jitterMillis), IDLE, clock);
     }
 
-    /** Runs every tick due up to {@code at} (ns after start; a tie goes to the tick), then moves there. */
+    /**
+     * Runs every tick due up to {@code at} (ns after start; a tie goes to the tick), then moves
+     * there.
+     */
     void runUntil(long at) {
       while (mixer.nextDue() <= t0 + at) {
         clock.advanceToNanos(Math.max(clock.nanos(), mixer.nextDue()));
@@ -166,7 +173,8 @@ class EventMixerTest {
   }
 
   /** A sender of {@code chunkSamples} every {@code chunkNanos}, from {@code from} to {@code to}. */
-  private static void steady(Loop loop, String user, int chunkSamples, long chunkNanos, long from, long to) {
+  private static void steady(
+      Loop loop, String user, int chunkSamples, long chunkNanos, long from, long to) {
     for (long k = 0; from + k * chunkNanos < to; k++) {
       loop.send(user, chunkSamples, from + k * chunkNanos);
     }
@@ -191,7 +199,8 @@ class EventMixerTest {
           EventMixer.Tick t = loop.ticks.get(i);
           assertArrayEquals(t.frames().get("host"), t.mix().room());
           assertEquals(i + 1, t.sequence());
-          assertEquals(loop.ticks.get(0).timestamp() + (long) i * N, t.timestamp(), "one frame per tick");
+          assertEquals(
+              loop.ticks.get(0).timestamp() + (long) i * N, t.timestamp(), "one frame per tick");
         }
       }
     }
@@ -207,7 +216,9 @@ class EventMixerTest {
       long[] arrival = new long[1000];
       long previous = 0;
       for (int k = 0; k < 1000; k++) {
-        arrival[k] = Math.max(previous, 5 * MS + k * TICK + (k == 0 ? 0 : (long) (random.nextDouble() * late)));
+        arrival[k] =
+            Math.max(
+                previous, 5 * MS + k * TICK + (k == 0 ? 0 : (long) (random.nextDouble() * late)));
         previous = arrival[k];
         loop.send("host", N, arrival[k]);
       }
@@ -240,7 +251,8 @@ class EventMixerTest {
     }
     // tick 100 waited for its frame; ticks 101 and 102 were due by then and ran right after it
     assertEquals(host.get(100).ran(), host.get(102).ran());
-    assertEquals(TICK - 5 * MS, host.get(103).ran() - host.get(102).ran(), "then on the grid again");
+    assertEquals(
+        TICK - 5 * MS, host.get(103).ran() - host.get(102).ran(), "then on the grid again");
     assertEquals(0, loop.mixer.shiftedNanos());
   }
 
@@ -258,7 +270,8 @@ class EventMixerTest {
     // so the next 25 frames wait the 5 ms they are early for that grid; then the grid moves 5 ms
     // earlier and they are mixed as they arrive again
     for (Played p : host) {
-      long expected = p.frame() > 100 && p.frame() <= 100 + EventMixer.SHIFT_WINDOW_TICKS ? 5 * MS : 0;
+      long expected =
+          p.frame() > 100 && p.frame() <= 100 + EventMixer.SHIFT_WINDOW_TICKS ? 5 * MS : 0;
       assertEquals(expected, p.delay(), "frame " + p.frame());
     }
     assertEquals(25 * MS, host.get(100).ran() - host.get(99).ran());
@@ -281,7 +294,8 @@ class EventMixerTest {
     assertEquals(500, host.size());
     assertEquals(0, loop.lost("host"), "no frame lost");
     assertEquals(45 * MS, loop.mixer.shiftedNanos());
-    // the tick after a shift is a catch-up tick, due at once: its frame waited the rest of the shift
+    // the tick after a shift is a catch-up tick, due at once: its frame waited the rest of the
+    // shift
     int afterShift = 100 + 2 * EventMixer.SHIFT_WINDOW_TICKS + 1;
     assertEquals(5 * MS, host.get(afterShift).delay());
     for (Played p : host.subList(afterShift + 1, 500)) {
@@ -342,7 +356,8 @@ class EventMixerTest {
     // after a window the grid moves 11 ms earlier (the guest's wait, the least), the guest's
     // frames are mixed as they arrive, the host's after 9 ms
     assertEquals(17 * MS, host.get(100).delay());
-    assertEquals(11 * MS, loop.mixer.shiftedNanos(), "the grid followed the guest, whose wait was least");
+    assertEquals(
+        11 * MS, loop.mixer.shiftedNanos(), "the grid followed the guest, whose wait was least");
     for (Played p : host.subList(100 + EventMixer.SHIFT_WINDOW_TICKS + 2, 500)) {
       assertEquals(9 * MS, p.delay(), "host frame " + p.frame());
     }
@@ -444,11 +459,15 @@ class EventMixerTest {
     assertEquals(Map.of("a", t.frames().get("a")), t.frames());
     assertEquals(arrival + TICK, m.nextDue(), "a frame is buffered: the grid time");
     assertArrayEquals(constant(200), tick(m, clock).mix().room());
-    assertEquals(arrival + 2 * TICK + 60 * MS + MARGIN, m.nextDue(), "dry while playing: wait up to the patience");
+    assertEquals(
+        arrival + 2 * TICK + 60 * MS + MARGIN,
+        m.nextDue(),
+        "dry while playing: wait up to the patience");
     clock.advanceToNanos(arrival + 2 * TICK + 10 * MS);
     assertEquals(52, m.delayMillis());
     ingest(m, "a", constant(300));
-    assertEquals(arrival + 2 * TICK, m.nextDue(), "it came: due at once (the grid time has passed)");
+    assertEquals(
+        arrival + 2 * TICK, m.nextDue(), "it came: due at once (the grid time has passed)");
     assertArrayEquals(constant(300), tick(m, clock).mix().room());
     assertNull(tick(m, clock), "ran dry: the tick gave up at the patience");
     assertEquals(arrival + 3 * TICK + 60 * MS + MARGIN, clock.nanos());
@@ -498,7 +517,8 @@ class EventMixerTest {
     assertEquals(50, loop.played("a").size());
     assertEquals(10, loop.played("b").size(), "b's frames all play out");
     for (EventMixer.Tick t : loop.ticks) {
-      Set<String> expected = t.sequence() >= 2 && t.sequence() <= 11 ? Set.of("a", "b") : Set.of("a");
+      Set<String> expected =
+          t.sequence() >= 2 && t.sequence() <= 11 ? Set.of("a", "b") : Set.of("a");
       assertEquals(expected, t.frames().keySet(), "tick " + t.sequence());
     }
     assertEquals(50, loop.ticks.size(), "then nothing at all: no silence is sent");
@@ -524,10 +544,13 @@ class EventMixerTest {
     assertEquals(t.get(0).timestamp() + N, t.get(1).timestamp());
     assertEquals(t.get(1).timestamp() + N, t.get(2).timestamp());
     long pause = loop.runs.get(3) - loop.runs.get(2);
-    assertEquals(pause * N / TICK, t.get(3).timestamp() - t.get(2).timestamp(), "samples of the pause");
-    assertTrue(t.get(3).timestamp() - t.get(2).timestamp() > N, "more than one frame: silence, not loss");
+    assertEquals(
+        pause * N / TICK, t.get(3).timestamp() - t.get(2).timestamp(), "samples of the pause");
+    assertTrue(
+        t.get(3).timestamp() - t.get(2).timestamp() > N, "more than one frame: silence, not loss");
     assertEquals(t.get(3).timestamp() + N, t.get(4).timestamp());
-    assertEquals(0, t.get(0).timestamp(), "samples since the mixer started: the first frame arrives at 0");
+    assertEquals(
+        0, t.get(0).timestamp(), "samples since the mixer started: the first frame arrives at 0");
   }
 
   /**
@@ -549,7 +572,8 @@ class EventMixerTest {
   @Test
   void steady85msChunksNeedOnlyOneFrameOfPatience() {
     for (long phase = 0; phase < 20 * MS; phase += 3 * MS) {
-      assertEquals(0, countUnderruns(20, phase, 0), "jitter 20 ms, chunks offset by " + phase / MS + " ms");
+      assertEquals(
+          0, countUnderruns(20, phase, 0), "jitter 20 ms, chunks offset by " + phase / MS + " ms");
       assertEquals(0, countUnderruns(0, phase, 0), "jitter 0 is raised to one frame for them");
     }
   }
@@ -561,8 +585,8 @@ class EventMixerTest {
   }
 
   /**
-   * Simulates 20 s of one speaker: chunk k leaves at k * 4096 / 48000 s and arrives up to
-   * {@code maxLateNanos} later. Returns the number of empty ticks once the speaker plays.
+   * Simulates 20 s of one speaker: chunk k leaves at k * 4096 / 48000 s and arrives up to {@code
+   * maxLateNanos} later. Returns the number of empty ticks once the speaker plays.
    */
   private static int countUnderruns(long jitterMillis, long phaseNanos, long maxLateNanos) {
     Loop loop = new Loop(jitterMillis);
@@ -570,8 +594,10 @@ class EventMixerTest {
     long previous = 0;
     long end = 20_000 * MS;
     for (int k = 0; ; k++) {
-      long arrival = phaseNanos + k * 4096L * 1_000_000_000L / 48_000
-          + (maxLateNanos == 0 ? 0 : (long) (random.nextDouble() * maxLateNanos));
+      long arrival =
+          phaseNanos
+              + k * 4096L * 1_000_000_000L / 48_000
+              + (maxLateNanos == 0 ? 0 : (long) (random.nextDouble() * maxLateNanos));
       arrival = Math.max(arrival, previous); // order kept
       previous = arrival;
       if (arrival > end) {
@@ -586,7 +612,9 @@ class EventMixerTest {
     for (Played p : host) {
       // a chunk's frames (four or five) are played one per tick from its arrival: the last of them
       // waits less than the chunk lasts
-      assertTrue(p.delay() < 4096L * 1_000_000_000L / 48_000, "frame " + p.frame() + " waited " + p.delay());
+      assertTrue(
+          p.delay() < 4096L * 1_000_000_000L / 48_000,
+          "frame " + p.frame() + " waited " + p.delay());
     }
     // empty ticks between the first and the last mixed tick
     return (int) loop.gaps();
@@ -603,7 +631,10 @@ class EventMixerTest {
       assertEquals(start + i * TICK, m.nextDue());
       assertNotNull(tick(m, clock));
     }
-    assertEquals(start + 4 * TICK + TICK + MARGIN, m.nextDue(), "a chunk that splits a frame: wait a frame for it");
+    assertEquals(
+        start + 4 * TICK + TICK + MARGIN,
+        m.nextDue(),
+        "a chunk that splits a frame: wait a frame for it");
     ManualClock clock2 = new ManualClock();
     EventMixer m2 = new EventMixer(N, Duration.ZERO, IDLE, clock2);
     byte[] frames = new byte[3 * N * 2];
@@ -611,7 +642,10 @@ class EventMixerTest {
     for (int i = 0; i < 3; i++) {
       assertNotNull(tick(m2, clock2));
     }
-    assertEquals(clock2.nanos() + TICK + MARGIN, m2.nextDue(), "whole frames: no wait beyond the jitter and margin");
+    assertEquals(
+        clock2.nanos() + TICK + MARGIN,
+        m2.nextDue(),
+        "whole frames: no wait beyond the jitter and margin");
   }
 
   @Test
@@ -661,7 +695,10 @@ class EventMixerTest {
           long expected = p.frame() >= 1 && p.frame() <= window ? x : 0;
           assertEquals(expected, p.delay(), "frame " + p.frame() + ": " + what);
         }
-        assertEquals(TICK - x, host.get(window + 1).ran() - host.get(window).ran(), "one packet early: " + what);
+        assertEquals(
+            TICK - x,
+            host.get(window + 1).ran() - host.get(window).ran(),
+            "one packet early: " + what);
         assertEquals(x, loop.mixer.shiftedNanos(), what);
         assertMarkerStream(loop, "host");
       }
@@ -671,8 +708,8 @@ class EventMixerTest {
   /**
    * The sender stalls for 100 ms, longer than the patience, then sends the 5 frames it held at
    * once, then goes on steadily. The tick gives up on it, it restarts on the first of them, so
-   * every later frame waits 100 ms; the grid moves earlier (catch-up ticks) until frames are
-   * mixed as they arrive again.
+   * every later frame waits 100 ms; the grid moves earlier (catch-up ticks) until frames are mixed
+   * as they arrive again.
    */
   @Test
   void aBurstDrainsWithoutDroppingAFrame() {
@@ -709,8 +746,8 @@ class EventMixerTest {
   }
 
   /**
-   * Two speakers in different phases: the host's first frame was 12 ms late, so its frames wait
-   * 12 ms for the grid; the guest, who joins, waits 5 ms. The grid moves by the least, 5 ms, and
+   * Two speakers in different phases: the host's first frame was 12 ms late, so its frames wait 12
+   * ms for the grid; the guest, who joins, waits 5 ms. The grid moves by the least, 5 ms, and
    * neither ever misses a tick.
    */
   @Test
@@ -727,11 +764,17 @@ class EventMixerTest {
       for (String user : List.of("host", "guest")) {
         List<Played> list = loop.played(user);
         for (int i = 1; i < list.size(); i++) {
-          assertTrue(list.get(i).ran() - list.get(i - 1).ran() <= TICK, user + " never missed a tick: " + what);
+          assertTrue(
+              list.get(i).ran() - list.get(i - 1).ran() <= TICK,
+              user + " never missed a tick: " + what);
         }
       }
-      assertEquals(7 * MS, loop.played("host").get(499).delay(), "the host's frames wait 7 ms: " + what);
-      assertEquals(0, loop.played("guest").get(494).delay(), "the guest's are mixed as they arrive: " + what);
+      assertEquals(
+          7 * MS, loop.played("host").get(499).delay(), "the host's frames wait 7 ms: " + what);
+      assertEquals(
+          0,
+          loop.played("guest").get(494).delay(),
+          "the guest's are mixed as they arrive: " + what);
     }
   }
 
@@ -747,16 +790,24 @@ class EventMixerTest {
   void aStandingBacklogTheGridCannotRemoveIsShedByTheFallbackSkip() {
     Loop loop = twoSpeakersInDifferentPhases(60, 1000, true);
     loop.runUntil(25_000 * MS);
-    assertEquals(12 * MS, loop.mixer.shiftedNanos(), "5 ms for the guest, then the host's remaining 7 ms");
+    assertEquals(
+        12 * MS, loop.mixer.shiftedNanos(), "5 ms for the guest, then the host's remaining 7 ms");
     assertEquals(0, loop.lost("host"));
     assertEquals(1000, loop.played("host").size());
-    assertEquals(69 * MS, loop.played("host").get(100).delay(), "the tick waited the patience for the guest");
+    assertEquals(
+        69 * MS,
+        loop.played("host").get(100).delay(),
+        "the tick waited the patience for the guest");
     assertEquals(0, loop.played("host").get(999).delay());
     // the guest's 113 ms of backlog is shed down to 13 ms: five frames
     assertEquals(5, loop.lost("guest"));
     List<Played> guest = loop.played("guest");
-    assertEquals(13 * MS, guest.get(guest.size() - 5).delay(), "(near the end: the host stops first)");
-    assertEquals(994, guest.get(guest.size() - 1).frame(), "the guest's stream begins at the host's frame 5");
+    assertEquals(
+        13 * MS, guest.get(guest.size() - 5).delay(), "(near the end: the host stops first)");
+    assertEquals(
+        994,
+        guest.get(guest.size() - 1).frame(),
+        "the guest's stream begins at the host's frame 5");
   }
 
   /**
@@ -778,8 +829,8 @@ class EventMixerTest {
 
   /**
    * The benchmark's marker property: with one speaker, every tick's room mix is that speaker's
-   * frame sample for sample (checked against the stream by {@link Loop}), sequences count up by one,
-   * and while audio flows the timestamp counts up one frame per tick, catch-up ticks included.
+   * frame sample for sample (checked against the stream by {@link Loop}), sequences count up by
+   * one, and while audio flows the timestamp counts up one frame per tick, catch-up ticks included.
    */
   private static void assertMarkerStream(Loop loop, String user) {
     List<Played> list = loop.played(user);
@@ -787,9 +838,13 @@ class EventMixerTest {
       EventMixer.Tick t = loop.ticks.get(i);
       assertArrayEquals(t.frames().get(user), t.mix().room());
       assertEquals(i + 1, t.sequence());
-      if (i > 0 && list.get(i).frame() == list.get(i - 1).frame() + 1
+      if (i > 0
+          && list.get(i).frame() == list.get(i - 1).frame() + 1
           && list.get(i).ran() - list.get(i - 1).ran() <= TICK) {
-        assertEquals(loop.ticks.get(i - 1).timestamp() + N, t.timestamp(), "one frame per tick, tick " + t.sequence());
+        assertEquals(
+            loop.ticks.get(i - 1).timestamp() + N,
+            t.timestamp(),
+            "one frame per tick, tick " + t.sequence());
       }
     }
   }

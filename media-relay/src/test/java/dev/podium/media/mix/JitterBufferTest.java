@@ -137,7 +137,8 @@ class JitterBufferTest {
         assertEquals(0, b.dropped(), "nothing skipped before 100 ticks: tick " + k);
       }
     }
-    assertEquals(12, b.depth() + b.dropped(), "the 12 extra frames were either shed or are still queued");
+    assertEquals(
+        12, b.depth() + b.dropped(), "the 12 extra frames were either shed or are still queued");
     assertTrue(b.depth() <= 1, "backlog shed: " + b.depth() + " frames queued");
     assertTrue(b.dropped() >= 11);
   }

@@ -68,7 +68,9 @@ class LevelMeterTest {
     assertNull(window(meter, frames), "same levels again: nothing");
     // a tiny change within the rounding step is not a change
     assertNull(window(meter, Map.of("a", sine(16383.5 * 1.01), "b", sine(32767 * 0.3))));
-    assertEquals(Map.of("a", 0.7, "b", 0.3), window(meter, Map.of("a", sine(32767 * 0.7), "b", sine(32767 * 0.3))));
+    assertEquals(
+        Map.of("a", 0.7, "b", 0.3),
+        window(meter, Map.of("a", sine(32767 * 0.7), "b", sine(32767 * 0.3))));
   }
 
   @Test
@@ -94,7 +96,8 @@ class LevelMeterTest {
   @Test
   void aSpeakerDroppingOutIsAChange() {
     LevelMeter meter = new LevelMeter(WINDOW);
-    assertEquals(Map.of("a", 1.0, "b", 0.5), window(meter, Map.of("a", sine(32767), "b", sine(16383.5))));
+    assertEquals(
+        Map.of("a", 1.0, "b", 0.5), window(meter, Map.of("a", sine(32767), "b", sine(16383.5))));
     assertEquals(Map.of("a", 1.0), window(meter, Map.of("a", sine(32767))));
   }
 }

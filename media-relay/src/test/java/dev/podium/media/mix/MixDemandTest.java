@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 class MixDemandTest {
   private static final long SECOND = 1_000_000_000L;
   private static final long START = 100 * SECOND;
+
   /** Past the fresh owner's grace. */
   private static final long LATER = START + 2 * SECOND;
 

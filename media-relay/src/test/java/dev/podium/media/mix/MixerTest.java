@@ -58,13 +58,16 @@ class MixerTest {
     assertEquals(32767, Mixer.mix(up, N).room()[0]);
     Map<String, short[]> down = Map.of("a", constant(-30_000), "b", constant(-30_000));
     assertEquals(-32768, Mixer.mix(down, N).room()[0]);
-    Map<String, short[]> extremes = Map.of("a", constant(32767), "b", constant(32767), "c", constant(32767));
+    Map<String, short[]> extremes =
+        Map.of("a", constant(32767), "b", constant(32767), "c", constant(32767));
     assertEquals(32767, Mixer.mix(extremes, N).room()[N - 1]);
-    Map<String, short[]> lows = Map.of("a", constant(-32768), "b", constant(-32768), "c", constant(-1));
+    Map<String, short[]> lows =
+        Map.of("a", constant(-32768), "b", constant(-32768), "c", constant(-1));
     assertEquals(-32768, Mixer.mix(lows, N).room()[N - 1]);
     // exactly at the limits: no clipping
     assertEquals(32767, Mixer.mix(Map.of("a", constant(32000), "b", constant(767)), N).room()[0]);
-    assertEquals(-32768, Mixer.mix(Map.of("a", constant(-32000), "b", constant(-768)), N).room()[0]);
+    assertEquals(
+        -32768, Mixer.mix(Map.of("a", constant(-32000), "b", constant(-768)), N).room()[0]);
   }
 
   @Test

@@ -97,7 +97,8 @@ class RechunkerTest {
     byte[] bytes = le(s);
     List<short[]> reference = new Rechunker(FRAME).push(bytes, 0, bytes.length);
     assertEquals(12, reference.size());
-    for (int chunk : new int[] {1, 2, 3, 7, 1001, 1919, 1920, 1921, 4096 * 2, 4096 * 2 + 1, 100_000}) {
+    for (int chunk :
+        new int[] {1, 2, 3, 7, 1001, 1919, 1920, 1921, 4096 * 2, 4096 * 2 + 1, 100_000}) {
       List<short[]> frames = pushInChunks(bytes, chunk);
       assertEquals(reference.size(), frames.size(), "chunk " + chunk);
       assertSameFrames(reference, frames);

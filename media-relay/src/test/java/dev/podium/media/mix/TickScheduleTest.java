@@ -1,15 +1,14 @@
 package dev.podium.media.mix;
 
-import dev.podium.testkit.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.podium.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class TickScheduleTest {
   private static final long MS = 1_000_000L;
   private static final long PERIOD = 20 * MS;
-
 
   @Test
   void deadlinesAreStartPlusKPeriods() {
@@ -48,7 +47,9 @@ class TickScheduleTest {
       clock.advanceMillis(wait + lateness[k % 3]);
       assertEquals(k, s.advance());
       long drift = clock.nanos() - (start + k * PERIOD);
-      assertTrue(drift >= 0 && drift <= 4 * MS, "tick " + k + " ran " + drift / MS + " ms off its deadline");
+      assertTrue(
+          drift >= 0 && drift <= 4 * MS,
+          "tick " + k + " ran " + drift / MS + " ms off its deadline");
     }
   }
 
@@ -86,7 +87,8 @@ class TickScheduleTest {
     }
     // and the schedule is still on the original grid
     long next = s.delayMillis();
-    assertEquals(0, (clock.nanos() + next * MS - start) % PERIOD, "deadline still on start + k * period");
+    assertEquals(
+        0, (clock.nanos() + next * MS - start) % PERIOD, "deadline still on start + k * period");
   }
 
   @Test

@@ -22,8 +22,11 @@ public final class EscapedKeyValueConverter extends ClassicConverter {
       if (!out.isEmpty()) {
         out.append(' ');
       }
-      out.append(LogEscaping.escape(pair.key)).append("=\"")
-          .append(LogEscaping.escape(String.valueOf(pair.value).replace("\\", "\\\\").replace("\"", "\\\"")))
+      out.append(LogEscaping.escape(pair.key))
+          .append("=\"")
+          .append(
+              LogEscaping.escape(
+                  String.valueOf(pair.value).replace("\\", "\\\\").replace("\"", "\\\"")))
           .append('"');
     }
     return out.toString();

@@ -1,14 +1,13 @@
 package dev.podium.runtime.logging;
 
 /**
- * Makes text safe for a readable log line: characters that could start a new line, move the
- * cursor, or hide or reorder text on an operator's terminal are written as escapes ({@code \r},
- * {@code \n}, {@code \t}, otherwise {@code \}{@code uXXXX}), so a user id, name or any other value
- * from a client can never forge a log line. Everything else is kept as it is.
+ * Makes text safe for a readable log line: characters that could start a new line, move the cursor,
+ * or hide or reorder text on an operator's terminal are written as escapes ({@code \r}, {@code \n},
+ * {@code \t}, otherwise {@code \}{@code uXXXX}), so a user id, name or any other value from a
+ * client can never forge a log line. Everything else is kept as it is.
  */
 public final class LogEscaping {
-  private LogEscaping() {
-  }
+  private LogEscaping() {}
 
   /** The text with every unsafe character escaped; the same instance when there is none. */
   public static String escape(String text) {
@@ -53,7 +52,12 @@ public final class LogEscaping {
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
       return true;
     }
-    return c == '\u2028' || c == '\u2029' || c == '\u061c' || c == '\u200e' || c == '\u200f'
-        || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
+    return c == '\u2028'
+        || c == '\u2029'
+        || c == '\u061c'
+        || c == '\u200e'
+        || c == '\u200f'
+        || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069');
   }
 }

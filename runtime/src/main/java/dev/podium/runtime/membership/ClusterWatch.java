@@ -21,13 +21,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches this process's Hazelcast cluster: logs every membership change and every merge at INFO
  * (Hazelcast's own logger stays at WARN, where a split and its merge say nothing plainly), keeps
- * {@link SplitSuspicion} up to date and publishes {@code podium_cluster_members},
- * {@code podium_cluster_split_suspected} and {@code podium_cluster_merges_total{outcome}}.
- * Registered in the Hazelcast configuration before the member starts, so it sees the first join.
+ * {@link SplitSuspicion} up to date and publishes {@code podium_cluster_members}, {@code
+ * podium_cluster_split_suspected} and {@code podium_cluster_merges_total{outcome}}. Registered in
+ * the Hazelcast configuration before the member starts, so it sees the first join.
  */
 public final class ClusterWatch implements InitialMembershipListener, LifecycleListener {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterWatch.class);
-  private static final Map<Vertx, ClusterWatch> WATCHES = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final Map<Vertx, ClusterWatch> WATCHES =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private final SplitSuspicion suspicion;
   private final Counter merged;
@@ -38,13 +39,22 @@ public final class ClusterWatch implements InitialMembershipListener, LifecycleL
   public ClusterWatch(int expectedMembers, MeterRegistry registry) {
     this.suspicion = new SplitSuspicion(expectedMembers);
     Gauge.builder("podium.cluster.members", this, ClusterWatch::members)
-        .description("Members of the Hazelcast cluster this process belongs to").register(registry);
+        .description("Members of the Hazelcast cluster this process belongs to")
+        .register(registry);
     Gauge.builder("podium.cluster.split.suspected", this, w -> w.reason() != null ? 1 : 0)
-        .description("1 while this process suspects the cluster is split (see /health/ready for why)").register(registry);
-    merged = Counter.builder("podium.cluster.merges").tag("outcome", "merged")
-        .description("Split-brain merges this member took part in").register(registry);
-    failed = Counter.builder("podium.cluster.merges").tag("outcome", "failed")
-        .description("Split-brain merges this member took part in").register(registry);
+        .description(
+            "1 while this process suspects the cluster is split (see /health/ready for why)")
+        .register(registry);
+    merged =
+        Counter.builder("podium.cluster.merges")
+            .tag("outcome", "merged")
+            .description("Split-brain merges this member took part in")
+            .register(registry);
+    failed =
+        Counter.builder("podium.cluster.merges")
+            .tag("outcome", "failed")
+            .description("Split-brain merges this member took part in")
+            .register(registry);
   }
 
   /** The watch of a Vert.x instance started by {@code ClusterBootstrap}, or null. */
@@ -60,7 +70,9 @@ public final class ClusterWatch implements InitialMembershipListener, LifecycleL
     reason();
   }
 
-  /** The cluster's member count now: the member's own view once attached, the last event's before. */
+  /**
+   * The cluster's member count now: the member's own view once attached, the last event's before.
+   */
   public int members() {
     refresh();
     return suspicion.members();
@@ -108,14 +120,20 @@ public final class ClusterWatch implements InitialMembershipListener, LifecycleL
   @Override
   public void init(InitialMembershipEvent event) {
     suspicion.members(event.getMembers().size());
-    LOG.info("cluster membership: {} member(s) {}", event.getMembers().size(), addresses(event.getMembers()));
+    LOG.info(
+        "cluster membership: {} member(s) {}",
+        event.getMembers().size(),
+        addresses(event.getMembers()));
     reason();
   }
 
   @Override
   public void memberAdded(MembershipEvent event) {
     suspicion.members(event.getMembers().size());
-    LOG.info("cluster member joined: {}; now {} member(s) {}", address(event.getMember()), event.getMembers().size(),
+    LOG.info(
+        "cluster member joined: {}; now {} member(s) {}",
+        address(event.getMember()),
+        event.getMembers().size(),
         addresses(event.getMembers()));
     reason();
   }
@@ -123,8 +141,11 @@ public final class ClusterWatch implements InitialMembershipListener, LifecycleL
   @Override
   public void memberRemoved(MembershipEvent event) {
     suspicion.members(event.getMembers().size());
-    LOG.info("cluster member left or lost: {}; now {} member(s) {}", address(event.getMember()),
-        event.getMembers().size(), addresses(event.getMembers()));
+    LOG.info(
+        "cluster member left or lost: {}; now {} member(s) {}",
+        address(event.getMember()),
+        event.getMembers().size(),
+        addresses(event.getMembers()));
   }
 
   @Override
@@ -132,7 +153,8 @@ public final class ClusterWatch implements InitialMembershipListener, LifecycleL
     switch (event.getState()) {
       case MERGING -> {
         suspicion.mergeStarted();
-        LOG.info("cluster merge: this member found another cluster of the same name and is merging into it");
+        LOG.info(
+            "cluster merge: this member found another cluster of the same name and is merging into it");
       }
       case MERGED -> {
         suspicion.merged();
@@ -143,7 +165,8 @@ public final class ClusterWatch implements InitialMembershipListener, LifecycleL
       case MERGE_FAILED -> {
         suspicion.mergeFailed();
         failed.increment();
-        LOG.warn("cluster merge failed: this member stays in its own cluster of {} member(s); Hazelcast tries again",
+        LOG.warn(
+            "cluster merge failed: this member stays in its own cluster of {} member(s); Hazelcast tries again",
             suspicion.members());
       }
       default -> LOG.debug("Hazelcast member {}", event.getState());

@@ -6,13 +6,15 @@ package dev.podium.runtime.membership;
  * state, driven by {@link ClusterWatch}; thread-safe.
  *
  * <p>A split is suspected while
+ *
  * <ul>
  *   <li>the cluster has fewer members than {@code PODIUM_CLUSTER_EXPECTED_MEMBERS} (when set): a
- *       sub-cluster, or processes that never found the others;</li>
- *   <li>this member is merging into another cluster (Hazelcast's MERGING, until MERGED): it found
- *       a second cluster of the same name, so there was a split a moment ago;</li>
- *   <li>the last merge failed (MERGE_FAILED), until a merge succeeds or a member joins.</li>
+ *       sub-cluster, or processes that never found the others;
+ *   <li>this member is merging into another cluster (Hazelcast's MERGING, until MERGED): it found a
+ *       second cluster of the same name, so there was a split a moment ago;
+ *   <li>the last merge failed (MERGE_FAILED), until a merge succeeds or a member joins.
  * </ul>
+ *
  * A member that disappears is not enough on its own: from inside, a crashed process and a split
  * look alike, and a readiness check that failed on every crash would take every process out of
  * service at once. Hazelcast's merge check (every few seconds, see podium-cluster.xml) is what
@@ -24,7 +26,9 @@ public final class SplitSuspicion {
   private boolean merging;
   private boolean mergeFailed;
 
-  /** @param expected the fewest members a whole cluster has, 0 when not told */
+  /**
+   * @param expected the fewest members a whole cluster has, 0 when not told
+   */
   public SplitSuspicion(int expected) {
     if (expected < 0) {
       throw new IllegalArgumentException("expected members must not be negative: " + expected);
@@ -71,7 +75,11 @@ public final class SplitSuspicion {
       return "the last merge with another cluster of the same name failed; Hazelcast retries";
     }
     if (members < expected) {
-      return "the cluster has " + members + " of the " + expected + " expected members (PODIUM_CLUSTER_EXPECTED_MEMBERS)";
+      return "the cluster has "
+          + members
+          + " of the "
+          + expected
+          + " expected members (PODIUM_CLUSTER_EXPECTED_MEMBERS)";
     }
     return null;
   }

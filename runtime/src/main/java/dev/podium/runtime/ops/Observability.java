@@ -10,15 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Each Vert.x instance's metric registry: Vert.x's own metrics (event bus, HTTP, pools) and
- * Podium's, scraped together at {@code /metrics}. One registry per instance, so that several
- * nodes in one JVM (the tests) keep their numbers apart.
+ * Podium's, scraped together at {@code /metrics}. One registry per instance, so that several nodes
+ * in one JVM (the tests) keep their numbers apart.
  */
 public final class Observability {
   private static final Map<Vertx, PrometheusMeterRegistry> REGISTRIES = new ConcurrentHashMap<>();
   private static final MeterRegistry DETACHED = new SimpleMeterRegistry();
 
-  private Observability() {
-  }
+  private Observability() {}
 
   /** A new Prometheus registry, to be bound to the Vert.x instance built with it. */
   public static PrometheusMeterRegistry newRegistry() {
@@ -33,7 +32,10 @@ public final class Observability {
     REGISTRIES.remove(vertx);
   }
 
-  /** The instance's registry; a detached one (counted, never scraped) for a Vert.x not started by Podium. */
+  /**
+   * The instance's registry; a detached one (counted, never scraped) for a Vert.x not started by
+   * Podium.
+   */
   public static MeterRegistry registry(Vertx vertx) {
     MeterRegistry registry = REGISTRIES.get(vertx);
     return registry != null ? registry : DETACHED;

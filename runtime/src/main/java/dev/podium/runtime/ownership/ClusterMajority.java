@@ -9,28 +9,29 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import java.util.List;
 
 /**
- * Writes to Podium's owned state need a majority of the cluster. With
- * {@code PODIUM_CLUSTER_EXPECTED_MEMBERS} = E, Hazelcast's split-brain protection refuses writes
- * to the ownership maps on a member whose cluster has fewer than E/2+1 members, and
- * {@link ServiceOwnership} owns nothing there. A member that was frozen (SIGSTOP, a long GC) or cut
- * off, and on waking finds itself alone, therefore cannot act on the events the majority has given
- * to others, even after its pause quarantine. When the sides merge, the small side's copies of
- * these maps are discarded (it cannot have written them), so an event the majority ended does not
- * come back. Without E nothing is protected this way (fencing then rests on the epochs and the
- * pause quarantine alone): docs/architecture.md, "Fencing".
+ * Writes to Podium's owned state need a majority of the cluster. With {@code
+ * PODIUM_CLUSTER_EXPECTED_MEMBERS} = E, Hazelcast's split-brain protection refuses writes to the
+ * ownership maps on a member whose cluster has fewer than E/2+1 members, and {@link
+ * ServiceOwnership} owns nothing there. A member that was frozen (SIGSTOP, a long GC) or cut off,
+ * and on waking finds itself alone, therefore cannot act on the events the majority has given to
+ * others, even after its pause quarantine. When the sides merge, the small side's copies of these
+ * maps are discarded (it cannot have written them), so an event the majority ended does not come
+ * back. Without E nothing is protected this way (fencing then rests on the epochs and the pause
+ * quarantine alone): docs/architecture.md, "Fencing".
  */
 public final class ClusterMajority {
   /** The split-brain protection's name in the Hazelcast config. */
   public static final String NAME = "podium-majority";
+
   /**
    * The maps whose writes need a majority (names or Hazelcast wildcards). Not the instance
    * registries ({@code podium.members.*}): registering is harmless in a minority (the ring there
    * leaves this instance out anyway) and lets an instance start while the cluster forms.
    */
-  static final List<String> MAPS = List.of("podium.rooms", "podium.rooms.hosts", "podium.presence*");
+  static final List<String> MAPS =
+      List.of("podium.rooms", "podium.rooms.hosts", "podium.presence*");
 
-  private ClusterMajority() {
-  }
+  private ClusterMajority() {}
 
   /** The members a majority of {@code expectedMembers} needs. */
   public static int of(int expectedMembers) {
@@ -45,12 +46,15 @@ public final class ClusterMajority {
     if (expectedMembers <= 0 || config.getSplitBrainProtectionConfigs().containsKey(NAME)) {
       return;
     }
-    config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(NAME, true, of(expectedMembers))
-        .setProtectOn(SplitBrainProtectionOn.WRITE));
+    config.addSplitBrainProtectionConfig(
+        new SplitBrainProtectionConfig(NAME, true, of(expectedMembers))
+            .setProtectOn(SplitBrainProtectionOn.WRITE));
     for (String name : MAPS) {
       MapConfig map = config.getMapConfig(name);
       map.setSplitBrainProtectionName(NAME);
-      map.setMergePolicyConfig(new MergePolicyConfig(DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
+      map.setMergePolicyConfig(
+          new MergePolicyConfig(
+              DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
     }
   }
 }

@@ -13,15 +13,15 @@ import java.util.Set;
  * ownership epoch and the owner's instance id next to the data; taking a record over raises the
  * epoch, and every write or removal is a compare-and-set against the exact record the writer last
  * saw (the map's {@code replace(key, old, new)} / {@code remove(key, old)}, atomic in the cluster
- * engine). An instance that lost a record while it was paused or cut off therefore cannot change
- * it after the new owner took over: its write finds a newer record and fails with
- * {@link Fenced}, and it steps down. Values are JSON text so the engine compares them exactly.
+ * engine). An instance that lost a record while it was paused or cut off therefore cannot change it
+ * after the new owner took over: its write finds a newer record and fails with {@link Fenced}, and
+ * it steps down. Values are JSON text so the engine compares them exactly.
  *
- * <p>The compare-and-set is a fence only where it runs against the cluster's current copy. A
- * member that stood still past Hazelcast's failure detection wakes with the member list and
- * partition table it had: for a moment it still counts a majority and still owns its partitions,
- * and a compare-and-set on its own stale copy of a record succeeds even though the record's new
- * owner raised the epoch in the cluster long ago (the SIGSTOP step of {@code OwnershipScaleOutTest}
+ * <p>The compare-and-set is a fence only where it runs against the cluster's current copy. A member
+ * that stood still past Hazelcast's failure detection wakes with the member list and partition
+ * table it had: for a moment it still counts a majority and still owns its partitions, and a
+ * compare-and-set on its own stale copy of a record succeeds even though the record's new owner
+ * raised the epoch in the cluster long ago (the SIGSTOP step of {@code OwnershipScaleOutTest}
  * showed exactly that). For that window the store relies on its instance's {@link Awake}: a write
  * counts only if the instance was awake, in one stint without a pause, from before it was issued
  * until its result arrived. A write the process stood still during fails with {@link Fenced}
@@ -39,9 +39,9 @@ public final class FencedStore {
   @FunctionalInterface
   public interface Awake {
     /**
-     * The number of the instance's current stint awake, which changes with every pause; -1 while
-     * it must not write at all (it has just woken from a pause and does not yet know whether it
-     * still owns anything).
+     * The number of the instance's current stint awake, which changes with every pause; -1 while it
+     * must not write at all (it has just woken from a pause and does not yet know whether it still
+     * owns anything).
      */
     long stint();
   }
@@ -96,9 +96,12 @@ public final class FencedStore {
       return Future.failedFuture(new Fenced("paused"));
     }
     String text = envelope(1, data);
-    return refusals(map().compose(m -> m.putIfAbsent(key, text))).compose(previous -> previous == null
-        ? Future.succeededFuture(new Lease(key, 1, text))
-        : Future.failedFuture(new Fenced("record " + key + " exists")));
+    return refusals(map().compose(m -> m.putIfAbsent(key, text)))
+        .compose(
+            previous ->
+                previous == null
+                    ? Future.succeededFuture(new Lease(key, 1, text))
+                    : Future.failedFuture(new Fenced("record " + key + " exists")));
   }
 
   /**
@@ -110,46 +113,70 @@ public final class FencedStore {
   }
 
   private Future<Lease> claim(String key, int attempts) {
-    return fenced(m -> m.get(key).compose(current -> {
-      if (current == null) {
-        return Future.succeededFuture(null);
-      }
-      JsonObject record = new JsonObject(current);
-      long epoch = record.getLong("epoch", 0L) + 1;
-      String next = envelope(epoch, record.getJsonObject("data"));
-      return refusals(m.replaceIfPresent(key, current, next)).map(replaced -> replaced ? new Lease(key, epoch, next) : RETRY);
-    })).compose(lease -> lease != RETRY ? Future.succeededFuture(lease)
-        // Changed between the read and the swap (a last write of the previous owner): read again.
-        : attempts > 1 ? claim(key, attempts - 1) : Future.failedFuture(new Fenced("record " + key + " kept changing")));
+    return fenced(
+            m ->
+                m.get(key)
+                    .compose(
+                        current -> {
+                          if (current == null) {
+                            return Future.succeededFuture(null);
+                          }
+                          JsonObject record = new JsonObject(current);
+                          long epoch = record.getLong("epoch", 0L) + 1;
+                          String next = envelope(epoch, record.getJsonObject("data"));
+                          return refusals(m.replaceIfPresent(key, current, next))
+                              .map(replaced -> replaced ? new Lease(key, epoch, next) : RETRY);
+                        }))
+        .compose(
+            lease ->
+                lease != RETRY
+                    ? Future.succeededFuture(lease)
+                    // Changed between the read and the swap (a last write of the previous owner):
+                    // read again.
+                    : attempts > 1
+                        ? claim(key, attempts - 1)
+                        : Future.failedFuture(new Fenced("record " + key + " kept changing")));
   }
 
   /** Replaces the data if the record is still exactly what this lease last wrote. */
   public Future<Void> write(Lease lease, JsonObject data) {
     String next = envelope(lease.epoch, data);
-    return fenced(m -> m.replaceIfPresent(lease.key, lease.last, next)).compose(replaced -> {
-      if (!replaced) {
-        return Future.failedFuture(new Fenced("record " + lease.key + " has a newer owner"));
-      }
-      lease.last = next;
-      return Future.succeededFuture();
-    });
+    return fenced(m -> m.replaceIfPresent(lease.key, lease.last, next))
+        .compose(
+            replaced -> {
+              if (!replaced) {
+                return Future.failedFuture(
+                    new Fenced("record " + lease.key + " has a newer owner"));
+              }
+              lease.last = next;
+              return Future.succeededFuture();
+            });
   }
 
   /** Removes the record if it is still exactly what this lease last wrote. */
   public Future<Void> remove(Lease lease) {
-    return fenced(m -> m.removeIfPresent(lease.key, lease.last)).compose(removed -> removed
-        ? Future.succeededFuture()
-        : Future.failedFuture(new Fenced("record " + lease.key + " has a newer owner")));
+    return fenced(m -> m.removeIfPresent(lease.key, lease.last))
+        .compose(
+            removed ->
+                removed
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(
+                        new Fenced("record " + lease.key + " has a newer owner")));
   }
 
   /**
-   * Removes a record nobody holds any more (its event ended while a write of it was on the way),
-   * if it is still exactly what was read: a record some owner changes meanwhile stays.
+   * Removes a record nobody holds any more (its event ended while a write of it was on the way), if
+   * it is still exactly what was read: a record some owner changes meanwhile stays.
    */
   public Future<Void> removeStale(String key) {
-    return fenced(m -> m.get(key).compose(current -> current == null
-        ? Future.succeededFuture()
-        : m.removeIfPresent(key, current).mapEmpty()));
+    return fenced(
+        m ->
+            m.get(key)
+                .compose(
+                    current ->
+                        current == null
+                            ? Future.succeededFuture()
+                            : m.removeIfPresent(key, current).mapEmpty()));
   }
 
   /** The claim's "read again" (a marker, never handed out). */
@@ -157,23 +184,30 @@ public final class FencedStore {
 
   /**
    * Runs a write (with the reads it needs) if this instance is awake, and lets its result count
-   * only if the instance is still in the same stint when the result arrives: checked on the
-   * thread that goes on to act on the result, so nothing runs between the check and the caller's
-   * next step (its announcement of the change).
+   * only if the instance is still in the same stint when the result arrives: checked on the thread
+   * that goes on to act on the result, so nothing runs between the check and the caller's next step
+   * (its announcement of the change).
    */
-  private <T> Future<T> fenced(java.util.function.Function<AsyncMap<String, String>, Future<T>> write) {
+  private <T> Future<T> fenced(
+      java.util.function.Function<AsyncMap<String, String>, Future<T>> write) {
     long stint = awake.stint();
     if (stint < 0) {
       return Future.failedFuture(new Fenced("paused"));
     }
-    return refusals(map().compose(write)).compose(result -> awake.stint() == stint
-        ? Future.succeededFuture(result)
-        : Future.failedFuture(new Fenced("this process stood still while the write was on its way")));
+    return refusals(map().compose(write))
+        .compose(
+            result ->
+                awake.stint() == stint
+                    ? Future.succeededFuture(result)
+                    : Future.failedFuture(
+                        new Fenced("this process stood still while the write was on its way")));
   }
 
   /** The record's data as stored now, or null (reads only: any instance may read). */
   public Future<JsonObject> get(String key) {
-    return map().compose(m -> m.get(key)).map(text -> text == null ? null : new JsonObject(text).getJsonObject("data"));
+    return map()
+        .compose(m -> m.get(key))
+        .map(text -> text == null ? null : new JsonObject(text).getJsonObject("data"));
   }
 
   public Future<Set<String>> keys() {
@@ -182,19 +216,28 @@ public final class FencedStore {
 
   /** Every record's data (reads only: any instance may list). */
   public Future<List<JsonObject>> all() {
-    return map().compose(AsyncMap::values).map(values -> {
-      List<JsonObject> data = new ArrayList<>(values.size());
-      values.forEach(v -> data.add(new JsonObject(v).getJsonObject("data")));
-      return data;
-    });
+    return map()
+        .compose(AsyncMap::values)
+        .map(
+            values -> {
+              List<JsonObject> data = new ArrayList<>(values.size());
+              values.forEach(v -> data.add(new JsonObject(v).getJsonObject("data")));
+              return data;
+            });
   }
 
-  /** A write the cluster refused because this member's side holds no majority ({@link ClusterMajority}) is fenced too. */
+  /**
+   * A write the cluster refused because this member's side holds no majority ({@link
+   * ClusterMajority}) is fenced too.
+   */
   private static <T> Future<T> refusals(Future<T> write) {
-    return write.recover(e -> e instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException
-        || e.getCause() instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException
-        ? Future.failedFuture(new Fenced("this member's cluster holds no majority"))
-        : Future.failedFuture(e));
+    return write.recover(
+        e ->
+            e instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException
+                    || e.getCause()
+                        instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException
+                ? Future.failedFuture(new Fenced("this member's cluster holds no majority"))
+                : Future.failedFuture(e));
   }
 
   private String envelope(long epoch, JsonObject data) {

@@ -22,7 +22,9 @@ public final class OwnerRing {
   }
 
   public static OwnerRing of(Collection<String> members) {
-    return members.isEmpty() ? EMPTY : new OwnerRing(java.util.Collections.unmodifiableSet(new TreeSet<>(members)));
+    return members.isEmpty()
+        ? EMPTY
+        : new OwnerRing(java.util.Collections.unmodifiableSet(new TreeSet<>(members)));
   }
 
   public static OwnerRing empty() {

@@ -1,8 +1,8 @@
 package dev.podium.runtime.ownership;
 
-import dev.podium.api.ErrorCode;
 import com.hazelcast.core.HazelcastException;
 import com.hazelcast.spi.exception.RetryableException;
+import dev.podium.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -16,53 +16,68 @@ import java.util.function.Function;
 
 /**
  * Sends each call of a service interface to the owner of its key. Bound on the service's shared
- * address (the event bus picks any instance), it runs the call here when this instance owns the
- * key and otherwise forwards it once, to the owner's own address. The key is the call's first
- * argument (an event id); methods named as unkeyed (start an event, list events) run where they
- * arrive. Every method must return a {@link Future}.
+ * address (the event bus picks any instance), it runs the call here when this instance owns the key
+ * and otherwise forwards it once, to the owner's own address. The key is the call's first argument
+ * (an event id); methods named as unkeyed (start an event, list events) run where they arrive.
+ * Every method must return a {@link Future}.
  *
- * <p>A call that fails because the cluster is moving (the owner it was forwarded to died or did
- * not answer, a Hazelcast operation met a member that left or a partition in migration) fails
- * with {@link ErrorCode#SERVICE_UNAVAILABLE}, which tells the client to try again, rather than
- * reaching it as {@code internal}: the service proxy would otherwise report any failure that is not
- * a {@code ServiceException} as an unknown one.
+ * <p>A call that fails because the cluster is moving (the owner it was forwarded to died or did not
+ * answer, a Hazelcast operation met a member that left or a partition in migration) fails with
+ * {@link ErrorCode#SERVICE_UNAVAILABLE}, which tells the client to try again, rather than reaching
+ * it as {@code internal}: the service proxy would otherwise report any failure that is not a {@code
+ * ServiceException} as an unknown one.
  */
 public final class OwnerRouting {
-  private OwnerRouting() {
-  }
+  private OwnerRouting() {}
 
   /**
-   * @param local   this instance's implementation
-   * @param remote  a proxy to the instance with this id (its own address)
+   * @param local this instance's implementation
+   * @param remote a proxy to the instance with this id (its own address)
    * @param unkeyed names of methods that run on whichever instance receives them
    */
   @SuppressWarnings("unchecked")
-  public static <T> T route(Class<T> type, T local, Function<String, T> remote, ServiceOwnership ownership,
+  public static <T> T route(
+      Class<T> type,
+      T local,
+      Function<String, T> remote,
+      ServiceOwnership ownership,
       Set<String> unkeyed) {
     Map<String, T> proxies = new ConcurrentHashMap<>();
-    return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-      if (method.getDeclaringClass() == Object.class) {
-        return method.invoke(local, args);
-      }
-      if (unkeyed.contains(method.getName()) || args == null || args.length == 0 || !(args[0] instanceof String key)) {
-        return call(method, local, args);
-      }
-      String owner = ownership.owner(key);
-      if (owner == null) {
-        return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception(
-            "No " + type.getSimpleName() + " instance owns this event right now; try again"));
-      }
-      if (owner.equals(ownership.instanceId())) {
-        return call(method, local, args);
-      }
-      return call(method, proxies.computeIfAbsent(owner, remote), args);
-    });
+    return (T)
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              if (method.getDeclaringClass() == Object.class) {
+                return method.invoke(local, args);
+              }
+              if (unkeyed.contains(method.getName())
+                  || args == null
+                  || args.length == 0
+                  || !(args[0] instanceof String key)) {
+                return call(method, local, args);
+              }
+              String owner = ownership.owner(key);
+              if (owner == null) {
+                return Future.failedFuture(
+                    ErrorCode.SERVICE_UNAVAILABLE.exception(
+                        "No "
+                            + type.getSimpleName()
+                            + " instance owns this event right now; try again"));
+              }
+              if (owner.equals(ownership.instanceId())) {
+                return call(method, local, args);
+              }
+              return call(method, proxies.computeIfAbsent(owner, remote), args);
+            });
   }
 
   private static Object call(Method method, Object target, Object[] args) {
     try {
       Object result = method.invoke(target, args);
-      return result instanceof Future<?> future ? future.recover(e -> Future.failedFuture(whileMoving(e))) : result;
+      return result instanceof Future<?> future
+          ? future.recover(e -> Future.failedFuture(whileMoving(e)))
+          : result;
     } catch (InvocationTargetException e) {
       return Future.failedFuture(whileMoving(e.getCause()));
     } catch (IllegalAccessException e) {
@@ -73,7 +88,8 @@ public final class OwnerRouting {
   /** A failure of the cluster in motion as {@code service_unavailable}; anything else unchanged. */
   static Throwable whileMoving(Throwable failure) {
     if (failure instanceof ReplyException re
-        && (re.failureType() == ReplyFailure.TIMEOUT || re.failureType() == ReplyFailure.NO_HANDLERS)) {
+        && (re.failureType() == ReplyFailure.TIMEOUT
+            || re.failureType() == ReplyFailure.NO_HANDLERS)) {
       return ErrorCode.SERVICE_UNAVAILABLE.exception(
           "The service instance that owns this event did not answer (it may have just stopped); try again");
     }

@@ -1,6 +1,5 @@
 package dev.podium.runtime.ownership;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
@@ -28,12 +27,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Which instance of one service owns which key, from the cluster engine's own membership. Each
  * instance of the service registers itself in a Hazelcast map ({@code podium.members.<service>}:
- * instance id → Hazelcast member UUID); the service's ring is the registered instances whose
- * member Hazelcast lists as alive. Hazelcast's failure detector decides when a member is dead (no
- * Podium heartbeat), its membership events and the registry's entry events trigger a recompute,
- * and every instance of every service computes the same {@link OwnerRing}. One ring per service:
- * gateways, chat and other services are Hazelcast members too, but they own no events of this
- * service. The ring is recomputed also once a second (a missed event costs at most that).
+ * instance id → Hazelcast member UUID); the service's ring is the registered instances whose member
+ * Hazelcast lists as alive. Hazelcast's failure detector decides when a member is dead (no Podium
+ * heartbeat), its membership events and the registry's entry events trigger a recompute, and every
+ * instance of every service computes the same {@link OwnerRing}. One ring per service: gateways,
+ * chat and other services are Hazelcast members too, but they own no events of this service. The
+ * ring is recomputed also once a second (a missed event costs at most that).
  *
  * <p>A {@link PauseWatch} steps this instance down when it wakes from a pause longer than the
  * limit: it reports a ring without itself for a quarantine period (long enough for Hazelcast to
@@ -41,18 +40,19 @@ import org.slf4j.LoggerFactory;
  * unit tests) the instances of the same Vert.x form the ring.
  *
  * <p>An <em>observer</em> ({@link #observe}) computes the same ring from the same registry and
- * membership without registering: it never owns a key. A process that must find a service's
- * owners without being one of its instances (a gateway sending a speaker's audio to the media
- * relay that mixes the event) observes the ring instead of computing one of its own.
+ * membership without registering: it never owns a key. A process that must find a service's owners
+ * without being one of its instances (a gateway sending a speaker's audio to the media relay that
+ * mixes the event) observes the ring instead of computing one of its own.
  *
- * <p>Callbacks run on the context that called {@link #start}; {@link #ring()} and
- * {@link #owner} may be read from any thread.
+ * <p>Callbacks run on the context that called {@link #start}; {@link #ring()} and {@link #owner}
+ * may be read from any thread.
  */
 public final class ServiceOwnership {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceOwnership.class);
   private static final long TICK_MS = 100;
   private static final long RECONCILE_MS = 1_000;
   private static final long STUCK_COMPUTATION_NANOS = 5_000_000_000L;
+
   /**
    * Twice Hazelcast's failure-detection time in podium-cluster.xml (3 s without a heartbeat): a
    * member that stood still resets its heartbeat clocks when it wakes, so it needs that long to
@@ -65,24 +65,31 @@ public final class ServiceOwnership {
   private final String instanceId = UUID.randomUUID().toString();
   private final long pauseLimitNanos;
   private final LongSupplier nanoClock;
+
   /** Computes the ring without being in it: no registration, no pause watch, owns nothing. */
   private final boolean observer;
+
   private Context context;
   private Consumer<OwnerRing> listener;
   private PauseWatch pauses;
   private volatile OwnerRing ring = OwnerRing.empty();
+
   /** Written on this instance's context, read by writers on any thread ({@link #stint}). */
   private volatile long quarantineUntil;
+
   /** Counts step-downs, so the end of an earlier quarantine does not wake a later one. */
   private int stepDowns;
+
   private volatile boolean hadMajority = true;
   private Thread watcher;
   private long reconciler = -1;
   private volatile boolean stopped;
   private boolean computing;
   private boolean again;
+
   /** When the computation in flight started, and its number: only the newest one reports. */
   private long computeStarted;
+
   private long computations;
   // Hazelcast, when clustered
   private HazelcastInstance hz;
@@ -99,11 +106,13 @@ public final class ServiceOwnership {
    * With the clock the pause watch reads ({@link System#nanoTime} in production): a test freezes
    * the instance by moving its clock on, without stopping a process.
    */
-  public ServiceOwnership(Vertx vertx, String service, Duration pauseLimit, LongSupplier nanoClock) {
+  public ServiceOwnership(
+      Vertx vertx, String service, Duration pauseLimit, LongSupplier nanoClock) {
     this(vertx, service, pauseLimit, false, nanoClock);
   }
 
-  private ServiceOwnership(Vertx vertx, String service, Duration pauseLimit, boolean observer, LongSupplier nanoClock) {
+  private ServiceOwnership(
+      Vertx vertx, String service, Duration pauseLimit, boolean observer, LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
     this.quarantineUntil = nanoClock.getAsLong();
     this.vertx = vertx;
@@ -134,19 +143,25 @@ public final class ServiceOwnership {
     return instanceId.equals(ring.owner(key)) && awake();
   }
 
-  /** The owner of the key, or null when no instance is alive (or this one is in quarantine and alone). */
+  /**
+   * The owner of the key, or null when no instance is alive (or this one is in quarantine and
+   * alone).
+   */
   public String owner(String key) {
     return ring.owner(key);
   }
 
-  /** False while this instance has just woken from a pause: it must not write until it knows where it stands. */
+  /**
+   * False while this instance has just woken from a pause: it must not write until it knows where
+   * it stands.
+   */
   public boolean awake() {
     return stint() >= 0;
   }
 
   /**
-   * The number of this instance's current stint awake (it changes with every pause), or -1 while
-   * it must not write: what a {@link FencedStore} asks before a write and again when the result
+   * The number of this instance's current stint awake (it changes with every pause), or -1 while it
+   * must not write: what a {@link FencedStore} asks before a write and again when the result
    * arrives, so that a write the process stood still during does not count.
    */
   public long stint() {
@@ -168,15 +183,18 @@ public final class ServiceOwnership {
     this.pauses = new PauseWatch(pauseLimitNanos, nanoClock.getAsLong());
     // A thread of its own, not an event-loop timer: a busy event loop is not a frozen process, and
     // only a frozen process (GC, SIGSTOP) can have been declared dead by the cluster meanwhile.
-    watcher = new Thread(() -> {
-      while (!stopped) {
-        long gap = pauses.tick(nanoClock.getAsLong());
-        if (gap > 0) {
-          context.runOnContext(v -> stepDown(gap));
-        }
-        java.util.concurrent.locks.LockSupport.parkNanos(TICK_MS * 1_000_000);
-      }
-    }, "podium-pause-watch-" + service);
+    watcher =
+        new Thread(
+            () -> {
+              while (!stopped) {
+                long gap = pauses.tick(nanoClock.getAsLong());
+                if (gap > 0) {
+                  context.runOnContext(v -> stepDown(gap));
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TICK_MS * 1_000_000);
+              }
+            },
+            "podium-pause-watch-" + service);
     watcher.setDaemon(true);
     if (!observer) {
       // An observer writes nothing: a pause of its own cannot make it act beside anyone.
@@ -184,50 +202,74 @@ public final class ServiceOwnership {
     }
     reconciler = vertx.setPeriodic(RECONCILE_MS, id -> recompute());
     Future<Void> registered;
-    if (vertx.isClustered() && dev.podium.runtime.ClusterReach.clusterManager(vertx) instanceof HazelcastClusterManager manager) {
+    if (vertx.isClustered()
+        && dev.podium.runtime.ClusterReach.clusterManager(vertx)
+            instanceof HazelcastClusterManager manager) {
       hz = manager.getHazelcastInstance();
-      registered = vertx.executeBlocking(() -> {
-        registry = hz.getMap("podium.members." + service);
-        membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
-          @Override
-          public void memberAdded(MembershipEvent event) {
-            recompute();
-          }
+      registered =
+          vertx.executeBlocking(
+              () -> {
+                registry = hz.getMap("podium.members." + service);
+                membershipListener =
+                    hz.getCluster()
+                        .addMembershipListener(
+                            new MembershipListener() {
+                              @Override
+                              public void memberAdded(MembershipEvent event) {
+                                recompute();
+                              }
 
-          @Override
-          public void memberRemoved(MembershipEvent event) {
-            recompute();
-          }
-        });
-        entryListener = registry.addEntryListener(new RegistryListener(), false);
-        lifecycleListener = hz.getLifecycleService().addLifecycleListener(event -> {
-          // After a split-brain merge this member has a new UUID: register it again.
-          if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-            recompute();
-          }
-        });
-        if (!observer) {
-          registry.put(instanceId, hz.getCluster().getLocalMember().getUuid().toString());
-        }
-        return null;
-      });
+                              @Override
+                              public void memberRemoved(MembershipEvent event) {
+                                recompute();
+                              }
+                            });
+                entryListener = registry.addEntryListener(new RegistryListener(), false);
+                lifecycleListener =
+                    hz.getLifecycleService()
+                        .addLifecycleListener(
+                            event -> {
+                              // After a split-brain merge this member has a new UUID: register it
+                              // again.
+                              if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                                recompute();
+                              }
+                            });
+                if (!observer) {
+                  registry.put(instanceId, hz.getCluster().getLocalMember().getUuid().toString());
+                }
+                return null;
+              });
     } else {
       if (!observer) {
         localRegistry().put(instanceId, Boolean.TRUE);
       }
       registered = Future.succeededFuture();
     }
-    return registered.compose(v -> computeRing()).map(first -> {
-      report(first);
-      if (!clustered()) {
-        vertx.eventBus().publish(localChanges(), instanceId);
-      }
-      return null;
-    }).compose(v -> clustered() ? Future.succeededFuture()
-        : vertx.eventBus().<String>localConsumer(localChanges(), m -> recompute()).completion());
+    return registered
+        .compose(v -> computeRing())
+        .map(
+            first -> {
+              report(first);
+              if (!clustered()) {
+                vertx.eventBus().publish(localChanges(), instanceId);
+              }
+              return null;
+            })
+        .compose(
+            v ->
+                clustered()
+                    ? Future.succeededFuture()
+                    : vertx
+                        .eventBus()
+                        .<String>localConsumer(localChanges(), m -> recompute())
+                        .completion());
   }
 
-  /** Leaves the ring at once (a clean stop): the others take this instance's keys without waiting for failure detection. */
+  /**
+   * Leaves the ring at once (a clean stop): the others take this instance's keys without waiting
+   * for failure detection.
+   */
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(reconciler);
@@ -236,13 +278,14 @@ public final class ServiceOwnership {
       vertx.eventBus().publish(localChanges(), instanceId);
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
-      hz.getCluster().removeMembershipListener(membershipListener);
-      registry.removeEntryListener(entryListener);
-      hz.getLifecycleService().removeLifecycleListener(lifecycleListener);
-      registry.remove(instanceId);
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          hz.getCluster().removeMembershipListener(membershipListener);
+          registry.removeEntryListener(entryListener);
+          hz.getLifecycleService().removeLifecycleListener(lifecycleListener);
+          registry.remove(instanceId);
+          return null;
+        });
   }
 
   private boolean clustered() {
@@ -255,53 +298,71 @@ public final class ServiceOwnership {
       // a quarantine that would leave the service's events ownerless.
       boolean alone = ring.without(instanceId).members().isEmpty();
       long quarantine = alone ? 0 : Math.max(MIN_QUARANTINE_MS, 2 * pauseLimitNanos / 1_000_000);
-      LOG.atWarn().addKeyValue("service", service).addKeyValue("instance_id", instanceId)
-          .log("{} stepped down: this process stood still for {} ms; owning nothing for {} ms", service, gap / 1_000_000,
+      LOG.atWarn()
+          .addKeyValue("service", service)
+          .addKeyValue("instance_id", instanceId)
+          .log(
+              "{} stepped down: this process stood still for {} ms; owning nothing for {} ms",
+              service,
+              gap / 1_000_000,
               quarantine);
       quarantineUntil = nanoClock.getAsLong() + quarantine * 1_000_000;
       int stepDown = ++stepDowns;
       report(ring.without(instanceId));
-      vertx.setTimer(quarantine + 1, id -> {
-        if (stepDown == stepDowns) {
-          pauses.resume();
-        }
-        recompute();
-      });
+      vertx.setTimer(
+          quarantine + 1,
+          id -> {
+            if (stepDown == stepDowns) {
+              pauses.resume();
+            }
+            recompute();
+          });
     }
   }
 
-  /** Recomputes the ring (on this instance's context, one computation at a time) and reports a change. */
+  /**
+   * Recomputes the ring (on this instance's context, one computation at a time) and reports a
+   * change.
+   */
   private void recompute() {
-    context.runOnContext(v -> {
-      if (stopped) {
-        return;
-      }
-      // One computation at a time, unless the one in flight is stuck: Hazelcast calls made while a
-      // member merges after a split can hang for minutes (retried until the node is back), and a
-      // ring that waits for them would keep two instances owning the same events all that while.
-      if (computing && System.nanoTime() - computeStarted < STUCK_COMPUTATION_NANOS) {
-        again = true;
-        return;
-      }
-      computing = true;
-      computeStarted = System.nanoTime();
-      long number = ++computations;
-      computeRing().onComplete(ar -> {
-        if (number != computations) {
-          return; // overtaken by a newer computation
-        }
-        computing = false;
-        if (ar.succeeded() && !stopped) {
-          report(ar.result());
-        } else if (ar.failed()) {
-          LOG.atWarn().addKeyValue("service", service).log("could not read the {} ring: {}", service, ar.cause().getMessage());
-        }
-        if (again) {
-          again = false;
-          recompute();
-        }
-      });
-    });
+    context.runOnContext(
+        v -> {
+          if (stopped) {
+            return;
+          }
+          // One computation at a time, unless the one in flight is stuck: Hazelcast calls made
+          // while a
+          // member merges after a split can hang for minutes (retried until the node is back), and
+          // a
+          // ring that waits for them would keep two instances owning the same events all that
+          // while.
+          if (computing && System.nanoTime() - computeStarted < STUCK_COMPUTATION_NANOS) {
+            again = true;
+            return;
+          }
+          computing = true;
+          computeStarted = System.nanoTime();
+          long number = ++computations;
+          computeRing()
+              .onComplete(
+                  ar -> {
+                    if (number != computations) {
+                      return; // overtaken by a newer computation
+                    }
+                    computing = false;
+                    if (ar.succeeded() && !stopped) {
+                      report(ar.result());
+                    } else if (ar.failed()) {
+                      LOG.atWarn()
+                          .addKeyValue("service", service)
+                          .log("could not read the {} ring: {}", service, ar.cause().getMessage());
+                    }
+                    if (again) {
+                      again = false;
+                      recompute();
+                    }
+                  });
+        });
   }
 
   private Future<OwnerRing> computeRing() {
@@ -309,56 +370,76 @@ public final class ServiceOwnership {
       return Future.succeededFuture(OwnerRing.of(localRegistry().keySet()));
     }
     // Unordered: one hung computation must not queue the next behind it.
-    return vertx.executeBlocking(() -> {
-      Set<String> alive = hz.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
-      String self = hz.getCluster().getLocalMember().getUuid().toString();
-      Set<String> instances = new HashSet<>();
-      boolean registered = false;
-      for (Map.Entry<String, String> e : registry.entrySet()) {
-        if (e.getKey().equals(instanceId)) {
-          registered = self.equals(e.getValue());
-        } else if (alive.contains(e.getValue())) {
-          instances.add(e.getKey());
-        } else {
-          // A dead member's registration: only a removal of exactly that entry, so an instance that
-          // re-registered meanwhile keeps its new one.
-          registry.remove(e.getKey(), e.getValue());
-        }
-      }
-      if (!registered && !stopped && !observer) {
-        // Lost in a merge, or this member's UUID changed: register again.
-        registry.put(instanceId, self);
-      }
-      // In a minority (the rest of the cluster dropped this member, or a split left it on the small
-      // side) it owns nothing: the majority has given its events to others, and its writes to
-      // Podium's maps are refused there anyway (split-brain protection, ClusterBootstrap).
-      boolean majority = hasMajority();
-      if (majority != hadMajority) {
-        hadMajority = majority;
-        LOG.atWarn().addKeyValue("service", service).addKeyValue("instance_id", instanceId).log(majority
-            ? "{}: this member's cluster holds a majority again ({} members)"
-            : "{}: this member's cluster holds no majority ({} members): owning nothing", service, alive.size());
-      }
-      if (!stopped && majority && !observer) {
-        instances.add(instanceId);
-      }
-      return OwnerRing.of(instances);
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          Set<String> alive =
+              hz.getCluster().getMembers().stream()
+                  .map(m -> m.getUuid().toString())
+                  .collect(Collectors.toSet());
+          String self = hz.getCluster().getLocalMember().getUuid().toString();
+          Set<String> instances = new HashSet<>();
+          boolean registered = false;
+          for (Map.Entry<String, String> e : registry.entrySet()) {
+            if (e.getKey().equals(instanceId)) {
+              registered = self.equals(e.getValue());
+            } else if (alive.contains(e.getValue())) {
+              instances.add(e.getKey());
+            } else {
+              // A dead member's registration: only a removal of exactly that entry, so an instance
+              // that
+              // re-registered meanwhile keeps its new one.
+              registry.remove(e.getKey(), e.getValue());
+            }
+          }
+          if (!registered && !stopped && !observer) {
+            // Lost in a merge, or this member's UUID changed: register again.
+            registry.put(instanceId, self);
+          }
+          // In a minority (the rest of the cluster dropped this member, or a split left it on the
+          // small
+          // side) it owns nothing: the majority has given its events to others, and its writes to
+          // Podium's maps are refused there anyway (split-brain protection, ClusterBootstrap).
+          boolean majority = hasMajority();
+          if (majority != hadMajority) {
+            hadMajority = majority;
+            LOG.atWarn()
+                .addKeyValue("service", service)
+                .addKeyValue("instance_id", instanceId)
+                .log(
+                    majority
+                        ? "{}: this member's cluster holds a majority again ({} members)"
+                        : "{}: this member's cluster holds no majority ({} members): owning nothing",
+                    service,
+                    alive.size());
+          }
+          if (!stopped && majority && !observer) {
+            instances.add(instanceId);
+          }
+          return OwnerRing.of(instances);
+        },
+        false);
   }
 
-  /** Whether this member's cluster has the members the split-brain protection asks for (always, when none is configured). */
+  /**
+   * Whether this member's cluster has the members the split-brain protection asks for (always, when
+   * none is configured).
+   */
   private boolean hasMajority() {
     var protection = hz.getConfig().getSplitBrainProtectionConfigs().get(ClusterMajority.NAME);
-    return protection == null || hz.getCluster().getMembers().size() >= protection.getMinimumClusterSize();
+    return protection == null
+        || hz.getCluster().getMembers().size() >= protection.getMinimumClusterSize();
   }
 
   private void report(OwnerRing next) {
-    OwnerRing effective = nanoClock.getAsLong() - quarantineUntil < 0 ? next.without(instanceId) : next;
+    OwnerRing effective =
+        nanoClock.getAsLong() - quarantineUntil < 0 ? next.without(instanceId) : next;
     if (effective.equals(ring)) {
       return;
     }
     ring = effective;
-    LOG.atInfo().addKeyValue("service", service).addKeyValue("instance_id", instanceId)
+    LOG.atInfo()
+        .addKeyValue("service", service)
+        .addKeyValue("instance_id", instanceId)
         .log("{} instances: {}", service, effective.members().size());
     listener.accept(effective);
   }
@@ -371,8 +452,10 @@ public final class ServiceOwnership {
     return "podium.members." + service + ".changed";
   }
 
-  private final class RegistryListener implements EntryAddedListener<String, String>, EntryRemovedListener<String, String>,
-      EntryUpdatedListener<String, String> {
+  private final class RegistryListener
+      implements EntryAddedListener<String, String>,
+          EntryRemovedListener<String, String>,
+          EntryUpdatedListener<String, String> {
     @Override
     public void entryAdded(com.hazelcast.core.EntryEvent<String, String> event) {
       recompute();

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Rate windows held in this process: for a Vert.x that is not clustered (unit tests, a process
- * with no cluster). Answers at once. Windows that no longer count are forgotten at most once per
- * window, so memory follows the keys active in the last second.
+ * Rate windows held in this process: for a Vert.x that is not clustered (unit tests, a process with
+ * no cluster). Answers at once. Windows that no longer count are forgotten at most once per window,
+ * so memory follows the keys active in the last second.
  */
 public final class LocalRateWindows implements RateWindows {
   private final int limit;
@@ -17,7 +17,10 @@ public final class LocalRateWindows implements RateWindows {
   private final Map<String, long[]> windows = new HashMap<>();
   private long sweptAt;
 
-  /** {@code clockMillis} gives wall-clock milliseconds ({@code System::currentTimeMillis} in production). */
+  /**
+   * {@code clockMillis} gives wall-clock milliseconds ({@code System::currentTimeMillis} in
+   * production).
+   */
   public LocalRateWindows(int limit, LongSupplier clockMillis) {
     this.limit = limit;
     this.clockMillis = clockMillis;

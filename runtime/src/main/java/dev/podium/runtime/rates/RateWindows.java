@@ -3,8 +3,8 @@ package dev.podium.runtime.rates;
 import io.vertx.core.Future;
 
 /**
- * Sliding one-second rate windows by key ({@link SlidingWindow}): in this process only
- * ({@link LocalRateWindows}) or for the whole cluster ({@link ClusterRateWindows}).
+ * Sliding one-second rate windows by key ({@link SlidingWindow}): in this process only ({@link
+ * LocalRateWindows}) or for the whole cluster ({@link ClusterRateWindows}).
  */
 public interface RateWindows {
   /** Spends a slot of {@code key}'s window: true when accepted, false when the window is full. */

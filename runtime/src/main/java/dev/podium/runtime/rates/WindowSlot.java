@@ -5,10 +5,10 @@ import java.util.Map;
 
 /**
  * Spends one slot of a key's window where the key lives: run by Hazelcast on the member that owns
- * the key's partition, one at a time per key, so every process of the cluster sees one window.
- * Time is that member's wall clock (never {@code nanoTime}: the key moves to another member when
- * its owner leaves). Sent over the cluster, so it lives in {@code runtime}, which every Podium
- * process has: a gateway or a relay may own the partition.
+ * the key's partition, one at a time per key, so every process of the cluster sees one window. Time
+ * is that member's wall clock (never {@code nanoTime}: the key moves to another member when its
+ * owner leaves). Sent over the cluster, so it lives in {@code runtime}, which every Podium process
+ * has: a gateway or a relay may own the partition.
  */
 final class WindowSlot implements EntryProcessor<String, long[], Boolean> {
   private static final long serialVersionUID = 1L;

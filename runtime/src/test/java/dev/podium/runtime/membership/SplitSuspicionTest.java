@@ -17,7 +17,9 @@ class SplitSuspicionTest {
   void fewerMembersThanExpectedIsASuspectedSplitUntilTheyArrive() {
     SplitSuspicion s = new SplitSuspicion(3);
     s.members(2);
-    assertEquals("the cluster has 2 of the 3 expected members (PODIUM_CLUSTER_EXPECTED_MEMBERS)", s.reason());
+    assertEquals(
+        "the cluster has 2 of the 3 expected members (PODIUM_CLUSTER_EXPECTED_MEMBERS)",
+        s.reason());
     s.members(3);
     assertNull(s.reason());
     s.members(4);
@@ -29,7 +31,9 @@ class SplitSuspicionTest {
     SplitSuspicion s = new SplitSuspicion(0);
     s.members(9);
     s.members(8);
-    assertFalse(s.suspected(), "a crash looks like a split from inside: readiness must not fail everywhere at once");
+    assertFalse(
+        s.suspected(),
+        "a crash looks like a split from inside: readiness must not fail everywhere at once");
   }
 
   @Test
@@ -67,8 +71,10 @@ class SplitSuspicionTest {
     watch.stateChanged(new LifecycleEvent(LifecycleState.MERGING));
     watch.stateChanged(new LifecycleEvent(LifecycleState.MERGE_FAILED));
     assertEquals(1.0, registry.get("podium.cluster.split.suspected").gauge().value());
-    assertEquals(1.0, registry.get("podium.cluster.merges").tag("outcome", "merged").counter().count());
-    assertEquals(1.0, registry.get("podium.cluster.merges").tag("outcome", "failed").counter().count());
+    assertEquals(
+        1.0, registry.get("podium.cluster.merges").tag("outcome", "merged").counter().count());
+    assertEquals(
+        1.0, registry.get("podium.cluster.merges").tag("outcome", "failed").counter().count());
     assertEquals(1.0, registry.get("podium.cluster.members").gauge().value());
   }
 }

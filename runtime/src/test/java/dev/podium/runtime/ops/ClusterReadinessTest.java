@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.podium.runtime.ClusterBootstrap;
-import dev.podium.runtime.Settings;
 import dev.podium.runtime.ClusterSettings;
+import dev.podium.runtime.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -37,7 +37,8 @@ class ClusterReadinessTest {
   }
 
   @Test
-  void notReadyWithFewerMembersThanExpectedAndSeparateClustersMergeWithinSeconds() throws Exception {
+  void notReadyWithFewerMembersThanExpectedAndSeparateClustersMergeWithinSeconds()
+      throws Exception {
     int portA = freePort();
     int portB = freePort();
     // A knows where B will be; B knows only itself, so B forms a cluster of its own: a split.
@@ -47,15 +48,19 @@ class ClusterReadinessTest {
     JsonObject check = alone.getJsonArray("checks").getJsonObject(0);
     assertEquals("cluster", check.getString("id"));
     assertEquals("DOWN", check.getString("status"));
-    assertEquals("split suspected: the cluster has 1 of the 2 expected members (PODIUM_CLUSTER_EXPECTED_MEMBERS)",
+    assertEquals(
+        "split suspected: the cluster has 1 of the 2 expected members (PODIUM_CLUSTER_EXPECTED_MEMBERS)",
         check.getJsonObject("data").getString("reason"));
     assertTrue(metrics(a, opsA).contains("podium_cluster_split_suspected 1.0"), metrics(a, opsA));
 
     Vertx b = start(portB, "127.0.0.1:" + portB);
     int opsB = ops(b);
     long started = System.nanoTime();
-    await(40, () -> metrics(a, opsA).contains("podium_cluster_members 2.0")
-        && metrics(b, opsB).contains("podium_cluster_members 2.0"));
+    await(
+        40,
+        () ->
+            metrics(a, opsA).contains("podium_cluster_members 2.0")
+                && metrics(b, opsB).contains("podium_cluster_members 2.0"));
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
     System.out.println("two clusters became one in " + seconds + " s");
     await(20, () -> status(a, opsA) == 200 && status(b, opsB) == 200);
@@ -63,45 +68,74 @@ class ClusterReadinessTest {
     assertTrue(both.contains("podium_cluster_merges_total{outcome=\"merged\"} 1.0"), both);
     assertTrue(both.contains("podium_cluster_split_suspected 0.0"), both);
     JsonObject ready = get(a, opsA, "/health/ready", 200);
-    assertEquals(2, ready.getJsonArray("checks").getJsonObject(0).getJsonObject("data").getInteger("members"));
+    assertEquals(
+        2,
+        ready.getJsonArray("checks").getJsonObject(0).getJsonObject("data").getInteger("members"));
   }
 
   private Vertx start(int port, String members) throws Exception {
-    ClusterSettings settings = ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_NAME", name,
-        "PODIUM_CLUSTER_PORT", String.valueOf(port), "PODIUM_CLUSTER_MEMBERS", members,
-        "PODIUM_CLUSTER_EXPECTED_MEMBERS", "2")));
-    Vertx vertx = ClusterBootstrap.start(settings).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    ClusterSettings settings =
+        ClusterSettings.from(
+            Settings.of(
+                Map.of(
+                    "PODIUM_CLUSTER_NAME",
+                    name,
+                    "PODIUM_CLUSTER_PORT",
+                    String.valueOf(port),
+                    "PODIUM_CLUSTER_MEMBERS",
+                    members,
+                    "PODIUM_CLUSTER_EXPECTED_MEMBERS",
+                    "2")));
+    Vertx vertx =
+        ClusterBootstrap.start(settings)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(90, TimeUnit.SECONDS);
     nodes.add(vertx);
     return vertx;
   }
 
   private static int ops(Vertx vertx) throws Exception {
-    return OpsRoutes.serve(vertx, "127.0.0.1", 0, List.of()).toCompletionStage().toCompletableFuture()
-        .get(10, TimeUnit.SECONDS).actualPort();
+    return OpsRoutes.serve(vertx, "127.0.0.1", 0, List.of())
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS)
+        .actualPort();
   }
 
   private static int status(Vertx vertx, int port) throws Exception {
-    return request(vertx, port, "/health/ready").map(r -> r.statusCode).toCompletionStage().toCompletableFuture()
+    return request(vertx, port, "/health/ready")
+        .map(r -> r.statusCode)
+        .toCompletionStage()
+        .toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
   }
 
   private static String metrics(Vertx vertx, int port) throws Exception {
-    return request(vertx, port, "/metrics").map(r -> r.body).toCompletionStage().toCompletableFuture()
+    return request(vertx, port, "/metrics")
+        .map(r -> r.body)
+        .toCompletionStage()
+        .toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
   }
 
-  private static JsonObject get(Vertx vertx, int port, String path, int expectedStatus) throws Exception {
-    Response r = request(vertx, port, path).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  private static JsonObject get(Vertx vertx, int port, String path, int expectedStatus)
+      throws Exception {
+    Response r =
+        request(vertx, port, path)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertEquals(expectedStatus, r.statusCode, r.body);
     return new JsonObject(r.body);
   }
 
-  private record Response(int statusCode, String body) {
-  }
+  private record Response(int statusCode, String body) {}
 
   private static Future<Response> request(Vertx vertx, int port, String path) {
     HttpClient client = vertx.createHttpClient();
-    return client.request(HttpMethod.GET, port, "127.0.0.1", path)
+    return client
+        .request(HttpMethod.GET, port, "127.0.0.1", path)
         .compose(req -> req.send())
         .compose(resp -> resp.body().map(body -> new Response(resp.statusCode(), body.toString())))
         .eventually(() -> client.close());

@@ -18,7 +18,9 @@ class OpsSettingsTest {
 
   @Test
   void kubernetesOpensItAndZeroTurnsItOff() {
-    OpsSettings k8s = OpsSettings.from(Settings.of(Map.of("PODIUM_OPS_HOST", "0.0.0.0", "PODIUM_OPS_PORT", "9100")));
+    OpsSettings k8s =
+        OpsSettings.from(
+            Settings.of(Map.of("PODIUM_OPS_HOST", "0.0.0.0", "PODIUM_OPS_PORT", "9100")));
     assertEquals("0.0.0.0", k8s.host());
     assertTrue(k8s.enabled());
     assertFalse(OpsSettings.from(Settings.of(Map.of("PODIUM_OPS_PORT", "0"))).enabled());
@@ -26,11 +28,15 @@ class OpsSettingsTest {
 
   @Test
   void badValuesNameTheSetting() {
-    var port = assertThrows(Settings.InvalidSettingException.class,
-        () -> OpsSettings.from(Settings.of(Map.of("PODIUM_OPS_PORT", "70000"))));
+    var port =
+        assertThrows(
+            Settings.InvalidSettingException.class,
+            () -> OpsSettings.from(Settings.of(Map.of("PODIUM_OPS_PORT", "70000"))));
     assertTrue(port.getMessage().startsWith("PODIUM_OPS_PORT "), port.getMessage());
-    var host = assertThrows(Settings.InvalidSettingException.class,
-        () -> OpsSettings.from(Settings.of(Map.of("PODIUM_OPS_HOST", "127.0.0.1/8"))));
+    var host =
+        assertThrows(
+            Settings.InvalidSettingException.class,
+            () -> OpsSettings.from(Settings.of(Map.of("PODIUM_OPS_HOST", "127.0.0.1/8"))));
     assertTrue(host.getMessage().startsWith("PODIUM_OPS_HOST "), host.getMessage());
   }
 }

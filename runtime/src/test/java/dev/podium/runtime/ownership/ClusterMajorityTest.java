@@ -51,21 +51,27 @@ class ClusterMajorityTest {
     String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
     Vertx a = start(portA, members);
     ServiceOwnership ownerA = new ServiceOwnership(a, "majority-test", Duration.ofSeconds(2));
-    java.util.concurrent.CompletableFuture<Void> aOwnsItsShare = new java.util.concurrent.CompletableFuture<>();
-    await(ownerA.start(ring -> {
-      if (ring.members().size() == 2 && ring.contains(ownerA.instanceId())) {
-        aOwnsItsShare.complete(null);
-      }
-    }));
-    assertFalse(ownerA.ring().contains(ownerA.instanceId()), "alone of 2 expected: no majority, owns nothing");
+    java.util.concurrent.CompletableFuture<Void> aOwnsItsShare =
+        new java.util.concurrent.CompletableFuture<>();
+    await(
+        ownerA.start(
+            ring -> {
+              if (ring.members().size() == 2 && ring.contains(ownerA.instanceId())) {
+                aOwnsItsShare.complete(null);
+              }
+            }));
+    assertFalse(
+        ownerA.ring().contains(ownerA.instanceId()),
+        "alone of 2 expected: no majority, owns nothing");
     FencedStore storeA = new FencedStore(a, "podium.rooms", ownerA.instanceId(), ownerA::stint);
     Throwable refused = failure(storeA.create("e1", new JsonObject().put("v", 1)));
     assertInstanceOf(FencedStore.Fenced.class, refused, String.valueOf(refused));
 
     Vertx b = start(portB, members);
     ServiceOwnership ownerB = new ServiceOwnership(b, "majority-test", Duration.ofSeconds(2));
-    await(ownerB.start(ring -> { }));
-    // The ring listener is told of every change: wait for the one where A, now in a majority, owns its share.
+    await(ownerB.start(ring -> {}));
+    // The ring listener is told of every change: wait for the one where A, now in a majority, owns
+    // its share.
     aOwnsItsShare.get(20, TimeUnit.SECONDS);
     FencedStore.Lease lease = await(storeA.create("e1", new JsonObject().put("v", 1)));
     assertEquals(1, lease.epoch());
@@ -74,10 +80,23 @@ class ClusterMajorityTest {
   }
 
   private Vertx start(int port, String members) throws Exception {
-    ClusterSettings settings = ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_NAME", name,
-        "PODIUM_CLUSTER_PORT", String.valueOf(port), "PODIUM_CLUSTER_MEMBERS", members,
-        "PODIUM_CLUSTER_EXPECTED_MEMBERS", "2")));
-    Vertx vertx = ClusterBootstrap.start(settings).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    ClusterSettings settings =
+        ClusterSettings.from(
+            Settings.of(
+                Map.of(
+                    "PODIUM_CLUSTER_NAME",
+                    name,
+                    "PODIUM_CLUSTER_PORT",
+                    String.valueOf(port),
+                    "PODIUM_CLUSTER_MEMBERS",
+                    members,
+                    "PODIUM_CLUSTER_EXPECTED_MEMBERS",
+                    "2")));
+    Vertx vertx =
+        ClusterBootstrap.start(settings)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(90, TimeUnit.SECONDS);
     nodes.add(vertx);
     return vertx;
   }
@@ -87,7 +106,9 @@ class ClusterMajorityTest {
   }
 
   private static Throwable failure(Future<?> f) throws Exception {
-    return f.transform(ar -> Future.succeededFuture(ar.cause())).toCompletionStage().toCompletableFuture()
+    return f.transform(ar -> Future.succeededFuture(ar.cause()))
+        .toCompletionStage()
+        .toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
   }
 

@@ -38,7 +38,8 @@ class OwnerRingTest {
 
   @Test
   void everyProcessComputesTheSameOwnerWhateverTheOrderItLearntTheMembersIn() {
-    assertEquals(owners(OwnerRing.of(List.of("a", "b", "c"))), owners(OwnerRing.of(List.of("c", "a", "b"))));
+    assertEquals(
+        owners(OwnerRing.of(List.of("a", "b", "c"))), owners(OwnerRing.of(List.of("c", "a", "b"))));
   }
 
   @Test
@@ -46,13 +47,14 @@ class OwnerRingTest {
     Map<String, String> before = owners(OwnerRing.of(List.of("a", "b", "c")));
     Map<String, String> after = owners(OwnerRing.of(List.of("a", "c")));
     Map<String, Integer> gained = new HashMap<>();
-    KEYS.forEach(k -> {
-      if (!before.get(k).equals("b")) {
-        assertEquals(before.get(k), after.get(k), "a healthy instance's key moved: " + k);
-      } else {
-        gained.merge(after.get(k), 1, Integer::sum);
-      }
-    });
+    KEYS.forEach(
+        k -> {
+          if (!before.get(k).equals("b")) {
+            assertEquals(before.get(k), after.get(k), "a healthy instance's key moved: " + k);
+          } else {
+            gained.merge(after.get(k), 1, Integer::sum);
+          }
+        });
     assertEquals(2, gained.size(), "b's keys went to both survivors: " + gained);
   }
 

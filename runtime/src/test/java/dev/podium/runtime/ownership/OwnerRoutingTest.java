@@ -25,14 +25,19 @@ class OwnerRoutingTest {
   }
 
   private static ErrorCode codeOf(Throwable failure) {
-    Svc routed = OwnerRouting.route(Svc.class, id -> Future.failedFuture(failure), id -> null, null, Set.of("act"));
+    Svc routed =
+        OwnerRouting.route(
+            Svc.class, id -> Future.failedFuture(failure), id -> null, null, Set.of("act"));
     return ErrorCode.of(routed.act("ev-1").cause());
   }
 
   @Test
   void failuresOfAClusterInMotionAreServiceUnavailable() {
-    assertEquals(ErrorCode.SERVICE_UNAVAILABLE, codeOf(new ReplyException(ReplyFailure.NO_HANDLERS, "gone")));
-    assertEquals(ErrorCode.SERVICE_UNAVAILABLE, codeOf(new ReplyException(ReplyFailure.TIMEOUT, "slow")));
+    assertEquals(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        codeOf(new ReplyException(ReplyFailure.NO_HANDLERS, "gone")));
+    assertEquals(
+        ErrorCode.SERVICE_UNAVAILABLE, codeOf(new ReplyException(ReplyFailure.TIMEOUT, "slow")));
     assertEquals(ErrorCode.SERVICE_UNAVAILABLE, codeOf(new TargetNotMemberException("left")));
     assertEquals(ErrorCode.SERVICE_UNAVAILABLE, codeOf(new MemberLeftException("left")));
   }
@@ -41,7 +46,8 @@ class OwnerRoutingTest {
   void refusalsAndRealFaultsPassUnchanged() {
     assertEquals(ErrorCode.NOT_HOST, codeOf(ErrorCode.NOT_HOST.exception("no")));
     assertEquals(ErrorCode.INTERNAL, codeOf(new IllegalStateException("a bug")));
-    assertEquals(ErrorCode.INTERNAL, codeOf(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, "boom")));
+    assertEquals(
+        ErrorCode.INTERNAL, codeOf(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, "boom")));
     IllegalStateException bug = new IllegalStateException("a bug");
     assertSame(bug, OwnerRouting.whileMoving(bug));
   }

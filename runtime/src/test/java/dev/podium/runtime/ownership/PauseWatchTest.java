@@ -28,7 +28,8 @@ class PauseWatchTest {
     assertEquals(15_000 * MS, watch.tick(15_100 * MS));
     // The late tick itself does not wake it: an overdue timer that runs between this tick and the
     // owner's step-down must not write either.
-    assertFalse(watch.awake(15_150 * MS), "a write after the late tick, before the step-down, is refused");
+    assertFalse(
+        watch.awake(15_150 * MS), "a write after the late tick, before the step-down, is refused");
     watch.tick(15_200 * MS);
     assertFalse(watch.awake(15_250 * MS), "still asleep until the owner knows where it stands");
     watch.resume();

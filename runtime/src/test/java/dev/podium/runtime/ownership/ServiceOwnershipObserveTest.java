@@ -32,17 +32,24 @@ import org.junit.jupiter.api.Test;
  */
 class ServiceOwnershipObserveTest {
   private static final Duration PAUSE = Duration.ofSeconds(2);
-  private static final List<String> KEYS = java.util.stream.IntStream.range(0, 300).mapToObj(i -> "event-" + i).toList();
+  private static final List<String> KEYS =
+      java.util.stream.IntStream.range(0, 300).mapToObj(i -> "event-" + i).toList();
 
   private final List<Vertx> nodes = new ArrayList<>();
   private final List<ServiceOwnership> started = new ArrayList<>();
+
   /** Each started instance's ring reports, to wait on. */
-  private final Map<ServiceOwnership, LinkedBlockingQueue<OwnerRing>> reports = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<ServiceOwnership, LinkedBlockingQueue<OwnerRing>> reports =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   @AfterEach
   void close() throws Exception {
     for (ServiceOwnership o : started) {
-      o.stop().toCompletionStage().toCompletableFuture().handle((v, e) -> null).get(10, TimeUnit.SECONDS);
+      o.stop()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .handle((v, e) -> null)
+          .get(10, TimeUnit.SECONDS);
     }
     for (Vertx node : nodes) {
       try {
@@ -59,7 +66,8 @@ class ServiceOwnershipObserveTest {
     nodes.add(vertx);
     ServiceOwnership a = start(new ServiceOwnership(vertx, "relays", PAUSE));
     ServiceOwnership observer = start(ServiceOwnership.observe(vertx, "relays"));
-    assertEquals(Set.of(a.instanceId()), observer.ring().members(), "the observer is not in the ring");
+    assertEquals(
+        Set.of(a.instanceId()), observer.ring().members(), "the observer is not in the ring");
 
     ServiceOwnership b = start(new ServiceOwnership(vertx, "relays", PAUSE));
     awaitRing(observer, r -> r.members().size() == 2);
@@ -94,11 +102,15 @@ class ServiceOwnershipObserveTest {
     awaitRing(b, r -> r.equals(observer.ring()));
     assertSameOwners(observer, a, b);
     long ofA = KEYS.stream().filter(a::owns).count();
-    assertTrue(ofA > 100 && ofA < 200, "each relay takes a fair share: A owns " + ofA + " of " + KEYS.size());
+    assertTrue(
+        ofA > 100 && ofA < 200,
+        "each relay takes a fair share: A owns " + ofA + " of " + KEYS.size());
     KEYS.forEach(k -> assertTrue(a.owns(k) ^ b.owns(k), k + " has exactly one owner"));
-    assertEquals(2, registry(gateway).size(), "the observer did not register: " + registry(gateway));
+    assertEquals(
+        2, registry(gateway).size(), "the observer did not register: " + registry(gateway));
 
-    // Killed (no goodbye): Hazelcast drops B's member and the observer moves B's keys, and only them.
+    // Killed (no goodbye): Hazelcast drops B's member and the observer moves B's keys, and only
+    // them.
     Map<String, String> before = owners(observer);
     hazelcast(nodeB).getLifecycleService().terminate();
     awaitRing(observer, r -> r.members().equals(Set.of(a.instanceId())));
@@ -120,18 +132,27 @@ class ServiceOwnershipObserveTest {
     started.remove(c);
     awaitRing(observer, r -> r.members().equals(Set.of(a.instanceId())));
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
-    assertTrue(millis < 1_000, "a clean stop reaches the observer without failure detection: " + millis + " ms");
+    assertTrue(
+        millis < 1_000,
+        "a clean stop reaches the observer without failure detection: " + millis + " ms");
   }
 
   private ServiceOwnership start(ServiceOwnership ownership) throws Exception {
     LinkedBlockingQueue<OwnerRing> changes = new LinkedBlockingQueue<>();
     reports.put(ownership, changes);
-    ownership.start(changes::add).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    ownership
+        .start(changes::add)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
     started.add(ownership);
     return ownership;
   }
 
-  /** Waits (at most 20 s) until the instance's current ring is as wanted, waking on each ring it reports. */
+  /**
+   * Waits (at most 20 s) until the instance's current ring is as wanted, waking on each ring it
+   * reports.
+   */
   private void awaitRing(ServiceOwnership o, Predicate<OwnerRing> wanted) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (!wanted.test(o.ring())) {
@@ -158,20 +179,36 @@ class ServiceOwnershipObserveTest {
   }
 
   private Vertx cluster(String name, int port) throws Exception {
-    Vertx vertx = ClusterBootstrap.start(ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_NAME", name,
-        "PODIUM_CLUSTER_PORT", String.valueOf(port), "PODIUM_CLUSTER_MEMBERS", "127.0.0.1:" + port))))
-        .toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    Vertx vertx =
+        ClusterBootstrap.start(
+                ClusterSettings.from(
+                    Settings.of(
+                        Map.of(
+                            "PODIUM_CLUSTER_NAME",
+                            name,
+                            "PODIUM_CLUSTER_PORT",
+                            String.valueOf(port),
+                            "PODIUM_CLUSTER_MEMBERS",
+                            "127.0.0.1:" + port))))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(90, TimeUnit.SECONDS);
     nodes.add(vertx);
     return vertx;
   }
 
   private static com.hazelcast.core.HazelcastInstance hazelcast(Vertx vertx) {
-    return ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager()).getHazelcastInstance();
+    return ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager())
+        .getHazelcastInstance();
   }
 
   private static Map<String, String> registry(Vertx vertx) throws Exception {
-    return vertx.executeBlocking(() -> Map.copyOf(hazelcast(vertx).<String, String>getMap("podium.members.relays")))
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return vertx
+        .executeBlocking(
+            () -> Map.copyOf(hazelcast(vertx).<String, String>getMap("podium.members.relays")))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   private static int freePort() throws Exception {

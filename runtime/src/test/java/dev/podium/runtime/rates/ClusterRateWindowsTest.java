@@ -36,18 +36,31 @@ class ClusterRateWindowsTest {
     int portB = freePort();
     String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
     for (int port : new int[] {portA, portB}) {
-      Vertx vertx = ClusterBootstrap.start(ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_NAME", name,
-          "PODIUM_CLUSTER_PORT", String.valueOf(port), "PODIUM_CLUSTER_MEMBERS", members))))
-          .toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+      Vertx vertx =
+          ClusterBootstrap.start(
+                  ClusterSettings.from(
+                      Settings.of(
+                          Map.of(
+                              "PODIUM_CLUSTER_NAME",
+                              name,
+                              "PODIUM_CLUSTER_PORT",
+                              String.valueOf(port),
+                              "PODIUM_CLUSTER_MEMBERS",
+                              members))))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(90, TimeUnit.SECONDS);
       NODES.add(vertx);
     }
     long deadline = System.currentTimeMillis() + 60_000;
-    while (ClusterReach.hazelcast(NODES.get(0)).orElseThrow().getCluster().getMembers().size() < 2) {
+    while (ClusterReach.hazelcast(NODES.get(0)).orElseThrow().getCluster().getMembers().size()
+        < 2) {
       assertTrue(System.currentTimeMillis() < deadline, "the two members did not meet");
       java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     }
     for (Vertx vertx : NODES) {
-      WINDOWS.add(new ClusterRateWindows(vertx, ClusterReach.hazelcast(vertx).orElseThrow(), MAP, 5));
+      WINDOWS.add(
+          new ClusterRateWindows(vertx, ClusterReach.hazelcast(vertx).orElseThrow(), MAP, 5));
     }
   }
 
@@ -65,7 +78,12 @@ class ClusterRateWindowsTest {
   }
 
   private static boolean take(int member, String key) throws Exception {
-    return WINDOWS.get(member).tryAcquire(key).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return WINDOWS
+        .get(member)
+        .tryAcquire(key)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -78,7 +96,8 @@ class ClusterRateWindowsTest {
     }
     long elapsed = System.currentTimeMillis() - started;
     // Per-member windows would accept 10; a slow run may see a second window open.
-    assertTrue(accepted >= 5 && accepted <= 5 * (1 + elapsed / 1000),
+    assertTrue(
+        accepted >= 5 && accepted <= 5 * (1 + elapsed / 1000),
         accepted + " accepted through two members in " + elapsed + " ms");
     if (elapsed < 1000) {
       assertEquals(5, accepted);
@@ -91,14 +110,32 @@ class ClusterRateWindowsTest {
     String ended = "9:ended-" + UUID.randomUUID().toString().substring(0, 3) + "/";
     String other = "9:other-" + UUID.randomUUID().toString().substring(0, 3) + "/";
     for (int i = 0; i < 20; i++) {
-      WINDOWS.get(i % 2).tryAcquire(ended + "u" + i).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      WINDOWS
+          .get(i % 2)
+          .tryAcquire(ended + "u" + i)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
     }
-    WINDOWS.get(0).tryAcquire(other + "u").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    WINDOWS
+        .get(0)
+        .tryAcquire(other + "u")
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     var map = ClusterReach.hazelcast(NODES.get(0)).orElseThrow().<String, long[]>getMap(MAP);
-    WINDOWS.get(1).forgetPrefix(ended).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    assertTrue(map.keySet().stream().noneMatch(k -> k.startsWith(ended)), "the ended event's windows are gone");
+    WINDOWS
+        .get(1)
+        .forgetPrefix(ended)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    assertTrue(
+        map.keySet().stream().noneMatch(k -> k.startsWith(ended)),
+        "the ended event's windows are gone");
     assertTrue(map.containsKey(other + "u"), "another event's window stays");
-    assertTrue(WINDOWS.get(0).forgetPrefix("9:x%/").failed(), "a LIKE wildcard in the prefix is refused");
+    assertTrue(
+        WINDOWS.get(0).forgetPrefix("9:x%/").failed(), "a LIKE wildcard in the prefix is refused");
   }
 
   @Test
@@ -119,7 +156,8 @@ class ClusterRateWindowsTest {
     Future.all(all).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     long elapsed = System.currentTimeMillis() - started;
     long accepted = all.stream().filter(Future::result).count();
-    assertTrue(accepted >= 5 && accepted <= 5 * (1 + elapsed / 1000),
+    assertTrue(
+        accepted >= 5 && accepted <= 5 * (1 + elapsed / 1000),
         accepted + " accepted of 40 sent at once through two members in " + elapsed + " ms");
   }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The window rule on a virtual clock, through the local windows (the cluster runs the same rule). */
+/**
+ * The window rule on a virtual clock, through the local windows (the cluster runs the same rule).
+ */
 class SlidingWindowTest {
   private long now;
   private final LocalRateWindows five = new LocalRateWindows(5, () -> now);
@@ -64,7 +66,8 @@ class SlidingWindowTest {
     long[] state = SlidingWindow.admit(null, 1, 10);
     assertEquals(1, state.length);
     assertEquals(null, SlidingWindow.admit(state, 1, 1009));
-    assertEquals(1, SlidingWindow.admit(state, 1, 1010).length, "the old time is dropped, not kept");
+    assertEquals(
+        1, SlidingWindow.admit(state, 1, 1010).length, "the old time is dropped, not kept");
   }
 
   @Test

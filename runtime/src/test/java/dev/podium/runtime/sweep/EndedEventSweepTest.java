@@ -18,20 +18,23 @@ class EndedEventSweepTest {
   private final List<String> calls = new ArrayList<>();
   private boolean liveFails;
 
-  private final EndedEventSweep sweep = new EndedEventSweep(
-      () -> {
-        calls.add("holding");
-        return Future.succeededFuture(Set.copyOf(held));
-      },
-      () -> {
-        calls.add("live");
-        return liveFails ? Future.failedFuture("room-service unavailable") : Future.succeededFuture(Set.copyOf(live));
-      },
-      id -> {
-        removed.add(id);
-        held.remove(id);
-        return Future.succeededFuture();
-      });
+  private final EndedEventSweep sweep =
+      new EndedEventSweep(
+          () -> {
+            calls.add("holding");
+            return Future.succeededFuture(Set.copyOf(held));
+          },
+          () -> {
+            calls.add("live");
+            return liveFails
+                ? Future.failedFuture("room-service unavailable")
+                : Future.succeededFuture(Set.copyOf(live));
+          },
+          id -> {
+            removed.add(id);
+            held.remove(id);
+            return Future.succeededFuture();
+          });
 
   private Set<String> run() {
     return sweep.run().toCompletionStage().toCompletableFuture().join();
