@@ -176,7 +176,15 @@ class OpsAbuseTest {
                             .equals(
                                 s.getJsonObject("host", new JsonObject()).getString("user_id"))),
         streams.encode());
+    // The host alone is counted. The list's count is written behind presence's changes, so it
+    // may lag the host's own join by a moment: read it until it shows, bounded.
+    host.expect("participant_count", m -> m.getInteger("count") == 1);
+    long deadline = System.currentTimeMillis() + 5_000;
     JsonObject stream = LiveRoomEndToEndTest.streamOf(streams, eventId);
+    while (stream.getInteger("participant_count") != 1 && System.currentTimeMillis() < deadline) {
+      streams = new JsonObject(podium.get(node, "/api/streams").body()).getJsonArray("streams");
+      stream = LiveRoomEndToEndTest.streamOf(streams, eventId);
+    }
     assertEquals(1, stream.getInteger("participant_count"), stream.encode());
     bystanders.assertWell();
     assertEquals(
