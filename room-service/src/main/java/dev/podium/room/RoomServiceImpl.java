@@ -358,6 +358,14 @@ public final class RoomServiceImpl implements RoomService {
    * instance owns it now.
    */
   private Future<Void> persist(RoomRegistry.Room room) {
+    return persist(room, null);
+  }
+
+  /**
+   * As {@link #persist(RoomRegistry.Room)}, with what the change must announce ({@link
+   * Announcement}) in the record until it is announced; null for none.
+   */
+  private Future<Void> persist(RoomRegistry.Room room, Announcement pending) {
     String eventId = room.eventId();
     FencedStore.Lease lease = leases.get(eventId);
     if (registry.find(eventId).orElse(null) != room || lease == null) {
@@ -369,7 +377,11 @@ public final class RoomServiceImpl implements RoomService {
               : ErrorCode.SERVICE_UNAVAILABLE.exception(
                   "The event is moving to another instance; try again"));
     }
-    return store.write(lease, room.toJson()).recover(e -> fenced(eventId, room, e));
+    JsonObject record = room.toJson();
+    if (pending != null) {
+      record.put(Announcement.FIELD, pending.toJson());
+    }
+    return store.write(lease, record).recover(e -> fenced(eventId, room, e));
   }
 
   private <T> Future<T> fenced(String eventId, RoomRegistry.Room room, Throwable e) {
@@ -440,7 +452,19 @@ public final class RoomServiceImpl implements RoomService {
                   .addKeyValue("event_id", eventId)
                   .addKeyValue("epoch", lease.epoch())
                   .log("room-service owns event");
-              return Future.succeededFuture(taken);
+              Announcement unannounced = Announcement.in(lease.data());
+              if (unannounced == null) {
+                return Future.succeededFuture(taken);
+              }
+              // The previous owner wrote a change and may have died before announcing it: announce
+              // it (again, perhaps: at least once), then write the record without it.
+              LOG.atInfo()
+                  .addKeyValue("event_id", eventId)
+                  .addKeyValue("messages", unannounced.messages().size())
+                  .log("room-service announces the last change the previous owner wrote");
+              return announce(eventId, unannounced)
+                  .compose(v -> persist(taken).recover(e -> Future.succeededFuture()))
+                  .map(taken);
             });
   }
 
@@ -680,31 +704,25 @@ public final class RoomServiceImpl implements RoomService {
       return Future.succeededFuture();
     }
     String eventId = room.eventId();
-    return persist(room).compose(v -> announce(eventId, outcome));
+    Announcement pending = Announcement.of(outcome);
+    // The change and what it must announce are written together, and what it announced is written
+    // away after: an owner killed in between leaves it to the instance that takes the event in.
+    return persist(room, pending)
+        .compose(v -> announce(eventId, pending))
+        .compose(v -> persist(room).recover(e -> Future.succeededFuture()));
   }
 
-  private Future<Void> announce(String eventId, Stage.Outcome outcome) {
-    Map.Entry<String, String> roleChange =
-        outcome.roleChanges().isEmpty() ? null : outcome.roleChanges().entrySet().iterator().next();
-    for (Stage.Effect effect : outcome.effects()) {
-      RoomMessageRouting routing =
-          RoomMessageRouting.ROOM
-              .toUser(effect.toUser())
-              .closingRecipients(effect.closeRecipients())
-              .withMute(effect.mutedUser(), Boolean.TRUE.equals(effect.muted()))
-              .withMode(effect.mode());
-      if (roleChange != null) {
-        routing = routing.withRole(roleChange.getKey(), roleChange.getValue());
-      }
+  private Future<Void> announce(String eventId, Announcement pending) {
+    for (Announcement.Publication p : pending.messages()) {
       vertx
           .eventBus()
-          .publish(Addresses.roomMessages(eventId), effect.json(), routing.toDeliveryOptions());
+          .publish(Addresses.roomMessages(eventId), p.body(), p.routing().toDeliveryOptions());
     }
-    if (roleChange == null) {
+    if (pending.roleUser() == null) {
       return Future.succeededFuture();
     }
     return presence
-        .setRole(eventId, roleChange.getKey(), roleChange.getValue())
+        .setRole(eventId, pending.roleUser(), pending.role())
         .recover(
             e -> {
               LOG.atWarn()
