@@ -60,6 +60,8 @@ class FailureDrillTest {
         TestSocket.awaitCondition(
             () -> podium.getPort(gatewayB.opsPort(), "/health/ready").status() == 200, 30_000),
         "gateway B ready: " + podium.getPort(gatewayB.opsPort(), "/health/ready").body());
+    // Gateway A (this JVM) and the eight processes: each step must start from one whole cluster.
+    PodiumProcess.awaitOneCluster(podium, PROCESSES, 1 + PROCESSES.size());
   }
 
   @AfterAll

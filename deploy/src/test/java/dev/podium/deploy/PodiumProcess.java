@@ -82,35 +82,18 @@ final class PodiumProcess implements AutoCloseable {
   }
 
   /**
-   * Starts these processes at once, each in its own JVM, and adds them to {@code keep} in the order
-   * given. Every process that started is in {@code keep} (for the test to stop) even when another
-   * failed to start; the first failure is then thrown.
+   * Starts these processes one after the other, each in its own JVM, each once the one before is
+   * up, and adds them to {@code keep} in the order given. Started all at once, eight JVMs on two
+   * cores starved each other long enough to miss Hazelcast's 3 s heartbeat deadline, and the
+   * cluster sometimes formed in two parts (a process alone for over a minute, or one that never
+   * started). Every process that started is in {@code keep} (for the test to stop) even when a
+   * later one failed to start; that failure is then thrown.
    */
   static void startAll(
       List<PodiumProcess> keep, Settings cluster, Map<String, String> extra, Launch... launches)
-      throws Exception {
-    List<CompletableFuture<PodiumProcess>> starting = new ArrayList<>();
+      throws IOException {
     for (Launch l : launches) {
-      starting.add(
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return start(l.name(), l.main(), cluster, extra, l.readyLine());
-                } catch (IOException e) {
-                  throw new IllegalStateException(e);
-                }
-              }));
-    }
-    Exception failed = null;
-    for (CompletableFuture<PodiumProcess> f : starting) {
-      try {
-        keep.add(f.get());
-      } catch (Exception e) {
-        failed = failed == null ? e : failed;
-      }
-    }
-    if (failed != null) {
-      throw failed;
+      keep.add(start(l.name(), l.main(), cluster, extra, l.readyLine()));
     }
   }
 
@@ -285,6 +268,51 @@ final class PodiumProcess implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /**
+   * Waits (bounded) until every process sees a cluster of {@code members}, as its readiness body
+   * says. Many JVMs starting at once on a small machine can leave one that missed heartbeats while
+   * it started in a cluster of its own until Hazelcast's merge finds it (in one CI run over a
+   * minute later); a drill that started then would lose two processes at a time.
+   */
+  static void awaitOneCluster(PodiumHarness podium, List<PodiumProcess> processes, int members) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    Map<String, Integer> seen = new java.util.TreeMap<>();
+    while (System.nanoTime() < deadline) {
+      seen.clear();
+      for (PodiumProcess p : processes) {
+        seen.put(p.name(), membersSeenBy(podium.getPort(p.opsPort(), "/health/ready").body()));
+      }
+      if (seen.values().stream().allMatch(n -> n == members)) {
+        return;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError(
+        "the processes did not form one cluster of " + members + " within 120 s: " + seen);
+  }
+
+  /** The cluster size a readiness body reports (its {@code cluster} check), -1 when absent. */
+  private static int membersSeenBy(String readinessBody) {
+    try {
+      io.vertx.core.json.JsonArray checks =
+          new io.vertx.core.json.JsonObject(readinessBody).getJsonArray("checks");
+      for (Object o : checks) {
+        io.vertx.core.json.JsonObject check = (io.vertx.core.json.JsonObject) o;
+        if ("cluster".equals(check.getString("id")) && check.getJsonObject("data") != null) {
+          return check.getJsonObject("data").getInteger("members", -1);
+        }
+      }
+    } catch (RuntimeException unreadable) {
+      // not ready to answer yet
+    }
+    return -1;
   }
 
   /** The port of its {@code /health/live}, {@code /health/ready} and {@code /metrics}. */

@@ -46,6 +46,7 @@ class PresenceOwnershipTest {
     assertTrue(
         Polls.eventually(() -> podium.opsGet(nodeA, "/health/ready").status() == 200, 60_000),
         "gateway ready: " + podium.opsGet(nodeA, "/health/ready").body());
+    PodiumProcess.awaitOneCluster(podium, PROCESSES, 1 + PROCESSES.size());
   }
 
   @AfterAll
