@@ -8,7 +8,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,11 +18,15 @@ import org.slf4j.LoggerFactory;
  * Answers a presence-service instance that took an event over ({@link Addresses#PRESENCE_RESYNC}):
  * re-announces this node's sessions of the event, so joins and leaves its killed previous owner had
  * not written to the cluster copy yet are healed. A session whose join is still in flight is sent
- * as {@code joining}: presence neither adds it (its join does, announced) nor drops it. The
- * sessions go in batches of {@value #BATCH}, the next one only once presence acknowledged the
- * previous one, so a large room costs a few small messages in sequence; the last batch says {@code
- * done}. A node with no session in the event still sends that one (empty) batch: presence then
- * drops its members that this node no longer carries.
+ * as {@code joining}: presence neither adds it (its join does, announced) nor drops it. Such a join
+ * may still be answered by the instance that had the event before the take-in, so the new owner's
+ * copy lacks it and no later join adds it: once the joins in flight have settled ({@link
+ * #JOIN_SETTLE_MS}, past the proxy's 3 s send timeout) the sessions reported as joining whose join
+ * was answered are sent again in one more batch, within presence's resync window. The sessions go
+ * in batches of {@value #BATCH}, the next one only once presence acknowledged the previous one, so
+ * a large room costs a few small messages in sequence; the last batch says {@code done}. A node
+ * with no session in the event still sends that one (empty) batch: presence then drops its members
+ * that this node no longer carries.
  */
 public final class SessionResync {
   private static final Logger LOG = LoggerFactory.getLogger(SessionResync.class);
@@ -31,18 +37,35 @@ public final class SessionResync {
   /** Each batch is answered at once; a presence instance that does not answer stops the resync. */
   private static final long BATCH_TIMEOUT_MS = 3_000;
 
+  /**
+   * When the sessions reported as joining are looked at again: a join in flight is answered or
+   * failed within the presence proxy's 3 s send timeout. Well inside presence's resync window (10
+   * s).
+   */
+  static final long JOIN_SETTLE_MS = 3_500;
+
   private final Vertx vertx;
   private final String nodeId;
   private final Function<String, List<ResyncBatch.Carried>> present;
+  private final long joinSettleMs;
 
   /**
    * @param present this node's open sessions of an event, by event id
    */
   public SessionResync(
       Vertx vertx, String nodeId, Function<String, List<ResyncBatch.Carried>> present) {
+    this(vertx, nodeId, present, JOIN_SETTLE_MS);
+  }
+
+  SessionResync(
+      Vertx vertx,
+      String nodeId,
+      Function<String, List<ResyncBatch.Carried>> present,
+      long joinSettleMs) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.present = present;
+    this.joinSettleMs = joinSettleMs;
   }
 
   /** Listens for resync requests; completes once the consumer is registered in the cluster. */
@@ -71,12 +94,40 @@ public final class SessionResync {
    */
   Future<Void> reannounce(String eventId, String replyTo) {
     List<ResyncBatch.Carried> sessions = present.apply(eventId);
+    Set<String> joining =
+        sessions.stream()
+            .filter(ResyncBatch.Carried::joining)
+            .map(c -> c.participant().sessionId())
+            .collect(Collectors.toSet());
     return send(eventId, replyTo, sessions, 0)
+        .onSuccess(
+            v -> {
+              if (!joining.isEmpty()) {
+                vertx.setTimer(joinSettleMs, t -> resendSettled(eventId, replyTo, joining));
+              }
+            })
         .onFailure(
             e ->
                 LOG.atInfo()
                     .addKeyValue("event_id", eventId)
                     .log("sessions not re-announced to presence: {}", e.getMessage()));
+  }
+
+  /** Sends again the sessions reported as joining whose join has since been answered. */
+  private void resendSettled(String eventId, String replyTo, Set<String> joining) {
+    List<ResyncBatch.Carried> settled =
+        present.apply(eventId).stream()
+            .filter(c -> !c.joining() && joining.contains(c.participant().sessionId()))
+            .toList();
+    if (settled.isEmpty()) {
+      return;
+    }
+    send(eventId, replyTo, settled, 0)
+        .onFailure(
+            e ->
+                LOG.atInfo()
+                    .addKeyValue("event_id", eventId)
+                    .log("settled joins not re-announced to presence: {}", e.getMessage()));
   }
 
   private Future<Void> send(

@@ -168,4 +168,88 @@ class SessionResyncTest {
                         dev.podium.api.Addresses.PRESENCE_RESYNC,
                         new JsonObject().put("event_id", "ev").put("reply_to", "reply-9")));
   }
+
+  /**
+   * A join in flight when presence asked may be answered by the instance that had the event before:
+   * once answered, the session is sent again so the new owner lists it; a join that failed is not.
+   */
+  @Test
+  void aJoinAnsweredAfterTheResyncIsSentAgain(Vertx vertx, VertxTestContext test) {
+    List<JsonObject> batches = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean settled =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            "reply",
+            msg -> {
+              batches.add(msg.body());
+              msg.reply(null);
+              if (batches.size() == 1) {
+                // s1's join is answered; s2's failed and its socket is gone.
+                settled.set(true);
+              } else {
+                test.verify(
+                    () -> {
+                      JsonObject again = msg.body();
+                      assertEquals(1, again.getJsonArray("participants").size(), again.encode());
+                      JsonObject p = again.getJsonArray("participants").getJsonObject(0);
+                      assertEquals("s1", p.getString("session_id"));
+                      assertEquals(null, p.getBoolean("joining"), "answered: no longer joining");
+                      test.completeNow();
+                    });
+              }
+            });
+    SessionResync resync =
+        new SessionResync(
+            vertx,
+            "node-1",
+            eventId -> {
+              List<ResyncBatch.Carried> list = new ArrayList<>();
+              list.add(carried("s0", false));
+              list.add(carried("s1", !settled.get()));
+              if (!settled.get()) {
+                list.add(carried("s2", true));
+              }
+              return list;
+            },
+            50);
+    resync.reannounce("ev", "reply");
+  }
+
+  /** Nothing was joining: no second batch. */
+  @Test
+  void noJoinInFlightNoSecondBatch(Vertx vertx, VertxTestContext test) {
+    AtomicInteger received = new AtomicInteger();
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            "reply",
+            msg -> {
+              received.incrementAndGet();
+              msg.reply(null);
+            });
+    SessionResync resync =
+        new SessionResync(vertx, "node-1", eventId -> List.of(carried("s0", false)), 20);
+    resync
+        .reannounce("ev", "reply")
+        .onComplete(
+            test.succeeding(
+                v ->
+                    vertx.setTimer(
+                        200,
+                        t ->
+                            test.verify(
+                                () -> {
+                                  assertEquals(1, received.get());
+                                  test.completeNow();
+                                }))));
+  }
+
+  private static ResyncBatch.Carried carried(String sessionId, boolean joining) {
+    return new ResyncBatch.Carried(
+        new Participant(
+            "u-" + sessionId, "name", Participant.ROLE_LISTENER, true, "node-1", sessionId),
+        joining);
+  }
 }
