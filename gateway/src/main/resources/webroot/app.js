@@ -3,7 +3,7 @@
 // podium.v1 subprotocol. Everything a user typed, or the server relayed, is put on the page with
 // textContent: never as HTML.
 
-import { AudioEngine, FRAME_SAMPLES } from "./js/audio.js";
+import { AudioEngine, FRAME_SAMPLES, SAMPLE_RATE } from "./js/audio.js";
 import { gatewayUrls, RoomConnection } from "./js/connection.js";
 import { frame, parse, KIND_PCM, KIND_SCREEN, KIND_SCREEN_INIT } from "./js/framing.js";
 import { externalIdentity, obtainIdentity } from "./js/token.js";
@@ -259,11 +259,14 @@ async function enter(asHost, eventId) {
 function socketPath() {
   const token = encodeURIComponent(state.identity.token);
   const user = encodeURIComponent(state.identity.userId);
+  // The microphone's PCM is resampled to SAMPLE_RATE in the capture worklet: say so, and the relay
+  // need not estimate it.
+  const query = `?token=${token}&rate=${SAMPLE_RATE}`;
   if (state.asHost && !state.eventId) {
-    return `/ws/stream/start/live/${user}/?token=${token}`;
+    return `/ws/stream/start/live/${user}/${query}`;
   }
   // A host whose socket dropped re-attaches to its event through the join URL.
-  return `/ws/stream/live/join/event/${encodeURIComponent(state.eventId)}/${user}/?token=${token}`;
+  return `/ws/stream/live/join/event/${encodeURIComponent(state.eventId)}/${user}/${query}`;
 }
 
 function onClosed(event) {

@@ -414,7 +414,15 @@ public final class LoadGenerator {
     List<Future<String>> links = new ArrayList<>();
     for (int r = 0; r < opts.rooms(); r++) {
       String hostId = opts.hostId(r);
-      String path = "/ws/stream/start/live/" + enc(hostId) + "/" + tokenQuery(hostId, "?");
+      String query = tokenQuery(hostId, "?");
+      // The hosts send 48 kHz PCM and say so, as Podium's own web client does.
+      String path =
+          "/ws/stream/start/live/"
+              + enc(hostId)
+              + "/"
+              + query
+              + (query.isEmpty() ? "?" : "&")
+              + "rate=48000";
       Host host =
           new Host(
               vertx,

@@ -13,18 +13,25 @@ final class Audio {
   static final class Sine {
     private final double frequency;
     private final int amplitude;
+    private final int rate;
     private long position;
 
     Sine(double frequency, int amplitude) {
+      this(frequency, amplitude, RATE);
+    }
+
+    /** A sine sampled at {@code rate} (a sender whose audio is not at the room's rate). */
+    Sine(double frequency, int amplitude, int rate) {
       this.frequency = frequency;
       this.amplitude = amplitude;
+      this.rate = rate;
     }
 
     Buffer next(int samples) {
       Buffer out = Buffer.buffer(samples * 2);
       for (int i = 0; i < samples; i++) {
         short s =
-            (short) Math.round(amplitude * Math.sin(2 * Math.PI * frequency * (position++) / RATE));
+            (short) Math.round(amplitude * Math.sin(2 * Math.PI * frequency * (position++) / rate));
         out.appendShortLE(s);
       }
       return out;

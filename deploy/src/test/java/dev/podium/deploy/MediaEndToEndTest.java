@@ -631,4 +631,81 @@ class MediaEndToEndTest {
       stopPacing(sender);
     }
   }
+
+  /**
+   * {@code ?rate=24000}: the host's 24 kHz audio is resampled from its first chunk (estimating the
+   * rate would take a second or more; taken for 48 kHz, 440 Hz would be heard as 880 Hz with gaps).
+   */
+  @Test
+  void aDeclaredRateIsResampledFromTheFirstChunk() {
+    String hostId = user("host");
+    TestSocket host =
+        podium.connect(
+            node,
+            "/ws/stream/start/live/"
+                + hostId
+                + "/?rate=24000&token="
+                + TestTokens.valid(hostId, hostId));
+    String eventId = host.expect("stream_link").getString("event_id");
+    TestSocket listener = podium.join(node, eventId, user("listener"));
+    listener.expect("room_state");
+
+    long t0 = System.nanoTime();
+    Audio.Sine sine = new Audio.Sine(440, AMPLITUDE, 24_000);
+    long sender = podium.clientVertx().setPeriodic(20, id -> host.sendBinary(sine.next(480)));
+    try {
+      short[] heard = hear(listener, t0, 0.5);
+      assertTrue(
+          Math.abs(Audio.amplitudeAt(heard, 440) - AMPLITUDE) < AMPLITUDE * 0.15,
+          "440 Hz from the start: " + Audio.amplitudeAt(heard, 440));
+      assertTrue(Audio.amplitudeAt(heard, 880) < AMPLITUDE * 0.05, "not taken for 48 kHz");
+      listener
+          .binaries()
+          .forEach(b -> assertEquals(1920, b.data().length(), "20 ms of 48 kHz PCM"));
+    } finally {
+      stopPacing(sender);
+    }
+  }
+
+  /**
+   * A rate that is not one of the listed ones is refused with bad_request; the socket stays and its
+   * audio is heard.
+   */
+  @Test
+  void anUnlistedRateGetsBadRequestAndTheRateIsEstimated() {
+    String hostId = user("host");
+    TestSocket host =
+        podium.connect(
+            node,
+            "/ws/stream/start/live/"
+                + hostId
+                + "/?rate=12345&token="
+                + TestTokens.valid(hostId, hostId));
+    JsonObject refused = host.expectError("bad_request");
+    assertTrue(refused.getString("message").contains("rate"), refused.encode());
+    JsonObject link = host.expect("stream_link");
+    assertTrue(host.order(refused) < host.order(link), "the refusal comes first");
+    String eventId = link.getString("event_id");
+    TestSocket listener = podium.join(node, eventId, user("listener"));
+    listener.expect("room_state");
+    TestSocket odd =
+        podium.connect(
+            node,
+            "/ws/stream/live/join/event/"
+                + eventId
+                + "/ra/ra/?rate=fast&token="
+                + TestTokens.valid("ra"));
+    odd.expectError("bad_request");
+    odd.expect("room_state");
+
+    long t0 = System.nanoTime();
+    long sender = pace(host, 440, 960);
+    try {
+      assertTrue(
+          Audio.amplitudeAt(hear(listener, t0, 0.5), 440) > AMPLITUDE * 0.8,
+          "48 kHz audio, as estimated");
+    } finally {
+      stopPacing(sender);
+    }
+  }
 }

@@ -11,6 +11,7 @@ import dev.podium.media.mix.EventMixer;
 import dev.podium.media.mix.LevelMeter;
 import dev.podium.media.mix.MixDemand;
 import io.github.jaredmdobson.concentus.OpusException;
+import io.vertx.core.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An event whose mixer runs on this relay: takes speakers' chunks from {@code mediaIn}, mixes on
@@ -50,9 +52,34 @@ final class OwnedEvent {
   private final io.micrometer.core.instrument.Counter ticksMixed;
   private final io.micrometer.core.instrument.Counter ticksUnheard;
   private final io.micrometer.core.instrument.Counter opusEncoded;
+
+  /**
+   * Frames a speaker's buffer discarded (full, or shedding a backlog): the room never heard them.
+   */
+  private final io.micrometer.core.instrument.Counter framesDropped;
+
+  /**
+   * Ticks in which a playing speaker's frame did not come in time: a gap, or the end of a spurt.
+   */
+  private final io.micrometer.core.instrument.Counter speakerMisses;
+
+  /** Backlogs (frames waiting 80 ms or more) shed at once in a burst of catch-up ticks. */
+  private final io.micrometer.core.instrument.Counter backlogSheds;
+
+  /** The mixer's own counts when last added to the counters above. */
+  private long droppedSeen;
+
+  private long shedsSeen;
+
+  private long missesSeen;
   private final MixDemand demand = new MixDemand(System.nanoTime());
   private final MessageConsumer<JsonObject> demandConsumer;
-  private long timer = -1;
+
+  /**
+   * The pending tick's timer, or null (a timer in nanoseconds: a millisecond one would add up to 1
+   * ms of jitter).
+   */
+  private Timer timer;
 
   /** When the pending tick is due, as the mixer said when it was scheduled. */
   private long pendingDue;
@@ -99,6 +126,9 @@ final class OwnedEvent {
     this.ticksMixed = metrics.counter("podium_mixer_ticks_total", "result", "mixed");
     this.ticksUnheard = metrics.counter("podium_mixer_ticks_total", "result", "unheard");
     this.opusEncoded = metrics.counter("podium_media_opus_encoded_total");
+    this.framesDropped = metrics.counter("podium_mixer_frames_dropped_total");
+    this.speakerMisses = metrics.counter("podium_mixer_speaker_misses_total");
+    this.backlogSheds = metrics.counter("podium_mixer_backlog_sheds_total");
     this.opusEnabled = config.opus();
     this.demandConsumer =
         vertx
@@ -134,21 +164,21 @@ final class OwnedEvent {
     if (userId == null) {
       return;
     }
-    ingest(userId, headers.codec(), chunk);
+    ingest(userId, headers, chunk);
     if (idle || mixer.nextDue() != pendingDue) {
       // The frame a tick waited for arrived, or the mixer was idle and moved its grid to this
       // audio.
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
-        timer = -1;
+      if (timer != null) {
+        timer.cancel();
+        timer = null;
       }
       scheduleNext(true);
     }
   }
 
-  private void ingest(String userId, AudioChunkHeaders.Codec codec, Buffer chunk) {
+  private void ingest(String userId, AudioChunkHeaders headers, Buffer chunk) {
     byte[] data = chunk.getBytes();
-    if (codec == AudioChunkHeaders.Codec.OPUS) {
+    if (headers.codec() == AudioChunkHeaders.Codec.OPUS) {
       Opus.Decoder decoder =
           decoders.computeIfAbsent(
               userId, id -> new Opus.Decoder(sampleRate, mixer.frameSamples()));
@@ -161,7 +191,7 @@ final class OwnedEvent {
       }
       return;
     }
-    mixer.ingest(userId, data, 0, data.length);
+    mixer.ingest(userId, data, 0, data.length, headers.declaredRate());
   }
 
   private void scheduleNext(boolean fromChunk) {
@@ -172,17 +202,36 @@ final class OwnedEvent {
     long scheduled = ++generation;
     pendingDue = mixer.nextDue();
     runnableAt = Math.max(pendingDue, System.nanoTime());
-    long delay = mixer.delayMillis();
+    long delay = mixer.delayNanos();
     if (delay == 0 && fromChunk) {
       // The frame this tick waited for: mix it now, not after whatever else the loop has queued.
-      timer = -1;
+      timer = null;
       tick(scheduled);
     } else if (delay == 0) {
       // A catch-up tick: let other messages in between.
-      timer = -1;
+      timer = null;
       vertx.runOnContext(v -> tick(scheduled));
     } else {
-      timer = vertx.setTimer(delay, id -> tick(scheduled));
+      timer = vertx.timer(delay, TimeUnit.NANOSECONDS);
+      timer.onSuccess(v -> tick(scheduled));
+    }
+  }
+
+  private void countLosses() {
+    long dropped = mixer.droppedFrames();
+    if (dropped > droppedSeen) {
+      framesDropped.increment(dropped - droppedSeen);
+      droppedSeen = dropped;
+    }
+    long sheds = mixer.backlogSheds();
+    if (sheds > shedsSeen) {
+      backlogSheds.increment(sheds - shedsSeen);
+      shedsSeen = sheds;
+    }
+    long misses = mixer.speakerMisses();
+    if (misses > missesSeen) {
+      speakerMisses.increment(misses - missesSeen);
+      missesSeen = misses;
     }
   }
 
@@ -190,9 +239,10 @@ final class OwnedEvent {
     if (stopped || scheduled != generation) {
       return;
     }
-    timer = -1;
+    timer = null;
     long now = System.nanoTime();
     EventMixer.Tick tick = mixer.tick();
+    countLosses();
     tickLag.record(Math.max(0, now - runnableAt), java.util.concurrent.TimeUnit.NANOSECONDS);
     boolean heard = demand.mixWanted(now);
     if (heard != announcedHeard
@@ -262,8 +312,8 @@ final class OwnedEvent {
   void stop() {
     stopped = true;
     demandConsumer.unregister();
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
+    if (timer != null) {
+      timer.cancel();
     }
   }
 }

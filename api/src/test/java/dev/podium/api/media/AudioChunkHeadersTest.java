@@ -45,4 +45,29 @@ class AudioChunkHeadersTest {
         AudioChunkHeaders.Codec.PCM,
         AudioChunkHeaders.from(MultiMap.caseInsensitiveMultiMap().add("codec", "flac")).codec());
   }
+
+  @Test
+  void aDeclaredRateTravelsOnPcmOnly() {
+    AudioChunkHeaders pcm = new AudioChunkHeaders("e", "u", AudioChunkHeaders.Codec.PCM, 44_100);
+    MultiMap written = pcm.toDeliveryOptions().getHeaders();
+    assertEquals("44100", written.get("sample-rate"));
+    assertEquals(pcm, AudioChunkHeaders.from(written));
+    assertEquals(
+        null,
+        new AudioChunkHeaders("e", "u", AudioChunkHeaders.Codec.OPUS, 44_100)
+            .toDeliveryOptions()
+            .getHeaders()
+            .get("sample-rate"),
+        "an Opus packet carries its own rate");
+  }
+
+  /** A relay must not trust a rate header it cannot use: it estimates instead. */
+  @Test
+  void anUnreadableOrUnlistedRateReadsAsUndeclared() {
+    for (String bad : new String[] {"fast", "12345", "-48000", "99999999999", ""}) {
+      MultiMap headers =
+          MultiMap.caseInsensitiveMultiMap().add("codec", "pcm").add("sample-rate", bad);
+      assertEquals(0, AudioChunkHeaders.from(headers).declaredRate(), bad);
+    }
+  }
 }

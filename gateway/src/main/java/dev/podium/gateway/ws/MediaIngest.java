@@ -123,12 +123,15 @@ final class MediaIngest {
     if (owner == null) {
       return;
     }
+    // Without a declared rate the relay estimates it from how fast the samples arrive.
+    int declared = codec == AudioChunkHeaders.Codec.PCM ? session.declaredRate() : 0;
     vertx
         .eventBus()
         .send(
             Addresses.mediaIn(owner),
             chunk,
-            new AudioChunkHeaders(session.eventId(), session.userId(), codec).toDeliveryOptions());
+            new AudioChunkHeaders(session.eventId(), session.userId(), codec, declared)
+                .toDeliveryOptions());
   }
 
   /** A chunk of the host's screen stream; {@code declaredInit}: a {@code podium.v1} kind 4. */

@@ -50,6 +50,8 @@ public final class Session implements MediaListener {
   /** Opened as the event's host (a host stays host for the life of its socket). */
   private final boolean hostSocket;
 
+  private final int declaredRate;
+
   Session(
       ServerWebSocket socket,
       String eventId,
@@ -58,8 +60,10 @@ public final class Session implements MediaListener {
       boolean muted,
       MediaStats stats,
       boolean wantsOpus,
-      int packetTicks) {
+      int packetTicks,
+      int declaredRate) {
     this.packetTicks = packetTicks;
+    this.declaredRate = declaredRate;
     this.socket = socket;
     this.eventId = eventId;
     this.identity = identity;
@@ -88,6 +92,14 @@ public final class Session implements MediaListener {
   @Override
   public int packetTicks() {
     return opus ? 1 : packetTicks;
+  }
+
+  /**
+   * The sample rate of the PCM this client sends, as it declared it ({@code ?rate=}); 0 when it did
+   * not.
+   */
+  public int declaredRate() {
+    return declaredRate;
   }
 
   /** A {@code podium.v1} client that asked for Opus ({@code ?codec=opus}). */

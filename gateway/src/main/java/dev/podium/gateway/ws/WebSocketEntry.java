@@ -2,6 +2,7 @@ package dev.podium.gateway.ws;
 
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
+import dev.podium.api.media.InputRates;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.protocol.ProtocolCodec;
@@ -361,6 +362,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
         .onSuccess(
             ws -> {
               ws.setWriteQueueMaxSize(writeQueueBytes);
+              int rate = declaredRate(queryParam(handshake.query(), "rate"));
               Session session =
                   new Session(
                       ws,
@@ -372,13 +374,22 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
                       "opus".equalsIgnoreCase(queryParam(handshake.query(), "codec")),
                       packetTicks(queryParam(handshake.query(), "ptime")) > 0
                           ? packetTicks(queryParam(handshake.query(), "ptime"))
-                          : packetTicks(null));
+                          : packetTicks(null),
+                      Math.max(0, rate));
               if (packetTicks(queryParam(handshake.query(), "ptime")) < 0) {
                 session.sendText(
                     ClientMessages.error(
                         ErrorCode.BAD_REQUEST,
                         "ptime must be 20, 40 or 60 (ms of audio per message); using "
                             + defaultPacketMillis));
+              }
+              if (rate < 0) {
+                session.sendText(
+                    ClientMessages.error(
+                        ErrorCode.BAD_REQUEST,
+                        "rate must be one of "
+                            + InputRates.COMMON
+                            + " (Hz); the rate of your audio will be estimated"));
               }
               sessions.add(session);
               messages.opened(session);
@@ -410,6 +421,22 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
               }
               enterRoom(session, event, admission.stage());
             });
+  }
+
+  /**
+   * The sample rate a publisher declares in {@code ?rate=}: 0 when absent, -1 when it is not one of
+   * {@link InputRates#COMMON} (then the relay estimates it, as when absent).
+   */
+  private static int declaredRate(String rate) {
+    if (rate == null) {
+      return 0;
+    }
+    try {
+      int value = Integer.parseInt(rate);
+      return InputRates.isCommon(value) ? value : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /**

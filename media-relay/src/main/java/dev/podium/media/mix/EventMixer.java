@@ -9,37 +9,45 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The audio of one event: each speaker's stream re-chunked into 20 ms frames behind a jitter
- * buffer, mixed once per tick into the room mix and a mix-minus per speaker. Plain logic on a given
- * monotonic clock; the relay calls {@link #ingest} for every chunk that arrives and {@link #tick}
- * when {@link #nextDue} has come.
+ * The audio of one event: each speaker's stream brought to the room's rate and re-chunked into 20
+ * ms frames ({@link SpeakerInput}) behind a jitter buffer, mixed once per tick into the room mix
+ * and a mix-minus per speaker. Plain logic on a given monotonic clock; the relay calls {@link
+ * #ingest} for every chunk that arrives and {@link #tick} when {@link #nextDue} has come.
  *
- * <p>Ticks sit on a drift-free grid (tick {@code k} at {@code start + k * 20 ms}, see {@link
- * TickSchedule}) and run as soon as they can: at the grid time when every playing speaker's frame
- * is there, else when the last of those frames arrives, but never later than the grid time plus the
- * speaker's patience (the configured jitter, the hold, plus a 2 ms margin). A frame that arrives in
- * time is mixed at once; one that is late is waited for, delaying that tick only (the next ticks
- * run on the grid again, back to back if they are due); one later than the patience misses its
- * tick, and its speaker drops out of the mix until the frame arrives. A speaker starts with the
- * first tick after its first frame arrives; when nobody is playing and audio arrives, the grid is
- * moved so that a tick is due at once. So a lone speaker's frames are mixed as they arrive, and the
- * jitter setting is how long the room waits for a speaker who is late, not a delay every frame
- * pays. Smoothing the audio for playback is the listener's playout buffer's job: it has to absorb
- * the jitter of its own network path anyway.
+ * <p>The ticks are the room's playout clock: listeners get one packet per tick and play it as it
+ * arrives (today's listener page has no buffer at all), so ticks come one period apart, never in a
+ * burst, whatever the speakers' chunking. Ticks sit on a drift-free grid (tick {@code k} at {@code
+ * start + k * 20 ms}, see {@link TickSchedule}). A tick never runs before its grid time: frames
+ * that arrive early (the later frames of a large chunk) wait for it. It runs at its grid time when
+ * every playing speaker's frame is there, else when the last of those frames arrives, but never
+ * later than the grid time plus the speaker's patience (the configured jitter, the hold, plus a 2
+ * ms margin). A tick that ran late, because it waited for a frame or for the patience to run out,
+ * moves the grid later by that much: the next tick is one period after it, not due at once. A frame
+ * that arrives in time is mixed at its grid time; one that is late is mixed as it arrives, and from
+ * then on the room plays that much later; one later than the patience misses its tick, and its
+ * speaker drops out of the mix until the frame arrives. A speaker starts with the first tick after
+ * its first frame arrives; when nobody is playing and audio arrives, the grid is moved so that a
+ * tick is due at once.
  *
  * <p>A speaker whose chunks split frames (today's host page: 4096 samples) has a hold of at least
  * one frame: a frame that straddles two chunks arrives with the second one, up to a frame later
- * than the grid expects it.
+ * than the grid expects it. The grid settles where the latest of those frames arrives.
  *
- * <p>Frames that wait for their grid time (a sender slightly faster than the relay's clock, a burst
- * after a stall) are shed by moving the grid earlier: over every window of {@value
+ * <p>Delay no frame needs is shed by moving the grid earlier, gently: over every window of {@value
  * #SHIFT_WINDOW_TICKS} ticks the mixer keeps the least wait of any frame it mixed; when it is at
- * least 1 ms the next tick comes that much sooner (at most {@value TickSchedule#MAX_CATCH_UP_TICKS}
- * frames at once; past grid times run at once, as catch-up ticks). Every playing speaker's frames
- * waited at least that long all window long, so none misses a tick, and no frame is lost: listeners
- * get a packet early. A speaker starting or dropping out restarts the window. A single speaker's
- * backlog that the grid cannot remove, because another speaker sets the ticks, is shed by its
- * {@link JitterBuffer}, one frame at a time after a much longer window.
+ * least {@link #MIN_SHIFT_NANOS} the grid moves that much earlier, {@link #SHED_STEP_NANOS} per
+ * tick, so that consecutive packets are never less than a period minus that step apart. Every
+ * playing speaker's frames waited at least that long all window long, so none misses a tick, and no
+ * frame is lost. A speaker starting or dropping out, or a tick held up by a frame, restarts the
+ * window and stops the shedding. A tick that the event loop itself ran late (a busy relay, a
+ * timer's slack) does not make the ticks due meanwhile run back to back either: the grid moves
+ * later to it and comes back a step per tick, but only as long as the lateness still to shed is at
+ * most {@link #MAX_LOOP_FOLLOW_NANOS}; beyond that the relay is overloaded, and the ticks due
+ * meanwhile run at once (at most {@value TickSchedule#MAX_CATCH_UP_TICKS}, then the schedule skips
+ * ahead). A room that followed an overloaded relay without bound drifted later tick after tick
+ * until its buffers overflowed. A single speaker's backlog that the grid cannot remove, because
+ * another speaker sets the ticks, is shed by its {@link JitterBuffer}, one frame at a time after a
+ * much longer window.
  */
 public final class EventMixer {
   /** One frame, one tick. */
@@ -52,33 +60,73 @@ public final class EventMixer {
   public static final long MARGIN_NANOS = 2_000_000L;
 
   /**
-   * Ticks over which the least wait of all playing speakers is taken before moving the grid (0.5
-   * s).
+   * Ticks over which the least wait of all playing speakers is taken before moving the grid (1 s).
    */
-  static final int SHIFT_WINDOW_TICKS = 25;
-
-  /** The grid moves earlier only by at least this much (timers have millisecond resolution). */
-  static final long MIN_SHIFT_NANOS = 1_000_000L;
+  static final int SHIFT_WINDOW_TICKS = 50;
 
   /**
-   * The grid moves earlier by at most this much at once: as many frames as the schedule catches up.
+   * The grid moves earlier only when every frame of a window waited at least this long: less is the
+   * jitter of the speakers' arrivals, which the grid would only have to follow back later.
+   */
+  static final long MIN_SHIFT_NANOS = 3_000_000L;
+
+  /**
+   * The grid moves earlier by at most this much per tick: the packet after it comes this much
+   * early.
+   */
+  static final long SHED_STEP_NANOS = 2_000_000L;
+
+  /** Ticks over which a backlog is judged (0.2 s). */
+  static final int BACKLOG_WINDOW_TICKS = 10;
+
+  /**
+   * A backlog: every frame mixed in a backlog window waited at least this long (four periods, more
+   * than the default jitter of 60 ms). Frames pile up like this after the relay or a speaker's path
+   * stalled and then delivered all at once; shedding it 2 ms per tick took seconds, during which
+   * the next stall piled more on, until the speakers' buffers overflowed (a loaded relay lost
+   * frames that way). Below it, shedding is gentle and packets stay about a period apart.
+   */
+  static final long BACKLOG_NANOS = 4 * PERIOD_NANOS;
+
+  /**
+   * A backlog is shed at most this much at once: as many ticks as the schedule runs back to back.
    */
   static final long MAX_SHIFT_NANOS = TickSchedule.MAX_CATCH_UP_TICKS * PERIOD_NANOS;
 
   /**
-   * One tick's output. {@code timestamp}: samples from the mixer's start to the tick's grid time
-   * (one frame per tick while audio flows).
+   * How far, in all, the room follows ticks that its relay's event loop ran late, before it is back
+   * on its grid: a timer's slack of a few milliseconds is followed, and packets stay a period
+   * apart; beyond this the relay is overloaded, and the ticks due meanwhile run at once. Half a
+   * period, so that a relay late on every tick keeps the frames' wait under a period: a longer
+   * standing wait is taken for a backlog, and the speaker's {@link JitterBuffer} sheds a frame.
+   */
+  static final long MAX_LOOP_FOLLOW_NANOS = PERIOD_NANOS / 2;
+
+  /**
+   * Rates found for speakers who left the mix, kept for when they speak again (least recently used
+   * go).
+   */
+  static final int REMEMBERED_RATES = 256;
+
+  /**
+   * One tick's output. {@code timestamp}: samples from the mixer's start to the tick's grid time,
+   * corrected for the grid's moves (one frame per tick while audio flows).
    */
   public record Tick(long sequence, long timestamp, Mixer.Mix mix, Map<String, short[]> frames) {}
 
   private final class Speaker {
-    final Rechunker rechunker = new Rechunker(frameSamples);
+    final SpeakerInput input;
     final JitterBuffer buffer =
         new JitterBuffer(jitterNanos, MARGIN_NANOS, PERIOD_NANOS, baseDepth);
     long lastHeardNanos;
+
+    Speaker(int assumedRate) {
+      this.input = new SpeakerInput(roomRate, frameSamples, assumedRate);
+    }
   }
 
   private final int frameSamples;
+  private final int roomRate;
   private final long jitterNanos;
   private final int baseDepth;
   private final long idleNanos;
@@ -86,7 +134,28 @@ public final class EventMixer {
   private final TickSchedule schedule;
   private final long origin;
   private final Map<String, Speaker> speakers = new LinkedHashMap<>();
+
+  /** The rate found for each recent speaker, so one who comes back does not start from a guess. */
+  private final Map<String, Integer> knownRates =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+          return size() > REMEMBERED_RATES;
+        }
+      };
+
   private long sequence;
+
+  /** Ticks in the current backlog window, and the least wait of any frame mixed in it. */
+  private int backlogTicks;
+
+  private long backlogWait = Long.MAX_VALUE;
+  private long backlogSheds;
+
+  /** Frames dropped by the buffers of speakers no longer here. */
+  private long droppedByGone;
+
+  private long speakerMisses;
 
   /** Whether the last tick mixed anything (some speaker is playing). */
   private boolean mixing;
@@ -96,17 +165,23 @@ public final class EventMixer {
 
   private long windowWait = Long.MAX_VALUE;
 
-  /** How far the grid has been moved earlier in all, to keep timestamps one frame per tick. */
+  /** What is left of the current shedding, moved {@link #SHED_STEP_NANOS} per tick. */
+  private long pendingShedNanos;
+
+  /** How far the grid has been moved earlier in all, and later; the timestamp counts both out. */
   private long shiftedNanos;
 
+  private long followedNanos;
+
   /**
-   * @param frameSamples samples per 20 ms frame (960 at 48 kHz)
+   * @param frameSamples samples per 20 ms frame (960 at 48 kHz); the room's rate is 50 times that
    * @param jitter how long past its grid time a tick waits for a playing speaker's late frame
    * @param idle a speaker silent this long, with nothing buffered, is forgotten
    * @param nanoClock monotonic clock ({@code System::nanoTime})
    */
   public EventMixer(int frameSamples, Duration jitter, Duration idle, LongSupplier nanoClock) {
     this.frameSamples = frameSamples;
+    this.roomRate = (int) (frameSamples * (1_000_000_000L / PERIOD_NANOS));
     this.jitterNanos = jitter.toNanos();
     // Room for four holds and two frames (14 frames at 60 ms), at least six frames.
     this.baseDepth = (int) (4 * Math.max(1, (jitterNanos + PERIOD_NANOS - 1) / PERIOD_NANOS) + 2);
@@ -120,21 +195,35 @@ public final class EventMixer {
     return frameSamples;
   }
 
-  /** A chunk of PCM from a speaker, arriving now. */
+  /** A chunk of PCM from a speaker who did not declare its rate, arriving now. */
   public void ingest(String userId, byte[] pcm, int offset, int length) {
+    ingest(userId, pcm, offset, length, 0);
+  }
+
+  /**
+   * A chunk of PCM from a speaker, arriving now.
+   *
+   * @param declaredRate the sample rate its sender declared, or 0 (then it is estimated)
+   */
+  public void ingest(String userId, byte[] pcm, int offset, int length, int declaredRate) {
     long now = clock.getAsLong();
     Speaker s = speaker(userId, now);
-    List<short[]> frames = s.rechunker.push(pcm, offset, length);
+    List<short[]> frames = s.input.push(pcm, offset, length, now, declaredRate);
+    int found = s.input.foundRate();
+    if (found > 0) {
+      knownRates.put(userId, found);
+    }
     for (short[] frame : frames) {
       s.buffer.offer(frame, now);
     }
-    if (!frames.isEmpty() && s.rechunker.partial()) {
+    if (!frames.isEmpty() && s.input.partial()) {
       // This chunk completed a frame and began the next one: that frame arrives with a later
       // chunk, up to one frame later than the grid expects it.
       s.buffer.raiseHold(PERIOD_NANOS);
     }
     // Chunks longer than a frame arrive in bursts: keep room for three of them and a frame each.
-    int chunkFrames = (length / 2 + frameSamples - 1) / frameSamples;
+    long chunkSamples = (long) (length / 2) * roomRate / s.input.rate();
+    int chunkFrames = (int) ((chunkSamples + frameSamples - 1) / frameSamples);
     s.buffer.ensureCapacity(3 * (chunkFrames + 1));
     if (!frames.isEmpty()) {
       reanchorIfIdle();
@@ -142,15 +231,51 @@ public final class EventMixer {
   }
 
   private Speaker speaker(String userId, long now) {
-    Speaker s = speakers.computeIfAbsent(userId, id -> new Speaker());
+    Speaker s = speakers.get(userId);
+    if (s == null) {
+      s = new Speaker(knownRates.getOrDefault(userId, roomRate));
+      speakers.put(userId, s);
+    }
     s.lastHeardNanos = now;
     return s;
   }
 
+  /**
+   * The sample rate a speaker's audio is taken to have now (declared, found or assumed); 0 when
+   * unknown.
+   */
+  public int speakerRate(String userId) {
+    Speaker s = speakers.get(userId);
+    return s == null ? 0 : s.input.rate();
+  }
+
   /** Forgets a speaker at once (removed, muted or stepped down). */
   public void dropSpeaker(String userId) {
-    speakers.remove(userId);
+    Speaker gone = speakers.remove(userId);
+    if (gone != null) {
+      droppedByGone += gone.buffer.dropped();
+    }
     reanchorIfIdle();
+  }
+
+  /**
+   * Frames discarded so far by every speaker's jitter buffer (full, or skipped to shed a standing
+   * backlog): audio the room never heard.
+   */
+  public long droppedFrames() {
+    long dropped = droppedByGone;
+    for (Speaker s : speakers.values()) {
+      dropped += s.buffer.dropped();
+    }
+    return dropped;
+  }
+
+  /**
+   * Ticks in which a playing speaker's frame had not come within its patience: a gap, or the end of
+   * a talk spurt (not told apart when it happens).
+   */
+  public long speakerMisses() {
+    return speakerMisses;
   }
 
   /**
@@ -186,17 +311,19 @@ public final class EventMixer {
     return grid + wait;
   }
 
-  /**
-   * Milliseconds until the next tick is due (0 when it is already due), rounded up: never early.
-   */
-  public long delayMillis() {
-    long wait = nextDue() - clock.getAsLong();
-    return wait <= 0 ? 0 : (wait + 999_999) / 1_000_000;
+  /** Nanoseconds until the next tick is due (0 when it is already due). */
+  public long delayNanos() {
+    return Math.max(0, nextDue() - clock.getAsLong());
   }
 
   /** How far the grid has been moved earlier, in all, to shed extra delay. */
   public long shiftedNanos() {
     return shiftedNanos;
+  }
+
+  /** How far the grid has been moved later, in all, to follow late ticks. */
+  public long followedNanos() {
+    return followedNanos;
   }
 
   /** Runs the next tick: the mix, or null when nobody is speaking (silence is not sent). */
@@ -208,6 +335,9 @@ public final class EventMixer {
     // mixed.
     boolean changed = false;
     long leastWait = Long.MAX_VALUE;
+    // Until when this tick was held: its grid time, or the arrival of a playing speaker's late
+    // frame, or the end of the patience given to one whose frame did not come.
+    long heldUntil = gridTime;
     for (Iterator<Map.Entry<String, Speaker>> it = speakers.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Speaker> e = it.next();
       Speaker s = e.getValue();
@@ -217,10 +347,19 @@ public final class EventMixer {
         frames.put(e.getKey(), frame);
         leastWait = Math.min(leastWait, s.buffer.waitedNanos());
         changed |= !wasPlaying;
+        if (wasPlaying) {
+          heldUntil = Math.max(heldUntil, now - s.buffer.waitedNanos());
+        }
       } else {
         changed |= wasPlaying;
+        if (wasPlaying) {
+          // The tick waited for it: the room plays from the end of that wait on.
+          heldUntil = Math.max(heldUntil, gridTime + s.buffer.patienceNanos());
+          speakerMisses++;
+        }
         if (s.buffer.depth() == 0 && now - s.lastHeardNanos > idleNanos) {
           // Silent too long: forget them (a speaker who comes back starts afresh).
+          droppedByGone += s.buffer.dropped();
           it.remove();
         }
       }
@@ -228,42 +367,111 @@ public final class EventMixer {
     mixing = !frames.isEmpty();
     if (!mixing) {
       restartWindow();
+      backlogTicks = 0;
+      backlogWait = Long.MAX_VALUE;
       reanchorIfIdle();
       return null;
     }
-    // Samples from the mixer's start to this tick's grid time, plus however far the grid has been
-    // moved earlier: exactly one frame more per tick while audio flows (a catch-up tick too), more
-    // than one frame across a pause (whose ticks are not sent).
-    long timestamp = (gridTime + shiftedNanos - origin) * frameSamples / PERIOD_NANOS;
-    if (changed) {
+    // Samples from the mixer's start to this tick's grid time, corrected by however far the grid
+    // has moved: exactly one frame more per tick while audio flows, more than one frame across a
+    // pause (whose ticks are not sent).
+    long timestamp =
+        (gridTime + shiftedNanos - followedNanos - origin) * frameSamples / PERIOD_NANOS;
+    long late = Math.min(heldUntil, now) - gridTime;
+    if (late > 0) {
+      // The room plays from this tick on: the next one a period after it, not due at once.
+      schedule.reanchor(gridTime + late + PERIOD_NANOS);
+      followedNanos += late;
       restartWindow();
-    } else {
-      shedDelay(leastWait);
+    } else if (changed) {
+      restartWindow();
+    }
+    long loopLate = now - Math.max(gridTime, heldUntil);
+    if (loopLate > SHED_STEP_NANOS) {
+      // The event loop ran this tick late (a busy relay, a timer's slack): rather than run the
+      // ticks due meanwhile back to back, the room follows it and comes back a step per tick, but
+      // only as far as MAX_LOOP_FOLLOW_NANOS in all. Past that the relay is overloaded: following
+      // it further made every room drift later tick after tick until its buffers overflowed.
+      long follow = Math.min(loopLate, MAX_LOOP_FOLLOW_NANOS - pendingShedNanos);
+      if (follow > 0) {
+        schedule.reanchor(schedule.nextDeadline() + follow);
+        followedNanos += follow;
+        pendingShedNanos += follow;
+        windowTicks = 0;
+        windowWait = Long.MAX_VALUE;
+      }
+    }
+    if (shedBacklog(leastWait)) {
+      // shed at once: nothing left for the steps below
+    } else if (pendingShedNanos > 0) {
+      shedStep();
+    } else if (late <= 0 && !changed) {
+      countWindow(leastWait);
     }
     return new Tick(++sequence, timestamp, Mixer.mix(frames, frameSamples), frames);
+  }
+
+  /**
+   * Counts the least wait of this tick's frames into the backlog window; at its end, when every
+   * frame of it waited at least {@link #BACKLOG_NANOS}, moves the grid earlier at once by all but a
+   * period of that wait (at most {@link #MAX_SHIFT_NANOS}): the ticks due then run back to back.
+   * Returns whether it did.
+   */
+  private boolean shedBacklog(long leastWait) {
+    backlogWait = Math.min(backlogWait, leastWait);
+    if (++backlogTicks < BACKLOG_WINDOW_TICKS) {
+      return false;
+    }
+    long wait = backlogWait;
+    backlogTicks = 0;
+    backlogWait = Long.MAX_VALUE;
+    if (wait < BACKLOG_NANOS) {
+      return false;
+    }
+    long shed = Math.min(wait - PERIOD_NANOS, MAX_SHIFT_NANOS);
+    schedule.reanchor(schedule.nextDeadline() - shed);
+    shiftedNanos += shed;
+    backlogSheds++;
+    restartWindow();
+    return true;
+  }
+
+  /** How many times a backlog was shed at once ({@link #shedBacklog}). */
+  public long backlogSheds() {
+    return backlogSheds;
   }
 
   private void restartWindow() {
     windowTicks = 0;
     windowWait = Long.MAX_VALUE;
+    pendingShedNanos = 0;
   }
 
   /**
-   * Counts a tick in which every playing speaker played (none started, none dropped out) and the
-   * least any of their frames waited; at the end of a window moves the grid earlier by the window's
-   * least wait, so that the next tick comes that much sooner.
+   * Counts a tick in which every playing speaker played on time (none started, none dropped out,
+   * none was waited for) and the least any of their frames waited; at the end of a window starts
+   * moving the grid earlier by the window's least wait, a step per tick. Not called while a
+   * shedding is under way.
    */
-  private void shedDelay(long leastWait) {
+  private void countWindow(long leastWait) {
     windowWait = Math.min(windowWait, leastWait);
     if (++windowTicks < SHIFT_WINDOW_TICKS) {
       return;
     }
-    long shift = Math.min(windowWait, MAX_SHIFT_NANOS);
+    long shift = windowWait;
     restartWindow();
     if (shift >= MIN_SHIFT_NANOS) {
-      schedule.reanchor(schedule.nextDeadline() - shift);
-      shiftedNanos += shift;
+      pendingShedNanos = shift;
+      shedStep();
     }
+  }
+
+  /** The next tick comes a step sooner than a period after this one. */
+  private void shedStep() {
+    long step = Math.min(pendingShedNanos, SHED_STEP_NANOS);
+    schedule.reanchor(schedule.nextDeadline() - step);
+    shiftedNanos += step;
+    pendingShedNanos -= step;
   }
 
   /** True when nothing is playing and no frame waits: no tick is due until audio arrives. */

@@ -19,9 +19,10 @@ import java.util.ArrayDeque;
 public final class JitterBuffer {
   /**
    * How many ticks in a row every frame must have waited too long before one frame is skipped: four
-   * times the mixer's grid-shift window, so that moving the grid always acts first.
+   * times the mixer's grid-shift window (4 s), so that moving the grid, a window and a few dozen
+   * steps at a time, always acts first.
    */
-  static final int OVER_TICKS_BEFORE_SKIP = 100;
+  static final int OVER_TICKS_BEFORE_SKIP = 4 * EventMixer.SHIFT_WINDOW_TICKS;
 
   private record Frame(short[] pcm, long arrivalNanos) {}
 

@@ -126,15 +126,17 @@ class JitterBufferTest {
     long tick = 0;
     int lastPlayed = -1;
     // the mixer moves its grid to shed a backlog; when it cannot (another speaker sets the ticks),
-    // this fallback skips one frame per 100 ticks in which every frame waited a tick or more
-    for (int k = 0; k < 1200; k++, tick += P) {
+    // this fallback skips one frame per OVER_TICKS_BEFORE_SKIP ticks in which every frame waited a
+    // tick or more
+    for (int k = 0; k < 13 * JitterBuffer.OVER_TICKS_BEFORE_SKIP; k++, tick += P) {
       b.offer(frame(100 + k), tick - 15 * MS); // each arrives 15 ms before a tick
       short[] f = b.poll(tick);
       assertNotNull(f, "tick " + k);
       assertTrue(f[0] > lastPlayed, "in order");
       lastPlayed = f[0];
       if (k < JitterBuffer.OVER_TICKS_BEFORE_SKIP - 1) {
-        assertEquals(0, b.dropped(), "nothing skipped before 100 ticks: tick " + k);
+        assertEquals(
+            0, b.dropped(), "nothing skipped before OVER_TICKS_BEFORE_SKIP ticks: tick " + k);
       }
     }
     assertEquals(

@@ -9,8 +9,26 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
+/**
+ * {@link PcmDecoder} and {@link Rechunker} together: bytes in chunks of any size to whole frames.
+ */
 class RechunkerTest {
   private static final int FRAME = 960;
+
+  /** A speaker's bytes as the mixer takes them: decoded, then cut into frames. */
+  private static final class Bytes {
+    final PcmDecoder decoder = new PcmDecoder();
+    final Rechunker rechunker = new Rechunker(FRAME);
+
+    List<short[]> push(byte[] bytes, int offset, int length) {
+      short[] samples = decoder.decode(bytes, offset, length);
+      return rechunker.push(samples, 0, samples.length);
+    }
+
+    boolean partial() {
+      return rechunker.partial() || decoder.pending();
+    }
+  }
 
   /** A deterministic stream of samples covering the whole range, negatives included. */
   private static short[] samples(int count) {
@@ -39,7 +57,7 @@ class RechunkerTest {
   }
 
   private static List<short[]> pushInChunks(byte[] bytes, int chunk) {
-    Rechunker r = new Rechunker(FRAME);
+    Bytes r = new Bytes();
     List<short[]> frames = new ArrayList<>();
     for (int off = 0; off < bytes.length; off += chunk) {
       frames.addAll(r.push(bytes, off, Math.min(chunk, bytes.length - off)));
@@ -57,7 +75,7 @@ class RechunkerTest {
   @Test
   void oneBigPushGivesExactSamplesInWholeFrames() {
     short[] s = samples(FRAME * 5 + 123);
-    List<short[]> frames = new Rechunker(FRAME).push(le(s), 0, s.length * 2);
+    List<short[]> frames = new Bytes().push(le(s), 0, s.length * 2);
     assertEquals(5, frames.size());
     for (int f = 0; f < 5; f++) {
       assertEquals(FRAME, frames.get(f).length);
@@ -80,7 +98,7 @@ class RechunkerTest {
     // spot-check the encoding used by the test itself: 0x0102 little-endian is 02 01
     assertEquals(0x02, bytes[8]);
     assertEquals(0x01, bytes[9]);
-    List<short[]> frames = new Rechunker(FRAME).push(bytes, 0, bytes.length);
+    List<short[]> frames = new Bytes().push(bytes, 0, bytes.length);
     assertEquals(1, frames.size());
     short[] f = frames.get(0);
     assertEquals(-32768, f[0]);
@@ -95,7 +113,7 @@ class RechunkerTest {
   void oddChunkSizesGiveTheSameFramesAsOneBigPush() {
     short[] s = samples(FRAME * 12 + 7);
     byte[] bytes = le(s);
-    List<short[]> reference = new Rechunker(FRAME).push(bytes, 0, bytes.length);
+    List<short[]> reference = new Bytes().push(bytes, 0, bytes.length);
     assertEquals(12, reference.size());
     for (int chunk :
         new int[] {1, 2, 3, 7, 1001, 1919, 1920, 1921, 4096 * 2, 4096 * 2 + 1, 100_000}) {
@@ -109,9 +127,9 @@ class RechunkerTest {
   void randomChunkSizesGiveTheSameFrames() {
     short[] s = samples(FRAME * 20);
     byte[] bytes = le(s);
-    List<short[]> reference = new Rechunker(FRAME).push(bytes, 0, bytes.length);
+    List<short[]> reference = new Bytes().push(bytes, 0, bytes.length);
     Random random = new Random(7);
-    Rechunker r = new Rechunker(FRAME);
+    Bytes r = new Bytes();
     List<short[]> frames = new ArrayList<>();
     int off = 0;
     while (off < bytes.length) {
@@ -129,7 +147,7 @@ class RechunkerTest {
       s[i] = (short) (-12345 + i * 17);
     }
     byte[] bytes = le(s);
-    Rechunker r = new Rechunker(FRAME);
+    Bytes r = new Bytes();
     // first push ends on the low byte of sample 2
     assertTrue(r.push(bytes, 0, 5).isEmpty());
     // second push starts with the high byte of sample 2
@@ -144,7 +162,7 @@ class RechunkerTest {
     byte[] inner = le(s);
     byte[] outer = new byte[inner.length + 13];
     System.arraycopy(inner, 0, outer, 5, inner.length);
-    Rechunker r = new Rechunker(FRAME);
+    Bytes r = new Bytes();
     assertTrue(r.push(outer, 5, 1001).isEmpty());
     List<short[]> frames = r.push(outer, 5 + 1001, inner.length - 1001);
     assertEquals(1, frames.size());
@@ -155,7 +173,7 @@ class RechunkerTest {
   void noFrameUntil960SamplesAreComplete() {
     short[] s = samples(FRAME * 2);
     byte[] bytes = le(s);
-    Rechunker r = new Rechunker(FRAME);
+    Bytes r = new Bytes();
     // 959 samples and one byte of the 960th: nothing yet
     assertTrue(r.push(bytes, 0, FRAME * 2 - 1).isEmpty());
     assertTrue(r.push(bytes, 0, 0).isEmpty(), "an empty push completes nothing");
@@ -174,7 +192,7 @@ class RechunkerTest {
   @Test
   void framesAreIndependentCopies() {
     short[] s = samples(FRAME * 2);
-    List<short[]> frames = new Rechunker(FRAME).push(le(s), 0, s.length * 2);
+    List<short[]> frames = new Bytes().push(le(s), 0, s.length * 2);
     assertEquals(2, frames.size());
     assertEquals(s[0], frames.get(0)[0]);
     assertEquals(s[FRAME], frames.get(1)[0]);
@@ -182,7 +200,7 @@ class RechunkerTest {
 
   @Test
   void partialTellsWhetherAFrameIsSplitAcrossChunks() {
-    Rechunker r = new Rechunker(FRAME);
+    Bytes r = new Bytes();
     assertTrue(!r.partial());
     r.push(new byte[FRAME * 2], 0, FRAME * 2);
     assertTrue(!r.partial(), "a whole frame");
