@@ -135,6 +135,10 @@ class TodaysPagesAudioTest {
    * Streams {@link #SECONDS} of a tone from a host page at {@code rate}, with the floor beside it.
    */
   private static Heard stream(int rate) {
+    // This JVM carries the garbage of the test classes before it: collect it now rather than in a
+    // pause in the middle of the measured stream (the floor beside it pays for a pause too, but a
+    // relay's catch-up after one is what the old listener page hears worst).
+    System.gc();
     String hostId = "host" + IDS.incrementAndGet();
     TestSocket host = podium.goLive(node, hostId);
     TestSocket listener = podium.join(node, host.eventId(), "listener" + IDS.incrementAndGet());

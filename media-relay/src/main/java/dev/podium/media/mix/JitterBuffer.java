@@ -107,6 +107,15 @@ public final class JitterBuffer {
    * not playing, or was and has run dry: it drops out).
    */
   public short[] poll(long nowNanos) {
+    return poll(nowNanos, 0);
+  }
+
+  /**
+   * As {@link #poll(long)}, for a room whose ticks run {@code allowanceNanos} later than its frames
+   * need (a relay's lateness the mixer follows and is shedding): that much of a frame's wait is the
+   * room's, not a backlog of this speaker's, and does not count towards the skip.
+   */
+  public short[] poll(long nowNanos, long allowanceNanos) {
     Frame frame = frames.pollFirst();
     if (frame == null) {
       playing = false;
@@ -118,7 +127,7 @@ public final class JitterBuffer {
     }
     // Every frame of the last 100 ticks waited a tick or more: a backlog the mixer's grid could not
     // shed (another speaker sets the ticks). Skip one frame, when there is one to play instead.
-    if (nowNanos - frame.arrivalNanos >= periodNanos) {
+    if (nowNanos - frame.arrivalNanos - allowanceNanos >= periodNanos) {
       if (++overTicks >= OVER_TICKS_BEFORE_SKIP && !frames.isEmpty()) {
         dropped++;
         overTicks = 0;
