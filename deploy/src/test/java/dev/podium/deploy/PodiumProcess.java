@@ -277,25 +277,22 @@ final class PodiumProcess implements AutoCloseable {
    * minute later); a drill that started then would lose two processes at a time.
    */
   static void awaitOneCluster(PodiumHarness podium, List<PodiumProcess> processes, int members) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     Map<String, Integer> seen = new java.util.TreeMap<>();
-    while (System.nanoTime() < deadline) {
-      seen.clear();
-      for (PodiumProcess p : processes) {
-        seen.put(p.name(), membersSeenBy(podium.getPort(p.opsPort(), "/health/ready").body()));
-      }
-      if (seen.values().stream().allMatch(n -> n == members)) {
-        return;
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+    boolean whole =
+        Polls.eventually(
+            () -> {
+              seen.clear();
+              for (PodiumProcess p : processes) {
+                seen.put(
+                    p.name(), membersSeenBy(podium.getPort(p.opsPort(), "/health/ready").body()));
+              }
+              return seen.values().stream().allMatch(n -> n == members);
+            },
+            120_000);
+    if (!whole) {
+      throw new AssertionError(
+          "the processes did not form one cluster of " + members + " within 120 s: " + seen);
     }
-    throw new AssertionError(
-        "the processes did not form one cluster of " + members + " within 120 s: " + seen);
   }
 
   /** The cluster size a readiness body reports (its {@code cluster} check), -1 when absent. */
