@@ -18,6 +18,7 @@ import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +41,11 @@ class UnannouncedChangeTest {
   private final List<JsonObject> roomMessages = new CopyOnWriteArrayList<>();
   private final List<String> roleHeaders = new CopyOnWriteArrayList<>();
   private final List<String> presenceTold = new CopyOnWriteArrayList<>();
+
+  /** Completed when the first room message arrives, and when presence is first told a role. */
+  private final CompletableFuture<Void> roomMessaged = new CompletableFuture<>();
+
+  private final CompletableFuture<Void> presenceCalled = new CompletableFuture<>();
 
   @BeforeEach
   void setUp() {
@@ -81,6 +87,7 @@ class UnannouncedChangeTest {
                 (proxy, method, args) -> {
                   if (method.getName().equals("setRole")) {
                     presenceTold.add(args[1] + " " + args[2]);
+                    presenceCalled.complete(null);
                   }
                   return Future.succeededFuture();
                 });
@@ -96,6 +103,7 @@ class UnannouncedChangeTest {
                       RoomMessageRouting routing = RoomMessageRouting.from(m.headers());
                       roleHeaders.add(routing.roleUser() + " " + routing.role());
                       roomMessages.add(m.body());
+                      roomMessaged.complete(null);
                     })
                 .completion());
     OnContext.await(
@@ -115,6 +123,10 @@ class UnannouncedChangeTest {
     return store;
   }
 
+  /**
+   * Bounded polling, for state no message announces (the stored record, the owned-event count);
+   * messages are awaited as events.
+   */
   private static boolean waitFor(java.util.function.BooleanSupplier condition) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!condition.getAsBoolean()) {
@@ -130,7 +142,7 @@ class UnannouncedChangeTest {
   void theHeirAnnouncesAChangeItsKilledOwnerWroteButDidNotAnnounce() throws Exception {
     String eventId = leaveRecord(false);
     FencedStore store = startHeir(eventId);
-    assertTrue(waitFor(() -> !roomMessages.isEmpty() && !presenceTold.isEmpty()), "announced");
+    CompletableFuture.allOf(roomMessaged, presenceCalled).get(5, TimeUnit.SECONDS);
     assertEquals("cohost_joined", roomMessages.get(0).getString("type"));
     assertEquals("ann", roomMessages.get(0).getString("participant_id"));
     assertEquals(List.of("ann " + Participant.ROLE_COHOST), roleHeaders);
