@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hazelcast.config.ClasspathXmlConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryXmlConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,5 +132,49 @@ class DeploymentFilesTest {
                     "NetworkPolicy".equals(d.get("kind"))
                         && "default-deny-ingress"
                             .equals(((Map<String, Object>) d.get("metadata")).get("name"))));
+  }
+
+  /**
+   * Every Hazelcast configuration Podium ships keeps two synchronous backups of what a room needs
+   * after two members die at once: Podium's state and the Vert.x cluster manager's own tables. With
+   * one backup of {@code __vertx.subs}, the ownership drill's double kill lost the subscriptions
+   * whose two copies were on the killed pair, and room messages reached no gateway.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyShippedClusterConfigurationKeepsTwoBackupsOfStateAndSubscriptions() throws IOException {
+    Map<String, Config> configs = new java.util.LinkedHashMap<>();
+    configs.put("built-in podium-cluster.xml", new ClasspathXmlConfig("podium-cluster.xml"));
+    for (String file : List.of("cluster-local.xml", "cluster-kubernetes.xml")) {
+      configs.put(
+          file, new InMemoryXmlConfig(Files.readString(DEPLOY.resolve("hazelcast").resolve(file))));
+    }
+    for (Map<String, Object> d : manifests()) {
+      Map<String, Object> data = (Map<String, Object>) d.get("data");
+      if ("ConfigMap".equals(d.get("kind"))
+          && data != null
+          && data.get("cluster-kubernetes.xml") instanceof String xml) {
+        configs.put("k8s ConfigMap cluster-kubernetes.xml", new InMemoryXmlConfig(xml));
+      }
+    }
+    assertEquals(4, configs.size(), "the configurations found: " + configs.keySet());
+    configs.forEach(
+        (name, config) -> {
+          assertEquals(
+              2,
+              config.getMultiMapConfig("__vertx.subs").getBackupCount(),
+              name + ": __vertx.subs");
+          for (String map :
+              List.of(
+                  "__vertx.haInfo",
+                  "__vertx.nodeInfo",
+                  "podium.rooms",
+                  "podium.rooms.hosts",
+                  "podium.members.room-service",
+                  "podium.presence.events",
+                  "podium.presence.streams")) {
+            assertEquals(2, config.getMapConfig(map).getBackupCount(), name + ": " + map);
+          }
+        });
   }
 }

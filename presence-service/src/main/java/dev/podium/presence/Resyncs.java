@@ -39,8 +39,12 @@ import org.slf4j.LoggerFactory;
 final class Resyncs {
   private static final Logger LOG = LoggerFactory.getLogger(Resyncs.class);
 
-  /** How long after a take-in the gateways' answers are taken. */
-  static final long WINDOW_MS = 10_000;
+  /**
+   * How long after a take-in the gateways' answers are taken: long enough for a request that
+   * reaches a busy gateway late and for the gateway's tries of a batch not answered in time (three
+   * of 3 s each).
+   */
+  static final long WINDOW_MS = 30_000;
 
   /** One open resync of one event. */
   private static final class Open {

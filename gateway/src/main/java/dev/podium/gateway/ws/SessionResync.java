@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -34,8 +36,15 @@ public final class SessionResync {
   /** Sessions per batch. */
   static final int BATCH = 100;
 
-  /** Each batch is answered at once; a presence instance that does not answer stops the resync. */
+  /**
+   * Each batch is answered at once by a presence instance that is not overloaded. One that takes in
+   * many events at once on a busy cluster may not answer in time: the batch is sent again (a batch
+   * applied twice changes nothing), {@value #BATCH_ATTEMPTS} times in all, before the resync stops.
+   * A refusal (the resync is closed or the event moved) stops it at once.
+   */
   private static final long BATCH_TIMEOUT_MS = 3_000;
+
+  static final int BATCH_ATTEMPTS = 3;
 
   /**
    * When the sessions reported as joining are looked at again: a join in flight is answered or
@@ -48,24 +57,27 @@ public final class SessionResync {
   private final String nodeId;
   private final Function<String, List<ResyncBatch.Carried>> present;
   private final long joinSettleMs;
+  private final long batchTimeoutMs;
 
   /**
    * @param present this node's open sessions of an event, by event id
    */
   public SessionResync(
       Vertx vertx, String nodeId, Function<String, List<ResyncBatch.Carried>> present) {
-    this(vertx, nodeId, present, JOIN_SETTLE_MS);
+    this(vertx, nodeId, present, JOIN_SETTLE_MS, BATCH_TIMEOUT_MS);
   }
 
   SessionResync(
       Vertx vertx,
       String nodeId,
       Function<String, List<ResyncBatch.Carried>> present,
-      long joinSettleMs) {
+      long joinSettleMs,
+      long batchTimeoutMs) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.present = present;
     this.joinSettleMs = joinSettleMs;
+    this.batchTimeoutMs = batchTimeoutMs;
   }
 
   /** Listens for resync requests; completes once the consumer is registered in the cluster. */
@@ -135,10 +147,25 @@ public final class SessionResync {
     int to = Math.min(sessions.size(), from + BATCH);
     boolean done = to == sessions.size();
     ResyncBatch batch = new ResyncBatch(eventId, nodeId, sessions.subList(from, to), done);
+    return request(replyTo, batch, 1)
+        .compose(v -> done ? Future.<Void>succeededFuture() : send(eventId, replyTo, sessions, to));
+  }
+
+  private Future<Void> request(String replyTo, ResyncBatch batch, int attempt) {
     return vertx
         .eventBus()
-        .request(replyTo, batch.toJson(), new DeliveryOptions().setSendTimeout(BATCH_TIMEOUT_MS))
-        .compose(
-            reply -> done ? Future.<Void>succeededFuture() : send(eventId, replyTo, sessions, to));
+        .request(replyTo, batch.toJson(), new DeliveryOptions().setSendTimeout(batchTimeoutMs))
+        .<Void>mapEmpty()
+        .recover(
+            e ->
+                attempt < BATCH_ATTEMPTS && unanswered(e)
+                    ? request(replyTo, batch, attempt + 1)
+                    : Future.failedFuture(e));
+  }
+
+  /** No answer, or no consumer yet: worth sending again; a refusal is not. */
+  private static boolean unanswered(Throwable e) {
+    return e instanceof ReplyException r
+        && (r.failureType() == ReplyFailure.TIMEOUT || r.failureType() == ReplyFailure.NO_HANDLERS);
   }
 }

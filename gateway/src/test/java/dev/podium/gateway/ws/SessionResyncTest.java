@@ -213,7 +213,8 @@ class SessionResyncTest {
               }
               return list;
             },
-            50);
+            50,
+            3_000);
     resync.reannounce("ev", "reply");
   }
 
@@ -230,7 +231,7 @@ class SessionResyncTest {
               msg.reply(null);
             });
     SessionResync resync =
-        new SessionResync(vertx, "node-1", eventId -> List.of(carried("s0", false)), 20);
+        new SessionResync(vertx, "node-1", eventId -> List.of(carried("s0", false)), 20, 3_000);
     resync
         .reannounce("ev", "reply")
         .onComplete(
@@ -244,6 +245,54 @@ class SessionResyncTest {
                                   assertEquals(1, received.get());
                                   test.completeNow();
                                 }))));
+  }
+
+  /**
+   * A presence instance that took in many events at once may answer late: the batch goes again (it
+   * changes nothing twice), and the resync carries on.
+   */
+  @Test
+  void aBatchNotAnsweredInTimeIsSentAgain(Vertx vertx, VertxTestContext test) {
+    List<JsonObject> received = new ArrayList<>();
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            "reply",
+            msg -> {
+              received.add(msg.body());
+              if (received.size() > 1) { // the first one is left unanswered
+                msg.reply(null);
+              }
+            });
+    new SessionResync(vertx, "node-1", eventId -> sessions(3), 3_500, 100)
+        .reannounce("ev", "reply")
+        .onComplete(
+            test.succeeding(
+                v ->
+                    test.verify(
+                        () -> {
+                          assertEquals(2, received.size(), "the unanswered batch, then again");
+                          assertEquals(received.get(0), received.get(1), "the same batch");
+                          assertTrue(received.get(1).getBoolean("done"));
+                          test.completeNow();
+                        })));
+  }
+
+  /** A presence instance that never answers is tried a bounded number of times. */
+  @Test
+  void aPresenceThatNeverAnswersIsTriedABoundedNumberOfTimes(Vertx vertx, VertxTestContext test) {
+    AtomicInteger received = new AtomicInteger();
+    vertx.eventBus().<JsonObject>consumer("reply", msg -> received.incrementAndGet());
+    new SessionResync(vertx, "node-1", eventId -> sessions(250), 3_500, 100)
+        .reannounce("ev", "reply")
+        .onComplete(
+            test.failing(
+                e ->
+                    test.verify(
+                        () -> {
+                          assertEquals(SessionResync.BATCH_ATTEMPTS, received.get());
+                          test.completeNow();
+                        })));
   }
 
   private static ResyncBatch.Carried carried(String sessionId, boolean joining) {

@@ -31,8 +31,15 @@ import org.slf4j.LoggerFactory;
  * Hazelcast lists as alive. Hazelcast's failure detector decides when a member is dead (no Podium
  * heartbeat), its membership events and the registry's entry events trigger a recompute, and every
  * instance of every service computes the same {@link OwnerRing}. One ring per service: gateways,
- * chat and other services are Hazelcast members too, but they own no events of this service. The
- * ring is recomputed also once a second (a missed event costs at most that).
+ * chat and other services are Hazelcast members too, but they own no events of this service.
+ *
+ * <p>The ring is computed from a local mirror of the registry (kept by the registry's entry events)
+ * and the member list Hazelcast holds locally, on this instance's context with no call to the
+ * cluster: right after members die, a map-wide read waits for their partitions to move and the
+ * worker threads are busy with the event bus's own lookups (the ownership drill measured 8 s from
+ * Hazelcast dropping two killed members to a ring that read the map). Once a second the registry is
+ * read in full in the background: the mirror is refreshed, a dead member's entry removed and this
+ * instance registered again if its entry was lost (a missed event costs at most that).
  *
  * <p>A {@link PauseWatch} steps this instance down when it wakes from a pause longer than the
  * limit: it reports a ring without itself for a quarantine period (long enough for Hazelcast to
@@ -84,13 +91,22 @@ public final class ServiceOwnership {
   private Thread watcher;
   private long reconciler = -1;
   private volatile boolean stopped;
-  private boolean computing;
-  private boolean again;
 
-  /** When the computation in flight started, and its number: only the newest one reports. */
-  private long computeStarted;
+  /** A full read of the registry is in flight, since when. */
+  private boolean refreshing;
 
-  private long computations;
+  private long refreshStarted;
+
+  /**
+   * The registry as this process last knew it: instance id → Hazelcast member UUID. Entry events
+   * change it at once; a full read replaces it only when no event arrived while it was made.
+   */
+  private final Map<String, String> mirror = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Counts entry events, so a full read made meanwhile does not undo one. */
+  private final java.util.concurrent.atomic.AtomicLong registryEvents =
+      new java.util.concurrent.atomic.AtomicLong();
+
   // Hazelcast, when clustered
   private HazelcastInstance hz;
   private IMap<String, String> registry;
@@ -200,7 +216,7 @@ public final class ServiceOwnership {
       // An observer writes nothing: a pause of its own cannot make it act beside anyone.
       watcher.start();
     }
-    reconciler = vertx.setPeriodic(RECONCILE_MS, id -> recompute());
+    reconciler = vertx.setPeriodic(RECONCILE_MS, id -> refresh());
     Future<Void> registered;
     if (vertx.isClustered()
         && dev.podium.runtime.ClusterReach.clusterManager(vertx)
@@ -224,7 +240,7 @@ public final class ServiceOwnership {
                                 recompute();
                               }
                             });
-                entryListener = registry.addEntryListener(new RegistryListener(), false);
+                entryListener = registry.addEntryListener(new RegistryListener(), true);
                 lifecycleListener =
                     hz.getLifecycleService()
                         .addLifecycleListener(
@@ -232,12 +248,13 @@ public final class ServiceOwnership {
                               // After a split-brain merge this member has a new UUID: register it
                               // again.
                               if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-                                recompute();
+                                context.runOnContext(v -> refresh());
                               }
                             });
                 if (!observer) {
                   registry.put(instanceId, hz.getCluster().getLocalMember().getUuid().toString());
                 }
+                mirror.putAll(registry);
                 return null;
               });
     } else {
@@ -247,10 +264,9 @@ public final class ServiceOwnership {
       registered = Future.succeededFuture();
     }
     return registered
-        .compose(v -> computeRing())
         .map(
-            first -> {
-              report(first);
+            v -> {
+              report(computeRing());
               if (!clustered()) {
                 vertx.eventBus().publish(localChanges(), instanceId);
               }
@@ -320,104 +336,120 @@ public final class ServiceOwnership {
     }
   }
 
-  /**
-   * Recomputes the ring (on this instance's context, one computation at a time) and reports a
-   * change.
-   */
+  /** Recomputes the ring on this instance's context and reports a change. */
   private void recompute() {
     context.runOnContext(
         v -> {
-          if (stopped) {
-            return;
+          if (!stopped) {
+            report(computeRing());
           }
-          // One computation at a time, unless the one in flight is stuck: Hazelcast calls made
-          // while a
-          // member merges after a split can hang for minutes (retried until the node is back), and
-          // a
-          // ring that waits for them would keep two instances owning the same events all that
-          // while.
-          if (computing && System.nanoTime() - computeStarted < STUCK_COMPUTATION_NANOS) {
-            again = true;
-            return;
-          }
-          computing = true;
-          computeStarted = System.nanoTime();
-          long number = ++computations;
-          computeRing()
-              .onComplete(
-                  ar -> {
-                    if (number != computations) {
-                      return; // overtaken by a newer computation
-                    }
-                    computing = false;
-                    if (ar.succeeded() && !stopped) {
-                      report(ar.result());
-                    } else if (ar.failed()) {
-                      LOG.atWarn()
-                          .addKeyValue("service", service)
-                          .log("could not read the {} ring: {}", service, ar.cause().getMessage());
-                    }
-                    if (again) {
-                      again = false;
-                      recompute();
-                    }
-                  });
         });
   }
 
-  private Future<OwnerRing> computeRing() {
-    if (!clustered()) {
-      return Future.succeededFuture(OwnerRing.of(localRegistry().keySet()));
+  /**
+   * Reads the whole registry in the background (one read at a time, unless the one in flight is
+   * stuck: Hazelcast calls made while a member merges after a split can hang for minutes): removes
+   * dead members' entries, registers this instance again if its entry was lost, refreshes the
+   * mirror and recomputes.
+   */
+  private void refresh() {
+    if (stopped) {
+      return;
     }
-    // Unordered: one hung computation must not queue the next behind it.
-    return vertx.executeBlocking(
-        () -> {
-          Set<String> alive =
-              hz.getCluster().getMembers().stream()
-                  .map(m -> m.getUuid().toString())
-                  .collect(Collectors.toSet());
-          String self = hz.getCluster().getLocalMember().getUuid().toString();
-          Set<String> instances = new HashSet<>();
-          boolean registered = false;
-          for (Map.Entry<String, String> e : registry.entrySet()) {
-            if (e.getKey().equals(instanceId)) {
-              registered = self.equals(e.getValue());
-            } else if (alive.contains(e.getValue())) {
-              instances.add(e.getKey());
-            } else {
-              // A dead member's registration: only a removal of exactly that entry, so an instance
-              // that
-              // re-registered meanwhile keeps its new one.
-              registry.remove(e.getKey(), e.getValue());
-            }
+    if (!clustered()) {
+      recompute();
+      return;
+    }
+    if (refreshing && System.nanoTime() - refreshStarted < STUCK_COMPUTATION_NANOS) {
+      return;
+    }
+    refreshing = true;
+    refreshStarted = System.nanoTime();
+    long eventsBefore = registryEvents.get();
+    // Unordered: one hung read must not queue the next behind it.
+    vertx
+        .<Map<String, String>>executeBlocking(
+            () -> {
+              Set<String> alive = aliveMembers();
+              String self = hz.getCluster().getLocalMember().getUuid().toString();
+              Map<String, String> read = new java.util.HashMap<>();
+              for (Map.Entry<String, String> e : registry.entrySet()) {
+                if (e.getKey().equals(instanceId) || alive.contains(e.getValue())) {
+                  read.put(e.getKey(), e.getValue());
+                } else {
+                  // A dead member's registration: only a removal of exactly that entry, so an
+                  // instance that re-registered meanwhile keeps its new one.
+                  registry.remove(e.getKey(), e.getValue());
+                }
+              }
+              if (!observer && !stopped && !self.equals(read.get(instanceId))) {
+                // Lost in a merge, or this member's UUID changed: register again.
+                registry.put(instanceId, self);
+                read.put(instanceId, self);
+              }
+              return read;
+            },
+            false)
+        .onComplete(
+            ar -> {
+              refreshing = false;
+              if (ar.failed()) {
+                LOG.atWarn()
+                    .addKeyValue("service", service)
+                    .log("could not read the {} registry: {}", service, ar.cause().getMessage());
+              } else if (registryEvents.get() == eventsBefore) {
+                mirror.keySet().retainAll(ar.result().keySet());
+                mirror.putAll(ar.result());
+              }
+              recompute();
+            });
+  }
+
+  /**
+   * The ring from the mirror and the members Hazelcast lists locally: no call to the cluster, so it
+   * follows a membership change at once however busy the cluster is.
+   */
+  private OwnerRing computeRing() {
+    if (!clustered()) {
+      return OwnerRing.of(localRegistry().keySet());
+    }
+    Set<String> alive = aliveMembers();
+    String self = hz.getCluster().getLocalMember().getUuid().toString();
+    Set<String> instances = new HashSet<>();
+    mirror.forEach(
+        (instance, member) -> {
+          if (!instance.equals(instanceId) && alive.contains(member)) {
+            instances.add(instance);
           }
-          if (!registered && !stopped && !observer) {
-            // Lost in a merge, or this member's UUID changed: register again.
-            registry.put(instanceId, self);
-          }
-          // In a minority (the rest of the cluster dropped this member, or a split left it on the
-          // small
-          // side) it owns nothing: the majority has given its events to others, and its writes to
-          // Podium's maps are refused there anyway (split-brain protection, ClusterBootstrap).
-          boolean majority = hasMajority();
-          if (majority != hadMajority) {
-            hadMajority = majority;
-            LOG.atWarn()
-                .addKeyValue("service", service)
-                .addKeyValue("instance_id", instanceId)
-                .log(
-                    majority
-                        ? "{}: this member's cluster holds a majority again ({} members)"
-                        : "{}: this member's cluster holds no majority ({} members): owning nothing",
-                    service,
-                    alive.size());
-          }
-          if (!stopped && majority && !observer) {
-            instances.add(instanceId);
-          }
-          return OwnerRing.of(instances);
-        },
-        false);
+        });
+    // In a minority (the rest of the cluster dropped this member, or a split left it on the small
+    // side) it owns nothing: the majority has given its events to others, and its writes to
+    // Podium's maps are refused there anyway (split-brain protection, ClusterBootstrap).
+    boolean majority = hasMajority();
+    if (majority != hadMajority) {
+      hadMajority = majority;
+      LOG.atWarn()
+          .addKeyValue("service", service)
+          .addKeyValue("instance_id", instanceId)
+          .log(
+              majority
+                  ? "{}: this member's cluster holds a majority again ({} members)"
+                  : "{}: this member's cluster holds no majority ({} members): owning nothing",
+              service,
+              alive.size());
+    }
+    // This instance counts once its own entry, with this member's UUID, is in the mirror: a
+    // member whose UUID changed in a merge waits for the refresh that registers it again.
+    if (!stopped && majority && !observer && self.equals(mirror.get(instanceId))) {
+      instances.add(instanceId);
+    }
+    return OwnerRing.of(instances);
+  }
+
+  private Set<String> aliveMembers() {
+    return hz.getCluster().getMembers().stream()
+        .map(m -> m.getUuid().toString())
+        .collect(Collectors.toSet());
   }
 
   /**
@@ -458,16 +490,26 @@ public final class ServiceOwnership {
           EntryUpdatedListener<String, String> {
     @Override
     public void entryAdded(com.hazelcast.core.EntryEvent<String, String> event) {
+      registryEvents.incrementAndGet();
+      mirror.put(event.getKey(), event.getValue());
       recompute();
     }
 
     @Override
     public void entryRemoved(com.hazelcast.core.EntryEvent<String, String> event) {
+      registryEvents.incrementAndGet();
+      if (event.getOldValue() != null) {
+        mirror.remove(event.getKey(), event.getOldValue());
+      } else {
+        mirror.remove(event.getKey());
+      }
       recompute();
     }
 
     @Override
     public void entryUpdated(com.hazelcast.core.EntryEvent<String, String> event) {
+      registryEvents.incrementAndGet();
+      mirror.put(event.getKey(), event.getValue());
       recompute();
     }
   }

@@ -32,6 +32,10 @@ import org.junit.jupiter.api.Test;
  */
 class ServiceOwnershipObserveTest {
   private static final Duration PAUSE = Duration.ofSeconds(2);
+
+  /** Vert.x's default worker pool size, which the cluster bootstrap keeps. */
+  private static final int WORKERS = io.vertx.core.VertxOptions.DEFAULT_WORKER_POOL_SIZE;
+
   private static final List<String> KEYS =
       java.util.stream.IntStream.range(0, 300).mapToObj(i -> "event-" + i).toList();
 
@@ -135,6 +139,43 @@ class ServiceOwnershipObserveTest {
     assertTrue(
         millis < 1_000,
         "a clean stop reaches the observer without failure detection: " + millis + " ms");
+  }
+
+  /**
+   * Right after members die, the worker threads are busy with the event bus's own lookups (which
+   * wait for the dead members' partitions to move): the ring must follow Hazelcast's member list
+   * without them. A ring read from the registry map on a worker thread waited here until the
+   * workers were free (the ownership drill: 8 s between Hazelcast dropping two killed members and
+   * the survivors' new ring).
+   */
+  @Test
+  void theRingFollowsAKilledMemberWhileEveryWorkerThreadIsBusy() throws Exception {
+    int port = freePort();
+    String name = "observe-busy-" + UUID.randomUUID();
+    Vertx nodeA = cluster(name, port);
+    Vertx nodeB = cluster(name, port);
+    ServiceOwnership a = start(new ServiceOwnership(nodeA, "relays", PAUSE));
+    ServiceOwnership b = start(new ServiceOwnership(nodeB, "relays", PAUSE));
+    awaitRing(a, r -> r.members().equals(Set.of(a.instanceId(), b.instanceId())));
+
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(WORKERS);
+    for (int i = 0; i < WORKERS; i++) {
+      nodeA.executeBlocking(
+          () -> {
+            busy.countDown();
+            return release.await(60, TimeUnit.SECONDS);
+          },
+          false);
+    }
+    try {
+      assertTrue(busy.await(10, TimeUnit.SECONDS), "every worker thread of node A is taken");
+      hazelcast(nodeB).getLifecycleService().terminate();
+      awaitRing(a, r -> r.members().equals(Set.of(a.instanceId())));
+      KEYS.forEach(k -> assertTrue(a.owns(k), "the survivor owns " + k));
+    } finally {
+      release.countDown();
+    }
   }
 
   private ServiceOwnership start(ServiceOwnership ownership) throws Exception {
