@@ -113,6 +113,25 @@ public final class Addresses {
    */
   public static final String MEDIA_RELAY_RING = "media-relay";
 
+  /** The room-services' ownership ring (registry map {@code podium.members.room-service}). */
+  public static final String ROOM_SERVICE_RING = "room-service";
+
+  /**
+   * The presence-services' ownership ring (registry map {@code podium.members.presence-service}).
+   */
+  public static final String PRESENCE_SERVICE_RING = "presence-service";
+
+  /**
+   * The room-service calls that run on whichever instance receives them; every other call's first
+   * argument is the event id its owner is found by.
+   */
+  public static final java.util.Set<String> ROOM_UNKEYED_CALLS =
+      java.util.Set.of("goLive", "liveEvents");
+
+  /** The presence-service calls that run on whichever instance receives them (as above). */
+  public static final java.util.Set<String> PRESENCE_UNKEYED_CALLS =
+      java.util.Set.of("activeStreams", "notifyUser");
+
   /** Point-to-point control messages for one gateway node (for example "close this session"). */
   public static String gatewayControl(String nodeId) {
     return GATEWAY_CONTROL_PREFIX + nodeId;

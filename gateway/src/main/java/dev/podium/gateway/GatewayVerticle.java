@@ -2,6 +2,8 @@ package dev.podium.gateway;
 
 import dev.podium.api.Addresses;
 import dev.podium.api.GatewayHeartbeat;
+import dev.podium.api.presence.PresenceService;
+import dev.podium.api.room.RoomService;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
 import dev.podium.gateway.edge.EdgeGate;
@@ -11,6 +13,7 @@ import dev.podium.gateway.ws.ConnectedSessions;
 import dev.podium.gateway.ws.MediaStats;
 import dev.podium.gateway.ws.RoomFeeds;
 import dev.podium.gateway.ws.SessionControl;
+import dev.podium.runtime.ownership.OwnerClient;
 import dev.podium.runtime.ownership.ServiceOwnership;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -38,6 +41,8 @@ public final class GatewayVerticle extends VerticleBase {
   private SocketLoop first;
   private HttpServer server;
   private ServiceOwnership relays;
+  private OwnerClient<RoomService> rooms;
+  private OwnerClient<PresenceService> presence;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -59,7 +64,12 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<?> loop = first == null ? Future.succeededFuture() : first.stop();
-    return loop.eventually(() -> relays == null ? Future.succeededFuture() : relays.stop());
+    return loop.eventually(
+        () ->
+            Future.all(
+                relays == null ? Future.succeededFuture() : relays.stop(),
+                rooms == null ? Future.succeededFuture() : rooms.stop(),
+                presence == null ? Future.succeededFuture() : presence.stop()));
   }
 
   /** One more event loop of this gateway. */
@@ -94,6 +104,25 @@ public final class GatewayVerticle extends VerticleBase {
     // registry events.
     relays = ServiceOwnership.observe(vertx, Addresses.MEDIA_RELAY_RING);
     Future<Void> relayRing = relays.start(ring -> {});
+    // Likewise every room and presence call goes straight to the event's owner, by the services'
+    // rings observed here (one view for the node; the clients are shared by its loops).
+    rooms =
+        new OwnerClient<>(
+            vertx,
+            RoomService.class,
+            Addresses.ROOM_SERVICE_RING,
+            RoomService.createProxy(vertx),
+            id -> RoomService.createInstanceProxy(vertx, id),
+            Addresses.ROOM_UNKEYED_CALLS);
+    presence =
+        new OwnerClient<>(
+            vertx,
+            PresenceService.class,
+            Addresses.PRESENCE_SERVICE_RING,
+            PresenceService.createProxy(vertx),
+            id -> PresenceService.createInstanceProxy(vertx, id),
+            Addresses.PRESENCE_UNKEYED_CALLS);
+    Future<Void> serviceRings = Future.all(rooms.start(), presence.start()).mapEmpty();
     // Built here: this verticle's context is the node's room thread (one consumer per room per
     // node).
     RoomFeeds feeds = new RoomFeeds(vertx, config.nodeId(), mediaStats);
@@ -143,6 +172,8 @@ public final class GatewayVerticle extends VerticleBase {
             new EdgeGate.Shared(config.edge(), metrics),
             mediaStats,
             relays,
+            rooms.client(),
+            presence.client(),
             watchers,
             metrics,
             tokens,
@@ -184,7 +215,7 @@ public final class GatewayVerticle extends VerticleBase {
     int port =
         config.httpPort() != 0 ? config.httpPort() : -(1 + new java.util.Random().nextInt(60_000));
     first = new SocketLoop(vertx, node);
-    return Future.all(control, relayRing, beating, resync)
+    return Future.all(control, relayRing, serviceRings, beating, resync)
         .compose(v -> first.start(port))
         .compose(
             s -> {

@@ -49,6 +49,8 @@ final class SocketLoop {
       EdgeGate.Shared edge,
       MediaStats mediaStats,
       ServiceOwnership relays,
+      RoomService rooms,
+      PresenceService presence,
       List<ActiveStreamsFeed> watchers,
       MeterRegistry metrics,
       TokenVerifier tokens,
@@ -67,9 +69,9 @@ final class SocketLoop {
   /** Starts serving on {@code port} (a negative port: the node's shared random port). */
   Future<HttpServer> start(int port) {
     GatewayConfig config = node.config();
-    RoomService rooms = RoomService.createProxy(vertx);
+    RoomService rooms = node.rooms();
     ChatService chat = ChatService.createProxy(vertx);
-    PresenceService presence = PresenceService.createProxy(vertx);
+    PresenceService presence = node.presence();
     ActiveStreamsFeed feed = new ActiveStreamsFeed(vertx, presence);
     node.watchers().add(feed);
     LocalRooms localRooms = new LocalRooms(vertx, node.feeds());

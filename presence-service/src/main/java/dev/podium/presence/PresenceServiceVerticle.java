@@ -17,7 +17,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
-import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PresenceServiceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceServiceVerticle.class);
-  private static final Set<String> UNKEYED = Set.of("activeStreams", "notifyUser");
 
   /** Below the callers' 3 s send timeout, so a forwarded call fails before the caller gives up. */
   private static final long FORWARD_TIMEOUT_MS = 2_500;
@@ -67,7 +65,7 @@ public final class PresenceServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ownership = new ServiceOwnership(vertx, "presence-service", config.pauseLimit());
+    ownership = new ServiceOwnership(vertx, Addresses.PRESENCE_SERVICE_RING, config.pauseLimit());
     String self = ownership.instanceId();
     service =
         new PresenceServiceImpl(
@@ -94,7 +92,7 @@ public final class PresenceServiceVerticle extends VerticleBase {
             new SharedEntry(service, ownership, instance),
             instance,
             ownership,
-            UNKEYED);
+            Addresses.PRESENCE_UNKEYED_CALLS);
     Future<Void> lifecycle =
         vertx
             .eventBus()

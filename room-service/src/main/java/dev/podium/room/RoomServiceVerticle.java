@@ -5,6 +5,7 @@ import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.RoomService;
 import dev.podium.runtime.ops.Observability;
 import dev.podium.runtime.ownership.FencedStore;
+import dev.podium.runtime.ownership.OwnerClient;
 import dev.podium.runtime.ownership.OwnerRouting;
 import dev.podium.runtime.ownership.ServiceOwnership;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.time.Clock;
-import java.util.Set;
 
 /**
  * One room-service instance. Any number may run, all active: each owns the events the service's
@@ -26,13 +26,15 @@ import java.util.Set;
  * Addresses#roomInstance}), where the forwarded calls arrive.
  */
 public final class RoomServiceVerticle extends VerticleBase {
-  private static final Set<String> UNKEYED = Set.of("goLive", "liveEvents");
-
   /** Below the callers' 3 s send timeout, so a forwarded call fails before the caller gives up. */
   private static final long FORWARD_TIMEOUT_MS = 2_500;
 
   private final RoomConfig config;
   private ServiceOwnership ownership;
+
+  /** Presence calls go straight to the event's presence owner. */
+  private OwnerClient<PresenceService> presence;
+
   private RoomServiceImpl service;
   private MessageConsumer<JsonObject> own;
   private MessageConsumer<JsonObject> shared;
@@ -48,7 +50,15 @@ public final class RoomServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ownership = new ServiceOwnership(vertx, "room-service", config.pauseLimit());
+    ownership = new ServiceOwnership(vertx, Addresses.ROOM_SERVICE_RING, config.pauseLimit());
+    presence =
+        new OwnerClient<>(
+            vertx,
+            PresenceService.class,
+            Addresses.PRESENCE_SERVICE_RING,
+            PresenceService.createProxy(vertx),
+            id -> PresenceService.createInstanceProxy(vertx, id),
+            Addresses.PRESENCE_UNKEYED_CALLS);
     FencedStore store =
         new FencedStore(vertx, RoomServiceImpl.STORE, ownership.instanceId(), ownership::stint);
     service =
@@ -56,7 +66,7 @@ public final class RoomServiceVerticle extends VerticleBase {
             vertx,
             config,
             new RoomRegistry(Clock.systemUTC(), config.cohostLimit()),
-            PresenceService.createProxy(vertx),
+            presence.client(),
             ownership,
             store);
     Gauge.builder("podium_owned_events", service, RoomServiceImpl::ownedEvents)
@@ -74,13 +84,13 @@ public final class RoomServiceVerticle extends VerticleBase {
                     .setOptions(forward)
                     .build(RoomService.class),
             ownership,
-            UNKEYED);
+            Addresses.ROOM_UNKEYED_CALLS);
     // Its own address first: once this instance is in the ring, others forward to it at once.
     own =
         new ServiceBinder(vertx)
             .setAddress(Addresses.roomInstance(ownership.instanceId()))
             .register(RoomService.class, service);
-    return own.completion()
+    return Future.all(own.completion(), presence.start())
         .compose(v -> ownership.start(service::ringChanged))
         .compose(
             v -> {
@@ -102,7 +112,7 @@ public final class RoomServiceVerticle extends VerticleBase {
         .transform(
             ar -> {
               service.dropAll();
-              return own.unregister();
+              return Future.all(own.unregister(), presence.stop()).mapEmpty();
             });
   }
 }

@@ -49,6 +49,7 @@ public final class ClusterBootstrap {
   public static Future<Vertx> start(ClusterSettings cluster) {
     VertxOptions options =
         new VertxOptions()
+            .setWorkerPoolSize(cluster.workerThreads())
             .setMetricsOptions(
                 new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
     eventBus(options.getEventBusOptions(), cluster);

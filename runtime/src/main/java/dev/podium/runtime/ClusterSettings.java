@@ -24,6 +24,10 @@ import java.util.UUID;
  * @param expectedMembers the fewest members the whole cluster has when nothing is wrong ({@code
  *     PODIUM_CLUSTER_EXPECTED_MEMBERS}, 0 = not told): with fewer, this process suspects a split
  *     and says it is not ready (see {@code ClusterWatch})
+ * @param workerThreads Vert.x's worker threads ({@code PODIUM_CLUSTER_WORKER_THREADS}): the cluster
+ *     manager's event-bus lookups and registrations and every cluster map call of Podium wait on
+ *     one of them while Hazelcast answers, so right after members die (partitions moving) too few
+ *     of them queue every room's messages behind the slowest calls
  */
 public record ClusterSettings(
     String name,
@@ -34,13 +38,18 @@ public record ClusterSettings(
     int busPort,
     EventBusTls tls,
     boolean standalone,
-    int expectedMembers) {
+    int expectedMembers,
+    int workerThreads) {
 
   public static final String NAME = "PODIUM_CLUSTER_NAME";
   public static final String MEMBERS = "PODIUM_CLUSTER_MEMBERS";
   public static final String HOST = "PODIUM_CLUSTER_HOST";
   public static final String CONFIG = "PODIUM_CLUSTER_CONFIG";
   public static final String EXPECTED_MEMBERS = "PODIUM_CLUSTER_EXPECTED_MEMBERS";
+  public static final String WORKER_THREADS = "PODIUM_CLUSTER_WORKER_THREADS";
+
+  /** Vert.x's own default; see {@link #workerThreads}. */
+  public static final int DEFAULT_WORKER_THREADS = 20;
 
   /**
    * The settings of a per-service process: it joins the cluster named by the settings (default
@@ -86,7 +95,8 @@ public record ClusterSettings(
         EventBusTls.from(settings, loopback),
         standalone,
         // A standalone process is a cluster of one whatever it is told.
-        standalone ? 0 : settings.integer(EXPECTED_MEMBERS, 0, 0, 1_000));
+        standalone ? 0 : settings.integer(EXPECTED_MEMBERS, 0, 0, 1_000),
+        settings.integer(WORKER_THREADS, DEFAULT_WORKER_THREADS, 1, 512));
   }
 
   /**

@@ -19,7 +19,7 @@ class ClusterSettingsTest {
     ClusterSettings c = ClusterSettings.from(Settings.of(Map.of()));
     assertEquals(
         new ClusterSettings(
-            "podium", List.of("127.0.0.1"), "127.0.0.1", 5701, null, 0, null, false, 0),
+            "podium", List.of("127.0.0.1"), "127.0.0.1", 5701, null, 0, null, false, 0, 20),
         c);
   }
 
@@ -106,6 +106,24 @@ class ClusterSettingsTest {
                       Settings.of(
                           Map.of("PODIUM_CLUSTER_HOST", host, "PODIUM_CLUSTER_TLS", "off"))));
       assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_HOST "), e.getMessage());
+    }
+  }
+
+  /** The worker pool: read, and a value that would stall or exhaust the process is refused. */
+  @Test
+  void workerThreadsAreReadAndRangeChecked() {
+    assertEquals(20, ClusterSettings.from(Settings.of(Map.of())).workerThreads());
+    assertEquals(
+        64,
+        ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_WORKER_THREADS", "64")))
+            .workerThreads());
+    for (String bad : List.of("0", "513", "-4", "many")) {
+      InvalidSettingException e =
+          assertThrows(
+              InvalidSettingException.class,
+              () ->
+                  ClusterSettings.from(Settings.of(Map.of("PODIUM_CLUSTER_WORKER_THREADS", bad))));
+      assertTrue(e.getMessage().startsWith("PODIUM_CLUSTER_WORKER_THREADS "), e.getMessage());
     }
   }
 

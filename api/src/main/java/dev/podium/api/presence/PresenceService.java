@@ -22,6 +22,14 @@ public interface PresenceService {
         .build(PresenceService.class);
   }
 
+  /** A proxy to one instance's own address (the owner of the events it is asked about). */
+  static PresenceService createInstanceProxy(Vertx vertx, String instanceId) {
+    return new ServiceProxyBuilder(vertx)
+        .setAddress(Addresses.presenceInstance(instanceId))
+        .setOptions(new DeliveryOptions().setSendTimeout(3000))
+        .build(PresenceService.class);
+  }
+
   /**
    * Adds the participant, or moves an existing entry of the same user to this new socket (the old
    * socket's gateway is told to close it with {@code replaced}; the room sees no leave/join pair).

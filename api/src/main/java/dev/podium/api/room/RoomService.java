@@ -20,6 +20,14 @@ public interface RoomService {
         .build(RoomService.class);
   }
 
+  /** A proxy to one instance's own address (the owner of the events it is asked about). */
+  static RoomService createInstanceProxy(Vertx vertx, String instanceId) {
+    return new ServiceProxyBuilder(vertx)
+        .setAddress(Addresses.roomInstance(instanceId))
+        .setOptions(new DeliveryOptions().setSendTimeout(3000))
+        .build(RoomService.class);
+  }
+
   /**
    * Starts an event hosted by {@code userId}, or returns the host's event that is still live (for
    * example within the reconnect grace period) with {@code resumed = true}.

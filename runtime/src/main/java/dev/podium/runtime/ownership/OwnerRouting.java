@@ -35,13 +35,37 @@ public final class OwnerRouting {
    * @param remote a proxy to the instance with this id (its own address)
    * @param unkeyed names of methods that run on whichever instance receives them
    */
-  @SuppressWarnings("unchecked")
   public static <T> T route(
       Class<T> type,
       T local,
       Function<String, T> remote,
       ServiceOwnership ownership,
       Set<String> unkeyed) {
+    return route(type, local, remote, ownership, unkeyed, false);
+  }
+
+  /**
+   * A client's side of the same routing ({@link OwnerClient}): each keyed call goes to the owner's
+   * own address as {@code observed} (a ring this process observes) says; unkeyed calls, and keyed
+   * ones while the ring names no owner, go to {@code shared}, the service's shared address.
+   */
+  static <T> T toOwners(
+      Class<T> type,
+      T shared,
+      Function<String, T> remote,
+      ServiceOwnership observed,
+      Set<String> unkeyed) {
+    return route(type, shared, remote, observed, unkeyed, true);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T route(
+      Class<T> type,
+      T local,
+      Function<String, T> remote,
+      ServiceOwnership ownership,
+      Set<String> unkeyed,
+      boolean localWhenNoOwner) {
     Map<String, T> proxies = new ConcurrentHashMap<>();
     return (T)
         Proxy.newProxyInstance(
@@ -58,6 +82,9 @@ public final class OwnerRouting {
                 return call(method, local, args);
               }
               String owner = ownership.owner(key);
+              if (owner == null && localWhenNoOwner) {
+                return call(method, local, args);
+              }
               if (owner == null) {
                 return Future.failedFuture(
                     ErrorCode.SERVICE_UNAVAILABLE.exception(
