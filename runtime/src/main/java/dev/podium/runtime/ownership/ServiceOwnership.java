@@ -37,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * and the member list Hazelcast holds locally, on this instance's context with no call to the
  * cluster: right after members die, a map-wide read waits for their partitions to move and the
  * worker threads are busy with the event bus's own lookups (the ownership drill measured 8 s from
- * Hazelcast dropping two killed members to a ring that read the map). Once a second the registry is
- * read in full in the background: the mirror is refreshed, a dead member's entry removed and this
- * instance registered again if its entry was lost (a missed event costs at most that).
+ * Hazelcast dropping two killed members to a ring that read the map). Besides the events, the ring
+ * is recomputed locally every {@value #LOCAL_RECOMPUTE_MS} ms, so a membership event Hazelcast
+ * delivers late costs at most that. Once a second the registry is read in full in the background:
+ * the mirror is refreshed, a dead member's entry removed and this instance registered again if its
+ * entry was lost.
  *
  * <p>A {@link PauseWatch} steps this instance down when it wakes from a pause longer than the
  * limit: it reports a ring without itself for a quarantine period (long enough for Hazelcast to
@@ -58,6 +60,16 @@ public final class ServiceOwnership {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceOwnership.class);
   private static final long TICK_MS = 100;
   private static final long RECONCILE_MS = 1_000;
+
+  /**
+   * How often the ring is recomputed from what this process holds locally, besides the events that
+   * trigger it. Cheap (no call to the cluster), and it does not wait for Hazelcast to deliver a
+   * membership event: Hazelcast hands those to listeners one after the other, and the Vert.x
+   * cluster manager's own listener cleans the dead member's subscriptions from the cluster before
+   * returning, which can take seconds on a busy cluster.
+   */
+  private static final long LOCAL_RECOMPUTE_MS = 250;
+
   private static final long STUCK_COMPUTATION_NANOS = 5_000_000_000L;
 
   /**
@@ -90,6 +102,7 @@ public final class ServiceOwnership {
   private volatile boolean hadMajority = true;
   private Thread watcher;
   private long reconciler = -1;
+  private long ticks;
   private volatile boolean stopped;
 
   /** A full read of the registry is in flight, since when. */
@@ -216,7 +229,16 @@ public final class ServiceOwnership {
       // An observer writes nothing: a pause of its own cannot make it act beside anyone.
       watcher.start();
     }
-    reconciler = vertx.setPeriodic(RECONCILE_MS, id -> refresh());
+    reconciler =
+        vertx.setPeriodic(
+            LOCAL_RECOMPUTE_MS,
+            id -> {
+              if (++ticks % (RECONCILE_MS / LOCAL_RECOMPUTE_MS) == 0) {
+                refresh();
+              } else {
+                recompute();
+              }
+            });
     Future<Void> registered;
     if (vertx.isClustered()
         && dev.podium.runtime.ClusterReach.clusterManager(vertx)
