@@ -15,16 +15,9 @@ import java.time.Duration;
  *     PODIUM_OWNERSHIP_PAUSE_MS}, the room-service's setting)
  * @param opus encode each tick's room mix in Opus too, for {@code ?codec=opus} listeners ({@code
  *     PODIUM_MEDIA_OPUS})
- * @param loops event loops the relay's mixers are spread over, each event on one of them ({@code
- *     PODIUM_MEDIA_LOOPS}, 1–64, default the number of cores)
  */
 public record MediaConfig(
-    int sampleRate,
-    Duration jitter,
-    Duration levelsInterval,
-    Duration pauseLimit,
-    boolean opus,
-    int loops) {
+    int sampleRate, Duration jitter, Duration levelsInterval, Duration pauseLimit, boolean opus) {
   public static final int FRAME_MILLIS = 20;
 
   public static MediaConfig from(Settings settings) {
@@ -39,12 +32,7 @@ public record MediaConfig(
         Duration.ofMillis(settings.integer("PODIUM_MEDIA_JITTER_MS", 60, 0, 1_000)),
         settings.millis("PODIUM_MEDIA_LEVELS_MS", 200),
         Duration.ofMillis(settings.integer("PODIUM_OWNERSHIP_PAUSE_MS", 2_000, 200, 60_000)),
-        settings.bool("PODIUM_MEDIA_OPUS", true),
-        settings.integer("PODIUM_MEDIA_LOOPS", defaultLoops(), 1, 64));
-  }
-
-  static int defaultLoops() {
-    return Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));
+        settings.bool("PODIUM_MEDIA_OPUS", true));
   }
 
   public int frameSamples() {

@@ -44,8 +44,7 @@ public final class MediaRelayVerticle extends VerticleBase {
 
   private final MediaConfig config;
   private final Set<String> liveEvents = new HashSet<>();
-  private final Map<String, PlacedEvent> owned = new HashMap<>();
-  private MixLanes lanes;
+  private final Map<String, OwnedEvent> owned = new HashMap<>();
   private ServiceOwnership ownership;
   private String relayId;
   private MessageConsumer<Buffer> input;
@@ -69,7 +68,7 @@ public final class MediaRelayVerticle extends VerticleBase {
                 Addresses.mediaIn(relayId),
                 msg -> {
                   AudioChunkHeaders chunk = AudioChunkHeaders.from(msg.headers());
-                  PlacedEvent event = chunk.eventId() == null ? null : owned.get(chunk.eventId());
+                  OwnedEvent event = chunk.eventId() == null ? null : owned.get(chunk.eventId());
                   if (event != null) {
                     event.onChunk(chunk, msg.body());
                   }
@@ -131,24 +130,13 @@ public final class MediaRelayVerticle extends VerticleBase {
                             events.stream().map(LiveEvent::eventId).collect(Collectors.toSet())),
             this::forgetMedia);
     vertx.setPeriodic(SWEEP_MS, id -> sweep.run());
-    // The lanes and the input address first: once this relay is in the ring, gateways send it
-    // audio at once.
-    Future<Void> placed =
-        MixLanes.start(vertx, config.loops())
-            .map(
-                l -> {
-                  lanes = l;
-                  return null;
-                });
-    return Future.all(List.of(input.completion(), status, lifecycle, placed))
+    // The input address first: once this relay is in the ring, gateways send it audio at once.
+    return Future.all(List.of(input.completion(), status, lifecycle))
         .compose(v -> ownership.start(ring -> rebalance()));
   }
 
   /** Starts mixing the live events the ring gives this relay and stops the others. */
   private void rebalance() {
-    if (lanes == null) {
-      return; // not started yet: the ring's first report rebalances
-    }
     for (String eventId : liveEvents) {
       boolean mine = ownership.owns(eventId);
       if (mine && !owned.containsKey(eventId)) {
@@ -156,7 +144,7 @@ public final class MediaRelayVerticle extends VerticleBase {
             .addKeyValue("event_id", eventId)
             .addKeyValue("relay_id", relayId)
             .log("mixing event");
-        owned.put(eventId, PlacedEvent.start(lanes.laneOf(eventId), vertx, eventId, config));
+        owned.put(eventId, new OwnedEvent(vertx, eventId, config));
         // Recorded cluster-wide for operators (the input consumer's registration is the routing
         // record).
         vertx
@@ -229,7 +217,7 @@ public final class MediaRelayVerticle extends VerticleBase {
         .stop()
         .transform(
             ar -> {
-              owned.values().forEach(PlacedEvent::stop);
+              owned.values().forEach(OwnedEvent::stop);
               owned.clear();
               return input.unregister();
             });

@@ -50,19 +50,4 @@ class MediaConfigTest {
       assertTrue(e.getMessage().contains("PODIUM_OWNERSHIP_PAUSE_MS"), e.getMessage());
     }
   }
-
-  @Test
-  void theMixLoopsDefaultToTheCoresAndAreRangeChecked() {
-    assertEquals(
-        Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors())),
-        MediaConfig.from(Settings.of(Map.of())).loops());
-    assertEquals(3, MediaConfig.from(Settings.of(Map.of("PODIUM_MEDIA_LOOPS", "3"))).loops());
-    for (String bad : new String[] {"0", "65", "all"}) {
-      Settings.InvalidSettingException e =
-          assertThrows(
-              Settings.InvalidSettingException.class,
-              () -> MediaConfig.from(Settings.of(Map.of("PODIUM_MEDIA_LOOPS", bad))));
-      assertTrue(e.getMessage().contains("PODIUM_MEDIA_LOOPS"), e.getMessage());
-    }
-  }
 }
