@@ -138,7 +138,7 @@ public final class PresenceServiceVerticle extends VerticleBase {
     own =
         new ServiceBinder(vertx)
             .setAddress(Addresses.presenceInstance(self))
-            .register(PresenceService.class, service);
+            .register(PresenceService.class, OwnerRouting.guarded(PresenceService.class, service));
     return Future.all(lifecycle, heartbeats, resyncs, own.completion())
         .compose(v -> ownership.start(service::ringChanged))
         .compose(

@@ -89,7 +89,7 @@ public final class RoomServiceVerticle extends VerticleBase {
     own =
         new ServiceBinder(vertx)
             .setAddress(Addresses.roomInstance(ownership.instanceId()))
-            .register(RoomService.class, service);
+            .register(RoomService.class, OwnerRouting.guarded(RoomService.class, service));
     return Future.all(own.completion(), presence.start())
         .compose(v -> ownership.start(service::ringChanged))
         .compose(

@@ -45,6 +45,26 @@ public final class OwnerRouting {
   }
 
   /**
+   * An instance's own implementation as it is bound on the instance's own address: every call runs
+   * here, and a failure of the cluster in motion (a Hazelcast operation that met a member that left
+   * or a partition in migration) is {@link ErrorCode#SERVICE_UNAVAILABLE}, as it is for a call that
+   * comes through {@link #route}. Bound bare, such a failure reached the caller as an unknown one,
+   * which the gateway reports as {@code internal}; callers that know the owner ({@link
+   * OwnerClient}) call this address directly.
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> T guarded(Class<T> type, T local) {
+    return (T)
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) ->
+                method.getDeclaringClass() == Object.class
+                    ? method.invoke(local, args)
+                    : call(method, local, args));
+  }
+
+  /**
    * A client's side of the same routing ({@link OwnerClient}): each keyed call goes to the owner's
    * own address as {@code observed} (a ring this process observes) says; unkeyed calls, and keyed
    * ones while the ring names no owner, go to {@code shared}, the service's shared address.

@@ -9,6 +9,7 @@ import dev.podium.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +51,34 @@ class OwnerRoutingTest {
         ErrorCode.INTERNAL, codeOf(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, "boom")));
     IllegalStateException bug = new IllegalStateException("a bug");
     assertSame(bug, OwnerRouting.whileMoving(bug));
+  }
+
+  /**
+   * What an instance's own address answers (callers that know the owner call it directly): the
+   * cluster in motion is service_unavailable there too, and refusals pass unchanged.
+   */
+  @Test
+  void theOwnAddressAnswersTheSame() {
+    for (Throwable moving :
+        List.of(
+            new TargetNotMemberException("left"),
+            new MemberLeftException("left"),
+            new ReplyException(ReplyFailure.TIMEOUT, "slow"))) {
+      Svc own = OwnerRouting.guarded(Svc.class, id -> Future.failedFuture(moving));
+      assertEquals(ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.of(own.act("ev-1").cause()));
+    }
+    Svc refusing =
+        OwnerRouting.guarded(
+            Svc.class, id -> Future.failedFuture(ErrorCode.NOT_HOST.exception("no")));
+    assertEquals(ErrorCode.NOT_HOST, ErrorCode.of(refusing.act("ev-1").cause()));
+    Svc throwing =
+        OwnerRouting.guarded(
+            Svc.class,
+            id -> {
+              throw new TargetNotMemberException("thrown, not returned");
+            });
+    assertEquals(ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.of(throwing.act("ev-1").cause()));
+    Svc fine = OwnerRouting.guarded(Svc.class, id -> Future.succeededFuture("done " + id));
+    assertEquals("done ev-1", fine.act("ev-1").result());
   }
 }
