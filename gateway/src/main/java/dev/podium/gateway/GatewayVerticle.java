@@ -106,22 +106,8 @@ public final class GatewayVerticle extends VerticleBase {
     Future<Void> relayRing = relays.start(ring -> {});
     // Likewise every room and presence call goes straight to the event's owner, by the services'
     // rings observed here (one view for the node; the clients are shared by its loops).
-    rooms =
-        new OwnerClient<>(
-            vertx,
-            RoomService.class,
-            Addresses.ROOM_SERVICE_RING,
-            RoomService.createProxy(vertx),
-            id -> RoomService.createInstanceProxy(vertx, id),
-            Addresses.ROOM_UNKEYED_CALLS);
-    presence =
-        new OwnerClient<>(
-            vertx,
-            PresenceService.class,
-            Addresses.PRESENCE_SERVICE_RING,
-            PresenceService.createProxy(vertx),
-            id -> PresenceService.createInstanceProxy(vertx, id),
-            Addresses.PRESENCE_UNKEYED_CALLS);
+    rooms = OwnerClient.rooms(vertx);
+    presence = OwnerClient.presence(vertx);
     Future<Void> serviceRings = Future.all(rooms.start(), presence.start()).mapEmpty();
     // Built here: this verticle's context is the node's room thread (one consumer per room per
     // node).

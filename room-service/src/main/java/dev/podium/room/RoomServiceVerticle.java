@@ -51,14 +51,7 @@ public final class RoomServiceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ownership = new ServiceOwnership(vertx, Addresses.ROOM_SERVICE_RING, config.pauseLimit());
-    presence =
-        new OwnerClient<>(
-            vertx,
-            PresenceService.class,
-            Addresses.PRESENCE_SERVICE_RING,
-            PresenceService.createProxy(vertx),
-            id -> PresenceService.createInstanceProxy(vertx, id),
-            Addresses.PRESENCE_UNKEYED_CALLS);
+    presence = OwnerClient.presence(vertx);
     FencedStore store =
         new FencedStore(vertx, RoomServiceImpl.STORE, ownership.instanceId(), ownership::stint);
     service =

@@ -1,5 +1,8 @@
 package dev.podium.runtime.ownership;
 
+import dev.podium.api.Addresses;
+import dev.podium.api.presence.PresenceService;
+import dev.podium.api.room.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Set;
@@ -38,6 +41,28 @@ public final class OwnerClient<T> {
       Set<String> unkeyed) {
     this.ring = ServiceOwnership.observe(vertx, ringName);
     this.client = OwnerRouting.toOwners(type, shared, instance, ring, unkeyed);
+  }
+
+  /** A room-service client: calls about an event go to its room-service owner. */
+  public static OwnerClient<RoomService> rooms(Vertx vertx) {
+    return new OwnerClient<>(
+        vertx,
+        RoomService.class,
+        Addresses.ROOM_SERVICE_RING,
+        RoomService.createProxy(vertx),
+        id -> RoomService.createInstanceProxy(vertx, id),
+        Addresses.ROOM_UNKEYED_CALLS);
+  }
+
+  /** A presence-service client: calls about an event go to its presence-service owner. */
+  public static OwnerClient<PresenceService> presence(Vertx vertx) {
+    return new OwnerClient<>(
+        vertx,
+        PresenceService.class,
+        Addresses.PRESENCE_SERVICE_RING,
+        PresenceService.createProxy(vertx),
+        id -> PresenceService.createInstanceProxy(vertx, id),
+        Addresses.PRESENCE_UNKEYED_CALLS);
   }
 
   /** Starts following the ring; completes once the first ring is known. */
