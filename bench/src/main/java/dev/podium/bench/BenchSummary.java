@@ -30,6 +30,8 @@ public final class BenchSummary {
     {"maxms", "latency_max_ms"},
     {"join50", "join_p50_ms"},
     {"join99", "join_p99_ms"},
+    {"srvJ50", "server_join_p50_ms"},
+    {"srvJ99", "server_join_p99_ms"},
     {"lag99", "send_lag_p99_ms"},
     {"srvCPU%", "server_cpu_pct"},
     {"genCPU%", "generator_cpu_pct"},
@@ -153,6 +155,8 @@ public final class BenchSummary {
     {"loss%", "loss_pct"},
     {"p99ms", "latency_p99_ms"},
     {"join99", "join_p99_ms"},
+    {"srvJ50", "server_join_p50_ms"},
+    {"srvJ99", "server_join_p99_ms"},
     {"heapMiB", "heap_after_gc_mib"},
     {"rssMiB", "server_rss_peak_mib"},
   };

@@ -215,6 +215,7 @@ public final class LoadGenerator {
     List<Listener> listeners = new ArrayList<>();
     CountDownLatch settled = new CountDownLatch(opts.listeners());
     JoinFailures failures = new JoinFailures();
+    GatewayMetrics.JoinHistogram serverJoinsBefore = metrics.readJoins();
     long rampStart = System.nanoTime();
     for (int i = 0; i < opts.listeners(); i++) {
       int room = i % opts.rooms();
@@ -243,6 +244,9 @@ public final class LoadGenerator {
       throw new IllegalStateException("interrupted while listeners joined");
     }
     double joinPhaseSeconds = (System.nanoTime() - rampStart) / 1e9;
+    GatewayMetrics.JoinHistogram serverJoinsAfter = metrics.readJoins();
+    GatewayMetrics.JoinHistogram serverJoins =
+        serverJoinsAfter == null ? null : serverJoinsAfter.since(serverJoinsBefore);
     sleepMs(opts.settleMs());
 
     List<ListenerStats> active = new ArrayList<>();
@@ -335,46 +339,52 @@ public final class LoadGenerator {
             .mapToLong(ListenerStats::joinNanos)
             .sorted()
             .toArray();
-    return Report.build(
-        opts,
-        new Report.Inputs(
-            eventId,
-            totalFrames - firstMeasuredSeq,
-            totalFrames,
-            (streamEnd - measureStart) / 1e9,
-            windowNanos / 1e9,
-            joinPhaseSeconds,
-            snaps,
-            joins,
-            failures.connectFailed(),
-            failures.refusals(),
-            joinTimeouts,
-            closedBeforeStart,
-            flatten(sendLag),
-            hosts.stream().mapToLong(Host::binaryMessages).sum(),
-            hosts.stream().mapToLong(Host::queueFull).sum(),
-            hostClosedDuringRun,
-            serverCpuJoined - serverCpuAtStart,
-            serverCpuEnd - serverCpuStart,
-            selfCpuEnd - selfCpuStart,
-            machineCpuEnd - machineCpuStart,
-            loadAverage,
-            serverWaitEnd - serverWaitStart,
-            selfWaitEnd - selfWaitStart,
-            serverRssPeak.get(),
-            serverRssEnd,
-            reconnected,
-            new Report.HostReconnects(
-                hosts.stream()
-                    .flatMapToLong(h -> Arrays.stream(h.reconnectGapNanos()))
-                    .sorted()
-                    .toArray(),
-                hosts.stream().allMatch(Host::allResumed),
-                hosts.stream().anyMatch(Host::eventChanged),
-                hosts.stream().mapToLong(Host::framesNotSent).sum()),
-            gateways,
-            opts.rooms(),
-            heapKib));
+    JsonObject report =
+        Report.build(
+            opts,
+            new Report.Inputs(
+                eventId,
+                totalFrames - firstMeasuredSeq,
+                totalFrames,
+                (streamEnd - measureStart) / 1e9,
+                windowNanos / 1e9,
+                joinPhaseSeconds,
+                snaps,
+                joins,
+                failures.connectFailed(),
+                failures.refusals(),
+                joinTimeouts,
+                closedBeforeStart,
+                flatten(sendLag),
+                hosts.stream().mapToLong(Host::binaryMessages).sum(),
+                hosts.stream().mapToLong(Host::queueFull).sum(),
+                hostClosedDuringRun,
+                serverCpuJoined - serverCpuAtStart,
+                serverCpuEnd - serverCpuStart,
+                selfCpuEnd - selfCpuStart,
+                machineCpuEnd - machineCpuStart,
+                loadAverage,
+                serverWaitEnd - serverWaitStart,
+                selfWaitEnd - selfWaitStart,
+                serverRssPeak.get(),
+                serverRssEnd,
+                reconnected,
+                new Report.HostReconnects(
+                    hosts.stream()
+                        .flatMapToLong(h -> Arrays.stream(h.reconnectGapNanos()))
+                        .sorted()
+                        .toArray(),
+                    hosts.stream().allMatch(Host::allResumed),
+                    hosts.stream().anyMatch(Host::eventChanged),
+                    hosts.stream().mapToLong(Host::framesNotSent).sum()),
+                gateways,
+                opts.rooms(),
+                heapKib));
+    // The server's share of the join time, from the gateways' own histogram (Podium only).
+    report
+        .put("server_join_p50_ms", serverJoins == null ? null : serverJoins.quantileMs(0.5))
+        .put("server_join_p99_ms", serverJoins == null ? null : serverJoins.quantileMs(0.99));
+    return report;
   }
 
   /** Every room's send lags in one array (room by room). */

@@ -41,4 +41,33 @@ class GatewayMetricsTest {
     assertNull(during.get(1));
     assertNull(during.get(2));
   }
+
+  @Test
+  void theServersJoinTimesAreTheBucketsOfJoinsThatGotInBetweenTwoReads() {
+    GatewayMetrics.JoinHistogram before =
+        GatewayMetrics.parseJoins(
+            """
+        podium_join_seconds_bucket{outcome="ok",path="join",le="0.001"} 1.0
+        podium_join_seconds_bucket{outcome="ok",path="join",le="0.01"} 2.0
+        podium_join_seconds_bucket{outcome="ok",path="join",le="0.1"} 2.0
+        podium_join_seconds_bucket{outcome="ok",path="join",le="+Inf"} 2.0
+        podium_join_seconds_bucket{outcome="event_not_found",path="join",le="+Inf"} 7.0
+        podium_join_seconds_bucket{outcome="ok",path="go_live",le="+Inf"} 5.0
+        """);
+    GatewayMetrics.JoinHistogram after =
+        GatewayMetrics.parseJoins(
+            """
+        podium_join_seconds_bucket{outcome="ok",path="join",le="0.001"} 1.0
+        podium_join_seconds_bucket{outcome="ok",path="join",le="0.01"} 92.0
+        podium_join_seconds_bucket{outcome="ok",path="join",le="0.1"} 101.0
+        podium_join_seconds_bucket{outcome="ok",path="join",le="+Inf"} 102.0
+        podium_join_seconds_bucket{outcome="event_not_found",path="join",le="+Inf"} 9.0
+        """);
+    GatewayMetrics.JoinHistogram during = after.since(before);
+    assertEquals(100, during.count(), "refusals and go-lives are not joins");
+    assertEquals(10.0, during.quantileMs(0.5), 1e-9);
+    assertEquals(100.0, during.quantileMs(0.99), 1e-9);
+    assertEquals(Double.POSITIVE_INFINITY, during.quantileMs(1.0));
+    assertNull(before.since(before).quantileMs(0.5), "no joins: no quantile");
+  }
 }

@@ -414,6 +414,44 @@ class LiveRoomEndToEndTest {
     watcher.expectError("unknown_type");
   }
 
+  /**
+   * An operator reads how long joins take on the server, split by path and outcome: a join that got
+   * in, a go-live, and a join refused for an unknown event each land in their own series.
+   */
+  @Test
+  void joinTimesAreOnTheMetricsByPathAndOutcome() {
+    TestSocket host = podium.goLive(node, user("host"));
+    String listenerId = user("timed");
+    podium.join(node, host.eventId(), listenerId).expect("room_state");
+    TestSocket lost = podium.join(node, "no-such-event", user("lost"));
+    lost.expectError("event_not_found");
+    String body = podium.opsGet(node, "/metrics").body();
+    for (String series :
+        List.of(
+            "podium_join_seconds_count{outcome=\"ok\",path=\"join\"}",
+            "podium_join_seconds_count{outcome=\"ok\",path=\"go_live\"}",
+            "podium_join_seconds_count{outcome=\"event_not_found\",path=\"join\"}",
+            "podium_join_seconds_bucket{outcome=\"ok\",path=\"join\",le=\"+Inf\"}")) {
+      assertTrue(body.contains(series), series + " missing from /metrics");
+    }
+    double okJoins = sample(body, "podium_join_seconds_count{outcome=\"ok\",path=\"join\"}");
+    double okSeconds = sample(body, "podium_join_seconds_sum{outcome=\"ok\",path=\"join\"}");
+    assertTrue(okJoins >= 1, "joins counted: " + okJoins);
+    assertTrue(
+        okSeconds > 0 && okSeconds / okJoins < 10,
+        "a join's time is in seconds and plausible: " + okSeconds + " s over " + okJoins);
+  }
+
+  /** The value of one Prometheus sample line, by its exact name and labels. */
+  private static double sample(String metrics, String series) {
+    return metrics
+        .lines()
+        .filter(line -> line.startsWith(series + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(series + " missing from /metrics"));
+  }
+
   @Test
   void healthAndUnknownHttpRoutes() {
     HttpReply health = podium.get(node, "/health");

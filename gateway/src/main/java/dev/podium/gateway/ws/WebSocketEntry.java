@@ -56,6 +56,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private final EdgeGate edge;
   private final int writeQueueBytes;
   private final OriginPolicy origins;
+  private final JoinTimes joinTimes;
 
   public WebSocketEntry(
       Vertx vertx,
@@ -96,6 +97,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     this.activeStreams = activeStreams;
     this.stats = stats;
     this.departures = new Departures(vertx, presence);
+    this.joinTimes = new JoinTimes(dev.podium.runtime.ops.Observability.registry(vertx));
     this.messages =
         new RoomMessageHandler(
             rooms,
@@ -133,6 +135,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
 
   @Override
   public void handle(ServerWebSocketHandshake handshake) {
+    long started = System.nanoTime();
     // Before any other work: a page of a foreign site never gets a socket in its visitor's name.
     if (!origins.allows(
         handshake.headers().get("Origin"),
@@ -193,7 +196,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
           .onSuccess(
               admission -> {
                 if (ticket.settle()) {
-                  admit(handshake, admission, true, ticket);
+                  admit(handshake, admission, JoinTimes.Path.GO_LIVE, started, ticket);
                 } else {
                   abandoned(admission);
                 }
@@ -201,6 +204,8 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
           .onFailure(
               e -> {
                 if (ticket.settle()) {
+                  joinTimes.refused(
+                      JoinTimes.Path.GO_LIVE, refusalCode(e), System.nanoTime() - started);
                   refuse(handshake, e);
                 }
               });
@@ -215,7 +220,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
           .onSuccess(
               admission -> {
                 if (ticket.settle()) {
-                  admit(handshake, admission, false, ticket);
+                  admit(handshake, admission, JoinTimes.Path.JOIN, started, ticket);
                 } else {
                   abandoned(admission);
                 }
@@ -223,6 +228,8 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
           .onFailure(
               e -> {
                 if (ticket.settle()) {
+                  joinTimes.refused(
+                      JoinTimes.Path.JOIN, refusalCode(e), System.nanoTime() - started);
                   refuse(handshake, e);
                 }
               });
@@ -354,8 +361,10 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private void admit(
       ServerWebSocketHandshake handshake,
       Admission admission,
-      boolean goingLive,
+      JoinTimes.Path path,
+      long started,
       EdgeGate.Ticket ticket) {
+    boolean goingLive = path == JoinTimes.Path.GO_LIVE;
     LiveEvent event = admission.event();
     handshake
         .accept()
@@ -419,7 +428,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
                             joinUrl(handshake, event.eventId()),
                             admission.resumed())));
               }
-              enterRoom(session, event, admission.stage());
+              enterRoom(session, event, admission.stage(), path, started);
             });
   }
 
@@ -463,7 +472,12 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
         .anyMatch(c -> userId.equals(c.getString("user_id")) && c.getBoolean("muted", false));
   }
 
-  private void enterRoom(Session session, LiveEvent event, JsonObject stage) {
+  /**
+   * Puts an accepted socket in the room: presence, then the room's state, list, count and chat
+   * history. {@code started}: when its upgrade request arrived (for {@link JoinTimes}).
+   */
+  private void enterRoom(
+      Session session, LiveEvent event, JsonObject stage, JoinTimes.Path path, long started) {
     Identity who = session.identity();
     Participant participant =
         new Participant(
@@ -481,6 +495,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
               }
               session.markInPresence();
               session.sendText(ProtocolCodec.encode(roomState(event, stage, session)));
+              joinTimes.admitted(path, System.nanoTime() - started);
               session.sendText(joined.getJsonObject("participant_list").encode());
               session.sendText(
                   ProtocolCodec.encode(
@@ -519,6 +534,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
               if (code == ErrorCode.INTERNAL) {
                 code = ErrorCode.SERVICE_UNAVAILABLE;
               }
+              joinTimes.refused(path, code, System.nanoTime() - started);
               session.close(
                   code,
                   code == ErrorCode.SERVICE_UNAVAILABLE
@@ -561,6 +577,17 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
             session.identity().username(),
             session.role(),
             session.identity().verified()));
+  }
+
+  /** The error code a failed admission is refused with (as {@link #refuse} sends it). */
+  private static ErrorCode refusalCode(Throwable cause) {
+    if (cause instanceof EdgeRefused edgeRefused) {
+      return edgeRefused.refusal.code();
+    }
+    if (cause instanceof AuthFailure auth) {
+      return auth.code();
+    }
+    return ErrorCode.of(cause);
   }
 
   private void refuse(ServerWebSocketHandshake handshake, Throwable cause) {
