@@ -4,6 +4,7 @@ import dev.podium.api.Addresses;
 import dev.podium.api.presence.ResyncBatch;
 import dev.podium.api.presence.ResyncRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -101,8 +102,9 @@ public final class SessionResync {
   }
 
   /**
-   * Sends the event's sessions to {@code replyTo}, one batch in flight; completes after the last
-   * batch.
+   * Sends the event's sessions to {@code replyTo}, one batch in flight, then, if some were still
+   * joining, those of them whose join has since been answered; completes after the last batch (the
+   * second one included), so that a caller knows when nothing more will be sent.
    */
   Future<Void> reannounce(String eventId, String replyTo) {
     List<ResyncBatch.Carried> sessions = present.apply(eventId);
@@ -112,29 +114,34 @@ public final class SessionResync {
             .map(c -> c.participant().sessionId())
             .collect(Collectors.toSet());
     return send(eventId, replyTo, sessions, 0)
-        .onSuccess(
-            v -> {
-              if (!joining.isEmpty()) {
-                vertx.setTimer(joinSettleMs, t -> resendSettled(eventId, replyTo, joining));
-              }
-            })
         .onFailure(
             e ->
                 LOG.atInfo()
                     .addKeyValue("event_id", eventId)
-                    .log("sessions not re-announced to presence: {}", e.getMessage()));
+                    .log("sessions not re-announced to presence: {}", e.getMessage()))
+        .compose(
+            v ->
+                joining.isEmpty()
+                    ? Future.<Void>succeededFuture()
+                    : afterJoinsSettle().compose(t -> resendSettled(eventId, replyTo, joining)));
+  }
+
+  private Future<Void> afterJoinsSettle() {
+    Promise<Void> settled = Promise.promise();
+    vertx.setTimer(joinSettleMs, t -> settled.complete());
+    return settled.future();
   }
 
   /** Sends again the sessions reported as joining whose join has since been answered. */
-  private void resendSettled(String eventId, String replyTo, Set<String> joining) {
+  private Future<Void> resendSettled(String eventId, String replyTo, Set<String> joining) {
     List<ResyncBatch.Carried> settled =
         present.apply(eventId).stream()
             .filter(c -> !c.joining() && joining.contains(c.participant().sessionId()))
             .toList();
     if (settled.isEmpty()) {
-      return;
+      return Future.succeededFuture();
     }
-    send(eventId, replyTo, settled, 0)
+    return send(eventId, replyTo, settled, 0)
         .onFailure(
             e ->
                 LOG.atInfo()

@@ -196,7 +196,6 @@ class SessionResyncTest {
                       JsonObject p = again.getJsonArray("participants").getJsonObject(0);
                       assertEquals("s1", p.getString("session_id"));
                       assertEquals(null, p.getBoolean("joining"), "answered: no longer joining");
-                      test.completeNow();
                     });
               }
             });
@@ -215,7 +214,16 @@ class SessionResyncTest {
             },
             50,
             3_000);
-    resync.reannounce("ev", "reply");
+    resync
+        .reannounce("ev", "reply")
+        .onComplete(
+            test.succeeding(
+                v ->
+                    test.verify(
+                        () -> {
+                          assertEquals(2, batches.size(), "completes after the second batch");
+                          test.completeNow();
+                        })));
   }
 
   /** Nothing was joining: no second batch. */
@@ -232,19 +240,17 @@ class SessionResyncTest {
             });
     SessionResync resync =
         new SessionResync(vertx, "node-1", eventId -> List.of(carried("s0", false)), 20, 3_000);
+    // The resync completes after its last batch, a second one included: nothing can follow.
     resync
         .reannounce("ev", "reply")
         .onComplete(
             test.succeeding(
                 v ->
-                    vertx.setTimer(
-                        200,
-                        t ->
-                            test.verify(
-                                () -> {
-                                  assertEquals(1, received.get());
-                                  test.completeNow();
-                                }))));
+                    test.verify(
+                        () -> {
+                          assertEquals(1, received.get());
+                          test.completeNow();
+                        })));
   }
 
   /**
