@@ -438,6 +438,9 @@ class LiveRoomEndToEndTest {
     double okSeconds = sample(body, "podium_join_seconds_sum{outcome=\"ok\",path=\"join\"}");
     assertTrue(okJoins >= 1, "joins counted: " + okJoins);
     assertTrue(
+        sample(body, "podium_join_seconds_count{outcome=\"ok\",path=\"go_live\"}") >= 1,
+        "the host's go-live counted");
+    assertTrue(
         okSeconds > 0 && okSeconds / okJoins < 10,
         "a join's time is in seconds and plausible: " + okSeconds + " s over " + okJoins);
   }
