@@ -4,10 +4,15 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A gateway node's sign of life, published on {@link Addresses#GATEWAY_HEARTBEAT} every heartbeat
- * interval; presence removes the participants of a node it has not heard from for long enough. The
- * one place the body {@code {node_id}} is written and read.
+ * interval; presence removes the participants of a node it has not heard from for long enough, once
+ * the node's cluster member is gone too (a heartbeat can be late on a busy event bus; a process
+ * that is still a member is not dead). The one place the body {@code {node_id, member}} is written
+ * and read.
+ *
+ * @param member the cluster member (Hazelcast member UUID) of the gateway's process; null when it
+ *     is not clustered
  */
-public record GatewayHeartbeat(String nodeId) {
+public record GatewayHeartbeat(String nodeId, String member) {
 
   public GatewayHeartbeat {
     if (nodeId == null || nodeId.isEmpty()) {
@@ -16,20 +21,22 @@ public record GatewayHeartbeat(String nodeId) {
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("node_id", nodeId);
+    JsonObject json = new JsonObject().put("node_id", nodeId);
+    return member == null ? json : json.put("member", member);
   }
 
   /**
    * Reads a body back.
    *
    * @throws IllegalArgumentException when it is not an object with a non-empty {@code node_id}
-   *     string
+   *     string and, if present, a {@code member} string
    */
   public static GatewayHeartbeat fromJson(Object body) {
     if (!(body instanceof JsonObject json)
-        || !(json.getValue("node_id") instanceof String nodeId)) {
-      throw new IllegalArgumentException("a heartbeat is {node_id}, not " + body);
+        || !(json.getValue("node_id") instanceof String nodeId)
+        || !(json.getValue("member") == null || json.getValue("member") instanceof String)) {
+      throw new IllegalArgumentException("a heartbeat is {node_id, member}, not " + body);
     }
-    return new GatewayHeartbeat(nodeId);
+    return new GatewayHeartbeat(nodeId, json.getString("member"));
   }
 }

@@ -58,16 +58,21 @@ class SideChannelBodiesTest {
 
   @Test
   void heartbeatReadsBackAndRefusesAnythingWithoutANode() {
-    GatewayHeartbeat beat = new GatewayHeartbeat("node-7");
+    GatewayHeartbeat beat = new GatewayHeartbeat("node-7", null);
     assertEquals(new JsonObject().put("node_id", "node-7"), beat.toJson());
     assertEquals(beat, GatewayHeartbeat.fromJson(beat.toJson()));
+    GatewayHeartbeat clustered = new GatewayHeartbeat("node-7", "member-uuid");
+    assertEquals(
+        new JsonObject().put("node_id", "node-7").put("member", "member-uuid"), clustered.toJson());
+    assertEquals(clustered, GatewayHeartbeat.fromJson(clustered.toJson()));
     for (Object bad :
         java.util.Arrays.asList(
             null,
             "node-7",
             new JsonObject(),
             new JsonObject().put("node_id", 7),
-            new JsonObject().put("node_id", ""))) {
+            new JsonObject().put("node_id", ""),
+            new JsonObject().put("node_id", "node-7").put("member", 7))) {
       assertThrows(
           IllegalArgumentException.class,
           () -> GatewayHeartbeat.fromJson(bad),

@@ -237,6 +237,7 @@ public final class BenchSummary {
   static final String[][] DRILL_COLUMNS = {
     {"ownMin", "owned_min"},
     {"ownMax", "owned_max"},
+    {"applied50", "kill.all.stage_applied_ms.median"},
     {"stage50", "kill.all.stage_ms.median"},
     {"stageMax", "kill.all.stage_ms.max"},
     {"join50", "kill.all.join_ms.median"},

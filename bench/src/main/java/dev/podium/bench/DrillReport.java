@@ -194,8 +194,9 @@ final class DrillReport {
         line(
             b,
             group,
-            "%s events: stage action after %s ms, join answered %s ms, listed %s ms (median/max; n/of %s, %s, %s)",
+            "%s events: stage action applied after %s ms, announced %s ms, join answered %s ms, listed %s ms (median/max; n/of %s, %s, %s)",
             g.getValue("events"),
+            mm(g.getJsonObject("stage_applied_ms")),
             mm(g.getJsonObject("stage_ms")),
             mm(g.getJsonObject("join_ms")),
             mm(g.getJsonObject("listed_ms")),

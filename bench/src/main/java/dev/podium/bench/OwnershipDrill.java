@@ -776,11 +776,33 @@ final class OwnershipDrill {
   }
 
   /**
-   * Recovery figures of these events: stage action, join answered, join listed (ms after the kill).
+   * When the invitee knew its acceptance applied (ms after the kill, -1 if never): its {@code
+   * cohost_joined}, or an earlier {@code already_cohost} answering a later retry (the acceptance
+   * went through, its announcement had not arrived yet). Set beside {@code stage_ms}, it tells the
+   * time the owner took to act from the time the room's announcement took to arrive.
+   */
+  private static long stageAppliedBy(Event e, long t0) {
+    DrillSocket.Received already =
+        e.invitee.first("error", m -> "already_cohost".equals(m.getString("code")), t0);
+    long at = e.stageAt;
+    if (already != null && (at < 0 || already.atNanos() < at)) {
+      at = already.atNanos();
+    }
+    return at < 0 ? -1 : (at - t0) / MS;
+  }
+
+  /**
+   * Recovery figures of these events: stage action applied and announced, join answered, join
+   * listed (ms after the kill).
    */
   private static JsonObject recovery(List<Event> of, long t0) {
     return new JsonObject()
         .put("events", of.size())
+        .put(
+            "stage_applied_ms",
+            DrillReport.stats(
+                of.stream().mapToLong(e -> stageAppliedBy(e, t0)).filter(ms -> ms >= 0).toArray(),
+                of.size()))
         .put(
             "stage_ms",
             DrillReport.stats(

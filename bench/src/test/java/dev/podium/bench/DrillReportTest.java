@@ -39,6 +39,10 @@ class DrillReportTest {
     String text = DrillReport.text(r);
     assertTrue(text.contains("targets:   PASS"), text);
     assertTrue(text.contains("room-service-1 97 [97]"), text);
+    assertTrue(
+        text.contains(
+            "200 events: stage action applied after 502.5/1000 ms, announced 1557.5/3100 ms"),
+        "when the owner acted and when the room heard it, apart: " + text);
   }
 
   @Test
@@ -115,6 +119,7 @@ class DrillReportTest {
     JsonObject recovered =
         new JsonObject()
             .put("events", 200)
+            .put("stage_applied_ms", DrillReport.stats(times(200, 1000), 200))
             .put("stage_ms", DrillReport.stats(times(200, 3100), 200))
             .put("join_ms", DrillReport.stats(times(200, 3300), 200))
             .put("listed_ms", DrillReport.stats(times(200, 3400), 200));

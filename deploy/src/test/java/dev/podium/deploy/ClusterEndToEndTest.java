@@ -1,6 +1,7 @@
 package dev.podium.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -120,6 +121,62 @@ class ClusterEndToEndTest {
       long took = System.currentTimeMillis() - killedAt;
       assertTrue(took < 10_000, "participants of the killed node removed after " + took + " ms");
       host.expect("participant_count", m -> m.getInteger("count") == 1);
+    }
+  }
+
+  /**
+   * A heartbeat is a message on a busy event bus and can arrive seconds late (after a kill, up to
+   * 14 s in the ownership drill): a gateway whose process is still a cluster member keeps its
+   * people, however long its heartbeats take. Here they stop after the first one (one every ten
+   * minutes), for longer than presence's node timeout (5 s); once the process is gone, its people
+   * are removed as before.
+   */
+  @Test
+  @Order(4)
+  void aGatewayStillInTheClusterKeepsItsPeopleWhenItsHeartbeatsStopArriving() throws Exception {
+    try (PodiumProcess nodeD =
+        PodiumProcess.start(
+            "gateway-d",
+            dev.podium.gateway.GatewayMain.class,
+            podium.settings(),
+            java.util.Map.of("PODIUM_HEARTBEAT_MS", "600000"),
+            "listening on port")) {
+      TestSocket host = podium.goLive(nodeA, "host-a4");
+      String eventId = host.eventId();
+      TestSocket listener =
+          podium.connectTo(
+              nodeD.port(),
+              "/ws/stream/live/join/event/"
+                  + eventId
+                  + "/d-listener/d-listener/?token="
+                  + TestTokens.valid("d-listener"));
+      listener.expect("room_state");
+      host.expect("participant_count", m -> m.getInteger("count") == 2);
+
+      // The node timeout (5 s), a sweep (1 s) and as much again: each second the host asks for the
+      // list, and the listener is on it.
+      long until = System.currentTimeMillis() + 12_000;
+      while (System.currentTimeMillis() < until) {
+        host.send(new JsonObject().put("type", "get_participants"));
+        JsonObject page = host.expect("participant_page");
+        assertTrue(
+            page.getJsonArray("participants").stream()
+                .map(JsonObject.class::cast)
+                .anyMatch(p -> "d-listener".equals(p.getString("user_id"))),
+            "the silent gateway's listener is still listed: " + page.encode());
+        assertTrue(
+            host.seen("participant_left").isEmpty(),
+            "nobody left: " + host.seen("participant_left"));
+        host.drain();
+        Thread.sleep(1_000);
+      }
+      assertFalse(listener.isClosed(), "the listener's socket is open");
+
+      long killedAt = System.currentTimeMillis();
+      nodeD.kill();
+      host.expect("participant_left", m -> "d-listener".equals(m.getString("user_id")));
+      long took = System.currentTimeMillis() - killedAt;
+      assertTrue(took < 10_000, "participants of the killed node removed after " + took + " ms");
     }
   }
 }

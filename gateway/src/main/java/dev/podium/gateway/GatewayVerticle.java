@@ -181,7 +181,13 @@ public final class GatewayVerticle extends VerticleBase {
 
     // The heartbeat runs in a verticle of its own (its own event loop): a fan-out that keeps this
     // verticle's loop busy must not make presence think the node died and drop its listeners.
-    JsonObject heartbeat = new GatewayHeartbeat(config.nodeId()).toJson();
+    // The Hazelcast member UUID (not Vert.x's node id, which differs): presence checks it in its
+    // own member list.
+    String member =
+        dev.podium.runtime.ClusterReach.hazelcast(vertx)
+            .map(hz -> hz.getCluster().getLocalMember().getUuid().toString())
+            .orElse(null);
+    JsonObject heartbeat = new GatewayHeartbeat(config.nodeId(), member).toJson();
     long heartbeatMillis = config.heartbeatInterval().toMillis();
     Future<String> beating =
         vertx.deployVerticle(

@@ -577,8 +577,8 @@ final class PresenceServiceImpl implements PresenceService {
     return copy.holds(batch.eventId()) && resyncs.batch(batch);
   }
 
-  void onHeartbeat(String nodeId) {
-    nodes.seen(nodeId, System.currentTimeMillis());
+  void onHeartbeat(String nodeId, String member) {
+    nodes.heartbeat(nodeId, member, System.currentTimeMillis());
   }
 
   /**
@@ -595,7 +595,7 @@ final class PresenceServiceImpl implements PresenceService {
       nodes.restart(now);
       return;
     }
-    for (String nodeId : nodes.expire(now)) {
+    for (String nodeId : nodes.expire(now, ownership::memberAlive)) {
       var removed = members.removeNode(nodeId);
       if (!removed.isEmpty()) {
         LOG.atWarn()

@@ -105,7 +105,8 @@ public final class PresenceServiceVerticle extends VerticleBase {
                 Addresses.GATEWAY_HEARTBEAT,
                 msg -> {
                   try {
-                    service.onHeartbeat(GatewayHeartbeat.fromJson(msg.body()).nodeId());
+                    GatewayHeartbeat beat = GatewayHeartbeat.fromJson(msg.body());
+                    service.onHeartbeat(beat.nodeId(), beat.member());
                   } catch (IllegalArgumentException unreadable) {
                     LOG.atDebug().log("heartbeat dropped: {}", unreadable.getMessage());
                   }

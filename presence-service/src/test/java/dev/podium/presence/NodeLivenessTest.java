@@ -44,4 +44,22 @@ class NodeLivenessTest {
     assertTrue(nodes.expire(650).isEmpty());
     assertEquals(List.of("a"), nodes.expire(701));
   }
+
+  /**
+   * A heartbeat held back on a busy event bus must not kill a gateway whose process is still a
+   * cluster member; once the member is gone, the silent node is dead.
+   */
+  @Test
+  void aSilentNodeWhoseMemberIsStillInTheClusterIsNotDead() {
+    NodeLiveness nodes = new NodeLiveness(100);
+    nodes.heartbeat("a", "member-a", 0);
+    nodes.heartbeat("b", null, 0);
+    java.util.Set<String> members = new java.util.HashSet<>(java.util.Set.of("member-a"));
+    assertEquals(
+        List.of("b"), nodes.expire(1_000, members::contains), "b's member is not known: silence");
+    assertTrue(nodes.expire(2_000, members::contains).isEmpty(), "a's member is still there");
+    members.remove("member-a");
+    assertEquals(List.of("a"), nodes.expire(2_001, members::contains));
+    assertTrue(nodes.expire(3_000, members::contains).isEmpty(), "reported once");
+  }
 }

@@ -330,6 +330,16 @@ public final class ServiceOwnership {
     return hz != null;
   }
 
+  /**
+   * Whether the cluster member with this UUID is in this process's view of the cluster (local, no
+   * call); false when not clustered.
+   */
+  public boolean memberAlive(String memberUuid) {
+    return clustered()
+        && hz.getCluster().getMembers().stream()
+            .anyMatch(m -> m.getUuid().toString().equals(memberUuid));
+  }
+
   private void stepDown(long gap) {
     if (!stopped) {
       // Alone, nobody could have taken over: step down (drop, then re-claim at a new epoch) without
