@@ -36,15 +36,16 @@ public final class Addresses {
   /** Request/reply status of the media relay: {@code {service, status}}. */
   public static final String MEDIA_STATUS = "podium.media.status";
 
-  private static final String ROOM_MESSAGES_PREFIX = "podium.room.messages.";
   private static final String GATEWAY_CONTROL_PREFIX = "podium.gateway.control.";
 
   /**
-   * Room messages of one event (live room). The body is the client-facing JSON message; each
-   * gateway node holds one consumer per room it has sockets in and writes the message to them.
+   * One gateway node's room messages, of every event it has sockets in: each message carries its
+   * event id in a header, and goes only to the nodes that hold sockets of that event (runtime
+   * {@code RoomChannel}, {@code RoomRoutes}). The body is the client-facing JSON message; the node
+   * writes it to its sockets of the event.
    */
-  public static String roomMessages(String eventId) {
-    return ROOM_MESSAGES_PREFIX + eventId;
+  public static String gatewayRooms(String nodeId) {
+    return "podium.gateway.rooms." + nodeId;
   }
 
   /**

@@ -4,11 +4,11 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 
 /**
- * How the gateways deliver one message published to {@link Addresses#roomMessages(String)}, and
- * what it changes for them besides its text: the message's delivery headers as one value. The
- * publisher writes them with {@link #toDeliveryOptions()}, each gateway node reads them once with
- * {@link #from(MultiMap)}; nothing else spells a header out. {@link #ROOM} (no header): everyone in
- * the room gets the message and nothing else changes.
+ * How the gateways deliver one message sent to a room (runtime {@code RoomChannel}), and what it
+ * changes for them besides its text: the message's delivery headers as one value. The publisher
+ * writes them with {@link #toDeliveryOptions()}, each gateway node reads them once with {@link
+ * #from(MultiMap)}; nothing else spells a header out. {@link #ROOM} (no header): everyone in the
+ * room gets the message and nothing else changes.
  *
  * @param toUser only the sockets of this user id receive the message ({@code to-user})
  * @param exceptUser the sockets of this user id (its sender) do not ({@code except-user})

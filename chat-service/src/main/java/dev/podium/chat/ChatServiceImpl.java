@@ -1,11 +1,11 @@
 package dev.podium.chat;
 
-import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
 import dev.podium.runtime.ops.Observability;
+import dev.podium.runtime.rooms.RoomChannel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 /** The chat-service behind its proxy: accepted messages are published to the room once. */
 final class ChatServiceImpl implements ChatService {
   private final Vertx vertx;
+  private final RoomChannel roomChannel;
   private final ChatRooms rooms;
   private final HistoryStore history;
   private final MeterRegistry metrics;
@@ -24,6 +25,7 @@ final class ChatServiceImpl implements ChatService {
 
   ChatServiceImpl(Vertx vertx, ChatRooms rooms, HistoryStore history) {
     this.vertx = vertx;
+    this.roomChannel = new RoomChannel(vertx);
     this.rooms = rooms;
     this.history = history;
     this.metrics = Observability.registry(vertx);
@@ -65,7 +67,7 @@ final class ChatServiceImpl implements ChatService {
                                           entry.getString("user_id"),
                                           entry.getString("timestamp"),
                                           id));
-                              vertx.eventBus().publish(Addresses.roomMessages(eventId), message);
+                              roomChannel.publish(eventId, message);
                               metrics
                                   .counter("podium_chat_messages_total", "result", "accepted")
                                   .increment();

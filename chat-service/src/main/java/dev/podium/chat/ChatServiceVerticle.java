@@ -8,6 +8,7 @@ import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
 import dev.podium.runtime.ClusterReach;
 import dev.podium.runtime.rates.ClusterRateWindows;
+import dev.podium.runtime.rooms.RoomRoutes;
 import dev.podium.runtime.sweep.EndedEventSweep;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -98,6 +99,6 @@ public final class ChatServiceVerticle extends VerticleBase {
             .setAddress(Addresses.CHAT_SERVICE)
             .register(ChatService.class, new ChatServiceImpl(vertx, rooms, history))
             .completion();
-    return Future.all(lifecycle, bound);
+    return Future.all(lifecycle, bound, RoomRoutes.of(vertx).ready());
   }
 }

@@ -2,7 +2,7 @@ package dev.podium.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.podium.api.Addresses;
+import dev.podium.runtime.rooms.RoomInbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -58,10 +58,9 @@ class ChatOrderTest {
     ChatConfig config = new ChatConfig(200, 1000, 1000);
     List<Long> heard = new ArrayList<>();
     int posted = 30;
-    vertx
-        .eventBus()
-        .<JsonObject>consumer(
-            Addresses.roomMessages(EVENT),
+    RoomInbox.listen(
+            vertx,
+            EVENT,
             msg -> {
               heard.add(msg.body().getLong("id"));
               if (heard.size() == posted) {
@@ -73,7 +72,6 @@ class ChatOrderTest {
                 ctx.completeNow();
               }
             })
-        .completion()
         .onSuccess(
             v ->
                 vertx.runOnContext(

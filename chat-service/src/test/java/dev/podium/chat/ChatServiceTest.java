@@ -7,10 +7,10 @@ import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.chat.ChatService;
+import dev.podium.runtime.rooms.RoomInbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
@@ -45,31 +45,29 @@ class ChatServiceTest {
     Checkpoint broadcasts = ctx.checkpoint(2);
     Checkpoint history = ctx.checkpoint();
     List<JsonObject> received = new CopyOnWriteArrayList<>();
-    MessageConsumer<JsonObject> room =
-        vertx
-            .eventBus()
-            .consumer(
-                Addresses.roomMessages(EVENT),
-                msg ->
-                    ctx.verify(
-                        () -> {
-                          JsonObject body = msg.body();
-                          received.add(body);
-                          assertEquals("message_broadcast", body.getString("type"));
-                          if (received.size() == 1) {
-                            assertEquals("<b>x</b>", body.getString("message"));
-                            assertEquals("Alice", body.getString("username"));
-                            assertEquals("u1", body.getString("user_id"));
-                            assertEquals(1L, body.getLong("id"));
-                          } else {
-                            assertEquals("second", body.getString("message"));
-                            assertEquals("u2", body.getString("user_id"));
-                            assertEquals(2L, body.getLong("id"));
-                          }
-                          broadcasts.flag();
-                        }));
-    room.completion()
-        .compose(v -> chat.post(EVENT, "u1", "Alice", "<b>x</b>"))
+    Future<RoomInbox> room =
+        RoomInbox.listen(
+            vertx,
+            EVENT,
+            msg ->
+                ctx.verify(
+                    () -> {
+                      JsonObject body = msg.body();
+                      received.add(body);
+                      assertEquals("message_broadcast", body.getString("type"));
+                      if (received.size() == 1) {
+                        assertEquals("<b>x</b>", body.getString("message"));
+                        assertEquals("Alice", body.getString("username"));
+                        assertEquals("u1", body.getString("user_id"));
+                        assertEquals(1L, body.getLong("id"));
+                      } else {
+                        assertEquals("second", body.getString("message"));
+                        assertEquals("u2", body.getString("user_id"));
+                        assertEquals(2L, body.getLong("id"));
+                      }
+                      broadcasts.flag();
+                    }));
+    room.compose(v -> chat.post(EVENT, "u1", "Alice", "<b>x</b>"))
         .compose(
             sent -> {
               ctx.verify(() -> assertEquals("message_broadcast", sent.getString("type")));

@@ -7,6 +7,7 @@ import com.hazelcast.core.DistributedObject;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.multimap.MultiMap;
+import com.hazelcast.replicatedmap.ReplicatedMap;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -194,6 +195,8 @@ class ClusterGrowthAbuseTest {
         size = map.size();
       } else if (object instanceof MultiMap<?, ?> multi) {
         size = multi.size();
+      } else if (object instanceof ReplicatedMap<?, ?> routes) {
+        size = routes.size();
       } else if (object instanceof Ringbuffer<?> ring) {
         size = (int) ring.size();
       }

@@ -207,7 +207,7 @@ public final class GatewayVerticle extends VerticleBase {
     int port =
         config.httpPort() != 0 ? config.httpPort() : -(1 + new java.util.Random().nextInt(60_000));
     first = new SocketLoop(vertx, node);
-    return Future.all(control, relayRing, serviceRings, beating, resync)
+    return Future.all(List.of(control, relayRing, serviceRings, beating, resync, feeds.ready()))
         .compose(v -> first.start(port))
         .compose(
             s -> {

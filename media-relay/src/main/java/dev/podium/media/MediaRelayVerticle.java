@@ -7,6 +7,7 @@ import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
 import dev.podium.runtime.ops.Observability;
 import dev.podium.runtime.ownership.ServiceOwnership;
+import dev.podium.runtime.rooms.RoomRoutes;
 import dev.podium.runtime.sweep.EndedEventSweep;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
@@ -131,7 +132,7 @@ public final class MediaRelayVerticle extends VerticleBase {
             this::forgetMedia);
     vertx.setPeriodic(SWEEP_MS, id -> sweep.run());
     // The input address first: once this relay is in the ring, gateways send it audio at once.
-    return Future.all(List.of(input.completion(), status, lifecycle))
+    return Future.all(List.of(input.completion(), status, lifecycle, RoomRoutes.of(vertx).ready()))
         .compose(v -> ownership.start(ring -> rebalance()));
   }
 

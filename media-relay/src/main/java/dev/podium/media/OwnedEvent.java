@@ -10,6 +10,7 @@ import dev.podium.media.codec.Opus;
 import dev.podium.media.mix.EventMixer;
 import dev.podium.media.mix.LevelMeter;
 import dev.podium.media.mix.MixDemand;
+import dev.podium.runtime.rooms.RoomChannel;
 import io.github.jaredmdobson.concentus.OpusException;
 import io.vertx.core.Timer;
 import io.vertx.core.Vertx;
@@ -38,6 +39,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class OwnedEvent {
   private final Vertx vertx;
+  private final RoomChannel roomChannel;
   private final String eventId;
   private final EventMixer mixer;
   private final LevelMeter levels;
@@ -108,6 +110,7 @@ final class OwnedEvent {
 
   OwnedEvent(Vertx vertx, String eventId, MediaConfig config) {
     this.vertx = vertx;
+    this.roomChannel = new RoomChannel(vertx);
     this.eventId = eventId;
     this.mixer =
         new EventMixer(
@@ -302,11 +305,7 @@ final class OwnedEvent {
     }
     List<ServerMessage.Level> levels = new ArrayList<>(changed.size());
     changed.forEach((user, level) -> levels.add(new ServerMessage.Level(user, level)));
-    vertx
-        .eventBus()
-        .publish(
-            Addresses.roomMessages(eventId),
-            ProtocolCodec.toJson(new ServerMessage.SpeakerLevels(levels)));
+    roomChannel.publish(eventId, ProtocolCodec.toJson(new ServerMessage.SpeakerLevels(levels)));
   }
 
   void stop() {

@@ -14,6 +14,7 @@ import dev.podium.api.room.RoomService;
 import dev.podium.runtime.ownership.FencedStore;
 import dev.podium.runtime.ownership.OwnerRing;
 import dev.podium.runtime.ownership.ServiceOwnership;
+import dev.podium.runtime.rooms.RoomChannel;
 import dev.podium.runtime.sweep.EndedEventSweep;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,6 +51,7 @@ final class PresenceServiceImpl implements PresenceService {
   static final long HANDOVER_MS = 300;
 
   private final Vertx vertx;
+  private final RoomChannel roomChannel;
   private final PresenceConfig config;
   private final RoomService rooms;
   private final ServiceOwnership ownership;
@@ -84,6 +86,7 @@ final class PresenceServiceImpl implements PresenceService {
       FencedStore eventStore,
       FencedStore streamStore) {
     this.vertx = vertx;
+    this.roomChannel = new RoomChannel(vertx);
     this.config = config;
     this.rooms = rooms;
     this.ownership = ownership;
@@ -197,17 +200,15 @@ final class PresenceServiceImpl implements PresenceService {
                     .toJson());
       }
     } else if (joinNotices.allow(eventId)) {
-      vertx
-          .eventBus()
-          .publish(
-              Addresses.roomMessages(eventId),
-              ProtocolCodec.toJson(
-                  new ServerMessage.ParticipantJoined(
-                      participant.username() + " joined live.",
-                      participant.username(),
-                      participant.userId(),
-                      participant.role(),
-                      Instant.now().toString())));
+      roomChannel.publish(
+          eventId,
+          ProtocolCodec.toJson(
+              new ServerMessage.ParticipantJoined(
+                  participant.username() + " joined live.",
+                  participant.username(),
+                  participant.userId(),
+                  participant.role(),
+                  Instant.now().toString())));
     }
     // Same place in the list on a replacement, but the name or role may differ on the new
     // connection.
@@ -616,13 +617,11 @@ final class PresenceServiceImpl implements PresenceService {
       return;
     }
     if (leaveNotices.allow(eventId)) {
-      vertx
-          .eventBus()
-          .publish(
-              Addresses.roomMessages(eventId),
-              ProtocolCodec.toJson(
-                  new ServerMessage.ParticipantLeft(
-                      p.userId(), p.userId(), p.username(), p.username() + " left live.")));
+      roomChannel.publish(
+          eventId,
+          ProtocolCodec.toJson(
+              new ServerMessage.ParticipantLeft(
+                  p.userId(), p.userId(), p.username(), p.username() + " left live.")));
     }
     listUpdates.mark(eventId);
     copy.changed(eventId);
@@ -637,14 +636,9 @@ final class PresenceServiceImpl implements PresenceService {
     if (!copy.holds(eventId) || !ownership.awake()) {
       return;
     }
-    vertx
-        .eventBus()
-        .publish(Addresses.roomMessages(eventId), members.listMessage(eventId, config.listCap()));
-    vertx
-        .eventBus()
-        .publish(
-            Addresses.roomMessages(eventId),
-            ProtocolCodec.toJson(new ServerMessage.ParticipantCount(members.count(eventId))));
+    roomChannel.publish(eventId, members.listMessage(eventId, config.listCap()));
+    roomChannel.publish(
+        eventId, ProtocolCodec.toJson(new ServerMessage.ParticipantCount(members.count(eventId))));
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.podium.runtime.ops.Observability;
 import dev.podium.runtime.ownership.FencedStore;
 import dev.podium.runtime.ownership.OwnerRouting;
 import dev.podium.runtime.ownership.ServiceOwnership;
+import dev.podium.runtime.rooms.RoomRoutes;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -17,6 +18,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,7 +142,8 @@ public final class PresenceServiceVerticle extends VerticleBase {
         new ServiceBinder(vertx)
             .setAddress(Addresses.presenceInstance(self))
             .register(PresenceService.class, OwnerRouting.guarded(PresenceService.class, service));
-    return Future.all(lifecycle, heartbeats, resyncs, own.completion())
+    return Future.all(
+            List.of(lifecycle, heartbeats, resyncs, own.completion(), RoomRoutes.of(vertx).ready()))
         .compose(v -> ownership.start(service::ringChanged))
         .compose(
             v -> {

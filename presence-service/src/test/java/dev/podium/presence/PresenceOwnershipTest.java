@@ -12,6 +12,7 @@ import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.presence.ResyncBatch;
 import dev.podium.api.presence.ResyncRequest;
+import dev.podium.runtime.rooms.RoomInbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -104,13 +105,9 @@ class PresenceOwnershipTest {
                       assertTrue(
                           !two.ownsEvent(event[0]) && !one.ownsEvent(event[1]),
                           "one owner per event"));
-              vertx
-                  .eventBus()
-                  .<JsonObject>consumer(
-                      Addresses.roomMessages(event[0]), msg -> room.add(msg.body()));
               String moving = event[0];
-              return presence
-                  .join(moving, member("host", Participant.ROLE_HOST))
+              return RoomInbox.listen(vertx, moving, msg -> room.add(msg.body()))
+                  .compose(l -> presence.join(moving, member("host", Participant.ROLE_HOST)))
                   .compose(v -> presence.join(moving, member("l1", Participant.ROLE_LISTENER)))
                   .compose(v -> presence.join(moving, member("l2", Participant.ROLE_LISTENER)))
                   .compose(v -> presence.join(moving, member("l3", Participant.ROLE_LISTENER)))
@@ -230,12 +227,8 @@ class PresenceOwnershipTest {
         .compose(
             deployments -> {
               event[0] = ownedBy(one, two, "ev-one-");
-              vertx
-                  .eventBus()
-                  .<JsonObject>consumer(
-                      Addresses.roomMessages(event[0]), msg -> room.add(msg.body()));
-              return presence
-                  .join(event[0], member("host", Participant.ROLE_HOST))
+              return RoomInbox.listen(vertx, event[0], msg -> room.add(msg.body()))
+                  .compose(l -> presence.join(event[0], member("host", Participant.ROLE_HOST)))
                   .compose(v -> presence.join(event[0], member("l1", Participant.ROLE_LISTENER)))
                   .compose(v -> presence.join(event[0], member("l2", Participant.ROLE_LISTENER)))
                   .compose(

@@ -10,6 +10,7 @@ import dev.podium.api.GatewayControl;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
+import dev.podium.runtime.rooms.RoomInbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -53,6 +54,12 @@ class PresenceServiceTest {
     return consumer.completion();
   }
 
+  /** Listens to one room as a gateway node with sockets in it would. */
+  private static Future<Void> listenToRoom(
+      Vertx vertx, String eventId, Consumer<JsonObject> handler) {
+    return RoomInbox.listen(vertx, eventId, msg -> handler.accept(msg.body())).mapEmpty();
+  }
+
   private static Participant listener(String userId, String node, String session) {
     return new Participant(
         userId, "name-" + userId, Participant.ROLE_LISTENER, true, node, session);
@@ -69,9 +76,9 @@ class PresenceServiceTest {
     deploy(vertx, CONFIG)
         .compose(
             presence ->
-                listen(
+                listenToRoom(
                         vertx,
-                        Addresses.roomMessages(EVENT),
+                        EVENT,
                         msg -> {
                           room.add(msg);
                           if ("participant_count".equals(msg.getString("type"))
@@ -140,9 +147,9 @@ class PresenceServiceTest {
     deploy(vertx, CONFIG)
         .compose(
             presence ->
-                listen(
+                listenToRoom(
                         vertx,
-                        Addresses.roomMessages(EVENT),
+                        EVENT,
                         msg -> {
                           room.add(msg);
                           if ("participant_count".equals(msg.getString("type"))
@@ -213,9 +220,9 @@ class PresenceServiceTest {
     deploy(vertx, slowLists)
         .compose(
             presence ->
-                listen(
+                listenToRoom(
                         vertx,
-                        Addresses.roomMessages(EVENT),
+                        EVENT,
                         msg -> {
                           if ("participant_list".equals(msg.getString("type"))) {
                             lists.add(new long[] {System.nanoTime(), msg.getInteger("total")});
@@ -299,7 +306,7 @@ class PresenceServiceTest {
                       msg ->
                           ctx.failNow(
                               "the new socket's node must not be told anything: " + msg.encode()));
-              Future<Void> events = listen(vertx, Addresses.roomMessages(EVENT), room::add);
+              Future<Void> events = listenToRoom(vertx, EVENT, room::add);
               return Future.all(control, otherNode, events)
                   .compose(v -> presence.join(EVENT, listener("u1", "node-old", "s-old")))
                   .compose(v -> presence.join(EVENT, listener("u1", "node-new", "s-new")))
@@ -349,9 +356,9 @@ class PresenceServiceTest {
     deploy(vertx, CONFIG)
         .compose(
             presence ->
-                listen(
+                listenToRoom(
                         vertx,
-                        Addresses.roomMessages(EVENT),
+                        EVENT,
                         msg -> {
                           if ("participant_left".equals(msg.getString("type"))) {
                             ctx.verify(
@@ -551,9 +558,9 @@ class PresenceServiceTest {
     deploy(vertx, shortTimeout)
         .compose(
             presence ->
-                listen(
+                listenToRoom(
                         vertx,
-                        Addresses.roomMessages(EVENT),
+                        EVENT,
                         msg -> {
                           if ("participant_left".equals(msg.getString("type"))) {
                             ctx.verify(() -> assertEquals("dead-user", msg.getString("user_id")));
@@ -587,9 +594,9 @@ class PresenceServiceTest {
     deploy(vertx, shortTimeout)
         .compose(
             presence ->
-                listen(
+                listenToRoom(
                         vertx,
-                        Addresses.roomMessages(EVENT),
+                        EVENT,
                         msg -> {
                           if ("participant_left".equals(msg.getString("type"))
                               && "dead-user".equals(msg.getString("user_id"))) {

@@ -3,16 +3,15 @@ package dev.podium.presence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.podium.api.Addresses;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.room.RoomService;
 import dev.podium.runtime.ownership.FencedStore;
 import dev.podium.runtime.ownership.ServiceOwnership;
+import dev.podium.runtime.rooms.RoomInbox;
 import dev.podium.testkit.OnContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
@@ -88,12 +87,9 @@ class StalePresenceOwnerTest {
               .start(presence::ringChanged)
               .compose(
                   v ->
-                      vertx
-                          .eventBus()
-                          .<JsonObject>consumer(
-                              Addresses.roomMessages(EVENT),
-                              m -> roomMessages.add(m.body().getString("type")))
-                          .completion());
+                      RoomInbox.listen(
+                              vertx, EVENT, m -> roomMessages.add(m.body().getString("type")))
+                          .mapEmpty());
         });
     onLoop(
         () ->

@@ -12,6 +12,7 @@ import dev.podium.api.room.RoomService;
 import dev.podium.runtime.ownership.FencedStore;
 import dev.podium.runtime.ownership.OwnerRing;
 import dev.podium.runtime.ownership.ServiceOwnership;
+import dev.podium.runtime.rooms.RoomChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -51,6 +52,7 @@ public final class RoomServiceImpl implements RoomService {
   private static final int ID_ATTEMPTS = 256;
 
   private final Vertx vertx;
+  private final RoomChannel roomChannel;
   private final RoomConfig config;
   private final RoomRegistry registry;
   private final PresenceService presence;
@@ -72,6 +74,7 @@ public final class RoomServiceImpl implements RoomService {
       ServiceOwnership ownership,
       FencedStore store) {
     this.vertx = vertx;
+    this.roomChannel = new RoomChannel(vertx);
     this.config = config;
     this.registry = registry;
     this.presence = presence;
@@ -714,9 +717,7 @@ public final class RoomServiceImpl implements RoomService {
 
   private Future<Void> announce(String eventId, Announcement pending) {
     for (Announcement.Publication p : pending.messages()) {
-      vertx
-          .eventBus()
-          .publish(Addresses.roomMessages(eventId), p.body(), p.routing().toDeliveryOptions());
+      roomChannel.publish(eventId, p.body(), p.routing());
     }
     if (pending.roleUser() == null) {
       return Future.succeededFuture();
@@ -752,12 +753,10 @@ public final class RoomServiceImpl implements RoomService {
               // stream link.
               ServerMessage ended =
                   new ServerMessage.StreamEnded(new ServerMessage.EventRef(eventId), message);
-              vertx
-                  .eventBus()
-                  .publish(
-                      Addresses.roomMessages(eventId),
-                      ProtocolCodec.toJson(ended),
-                      RoomMessageRouting.ROOM.closingRecipients(true).toDeliveryOptions());
+              roomChannel.publish(
+                  eventId,
+                  ProtocolCodec.toJson(ended),
+                  RoomMessageRouting.ROOM.closingRecipients(true));
               vertx
                   .eventBus()
                   .publish(
@@ -773,10 +772,6 @@ public final class RoomServiceImpl implements RoomService {
   }
 
   private void notice(String eventId, String message) {
-    vertx
-        .eventBus()
-        .publish(
-            Addresses.roomMessages(eventId),
-            ProtocolCodec.toJson(new ServerMessage.BroadcastMessage(message)));
+    roomChannel.publish(eventId, ProtocolCodec.toJson(new ServerMessage.BroadcastMessage(message)));
   }
 }

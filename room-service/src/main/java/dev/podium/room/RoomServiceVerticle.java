@@ -8,6 +8,7 @@ import dev.podium.runtime.ownership.FencedStore;
 import dev.podium.runtime.ownership.OwnerClient;
 import dev.podium.runtime.ownership.OwnerRouting;
 import dev.podium.runtime.ownership.ServiceOwnership;
+import dev.podium.runtime.rooms.RoomRoutes;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -83,7 +84,7 @@ public final class RoomServiceVerticle extends VerticleBase {
         new ServiceBinder(vertx)
             .setAddress(Addresses.roomInstance(ownership.instanceId()))
             .register(RoomService.class, OwnerRouting.guarded(RoomService.class, service));
-    return Future.all(own.completion(), presence.start())
+    return Future.all(own.completion(), presence.start(), RoomRoutes.of(vertx).ready())
         .compose(v -> ownership.start(service::ringChanged))
         .compose(
             v -> {

@@ -10,6 +10,7 @@ import dev.podium.api.LifecycleNotice;
 import dev.podium.api.RoomMessageRouting;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
+import dev.podium.runtime.rooms.RoomInbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -49,6 +50,12 @@ class RoomServiceTest {
       Vertx vertx, String address, Consumer<Message<JsonObject>> handler) {
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, handler::accept);
     return consumer.completion().map(v -> consumer);
+  }
+
+  /** Listens to one room as a gateway node with sockets in it would; completes once it hears. */
+  private static Future<RoomInbox> listenToRoom(
+      Vertx vertx, String eventId, Consumer<Message<JsonObject>> handler) {
+    return RoomInbox.listen(vertx, eventId, handler::accept);
   }
 
   @Test
@@ -201,9 +208,9 @@ class RoomServiceTest {
             event -> {
               String id = event.eventId();
               Future<?> roomListener =
-                  listen(
+                  listenToRoom(
                       vertx,
-                      Addresses.roomMessages(id),
+                      id,
                       msg ->
                           ctx.verify(
                               () -> {
@@ -264,9 +271,9 @@ class RoomServiceTest {
         .compose(
             event -> {
               String id = event.eventId();
-              return listen(
+              return listenToRoom(
                       vertx,
-                      Addresses.roomMessages(id),
+                      id,
                       msg ->
                           ctx.verify(
                               () -> {
@@ -316,9 +323,9 @@ class RoomServiceTest {
         .compose(
             event -> {
               String id = event.eventId();
-              return listen(
+              return listenToRoom(
                       vertx,
-                      Addresses.roomMessages(id),
+                      id,
                       msg -> {
                         JsonObject body = msg.body();
                         seen.add(body.getString("type") + ":" + body.getString("message"));
@@ -360,9 +367,9 @@ class RoomServiceTest {
         .compose(
             event -> {
               String id = event.eventId();
-              return listen(
+              return listenToRoom(
                       vertx,
-                      Addresses.roomMessages(id),
+                      id,
                       msg -> {
                         notices.add(msg.body().getString("type"));
                         if ("stream_ended".equals(msg.body().getString("type"))) {
@@ -414,9 +421,9 @@ class RoomServiceTest {
             event -> {
               String id = event.eventId();
               io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
-              return listen(
+              return listenToRoom(
                       vertx,
-                      Addresses.roomMessages(id),
+                      id,
                       msg -> {
                         if ("stream_ended".equals(msg.body().getString("type"))) {
                           ended.tryComplete();

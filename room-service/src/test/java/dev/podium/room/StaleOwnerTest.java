@@ -10,6 +10,7 @@ import dev.podium.api.presence.PresenceService;
 import dev.podium.runtime.ownership.FencedStore;
 import dev.podium.runtime.ownership.PauseWatch;
 import dev.podium.runtime.ownership.ServiceOwnership;
+import dev.podium.runtime.rooms.RoomInbox;
 import dev.podium.testkit.OnContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -130,13 +131,7 @@ class StaleOwnerTest {
 
   private String goLiveAndListen() throws Exception {
     String eventId = onLoop(() -> stale.goLive("host", "Host")).eventId();
-    onLoop(
-        () ->
-            vertx
-                .eventBus()
-                .<JsonObject>consumer(
-                    Addresses.roomMessages(eventId), m -> roomMessages.add(m.body()))
-                .completion());
+    onLoop(() -> RoomInbox.listen(vertx, eventId, m -> roomMessages.add(m.body())).mapEmpty());
     return eventId;
   }
 

@@ -3,12 +3,12 @@ package dev.podium.room;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.podium.api.Addresses;
 import dev.podium.api.RoomMessageRouting;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.runtime.ownership.FencedStore;
 import dev.podium.runtime.ownership.ServiceOwnership;
+import dev.podium.runtime.rooms.RoomInbox;
 import dev.podium.testkit.OnContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -95,17 +95,16 @@ class UnannouncedChangeTest {
     OnContext.await(
         loop,
         () ->
-            vertx
-                .eventBus()
-                .<JsonObject>consumer(
-                    Addresses.roomMessages(eventId),
+            RoomInbox.listen(
+                    vertx,
+                    eventId,
                     m -> {
                       RoomMessageRouting routing = RoomMessageRouting.from(m.headers());
                       roleHeaders.add(routing.roleUser() + " " + routing.role());
                       roomMessages.add(m.body());
                       roomMessaged.complete(null);
                     })
-                .completion());
+                .mapEmpty());
     OnContext.await(
         loop,
         () -> {

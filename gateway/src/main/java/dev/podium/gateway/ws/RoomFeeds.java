@@ -4,6 +4,8 @@ import dev.podium.api.Addresses;
 import dev.podium.api.RoomMessageRouting;
 import dev.podium.api.media.MediaDemand;
 import dev.podium.api.media.MediaPacket;
+import dev.podium.runtime.rooms.RoomInbox;
+import dev.podium.runtime.rooms.RoomRoutes;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,16 +20,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * This node's subscriptions to rooms: one room-events consumer and one media consumer per event
- * with sockets on this node, whichever event loops those sockets are on (registering a consumer is
- * a cluster write). Everything here runs on one context, the node's room thread ({@code home}): a
- * message arrives there once per node, is encoded (or framed) there once, and goes to each event
- * loop holding sockets of the room as one task carrying the ready bytes; each loop writes them to
- * its own sockets ({@link LocalRooms}). A loop's tasks run in the order they were queued, so no
- * socket sees a room's messages out of order. Loops tell this class when their first socket of a
- * room arrives and their last leaves (also as tasks, in order); the node counts Opus sockets that
- * want the room mix over all loops ({@link MixDemand}) and keeps the screen-share state of each
- * room.
+ * This node's subscriptions to rooms: per event with sockets on this node, whichever event loops
+ * those sockets are on, one route in the cluster's {@link RoomRoutes} (room messages reach the
+ * node's one {@link RoomInbox}) and one media consumer (both are cluster writes). Everything here
+ * runs on one context, the node's room thread ({@code home}): a message arrives there once per
+ * node, is encoded (or framed) there once, and goes to each event loop holding sockets of the room
+ * as one task carrying the ready bytes; each loop writes them to its own sockets ({@link
+ * LocalRooms}). A loop's tasks run in the order they were queued, so no socket sees a room's
+ * messages out of order. Loops tell this class when their first socket of a room arrives and their
+ * last leaves (also as tasks, in order); the node counts Opus sockets that want the room mix over
+ * all loops ({@link MixDemand}) and keeps the screen-share state of each room.
  */
 public final class RoomFeeds {
   private static final String SCREEN_INIT_MAP = Addresses.SCREEN_INIT_MAP;
@@ -42,6 +44,7 @@ public final class RoomFeeds {
   private final Context home;
   private final MediaStats stats;
   private final MixDemand demand;
+  private final RoomInbox inbox;
 
   /** Written on {@code home} only; concurrent because loops ask for a room's mode. */
   private final Map<String, Feed> feeds = new ConcurrentHashMap<>();
@@ -50,7 +53,7 @@ public final class RoomFeeds {
 
   private final class Feed {
     final String eventId;
-    final MessageConsumer<JsonObject> events;
+    final RoomRoutes.Route route;
     final MessageConsumer<Buffer> media;
     final Future<Void> ready;
     final AudioFanout audio = new AudioFanout();
@@ -70,11 +73,10 @@ public final class RoomFeeds {
     Feed(String eventId, String mode) {
       this.eventId = eventId;
       this.mode = mode;
-      this.events =
-          vertx.eventBus().consumer(Addresses.roomMessages(eventId), msg -> deliver(this, msg));
+      this.route = inbox.follow(eventId);
       this.media =
           vertx.eventBus().consumer(Addresses.mediaOut(eventId), msg -> deliverMedia(this, msg));
-      this.ready = Future.all(events.completion(), media.completion()).mapEmpty();
+      this.ready = Future.all(route.ready(), media.completion()).mapEmpty();
     }
   }
 
@@ -86,6 +88,16 @@ public final class RoomFeeds {
     this.vertx = vertx;
     this.home = vertx.getOrCreateContext();
     this.stats = stats;
+    this.inbox =
+        RoomInbox.open(
+            vertx,
+            nodeId,
+            (eventId, msg) -> {
+              Feed feed = feeds.get(eventId);
+              if (feed != null) {
+                deliver(feed, msg);
+              }
+            });
     this.demand =
         new MixDemand(
             new MixDemand.Timers() {
@@ -105,6 +117,11 @@ public final class RoomFeeds {
                     .publish(
                         Addresses.mediaDemand(eventId),
                         new MediaDemand(nodeId, mix, opus).toJson()));
+  }
+
+  /** Completes once this node can follow rooms (its inbox is registered in the cluster). */
+  public Future<Void> ready() {
+    return inbox.ready();
   }
 
   /** Number of events with at least one socket on this node. */
@@ -147,7 +164,7 @@ public final class RoomFeeds {
           if (feed.loops.isEmpty()) {
             feeds.remove(feed.eventId);
             demand.stop(feed.eventId);
-            feed.events.unregister();
+            feed.route.close();
             feed.media.unregister();
           }
         });

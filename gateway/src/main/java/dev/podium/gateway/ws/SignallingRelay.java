@@ -1,10 +1,10 @@
 package dev.podium.gateway.ws;
 
-import dev.podium.api.Addresses;
 import dev.podium.api.RoomMessageRouting;
 import dev.podium.api.protocol.ClientMessage;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
+import dev.podium.runtime.rooms.RoomChannel;
 import io.vertx.core.Vertx;
 
 /**
@@ -15,9 +15,11 @@ import io.vertx.core.Vertx;
  */
 final class SignallingRelay {
   private final Vertx vertx;
+  private final RoomChannel roomChannel;
 
   SignallingRelay(Vertx vertx) {
     this.vertx = vertx;
+    this.roomChannel = new RoomChannel(vertx);
   }
 
   /** Relays a checked signal; its size and the sender's rate were checked before it got here. */
@@ -38,11 +40,6 @@ final class SignallingRelay {
         to != null
             ? RoomMessageRouting.ROOM.toUser(to)
             : RoomMessageRouting.ROOM.exceptUser(from.userId());
-    vertx
-        .eventBus()
-        .publish(
-            Addresses.roomMessages(from.eventId()),
-            ProtocolCodec.toJson(relayed),
-            routing.toDeliveryOptions());
+    roomChannel.publish(from.eventId(), ProtocolCodec.toJson(relayed), routing);
   }
 }
