@@ -143,11 +143,24 @@ class ClusterReadinessTest {
 
   private static void await(int seconds, Check check) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!check.ok()) {
+    while (!answered(check)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("not within " + seconds + " s");
       }
       Thread.sleep(200);
+    }
+  }
+
+  /**
+   * A probe that got no answer in time counts as "not yet": a member in the middle of a merge
+   * restarts its cluster services, and once (in a full build, 2026-12-03) its endpoint answered
+   * only after the probe's 10 s. The deadline still bounds the wait.
+   */
+  private static boolean answered(Check check) throws Exception {
+    try {
+      return check.ok();
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
     }
   }
 
