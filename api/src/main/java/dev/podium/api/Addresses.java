@@ -3,7 +3,7 @@ package dev.podium.api;
 /**
  * Every event-bus address Podium uses. Each address is owned by one concern; nothing else in the
  * code base spells an address out. Names follow one pattern: {@code podium.<area>.<what>}, then the
- * id it is for, if any, last ({@code podium.media.out.<eventId>}); the area is the service that
+ * id it is for, if any, last ({@code podium.media.demand.<eventId>}); the area is the service that
  * answers or publishes there ({@code room}, {@code chat}, {@code presence}, {@code media}, {@code
  * gateway}).
  */
@@ -92,9 +92,14 @@ public final class Addresses {
     return "podium.presence.resync." + instanceId;
   }
 
-  /** Mixed audio and screen chunks for the gateways (published; body: a {@code MediaPacket}). */
-  public static String mediaOut(String eventId) {
-    return "podium.media.out." + eventId;
+  /**
+   * One gateway node's media, of every event it has sockets in: mixed audio from the events' relays
+   * and screen chunks from the hosts' gateways (body: a {@code MediaPacket}; header {@code event}),
+   * sent only to the nodes that hold sockets of the event, as room messages are ({@link
+   * #gatewayRooms(String)}).
+   */
+  public static String gatewayMedia(String nodeId) {
+    return "podium.gateway.media." + nodeId;
   }
 
   /**

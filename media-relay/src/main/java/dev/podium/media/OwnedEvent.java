@@ -158,7 +158,7 @@ final class OwnedEvent {
   private void announceAudience(boolean heard, long now) {
     announcedHeard = heard;
     audienceNoticeAt = now;
-    vertx.eventBus().publish(Addresses.mediaOut(eventId), MediaPacket.audience(heard).encode());
+    roomChannel.publishMedia(eventId, MediaPacket.audience(heard).encode());
   }
 
   /** A speaker's chunk for this event, from the relay's input address. */
@@ -295,7 +295,7 @@ final class OwnedEvent {
             Pcm.toBuffer(tick.mix().room()),
             encoded,
             minus);
-    vertx.eventBus().publish(Addresses.mediaOut(eventId), packet.encode());
+    roomChannel.publishMedia(eventId, packet.encode());
     ticksMixed.increment();
   }
 

@@ -6,8 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What travels on {@code podium.media.out.<eventId>} to the gateways, once per tick or screen
- * chunk: one event-bus message per gateway node, whatever the number of listeners.
+ * What travels to the gateways ({@code podium.gateway.media.<nodeId>}), once per tick or screen
+ * chunk: one event-bus message per gateway node holding sockets of the event, whatever the number
+ * of listeners.
  *
  * <pre>
  * u8 kind | u32 sequence | u32 timestamp | u32 length, payload | u32 length, opus payload

@@ -5,6 +5,7 @@ import dev.podium.api.media.AudioChunkHeaders;
 import dev.podium.api.media.MediaPacket;
 import dev.podium.gateway.screen.ScreenStream;
 import dev.podium.runtime.ownership.ServiceOwnership;
+import dev.podium.runtime.rooms.RoomChannel;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.Map;
@@ -42,10 +43,13 @@ final class MediaIngest {
   private final io.micrometer.core.instrument.Counter framesUnheard;
   private final io.micrometer.core.instrument.MeterRegistry metrics;
 
+  private final RoomChannel roomChannel;
+
   MediaIngest(Vertx vertx, LocalRooms rooms, ServiceOwnership relays) {
     this.vertx = vertx;
     this.rooms = rooms;
     this.relays = relays;
+    this.roomChannel = new RoomChannel(vertx);
     this.metrics = dev.podium.runtime.ops.Observability.registry(vertx);
     this.framesAccepted = metrics.counter("podium_media_frames_in_total", "result", "accepted");
     this.framesUnheard = metrics.counter("podium_media_frames_unheard_total");
@@ -179,6 +183,6 @@ final class MediaIngest {
             chunk,
             null,
             Map.of());
-    vertx.eventBus().publish(Addresses.mediaOut(session.eventId()), packet.encode());
+    roomChannel.publishMedia(session.eventId(), packet.encode());
   }
 }

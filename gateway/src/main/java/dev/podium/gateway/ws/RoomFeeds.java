@@ -12,7 +12,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,15 +20,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This node's subscriptions to rooms: per event with sockets on this node, whichever event loops
- * those sockets are on, one route in the cluster's {@link RoomRoutes} (room messages reach the
- * node's one {@link RoomInbox}) and one media consumer (both are cluster writes). Everything here
- * runs on one context, the node's room thread ({@code home}): a message arrives there once per
- * node, is encoded (or framed) there once, and goes to each event loop holding sockets of the room
- * as one task carrying the ready bytes; each loop writes them to its own sockets ({@link
- * LocalRooms}). A loop's tasks run in the order they were queued, so no socket sees a room's
- * messages out of order. Loops tell this class when their first socket of a room arrives and their
- * last leaves (also as tasks, in order); the node counts Opus sockets that want the room mix over
- * all loops ({@link MixDemand}) and keeps the screen-share state of each room.
+ * those sockets are on, one route in the cluster's {@link RoomRoutes} (a cluster write), by which
+ * the room's messages and media reach the node's one {@link RoomInbox}. Everything here runs on one
+ * context, the node's room thread ({@code home}): a message arrives there once per node, is encoded
+ * (or framed) there once, and goes to each event loop holding sockets of the room as one task
+ * carrying the ready bytes; each loop writes them to its own sockets ({@link LocalRooms}). A loop's
+ * tasks run in the order they were queued, so no socket sees a room's messages out of order. Loops
+ * tell this class when their first socket of a room arrives and their last leaves (also as tasks,
+ * in order); the node counts Opus sockets that want the room mix over all loops ({@link MixDemand})
+ * and keeps the screen-share state of each room.
  */
 public final class RoomFeeds {
   private static final String SCREEN_INIT_MAP = Addresses.SCREEN_INIT_MAP;
@@ -54,7 +53,6 @@ public final class RoomFeeds {
   private final class Feed {
     final String eventId;
     final RoomRoutes.Route route;
-    final MessageConsumer<Buffer> media;
     final Future<Void> ready;
     final AudioFanout audio = new AudioFanout();
 
@@ -74,9 +72,7 @@ public final class RoomFeeds {
       this.eventId = eventId;
       this.mode = mode;
       this.route = inbox.follow(eventId);
-      this.media =
-          vertx.eventBus().consumer(Addresses.mediaOut(eventId), msg -> deliverMedia(this, msg));
-      this.ready = Future.all(route.ready(), media.completion()).mapEmpty();
+      this.ready = route.ready();
     }
   }
 
@@ -96,6 +92,12 @@ public final class RoomFeeds {
               Feed feed = feeds.get(eventId);
               if (feed != null) {
                 deliver(feed, msg);
+              }
+            },
+            (eventId, msg) -> {
+              Feed feed = feeds.get(eventId);
+              if (feed != null) {
+                deliverMedia(feed, msg);
               }
             });
     this.demand =
@@ -165,7 +167,6 @@ public final class RoomFeeds {
             feeds.remove(feed.eventId);
             demand.stop(feed.eventId);
             feed.route.close();
-            feed.media.unregister();
           }
         });
   }

@@ -4,6 +4,7 @@ import dev.podium.api.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -11,43 +12,58 @@ import java.util.UUID;
 import java.util.function.BiConsumer;
 
 /**
- * Where one gateway node receives the messages of the rooms it follows: one event-bus consumer at
- * the node's own address (registered once, at start), whatever the number of rooms; {@link #follow}
- * adds the node to an event's {@link RoomRoutes}. Built on the context that must run the handler.
+ * Where one gateway node receives the messages and the media of the rooms it follows: one event-bus
+ * consumer for each at the node's own addresses (registered once, at start), whatever the number of
+ * rooms; {@link #follow} adds the node to an event's {@link RoomRoutes}. Built on the context that
+ * must run the handlers.
  */
 public final class RoomInbox {
   private final RoomRoutes routes;
   private final String nodeId;
-  private final MessageConsumer<JsonObject> consumer;
+  private final MessageConsumer<JsonObject> messages;
+  private final MessageConsumer<Buffer> media;
 
   /** The one room a {@link #listen} inbox follows, closed with it. */
   private RoomRoutes.Route listened;
 
-  private RoomInbox(Vertx vertx, String nodeId, BiConsumer<String, Message<JsonObject>> handler) {
+  private RoomInbox(
+      Vertx vertx,
+      String nodeId,
+      BiConsumer<String, Message<JsonObject>> onMessage,
+      BiConsumer<String, Message<Buffer>> onMedia) {
     this.routes = RoomRoutes.of(vertx);
     this.nodeId = nodeId;
-    this.consumer =
-        vertx
-            .eventBus()
-            .consumer(
-                Addresses.gatewayRooms(nodeId),
-                msg -> {
-                  String eventId = msg.headers().get(RoomChannel.EVENT);
-                  if (eventId != null) {
-                    handler.accept(eventId, msg);
-                  }
-                });
+    this.messages = vertx.eventBus().consumer(Addresses.gatewayRooms(nodeId), byEvent(onMessage));
+    this.media =
+        onMedia == null
+            ? null
+            : vertx.eventBus().consumer(Addresses.gatewayMedia(nodeId), byEvent(onMedia));
   }
 
-  /** Opens node {@code nodeId}'s inbox; {@code handler} gets each message with its event id. */
-  public static RoomInbox open(
-      Vertx vertx, String nodeId, BiConsumer<String, Message<JsonObject>> handler) {
-    return new RoomInbox(vertx, nodeId, handler);
+  private static <T> Handler<Message<T>> byEvent(BiConsumer<String, Message<T>> handler) {
+    return msg -> {
+      String eventId = msg.headers().get(RoomChannel.EVENT);
+      if (eventId != null) {
+        handler.accept(eventId, msg);
+      }
+    };
   }
 
   /**
-   * A listener of one room, as a gateway node with sockets in it would be (for tests and tools):
-   * completes once the room's messages reach {@code handler}.
+   * Opens node {@code nodeId}'s inbox: {@code onMessage} gets each room message with its event id,
+   * {@code onMedia} each media packet (null: the node takes no media).
+   */
+  public static RoomInbox open(
+      Vertx vertx,
+      String nodeId,
+      BiConsumer<String, Message<JsonObject>> onMessage,
+      BiConsumer<String, Message<Buffer>> onMedia) {
+    return new RoomInbox(vertx, nodeId, onMessage, onMedia);
+  }
+
+  /**
+   * A listener of one room's messages, as a gateway node with sockets in it would be (for tests and
+   * tools): completes once the room's messages reach {@code handler}.
    */
   public static Future<RoomInbox> listen(
       Vertx vertx, String eventId, Handler<Message<JsonObject>> handler) {
@@ -59,7 +75,8 @@ public final class RoomInbox {
               if (event.equals(eventId)) {
                 handler.handle(msg);
               }
-            });
+            },
+            null);
     return inbox
         .ready()
         .compose(
@@ -70,9 +87,13 @@ public final class RoomInbox {
         .map(inbox);
   }
 
-  /** Completes once the consumer is registered in the cluster and the route table is loaded. */
+  /** Completes once the consumers are registered in the cluster and the route table is loaded. */
   public Future<Void> ready() {
-    return Future.all(consumer.completion(), routes.ready()).mapEmpty();
+    return Future.all(
+            messages.completion(),
+            media == null ? Future.succeededFuture() : media.completion(),
+            routes.ready())
+        .mapEmpty();
   }
 
   /** This node follows {@code eventId} until the route is closed. */
@@ -84,6 +105,9 @@ public final class RoomInbox {
     if (listened != null) {
       listened.close();
     }
-    return consumer.unregister();
+    if (media != null) {
+      media.unregister();
+    }
+    return messages.unregister();
   }
 }

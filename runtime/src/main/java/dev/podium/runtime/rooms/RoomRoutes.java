@@ -7,6 +7,7 @@ import com.hazelcast.config.ReplicatedMapConfig;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.EntryListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.MapEvent;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import dev.podium.runtime.ClusterReach;
@@ -52,7 +53,10 @@ public final class RoomRoutes implements Shareable {
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
-  private final String member;
+
+  /** This process's Hazelcast member, which a merge after a split replaces. */
+  private volatile String member;
+
   private final AtomicLong sequence = new AtomicLong();
   private final Promise<Void> started = Promise.promise();
 
@@ -61,6 +65,9 @@ public final class RoomRoutes implements Shareable {
 
   /** Route key → event id, for removals that arrive without their old value. */
   private final Map<String, String> eventOfKey = new ConcurrentHashMap<>();
+
+  /** The routes this process follows and has not closed (clustered only). */
+  private final Map<Route, Boolean> own = new ConcurrentHashMap<>();
 
   private volatile ReplicatedMap<String, String> routes;
 
@@ -133,35 +140,46 @@ public final class RoomRoutes implements Shareable {
     if (nodeId.indexOf('\n') >= 0) {
       throw new IllegalArgumentException("a node id cannot hold a line break: " + nodeId);
     }
-    String key = member + ":" + sequence.incrementAndGet();
-    String value = nodeId + "\n" + eventId;
+    Route route = new Route(nextKey(), nodeId + "\n" + eventId);
     // This process's publishers reach the node at once, as they reach a local consumer the moment
     // it is registered: a host that ends its event while its own join is still being written must
     // hear the end.
-    accept(key, value);
-    Future<Void> written =
-        hazelcast == null
-            ? Future.succeededFuture()
-            : ready()
-                .compose(
-                    v ->
-                        vertx.executeBlocking(
-                            () -> {
-                              routes.put(key, value);
-                              return null;
-                            },
-                            false));
-    return new Route(key, written);
+    accept(route.key, route.value);
+    if (hazelcast == null) {
+      route.written = Future.succeededFuture();
+      return route;
+    }
+    own.put(route, Boolean.TRUE);
+    String key = route.key;
+    route.written =
+        ready()
+            .compose(
+                v ->
+                    vertx.executeBlocking(
+                        () -> {
+                          routes.put(key, route.value);
+                          return null;
+                        },
+                        false));
+    return route;
+  }
+
+  private String nextKey() {
+    return member + ":" + sequence.incrementAndGet();
   }
 
   /** One node following one event. */
   public final class Route {
-    private final String key;
-    private final Future<Void> written;
+    private final String value;
 
-    private Route(String key, Future<Void> written) {
+    /** Its key in the map; a new one after a merge gave this process a new member. */
+    private volatile String key;
+
+    private volatile Future<Void> written;
+
+    private Route(String key, String value) {
       this.key = key;
-      this.written = written;
+      this.value = value;
     }
 
     public Future<Void> ready() {
@@ -173,7 +191,9 @@ public final class RoomRoutes implements Shareable {
      * the removal cannot overtake it.
      */
     public Future<Void> close() {
-      drop(key);
+      own.remove(this);
+      String last = key;
+      drop(last);
       if (hazelcast == null) {
         return Future.succeededFuture();
       }
@@ -183,11 +203,45 @@ public final class RoomRoutes implements Shareable {
               v ->
                   vertx.executeBlocking(
                       () -> {
-                        routes.remove(key);
+                        routes.remove(last);
                         return null;
                       },
                       false));
     }
+  }
+
+  /**
+   * After a split heals, Hazelcast gives the members that merged into the larger side new UUIDs,
+   * and the others forget the routes keyed by the old ones: this process writes its routes again
+   * under its new member (as Vert.x re-publishes its subscriptions).
+   */
+  private void merged() {
+    member = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    int moved = 0;
+    for (Route route : own.keySet()) {
+      String old = route.key;
+      String key = nextKey();
+      route.key = key;
+      accept(key, route.value);
+      routes.put(key, route.value);
+      drop(old);
+      routes.remove(old);
+      if (!own.containsKey(route)) {
+        // Closed meanwhile: its close removed the old key only.
+        drop(key);
+        routes.remove(key);
+      }
+      moved++;
+    }
+    // The merge replaced this member's copy of the map with the cluster's: read it again whole.
+    byEvent.clear();
+    eventOfKey.clear();
+    for (Map.Entry<String, String> entry : routes.entrySet()) {
+      if (alive(memberOf(entry.getKey()))) {
+        accept(entry.getKey(), entry.getValue());
+      }
+    }
+    LOG.info("merged into the cluster: wrote {} room routes again as member {}", moved, member);
   }
 
   private void start() {
@@ -202,6 +256,19 @@ public final class RoomRoutes implements Shareable {
               ReplicatedMap<String, String> map = hazelcast.getReplicatedMap(MAP);
               map.addEntryListener(new Changes(map));
               hazelcast.getCluster().addMembershipListener(new Departures());
+              hazelcast
+                  .getLifecycleService()
+                  .addLifecycleListener(
+                      event -> {
+                        if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                          vertx.executeBlocking(
+                              () -> {
+                                merged();
+                                return null;
+                              },
+                              false);
+                        }
+                      });
               routes = map;
               for (Map.Entry<String, String> entry : map.entrySet()) {
                 accept(entry.getKey(), entry.getValue());

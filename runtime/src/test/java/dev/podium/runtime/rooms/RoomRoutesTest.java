@@ -10,6 +10,7 @@ import dev.podium.runtime.ClusterSettings;
 import dev.podium.runtime.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -28,10 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Three cluster members, as a gateway and two services would be: a room message reaches exactly the
- * gateway nodes that follow its event, a member that joins later routes by the whole table from its
- * start, and the routes of a node that stops following, or of a member that leaves, are gone
- * everywhere.
+ * Three cluster members, as a gateway and two services would be: a room message (and media) reaches
+ * exactly the gateway nodes that follow its event, a member that joins later routes by the whole
+ * table from its start, and the routes of a node that stops following, or of a member that leaves,
+ * are gone everywhere.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoomRoutesTest {
@@ -82,6 +83,8 @@ class RoomRoutesTest {
     channel.publish(other, new JsonObject().put("n", 2));
     assertEquals(event + " 1", atA.poll(WAIT_MS, TimeUnit.MILLISECONDS));
     assertEquals(other + " 2", atB.poll(WAIT_MS, TimeUnit.MILLISECONDS));
+    channel.publishMedia(event, Buffer.buffer(new byte[7]));
+    assertEquals(event + " media 7", atA.poll(WAIT_MS, TimeUnit.MILLISECONDS));
 
     get(a.close());
     waitFor(() -> atService.nodes(event).isEmpty(), "the closed route stayed");
@@ -141,7 +144,10 @@ class RoomRoutesTest {
       throws Exception {
     RoomInbox inbox =
         RoomInbox.open(
-            vertx, node, (event, msg) -> heard.add(event + " " + msg.body().getInteger("n")));
+            vertx,
+            node,
+            (event, msg) -> heard.add(event + " " + msg.body().getInteger("n")),
+            (event, msg) -> heard.add(event + " media " + msg.body().length()));
     get(inbox.ready());
     return inbox;
   }
