@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -67,7 +68,7 @@ public final class RoomRoutes implements Shareable {
   private final Map<String, String> eventOfKey = new ConcurrentHashMap<>();
 
   /** The routes this process follows and has not closed (clustered only). */
-  private final Map<Route, Boolean> own = new ConcurrentHashMap<>();
+  private final Set<Route> own = ConcurrentHashMap.newKeySet();
 
   private volatile ReplicatedMap<String, String> routes;
 
@@ -131,8 +132,8 @@ public final class RoomRoutes implements Shareable {
   }
 
   /**
-   * Gateway node {@code nodeId} follows {@code eventId} until the returned route is closed. The
-   * route's {@link Route#ready()} completes once the table of this process holds it and the cluster
+   * Gateway node {@code nodeId} follows {@code eventId} until the returned route is closed. This
+   * process's table holds the route at once; its {@link Route#ready()} completes once the cluster
    * has taken the write (the other processes' copies follow within milliseconds, as Vert.x's own
    * subscriptions do).
    */
@@ -149,7 +150,7 @@ public final class RoomRoutes implements Shareable {
       route.written = Future.succeededFuture();
       return route;
     }
-    own.put(route, Boolean.TRUE);
+    own.add(route);
     String key = route.key;
     route.written =
         ready()
@@ -218,7 +219,7 @@ public final class RoomRoutes implements Shareable {
   private void merged() {
     member = hazelcast.getCluster().getLocalMember().getUuid().toString();
     int moved = 0;
-    for (Route route : own.keySet()) {
+    for (Route route : own) {
       String old = route.key;
       String key = nextKey();
       route.key = key;
@@ -226,7 +227,7 @@ public final class RoomRoutes implements Shareable {
       routes.put(key, route.value);
       drop(old);
       routes.remove(old);
-      if (!own.containsKey(route)) {
+      if (!own.contains(route)) {
         // Closed meanwhile: its close removed the old key only.
         drop(key);
         routes.remove(key);
@@ -254,6 +255,7 @@ public final class RoomRoutes implements Shareable {
             () -> {
               addConfig();
               ReplicatedMap<String, String> map = hazelcast.getReplicatedMap(MAP);
+              routes = map;
               map.addEntryListener(new Changes(map));
               hazelcast.getCluster().addMembershipListener(new Departures());
               hazelcast
@@ -269,7 +271,6 @@ public final class RoomRoutes implements Shareable {
                               false);
                         }
                       });
-              routes = map;
               for (Map.Entry<String, String> entry : map.entrySet()) {
                 accept(entry.getKey(), entry.getValue());
               }
