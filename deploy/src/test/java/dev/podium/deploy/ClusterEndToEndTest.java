@@ -173,17 +173,7 @@ class ClusterEndToEndTest {
 
   /** A listener in the event through a gateway process, once it has the room's state. */
   private static TestSocket joinVia(PodiumProcess gateway, String eventId, String userId) {
-    TestSocket socket =
-        podium.connectTo(
-            gateway.port(),
-            "/ws/stream/live/join/event/"
-                + eventId
-                + "/"
-                + userId
-                + "/"
-                + userId
-                + "/?token="
-                + TestTokens.valid(userId));
+    TestSocket socket = podium.joinAt(gateway.port(), eventId, userId);
     socket.expect("room_state");
     return socket;
   }

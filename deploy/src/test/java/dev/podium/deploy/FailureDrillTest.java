@@ -101,19 +101,6 @@ class FailureDrillTest {
     }
   }
 
-  private static TestSocket joinAt(int port, String eventId, String userId) {
-    return podium.connectTo(
-        port,
-        "/ws/stream/live/join/event/"
-            + eventId
-            + "/"
-            + userId
-            + "/"
-            + userId
-            + "/?token="
-            + TestTokens.valid(userId));
-  }
-
   @Test
   void theRoomSurvivesLosingAnyOneProcess() throws Exception {
     int portA = podium.port(nodeA);
@@ -123,10 +110,10 @@ class FailureDrillTest {
     Map<String, TestSocket> onA = new LinkedHashMap<>();
     Map<String, TestSocket> onB = new LinkedHashMap<>();
     for (int i = 0; i < 10; i++) {
-      onA.put("a" + i, joinAt(portA, eventId, "a" + i));
-      onB.put("b" + i, joinAt(gatewayB.port(), eventId, "b" + i));
+      onA.put("a" + i, podium.joinAt(portA, eventId, "a" + i));
+      onB.put("b" + i, podium.joinAt(gatewayB.port(), eventId, "b" + i));
     }
-    TestSocket cohost = joinAt(gatewayB.port(), eventId, "co");
+    TestSocket cohost = podium.joinAt(gatewayB.port(), eventId, "co");
     cohost.expect("room_state");
     host.send(new JsonObject().put("type", "invite_cohost").put("user_id", "co"));
     cohost.expect("cohost_invite");
@@ -165,10 +152,10 @@ class FailureDrillTest {
       List<TestSocket> moved = new ArrayList<>();
       for (String user : onB.keySet()) {
         if (!user.equals("b9")) {
-          moved.add(joinAt(portA, eventId, user));
+          moved.add(podium.joinAt(portA, eventId, user));
         }
       }
-      TestSocket cohostAgain = joinAt(portA, eventId, "co");
+      TestSocket cohostAgain = podium.joinAt(portA, eventId, "co");
       assertEquals(
           "cohost",
           cohostAgain.expect("room_state").getJsonObject("you").getString("role"),
@@ -215,7 +202,7 @@ class FailureDrillTest {
           host.expect("cohost_joined").getString("participant_id"),
           "the pending invitation survived");
       assertTrue(worked[0] < 5_000, "room-service recovery took " + worked[0] + " ms");
-      JsonObject state = joinAt(portA, eventId, "late-1").expect("room_state");
+      JsonObject state = podium.joinAt(portA, eventId, "late-1").expect("room_state");
       Set<String> cohosts = new HashSet<>();
       state
           .getJsonArray("cohosts")
@@ -288,7 +275,7 @@ class FailureDrillTest {
       recovery.put("chat-service: kill to working", System.currentTimeMillis() - t4);
       assertTrue(recovery.get("chat-service: chat works after restart") < 5_000);
       JsonArray after =
-          joinAt(portA, eventId, "late-2").expect("chat_history").getJsonArray("messages");
+          podium.joinAt(portA, eventId, "late-2").expect("chat_history").getJsonArray("messages");
       Set<String> afterTexts = new HashSet<>();
       after.forEach(o -> afterTexts.add(((JsonObject) o).getString("message")));
       assertTrue(
@@ -315,7 +302,7 @@ class FailureDrillTest {
       List<TestSocket> attempts = new ArrayList<>();
       TestSocket newcomer = null;
       while (newcomer == null && System.currentTimeMillis() - t5 < 20_000) {
-        attempts.add(joinAt(portA, eventId, "late-3-" + attempts.size()));
+        attempts.add(podium.joinAt(portA, eventId, "late-3-" + attempts.size()));
         TestSocket.awaitCondition(
             () -> attempts.stream().anyMatch(a -> !a.pending("room_state").isEmpty()), 500);
         newcomer =

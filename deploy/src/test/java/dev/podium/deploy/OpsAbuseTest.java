@@ -86,17 +86,6 @@ class OpsAbuseTest {
     return "/ws/stream/start/live/" + userId + "/?token=" + TestTokens.valid(userId);
   }
 
-  private static String joinUri(String eventId, String userId) {
-    return "/ws/stream/live/join/event/"
-        + eventId
-        + "/"
-        + userId
-        + "/"
-        + userId
-        + "/?token="
-        + TestTokens.valid(userId);
-  }
-
   private static double refusedForOrigin(Vertx gateway) {
     return podium
         .opsGet(gateway, "/metrics")
@@ -156,7 +145,7 @@ class OpsAbuseTest {
           "go live from " + origin);
       assertEquals(
           403,
-          podium.upgradeStatus(node, from(origin, joinUri(eventId, "mallory"))),
+          podium.upgradeStatus(node, from(origin, PodiumHarness.joinUri(eventId, "mallory"))),
           "join from " + origin);
       assertEquals(
           403,
@@ -204,14 +193,19 @@ class OpsAbuseTest {
           "active streams from " + origin);
       TestSocket listener =
           podium.connect(
-              node, from(origin, joinUri(eventId, "same-" + (origin == null ? "app" : "page"))));
+              node,
+              from(
+                  origin,
+                  PodiumHarness.joinUri(eventId, "same-" + (origin == null ? "app" : "page"))));
       listener.expect("room_state");
       listener.close();
     }
     TestSocket viaProxy =
         podium.connect(
             node,
-            from("https://127.0.0.1:" + podium.port(node), joinUri(eventId, "tls-page"))
+            from(
+                    "https://127.0.0.1:" + podium.port(node),
+                    PodiumHarness.joinUri(eventId, "tls-page"))
                 .addHeader("X-Forwarded-Proto", "https"));
     viaProxy.expect("room_state");
     viaProxy.close();
@@ -228,16 +222,21 @@ class OpsAbuseTest {
     for (String origin : List.of(APP_ORIGIN, "http://127.0.0.1:3000", selfOrigin(listing))) {
       TestSocket listener =
           podium.connect(
-              listing, from(origin, joinUri(eventId, "listed-" + Math.abs(origin.hashCode()))));
+              listing,
+              from(
+                  origin, PodiumHarness.joinUri(eventId, "listed-" + Math.abs(origin.hashCode()))));
       listener.expect("room_state");
       listener.close();
       assertEquals(101, podium.upgradeStatus(listing, from(origin, "/ws/active-streams/")), origin);
     }
     bystanders.startMeasuring();
-    assertEquals(403, podium.upgradeStatus(listing, from(FOREIGN, joinUri(eventId, "mallory"))));
     assertEquals(
         403,
-        podium.upgradeStatus(listing, from("http://app.example", joinUri(eventId, "mallory"))),
+        podium.upgradeStatus(listing, from(FOREIGN, PodiumHarness.joinUri(eventId, "mallory"))));
+    assertEquals(
+        403,
+        podium.upgradeStatus(
+            listing, from("http://app.example", PodiumHarness.joinUri(eventId, "mallory"))),
         "scheme matters");
     // The gateway without a list refuses the app's origin: the list is per deployment.
     assertEquals(403, podium.upgradeStatus(node, from(APP_ORIGIN, "/ws/active-streams/")));

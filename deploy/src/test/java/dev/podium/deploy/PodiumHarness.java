@@ -250,31 +250,31 @@ final class PodiumHarness implements AutoCloseable {
                       new WebSocketConnectOptions()
                           .setHost("127.0.0.1")
                           .setPort(port(node))
-                          .setURI(
-                              "/ws/stream/live/join/event/"
-                                  + eventId
-                                  + "/"
-                                  + userId
-                                  + "/"
-                                  + userId
-                                  + "/?token="
-                                  + TestTokens.valid(userId)))));
+                          .setURI(joinUri(eventId, userId)))));
     }
     await(Future.all(connected));
     return sockets;
   }
 
   TestSocket join(Vertx node, String eventId, String userId) {
-    return connect(
-        node,
-        "/ws/stream/live/join/event/"
-            + eventId
-            + "/"
-            + userId
-            + "/"
-            + userId
-            + "/?token="
-            + TestTokens.valid(userId));
+    return connect(node, joinUri(eventId, userId));
+  }
+
+  /** A listener joining through the gateway at {@code port} (a gateway in its own process). */
+  TestSocket joinAt(int port, String eventId, String userId) {
+    return connectTo(port, joinUri(eventId, userId));
+  }
+
+  /** The join path of today's pages, with the user's own valid token. */
+  static String joinUri(String eventId, String userId) {
+    return "/ws/stream/live/join/event/"
+        + eventId
+        + "/"
+        + userId
+        + "/"
+        + userId
+        + "/?token="
+        + TestTokens.valid(userId);
   }
 
   /** GET over HTTP. */
