@@ -19,6 +19,15 @@ public final class Addresses {
   /** Service proxy of the presence-service. */
   public static final String PRESENCE_SERVICE = "podium.presence";
 
+  /** Service proxy of the history-service (reads of the database's record). */
+  public static final String HISTORY_SERVICE = "podium.history";
+
+  /**
+   * Sent (point to point, fire and forget) by the services to the history-service: a {@code
+   * HistoryNotice} for the database's record.
+   */
+  public static final String HISTORY_NOTICES = "podium.history.notices";
+
   /**
    * Published by the room-service when an event starts, changes mode or ends (a {@link
    * LifecycleNotice}).

@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * What the room-service publishes on {@link Addresses#ROOM_LIFECYCLE}: {@code {kind, event}} where
  * {@code event} is the event's public description ({@code event_id, host:{user_id, username},
- * started_at, mode}).
+ * started_at, mode}). An {@code ended} notice also says why ({@code reason}: {@link #HOST_ENDED},
+ * {@link #HOST_LOST}) and when ({@code ended_at}).
  */
 public final class LifecycleNotice {
   private LifecycleNotice() {}
@@ -14,7 +15,17 @@ public final class LifecycleNotice {
   public static final String MODE_CHANGED = "mode_changed";
   public static final String ENDED = "ended";
 
+  /** The host ended the event. */
+  public static final String HOST_ENDED = "host_ended";
+
+  /** The host's connection was lost and they did not come back within the grace period. */
+  public static final String HOST_LOST = "host_lost";
+
   public static JsonObject of(String kind, JsonObject event) {
     return new JsonObject().put("kind", kind).put("event", event);
+  }
+
+  public static JsonObject ended(JsonObject event, String reason, java.time.Instant at) {
+    return of(ENDED, event).put("reason", reason).put("ended_at", at.toString());
   }
 }

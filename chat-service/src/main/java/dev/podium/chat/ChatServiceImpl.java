@@ -1,7 +1,9 @@
 package dev.podium.chat;
 
+import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
+import dev.podium.api.history.HistoryNotice;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
 import dev.podium.runtime.ops.Observability;
@@ -11,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 
 /** The chat-service behind its proxy: accepted messages are published to the room once. */
 final class ChatServiceImpl implements ChatService {
@@ -68,6 +71,18 @@ final class ChatServiceImpl implements ChatService {
                                           entry.getString("timestamp"),
                                           id));
                               roomChannel.publish(eventId, message);
+                              // The database's record, written behind (never awaited here).
+                              vertx
+                                  .eventBus()
+                                  .send(
+                                      Addresses.HISTORY_NOTICES,
+                                      HistoryNotice.chat(
+                                          eventId,
+                                          id,
+                                          entry.getString("user_id"),
+                                          entry.getString("username"),
+                                          entry.getString("message"),
+                                          Instant.parse(entry.getString("timestamp"))));
                               metrics
                                   .counter("podium_chat_messages_total", "result", "accepted")
                                   .increment();

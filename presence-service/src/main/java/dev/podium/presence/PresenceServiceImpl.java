@@ -4,6 +4,7 @@ import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.GatewayControl;
 import dev.podium.api.LifecycleNotice;
+import dev.podium.api.history.HistoryNotice;
 import dev.podium.api.presence.Participant;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.presence.ResyncBatch;
@@ -186,9 +187,12 @@ final class PresenceServiceImpl implements PresenceService {
     }
     Memberships.Joined joined = members.join(eventId, participant);
     boolean replaced = joined.previous().isPresent();
+    Instant now = Instant.now();
     if (replaced) {
       Participant old = joined.previous().get();
       if (!old.sessionId().equals(participant.sessionId())) {
+        record(HistoryNotice.left(eventId, old.sessionId(), old.userId(), now));
+        record(joinedNotice(eventId, participant, now));
         vertx
             .eventBus()
             .send(
@@ -199,7 +203,10 @@ final class PresenceServiceImpl implements PresenceService {
                         "You joined this event from another connection")
                     .toJson());
       }
-    } else if (joinNotices.allow(eventId)) {
+    } else {
+      record(joinedNotice(eventId, participant, now));
+    }
+    if (!replaced && joinNotices.allow(eventId)) {
       roomChannel.publish(
           eventId,
           ProtocolCodec.toJson(
@@ -208,7 +215,7 @@ final class PresenceServiceImpl implements PresenceService {
                   participant.username(),
                   participant.userId(),
                   participant.role(),
-                  Instant.now().toString())));
+                  now.toString())));
     }
     // Same place in the list on a replacement, but the name or role may differ on the new
     // connection.
@@ -283,6 +290,13 @@ final class PresenceServiceImpl implements PresenceService {
           if (members.setRole(eventId, userId, role)) {
             listUpdates.mark(eventId);
             copy.changed(eventId);
+            members
+                .find(eventId, userId)
+                .ifPresent(
+                    p ->
+                        record(
+                            HistoryNotice.role(
+                                eventId, p.sessionId(), userId, role, Instant.now())));
           }
           return Future.succeededFuture();
         },
@@ -616,6 +630,7 @@ final class PresenceServiceImpl implements PresenceService {
     if (!ownership.awake()) {
       return;
     }
+    record(HistoryNotice.left(eventId, p.sessionId(), p.userId(), Instant.now()));
     if (leaveNotices.allow(eventId)) {
       roomChannel.publish(
           eventId,
@@ -630,6 +645,15 @@ final class PresenceServiceImpl implements PresenceService {
           .presence(eventId, p.userId(), false)
           .onFailure(e -> LOG.warn("room-service not told a speaker left: {}", e.getMessage()));
     }
+  }
+
+  private static JsonObject joinedNotice(String eventId, Participant p, Instant at) {
+    return HistoryNotice.joined(eventId, p.sessionId(), p.userId(), p.username(), p.role(), at);
+  }
+
+  /** For the database's record, written behind by the history-service (never awaited here). */
+  private void record(JsonObject notice) {
+    vertx.eventBus().send(Addresses.HISTORY_NOTICES, notice);
   }
 
   private void publishList(String eventId) {

@@ -4,6 +4,7 @@ import dev.podium.api.Addresses;
 import dev.podium.api.ErrorCode;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.RoomMessageRouting;
+import dev.podium.api.history.HistoryNotice;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
@@ -17,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -225,7 +227,8 @@ public final class RoomServiceImpl implements RoomService {
                         return Future.failedFuture(
                             ErrorCode.NOT_HOST.exception("Only the host can end the event"));
                       }
-                      return endEvent(room, "The host has ended the live event.");
+                      return endEvent(
+                          room, "The host has ended the live event.", LifecycleNotice.HOST_ENDED);
                     }));
   }
 
@@ -304,7 +307,10 @@ public final class RoomServiceImpl implements RoomService {
         return;
       }
       room.awayTimers().remove(userId);
-      endEvent(room, "The host's connection was lost; the live event has ended.")
+      endEvent(
+              room,
+              "The host's connection was lost; the live event has ended.",
+              LifecycleNotice.HOST_LOST)
           .onFailure(
               e ->
                   LOG.atDebug()
@@ -623,7 +629,15 @@ public final class RoomServiceImpl implements RoomService {
   @Override
   public Future<Void> removeParticipant(String eventId, String actorId, String targetId) {
     return onStageWith(
-        eventId, targetId, (room, stage, target) -> stage.removeParticipant(actorId, target));
+            eventId, targetId, (room, stage, target) -> stage.removeParticipant(actorId, target))
+        // Once applied: the ban is part of the event's record.
+        .onSuccess(
+            v ->
+                vertx
+                    .eventBus()
+                    .send(
+                        Addresses.HISTORY_NOTICES,
+                        HistoryNotice.banned(eventId, targetId, actorId, Instant.now())));
   }
 
   @Override
@@ -734,7 +748,7 @@ public final class RoomServiceImpl implements RoomService {
   }
 
   /** Ends the event: removes its cluster copy (fenced), then tells the room and the cluster. */
-  private Future<Void> endEvent(RoomRegistry.Room room, String message) {
+  private Future<Void> endEvent(RoomRegistry.Room room, String message, String reason) {
     String eventId = room.eventId();
     FencedStore.Lease lease = leases.get(eventId);
     if (lease == null) {
@@ -761,8 +775,8 @@ public final class RoomServiceImpl implements RoomService {
                   .eventBus()
                   .publish(
                       Addresses.ROOM_LIFECYCLE,
-                      LifecycleNotice.of(
-                          LifecycleNotice.ENDED, RoomRegistry.describe(room).toJson()));
+                      LifecycleNotice.ended(
+                          RoomRegistry.describe(room).toJson(), reason, Instant.now()));
               return Future.succeededFuture();
             });
   }

@@ -1,0 +1,56 @@
+package dev.podium.api.history;
+
+import dev.podium.api.Addresses;
+import io.vertx.codegen.annotations.ProxyGen;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
+
+/**
+ * The record of events after the fact, read from the database (docs/storage.md). Every call names
+ * who asks: only an event's host may read its record. Fails with {@code event_not_found} when the
+ * database knows no such event, {@code not_host} when the caller is not its host, {@code
+ * bad_request} for a bad page, {@code service_unavailable} when the database does not answer.
+ */
+@ProxyGen
+public interface HistoryService {
+
+  /** Most events one page of {@link #events} returns. */
+  int MAX_PAGE = 100;
+
+  static HistoryService createProxy(Vertx vertx) {
+    return new ServiceProxyBuilder(vertx)
+        .setAddress(Addresses.HISTORY_SERVICE)
+        .setOptions(new DeliveryOptions().setSendTimeout(5000))
+        .build(HistoryService.class);
+  }
+
+  /**
+   * The host's events, newest first: {@code {events:[summary, ...], next}}; {@code next} is the
+   * cursor of the following page ({@code before}), or null on the last one. {@code before} null
+   * starts at the newest.
+   */
+  Future<JsonObject> events(String hostId, String before, int limit);
+
+  /**
+   * One event's summary: {@code {event_id, host:{user_id, username}, title, started_at, ended_at,
+   * end_reason, duration_seconds, peak_listeners, unique_listeners, attendance_count, bans,
+   * chat_messages}}.
+   */
+  Future<JsonObject> event(String eventId, String requesterId);
+
+  /**
+   * The transcript, oldest first: {@code {messages:[{id, user_id, username, message, timestamp}],
+   * next}} with the messages whose id is above {@code after}; {@code next} is the {@code after} of
+   * the following page, or null on the last one.
+   */
+  Future<JsonObject> chat(String eventId, String requesterId, long after, int limit);
+
+  /**
+   * Who was in, from when to when, with which roles: {@code {attendance:[{user_id, username, roles,
+   * joined_at, left_at}], offset, limit, total}}, by time of joining.
+   */
+  Future<JsonObject> attendance(String eventId, String requesterId, int offset, int limit);
+}
