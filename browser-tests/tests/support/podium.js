@@ -54,11 +54,23 @@ export async function sendChat(user, text) {
   await user.page.getByRole("button", { name: "Send", exact: true }).click();
 }
 
-/** Waits until a chat message with this author and text is on the user's page. */
+/**
+ * Waits until a chat message with this author and text is on the user's page. On a timeout the
+ * error names what the page showed instead: its connection state, its errors and its chat log.
+ */
 export async function waitForChat(user, author, text) {
-  await user.page.waitForFunction(([a, t]) => [...document.querySelectorAll("#chat-log .chat-message")]
-    .some((li) => li.querySelector(".author").textContent === a && li.querySelector(".text").textContent === t),
-  [author, text], { timeout: WAIT_MS });
+  try {
+    await user.page.waitForFunction(([a, t]) => [...document.querySelectorAll("#chat-log .chat-message")]
+      .some((li) => li.querySelector(".author").textContent === a && li.querySelector(".text").textContent === t),
+    [author, text], { timeout: WAIT_MS });
+  } catch (e) {
+    const seen = await user.page.evaluate(() => ({
+      connection: document.getElementById("connection").textContent,
+      errors: [...document.querySelectorAll("#errors .error-item")].map((item) => item.textContent),
+      chat: [...document.querySelectorAll("#chat-log .chat-message")].map((li) => li.textContent),
+    })).catch((why) => ({ unreadable: String(why) }));
+    throw new Error(`${user.label} did not see ${author}'s "${text}" within ${WAIT_MS} ms; the page showed ${JSON.stringify(seen)}`, { cause: e });
+  }
 }
 
 /** Waits until the page's playback (AnalyserNode on the playback path) is above silence. */
