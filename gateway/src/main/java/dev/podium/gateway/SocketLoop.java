@@ -2,6 +2,7 @@ package dev.podium.gateway;
 
 import dev.podium.api.ErrorCode;
 import dev.podium.api.chat.ChatService;
+import dev.podium.api.history.HistoryService;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.api.room.RoomService;
 import dev.podium.gateway.auth.DevTokens;
@@ -154,7 +155,13 @@ final class SocketLoop {
                 })
             .webSocketHandshakeHandler(entry);
     io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> routes =
-        HttpRoutes.create(vertx, presence, devTokens, config.web());
+        HttpRoutes.create(
+            vertx,
+            presence,
+            HistoryService.createProxy(vertx),
+            node.tokens(),
+            devTokens,
+            config.web());
     server.requestHandler(
         request -> {
           edge.requestArrived(request);

@@ -2,6 +2,7 @@ package dev.podium.history;
 
 import dev.podium.runtime.Settings;
 import io.vertx.pgclient.PgConnectOptions;
+import java.net.URI;
 
 /**
  * One PostgreSQL address in the two forms Podium needs: the reactive client's connect options and
@@ -12,11 +13,18 @@ record DatabaseAddress(PgConnectOptions options, String jdbcUrl) {
 
   static DatabaseAddress of(String url, String user, String password) {
     PgConnectOptions options = PgConnectOptions.fromUri(withoutJdbc(url));
+    // The client's own defaults for what the URL leaves out are "user" and "pass": PostgreSQL's
+    // are the user postgres and no password.
+    String userInfo = URI.create(withoutJdbc(url)).getRawUserInfo();
     if (user != null) {
       options.setUser(user);
+    } else if (userInfo == null) {
+      options.setUser("postgres");
     }
     if (password != null) {
       options.setPassword(password);
+    } else if (userInfo == null || !userInfo.contains(":")) {
+      options.setPassword("");
     }
     return new DatabaseAddress(
         options,
@@ -31,8 +39,9 @@ record DatabaseAddress(PgConnectOptions options, String jdbcUrl) {
   /** The URL, or a clear setting error naming what is wrong with it. */
   static String check(String url) {
     try {
-      PgConnectOptions options = PgConnectOptions.fromUri(withoutJdbc(url));
-      if (options.getDatabase() == null || options.getDatabase().isBlank()) {
+      PgConnectOptions.fromUri(withoutJdbc(url));
+      String path = URI.create(withoutJdbc(url)).getPath();
+      if (path == null || path.length() <= 1) {
         throw new IllegalArgumentException("it names no database");
       }
       return url;

@@ -64,8 +64,9 @@ final class LocalPostgres implements AutoCloseable {
 
   /**
    * A Podium killed with SIGKILL leaves its PostgreSQL running on the data folder, which a new one
-   * cannot then start on. Its {@code postmaster.pid} names it: ask it to stop (SIGTERM is
-   * PostgreSQL's "smart" shutdown, and its clients are gone), then wait.
+   * cannot then start on. Its {@code postmaster.pid} names it: when its parent Java process is gone
+   * (it is an orphan), ask it to stop (SIGTERM is PostgreSQL's "smart" shutdown, and its clients
+   * are gone) and wait. When its parent still runs, the folder belongs to another Podium: fail.
    */
   private static void stopOrphan(Path dir) throws IOException {
     Path pidFile = dir.resolve("postmaster.pid");
@@ -87,6 +88,21 @@ final class LocalPostgres implements AutoCloseable {
             && Path.of(lines.get(1).strip()).toAbsolutePath().normalize().equals(dir);
     if (!postgres) {
       return;
+    }
+    // Its Podium still runs (another Podium on the same folder): refuse, never stop its database.
+    Optional<ProcessHandle> parent = process.parent();
+    boolean orphaned =
+        parent.isEmpty()
+            || parent.get().pid() == 1
+            || !parent.get().isAlive()
+            || !parent.get().info().command().map(c -> c.endsWith("java")).orElse(false);
+    if (!orphaned) {
+      throw new IOException(
+          "the data folder "
+              + dir
+              + " is in use by a PostgreSQL of another running Podium (its process "
+              + parent.get().pid()
+              + "): give each Podium its own PODIUM_DATA_DIR");
     }
     LOG.atWarn()
         .addKeyValue("pid", process.pid())

@@ -1,8 +1,10 @@
 package dev.podium.gateway.http;
 
 import dev.podium.api.ErrorCode;
+import dev.podium.api.history.HistoryService;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.gateway.auth.DevTokens;
+import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.web.IndexPage;
 import dev.podium.gateway.web.WebClientHeaders;
 import dev.podium.gateway.web.WebPolicy;
@@ -17,11 +19,11 @@ import java.util.Optional;
 
 /**
  * The plain HTTP side of the gateway's client port: {@code /health} for load balancers, the
- * active-streams list as JSON, in dev mode a token minting endpoint, and the web client (the {@code
- * webroot} resources, {@code index.html} at {@code /}, its settings at {@code
- * /client-config.json}). Errors are {@code application/problem+json} bodies. Every response carries
- * the {@link WebClientHeaders}. The probes and metrics are not here: they are on the ops port
- * ({@code dev.podium.runtime.ops.OpsRoutes}).
+ * active-streams list as JSON, the record of past events ({@link HistoryRoutes}), in dev mode a
+ * token minting endpoint, and the web client (the {@code webroot} resources, {@code index.html} at
+ * {@code /}, its settings at {@code /client-config.json}). Errors are {@code
+ * application/problem+json} bodies. Every response carries the {@link WebClientHeaders}. The probes
+ * and metrics are not here: they are on the ops port ({@code dev.podium.runtime.ops.OpsRoutes}).
  */
 public final class HttpRoutes {
   /** Class-path folder of the web client's static files. */
@@ -33,9 +35,15 @@ public final class HttpRoutes {
   private HttpRoutes() {}
 
   public static Router create(
-      Vertx vertx, PresenceService presence, Optional<DevTokens> devTokens, WebPolicy web) {
+      Vertx vertx,
+      PresenceService presence,
+      HistoryService history,
+      TokenVerifier verifier,
+      Optional<DevTokens> devTokens,
+      WebPolicy web) {
     Router router = Router.router(vertx);
     router.route().handler(new WebClientHeaders(web.frameAncestors()));
+    HistoryRoutes.mount(router, history, verifier);
     router
         .getWithRegex("/health/?")
         .handler(

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.podium.api.history.HistoryService;
 import dev.podium.api.presence.PresenceService;
+import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.web.FrameAncestors;
 import dev.podium.gateway.web.OriginPolicy;
 import dev.podium.gateway.web.WebPolicy;
@@ -45,7 +47,13 @@ class HttpRoutesTest {
                 .createHttpServer()
                 .requestHandler(
                     HttpRoutes.create(
-                        vertx, PresenceService.createProxy(vertx), Optional.empty(), web))
+                        vertx,
+                        PresenceService.createProxy(vertx),
+                        HistoryService.createProxy(vertx),
+                        new TokenVerifier(
+                            vertx, "http-routes-test-secret-0123456789abcdef", "user_id"),
+                        Optional.empty(),
+                        web))
                 .listen(0, "127.0.0.1"));
     client = vertx.createHttpClient();
     context = vertx.getOrCreateContext();

@@ -1,0 +1,169 @@
+package dev.podium.gateway.http;
+
+import dev.podium.api.ErrorCode;
+import dev.podium.api.history.HistoryService;
+import dev.podium.gateway.auth.AuthFailure;
+import dev.podium.gateway.auth.Identity;
+import dev.podium.gateway.auth.TokenVerifier;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiFunction;
+
+/**
+ * The record of past events over HTTP (docs/storage.md, "Reading the record"), for the host who ran
+ * them: {@code GET /api/events?host=}, {@code /api/events/{id}}, {@code /api/events/{id}/chat},
+ * {@code /api/events/{id}/attendance}. The caller shows a token in {@code Authorization: Bearer};
+ * the history-service checks that its user is the event's host. Answers are never cached.
+ */
+final class HistoryRoutes {
+  /** Default page sizes. */
+  static final int DEFAULT_EVENTS = 20;
+
+  static final int DEFAULT_CHAT = 200;
+  static final int DEFAULT_ATTENDANCE = 100;
+
+  private HistoryRoutes() {}
+
+  static void mount(Router router, HistoryService history, TokenVerifier tokens) {
+    router
+        .getWithRegex("/api/events/?")
+        .handler(
+            ctx ->
+                answer(
+                    ctx,
+                    tokens,
+                    (caller, query) -> {
+                      String host = query.text("host");
+                      if (host == null) {
+                        throw ErrorCode.BAD_REQUEST.exception("Query parameter host is required");
+                      }
+                      if (!host.equals(caller.userId())) {
+                        throw ErrorCode.NOT_HOST.exception(
+                            "A host's events are for that host only");
+                      }
+                      return history.events(
+                          host,
+                          query.text("before"),
+                          query.integer("limit", DEFAULT_EVENTS, 1, HistoryService.MAX_PAGE));
+                    }));
+    router
+        .get("/api/events/:id")
+        .handler(
+            ctx ->
+                answer(
+                    ctx,
+                    tokens,
+                    (caller, query) -> history.event(ctx.pathParam("id"), caller.userId())));
+    router
+        .get("/api/events/:id/chat")
+        .handler(
+            ctx ->
+                answer(
+                    ctx,
+                    tokens,
+                    (caller, query) ->
+                        history.chat(
+                            ctx.pathParam("id"),
+                            caller.userId(),
+                            query.integer("after", 0, 0, Integer.MAX_VALUE),
+                            query.integer("limit", DEFAULT_CHAT, 1, 1000))));
+    router
+        .get("/api/events/:id/attendance")
+        .handler(
+            ctx ->
+                answer(
+                    ctx,
+                    tokens,
+                    (caller, query) ->
+                        history.attendance(
+                            ctx.pathParam("id"),
+                            caller.userId(),
+                            query.integer("offset", 0, 0, 10_000_000),
+                            query.integer(
+                                "limit", DEFAULT_ATTENDANCE, 1, HistoryService.MAX_PAGE))));
+  }
+
+  /** Verifies the caller's token, runs the call, answers with its JSON or a problem body. */
+  private static void answer(
+      RoutingContext ctx,
+      TokenVerifier tokens,
+      BiFunction<Identity, QueryParams, Future<JsonObject>> call) {
+    tokens
+        .verifyAnyUser(bearer(ctx))
+        .compose(
+            caller -> {
+              try {
+                return call.apply(caller, new QueryParams(ctx));
+              } catch (RuntimeException e) {
+                return Future.failedFuture(e);
+              }
+            })
+        .onSuccess(
+            body ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(body.encode()))
+        .onFailure(e -> refuse(ctx, e));
+  }
+
+  private static String bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    return header.substring(7).strip();
+  }
+
+  private static void refuse(RoutingContext ctx, Throwable e) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    if (e instanceof AuthFailure auth) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      HttpRoutes.problem(
+          ctx,
+          auth.code() == ErrorCode.AUTH_UNAVAILABLE ? 503 : 401,
+          auth.code(),
+          auth.getMessage());
+      return;
+    }
+    ErrorCode code = ErrorCode.of(e);
+    switch (code) {
+      case BAD_REQUEST -> HttpRoutes.problem(ctx, 400, code, e.getMessage());
+      case NOT_HOST -> HttpRoutes.problem(ctx, 403, code, e.getMessage());
+      case EVENT_NOT_FOUND -> HttpRoutes.problem(ctx, 404, code, e.getMessage());
+      // Not running, not answering in time, or its database is away.
+      case SERVICE_UNAVAILABLE ->
+          HttpRoutes.problem(ctx, 503, code, "The event record is not reachable right now");
+      default -> HttpRoutes.problem(ctx, 500, ErrorCode.INTERNAL, "The request failed");
+    }
+  }
+
+  /** The query string's parameters, each checked as it is read (a bad one: bad_request). */
+  private record QueryParams(RoutingContext ctx) {
+    String text(String name) {
+      String value = ctx.request().getParam(name);
+      return value == null || value.isBlank() ? null : value;
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+      String value = text(name);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        int n = Integer.parseInt(value);
+        if (n >= min && n <= max) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw ErrorCode.BAD_REQUEST.exception(
+          "Query parameter " + name + " must be a whole number from " + min + " to " + max);
+    }
+  }
+}
