@@ -175,7 +175,7 @@ start_target() {
       PODIUM_JWT_SECRET="$SECRET" PODIUM_HTTP_PORT="$PODIUM_PORT" PODIUM_HTTP_HOST=127.0.0.1 \
         PODIUM_OPS_PORT="$OPS_PORT" PODIUM_OPS_HOST=127.0.0.1 \
         PODIUM_CLUSTER_HOST=127.0.0.1 PODIUM_CLUSTER_MEMBERS=127.0.0.1 PODIUM_CLUSTER_PORT=$CLUSTER_PORT \
-        PODIUM_CLUSTER_NAME="podium-bench-$$" \
+        PODIUM_CLUSTER_NAME="podium-bench-$$" PODIUM_DATA_DIR="$OUT/podium-data$suffix" \
         "${server_pin[@]}" java -jar "$PODIUM_JAR" >"$OUT/podium$suffix.log" 2>&1 &
       pids_of[podium]=$!; names[podium]="all-in-one=$!"
       base[podium]="ws://127.0.0.1:$PODIUM_PORT"

@@ -19,6 +19,10 @@
 #   PODIUM_CLUSTER_NAME [podium-local]
 #   GATEWAY_PORTS       ["8000 8001"] one gateway per HTTP port
 #   ROOM_SERVICES [2]  CHAT_SERVICES [1]  PRESENCE_SERVICES [1]  MEDIA_RELAYS [2]
+#   HISTORY_SERVICES [1] (more than one needs one PostgreSQL for all: set PODIUM_DB_URL)
+#   PODIUM_DATA_DIR     [LOCAL_CLUSTER_DIR/data] without PODIUM_DB_URL, each history-service's
+#                       embedded PostgreSQL keeps its data in <this>/<instance name>, across
+#                       stop and start
 #   OPS_PORT_BASE [9101]  CLUSTER_PORT_BASE [5701]   each instance's PODIUM_OPS_PORT and
 #                       PODIUM_CLUSTER_PORT, counting up in start order (services, then gateways)
 #   PODIUM_CLUSTER_EXPECTED_MEMBERS  [the number of instances] 0 turns the split check off
@@ -40,7 +44,8 @@ JAVA_OPTS=${JAVA_OPTS:--Xmx512m -XX:+ExitOnOutOfMemoryError}
 START_TIMEOUT=${START_TIMEOUT:-180}
 STOP_TIMEOUT=${STOP_TIMEOUT:-15}
 # Start order: the services, then the gateways (whose readiness needs them).
-COUNTS=("room-service ${ROOM_SERVICES:-2}" "chat-service ${CHAT_SERVICES:-1}"
+COUNTS=("history-service ${HISTORY_SERVICES:-1}"
+  "room-service ${ROOM_SERVICES:-2}" "chat-service ${CHAT_SERVICES:-1}"
   "presence-service ${PRESENCE_SERVICES:-1}" "media-relay ${MEDIA_RELAYS:-2}")
 
 die() {
@@ -90,6 +95,9 @@ launch() {
     PODIUM_CLUSTER_EXPECTED_MEMBERS="$EXPECTED" PODIUM_OPS_PORT="$ops"
     PODIUM_OPS_HOST="${PODIUM_OPS_HOST:-127.0.0.1}")
   ports="cluster port $cport, ops port $ops"
+  if [[ $service == history-service ]]; then
+    env_args+=(PODIUM_DATA_DIR="${PODIUM_DATA_DIR:-$STATE/data}/$name")
+  fi
   if [[ $service == gateway ]]; then
     env_args+=(PODIUM_HTTP_PORT="$http" PODIUM_HTTP_HOST="${PODIUM_HTTP_HOST:-127.0.0.1}"
       PODIUM_JWT_SECRET="$JWT_SECRET")
@@ -160,6 +168,10 @@ cmd_start() {
     while read -r name _; do
       if running_pid "$name" >/dev/null; then die "$name is still running: stop first"; fi
     done <"$INSTANCES"
+  fi
+
+  if ((${HISTORY_SERVICES:-1} > 1)) && [[ -z ${PODIUM_DB_URL:-} ]]; then
+    die "HISTORY_SERVICES=${HISTORY_SERVICES} needs PODIUM_DB_URL: each embedded PostgreSQL would hold a part of the record"
   fi
 
   DEV=false

@@ -2,7 +2,7 @@
 // free port with a cluster name of its own, waits until it is up, and stops or kills it again.
 
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +45,9 @@ export async function startPodium({ jar = JAR, env = {}, log: logName = "podium-
   const opsPort = await freePort();
   const name = basename(jar);
   const log = createWriteStream(resolve(TARGET, `${logName}.log`));
+  // The all-in-one's embedded PostgreSQL keeps its data here, one folder per server.
+  mkdirSync(resolve(TARGET, "podium-data"), { recursive: true });
+  const dataDir = mkdtempSync(resolve(TARGET, "podium-data", `${logName}-`));
   const child = spawn("java", ["-jar", jar], {
     env: {
       ...process.env,
@@ -57,6 +60,7 @@ export async function startPodium({ jar = JAR, env = {}, log: logName = "podium-
       PODIUM_CLUSTER_NAME: `podium-browser-${process.pid}-${Date.now()}`,
       PODIUM_HOST_GRACE_MS: "5000",
       PODIUM_LOG_LEVEL: process.env.PODIUM_LOG_LEVEL || "INFO",
+      PODIUM_DATA_DIR: dataDir,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -67,7 +71,10 @@ export async function startPodium({ jar = JAR, env = {}, log: logName = "podium-
   child.on("exit", (code, signal) => {
     exited = { code, signal };
   });
-  const killOnExit = () => child.kill("SIGKILL");
+  const killOnExit = () => {
+    child.kill("SIGKILL");
+    stopOrphanedPostgres(dataDir);
+  };
   process.on("exit", killOnExit);
 
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -104,8 +111,26 @@ export async function startPodium({ jar = JAR, env = {}, log: logName = "podium-
     const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
     await done;
     clearTimeout(timer);
+    // A JVM killed with SIGKILL cannot stop its PostgreSQL: do it here, as an operator would.
+    stopOrphanedPostgres(dataDir);
     log.end();
   }
 
   return { baseUrl, opsUrl, port, stop, kill: () => stop("SIGKILL") };
+}
+
+/** Stops the PostgreSQL left running on a data folder (named by its postmaster.pid), if any. */
+function stopOrphanedPostgres(dataDir) {
+  const pidFile = resolve(dataDir, "postgres", "postmaster.pid");
+  if (!existsSync(pidFile)) {
+    return;
+  }
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (Number.isInteger(pid) && pid > 1) {
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
 }

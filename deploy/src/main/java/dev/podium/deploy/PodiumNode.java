@@ -4,6 +4,8 @@ import dev.podium.chat.ChatConfig;
 import dev.podium.chat.ChatServiceVerticle;
 import dev.podium.gateway.GatewayConfig;
 import dev.podium.gateway.GatewayVerticle;
+import dev.podium.history.HistoryConfig;
+import dev.podium.history.HistoryServiceVerticle;
 import dev.podium.media.MediaConfig;
 import dev.podium.media.MediaRelayVerticle;
 import dev.podium.presence.PresenceConfig;
@@ -27,18 +29,21 @@ public final class PodiumNode {
   public record Started(int httpPort, String gatewayNodeId) {}
 
   /**
-   * Room, chat, presence, media relay and a gateway; throws InvalidSettingException on a bad
-   * setting.
+   * History (on the embedded PostgreSQL unless {@code PODIUM_DB_URL} is set), room, chat, presence,
+   * media relay and a gateway; throws InvalidSettingException on a bad setting.
    */
   public static Function<Vertx, Future<Started>> allInOne(Settings settings) {
+    HistoryConfig history = HistoryConfig.from(settings);
     RoomConfig room = RoomConfig.from(settings);
     ChatConfig chat = ChatConfig.from(settings);
     PresenceConfig presence = PresenceConfig.from(settings);
     GatewayConfig gateway = GatewayConfig.from(settings);
     MediaConfig media = MediaConfig.from(settings);
+    // History first: it records the lifecycle notices of everything after it.
     return vertx ->
         vertx
-            .deployVerticle(new RoomServiceVerticle(room))
+            .deployVerticle(new HistoryServiceVerticle(history))
+            .compose(id -> vertx.deployVerticle(new RoomServiceVerticle(room)))
             .compose(id -> vertx.deployVerticle(new ChatServiceVerticle(chat)))
             .compose(id -> vertx.deployVerticle(new PresenceServiceVerticle(presence)))
             .compose(id -> vertx.deployVerticle(new MediaRelayVerticle(media)))

@@ -86,7 +86,9 @@ final class PodiumHarness implements AutoCloseable {
   /** Starts a clustered node running every service and a gateway; returns it. */
   Vertx startAllInOne() {
     Vertx vertx = await(ClusterBootstrap.start(ClusterSettings.from(settings)));
-    ports.put(vertx, await(TestDeployments.all(vertx, settings)).httpPort());
+    // Each node's embedded PostgreSQL in a folder of its own, under target/.
+    Settings node = settings.with(Map.of("PODIUM_DATA_DIR", TestDataDirs.create("harness")));
+    ports.put(vertx, await(TestDeployments.all(vertx, node)).httpPort());
     serveOps(vertx, GatewayMain.NEEDS);
     return vertx;
   }
@@ -234,6 +236,16 @@ final class PodiumHarness implements AutoCloseable {
     return host;
   }
 
+  /** Goes live through the gateway at {@code port} (a gateway in its own process). */
+  TestSocket goLiveAt(int port, String userId) {
+    TestSocket host =
+        connectTo(
+            port,
+            "/ws/stream/start/live/" + userId + "/?token=" + TestTokens.valid(userId, userId));
+    host.expect("stream_link");
+    return host;
+  }
+
   /**
    * Joins all these users at once (connections in parallel), as a burst of real listeners would.
    */
@@ -283,12 +295,24 @@ final class PodiumHarness implements AutoCloseable {
   }
 
   HttpReply getPort(int port, String uri) {
+    return getAs(port, uri, null);
+  }
+
+  /** GET over HTTP with {@code userId}'s token as the bearer (none when null). */
+  HttpReply getAs(int port, String uri, String userId) {
     return await(
         onClientContext(
             () ->
                 httpClient
                     .request(HttpMethod.GET, port, "127.0.0.1", uri)
-                    .compose(req -> req.send())
+                    .compose(
+                        req -> {
+                          if (userId != null) {
+                            req.putHeader(
+                                "Authorization", "Bearer " + TestTokens.valid(userId, userId));
+                          }
+                          return req.send();
+                        })
                     .compose(
                         resp ->
                             resp.body()

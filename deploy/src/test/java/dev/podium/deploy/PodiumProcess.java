@@ -40,6 +40,9 @@ final class PodiumProcess implements AutoCloseable {
   private final int opsPort;
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
+  /** Child processes of this one (an embedded PostgreSQL) seen before it was killed. */
+  private final List<ProcessHandle> leftBehind = new CopyOnWriteArrayList<>();
+
   private PodiumProcess(
       String name,
       List<String> command,
@@ -171,6 +174,9 @@ final class PodiumProcess implements AutoCloseable {
     // Every process has its own ops port (health and metrics), on loopback.
     env.put("PODIUM_OPS_PORT", String.valueOf(opsPort));
     env.put("PODIUM_OPS_HOST", "127.0.0.1");
+    // A history-service (or all-in-one) keeps its embedded PostgreSQL in a folder of its own; a
+    // restart uses the same one.
+    env.put("PODIUM_DATA_DIR", TestDataDirs.create(name));
     env.putAll(extra);
     return run(
         name, List.copyOf(command), Map.copyOf(env), readyLine, port, opsPort, timeoutSeconds);
@@ -379,14 +385,22 @@ final class PodiumProcess implements AutoCloseable {
         .waitFor(5, TimeUnit.SECONDS);
   }
 
-  /** SIGKILL: no socket closes, no cluster goodbye. */
+  /**
+   * SIGKILL: no socket closes, no cluster goodbye. An embedded PostgreSQL the process ran keeps
+   * running, as it would on a real machine (a restart on the same data folder stops it); {@link
+   * #close} stops it if nothing else did.
+   */
   void kill() throws InterruptedException {
+    process.descendants().forEach(leftBehind::add);
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** Kills the process, then stops what it left running (its embedded PostgreSQL). */
   @Override
   public void close() {
+    process.descendants().forEach(leftBehind::add);
     process.destroyForcibly();
+    leftBehind.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy);
   }
 }
