@@ -20,7 +20,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Kubernetes manifests and the Compose file cannot be run here (no Kubernetes, no Docker): this
- * checks that they parse and that the cluster plane's wiring is in every pod.
+ * checks that they parse, that the cluster plane's wiring is in every Podium pod, and that only the
+ * history-service reaches its PostgreSQL.
  */
 class DeploymentFilesTest {
   private static final Path DEPLOY =
@@ -54,21 +55,61 @@ class DeploymentFilesTest {
     assertTrue(compose instanceof Map<?, ?> m && m.containsKey("services"));
   }
 
+  /** The pod template of a workload (Deployment, StatefulSet, ...): its name, labels and spec. */
+  private record Pod(String workload, Map<String, Object> labels, Map<String, Object> spec) {
+    /**
+     * Podium's own pods carry this label: Hazelcast's discovery Service and the cluster-port policy
+     * select them by it.
+     */
+    boolean podium() {
+      return "podium".equals(labels.get("app.kubernetes.io/part-of"));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Pod> pods(List<Map<String, Object>> docs) {
+    List<Pod> pods = new ArrayList<>();
+    for (Map<String, Object> d : docs) {
+      if (d.get("spec") instanceof Map<?, ?> spec
+          && spec.get("template") instanceof Map<?, ?> template
+          && template.get("spec") instanceof Map<?, ?> podSpec) {
+        Map<String, Object> metadata = (Map<String, Object>) template.get("metadata");
+        Object labels = metadata == null ? null : metadata.get("labels");
+        pods.add(
+            new Pod(
+                (String) ((Map<String, Object>) d.get("metadata")).get("name"),
+                labels == null ? Map.of() : (Map<String, Object>) labels,
+                (Map<String, Object>) podSpec));
+      }
+    }
+    return pods;
+  }
+
+  /** Whether a label selector selects these labels; only matchLabels is understood here. */
+  @SuppressWarnings("unchecked")
+  private static boolean selects(Map<String, Object> selector, Map<String, Object> labels) {
+    assertFalse(
+        selector.containsKey("matchExpressions"), "matchExpressions: not understood by this test");
+    Object matchLabels = selector.get("matchLabels");
+    return matchLabels == null
+        || ((Map<String, Object>) matchLabels)
+            .entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void everyPodMountsTheClusterTlsSecretAndTheSettingsNameItsFiles() throws IOException {
     List<Map<String, Object>> docs = manifests();
-    int deployments = 0;
-    for (Map<String, Object> d : docs) {
-      if (!"Deployment".equals(d.get("kind"))) {
+    List<String> podiumPods = new ArrayList<>();
+    List<String> otherPods = new ArrayList<>();
+    for (Pod p : pods(docs)) {
+      String name = p.workload();
+      if (!p.podium()) {
+        otherPods.add(name);
         continue;
       }
-      deployments++;
-      Map<String, Object> pod =
-          (Map<String, Object>)
-              ((Map<String, Object>) ((Map<String, Object>) d.get("spec")).get("template"))
-                  .get("spec");
-      String name = (String) ((Map<String, Object>) d.get("metadata")).get("name");
+      podiumPods.add(name);
+      Map<String, Object> pod = p.spec();
       assertTrue(
           ((List<Map<String, Object>>) pod.get("volumes"))
               .stream()
@@ -83,7 +124,18 @@ class DeploymentFilesTest {
               .stream().anyMatch(m -> "/etc/podium/cluster-tls".equals(m.get("mountPath"))),
           name + " mounts it at /etc/podium/cluster-tls");
     }
-    assertEquals(5, deployments);
+    assertEquals(
+        List.of(
+            "gateway",
+            "room-service",
+            "chat-service",
+            "presence-service",
+            "media-relay",
+            "history-service"),
+        podiumPods);
+    // The history-service's database is the one pod that is not Podium's: it must not join the
+    // cluster's discovery or reach its ports, and it has no event bus to secure.
+    assertEquals(List.of("postgres"), otherPods, "pods without app.kubernetes.io/part-of: podium");
     Map<String, Object> settings =
         docs.stream()
             .filter(
@@ -132,6 +184,120 @@ class DeploymentFilesTest {
                     "NetworkPolicy".equals(d.get("kind"))
                         && "default-deny-ingress"
                             .equals(((Map<String, Object>) d.get("metadata")).get("name"))));
+  }
+
+  /**
+   * PostgreSQL is the history-service's alone: every rule of every policy that selects the postgres
+   * pod and admits its port does so only from pod selectors that select the history-service's pods
+   * and no others. And both deployments point the history-service at it.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void onlyHistoryServicePodsReachPostgresAndBothDeploymentsNameIt() throws IOException {
+    List<Map<String, Object>> docs = manifests();
+    List<Pod> pods = pods(docs);
+    Pod postgres =
+        pods.stream().filter(p -> "postgres".equals(p.workload())).findFirst().orElseThrow();
+    List<Object> postgresPort = new ArrayList<>(List.of(5432));
+    for (Map<String, Object> c : (List<Map<String, Object>>) postgres.spec().get("containers")) {
+      for (Map<String, Object> port : (List<Map<String, Object>>) c.get("ports")) {
+        if (Integer.valueOf(5432).equals(port.get("containerPort")) && port.get("name") != null) {
+          postgresPort.add(port.get("name"));
+        }
+      }
+    }
+    int admitting = 0;
+    for (Map<String, Object> d : docs) {
+      if (!"NetworkPolicy".equals(d.get("kind"))) {
+        continue;
+      }
+      String policy = (String) ((Map<String, Object>) d.get("metadata")).get("name");
+      Map<String, Object> spec = (Map<String, Object>) d.get("spec");
+      if (!selects((Map<String, Object>) spec.get("podSelector"), postgres.labels())
+          || !((List<String>) spec.getOrDefault("policyTypes", List.of("Ingress")))
+              .contains("Ingress")) {
+        continue;
+      }
+      for (Map<String, Object> rule :
+          (List<Map<String, Object>>) spec.getOrDefault("ingress", List.of())) {
+        List<Map<String, Object>> ports = (List<Map<String, Object>>) rule.get("ports");
+        boolean toPostgres =
+            ports == null
+                || ports.stream()
+                    .anyMatch(
+                        p ->
+                            p.get("port") == null
+                                || postgresPort.contains(p.get("port"))
+                                || p.get("endPort") instanceof Integer end
+                                    && (Integer) p.get("port") <= 5432
+                                    && 5432 <= end);
+        if (!toPostgres) {
+          continue;
+        }
+        List<Map<String, Object>> from = (List<Map<String, Object>>) rule.get("from");
+        assertTrue(from != null && !from.isEmpty(), policy + " admits anyone to postgres");
+        for (Map<String, Object> peer : from) {
+          assertEquals(
+              List.of("podSelector"),
+              List.copyOf(peer.keySet()),
+              policy + ": postgres admitted from something other than pods of this namespace");
+          assertEquals(
+              List.of("history-service"),
+              pods.stream()
+                  .filter(p -> selects((Map<String, Object>) peer.get("podSelector"), p.labels()))
+                  .map(Pod::workload)
+                  .toList(),
+              policy + ": the pods admitted to postgres");
+        }
+        admitting++;
+      }
+    }
+    assertTrue(admitting > 0, "no policy admits the history-service to postgres");
+
+    String url = "postgresql://postgres:5432/podium";
+    Map<String, Object> container =
+        ((List<Map<String, Object>>)
+                pods.stream()
+                    .filter(p -> "history-service".equals(p.workload()))
+                    .findFirst()
+                    .orElseThrow()
+                    .spec()
+                    .get("containers"))
+            .get(0);
+    assertEquals(
+        List.of(url),
+        ((List<Map<String, Object>>) container.get("env"))
+            .stream()
+                .filter(e -> "PODIUM_DB_URL".equals(e.get("name")))
+                .map(e -> e.get("value"))
+                .toList(),
+        "k8s history-service PODIUM_DB_URL");
+    assertTrue(
+        docs.stream()
+            .anyMatch(
+                d ->
+                    "Service".equals(d.get("kind"))
+                        && "postgres".equals(((Map<String, Object>) d.get("metadata")).get("name"))
+                        && selects(
+                            Map.of(
+                                "matchLabels",
+                                ((Map<String, Object>) d.get("spec")).get("selector")),
+                            postgres.labels())),
+        "a Service postgres selects the postgres pod");
+
+    Map<String, Object> services =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    new Yaml().load(Files.readString(DEPLOY.resolve("docker-compose.yml"))))
+                .get("services");
+    Map<String, Object> compose = (Map<String, Object>) services.get("history-service");
+    assertEquals(
+        url,
+        ((Map<String, Object>) compose.get("environment")).get("PODIUM_DB_URL"),
+        "compose history-service PODIUM_DB_URL");
+    assertFalse(
+        ((Map<String, Object>) services.get("postgres")).containsKey("ports"),
+        "compose publishes no port of postgres");
   }
 
   /**
