@@ -79,6 +79,11 @@ final class PodiumProcess implements AutoCloseable {
       return new Launch(name, dev.podium.media.MediaRelayMain.class, "media-relay started");
     }
 
+    static Launch history(String name) {
+      return new Launch(
+          name, dev.podium.history.HistoryServiceMain.class, "history-service started");
+    }
+
     static Launch gateway(String name) {
       return new Launch(name, dev.podium.gateway.GatewayMain.class, "gateway started");
     }
