@@ -55,7 +55,11 @@ public enum ErrorCode {
    */
   INVALID_NAME("invalid_name", 4400),
   /** A user id with control characters or an absurd length, or in the guests' namespace. */
-  INVALID_USER_ID("invalid_user_id", 4400);
+  INVALID_USER_ID("invalid_user_id", 4400),
+  /** {@code start_recording} while the room is already being recorded. */
+  ALREADY_RECORDING("already_recording", 0),
+  /** {@code stop_recording} while the room is not being recorded. */
+  NOT_RECORDING("not_recording", 0);
 
   /** Base of the numeric failure codes carried by {@link ServiceException}. */
   private static final int FAILURE_CODE_BASE = 4000;

@@ -13,6 +13,13 @@ public final class LifecycleNotice {
 
   public static final String STARTED = "started";
   public static final String MODE_CHANGED = "mode_changed";
+
+  /**
+   * The host started or stopped recording: the event's description then has (or no longer has) a
+   * {@code recording} {@code {recording_id, started_at}}.
+   */
+  public static final String RECORDING_CHANGED = "recording_changed";
+
   public static final String ENDED = "ended";
 
   /** The host ended the event. */

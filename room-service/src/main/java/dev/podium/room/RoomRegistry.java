@@ -86,7 +86,13 @@ public final class RoomRegistry {
 
     LiveEvent describe(boolean resumed) {
       return new LiveEvent(
-          eventId, hostUserId, hostUsername, startedAt.toString(), stage.mode(), resumed);
+          eventId,
+          hostUserId,
+          hostUsername,
+          startedAt.toString(),
+          stage.mode(),
+          resumed,
+          stage.recording().map(Stage.Recording::toJson).orElse(null));
     }
   }
 
@@ -153,7 +159,8 @@ public final class RoomRegistry {
         host.getString("username"),
         json.getString("started_at"),
         json.getJsonObject("stage", new JsonObject()).getString("mode", "audio"),
-        resumed);
+        resumed,
+        json.getJsonObject("stage", new JsonObject()).getJsonObject("recording"));
   }
 
   /** Puts back a room from its cluster copy (a standby taking over). */

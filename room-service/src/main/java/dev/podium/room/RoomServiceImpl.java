@@ -665,6 +665,41 @@ public final class RoomServiceImpl implements RoomService {
                                                 RoomRegistry.describe(room).toJson())))));
   }
 
+  @Override
+  public Future<Void> startRecording(String eventId, String actorId) {
+    return recordingChange(
+        eventId, room -> room.stage().startRecording(actorId, registry.newId(), Instant.now()));
+  }
+
+  @Override
+  public Future<Void> stopRecording(String eventId, String actorId) {
+    return recordingChange(eventId, room -> room.stage().stopRecording(actorId, Instant.now()));
+  }
+
+  /**
+   * A recording starts or stops: applied and announced like any stage change, then the cluster is
+   * told (the recorders follow lifecycle notices).
+   */
+  private Future<Void> recordingChange(
+      String eventId, java.util.function.Function<RoomRegistry.Room, Stage.Outcome> change) {
+    return queue.submit(
+        eventId,
+        () ->
+            room(eventId)
+                .compose(
+                    room ->
+                        apply(room, change.apply(room))
+                            .onSuccess(
+                                v ->
+                                    vertx
+                                        .eventBus()
+                                        .publish(
+                                            Addresses.ROOM_LIFECYCLE,
+                                            LifecycleNotice.of(
+                                                LifecycleNotice.RECORDING_CHANGED,
+                                                RoomRegistry.describe(room).toJson())))));
+  }
+
   // --- plumbing ---------------------------------------------------------------------------------
 
   @FunctionalInterface

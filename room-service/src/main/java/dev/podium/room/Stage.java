@@ -6,6 +6,7 @@ import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -77,6 +78,22 @@ public final class Stage {
     }
   }
 
+  /** A recording in progress: its id and when it started (the recording's time zero). */
+  public record Recording(String recordingId, Instant startedAt) {
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("recording_id", recordingId)
+          .put("started_at", startedAt.toString());
+    }
+
+    static Recording fromJson(JsonObject json) {
+      return json == null
+          ? null
+          : new Recording(
+              json.getString("recording_id"), Instant.parse(json.getString("started_at")));
+    }
+  }
+
   private final String hostUserId;
   private final String hostUsername;
   private final int cohostLimit;
@@ -86,6 +103,7 @@ public final class Stage {
   private final Map<String, String> mutedBy = new HashMap<>();
   private final Set<String> banned = new HashSet<>();
   private String mode = "audio";
+  private Recording recording;
 
   public Stage(String hostUserId, String hostUsername, int cohostLimit) {
     this.hostUserId = hostUserId;
@@ -95,6 +113,10 @@ public final class Stage {
 
   public String mode() {
     return mode;
+  }
+
+  public Optional<Recording> recording() {
+    return Optional.ofNullable(recording);
   }
 
   /** Everything the stage knows, for the cluster copy that a standby room-service takes over. */
@@ -122,7 +144,8 @@ public final class Stage {
         .put("invites", inviteList)
         .put("speak_requests", requests)
         .put("muted", muted)
-        .put("banned", new JsonArray(new ArrayList<>(banned)));
+        .put("banned", new JsonArray(new ArrayList<>(banned)))
+        .put("recording", recording == null ? null : recording.toJson());
   }
 
   /** The stage as {@link #toJson} described it. */
@@ -157,6 +180,7 @@ public final class Stage {
         .forEach(e -> stage.mutedBy.put(e.getKey(), String.valueOf(e.getValue())));
     json.getJsonArray("banned", new JsonArray())
         .forEach(id -> stage.banned.add(String.valueOf(id)));
+    stage.recording = Recording.fromJson(json.getJsonObject("recording"));
     return stage;
   }
 
@@ -209,6 +233,9 @@ public final class Stage {
                     .put("username", name)
                     .put("muted", mutedBy.containsKey(id))));
     JsonObject state = new JsonObject().put("mode", mode).put("cohosts", cohostList);
+    if (recording != null) {
+      state.put("recording", recording.toJson());
+    }
     if (hostUserId.equals(userId)) {
       JsonArray requests = new JsonArray();
       speakRequests.forEach(
@@ -462,6 +489,37 @@ public final class Stage {
             screen
                 ? new ServerMessage.ScreenSharingStarted("Screen sharing started.")
                 : new ServerMessage.AudioStreamingStarted("Audio streaming started.")));
+  }
+
+  // --- recording ------------------------------------------------------------------------------
+
+  /** The host starts recording, as {@code recordingId}, from {@code now} on. */
+  public Outcome startRecording(String actorId, String recordingId, Instant now) {
+    requireHost(actorId, "Only the host can record the event");
+    if (recording != null) {
+      throw ErrorCode.ALREADY_RECORDING.exception("This event is already being recorded");
+    }
+    recording = new Recording(recordingId, now);
+    return Outcome.of(
+        Effect.toRoom(
+            new ServerMessage.RecordingStarted(
+                recordingId, now.toString(), "The host started recording this event.")));
+  }
+
+  public Outcome stopRecording(String actorId, Instant now) {
+    requireHost(actorId, "Only the host can stop recording the event");
+    if (recording == null) {
+      throw ErrorCode.NOT_RECORDING.exception("This event is not being recorded");
+    }
+    Recording stopped = recording;
+    recording = null;
+    return Outcome.of(
+        Effect.toRoom(
+            new ServerMessage.RecordingStopped(
+                stopped.recordingId(),
+                stopped.startedAt().toString(),
+                now.toString(),
+                "The host stopped recording this event.")));
   }
 
   public Optional<String> cohostName(String userId) {

@@ -853,6 +853,56 @@ class StageTest {
   // ------------------------------------------------------------------------------------------
 
   @Nested
+  class Recording {
+    private final java.time.Instant t0 = java.time.Instant.parse("2026-12-03T17:30:00Z");
+
+    @Test
+    void theHostStartsItTheRoomIsToldAndEveryJoinerSeesIt() {
+      Effect started = only(stage.startRecording(HOST, "rec1", t0));
+      assertToRoom(started, "recording_started");
+      assertEquals("rec1", started.json().getString("recording_id"));
+      assertEquals(t0.toString(), started.json().getString("started_at"));
+      for (String u : List.of(HOST, "a", "g")) {
+        assertEquals(
+            new JsonObject().put("recording_id", "rec1").put("started_at", t0.toString()),
+            stage.stateFor(u).getJsonObject("recording"),
+            u);
+      }
+    }
+
+    @Test
+    void onlyTheHostAndOnlyOnceAndNothingToStopIsRefusedWithoutChange() {
+      assertRefused(ErrorCode.NOT_HOST, () -> stage.startRecording("a", "rec1", t0));
+      assertRefused(ErrorCode.NOT_RECORDING, () -> stage.stopRecording(HOST, t0));
+      stage.startRecording(HOST, "rec1", t0);
+      assertRefused(ErrorCode.ALREADY_RECORDING, () -> stage.startRecording(HOST, "rec2", t0));
+      makeCohost(ALICE);
+      assertRefused(ErrorCode.NOT_HOST, () -> stage.stopRecording("a", t0));
+    }
+
+    @Test
+    void stoppingTellsTheRoomAndANewRecordingGetsItsOwnId() {
+      stage.startRecording(HOST, "rec1", t0);
+      Effect stopped = only(stage.stopRecording(HOST, t0.plusSeconds(90)));
+      assertToRoom(stopped, "recording_stopped");
+      assertEquals("rec1", stopped.json().getString("recording_id"));
+      assertEquals(t0.plusSeconds(90).toString(), stopped.json().getString("stopped_at"));
+      assertNull(stage.stateFor("a").getJsonObject("recording"));
+      stage.startRecording(HOST, "rec2", t0.plusSeconds(100));
+      assertEquals("rec2", stage.recording().orElseThrow().recordingId());
+    }
+
+    @Test
+    void aTakeOverFindsTheRecordingInTheClusterCopy() {
+      stage.startRecording(HOST, "rec1", t0);
+      Stage copy = Stage.fromJson(HOST, "Host", 2, stage.toJson());
+      assertEquals(stage.recording(), copy.recording());
+      Stage none = Stage.fromJson(HOST, "Host", 2, new Stage(HOST, "Host", 2).toJson());
+      assertTrue(none.recording().isEmpty());
+    }
+  }
+
+  @Nested
   class SwitchMode {
     @ParameterizedTest
     @ValueSource(strings = {"a", "g", "x"})

@@ -102,6 +102,14 @@ public sealed interface ClientMessage {
   @JsonTypeName("switching_to_screen_sharing")
   record SwitchingToScreenSharing(Object stream) implements ClientMessage {}
 
+  /** The host starts recording the room (everyone is told: {@code recording_started}). */
+  @JsonTypeName("start_recording")
+  record StartRecording() implements ClientMessage {}
+
+  /** The host stops recording the room ({@code recording_stopped}). */
+  @JsonTypeName("stop_recording")
+  record StopRecording() implements ClientMessage {}
+
   // --- signalling and invitations (the gateway alone) --------------------------------------------
 
   /**

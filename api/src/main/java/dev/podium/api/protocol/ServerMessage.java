@@ -23,7 +23,8 @@ public sealed interface ServerMessage {
   /**
    * The room as the joiner finds it. The event id is in {@code event.id}, never a top-level {@code
    * event_id}: today's host page takes any message with {@code event_id} for the stream link.
-   * {@code speakRequests} only in the host's copy; {@code pendingInvite} only when true.
+   * {@code speakRequests} only in the host's copy; {@code pendingInvite} only when true; {@code
+   * recording} only while the room is being recorded (the joiner is told, for consent).
    */
   @JsonTypeName("room_state")
   record RoomState(
@@ -33,7 +34,8 @@ public sealed interface ServerMessage {
       List<CohostEntry> cohosts,
       List<SpeakRequestEntry> speakRequests,
       Boolean pendingInvite,
-      You you)
+      You you,
+      RecordingRef recording)
       implements ServerMessage {}
 
   @JsonTypeName("participant_list")
@@ -138,6 +140,18 @@ public sealed interface ServerMessage {
   @JsonTypeName("stream_ended")
   record StreamEnded(EventRef event, String message) implements ServerMessage {}
 
+  // --- recording -----------------------------------------------------------------------------
+
+  /** The host started recording the room: everyone in it is told, and shown so (consent). */
+  @JsonTypeName("recording_started")
+  record RecordingStarted(String recordingId, String startedAt, String message)
+      implements ServerMessage {}
+
+  /** The host stopped recording (or the event ended while it was recorded). */
+  @JsonTypeName("recording_stopped")
+  record RecordingStopped(String recordingId, String startedAt, String stoppedAt, String message)
+      implements ServerMessage {}
+
   // --- signalling --------------------------------------------------------------------------------
 
   /** Relayed as sent: {@code offer} is any JSON value; {@code to} only when the sender gave one. */
@@ -175,6 +189,9 @@ public sealed interface ServerMessage {
 
   /** An event named inside a message: {@code {"id": ...}}. */
   record EventRef(String id) {}
+
+  /** A recording in progress: its id and when it started (the recording's time zero). */
+  record RecordingRef(String recordingId, String startedAt) {}
 
   /** A user as messages name them: {@code {user_id, username}}. */
   record UserRef(String userId, String username) {}

@@ -12,6 +12,7 @@ public final class LiveEvent {
   private final String startedAt;
   private final String mode;
   private final boolean resumed;
+  private final JsonObject recording;
 
   public LiveEvent(
       String eventId,
@@ -20,12 +21,27 @@ public final class LiveEvent {
       String startedAt,
       String mode,
       boolean resumed) {
+    this(eventId, hostUserId, hostUsername, startedAt, mode, resumed, null);
+  }
+
+  /**
+   * @param recording the recording in progress, {@code {recording_id, started_at}}, or null
+   */
+  public LiveEvent(
+      String eventId,
+      String hostUserId,
+      String hostUsername,
+      String startedAt,
+      String mode,
+      boolean resumed,
+      JsonObject recording) {
     this.eventId = eventId;
     this.hostUserId = hostUserId;
     this.hostUsername = hostUsername;
     this.startedAt = startedAt;
     this.mode = mode;
     this.resumed = resumed;
+    this.recording = recording;
   }
 
   public LiveEvent(JsonObject json) {
@@ -35,7 +51,8 @@ public final class LiveEvent {
         json.getJsonObject("host", new JsonObject()).getString("username"),
         json.getString("started_at"),
         json.getString("mode", "audio"),
-        json.getBoolean("resumed", false));
+        json.getBoolean("resumed", false),
+        json.getJsonObject("recording"));
   }
 
   public String eventId() {
@@ -64,6 +81,11 @@ public final class LiveEvent {
     return resumed;
   }
 
+  /** The recording in progress, {@code {recording_id, started_at}}, or null when not recorded. */
+  public JsonObject recording() {
+    return recording;
+  }
+
   public JsonObject host() {
     return new JsonObject().put("user_id", hostUserId).put("username", hostUsername);
   }
@@ -73,11 +95,16 @@ public final class LiveEvent {
    * notices.
    */
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("event_id", eventId)
-        .put("host", host())
-        .put("started_at", startedAt)
-        .put("mode", mode)
-        .put("resumed", resumed);
+    JsonObject json =
+        new JsonObject()
+            .put("event_id", eventId)
+            .put("host", host())
+            .put("started_at", startedAt)
+            .put("mode", mode)
+            .put("resumed", resumed);
+    if (recording != null) {
+      json.put("recording", recording);
+    }
+    return json;
   }
 }

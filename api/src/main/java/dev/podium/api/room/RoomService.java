@@ -96,4 +96,12 @@ public interface RoomService {
 
   /** Host only: {@code mode} is {@code "audio"} or {@code "screen"}. */
   Future<Void> switchMode(String eventId, String actorId, String mode);
+
+  /**
+   * The host starts recording the event; fails with {@code not_host} or {@code already_recording}.
+   */
+  Future<Void> startRecording(String eventId, String actorId);
+
+  /** The host stops recording the event; fails with {@code not_host} or {@code not_recording}. */
+  Future<Void> stopRecording(String eventId, String actorId);
 }

@@ -64,6 +64,8 @@ final class ErrorAdvice {
       case INVALID_NAME -> "Choose a display name of 1 to 64 visible characters.";
       case INVALID_USER_ID ->
           "Use a user id of 1 to 128 visible characters that does not start with 'guest:'.";
+      case ALREADY_RECORDING -> "The room is already being recorded; nothing needs to change.";
+      case NOT_RECORDING -> "The room is not being recorded; start a recording first.";
     };
   }
 }

@@ -259,6 +259,10 @@ final class RoomMessageHandler {
     } else if (message instanceof ClientMessage.SwitchingToScreenSharing) {
       media.modeSwitchRequested(session);
       return rooms.switchMode(event, user, "screen");
+    } else if (message instanceof ClientMessage.StartRecording) {
+      return rooms.startRecording(event, user);
+    } else if (message instanceof ClientMessage.StopRecording) {
+      return rooms.stopRecording(event, user);
     }
     // Only a record added to ClientMessage without a branch here (or in dispatch) gets this far.
     throw new BadRequest(

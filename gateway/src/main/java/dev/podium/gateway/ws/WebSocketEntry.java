@@ -428,8 +428,32 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
                             joinUrl(handshake, event.eventId()),
                             admission.resumed())));
               }
-              enterRoom(session, event, admission.stage(), path, started);
+              Boolean record =
+                  goingLive ? recordParam(queryParam(handshake.query(), "record")) : null;
+              if (record == null && goingLive) {
+                session.sendText(
+                    ClientMessages.error(
+                        ErrorCode.BAD_REQUEST,
+                        "record must be true or false; the event is not being recorded"));
+              }
+              enterRoom(
+                  session, event, admission.stage(), path, started, Boolean.TRUE.equals(record));
             });
+  }
+
+  /** {@code ?record=} of a go-live: true, false (also when absent), or null when unreadable. */
+  static Boolean recordParam(String value) {
+    if (value == null || value.isEmpty()) {
+      return false;
+    }
+    switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "1", "yes":
+        return true;
+      case "false", "0", "no":
+        return false;
+      default:
+        return null;
+    }
   }
 
   /**
@@ -477,7 +501,12 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
    * history. {@code started}: when its upgrade request arrived (for {@link JoinTimes}).
    */
   private void enterRoom(
-      Session session, LiveEvent event, JsonObject stage, JoinTimes.Path path, long started) {
+      Session session,
+      LiveEvent event,
+      JsonObject stage,
+      JoinTimes.Path path,
+      long started,
+      boolean record) {
     Identity who = session.identity();
     Participant participant =
         new Participant(
@@ -518,6 +547,18 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
                   .addKeyValue("user_id", who.userId())
                   .addKeyValue("role", session.role())
                   .log("joined");
+              if (record) {
+                // Once the host is in the room, so that it hears recording_started like everyone
+                // (a resumed event that is already being recorded carries on).
+                rooms
+                    .startRecording(event.eventId(), who.userId())
+                    .onFailure(
+                        e -> {
+                          if (ErrorCode.of(e) != ErrorCode.ALREADY_RECORDING) {
+                            session.sendText(ClientMessages.error(ErrorCode.of(e), e.getMessage()));
+                          }
+                        });
+              }
             })
         .onFailure(
             e -> {
@@ -576,7 +617,11 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
             session.userId(),
             session.identity().username(),
             session.role(),
-            session.identity().verified()));
+            session.identity().verified()),
+        stage.getJsonObject("recording") == null
+            ? null
+            : ProtocolCodec.part(
+                stage.getJsonObject("recording"), ServerMessage.RecordingRef.class));
   }
 
   /** The error code a failed admission is refused with (as {@link #refuse} sends it). */
