@@ -128,6 +128,20 @@ public final class Addresses {
    */
   public static final String MEDIA_RELAY_RING = "media-relay";
 
+  /**
+   * The recorders' ownership ring (runtime {@code ServiceOwnership}, registry map {@code
+   * podium.members.recorder}): each recorder records the recording events it owns.
+   */
+  public static final String RECORDER_RING = "recorder";
+
+  /**
+   * Request/reply: a byte range of a recording file, read by any recorder (they share {@code
+   * PODIUM_RECORDINGS_DIR}). Headers {@code file} (relative path, as the record names it), {@code
+   * offset} and {@code length}; the reply body is the bytes, with header {@code size} (the file's
+   * whole length). Failures: 404 (no such file), 400 (a bad path or range).
+   */
+  public static final String RECORDING_FILES = "podium.recorder.files";
+
   /** The room-services' ownership ring (registry map {@code podium.members.room-service}). */
   public static final String ROOM_SERVICE_RING = "room-service";
 

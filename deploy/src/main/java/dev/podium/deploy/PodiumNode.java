@@ -10,6 +10,8 @@ import dev.podium.media.MediaConfig;
 import dev.podium.media.MediaRelayVerticle;
 import dev.podium.presence.PresenceConfig;
 import dev.podium.presence.PresenceServiceVerticle;
+import dev.podium.recorder.RecorderConfig;
+import dev.podium.recorder.RecorderVerticle;
 import dev.podium.room.RoomConfig;
 import dev.podium.room.RoomServiceVerticle;
 import dev.podium.runtime.Settings;
@@ -39,6 +41,7 @@ public final class PodiumNode {
     PresenceConfig presence = PresenceConfig.from(settings);
     GatewayConfig gateway = GatewayConfig.from(settings);
     MediaConfig media = MediaConfig.from(settings);
+    RecorderConfig recorder = RecorderConfig.from(settings);
     // History first: it records the lifecycle notices of everything after it.
     return vertx ->
         vertx
@@ -47,6 +50,7 @@ public final class PodiumNode {
             .compose(id -> vertx.deployVerticle(new ChatServiceVerticle(chat)))
             .compose(id -> vertx.deployVerticle(new PresenceServiceVerticle(presence)))
             .compose(id -> vertx.deployVerticle(new MediaRelayVerticle(media)))
+            .compose(id -> vertx.deployVerticle(new RecorderVerticle(recorder)))
             .compose(id -> deployGateway(vertx, gateway));
   }
 

@@ -84,6 +84,10 @@ final class PodiumProcess implements AutoCloseable {
           name, dev.podium.history.HistoryServiceMain.class, "history-service started");
     }
 
+    static Launch recorder(String name) {
+      return new Launch(name, dev.podium.recorder.RecorderMain.class, "recorder started");
+    }
+
     static Launch gateway(String name) {
       return new Launch(name, dev.podium.gateway.GatewayMain.class, "gateway started");
     }
