@@ -103,7 +103,70 @@ final class HistoryQueries implements HistoryService {
   public Future<JsonObject> event(String eventId, String requesterId) {
     return hostedBy(eventId, requesterId)
         .compose(v -> query(SUMMARY + " WHERE e.event_id = $1", Tuple.of(eventId)))
-        .map(rows -> summary(rows.iterator().next()));
+        .map(rows -> summary(rows.iterator().next()))
+        .compose(
+            summary ->
+                query(
+                        "SELECT r.recording_id, r.started_at, r.stopped_at, r.duration_ms, r.bytes,"
+                            + " coalesce((SELECT json_agg(json_build_object('from_ms', g.from_ms,"
+                            + " 'to_ms', g.to_ms) ORDER BY g.from_ms) FROM recording_gaps g"
+                            + " WHERE g.recording_id = r.recording_id), '[]'::json) AS gaps"
+                            + " FROM recordings r WHERE r.event_id = $1 ORDER BY r.started_at",
+                        Tuple.of(eventId))
+                    .map(
+                        rows -> {
+                          JsonArray recordings = new JsonArray();
+                          for (Row row : rows) {
+                            recordings.add(
+                                new JsonObject()
+                                    .put("recording_id", row.getString("recording_id"))
+                                    .put("started_at", instant(row.getOffsetDateTime("started_at")))
+                                    .put("stopped_at", instant(row.getOffsetDateTime("stopped_at")))
+                                    .put("duration_seconds", row.getLong("duration_ms") / 1000.0)
+                                    .put("bytes", row.getLong("bytes"))
+                                    .put("gaps", gaps(row.getValue("gaps"))));
+                          }
+                          return summary.put("recordings", recordings);
+                        }));
+  }
+
+  @Override
+  public Future<JsonObject> recording(String eventId, String requesterId, String recordingId) {
+    if (recordingId != null && !recordingId.matches("[a-z0-9]{1,64}")) {
+      return bad("not a recording id");
+    }
+    return hostedBy(eventId, requesterId)
+        .compose(
+            v ->
+                query(
+                    "SELECT recording_id, file, bytes, duration_ms, started_at, stopped_at"
+                        + " FROM recordings WHERE event_id = $1"
+                        + " AND ($2::text IS NULL OR recording_id = $2)"
+                        + " ORDER BY started_at DESC LIMIT 1",
+                    Tuple.of(eventId, recordingId)))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(
+                    ErrorCode.NOT_FOUND.exception("This event has no such recording"));
+              }
+              Row row = rows.iterator().next();
+              return Future.succeededFuture(
+                  new JsonObject()
+                      .put("recording_id", row.getString("recording_id"))
+                      .put("file", row.getString("file"))
+                      .put("bytes", row.getLong("bytes"))
+                      .put("duration_ms", row.getLong("duration_ms"))
+                      .put("started_at", instant(row.getOffsetDateTime("started_at")))
+                      .put("stopped_at", instant(row.getOffsetDateTime("stopped_at"))));
+            });
+  }
+
+  private static JsonArray gaps(Object value) {
+    if (value instanceof JsonArray array) {
+      return array;
+    }
+    return value == null ? new JsonArray() : new JsonArray(String.valueOf(value));
   }
 
   @Override

@@ -50,6 +50,19 @@ sealed interface HistoryRecord {
   record Banned(String eventId, String userId, String byUserId, Instant at)
       implements HistoryRecord {}
 
+  record RecordingProgress(
+      String eventId,
+      String recordingId,
+      Instant startedAt,
+      String file,
+      long durationMs,
+      long bytes,
+      Instant stoppedAt)
+      implements HistoryRecord {}
+
+  record RecordingGap(String eventId, String recordingId, long fromMs, long toMs)
+      implements HistoryRecord {}
+
   /** The record a {@link HistoryNotice} asks for; empty when the notice is malformed. */
   static Optional<HistoryRecord> fromNotice(JsonObject n) {
     try {
@@ -85,12 +98,35 @@ sealed interface HistoryRecord {
             case HistoryNotice.BANNED ->
                 new Banned(
                     eventId, required(n, "user_id"), required(n, "by_user_id"), instant(n, "at"));
+            case HistoryNotice.RECORDING ->
+                new RecordingProgress(
+                    eventId,
+                    required(n, "recording_id"),
+                    instant(n, "at"),
+                    required(n, "file"),
+                    nonNegative(n, "duration_ms"),
+                    nonNegative(n, "bytes"),
+                    n.containsKey("stopped_at") ? instant(n, "stopped_at") : null);
+            case HistoryNotice.RECORDING_GAP ->
+                new RecordingGap(
+                    eventId,
+                    required(n, "recording_id"),
+                    nonNegative(n, "from_ms"),
+                    nonNegative(n, "to_ms"));
             default -> null;
           };
       return Optional.ofNullable(record);
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  private static long nonNegative(JsonObject json, String key) {
+    long value = json.getLong(key);
+    if (value < 0) {
+      throw new IllegalArgumentException(key + " is negative");
+    }
+    return value;
   }
 
   /** The record a room lifecycle notice asks for; empty when it is malformed. */

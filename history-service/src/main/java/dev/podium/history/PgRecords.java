@@ -64,6 +64,19 @@ final class PgRecords implements RecordSink {
       "INSERT INTO bans (event_id, user_id, by_user_id, banned_at) VALUES ($1, $2, $3, $4)"
           + " ON CONFLICT (event_id, user_id) DO NOTHING";
 
+  static final String RECORDING =
+      "INSERT INTO recordings (recording_id, event_id, started_at, file, duration_ms, bytes,"
+          + " stopped_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+          + " ON CONFLICT (recording_id) DO UPDATE SET"
+          + " duration_ms = GREATEST(recordings.duration_ms, EXCLUDED.duration_ms),"
+          + " bytes = GREATEST(recordings.bytes, EXCLUDED.bytes),"
+          + " stopped_at = COALESCE(recordings.stopped_at, EXCLUDED.stopped_at)";
+
+  static final String RECORDING_GAP =
+      "INSERT INTO recording_gaps (recording_id, from_ms, to_ms) VALUES ($1, $2, $3)"
+          + " ON CONFLICT (recording_id, from_ms) DO UPDATE"
+          + " SET to_ms = GREATEST(recording_gaps.to_ms, EXCLUDED.to_ms)";
+
   private final Pool pool;
 
   PgRecords(Pool pool) {
@@ -166,6 +179,21 @@ final class PgRecords implements RecordSink {
               text(r.username()),
               text(r.message()),
               at(r.at())));
+    }
+    if (record instanceof HistoryRecord.RecordingProgress r) {
+      return new Statement(
+          RECORDING,
+          Tuple.tuple()
+              .addString(r.recordingId())
+              .addString(r.eventId())
+              .addOffsetDateTime(at(r.startedAt()))
+              .addString(r.file())
+              .addLong(r.durationMs())
+              .addLong(r.bytes())
+              .addOffsetDateTime(r.stoppedAt() == null ? null : at(r.stoppedAt())));
+    }
+    if (record instanceof HistoryRecord.RecordingGap r) {
+      return new Statement(RECORDING_GAP, Tuple.of(r.recordingId(), r.fromMs(), r.toMs()));
     }
     HistoryRecord.Banned r = (HistoryRecord.Banned) record;
     return new Statement(

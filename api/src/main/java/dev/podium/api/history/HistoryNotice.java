@@ -18,6 +18,8 @@ public final class HistoryNotice {
   public static final String ROLE = "role";
   public static final String CHAT = "chat";
   public static final String BANNED = "banned";
+  public static final String RECORDING = "recording";
+  public static final String RECORDING_GAP = "recording_gap";
 
   /** A socket of the user joined the event (one visit per session). */
   public static JsonObject joined(
@@ -56,6 +58,42 @@ public final class HistoryNotice {
   /** The host removed the user from the event, who may not come back. */
   public static JsonObject banned(String eventId, String userId, String byUserId, Instant at) {
     return base(BANNED, eventId, at).put("user_id", userId).put("by_user_id", byUserId);
+  }
+
+  /**
+   * Where a recording stands: written when it starts, every few seconds while it runs, and when it
+   * stops ({@code stoppedAt} then set). {@code durationMs} and {@code bytes} only grow.
+   */
+  public static JsonObject recording(
+      String eventId,
+      String recordingId,
+      Instant startedAt,
+      String file,
+      long durationMs,
+      long bytes,
+      Instant stoppedAt) {
+    JsonObject json =
+        base(RECORDING, eventId, startedAt)
+            .put("recording_id", recordingId)
+            .put("file", file)
+            .put("duration_ms", durationMs)
+            .put("bytes", bytes);
+    if (stoppedAt != null) {
+      json.put("stopped_at", stoppedAt.toString());
+    }
+    return json;
+  }
+
+  /**
+   * Part of a recording was not recorded (its recorder died and another took over): the file holds
+   * silence from {@code fromMs} to {@code toMs} of the recording's time.
+   */
+  public static JsonObject recordingGap(
+      String eventId, String recordingId, long fromMs, long toMs, Instant at) {
+    return base(RECORDING_GAP, eventId, at)
+        .put("recording_id", recordingId)
+        .put("from_ms", fromMs)
+        .put("to_ms", toMs);
   }
 
   private static JsonObject base(String kind, String eventId, Instant at) {

@@ -35,9 +35,10 @@ public interface HistoryService {
   Future<JsonObject> events(String hostId, String before, int limit);
 
   /**
-   * One event's summary: {@code {event_id, host:{user_id, username}, title, started_at, ended_at,
-   * end_reason, duration_seconds, peak_listeners, unique_listeners, attendance_count, bans,
-   * chat_messages}}.
+   * One event's summary: {@code {event_id, host:{user_id, username}, title, mode, started_at,
+   * ended_at, end_reason, live, duration_seconds, peak_listeners, unique_listeners, visits,
+   * chat_messages, bans, recordings:[{recording_id, started_at, stopped_at, duration_seconds,
+   * bytes, gaps:[{from_ms, to_ms}]}]}}.
    */
   Future<JsonObject> event(String eventId, String requesterId);
 
@@ -53,4 +54,11 @@ public interface HistoryService {
    * joined_at, left_at}], offset, limit, total}}, by time of joining.
    */
   Future<JsonObject> attendance(String eventId, String requesterId, int offset, int limit);
+
+  /**
+   * One recording of the event, for streaming it: {@code {recording_id, file, bytes, duration_ms,
+   * started_at, stopped_at}}; the latest when {@code recordingId} is null. Fails with {@code
+   * not_found} when the event has no such recording.
+   */
+  Future<JsonObject> recording(String eventId, String requesterId, String recordingId);
 }

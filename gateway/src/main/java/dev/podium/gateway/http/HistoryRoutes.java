@@ -6,6 +6,7 @@ import dev.podium.gateway.auth.AuthFailure;
 import dev.podium.gateway.auth.Identity;
 import dev.podium.gateway.auth.TokenVerifier;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +27,45 @@ final class HistoryRoutes {
 
   private HistoryRoutes() {}
 
-  static void mount(Router router, HistoryService history, TokenVerifier tokens) {
+  static void mount(Vertx vertx, Router router, HistoryService history, TokenVerifier tokens) {
+    RecordingDownload download = new RecordingDownload(vertx);
+    router
+        .get("/api/events/:id/recording")
+        .handler(
+            ctx -> {
+              // An <audio> element cannot send a header: the token may come in the query string.
+              String token = bearer(ctx);
+              if (token == null) {
+                token = ctx.request().getParam("token");
+              }
+              QueryParams query = new QueryParams(ctx);
+              tokens
+                  .verifyAnyUser(token)
+                  .compose(
+                      caller ->
+                          history.recording(
+                              ctx.pathParam("id"), caller.userId(), query.text("recording")))
+                  .compose(
+                      recording ->
+                          download
+                              .size(recording.getString("file"))
+                              .map(size -> new Object[] {recording, size}))
+                  .onSuccess(
+                      found -> {
+                        JsonObject recording = (JsonObject) found[0];
+                        long size = (Long) found[1];
+                        serve(ctx, download, recording, size);
+                      })
+                  .onFailure(
+                      e -> {
+                        if (RecordingDownload.notFound(e)) {
+                          HttpRoutes.problem(
+                              ctx, 404, ErrorCode.NOT_FOUND, "The recording file is missing");
+                        } else {
+                          refuse(ctx, e);
+                        }
+                      });
+            });
     router
         .getWithRegex("/api/events/?")
         .handler(
@@ -85,6 +124,40 @@ final class HistoryRoutes {
                                 "limit", DEFAULT_ATTENDANCE, 1, HistoryService.MAX_PAGE))));
   }
 
+  private static void serve(
+      RoutingContext ctx, RecordingDownload download, JsonObject recording, long size) {
+    var response = ctx.response();
+    response
+        .putHeader("Content-Type", "audio/ogg; codecs=opus")
+        .putHeader("Accept-Ranges", "bytes")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader(
+            "Content-Disposition",
+            "inline; filename=\""
+                + ctx.pathParam("id")
+                + "-"
+                + recording.getString("recording_id")
+                + ".opus\"");
+    var span = RecordingDownload.span(ctx.request().getHeader("Range"), size);
+    if (span.isEmpty()) {
+      response.putHeader("Content-Range", "bytes */" + size);
+      HttpRoutes.problem(ctx, 416, ErrorCode.BAD_REQUEST, "The range is outside the recording");
+      return;
+    }
+    RecordingDownload.Span s = span.get();
+    if (s.partial()) {
+      response
+          .setStatusCode(206)
+          .putHeader("Content-Range", "bytes " + s.first() + "-" + s.last() + "/" + size);
+    }
+    response.putHeader("Content-Length", String.valueOf(size == 0 ? 0 : s.length()));
+    if (size == 0) {
+      response.end();
+      return;
+    }
+    download.send(recording.getString("file"), s, response);
+  }
+
   /** Verifies the caller's token, runs the call, answers with its JSON or a problem body. */
   private static void answer(
       RoutingContext ctx,
@@ -134,7 +207,7 @@ final class HistoryRoutes {
     switch (code) {
       case BAD_REQUEST -> HttpRoutes.problem(ctx, 400, code, e.getMessage());
       case NOT_HOST -> HttpRoutes.problem(ctx, 403, code, e.getMessage());
-      case EVENT_NOT_FOUND -> HttpRoutes.problem(ctx, 404, code, e.getMessage());
+      case EVENT_NOT_FOUND, NOT_FOUND -> HttpRoutes.problem(ctx, 404, code, e.getMessage());
       // Not running, not answering in time, or its database is away.
       case SERVICE_UNAVAILABLE ->
           HttpRoutes.problem(ctx, 503, code, "The event record is not reachable right now");

@@ -43,7 +43,7 @@ public final class HttpRoutes {
       WebPolicy web) {
     Router router = Router.router(vertx);
     router.route().handler(new WebClientHeaders(web.frameAncestors()));
-    HistoryRoutes.mount(router, history, verifier);
+    HistoryRoutes.mount(vertx, router, history, verifier);
     router
         .getWithRegex("/health/?")
         .handler(

@@ -72,6 +72,12 @@ class HistoryRoutesTest {
     }
 
     @Override
+    public Future<JsonObject> recording(String eventId, String requesterId, String recordingId) {
+      calls.add("recording " + eventId + " " + requesterId + " " + recordingId);
+      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no recording"));
+    }
+
+    @Override
     public Future<JsonObject> attendance(
         String eventId, String requesterId, int offset, int limit) {
       calls.add("attendance " + eventId + " " + requesterId + " " + offset + " " + limit);
