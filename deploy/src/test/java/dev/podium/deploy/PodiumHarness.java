@@ -319,6 +319,36 @@ final class PodiumHarness implements AutoCloseable {
                                 .map(body -> new HttpReply(resp.statusCode(), body.toString())))));
   }
 
+  /** An HTTP answer whose body is bytes (a recording), with its headers. */
+  record BytesReply(int status, io.vertx.core.MultiMap headers, byte[] body) {}
+
+  /** GET with {@code userId}'s bearer token and an optional {@code Range} header. */
+  BytesReply getBytes(int port, String uri, String userId, String range) {
+    return await(
+        onClientContext(
+            () ->
+                httpClient
+                    .request(HttpMethod.GET, port, "127.0.0.1", uri)
+                    .compose(
+                        req -> {
+                          if (userId != null) {
+                            req.putHeader(
+                                "Authorization", "Bearer " + TestTokens.valid(userId, userId));
+                          }
+                          if (range != null) {
+                            req.putHeader("Range", range);
+                          }
+                          return req.send();
+                        })
+                    .compose(
+                        resp ->
+                            resp.body()
+                                .map(
+                                    body ->
+                                        new BytesReply(
+                                            resp.statusCode(), resp.headers(), body.getBytes())))));
+  }
+
   /**
    * Runs a client call on the clients' Vert.x context rather than the test thread: Vert.x 5.0.10
    * clients used from a non-Vert.x thread occasionally never complete a request.

@@ -280,7 +280,8 @@ final class EventRecording {
     if (timeline == null) {
       return Future.succeededFuture();
     }
-    silence(timeline.catchUp(Math.min(nowNanos(), epochNanos(at) + latencyNanos)));
+    // Up to the stop on the recording's own time: what was said until then is in.
+    silence(timeline.until(epochNanos(at)));
     return write(true).onComplete(ar -> progress(at)).eventually(this::closeFile);
   }
 

@@ -22,7 +22,7 @@ public record RecorderConfig(Path directory, Duration mixLatency, Duration pause
                 "PODIUM_RECORDINGS_DIR",
                 Path.of(settings.string("PODIUM_DATA_DIR", "podium-data"), "recordings")
                     .toString())),
-        Duration.ofMillis(settings.integer("PODIUM_RECORDING_LATENCY_MS", 80, 0, 2_000)),
+        Duration.ofMillis(settings.integer("PODIUM_RECORDING_LATENCY_MS", 20, 0, 2_000)),
         Duration.ofMillis(settings.integer("PODIUM_OWNERSHIP_PAUSE_MS", 2_000, 200, 60_000)));
   }
 }

@@ -104,6 +104,11 @@ final class RecordingTimeline {
     return fillTo(wallSlot(nowNanos));
   }
 
+  /** Silent frames that bring the file up to {@code atNanos} on the recording's own time. */
+  long until(long atNanos) {
+    return fillTo(Math.floorDiv(atNanos - startNanos, FRAME_NANOS));
+  }
+
   private long fillTo(long target) {
     if (target <= nextSlot) {
       return 0;

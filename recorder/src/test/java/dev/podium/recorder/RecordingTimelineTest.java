@@ -79,6 +79,13 @@ class RecordingTimelineTest {
   }
 
   @Test
+  void aStopFillsUpToTheStopOnTheRecordingsOwnTime() {
+    timeline.place(0, FRAME, START + 80 * MS);
+    assertEquals(150 - 1, timeline.until(START + 3_000 * MS));
+    assertEquals(0, timeline.until(START + 2_000 * MS), "never backwards");
+  }
+
+  @Test
   void aResumedFileCatchesUpWithTheClockAndThatIsTheGap() {
     RecordingTimeline resumed = new RecordingTimeline(START, 80 * MS, 500);
     assertEquals(1_000 - 500, resumed.catchUp(START + 20_080 * MS));
