@@ -4,11 +4,17 @@ import assert from "node:assert/strict";
 
 export const WAIT_MS = 15_000;
 
-/** Landing page: type a name, press "Go live", wait until live. Returns the join link shown. */
-export async function goLive(user, name) {
+/**
+ * Landing page: type a name (tick "Record this event" with `record`), press "Go live", wait until
+ * live. Returns the join link shown.
+ */
+export async function goLive(user, name, { record = false } = {}) {
   const { page } = user;
   await page.goto(`${user.baseUrl}/`);
   await page.getByLabel("Your name").fill(name);
+  if (record) {
+    await page.getByLabel("Record this event").check();
+  }
   await page.getByRole("button", { name: "Go live", exact: true }).click();
   await page.waitForFunction(() => document.getElementById("join-link").value.includes("?event="), null, { timeout: WAIT_MS });
   const link = await page.inputValue("#join-link");
@@ -102,6 +108,21 @@ export async function waitForMic(user, on) {
 /** The button in the host's participant list, for one participant, by its visible text. */
 export function hostAction(host, userId, text) {
   return host.page.locator(`#participants li[data-user-id="${userId}"] .actions button`, { hasText: text }).first();
+}
+
+/** Waits until the page's recording notice says the room is (or is not) being recorded. */
+export async function waitForRecording(user, on) {
+  await user.page.waitForFunction((want) => document.getElementById("recording").dataset.recording === String(want),
+    on, { timeout: WAIT_MS });
+}
+
+/** Waits until the replay page plays something above silence; returns the level that passed. */
+export async function waitForReplaySound(user, threshold) {
+  const passed = await user.page.waitForFunction((min) => {
+    const level = window.podiumTestReplayLevel();
+    return level > min ? level : false;
+  }, threshold, { timeout: WAIT_MS, polling: 100 });
+  return passed.jsonValue();
 }
 
 export async function waitForMode(user, mode) {

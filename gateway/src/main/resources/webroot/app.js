@@ -36,6 +36,8 @@ const state = {
   ended: false,
   lastError: null,
   publishEndedAt: 0,  // when we last lost the right to send audio (stage left, muted)
+  record: false,      // going live with record=true (the landing page's checkbox)
+  recording: null,    // {recording_id, started_at} while the room is being recorded
 };
 const levelLog = [];   // [{t, levels}] for the test hooks
 let conn = null;
@@ -236,6 +238,7 @@ async function enter(asHost, eventId) {
   state.identity = identity;
   state.asHost = asHost;
   state.eventId = eventId;
+  state.record = asHost && $("record").checked;
   clearInterval(liveTimer);
   $("landing").hidden = true;
   $("room").hidden = false;
@@ -263,7 +266,7 @@ function socketPath() {
   // need not estimate it.
   const query = `?token=${token}&rate=${SAMPLE_RATE}`;
   if (state.asHost && !state.eventId) {
-    return `/ws/stream/start/live/${user}/${query}`;
+    return `/ws/stream/start/live/${user}/${query}${state.record ? "&record=true" : ""}`;
   }
   // A host whose socket dropped re-attaches to its event through the join URL.
   return `/ws/stream/live/join/event/${encodeURIComponent(state.eventId)}/${user}/${query}`;
@@ -302,6 +305,10 @@ function finish(title, message) {
   $("closed").hidden = false;
   $("closed-title").textContent = title;
   $("closed-message").textContent = message;
+  // The host (only the host may read the record) finds the event's replay from here.
+  show("closed-replay", state.role === "host" && !!state.eventId);
+  state.recording = null;
+  renderRecording();
   setConnection("");
   renderMicrophone();
 }
@@ -486,6 +493,35 @@ function renderJoinLink() {
     return;
   }
   $("join-link").value = `${location.origin}/?event=${encodeURIComponent(state.eventId)}`;
+  $("replay-link").href = replayHref();
+  $("closed-replay-link").href = replayHref();
+}
+
+/**
+ * The replay page of this event. A token this page was given in its URL goes along (the replay
+ * page reads it the same way); a dev-mode page finds its user in the tab's session storage, which
+ * a tab opened from here inherits.
+ */
+function replayHref() {
+  const query = new URLSearchParams({ event: state.eventId });
+  for (const name of ["token", "user_id", "origin"]) {
+    if (params.get(name)) {
+      query.set(name, params.get(name));
+    }
+  }
+  return `/replay.html?${query}`;
+}
+
+/** The consent notice everyone sees while the room is recorded, and the host's toggle. */
+function renderRecording() {
+  const on = !!state.recording && !state.ended;
+  const badge = $("recording");
+  badge.hidden = !on;
+  badge.dataset.recording = String(on);
+  const toggle = $("record-toggle");
+  toggle.textContent = on ? "Stop recording" : "Start recording";
+  toggle.setAttribute("aria-pressed", String(on));
+  toggle.classList.toggle("recording-on", on);
 }
 
 function renderParticipants() {
@@ -651,9 +687,11 @@ const handlers = {
     setConnection("Live");
     $("room-title").textContent = state.role === "host" ? "Your live event" : `${m.host.username}'s event`;
     document.title = `${m.host.username}'s event · Podium`;
+    state.recording = m.recording || null;
     renderJoinLink();
     renderRole();
     renderMode();
+    renderRecording();
     renderRequests();
     renderParticipants();
     if (m.pending_invite) {
@@ -770,6 +808,18 @@ const handlers = {
     renderMode();
     notice(m.message);
   },
+  recording_started(m) {
+    state.recording = { recording_id: m.recording_id, started_at: m.started_at };
+    renderRecording();
+    addSystem(m.message);
+    notice(m.message);
+  },
+  recording_stopped(m) {
+    state.recording = null;
+    renderRecording();
+    addSystem(m.message);
+    notice(m.message);
+  },
   audio_streaming_started() {},
   screen_sharing_started() {},
   stream_ended(m) {
@@ -882,6 +932,12 @@ $("host-mic").addEventListener("click", () => {
 });
 
 $("screen-toggle").addEventListener("click", toggleScreen);
+
+$("record-toggle").addEventListener("click", () => {
+  // The room's recording_started / recording_stopped switch the button; a refusal
+  // (already_recording, not_recording, not_host) shows as an error.
+  send({ type: state.recording ? "stop_recording" : "start_recording" });
+});
 
 $("end-event").addEventListener("click", () => {
   $("end-dialog").returnValue = "";
