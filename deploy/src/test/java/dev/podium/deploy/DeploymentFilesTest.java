@@ -12,16 +12,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Kubernetes manifests and the Compose file cannot be run here (no Kubernetes, no Docker): this
- * checks that they parse, that the cluster plane's wiring is in every Podium pod, and that only the
- * history-service reaches its PostgreSQL.
+ * checks that they parse, that the cluster plane's wiring is in every Podium pod, that only the
+ * history-service reaches its PostgreSQL, and that every recorder writes to the one shared volume.
  */
 class DeploymentFilesTest {
   private static final Path DEPLOY =
@@ -131,7 +133,8 @@ class DeploymentFilesTest {
             "chat-service",
             "presence-service",
             "media-relay",
-            "history-service"),
+            "history-service",
+            "recorder"),
         podiumPods);
     // The history-service's database is the one pod that is not Podium's: it must not join the
     // cluster's discovery or reach its ports, and it has no event bus to secure.
@@ -298,6 +301,129 @@ class DeploymentFilesTest {
     assertFalse(
         ((Map<String, Object>) services.get("postgres")).containsKey("ports"),
         "compose publishes no port of postgres");
+  }
+
+  /**
+   * Every recorder must see the same PODIUM_RECORDINGS_DIR (docs/recording.md): one continues
+   * another's file after a failover, and any one serves any file. So in both deployments every
+   * recorder sets it to a path on a writable mounted volume, and that volume is one and the same:
+   * in Kubernetes one ReadWriteMany claim named in the pod template (not a claim per replica), in
+   * Compose one named volume.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyRecorderWritesItsRecordingsToTheOneSharedVolume() throws IOException {
+    List<Map<String, Object>> docs = manifests();
+    Set<String> claims = new HashSet<>();
+    int recorders = 0;
+    for (Map<String, Object> d : docs) {
+      if (!(d.get("spec") instanceof Map<?, ?> spec
+          && spec.get("template") instanceof Map<?, ?> template
+          && template.get("spec") instanceof Map<?, ?> podSpec)) {
+        continue;
+      }
+      String name = (String) ((Map<String, Object>) d.get("metadata")).get("name");
+      for (Map<String, Object> c : (List<Map<String, Object>>) podSpec.get("containers")) {
+        if (!String.valueOf(c.get("image")).startsWith("podium/recorder:")) {
+          continue;
+        }
+        recorders++;
+        assertEquals("Deployment", d.get("kind"), name + ": its replicas share the pod's volumes");
+        List<Object> dirs =
+            ((List<Map<String, Object>>) c.getOrDefault("env", List.of()))
+                .stream()
+                    .filter(e -> "PODIUM_RECORDINGS_DIR".equals(e.get("name")))
+                    .map(e -> e.get("value"))
+                    .toList();
+        assertEquals(1, dirs.size(), name + " sets PODIUM_RECORDINGS_DIR (a value) once");
+        Path dir = Path.of((String) dirs.get(0));
+        assertTrue(dir.isAbsolute(), name + ": PODIUM_RECORDINGS_DIR is absolute");
+        Map<String, Object> mount =
+            ((List<Map<String, Object>>) c.getOrDefault("volumeMounts", List.of()))
+                .stream()
+                    .filter(m -> dir.normalize().startsWith(Path.of((String) m.get("mountPath"))))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(name + ": no volume mounted at " + dir));
+        assertFalse(Boolean.TRUE.equals(mount.get("readOnly")), name + ": the mount is writable");
+        Map<String, Object> volume =
+            ((List<Map<String, Object>>) podSpec.get("volumes"))
+                .stream()
+                    .filter(v -> mount.get("name").equals(v.get("name")))
+                    .findFirst()
+                    .orElseThrow(
+                        () -> new AssertionError(name + ": no pod volume " + mount.get("name")));
+        assertTrue(
+            volume.get("persistentVolumeClaim") instanceof Map<?, ?>,
+            name + ": the recordings volume is a PersistentVolumeClaim");
+        claims.add(
+            (String) ((Map<String, Object>) volume.get("persistentVolumeClaim")).get("claimName"));
+      }
+    }
+    assertTrue(recorders > 0, "no recorder in deploy/k8s");
+    assertEquals(1, claims.size(), "the claims of the recorders: " + claims);
+    String claim = claims.iterator().next();
+    Map<String, Object> pvc =
+        docs.stream()
+            .filter(
+                d ->
+                    "PersistentVolumeClaim".equals(d.get("kind"))
+                        && claim.equals(((Map<String, Object>) d.get("metadata")).get("name")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no PersistentVolumeClaim " + claim));
+    assertEquals(
+        List.of("ReadWriteMany"),
+        ((Map<String, Object>) pvc.get("spec")).get("accessModes"),
+        claim + ": accessModes");
+
+    Map<String, Object> compose =
+        (Map<String, Object>)
+            new Yaml().load(Files.readString(DEPLOY.resolve("docker-compose.yml")));
+    Map<String, Object> namedVolumes =
+        (Map<String, Object>) compose.getOrDefault("volumes", Map.of());
+    Set<String> sources = new HashSet<>();
+    recorders = 0;
+    for (Map.Entry<String, Object> e : ((Map<String, Object>) compose.get("services")).entrySet()) {
+      String name = e.getKey();
+      Map<String, Object> service = (Map<String, Object>) e.getValue();
+      if (!String.valueOf(service.get("image")).startsWith("podium/recorder:")) {
+        continue;
+      }
+      recorders++;
+      Object value =
+          ((Map<String, Object>) service.getOrDefault("environment", Map.of()))
+              .get("PODIUM_RECORDINGS_DIR");
+      assertTrue(value instanceof String, name + " sets PODIUM_RECORDINGS_DIR");
+      Path dir = Path.of((String) value);
+      assertTrue(dir.isAbsolute(), name + ": PODIUM_RECORDINGS_DIR is absolute");
+      String source = null;
+      for (Object v : (List<Object>) service.getOrDefault("volumes", List.of())) {
+        String from;
+        String to;
+        boolean readOnly;
+        if (v instanceof String shortSyntax) {
+          String[] parts = shortSyntax.split(":");
+          from = parts.length > 1 ? parts[0] : null;
+          to = parts.length > 1 ? parts[1] : parts[0];
+          readOnly = parts.length > 2 && List.of(parts[2].split(",")).contains("ro");
+        } else {
+          Map<String, Object> longSyntax = (Map<String, Object>) v;
+          from = "volume".equals(longSyntax.get("type")) ? (String) longSyntax.get("source") : null;
+          to = (String) longSyntax.get("target");
+          readOnly = Boolean.TRUE.equals(longSyntax.get("read_only"));
+        }
+        if (dir.normalize().startsWith(Path.of(to))) {
+          assertFalse(readOnly, name + ": the mount at " + to + " is writable");
+          source = from;
+        }
+      }
+      assertNotNull(source, name + ": no named volume mounted at " + dir);
+      assertTrue(
+          namedVolumes.containsKey(source),
+          name + ": " + source + " is a named volume of the file");
+      sources.add(source);
+    }
+    assertTrue(recorders > 0, "no recorder in docker-compose.yml");
+    assertEquals(1, sources.size(), "the volumes of the Compose recorders: " + sources);
   }
 
   /**
