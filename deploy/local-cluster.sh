@@ -20,6 +20,7 @@
 #   GATEWAY_PORTS       ["8000 8001"] one gateway per HTTP port
 #   ROOM_SERVICES [2]  CHAT_SERVICES [1]  PRESENCE_SERVICES [1]  MEDIA_RELAYS [2]
 #   HISTORY_SERVICES [1] (more than one needs one PostgreSQL for all: set PODIUM_DB_URL)
+#   RECORDERS [1]       all of them write to PODIUM_RECORDINGS_DIR [LOCAL_CLUSTER_DIR/recordings]
 #   PODIUM_DATA_DIR     [LOCAL_CLUSTER_DIR/data] without PODIUM_DB_URL, each history-service's
 #                       embedded PostgreSQL keeps its data in <this>/<instance name>, across
 #                       stop and start
@@ -44,7 +45,7 @@ JAVA_OPTS=${JAVA_OPTS:--Xmx512m -XX:+ExitOnOutOfMemoryError}
 START_TIMEOUT=${START_TIMEOUT:-180}
 STOP_TIMEOUT=${STOP_TIMEOUT:-15}
 # Start order: the services, then the gateways (whose readiness needs them).
-COUNTS=("history-service ${HISTORY_SERVICES:-1}"
+COUNTS=("history-service ${HISTORY_SERVICES:-1}" "recorder ${RECORDERS:-1}"
   "room-service ${ROOM_SERVICES:-2}" "chat-service ${CHAT_SERVICES:-1}"
   "presence-service ${PRESENCE_SERVICES:-1}" "media-relay ${MEDIA_RELAYS:-2}")
 
@@ -97,6 +98,10 @@ launch() {
   ports="cluster port $cport, ops port $ops"
   if [[ $service == history-service ]]; then
     env_args+=(PODIUM_DATA_DIR="${PODIUM_DATA_DIR:-$STATE/data}/$name")
+  fi
+  if [[ $service == recorder ]]; then
+    # One folder for all recorders: one continues another's file after a failover.
+    env_args+=(PODIUM_RECORDINGS_DIR="${PODIUM_RECORDINGS_DIR:-$STATE/recordings}")
   fi
   if [[ $service == gateway ]]; then
     env_args+=(PODIUM_HTTP_PORT="$http" PODIUM_HTTP_HOST="${PODIUM_HTTP_HOST:-127.0.0.1}"

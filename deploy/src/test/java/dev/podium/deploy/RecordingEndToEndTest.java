@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class RecordingEndToEndTest {
   private static final int AMPLITUDE = 8_000;
-  private static final int CHUNK = 960;
   private static final long ALIGNMENT_MS = 100;
   private static PodiumHarness podium;
   private static Vertx node;
@@ -42,45 +40,8 @@ class RecordingEndToEndTest {
     podium.close();
   }
 
-  /**
-   * The host's microphone: 20 ms chunks in real time, silence but for a tone at each of {@code
-   * tones} ({chunk index, frequency}, 30 chunks = 600 ms each); at a tone's first chunk the host
-   * says so in the chat, at the same moment. Completes after {@code chunks} chunks.
-   */
   private static CountDownLatch play(TestSocket host, int chunks, int[][] tones) {
-    CountDownLatch done = new CountDownLatch(1);
-    AtomicInteger k = new AtomicInteger();
-    Audio.Sine[] sines = new Audio.Sine[tones.length];
-    for (int i = 0; i < tones.length; i++) {
-      sines[i] = new Audio.Sine(tones[i][1], AMPLITUDE);
-    }
-    podium
-        .clientVertx()
-        .setPeriodic(
-            20,
-            id -> {
-              int chunk = k.getAndIncrement();
-              if (chunk >= chunks) {
-                podium.clientVertx().cancelTimer(id);
-                done.countDown();
-                return;
-              }
-              io.vertx.core.buffer.Buffer out =
-                  io.vertx.core.buffer.Buffer.buffer(new byte[CHUNK * 2]);
-              for (int i = 0; i < tones.length; i++) {
-                if (chunk >= tones[i][0] && chunk < tones[i][0] + 30) {
-                  out = sines[i].next(CHUNK);
-                  if (chunk == tones[i][0]) {
-                    host.send(
-                        new JsonObject()
-                            .put("type", "broadcast_message")
-                            .put("message", "tone " + tones[i][1]));
-                  }
-                }
-              }
-              host.sendBinary(out);
-            });
-    return done;
+    return Recordings.play(podium, host, chunks, tones, AMPLITUDE);
   }
 
   @Test

@@ -22,6 +22,49 @@ import java.util.concurrent.TimeUnit;
 final class Recordings {
   private Recordings() {}
 
+  /**
+   * The host's microphone: 20 ms chunks of 48 kHz PCM in real time, silence but for a tone at each
+   * of {@code tones} ({chunk index, frequency}; 30 chunks = 600 ms each). At a tone's first chunk
+   * the host says so in the chat ("tone {frequency}"), at the same moment, so the chat line's time
+   * is when the tone was played. The latch opens after {@code chunks} chunks.
+   */
+  static java.util.concurrent.CountDownLatch play(
+      PodiumHarness podium, TestSocket host, int chunks, int[][] tones, int amplitude) {
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger k = new java.util.concurrent.atomic.AtomicInteger();
+    Audio.Sine[] sines = new Audio.Sine[tones.length];
+    for (int i = 0; i < tones.length; i++) {
+      sines[i] = new Audio.Sine(tones[i][1], amplitude);
+    }
+    podium
+        .clientVertx()
+        .setPeriodic(
+            20,
+            id -> {
+              int chunk = k.getAndIncrement();
+              if (chunk >= chunks) {
+                podium.clientVertx().cancelTimer(id);
+                done.countDown();
+                return;
+              }
+              io.vertx.core.buffer.Buffer out =
+                  io.vertx.core.buffer.Buffer.buffer(new byte[960 * 2]);
+              for (int i = 0; i < tones.length; i++) {
+                if (chunk >= tones[i][0] && chunk < tones[i][0] + 30) {
+                  out = sines[i].next(960);
+                  if (chunk == tones[i][0]) {
+                    host.send(
+                        new io.vertx.core.json.JsonObject()
+                            .put("type", "broadcast_message")
+                            .put("message", "tone " + tones[i][1]));
+                  }
+                }
+              }
+              host.sendBinary(out);
+            });
+    return done;
+  }
+
   /** The PCM of the recording at 48 kHz, from its first playable sample. */
   static short[] decode(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -3,6 +3,8 @@ package dev.podium.deploy;
 import dev.podium.chat.ChatConfig;
 import dev.podium.chat.ChatServiceVerticle;
 import dev.podium.gateway.GatewayConfig;
+import dev.podium.history.HistoryConfig;
+import dev.podium.history.HistoryServiceVerticle;
 import dev.podium.media.MediaConfig;
 import dev.podium.media.MediaRelayVerticle;
 import dev.podium.presence.PresenceConfig;
@@ -41,6 +43,30 @@ final class TestDeployments {
           .deployVerticle(new RoomServiceVerticle(room))
           .compose(id -> vertx.deployVerticle(new ChatServiceVerticle(chat)))
           .compose(id -> vertx.deployVerticle(new PresenceServiceVerticle(presence)))
+          .compose(id -> PodiumNode.deployGateway(vertx, gateway));
+    } catch (Settings.InvalidSettingException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * Everything but a recorder (recorders run in processes of their own): history, room, chat,
+   * presence, a media relay and a gateway.
+   */
+  static Future<PodiumNode.Started> withoutRecorder(Vertx vertx, Settings settings) {
+    try {
+      HistoryConfig history = HistoryConfig.from(settings);
+      RoomConfig room = RoomConfig.from(settings);
+      ChatConfig chat = ChatConfig.from(settings);
+      PresenceConfig presence = PresenceConfig.from(settings);
+      MediaConfig media = MediaConfig.from(settings);
+      GatewayConfig gateway = GatewayConfig.from(settings);
+      return vertx
+          .deployVerticle(new HistoryServiceVerticle(history))
+          .compose(id -> vertx.deployVerticle(new RoomServiceVerticle(room)))
+          .compose(id -> vertx.deployVerticle(new ChatServiceVerticle(chat)))
+          .compose(id -> vertx.deployVerticle(new PresenceServiceVerticle(presence)))
+          .compose(id -> vertx.deployVerticle(new MediaRelayVerticle(media)))
           .compose(id -> PodiumNode.deployGateway(vertx, gateway));
     } catch (Settings.InvalidSettingException e) {
       return Future.failedFuture(e);

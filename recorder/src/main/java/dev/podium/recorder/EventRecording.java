@@ -20,10 +20,11 @@ import java.util.function.Consumer;
 /**
  * One recording this recorder writes now: the room mix of its event, encoded and placed on the
  * recording's timeline ({@link RecordingTimeline}), written as Ogg Opus to {@code
- * <eventId>/<recordingId>.opus}. Packets are encoded on the event loop as they come; the file is
- * written on a worker, twice a second, in order. A file that exists already (another recorder wrote
- * it and died, or gave the event up) is repaired and continued; the time it was not written is
- * silence in the file and a gap in the record.
+ * <eventId>/<recordingId>.opus}. The event loop only notes when each frame came and where it goes;
+ * encoding and writing run on a worker, twice a second, in order. (Encoding on the event loop made
+ * a cold recorder fall behind its frames and stamp them late: measured 0.1-0.3 s late in the file.)
+ * A file that exists already (another recorder wrote it and died, or gave the event up) is repaired
+ * and continued; the time it was not written is silence in the file and a gap in the record.
  *
  * <p>Created and used on the recorder's event loop.
  */
@@ -59,8 +60,28 @@ final class EventRecording {
   private RecordingTimeline timeline;
   private RecordingFiles.Locked file;
   private OggOpusWriter writer;
-  private final ArrayDeque<Buffer> early = new ArrayDeque<>();
-  private List<byte[]> encoded = new ArrayList<>();
+
+  /** Frames that came before the file was open, with when they came. */
+  private final ArrayDeque<Arrival> early = new ArrayDeque<>();
+
+  /** The first frames of a new run of timestamps, held until they anchor it. */
+  private final List<Arrival> held = new ArrayList<>();
+
+  private record Arrival(Buffer packet, long atNanos) {}
+
+  /**
+   * How many frames anchor a run (2 s): the one that came soonest sets the timeline. Long enough to
+   * outlast a first burst held up on its way (the first messages to a new address wait for the
+   * cluster's lookup of it: measured 0.6 s on a loaded machine).
+   */
+  static final int ANCHOR_FRAMES = 100;
+
+  /** A shorter run (the room went quiet) is anchored once its first frame is this old. */
+  static final long ANCHOR_WAIT_NANOS = 2_500_000_000L;
+
+  /** Frames placed since the last write: a {@code short[]} of PCM, or a {@code Long} of silence. */
+  private List<Object> placed = new ArrayList<>();
+
   private long timer = -1;
   private int writes;
   private boolean closed;
@@ -194,7 +215,7 @@ final class EventRecording {
     }
     silence(gap);
     while (!early.isEmpty()) {
-      frame(early.removeFirst(), now);
+      frame(early.removeFirst());
     }
     progress(null);
     timer = vertx.setPeriodic(WRITE_MS, id -> tick());
@@ -209,33 +230,84 @@ final class EventRecording {
       if (early.size() == MAX_EARLY_FRAMES) {
         early.removeFirst();
       }
-      early.addLast(packet);
+      early.addLast(new Arrival(packet, nowNanos()));
       return;
     }
-    frame(packet, nowNanos());
+    frame(new Arrival(packet, nowNanos()));
   }
 
-  private void frame(Buffer packet, long now) {
-    MediaPacket media = MediaPacket.decode(packet);
+  private void frame(Arrival arrival) {
+    MediaPacket media = MediaPacket.decode(arrival.packet());
     if (media.kind() != MediaPacket.KIND_AUDIO || media.payload().length() < 2) {
       return;
     }
-    short[] pcm = pcm(media.payload());
-    if (RoomMixEncoder.FRAME % pcm.length != 0) {
+    int samples = media.payload().length() / 2;
+    if (RoomMixEncoder.FRAME % samples != 0) {
       return; // not a 20 ms frame of a rate Podium mixes at
     }
-    silence(timeline.place(media.timestamp(), pcm.length, now));
-    encoded.add(encoder.encode(pcm));
+    if (!held.isEmpty() || timeline.needsAnchor(media.timestamp(), samples)) {
+      held.add(arrival);
+      if (held.size() >= ANCHOR_FRAMES) {
+        placeHeld();
+      }
+      return;
+    }
+    place(media, arrival.atNanos());
+  }
+
+  /** Anchors the run the held frames start, then places them. */
+  private void placeHeld() {
+    if (held.isEmpty()) {
+      return;
+    }
+    List<MediaPacket> frames = new ArrayList<>();
+    for (Arrival a : held) {
+      frames.add(MediaPacket.decode(a.packet()));
+    }
+    int samples = frames.get(0).payload().length() / 2;
+    // The run is the held frames up to the first that breaks it again (its own run follows).
+    int run = 1;
+    while (run < frames.size()
+        && frames.get(run).timestamp() >= frames.get(run - 1).timestamp()
+        && frames.get(run).payload().length() / 2 == samples) {
+      run++;
+    }
+    long[] ts = new long[run];
+    long[] at = new long[run];
+    for (int i = 0; i < run; i++) {
+      ts[i] = frames.get(i).timestamp();
+      at[i] = held.get(i).atNanos();
+    }
+    timeline.anchor(ts, at, samples);
+    List<Arrival> rest = new ArrayList<>(held.subList(run, held.size()));
+    for (int i = 0; i < run; i++) {
+      place(frames.get(i), held.get(i).atNanos());
+    }
+    held.clear();
+    rest.forEach(this::frame);
+  }
+
+  private void place(MediaPacket media, long atNanos) {
+    short[] pcm = pcm(media.payload());
+    silence(timeline.place(media.timestamp(), pcm.length, atNanos));
+    placed.add(pcm);
   }
 
   private void silence(long frames) {
-    for (long i = 0; i < frames; i++) {
-      encoded.add(encoder.silence());
+    if (frames > 0) {
+      placed.add(frames);
     }
   }
 
   private void tick() {
-    silence(timeline.idle(nowNanos()));
+    long now = nowNanos();
+    if (!held.isEmpty()) {
+      if (now - held.get(0).atNanos() < ANCHOR_WAIT_NANOS) {
+        return; // still anchoring: no idle silence before the held frames
+      }
+      placeHeld();
+    }
+    silence(timeline.idle(now));
     write(false)
         .onSuccess(
             v -> {
@@ -245,15 +317,25 @@ final class EventRecording {
             });
   }
 
-  /** Hands the frames encoded so far to the worker, which writes them (and ends the stream). */
+  /**
+   * Hands the frames placed so far to the worker, which encodes and writes them (and ends the
+   * stream).
+   */
   private Future<Void> write(boolean last) {
-    List<byte[]> batch = encoded;
-    encoded = new ArrayList<>();
+    List<Object> batch = placed;
+    placed = new ArrayList<>();
     OggOpusWriter w = writer;
     return vertx.executeBlocking(
         () -> {
-          for (byte[] p : batch) {
-            w.append(p, RoomMixEncoder.FRAME);
+          // The encoder is used here only, one task at a time (ordered), never on the loop.
+          for (Object frame : batch) {
+            if (frame instanceof short[] pcm) {
+              w.append(encoder.encode(pcm), RoomMixEncoder.FRAME);
+            } else {
+              for (long i = (Long) frame; i > 0; i--) {
+                w.append(encoder.silence(), RoomMixEncoder.FRAME);
+              }
+            }
           }
           if (last) {
             w.finish();
@@ -280,6 +362,7 @@ final class EventRecording {
     if (timeline == null) {
       return Future.succeededFuture();
     }
+    placeHeld();
     // Up to the stop on the recording's own time: what was said until then is in.
     silence(timeline.until(epochNanos(at)));
     return write(true).onComplete(ar -> progress(at)).eventually(this::closeFile);
@@ -298,6 +381,7 @@ final class EventRecording {
     if (timeline == null) {
       return Future.succeededFuture();
     }
+    placeHeld();
     return write(false).onComplete(ar -> progress(null)).eventually(this::closeFile);
   }
 

@@ -60,12 +60,37 @@ final class RecordingTimeline {
   }
 
   /**
+   * Whether a frame with this timestamp starts a new run of timestamps (the first frame, another
+   * relay, a restarted mixer): the run must be anchored to the clock before its frames are placed.
+   */
+  boolean needsAnchor(long ts, int frameSamples) {
+    return !anchored || ts < lastTs || frameSamples != this.frameSamples;
+  }
+
+  /**
+   * Anchors a new run on its first frames ({@code ts[i]} arrived at {@code arrivals[i]}), by the
+   * one that came soonest after it was mixed: a first frame held up on the way (a slow start, a
+   * burst) must not push the whole recording late.
+   */
+  void anchor(long[] ts, long[] arrivals, int frameSamples) {
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < ts.length; i++) {
+      best = Math.min(best, wallSlot(arrivals[i]) - Math.floorDiv(ts[i] - ts[0], frameSamples));
+    }
+    anchored = true;
+    this.frameSamples = frameSamples;
+    anchorSlot = Math.max(nextSlot, best);
+    anchorTs = ts[0];
+    lastTs = ts[0];
+  }
+
+  /**
    * A frame with the relay's timestamp {@code ts} ({@code frameSamples} samples per frame) arrived
    * at {@code nowNanos}: returns how many silent frames to write before it. The frame then takes
-   * the slot after them.
+   * the slot after them. A frame that starts a new run anchors it by itself (see {@link #anchor}).
    */
   long place(long ts, int frameSamples, long nowNanos) {
-    if (!anchored || ts < lastTs || frameSamples != this.frameSamples) {
+    if (needsAnchor(ts, frameSamples)) {
       anchor(ts, frameSamples, nowNanos);
     }
     long slot = anchorSlot + Math.floorDiv(ts - anchorTs, frameSamples);

@@ -22,6 +22,20 @@ class RecordingTimelineTest {
   }
 
   @Test
+  void aRunIsAnchoredByTheFrameThatCameSoonestNotByALateFirstOne() {
+    // The first two frames were held up 200 ms (a slow start); the third came on time.
+    long[] ts = {0, FRAME, 2 * FRAME};
+    long[] arrivals = {START + 280 * MS, START + 290 * MS, START + 120 * MS};
+    timeline.anchor(ts, arrivals, FRAME);
+    // On time, frame 2 belongs at slot 2 (arrival 120 ms - 80 ms latency = 40 ms): so frame 0 at 0.
+    assertEquals(0, timeline.place(0, FRAME, START + 280 * MS));
+    assertEquals(0, timeline.place(FRAME, FRAME, START + 290 * MS));
+    assertEquals(2, timeline.nextSlot());
+    assertEquals(false, timeline.needsAnchor(2 * FRAME, FRAME));
+    assertEquals(true, timeline.needsAnchor(0, FRAME), "timestamps going back start a new run");
+  }
+
+  @Test
   void framesFollowTheRelaysTimestampsNotTheirArrival() {
     timeline.place(0, FRAME, START + 80 * MS);
     // Ten frames held up on the way, then arriving in one burst: each takes its own slot.
