@@ -34,6 +34,8 @@ class ArchitectureRulesTest {
   private static final String CHAT = "dev.podium.chat..";
   private static final String PRESENCE = "dev.podium.presence..";
   private static final String MEDIA = "dev.podium.media..";
+  private static final String HISTORY = "dev.podium.history..";
+  private static final String RECORDER = "dev.podium.recorder..";
   private static final String GATEWAY = "dev.podium.gateway..";
   private static final String DEPLOY = "dev.podium.deploy..";
 
@@ -81,6 +83,14 @@ class ArchitectureRulesTest {
       podiumDependencies("media-relay", MEDIA, API, RUNTIME);
 
   @ArchTest
+  static final ArchRule historyServiceDependsOnlyOnApiAndRuntime =
+      podiumDependencies("history-service", HISTORY, API, RUNTIME);
+
+  @ArchTest
+  static final ArchRule recorderDependsOnlyOnApiAndRuntime =
+      podiumDependencies("recorder", RECORDER, API, RUNTIME);
+
+  @ArchTest
   static final ArchRule gatewayDependsOnlyOnApiAndRuntime =
       podiumDependencies("gateway", GATEWAY, API, RUNTIME);
 
@@ -91,7 +101,8 @@ class ArchitectureRulesTest {
           .that()
           .resideInAPackage(PODIUM)
           .should()
-          .resideInAnyPackage(API, RUNTIME, ROOM, CHAT, PRESENCE, MEDIA, GATEWAY, DEPLOY)
+          .resideInAnyPackage(
+              API, RUNTIME, ROOM, CHAT, PRESENCE, MEDIA, HISTORY, RECORDER, GATEWAY, DEPLOY)
           .as("every Podium class belongs to a known module's package")
           .because(
               "the module rules are written per package root; add a new module's root to ArchitectureRulesTest");
