@@ -7,6 +7,7 @@ import dev.podium.api.room.RoomService;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
 import dev.podium.gateway.edge.EdgeGate;
+import dev.podium.gateway.http.HttpRoutes;
 import dev.podium.gateway.rates.MessageRates;
 import dev.podium.gateway.ws.ActiveStreamsFeed;
 import dev.podium.gateway.ws.ConnectedSessions;
@@ -163,7 +164,8 @@ public final class GatewayVerticle extends VerticleBase {
             watchers,
             metrics,
             tokens,
-            directory);
+            directory,
+            HttpRoutes.recordReadBuckets(vertx));
 
     SessionControl sessionControl = new SessionControl(sessions::get);
     Future<Void> control =

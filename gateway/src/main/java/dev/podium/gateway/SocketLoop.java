@@ -9,6 +9,7 @@ import dev.podium.gateway.auth.DevTokens;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.auth.UserDirectory;
 import dev.podium.gateway.edge.EdgeGate;
+import dev.podium.gateway.edge.TokenBuckets;
 import dev.podium.gateway.http.HttpRoutes;
 import dev.podium.gateway.rates.MessageRates;
 import dev.podium.gateway.ws.ActiveStreamsFeed;
@@ -55,7 +56,8 @@ final class SocketLoop {
       List<ActiveStreamsFeed> watchers,
       MeterRegistry metrics,
       TokenVerifier tokens,
-      Optional<UserDirectory> directory) {}
+      Optional<UserDirectory> directory,
+      TokenBuckets recordReads) {}
 
   private final Vertx vertx;
   private final Node node;
@@ -160,6 +162,7 @@ final class SocketLoop {
             presence,
             HistoryService.createProxy(vertx),
             node.tokens(),
+            node.recordReads(),
             devTokens,
             config.web());
     server.requestHandler(

@@ -5,6 +5,7 @@ import dev.podium.api.history.HistoryService;
 import dev.podium.gateway.auth.AuthFailure;
 import dev.podium.gateway.auth.Identity;
 import dev.podium.gateway.auth.TokenVerifier;
+import dev.podium.gateway.edge.TokenBuckets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +28,21 @@ final class HistoryRoutes {
 
   private HistoryRoutes() {}
 
-  static void mount(Vertx vertx, Router router, HistoryService history, TokenVerifier tokens) {
+  /**
+   * Requests one user may make of the record's routes, per second and at once (per gateway node): a
+   * few pages a second is plenty for a person or a dashboard, and each one costs the database a
+   * query. A recording streamed with ranges counts each range request.
+   */
+  static final int READS_PER_SECOND = 5;
+
+  static final int READ_BURST = 30;
+
+  static void mount(
+      Vertx vertx,
+      Router router,
+      HistoryService history,
+      TokenVerifier tokens,
+      TokenBuckets reads) {
     RecordingDownload download = new RecordingDownload(vertx);
     router
         .get("/api/events/:id/recording")
@@ -41,6 +56,7 @@ final class HistoryRoutes {
               QueryParams query = new QueryParams(ctx);
               tokens
                   .verifyAnyUser(token)
+                  .compose(caller -> withinBudget(reads, caller))
                   .compose(
                       caller ->
                           history.recording(
@@ -73,6 +89,7 @@ final class HistoryRoutes {
                 answer(
                     ctx,
                     tokens,
+                    reads,
                     (caller, query) -> {
                       String host = query.text("host");
                       if (host == null) {
@@ -94,6 +111,7 @@ final class HistoryRoutes {
                 answer(
                     ctx,
                     tokens,
+                    reads,
                     (caller, query) -> history.event(ctx.pathParam("id"), caller.userId())));
     router
         .get("/api/events/:id/chat")
@@ -102,6 +120,7 @@ final class HistoryRoutes {
                 answer(
                     ctx,
                     tokens,
+                    reads,
                     (caller, query) ->
                         history.chat(
                             ctx.pathParam("id"),
@@ -115,6 +134,7 @@ final class HistoryRoutes {
                 answer(
                     ctx,
                     tokens,
+                    reads,
                     (caller, query) ->
                         history.attendance(
                             ctx.pathParam("id"),
@@ -162,9 +182,11 @@ final class HistoryRoutes {
   private static void answer(
       RoutingContext ctx,
       TokenVerifier tokens,
+      TokenBuckets reads,
       BiFunction<Identity, QueryParams, Future<JsonObject>> call) {
     tokens
         .verifyAnyUser(bearer(ctx))
+        .compose(caller -> withinBudget(reads, caller))
         .compose(
             caller -> {
               try {
@@ -182,6 +204,25 @@ final class HistoryRoutes {
         .onFailure(e -> refuse(ctx, e));
   }
 
+  /** The caller, or {@code rate_limited} (429, with when to retry) past their budget. */
+  private static Future<Identity> withinBudget(TokenBuckets reads, Identity caller) {
+    long waitMs = reads.take(caller.userId());
+    if (waitMs == 0) {
+      return Future.succeededFuture(caller);
+    }
+    return Future.failedFuture(new OverBudget(waitMs));
+  }
+
+  /** A caller over their budget of the record's routes. */
+  static final class OverBudget extends RuntimeException {
+    final long waitMs;
+
+    OverBudget(long waitMs) {
+      super(null, null, false, false);
+      this.waitMs = waitMs;
+    }
+  }
+
   private static String bearer(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -192,6 +233,16 @@ final class HistoryRoutes {
 
   private static void refuse(RoutingContext ctx, Throwable e) {
     if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    if (e instanceof OverBudget over) {
+      ctx.response()
+          .putHeader("Retry-After", String.valueOf(Math.max(1, (over.waitMs + 999) / 1000)));
+      HttpRoutes.problem(
+          ctx,
+          429,
+          ErrorCode.RATE_LIMITED,
+          "Too many requests for the record; retry in " + over.waitMs + " ms");
       return;
     }
     if (e instanceof AuthFailure auth) {

@@ -5,6 +5,7 @@ import dev.podium.api.history.HistoryService;
 import dev.podium.api.presence.PresenceService;
 import dev.podium.gateway.auth.DevTokens;
 import dev.podium.gateway.auth.TokenVerifier;
+import dev.podium.gateway.edge.TokenBuckets;
 import dev.podium.gateway.web.IndexPage;
 import dev.podium.gateway.web.WebClientHeaders;
 import dev.podium.gateway.web.WebPolicy;
@@ -39,11 +40,12 @@ public final class HttpRoutes {
       PresenceService presence,
       HistoryService history,
       TokenVerifier verifier,
+      TokenBuckets recordReads,
       Optional<DevTokens> devTokens,
       WebPolicy web) {
     Router router = Router.router(vertx);
     router.route().handler(new WebClientHeaders(web.frameAncestors()));
-    HistoryRoutes.mount(vertx, router, history, verifier);
+    HistoryRoutes.mount(vertx, router, history, verifier, recordReads);
     router
         .getWithRegex("/health/?")
         .handler(
@@ -148,6 +150,18 @@ public final class HttpRoutes {
                     ErrorCode.INTERNAL,
                     "The request failed"));
     return router;
+  }
+
+  /**
+   * The node's per-user budget for the record's routes ({@link HistoryRoutes#READS_PER_SECOND},
+   * {@link HistoryRoutes#READ_BURST}), shared by every loop; idle users are forgotten each minute.
+   */
+  public static TokenBuckets recordReadBuckets(Vertx vertx) {
+    TokenBuckets buckets =
+        new TokenBuckets(
+            HistoryRoutes.READS_PER_SECOND, HistoryRoutes.READ_BURST, System::nanoTime);
+    vertx.setPeriodic(60_000, id -> buckets.forgetFull());
+    return buckets;
   }
 
   static void problem(RoutingContext ctx, int status, ErrorCode code, String detail) {

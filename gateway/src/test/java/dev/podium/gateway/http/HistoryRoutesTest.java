@@ -100,6 +100,10 @@ class HistoryRoutesTest {
                         dev.podium.api.presence.PresenceService.createProxy(vertx),
                         HistoryService.createProxy(vertx),
                         new TokenVerifier(vertx, SECRET, "user_id"),
+                        new dev.podium.gateway.edge.TokenBuckets(
+                            HistoryRoutes.READS_PER_SECOND,
+                            HistoryRoutes.READ_BURST,
+                            System::nanoTime),
                         Optional.empty(),
                         web))
                 .listen(0, "127.0.0.1"));
@@ -232,6 +236,28 @@ class HistoryRoutesTest {
         assertEquals("bad_request", r.body().getString("code"), uri);
       }
       assertEquals(List.of(), calls);
+    } finally {
+      await(bound.unregister());
+    }
+  }
+
+  @Test
+  void aUserAskingTooFastIsToldToWaitAndOthersAreNot() {
+    MessageConsumer<JsonObject> bound = bind();
+    try {
+      int ok = 0;
+      Reply refused = null;
+      for (int i = 0; i < HistoryRoutes.READ_BURST + 10 && refused == null; i++) {
+        Reply r = get("/api/events/ev1", bearer("greedy"));
+        if (r.status() == 429) {
+          refused = r;
+        } else {
+          ok++;
+        }
+      }
+      assertEquals(HistoryRoutes.READ_BURST, ok, "the burst, then no more");
+      assertEquals("rate_limited", refused.body().getString("code"));
+      assertEquals(200, get("/api/events/ev1", bearer("hana")).status(), "another user carries on");
     } finally {
       await(bound.unregister());
     }

@@ -52,6 +52,7 @@ class HttpRoutesTest {
                         HistoryService.createProxy(vertx),
                         new TokenVerifier(
                             vertx, "http-routes-test-secret-0123456789abcdef", "user_id"),
+                        new dev.podium.gateway.edge.TokenBuckets(5, 30, System::nanoTime),
                         Optional.empty(),
                         web))
                 .listen(0, "127.0.0.1"));

@@ -123,6 +123,11 @@ class ClientMessageParserTest {
     assertEquals(
         new ClientRequest(new ClientMessage.GetParticipants(50, 10), null),
         parse(new JsonObject().put("type", "get_participants").put("offset", 50).put("limit", 10)));
+    assertEquals(
+        new ClientRequest(new ClientMessage.StartRecording(), null),
+        parse(new JsonObject().put("type", "start_recording")));
+    assertEquals(
+        MessageClass.STAGE, parse(new JsonObject().put("type", "stop_recording")).messageClass());
     ClientRequest leave = parse(new JsonObject().put("type", "leave_room"));
     assertEquals(new ClientRequest(new ClientMessage.LeaveRoom(null, null), null), leave);
     assertNull(leave.messageClass(), "leave_room is never charged");
@@ -138,7 +143,7 @@ class ClientMessageParserTest {
   void everyGoldenClientExampleIsAccepted() throws IOException {
     try (Stream<Path> examples = Files.list(GOLDEN.resolve("client"))) {
       assertEquals(
-          23,
+          25,
           examples
               .filter(p -> p.toString().endsWith(".json"))
               .peek(
