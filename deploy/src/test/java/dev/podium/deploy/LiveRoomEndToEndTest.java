@@ -67,6 +67,42 @@ class LiveRoomEndToEndTest {
   }
 
   @Test
+  void whatAHostSaysBeforeItsRoomIsJoinedIsActedOnOnceItIsAndReachesItToo() {
+    // The page may act as soon as the socket is open, before its join has reached presence: the
+    // gateway holds those messages until the session is in its room, so the sender hears what
+    // they cause (the old race: a host ending at once never heard stream_ended and stayed open).
+    String chatty = user("early");
+    TestSocket first =
+        podium.connect(
+            node, "/ws/stream/start/live/" + chatty + "/?token=" + TestTokens.valid(chatty));
+    first.send(new JsonObject().put("type", "broadcast_message").put("message", "first words"));
+    first.expect("room_state");
+    first.expect("message_broadcast", m -> "first words".equals(m.getString("message")));
+    String brief = user("early");
+    TestSocket second =
+        podium.connect(
+            node, "/ws/stream/start/live/" + brief + "/?token=" + TestTokens.valid(brief));
+    second.send(new JsonObject().put("type", "stream_ended"));
+    second.expect("stream_link");
+    second.expect("stream_ended");
+    second.awaitClose();
+  }
+
+  @Test
+  void aFloodBeforeTheRoomIsJoinedIsRefusedBeyondWhatIsHeld() {
+    String host = user("eager");
+    TestSocket socket =
+        podium.connect(node, "/ws/stream/start/live/" + host + "/?token=" + TestTokens.valid(host));
+    for (int i = 0; i < 200; i++) {
+      socket.send(new JsonObject().put("type", "get_participants"));
+    }
+    socket.expect("room_state");
+    // Some were refused before the room was joined (more than are held), the held ones answered.
+    socket.expectError("rate_limited");
+    socket.expect("participant_page");
+  }
+
+  @Test
   void aListenerJoinsAndEveryoneSeesThem() {
     String hostId = user("host");
     TestSocket host = podium.goLive(node, hostId);

@@ -70,6 +70,17 @@ final class RoomMessageHandler {
       // Frames already read when the socket was closed (a flood's tail): nothing more to do.
       return;
     }
+    if (!session.entered()) {
+      // Acted on once the session is in its room (entered), so that a host who ends the event
+      // right after its stream link, or a first chat line, reaches the sender's own socket too.
+      if (!session.holdUntilEntered(text)) {
+        session.sendText(
+            ClientMessages.error(
+                ErrorCode.RATE_LIMITED,
+                "Too many messages before you are in the room; wait for room_state"));
+      }
+      return;
+    }
     ClientRequest request;
     try {
       request = parser.parse(text);
@@ -89,6 +100,13 @@ final class RoomMessageHandler {
       dispatch(session, request);
     } catch (BadRequest bad) {
       session.sendText(ClientMessages.error(bad.code(), bad.getMessage(), bad.details()));
+    }
+  }
+
+  /** The session is in its room: the messages it sent meanwhile are acted on now, in order. */
+  void entered(Session session) {
+    for (String text : session.enter()) {
+      onText(session, text);
     }
   }
 

@@ -181,6 +181,44 @@ public final class Session implements MediaListener {
     return inPresence;
   }
 
+  /** Most text messages held while the session enters its room. */
+  static final int MAX_EARLY_TEXTS = 32;
+
+  /** Text messages that came before the session was in its room (its loop only). */
+  private java.util.ArrayDeque<String> early;
+
+  private boolean entered;
+
+  /**
+   * Holds a text message that came before the session is in its room (the host's page has its
+   * stream link, and may act, before its room is joined): acted on then, in order, so that what it
+   * causes reaches the sender too. False when the session is in the room (act now) or too many are
+   * held already.
+   */
+  boolean holdUntilEntered(String text) {
+    if (entered) {
+      return false;
+    }
+    if (early == null) {
+      early = new java.util.ArrayDeque<>();
+    }
+    return early.size() < MAX_EARLY_TEXTS && early.add(text);
+  }
+
+  /** The session is in its room: returns what was held (on its loop). */
+  java.util.List<String> enter() {
+    entered = true;
+    java.util.List<String> held =
+        early == null ? java.util.List.of() : java.util.List.copyOf(early);
+    early = null;
+    return held;
+  }
+
+  /** Whether messages from this session are acted on now (it is in its room). */
+  boolean entered() {
+    return entered;
+  }
+
   /** Not closed nor departed; read from another thread by the resync, so a moment late at worst. */
   boolean open() {
     return !departed && !closed;

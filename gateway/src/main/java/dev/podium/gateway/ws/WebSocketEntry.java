@@ -547,6 +547,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
                   .addKeyValue("user_id", who.userId())
                   .addKeyValue("role", session.role())
                   .log("joined");
+              messages.entered(session);
               if (record) {
                 // Once the host is in the room, so that it hears recording_started like everyone
                 // (a resumed event that is already being recorded carries on).
