@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -300,23 +301,8 @@ final class PodiumHarness implements AutoCloseable {
 
   /** GET over HTTP with {@code userId}'s token as the bearer (none when null). */
   HttpReply getAs(int port, String uri, String userId) {
-    return await(
-        onClientContext(
-            () ->
-                httpClient
-                    .request(HttpMethod.GET, port, "127.0.0.1", uri)
-                    .compose(
-                        req -> {
-                          if (userId != null) {
-                            req.putHeader(
-                                "Authorization", "Bearer " + TestTokens.valid(userId, userId));
-                          }
-                          return req.send();
-                        })
-                    .compose(
-                        resp ->
-                            resp.body()
-                                .map(body -> new HttpReply(resp.statusCode(), body.toString())))));
+    BytesReply reply = getBytes(port, uri, userId, null);
+    return new HttpReply(reply.status(), new String(reply.body(), StandardCharsets.UTF_8));
   }
 
   /** An HTTP answer whose body is bytes (a recording), with its headers. */

@@ -645,43 +645,35 @@ public final class RoomServiceImpl implements RoomService {
     if (!"audio".equals(mode) && !"screen".equals(mode)) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("mode must be audio or screen"));
     }
-    return queue.submit(
-        eventId,
-        () ->
-            room(eventId)
-                .compose(
-                    room ->
-                        apply(room, room.stage().switchMode(actorId, mode))
-                            // Once written, like every announcement: a refused write announces
-                            // nothing.
-                            .onSuccess(
-                                v ->
-                                    vertx
-                                        .eventBus()
-                                        .publish(
-                                            Addresses.ROOM_LIFECYCLE,
-                                            LifecycleNotice.of(
-                                                LifecycleNotice.MODE_CHANGED,
-                                                RoomRegistry.describe(room).toJson())))));
+    return changeAndTell(
+        eventId, LifecycleNotice.MODE_CHANGED, room -> room.stage().switchMode(actorId, mode));
   }
 
   @Override
   public Future<Void> startRecording(String eventId, String actorId) {
-    return recordingChange(
-        eventId, room -> room.stage().startRecording(actorId, registry.newId(), Instant.now()));
+    return changeAndTell(
+        eventId,
+        LifecycleNotice.RECORDING_CHANGED,
+        room -> room.stage().startRecording(actorId, registry.newId(), Instant.now()));
   }
 
   @Override
   public Future<Void> stopRecording(String eventId, String actorId) {
-    return recordingChange(eventId, room -> room.stage().stopRecording(actorId, Instant.now()));
+    return changeAndTell(
+        eventId,
+        LifecycleNotice.RECORDING_CHANGED,
+        room -> room.stage().stopRecording(actorId, Instant.now()));
   }
 
   /**
-   * A recording starts or stops: applied and announced like any stage change, then the cluster is
-   * told (the recorders follow lifecycle notices).
+   * A stage change the rest of the cluster follows (the mode: presence's active-streams list; a
+   * recording: the recorders): applied and announced like any other, then a lifecycle notice of
+   * {@code kind}. Once written, like every announcement: a refused write tells nobody.
    */
-  private Future<Void> recordingChange(
-      String eventId, java.util.function.Function<RoomRegistry.Room, Stage.Outcome> change) {
+  private Future<Void> changeAndTell(
+      String eventId,
+      String kind,
+      java.util.function.Function<RoomRegistry.Room, Stage.Outcome> change) {
     return queue.submit(
         eventId,
         () ->
@@ -696,8 +688,7 @@ public final class RoomServiceImpl implements RoomService {
                                         .publish(
                                             Addresses.ROOM_LIFECYCLE,
                                             LifecycleNotice.of(
-                                                LifecycleNotice.RECORDING_CHANGED,
-                                                RoomRegistry.describe(room).toJson())))));
+                                                kind, RoomRegistry.describe(room).toJson())))));
   }
 
   // --- plumbing ---------------------------------------------------------------------------------
