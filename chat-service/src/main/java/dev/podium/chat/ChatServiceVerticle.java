@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.podium.api.Addresses;
 import dev.podium.api.LifecycleNotice;
 import dev.podium.api.chat.ChatService;
+import dev.podium.api.history.HistoryService;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
 import dev.podium.runtime.ClusterReach;
@@ -51,7 +52,14 @@ public final class ChatServiceVerticle extends VerticleBase {
               Clock.systemUTC(),
               new ClusterRateWindows(vertx, hazelcast, RATE_WINDOWS, config.messagesPerSecond()));
       rooms = clusterRooms;
-      ClusterHistory cluster = new ClusterHistory(vertx, hazelcast, config.historySize());
+      // The record answers within 2 s or the numbering starts from the ring alone: an event's first
+      // message waits for it once.
+      ClusterHistory cluster =
+          new ClusterHistory(
+              vertx,
+              hazelcast,
+              config.historySize(),
+              HistoryService.createProxyWithTimeout(vertx, 2000));
       // Rings of events whose end this instance did not hear (it was down, or a message came late).
       RoomService roomService = RoomService.createProxy(vertx);
       EndedEventSweep sweep =

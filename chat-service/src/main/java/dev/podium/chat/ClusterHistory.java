@@ -7,41 +7,64 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.Ringbuffer;
+import com.hazelcast.ringbuffer.StaleSequenceException;
+import dev.podium.api.history.HistoryService;
+import dev.podium.runtime.numbering.ClusterNumbering;
+import dev.podium.runtime.ops.Observability;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * History kept in the cluster, not in this process: one Hazelcast ring buffer per event ({@code
  * podium.chat.<eventId>}, two backups), so a chat-service that dies or restarts, or a second
- * instance, sees the same history. An entry's id is its position in the ring buffer plus one, the
- * same whichever instance wrote it.
+ * instance, sees the same history. Ids come from the event's cluster numbering ({@code
+ * podium.chat-ids}), the same whichever instance takes one, and are stored in the entries.
+ *
+ * <p>The database's record (the history-service) backs both: an event's numbering starts after the
+ * highest id used anywhere (the ring, the record), and a ring found empty while the event's
+ * numbering is under way was lost (its member and both backups died) and is refilled from the
+ * record. So a lost ring or a lost numbering never gives an id twice, and joiners still get the
+ * last messages. The record is written behind, so lines sent in its last moments may be missing
+ * from a refill (docs/storage.md).
  *
  * <p>The ring buffers' capacity is {@code PODIUM_CHAT_HISTORY}: it is added to the cluster's
  * configuration when the service starts (a dynamic configuration, before any ring is made), so
  * every value of the setting works; the cluster refuses a second chat-service whose setting
- * differs, with a message naming it. With a history size of 0 no message is stored: each event's
- * ring has room for one entry and holds only an empty marker, whose sequence numbers the messages.
+ * differs, with a message naming it. With a history size of 0 no ring is made: only the numbering.
  */
 final class ClusterHistory implements HistoryStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterHistory.class);
+
   static final String PREFIX = "podium.chat.";
+  static final String IDS = "podium.chat-ids";
 
   /** Hazelcast returns at most this many entries per read. */
   private static final int READ_BATCH = 1000;
 
-  private static final String MARKER = "";
-
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final int historySize;
+  private final ClusterNumbering numbering;
+  private final HistoryService record;
+  private final Counter refills;
 
-  ClusterHistory(Vertx vertx, HazelcastInstance hazelcast, int historySize) {
+  ClusterHistory(Vertx vertx, HazelcastInstance hazelcast, int historySize, HistoryService record) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.historySize = historySize;
+    this.record = record;
+    this.refills = Observability.registry(vertx).counter("podium_chat_ring_refills_total");
     RingbufferConfig config =
         new RingbufferConfig(PREFIX + "*")
             .setCapacity(Math.max(1, historySize))
@@ -60,6 +83,7 @@ final class ClusterHistory implements HistoryStore {
               + " configuration): every chat-service of a cluster must use the same PODIUM_CHAT_HISTORY",
           conflict);
     }
+    this.numbering = new ClusterNumbering(vertx, hazelcast, IDS);
   }
 
   private Ringbuffer<String> ring(String eventId) {
@@ -68,12 +92,26 @@ final class ClusterHistory implements HistoryStore {
 
   @Override
   public Future<Long> append(String eventId, JsonObject entry) {
-    // The id must be in the stored entry, so the sequence is reserved by the write itself:
-    // the entry is stored without it and the id is added when read back.
-    String stored = historySize == 0 ? MARKER : entry.encode();
-    return Future.fromCompletionStage(
-            ring(eventId).addAsync(stored, OverflowPolicy.OVERWRITE), vertx.getOrCreateContext())
-        .map(sequence -> sequence + 1);
+    return numbering
+        .next(eventId, this::highestIdUsed)
+        .compose(
+            id -> {
+              if (historySize == 0) {
+                return Future.succeededFuture(id);
+              }
+              return Future.fromCompletionStage(
+                      ring(eventId)
+                          .addAsync(entry.copy().put("id", id).encode(), OverflowPolicy.OVERWRITE),
+                      vertx.getOrCreateContext())
+                  .map(
+                      sequence -> {
+                        if (sequence == 0 && id > 1) {
+                          // The first entry of a ring whose event had messages: the ring was lost.
+                          refill(eventId, id);
+                        }
+                        return id;
+                      });
+            });
   }
 
   @Override
@@ -82,39 +120,27 @@ final class ClusterHistory implements HistoryStore {
       // Nothing is kept; also makes no ring for an event nobody chats in.
       return Future.succeededFuture(new JsonArray());
     }
-    return vertx.executeBlocking(
-        () -> {
-          Ringbuffer<String> ring = ring(eventId);
-          long tail = ring.tailSequence();
-          JsonArray out = new JsonArray();
-          long next = Math.max(ring.headSequence(), tail - historySize + 1);
-          while (next <= tail) {
-            int count = (int) Math.min(READ_BATCH, tail - next + 1);
-            ReadResultSet<String> entries;
-            try {
-              entries = ring.readManyAsync(next, 0, count, null).toCompletableFuture().get();
-            } catch (java.util.concurrent.ExecutionException e) {
-              if (e.getCause() instanceof com.hazelcast.ringbuffer.StaleSequenceException) {
-                // Overwritten by newer messages while we read: start again from the oldest one
-                // kept.
-                tail = ring.tailSequence();
-                next = Math.max(ring.headSequence(), tail - historySize + 1);
-                out.clear();
-                continue;
+    return vertx
+        .executeBlocking(() -> readRing(eventId))
+        .compose(
+            entries -> {
+              if (!entries.isEmpty()) {
+                return Future.succeededFuture(newestInIdOrder(entries));
               }
-              throw e;
-            }
-            for (int i = 0; i < entries.size(); i++) {
-              out.add(new JsonObject(entries.get(i)).put("id", entries.getSequence(i) + 1));
-            }
-            next += Math.max(1, entries.readCount());
-          }
-          return out;
-        });
+              // Empty: a quiet event, or a lost ring (the numbering says whether ids were given).
+              return numbering
+                  .last(eventId)
+                  .compose(
+                      last ->
+                          last == null || last == 0
+                              ? Future.succeededFuture(new JsonArray())
+                              : refill(eventId, last + 1).map(this::newestInIdOrder));
+            });
   }
 
   @Override
   public void forget(String eventId) {
+    numbering.forget(eventId);
     vertx.executeBlocking(
         () -> {
           ring(eventId).destroy();
@@ -122,17 +148,152 @@ final class ClusterHistory implements HistoryStore {
         });
   }
 
-  /** The events that have a ring buffer in the cluster now. */
+  /** The events that have a ring buffer or a numbering in the cluster now. */
   Future<Set<String>> eventsWithHistory() {
-    return vertx.executeBlocking(
-        () -> {
-          Set<String> events = new HashSet<>();
-          for (DistributedObject object : hazelcast.getDistributedObjects()) {
-            if (object instanceof Ringbuffer && object.getName().startsWith(PREFIX)) {
-              events.add(object.getName().substring(PREFIX.length()));
-            }
-          }
-          return events;
-        });
+    Future<Set<String>> rings =
+        vertx.executeBlocking(
+            () -> {
+              Set<String> events = new HashSet<>();
+              for (DistributedObject object : hazelcast.getDistributedObjects()) {
+                if (object instanceof Ringbuffer && object.getName().startsWith(PREFIX)) {
+                  events.add(object.getName().substring(PREFIX.length()));
+                }
+              }
+              return events;
+            });
+    Future<Set<String>> numbered = numbering.keys();
+    return Future.all(rings, numbered)
+        .map(
+            v -> {
+              Set<String> events = new HashSet<>(rings.result());
+              events.addAll(numbered.result());
+              return events;
+            });
+  }
+
+  /**
+   * Where a new numbering of the event starts: after the highest id in its ring or in the record. A
+   * ring found empty here while the record has lines is refilled first.
+   */
+  private Future<Long> highestIdUsed(String eventId) {
+    Future<Long> inRing =
+        historySize == 0
+            ? Future.succeededFuture(0L)
+            : vertx.executeBlocking(() -> lastIdOf(readRing(eventId)));
+    Future<JsonObject> inRecord = recentFromRecord(eventId);
+    return Future.all(inRing, inRecord)
+        .compose(
+            v -> {
+              long ringLast = inRing.result();
+              JsonObject recent = inRecord.result();
+              long recordLast = recent.getLong("last_id", 0L);
+              JsonArray lines = recent.getJsonArray("messages", new JsonArray());
+              Future<Void> filled =
+                  ringLast == 0 && historySize > 0 && !lines.isEmpty()
+                      ? store(eventId, lines)
+                      : Future.succeededFuture();
+              return filled.map(Math.max(ringLast, recordLast));
+            });
+  }
+
+  /** Writes the record's lines below {@code beforeId} into the event's ring; returns them. */
+  private Future<List<JsonObject>> refill(String eventId, long beforeId) {
+    return recentFromRecord(eventId)
+        .compose(
+            recent -> {
+              JsonArray lines = new JsonArray();
+              for (Object line : recent.getJsonArray("messages", new JsonArray())) {
+                if (((JsonObject) line).getLong("id") < beforeId) {
+                  lines.add(line);
+                }
+              }
+              if (lines.isEmpty()) {
+                return Future.succeededFuture(List.<JsonObject>of());
+              }
+              refills.increment();
+              LOG.warn(
+                  "chat ring of event {} was lost; refilled {} messages from the record",
+                  eventId,
+                  lines.size());
+              List<JsonObject> entries = new ArrayList<>();
+              lines.forEach(line -> entries.add((JsonObject) line));
+              return store(eventId, lines).map(entries);
+            });
+  }
+
+  private Future<Void> store(String eventId, JsonArray lines) {
+    List<String> encoded = new ArrayList<>(lines.size());
+    lines.forEach(line -> encoded.add(((JsonObject) line).encode()));
+    return Future.fromCompletionStage(
+            ring(eventId).addAllAsync(encoded, OverflowPolicy.OVERWRITE),
+            vertx.getOrCreateContext())
+        .mapEmpty();
+  }
+
+  /** The record's newest lines; nothing (and a warning) when it cannot answer. */
+  private Future<JsonObject> recentFromRecord(String eventId) {
+    return record
+        .recentChat(eventId, historySize)
+        .recover(
+            unreachable -> {
+              LOG.warn(
+                  "the record's chat of event {} could not be read ({}); numbering from the ring"
+                      + " alone",
+                  eventId,
+                  unreachable.getMessage());
+              return Future.succeededFuture(new JsonObject());
+            });
+  }
+
+  /** The retained entries as stored, oldest first (blocking: call off the event loop). */
+  private List<JsonObject> readRing(String eventId) throws Exception {
+    Ringbuffer<String> ring = ring(eventId);
+    long tail = ring.tailSequence();
+    List<JsonObject> out = new ArrayList<>();
+    long next = Math.max(ring.headSequence(), tail - historySize + 1);
+    while (next <= tail) {
+      int count = (int) Math.min(READ_BATCH, tail - next + 1);
+      ReadResultSet<String> entries;
+      try {
+        entries = ring.readManyAsync(next, 0, count, null).toCompletableFuture().get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof StaleSequenceException) {
+          // Overwritten by newer messages while we read: start again from the oldest one kept.
+          tail = ring.tailSequence();
+          next = Math.max(ring.headSequence(), tail - historySize + 1);
+          out.clear();
+          continue;
+        }
+        throw e;
+      }
+      for (int i = 0; i < entries.size(); i++) {
+        out.add(new JsonObject(entries.get(i)));
+      }
+      next += Math.max(1, entries.readCount());
+    }
+    return out;
+  }
+
+  private static long lastIdOf(List<JsonObject> entries) {
+    long last = 0;
+    for (JsonObject entry : entries) {
+      last = Math.max(last, entry.getLong("id", 0L));
+    }
+    return last;
+  }
+
+  /**
+   * The newest {@code historySize} entries, each id once, in id order: instances write to a ring
+   * concurrently and a refill may repeat lines, so the ring's order is not the id order.
+   */
+  private JsonArray newestInIdOrder(List<JsonObject> entries) {
+    TreeMap<Long, JsonObject> byId = new TreeMap<>();
+    for (JsonObject entry : entries) {
+      byId.putIfAbsent(entry.getLong("id", 0L), entry);
+    }
+    while (byId.size() > historySize) {
+      byId.pollFirstEntry();
+    }
+    return new JsonArray(new ArrayList<Object>(byId.values()));
   }
 }

@@ -162,6 +162,15 @@ final class HistoryQueries implements HistoryService {
             });
   }
 
+  private static JsonObject chatLine(Row row) {
+    return new JsonObject()
+        .put("id", row.getLong("id"))
+        .put("user_id", row.getString("user_id"))
+        .put("username", row.getString("username"))
+        .put("message", row.getString("message"))
+        .put("timestamp", instant(row.getOffsetDateTime("sent_at")));
+  }
+
   private static JsonArray gaps(Object value) {
     if (value instanceof JsonArray array) {
       return array;
@@ -193,16 +202,44 @@ final class HistoryQueries implements HistoryService {
                   next = messages.getJsonObject(limit - 1).getLong("id");
                   break;
                 }
-                messages.add(
-                    new JsonObject()
-                        .put("id", row.getLong("id"))
-                        .put("user_id", row.getString("user_id"))
-                        .put("username", row.getString("username"))
-                        .put("message", row.getString("message"))
-                        .put("timestamp", instant(row.getOffsetDateTime("sent_at"))));
+                messages.add(chatLine(row));
               }
               return new JsonObject().put("messages", messages).put("next", next);
             });
+  }
+
+  @Override
+  public Future<JsonObject> recentChat(String eventId, int limit) {
+    if (eventId == null || eventId.isBlank()) {
+      return bad("event_id is required");
+    }
+    if (limit < 0 || limit > MAX_RECENT_CHAT) {
+      return bad("limit must be 0 to " + MAX_RECENT_CHAT);
+    }
+    Future<Long> lastId =
+        query(
+                "SELECT coalesce(max(id), 0) AS last_id FROM chat_messages WHERE event_id = $1",
+                Tuple.of(eventId))
+            .map(rows -> rows.iterator().next().getLong("last_id"));
+    Future<JsonArray> newest =
+        limit == 0
+            ? Future.succeededFuture(new JsonArray())
+            : query(
+                    "SELECT id, user_id, username, message, sent_at FROM chat_messages"
+                        + " WHERE event_id = $1 ORDER BY id DESC LIMIT $2",
+                    Tuple.of(eventId, limit))
+                .map(
+                    rows -> {
+                      java.util.ArrayList<JsonObject> lines = new java.util.ArrayList<>();
+                      for (Row row : rows) {
+                        lines.add(chatLine(row));
+                      }
+                      java.util.Collections.reverse(lines);
+                      return new JsonArray(new java.util.ArrayList<Object>(lines));
+                    });
+    return Future.all(lastId, newest)
+        .map(
+            v -> new JsonObject().put("last_id", lastId.result()).put("messages", newest.result()));
   }
 
   @Override

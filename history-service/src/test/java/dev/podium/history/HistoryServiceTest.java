@@ -110,6 +110,15 @@ class HistoryServiceTest {
     assertEquals(List.of(3L), ids(page2.getJsonArray("messages")));
     assertNull(page2.getLong("next"));
 
+    // What the chat-service numbers on from, and refills a lost ring with.
+    JsonObject recent = await(history.recentChat(ev, 2), 10);
+    assertEquals(3L, recent.getLong("last_id"));
+    assertEquals(List.of(2L, 3L), ids(recent.getJsonArray("messages")));
+    JsonObject none = await(history.recentChat("never-chatted", 200), 10);
+    assertEquals(0L, none.getLong("last_id"));
+    assertEquals(0, none.getJsonArray("messages").size());
+    assertEquals(0, await(history.recentChat(ev, 0), 10).getJsonArray("messages").size());
+
     JsonObject visits = await(history.attendance(ev, "host-1", 0, 100), 10);
     assertEquals(5, visits.getInteger("total"));
     JsonArray rows = visits.getJsonArray("attendance");
@@ -215,6 +224,10 @@ class HistoryServiceTest {
     assertEquals(
         ErrorCode.BAD_REQUEST,
         failure(history.chat("ev-record", "host-1", 0, HistoryQueries.MAX_CHAT_PAGE + 1)));
+    assertEquals(ErrorCode.BAD_REQUEST, failure(history.recentChat("ev-record", -1)));
+    assertEquals(
+        ErrorCode.BAD_REQUEST,
+        failure(history.recentChat("ev-record", HistoryService.MAX_RECENT_CHAT + 1)));
     assertEquals(ErrorCode.BAD_REQUEST, failure(history.attendance("ev-record", "host-1", -5, 10)));
     assertEquals(ErrorCode.BAD_REQUEST, failure(history.attendance("ev-record", "host-1", 0, 0)));
   }

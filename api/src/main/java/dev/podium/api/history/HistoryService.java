@@ -20,10 +20,18 @@ public interface HistoryService {
   /** Most events one page of {@link #events} returns. */
   int MAX_PAGE = 100;
 
+  /** Most messages {@link #recentChat} returns (the largest chat ring, PODIUM_CHAT_HISTORY). */
+  int MAX_RECENT_CHAT = 100_000;
+
   static HistoryService createProxy(Vertx vertx) {
+    return createProxyWithTimeout(vertx, 5000);
+  }
+
+  /** A proxy whose calls fail with a timeout after {@code timeoutMs}. */
+  static HistoryService createProxyWithTimeout(Vertx vertx, long timeoutMs) {
     return new ServiceProxyBuilder(vertx)
         .setAddress(Addresses.HISTORY_SERVICE)
-        .setOptions(new DeliveryOptions().setSendTimeout(5000))
+        .setOptions(new DeliveryOptions().setSendTimeout(timeoutMs))
         .build(HistoryService.class);
   }
 
@@ -61,4 +69,13 @@ public interface HistoryService {
    * not_found} when the event has no such recording.
    */
   Future<JsonObject> recording(String eventId, String requesterId, String recordingId);
+
+  /**
+   * For the chat-service, not for users (no requester: it never leaves the cluster): the record's
+   * highest chat id of the event and its last {@code limit} messages, oldest first, {@code
+   * {last_id, messages:[{id, user_id, username, message, timestamp}]}}; {@code last_id} is 0 when
+   * the record has no line. The chat-service numbers on from it, and refills a lost ring with the
+   * messages.
+   */
+  Future<JsonObject> recentChat(String eventId, int limit);
 }

@@ -78,6 +78,12 @@ class HistoryRoutesTest {
     }
 
     @Override
+    public Future<JsonObject> recentChat(String eventId, int limit) {
+      calls.add("recentChat " + eventId + " " + limit);
+      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("not for users"));
+    }
+
+    @Override
     public Future<JsonObject> attendance(
         String eventId, String requesterId, int offset, int limit) {
       calls.add("attendance " + eventId + " " + requesterId + " " + offset + " " + limit);
