@@ -89,6 +89,9 @@ public final class ChatServiceVerticle extends VerticleBase {
                 Addresses.ROOM_LIFECYCLE,
                 msg -> {
                   JsonObject notice = msg.body();
+                  if (LifecycleNotice.STARTED.equals(notice.getString("kind"))) {
+                    history.begin(notice.getJsonObject("event").getString("event_id"));
+                  }
                   if (LifecycleNotice.ENDED.equals(notice.getString("kind"))) {
                     String eventId = notice.getJsonObject("event").getString("event_id");
                     history.forget(eventId);

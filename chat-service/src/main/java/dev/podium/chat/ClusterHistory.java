@@ -31,12 +31,14 @@ import org.slf4j.LoggerFactory;
  * instance, sees the same history. Ids come from the event's cluster numbering ({@code
  * podium.chat-ids}), the same whichever instance takes one, and are stored in the entries.
  *
- * <p>The database's record (the history-service) backs both: an event's numbering starts after the
- * highest id used anywhere (the ring, the record), and a ring found empty while the event's
- * numbering is under way was lost (its member and both backups died) and is refilled from the
- * record. So a lost ring or a lost numbering never gives an id twice, and joiners still get the
- * last messages. The record is written behind, so lines sent in its last moments may be missing
- * from a refill (docs/storage.md).
+ * <p>An event's numbering begins at 0 when it goes live (the lifecycle notice), so the record is
+ * not asked in the normal case. The database's record (the history-service) backs both: a numbering
+ * that is missing when a message comes (lost, or the notice not heard) starts after the highest id
+ * used anywhere (the ring, the record), and a ring found empty while the event's numbering is under
+ * way was lost (its member and both backups died) and is refilled from the record. So a lost ring
+ * or a lost numbering never gives an id twice, and joiners still get the last messages. The record
+ * is written behind, so lines sent in its last moments may be missing from a refill
+ * (docs/storage.md).
  *
  * <p>The ring buffers' capacity is {@code PODIUM_CHAT_HISTORY}: it is added to the cluster's
  * configuration when the service starts (a dynamic configuration, before any ring is made), so
@@ -88,6 +90,19 @@ final class ClusterHistory implements HistoryStore {
 
   private Ringbuffer<String> ring(String eventId) {
     return hazelcast.getRingbuffer(PREFIX + eventId);
+  }
+
+  @Override
+  public void begin(String eventId) {
+    numbering
+        .begin(eventId)
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "chat numbering of event {} not begun ({}); its first message will ask the"
+                        + " record",
+                    eventId,
+                    e.getMessage()));
   }
 
   @Override

@@ -6,6 +6,9 @@ import io.vertx.core.json.JsonObject;
 
 /** Where an event's chat history lives: bounded, newest kept, each entry numbered. */
 interface HistoryStore {
+  /** The event has just gone live: it has no history anywhere, its ids start at 1. */
+  void begin(String eventId);
+
   /** Appends the entry and returns its id (1, 2, 3, ... per event). */
   Future<Long> append(String eventId, JsonObject entry);
 

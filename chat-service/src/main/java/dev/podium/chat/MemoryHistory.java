@@ -18,6 +18,11 @@ final class MemoryHistory implements HistoryStore {
   }
 
   @Override
+  public void begin(String eventId) {
+    // Nothing to do: ids start at 1 for an event this process has not seen.
+  }
+
+  @Override
   public Future<Long> append(String eventId, JsonObject entry) {
     long id = lastId.merge(eventId, 1L, Long::sum);
     if (capacity > 0) {

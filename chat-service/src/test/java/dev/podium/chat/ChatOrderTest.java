@@ -37,6 +37,9 @@ class ChatOrderTest {
     }
 
     @Override
+    public void begin(String eventId) {}
+
+    @Override
     public Future<Long> append(String eventId, JsonObject entry) {
       long id = ++next;
       Promise<Long> written = Promise.promise();

@@ -40,7 +40,10 @@ final class PodiumProcess implements AutoCloseable {
   private final int opsPort;
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
-  /** Child processes of this one (an embedded PostgreSQL) seen before it was killed. */
+  /**
+   * What this process left running: its children seen before it was killed, and its embedded
+   * PostgreSQL (started by {@code pg_ctl}, which detaches it, so it is no descendant).
+   */
   private final List<ProcessHandle> leftBehind = new CopyOnWriteArrayList<>();
 
   private PodiumProcess(
@@ -401,6 +404,7 @@ final class PodiumProcess implements AutoCloseable {
    */
   void kill() throws InterruptedException {
     process.descendants().forEach(leftBehind::add);
+    embeddedPostgres().ifPresent(leftBehind::add);
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
@@ -409,7 +413,27 @@ final class PodiumProcess implements AutoCloseable {
   @Override
   public void close() {
     process.descendants().forEach(leftBehind::add);
+    embeddedPostgres().ifPresent(leftBehind::add);
     process.destroyForcibly();
     leftBehind.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy);
+  }
+
+  /** The PostgreSQL running on this process's data folder, named by its {@code postmaster.pid}. */
+  private java.util.Optional<ProcessHandle> embeddedPostgres() {
+    String dataDir = environment.get("PODIUM_DATA_DIR");
+    if (dataDir == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      List<String> pidFile =
+          java.nio.file.Files.readAllLines(
+              java.nio.file.Path.of(dataDir, "postgres", "postmaster.pid"));
+      return pidFile.isEmpty()
+          ? java.util.Optional.empty()
+          : ProcessHandle.of(Long.parseLong(pidFile.get(0).strip()))
+              .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+    } catch (java.io.IOException | NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
   }
 }

@@ -45,7 +45,44 @@ final class LocalPostgres implements AutoCloseable {
         .addKeyValue("data_dir", dir)
         .addKeyValue("port", postgres.getPort())
         .log("embedded PostgreSQL started");
+    yieldToLiveRooms(dir);
     return new LocalPostgres(postgres, dir);
+  }
+
+  /**
+   * Niceness of the embedded PostgreSQL: it yields the cores to the live rooms when both want them.
+   */
+  static final int NICENESS = 10;
+
+  /**
+   * The embedded PostgreSQL shares the machine with the all-in-one's live rooms, and its writes are
+   * behind (the queue absorbs a slow database), so on a busy machine it should wait, not the rooms.
+   * Lowers the priority of the postmaster and the processes it already started; the connections it
+   * forks later inherit it. Best effort: without {@code renice} it runs as is.
+   */
+  private static void yieldToLiveRooms(Path dir) {
+    try {
+      List<String> lines =
+          Files.readAllLines(dir.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+      Optional<ProcessHandle> postmaster =
+          lines.isEmpty() ? Optional.empty() : parsePid(lines.get(0)).flatMap(ProcessHandle::of);
+      if (postmaster.isEmpty()) {
+        return;
+      }
+      List<String> command =
+          new java.util.ArrayList<>(List.of("renice", "-n", String.valueOf(NICENESS), "-p"));
+      command.add(String.valueOf(postmaster.get().pid()));
+      postmaster.get().children().forEach(child -> command.add(String.valueOf(child.pid())));
+      Process renice = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String said = new String(renice.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (renice.waitFor() != 0) {
+        LOG.warn("embedded PostgreSQL keeps its priority: renice said {}", said.strip());
+      }
+    } catch (IOException e) {
+      LOG.warn("embedded PostgreSQL keeps its priority: {}", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   DatabaseAddress address() {

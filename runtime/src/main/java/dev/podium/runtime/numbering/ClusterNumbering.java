@@ -34,7 +34,10 @@ public final class ClusterNumbering {
     this.last = hazelcast.getMap(mapName);
   }
 
-  /** The key's next number; {@code startAfter} is asked only when the key has no sequence yet. */
+  /**
+   * The key's next number; {@code startAfter} is asked only when the key has no sequence (it was
+   * not {@linkplain #begin begun}, or its entry was lost).
+   */
   public Future<Long> next(String key, Function<String, Future<Long>> startAfter) {
     return take(key, NEXT)
         .compose(
@@ -46,6 +49,16 @@ public final class ClusterNumbering {
                   .apply(key)
                   .compose(highest -> take(key, new NextNumber(Math.max(0, highest))));
             });
+  }
+
+  /**
+   * Starts the key's sequence from nothing (its first number will be 1) unless it has one: for a
+   * key known to be new, so that {@link #next} need not ask where to start.
+   */
+  public Future<Void> begin(String key) {
+    return Future.fromCompletionStage(
+            last.<Long>submitToKey(key, new StartNumbering(0)), vertx.getOrCreateContext())
+        .mapEmpty();
   }
 
   /** The last number given for the key, or null when it has none. */
