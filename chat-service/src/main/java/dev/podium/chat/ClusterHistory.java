@@ -61,6 +61,9 @@ final class ClusterHistory implements HistoryStore {
   private final HistoryService record;
   private final Counter refills;
 
+  /** Events whose ring this instance is refilling now (its one event loop reads and writes it). */
+  private final Set<String> refilling = new HashSet<>();
+
   ClusterHistory(Vertx vertx, HazelcastInstance hazelcast, int historySize, HistoryService record) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
@@ -120,9 +123,11 @@ final class ClusterHistory implements HistoryStore {
                       vertx.getOrCreateContext())
                   .map(
                       sequence -> {
-                        if (sequence == 0 && id > 1) {
-                          // The first entry of a ring whose event had messages: the ring was lost.
-                          refill(eventId, id);
+                        if (sequence == 0 && id > 1 && refilling.add(eventId)) {
+                          // The first entry of a ring whose event had messages: the ring was lost
+                          // (or another instance's earlier message is still on its way; then the
+                          // record has nothing older to add). Runs behind the message.
+                          refill(eventId, id).onComplete(done -> refilling.remove(eventId));
                         }
                         return id;
                       });
@@ -139,18 +144,31 @@ final class ClusterHistory implements HistoryStore {
         .executeBlocking(() -> readRing(eventId))
         .compose(
             entries -> {
-              if (!entries.isEmpty()) {
-                return Future.succeededFuture(newestInIdOrder(entries));
+              if (entries.isEmpty()) {
+                refillIfLost(eventId);
               }
-              // Empty: a quiet event, or a lost ring (the numbering says whether ids were given).
-              return numbering
-                  .last(eventId)
-                  .compose(
-                      last ->
-                          last == null || last == 0
-                              ? Future.succeededFuture(new JsonArray())
-                              : refill(eventId, last + 1).map(this::newestInIdOrder));
+              return Future.succeededFuture(newestInIdOrder(entries));
             });
+  }
+
+  /**
+   * An empty ring while the event's numbering is under way: either the ring was lost, or its first
+   * message has its id and is still being written. The reader is not kept waiting for the record
+   * either way: the refill runs behind (once at a time per event), and finds nothing to write in
+   * the second case, since the record only hears of a message after its ring write.
+   */
+  private void refillIfLost(String eventId) {
+    if (!refilling.add(eventId)) {
+      return;
+    }
+    numbering
+        .last(eventId)
+        .compose(
+            last ->
+                last == null || last == 0
+                    ? Future.succeededFuture()
+                    : refill(eventId, last + 1).mapEmpty())
+        .onComplete(done -> refilling.remove(eventId));
   }
 
   @Override
