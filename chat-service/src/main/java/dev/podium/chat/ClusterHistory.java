@@ -13,6 +13,7 @@ import dev.podium.runtime.numbering.ClusterNumbering;
 import dev.podium.runtime.ops.Observability;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,6 +51,9 @@ final class ClusterHistory implements HistoryStore {
 
   static final String PREFIX = "podium.chat.";
   static final String IDS = "podium.chat-ids";
+
+  /** How long after finding a ring empty it is looked at again before it counts as lost. */
+  static final long SECOND_LOOK_MS = 1000;
 
   /** Hazelcast returns at most this many entries per read. */
   private static final int READ_BATCH = 1000;
@@ -109,28 +113,27 @@ final class ClusterHistory implements HistoryStore {
   }
 
   @Override
-  public Future<Long> append(String eventId, JsonObject entry) {
-    return numbering
-        .next(eventId, this::highestIdUsed)
-        .compose(
-            id -> {
-              if (historySize == 0) {
-                return Future.succeededFuture(id);
+  public Future<Long> nextId(String eventId) {
+    return numbering.next(eventId, this::highestIdUsed);
+  }
+
+  @Override
+  public Future<Void> store(String eventId, long id, JsonObject entry) {
+    if (historySize == 0) {
+      return Future.succeededFuture();
+    }
+    return Future.fromCompletionStage(
+            ring(eventId).addAsync(entry.copy().put("id", id).encode(), OverflowPolicy.OVERWRITE),
+            vertx.getOrCreateContext())
+        .map(
+            sequence -> {
+              if (sequence == 0 && id > 1 && refilling.add(eventId)) {
+                // The first entry of a ring whose event had messages: the ring was lost (or
+                // another message, numbered earlier, is still on its way; then the record has
+                // nothing older to add). Runs behind the message.
+                refill(eventId, id).onComplete(done -> refilling.remove(eventId));
               }
-              return Future.fromCompletionStage(
-                      ring(eventId)
-                          .addAsync(entry.copy().put("id", id).encode(), OverflowPolicy.OVERWRITE),
-                      vertx.getOrCreateContext())
-                  .map(
-                      sequence -> {
-                        if (sequence == 0 && id > 1 && refilling.add(eventId)) {
-                          // The first entry of a ring whose event had messages: the ring was lost
-                          // (or another instance's earlier message is still on its way; then the
-                          // record has nothing older to add). Runs behind the message.
-                          refill(eventId, id).onComplete(done -> refilling.remove(eventId));
-                        }
-                        return id;
-                      });
+              return null;
             });
   }
 
@@ -153,22 +156,28 @@ final class ClusterHistory implements HistoryStore {
 
   /**
    * An empty ring while the event's numbering is under way: either the ring was lost, or its first
-   * message has its id and is still being written. The reader is not kept waiting for the record
-   * either way: the refill runs behind (once at a time per event), and finds nothing to write in
-   * the second case, since the record only hears of a message after its ring write.
+   * message has its id and is still being written (a few milliseconds). The reader is not kept
+   * waiting: a second look a moment later tells the two apart, and only a ring still empty then is
+   * refilled from the record (once at a time per event).
    */
   private void refillIfLost(String eventId) {
     if (!refilling.add(eventId)) {
       return;
     }
-    numbering
-        .last(eventId)
-        .compose(
-            last ->
-                last == null || last == 0
-                    ? Future.succeededFuture()
-                    : refill(eventId, last + 1).mapEmpty())
-        .onComplete(done -> refilling.remove(eventId));
+    Promise<Void> done = Promise.promise();
+    vertx.setTimer(
+        SECOND_LOOK_MS,
+        t ->
+            vertx
+                .executeBlocking(() -> readRing(eventId).isEmpty())
+                .compose(empty -> empty ? numbering.last(eventId) : Future.succeededFuture(0L))
+                .compose(
+                    last ->
+                        last == null || last == 0
+                            ? Future.succeededFuture()
+                            : refill(eventId, last + 1).mapEmpty())
+                .onComplete(ar -> done.complete()));
+    done.future().onComplete(ar -> refilling.remove(eventId));
   }
 
   @Override

@@ -9,8 +9,14 @@ interface HistoryStore {
   /** The event has just gone live: it has no history anywhere, its ids start at 1. */
   void begin(String eventId);
 
-  /** Appends the entry and returns its id (1, 2, 3, ... per event). */
-  Future<Long> append(String eventId, JsonObject entry);
+  /**
+   * The event's next message id (1, 2, 3, ...), taken before the message is stored: the caller asks
+   * for one at a time per event, so ids follow the order messages were accepted in.
+   */
+  Future<Long> nextId(String eventId);
+
+  /** Stores the entry under its id; writes may finish in any order. */
+  Future<Void> store(String eventId, long id, JsonObject entry);
 
   /** The retained entries, oldest first. */
   Future<JsonArray> read(String eventId);

@@ -23,8 +23,12 @@ final class MemoryHistory implements HistoryStore {
   }
 
   @Override
-  public Future<Long> append(String eventId, JsonObject entry) {
-    long id = lastId.merge(eventId, 1L, Long::sum);
+  public Future<Long> nextId(String eventId) {
+    return Future.succeededFuture(lastId.merge(eventId, 1L, Long::sum));
+  }
+
+  @Override
+  public Future<Void> store(String eventId, long id, JsonObject entry) {
     if (capacity > 0) {
       ArrayDeque<JsonObject> history = byEvent.computeIfAbsent(eventId, e -> new ArrayDeque<>());
       if (history.size() == capacity) {
@@ -32,7 +36,7 @@ final class MemoryHistory implements HistoryStore {
       }
       history.addLast(entry.copy().put("id", id));
     }
-    return Future.succeededFuture(id);
+    return Future.succeededFuture();
   }
 
   @Override

@@ -41,7 +41,8 @@ class ChatRoomsTest {
         throw (RuntimeException) accepted.cause();
       }
       JsonObject entry = accepted.result();
-      long id = history.append(eventId, entry).result();
+      long id = history.nextId(eventId).result();
+      history.store(eventId, id, entry);
       return entry.copy().put("type", "message_broadcast").put("id", id);
     }
 
