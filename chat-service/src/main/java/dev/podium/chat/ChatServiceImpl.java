@@ -14,8 +14,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 
 /** The chat-service behind its proxy: accepted messages are published to the room once. */
 final class ChatServiceImpl implements ChatService {
@@ -25,13 +23,7 @@ final class ChatServiceImpl implements ChatService {
   private final HistoryStore history;
   private final MeterRegistry metrics;
 
-  /**
-   * Per event, the last message being numbered and the last being broadcast (the verticle's one
-   * event loop reads and writes them).
-   */
-  private final Map<String, Future<?>> lastNumbered = new HashMap<>();
-
-  private final Map<String, Future<?>> lastPublished = new HashMap<>();
+  private final ChatSequencer sequencer;
 
   ChatServiceImpl(Vertx vertx, ChatRooms rooms, HistoryStore history) {
     this.vertx = vertx;
@@ -39,6 +31,7 @@ final class ChatServiceImpl implements ChatService {
     this.rooms = rooms;
     this.history = history;
     this.metrics = Observability.registry(vertx);
+    this.sequencer = new ChatSequencer(history, this::publish);
   }
 
   @Override
@@ -55,32 +48,7 @@ final class ChatServiceImpl implements ChatService {
     if (accepted.failed()) {
       return accepted;
     }
-    // Numbered in the order messages were accepted: an event's ids are taken one after another
-    // (one cluster call each, while the next messages' rate checks run). Each message is then
-    // stored at once, the writes overlapping, and broadcast only after the one numbered before
-    // it, so the room hears its messages in id order, and a message anyone saw is in the history.
-    // A refused message's link fails and the next one goes on.
-    Future<Long> numbered =
-        lastNumbered
-            .getOrDefault(eventId, Future.succeededFuture())
-            .transform(ignored -> accepted)
-            .compose(entry -> history.nextId(eventId));
-    chain(lastNumbered, eventId, numbered);
-    Future<Long> stored =
-        numbered.compose(id -> history.store(eventId, id, accepted.result()).map(id));
-    Future<JsonObject> published =
-        lastPublished
-            .getOrDefault(eventId, Future.succeededFuture())
-            .transform(ignored -> stored)
-            .map(id -> publish(eventId, id, accepted.result()));
-    chain(lastPublished, eventId, published);
-    return published;
-  }
-
-  /** Keeps an event's latest link, and drops it when it ran dry (so ended events leave nothing). */
-  private static <T> void chain(Map<String, Future<?>> links, String eventId, Future<T> link) {
-    links.put(eventId, link);
-    link.onComplete(ar -> links.remove(eventId, link));
+    return sequencer.submit(eventId, accepted);
   }
 
   private JsonObject publish(String eventId, long id, JsonObject entry) {

@@ -113,8 +113,8 @@ final class ClusterHistory implements HistoryStore {
   }
 
   @Override
-  public Future<Long> nextId(String eventId) {
-    return numbering.next(eventId, this::highestIdUsed);
+  public Future<Long> nextIds(String eventId, int count) {
+    return numbering.next(eventId, count, this::highestIdUsed);
   }
 
   @Override

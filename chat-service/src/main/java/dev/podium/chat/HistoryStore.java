@@ -10,10 +10,11 @@ interface HistoryStore {
   void begin(String eventId);
 
   /**
-   * The event's next message id (1, 2, 3, ...), taken before the message is stored: the caller asks
-   * for one at a time per event, so ids follow the order messages were accepted in.
+   * Takes the event's next {@code count} message ids (1, 2, 3, ... per event) before the messages
+   * are stored, and returns the first; the caller asks once at a time per event, so ids follow the
+   * order messages were accepted in.
    */
-  Future<Long> nextId(String eventId);
+  Future<Long> nextIds(String eventId, int count);
 
   /** Stores the entry under its id; writes may finish in any order. */
   Future<Void> store(String eventId, long id, JsonObject entry);

@@ -23,8 +23,8 @@ final class MemoryHistory implements HistoryStore {
   }
 
   @Override
-  public Future<Long> nextId(String eventId) {
-    return Future.succeededFuture(lastId.merge(eventId, 1L, Long::sum));
+  public Future<Long> nextIds(String eventId, int count) {
+    return Future.succeededFuture(lastId.merge(eventId, (long) count, Long::sum) - count + 1);
   }
 
   @Override

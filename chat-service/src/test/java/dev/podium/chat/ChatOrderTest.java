@@ -40,8 +40,10 @@ class ChatOrderTest {
     public void begin(String eventId) {}
 
     @Override
-    public Future<Long> nextId(String eventId) {
-      return Future.succeededFuture(++next);
+    public Future<Long> nextIds(String eventId, int count) {
+      long first = next + 1;
+      next += count;
+      return Future.succeededFuture(first);
     }
 
     @Override
@@ -92,5 +94,76 @@ class ChatOrderTest {
                         chat.post(EVENT, "u" + (i % 4), "User", "line " + i);
                       }
                     }));
+  }
+
+  /** Answers every numbering call 50 ms late, counting the calls. */
+  private static final class SlowNumbering implements HistoryStore {
+    private final Vertx vertx;
+    private long next;
+    int calls;
+
+    SlowNumbering(Vertx vertx) {
+      this.vertx = vertx;
+    }
+
+    @Override
+    public void begin(String eventId) {}
+
+    @Override
+    public Future<Long> nextIds(String eventId, int count) {
+      calls++;
+      long first = next + 1;
+      next += count;
+      Promise<Long> answered = Promise.promise();
+      vertx.setTimer(50, t -> answered.complete(first));
+      return answered.future();
+    }
+
+    @Override
+    public Future<Void> store(String eventId, long id, JsonObject entry) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<JsonArray> read(String eventId) {
+      return Future.succeededFuture(new JsonArray());
+    }
+
+    @Override
+    public void forget(String eventId) {}
+  }
+
+  @Test
+  void aSlowClusterNumbersWaitingMessagesInBatches(Vertx vertx, VertxTestContext ctx) {
+    ChatConfig config = new ChatConfig(200, 1000, 1000);
+    SlowNumbering store = new SlowNumbering(vertx);
+    int posted = 40;
+    List<Long> answered = new ArrayList<>();
+    vertx.runOnContext(
+        x -> {
+          ChatServiceImpl chat =
+              new ChatServiceImpl(vertx, new ChatRooms(config, Clock.systemUTC()), store);
+          for (int i = 1; i <= posted; i++) {
+            chat.post(EVENT, "u" + (i % 4), "User", "line " + i)
+                .onSuccess(
+                    m -> {
+                      answered.add(m.getLong("id"));
+                      if (answered.size() == posted) {
+                        ctx.verify(
+                            () -> {
+                              List<Long> expected = new ArrayList<>();
+                              for (long n = 1; n <= posted; n++) {
+                                expected.add(n);
+                              }
+                              assertEquals(expected, answered, "answered in id order");
+                              // The first message is numbered alone; the 39 that waited, at once.
+                              assertEquals(2, store.calls, "numbering calls for 40 messages");
+                            });
+                        ctx.completeNow();
+                      }
+                    })
+                .onFailure(ctx::failNow);
+          }
+        });
   }
 }

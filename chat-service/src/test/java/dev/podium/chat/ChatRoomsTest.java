@@ -41,7 +41,7 @@ class ChatRoomsTest {
         throw (RuntimeException) accepted.cause();
       }
       JsonObject entry = accepted.result();
-      long id = history.nextId(eventId).result();
+      long id = history.nextIds(eventId, 1).result();
       history.store(eventId, id, entry);
       return entry.copy().put("type", "message_broadcast").put("id", id);
     }

@@ -214,13 +214,17 @@ final class PodiumHarness implements AutoCloseable {
 
   /** Connects to a gateway on this port (for example one in another process). */
   TestSocket connectTo(int port, String uri) {
+    return connectTo("127.0.0.1", port, uri);
+  }
+
+  /** Connects to a gateway at this address (for example one in a {@link NetLab} host). */
+  TestSocket connectTo(String host, int port, String uri) {
     ClientWebSocket ws = wsClient.webSocket();
     TestSocket socket = new TestSocket(ws);
     await(
         onClientContext(
             () ->
-                ws.connect(
-                    new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))));
+                ws.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri))));
     return socket;
   }
 

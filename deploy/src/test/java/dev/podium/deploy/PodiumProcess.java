@@ -137,7 +137,30 @@ final class PodiumProcess implements AutoCloseable {
       throws IOException {
     List<String> java = new ArrayList<>(MODULE_FLAGS);
     java.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
-    return launch(name, java, cluster, extra, readyLine, timeoutSeconds);
+    return launch(List.of(), name, java, cluster, extra, readyLine, timeoutSeconds);
+  }
+
+  /**
+   * Starts {@code mainClass} inside a host of a {@link NetLab}: in its network namespace, with its
+   * address for the cluster, the gateway and the ops port (the test reaches them over the lab's
+   * bridge). The event bus runs in the clear: the lab's network is private to this machine.
+   */
+  static PodiumProcess startIn(
+      NetLab.Host host,
+      Class<?> mainClass,
+      Settings cluster,
+      Map<String, String> extra,
+      String readyLine)
+      throws IOException {
+    List<String> java = new ArrayList<>(MODULE_FLAGS);
+    java.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+    Map<String, String> env = new HashMap<>();
+    env.put("PODIUM_CLUSTER_HOST", host.address());
+    env.put("PODIUM_CLUSTER_TLS", "off");
+    env.put("PODIUM_HTTP_HOST", host.address());
+    env.put("PODIUM_OPS_HOST", host.address());
+    env.putAll(extra);
+    return launch(host.inside(List.of()), host.name(), java, cluster, env, readyLine, 180);
   }
 
   /**
@@ -152,10 +175,11 @@ final class PodiumProcess implements AutoCloseable {
       String readyLine,
       int timeoutSeconds)
       throws IOException {
-    return launch(name, java, cluster, extra, readyLine, timeoutSeconds);
+    return launch(List.of(), name, java, cluster, extra, readyLine, timeoutSeconds);
   }
 
   private static PodiumProcess launch(
+      List<String> prefix,
       String name,
       List<String> java,
       Settings cluster,
@@ -165,7 +189,7 @@ final class PodiumProcess implements AutoCloseable {
       throws IOException {
     int port = freePort();
     int opsPort = freePort();
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(prefix);
     command.add(System.getProperty("java.home") + "/bin/java");
     command.add("-Xmx256m");
     command.addAll(java);

@@ -174,6 +174,11 @@ final class TestSocket {
     return streamLink().getString("event_id");
   }
 
+  /** Whether the socket is still open (no close has arrived). */
+  boolean isOpen() {
+    return !closed.isDone();
+  }
+
   /** Every text message received so far, taken or not, in arrival order. */
   List<JsonObject> seen() {
     synchronized (inbox) {

@@ -42,6 +42,8 @@ import java.util.concurrent.TimeUnit;
  * own for each other).
  */
 final class SocketLoop {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SocketLoop.class);
+
   /** The node-wide collaborators every loop shares. */
   record Node(
       GatewayConfig config,
@@ -63,6 +65,8 @@ final class SocketLoop {
   private final Node node;
   private HttpServer server;
   private EdgeGate edge;
+  private MinorityGuard minority;
+  private boolean toldCutOff;
 
   SocketLoop(Vertx vertx, Node node) {
     this.vertx = vertx;
@@ -72,6 +76,7 @@ final class SocketLoop {
   /** Starts serving on {@code port} (a negative port: the node's shared random port). */
   Future<HttpServer> start(int port) {
     GatewayConfig config = node.config();
+    minority = MinorityGuard.of(vertx);
     RoomService rooms = node.rooms();
     ChatService chat = ChatService.createProxy(vertx);
     PresenceService presence = node.presence();
@@ -118,7 +123,8 @@ final class SocketLoop {
             config.edge().writeQueueBytes(),
             config.web().origins(),
             config.messages(),
-            node.rates());
+            node.rates(),
+            minority::cutOff);
 
     // The edge's FrameGuard closes an oversize message (1009) before Netty or Vert.x assemble
     // more than the protocol limit of its type; the server's own limits are the larger of the
@@ -171,7 +177,40 @@ final class SocketLoop {
           routes.handle(request);
         });
     edge.start();
+    vertx.setPeriodic(MINORITY_CHECK_MS, id -> checkMinority());
     return feed.start().compose(v -> server.listen());
+  }
+
+  /** How often a loop looks whether its gateway is cut off with a minority of the cluster. */
+  static final long MINORITY_CHECK_MS = 500;
+
+  /**
+   * Cut off with a minority of the cluster (split-brain protection refuses every change there and
+   * the events are owned on the other side): tell this loop's sockets to reconnect, as at a
+   * shutdown, rather than leave them in rooms that went silent. New sockets are refused meanwhile
+   * ({@link WebSocketEntry}).
+   */
+  private void checkMinority() {
+    boolean cutOff = minority.cutOff();
+    if (cutOff && !toldCutOff) {
+      Random jitter = new Random();
+      int told = 0;
+      for (Session session : node.sessions().all()) {
+        if (session.onCallersLoop()) {
+          session.closeForRestart(500 + jitter.nextInt(1000));
+          told++;
+        }
+      }
+      LOG.warn(
+          "gateway cut off with a minority of the cluster ({}): {} socket(s) of this loop told to"
+              + " reconnect; new ones refused until it is back in a majority",
+          minority.describe(),
+          told);
+    } else if (!cutOff && toldCutOff) {
+      LOG.info(
+          "gateway back in a majority of the cluster ({}): accepting sockets", minority.describe());
+    }
+    toldCutOff = cutOff;
   }
 
   /**

@@ -58,6 +58,9 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
   private final OriginPolicy origins;
   private final JoinTimes joinTimes;
 
+  /** True while this gateway is cut off with a minority of the cluster: new sockets are refused. */
+  private final java.util.function.BooleanSupplier cutOff;
+
   public WebSocketEntry(
       Vertx vertx,
       String nodeId,
@@ -79,7 +82,9 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       int writeQueueBytes,
       OriginPolicy origins,
       dev.podium.gateway.rates.MessageLimits messageLimits,
-      dev.podium.gateway.rates.MessageRates messageRates) {
+      dev.podium.gateway.rates.MessageRates messageRates,
+      java.util.function.BooleanSupplier cutOff) {
+    this.cutOff = cutOff;
     this.origins = origins;
     this.defaultPacketMillis = defaultPacketMillis;
     this.edge = edge;
@@ -151,6 +156,17 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
       return;
     }
     WebSocketPath path = parsed.get();
+    if (cutOff.getAsBoolean()) {
+      refuse(
+          handshake,
+          new EdgeGate.Refusal(
+              ErrorCode.SERVICE_UNAVAILABLE,
+              "This gateway is cut off from most of the cluster; connect again (through another"
+                  + " gateway) in a moment",
+              null,
+              ErrorCode.SERVICE_UNAVAILABLE.closeCode()));
+      return;
+    }
     EdgeGate.Ticket ticket =
         edge.open(
             handshake,

@@ -21,8 +21,6 @@ import java.util.function.Function;
  * start wins ({@code putIfAbsent}) and both then take numbers from it.
  */
 public final class ClusterNumbering {
-  private static final NextNumber NEXT = new NextNumber(null);
-
   private final Vertx vertx;
   private final IMap<String, Long> last;
 
@@ -35,11 +33,15 @@ public final class ClusterNumbering {
   }
 
   /**
-   * The key's next number; {@code startAfter} is asked only when the key has no sequence (it was
-   * not {@linkplain #begin begun}, or its entry was lost).
+   * Takes the key's next {@code count} numbers and returns the first; {@code startAfter} is asked
+   * only when the key has no sequence (it was not {@linkplain #begin begun}, or its entry was
+   * lost).
    */
-  public Future<Long> next(String key, Function<String, Future<Long>> startAfter) {
-    return take(key, NEXT)
+  public Future<Long> next(String key, int count, Function<String, Future<Long>> startAfter) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1: " + count);
+    }
+    return take(key, new NextNumber(null, count))
         .compose(
             number -> {
               if (number != null) {
@@ -47,7 +49,7 @@ public final class ClusterNumbering {
               }
               return startAfter
                   .apply(key)
-                  .compose(highest -> take(key, new NextNumber(Math.max(0, highest))));
+                  .compose(highest -> take(key, new NextNumber(Math.max(0, highest), count)));
             });
   }
 

@@ -4,7 +4,7 @@ import com.hazelcast.map.EntryProcessor;
 import java.util.Map;
 
 /**
- * Takes the next number of a key's sequence where the key lives: run by Hazelcast on the member
+ * Takes the next numbers of a key's sequence where the key lives: run by Hazelcast on the member
  * that owns the key's partition, one at a time per key, so two processes never get the same number.
  * Without a start, returns null and changes nothing when the sequence has not been started: the
  * caller decides where it starts and asks again with it (see {@link ClusterNumbering}); a start
@@ -17,8 +17,12 @@ final class NextNumber implements EntryProcessor<String, Long, Long> {
   /** Where a missing sequence starts (its first number is one more), or null for none. */
   private final Long startAfter;
 
-  NextNumber(Long startAfter) {
+  /** How many numbers to take; the first is returned. */
+  private final int count;
+
+  NextNumber(Long startAfter, int count) {
     this.startAfter = startAfter;
+    this.count = count;
   }
 
   @Override
@@ -27,8 +31,7 @@ final class NextNumber implements EntryProcessor<String, Long, Long> {
     if (last == null) {
       return null;
     }
-    long next = last + 1;
-    entry.setValue(next);
-    return next;
+    entry.setValue(last + count);
+    return last + 1;
   }
 }

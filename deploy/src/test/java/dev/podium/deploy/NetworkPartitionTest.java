@@ -1,0 +1,540 @@
+package dev.podium.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15: the network fails between processes that stay alive. Three hosts, each a network
+ * namespace of a {@link NetLab} with one JVM running every live service and a gateway ({@link
+ * FaultNodeMain}), so each side of a split has a gateway and an instance of each service. Clients
+ * in the test connect to all three gateways, chat, keep the stage and stream audio throughout; an
+ * {@link OperationHistory} records what they did and saw, and is checked after the heal.
+ *
+ * <p>Needs root, iproute2 and nftables ({@code .ci/run} installs them); in CI a missing one fails
+ * the test rather than skipping it.
+ */
+class NetworkPartitionTest {
+  private static final int EVENTS = 6;
+  private static final int COHOST_LIMIT = 2;
+  private static final long CUT_MS = 20_000;
+
+  private static NetLab lab;
+  private static PodiumHarness clients;
+  private static final List<NetLab.Host> hosts = new ArrayList<>();
+  private static final List<PodiumProcess> nodes = new ArrayList<>();
+  private static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    if (!NetLab.available()) {
+      if ("true".equals(System.getenv("CI"))) {
+        fail("the network-fault tests need root, ip and nft (.ci/run installs iproute2, nftables)");
+      }
+      Assumptions.abort("needs root, ip and nft");
+    }
+    lab = new NetLab();
+    for (String name : List.of("a", "b", "c")) {
+      hosts.add(lab.host(name));
+    }
+    String members =
+        hosts.stream().map(h -> h.address() + ":5701").collect(Collectors.joining(","));
+    clients =
+        new PodiumHarness(
+            Map.of(
+                "PODIUM_CLUSTER_NAME",
+                "podium-netfault-" + ProcessHandle.current().pid(),
+                "PODIUM_CLUSTER_PORT",
+                "5701"));
+    Map<String, String> env = new HashMap<>();
+    env.put("PODIUM_CLUSTER_MEMBERS", members);
+    env.put("PODIUM_CLUSTER_PORT", "5701");
+    env.put("PODIUM_CLUSTER_EXPECTED_MEMBERS", "3");
+    env.put("PODIUM_COHOST_LIMIT", String.valueOf(COHOST_LIMIT));
+    env.put("PODIUM_CHAT_HISTORY", "2000");
+    env.put("PODIUM_CHAT_RATE_PER_SECOND", "50");
+    env.put("PODIUM_RATE_CHAT_BURST", "1000");
+    env.put("PODIUM_RATE_CHAT_PER_MIN", "100000");
+    for (NetLab.Host host : hosts) {
+      nodes.add(
+          PodiumProcess.startIn(
+              host, FaultNodeMain.class, clients.settings(), env, FaultNodeMain.READY));
+    }
+    assertTrue(
+        Polls.eventually(() -> hostsSee(hosts, 3) && allReady(), 120_000),
+        "the three hosts never formed one ready cluster");
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    nodes.forEach(PodiumProcess::close);
+    if (clients != null) {
+      clients.close();
+    }
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  /**
+   * Scenario 1 (and the heart of scenario 2): the host owning some live events is cut off from both
+   * others for 20 s, clients acting on both sides, then healed.
+   */
+  @Test
+  void theOwnerOfLiveEventsIsCutOffFor20sThenHealed() throws Exception {
+    OperationHistory history = new OperationHistory();
+    List<Room> rooms = new ArrayList<>();
+    for (int e = 0; e < EVENTS; e++) {
+      rooms.add(Room.open(e, history));
+    }
+    // The victim: the host whose room-service owns the most of these events.
+    Map<Integer, Integer> owned = new HashMap<>();
+    for (Room room : rooms) {
+      for (int n = 0; n < nodes.size(); n++) {
+        if (owns(nodes.get(n), room.eventId)) {
+          owned.merge(n, 1, Integer::sum);
+        }
+      }
+    }
+    int victim = owned.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    NetLab.Host cut = hosts.get(victim);
+    List<NetLab.Host> majority = hosts.stream().filter(h -> !h.equals(cut)).toList();
+    System.out.println("netfault: cutting off " + cut.name() + ", owner of " + owned);
+
+    AtomicBoolean running = new AtomicBoolean(true);
+    List<Thread> workers = new ArrayList<>();
+    for (Room room : rooms) {
+      workers.addAll(room.startWorkload(history, running));
+    }
+    Thread.sleep(4_000);
+    long cutAt = history.now();
+    lab.isolate(cut, hosts);
+    Thread.sleep(CUT_MS);
+    lab.heal();
+    long healedAt = history.now();
+    long healedWall = System.currentTimeMillis();
+    long healedNanos = System.nanoTime();
+    boolean merged = Polls.eventually(() -> hostsSee(hosts, 3), 60_000);
+    long mergedMs = System.currentTimeMillis() - healedWall;
+    Thread.sleep(6_000);
+
+    // Presence: within 10 s of the heal every event's list is the sockets still connected.
+    boolean converged =
+        Polls.eventually(
+            () -> rooms.stream().allMatch(r -> r.listMatchesConnected(majority)), 10_000);
+    long convergedMs = System.currentTimeMillis() - healedWall;
+
+    // Chat as a fresh joiner sees it, per event, through a majority gateway.
+    Map<String, JsonArray> histories = new LinkedHashMap<>();
+    for (Room room : rooms) {
+      TestSocket joiner = room.join(majority.get(0), "checker-" + room.index);
+      histories.put(room.eventId, joiner.expect("chat_history").getJsonArray("messages"));
+    }
+    running.set(false);
+    for (Thread worker : workers) {
+      worker.join(10_000);
+    }
+    List<OperationHistory.Anomaly> anomalies = new ArrayList<>(history.checkChat(histories));
+    anomalies.addAll(history.checkStage(COHOST_LIMIT));
+
+    // Clients of the cut-off gateway: told to go within the cut, and back in through another.
+    int minorityClients = 0;
+    int told = 0;
+    int back = 0;
+    long worstTold = 0;
+    for (Room room : rooms) {
+      for (Member m : room.members) {
+        if (m.originalHost.equals(cut)) {
+          minorityClients++;
+          if (m.toldAt != null && m.toldAt >= cutAt && m.toldAt <= healedAt) {
+            told++;
+            worstTold = Math.max(worstTold, m.toldAt - cutAt);
+          }
+          back += m.backAt != null ? 1 : 0;
+        }
+      }
+    }
+    // Audio: the longest silence any listener heard after the heal (while every host streams).
+    long silenceAfterHeal = 0;
+    for (Room room : rooms) {
+      silenceAfterHeal = Math.max(silenceAfterHeal, room.longestSilenceSince(healedNanos));
+    }
+    // Owners after the heal: the room-services' owned events add up to the live events.
+    long ownedAfter = 0;
+    for (PodiumProcess node : nodes) {
+      ownedAfter += ownedEvents(node);
+    }
+
+    Map<String, Object> times = new LinkedHashMap<>();
+    times.put("cut", cut.name() + " from " + cutAt + " ms for " + CUT_MS + " ms");
+    times.put("merged after heal (ms)", merged ? mergedMs : "never within 60 s");
+    times.put("presence converged after heal (ms)", converged ? convergedMs : "not within 10 s");
+    times.put(
+        "clients of the cut-off gateway",
+        minorityClients + ", told to go within the cut: " + told + " (last " + worstTold
+            + " ms after the cut), back in through another gateway: " + back);
+    times.put("longest audio silence after heal (ms)", silenceAfterHeal);
+    times.put("events owned after heal", ownedAfter + " (live: " + EVENTS + ")");
+    System.out.println(history.summary("owner cut off 20 s", anomalies, times));
+
+    assertTrue(merged, "the cut-off host never merged back");
+    assertEquals(List.of(), anomalies, "anomalies");
+    assertTrue(converged, "presence did not converge within 10 s of the heal");
+    assertEquals(EVENTS, ownedAfter, "every live event has exactly one room-service owner");
+    assertEquals(minorityClients, told, "every client of the cut-off gateway was told to go");
+    assertEquals(minorityClients, back, "every client of the cut-off gateway got back in");
+    assertTrue(silenceAfterHeal <= 2_000, "audio silent for " + silenceAfterHeal + " ms after the heal");
+    for (Room room : rooms) {
+      room.close();
+    }
+  }
+
+  /** One live event with a client on every gateway. */
+  private static final class Room {
+    final int index;
+    final String eventId;
+    final TestSocket host;
+    final NetLab.Host hostSide;
+    final List<Member> members = new ArrayList<>();
+    long sender;
+
+    private Room(int index, String eventId, TestSocket host, NetLab.Host hostSide) {
+      this.index = index;
+      this.eventId = eventId;
+      this.host = host;
+      this.hostSide = hostSide;
+    }
+
+    static Room open(int index, OperationHistory history) {
+      NetLab.Host side = hosts.get(index % hosts.size());
+      PodiumProcess node = nodes.get(index % hosts.size());
+      String hostId = "h" + index;
+      TestSocket host =
+          clients.connectTo(
+              side.address(),
+              node.port(),
+              "/ws/stream/start/live/" + hostId + "/?token=" + TestTokens.valid(hostId, hostId));
+      Room room = new Room(index, host.eventId(), host, side);
+      history.client(hostId, room.eventId, host);
+      room.members.add(new Member(hostId, room.eventId, true, side, host));
+      for (int g = 0; g < hosts.size(); g++) {
+        String user = "e" + index + "l" + g;
+        TestSocket listener = room.join(hosts.get(g), user);
+        listener.expect("room_state");
+        history.client(user, room.eventId, listener);
+        room.members.add(new Member(user, room.eventId, false, hosts.get(g), listener));
+      }
+      Audio.Sine sine = new Audio.Sine(440 + 40 * index, 8000);
+      Member hostMember = room.members.get(0);
+      // The host streams through whichever socket it has now (it comes back elsewhere if told).
+      room.sender =
+          clients
+              .clientVertx()
+              .setPeriodic(
+                  20,
+                  id -> {
+                    TestSocket now = hostMember.socket;
+                    if (now.isOpen()) {
+                      now.sendBinary(sine.next(960));
+                    }
+                  });
+      return room;
+    }
+
+    TestSocket join(NetLab.Host side, String user) {
+      PodiumProcess node = nodes.get(hosts.indexOf(side));
+      return clients.connectTo(side.address(), node.port(), PodiumHarness.joinUri(eventId, user));
+    }
+
+    /** The longest silence any listener heard between {@code fromNanos} and now, in ms. */
+    long longestSilenceSince(long fromNanos) {
+      long worst = 0;
+      for (Member m : members.subList(1, members.size())) {
+        long last = fromNanos;
+        for (TestSocket.Binary frame : m.socket.binariesSince(fromNanos)) {
+          worst = Math.max(worst, frame.receivedAt() - last);
+          last = frame.receivedAt();
+        }
+        worst = Math.max(worst, System.nanoTime() - last);
+      }
+      return worst / 1_000_000;
+    }
+
+    /**
+     * Every listener chats, one line at a time, until told to stop; the host streams and comes
+     * back when its gateway tells it to go.
+     */
+    List<Thread> startWorkload(OperationHistory history, AtomicBoolean running) {
+      List<Thread> threads = new ArrayList<>();
+      Member hostMember = members.get(0);
+      Thread watcher =
+          new Thread(
+              () -> {
+                while (running.get()) {
+                  TestSocket s = hostMember.socket;
+                  if (!s.isOpen() || !s.seen("reconnect").isEmpty()) {
+                    if (hostMember.toldAt == null) {
+                      hostMember.toldAt = history.now();
+                    }
+                    hostMember.comeBack(history);
+                  }
+                  sleep(100);
+                }
+              },
+              "host-" + hostMember.user);
+      watcher.setDaemon(true);
+      watcher.start();
+      threads.add(watcher);
+      for (Member m : members.subList(1, members.size())) {
+        Thread t =
+            new Thread(
+                () -> {
+                  int n = 0;
+                  while (running.get()) {
+                    m.chat(history, m.user + "-" + n++);
+                    sleep(250);
+                  }
+                },
+                "chat-" + m.user);
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+      }
+      return threads;
+    }
+
+    /** The participant list a connected majority-side member gets now equals who is connected. */
+    boolean listMatchesConnected(List<NetLab.Host> majority) {
+      Member asker =
+          members.stream()
+              .filter(m -> majority.contains(m.host) && m.socket.isOpen())
+              .findFirst()
+              .orElse(null);
+      if (asker == null) {
+        return true;
+      }
+      int before = asker.socket.seen("participant_page").size();
+      asker.socket.send(new JsonObject().put("type", "get_participants").put("limit", 100));
+      if (!TestSocket.awaitCondition(
+          () -> asker.socket.seen("participant_page").size() > before, 3_000)) {
+        return false;
+      }
+      List<JsonObject> pages = asker.socket.seen("participant_page");
+      Set<String> listed = new TreeSet<>();
+      for (Object p : pages.get(pages.size() - 1).getJsonArray("participants")) {
+        listed.add(((JsonObject) p).getString("user_id"));
+      }
+      Set<String> connected =
+          members.stream()
+              .filter(m -> m.socket.isOpen())
+              .map(m -> m.user)
+              .collect(Collectors.toCollection(TreeSet::new));
+      return listed.equals(connected);
+    }
+
+    void close() {
+      clients.clientVertx().cancelTimer(sender);
+      members.forEach(m -> m.socket.close());
+    }
+  }
+
+  /**
+   * A client of one event, on one host's gateway. Told to go (a {@code reconnect}, or its socket
+   * closed), it comes back through the other gateways in turn, as a page would.
+   */
+  private static final class Member {
+    final String user;
+    final String eventId;
+    final boolean isHost;
+    final NetLab.Host originalHost;
+    volatile NetLab.Host host;
+    volatile TestSocket socket;
+    volatile Long toldAt;
+    volatile Long backAt;
+
+    Member(String user, String eventId, boolean isHost, NetLab.Host host, TestSocket socket) {
+      this.user = user;
+      this.eventId = eventId;
+      this.isHost = isHost;
+      this.host = host;
+      this.originalHost = host;
+      this.socket = socket;
+    }
+
+    /** Sends one chat line and waits (at most 5 s) for its broadcast back or an error. */
+    void chat(OperationHistory history, String text) {
+      TestSocket s = socket;
+      long start = history.now();
+      int seenBefore = s.seen().size();
+      s.send(new JsonObject().put("type", "broadcast_message").put("message", text));
+      String[] outcome = {"indeterminate"};
+      long[] id = {0};
+      TestSocket.awaitCondition(
+          () -> {
+            List<JsonObject> seen = s.seen();
+            for (JsonObject m : seen.subList(Math.min(seenBefore, seen.size()), seen.size())) {
+              if ("message_broadcast".equals(m.getString("type"))
+                  && text.equals(m.getString("message"))) {
+                outcome[0] = "ok";
+                id[0] = m.getLong("id");
+                return true;
+              }
+              if ("error".equals(m.getString("type"))) {
+                outcome[0] = m.getString("code");
+                return true;
+              }
+            }
+            if (!s.isOpen()) {
+              outcome[0] = "closed";
+              return true;
+            }
+            return false;
+          },
+          5_000);
+      history.record(
+          new OperationHistory.Op(
+              user, eventId, "chat", text, start, history.now(), outcome[0], id[0]));
+      if (!s.isOpen() || s.seen("reconnect").size() > 0) {
+        if (toldAt == null) {
+          toldAt = history.now();
+        }
+        comeBack(history);
+      }
+    }
+
+    /** Reconnects through the other gateways in turn until one lets it in. */
+    void comeBack(OperationHistory history) {
+      socket.close();
+      for (int round = 0; round < 20; round++) {
+        for (NetLab.Host other : hosts) {
+          if (other.equals(host) && round == 0) {
+            continue;
+          }
+          try {
+            TestSocket again =
+                clients.connectTo(
+                    other.address(),
+                    nodes.get(hosts.indexOf(other)).port(),
+                    PodiumHarness.joinUri(eventId, user));
+            if (TestSocket.awaitCondition(
+                () -> !again.seen("room_state").isEmpty() || !again.isOpen(), 5_000)
+                && again.isOpen()) {
+              socket = again;
+              host = other;
+              backAt = history.now();
+              history.client(user + "@" + backAt, eventId, again);
+              return;
+            }
+          } catch (RuntimeException refused) {
+            // Not reachable or refused: try the next gateway.
+          }
+        }
+        sleep(500);
+      }
+    }
+  }
+
+  private static boolean owns(PodiumProcess node, String eventId) {
+    return node.lines().stream()
+        .anyMatch(
+            l ->
+                l.contains("event_id=\"" + eventId + "\"")
+                    && l.contains("room-service owns event"));
+  }
+
+  private static long ownedEvents(PodiumProcess node) {
+    String metrics = get(node, "/metrics");
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("podium_owned_events") && line.contains("service=\"room-service\"")) {
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
+  }
+
+  private static boolean hostsSee(List<NetLab.Host> which, int members) {
+    for (NetLab.Host host : which) {
+      String metrics = get(nodes.get(hosts.indexOf(host)), "/metrics");
+      if (!metrics.contains("podium_cluster_members " + members + ".0")
+          && !metrics.contains("podium_cluster_members " + members + "\n")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean allReady() {
+    for (PodiumProcess node : nodes) {
+      if (status(node, "/health/ready") != 200) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String get(PodiumProcess node, String path) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(opsUri(node, path)).timeout(Duration.ofSeconds(3)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  private static int status(PodiumProcess node, String path) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(opsUri(node, path)).timeout(Duration.ofSeconds(3)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  private static URI opsUri(PodiumProcess node, String path) {
+    NetLab.Host host = hosts.get(nodes.indexOf(node));
+    return URI.create("http://" + host.address() + ":" + node.opsPort() + path);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

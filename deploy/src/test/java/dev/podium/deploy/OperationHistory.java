@@ -1,0 +1,166 @@
+package dev.podium.deploy;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What clients did and saw during a network-fault test, and the checks run on it afterwards, in the
+ * manner of a Jepsen history: every operation with its outcome ({@code ok}, an error code, or
+ * {@code indeterminate} when no answer came in time), and every message each client received.
+ * Thread-safe: the clients' workers record concurrently.
+ */
+final class OperationHistory {
+  /** One client operation: what, by whom, in which event, and how it ended. */
+  record Op(
+      String client,
+      String event,
+      String kind,
+      String value,
+      long startedMs,
+      long endedMs,
+      String outcome,
+      long id) {
+    boolean acknowledged() {
+      return "ok".equals(outcome);
+    }
+  }
+
+  /** An anomaly the checker found. */
+  record Anomaly(String kind, String detail) {}
+
+  private final long origin = System.currentTimeMillis();
+  private final List<Op> ops = new ArrayList<>();
+  private final Map<String, TestSocket> clients = new LinkedHashMap<>();
+  private final Map<String, String> clientEvents = new HashMap<>();
+
+  synchronized void client(String name, String eventId, TestSocket socket) {
+    clients.put(name, socket);
+    clientEvents.put(name, eventId);
+  }
+
+  long now() {
+    return System.currentTimeMillis() - origin;
+  }
+
+  synchronized void record(Op op) {
+    ops.add(op);
+  }
+
+  synchronized List<Op> ops() {
+    return List.copyOf(ops);
+  }
+
+  /**
+   * Chat as joiners see it after the heal: {@code histories} is, per event, the {@code
+   * chat_history} a fresh joiner received. Every acknowledged line must be in it once, no line may
+   * be there twice or come from nowhere, and each sender's acknowledged lines keep their order.
+   */
+  synchronized List<Anomaly> checkChat(Map<String, JsonArray> histories) {
+    List<Anomaly> found = new ArrayList<>();
+    Map<String, Op> sent = new HashMap<>();
+    for (Op op : ops) {
+      if (op.kind().equals("chat")) {
+        sent.put(op.value(), op);
+      }
+    }
+    for (Map.Entry<String, JsonArray> event : histories.entrySet()) {
+      Map<String, Integer> copies = new HashMap<>();
+      Map<Long, String> ids = new TreeMap<>();
+      for (Object o : event.getValue()) {
+        JsonObject m = (JsonObject) o;
+        String text = m.getString("message");
+        copies.merge(text, 1, Integer::sum);
+        String before = ids.put(m.getLong("id"), text);
+        if (before != null) {
+          found.add(new Anomaly("duplicate-id", event.getKey() + " id " + m.getLong("id")));
+        }
+        Op op = sent.get(text);
+        if (op == null || !op.event().equals(event.getKey())) {
+          found.add(new Anomaly("phantom", event.getKey() + ": " + text));
+        }
+      }
+      copies.forEach(
+          (text, n) -> {
+            if (n > 1) {
+              found.add(new Anomaly("duplicated", event.getKey() + ": " + text + " x" + n));
+            }
+          });
+      // Each sender's acknowledged lines, in the order they were sent, must have rising ids.
+      Map<String, Long> lastIdBySender = new HashMap<>();
+      Map<String, Long> idOfText = new HashMap<>();
+      ids.forEach((id, text) -> idOfText.put(text, id));
+      for (Op op : ops) {
+        if (!op.kind().equals("chat") || !op.event().equals(event.getKey())) {
+          continue;
+        }
+        Long id = idOfText.get(op.value());
+        if (op.acknowledged() && id == null) {
+          found.add(new Anomaly("lost", event.getKey() + ": " + op.value()));
+        }
+        if (op.acknowledged() && id != null) {
+          Long previous = lastIdBySender.put(op.client(), id);
+          if (previous != null && previous > id) {
+            found.add(new Anomaly("reordered", op.client() + ": " + op.value()));
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The stage as every client saw it, at every moment: no list with two hosts, none with more
+   * co-hosts than the limit.
+   */
+  synchronized List<Anomaly> checkStage(int cohostLimit) {
+    List<Anomaly> found = new ArrayList<>();
+    for (Map.Entry<String, TestSocket> client : clients.entrySet()) {
+      for (JsonObject m : client.getValue().seen("participant_list")) {
+        int hosts = 0;
+        int cohosts = 0;
+        for (Object p : m.getJsonArray("participants", new JsonArray())) {
+          String role = ((JsonObject) p).getString("role");
+          hosts += "host".equals(role) ? 1 : 0;
+          cohosts += "cohost".equals(role) ? 1 : 0;
+        }
+        if (hosts > 1) {
+          found.add(new Anomaly("two-hosts", client.getKey() + " saw " + m.encode()));
+        }
+        if (cohosts > cohostLimit) {
+          found.add(new Anomaly("cohost-limit", client.getKey() + " saw " + m.encode()));
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Jepsen-like summary lines: operations by kind and outcome, and the anomalies. */
+  synchronized String summary(String scenario, List<Anomaly> anomalies, Map<String, Object> times) {
+    StringBuilder out = new StringBuilder();
+    out.append("\n=== network fault: ").append(scenario).append(" ===\n");
+    Map<String, Map<String, Integer>> byKind = new TreeMap<>();
+    for (Op op : ops) {
+      byKind.computeIfAbsent(op.kind(), k -> new TreeMap<>()).merge(op.outcome(), 1, Integer::sum);
+    }
+    byKind.forEach(
+        (kind, outcomes) -> {
+          int total = outcomes.values().stream().mapToInt(Integer::intValue).sum();
+          out.append(String.format("  %-8s %5d ops: %s%n", kind, total, outcomes));
+        });
+    Map<String, Integer> kinds = new TreeMap<>();
+    anomalies.forEach(a -> kinds.merge(a.kind(), 1, Integer::sum));
+    out.append("  anomalies: ").append(anomalies.isEmpty() ? "none" : kinds).append('\n');
+    anomalies.stream()
+        .limit(10)
+        .forEach(
+            a -> out.append("    ").append(a.kind()).append(": ").append(a.detail()).append('\n'));
+    times.forEach((k, v) -> out.append("  ").append(k).append(": ").append(v).append('\n'));
+    return out.toString();
+  }
+}
