@@ -1,5 +1,6 @@
 package dev.podium.chat;
 
+import dev.podium.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -94,12 +95,18 @@ final class ChatSequencer {
               for (int i = 0; i < batch.size(); i++) {
                 Waiting w = batch.get(i);
                 if (first.failed()) {
-                  w.done().fail(first.cause());
+                  w.done().fail(unavailable(first.cause()));
                   continue;
                 }
                 long id = first.result() + i;
                 JsonObject entry = w.accepted().result();
-                Future<Long> stored = history.store(eventId, id, entry).map(id);
+                // A write the cluster could not confirm (a partition, a backup that never
+                // acknowledged) is not broadcast, and its sender hears so.
+                Future<Long> stored =
+                    history
+                        .store(eventId, id, entry)
+                        .map(id)
+                        .recover(e -> Future.failedFuture(unavailable(e)));
                 Future<JsonObject> handedOn =
                     line.lastHandedOn
                         .transform(ignored -> stored)
@@ -109,5 +116,13 @@ final class ChatSequencer {
               }
               pump(eventId);
             });
+  }
+
+  /** A cluster failure as the sender should hear it: try again. */
+  private static Throwable unavailable(Throwable cause) {
+    return cause instanceof io.vertx.serviceproxy.ServiceException
+        ? cause
+        : ErrorCode.SERVICE_UNAVAILABLE.exception(
+            "The message could not be stored right now; send it again");
   }
 }
