@@ -11,6 +11,7 @@ import com.hazelcast.ringbuffer.StaleSequenceException;
 import dev.podium.api.history.HistoryService;
 import dev.podium.runtime.numbering.ClusterNumbering;
 import dev.podium.runtime.ops.Observability;
+import dev.podium.runtime.ownership.ClusterMajority;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -74,11 +75,15 @@ final class ClusterHistory implements HistoryStore {
     this.historySize = historySize;
     this.record = record;
     this.refills = Observability.registry(vertx).counter("podium_chat_ring_refills_total");
+    // A cut-off minority stores nothing (its writes are refused), so a merge never drops a line
+    // a sender was told was sent.
     RingbufferConfig config =
-        new RingbufferConfig(PREFIX + "*")
-            .setCapacity(Math.max(1, historySize))
-            .setBackupCount(2)
-            .setAsyncBackupCount(0);
+        ClusterMajority.protect(
+            hazelcast.getConfig(),
+            new RingbufferConfig(PREFIX + "*")
+                .setCapacity(Math.max(1, historySize))
+                .setBackupCount(2)
+                .setAsyncBackupCount(0));
     try {
       hazelcast.getConfig().addRingBufferConfig(config);
     } catch (InvalidConfigurationException conflict) {

@@ -3,6 +3,7 @@ package dev.podium.runtime.numbering;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.podium.runtime.ownership.ClusterMajority;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashSet;
@@ -28,7 +29,12 @@ public final class ClusterNumbering {
     this.vertx = vertx;
     // A dynamic configuration: holds whatever cluster XML the operator ships; adding the same one
     // again (a second instance) is accepted by Hazelcast.
-    hazelcast.getConfig().addMapConfig(new MapConfig(mapName).setBackupCount(2));
+    // Writes need a majority when the cluster has that rule, so a cut-off minority never numbers.
+    hazelcast
+        .getConfig()
+        .addMapConfig(
+            ClusterMajority.protect(
+                hazelcast.getConfig(), new MapConfig(mapName).setBackupCount(2)));
     this.last = hazelcast.getMap(mapName);
   }
 

@@ -3,6 +3,7 @@ package dev.podium.runtime.ownership;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
+import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
@@ -56,5 +57,39 @@ public final class ClusterMajority {
           new MergePolicyConfig(
               DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
     }
+  }
+
+  /**
+   * Whether the cluster's writes need a majority: the protection is in the member's config (it is
+   * when {@code PODIUM_CLUSTER_EXPECTED_MEMBERS} is set). For structures configured while running.
+   */
+  public static boolean configured(Config config) {
+    return config.getSplitBrainProtectionConfigs().containsKey(NAME);
+  }
+
+  /**
+   * A map added while running (a dynamic configuration) with the same rule as {@link #MAPS}: its
+   * writes need a majority when the cluster has the protection, and a minority's copy is discarded
+   * at a merge.
+   */
+  public static MapConfig protect(Config config, MapConfig map) {
+    if (configured(config)) {
+      map.setSplitBrainProtectionName(NAME)
+          .setMergePolicyConfig(
+              new MergePolicyConfig(
+                  DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
+    }
+    return map;
+  }
+
+  /** A ring buffer added while running, under the same rule (see the map variant). */
+  public static RingbufferConfig protect(Config config, RingbufferConfig ring) {
+    if (configured(config)) {
+      ring.setSplitBrainProtectionName(NAME)
+          .setMergePolicyConfig(
+              new MergePolicyConfig(
+                  DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
+    }
+    return ring;
   }
 }
