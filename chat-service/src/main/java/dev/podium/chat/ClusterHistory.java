@@ -14,7 +14,6 @@ import dev.podium.runtime.ops.Observability;
 import dev.podium.runtime.ownership.ClusterMajority;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,11 +35,12 @@ import org.slf4j.LoggerFactory;
  * <p>An event's numbering begins at 0 when it goes live (the lifecycle notice), so the record is
  * not asked in the normal case. The database's record (the history-service) backs both: a numbering
  * that is missing when a message comes (lost, or the notice not heard) starts after the highest id
- * used anywhere (the ring, the record), and a ring found empty while the event's numbering is under
- * way was lost (its member and both backups died) and is refilled from the record. So a lost ring
- * or a lost numbering never gives an id twice, and joiners still get the last messages. The record
- * is written behind, so lines sent in its last moments may be missing from a refill
- * (docs/storage.md).
+ * used anywhere (the ring, the record), and a message that is the first entry of its ring although
+ * ids were given before shows the ring was lost (its member and both backups died): the ring is
+ * refilled from the record behind it. So a lost ring or a lost numbering never gives an id twice,
+ * and joiners get the last messages again once the next one is sent (reads never wait for a refill,
+ * nor start one: joins stay free of it). The record is written behind, so lines sent in its last
+ * moments may be missing from a refill (docs/storage.md).
  *
  * <p>The ring buffers' capacity is {@code PODIUM_CHAT_HISTORY}: it is added to the cluster's
  * configuration when the service starts (a dynamic configuration, before any ring is made), so
@@ -52,9 +52,6 @@ final class ClusterHistory implements HistoryStore {
 
   static final String PREFIX = "podium.chat.";
   static final String IDS = "podium.chat-ids";
-
-  /** How long after finding a ring empty it is looked at again before it counts as lost. */
-  static final long SECOND_LOOK_MS = 1000;
 
   /** Hazelcast returns at most this many entries per read. */
   private static final int READ_BATCH = 1000;
@@ -150,39 +147,7 @@ final class ClusterHistory implements HistoryStore {
     }
     return vertx
         .executeBlocking(() -> readRing(eventId))
-        .compose(
-            entries -> {
-              if (entries.isEmpty()) {
-                refillIfLost(eventId);
-              }
-              return Future.succeededFuture(newestInIdOrder(entries));
-            });
-  }
-
-  /**
-   * An empty ring while the event's numbering is under way: either the ring was lost, or its first
-   * message has its id and is still being written (a few milliseconds). The reader is not kept
-   * waiting: a second look a moment later tells the two apart, and only a ring still empty then is
-   * refilled from the record (once at a time per event).
-   */
-  private void refillIfLost(String eventId) {
-    if (!refilling.add(eventId)) {
-      return;
-    }
-    Promise<Void> done = Promise.promise();
-    vertx.setTimer(
-        SECOND_LOOK_MS,
-        t ->
-            vertx
-                .executeBlocking(() -> readRing(eventId).isEmpty())
-                .compose(empty -> empty ? numbering.last(eventId) : Future.succeededFuture(0L))
-                .compose(
-                    last ->
-                        last == null || last == 0
-                            ? Future.succeededFuture()
-                            : refill(eventId, last + 1).mapEmpty())
-                .onComplete(ar -> done.complete()));
-    done.future().onComplete(ar -> refilling.remove(eventId));
+        .compose(entries -> Future.succeededFuture(newestInIdOrder(entries)));
   }
 
   @Override
@@ -245,15 +210,24 @@ final class ClusterHistory implements HistoryStore {
 
   /** Writes the record's lines below {@code beforeId} into the event's ring; returns them. */
   private Future<List<JsonObject>> refill(String eventId, long beforeId) {
-    return recentFromRecord(eventId)
+    Future<JsonObject> recent = recentFromRecord(eventId);
+    // Only as many as the ring has room for beside what it holds now: the ring keeps the last
+    // entries added, and the newer messages that revealed the loss must stay.
+    Future<Long> held = vertx.executeBlocking(() -> ring(eventId).size());
+    return Future.all(recent, held)
         .compose(
-            recent -> {
-              JsonArray lines = new JsonArray();
-              for (Object line : recent.getJsonArray("messages", new JsonArray())) {
+            v -> {
+              List<Object> older = new ArrayList<>();
+              for (Object line : recent.result().getJsonArray("messages", new JsonArray())) {
                 if (((JsonObject) line).getLong("id") < beforeId) {
-                  lines.add(line);
+                  older.add(line);
                 }
               }
+              int room = (int) Math.max(0, historySize - held.result());
+              JsonArray lines =
+                  new JsonArray(
+                      new ArrayList<>(
+                          older.subList(Math.max(0, older.size() - room), older.size())));
               if (lines.isEmpty()) {
                 return Future.succeededFuture(List.<JsonObject>of());
               }

@@ -44,15 +44,6 @@ public final class ClusterBootstrap {
 
   static final String MERGE_NEXT_RUN_SECONDS = "5";
 
-  /**
-   * Hazelcast answers a write as done when its backups did not acknowledge it within the backup
-   * timeout (5 s): across a network partition the write then lives on one side only, and the merge
-   * can drop it, although its caller was told it happened (the network-fault test lost acknowledged
-   * chat lines exactly so). Failing such a write ({@code IndeterminateOperationStateException})
-   * lets the service answer with an error instead.
-   */
-  static final String FAIL_ON_INDETERMINATE = "hazelcast.operation.fail.on.indeterminate.state";
-
   private ClusterBootstrap() {}
 
   public static Future<Vertx> start(ClusterSettings cluster) {
@@ -126,9 +117,6 @@ public final class ClusterBootstrap {
       // Nor are its merge delays: a split must heal in seconds unless the file says otherwise.
       if (config.getProperty(MERGE_FIRST_RUN) == null) {
         config.setProperty(MERGE_FIRST_RUN, MERGE_FIRST_RUN_SECONDS);
-      }
-      if (config.getProperty(FAIL_ON_INDETERMINATE) == null) {
-        config.setProperty(FAIL_ON_INDETERMINATE, "true");
       }
       if (config.getProperty(MERGE_NEXT_RUN) == null) {
         config.setProperty(MERGE_NEXT_RUN, MERGE_NEXT_RUN_SECONDS);

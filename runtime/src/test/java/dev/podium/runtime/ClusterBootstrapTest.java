@@ -53,11 +53,7 @@ class ClusterBootstrapTest {
         file.getProperty("hazelcast.merge.first.run.delay.seconds"),
         "Hazelcast's 300 s is not ours");
     assertEquals("5", file.getProperty("hazelcast.merge.next.run.delay.seconds"));
-    assertEquals(
-        "true",
-        file.getProperty("hazelcast.operation.fail.on.indeterminate.state"),
-        "a write its backups never acknowledged is an error, not done");
-    assertEquals("true", builtIn.getProperty("hazelcast.operation.fail.on.indeterminate.state"));
+
     Config own =
         ClusterBootstrap.hazelcastConfig(
             ClusterSettings.from(
