@@ -55,7 +55,10 @@ class PresenceOwnershipTest {
     return answered.future();
   }
 
-  /** Two instances deployed; completes with their deployment ids. */
+  /**
+   * Two instances deployed; completes with their deployment ids once each has heard of the other
+   * (each owns some events the other does not), or after 5 s.
+   */
   private static Future<List<String>> deployTwo(
       Vertx vertx, PresenceServiceVerticle one, PresenceServiceVerticle two) {
     List<String> ids = new ArrayList<>();
@@ -66,11 +69,28 @@ class PresenceOwnershipTest {
               ids.add(id);
               return vertx.deployVerticle(two);
             })
-        .map(
+        .compose(
             id -> {
               ids.add(id);
-              return ids;
-            });
+              return bothSeeEachOther(vertx, one, two, System.currentTimeMillis() + 5_000);
+            })
+        .map(v -> ids);
+  }
+
+  private static Future<Void> bothSeeEachOther(
+      Vertx vertx, PresenceServiceVerticle one, PresenceServiceVerticle two, long deadline) {
+    boolean split = false;
+    boolean splitBack = false;
+    for (int i = 0; i < 1_000 && !(split && splitBack); i++) {
+      split |= one.ownsEvent("probe-" + i) && !two.ownsEvent("probe-" + i);
+      splitBack |= two.ownsEvent("probe-" + i) && !one.ownsEvent("probe-" + i);
+    }
+    if ((split && splitBack) || System.currentTimeMillis() > deadline) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> later = Promise.promise();
+    vertx.setTimer(20, t -> bothSeeEachOther(vertx, one, two, deadline).onComplete(later));
+    return later.future();
   }
 
   /**
