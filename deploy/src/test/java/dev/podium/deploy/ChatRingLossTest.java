@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.podium.runtime.ClusterReach;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +106,6 @@ class ChatRingLossTest {
   }
 
   private static HazelcastInstance hazelcast(Vertx node) {
-    return ((HazelcastClusterManager) ((VertxInternal) node).clusterManager())
-        .getHazelcastInstance();
+    return ClusterReach.hazelcast(node).orElseThrow();
   }
 }

@@ -53,9 +53,7 @@ public final class ClusterMajority {
     for (String name : MAPS) {
       MapConfig map = config.getMapConfig(name);
       map.setSplitBrainProtectionName(NAME);
-      map.setMergePolicyConfig(
-          new MergePolicyConfig(
-              DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
+      map.setMergePolicyConfig(discardAtMerge());
     }
   }
 
@@ -74,10 +72,7 @@ public final class ClusterMajority {
    */
   public static MapConfig protect(Config config, MapConfig map) {
     if (configured(config)) {
-      map.setSplitBrainProtectionName(NAME)
-          .setMergePolicyConfig(
-              new MergePolicyConfig(
-                  DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
+      map.setSplitBrainProtectionName(NAME).setMergePolicyConfig(discardAtMerge());
     }
     return map;
   }
@@ -85,11 +80,14 @@ public final class ClusterMajority {
   /** A ring buffer added while running, under the same rule (see the map variant). */
   public static RingbufferConfig protect(Config config, RingbufferConfig ring) {
     if (configured(config)) {
-      ring.setSplitBrainProtectionName(NAME)
-          .setMergePolicyConfig(
-              new MergePolicyConfig(
-                  DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
+      ring.setSplitBrainProtectionName(NAME).setMergePolicyConfig(discardAtMerge());
     }
     return ring;
+  }
+
+  /** A minority's copy cannot have been written: the merge keeps the majority's. */
+  private static MergePolicyConfig discardAtMerge() {
+    return new MergePolicyConfig(
+        DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE);
   }
 }
