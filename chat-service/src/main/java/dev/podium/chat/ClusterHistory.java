@@ -127,15 +127,20 @@ final class ClusterHistory implements HistoryStore {
     return Future.fromCompletionStage(
             ring(eventId).addAsync(entry.copy().put("id", id).encode(), OverflowPolicy.OVERWRITE),
             vertx.getOrCreateContext())
-        .map(
+        .compose(
             sequence -> {
+              if (!ClusterMajority.holds(hazelcast)) {
+                // Stored on a side that lost its majority meanwhile: the merge may drop it.
+                return Future.failedFuture(
+                    new IllegalStateException("stored while cut off from the cluster's majority"));
+              }
               if (sequence == 0 && id > 1 && refilling.add(eventId)) {
                 // The first entry of a ring whose event had messages: the ring was lost (or
                 // another message, numbered earlier, is still on its way; then the record has
                 // nothing older to add). Runs behind the message.
                 refill(eventId, id).onComplete(done -> refilling.remove(eventId));
               }
-              return null;
+              return Future.<Void>succeededFuture();
             });
   }
 

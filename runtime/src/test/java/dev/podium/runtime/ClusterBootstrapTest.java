@@ -120,6 +120,11 @@ class ClusterBootstrapTest {
     assertEquals(5899, plain.getPort());
     assertNull(plain.getClusterPublicHost(), "Vert.x then announces the host it listens on");
     assertFalse(plain.isSsl());
+    assertEquals(
+        2_000,
+        plain.getClusterPingInterval(),
+        "a connection stuck across a network cut is found in seconds, not Vert.x's 40 s");
+    assertEquals(5_000, plain.getClusterPingReplyInterval());
 
     DevCa.make(dir, "node");
     String cert = dir.resolve("node.crt").toString();

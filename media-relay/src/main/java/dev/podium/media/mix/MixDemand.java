@@ -7,17 +7,27 @@ import java.util.Map;
  * Whether any gateway node wants an event's room mix, and whether in Opus. Gateways announce {@code
  * {node_id, mix, opus}} when their demand changes and again every second while they want the mix; a
  * node that has been silent for longer than the expiry (a dead gateway, a lost message) no longer
- * counts. A relay that just took the event over has heard nobody yet, so for {@link #GRACE_NANOS}
- * after it starts it assumes the mix is wanted: the listeners of a moved event keep hearing it
- * while their gateways' next announcements arrive. An announcement without a {@code mix} field (a
- * gateway from before mix demand existed) counts as wanting the mix.
+ * counts. A relay that just took the event over has heard nobody yet, so it assumes the mix is
+ * wanted, in Opus too, until {@link #GRACE_NANOS} after the first announcement it hears (at most
+ * {@link #MAX_GRACE_NANOS} after it starts): the listeners of a moved event keep hearing it while
+ * their gateways' announcements find the new owner. They are published to the event's demand
+ * address, whose consumer the new owner has only just registered, and the cluster takes a while to
+ * tell every gateway of it: in the network-fault runs a moved event fell silent for 4-5 s when the
+ * grace ran out 1.5 s after the move, before any announcement had arrived. An announcement without
+ * a {@code mix} field (a gateway from before mix demand existed) counts as wanting the mix.
  */
 public final class MixDemand {
   /** How long a node's announcement counts without being repeated. */
   public static final long EXPIRY_NANOS = 3_000_000_000L;
 
-  /** How long a fresh owner assumes demand: longer than the gateways' 1 s repeat. */
+  /**
+   * How long a fresh owner goes on assuming demand once it has heard a first announcement: longer
+   * than the gateways' 1 s repeat, so every gateway that wants the mix has been heard by then.
+   */
   public static final long GRACE_NANOS = 1_500_000_000L;
+
+  /** How long a fresh owner that hears no announcement at all assumes demand. */
+  public static final long MAX_GRACE_NANOS = 8_000_000_000L;
 
   private record Wanted(long at, boolean opus) {}
 
@@ -25,21 +35,30 @@ public final class MixDemand {
   private final Map<String, Wanted> wanting = new HashMap<>();
 
   private final long expiryNanos;
-  private final long graceUntil;
+  private final long graceNanos;
+  private long graceUntil;
+  private boolean heardAny;
 
   public MixDemand(long startNanos) {
-    this(startNanos, EXPIRY_NANOS, GRACE_NANOS);
+    this(startNanos, EXPIRY_NANOS, GRACE_NANOS, MAX_GRACE_NANOS);
   }
 
-  public MixDemand(long startNanos, long expiryNanos, long graceNanos) {
+  public MixDemand(long startNanos, long expiryNanos, long graceNanos, long maxGraceNanos) {
     this.expiryNanos = expiryNanos;
-    this.graceUntil = startNanos + graceNanos;
+    this.graceNanos = graceNanos;
+    this.graceUntil = startNanos + maxGraceNanos;
   }
 
   /** Records a node's announcement. */
   public void announced(String nodeId, boolean mix, boolean opus, long nowNanos) {
     if (nodeId == null) {
       return;
+    }
+    if (!heardAny) {
+      heardAny = true;
+      if (nowNanos + graceNanos - graceUntil < 0) {
+        graceUntil = nowNanos + graceNanos;
+      }
     }
     if (mix) {
       wanting.put(nodeId, new Wanted(nowNanos, opus));
@@ -55,10 +74,14 @@ public final class MixDemand {
   }
 
   /**
-   * True if some node that wants the mix wants it in Opus (no grace: Opus is asked for explicitly).
+   * True if some node that wants the mix wants it in Opus, or this owner is still in its first
+   * moments (its listeners may be Opus ones).
    */
   public boolean opusWanted(long nowNanos) {
     expire(nowNanos);
+    if (nowNanos - graceUntil < 0) {
+      return true;
+    }
     for (Wanted w : wanting.values()) {
       if (w.opus()) {
         return true;

@@ -9,16 +9,29 @@ class MixDemandTest {
   private static final long SECOND = 1_000_000_000L;
   private static final long START = 100 * SECOND;
 
-  /** Past the fresh owner's grace. */
-  private static final long LATER = START + 2 * SECOND;
+  /** Past the longest grace of a fresh owner that heard nobody. */
+  private static final long LATER = START + 9 * SECOND;
 
   @Test
-  void aFreshOwnerAssumesTheMixIsWantedForOneAndAHalfSeconds() {
+  void aFreshOwnerThatHearsNobodyAssumesTheMixIsWantedForEightSeconds() {
     MixDemand demand = new MixDemand(START);
     assertTrue(demand.mixWanted(START));
-    assertTrue(demand.mixWanted(START + SECOND), "the gateways repeat every second: wait for them");
-    assertFalse(demand.mixWanted(START + 3 * SECOND / 2), "nobody announced: nobody listens");
-    assertFalse(demand.opusWanted(START), "Opus is never assumed");
+    assertTrue(demand.opusWanted(START), "its listeners may want Opus");
+    assertTrue(
+        demand.mixWanted(START + 5 * SECOND),
+        "the announcements may not find a new owner for seconds: keep mixing meanwhile");
+    assertFalse(demand.mixWanted(START + 8 * SECOND), "nobody announced: nobody listens");
+    assertFalse(demand.opusWanted(START + 8 * SECOND));
+  }
+
+  @Test
+  void theGraceEndsOneAndAHalfSecondsAfterTheFirstAnnouncement() {
+    MixDemand demand = new MixDemand(START);
+    demand.announced("gw1", false, false, START + SECOND);
+    assertTrue(demand.mixWanted(START + 2 * SECOND), "other gateways repeat within a second");
+    assertFalse(
+        demand.mixWanted(START + 5 * SECOND / 2), "heard from the gateways: nobody wants it");
+    assertFalse(demand.opusWanted(START + 5 * SECOND / 2));
   }
 
   @Test

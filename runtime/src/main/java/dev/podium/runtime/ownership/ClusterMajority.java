@@ -5,7 +5,9 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
+import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import java.util.List;
 
@@ -75,6 +77,22 @@ public final class ClusterMajority {
       map.setSplitBrainProtectionName(NAME).setMergePolicyConfig(discardAtMerge());
     }
     return map;
+  }
+
+  /**
+   * Whether this member's side of the cluster has a majority now (always, without the protection).
+   * Checked again when a protected write completes: Hazelcast answers a write whose backups never
+   * acknowledged (they sat on the far side of a cut) as done once its backup timeout passes, and a
+   * member cut off before it detected the cut has by then dropped the others (its failure detection
+   * is shorter than that timeout) and sees itself in a minority, whose copy the merge discards. So
+   * a write that completes where there is no majority is not confirmed: its caller must say so.
+   */
+  public static boolean holds(HazelcastInstance hazelcast) {
+    SplitBrainProtection protection =
+        configured(hazelcast.getConfig())
+            ? hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(NAME)
+            : null;
+    return protection == null || protection.hasMinimumSize();
   }
 
   /** A ring buffer added while running, under the same rule (see the map variant). */

@@ -73,6 +73,16 @@ public final class ServiceOwnership {
   private static final long STUCK_COMPUTATION_NANOS = 5_000_000_000L;
 
   /**
+   * How long an instance whose member merged back into the cluster after a split waits before it
+   * registers again, and so before the others give it a share of their events. Right after a merge
+   * the event bus has not settled (Vert.x republishes each member's subscriptions, and the merged
+   * member learns the others' anew): in the first network-fault runs an event whose mixing moved to
+   * the merged member at once was silent for 5 s. Meanwhile its events stay where the split put
+   * them, served.
+   */
+  static final long MERGE_SETTLE_MS = 10_000;
+
+  /**
    * Twice Hazelcast's failure-detection time in podium-cluster.xml (3 s without a heartbeat): a
    * member that stood still resets its heartbeat clocks when it wakes, so it needs that long to
    * learn that the others dropped it (and then finds itself in a minority, below).
@@ -100,6 +110,27 @@ public final class ServiceOwnership {
   private int stepDowns;
 
   private volatile boolean hadMajority = true;
+
+  /**
+   * The mirror may miss instances: this member has just merged back into the cluster or regained a
+   * majority, and while it was apart it dropped the others' entries (their members were dead to
+   * it). No ring is reported until a full read of the registry begun after that has refreshed it:
+   * the first merge drill showed a member that came back claim every event of the cluster for a
+   * second, its mirror holding only its own instance.
+   */
+  private volatile boolean mirrorStale;
+
+  /** When this member last merged back into the cluster ({@link System#nanoTime}), if it did. */
+  private volatile long mergedAt;
+
+  private volatile boolean merged;
+
+  /**
+   * Counts the times the mirror went stale, so a read begun before the last time does not count.
+   */
+  private final java.util.concurrent.atomic.AtomicLong staleMarks =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private Thread watcher;
   private long reconciler = -1;
   private long ticks;
@@ -121,7 +152,7 @@ public final class ServiceOwnership {
       new java.util.concurrent.atomic.AtomicLong();
 
   // Hazelcast, when clustered
-  private HazelcastInstance hz;
+  private volatile HazelcastInstance hz;
   private IMap<String, String> registry;
   private UUID membershipListener;
   private UUID entryListener;
@@ -191,10 +222,13 @@ public final class ServiceOwnership {
   /**
    * The number of this instance's current stint awake (it changes with every pause), or -1 while it
    * must not write: what a {@link FencedStore} asks before a write and again when the result
-   * arrives, so that a write the process stood still during does not count.
+   * arrives, so that a write the process stood still during does not count. Also -1 while this
+   * member's side holds no majority: a write that completes there (stored before the cut was
+   * detected, answered once its backups timed out) is not confirmed ({@link
+   * ClusterMajority#holds}).
    */
   public long stint() {
-    if (pauses == null) {
+    if (pauses == null || (hz != null && !hasMajority())) {
       return -1;
     }
     long now = nanoClock.getAsLong();
@@ -269,8 +303,11 @@ public final class ServiceOwnership {
                             event -> {
                               // After a split-brain merge this member has a new UUID: register it
                               // again.
-                              if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-                                context.runOnContext(v -> refresh());
+                              if (event.getState() == LifecycleEvent.LifecycleState.MERGING
+                                  || event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                                mergedAt = System.nanoTime();
+                                merged = true;
+                                markMirrorStale();
                               }
                             });
                 if (!observer) {
@@ -373,9 +410,19 @@ public final class ServiceOwnership {
     context.runOnContext(
         v -> {
           if (!stopped) {
-            report(computeRing());
+            OwnerRing next = computeRing();
+            if (!mirrorStale) {
+              report(next);
+            }
           }
         });
+  }
+
+  /** From any thread: no ring until a registry read begun from now on has refreshed the mirror. */
+  private void markMirrorStale() {
+    staleMarks.incrementAndGet();
+    mirrorStale = true;
+    context.runOnContext(v -> refresh());
   }
 
   /**
@@ -398,6 +445,7 @@ public final class ServiceOwnership {
     refreshing = true;
     refreshStarted = System.nanoTime();
     long eventsBefore = registryEvents.get();
+    long marksBefore = staleMarks.get();
     // Unordered: one hung read must not queue the next behind it.
     vertx
         .<Map<String, String>>executeBlocking(
@@ -414,7 +462,10 @@ public final class ServiceOwnership {
                   registry.remove(e.getKey(), e.getValue());
                 }
               }
-              if (!observer && !stopped && !self.equals(read.get(instanceId))) {
+              if (!observer
+                  && !stopped
+                  && !settlingAfterMerge()
+                  && !self.equals(read.get(instanceId))) {
                 // Lost in a merge, or this member's UUID changed: register again.
                 registry.put(instanceId, self);
                 read.put(instanceId, self);
@@ -432,9 +483,30 @@ public final class ServiceOwnership {
               } else if (registryEvents.get() == eventsBefore) {
                 mirror.keySet().retainAll(ar.result().keySet());
                 mirror.putAll(ar.result());
+                clearStale(marksBefore);
+              } else if (mirrorStale) {
+                // Entries changed while it was read: add what the read found (an entry removed
+                // meanwhile comes back until the next read; its member's liveness filters it).
+                mirror.putAll(ar.result());
+                clearStale(marksBefore);
+              }
+              if (mirrorStale) {
+                // The read began before the mirror went stale (or failed): read again soon.
+                vertx.setTimer(TICK_MS, id -> refresh());
               }
               recompute();
             });
+  }
+
+  /** Whether this member merged back less than {@link #MERGE_SETTLE_MS} ago. */
+  private boolean settlingAfterMerge() {
+    return merged && System.nanoTime() - mergedAt < MERGE_SETTLE_MS * 1_000_000;
+  }
+
+  private void clearStale(long marksBefore) {
+    if (staleMarks.get() == marksBefore) {
+      mirrorStale = false;
+    }
   }
 
   /**
@@ -460,6 +532,9 @@ public final class ServiceOwnership {
     boolean majority = hasMajority();
     if (majority != hadMajority) {
       hadMajority = majority;
+      if (majority) {
+        markMirrorStale();
+      }
       LOG.atWarn()
           .addKeyValue("service", service)
           .addKeyValue("instance_id", instanceId)
@@ -489,9 +564,7 @@ public final class ServiceOwnership {
    * none is configured).
    */
   private boolean hasMajority() {
-    var protection = hz.getConfig().getSplitBrainProtectionConfigs().get(ClusterMajority.NAME);
-    return protection == null
-        || hz.getCluster().getMembers().size() >= protection.getMinimumClusterSize();
+    return ClusterMajority.holds(hz);
   }
 
   private void report(OwnerRing next) {

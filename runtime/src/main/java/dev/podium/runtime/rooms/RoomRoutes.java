@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class RoomRoutes implements Shareable {
   static final String MAP = "podium.room.routes";
+
+  /** Asks every process to write its own routes again (a member that merged back lacks them). */
+  static final String RESEND = "podium.room.routes.resend";
+
   private static final String LOCAL_MAP = "podium.runtime.room-routes";
   private static final Logger LOG = LoggerFactory.getLogger(RoomRoutes.class);
 
@@ -243,6 +247,83 @@ public final class RoomRoutes implements Shareable {
       }
     }
     LOG.info("merged into the cluster: wrote {} room routes again as member {}", moved, member);
+    // Hazelcast hands a merged member the cluster's copy of a replicated map in the background (its
+    // anti-entropy runs every 30 s), and entries that already existed fire no event here: in the
+    // network-fault tests a relay that took an event after a merge sent its mix to its own node
+    // only. So every other process is asked to write its routes again (each write reaches this
+    // member as an event), and the table is read again a few times meanwhile.
+    for (long delay : RESEND_AFTER_MERGE_MS) {
+      vertx.setTimer(delay, id -> vertx.eventBus().publish(RESEND, member));
+    }
+    for (long delay : REREAD_AFTER_MERGE_MS) {
+      vertx.setTimer(
+          delay,
+          id ->
+              vertx.executeBlocking(
+                  () -> {
+                    reread();
+                    return null;
+                  },
+                  false));
+    }
+  }
+
+  /** When the others are asked to write their routes again, in ms from the merge. */
+  private static final long[] RESEND_AFTER_MERGE_MS = {1, 2_000, 5_000};
+
+  /** Writes this process's own routes again: a merged member asked for them. */
+  private void resendOwn(String asker) {
+    if (asker.equals(member)) {
+      return;
+    }
+    vertx.executeBlocking(
+        () -> {
+          for (Route route : own) {
+            routes.put(route.key, route.value);
+          }
+          return null;
+        },
+        false);
+  }
+
+  /** When the table is read again after a merge, in ms from the merge. */
+  private static final long[] REREAD_AFTER_MERGE_MS = {
+    500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000
+  };
+
+  /**
+   * Brings the index in line with this member's copy of the map: follows the entries of live
+   * members it lacks, forgets the ones the map no longer holds (other than this process's own).
+   */
+  private void reread() {
+    int added = 0;
+    for (Map.Entry<String, String> entry : routes.entrySet()) {
+      String key = entry.getKey();
+      if (!eventOfKey.containsKey(key) && alive(memberOf(key))) {
+        accept(key, entry.getValue());
+        if (!routes.containsKey(key)) {
+          // Removed while it was read: its removal may have been handled before the accept.
+          drop(key);
+        } else {
+          added++;
+        }
+      }
+    }
+    Set<String> ownKeys = new java.util.HashSet<>();
+    own.forEach(route -> ownKeys.add(route.key));
+    int dropped = 0;
+    for (String key : new ArrayList<>(eventOfKey.keySet())) {
+      if (!ownKeys.contains(key) && !routes.containsKey(key)) {
+        drop(key);
+        dropped++;
+      }
+    }
+    if (added + dropped > 0) {
+      LOG.info(
+          "room routes read again after a merge: {} found, {} no longer in the cluster",
+          added,
+          dropped);
+    }
   }
 
   private void start() {
@@ -277,6 +358,12 @@ public final class RoomRoutes implements Shareable {
               return null;
             },
             false)
+        .compose(
+            v ->
+                vertx
+                    .eventBus()
+                    .<String>consumer(RESEND, request -> resendOwn(request.body()))
+                    .completion())
         .onComplete(started);
   }
 

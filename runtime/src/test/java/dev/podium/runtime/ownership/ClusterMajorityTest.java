@@ -3,6 +3,7 @@ package dev.podium.runtime.ownership;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.podium.runtime.ClusterBootstrap;
 import dev.podium.runtime.ClusterSettings;
@@ -63,6 +64,10 @@ class ClusterMajorityTest {
     assertFalse(
         ownerA.ring().contains(ownerA.instanceId()),
         "alone of 2 expected: no majority, owns nothing");
+    assertEquals(
+        -1,
+        ownerA.stint(),
+        "no write counts in a minority: one completing there is not confirmed either");
     FencedStore storeA = new FencedStore(a, "podium.rooms", ownerA.instanceId(), ownerA::stint);
     Throwable refused = failure(storeA.create("e1", new JsonObject().put("v", 1)));
     assertInstanceOf(FencedStore.Fenced.class, refused, String.valueOf(refused));
@@ -73,6 +78,7 @@ class ClusterMajorityTest {
     // The ring listener is told of every change: wait for the one where A, now in a majority, owns
     // its share.
     aOwnsItsShare.get(20, TimeUnit.SECONDS);
+    assertTrue(ownerA.stint() >= 0, "in a majority, A's writes count");
     FencedStore.Lease lease = await(storeA.create("e1", new JsonObject().put("v", 1)));
     assertEquals(1, lease.epoch());
     await(ownerB.stop());
