@@ -7,11 +7,10 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import dev.podium.chat.ChatConfig;
 import dev.podium.chat.ChatServiceVerticle;
+import dev.podium.runtime.ClusterReach;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -82,8 +81,7 @@ class ChatHistorySettingTest {
   }
 
   private static HazelcastInstance hazelcast(Vertx node) {
-    return ((HazelcastClusterManager) ((VertxInternal) node).clusterManager())
-        .getHazelcastInstance();
+    return ClusterReach.hazelcast(node).orElseThrow();
   }
 
   /** Waits for a future that should fail, and returns why. */

@@ -39,12 +39,14 @@ final class NetLab implements AutoCloseable {
   private final Thread cleanUp = new Thread(this::removeAll, "netlab-clean-up");
   private boolean closed;
 
-  /** Whether this machine can build a lab: root, ip and nft. */
+  /** Whether this machine can build a lab: root, ip, nft, ethtool and python3. */
   static boolean available() {
     try {
       return "0".equals(output(List.of("id", "-u")).strip())
           && run(List.of("ip", "-V"))
-          && run(List.of("nft", "--version"));
+          && run(List.of("nft", "--version"))
+          && run(List.of("ethtool", "--version"))
+          && run(List.of("python3", "--version"));
     } catch (IOException e) {
       return false;
     }
@@ -55,6 +57,8 @@ final class NetLab implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(cleanUp);
     must("ip", "link", "add", bridge, "type", "bridge");
     must("ip", "addr", "add", BRIDGE_ADDRESS + "/24", "dev", bridge);
+    must("ip", "link", "set", bridge, "gso_max_segs", "1");
+    must("ethtool", "-K", bridge, "tx", "off");
     must("ip", "link", "set", bridge, "up");
   }
 
@@ -72,6 +76,10 @@ final class NetLab implements AutoCloseable {
     must("ip", "link", "set", inner, "netns", host.namespace());
     must("ip", "-n", host.namespace(), "link", "set", inner, "name", "eth0");
     must("ip", "-n", host.namespace(), "addr", "add", host.address() + "/24", "dev", "eth0");
+    // Complete frames: one segment per packet and checksums filled in (no offloading them to a
+    // "device" that is a veth), since a delayed link (delay_link.py) copies frames as they are.
+    must("ip", "-n", host.namespace(), "link", "set", "eth0", "gso_max_segs", "1");
+    must(host.inside(List.of("ethtool", "-K", "eth0", "tx", "off")));
     must("ip", "-n", host.namespace(), "link", "set", "eth0", "up");
     must("ip", "-n", host.namespace(), "link", "set", "lo", "up");
     must("ip", "link", "set", host.rootLink(), "master", bridge);
@@ -145,12 +153,68 @@ final class NetLab implements AutoCloseable {
                 queueMs + "ms")));
   }
 
-  /** Removes every fault: rules and slow links. */
+  /**
+   * Delays every packet between the host and the other hosts by {@code delayMs} ± {@code jitterMs}
+   * (uniformly, keeping their order) and drops {@code lossPercent} of them, both ways; its clients
+   * (the bridge's address) are not affected. The host's veth is taken out of the bridge and {@code
+   * delay_link.py} carries its frames instead: {@code tc netem} is missing from this machine's
+   * kernel and nftables here cannot queue packets to a program.
+   */
+  synchronized void delay(Host host, int delayMs, int jitterMs, int lossPercent)
+      throws IOException {
+    int index = hosts.indexOf(host);
+    String inner = tag + "d" + index;
+    String bridged = tag + "e" + index;
+    must("ip", "link", "add", inner, "type", "veth", "peer", "name", bridged);
+    must("ip", "link", "set", bridged, "master", bridge);
+    for (String link : List.of(inner, bridged, host.rootLink())) {
+      must("ip", "link", "set", link, "gso_max_segs", "1", "promisc", "on", "up");
+    }
+    must("ip", "link", "set", host.rootLink(), "nomaster");
+    Process wire =
+        new ProcessBuilder(
+                "python3",
+                delayScript().toString(),
+                host.rootLink(),
+                inner,
+                String.valueOf(delayMs),
+                String.valueOf(jitterMs),
+                String.valueOf(lossPercent),
+                BRIDGE_ADDRESS)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    delayed.put(host, wire);
+  }
+
+  /** The delaying wires running now, by host. */
+  private final java.util.Map<Host, Process> delayed = new java.util.HashMap<>();
+
+  private static java.nio.file.Path delayScript() throws IOException {
+    java.nio.file.Path script = java.nio.file.Files.createTempFile("podium-delay-link", ".py");
+    script.toFile().deleteOnExit();
+    try (var in = NetLab.class.getResourceAsStream("delay_link.py")) {
+      if (in == null) {
+        throw new IOException("delay_link.py is not on the test class path");
+      }
+      java.nio.file.Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    return script;
+  }
+
+  /** Removes every fault: rules, slow links and delaying wires. */
   synchronized void heal() throws IOException {
     for (Host host : hosts) {
       nft(host, "flush chain inet podium_faults input\nflush chain inet podium_faults output\n");
       run(host.inside(List.of("tc", "qdisc", "del", "dev", "eth0", "root")));
     }
+    for (java.util.Map.Entry<Host, Process> wire : delayed.entrySet()) {
+      Host host = wire.getKey();
+      wire.getValue().destroyForcibly();
+      must("ip", "link", "set", host.rootLink(), "master", bridge);
+      run(List.of("ip", "link", "del", tag + "d" + hosts.indexOf(host)));
+    }
+    delayed.clear();
   }
 
   @Override
@@ -171,6 +235,7 @@ final class NetLab implements AutoCloseable {
    * Kills what runs in the namespaces, removes them (their veth pairs go with them) and the bridge.
    */
   private void removeAll() {
+    delayed.values().forEach(Process::destroyForcibly);
     removeTagged(tag);
   }
 
@@ -180,7 +245,8 @@ final class NetLab implements AutoCloseable {
       String name = line.split(" ")[0];
       deadLabTag(name).ifPresent(NetLab::removeTagged);
     }
-    for (String line : output(List.of("ip", "-o", "link", "show", "type", "bridge")).split("\n")) {
+    // Bridges, and the veth pairs of delaying wires, of dead labs.
+    for (String line : output(List.of("ip", "-o", "link", "show")).split("\n")) {
       String[] parts = line.split(": ");
       if (parts.length > 1) {
         deadLabTag(parts[1].split("@")[0]).ifPresent(NetLab::removeTagged);
@@ -217,6 +283,16 @@ final class NetLab implements AutoCloseable {
           }
         }
         run(List.of("ip", "netns", "del", namespace));
+      }
+      // The delaying wires' veth pairs live in this namespace (their programs exit with them).
+      for (String line : output(List.of("ip", "-o", "link", "show")).split("\n")) {
+        String[] parts = line.split(": ");
+        if (parts.length > 1) {
+          String link = parts[1].split("@")[0];
+          if (link.startsWith(tag + "d")) {
+            run(List.of("ip", "link", "del", link));
+          }
+        }
       }
       run(List.of("ip", "link", "del", tag + "br"));
     } catch (IOException e) {

@@ -101,7 +101,29 @@ final class OperationHistory {
         }
         Long id = idOfText.get(op.value());
         if (op.acknowledged() && id == null) {
-          found.add(new Anomaly("lost", event.getKey() + ": " + op.value()));
+          found.add(
+              new Anomaly(
+                  "lost",
+                  event.getKey()
+                      + ": "
+                      + op.value()
+                      + " (sent at "
+                      + op.startedMs()
+                      + " ms, acknowledged as id "
+                      + op.id()
+                      + " at "
+                      + op.endedMs()
+                      + " ms; the history's line of that id: "
+                      + ids.get(op.id())
+                      + ", its ids "
+                      + (ids.isEmpty()
+                          ? "none"
+                          : ((TreeMap<Long, String>) ids).firstKey()
+                              + ".."
+                              + ((TreeMap<Long, String>) ids).lastKey())
+                      + ", "
+                      + ids.size()
+                      + " lines)"));
         }
         if (op.acknowledged() && id != null) {
           Long previous = lastIdBySender.put(op.client(), id);
@@ -135,6 +157,58 @@ final class OperationHistory {
         if (cohosts > cohostLimit) {
           found.add(new Anomaly("cohost-limit", client.getKey() + " saw " + m.encode()));
         }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Stage actions: none went unanswered while its socket stayed open (an action the cluster could
+   * not apply must be answered with an error), and each event's stage after the heal ({@code
+   * cohosts}: event id → user ids on stage, as a new joiner's {@code room_state} lists them) shows
+   * the last acknowledged {@code accept_cohost} or {@code remove_cohost}, unless an action with no
+   * answer came after it (then either state is right).
+   */
+  synchronized List<Anomaly> checkStageOutcome(Map<String, java.util.Set<String>> cohosts) {
+    List<Anomaly> found = new ArrayList<>();
+    Map<String, String> speakers = new HashMap<>();
+    Map<String, Boolean> expected = new HashMap<>();
+    for (Op op : ops) {
+      if (!op.kind().equals("stage")) {
+        continue;
+      }
+      boolean changes = op.value().equals("accept_cohost") || op.value().equals("remove_cohost");
+      // An applied invitation is not confirmed to the host (only the invited one hears of it).
+      if (changes && op.outcome().equals("indeterminate")) {
+        found.add(
+            new Anomaly("unanswered", op.client() + " " + op.value() + " at " + op.startedMs()));
+      }
+      if (op.value().equals("accept_cohost")) {
+        speakers.put(op.event(), op.client());
+      }
+      if (!changes) {
+        continue;
+      }
+      if (op.acknowledged()) {
+        expected.put(op.event(), op.value().equals("accept_cohost"));
+      } else if (op.outcome().equals("indeterminate") || op.outcome().equals("closed")) {
+        expected.put(op.event(), null);
+      }
+    }
+    for (Map.Entry<String, Boolean> e : expected.entrySet()) {
+      String speaker = speakers.get(e.getKey());
+      java.util.Set<String> onStage = cohosts.get(e.getKey());
+      if (e.getValue() == null || speaker == null || onStage == null) {
+        continue;
+      }
+      if (onStage.contains(speaker) != e.getValue()) {
+        found.add(
+            new Anomaly(
+                "stage-lost",
+                e.getKey()
+                    + ": "
+                    + speaker
+                    + (e.getValue() ? " accepted, not on stage" : " removed, still on stage")));
       }
     }
     return found;

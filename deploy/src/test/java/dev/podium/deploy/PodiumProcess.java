@@ -442,6 +442,15 @@ final class PodiumProcess implements AutoCloseable {
     leftBehind.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy);
   }
 
+  /** Waits (at most 15 s) until the process has exited after {@link #close}. */
+  public void awaitExit() {
+    try {
+      process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The PostgreSQL running on this process's data folder, named by its {@code postmaster.pid}. */
   private java.util.Optional<ProcessHandle> embeddedPostgres() {
     String dataDir = environment.get("PODIUM_DATA_DIR");
