@@ -8,13 +8,14 @@ import java.util.Map;
  * {node_id, mix, opus}} when their demand changes and again every second while they want the mix; a
  * node that has been silent for longer than the expiry (a dead gateway, a lost message) no longer
  * counts. A relay that just took the event over has heard nobody yet, so it assumes the mix is
- * wanted, in Opus too, until {@link #GRACE_NANOS} after the first announcement it hears (at most
- * {@link #MAX_GRACE_NANOS} after it starts): the listeners of a moved event keep hearing it while
- * their gateways' announcements find the new owner. They are published to the event's demand
- * address, whose consumer the new owner has only just registered, and the cluster takes a while to
- * tell every gateway of it: in the network-fault runs a moved event fell silent for 4-5 s when the
- * grace ran out 1.5 s after the move, before any announcement had arrived. An announcement without
- * a {@code mix} field (a gateway from before mix demand existed) counts as wanting the mix.
+ * wanted (not Opus, which is asked for explicitly: a room of PCM listeners must not pay for an
+ * encoder) until {@link #GRACE_NANOS} after the first announcement it hears (at most {@link
+ * #MAX_GRACE_NANOS} after it starts): the listeners of a moved event keep hearing it while their
+ * gateways' announcements find the new owner. They are published to the event's demand address,
+ * whose consumer the new owner has only just registered, and the cluster takes a while to tell
+ * every gateway of it: in the network-fault runs a moved event fell silent for 4-5 s when the grace
+ * ran out 1.5 s after the move, before any announcement had arrived. An announcement without a
+ * {@code mix} field (a gateway from before mix demand existed) counts as wanting the mix.
  */
 public final class MixDemand {
   /** How long a node's announcement counts without being repeated. */
@@ -74,14 +75,10 @@ public final class MixDemand {
   }
 
   /**
-   * True if some node that wants the mix wants it in Opus, or this owner is still in its first
-   * moments (its listeners may be Opus ones).
+   * True if some node that wants the mix wants it in Opus (no grace: Opus is asked for explicitly).
    */
   public boolean opusWanted(long nowNanos) {
     expire(nowNanos);
-    if (nowNanos - graceUntil < 0) {
-      return true;
-    }
     for (Wanted w : wanting.values()) {
       if (w.opus()) {
         return true;

@@ -16,12 +16,11 @@ class MixDemandTest {
   void aFreshOwnerThatHearsNobodyAssumesTheMixIsWantedForEightSeconds() {
     MixDemand demand = new MixDemand(START);
     assertTrue(demand.mixWanted(START));
-    assertTrue(demand.opusWanted(START), "its listeners may want Opus");
+    assertFalse(demand.opusWanted(START), "Opus is never assumed");
     assertTrue(
         demand.mixWanted(START + 5 * SECOND),
         "the announcements may not find a new owner for seconds: keep mixing meanwhile");
     assertFalse(demand.mixWanted(START + 8 * SECOND), "nobody announced: nobody listens");
-    assertFalse(demand.opusWanted(START + 8 * SECOND));
   }
 
   @Test

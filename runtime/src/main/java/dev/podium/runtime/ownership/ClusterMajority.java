@@ -7,7 +7,6 @@ import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
-import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import java.util.List;
 
@@ -88,11 +87,12 @@ public final class ClusterMajority {
    * a write that completes where there is no majority is not confirmed: its caller must say so.
    */
   public static boolean holds(HazelcastInstance hazelcast) {
-    SplitBrainProtection protection =
-        configured(hazelcast.getConfig())
-            ? hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(NAME)
-            : null;
-    return protection == null || protection.hasMinimumSize();
+    // The member list this process holds now, not the protection's own flag, which Hazelcast
+    // updates on its own schedule: the same count every ring and the gateways' guard use.
+    SplitBrainProtectionConfig protection =
+        hazelcast.getConfig().getSplitBrainProtectionConfigs().get(NAME);
+    return protection == null
+        || hazelcast.getCluster().getMembers().size() >= protection.getMinimumClusterSize();
   }
 
   /** A ring buffer added while running, under the same rule (see the map variant). */

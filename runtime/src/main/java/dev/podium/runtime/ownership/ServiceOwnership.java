@@ -125,6 +125,9 @@ public final class ServiceOwnership {
 
   private volatile boolean merged;
 
+  /** Whether this instance has been in its own ring (owned a share) since it started. */
+  private volatile boolean servedBefore;
+
   /**
    * Counts the times the mirror went stale, so a read begun before the last time does not count.
    */
@@ -305,8 +308,13 @@ public final class ServiceOwnership {
                               // again.
                               if (event.getState() == LifecycleEvent.LifecycleState.MERGING
                                   || event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-                                mergedAt = System.nanoTime();
-                                merged = true;
+                                // Only a member that served before (cut off from the cluster it
+                                // was part of) has events to take back; one that formed the
+                                // cluster by merging at start takes its share at once.
+                                if (servedBefore) {
+                                  mergedAt = System.nanoTime();
+                                  merged = true;
+                                }
                                 markMirrorStale();
                               }
                             });
@@ -549,6 +557,7 @@ public final class ServiceOwnership {
     // member whose UUID changed in a merge waits for the refresh that registers it again.
     if (!stopped && majority && !observer && self.equals(mirror.get(instanceId))) {
       instances.add(instanceId);
+      servedBefore = true;
     }
     return OwnerRing.of(instances);
   }
