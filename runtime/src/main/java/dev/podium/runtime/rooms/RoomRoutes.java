@@ -251,9 +251,20 @@ public final class RoomRoutes implements Shareable {
     // anti-entropy runs every 30 s), and entries that already existed fire no event here: in the
     // network-fault tests a relay that took an event after a merge sent its mix to its own node
     // only. So every other process is asked to write its routes again (each write reaches this
-    // member as an event), and the table is read again a few times meanwhile.
+    // member as an event), and the table is read again a few times meanwhile. The request goes by a
+    // Hazelcast topic, not the event bus, whose view of the other processes' consumers is itself
+    // being rebuilt right after a merge; and once more just before the member's settling ends
+    // (ServiceOwnership.MERGE_SETTLE_MS), when it starts taking events.
     for (long delay : RESEND_AFTER_MERGE_MS) {
-      vertx.setTimer(delay, id -> vertx.eventBus().publish(RESEND, member));
+      vertx.setTimer(
+          delay,
+          id ->
+              vertx.executeBlocking(
+                  () -> {
+                    hazelcast.<String>getTopic(RESEND).publish(member);
+                    return null;
+                  },
+                  false));
     }
     for (long delay : REREAD_AFTER_MERGE_MS) {
       vertx.setTimer(
@@ -269,7 +280,7 @@ public final class RoomRoutes implements Shareable {
   }
 
   /** When the others are asked to write their routes again, in ms from the merge. */
-  private static final long[] RESEND_AFTER_MERGE_MS = {1, 2_000, 5_000};
+  private static final long[] RESEND_AFTER_MERGE_MS = {1, 2_000, 5_000, 8_000};
 
   /** Writes this process's own routes again: a merged member asked for them. */
   private void resendOwn(String asker) {
@@ -288,7 +299,7 @@ public final class RoomRoutes implements Shareable {
 
   /** When the table is read again after a merge, in ms from the merge. */
   private static final long[] REREAD_AFTER_MERGE_MS = {
-    500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000
+    500, 1_000, 2_000, 4_000, 6_000, 9_000, 12_000, 16_000, 32_000
   };
 
   /**
@@ -355,15 +366,12 @@ public final class RoomRoutes implements Shareable {
               for (Map.Entry<String, String> entry : map.entrySet()) {
                 accept(entry.getKey(), entry.getValue());
               }
+              hazelcast
+                  .<String>getTopic(RESEND)
+                  .addMessageListener(request -> resendOwn(request.getMessageObject()));
               return null;
             },
             false)
-        .compose(
-            v ->
-                vertx
-                    .eventBus()
-                    .<String>consumer(RESEND, request -> resendOwn(request.body()))
-                    .completion())
         .onComplete(started);
   }
 
