@@ -129,7 +129,7 @@ final class ClusterHistory implements HistoryStore {
             vertx.getOrCreateContext())
         .compose(
             sequence -> {
-              if (!ClusterMajority.holds(hazelcast)) {
+              if (!ClusterMajority.confirms(hazelcast)) {
                 // Stored on a side that lost its majority meanwhile: the merge may drop it.
                 return Future.failedFuture(
                     new IllegalStateException("stored while cut off from the cluster's majority"));

@@ -50,6 +50,7 @@ public final class ClusterMajority {
     }
     config.addSplitBrainProtectionConfig(
         new SplitBrainProtectionConfig(NAME, true, of(expectedMembers))
+            .setFunctionImplementation(new HeardMajority(of(expectedMembers)))
             .setProtectOn(SplitBrainProtectionOn.WRITE));
     for (String name : MAPS) {
       MapConfig map = config.getMapConfig(name);
@@ -79,20 +80,43 @@ public final class ClusterMajority {
   }
 
   /**
-   * Whether this member's side of the cluster has a majority now (always, without the protection).
-   * Checked again when a protected write completes: Hazelcast answers a write whose backups never
-   * acknowledged (they sat on the far side of a cut) as done once its backup timeout passes, and a
-   * member cut off before it detected the cut has by then dropped the others (its failure detection
-   * is shorter than that timeout) and sees itself in a minority, whose copy the merge discards. So
-   * a write that completes where there is no majority is not confirmed: its caller must say so.
+   * Whether this member's list holds a majority of the expected members (always, without the
+   * protection): what the rings are computed from. Not enough to confirm a write: see {@link
+   * #confirms}.
    */
   public static boolean holds(HazelcastInstance hazelcast) {
     // The member list this process holds now, not the protection's own flag, which Hazelcast
     // updates on its own schedule: the same count every ring and the gateways' guard use.
-    SplitBrainProtectionConfig protection =
-        hazelcast.getConfig().getSplitBrainProtectionConfigs().get(NAME);
+    SplitBrainProtectionConfig protection = protection(hazelcast);
     return protection == null
         || hazelcast.getCluster().getMembers().size() >= protection.getMinimumClusterSize();
+  }
+
+  /**
+   * Whether a write may count as done here now: this member's side has a majority by count, and in
+   * the seconds after a member left, enough of those members were heard from lately ({@link
+   * HeardMajority}). Checked before a fenced write and again when a protected write completes:
+   * Hazelcast answers a write whose backups never acknowledged (they sat on the far side of a cut)
+   * as done once its backup timeout passes, and a member cut off before it detected the cut has by
+   * then dropped the others (its failure detection is shorter than that timeout) and sees itself in
+   * a minority, whose copy the merge discards. So a write that completes where there is no majority
+   * is not confirmed: its caller must say so. Unlike {@link #holds}, a late heartbeat right after a
+   * loss can make this false on a healthy majority for a moment; a write refused then is answered
+   * with an error, while a ring flipping would move every event.
+   */
+  public static boolean confirms(HazelcastInstance hazelcast) {
+    SplitBrainProtectionConfig protection = protection(hazelcast);
+    if (protection == null) {
+      return true;
+    }
+    if (protection.getFunctionImplementation() instanceof HeardMajority) {
+      return protection.getFunctionImplementation().apply(hazelcast.getCluster().getMembers());
+    }
+    return holds(hazelcast);
+  }
+
+  private static SplitBrainProtectionConfig protection(HazelcastInstance hazelcast) {
+    return hazelcast.getConfig().getSplitBrainProtectionConfigs().get(NAME);
   }
 
   /** A ring buffer added while running, under the same rule (see the map variant). */

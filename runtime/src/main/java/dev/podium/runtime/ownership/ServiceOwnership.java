@@ -228,10 +228,10 @@ public final class ServiceOwnership {
    * arrives, so that a write the process stood still during does not count. Also -1 while this
    * member's side holds no majority: a write that completes there (stored before the cut was
    * detected, answered once its backups timed out) is not confirmed ({@link
-   * ClusterMajority#holds}).
+   * ClusterMajority#confirms}).
    */
   public long stint() {
-    if (pauses == null || (hz != null && !hasMajority())) {
+    if (pauses == null || (hz != null && !ClusterMajority.confirms(hz))) {
       return -1;
     }
     long now = nanoClock.getAsLong();
