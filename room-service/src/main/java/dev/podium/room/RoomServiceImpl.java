@@ -62,11 +62,20 @@ public final class RoomServiceImpl implements RoomService {
   private final FencedStore store;
   private final EventQueue queue = new EventQueue();
 
+  /**
+   * How long a caller's operation may wait behind the event's earlier ones before it is refused
+   * instead of run: callers give up after 3 s, and an action applied after its caller was told it
+   * failed is what the network-fault suite must never see.
+   */
+  static final long CALLER_WAIT_NANOS = 2_000_000_000L;
+
   /** This instance's hold on each event it has taken in. */
   private final Map<String, FencedStore.Lease> leases = new HashMap<>();
 
   /** Timers armed per event (grace, invitation expiry), cancelled when the event ends or moves. */
   private final Map<String, Set<Long>> timers = new HashMap<>();
+
+  private final PresenceRoles roles;
 
   public RoomServiceImpl(
       Vertx vertx,
@@ -82,6 +91,7 @@ public final class RoomServiceImpl implements RoomService {
     this.presence = presence;
     this.ownership = ownership;
     this.store = store;
+    this.roles = new PresenceRoles(presence, this::roleHeld, this::arm);
   }
 
   // --- lifecycle ------------------------------------------------------------------------------
@@ -219,6 +229,7 @@ public final class RoomServiceImpl implements RoomService {
   public Future<Void> end(String eventId, String userId) {
     return queue.submit(
         eventId,
+        CALLER_WAIT_NANOS,
         () ->
             room(eventId)
                 .compose(
@@ -318,7 +329,7 @@ public final class RoomServiceImpl implements RoomService {
                       .log("grace end not applied: {}", e.getMessage()));
       return;
     }
-    onStage(
+    onTimer(
             eventId,
             (room, stage) -> {
               room.awayTimers().remove(userId);
@@ -332,6 +343,11 @@ public final class RoomServiceImpl implements RoomService {
                 LOG.atDebug()
                     .addKeyValue("event_id", eventId)
                     .log("grace end not applied: {}", e.getMessage()));
+  }
+
+  /** The role the stage of an event held here gives a user, or null when it is not held here. */
+  private String roleHeld(String eventId, String userId) {
+    return registry.find(eventId).map(room -> room.stage().roleOf(userId)).orElse(null);
   }
 
   /** A one-shot timer of one event (cancelled when the event ends or moves to another instance). */
@@ -390,6 +406,7 @@ public final class RoomServiceImpl implements RoomService {
     if (pending != null) {
       record.put(Announcement.FIELD, pending.toJson());
     }
+    roles.writeDue(eventId, record);
     return store.write(lease, record).recover(e -> fenced(eventId, room, e));
   }
 
@@ -461,6 +478,7 @@ public final class RoomServiceImpl implements RoomService {
                   .addKeyValue("event_id", eventId)
                   .addKeyValue("epoch", lease.epoch())
                   .log("room-service owns event");
+              roles.tellDue(eventId, lease.data());
               Announcement unannounced = Announcement.in(lease.data());
               if (unannounced == null) {
                 return Future.succeededFuture(taken);
@@ -528,6 +546,7 @@ public final class RoomServiceImpl implements RoomService {
     }
     leases.remove(eventId);
     registry.remove(eventId);
+    roles.forget(eventId);
   }
 
   /** How many events this instance holds ({@code podium_owned_events}). */
@@ -540,7 +559,7 @@ public final class RoomServiceImpl implements RoomService {
         eventId,
         delayMillis,
         () ->
-            onStage(eventId, (r, s) -> s.inviteExpired(targetId, System.currentTimeMillis()))
+            onTimer(eventId, (r, s) -> s.inviteExpired(targetId, System.currentTimeMillis()))
                 .onFailure(
                     e ->
                         LOG.atDebug()
@@ -676,6 +695,7 @@ public final class RoomServiceImpl implements RoomService {
       java.util.function.Function<RoomRegistry.Room, Stage.Outcome> change) {
     return queue.submit(
         eventId,
+        CALLER_WAIT_NANOS,
         () ->
             room(eventId)
                 .compose(
@@ -704,7 +724,18 @@ public final class RoomServiceImpl implements RoomService {
     Stage.Outcome apply(RoomRegistry.Room room, Stage stage, Stage.Person person);
   }
 
+  /** A caller's stage operation, in the event's turn (refused if that turn came too late). */
   private Future<Void> onStage(String eventId, StageOperation operation) {
+    return queue.submit(
+        eventId,
+        CALLER_WAIT_NANOS,
+        () -> room(eventId).compose(room -> apply(room, operation.apply(room, room.stage()))));
+  }
+
+  /**
+   * A stage operation of the event's own timers (grace, invitation expiry): nobody waits for it.
+   */
+  private Future<Void> onTimer(String eventId, StageOperation operation) {
     return queue.submit(
         eventId,
         () -> room(eventId).compose(room -> apply(room, operation.apply(room, room.stage()))));
@@ -719,6 +750,7 @@ public final class RoomServiceImpl implements RoomService {
     }
     return queue.submit(
         eventId,
+        CALLER_WAIT_NANOS,
         () ->
             room(eventId)
                 .compose(
@@ -739,8 +771,8 @@ public final class RoomServiceImpl implements RoomService {
   }
 
   /**
-   * Stores the changed room in the cluster, then publishes the outcome's room messages and tells
-   * presence of role changes, all before the next operation of the event runs.
+   * Stores the changed room in the cluster, then publishes the outcome's room messages, before the
+   * next operation of the event runs; presence hears of role changes after ({@link PresenceRoles}).
    */
   private Future<Void> apply(RoomRegistry.Room room, Stage.Outcome outcome) {
     if (outcome == null || (outcome.effects().isEmpty() && outcome.roleChanges().isEmpty())) {
@@ -759,18 +791,10 @@ public final class RoomServiceImpl implements RoomService {
     for (Announcement.Publication p : pending.messages()) {
       roomChannel.publish(eventId, p.body(), p.routing());
     }
-    if (pending.roleUser() == null) {
-      return Future.succeededFuture();
+    if (pending.roleUser() != null) {
+      roles.tell(eventId, pending.roleUser());
     }
-    return presence
-        .setRole(eventId, pending.roleUser(), pending.role())
-        .recover(
-            e -> {
-              LOG.atWarn()
-                  .addKeyValue("event_id", eventId)
-                  .log("presence not told of a role change: {}", e.getMessage());
-              return Future.succeededFuture();
-            });
+    return Future.succeededFuture();
   }
 
   /** Ends the event: removes its cluster copy (fenced), then tells the room and the cluster. */

@@ -196,6 +196,14 @@ public final class Stage {
     return out;
   }
 
+  /** The role this stage gives a user now: host, co-host or listener. */
+  public String roleOf(String userId) {
+    if (hostUserId.equals(userId)) {
+      return Participant.ROLE_HOST;
+    }
+    return cohosts.containsKey(userId) ? Participant.ROLE_COHOST : Participant.ROLE_LISTENER;
+  }
+
   /** The role a user enters the event with; fails with {@code banned}. */
   public String admit(String userId, boolean verified) {
     if (banned.contains(userId)) {
@@ -208,10 +216,7 @@ public final class Stage {
       }
       return Participant.ROLE_LISTENER;
     }
-    if (hostUserId.equals(userId)) {
-      return Participant.ROLE_HOST;
-    }
-    return cohosts.containsKey(userId) ? Participant.ROLE_COHOST : Participant.ROLE_LISTENER;
+    return roleOf(userId);
   }
 
   public boolean isCohost(String userId) {

@@ -377,4 +377,60 @@ class EventQueueTest {
                                   test.completeNow();
                                 }))));
   }
+
+  /**
+   * A caller's operation held behind a slow one past its limit is refused unrun (its caller has
+   * given up: applying it would contradict the error it was told); one within the limit runs, and
+   * an unlimited one (a timer's) always runs.
+   */
+  @Test
+  void anOperationThatWaitedPastItsLimitIsRefusedUnrun(Vertx vertx, VertxTestContext test) {
+    long[] now = {0};
+    EventQueue queue = new EventQueue(() -> now[0]);
+    List<String> ran = new ArrayList<>();
+    onContext(
+        vertx,
+        test,
+        () -> {
+          Promise<String> slow = Promise.promise();
+          queue.submit("e1", slow::future);
+          Future<String> late =
+              queue.submit(
+                  "e1",
+                  2_000,
+                  () -> {
+                    ran.add("late");
+                    return Future.succeededFuture("late");
+                  });
+          Future<String> timer =
+              queue.submit(
+                  "e1",
+                  () -> {
+                    ran.add("timer");
+                    return Future.succeededFuture("timer");
+                  });
+          now[0] = 2_001;
+          slow.complete("slow");
+          Future<String> prompt =
+              queue.submit(
+                  "e1",
+                  2_000,
+                  () -> {
+                    ran.add("prompt");
+                    return Future.succeededFuture("prompt");
+                  });
+          Future.join(late, timer, prompt)
+              .onComplete(
+                  done ->
+                      test.verify(
+                          () -> {
+                            assertTrue(late.failed(), "waited 2001 of at most 2000");
+                            assertEquals(
+                                dev.podium.api.ErrorCode.SERVICE_UNAVAILABLE,
+                                dev.podium.api.ErrorCode.of(late.cause()));
+                            assertEquals(List.of("timer", "prompt"), ran);
+                            test.completeNow();
+                          }));
+        });
+  }
 }
