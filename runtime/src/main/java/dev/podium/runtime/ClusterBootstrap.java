@@ -4,6 +4,7 @@ import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.NetworkConfig;
+import dev.podium.runtime.membership.BusReach;
 import dev.podium.runtime.membership.ClusterWatch;
 import dev.podium.runtime.ops.Observability;
 import dev.podium.runtime.ownership.ClusterMajority;
@@ -68,6 +69,7 @@ public final class ClusterBootstrap {
             vertx -> {
               Observability.bind(vertx, registry);
               watch.attach(vertx, manager.getHazelcastInstance());
+              BusReach.start(vertx, manager, manager.getHazelcastInstance());
               logJoined(cluster, manager);
             });
   }
@@ -86,6 +88,7 @@ public final class ClusterBootstrap {
     // network-fault tests). Vert.x's own ping closes such a connection (the next message opens a
     // fresh one): every 2 s, answered within 5 s, where Vert.x waits 20 s and 20 s.
     bus.setClusterPingInterval(BUS_PING_MS).setClusterPingReplyInterval(BUS_PING_REPLY_MS);
+    bus.setConnectTimeout(BUS_CONNECT_MS);
     EventBusTls tls = cluster.tls();
     if (tls != null) {
       bus.setSsl(true)
@@ -101,6 +104,15 @@ public final class ClusterBootstrap {
 
   static final long BUS_PING_MS = 2_000;
   static final long BUS_PING_REPLY_MS = 5_000;
+
+  /**
+   * How long opening an event-bus connection may take. Vert.x's default is 60 s, and a connection
+   * begun while the peer was cut off keeps resending its SYN with TCP's back-off (1, 2, 4, 8, 16 s)
+   * while every message for that peer queues behind it: after a heal the merged member's relay
+   * heard no audio for 10-22 s, then all of it at once (the network-fault tests). Failing after 2 s
+   * drops what queued (audio, like a lost packet) and the next message opens a fresh connection.
+   */
+  static final int BUS_CONNECT_MS = 2_000;
 
   static Config hazelcastConfig(ClusterSettings cluster) {
     System.setProperty("hazelcast.logging.type", "slf4j");

@@ -125,6 +125,10 @@ class ClusterBootstrapTest {
         plain.getClusterPingInterval(),
         "a connection stuck across a network cut is found in seconds, not Vert.x's 40 s");
     assertEquals(5_000, plain.getClusterPingReplyInterval());
+    assertEquals(
+        2_000,
+        plain.getConnectTimeout(),
+        "a connection begun during a cut does not hold a peer's messages for TCP's SYN back-off");
 
     DevCa.make(dir, "node");
     String cert = dir.resolve("node.crt").toString();
