@@ -46,6 +46,12 @@ public final class MediaRelayVerticle extends VerticleBase {
   private final MediaConfig config;
   private final Set<String> liveEvents = new HashSet<>();
   private final Map<String, OwnedEvent> owned = new HashMap<>();
+
+  /**
+   * Events whose stray audio was logged since the last rebalance (so once per event and change).
+   */
+  private final java.util.Set<String> notMixedLogged = new java.util.HashSet<>();
+
   private ServiceOwnership ownership;
   private String relayId;
   private MessageConsumer<Buffer> input;
@@ -72,6 +78,12 @@ public final class MediaRelayVerticle extends VerticleBase {
                   OwnedEvent event = chunk.eventId() == null ? null : owned.get(chunk.eventId());
                   if (event != null) {
                     event.onChunk(chunk, msg.body());
+                  } else if (chunk.eventId() != null && notMixedLogged.add(chunk.eventId())) {
+                    // A gateway whose ring differs from this relay's: once per event, for the log.
+                    LOG.atInfo()
+                        .addKeyValue("event_id", chunk.eventId())
+                        .addKeyValue("relay_id", relayId)
+                        .log("audio arrives for an event this relay does not mix: dropped");
                   }
                 });
     RoomService rooms = RoomService.createProxy(vertx);
@@ -138,6 +150,7 @@ public final class MediaRelayVerticle extends VerticleBase {
 
   /** Starts mixing the live events the ring gives this relay and stops the others. */
   private void rebalance() {
+    notMixedLogged.clear();
     for (String eventId : liveEvents) {
       boolean mine = ownership.owns(eventId);
       if (mine && !owned.containsKey(eventId)) {

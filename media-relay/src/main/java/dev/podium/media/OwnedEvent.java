@@ -100,6 +100,21 @@ final class OwnedEvent {
 
   private boolean stopped;
 
+  /**
+   * For the log of an event's first moments on this relay (a takeover's delays are only seen
+   * there): when it started here, whether a chunk and a mix were seen yet, and how many gateway
+   * nodes the mix last went to.
+   */
+  private final long startedAt = System.nanoTime();
+
+  private boolean chunkSeen;
+  private int mixNodes = -1;
+
+  /** How long after the start a change in the mix's gateway nodes is logged. */
+  private static final long EARLY_NANOS = 30_000_000_000L;
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OwnedEvent.class);
+
   /** Whether the gateways were last told that somebody hears the room, and when. */
   private boolean announcedHeard;
 
@@ -156,6 +171,14 @@ final class OwnedEvent {
   }
 
   private void announceAudience(boolean heard, long now) {
+    if (heard != announcedHeard) {
+      LOG.atInfo()
+          .addKeyValue("event_id", eventId)
+          .log(
+              heard
+                  ? "the room is heard: its gateways send the speakers' audio again"
+                  : "nobody hears the room: its gateways keep the speakers' audio");
+    }
     announcedHeard = heard;
     audienceNoticeAt = now;
     roomChannel.publishMedia(eventId, MediaPacket.audience(heard).encode());
@@ -166,6 +189,12 @@ final class OwnedEvent {
     String userId = headers.userId();
     if (userId == null) {
       return;
+    }
+    if (!chunkSeen) {
+      chunkSeen = true;
+      LOG.atInfo()
+          .addKeyValue("event_id", eventId)
+          .log("first speaker audio {} ms after the relay took the event", sinceStart());
     }
     ingest(userId, headers, chunk);
     if (idle || mixer.nextDue() != pendingDue) {
@@ -295,7 +324,16 @@ final class OwnedEvent {
             Pcm.toBuffer(tick.mix().room()),
             encoded,
             minus);
-    roomChannel.publishMedia(eventId, packet.encode());
+    int nodes = roomChannel.publishMedia(eventId, packet.encode());
+    if (nodes != mixNodes && (mixNodes < 0 || System.nanoTime() - startedAt < EARLY_NANOS)) {
+      LOG.atInfo()
+          .addKeyValue("event_id", eventId)
+          .log(
+              "mix sent to {} gateway node(s), {} ms after the relay took the event",
+              nodes,
+              sinceStart());
+    }
+    mixNodes = nodes;
     ticksMixed.increment();
   }
 
@@ -306,6 +344,10 @@ final class OwnedEvent {
     List<ServerMessage.Level> levels = new ArrayList<>(changed.size());
     changed.forEach((user, level) -> levels.add(new ServerMessage.Level(user, level)));
     roomChannel.publish(eventId, ProtocolCodec.toJson(new ServerMessage.SpeakerLevels(levels)));
+  }
+
+  private long sinceStart() {
+    return (System.nanoTime() - startedAt) / 1_000_000;
   }
 
   void stop() {

@@ -129,13 +129,30 @@ final class MediaIngest {
     }
     // Without a declared rate the relay estimates it from how fast the samples arrive.
     int declared = codec == AudioChunkHeaders.Codec.PCM ? session.declaredRate() : 0;
-    vertx
-        .eventBus()
-        .send(
-            Addresses.mediaIn(owner),
-            chunk,
-            new AudioChunkHeaders(session.eventId(), session.userId(), codec, declared)
-                .toDeliveryOptions());
+    io.vertx.core.eventbus.DeliveryOptions headers =
+        new AudioChunkHeaders(session.eventId(), session.userId(), codec, declared)
+            .toDeliveryOptions();
+    if (session.audioRelayChanged(owner)) {
+      // Once per speaker and relay: where a moved event's audio goes, and how long the first chunk
+      // took to leave (finding the relay's node, connecting to it), is otherwise invisible.
+      long started = System.nanoTime();
+      vertx
+          .eventBus()
+          .<Buffer>sender(Addresses.mediaIn(owner), headers)
+          .write(chunk)
+          .onComplete(
+              ar ->
+                  LOG.atInfo()
+                      .addKeyValue("event_id", session.eventId())
+                      .addKeyValue("user_id", session.userId())
+                      .addKeyValue("relay_id", owner)
+                      .log(
+                          "speaker audio goes to this relay: first chunk {} after {} ms",
+                          ar.succeeded() ? "sent" : "not sent (" + ar.cause().getMessage() + ")",
+                          (System.nanoTime() - started) / 1_000_000));
+      return;
+    }
+    vertx.eventBus().send(Addresses.mediaIn(owner), chunk, headers);
   }
 
   /** A chunk of the host's screen stream; {@code declaredInit}: a {@code podium.v1} kind 4. */

@@ -44,6 +44,12 @@ public final class Session implements MediaListener {
    */
   private ScreenStream screenStream;
 
+  /**
+   * The relay this socket's audio last went to, or null; used on the loop only, to log where a
+   * speaker's audio goes when the event's relay changes.
+   */
+  private String audioRelay;
+
   private final boolean opus;
   private final int packetTicks;
 
@@ -326,6 +332,13 @@ public final class Session implements MediaListener {
 
   void screenStream(ScreenStream stream) {
     this.screenStream = stream;
+  }
+
+  /** Records the relay this socket's audio goes to now; true if it went elsewhere before. */
+  boolean audioRelayChanged(String relay) {
+    boolean changed = !relay.equals(audioRelay);
+    audioRelay = relay;
+    return changed;
   }
 
   /** True at most once per second: rate-limits repeated {@code not_allowed} errors. */

@@ -45,15 +45,19 @@ public final class RoomChannel {
     }
   }
 
-  /** One encoded {@code MediaPacket} for the room's gateway nodes: one send per node. */
-  public void publishMedia(String eventId, Buffer packet) {
+  /**
+   * One encoded {@code MediaPacket} for the room's gateway nodes: one send per node. Returns how
+   * many nodes it went to.
+   */
+  public int publishMedia(String eventId, Buffer packet) {
     List<String> nodes = routes.nodes(eventId);
     if (nodes.isEmpty()) {
-      return;
+      return 0;
     }
     DeliveryOptions options = new DeliveryOptions().addHeader(EVENT, eventId);
     for (String node : nodes) {
       bus.send(Addresses.gatewayMedia(node), packet, options);
     }
+    return nodes.size();
   }
 }
