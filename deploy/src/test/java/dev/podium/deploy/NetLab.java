@@ -210,7 +210,18 @@ final class NetLab implements AutoCloseable {
     }
     for (java.util.Map.Entry<Host, Process> wire : delayed.entrySet()) {
       Host host = wire.getKey();
-      wire.getValue().destroyForcibly();
+      // SIGTERM: the wire writes out the frames it holds first, as a healing link delivers what
+      // was on it (killed, it lost them, and every TCP connection through it stalled a second or
+      // more waiting to retransmit: a 2-4 s silence right after the heal).
+      wire.getValue().destroy();
+      try {
+        if (!wire.getValue().waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+          wire.getValue().destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        wire.getValue().destroyForcibly();
+      }
       must("ip", "link", "set", host.rootLink(), "master", bridge);
       run(List.of("ip", "link", "del", tag + "d" + hosts.indexOf(host)));
     }

@@ -38,22 +38,20 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Each scenario gets a fresh cluster. Needs root, iproute2, nftables, ethtool and python3
  * ({@code .ci/run} installs them); in CI a missing one fails the test rather than skipping it.
- * About 6 minutes; what each scenario measured is printed under {@code === network fault}
- * (docs/operations.md, "Network faults"). Tagged {@code long}, out of the default build until two
- * rare failures are fixed: a chat id given on both sides of a split that had just begun, and a
- * silence of several seconds after a one-way partition healed (both in the same docs).
+ * About 7 minutes; what each scenario measured is printed under {@code === network fault}
+ * (docs/operations.md, "Network faults"). Part of the default build, so of {@code .ci/run}.
  */
-@org.junit.jupiter.api.Tag("long")
 class NetworkPartitionTest {
   private static final int EVENTS = 6;
   private static final int COHOST_LIMIT = 2;
 
   /**
    * How long clients go on after the heal: past the moment a merged-back member takes its share of
-   * the events again (ServiceOwnership.MERGE_SETTLE_MS after the merge), so what that costs is
-   * measured too.
+   * the events again (at least ServiceOwnership.MERGE_SETTLE_MS after the merge, and once its event
+   * bus reaches the others: 22-26 s after the merge in these runs), so what that costs is measured
+   * too.
    */
-  private static final long AFTER_HEAL_MS = 16_000;
+  private static final long AFTER_HEAL_MS = 32_000;
 
   /** Between stage actions: well inside the per-user action rate limit. */
   private static final long STAGE_PAUSE_MS = 700;

@@ -11,7 +11,10 @@ overtakes an earlier one, so jitter stretches gaps rather than reordering). Fram
 host's links to the other hosts, not on its clients.
 
 Usage: delay_link.py IFACE_A IFACE_B DELAY_MS JITTER_MS LOSS_PCT EXEMPT_IP
-Runs until killed, or until one of the interfaces disappears. Needs root (raw packet sockets).
+Runs until one of the interfaces disappears, or until SIGTERM, on which it first writes out every
+frame it holds (in order, at once): a link that heals delivers what was on the wire rather than
+losing it, which would cost every TCP connection a retransmission time-out of a second or more.
+Needs root (raw packet sockets).
 """
 
 import heapq
@@ -43,24 +46,44 @@ def is_exempt(frame, exempt):
     )
 
 
+class Stop(Exception):
+    """SIGTERM: the link heals."""
+
+
+def stop(*_):
+    raise Stop()
+
+
 def main():
     a_name, b_name = sys.argv[1], sys.argv[2]
     delay = float(sys.argv[3]) / 1000.0
     jitter = float(sys.argv[4]) / 1000.0
     loss = float(sys.argv[5]) / 100.0
     exempt = socket.inet_aton(sys.argv[6])
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, stop)
 
     a, b = open_raw(a_name), open_raw(b_name)
     other = {a: b, b: a}
     # The time the last frame in each direction is due, so frames keep their order.
     last_due = {a: 0.0, b: 0.0}
     due = []  # (time due, sequence, socket to write to, frame)
-    sequence = 0
     poller = select.poll()
     poller.register(a, select.POLLIN)
     poller.register(b, select.POLLIN)
 
+    try:
+        carry(a, b, other, last_due, due, poller, delay, jitter, loss, exempt)
+    except Stop:
+        while due:
+            _, _, out, frame = heapq.heappop(due)
+            try:
+                out.send(frame)
+            except OSError:
+                pass
+
+
+def carry(a, b, other, last_due, due, poller, delay, jitter, loss, exempt):
+    sequence = 0
     while True:
         now = time.monotonic()
         while due and due[0][0] <= now:

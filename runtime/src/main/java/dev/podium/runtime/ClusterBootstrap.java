@@ -108,9 +108,8 @@ public final class ClusterBootstrap {
   /**
    * How long opening an event-bus connection may take. Vert.x's default is 60 s, and a connection
    * begun while the peer was cut off keeps resending its SYN with TCP's back-off (1, 2, 4, 8, 16 s)
-   * while every message for that peer queues behind it: after a heal the merged member's relay
-   * heard no audio for 10-22 s, then all of it at once (the network-fault tests). Failing after 2 s
-   * drops what queued (audio, like a lost packet) and the next message opens a fresh connection.
+   * while every message for that peer queues behind it, unpinged. Failing after 2 s drops what
+   * queued (audio, like a lost packet) and the next message opens a fresh connection.
    */
   static final int BUS_CONNECT_MS = 2_000;
 

@@ -84,10 +84,10 @@ public final class ServiceOwnership {
   static final long MERGE_SETTLE_MS = 10_000;
 
   /**
-   * How long the settling may last while the event bus does not reach every other member: Vert.x
-   * writes back each of a merged member's subscriptions one after another, and until it is done
-   * nothing flows between that member and the others (24-26 s in the network-fault runs, whose
-   * moved events went silent for that long when the member took them after 10 s).
+   * How long the settling may last while the event bus does not reach every other member. In the
+   * network-fault runs nothing flowed between a merged member and the others for 22-26 s after the
+   * merge (Vert.x writes the member's subscriptions back one by one then, under a lock its own
+   * lookups take too, which fits), and events it took after the 10 s were silent 7-13 s.
    */
   static final long MERGE_SETTLE_MAX_MS = 60_000;
 
