@@ -59,7 +59,13 @@ public enum ErrorCode {
   /** {@code start_recording} while the room is already being recorded. */
   ALREADY_RECORDING("already_recording", 0),
   /** {@code stop_recording} while the room is not being recorded. */
-  NOT_RECORDING("not_recording", 0);
+  NOT_RECORDING("not_recording", 0),
+  /**
+   * A request that may change something was sent but not answered in time: it may or may not have
+   * taken effect (the room's own messages show which). Never closes a socket. Added last: a
+   * service's failure code is its ordinal, and older members must read the others unchanged.
+   */
+  OUTCOME_UNKNOWN("outcome_unknown", 0);
 
   /** Base of the numeric failure codes carried by {@link ServiceException}. */
   private static final int FAILURE_CODE_BASE = 4000;
@@ -98,9 +104,31 @@ public enum ErrorCode {
 
   /**
    * The code a failure stands for: the one a service attached, {@link #SERVICE_UNAVAILABLE} for an
-   * event-bus timeout or a missing consumer, {@link #INTERNAL} for anything else.
+   * event-bus timeout or a missing consumer, {@link #INTERNAL} for anything else. It never gives
+   * {@link #OUTCOME_UNKNOWN} (that is {@code service_unavailable} here): callers that admit, read
+   * or close need only know that the service did not do it for them now; {@link #ofChange} tells a
+   * client whose change may have happened.
    */
   public static ErrorCode of(Throwable failure) {
+    ErrorCode code = attached(failure);
+    return code == OUTCOME_UNKNOWN ? SERVICE_UNAVAILABLE : code;
+  }
+
+  /**
+   * The code a failed request that changes something stands for: as {@link #of}, except that a
+   * request sent and not answered in time (here, or by the owner a service forwarded it to) is
+   * {@link #OUTCOME_UNKNOWN}. It may have been applied just before the time ran out, with its
+   * answer still on the way; "unavailable, try again" would then tell the client something false.
+   */
+  public static ErrorCode ofChange(Throwable failure) {
+    if (failure instanceof io.vertx.core.eventbus.ReplyException re
+        && re.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT) {
+      return OUTCOME_UNKNOWN;
+    }
+    return attached(failure);
+  }
+
+  private static ErrorCode attached(Throwable failure) {
     if (failure instanceof ServiceException se) {
       JsonObject debug = se.getDebugInfo();
       if (debug != null && debug.getString("code") != null) {

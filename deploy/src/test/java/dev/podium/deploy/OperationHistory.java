@@ -167,7 +167,8 @@ final class OperationHistory {
    * not apply must be answered with an error), and each event's stage after the heal ({@code
    * cohosts}: event id → user ids on stage, as a new joiner's {@code room_state} lists them) shows
    * the last acknowledged {@code accept_cohost} or {@code remove_cohost}, unless an action with no
-   * answer came after it (then either state is right).
+   * answer, or answered {@code outcome_unknown} (sent, not answered in time), came after it: then
+   * either state is right. Any other error says the action was not applied.
    */
   synchronized List<Anomaly> checkStageOutcome(Map<String, java.util.Set<String>> cohosts) {
     List<Anomaly> found = new ArrayList<>();
@@ -191,7 +192,9 @@ final class OperationHistory {
       }
       if (op.acknowledged()) {
         expected.put(op.event(), op.value().equals("accept_cohost"));
-      } else if (op.outcome().equals("indeterminate") || op.outcome().equals("closed")) {
+      } else if (op.outcome().equals("indeterminate")
+          || op.outcome().equals("closed")
+          || op.outcome().equals("outcome_unknown")) {
         expected.put(op.event(), null);
       }
     }

@@ -66,6 +66,8 @@ final class ErrorAdvice {
           "Use a user id of 1 to 128 visible characters that does not start with 'guest:'.";
       case ALREADY_RECORDING -> "The room is already being recorded; nothing needs to change.";
       case NOT_RECORDING -> "The room is not being recorded; start a recording first.";
+      case OUTCOME_UNKNOWN ->
+          "Watch the room's next messages to see whether it happened before trying again.";
     };
   }
 }

@@ -232,7 +232,7 @@ final class RoomMessageHandler {
               event,
               page.offset() == null ? 0 : page.offset(),
               page.limit() == null ? ClientMessage.GetParticipants.DEFAULT_LIMIT : page.limit());
-      reply(session, answer);
+      replyToRead(session, answer);
       // presence answers with the whole participant_page message, built from its record
       answer.onSuccess(p -> session.sendText(p.encode()));
     } else if (message instanceof ClientMessage.LeaveRoom) {
@@ -299,6 +299,17 @@ final class RoomMessageHandler {
    * type).
    */
   private void reply(Session session, Future<?> outcome) {
+    timed(outcome);
+    outcome.onFailure(e -> sendFailure(session, e, ErrorCode.ofChange(e)));
+  }
+
+  /** As {@link #reply}, for a request that changes nothing: a late answer is only unavailable. */
+  private void replyToRead(Session session, Future<?> outcome) {
+    timed(outcome);
+    outcome.onFailure(e -> sendFailure(session, e, ErrorCode.of(e)));
+  }
+
+  private void timed(Future<?> outcome) {
     long started = requestStart;
     String type = requestType;
     outcome.onComplete(
@@ -310,15 +321,16 @@ final class RoomMessageHandler {
                 .tag("outcome", ar.succeeded() ? "ok" : ErrorCode.of(ar.cause()).code())
                 .register(metrics)
                 .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
-    outcome.onFailure(e -> sendFailure(session, e));
   }
 
-  static void sendFailure(Session session, Throwable e) {
-    ErrorCode code = ErrorCode.of(e);
+  private static void sendFailure(Session session, Throwable e, ErrorCode code) {
     String message =
-        code == ErrorCode.INTERNAL || code == ErrorCode.SERVICE_UNAVAILABLE
-            ? "The service is unavailable right now; try again"
-            : e.getMessage();
+        switch (code) {
+          case INTERNAL, SERVICE_UNAVAILABLE -> "The service is unavailable right now; try again";
+          case OUTCOME_UNKNOWN ->
+              "The service did not answer in time; what you asked may or may not have been done";
+          default -> e.getMessage();
+        };
     session.sendText(ClientMessages.error(code, message));
   }
 }

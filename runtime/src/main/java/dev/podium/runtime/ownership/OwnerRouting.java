@@ -21,11 +21,12 @@ import java.util.function.Function;
  * (an event id); methods named as unkeyed (start an event, list events) run where they arrive.
  * Every method must return a {@link Future}.
  *
- * <p>A call that fails because the cluster is moving (the owner it was forwarded to died or did not
- * answer, a Hazelcast operation met a member that left or a partition in migration) fails with
- * {@link ErrorCode#SERVICE_UNAVAILABLE}, which tells the client to try again, rather than reaching
- * it as {@code internal}: the service proxy would otherwise report any failure that is not a {@code
- * ServiceException} as an unknown one.
+ * <p>A call that fails because the cluster is moving (the owner it was forwarded to is gone, a
+ * Hazelcast operation met a member that left or a partition in migration) fails with {@link
+ * ErrorCode#SERVICE_UNAVAILABLE}, which tells the client to try again, rather than reaching it as
+ * {@code internal}: the service proxy would otherwise report any failure that is not a {@code
+ * ServiceException} as an unknown one. A forwarded call the owner did not answer in time fails with
+ * {@link ErrorCode#OUTCOME_UNKNOWN}: the owner may have applied it.
  */
 public final class OwnerRouting {
   private OwnerRouting() {}
@@ -134,11 +135,15 @@ public final class OwnerRouting {
 
   /** A failure of the cluster in motion as {@code service_unavailable}; anything else unchanged. */
   static Throwable whileMoving(Throwable failure) {
-    if (failure instanceof ReplyException re
-        && (re.failureType() == ReplyFailure.TIMEOUT
-            || re.failureType() == ReplyFailure.NO_HANDLERS)) {
+    if (failure instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
+      // The owner got the call, or not: it may have applied it and its answer be late.
+      return ErrorCode.OUTCOME_UNKNOWN.exception(
+          "The service instance that owns this event did not answer in time (it may have just"
+              + " stopped, or be slow to reach); what was asked may or may not have been done");
+    }
+    if (failure instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
       return ErrorCode.SERVICE_UNAVAILABLE.exception(
-          "The service instance that owns this event did not answer (it may have just stopped); try again");
+          "The service instance that owns this event is not there (it may have just stopped); try again");
     }
     if (failure instanceof HazelcastException || failure instanceof RetryableException) {
       return ErrorCode.SERVICE_UNAVAILABLE.exception("The cluster is moving this event; try again");

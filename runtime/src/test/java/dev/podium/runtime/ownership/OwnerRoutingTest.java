@@ -43,6 +43,23 @@ class OwnerRoutingTest {
     assertEquals(ErrorCode.SERVICE_UNAVAILABLE, codeOf(new MemberLeftException("left")));
   }
 
+  /**
+   * A forwarded call the owner did not answer in time may have been applied there: a client asking
+   * for a change is told the outcome is unknown, never "unavailable, try again"; one that only
+   * reads or enters still sees service_unavailable.
+   */
+  @Test
+  void aForwardedCallTheOwnerDidNotAnswerInTimeHasAnUnknownOutcome() {
+    Throwable late = OwnerRouting.whileMoving(new ReplyException(ReplyFailure.TIMEOUT, "slow"));
+    assertEquals(ErrorCode.OUTCOME_UNKNOWN, ErrorCode.ofChange(late));
+    assertEquals(ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.of(late));
+    Throwable gone = OwnerRouting.whileMoving(new ReplyException(ReplyFailure.NO_HANDLERS, "gone"));
+    assertEquals(ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.ofChange(gone));
+    assertEquals(
+        ErrorCode.OUTCOME_UNKNOWN,
+        ErrorCode.ofChange(new ReplyException(ReplyFailure.TIMEOUT, "no answer here")));
+  }
+
   @Test
   void refusalsAndRealFaultsPassUnchanged() {
     assertEquals(ErrorCode.NOT_HOST, codeOf(ErrorCode.NOT_HOST.exception("no")));
