@@ -22,7 +22,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -77,6 +79,24 @@ final class PresenceServiceImpl implements PresenceService {
   /** Events being taken in; later calls for them wait for it. */
   private final Map<String, Future<Void>> arriving = new HashMap<>();
 
+  /**
+   * Gateway nodes whose participants were removed because the node fell silent and its process left
+   * the cluster, with the events they were removed from. Such a node heard again was cut off, not
+   * dead (a one-way partition can drop a member whose own view still shows a majority, so its
+   * gateway keeps its sockets): its sessions of those events are asked for again ({@link Resyncs}),
+   * which brings them back and tells the room-service that its speakers are there. The oldest are
+   * forgotten beyond {@value #REMEMBERED_NODES} nodes.
+   */
+  private final Map<String, Set<String>> expiredNodes =
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+          return size() > REMEMBERED_NODES;
+        }
+      };
+
+  static final int REMEMBERED_NODES = 256;
+
   private OwnerRing ring = OwnerRing.empty();
 
   PresenceServiceImpl(
@@ -118,7 +138,8 @@ final class PresenceServiceImpl implements PresenceService {
               listUpdates.mark(eventId);
               copy.changed(eventId);
             },
-            this::departed);
+            this::departed,
+            this::speakerBack);
     this.endedSweep =
         new EndedEventSweep(
             () -> Future.succeededFuture(copy.eventIds()),
@@ -221,12 +242,7 @@ final class PresenceServiceImpl implements PresenceService {
     // connection.
     listUpdates.mark(eventId);
     copy.changed(eventId);
-    if (participant.isSpeaker()) {
-      rooms
-          .presence(eventId, participant.userId(), true)
-          .onFailure(
-              e -> LOG.warn("room-service not told a speaker is present: {}", e.getMessage()));
-    }
+    speakerBack(eventId, participant);
     return Future.succeededFuture(
         new JsonObject()
             .put("replaced", replaced)
@@ -594,6 +610,29 @@ final class PresenceServiceImpl implements PresenceService {
 
   void onHeartbeat(String nodeId, String member) {
     nodes.heartbeat(nodeId, member, System.currentTimeMillis());
+    Set<String> events = expiredNodes.remove(nodeId);
+    if (events == null) {
+      return;
+    }
+    for (String eventId : events) {
+      if (copy.holds(eventId)) {
+        LOG.atInfo()
+            .addKeyValue("event_id", eventId)
+            .addKeyValue("node_id", nodeId)
+            .log("gateway node heard again after its participants were removed; asking again");
+        resyncs.start(eventId, members.members(eventId));
+      }
+    }
+  }
+
+  /** A host or co-host is connected: the room-service cancels their reconnect grace, if any. */
+  private void speakerBack(String eventId, Participant participant) {
+    if (participant.isSpeaker()) {
+      rooms
+          .presence(eventId, participant.userId(), true)
+          .onFailure(
+              e -> LOG.warn("room-service not told a speaker is present: {}", e.getMessage()));
+    }
   }
 
   /**
@@ -613,6 +652,8 @@ final class PresenceServiceImpl implements PresenceService {
     for (String nodeId : nodes.expire(now, ownership::memberAlive)) {
       var removed = members.removeNode(nodeId);
       if (!removed.isEmpty()) {
+        Set<String> events = expiredNodes.computeIfAbsent(nodeId, n -> new HashSet<>());
+        removed.forEach(r -> events.add(r.eventId()));
         LOG.atWarn()
             .addKeyValue("node_id", nodeId)
             .addKeyValue("removed", removed.size())

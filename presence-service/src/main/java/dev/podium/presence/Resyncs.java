@@ -72,20 +72,25 @@ final class Resyncs {
   private long removed;
   private long roles;
   private final java.util.function.BiConsumer<String, Participant> departed;
+  private final java.util.function.BiConsumer<String, Participant> rejoined;
 
   /**
    * @param replyAddress where the gateways answer ({@link Addresses#presenceResyncReply} of this
    *     instance)
    * @param changed called with an event whose members a batch changed (list and copy are due)
+   * @param departed called with each member a node no longer reports (the room is told)
+   * @param rejoined called with each member a batch added back (a speaker's room-service is told)
    */
   Resyncs(
       Vertx vertx,
       String replyAddress,
       Memberships members,
       Consumer<String> changed,
-      java.util.function.BiConsumer<String, Participant> departed) {
+      java.util.function.BiConsumer<String, Participant> departed,
+      java.util.function.BiConsumer<String, Participant> rejoined) {
     this.vertx = vertx;
     this.departed = departed;
+    this.rejoined = rejoined;
     this.replyAddress = replyAddress;
     this.members = members;
     this.changed = changed;
@@ -166,6 +171,7 @@ final class Resyncs {
       var present = members.find(eventId, p.userId());
       if (present.isEmpty()) {
         members.join(eventId, p);
+        rejoined.accept(eventId, p);
         added++;
       } else if (roleChangedInTheLostWindow(resync, present.get(), p)
           && members.setRole(eventId, p.userId(), p.role())) {

@@ -28,6 +28,7 @@ class ResyncsTest {
   private final Memberships members = new Memberships();
   private final List<String> changed = new ArrayList<>();
   private final List<String> departedUsers = new ArrayList<>();
+  private final List<String> rejoinedUsers = new ArrayList<>();
   private Resyncs resyncs;
 
   @BeforeEach
@@ -38,7 +39,8 @@ class ResyncsTest {
             "reply-here",
             members,
             changed::add,
-            (eventId, p) -> departedUsers.add(p.userId()));
+            (eventId, p) -> departedUsers.add(p.userId()),
+            (eventId, p) -> rejoinedUsers.add(p.userId()));
   }
 
   private static Participant p(String userId, String node) {
@@ -100,6 +102,24 @@ class ResyncsTest {
     assertEquals("name-a", members.find(EVENT, "a").orElseThrow().username(), "a keeps its entry");
     assertEquals(List.of(EVENT), changed, "one list update for the batch");
     assertEquals(1, resyncs.added());
+    assertEquals(List.of("c"), rejoinedUsers, "only the member added back is reported");
+  }
+
+  /**
+   * A gateway node cut off from presence's side lost its members (their node was removed as dead);
+   * heard again, presence asks once more with the members it has now, and the batch brings them
+   * back, the host included, each reported so the room-service cancels the host's grace.
+   */
+  @Test
+  void membersOfANodeRemovedWhileCutOffComeBackWithTheirRoles() {
+    takeIn(p("b", "n2"));
+    Participant host = new Participant("h", "Hosty", Participant.ROLE_HOST, true, "n1", "s-h");
+    assertTrue(resyncs.batch(batch("n1", true, host, p("a", "n1"))));
+    assertEquals(List.of("b", "h", "a"), order());
+    assertEquals(Participant.ROLE_HOST, members.find(EVENT, "h").orElseThrow().role());
+    assertEquals(List.of("h", "a"), rejoinedUsers);
+    assertTrue(resyncs.batch(batch("n2", true, p("b", "n2"))));
+    assertEquals(List.of("b", "h", "a"), order(), "the node still there loses nobody");
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.podium.api.protocol.ProtocolCodec;
 import dev.podium.api.protocol.ServerMessage;
 import dev.podium.api.room.LiveEvent;
 import dev.podium.api.room.RoomService;
+import dev.podium.runtime.membership.BusReach;
 import dev.podium.runtime.ownership.FencedStore;
 import dev.podium.runtime.ownership.OwnerRing;
 import dev.podium.runtime.ownership.ServiceOwnership;
@@ -68,6 +69,15 @@ public final class RoomServiceImpl implements RoomService {
    * failed is what the network-fault suite must never see.
    */
   static final long CALLER_WAIT_NANOS = 2_000_000_000L;
+
+  /** How long the event bus must have reached every member before presence's "not there" counts. */
+  static final long BUS_SETTLED_MS = 3_000;
+
+  /** How often a grace that ran out asks presence again while its answer is not sure. */
+  static final long GRACE_RECHECK_MS = 1_000;
+
+  /** How long past its grace a user's time may be stretched while presence's answer is not sure. */
+  static final long GRACE_OVERTIME_MS = 60_000;
 
   /** This instance's hold on each event it has taken in. */
   private final Map<String, FencedStore.Lease> leases = new HashMap<>();
@@ -302,13 +312,74 @@ public final class RoomServiceImpl implements RoomService {
   }
 
   private void armGrace(RoomRegistry.Room room, String userId, long delayMillis) {
-    boolean isHost = room.hostUserId().equals(userId);
-    String eventId = room.eventId();
-    room.awayTimers()
-        .put(userId, arm(eventId, delayMillis, () -> graceOver(eventId, userId, isHost)));
+    armGrace(room, userId, delayMillis, GRACE_OVERTIME_MS);
   }
 
-  private void graceOver(String eventId, String userId, boolean isHost) {
+  /**
+   * Arms the grace timer of a user away; when it fires presence is asked first ({@link
+   * #graceOver}). {@code overtimeMillis}: how much longer the grace may still be stretched while
+   * the answer is not sure.
+   */
+  private void armGrace(
+      RoomRegistry.Room room, String userId, long delayMillis, long overtimeMillis) {
+    boolean isHost = room.hostUserId().equals(userId);
+    String eventId = room.eventId();
+    long[] timer = new long[1];
+    timer[0] =
+        arm(
+            eventId,
+            delayMillis,
+            () -> graceOver(eventId, userId, isHost, timer[0], overtimeMillis));
+    room.awayTimers().put(userId, timer[0]);
+  }
+
+  /**
+   * A grace ran out: presence is asked whether the user is connected now before the event ends (or
+   * the co-host steps down). Presence's "away" and "back" reach this service as single calls, and
+   * one can be lost (a call that fails is only logged) or arrive after the other; the question is
+   * the level, not the edge. The answer "not there" counts only once this process's event bus has
+   * reached every member for {@value #BUS_SETTLED_MS} ms: right after a merge the sessions of a
+   * gateway that was apart come back to presence only once its heartbeats flow again, which took
+   * 22-26 s (docs/operations.md, "Network faults"). Unsure (presence not answering, or the bus not
+   * settled), it asks again every {@value #GRACE_RECHECK_MS} ms for at most {@value
+   * #GRACE_OVERTIME_MS} ms past the grace, and then the grace ends as it always did.
+   */
+  private void graceOver(
+      String eventId, String userId, boolean isHost, long timer, long overtimeMillis) {
+    RoomRegistry.Room asked = registry.find(eventId).orElse(null);
+    if (asked == null || !ownership.owns(eventId)) {
+      return;
+    }
+    presence
+        .participant(eventId, userId)
+        .onComplete(
+            ar -> {
+              RoomRegistry.Room room = registry.find(eventId).orElse(null);
+              Long current = room == null ? null : room.awayTimers().get(userId);
+              if (room != asked || current == null || current != timer) {
+                // Ended, moved, or the user came back (or left again) while presence answered.
+                return;
+              }
+              if (ar.succeeded()) {
+                LOG.atInfo()
+                    .addKeyValue("event_id", eventId)
+                    .addKeyValue("user_id", userId)
+                    .log("grace over, but presence has the user connected: kept");
+                presence(eventId, userId, true);
+                return;
+              }
+              boolean gone =
+                  ErrorCode.of(ar.cause()) == ErrorCode.NOT_IN_ROOM
+                      && BusReach.reachedAllForMillis(vertx) >= BUS_SETTLED_MS;
+              if (!gone && overtimeMillis > 0) {
+                armGrace(room, userId, GRACE_RECHECK_MS, overtimeMillis - GRACE_RECHECK_MS);
+                return;
+              }
+              graceEnds(eventId, userId, isHost);
+            });
+  }
+
+  private void graceEnds(String eventId, String userId, boolean isHost) {
     if (isHost) {
       // Not in the event's turn: an operation stuck waiting (on presence, say) must not keep the
       // event alive; it finds the event gone when it resumes. An overdue timer of an instance that

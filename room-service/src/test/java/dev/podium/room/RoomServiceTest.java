@@ -266,8 +266,8 @@ class RoomServiceTest {
     Checkpoint lostNotice = ctx.checkpoint();
     Checkpoint ended = ctx.checkpoint();
     long[] awayAt = new long[1];
-    rooms
-        .goLive("host-1", "Hosty")
+    AbsentPresence.bind(vertx, java.util.Set.of())
+        .compose(bound -> rooms.goLive("host-1", "Hosty"))
         .compose(
             event -> {
               String id = event.eventId();
@@ -362,8 +362,8 @@ class RoomServiceTest {
   @Test
   void repeatedHostAwayDoesNotRestartTheGrace(Vertx vertx, VertxTestContext ctx) {
     List<String> notices = new CopyOnWriteArrayList<>();
-    rooms
-        .goLive("host-1", "Hosty")
+    AbsentPresence.bind(vertx, java.util.Set.of())
+        .compose(bound -> rooms.goLive("host-1", "Hosty"))
         .compose(
             event -> {
               String id = event.eventId();
@@ -384,6 +384,74 @@ class RoomServiceTest {
                   .compose(v -> rooms.presence(id, "host-1", false));
             })
         .onComplete(ctx.succeeding(v -> {}));
+  }
+
+  /**
+   * The host's "back" never reached the room-service (a call that failed is only logged), but
+   * presence has the host connected: when the grace runs out the room-service asks, keeps the event
+   * and tells the room the host is back.
+   */
+  @Test
+  void aGraceThatRunsOutWhilePresenceHasTheHostConnectedKeepsTheEvent(
+      Vertx vertx, VertxTestContext ctx) {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    AbsentPresence.bind(vertx, java.util.Set.of("host-1"))
+        .compose(bound -> rooms.goLive("host-1", "Hosty"))
+        .compose(
+            event -> {
+              String id = event.eventId();
+              return listenToRoom(
+                      vertx,
+                      id,
+                      msg -> {
+                        JsonObject body = msg.body();
+                        seen.add(body.getString("type") + ":" + body.getString("message"));
+                        if ("The host is back.".equals(body.getString("message"))) {
+                          vertx.setTimer(
+                              GRACE_MS * 2,
+                              t ->
+                                  rooms
+                                      .find(id)
+                                      .onComplete(
+                                          ctx.succeeding(
+                                              found ->
+                                                  ctx.verify(
+                                                      () -> {
+                                                        assertTrue(
+                                                            seen.stream()
+                                                                .noneMatch(
+                                                                    x ->
+                                                                        x.startsWith(
+                                                                            "stream_ended")),
+                                                            seen.toString());
+                                                        ctx.completeNow();
+                                                      }))));
+                        }
+                      })
+                  .compose(c -> rooms.presence(id, "host-1", false));
+            })
+        .onComplete(ctx.succeeding(v -> {}));
+  }
+
+  /**
+   * While presence cannot be asked (not running here), a grace that ran out is stretched: the event
+   * is still live well after the grace, since "not answered" is not "not connected".
+   */
+  @Test
+  void aGraceThatRunsOutWhilePresenceDoesNotAnswerIsStretched(Vertx vertx, VertxTestContext ctx) {
+    rooms
+        .goLive("host-1", "Hosty")
+        .compose(event -> rooms.presence(event.eventId(), "host-1", false).map(event.eventId()))
+        .onComplete(
+            ctx.succeeding(
+                id ->
+                    vertx.setTimer(
+                        GRACE_MS + 1_500,
+                        t ->
+                            rooms
+                                .find(id)
+                                .onComplete(
+                                    ctx.succeeding(found -> ctx.verify(ctx::completeNow))))));
   }
 
   @Test
@@ -482,6 +550,10 @@ class RoomServiceTest {
 
     @Override
     public Future<dev.podium.api.presence.Participant> participant(String eventId, String userId) {
+      if ("host-1".equals(userId)) {
+        // The grace's own question: the host is gone.
+        return Future.failedFuture(ErrorCode.NOT_IN_ROOM.exception("not in this event"));
+      }
       asked.tryComplete();
       return held.future();
     }

@@ -83,6 +83,7 @@ class StaleOwnerTest {
    * event. A host's grace of {@code graceMs}.
    */
   private void start(String mapName, long graceMs) throws Exception {
+    onLoop(() -> AbsentPresence.bind(vertx, java.util.Set.of()));
     FencedStore store =
         new FencedStore(
             vertx,

@@ -51,6 +51,9 @@ public final class BusReach {
    */
   private final Set<String> asking = ConcurrentHashMap.newKeySet();
 
+  /** When the last node being asked answered or was given up (System.nanoTime). */
+  private volatile long reachedAllAt = System.nanoTime();
+
   private BusReach(Vertx vertx, ClusterManager manager) {
     this.vertx = vertx;
     this.manager = manager;
@@ -64,6 +67,21 @@ public final class BusReach {
   public static boolean reachesAll(Vertx vertx) {
     BusReach reach = BY_VERTX.get(vertx);
     return reach == null || reach.asking.isEmpty();
+  }
+
+  /**
+   * How long this node has reached every member it knows: 0 while it is still asking one, {@link
+   * Long#MAX_VALUE} without a cluster.
+   */
+  public static long reachedAllForMillis(Vertx vertx) {
+    BusReach reach = BY_VERTX.get(vertx);
+    if (reach == null) {
+      return Long.MAX_VALUE;
+    }
+    if (!reach.asking.isEmpty()) {
+      return 0;
+    }
+    return (System.nanoTime() - reach.reachedAllAt) / 1_000_000;
   }
 
   /** Answers on this node's address and asks the others after each membership change. */
@@ -100,6 +118,13 @@ public final class BusReach {
             });
   }
 
+  /** Done asking {@code node} (answered, gone or given up). */
+  private void reached(String node) {
+    if (asking.remove(node) && asking.isEmpty()) {
+      reachedAllAt = System.nanoTime();
+    }
+  }
+
   private void askAll() {
     if (!manager.isActive()) {
       return;
@@ -119,7 +144,7 @@ public final class BusReach {
             ar -> {
               long took = (System.nanoTime() - startedAt) / 1_000_000;
               if (ar.succeeded()) {
-                asking.remove(node);
+                reached(node);
                 if (attempt > 1 || took > 1_000) {
                   LOG.atInfo()
                       .addKeyValue("node_id", node)
@@ -129,7 +154,7 @@ public final class BusReach {
               } else if (took < GIVE_UP_MS && manager.getNodes().contains(node)) {
                 vertx.setTimer(RETRY_MS, t -> ask(node, startedAt, attempt + 1));
               } else {
-                asking.remove(node);
+                reached(node);
                 if (manager.getNodes().contains(node)) {
                   LOG.atWarn()
                       .addKeyValue("node_id", node)
