@@ -14,6 +14,7 @@ import dev.podium.runtime.rooms.RoomInbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.Timeout;
@@ -584,6 +585,68 @@ class PresenceServiceTest {
                         })
                     .compose(v -> presence.join(EVENT, listener("alive-user", "node-alive", "s1")))
                     .compose(v -> presence.join(EVENT, listener("dead-user", "node-dead", "s2"))))
+        .onComplete(ctx.succeeding(v -> {}));
+  }
+
+  /**
+   * A gateway node removed as dead was only cut off: heard again, presence asks the gateways for
+   * their sessions of the events it removed them from, and the node's answer brings its participant
+   * back.
+   */
+  @Test
+  void aNodeRemovedAsDeadThatIsHeardAgainIsAskedForItsSessions(Vertx vertx, VertxTestContext ctx) {
+    PresenceConfig shortTimeout =
+        new PresenceConfig(100, LIST_INTERVAL, Duration.ofMillis(150), 500, PAUSE_LIMIT, 10);
+    Participant cut = listener("cut-user", "node-cut", "s2");
+    deploy(vertx, shortTimeout)
+        .compose(
+            presence ->
+                listen(
+                        vertx,
+                        Addresses.PRESENCE_RESYNC,
+                        ask -> {
+                          // The cut-off node answers as a gateway does: its one session, done.
+                          ctx.verify(() -> assertEquals(EVENT, ask.getString("event_id")));
+                          JsonObject batch =
+                              new JsonObject()
+                                  .put("event_id", EVENT)
+                                  .put("node_id", "node-cut")
+                                  .put("participants", new JsonArray().add(cut.toJson()))
+                                  .put("done", true);
+                          vertx
+                              .eventBus()
+                              .request(ask.getString("reply_to"), batch)
+                              .compose(answered -> presence.page(EVENT, 0, 10))
+                              .onComplete(
+                                  ctx.succeeding(
+                                      page ->
+                                          ctx.verify(
+                                              () -> {
+                                                assertEquals(1, page.getInteger("total"));
+                                                assertEquals(
+                                                    "cut-user",
+                                                    page.getJsonArray("participants")
+                                                        .getJsonObject(0)
+                                                        .getString("user_id"));
+                                                ctx.completeNow();
+                                              })));
+                        })
+                    .compose(
+                        v ->
+                            listenToRoom(
+                                vertx,
+                                EVENT,
+                                msg -> {
+                                  if ("participant_left".equals(msg.getString("type"))) {
+                                    // Removed as dead; now its heartbeat arrives again.
+                                    vertx
+                                        .eventBus()
+                                        .publish(
+                                            Addresses.GATEWAY_HEARTBEAT,
+                                            new JsonObject().put("node_id", "node-cut"));
+                                  }
+                                }))
+                    .compose(v -> presence.join(EVENT, cut)))
         .onComplete(ctx.succeeding(v -> {}));
   }
 

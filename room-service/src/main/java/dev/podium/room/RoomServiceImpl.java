@@ -372,6 +372,18 @@ public final class RoomServiceImpl implements RoomService {
                   ErrorCode.of(ar.cause()) == ErrorCode.NOT_IN_ROOM
                       && BusReach.reachedAllForMillis(vertx) >= BUS_SETTLED_MS;
               if (!gone && overtimeMillis > 0) {
+                if (overtimeMillis == GRACE_OVERTIME_MS) {
+                  LOG.atInfo()
+                      .addKeyValue("event_id", eventId)
+                      .addKeyValue("user_id", userId)
+                      .log(
+                          "grace over, but not sure the user is gone ({}): asking again for up to"
+                              + " {} ms",
+                          ErrorCode.of(ar.cause()) == ErrorCode.NOT_IN_ROOM
+                              ? "the event bus has not reached every member for long enough"
+                              : "presence did not answer: " + ar.cause().getMessage(),
+                          GRACE_OVERTIME_MS);
+                }
                 armGrace(room, userId, GRACE_RECHECK_MS, overtimeMillis - GRACE_RECHECK_MS);
                 return;
               }
