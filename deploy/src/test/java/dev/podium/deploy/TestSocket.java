@@ -6,8 +6,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -23,40 +25,61 @@ final class TestSocket {
   private final ClientWebSocket ws;
   private final List<JsonObject> inbox = new ArrayList<>();
   private final List<JsonObject> seen = new ArrayList<>();
+
+  /** {@link #seen} by type: a worker asking for one type must not scan minutes of messages. */
+  private final Map<String, List<JsonObject>> seenByType = new HashMap<>();
+
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
   private final List<Binary> binaries = new ArrayList<>();
 
   /** A binary message and when it arrived (System.nanoTime). */
   record Binary(Buffer data, long receivedAt) {}
 
-  /** Notified whenever any test socket receives a message, for conditions over several sockets. */
+  /**
+   * Notified whenever any test socket receives a message or closes, for conditions over several
+   * sockets. Held only to count and to wait, never while a condition is evaluated: the clients'
+   * event loops take it for every message, and a loop kept waiting stops reading its sockets, which
+   * the gateway then closes as slow consumers (seen in the network-fault suite, with two dozen
+   * workers scanning thousands of messages under it).
+   */
   private static final Object ARRIVALS = new Object();
+
+  /** Messages and closes so far, guarded by {@link #ARRIVALS}. */
+  private static long arrivals;
 
   /** Handlers are set before the handshake, so nothing the server sends first is missed. */
   TestSocket(ClientWebSocket ws) {
     this.ws = ws;
     ws.textMessageHandler(
         text -> {
+          JsonObject msg = new JsonObject(text);
           synchronized (inbox) {
-            JsonObject msg = new JsonObject(text);
             inbox.add(msg);
             seen.add(msg);
+            seenByType.computeIfAbsent(msg.getString("type", ""), t -> new ArrayList<>()).add(msg);
             inbox.notifyAll();
           }
-          synchronized (ARRIVALS) {
-            ARRIVALS.notifyAll();
-          }
+          arrived();
         });
     ws.binaryMessageHandler(
         data -> {
           synchronized (binaries) {
             binaries.add(new Binary(data, System.nanoTime()));
           }
-          synchronized (ARRIVALS) {
-            ARRIVALS.notifyAll();
-          }
+          arrived();
         });
-    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    ws.closeHandler(
+        v -> {
+          closed.complete(ws.closeStatusCode());
+          arrived();
+        });
+  }
+
+  private static void arrived() {
+    synchronized (ARRIVALS) {
+      arrivals++;
+      ARRIVALS.notifyAll();
+    }
   }
 
   /** Binary messages received so far (a copy). */
@@ -189,7 +212,7 @@ final class TestSocket {
   /** Every message of this type received so far, taken or not. */
   List<JsonObject> seen(String type) {
     synchronized (inbox) {
-      return seen.stream().filter(m -> type.equals(m.getString("type"))).toList();
+      return List.copyOf(seenByType.getOrDefault(type, List.of()));
     }
   }
 
@@ -199,20 +222,31 @@ final class TestSocket {
    */
   static boolean awaitCondition(BooleanSupplier condition, long timeoutMillis) {
     long deadline = System.currentTimeMillis() + timeoutMillis;
-    synchronized (ARRIVALS) {
-      while (!condition.getAsBoolean()) {
-        long left = deadline - System.currentTimeMillis();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          ARRIVALS.wait(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
+    while (true) {
+      long before;
+      synchronized (ARRIVALS) {
+        before = arrivals;
+      }
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      synchronized (ARRIVALS) {
+        while (arrivals == before) {
+          long left = deadline - System.currentTimeMillis();
+          if (left <= 0) {
+            break;
+          }
+          try {
+            ARRIVALS.wait(left);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          }
         }
       }
-      return true;
+      if (System.currentTimeMillis() >= deadline) {
+        return condition.getAsBoolean();
+      }
     }
   }
 
