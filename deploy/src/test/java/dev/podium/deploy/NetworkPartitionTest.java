@@ -38,11 +38,11 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Each scenario gets a fresh cluster. Needs root, iproute2, nftables, ethtool and python3
  * ({@code .ci/run} installs them); in CI a missing one fails the test rather than skipping it.
- * About 6 minutes; what each scenario measured is printed under {@code === network fault}
- * (docs/operations.md, "Network faults"). Tagged {@code long}, out of the default build, until its
- * rare failures are fixed (the same docs, "Not yet in CI").
+ * About 6 minutes for all four, 4 without the slow link; what each scenario measured is printed
+ * under {@code === network fault} (docs/operations.md, "Network faults"). The slow link is tagged
+ * {@code long}, out of the default build, until its rare failures are fixed (the same docs, "What
+ * the suite in CI covers").
  */
-@org.junit.jupiter.api.Tag("long")
 class NetworkPartitionTest {
   private static final int EVENTS = 6;
   private static final int COHOST_LIMIT = 2;
@@ -195,9 +195,12 @@ class NetworkPartitionTest {
    * services') get 200 ms ± 50 ms of latency and 5 % loss, both ways, for 60 s ({@link
    * NetLab#delay}); its own clients' links are not touched. A stage action whose answer comes after
    * the caller's 3 s timeout may have taken effect: it is answered {@code outcome_unknown}, and the
-   * checker accepts either state for it (docs/operations.md, "Network faults").
+   * checker accepts either state for it (docs/operations.md, "Network faults"). Tagged {@code
+   * long}: in 1 of its last 3 runs Hazelcast dropped the slow host, which owned 5 of the 6 events,
+   * and two applied {@code accept_cohost} were not seen by their senders within 10 s.
    */
   @Test
+  @org.junit.jupiter.api.Tag("long")
   void aSlowLossyLinkFor60sThenHealed() throws Exception {
     scenario(
         "one host's links 200 ms ± 50 ms late and 5 % lossy for 60 s",
