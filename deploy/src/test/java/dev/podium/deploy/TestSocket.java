@@ -32,6 +32,9 @@ final class TestSocket {
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
   private final List<Binary> binaries = new ArrayList<>();
 
+  /** Whether binary messages keep their bytes, or only when they arrived ({@link #timesOnly}). */
+  private volatile boolean keepBinaryData = true;
+
   /** A binary message and when it arrived (System.nanoTime). */
   record Binary(Buffer data, long receivedAt) {}
 
@@ -46,6 +49,13 @@ final class TestSocket {
 
   /** Messages and closes so far, guarded by {@link #ARRIVALS}. */
   private static long arrivals;
+
+  /**
+   * Held while a condition is evaluated, so that the waiters (every arrival, audio frames included,
+   * wakes them all) evaluate one at a time and use at most one core on a 2-core machine that also
+   * runs the servers under test; the event loops never take it.
+   */
+  private static final Object EVALUATING = new Object();
 
   /** Handlers are set before the handshake, so nothing the server sends first is missed. */
   TestSocket(ClientWebSocket ws) {
@@ -64,7 +74,7 @@ final class TestSocket {
     ws.binaryMessageHandler(
         data -> {
           synchronized (binaries) {
-            binaries.add(new Binary(data, System.nanoTime()));
+            binaries.add(new Binary(keepBinaryData ? data : null, System.nanoTime()));
           }
           arrived();
         });
@@ -82,6 +92,16 @@ final class TestSocket {
     }
   }
 
+  /**
+   * From now on keeps only when each binary message arrived, not its bytes: a listener's room mix
+   * is PCM, about 96 KB/s, and a test with dozens of listeners for minutes would otherwise hold
+   * gigabytes that the collector must trace on the same two cores as the servers under test.
+   */
+  TestSocket timesOnly() {
+    keepBinaryData = false;
+    return this;
+  }
+
   /** Binary messages received so far (a copy). */
   List<Binary> binaries() {
     synchronized (binaries) {
@@ -91,7 +111,14 @@ final class TestSocket {
 
   /** Binary messages received after the given System.nanoTime instant. */
   List<Binary> binariesSince(long nanos) {
-    return binaries().stream().filter(b -> b.receivedAt() > nanos).toList();
+    synchronized (binaries) {
+      // Arrival order is time order: copy only the tail, not minutes of audio.
+      int from = binaries.size();
+      while (from > 0 && binaries.get(from - 1).receivedAt() > nanos) {
+        from--;
+      }
+      return new ArrayList<>(binaries.subList(from, binaries.size()));
+    }
   }
 
   /** The negotiated WebSocket subprotocol, or null. */
@@ -209,6 +236,20 @@ final class TestSocket {
     }
   }
 
+  /** How many text messages this socket has received so far. */
+  int seenCount() {
+    synchronized (inbox) {
+      return seen.size();
+    }
+  }
+
+  /** The text messages received from position {@code index} on (a copy of that tail only). */
+  List<JsonObject> seenFrom(int index) {
+    synchronized (inbox) {
+      return List.copyOf(seen.subList(Math.min(index, seen.size()), seen.size()));
+    }
+  }
+
   /** Every message of this type received so far, taken or not. */
   List<JsonObject> seen(String type) {
     synchronized (inbox) {
@@ -227,7 +268,7 @@ final class TestSocket {
       synchronized (ARRIVALS) {
         before = arrivals;
       }
-      if (condition.getAsBoolean()) {
+      if (holds(condition)) {
         return true;
       }
       synchronized (ARRIVALS) {
@@ -245,8 +286,14 @@ final class TestSocket {
         }
       }
       if (System.currentTimeMillis() >= deadline) {
-        return condition.getAsBoolean();
+        return holds(condition);
       }
+    }
+  }
+
+  private static boolean holds(BooleanSupplier condition) {
+    synchronized (EVALUATING) {
+      return condition.getAsBoolean();
     }
   }
 

@@ -134,6 +134,13 @@ public final class ServiceOwnership {
 
   private volatile boolean merged;
 
+  /**
+   * Between Hazelcast's MERGING and its MERGED (or MERGE_FAILED): the merge itself is still under
+   * way. Usually 1-2 s; over a slow, lossy link it took 32 s, and a member that took events 10 s
+   * after MERGING owned them through a link that delayed their stage messages past 10 s.
+   */
+  private volatile boolean mergeUnderway;
+
   /** Whether this instance has been in its own ring (owned a share) since it started. */
   private volatile boolean servedBefore;
 
@@ -315,16 +322,20 @@ public final class ServiceOwnership {
                             event -> {
                               // After a split-brain merge this member has a new UUID: register it
                               // again.
-                              if (event.getState() == LifecycleEvent.LifecycleState.MERGING
-                                  || event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                              LifecycleEvent.LifecycleState state = event.getState();
+                              if (state == LifecycleEvent.LifecycleState.MERGING
+                                  || state == LifecycleEvent.LifecycleState.MERGED) {
                                 // Only a member that served before (cut off from the cluster it
                                 // was part of) has events to take back; one that formed the
                                 // cluster by merging at start takes its share at once.
                                 if (servedBefore) {
                                   mergedAt = System.nanoTime();
                                   merged = true;
+                                  mergeUnderway = state == LifecycleEvent.LifecycleState.MERGING;
                                 }
                                 markMirrorStale();
+                              } else if (state == LifecycleEvent.LifecycleState.MERGE_FAILED) {
+                                mergeUnderway = false;
                               }
                             });
                 if (!observer) {
@@ -516,9 +527,10 @@ public final class ServiceOwnership {
   }
 
   /**
-   * Whether this member merged back less than {@link #MERGE_SETTLE_MS} ago, or since then while the
-   * event bus does not yet reach every other member both ways ({@link BusReach}), for at most
-   * {@link #MERGE_SETTLE_MAX_MS}.
+   * Whether this member merged back less than {@link #MERGE_SETTLE_MS} ago (counted from the
+   * merge's end once it has ended), or since then while the merge is still under way or the event
+   * bus does not yet reach every other member both ways ({@link BusReach}), for at most {@link
+   * #MERGE_SETTLE_MAX_MS}.
    */
   private boolean settlingAfterMerge() {
     if (!merged) {
@@ -526,7 +538,8 @@ public final class ServiceOwnership {
     }
     long since = System.nanoTime() - mergedAt;
     return since < MERGE_SETTLE_MS * 1_000_000
-        || (since < MERGE_SETTLE_MAX_MS * 1_000_000 && !BusReach.reachesAll(vertx));
+        || (since < MERGE_SETTLE_MAX_MS * 1_000_000
+            && (mergeUnderway || !BusReach.reachesAll(vertx)));
   }
 
   private void clearStale(long marksBefore) {
