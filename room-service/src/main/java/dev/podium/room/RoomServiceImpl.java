@@ -368,9 +368,8 @@ public final class RoomServiceImpl implements RoomService {
                 presence(eventId, userId, true);
                 return;
               }
-              boolean gone =
-                  ErrorCode.of(ar.cause()) == ErrorCode.NOT_IN_ROOM
-                      && BusReach.reachedAllForMillis(vertx) >= BUS_SETTLED_MS;
+              boolean notThere = ErrorCode.of(ar.cause()) == ErrorCode.NOT_IN_ROOM;
+              boolean gone = notThere && BusReach.reachedAllForMillis(vertx) >= BUS_SETTLED_MS;
               if (!gone && overtimeMillis > 0) {
                 if (overtimeMillis == GRACE_OVERTIME_MS) {
                   LOG.atInfo()
@@ -379,7 +378,7 @@ public final class RoomServiceImpl implements RoomService {
                       .log(
                           "grace over, but not sure the user is gone ({}): asking again for up to"
                               + " {} ms",
-                          ErrorCode.of(ar.cause()) == ErrorCode.NOT_IN_ROOM
+                          notThere
                               ? "the event bus has not reached every member for long enough"
                               : "presence did not answer: " + ar.cause().getMessage(),
                           GRACE_OVERTIME_MS);

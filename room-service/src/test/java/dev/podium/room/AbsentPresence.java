@@ -16,10 +16,10 @@ import java.util.Set;
  * nobody else is, and everything else it is told succeeds. A grace that runs out asks it whether
  * the user is connected before the event ends.
  */
-final class AbsentPresence implements PresenceService {
+class AbsentPresence implements PresenceService {
   private final Set<String> connected;
 
-  private AbsentPresence(Set<String> connected) {
+  AbsentPresence(Set<String> connected) {
     this.connected = connected;
   }
 

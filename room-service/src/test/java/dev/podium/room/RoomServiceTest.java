@@ -317,42 +317,12 @@ class RoomServiceTest {
 
   @Test
   void hostBackWithinTheGraceKeepsTheEventLive(Vertx vertx, VertxTestContext ctx) {
-    List<String> seen = new CopyOnWriteArrayList<>();
     rooms
         .goLive("host-1", "Hosty")
         .compose(
             event -> {
               String id = event.eventId();
-              return listenToRoom(
-                      vertx,
-                      id,
-                      msg -> {
-                        JsonObject body = msg.body();
-                        seen.add(body.getString("type") + ":" + body.getString("message"));
-                        if ("The host is back.".equals(body.getString("message"))) {
-                          // wait well past the moment the grace timer would have fired
-                          vertx.setTimer(
-                              GRACE_MS * 2,
-                              t ->
-                                  rooms
-                                      .find(id)
-                                      .onComplete(
-                                          ctx.succeeding(
-                                              found ->
-                                                  ctx.verify(
-                                                      () -> {
-                                                        assertEquals(id, found.eventId());
-                                                        assertTrue(
-                                                            seen.stream()
-                                                                .noneMatch(
-                                                                    s ->
-                                                                        s.startsWith(
-                                                                            "stream_ended")),
-                                                            seen.toString());
-                                                        ctx.completeNow();
-                                                      }))));
-                        }
-                      })
+              return listenUntilTheHostIsBackAndStillLive(vertx, ctx, id)
                   .compose(c -> rooms.presence(id, "host-1", false))
                   .compose(v -> rooms.presence(id, "host-1", true));
             })
@@ -394,40 +364,12 @@ class RoomServiceTest {
   @Test
   void aGraceThatRunsOutWhilePresenceHasTheHostConnectedKeepsTheEvent(
       Vertx vertx, VertxTestContext ctx) {
-    List<String> seen = new CopyOnWriteArrayList<>();
     AbsentPresence.bind(vertx, java.util.Set.of("host-1"))
         .compose(bound -> rooms.goLive("host-1", "Hosty"))
         .compose(
             event -> {
               String id = event.eventId();
-              return listenToRoom(
-                      vertx,
-                      id,
-                      msg -> {
-                        JsonObject body = msg.body();
-                        seen.add(body.getString("type") + ":" + body.getString("message"));
-                        if ("The host is back.".equals(body.getString("message"))) {
-                          vertx.setTimer(
-                              GRACE_MS * 2,
-                              t ->
-                                  rooms
-                                      .find(id)
-                                      .onComplete(
-                                          ctx.succeeding(
-                                              found ->
-                                                  ctx.verify(
-                                                      () -> {
-                                                        assertTrue(
-                                                            seen.stream()
-                                                                .noneMatch(
-                                                                    x ->
-                                                                        x.startsWith(
-                                                                            "stream_ended")),
-                                                            seen.toString());
-                                                        ctx.completeNow();
-                                                      }))));
-                        }
-                      })
+              return listenUntilTheHostIsBackAndStillLive(vertx, ctx, id)
                   .compose(c -> rooms.presence(id, "host-1", false));
             })
         .onComplete(ctx.succeeding(v -> {}));
@@ -452,6 +394,41 @@ class RoomServiceTest {
                                 .find(id)
                                 .onComplete(
                                     ctx.succeeding(found -> ctx.verify(ctx::completeNow))))));
+  }
+
+  /**
+   * Listens to the room; once it hears "The host is back." it waits well past the moment the grace
+   * timer would have fired and completes the test if the event is still live and never ended.
+   */
+  private Future<RoomInbox> listenUntilTheHostIsBackAndStillLive(
+      Vertx vertx, VertxTestContext ctx, String id) {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    return listenToRoom(
+        vertx,
+        id,
+        msg -> {
+          JsonObject body = msg.body();
+          seen.add(body.getString("type") + ":" + body.getString("message"));
+          if ("The host is back.".equals(body.getString("message"))) {
+            vertx.setTimer(
+                GRACE_MS * 2,
+                t ->
+                    rooms
+                        .find(id)
+                        .onComplete(
+                            ctx.succeeding(
+                                found ->
+                                    ctx.verify(
+                                        () -> {
+                                          assertEquals(id, found.eventId());
+                                          assertTrue(
+                                              seen.stream()
+                                                  .noneMatch(x -> x.startsWith("stream_ended")),
+                                              seen.toString());
+                                          ctx.completeNow();
+                                        }))));
+          }
+        });
   }
 
   @Test
@@ -536,14 +513,18 @@ class RoomServiceTest {
         .onComplete(ctx.succeeding(v -> ctx.completeNow()));
   }
 
-  /** A presence-service whose {@code participant} answers when the test says so. */
-  private static final class HeldPresence implements dev.podium.api.presence.PresenceService {
+  /**
+   * A presence-service whose {@code participant} answers when the test says so (for the host, the
+   * grace's own question, at once: gone).
+   */
+  private static final class HeldPresence extends AbsentPresence {
     private final io.vertx.core.Promise<dev.podium.api.presence.Participant> held;
     private final io.vertx.core.Promise<Void> asked;
 
     HeldPresence(
         io.vertx.core.Promise<dev.podium.api.presence.Participant> held,
         io.vertx.core.Promise<Void> asked) {
+      super(java.util.Set.of());
       this.held = held;
       this.asked = asked;
     }
@@ -551,42 +532,10 @@ class RoomServiceTest {
     @Override
     public Future<dev.podium.api.presence.Participant> participant(String eventId, String userId) {
       if ("host-1".equals(userId)) {
-        // The grace's own question: the host is gone.
-        return Future.failedFuture(ErrorCode.NOT_IN_ROOM.exception("not in this event"));
+        return super.participant(eventId, userId);
       }
       asked.tryComplete();
       return held.future();
-    }
-
-    @Override
-    public Future<JsonObject> join(
-        String eventId, dev.podium.api.presence.Participant participant) {
-      return Future.succeededFuture(new JsonObject());
-    }
-
-    @Override
-    public Future<Void> leave(String eventId, String userId, String sessionId) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<JsonObject> page(String eventId, int offset, int limit) {
-      return Future.succeededFuture(new JsonObject());
-    }
-
-    @Override
-    public Future<JsonObject> activeStreams() {
-      return Future.succeededFuture(new JsonObject());
-    }
-
-    @Override
-    public Future<Void> setRole(String eventId, String userId, String role) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> notifyUser(String userId, JsonObject message) {
-      return Future.succeededFuture();
     }
   }
 }
