@@ -104,6 +104,15 @@ public final class ClusterWatch implements InitialMembershipListener, LifecycleL
     return suspicion.expected();
   }
 
+  /**
+   * Whether this member is merging into another cluster of the same name (Hazelcast's MERGING,
+   * until MERGED or MERGE_FAILED). Until MERGED, Vert.x has not written this process's event-bus
+   * subscriptions back into the merged cluster: the other members cannot send to its consumers.
+   */
+  public boolean merging() {
+    return suspicion.merging();
+  }
+
   // Membership events can be lost around a merge (the member resets): the instance's own member
   // list is the truth whenever it is there.
   private void refresh() {

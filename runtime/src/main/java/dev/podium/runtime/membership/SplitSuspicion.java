@@ -62,6 +62,11 @@ public final class SplitSuspicion {
     return members;
   }
 
+  /** Between Hazelcast's MERGING and its MERGED or MERGE_FAILED. */
+  public synchronized boolean merging() {
+    return merging;
+  }
+
   public int expected() {
     return expected;
   }

@@ -141,6 +141,9 @@ public final class ServiceOwnership {
    */
   private volatile boolean mergeUnderway;
 
+  /** Whether the current merge has been logged as lasting past {@link #MERGE_SETTLE_MAX_MS}. */
+  private volatile boolean longMergeLogged;
+
   /** Whether this instance has been in its own ring (owned a share) since it started. */
   private volatile boolean servedBefore;
 
@@ -332,6 +335,7 @@ public final class ServiceOwnership {
                                   mergedAt = System.nanoTime();
                                   merged = true;
                                   mergeUnderway = state == LifecycleEvent.LifecycleState.MERGING;
+                                  longMergeLogged = false;
                                 }
                                 markMirrorStale();
                               } else if (state == LifecycleEvent.LifecycleState.MERGE_FAILED) {
@@ -528,18 +532,28 @@ public final class ServiceOwnership {
 
   /**
    * Whether this member merged back less than {@link #MERGE_SETTLE_MS} ago (counted from the
-   * merge's end once it has ended), or since then while the merge is still under way or the event
-   * bus does not yet reach every other member both ways ({@link BusReach}), for at most {@link
-   * #MERGE_SETTLE_MAX_MS}.
+   * merge's end once it has ended), or since then while the event bus does not yet reach every
+   * other member both ways ({@link BusReach}), for at most {@link #MERGE_SETTLE_MAX_MS}; and for as
+   * long as the merge itself is under way, uncapped. Until Hazelcast's MERGED, Vert.x has not
+   * written this process's subscriptions back, so nobody can send to an instance's own address: in
+   * a slow-link run a member took its share at the cap with its merge still under way, and joins of
+   * those events were refused for the next minute ({@code service_unavailable}, "not there").
    */
   private boolean settlingAfterMerge() {
     if (!merged) {
       return false;
     }
     long since = System.nanoTime() - mergedAt;
-    return since < MERGE_SETTLE_MS * 1_000_000
-        || (since < MERGE_SETTLE_MAX_MS * 1_000_000
-            && (mergeUnderway || !BusReach.reachesAll(vertx)));
+    if (mergeUnderway && since >= MERGE_SETTLE_MAX_MS * 1_000_000 && !longMergeLogged) {
+      longMergeLogged = true;
+      LOG.warn(
+          "{}: the merge has not ended {} s after it began; owning nothing until it has",
+          service,
+          since / 1_000_000_000);
+    }
+    return mergeUnderway
+        || since < MERGE_SETTLE_MS * 1_000_000
+        || (since < MERGE_SETTLE_MAX_MS * 1_000_000 && !BusReach.reachesAll(vertx));
   }
 
   private void clearStale(long marksBefore) {

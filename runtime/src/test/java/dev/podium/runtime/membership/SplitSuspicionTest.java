@@ -41,8 +41,10 @@ class SplitSuspicionTest {
     SplitSuspicion s = new SplitSuspicion(0);
     s.members(4);
     s.mergeStarted();
+    assertTrue(s.merging());
     assertTrue(s.reason().startsWith("merging into another cluster"), s.reason());
     s.merged();
+    assertFalse(s.merging());
     assertNull(s.reason());
 
     s.mergeStarted();
