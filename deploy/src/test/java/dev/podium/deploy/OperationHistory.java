@@ -16,9 +16,13 @@ import java.util.TreeMap;
  * Thread-safe: the clients' workers record concurrently.
  */
 final class OperationHistory {
-  /** One client operation: what, by whom, in which event, and how it ended. */
+  /**
+   * One client operation: what, by whom, through which host's gateway ({@code via}), in which
+   * event, and how it ended.
+   */
   record Op(
       String client,
+      String via,
       String event,
       String kind,
       String value,
@@ -38,10 +42,35 @@ final class OperationHistory {
   private final List<Op> ops = new ArrayList<>();
   private final Map<String, TestSocket> clients = new LinkedHashMap<>();
   private final Map<String, String> clientEvents = new HashMap<>();
+  private final List<Pause> pauses = new ArrayList<>();
+
+  /** A host whose processes were stopped (SIGSTOP) from {@code fromMs} until {@code toMs}. */
+  private record Pause(String host, long fromMs, long toMs) {}
 
   synchronized void client(String name, String eventId, TestSocket socket) {
     clients.put(name, socket);
     clientEvents.put(name, eventId);
+  }
+
+  /**
+   * Records that {@code host}'s processes stood still from {@code fromMs} to {@code toMs}: a stage
+   * action sent through its gateway then could not be answered in time by anyone, so going
+   * unanswered is not an anomaly (either stage state is still accepted after it).
+   */
+  synchronized void paused(String host, long fromMs, long toMs) {
+    pauses.add(new Pause(host, fromMs, toMs));
+  }
+
+  /** Whether {@code op} waited for its answer, at most {@code waitMs}, through a paused gateway. */
+  private boolean sentIntoAPause(Op op, long waitMs) {
+    for (Pause p : pauses) {
+      if (p.host().equals(op.via())
+          && op.startedMs() <= p.toMs()
+          && op.startedMs() + waitMs >= p.fromMs()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   long now() {
@@ -164,13 +193,15 @@ final class OperationHistory {
 
   /**
    * Stage actions: none went unanswered while its socket stayed open (an action the cluster could
-   * not apply must be answered with an error), and each event's stage after the heal ({@code
-   * cohosts}: event id → user ids on stage, as a new joiner's {@code room_state} lists them) shows
-   * the last acknowledged {@code accept_cohost} or {@code remove_cohost}, unless an action with no
-   * answer, or answered {@code outcome_unknown} (sent, not answered in time), came after it: then
-   * either state is right. Any other error says the action was not applied.
+   * not apply must be answered with an error), unless its gateway was paused while it waited
+   * ({@link #paused}), and each event's stage after the heal ({@code cohosts}: event id → user ids
+   * on stage, as a new joiner's {@code room_state} lists them) shows the last acknowledged {@code
+   * accept_cohost} or {@code remove_cohost}, unless an action with no answer, or answered {@code
+   * outcome_unknown} (sent, not answered in time), came after it: then either state is right. Any
+   * other error says the action was not applied.
    */
-  synchronized List<Anomaly> checkStageOutcome(Map<String, java.util.Set<String>> cohosts) {
+  synchronized List<Anomaly> checkStageOutcome(
+      Map<String, java.util.Set<String>> cohosts, long waitMs) {
     List<Anomaly> found = new ArrayList<>();
     Map<String, String> speakers = new HashMap<>();
     Map<String, Boolean> expected = new HashMap<>();
@@ -180,7 +211,7 @@ final class OperationHistory {
       }
       boolean changes = op.value().equals("accept_cohost") || op.value().equals("remove_cohost");
       // An applied invitation is not confirmed to the host (only the invited one hears of it).
-      if (changes && op.outcome().equals("indeterminate")) {
+      if (changes && op.outcome().equals("indeterminate") && !sentIntoAPause(op, waitMs)) {
         found.add(
             new Anomaly("unanswered", op.client() + " " + op.value() + " at " + op.startedMs()));
       }

@@ -329,4 +329,13 @@ final class TestSocket {
   boolean isClosed() {
     return closed.isDone();
   }
+
+  /** The close status code if the socket has closed (-1 when none was given), else null. */
+  Short closeCode() {
+    if (!closed.isDone()) {
+      return null;
+    }
+    Short code = closed.getNow(null);
+    return code == null ? -1 : code;
+  }
 }
