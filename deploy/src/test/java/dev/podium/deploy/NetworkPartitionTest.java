@@ -437,7 +437,16 @@ class NetworkPartitionTest {
             + ", healed at "
             + healedAt
             + ")",
-        gone.size() + (gone.isEmpty() ? "" : " " + gone.stream().sorted().limit(40).toList()));
+        gone.size()
+            + (gone.isEmpty()
+                ? ""
+                : " "
+                    + gone.stream()
+                        .sorted(
+                            java.util.Comparator.comparingLong(
+                                d -> Long.parseLong(d.substring(0, d.indexOf(' ')))))
+                        .limit(40)
+                        .toList()));
     times.put(
         "longest audio silence in the " + AFTER_HEAL_MS / 1000 + " s after the heal, per event",
         silences);
@@ -534,13 +543,27 @@ class NetworkPartitionTest {
       String where = "";
       for (Member m : members.subList(1, members.size())) {
         long last = fromNanos;
-        List<TestSocket.Binary> frames = new ArrayList<>(m.socket.binariesSince(fromNanos));
+        // Every socket the member had: one closed after the heal heard what it heard until then.
+        List<TestSocket.Binary> frames = new ArrayList<>();
+        for (TestSocket s : m.sockets) {
+          frames.addAll(s.binariesSince(fromNanos));
+        }
+        frames.sort(java.util.Comparator.comparingLong(TestSocket.Binary::receivedAt));
         frames.add(new TestSocket.Binary(null, toNanos));
         for (TestSocket.Binary frame : frames) {
           long at = Math.min(frame.receivedAt(), toNanos);
           if (at - last > worst) {
             worst = at - last;
-            where = m.user + " from +" + (last - fromNanos) / 1_000_000 + " ms";
+            long last0 = last;
+            long at0 = at;
+            // Text messages that arrived meanwhile tell whether this client kept reading.
+            where =
+                m.user
+                    + " from +"
+                    + (last - fromNanos) / 1_000_000
+                    + " ms, "
+                    + m.sockets.stream().mapToInt(s -> s.textsBetween(last0, at0)).sum()
+                    + " text messages meanwhile";
           }
           last = Math.max(last, at);
         }
@@ -743,6 +766,9 @@ class NetworkPartitionTest {
     volatile Long toldAt;
     volatile Long backAt;
 
+    /** Every socket this member had, the current one last. */
+    final List<TestSocket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** Each time this member found its socket gone: when (history ms), where and why. */
     final List<String> departures = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -753,6 +779,7 @@ class NetworkPartitionTest {
       this.host = host;
       this.originalHost = host;
       this.socket = socket;
+      sockets.add(socket);
     }
 
     /** Sends one chat line and waits (at most 10 s) for its broadcast back or an error. */
@@ -870,6 +897,7 @@ class NetworkPartitionTest {
                     () -> !again.seen("room_state").isEmpty() || !again.isOpen(), 5_000)
                 && again.isOpen()) {
               socket = again;
+              sockets.add(again);
               host = other;
               backAt = history.now();
               history.client(user + "@" + backAt, eventId, again);

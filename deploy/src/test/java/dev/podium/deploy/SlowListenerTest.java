@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.podium.deploy.TestSocket.Binary;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A listener that never reads loses frames (counted) while everyone else's audio keeps its timing,
- * and the gateway's memory for it stays bounded.
+ * the gateway's memory for it stays bounded, and room messages to it close it as a slow consumer
+ * once its queue has stayed full for 2 s.
  */
 class SlowListenerTest {
   private static final int LISTENERS = 20;
@@ -79,6 +81,35 @@ class SlowListenerTest {
           "others' p99 inter-frame gap " + withStuck + " ms vs baseline " + baseline + " ms");
       long heapGrowth = usedHeapAfterGc() - heapBefore;
       assertTrue(heapGrowth < 64L * 1024 * 1024, "heap grew by " + heapGrowth / 1024 + " KiB");
+
+      // Room messages (chat) to a socket whose queue stays full: it is closed as a slow consumer
+      // once the queue has been full for 2 s (the gateway logs how long), and the room hears that
+      // it left.
+      TestSocket chatter = listeners.get(1);
+      TestSocket watcher = listeners.get(2);
+      long chats =
+          podium
+              .clientVertx()
+              .setPeriodic(
+                  500,
+                  id ->
+                      chatter.send(
+                          new JsonObject()
+                              .put("type", "broadcast_message")
+                              .put("message", "still here?")));
+      try {
+        assertTrue(
+            TestSocket.awaitCondition(
+                () ->
+                    watcher.seen("participant_left").stream()
+                        .anyMatch(m -> "stuck".equals(m.getString("user_id"))),
+                // The close waits behind the unread queue: the gateway gives up on the closing
+                // handshake after Vert.x's 10 s WebSocket closing timeout.
+                30_000),
+            "the stuck listener was not closed as a slow consumer");
+      } finally {
+        podium.clientVertx().cancelTimer(chats);
+      }
       stuck.close();
     } finally {
       podium.clientVertx().cancelTimer(sender);

@@ -32,6 +32,9 @@ final class TestSocket {
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
   private final List<Binary> binaries = new ArrayList<>();
 
+  /** When each text message arrived (System.nanoTime), guarded by {@code inbox}. */
+  private final List<Long> textTimes = new ArrayList<>();
+
   /** Whether binary messages keep their bytes, or only when they arrived ({@link #timesOnly}). */
   private volatile boolean keepBinaryData = true;
 
@@ -64,6 +67,7 @@ final class TestSocket {
         text -> {
           JsonObject msg = new JsonObject(text);
           synchronized (inbox) {
+            textTimes.add(System.nanoTime());
             inbox.add(msg);
             seen.add(msg);
             seenByType.computeIfAbsent(msg.getString("type", ""), t -> new ArrayList<>()).add(msg);
@@ -76,7 +80,11 @@ final class TestSocket {
           synchronized (binaries) {
             binaries.add(new Binary(keepBinaryData ? data : null, System.nanoTime()));
           }
-          arrived();
+          // Audio kept as times only is read after the fact, never waited on: dozens of such
+          // listeners get thousands of frames a second, and each arrival wakes every waiter.
+          if (keepBinaryData) {
+            arrived();
+          }
         });
     ws.closeHandler(
         v -> {
@@ -95,7 +103,9 @@ final class TestSocket {
   /**
    * From now on keeps only when each binary message arrived, not its bytes: a listener's room mix
    * is PCM, about 96 KB/s, and a test with dozens of listeners for minutes would otherwise hold
-   * gigabytes that the collector must trace on the same two cores as the servers under test.
+   * gigabytes that the collector must trace on the same two cores as the servers under test. Its
+   * audio no longer wakes {@link #awaitCondition} waiters either: read it afterwards ({@link
+   * #binariesSince}).
    */
   TestSocket timesOnly() {
     keepBinaryData = false;
@@ -118,6 +128,17 @@ final class TestSocket {
         from--;
       }
       return new ArrayList<>(binaries.subList(from, binaries.size()));
+    }
+  }
+
+  /** How many text messages arrived between two System.nanoTime instants. */
+  int textsBetween(long fromNanos, long toNanos) {
+    synchronized (inbox) {
+      int n = 0;
+      for (int i = textTimes.size() - 1; i >= 0 && textTimes.get(i) >= fromNanos; i--) {
+        n += textTimes.get(i) <= toNanos ? 1 : 0;
+      }
+      return n;
     }
   }
 

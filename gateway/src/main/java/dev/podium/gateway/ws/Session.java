@@ -8,14 +8,19 @@ import dev.podium.gateway.screen.ScreenStream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client socket in one event. Writes are bounded (the write queue, {@code
- * PODIUM_WS_WRITE_QUEUE_BYTES}, 256 KiB by default, about 2.5 s of 48 kHz PCM): a socket that
- * cannot keep up with room events is closed ({@code slow_consumer}, it can reconnect and catch up
- * from history); media frames to it are dropped instead.
+ * PODIUM_WS_WRITE_QUEUE_BYTES}, 256 KiB by default, about 2.5 s of 48 kHz PCM): media frames to a
+ * socket whose queue is full are dropped, and a socket whose queue has stayed full for 2 s is
+ * closed at its next room message ({@code slow_consumer}, it can reconnect and catch up from
+ * history).
  */
 public final class Session implements MediaListener {
+  private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
   /** The event loop this socket lives on: everything done to it runs there. */
   private final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
 
@@ -38,6 +43,12 @@ public final class Session implements MediaListener {
   private volatile boolean inPresence;
 
   private long lastNotAllowedAt;
+
+  /** How long the write queue has been full; used on the loop only. */
+  private final WriteQueueWatch queue = new WriteQueueWatch();
+
+  /** Media frames dropped since the queue was last found not full; used on the loop only. */
+  private long droppedWhileFull;
 
   /**
    * The host's screen stream in screen mode (created on its first chunk); used on the loop only.
@@ -244,8 +255,7 @@ public final class Session implements MediaListener {
     if (closed || socket.isClosed()) {
       return;
     }
-    if (socket.writeQueueFull()) {
-      close(ErrorCode.SLOW_CONSUMER, "This connection fell too far behind the room");
+    if (slowConsumer()) {
       return;
     }
     socket.writeTextMessage(text);
@@ -256,16 +266,41 @@ public final class Session implements MediaListener {
     if (closed || socket.isClosed()) {
       return;
     }
-    if (socket.writeQueueFull()) {
-      if (message.snapshot()) {
-        // A newer list, count or level report will replace this one: skip it, keep the socket.
-        stats.snapshotSkipped();
-        return;
-      }
-      close(ErrorCode.SLOW_CONSUMER, "This connection fell too far behind the room");
+    if (message.snapshot() && socket.writeQueueFull()) {
+      // A newer list, count or level report will replace this one: skip it, keep the socket.
+      queue.observe(true, System.nanoTime());
+      stats.snapshotSkipped();
+      return;
+    }
+    if (slowConsumer()) {
       return;
     }
     socket.writeFrame(message.frame());
+  }
+
+  /**
+   * Whether this socket is closed as a slow consumer: its write queue has stayed full for {@link
+   * WriteQueueWatch#SLOW_AFTER_MS}. A queue full for less (a burst of audio after a network fault,
+   * which the client drains in milliseconds) still takes the room message: room messages are never
+   * dropped, they are few and rate-limited, and media frames are dropped while the queue is full,
+   * so what goes past the queue's limit stays small.
+   */
+  private boolean slowConsumer() {
+    long fullMs = queue.observe(socket.writeQueueFull(), System.nanoTime());
+    if (fullMs < 0) {
+      droppedWhileFull = 0;
+    }
+    if (fullMs < WriteQueueWatch.SLOW_AFTER_MS) {
+      return false;
+    }
+    LOG.atWarn()
+        .addKeyValue("event_id", eventId)
+        .addKeyValue("user_id", identity.userId())
+        .addKeyValue("full_ms", fullMs)
+        .addKeyValue("frames_dropped", droppedWhileFull)
+        .log("socket closed as a slow consumer: its write queue stayed full");
+    close(ErrorCode.SLOW_CONSUMER, "This connection fell too far behind the room");
+    return true;
   }
 
   /**
@@ -278,10 +313,12 @@ public final class Session implements MediaListener {
     if (closed || socket.isClosed()) {
       return false;
     }
-    if (socket.writeQueueFull()) {
+    if (queue.observe(socket.writeQueueFull(), System.nanoTime()) >= 0) {
       stats.dropped();
+      droppedWhileFull++;
       return false;
     }
+    droppedWhileFull = 0;
     socket.writeBinaryMessage(frame);
     stats.delivered();
     return true;
