@@ -571,6 +571,23 @@ class NetworkPartitionTest {
       return worst / 1_000_000 + " ms (" + where + ")";
     }
 
+    /** A thread that brings {@code m} back through another gateway as soon as it is told to go. */
+    private static Thread watchForReconnects(
+        Member m, OperationHistory history, AtomicBoolean running) {
+      Thread watcher =
+          new Thread(
+              () -> {
+                while (running.get()) {
+                  m.comeBackIfTold(history);
+                  sleep(100);
+                }
+              },
+              "watch-" + m.user);
+      watcher.setDaemon(true);
+      watcher.start();
+      return watcher;
+    }
+
     /**
      * Every listener chats, one line at a time, until told to stop; the host streams and comes back
      * when its gateway tells it to go.
@@ -578,32 +595,10 @@ class NetworkPartitionTest {
     List<Thread> startWorkload(OperationHistory history, AtomicBoolean running) {
       List<Thread> threads = new ArrayList<>();
       Member hostMember = members.get(0);
-      Thread watcher =
-          new Thread(
-              () -> {
-                while (running.get()) {
-                  hostMember.comeBackIfTold(history);
-                  sleep(100);
-                }
-              },
-              "host-" + hostMember.user);
-      watcher.setDaemon(true);
-      watcher.start();
-      threads.add(watcher);
+      threads.add(watchForReconnects(hostMember, history, running));
       // The speaker too comes back at once: the stage loop alone looks only once a round, and a
       // round waits up to 10 s for each action's answer.
-      Thread speakerWatcher =
-          new Thread(
-              () -> {
-                while (running.get()) {
-                  speaker.comeBackIfTold(history);
-                  sleep(100);
-                }
-              },
-              "speaker-" + speaker.user);
-      speakerWatcher.setDaemon(true);
-      speakerWatcher.start();
-      threads.add(speakerWatcher);
+      threads.add(watchForReconnects(speaker, history, running));
       Thread stage = new Thread(() -> stageWorkload(history, running), "stage-" + hostMember.user);
       stage.setDaemon(true);
       stage.start();
