@@ -20,6 +20,9 @@
 # WARMUP_RUNS (1: after starting, each target serves this many unrecorded runs with the first N of
 # NS, so that the recorded runs measure compiled code, not the JIT warming up),
 # BENCH_JAR, PODIUM_JAR, GATEWAY_JAR (the jars to run; default: the ones the build made),
+# PODIUM_JAVA (java: the java command for Podium's processes; the floor and the generator run on
+# the default java), PODIUM_JAVA_OPTS (unset: JVM options for Podium's processes, e.g.
+# "-XX:AOTCache=deploy/target/podium.aot" on a JDK 25, see docs/operations.md),
 # FLOOR_PORT (8100), PODIUM_PORT (8000), CLUSTER_PORT (5901, the all-in-one's Hazelcast port, then
 # +1, +2, ... for the other gateways), OPS_PORT (9100: the ops port of the all-in-one, then
 # +1, +2, ... for the other gateways), GATEWAYS (1; for the podium target, GATEWAYS - 1 more
@@ -85,6 +88,8 @@ BENCH_JAR="${BENCH_JAR:-bench/target/podium-bench.jar}"
 PODIUM_JAR="${PODIUM_JAR:-deploy/target/podium.jar}"
 GATEWAY_JAR="${GATEWAY_JAR:-gateway/target/podium-gateway.jar}"
 CLUSTER_PORT="${CLUSTER_PORT:-5901}"
+PODIUM_JAVA="${PODIUM_JAVA:-java}"
+PODIUM_JAVA_OPTS="${PODIUM_JAVA_OPTS:-}"
 [[ "$GATEWAYS" =~ ^[1-9][0-9]*$ ]] || { echo "GATEWAYS must be a whole number >= 1, got '$GATEWAYS'" >&2; exit 1; }
 
 podium=false; [[ " $TARGETS " == *" podium "* ]] && podium=true
@@ -98,8 +103,9 @@ done
 mkdir -p "$OUT/jars"
 jar_info="jars:"
 for jar in "${run_jars[@]}"; do jar_info+=" $jar ($(date -u -r "$jar" +%FT%TZ))"; done
-# Run copies, so a concurrent build cannot swap a jar under a running JVM.
-cp "${run_jars[@]}" "$OUT/jars/"
+# Run copies, so a concurrent build cannot swap a jar under a running JVM. They keep their times:
+# a JDK's AOT cache made for a jar is used only with a jar of the same size and time.
+cp -p "${run_jars[@]}" "$OUT/jars/"
 BENCH_JAR="$OUT/jars/$(basename "$BENCH_JAR")"
 PODIUM_JAR="$OUT/jars/$(basename "$PODIUM_JAR")"
 GATEWAY_JAR="$OUT/jars/$(basename "$GATEWAY_JAR")"
@@ -147,6 +153,7 @@ source bench/quiet.sh
   echo "nproc: $(nproc)"
   free -h
   java -version 2>&1
+  [[ $podium == true ]] && echo "podium's java: $PODIUM_JAVA $PODIUM_JAVA_OPTS" && "$PODIUM_JAVA" -version 2>&1
   echo "settings: MAX_OTHER_PCT='${MAX_OTHER_PCT:-}' QUIET_PCT='${QUIET_PCT:-}' NS='$NS' RUNS=$RUNS TARGETS='$TARGETS' GATEWAYS=$GATEWAYS DURATION_S=$DURATION_S WARMUP_S=$WARMUP_S WARMUP_RUNS=$WARMUP_RUNS RAMP_MS=$RAMP_MS PACKET_MS=$PACKET_MS GEN_ARGS='$GEN_ARGS'"
   echo "settings: MODE=$MODE ROOMS='$ROOMS' HEAP=$HEAP JOIN_RATE='$JOIN_RATE' COLD=$COLD EVENTS=$EVENTS JOIN_RATES='$JOIN_RATES' STAY_MS=$STAY_MS STAGE_PCT=$STAGE_PCT CHAT_PCT=$CHAT_PCT SERVER_CPUS='$SERVER_CPUS' GEN_CPUS='$GEN_CPUS' EXTERNAL_BASES='${EXTERNAL_BASES:-}' EXTERNAL_PIDS='${EXTERNAL_PIDS:-}'"
 } | tee "$OUT/machine.txt"
@@ -176,7 +183,7 @@ start_target() {
         PODIUM_OPS_PORT="$OPS_PORT" PODIUM_OPS_HOST=127.0.0.1 \
         PODIUM_CLUSTER_HOST=127.0.0.1 PODIUM_CLUSTER_MEMBERS=127.0.0.1 PODIUM_CLUSTER_PORT=$CLUSTER_PORT \
         PODIUM_CLUSTER_NAME="podium-bench-$$" PODIUM_DATA_DIR="$OUT/podium-data$suffix" \
-        "${server_pin[@]}" java -jar "$PODIUM_JAR" >"$OUT/podium$suffix.log" 2>&1 &
+        "${server_pin[@]}" "$PODIUM_JAVA" $PODIUM_JAVA_OPTS -jar "$PODIUM_JAR" >"$OUT/podium$suffix.log" 2>&1 &
       pids_of[podium]=$!; names[podium]="all-in-one=$!"
       base[podium]="ws://127.0.0.1:$PODIUM_PORT"
       metrics="http://127.0.0.1:$OPS_PORT/metrics"
@@ -188,7 +195,7 @@ start_target() {
           PODIUM_OPS_PORT=$(( OPS_PORT + g )) PODIUM_OPS_HOST=127.0.0.1 \
           PODIUM_HTTP_HOST=127.0.0.1 PODIUM_CLUSTER_HOST=127.0.0.1 PODIUM_CLUSTER_MEMBERS="127.0.0.1:$CLUSTER_PORT" \
           PODIUM_CLUSTER_PORT=$(( CLUSTER_PORT + g )) PODIUM_CLUSTER_NAME="podium-bench-$$" \
-          "${server_pin[@]}" java -jar "$GATEWAY_JAR" >"$OUT/gateway-$(( g + 1 ))$suffix.log" 2>&1 &
+          "${server_pin[@]}" "$PODIUM_JAVA" $PODIUM_JAVA_OPTS -jar "$GATEWAY_JAR" >"$OUT/gateway-$(( g + 1 ))$suffix.log" 2>&1 &
         pids_of[podium]+=",$!"; names[podium]+=" gateway-$(( g + 1 ))=$!"
         base[podium]+=",ws://127.0.0.1:$(( PODIUM_PORT + g ))"
         metrics+=",http://127.0.0.1:$(( OPS_PORT + g ))/metrics"

@@ -72,6 +72,17 @@ public final class ServiceLauncher {
       String processName,
       Plan plan,
       java.util.function.Function<Settings, ClusterSettings> clustering) {
+    AotCacheCheck.Verdict aot = AotCacheCheck.ofThisProcess();
+    if (aot.kind() == AotCacheCheck.Kind.REFUSE) {
+      System.err.println("podium: " + aot.message());
+      System.exit(2);
+      return;
+    }
+    if (aot.kind() == AotCacheCheck.Kind.WARN) {
+      LOG.warn("{}", aot.message());
+    } else if (aot.kind() == AotCacheCheck.Kind.FITS) {
+      LOG.info("{}", aot.message());
+    }
     ClusterSettings cluster;
     Deployment deployment;
     OpsSettings ops;
