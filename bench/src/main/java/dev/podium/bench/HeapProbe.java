@@ -40,7 +40,7 @@ final class HeapProbe {
   }
 
   static OptionalLong afterFullGcKib(long pid) {
-    String jcmd = jcmd();
+    String jcmd = jcmdFor(pid);
     if (run(jcmd, pid, "GC.run") == null) {
       return OptionalLong.empty();
     }
@@ -65,8 +65,20 @@ final class HeapProbe {
     return any ? OptionalLong.of(sum) : OptionalLong.empty();
   }
 
-  /** The jcmd next to this JVM's java, else the one on the PATH. */
-  private static String jcmd() {
+  /**
+   * The jcmd of the JDK that runs the process (a JDK 17 jcmd cannot attach to a JDK 25 server),
+   * else the one next to this JVM's java, else the one on the PATH.
+   */
+  static String jcmdFor(long pid) {
+    try {
+      Path java = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe"));
+      Path theirs = java.resolveSibling("jcmd");
+      if (Files.isExecutable(theirs)) {
+        return theirs.toString();
+      }
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      // not Linux, or not ours to read: fall back
+    }
     Path own = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     return Files.isExecutable(own) ? own.toString() : "jcmd";
   }

@@ -2,10 +2,16 @@ package dev.podium.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HeapProbeTest {
 
@@ -41,5 +47,40 @@ class HeapProbeTest {
     assertTrue(HeapProbe.afterFullGcKib(List.of()).isEmpty());
     // A pid that is no JVM (nor any process): jcmd fails, nothing is made up.
     assertTrue(HeapProbe.afterFullGcKib(List.of(Long.valueOf(Integer.MAX_VALUE))).isEmpty());
+  }
+
+  @Test
+  void theJcmdIsTheOneOfTheJdkRunningTheProcess(@TempDir Path dir) throws Exception {
+    // Another JDK than this test's, if the machine has one (JDK 17 and 25 here).
+    Path own = Path.of(System.getProperty("java.home")).toRealPath();
+    Optional<Path> other;
+    try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
+      other =
+          homes
+              .filter(h -> Files.isExecutable(h.resolve("bin/jcmd")))
+              .filter(h -> !realPath(h).equals(own))
+              .findFirst();
+    }
+    assumeTrue(other.isPresent(), "only one JDK on this machine");
+    Path sleep = Files.writeString(dir.resolve("Sleep.java"), SLEEP);
+    Process p =
+        new ProcessBuilder(other.get().resolve("bin/java").toString(), sleep.toString()).start();
+    try {
+      assertEquals(
+          realPath(other.get()).resolve("bin/jcmd").toString(), HeapProbe.jcmdFor(p.pid()));
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  private static final String SLEEP =
+      "class Sleep { public static void main(String[] a) throws Exception { Thread.sleep(60_000); } }";
+
+  private static Path realPath(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (java.io.IOException e) {
+      return p;
+    }
   }
 }
