@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  * the same user as the server. Blocking; for the generator's main thread.
  */
 final class HeapProbe {
-  private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
+  // JDK 17: "total 262144K, used 24453K"; JDK 25: "total reserved 6172672K, committed 393216K,
+  // used 12160K".
+  private static final Pattern USED =
+      Pattern.compile("total (?:reserved \\d+K, committed )?\\d+K, used (\\d+)K");
   private static final long TIMEOUT_S = 20;
 
   private HeapProbe() {}

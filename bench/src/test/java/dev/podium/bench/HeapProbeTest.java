@@ -29,6 +29,18 @@ class HeapProbeTest {
   }
 
   @Test
+  void jdk25sG1LineNamesReservedAndCommitted() {
+    String g1 =
+        """
+        17607:
+         garbage-first heap   total reserved 6172672K, committed 393216K, used 12160K [0x0000000687400000, 0x0000000800000000)
+          region size 4096K, 3 young (12288K), 1 survivors (4096K)
+         Metaspace       used 9000K, committed 9216K, reserved 1114112K
+        """;
+    assertEquals(OptionalLong.of(12160), HeapProbe.usedKib(g1));
+  }
+
+  @Test
   void generationalCollectorsAreSummedOverTheirGenerations() {
     String serial =
         """
