@@ -103,8 +103,8 @@ done
 mkdir -p "$OUT/jars"
 jar_info="jars:"
 for jar in "${run_jars[@]}"; do jar_info+=" $jar ($(date -u -r "$jar" +%FT%TZ))"; done
-# Run copies, so a concurrent build cannot swap a jar under a running JVM. They keep their times:
-# a JDK's AOT cache made for a jar is used only with a jar of the same size and time.
+# Run copies, so a concurrent build cannot swap a jar under a running JVM. They keep their times,
+# which the JDK compares with an AOT cache's jar (Podium compares the SHA-256 as well).
 cp -p "${run_jars[@]}" "$OUT/jars/"
 BENCH_JAR="$OUT/jars/$(basename "$BENCH_JAR")"
 PODIUM_JAR="$OUT/jars/$(basename "$PODIUM_JAR")"

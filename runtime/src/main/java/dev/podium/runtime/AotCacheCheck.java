@@ -38,7 +38,7 @@ public final class AotCacheCheck {
 
   private AotCacheCheck() {}
 
-  /** The verdict for this JVM: its arguments and the jar its Podium classes come from. */
+  /** The verdict for this JVM: its arguments and the jar of {@code java -jar}. */
   public static Verdict ofThisProcess() {
     Optional<Path> jar = runningJar();
     if (jar.isEmpty()) {
