@@ -4,22 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class AotCacheIT {
   private static final Path BENCH_JAR = ROOT.resolve("bench/target/podium-bench.jar");
   private static final String SECRET = "aot-it-secret-0123456789abcdef0123456789";
   private static final int HTTP_PORT = 8393;
-  private static final int OPS_PORT = 9393;
+  private static final int OPS_PORT = 9393; // its probes; the test waits on its start-up line
 
   private Process server;
 
@@ -141,28 +141,37 @@ class AotCacheIT {
     env.put("PODIUM_CLUSTER_PORT", "5993");
     env.put("PODIUM_CLUSTER_NAME", "podium-aot-it-" + ProcessHandle.current().pid());
     env.put("PODIUM_DATA_DIR", log.resolveSibling(log.getFileName() + ".data").toString());
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.redirectErrorStream(true);
     server = pb.start();
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      assertTrue(server.isAlive(), "the all-in-one exited: " + tail(log));
-      try {
-        HttpResponse<Void> ready =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + OPS_PORT + "/health/ready"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (ready.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
+    // Its output goes to the log line by line; the start-up line is the event waited for.
+    CompletableFuture<Void> running = new CompletableFuture<>();
+    Process started = server;
+    Thread copier =
+        new Thread(
+            () -> {
+              try (BufferedReader in = started.inputReader();
+                  BufferedWriter out = Files.newBufferedWriter(log)) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  out.write(line);
+                  out.newLine();
+                  out.flush();
+                  if (line.contains("Podium is running (all-in-one)")) {
+                    running.complete(null);
+                  }
+                }
+              } catch (IOException e) {
+                running.completeExceptionally(e);
+              }
+              running.completeExceptionally(new IllegalStateException("it exited"));
+            },
+            "all-in-one-output");
+    copier.setDaemon(true);
+    copier.start();
+    try {
+      running.get(90, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new AssertionError("the all-in-one did not start (" + e + "): " + tail(log), e);
     }
-    throw new AssertionError("not ready within 90 s: " + tail(log));
   }
 
   /** 20 listeners join a streaming host through the bench's generator and lose nothing. */

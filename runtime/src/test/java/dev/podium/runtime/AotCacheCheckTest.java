@@ -29,7 +29,7 @@ class AotCacheCheckTest {
   }
 
   @Test
-  void theCacheOfAnotherBuildIsRefusedWithWhatToDo(@TempDir Path dir) throws Exception {
+  void theCacheOfAnotherBuildIsRefusedWithTheRemedy(@TempDir Path dir) throws Exception {
     Path jar = Files.writeString(dir.resolve("podium.jar"), "build 1");
     Path cache = dir.resolve("podium.aot");
     Files.writeString(dir.resolve("podium.aot.sha256"), AotCacheCheck.sha256(jar) + "\n");
