@@ -15,18 +15,31 @@ public final class EncodedText {
   private static final java.util.Set<String> SNAPSHOTS =
       java.util.Set.of("participant_list", "participant_count", "speaker_levels", "active_streams");
 
+  private static final String CHAT_LINE = "message_broadcast";
+
   private final byte[] utf8;
   private final boolean snapshot;
+  private final long chatId;
 
-  private EncodedText(byte[] utf8, boolean snapshot) {
+  private EncodedText(byte[] utf8, boolean snapshot, long chatId) {
     this.utf8 = utf8;
     this.snapshot = snapshot;
+    this.chatId = chatId;
   }
 
   public static EncodedText of(JsonObject message) {
+    String type = message.getString("type");
     return new EncodedText(
         message.encode().getBytes(StandardCharsets.UTF_8),
-        SNAPSHOTS.contains(message.getString("type")));
+        SNAPSHOTS.contains(type),
+        CHAT_LINE.equals(type) && message.getValue("id") instanceof Number id
+            ? id.longValue()
+            : -1);
+  }
+
+  /** The id of a chat line ({@code message_broadcast}), or -1 for any other message. */
+  long chatId() {
+    return chatId;
   }
 
   /** True for a state snapshot a socket that is behind can skip (a newer one follows). */

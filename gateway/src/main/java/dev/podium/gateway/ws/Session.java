@@ -261,9 +261,57 @@ public final class Session implements MediaListener {
     socket.writeTextMessage(text);
   }
 
+  /** Most chat lines held for a socket whose {@code chat_history} is not written yet. */
+  static final int MAX_CHAT_BEFORE_HISTORY = 256;
+
+  /**
+   * The room's chat lines that came before this socket's {@code chat_history} (its loop only; null
+   * once that is written). Pages replace their chat with {@code chat_history}, and its read can
+   * answer after the room's next lines arrived here (a slow cluster read, a partition moving after
+   * a member died): a line written before it would vanish from the page.
+   */
+  private java.util.ArrayDeque<EncodedText> chatBeforeHistory = new java.util.ArrayDeque<>();
+
+  private int chatLinesDropped;
+
+  /**
+   * The socket's {@code chat_history} is written (or could not be read): the chat lines held until
+   * now follow it, except those with an id up to {@code lastIdInHistory}, which it holds already.
+   */
+  void chatHistoryWritten(long lastIdInHistory) {
+    java.util.ArrayDeque<EncodedText> held = chatBeforeHistory;
+    chatBeforeHistory = null;
+    if (held == null) {
+      return;
+    }
+    if (chatLinesDropped > 0) {
+      LOG.atWarn()
+          .addKeyValue("event_id", eventId)
+          .addKeyValue("user_id", identity.userId())
+          .log(
+              "{} chat lines were dropped while this socket waited for its chat history (at most"
+                  + " {} are held)",
+              chatLinesDropped,
+              MAX_CHAT_BEFORE_HISTORY);
+    }
+    for (EncodedText line : held) {
+      if (line.chatId() > lastIdInHistory) {
+        send(line);
+      }
+    }
+  }
+
   /** Writes a room message encoded once for all local sockets. */
   public void send(EncodedText message) {
     if (closed || socket.isClosed()) {
+      return;
+    }
+    if (chatBeforeHistory != null && message.chatId() >= 0) {
+      if (chatBeforeHistory.size() == MAX_CHAT_BEFORE_HISTORY) {
+        chatBeforeHistory.poll();
+        chatLinesDropped++;
+      }
+      chatBeforeHistory.add(message);
       return;
     }
     if (message.snapshot() && socket.writeQueueFull()) {

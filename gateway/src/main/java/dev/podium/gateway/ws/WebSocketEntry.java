@@ -527,9 +527,11 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
     Participant participant =
         new Participant(
             who.userId(), who.username(), session.role(), who.verified(), nodeId, session.id());
-    Future<JsonArray> history = chat.history(event.eventId());
-    localRooms
-        .attach(session, stage.getString("mode", event.mode()))
+    Future<Void> attached = localRooms.attach(session, stage.getString("mode", event.mode()));
+    // Read once the node follows the room: a line stored after the read then reaches the socket
+    // live (held until the history is written, see Session#chatHistoryWritten), so none is missed.
+    Future<JsonArray> history = attached.compose(v -> chat.history(event.eventId()));
+    attached
         .compose(v -> presence.join(event.eventId(), participant))
         .onSuccess(
             joined -> {
@@ -547,17 +549,21 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
                       new ServerMessage.ParticipantCount(joined.getInteger("count"))));
               history
                   .onSuccess(
-                      h ->
-                          session.sendText(
-                              ProtocolCodec.encode(
-                                  new ServerMessage.ChatHistory(
-                                      ProtocolCodec.parts(h, ServerMessage.ChatEntry.class)))))
+                      h -> {
+                        session.sendText(
+                            ProtocolCodec.encode(
+                                new ServerMessage.ChatHistory(
+                                    ProtocolCodec.parts(h, ServerMessage.ChatEntry.class))));
+                        session.chatHistoryWritten(lastId(h));
+                      })
                   .onFailure(
-                      e ->
-                          session.sendText(
-                              ClientMessages.error(
-                                  ErrorCode.SERVICE_UNAVAILABLE,
-                                  "Chat history is unavailable right now")));
+                      e -> {
+                        session.sendText(
+                            ClientMessages.error(
+                                ErrorCode.SERVICE_UNAVAILABLE,
+                                "Chat history is unavailable right now"));
+                        session.chatHistoryWritten(-1);
+                      });
               LOG.atInfo()
                   .addKeyValue("event_id", event.eventId())
                   .addKeyValue("user_id", who.userId())
@@ -599,6 +605,18 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
                       ? "Could not join the event right now; try again"
                       : e.getMessage());
             });
+  }
+
+  /** The highest id in a chat history (0 when it is empty). */
+  private static long lastId(JsonArray history) {
+    long last = 0;
+    for (int i = 0; i < history.size(); i++) {
+      Object entry = history.getValue(i);
+      if (entry instanceof JsonObject line && line.getValue("id") instanceof Number id) {
+        last = Math.max(last, id.longValue());
+      }
+    }
+    return last;
   }
 
   private void disconnected(Session session) {
