@@ -72,6 +72,8 @@ public final class ServiceLauncher {
       String processName,
       Plan plan,
       java.util.function.Function<Settings, ClusterSettings> clustering) {
+    // First: the JDK sizes its common pool once, when something first uses it.
+    CommonPoolSize.ensure().ifPresent(warning -> LOG.warn("{}", warning));
     AotCacheCheck.Verdict aot = AotCacheCheck.ofThisProcess();
     if (aot.kind() == AotCacheCheck.Kind.REFUSE) {
       System.err.println("podium: " + aot.message());
