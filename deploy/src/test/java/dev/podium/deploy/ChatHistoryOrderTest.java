@@ -125,17 +125,12 @@ class ChatHistoryOrderTest {
     podium.close();
   }
 
-  private static TestSocket join(String eventId, String user) {
-    return podium.connect(
-        node,
-        "/ws/stream/live/join/event/"
-            + eventId
-            + "/"
-            + user
-            + "/"
-            + user
-            + "/?token="
-            + TestTokens.valid(user));
+  /** A host live in a new event, its own (empty) history answered. */
+  private static TestSocket liveHost(String user) {
+    TestSocket host = podium.goLive(node, user);
+    CHAT.answer(0);
+    host.expect("chat_history");
+    return host;
   }
 
   /** The chat lines (history entries and live lines) as the page would show them, in order. */
@@ -156,16 +151,12 @@ class ChatHistoryOrderTest {
 
   @Test
   void linesSentWhileAJoinersHistoryIsReadFollowItOnceAndInOrder() {
-    TestSocket host =
-        podium.connect(node, "/ws/stream/start/live/hana/?token=" + TestTokens.valid("hana"));
-    host.expect("stream_link");
+    TestSocket host = liveHost("hana");
     String eventId = host.eventId();
-    CHAT.answer(0);
-    host.expect("chat_history");
     host.send(new JsonObject().put("type", "broadcast_message").put("message", "one"));
     host.expect("message_broadcast", m -> m.getLong("id") == 1);
 
-    TestSocket late = join(eventId, "lee");
+    TestSocket late = podium.join(node, eventId, "lee");
     late.expect("room_state");
     host.send(new JsonObject().put("type", "broadcast_message").put("message", "two"));
     host.send(new JsonObject().put("type", "broadcast_message").put("message", "three"));
@@ -186,13 +177,10 @@ class ChatHistoryOrderTest {
 
   @Test
   void aHistoryThatCannotBeReadReleasesTheHeldLinesAfterItsError() {
-    TestSocket host =
-        podium.connect(node, "/ws/stream/start/live/kai/?token=" + TestTokens.valid("kai"));
-    host.expect("stream_link");
+    TestSocket host = liveHost("kai");
     String eventId = host.eventId();
-    CHAT.answer(0);
 
-    TestSocket late = join(eventId, "lin");
+    TestSocket late = podium.join(node, eventId, "lin");
     late.expect("room_state");
     host.send(new JsonObject().put("type", "broadcast_message").put("message", "hello"));
     host.expect("message_broadcast");
@@ -208,14 +196,11 @@ class ChatHistoryOrderTest {
 
   @Test
   void aFloodOfLinesWhileTheHistoryIsReadKeepsTheNewestHeldAndTheJoinerConnected() {
-    TestSocket host =
-        podium.connect(node, "/ws/stream/start/live/mo/?token=" + TestTokens.valid("mo"));
-    host.expect("stream_link");
+    TestSocket host = liveHost("mo");
     String eventId = host.eventId();
-    CHAT.answer(0);
     CHAT.post(eventId, "mo", "mo", "before the join");
     CHAT.post(eventId, "mo", "mo", "also before the join");
-    TestSocket late = join(eventId, "max");
+    TestSocket late = podium.join(node, eventId, "max");
     late.expect("room_state");
     int inHistory = 2;
     int flood = 300;
