@@ -275,10 +275,20 @@ public final class Session implements MediaListener {
   private int chatLinesDropped;
 
   /**
-   * The socket's {@code chat_history} is written (or could not be read): the chat lines held until
-   * now follow it, except those with an id up to {@code lastIdInHistory}, which it holds already.
+   * The id of the oldest chat line this socket holds ({@link Long#MAX_VALUE} when it holds none):
+   * its {@code chat_history} stops before it, so that a line the socket received live stays a live
+   * line (a sender sees its own line come back as {@code message_broadcast}) and none comes twice.
    */
-  void chatHistoryWritten(long lastIdInHistory) {
+  long firstHeldChatId() {
+    EncodedText first = chatBeforeHistory == null ? null : chatBeforeHistory.peek();
+    return first == null ? Long.MAX_VALUE : first.chatId();
+  }
+
+  /**
+   * The socket's {@code chat_history} is written (or could not be read): the chat lines held until
+   * now follow it.
+   */
+  void chatHistoryWritten() {
     java.util.ArrayDeque<EncodedText> held = chatBeforeHistory;
     chatBeforeHistory = null;
     if (held == null) {
@@ -295,9 +305,7 @@ public final class Session implements MediaListener {
               MAX_CHAT_BEFORE_HISTORY);
     }
     for (EncodedText line : held) {
-      if (line.chatId() > lastIdInHistory) {
-        send(line);
-      }
+      send(line);
     }
   }
 

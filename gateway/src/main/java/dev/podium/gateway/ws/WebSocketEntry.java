@@ -553,8 +553,10 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
                         session.sendText(
                             ProtocolCodec.encode(
                                 new ServerMessage.ChatHistory(
-                                    ProtocolCodec.parts(h, ServerMessage.ChatEntry.class))));
-                        session.chatHistoryWritten(lastId(h));
+                                    ProtocolCodec.parts(
+                                        before(h, session.firstHeldChatId()),
+                                        ServerMessage.ChatEntry.class))));
+                        session.chatHistoryWritten();
                       })
                   .onFailure(
                       e -> {
@@ -562,7 +564,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
                             ClientMessages.error(
                                 ErrorCode.SERVICE_UNAVAILABLE,
                                 "Chat history is unavailable right now"));
-                        session.chatHistoryWritten(-1);
+                        session.chatHistoryWritten();
                       });
               LOG.atInfo()
                   .addKeyValue("event_id", event.eventId())
@@ -607,16 +609,24 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
             });
   }
 
-  /** The highest id in a chat history (0 when it is empty). */
-  private static long lastId(JsonArray history) {
-    long last = 0;
+  /**
+   * The history's lines older than {@code firstHeldId}: the socket received the others live and
+   * writes them after the history.
+   */
+  private static JsonArray before(JsonArray history, long firstHeldId) {
+    if (firstHeldId == Long.MAX_VALUE) {
+      return history;
+    }
+    JsonArray older = new JsonArray();
     for (int i = 0; i < history.size(); i++) {
       Object entry = history.getValue(i);
-      if (entry instanceof JsonObject line && line.getValue("id") instanceof Number id) {
-        last = Math.max(last, id.longValue());
+      if (!(entry instanceof JsonObject line
+          && line.getValue("id") instanceof Number id
+          && id.longValue() >= firstHeldId)) {
+        older.add(entry);
       }
     }
-    return last;
+    return older;
   }
 
   private void disconnected(Session session) {
