@@ -19,6 +19,17 @@ final class Memberships {
   private final Map<String, LinkedHashMap<String, Participant>> byEvent = new HashMap<>();
 
   /**
+   * Per event, the entries its {@code participant_list} shows, as last built: every join answers
+   * with the list, and in a room above the cap a listener's join (the common one) does not change
+   * them, so it neither walks the room nor builds an entry. Dropped on any change that can alter
+   * them.
+   */
+  private final Map<String, Head> heads = new HashMap<>();
+
+  /** The first {@code cap} entries of an event's list. */
+  private record Head(int cap, List<ServerMessage.ParticipantEntry> entries) {}
+
+  /**
    * What a join did. {@code previous} is the entry it replaced, if the user was already present.
    */
   record Joined(Participant current, Optional<Participant> previous) {}
@@ -32,6 +43,16 @@ final class Memberships {
     Participant previous = members.get(participant.userId());
     // Replacing keeps the user's place in the join order: the room sees no change.
     members.put(participant.userId(), participant);
+    Head head = heads.get(eventId);
+    boolean appendedBeyondHead =
+        previous == null
+            && !Participant.ROLE_HOST.equals(participant.role())
+            && !Participant.ROLE_COHOST.equals(participant.role())
+            && head != null
+            && members.size() > head.cap();
+    if (!appendedBeyondHead) {
+      heads.remove(eventId);
+    }
     return new Joined(participant, Optional.ofNullable(previous));
   }
 
@@ -48,6 +69,7 @@ final class Memberships {
       return false;
     }
     members.put(userId, current.withRole(role));
+    heads.remove(eventId);
     return true;
   }
 
@@ -77,6 +99,7 @@ final class Memberships {
       return Optional.empty();
     }
     members.remove(userId);
+    heads.remove(eventId);
     if (members.isEmpty()) {
       byEvent.remove(eventId);
     }
@@ -94,6 +117,7 @@ final class Memberships {
                     p -> {
                       if (nodeId.equals(p.nodeId())) {
                         removed.add(new Removed(eventId, p));
+                        heads.remove(eventId);
                         return true;
                       }
                       return false;
@@ -105,6 +129,7 @@ final class Memberships {
   /** Forgets an event that ended; returns who was still in it. */
   List<Participant> dropEvent(String eventId) {
     LinkedHashMap<String, Participant> members = byEvent.remove(eventId);
+    heads.remove(eventId);
     return members == null ? List.of() : new ArrayList<>(members.values());
   }
 
@@ -120,6 +145,7 @@ final class Memberships {
    */
   void restore(String eventId, List<Participant> participants) {
     byEvent.remove(eventId);
+    heads.remove(eventId);
     if (!participants.isEmpty()) {
       LinkedHashMap<String, Participant> members = new LinkedHashMap<>();
       participants.forEach(p -> members.put(p.userId(), p));
@@ -146,13 +172,37 @@ final class Memberships {
    * {@code cap} entries the listeners are cut and {@code truncated} is true.
    */
   JsonObject listMessage(String eventId, int cap) {
+    return ProtocolCodec.toJson(list(eventId, cap));
+  }
+
+  /**
+   * The same message as JSON text, for the joiner's own socket: it crosses the event bus and the
+   * gateway as it is, neither copied nor encoded again.
+   */
+  String listText(String eventId, int cap) {
+    return ProtocolCodec.encode(list(eventId, cap));
+  }
+
+  private ServerMessage.ParticipantList list(String eventId, int cap) {
+    int total = count(eventId);
+    return new ServerMessage.ParticipantList(head(eventId, cap), total, total > cap);
+  }
+
+  private List<ServerMessage.ParticipantEntry> head(String eventId, int cap) {
+    Head head = heads.get(eventId);
+    if (head != null && head.cap() == cap) {
+      return head.entries();
+    }
     List<Participant> ordered = ordered(eventId);
     List<ServerMessage.ParticipantEntry> entries = new ArrayList<>(Math.min(cap, ordered.size()));
     for (int i = 0; i < ordered.size() && i < cap; i++) {
       entries.add(ordered.get(i).listEntry());
     }
-    return ProtocolCodec.toJson(
-        new ServerMessage.ParticipantList(entries, ordered.size(), ordered.size() > cap));
+    entries = List.copyOf(entries);
+    if (byEvent.containsKey(eventId)) {
+      heads.put(eventId, new Head(cap, entries));
+    }
+    return entries;
   }
 
   /** One page of the same order as {@link #listMessage}: the {@code participant_page} message. */

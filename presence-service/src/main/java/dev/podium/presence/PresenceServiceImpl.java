@@ -247,7 +247,7 @@ final class PresenceServiceImpl implements PresenceService {
         new JsonObject()
             .put("replaced", replaced)
             .put("count", members.count(eventId))
-            .put("participant_list", members.listMessage(eventId, config.listCap())));
+            .put("participant_list", members.listText(eventId, config.listCap())));
   }
 
   @Override

@@ -158,6 +158,50 @@ class MembershipsTest {
     assertFalse(exact.getBoolean("truncated"));
   }
 
+  /**
+   * The list's entries are kept between joins (a listener joining a room above the cap does not
+   * change them): after every kind of change, in a random order, the list must still be what the
+   * room's order gives (the page, which is built afresh), as text and as an event-bus body.
+   */
+  @Test
+  void theListFollowsEveryChangeAroundTheCap() {
+    java.util.Random random = new java.util.Random(12);
+    int cap = 3;
+    List<String> roles =
+        List.of(Participant.ROLE_LISTENER, Participant.ROLE_COHOST, Participant.ROLE_HOST);
+    for (int step = 0; step < 3_000; step++) {
+      String user = "u" + random.nextInt(9);
+      switch (random.nextInt(8)) {
+        case 0, 1, 2 -> members.join(EVENT, listener(user));
+        case 3 -> members.join(EVENT, p(user, roles.get(random.nextInt(3)), "node-a", "s-" + user));
+        case 4 ->
+            members.join(
+                EVENT,
+                new Participant(user, "renamed-" + step, "listener", true, "node-b", "s-" + user));
+        case 5 ->
+            members.find(EVENT, user).ifPresent(m -> members.leave(EVENT, user, m.sessionId()));
+        case 6 -> members.setRole(EVENT, user, roles.get(random.nextInt(2)));
+        default -> {
+          if (random.nextBoolean()) {
+            members.removeNode("node-b");
+          } else {
+            members.restore(EVENT, members.members(EVENT));
+          }
+        }
+      }
+      JsonArray expected = members.page(EVENT, 0, cap).getJsonArray("participants");
+      int total = members.count(EVENT);
+      JsonObject text = new JsonObject(members.listText(EVENT, cap));
+      JsonObject body = members.listMessage(EVENT, cap);
+      for (JsonObject list : List.of(text, body)) {
+        assertEquals("participant_list", list.getString("type"));
+        assertEquals(expected, list.getJsonArray("participants"), "step " + step);
+        assertEquals(total, list.getInteger("total"), "step " + step);
+        assertEquals(total > cap, list.getBoolean("truncated"), "step " + step);
+      }
+    }
+  }
+
   @Test
   void listMessageOfEmptyEvent() {
     JsonObject list = members.listMessage("nobody-here", 10);

@@ -33,8 +33,8 @@ public interface PresenceService {
   /**
    * Adds the participant, or moves an existing entry of the same user to this new socket (the old
    * socket's gateway is told to close it with {@code replaced}; the room sees no leave/join pair).
-   * Returns {@code {replaced, count, participant_list}} where {@code participant_list} is the
-   * message the joiner should see right away.
+   * Returns {@code {replaced, count, participant_list}} where {@code participant_list} is the JSON
+   * text of the message the joiner should see right away (written to its socket as it is).
    */
   Future<JsonObject> join(String eventId, Participant participant);
 

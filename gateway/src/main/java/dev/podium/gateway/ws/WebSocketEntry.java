@@ -543,7 +543,12 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
               session.markInPresence();
               session.sendText(ProtocolCodec.encode(roomState(event, stage, session)));
               joinTimes.admitted(path, System.nanoTime() - started);
-              session.sendText(joined.getJsonObject("participant_list").encode());
+              // Text from presence; a presence of an earlier release (a rolling upgrade) sends an
+              // object.
+              session.sendText(
+                  joined.getValue("participant_list") instanceof JsonObject list
+                      ? list.encode()
+                      : joined.getString("participant_list"));
               session.sendText(
                   ProtocolCodec.encode(
                       new ServerMessage.ParticipantCount(joined.getInteger("count"))));
