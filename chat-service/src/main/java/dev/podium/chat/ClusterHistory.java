@@ -150,6 +150,21 @@ final class ClusterHistory implements HistoryStore {
       // Nothing is kept; also makes no ring for an event nobody chats in.
       return Future.succeededFuture(new JsonArray());
     }
+    if (historySize <= READ_BATCH) {
+      // Every join reads: one asynchronous call instead of three blocking ones on a worker. The
+      // ring's capacity is the history size, and a read that starts before the ring's head starts
+      // at its head, so reading from 0 returns every line it holds.
+      return Future.fromCompletionStage(
+              ring(eventId).readManyAsync(0, 0, historySize, null), vertx.getOrCreateContext())
+          .map(
+              entries -> {
+                List<JsonObject> out = new ArrayList<>(entries.size());
+                for (int i = 0; i < entries.size(); i++) {
+                  out.add(new JsonObject(entries.get(i)));
+                }
+                return newestInIdOrder(out);
+              });
+    }
     return vertx
         .executeBlocking(() -> readRing(eventId))
         .compose(entries -> Future.succeededFuture(newestInIdOrder(entries)));

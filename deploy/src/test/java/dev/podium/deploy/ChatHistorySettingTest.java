@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ChatHistorySettingTest {
 
   @ParameterizedTest(name = "PODIUM_CHAT_HISTORY={0}, {1} messages")
-  @CsvSource({"0, 3", "5, 12", "100000, 1500"})
+  @CsvSource({"0, 3", "5, 12", "1000, 1500", "100000, 1500"})
   void aJoinerGetsExactlyTheLastMessagesTheSettingKeeps(int historySize, int posted) {
     try (PodiumHarness podium =
         new PodiumHarness(
