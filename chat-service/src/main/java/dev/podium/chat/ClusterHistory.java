@@ -156,14 +156,7 @@ final class ClusterHistory implements HistoryStore {
       // at its head, so reading from 0 returns every line it holds.
       return Future.fromCompletionStage(
               ring(eventId).readManyAsync(0, 0, historySize, null), vertx.getOrCreateContext())
-          .map(
-              entries -> {
-                List<JsonObject> out = new ArrayList<>(entries.size());
-                for (int i = 0; i < entries.size(); i++) {
-                  out.add(new JsonObject(entries.get(i)));
-                }
-                return newestInIdOrder(out);
-              });
+          .map(entries -> newestInIdOrder(addTo(new ArrayList<>(entries.size()), entries)));
     }
     return vertx
         .executeBlocking(() -> readRing(eventId))
@@ -307,10 +300,16 @@ final class ClusterHistory implements HistoryStore {
         }
         throw e;
       }
-      for (int i = 0; i < entries.size(); i++) {
-        out.add(new JsonObject(entries.get(i)));
-      }
+      addTo(out, entries);
       next += Math.max(1, entries.readCount());
+    }
+    return out;
+  }
+
+  /** Adds the entries read to {@code out}, as JSON; returns {@code out}. */
+  private static List<JsonObject> addTo(List<JsonObject> out, ReadResultSet<String> entries) {
+    for (int i = 0; i < entries.size(); i++) {
+      out.add(new JsonObject(entries.get(i)));
     }
     return out;
   }

@@ -543,12 +543,7 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
               session.markInPresence();
               session.sendText(ProtocolCodec.encode(roomState(event, stage, session)));
               joinTimes.admitted(path, System.nanoTime() - started);
-              // Text from presence; a presence of an earlier release (a rolling upgrade) sends an
-              // object.
-              session.sendText(
-                  joined.getValue("participant_list") instanceof JsonObject list
-                      ? list.encode()
-                      : joined.getString("participant_list"));
+              session.sendText(participantListText(joined));
               session.sendText(
                   ProtocolCodec.encode(
                       new ServerMessage.ParticipantCount(joined.getInteger("count"))));
@@ -612,6 +607,16 @@ public final class WebSocketEntry implements Handler<ServerWebSocketHandshake> {
                       ? "Could not join the event right now; try again"
                       : e.getMessage());
             });
+  }
+
+  /**
+   * The joiner's {@code participant_list} from presence's join answer: JSON text, or an object from
+   * a presence of the release before (gateways are upgraded first, docs/operations.md).
+   */
+  static String participantListText(JsonObject joined) {
+    return joined.getValue("participant_list") instanceof JsonObject list
+        ? list.encode()
+        : joined.getString("participant_list");
   }
 
   /**
