@@ -21,8 +21,10 @@
 # NS, so that the recorded runs measure compiled code, not the JIT warming up),
 # BENCH_JAR, PODIUM_JAR, GATEWAY_JAR (the jars to run; default: the ones the build made),
 # PODIUM_JAVA (java: the java command for Podium's processes; the floor and the generator run on
-# the default java), PODIUM_JAVA_OPTS (unset: JVM options for Podium's processes, e.g.
-# "-XX:AOTCache=deploy/target/podium.aot" on a JDK 25, see docs/operations.md),
+# the default java), PODIUM_JAVA_OPTS ("-Xmx256m -XX:+ExitOnOutOfMemoryError", the options of the
+# README's all-in-one command: JVM options for Podium's processes; "" runs them on the JVM's own
+# defaults; e.g. add "-XX:AOTCache=deploy/target/podium.aot" on a JDK 25, see docs/operations.md),
+# FLOOR_JAVA_OPTS (unset: JVM options for the floor, e.g. the same heap bound as Podium's),
 # FLOOR_PORT (8100), PODIUM_PORT (8000), CLUSTER_PORT (5901, the all-in-one's Hazelcast port, then
 # +1, +2, ... for the other gateways), OPS_PORT (9100: the ops port of the all-in-one, then
 # +1, +2, ... for the other gateways), GATEWAYS (1; for the podium target, GATEWAYS - 1 more
@@ -89,7 +91,9 @@ PODIUM_JAR="${PODIUM_JAR:-deploy/target/podium.jar}"
 GATEWAY_JAR="${GATEWAY_JAR:-gateway/target/podium-gateway.jar}"
 CLUSTER_PORT="${CLUSTER_PORT:-5901}"
 PODIUM_JAVA="${PODIUM_JAVA:-java}"
-PODIUM_JAVA_OPTS="${PODIUM_JAVA_OPTS:-}"
+# Set but empty means "the JVM's defaults", so test for unset, not for empty.
+PODIUM_JAVA_OPTS="${PODIUM_JAVA_OPTS--Xmx256m -XX:+ExitOnOutOfMemoryError}"
+FLOOR_JAVA_OPTS="${FLOOR_JAVA_OPTS:-}"
 [[ "$GATEWAYS" =~ ^[1-9][0-9]*$ ]] || { echo "GATEWAYS must be a whole number >= 1, got '$GATEWAYS'" >&2; exit 1; }
 
 podium=false; [[ " $TARGETS " == *" podium "* ]] && podium=true
@@ -153,6 +157,7 @@ source bench/quiet.sh
   echo "nproc: $(nproc)"
   free -h
   java -version 2>&1
+  [[ " $TARGETS " == *" floor "* ]] && echo "floor's java options: ${FLOOR_JAVA_OPTS:-(none)}"
   [[ $podium == true ]] && echo "podium's java: $PODIUM_JAVA $PODIUM_JAVA_OPTS" && "$PODIUM_JAVA" -version 2>&1
   echo "settings: MAX_OTHER_PCT='${MAX_OTHER_PCT:-}' QUIET_PCT='${QUIET_PCT:-}' NS='$NS' RUNS=$RUNS TARGETS='$TARGETS' GATEWAYS=$GATEWAYS DURATION_S=$DURATION_S WARMUP_S=$WARMUP_S WARMUP_RUNS=$WARMUP_RUNS RAMP_MS=$RAMP_MS PACKET_MS=$PACKET_MS GEN_ARGS='$GEN_ARGS'"
   echo "settings: MODE=$MODE ROOMS='$ROOMS' HEAP=$HEAP JOIN_RATE='$JOIN_RATE' COLD=$COLD EVENTS=$EVENTS JOIN_RATES='$JOIN_RATES' STAY_MS=$STAY_MS STAGE_PCT=$STAGE_PCT CHAT_PCT=$CHAT_PCT SERVER_CPUS='$SERVER_CPUS' GEN_CPUS='$GEN_CPUS' EXTERNAL_BASES='${EXTERNAL_BASES:-}' EXTERNAL_PIDS='${EXTERNAL_PIDS:-}'"
@@ -165,7 +170,7 @@ start_target() {
   case "$target" in
     floor)
       port_free "$FLOOR_PORT" || { echo "port $FLOOR_PORT is taken" >&2; exit 1; }
-      "${server_pin[@]}" java -cp "$BENCH_JAR" dev.podium.bench.FloorServer "$FLOOR_PORT" >"$OUT/floor$suffix.log" 2>&1 &
+      "${server_pin[@]}" java $FLOOR_JAVA_OPTS -cp "$BENCH_JAR" dev.podium.bench.FloorServer "$FLOOR_PORT" >"$OUT/floor$suffix.log" 2>&1 &
       pids_of[floor]=$!; label[floor]=floor
       base[floor]="ws://127.0.0.1:$FLOOR_PORT"; extra[floor]=""
       wait_http "http://127.0.0.1:$FLOOR_PORT/" 30 || { echo "floor did not start; see $OUT/floor$suffix.log" >&2; exit 1; }
