@@ -51,6 +51,7 @@ final class OwnedEvent {
   private final Map<String, Opus.Decoder> decoders = new java.util.HashMap<>();
   private final int sampleRate;
   private final io.micrometer.core.instrument.Timer tickLag;
+  private final io.micrometer.core.instrument.Timer frameWait;
   private final io.micrometer.core.instrument.Counter ticksMixed;
   private final io.micrometer.core.instrument.Counter ticksUnheard;
   private final io.micrometer.core.instrument.Counter opusEncoded;
@@ -139,6 +140,12 @@ final class OwnedEvent {
         io.micrometer.core.instrument.Timer.builder("podium_mixer_tick_lag")
             .description(
                 "How late a mix tick ran after it became due (its grid time, the arrival of the frame it waited for, or the end of its wait)")
+            .publishPercentileHistogram()
+            .register(metrics);
+    this.frameWait =
+        io.micrometer.core.instrument.Timer.builder("podium_mixer_frame_wait")
+            .description(
+                "How long the longest-waiting frame of each mixed tick waited in its speaker's buffer, from its arrival to the tick: the delay the room's playout clock adds")
             .publishPercentileHistogram()
             .register(metrics);
     this.ticksMixed = metrics.counter("podium_mixer_ticks_total", "result", "mixed");
@@ -276,6 +283,9 @@ final class OwnedEvent {
     EventMixer.Tick tick = mixer.tick();
     countLosses();
     tickLag.record(Math.max(0, now - runnableAt), java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (tick != null) {
+      frameWait.record(tick.waitNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
     boolean heard = demand.mixWanted(now);
     if (heard != announcedHeard
         || (!heard && tick != null && now - audienceNoticeAt >= AUDIENCE_REPEAT_NANOS)) {

@@ -25,9 +25,12 @@ import java.util.function.LongSupplier;
  * moves the grid later by that much: the next tick is one period after it, not due at once. A frame
  * that arrives in time is mixed at its grid time; one that is late is mixed as it arrives, and from
  * then on the room plays that much later; one later than the patience misses its tick, and its
- * speaker drops out of the mix until the frame arrives. A speaker starts with the first tick after
- * its first frame arrives; when nobody is playing and audio arrives, the grid is moved so that a
- * tick is due at once.
+ * speaker drops out of the mix until the frame arrives. When the late frame is the only one of its
+ * tick and its speaker sends frame by frame (no chunk ever brought more than one frame), that
+ * lateness is shed again from the next tick on, a step per tick (below): such a speaker paces the
+ * room alone, and a frame late on the way says nothing about the next one. A speaker starts with
+ * the first tick after its first frame arrives; when nobody is playing and audio arrives, the grid
+ * is moved so that a tick is due at once.
  *
  * <p>A speaker whose chunks split frames (today's host page: 4096 samples) has a hold of at least
  * one frame: a frame that straddles two chunks arrives with the second one, up to a frame later
@@ -45,9 +48,11 @@ import java.util.function.LongSupplier;
  * most {@link #MAX_LOOP_FOLLOW_NANOS}; beyond that the relay is overloaded, and the ticks due
  * meanwhile run at once (at most {@value TickSchedule#MAX_CATCH_UP_TICKS}, then the schedule skips
  * ahead). A room that followed an overloaded relay without bound drifted later tick after tick
- * until its buffers overflowed. A single speaker's backlog that the grid cannot remove, because
- * another speaker sets the ticks, is shed by its {@link JitterBuffer}, one frame at a time after a
- * much longer window.
+ * until its buffers overflowed. A room whose only playing speaker sends frame by frame does not
+ * follow its relay at all: its frames set the pace, and following the relay put the grid behind
+ * them, where every tick waited for a timer, ran late and was followed again. A single speaker's
+ * backlog that the grid cannot remove, because another speaker sets the ticks, is shed by its
+ * {@link JitterBuffer}, one frame at a time after a much longer window.
  */
 public final class EventMixer {
   /** One frame, one tick. */
@@ -111,15 +116,24 @@ public final class EventMixer {
 
   /**
    * One tick's output. {@code timestamp}: samples from the mixer's start to the tick's grid time,
-   * corrected for the grid's moves (one frame per tick while audio flows).
+   * corrected for the grid's moves (one frame per tick while audio flows). {@code waitNanos}: the
+   * longest any of its frames waited in its buffer, from its arrival to this tick (the delay the
+   * room's clock added to it).
    */
-  public record Tick(long sequence, long timestamp, Mixer.Mix mix, Map<String, short[]> frames) {}
+  public record Tick(
+      long sequence, long timestamp, Mixer.Mix mix, Map<String, short[]> frames, long waitNanos) {}
 
   private final class Speaker {
     final SpeakerInput input;
     final JitterBuffer buffer =
         new JitterBuffer(jitterNanos, MARGIN_NANOS, PERIOD_NANOS, baseDepth);
     long lastHeardNanos;
+
+    /**
+     * Every chunk so far brought at most one frame and split none: the sender paces its frames
+     * itself, so a late one is the path's delay, not a frame waiting for the rest of its chunk.
+     */
+    boolean sendsFrameByFrame = true;
 
     Speaker(int assumedRate) {
       this.input = new SpeakerInput(roomRate, frameSamples, assumedRate);
@@ -221,6 +235,10 @@ public final class EventMixer {
       // This chunk completed a frame and began the next one: that frame arrives with a later
       // chunk, up to one frame later than the grid expects it.
       s.buffer.raiseHold(PERIOD_NANOS);
+      s.sendsFrameByFrame = false;
+    }
+    if (frames.size() > 1) {
+      s.sendsFrameByFrame = false;
     }
     // Chunks longer than a frame arrive in bursts: keep room for three of them and a frame each.
     long chunkSamples = (long) (length / 2) * roomRate / s.input.rate();
@@ -336,9 +354,12 @@ public final class EventMixer {
     // mixed.
     boolean changed = false;
     long leastWait = Long.MAX_VALUE;
+    long longestWait = 0;
     // Until when this tick was held: its grid time, or the arrival of a playing speaker's late
     // frame, or the end of the patience given to one whose frame did not come.
     long heldUntil = gridTime;
+    // The one speaker mixed in this tick, if it is one who sends frame by frame.
+    Speaker lone = null;
     for (Iterator<Map.Entry<String, Speaker>> it = speakers.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Speaker> e = it.next();
       Speaker s = e.getValue();
@@ -346,7 +367,9 @@ public final class EventMixer {
       short[] frame = s.buffer.poll(now, pendingShedNanos);
       if (frame != null) {
         frames.put(e.getKey(), frame);
+        lone = frames.size() == 1 && s.sendsFrameByFrame ? s : null;
         leastWait = Math.min(leastWait, s.buffer.waitedNanos());
+        longestWait = Math.max(longestWait, s.buffer.waitedNanos());
         changed |= !wasPlaying;
         if (wasPlaying) {
           heldUntil = Math.max(heldUntil, now - s.buffer.waitedNanos());
@@ -383,16 +406,31 @@ public final class EventMixer {
       // The room plays from this tick on: the next one a period after it, not due at once.
       schedule.reanchor(gridTime + late + PERIOD_NANOS);
       followedNanos += late;
-      restartWindow();
+      if (lone != null && !changed) {
+        // A lone speaker who sends frame by frame sets the room's pace alone: its late frame was
+        // late on the way, and its next one is likely on time again. The lateness is shed from
+        // the next tick on, a step per tick, instead of after a window with no late frame: with
+        // frames late now and then (a busy sender or relay), that window never came and the room
+        // played as late as the latest frame of the last seconds.
+        windowTicks = 0;
+        windowWait = Long.MAX_VALUE;
+        pendingShedNanos = Math.min(pendingShedNanos + late, MAX_SHIFT_NANOS);
+      } else {
+        restartWindow();
+      }
     } else if (changed) {
       restartWindow();
     }
     long loopLate = now - Math.max(gridTime, heldUntil);
-    if (loopLate > SHED_STEP_NANOS) {
+    if (loopLate > SHED_STEP_NANOS && lone == null) {
       // The event loop ran this tick late (a busy relay, a timer's slack): rather than run the
       // ticks due meanwhile back to back, the room follows it and comes back a step per tick, but
       // only as far as MAX_LOOP_FOLLOW_NANOS in all. Past that the relay is overloaded: following
       // it further made every room drift later tick after tick until its buffers overflowed.
+      // A lone speaker who sends frame by frame is not followed: its own frames pace the room,
+      // and following the relay put the room's clock behind them, so that every tick waited for
+      // a timer instead of running as its frame arrived, ran late again, and was followed again
+      // (100 such rooms on one 2-core machine sat 34 ms behind their hosts at the median).
       long follow = Math.min(loopLate, MAX_LOOP_FOLLOW_NANOS - pendingShedNanos);
       if (follow > 0) {
         schedule.reanchor(schedule.nextDeadline() + follow);
@@ -409,7 +447,7 @@ public final class EventMixer {
     } else if (late <= 0 && !changed) {
       countWindow(leastWait);
     }
-    return new Tick(++sequence, timestamp, Mixer.mix(frames, frameSamples), frames);
+    return new Tick(++sequence, timestamp, Mixer.mix(frames, frameSamples), frames, longestWait);
   }
 
   /**

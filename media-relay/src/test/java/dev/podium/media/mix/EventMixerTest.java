@@ -106,15 +106,21 @@ class EventMixerTest {
     /** Every tick runs this much after it is due (a relay that is always late), from when set. */
     long everyTickLate;
 
+    /** How much later still the tick with this number (from 0) runs: a relay late now and then. */
+    java.util.function.IntToLongFunction lateOnTick = k -> 0;
+
+    int ticksRun;
+
     /**
      * Runs every tick due up to {@code at} (ns after start; a tie goes to the tick), then moves
      * there.
      */
     void runUntil(long at) {
-      while (Math.max(mixer.nextDue() + everyTickLate, t0 + busyUntil) <= t0 + at) {
+      while (Math.max(mixer.nextDue() + lateness(), t0 + busyUntil) <= t0 + at) {
         clock.advanceToNanos(
-            Math.max(clock.nanos(), Math.max(mixer.nextDue() + everyTickLate, t0 + busyUntil)));
+            Math.max(clock.nanos(), Math.max(mixer.nextDue() + lateness(), t0 + busyUntil)));
         EventMixer.Tick t = mixer.tick();
+        ticksRun++;
         if (t == null) {
           emptyTicks++;
           emptyRuns.add(clock.nanos());
@@ -127,6 +133,10 @@ class EventMixerTest {
         }
       }
       clock.advanceToNanos(Math.max(clock.nanos(), t0 + at));
+    }
+
+    private long lateness() {
+      return everyTickLate + lateOnTick.applyAsLong(ticksRun);
     }
 
     /** Sends the speaker's next {@code samples} samples, arriving at {@code at}. */
@@ -273,10 +283,11 @@ class EventMixerTest {
   }
 
   /**
-   * Frames 100 to 102 arrive together 45 ms late: tick 100 waits for frame 100 and the room plays
-   * 45 ms later from then on; ticks 101 and 102 follow a period apart each, not at once. The 45 ms
-   * the later frames then wait is shed after a window, a step per tick (20 ms first: frame 101 had
-   * waited only that much; the other 25 ms after the next window).
+   * Frames 100 to 102 of a speaker who sends frame by frame arrive together 45 ms late: tick 100
+   * waits for frame 100 and the room plays 45 ms later from then on; ticks 101 and 102 follow a
+   * period less a step apart each, not at once. The 45 ms is shed from the next tick on, a step per
+   * tick, not after a window: the speaker paces the room alone, and its next frames are on time
+   * again.
    */
   @Test
   void aStallWithinThePatienceMovesTheGridLaterAndIsShedAStepAtATime() {
@@ -294,25 +305,58 @@ class EventMixerTest {
         host.get(100).ran() - host.get(99).ran(),
         "tick 100 waited 45 ms past its grid time");
     assertEquals(
-        TICK, host.get(101).ran() - host.get(100).ran(), "then a period apart, not at once");
-    assertEquals(TICK, host.get(102).ran() - host.get(101).ran());
-    assertEquals(20 * MS, host.get(101).delay());
-    assertEquals(40 * MS, host.get(102).delay());
-    for (Played p : host.subList(103, 101 + WINDOW)) {
-      assertEquals(45 * MS, p.delay(), "frame " + p.frame());
+        TICK - STEP,
+        host.get(101).ran() - host.get(100).ran(),
+        "then a period less a step apart, not at once");
+    assertEquals(TICK - STEP, host.get(102).ran() - host.get(101).ran());
+    assertEquals(18 * MS, host.get(101).delay());
+    assertEquals(36 * MS, host.get(102).delay());
+    for (int k = 103; k < 500; k++) {
+      assertEquals(
+          Math.max(0, 45 * MS - (k - 100) * STEP), host.get(k).delay(), "frame " + k + "'s wait");
     }
     assertEquals(45 * MS, loop.mixer.followedNanos());
     assertEquals(45 * MS, loop.mixer.shiftedNanos(), "shed in the end");
-    for (Played p : host.subList(300, 500)) {
-      assertEquals(0, p.delay(), "mixed as it arrives again: frame " + p.frame());
+    assertPaced(loop, "");
+  }
+
+  /**
+   * A speaker who sends frame by frame, one frame in ten 15 ms late (a sender or a relay busy now
+   * and then, more often than once a second): each late frame holds its tick, and the frames after
+   * it wait only until that lateness is shed a step per tick. The room does not settle at the
+   * latest lateness of the last second: 500 listeners over 100 rooms on one machine played 25-29 ms
+   * late at the median that way (docs/benchmarks.md, set BI).
+   */
+  @Test
+  void framesLateNowAndThenCostOnlyTheirOwnLateness() {
+    Loop loop = new Loop(60);
+    for (int k = 0; k < 1000; k++) {
+      loop.send("host", N, k * TICK + (k % 10 == 5 ? 15 * MS : 0));
     }
+    loop.runUntil(22_000 * MS);
+    List<Played> host = loop.played("host");
+    assertEquals(1000, host.size());
+    assertEquals(0, loop.lost("host"));
+    assertEquals(0, loop.gaps(), "no tick without the host");
+    long total = 0;
+    for (Played p : host) {
+      assertTrue(p.delay() <= 13 * MS, "frame " + p.frame() + " waited " + p.delay());
+      total += p.delay();
+    }
+    assertTrue(
+        total / host.size() <= 5 * MS,
+        "mean wait " + total / host.size() + " ns: 13, 11, ... 1 ms after each late frame");
+    long net = loop.mixer.followedNanos() - loop.mixer.shiftedNanos();
+    assertTrue(net >= 0 && net <= 15 * MS, "the grid is at most the lateness later: " + net);
     assertPaced(loop, "");
   }
 
   /**
    * The relay's event loop runs tick 100 45 ms late (busy, or the process paused), with every frame
    * in time: the room follows it only 40 ms ({@link EventMixer#MAX_LOOP_FOLLOW_NANOS}), the tick
-   * due meanwhile runs at once, it is back on its grid 2 ms per tick, and no frame is lost.
+   * due meanwhile runs at once, it is back on its grid 2 ms per tick, and no frame is lost. The
+   * speaker's first chunk brings two frames, so the mixer paces it; a lone speaker who sends frame
+   * by frame is not followed ({@link #aLoneSpeakersRoomDoesNotFollowItsRelay}).
    */
   @Test
   void aLongStallOfTheRelayIsFollowedOnlyTwoPeriods() {
@@ -322,7 +366,9 @@ class EventMixerTest {
         // from the moment frame 100 has arrived (its tick runs at the next turn of the loop)
         loop.busyUntil = 100 * TICK + 45 * MS;
       }
-      loop.send("host", N, k * TICK);
+      if (k != 1) {
+        loop.send("host", k == 0 ? 2 * N : N, k * TICK);
+      }
     }
     loop.runUntil(12_000 * MS);
     List<Played> host = loop.played("host");
@@ -343,7 +389,7 @@ class EventMixerTest {
 
   /**
    * A timer's slack: the relay runs one tick 4 ms late. The room follows it, so the packets stay a
-   * period apart, and comes back 2 ms per tick.
+   * period apart, and comes back 2 ms per tick (a speaker whose first chunk brought two frames).
    */
   @Test
   void aTimersSlackIsFollowedSoPacketsStayAPeriodApart() {
@@ -352,7 +398,9 @@ class EventMixerTest {
       if (k == 101) {
         loop.busyUntil = 100 * TICK + 4 * MS;
       }
-      loop.send("host", N, k * TICK);
+      if (k != 1) {
+        loop.send("host", k == 0 ? 2 * N : N, k * TICK);
+      }
     }
     loop.runUntil(8_000 * MS);
     List<Played> host = loop.played("host");
@@ -394,6 +442,61 @@ class EventMixerTest {
     assertTrue(
         loop.mixer.followedNanos() > 100 * MS,
         "it did follow the relay, a little at a time: " + loop.mixer.followedNanos() / MS);
+  }
+
+  /**
+   * The relay's loop runs tick 100 of a lone speaker who sends frame by frame 45 ms late: the room
+   * does not follow it, the ticks due meanwhile run as soon as the loop is free, and from tick 103
+   * on every frame is mixed the moment it arrives again. The speaker's own frames pace the room.
+   */
+  @Test
+  void aLoneSpeakersRoomDoesNotFollowItsRelay() {
+    Loop loop = new Loop(60);
+    for (int k = 0; k < 300; k++) {
+      if (k == 101) {
+        loop.busyUntil = 100 * TICK + 45 * MS;
+      }
+      loop.send("host", N, k * TICK);
+    }
+    loop.runUntil(8_000 * MS);
+    List<Played> host = loop.played("host");
+    assertEquals(300, host.size());
+    assertEquals(0, loop.lost("host"));
+    assertEquals(0, loop.mixer.followedNanos());
+    assertEquals(45 * MS, host.get(100).delay(), "tick 100 ran 45 ms late");
+    assertEquals(host.get(100).ran(), host.get(101).ran(), "tick 101, due meanwhile, runs with it");
+    assertEquals(0, host.get(103).delay());
+    for (Played p : host.subList(103, 300)) {
+      assertEquals(0, p.delay(), "mixed as it arrives: frame " + p.frame());
+    }
+  }
+
+  /**
+   * A relay that runs every third tick 10 ms late (starved of CPU now and then, as 100 rooms beside
+   * their listeners on a 2-core machine were), with a lone speaker who sends frame by frame: the
+   * room stays on its speaker's frames. Following every late tick, it added lateness on top of
+   * lateness and sat two periods behind all along (the frames of 100 rooms waited 34 ms at the
+   * median).
+   */
+  @Test
+  void aRelayLateOnEveryThirdTickStaysCloseToItsSpeaker() {
+    Loop loop = new Loop(60);
+    loop.lateOnTick = k -> k % 3 == 0 ? 10 * MS : 0;
+    steady(loop, "host", N, TICK, 0, 1000 * TICK);
+    loop.runUntil(22_000 * MS);
+    List<Played> host = loop.played("host");
+    assertEquals(1000, host.size());
+    assertEquals(0, loop.lost("host"));
+    long total = 0;
+    long worst = 0;
+    for (Played p : host) {
+      total += p.delay();
+      worst = Math.max(worst, p.delay());
+    }
+    // 3.3 ms of the mean is the late ticks' own lateness (the wait counts to when a tick ran).
+    assertTrue(total / host.size() <= 8 * MS, "mean wait " + total / host.size() / 1000 + " us");
+    assertTrue(worst <= TICK, "longest wait " + worst / 1000 + " us");
+    assertEquals(0, loop.mixer.followedNanos(), "it did not follow the relay");
   }
 
   @Test
@@ -605,11 +708,12 @@ class EventMixerTest {
         arrival + 2 * TICK, m.nextDue(), "it came: due at once (the grid time has passed)");
     assertArrayEquals(constant(300), tick(m, clock).mix().room());
     assertEquals(
-        arrival + 3 * TICK + 10 * MS + 60 * MS + MARGIN,
+        arrival + 3 * TICK + 10 * MS - STEP + 60 * MS + MARGIN,
         m.nextDue(),
-        "the room plays 10 ms later now, and the tick waits the patience past that grid time");
+        "the room plays 10 ms later now, less the first step of shedding it, and the tick waits"
+            + " the patience past that grid time");
     assertNull(tick(m, clock), "ran dry: the tick gave up at the patience");
-    assertEquals(arrival + 3 * TICK + 10 * MS + 60 * MS + MARGIN, clock.nanos());
+    assertEquals(arrival + 3 * TICK + 10 * MS - STEP + 60 * MS + MARGIN, clock.nanos());
   }
 
   @Test
