@@ -417,7 +417,8 @@ class EventMixerTest {
    * A relay that runs every tick 8 ms late for 8 s (overloaded): the room follows it no further
    * than two periods, and none of its frames is lost: the wait the room adds is not taken for the
    * speaker's backlog. Following without that bound, the room drifted a further 6 ms every tick
-   * until the speaker's buffer overflowed.
+   * until the speaker's buffer overflowed. The speaker's first chunk brings two frames, so the
+   * mixer paces it (a lone frame-by-frame speaker's room does not follow its relay at all).
    */
   @Test
   void aRelayLateOnEveryTickDoesNotDriftTheRoom() {
@@ -429,7 +430,9 @@ class EventMixerTest {
       if (k == 500) {
         loop.everyTickLate = 0;
       }
-      loop.send("host", N, k * TICK);
+      if (k != 1) {
+        loop.send("host", k == 0 ? 2 * N : N, k * TICK);
+      }
     }
     loop.runUntil(20_000 * MS);
     List<Played> host = loop.played("host");
@@ -465,7 +468,6 @@ class EventMixerTest {
     assertEquals(0, loop.mixer.followedNanos());
     assertEquals(45 * MS, host.get(100).delay(), "tick 100 ran 45 ms late");
     assertEquals(host.get(100).ran(), host.get(101).ran(), "tick 101, due meanwhile, runs with it");
-    assertEquals(0, host.get(103).delay());
     for (Played p : host.subList(103, 300)) {
       assertEquals(0, p.delay(), "mixed as it arrives: frame " + p.frame());
     }
