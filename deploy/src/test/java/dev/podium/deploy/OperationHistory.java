@@ -44,6 +44,11 @@ final class OperationHistory {
   private final Map<String, String> clientEvents = new HashMap<>();
   private final List<Pause> pauses = new ArrayList<>();
 
+  /** An operation that got no answer in time, with its socket and what it had received then. */
+  private record Sent(TestSocket socket, int seenBefore, long sentNanos) {}
+
+  private final Map<Op, Sent> unanswered = new HashMap<>();
+
   /** A host whose processes were stopped (SIGSTOP) from {@code fromMs} until {@code toMs}. */
   private record Pause(String host, long fromMs, long toMs) {}
 
@@ -79,6 +84,38 @@ final class OperationHistory {
 
   synchronized void record(Op op) {
     ops.add(op);
+  }
+
+  /**
+   * Records {@code op} with what its socket received from the send on ({@code seenBefore} is the
+   * socket's count of text messages at the send), looked at again when the checker reports it.
+   */
+  synchronized void recordUnanswered(Op op, TestSocket socket, int seenBefore, long sentNanos) {
+    ops.add(op);
+    unanswered.put(op, new Sent(socket, seenBefore, sentNanos));
+  }
+
+  /**
+   * For a failure message: whether an unanswered op's socket is open, and what it received after
+   * the send, to the end of the test (chat lines counted, the rest listed with ms after the send).
+   */
+  private String describeAfterSend(Op op) {
+    Sent sent = unanswered.get(op);
+    if (sent == null) {
+      return "";
+    }
+    List<String> arrivals = sent.socket().arrivalsFrom(sent.seenBefore(), sent.sentNanos());
+    long chat = arrivals.stream().filter(a -> a.startsWith("message_broadcast@")).count();
+    List<String> others =
+        arrivals.stream().filter(a -> !a.startsWith("message_broadcast@")).limit(20).toList();
+    return " via "
+        + op.via()
+        + "; its socket "
+        + (sent.socket().isOpen() ? "open" : "closed")
+        + "; received after the send: "
+        + chat
+        + " chat lines and "
+        + others;
   }
 
   synchronized List<Op> ops() {
@@ -213,7 +250,9 @@ final class OperationHistory {
       // An applied invitation is not confirmed to the host (only the invited one hears of it).
       if (changes && op.outcome().equals("indeterminate") && !sentIntoAPause(op, waitMs)) {
         found.add(
-            new Anomaly("unanswered", op.client() + " " + op.value() + " at " + op.startedMs()));
+            new Anomaly(
+                "unanswered",
+                op.client() + " " + op.value() + " at " + op.startedMs() + describeAfterSend(op)));
       }
       if (op.value().equals("accept_cohost")) {
         speakers.put(op.event(), op.client());

@@ -271,6 +271,22 @@ final class TestSocket {
     }
   }
 
+  /**
+   * The text messages received from position {@code index} on, each as its type and when it arrived
+   * in ms after {@code originNanos} (System.nanoTime): what a client saw while it waited, for a
+   * failure message.
+   */
+  List<String> arrivalsFrom(int index, long originNanos) {
+    synchronized (inbox) {
+      List<String> out = new ArrayList<>();
+      for (int i = Math.min(index, seen.size()); i < seen.size(); i++) {
+        out.add(
+            seen.get(i).getString("type") + "@+" + (textTimes.get(i) - originNanos) / 1_000_000);
+      }
+      return out;
+    }
+  }
+
   /** Every message of this type received so far, taken or not. */
   List<JsonObject> seen(String type) {
     synchronized (inbox) {
