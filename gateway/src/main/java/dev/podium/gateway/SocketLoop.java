@@ -75,6 +75,8 @@ final class SocketLoop {
 
   /** Starts serving on {@code port} (a negative port: the node's shared random port). */
   Future<HttpServer> start(int port) {
+    // Called on this loop's own context: an all-in-one keeps its media relay off these threads.
+    dev.podium.runtime.LoopThreads.claim(vertx, dev.podium.runtime.LoopThreads.GATEWAY);
     GatewayConfig config = node.config();
     minority = MinorityGuard.of(vertx);
     RoomService rooms = node.rooms();

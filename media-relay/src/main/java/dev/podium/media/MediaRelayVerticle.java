@@ -55,19 +55,28 @@ public final class MediaRelayVerticle extends VerticleBase {
   private ServiceOwnership ownership;
   private String relayId;
   private MessageConsumer<Buffer> input;
+  private volatile String thread;
+  private Gauge ownedGauge;
 
   public MediaRelayVerticle(MediaConfig config) {
     this.config = config;
   }
 
+  /** The event-loop thread that runs this relay's mixers (its clock). */
+  public String thread() {
+    return thread;
+  }
+
   @Override
   public Future<?> start() {
+    thread = Thread.currentThread().getName();
     ownership = new ServiceOwnership(vertx, Addresses.MEDIA_RELAY_RING, config.pauseLimit());
     relayId = ownership.instanceId();
-    Gauge.builder("podium_owned_events", owned, Map::size)
-        .tag("service", Addresses.MEDIA_RELAY_RING)
-        .description("Live events this instance owns")
-        .register(Observability.registry(vertx));
+    ownedGauge =
+        Gauge.builder("podium_owned_events", owned, Map::size)
+            .tag("service", Addresses.MEDIA_RELAY_RING)
+            .description("Live events this instance owns")
+            .register(Observability.registry(vertx));
     input =
         vertx
             .eventBus()
@@ -233,6 +242,8 @@ public final class MediaRelayVerticle extends VerticleBase {
             ar -> {
               owned.values().forEach(OwnedEvent::stop);
               owned.clear();
+              // A relay deployed again in this process registers its own gauge.
+              Observability.registry(vertx).remove(ownedGauge);
               return input.unregister();
             });
   }

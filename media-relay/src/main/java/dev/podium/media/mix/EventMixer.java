@@ -50,9 +50,11 @@ import java.util.function.LongSupplier;
  * ahead). A room that followed an overloaded relay without bound drifted later tick after tick
  * until its buffers overflowed. A room whose only playing speaker sends frame by frame does not
  * follow its relay at all: its frames set the pace, and following the relay put the grid behind
- * them, where every tick waited for a timer, ran late and was followed again. A single speaker's
- * backlog that the grid cannot remove, because another speaker sets the ticks, is shed by its
- * {@link JitterBuffer}, one frame at a time after a much longer window.
+ * them, where every tick waited for a timer, ran late and was followed again. Such a speaker's
+ * frames that come together (within {@link #BURST_NANOS} of each other: held up on the way and let
+ * go at once) are mixed as they came, the next tick due at once. A single speaker's backlog that
+ * the grid cannot remove, because another speaker sets the ticks, is shed by its {@link
+ * JitterBuffer}, one frame at a time after a much longer window.
  */
 public final class EventMixer {
   /** One frame, one tick. */
@@ -183,6 +185,14 @@ public final class EventMixer {
   /** What is left of the current shedding, moved {@link #SHED_STEP_NANOS} per tick. */
   private long pendingShedNanos;
 
+  /**
+   * The speaker the last tick mixed alone, when they send frame by frame (else null), and when the
+   * frame it mixed of theirs arrived: their next frame arriving soon after came with it.
+   */
+  private Speaker lastLone;
+
+  private long lastMixedArrival;
+
   /** How far the grid has been moved earlier in all, and later; the timestamp counts both out. */
   private long shiftedNanos;
 
@@ -247,6 +257,20 @@ public final class EventMixer {
     if (!frames.isEmpty()) {
       reanchorIfIdle();
     }
+    if (frames.size() == 1 && s == lastLone && now - lastMixedArrival < BURST_NANOS && aloneIn(s)) {
+      // The lone speaker's frame came with the one just mixed: see cameInABurst.
+      catchUp(now);
+    }
+  }
+
+  /** Whether no speaker but {@code s} is playing or has a frame waiting. */
+  private boolean aloneIn(Speaker s) {
+    for (Speaker other : speakers.values()) {
+      if (other != s && (other.buffer.isPlaying() || other.buffer.depth() > 0)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Speaker speaker(String userId, long now) {
@@ -389,6 +413,10 @@ public final class EventMixer {
       }
     }
     mixing = !frames.isEmpty();
+    lastLone = frames.size() == 1 && lone != null ? lone : null;
+    if (lastLone != null) {
+      lastMixedArrival = now - lone.buffer.waitedNanos();
+    }
     if (!mixing) {
       restartWindow();
       backlogTicks = 0;
@@ -440,7 +468,16 @@ public final class EventMixer {
         windowWait = Long.MAX_VALUE;
       }
     }
-    if (shedBacklog(leastWait)) {
+    if (lone != null && !changed && cameInABurst(lone)) {
+      // The lone speaker's next frame came with the one just mixed: its frames were held up on the
+      // way (a gateway loop or the network busy) and came in a burst. They are mixed back to back
+      // as they came, as a relay without a clock would forward them. Paced a period apart, a burst
+      // kept the room behind by its length until it was shed (2 ms a tick, or 100 ms per 0.2 s),
+      // and on a busy machine bursts came faster than that: with 500 listeners over 250 rooms,
+      // frames waited 66 ms in their buffers on average, and rooms dropped frames at their
+      // buffers' limit (docs/benchmarks.md, set BM).
+      catchUp(now);
+    } else if (shedBacklog(leastWait)) {
       // shed at once: nothing left for the steps below
     } else if (pendingShedNanos > 0) {
       shedStep();
@@ -503,6 +540,45 @@ public final class EventMixer {
       pendingShedNanos = shift;
       shedStep();
     }
+  }
+
+  /**
+   * Whether the speaker's next frame is here already and arrived within {@link #BURST_NANOS} of the
+   * frame just mixed: the two came together, not a period apart. A frame that arrives later, while
+   * the next tick is still ahead, is looked at as it arrives ({@link #ingest}): a burst reaches the
+   * relay one message at a time, and the first frame's tick runs before the next is in. Frames that
+   * arrived a period apart and wait because the room plays later than they came (it waited for
+   * another speaker who stopped) are not a burst: they stay paced, and the delay is shed gently.
+   */
+  private boolean cameInABurst(Speaker speaker) {
+    return speaker.buffer.depth() > 0
+        && speaker.buffer.oldestArrival() - lastMixedArrival < BURST_NANOS;
+  }
+
+  /**
+   * Frames of one speaker that arrive closer than this came together on the way: a loop or a link
+   * that held them up let them go at once. Frames a sender's timer or the network made late arrive
+   * further apart and stay paced (a 12 ms late frame and the next one on time are 8 ms apart).
+   */
+  static final long BURST_NANOS = 2_000_000L;
+
+  /**
+   * Makes the next tick due at {@code now}, if it was not already (the grid moves earlier by
+   * however far it was ahead), and forgets any shedding under way: the room is with its frames
+   * again.
+   */
+  private void catchUp(long now) {
+    long ahead = schedule.nextDeadline() - now;
+    if (ahead <= 0) {
+      return;
+    }
+    schedule.reanchor(now);
+    shiftedNanos += ahead;
+    pendingShedNanos = 0;
+    windowTicks = 0;
+    windowWait = Long.MAX_VALUE;
+    backlogTicks = 0;
+    backlogWait = Long.MAX_VALUE;
   }
 
   /** The next tick comes a step sooner than a period after this one. */
