@@ -21,6 +21,7 @@ import dev.podium.gateway.ws.MediaStats;
 import dev.podium.gateway.ws.RoomFeeds;
 import dev.podium.gateway.ws.Session;
 import dev.podium.gateway.ws.WebSocketEntry;
+import dev.podium.runtime.LoopThreads;
 import dev.podium.runtime.ownership.ServiceOwnership;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -76,7 +77,7 @@ final class SocketLoop {
   /** Starts serving on {@code port} (a negative port: the node's shared random port). */
   Future<HttpServer> start(int port) {
     // Called on this loop's own context: an all-in-one keeps its media relay off these threads.
-    dev.podium.runtime.LoopThreads.claim(vertx, dev.podium.runtime.LoopThreads.GATEWAY);
+    LoopThreads.claim(vertx, LoopThreads.GATEWAY);
     GatewayConfig config = node.config();
     minority = MinorityGuard.of(vertx);
     RoomService rooms = node.rooms();

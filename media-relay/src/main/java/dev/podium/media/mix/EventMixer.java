@@ -257,7 +257,7 @@ public final class EventMixer {
     if (!frames.isEmpty()) {
       reanchorIfIdle();
     }
-    if (frames.size() == 1 && s == lastLone && now - lastMixedArrival < BURST_NANOS && aloneIn(s)) {
+    if (frames.size() == 1 && cameInABurst(s) && aloneIn(s)) {
       // The lone speaker's frame came with the one just mixed: see cameInABurst.
       catchUp(now);
     }
@@ -413,8 +413,8 @@ public final class EventMixer {
       }
     }
     mixing = !frames.isEmpty();
-    lastLone = frames.size() == 1 && lone != null ? lone : null;
-    if (lastLone != null) {
+    lastLone = lone;
+    if (lone != null) {
       lastMixedArrival = now - lone.buffer.waitedNanos();
     }
     if (!mixing) {
@@ -543,15 +543,17 @@ public final class EventMixer {
   }
 
   /**
-   * Whether the speaker's next frame is here already and arrived within {@link #BURST_NANOS} of the
-   * frame just mixed: the two came together, not a period apart. A frame that arrives later, while
-   * the next tick is still ahead, is looked at as it arrives ({@link #ingest}): a burst reaches the
-   * relay one message at a time, and the first frame's tick runs before the next is in. Frames that
-   * arrived a period apart and wait because the room plays later than they came (it waited for
-   * another speaker who stopped) are not a burst: they stay paced, and the delay is shed gently.
+   * Whether the speaker the last tick mixed alone has a next frame here already that arrived within
+   * {@link #BURST_NANOS} of the frame just mixed: the two came together, not a period apart. A
+   * frame that arrives later, while the next tick is still ahead, is looked at as it arrives
+   * ({@link #ingest}): a burst reaches the relay one message at a time, and the first frame's tick
+   * runs before the next is in. Frames that arrived a period apart and wait because the room plays
+   * later than they came (it waited for another speaker who stopped) are not a burst: they stay
+   * paced, and the delay is shed gently.
    */
   private boolean cameInABurst(Speaker speaker) {
-    return speaker.buffer.depth() > 0
+    return speaker == lastLone
+        && speaker.buffer.depth() > 0
         && speaker.buffer.oldestArrival() - lastMixedArrival < BURST_NANOS;
   }
 
