@@ -47,6 +47,9 @@ public final class MediaRelayVerticle extends VerticleBase {
   private final Set<String> liveEvents = new HashSet<>();
   private final Map<String, OwnedEvent> owned = new HashMap<>();
 
+  /** Events whose start this relay heard since the last rebalance (see {@link OwnedEvent}). */
+  private final Set<String> justStarted = new HashSet<>();
+
   /**
    * Events whose stray audio was logged since the last rebalance (so once per event and change).
    */
@@ -123,6 +126,9 @@ public final class MediaRelayVerticle extends VerticleBase {
                     forgetMedia(eventId);
                   } else {
                     liveEvents.add(eventId);
+                    if (LifecycleNotice.STARTED.equals(msg.body().getString("kind"))) {
+                      justStarted.add(eventId);
+                    }
                   }
                   rebalance();
                 })
@@ -167,7 +173,7 @@ public final class MediaRelayVerticle extends VerticleBase {
             .addKeyValue("event_id", eventId)
             .addKeyValue("relay_id", relayId)
             .log("mixing event");
-        owned.put(eventId, new OwnedEvent(vertx, eventId, config));
+        owned.put(eventId, new OwnedEvent(vertx, eventId, config, justStarted.contains(eventId)));
         // Recorded cluster-wide for operators (the input consumer's registration is the routing
         // record).
         vertx
@@ -182,6 +188,7 @@ public final class MediaRelayVerticle extends VerticleBase {
         owned.remove(eventId).stop();
       }
     }
+    justStarted.clear();
     owned
         .keySet()
         .removeIf(

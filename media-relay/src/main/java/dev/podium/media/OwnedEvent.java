@@ -75,7 +75,7 @@ final class OwnedEvent {
   private long shedsSeen;
 
   private long missesSeen;
-  private final MixDemand demand = new MixDemand(System.nanoTime());
+  private final MixDemand demand;
   private final MessageConsumer<JsonObject> demandConsumer;
 
   /**
@@ -124,7 +124,12 @@ final class OwnedEvent {
   /** How often the gateways that still send audio hear "nobody listens" again. */
   static final long AUDIENCE_REPEAT_NANOS = 1_000_000_000L;
 
-  OwnedEvent(Vertx vertx, String eventId, MediaConfig config) {
+  /**
+   * @param newEvent the event has just gone live (this relay heard it start), rather than moved
+   *     here or found later: see {@link MixDemand#NEW_EVENT_GRACE_NANOS}
+   */
+  OwnedEvent(Vertx vertx, String eventId, MediaConfig config, boolean newEvent) {
+    this.demand = new MixDemand(System.nanoTime(), newEvent);
     this.vertx = vertx;
     this.roomChannel = new RoomChannel(vertx);
     this.eventId = eventId;

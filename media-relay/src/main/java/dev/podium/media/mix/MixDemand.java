@@ -30,6 +30,16 @@ public final class MixDemand {
   /** How long a fresh owner that hears no announcement at all assumes demand. */
   public static final long MAX_GRACE_NANOS = 8_000_000_000L;
 
+  /**
+   * The same for the owner of an event that has just gone live (the relay heard it start): nobody
+   * can have joined before, so no gateway's demand is on its way from an earlier owner; the grace
+   * only covers a first listener's announcement sent before this owner's demand address was known
+   * to its gateway (repeated after a second). The full {@link #MAX_GRACE_NANOS} made every new
+   * event's relay publish its host's audio to nobody for 8 s: a host alone in its room is no
+   * demand, so no gateway ever spoke to end the grace sooner.
+   */
+  public static final long NEW_EVENT_GRACE_NANOS = 2_500_000_000L;
+
   private record Wanted(long at, boolean opus) {}
 
   /** Node id to its last announcement that wanted the mix; one that does not removes the node. */
@@ -40,8 +50,12 @@ public final class MixDemand {
   private long graceUntil;
   private boolean heardAny;
 
-  public MixDemand(long startNanos) {
-    this(startNanos, EXPIRY_NANOS, GRACE_NANOS, MAX_GRACE_NANOS);
+  /**
+   * @param newEvent whether the event has just gone live, rather than moved to this owner or found
+   *     by it later (a restart, a missed notice)
+   */
+  public MixDemand(long startNanos, boolean newEvent) {
+    this(startNanos, EXPIRY_NANOS, GRACE_NANOS, newEvent ? NEW_EVENT_GRACE_NANOS : MAX_GRACE_NANOS);
   }
 
   public MixDemand(long startNanos, long expiryNanos, long graceNanos, long maxGraceNanos) {

@@ -14,7 +14,7 @@ class MixDemandTest {
 
   @Test
   void aFreshOwnerThatHearsNobodyAssumesTheMixIsWantedForEightSeconds() {
-    MixDemand demand = new MixDemand(START);
+    MixDemand demand = new MixDemand(START, false);
     assertTrue(demand.mixWanted(START));
     assertFalse(demand.opusWanted(START), "Opus is never assumed");
     assertTrue(
@@ -24,8 +24,28 @@ class MixDemandTest {
   }
 
   @Test
+  void theOwnerOfAnEventThatHasJustGoneLiveAssumesTheMixIsWantedForTwoAndAHalfSeconds() {
+    MixDemand demand = new MixDemand(START, true);
+    assertTrue(demand.mixWanted(START), "a first listener's announcement may still be on its way");
+    assertTrue(demand.mixWanted(START + 2 * SECOND));
+    assertFalse(
+        demand.mixWanted(START + 5 * SECOND / 2),
+        "a host alone in a new room is no demand: its audio goes nowhere after the grace");
+    demand.announced("gw1", true, false, START + 3 * SECOND);
+    assertTrue(demand.mixWanted(START + 3 * SECOND), "a listener came");
+  }
+
+  @Test
+  void aNewEventsGraceAlsoEndsOneAndAHalfSecondsAfterTheFirstAnnouncement() {
+    MixDemand demand = new MixDemand(START, true);
+    demand.announced("gw1", false, false, START + SECOND / 2);
+    assertTrue(demand.mixWanted(START + 19 * SECOND / 10));
+    assertFalse(demand.mixWanted(START + 2 * SECOND));
+  }
+
+  @Test
   void theGraceEndsOneAndAHalfSecondsAfterTheFirstAnnouncement() {
-    MixDemand demand = new MixDemand(START);
+    MixDemand demand = new MixDemand(START, false);
     demand.announced("gw1", false, false, START + SECOND);
     assertTrue(demand.mixWanted(START + 2 * SECOND), "other gateways repeat within a second");
     assertFalse(
@@ -35,7 +55,7 @@ class MixDemandTest {
 
   @Test
   void anAnnouncementExpiresAfterThreeSecondsUnlessRepeated() {
-    MixDemand demand = new MixDemand(START);
+    MixDemand demand = new MixDemand(START, false);
     demand.announced("gw1", true, false, LATER);
     assertTrue(demand.mixWanted(LATER));
     assertTrue(demand.mixWanted(LATER + 3 * SECOND));
@@ -48,7 +68,7 @@ class MixDemandTest {
 
   @Test
   void aNodeThatNoLongerWantsTheMixStopsCountingAtOnce() {
-    MixDemand demand = new MixDemand(START);
+    MixDemand demand = new MixDemand(START, false);
     demand.announced("gw1", true, true, LATER);
     assertTrue(demand.opusWanted(LATER));
     demand.announced("gw1", false, false, LATER + SECOND / 10);
@@ -61,7 +81,7 @@ class MixDemandTest {
 
   @Test
   void nodesCountSeparatelyForTheMixAndForOpus() {
-    MixDemand demand = new MixDemand(START);
+    MixDemand demand = new MixDemand(START, false);
     demand.announced("gw1", true, true, LATER);
     demand.announced("gw2", true, false, LATER + SECOND);
     demand.announced("gw1", false, false, LATER + 2 * SECOND);
@@ -73,7 +93,7 @@ class MixDemandTest {
 
   @Test
   void aNodeIdIsNeededToCount() {
-    MixDemand demand = new MixDemand(START);
+    MixDemand demand = new MixDemand(START, false);
     demand.announced(null, true, true, LATER);
     assertFalse(demand.mixWanted(LATER));
   }
