@@ -141,6 +141,7 @@ public final class RoomFeeds {
         v -> {
           Feed feed = feeds.computeIfAbsent(session.eventId(), id -> new Feed(id, mode));
           feed.loops.merge(loop, 1, Integer::sum);
+          feed.audio.listening(session);
           demand.added(session.eventId(), session.hostSocket(), session.opus());
           feed.ready.onComplete(
               ready -> {
@@ -162,6 +163,7 @@ public final class RoomFeeds {
             return;
           }
           demand.removed(session.eventId(), session.hostSocket(), session.opus());
+          feed.audio.leaving(session);
           feed.loops.computeIfPresent(loop, (l, n) -> n <= 1 ? null : n - 1);
           if (feed.loops.isEmpty()) {
             feeds.remove(feed.eventId);

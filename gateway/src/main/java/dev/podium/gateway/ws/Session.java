@@ -29,6 +29,10 @@ public final class Session implements MediaListener {
   private final ServerWebSocket socket;
   private final String eventId;
   private final Identity identity;
+
+  /** The identity's user id, held here: the audio fan-out reads it for every socket every tick. */
+  private final String userId;
+
   private final boolean framed;
   private final MediaStats stats;
   private volatile String role;
@@ -84,6 +88,7 @@ public final class Session implements MediaListener {
     this.socket = socket;
     this.eventId = eventId;
     this.identity = identity;
+    this.userId = identity.userId();
     this.role = role;
     this.hostSocket = dev.podium.api.presence.Participant.ROLE_HOST.equals(role);
     this.muted = muted;
@@ -164,7 +169,7 @@ public final class Session implements MediaListener {
 
   @Override
   public String userId() {
-    return identity.userId();
+    return userId;
   }
 
   public String role() {

@@ -85,14 +85,21 @@ class AudioFanoutTest {
     }
   }
 
+  /** A fan-out that counts these listeners, as the node does when their sockets attach. */
+  private static AudioFanout fanoutFor(List<Listener> listeners) {
+    AudioFanout fanout = new AudioFanout();
+    listeners.forEach(fanout::listening);
+    return fanout;
+  }
+
   @Test
   void everyLoopGetsTheSameBytesBuiltOncePerTick() {
-    AudioFanout fanout = new AudioFanout();
     VirtualTicks clock = new VirtualTicks();
     List<Listener> loopA =
         List.of(new Listener("a1", true, false, 1), new Listener("a2", false, false, 1));
     List<Listener> loopB =
         List.of(new Listener("b1", true, false, 1), new Listener("b2", false, false, 1));
+    AudioFanout fanout = fanoutFor(List.of(loopA.get(0), loopA.get(1), loopB.get(0), loopB.get(1)));
     for (int i = 0; i < 50; i++) {
       AudioFanout.Tick tick = fanout.prepare(clock.next(Map.of(), null));
       tick.deliver(loopA);
@@ -112,11 +119,11 @@ class AudioFanoutTest {
 
   @Test
   void fortyAndSixtyMillisecondListenersGetWholeGroupsStampedWithTheirFirstTick() {
-    AudioFanout fanout = new AudioFanout();
     VirtualTicks clock = new VirtualTicks();
     Listener forty = new Listener("forty", true, false, 2);
     Listener sixty = new Listener("sixty", false, false, 3);
     Listener twenty = new Listener("twenty", false, false, 1);
+    AudioFanout fanout = fanoutFor(List.of(forty, sixty, twenty));
     List<MediaPacket> sent = new ArrayList<>();
     // 1.2 s of virtual time.
     for (int i = 0; i < 60; i++) {
@@ -143,11 +150,11 @@ class AudioFanoutTest {
 
   @Test
   void speakersHearTheirMixMinusAndALoneSpeakerNothing() {
-    AudioFanout fanout = new AudioFanout();
     VirtualTicks clock = new VirtualTicks();
     Listener host = new Listener("host", true, false, 1);
     Listener lone = new Listener("lone", false, false, 1);
     Listener listener = new Listener("l", false, false, 1);
+    AudioFanout fanout = fanoutFor(List.of(host, lone, listener));
     Buffer hostHears = Buffer.buffer(new byte[] {1, 2, 3, 4});
     MediaPacket packet = clock.next(Map.of("host", hostHears, "lone", Buffer.buffer()), null);
     fanout.prepare(packet).deliver(List.of(host, lone, listener));
@@ -159,9 +166,9 @@ class AudioFanoutTest {
 
   @Test
   void opusListenersGetOpusWhileTheRelayEncodesItAndPcmOtherwise() {
-    AudioFanout fanout = new AudioFanout();
     VirtualTicks clock = new VirtualTicks();
     Listener opus = new Listener("o", true, true, 1);
+    AudioFanout fanout = fanoutFor(List.of(opus));
     fanout.prepare(clock.next(Map.of(), Buffer.buffer(new byte[] {9, 9}))).deliver(List.of(opus));
     fanout.prepare(clock.next(Map.of(), null)).deliver(List.of(opus));
     assertEquals(MediaPacket.KIND_OPUS, opus.got.get(0).getByte(0));
@@ -171,10 +178,10 @@ class AudioFanoutTest {
 
   @Test
   void aListenerWhoIsBehindLosesFramesAndNobodyElseDoes() {
-    AudioFanout fanout = new AudioFanout();
     VirtualTicks clock = new VirtualTicks();
     Listener slow = new Listener("slow", false, false, 1);
     Listener fine = new Listener("fine", false, false, 1);
+    AudioFanout fanout = fanoutFor(List.of(slow, fine));
     for (int i = 0; i < 100; i++) {
       slow.behind = i >= 20 && i < 70;
       fanout.prepare(clock.next(Map.of(), null)).deliver(List.of(slow, fine));
@@ -183,5 +190,61 @@ class AudioFanoutTest {
     assertEquals(50, slow.got.size());
     assertEquals(50, slow.dropped);
     assertTrue(slow.got.stream().allMatch(b -> b.length() == SAMPLES * 2));
+  }
+
+  @Test
+  void aVariantIsBuiltOnlyWhileSomeSocketOfTheRoomTakesIt() {
+    VirtualTicks clock = new VirtualTicks();
+    Listener plain = new Listener("plain", false, false, 1);
+    Listener framed = new Listener("framed", true, false, 1);
+    AudioFanout fanout = fanoutFor(List.of(plain));
+    // A framed socket its loop already holds, before the node counted it: nobody takes the
+    // framed mix yet, so it is not built and this socket's first tick is skipped.
+    fanout.prepare(clock.next(Map.of(), null)).deliver(List.of(plain, framed));
+    assertEquals(1, plain.got.size());
+    assertEquals(0, framed.got.size());
+    fanout.listening(framed);
+    for (int i = 0; i < 10; i++) {
+      fanout.prepare(clock.next(Map.of(), null)).deliver(List.of(plain, framed));
+    }
+    assertEquals(11, plain.got.size());
+    assertEquals(10, framed.got.size());
+    assertEquals(2, framed.got.get(0).getUnsignedInt(2), "framed from the tick after it counted");
+    fanout.leaving(framed);
+    fanout.prepare(clock.next(Map.of(), null)).deliver(List.of(plain, framed));
+    assertEquals(12, plain.got.size(), "the plain listener loses nothing meanwhile");
+    assertEquals(10, framed.got.size());
+  }
+
+  @Test
+  void aFortyMillisecondListenerAfterTheLastOneLeftStartsAFreshGroup() {
+    VirtualTicks clock = new VirtualTicks();
+    Listener first = new Listener("first", false, false, 2);
+    Listener later = new Listener("later", true, false, 2);
+    AudioFanout fanout = fanoutFor(List.of(first));
+    // Three ticks: one whole group, and a tick gathered for a group nobody will take.
+    List<MediaPacket> sent = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sent.add(clock.next(Map.of(), null));
+      fanout.prepare(sent.get(i)).deliver(List.of(first));
+    }
+    assertEquals(1, first.got.size());
+    fanout.leaving(first);
+    // Ticks nobody gathers.
+    for (int i = 0; i < 5; i++) {
+      sent.add(clock.next(Map.of(), null));
+      fanout.prepare(sent.get(sent.size() - 1)).deliver(List.of());
+    }
+    fanout.listening(later);
+    for (int i = 0; i < 4; i++) {
+      sent.add(clock.next(Map.of(), null));
+      fanout.prepare(sent.get(sent.size() - 1)).deliver(List.of(later));
+    }
+    assertEquals(2, later.got.size());
+    Buffer firstGroup = later.got.get(0);
+    assertEquals(sent.get(8).sequence(), firstGroup.getUnsignedInt(2), "no stale tick in it");
+    assertEquals(
+        sent.get(8).payload().copy().appendBuffer(sent.get(9).payload()),
+        MediaFraming.payload(firstGroup));
   }
 }
