@@ -151,6 +151,7 @@ public final class BenchSummary {
   static final String[][] ROOM_COLUMNS = {
     {"srvCPU%", "server_cpu_pct"},
     {"CPU%/room", "server_cpu_pct_per_room"},
+    {"noJIT%/rm", "server_cpu_pct_per_room_without_jit"},
     {"us/hostfr", "server_cpu_us_per_host_frame"},
     {"loss%", "loss_pct"},
     {"p99ms", "latency_p99_ms"},

@@ -290,6 +290,7 @@ public final class LoadGenerator {
     long measureStart = streamStart + opts.warmupPackets() * opts.packetMs() * MS;
     sleepUntil(measureStart);
     double serverCpuStart = server == null ? Double.NaN : server.cpuSeconds();
+    double serverJitStart = server == null ? Double.NaN : server.jitCpuSeconds();
     double selfCpuStart = self.cpuSeconds();
     double machineCpuStart = ProcStats.machineBusySeconds();
     double serverWaitStart = server == null ? Double.NaN : server.runQueueWaitSeconds();
@@ -299,6 +300,7 @@ public final class LoadGenerator {
     long streamEnd = System.nanoTime();
     sleepMs(opts.drainMs());
     double serverCpuEnd = server == null ? Double.NaN : server.cpuSeconds();
+    double serverJitEnd = server == null ? Double.NaN : server.jitCpuSeconds();
     double selfCpuEnd = self.cpuSeconds();
     double machineCpuEnd = ProcStats.machineBusySeconds();
     double serverWaitEnd = server == null ? Double.NaN : server.runQueueWaitSeconds();
@@ -361,6 +363,7 @@ public final class LoadGenerator {
                 hostClosedDuringRun,
                 serverCpuJoined - serverCpuAtStart,
                 serverCpuEnd - serverCpuStart,
+                serverJitEnd - serverJitStart,
                 selfCpuEnd - selfCpuStart,
                 machineCpuEnd - machineCpuStart,
                 loadAverage,

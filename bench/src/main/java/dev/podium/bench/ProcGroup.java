@@ -14,6 +14,7 @@ final class ProcGroup {
   private final List<ProcStats> procs = new ArrayList<>();
   private final double[] lastCpu;
   private final double[] lastWait;
+  private final double[] lastJit;
 
   ProcGroup(List<Long> pids) {
     for (long pid : pids) {
@@ -21,8 +22,10 @@ final class ProcGroup {
     }
     lastCpu = new double[pids.size()];
     lastWait = new double[pids.size()];
+    lastJit = new double[pids.size()];
     Arrays.fill(lastCpu, Double.NaN);
     Arrays.fill(lastWait, Double.NaN);
+    Arrays.fill(lastJit, Double.NaN);
   }
 
   boolean isEmpty() {
@@ -31,12 +34,17 @@ final class ProcGroup {
 
   /** Summed utime + stime in seconds; NaN when there are no processes or one was never readable. */
   synchronized double cpuSeconds() {
-    return sum(lastCpu, true);
+    return sum(lastCpu, ProcStats::cpuSeconds);
   }
 
   /** Summed run-queue wait in seconds (see {@link ProcStats#runQueueWaitSeconds()}). */
   synchronized double runQueueWaitSeconds() {
-    return sum(lastWait, false);
+    return sum(lastWait, ProcStats::runQueueWaitSeconds);
+  }
+
+  /** Summed CPU of the JIT compiler threads in seconds (see {@link ProcStats#jitCpuSeconds()}). */
+  synchronized double jitCpuSeconds() {
+    return sum(lastJit, ProcStats::jitCpuSeconds);
   }
 
   /** Summed resident set in KiB of the processes still there; empty when none is readable. */
@@ -53,13 +61,13 @@ final class ProcGroup {
     return any ? OptionalLong.of(sum) : OptionalLong.empty();
   }
 
-  private double sum(double[] last, boolean cpu) {
+  private double sum(double[] last, java.util.function.ToDoubleFunction<ProcStats> reading) {
     if (procs.isEmpty()) {
       return Double.NaN;
     }
     double sum = 0;
     for (int i = 0; i < procs.size(); i++) {
-      double v = cpu ? procs.get(i).cpuSeconds() : procs.get(i).runQueueWaitSeconds();
+      double v = reading.applyAsDouble(procs.get(i));
       if (!Double.isNaN(v)) {
         last[i] = v;
       } else if (Double.isNaN(last[i])) {

@@ -53,6 +53,39 @@ public final class ProcStats {
     }
   }
 
+  /**
+   * utime + stime of the process's JIT compiler threads alive now (HotSpot's C1 and C2 threads), in
+   * seconds: compiling that a longer-running server would have finished, told apart from the work
+   * itself. A compiler thread that has ended no longer counts (HotSpot ends extra ones it started
+   * on machines with many cores; with 2 cores it runs one of each for good).
+   */
+  public double jitCpuSeconds() {
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      long ticks = 0;
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          if (isJitThread(Files.readString(task.resolve("comm")))) {
+            ticks += cpuTicks(Files.readString(task.resolve("stat")));
+          }
+        } catch (IOException | RuntimeException e) {
+          // The thread ended meanwhile.
+        }
+      }
+      return ticks / (double) CLOCK_TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /**
+   * Whether a thread's {@code comm} (its name cut to 15 characters) is a HotSpot JIT compiler
+   * thread: {@code C1 CompilerThread0}, {@code C2 CompilerThread1}, ...
+   */
+  static boolean isJitThread(String comm) {
+    String name = comm.strip();
+    return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+  }
+
   /** The run-queue wait (second field) of a {@code schedstat} line, in nanoseconds. */
   static long schedstatWaitNanos(String schedstat) {
     return Long.parseLong(schedstat.trim().split("\\s+")[1]);

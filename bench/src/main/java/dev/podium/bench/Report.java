@@ -30,6 +30,7 @@ final class Report {
       boolean hostClosed,
       double serverCpuJoinSeconds,
       double serverCpuStreamSeconds,
+      double serverJitStreamSeconds,
       double generatorCpuStreamSeconds,
       double machineCpuStreamSeconds,
       double loadAverageAtStart,
@@ -149,6 +150,10 @@ final class Report {
             .put(
                 "server_cpu_us_per_frame",
                 received == 0 ? null : number(in.serverCpuStreamSeconds() * 1e6 / received))
+            .put("server_jit_cpu_s", number(in.serverJitStreamSeconds()))
+            .put(
+                "server_jit_cpu_pct",
+                number(100 * in.serverJitStreamSeconds() / in.windowSeconds()))
             .put("generator_cpu_s", number(in.generatorCpuStreamSeconds()))
             .put(
                 "generator_cpu_pct",
@@ -198,6 +203,9 @@ final class Report {
         .put("join_rate", opts.joinRate() > 0 ? opts.joinRate() : null)
         .put("cold", opts.cold())
         .put("server_cpu_pct_per_room", number(cpuPct / in.rooms()))
+        .put(
+            "server_cpu_pct_per_room_without_jit",
+            number((cpuPct - 100 * in.serverJitStreamSeconds() / in.windowSeconds()) / in.rooms()))
         .put(
             "server_cpu_us_per_host_frame",
             hostFrames == 0 ? null : number(in.serverCpuStreamSeconds() * 1e6 / hostFrames))
@@ -341,10 +349,11 @@ final class Report {
     line(
         b,
         "server",
-        "CPU %s s while streaming (%s %% of one core), %s us per delivered frame; "
-            + "%s s during joins; RSS peak %s MiB, end %s MiB",
+        "CPU %s s while streaming (%s %% of one core, the JIT's compiler threads %s %%), "
+            + "%s us per delivered frame; %s s during joins; RSS peak %s MiB, end %s MiB",
         r.getValue("server_cpu_s"),
         r.getValue("server_cpu_pct"),
+        r.getValue("server_jit_cpu_pct"),
         r.getValue("server_cpu_us_per_frame"),
         r.getValue("server_cpu_join_s"),
         r.getValue("server_rss_peak_mib"),
@@ -353,10 +362,11 @@ final class Report {
       line(
           b,
           "per room",
-          "%d rooms: server CPU %s %% of one core per room, %s us per frame a host sent; "
-              + "heap after a full GC %s MiB",
+          "%d rooms: server CPU %s %% of one core per room (%s %% without the JIT's compiler "
+              + "threads), %s us per frame a host sent; heap after a full GC %s MiB",
           rooms,
           r.getValue("server_cpu_pct_per_room"),
+          r.getValue("server_cpu_pct_per_room_without_jit"),
           r.getValue("server_cpu_us_per_host_frame"),
           orDash(r.getValue("heap_after_gc_mib")));
     }

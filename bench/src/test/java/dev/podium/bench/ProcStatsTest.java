@@ -1,6 +1,7 @@
 package dev.podium.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,24 @@ class ProcStatsTest {
   void machineBusyTimeLeavesIdleAndIowaitOut() {
     String stat = "cpu  100 5 50 1000 20 3 2 1 0 0\ncpu0 50 2 25 500 10 1 1 0 0 0\nintr 1\n";
     assertEquals(100 + 5 + 50 + 3 + 2 + 1, ProcStats.machineBusyTicks(stat));
+  }
+
+  @Test
+  void jitThreadsAreHotSpotsCompilerThreadsByTheirCutName() {
+    assertTrue(ProcStats.isJitThread("C2 CompilerThre\n"));
+    assertTrue(ProcStats.isJitThread("C1 CompilerThre"));
+    assertFalse(ProcStats.isJitThread("vert.x-eventloo\n"));
+    assertFalse(ProcStats.isJitThread("GC Thread#0"));
+    assertFalse(ProcStats.isJitThread("Sweeper thread"));
+  }
+
+  @Test
+  void thisJvmsCompilerThreadsUsedSomeOfItsCpu() {
+    ProcStats self = new ProcStats(ProcessHandle.current().pid());
+    double jit = self.jitCpuSeconds();
+    double all = self.cpuSeconds();
+    assertFalse(Double.isNaN(jit), "compiler threads found and read");
+    assertTrue(jit >= 0 && jit <= all, jit + " s of " + all + " s");
   }
 
   @Test

@@ -64,6 +64,7 @@ class ReportTest {
             false,
             0.1,
             2.5,
+            1.0,
             1,
             4,
             0.5,
@@ -79,6 +80,8 @@ class ReportTest {
     JsonObject r = Report.build(opts, in);
     assertEquals(25.0, r.getDouble("server_cpu_pct"), "2.5 s of CPU in a 10 s window");
     assertEquals(0.5, r.getDouble("server_cpu_pct_per_room"));
+    assertEquals(10.0, r.getDouble("server_jit_cpu_pct"), "1 s of it in the compiler threads");
+    assertEquals(0.3, r.getDouble("server_cpu_pct_per_room_without_jit"), 1e-9);
     assertEquals(
         100.0, r.getDouble("server_cpu_us_per_host_frame"), "2.5 s over 50 rooms x 500 frames");
     assertEquals(75.0, r.getDouble("heap_after_gc_mib"));
@@ -88,10 +91,11 @@ class ReportTest {
     assertNull(r.getValue("server_cpu_us_per_frame"));
     String text = Report.text(r);
     assertTrue(text.contains("and 49 more (50 rooms, every host streaming); cold"), text);
+    assertTrue(text.contains("(25.0 % of one core, the JIT's compiler threads 10.0 %)"), text);
     assertTrue(
         text.contains(
-            "per room:  50 rooms: server CPU 0.5 % of one core per room, 100.0 us per frame a host sent; "
-                + "heap after a full GC 75.0 MiB"),
+            "per room:  50 rooms: server CPU 0.5 % of one core per room (0.3 % without the JIT's"
+                + " compiler threads), 100.0 us per frame a host sent; heap after a full GC 75.0 MiB"),
         text);
   }
 }
