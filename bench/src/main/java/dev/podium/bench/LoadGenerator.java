@@ -206,6 +206,7 @@ public final class LoadGenerator {
           TimeUnit.MILLISECONDS);
     }
     double serverCpuAtStart = server == null ? Double.NaN : server.cpuSeconds();
+    double serverJitAtStart = server == null ? Double.NaN : server.jitCpuSeconds();
 
     // 1. The hosts go live and learn their event ids.
     List<String> eventIds = connectHosts();
@@ -268,6 +269,7 @@ public final class LoadGenerator {
     // from the end of the warm-up to the end of the drain; the gateways' media counters from
     // just before the first frame (no audio, no media packets) to the end of the drain.
     double serverCpuJoined = server == null ? Double.NaN : server.cpuSeconds();
+    double serverJitJoined = server == null ? Double.NaN : server.jitCpuSeconds();
     int[] listenersAtStart = perGateway(listeners);
     List<GatewayMetrics.Counters> countersBefore = metrics.read();
     long[][] sendLag = new long[opts.rooms()][opts.packets()];
@@ -362,6 +364,7 @@ public final class LoadGenerator {
                 hosts.stream().mapToLong(Host::queueFull).sum(),
                 hostClosedDuringRun,
                 serverCpuJoined - serverCpuAtStart,
+                serverJitJoined - serverJitAtStart,
                 serverCpuEnd - serverCpuStart,
                 serverJitEnd - serverJitStart,
                 selfCpuEnd - selfCpuStart,

@@ -29,6 +29,7 @@ final class Report {
       long hostQueueFull,
       boolean hostClosed,
       double serverCpuJoinSeconds,
+      double serverJitJoinSeconds,
       double serverCpuStreamSeconds,
       double serverJitStreamSeconds,
       double generatorCpuStreamSeconds,
@@ -145,6 +146,7 @@ final class Report {
                 "bytes_per_listener_s",
                 ls.isEmpty() ? null : Math.round(bytes / (ls.size() * audioSeconds)))
             .put("server_cpu_join_s", number(in.serverCpuJoinSeconds()))
+            .put("server_jit_join_s", number(in.serverJitJoinSeconds()))
             .put("server_cpu_s", number(in.serverCpuStreamSeconds()))
             .put("server_cpu_pct", number(100 * in.serverCpuStreamSeconds() / in.windowSeconds()))
             .put(
@@ -350,12 +352,14 @@ final class Report {
         b,
         "server",
         "CPU %s s while streaming (%s %% of one core, the JIT's compiler threads %s %%), "
-            + "%s us per delivered frame; %s s during joins; RSS peak %s MiB, end %s MiB",
+            + "%s us per delivered frame; %s s during joins (compiling %s s); RSS peak %s MiB, "
+            + "end %s MiB",
         r.getValue("server_cpu_s"),
         r.getValue("server_cpu_pct"),
         r.getValue("server_jit_cpu_pct"),
         r.getValue("server_cpu_us_per_frame"),
         r.getValue("server_cpu_join_s"),
+        r.getValue("server_jit_join_s"),
         r.getValue("server_rss_peak_mib"),
         r.getValue("server_rss_end_mib"));
     if (rooms > 1 || r.getValue("heap_after_gc_mib") != null) {

@@ -63,6 +63,7 @@ class ReportTest {
             0,
             false,
             0.1,
+            0.04,
             2.5,
             1.0,
             1,
@@ -92,6 +93,7 @@ class ReportTest {
     String text = Report.text(r);
     assertTrue(text.contains("and 49 more (50 rooms, every host streaming); cold"), text);
     assertTrue(text.contains("(25.0 % of one core, the JIT's compiler threads 10.0 %)"), text);
+    assertTrue(text.contains("0.1 s during joins (compiling 0.04 s)"), text);
     assertTrue(
         text.contains(
             "per room:  50 rooms: server CPU 0.5 % of one core per room (0.3 % without the JIT's"
