@@ -13,7 +13,8 @@
 # (12000: the cluster's PODIUM_HOST_GRACE_MS, shorter than the freeze), GATEWAY_PORTS ("8401
 # 8402"), OPS_PORT_BASE (9401), CLUSTER_PORT_BASE (6401) (ports of its own: a developer's
 # local-cluster.sh uses 8000/9101/5701, run-bench.sh 8000/9100/5901, the deploy tests 20000-32000),
-# JAVA_OPTS ("-Xmx256m -XX:+ExitOnOutOfMemoryError", for each of the ten JVMs), START_TIMEOUT
+# JAVA_OPTS ("-Xmx256m -XX:+ExitOnOutOfMemoryError", for each of the ten JVMs; JAVA_OPTS_ROOM_SERVICE
+# and the like add to one service's, as in local-cluster.sh), START_TIMEOUT
 # (240 s for the cluster to be ready), SETTLE_S (20: after it is ready, before the drill), PAUSE_S
 # (5, between runs), QUIET_PCT (unset: before each run's cluster starts, wait until the machine's
 # CPU use over 2 s is below this % of all cores), QUIET_WAIT_S (300, the most to wait for that),
@@ -58,8 +59,11 @@ for port in $GATEWAY_PORTS; do bases+="${bases:+,}ws://127.0.0.1:$port"; done
 export PODIUM_JWT_SECRET="$SECRET" PODIUM_HOST_GRACE_MS="$HOST_GRACE_MS" \
   PODIUM_MAX_CONNECTIONS_PER_IP=1000000 PODIUM_JOIN_RATE_PER_SECOND=1000000 PODIUM_JOIN_BURST=1000000 \
   PODIUM_RATE_STAGE_PER_MIN=100000 PODIUM_RATE_STAGE_BURST=100000
-export ROOM_SERVICES=3 PRESENCE_SERVICES=3 CHAT_SERVICES=1 MEDIA_RELAYS=1 GATEWAY_PORTS OPS_PORT_BASE \
-  CLUSTER_PORT_BASE JAVA_OPTS START_TIMEOUT
+# No history-service or recorder: the drill is about room and presence ownership, and on two cores
+# two more JVMs (one with an embedded PostgreSQL) would only add to the load it recovers under; the
+# ten JVMs are the layout of every drill set in docs/benchmarks.md.
+export ROOM_SERVICES=3 PRESENCE_SERVICES=3 CHAT_SERVICES=1 MEDIA_RELAYS=1 HISTORY_SERVICES=0 RECORDERS=0 \
+  GATEWAY_PORTS OPS_PORT_BASE CLUSTER_PORT_BASE JAVA_OPTS START_TIMEOUT
 
 cluster_dir=""
 # Stops the current run's cluster: SIGCONT first (a drill that died mid-freeze leaves one stopped,
@@ -88,6 +92,8 @@ trap 'exit 130' INT TERM
   echo "settings: RUNS=$RUNS EVENTS=$EVENTS FREEZE_MS=$FREEZE_MS HOST_GRACE_MS=$HOST_GRACE_MS GATEWAY_PORTS='$GATEWAY_PORTS'" \
     "OPS_PORT_BASE=$OPS_PORT_BASE CLUSTER_PORT_BASE=$CLUSTER_PORT_BASE JAVA_OPTS='$JAVA_OPTS' QUIET_PCT='${QUIET_PCT:-}'" \
     "GEN_ARGS='$GEN_ARGS'"
+  # A service's own JVM options (local-cluster.sh's JAVA_OPTS_<SERVICE>), when any are set.
+  env | grep '^JAVA_OPTS_' | sed 's/^/service options: /' || true
 } | tee "$OUT/machine.txt"
 
 source bench/quiet.sh

@@ -29,6 +29,8 @@
 #   PODIUM_CLUSTER_EXPECTED_MEMBERS  [the number of instances] 0 turns the split check off
 #   JAVA_OPTS           [-Xmx512m -XX:+ExitOnOutOfMemoryError] (the jars' manifests carry the
 #                       flags Hazelcast needs)
+#   JAVA_OPTS_<SERVICE> more options for one service's instances, after JAVA_OPTS: the service's
+#                       name in capitals with _ for - (JAVA_OPTS_ROOM_SERVICE, JAVA_OPTS_GATEWAY)
 #   START_TIMEOUT [180]  STOP_TIMEOUT [15]   seconds
 #   LOCAL_CLUSTER_DIR   [deploy/target/local-cluster] jars, logs (<name>.log), pid files
 # Every other PODIUM_* variable reaches every instance. Everything listens on 127.0.0.1 only.
@@ -111,7 +113,10 @@ launch() {
   else
     env_args=(-u PODIUM_HTTP_PORT -u PODIUM_JWT_SECRET "${env_args[@]}")
   fi
-  read -r -a opts <<<"$JAVA_OPTS"
+  # JAVA_OPTS, then the service's own (JAVA_OPTS_ROOM_SERVICE for room-service, and so on).
+  local own_var="JAVA_OPTS_${service//-/_}"
+  own_var=${own_var^^}
+  read -r -a opts <<<"$JAVA_OPTS ${!own_var:-}"
   # The inner bash writes its own pid, then execs env, which execs java: the pid is the JVM's.
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner bash
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(pid_file "$name")" env "${env_args[@]}" \
@@ -216,13 +221,16 @@ cmd_start() {
   done
   ((${#busy[@]} == 0)) || die "ports in use: ${busy[*]}; choose others with GATEWAY_PORTS, OPS_PORT_BASE, CLUSTER_PORT_BASE"
 
-  for service in room-service chat-service presence-service media-relay gateway; do
+  # The jars of the services the plan starts, and only those (a count of 0 needs no jar).
+  local -a services=()
+  mapfile -t services < <(printf '%s\n' "${plan[@]}" | awk '{ print $2 }' | sort -u)
+  for service in "${services[@]}"; do
     [[ -f $ROOT/$service/target/podium-$service.jar ]] ||
       die "$service/target/podium-$service.jar is missing: build first (mvn -B -DskipTests package)"
   done
   mkdir -p "$STATE/jars"
   rm -f "$STATE"/*.pid "$STATE"/*.log
-  for service in room-service chat-service presence-service media-relay gateway; do
+  for service in "${services[@]}"; do
     cp -f "$ROOT/$service/target/podium-$service.jar" "$(jar "$service")"
   done
   printf '%s\n' "${plan[@]}" >"$INSTANCES"
