@@ -1,5 +1,7 @@
 package dev.podium.runtime.ownership;
 
+import com.hazelcast.map.IMap;
+import dev.podium.runtime.ClusterReach;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -7,6 +9,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Records in a cluster map that only their current owner can change. Each record carries the
@@ -26,6 +29,10 @@ import java.util.Set;
  * counts only if the instance was awake, in one stint without a pause, from before it was issued
  * until its result arrived. A write the process stood still during fails with {@link Fenced}
  * whatever the map answered, so its caller neither keeps nor announces it.
+ *
+ * <p>In a cluster every compare-and-set is a Hazelcast entry processor ({@link RecordSwap}), which
+ * holds no thread while it waits for a partition; without a cluster (unit tests) the Vert.x map's
+ * own conditional calls do the same.
  */
 public final class FencedStore {
   private static final int CLAIM_ATTEMPTS = 5;
@@ -34,6 +41,9 @@ public final class FencedStore {
   private final String mapName;
   private final String instanceId;
   private final Awake awake;
+
+  /** The Hazelcast map behind the records once first used; stays null without a cluster. */
+  private IMap<String, String> records;
 
   /** Whether the instance may write: {@link ServiceOwnership#stint}. */
   @FunctionalInterface
@@ -96,10 +106,10 @@ public final class FencedStore {
       return Future.failedFuture(new Fenced("paused"));
     }
     String text = envelope(1, data);
-    return refusals(map().compose(m -> m.putIfAbsent(key, text)))
+    return refusals(swap(key, null, text))
         .compose(
-            previous ->
-                previous == null
+            created ->
+                created
                     ? Future.succeededFuture(new Lease(key, 1, text))
                     : Future.failedFuture(new Fenced("record " + key + " exists")));
   }
@@ -114,8 +124,8 @@ public final class FencedStore {
 
   private Future<Lease> claim(String key, int attempts) {
     return fenced(
-            m ->
-                m.get(key)
+            () ->
+                read(key)
                     .compose(
                         current -> {
                           if (current == null) {
@@ -124,7 +134,7 @@ public final class FencedStore {
                           JsonObject record = new JsonObject(current);
                           long epoch = record.getLong("epoch", 0L) + 1;
                           String next = envelope(epoch, record.getJsonObject("data"));
-                          return refusals(m.replaceIfPresent(key, current, next))
+                          return refusals(swap(key, current, next))
                               .map(replaced -> replaced ? new Lease(key, epoch, next) : RETRY);
                         }))
         .compose(
@@ -141,7 +151,7 @@ public final class FencedStore {
   /** Replaces the data if the record is still exactly what this lease last wrote. */
   public Future<Void> write(Lease lease, JsonObject data) {
     String next = envelope(lease.epoch, data);
-    return fenced(m -> m.replaceIfPresent(lease.key, lease.last, next))
+    return fenced(() -> swap(lease.key, lease.last, next))
         .compose(
             replaced -> {
               if (!replaced) {
@@ -155,7 +165,7 @@ public final class FencedStore {
 
   /** Removes the record if it is still exactly what this lease last wrote. */
   public Future<Void> remove(Lease lease) {
-    return fenced(m -> m.removeIfPresent(lease.key, lease.last))
+    return fenced(() -> swap(lease.key, lease.last, null))
         .compose(
             removed ->
                 removed
@@ -170,13 +180,13 @@ public final class FencedStore {
    */
   public Future<Void> removeStale(String key) {
     return fenced(
-        m ->
-            m.get(key)
+        () ->
+            read(key)
                 .compose(
                     current ->
                         current == null
                             ? Future.succeededFuture()
-                            : m.removeIfPresent(key, current).mapEmpty()));
+                            : swap(key, current, null).mapEmpty()));
   }
 
   /** The claim's "read again" (a marker, never handed out). */
@@ -188,13 +198,12 @@ public final class FencedStore {
    * that goes on to act on the result, so nothing runs between the check and the caller's next step
    * (its announcement of the change).
    */
-  private <T> Future<T> fenced(
-      java.util.function.Function<AsyncMap<String, String>, Future<T>> write) {
+  private <T> Future<T> fenced(Supplier<Future<T>> write) {
     long stint = awake.stint();
     if (stint < 0) {
       return Future.failedFuture(new Fenced("paused"));
     }
-    return refusals(map().compose(write))
+    return refusals(write.get())
         .compose(
             result ->
                 awake.stint() == stint
@@ -205,9 +214,7 @@ public final class FencedStore {
 
   /** The record's data as stored now, or null (reads only: any instance may read). */
   public Future<JsonObject> get(String key) {
-    return map()
-        .compose(m -> m.get(key))
-        .map(text -> text == null ? null : new JsonObject(text).getJsonObject("data"));
+    return read(key).map(text -> text == null ? null : new JsonObject(text).getJsonObject("data"));
   }
 
   public Future<Set<String>> keys() {
@@ -246,5 +253,38 @@ public final class FencedStore {
 
   private Future<AsyncMap<String, String>> map() {
     return vertx.sharedData().getAsyncMap(mapName);
+  }
+
+  /** The record's text as stored now, or null. */
+  private Future<String> read(String key) {
+    return map().compose(m -> m.get(key));
+  }
+
+  /**
+   * If the record is exactly {@code expected} (null: absent) it becomes {@code next} (null:
+   * removed); true when it did. Atomic in the cluster engine either way.
+   */
+  private Future<Boolean> swap(String key, String expected, String next) {
+    IMap<String, String> cluster = records();
+    if (cluster != null) {
+      return Future.fromCompletionStage(
+          cluster.submitToKey(key, new RecordSwap(expected, next)), vertx.getOrCreateContext());
+    }
+    return map()
+        .compose(
+            m ->
+                expected == null
+                    ? m.putIfAbsent(key, next).map(previous -> previous == null)
+                    : next == null
+                        ? m.removeIfPresent(key, expected)
+                        : m.replaceIfPresent(key, expected, next));
+  }
+
+  private IMap<String, String> records() {
+    if (records == null && vertx.isClustered()) {
+      records =
+          ClusterReach.hazelcast(vertx).map(hz -> hz.<String, String>getMap(mapName)).orElse(null);
+    }
+    return records;
   }
 }

@@ -3,6 +3,7 @@ package dev.podium.runtime.ownership;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.podium.runtime.ClusterBootstrap;
@@ -81,6 +82,25 @@ class ClusterMajorityTest {
     assertTrue(ownerA.stint() >= 0, "in a majority, A's writes count");
     FencedStore.Lease lease = await(storeA.create("e1", new JsonObject().put("v", 1)));
     assertEquals(1, lease.epoch());
+
+    // The compare-and-sets run as entry processors on whichever member holds the record: B takes
+    // it over from its own member, A's next write is refused, and both read B's record.
+    FencedStore storeB = new FencedStore(b, "podium.rooms", ownerB.instanceId(), ownerB::stint);
+    assertInstanceOf(
+        FencedStore.Fenced.class,
+        failure(storeB.create("e1", new JsonObject().put("v", 9))),
+        "a second create of the same record is refused");
+    FencedStore.Lease taken = await(storeB.claim("e1"));
+    assertEquals(2, taken.epoch());
+    await(storeB.write(taken, new JsonObject().put("v", 2)));
+    assertInstanceOf(
+        FencedStore.Fenced.class,
+        failure(storeA.write(lease, new JsonObject().put("v", 3))),
+        "the old owner's write after the takeover");
+    assertInstanceOf(FencedStore.Fenced.class, failure(storeA.remove(lease)));
+    assertEquals(2, await(storeA.get("e1")).getInteger("v"));
+    await(storeB.remove(taken));
+    assertNull(await(storeA.get("e1")), "removed by its owner");
     await(ownerB.stop());
     await(ownerA.stop());
   }
