@@ -35,9 +35,11 @@ public final class Addresses {
   public static final String ROOM_LIFECYCLE = "podium.room.lifecycle";
 
   /**
-   * Published by the presence-service: the whole active-streams list, already in its wire shape.
+   * Published by each presence-service instance: its part of the active-streams list, the entries
+   * of the events it owns, whole every few seconds and as changes in between ({@code {instance,
+   * full, streams, gone, ended}}, docs/architecture.md). Each gateway node puts the parts together.
    */
-  public static final String ACTIVE_STREAMS = "podium.presence.active-streams";
+  public static final String ACTIVE_STREAMS_PARTS = "podium.presence.active-streams.parts";
 
   /** Published by every gateway node every heartbeat period: {@code {node_id}}. */
   public static final String GATEWAY_HEARTBEAT = "podium.gateway.heartbeat";

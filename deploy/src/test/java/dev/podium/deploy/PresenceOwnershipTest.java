@@ -124,7 +124,10 @@ class PresenceOwnershipTest {
       assertTrue(ownedEvents(p) >= 1, p.name() + " owns a share");
     }
 
-    // 2. Any instance answers the active-streams list, with every event in it.
+    // 2. Any instance answers the active-streams list, with every event in it; the gateway puts
+    // the same list together from the three instances' parts, for its watchers.
+    TestSocket streamsWatcher = podium.connect(nodeA, "/ws/active-streams/");
+    streamsWatcher.expect("active_streams", m -> streamIds(m).equals(events));
     for (int i = 0; i < 3; i++) {
       JsonObject streams = new JsonObject(podium.get(nodeA, "/api/streams").body());
       Set<String> ids = new HashSet<>();
@@ -222,6 +225,10 @@ class PresenceOwnershipTest {
     assertTrue(
         Polls.eventually(() -> streamCount(e1) == expected.size(), 10_000),
         "the count shows every member: " + streamCount(e1) + " of " + expected.size());
+    // The gateway's list: presence-1's part (killed) lists e1 with its last count; the new owner's
+    // part, heard after it, has the count of everyone; every event stays listed.
+    streamsWatcher.expect(
+        "active_streams", m -> streamIds(m).equals(events) && countIn(m, e1) == expected.size());
     List<TestSocket> room = new ArrayList<>(ears);
     room.add(host1);
     room.add(watcher);
@@ -273,5 +280,32 @@ class PresenceOwnershipTest {
     TestSocket late2 = podium.join(nodeA, e2, "late-e2");
     JsonObject list2 = late2.expect("participant_list", m -> listed(m).contains("late-e2"));
     assertTrue(listed(list2).contains("carol"), "carol moved with her event: " + listed(list2));
+
+    // 6. After the clean stop (presence-2 announced an empty part) every event is still on the
+    // gateway's list, with e2's new member; an event that ends leaves it.
+    streamsWatcher.expect(
+        "active_streams", m -> streamIds(m).equals(events) && countIn(m, e2) == 3);
+    String ending = e2;
+    hosts.get(ending).send(new JsonObject().put("type", "stream_ended"));
+    Set<String> rest = new HashSet<>(events);
+    rest.remove(ending);
+    streamsWatcher.expect("active_streams", m -> streamIds(m).equals(rest));
+  }
+
+  private static Set<String> streamIds(JsonObject activeStreams) {
+    Set<String> ids = new HashSet<>();
+    activeStreams
+        .getJsonArray("streams")
+        .forEach(o -> ids.add(((JsonObject) o).getString("event_id")));
+    return ids;
+  }
+
+  private static int countIn(JsonObject activeStreams, String eventId) {
+    return activeStreams.getJsonArray("streams").stream()
+        .map(JsonObject.class::cast)
+        .filter(s -> eventId.equals(s.getString("event_id")))
+        .mapToInt(s -> s.getInteger("participant_count"))
+        .findFirst()
+        .orElse(-1);
   }
 }

@@ -1,24 +1,15 @@
 package dev.podium.presence;
 
-import dev.podium.api.protocol.ProtocolCodec;
-import dev.podium.api.protocol.ServerMessage;
+import dev.podium.api.presence.StreamListing;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.List;
 
 /**
- * The active-streams list as clients see it. Each event's owner keeps a summary of the event in the
- * cluster ({@code podium.presence.streams}); any instance builds the list from those summaries.
+ * The active-streams list's entries. Each event's owner keeps its entry in the cluster ({@code
+ * podium.presence.streams}) and announces it in its part of the list ({@link StreamsPart}); any
+ * instance builds the whole list from the cluster's entries.
  */
 final class ActiveStreams {
-  private static final Comparator<JsonObject> START_ORDER =
-      Comparator.comparing((JsonObject s) -> startedAt(s.getString("started_at")))
-          .thenComparing(s -> s.getString("event_id", ""));
-
   private ActiveStreams() {}
 
   /**
@@ -40,18 +31,6 @@ final class ActiveStreams {
 
   /** The {@code active_streams} message, in start order. */
   static JsonObject message(Collection<JsonObject> summaries) {
-    List<JsonObject> ordered = new ArrayList<>(summaries);
-    ordered.sort(START_ORDER);
-    List<ServerMessage.StreamSummary> streams = new ArrayList<>(ordered.size());
-    ordered.forEach(s -> streams.add(ProtocolCodec.part(s, ServerMessage.StreamSummary.class)));
-    return ProtocolCodec.toJson(new ServerMessage.ActiveStreams(streams));
-  }
-
-  private static Instant startedAt(String text) {
-    try {
-      return text == null ? Instant.MAX : Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      return Instant.MAX;
-    }
+    return StreamListing.message(summaries);
   }
 }

@@ -78,13 +78,13 @@ final class ClusterCopy {
   private final FencedStore streams;
   private final Memberships members;
   private final Consumer<String> onFenced;
-  private final Runnable onStreamsChanged;
+  private final EntryListener entries;
   private final Map<String, Held> held = new HashMap<>();
   private long writes;
 
   /**
    * @param onFenced called with an event whose write was refused (another instance owns it now)
-   * @param onStreamsChanged called when an entry of the active-streams list was written or removed
+   * @param entries told of every entry of the active-streams list written, taken over or removed
    */
   ClusterCopy(
       Vertx vertx,
@@ -92,13 +92,13 @@ final class ClusterCopy {
       FencedStore streams,
       Memberships members,
       Consumer<String> onFenced,
-      Runnable onStreamsChanged) {
+      EntryListener entries) {
     this.vertx = vertx;
     this.events = events;
     this.streams = streams;
     this.members = members;
     this.onFenced = onFenced;
-    this.onStreamsChanged = onStreamsChanged;
+    this.entries = entries;
   }
 
   /** Least time between two writes of an event's record with this many participants. */
@@ -171,6 +171,29 @@ final class ClusterCopy {
   void adopt(Held event) {
     held.put(event.eventId, event);
     members.restore(event.eventId, event.stored);
+    if (event.writtenSummary != null) {
+      entries.written(event.eventId, event.writtenSummary);
+    }
+  }
+
+  /** Told what happens to the events' entries of the active-streams list. */
+  interface EntryListener {
+    /** The event's entry is now this (written to the cluster, or held since a takeover). */
+    void written(String eventId, JsonObject entry);
+
+    /** The event's entry was removed from the cluster: the event ended. */
+    void removed(String eventId);
+  }
+
+  /** The entries of the held events as last written to the cluster. */
+  List<JsonObject> entries() {
+    List<JsonObject> all = new ArrayList<>();
+    for (Held event : held.values()) {
+      if (event.writtenSummary != null) {
+        all.add(event.writtenSummary);
+      }
+    }
+    return all;
   }
 
   /** The event's participants changed: its record is due for a write. */
@@ -291,7 +314,9 @@ final class ClusterCopy {
     return written.map(
         v -> {
           event.writtenSummary = summary;
-          onStreamsChanged.run();
+          if (held.get(event.eventId) == event) {
+            entries.written(event.eventId, summary);
+          }
           return null;
         });
   }
@@ -314,7 +339,7 @@ final class ClusterCopy {
                 v ->
                     event.summary == null
                         ? Future.succeededFuture()
-                        : streams.remove(event.summary).onSuccess(x -> onStreamsChanged.run()));
+                        : streams.remove(event.summary).onSuccess(x -> entries.removed(eventId)));
     removed.onFailure(
         e ->
             LOG.atInfo()

@@ -23,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -41,11 +42,12 @@ import org.slf4j.LoggerFactory;
  * event when the ring moves it elsewhere or when a write of it is refused. Work across events stays
  * on each instance's own events: the dead gateway node sweep removes participants of the events
  * held here, {@link #notifyUser} delivers to the user's sockets in those events (the shared entry
- * asks every instance), and the active-streams list is read from the cluster copy.
+ * asks every instance), and each instance announces only its own events' part of the active-streams
+ * list ({@link StreamsPart}; the gateways put the parts together). Asked for the whole list ({@link
+ * #activeStreams}), any instance reads it from the cluster copy.
  */
 final class PresenceServiceImpl implements PresenceService {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceServiceImpl.class);
-  private static final String ALL_STREAMS = "*";
 
   /**
    * How long a new owner waits before it claims an event whose previous owner is still alive (a
@@ -65,7 +67,7 @@ final class PresenceServiceImpl implements PresenceService {
   private final Coalescer listUpdates;
   private final NoticeBudget joinNotices;
   private final NoticeBudget leaveNotices;
-  private final Coalescer streamUpdates;
+  private final StreamsPart streamsPart;
   private final EndedEventSweep endedSweep;
 
   /**
@@ -120,15 +122,9 @@ final class PresenceServiceImpl implements PresenceService {
             vertx,
             eventId -> listInterval(config.listInterval().toMillis(), members.count(eventId)),
             this::publishList);
-    this.streamUpdates = new Coalescer(vertx, config.listInterval(), key -> publishStreams());
-    this.copy =
-        new ClusterCopy(
-            vertx,
-            eventStore,
-            streamStore,
-            members,
-            this::fenced,
-            () -> streamUpdates.mark(ALL_STREAMS));
+    this.streamsPart =
+        new StreamsPart(vertx, ownership.instanceId(), config.listInterval(), this::listedEntries);
+    this.copy = new ClusterCopy(vertx, eventStore, streamStore, members, this::fenced, streamsPart);
     this.resyncs =
         new Resyncs(
             vertx,
@@ -169,7 +165,7 @@ final class PresenceServiceImpl implements PresenceService {
                             events.stream().map(LiveEvent::eventId).collect(Collectors.toSet())),
             eventId ->
                 Future.join(eventStore.removeStale(eventId), streamStore.removeStale(eventId))
-                    .onSuccess(v -> streamUpdates.mark(ALL_STREAMS)));
+                    .onSuccess(v -> streamsPart.removed(eventId)));
     io.micrometer.core.instrument.MeterRegistry metrics =
         dev.podium.runtime.ops.Observability.registry(vertx);
     metrics.gauge("podium_participants", members, Memberships::total);
@@ -452,6 +448,7 @@ final class PresenceServiceImpl implements PresenceService {
             .addKeyValue("event_id", eventId)
             .log("presence-service no longer owns event: it moved");
         copy.release(eventId);
+        streamsPart.gone(eventId);
         forget(eventId);
       }
     }
@@ -490,6 +487,7 @@ final class PresenceServiceImpl implements PresenceService {
     LOG.atWarn()
         .addKeyValue("event_id", eventId)
         .log("presence-service no longer owns event: a write was fenced");
+    streamsPart.gone(eventId);
     forget(eventId);
   }
 
@@ -556,6 +554,17 @@ final class PresenceServiceImpl implements PresenceService {
   void dropAll() {
     copy.eventIds().forEach(this::forget);
     copy.dropAll();
+    streamsPart.stop();
+  }
+
+  /** The active-streams entries of the events this instance holds. */
+  private List<JsonObject> listedEntries() {
+    return copy.entries();
+  }
+
+  /** Starts announcing this instance's part of the active-streams list whole, every few seconds. */
+  void startListing() {
+    streamsPart.start();
   }
 
   // --- notices --------------------------------------------------------------------------------
@@ -704,17 +713,5 @@ final class PresenceServiceImpl implements PresenceService {
     roomChannel.publish(eventId, members.listMessage(eventId, config.listCap()));
     roomChannel.publish(
         eventId, ProtocolCodec.toJson(new ServerMessage.ParticipantCount(members.count(eventId))));
-  }
-
-  /**
-   * Publishes the whole list, read from the cluster copy. Each instance publishes after a change of
-   * its own events (coalesced), so gateways receive the list from every instance that had changes.
-   */
-  private void publishStreams() {
-    streamStore
-        .all()
-        .onSuccess(
-            all -> vertx.eventBus().publish(Addresses.ACTIVE_STREAMS, ActiveStreams.message(all)))
-        .onFailure(e -> LOG.warn("active-streams list not read: {}", e.getMessage()));
   }
 }

@@ -153,7 +153,11 @@ public final class PresenceServiceVerticle extends VerticleBase {
                       .register(PresenceService.class, routed);
               return shared.completion();
             })
-        .onSuccess(v -> service.reconcile());
+        .onSuccess(
+            v -> {
+              service.reconcile();
+              service.startListing();
+            });
   }
 
   @Override

@@ -43,7 +43,13 @@ class ClusterCopyTest {
               new FencedStore(vertx, ClusterCopy.STREAMS, instanceId, () -> 0),
               members,
               fenced::add,
-              () -> {});
+              new ClusterCopy.EntryListener() {
+                @Override
+                public void written(String eventId, JsonObject entry) {}
+
+                @Override
+                public void removed(String eventId) {}
+              });
     }
 
     Future<Void> takeIn(boolean create) {

@@ -2,6 +2,7 @@ package dev.podium.presence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.podium.api.Addresses;
@@ -468,8 +469,8 @@ class PresenceServiceTest {
             .put("host", new JsonObject().put("user_id", "h").put("username", "Host"))
             .put("started_at", "2025-03-01T10:00:00Z")
             .put("mode", "audio");
-    // The coalesced list with the participant must be published before the event ends (if the
-    // end came first, the one flush could rightly show no stream at all).
+    // The instance's part with the participant must be announced before the event ends (if the
+    // end came first, the one flush could rightly carry only the end).
     io.vertx.core.Promise<Void> published = io.vertx.core.Promise.promise();
     io.vertx.core.Promise<Void> emptied = io.vertx.core.Promise.promise();
     deploy(vertx, CONFIG)
@@ -477,25 +478,21 @@ class PresenceServiceTest {
             presence ->
                 listen(
                         vertx,
-                        Addresses.ACTIVE_STREAMS,
+                        Addresses.ACTIVE_STREAMS_PARTS,
                         msg -> {
-                          if (!msg.getJsonArray("streams").isEmpty()
-                              && msg.getJsonArray("streams")
-                                      .getJsonObject(0)
-                                      .getInteger("participant_count")
-                                  == 1) {
+                          JsonArray streams = msg.getJsonArray("streams");
+                          if (!streams.isEmpty()
+                              && streams.getJsonObject(0).getInteger("participant_count") == 1) {
                             ctx.verify(
                                 () -> {
-                                  assertEquals("active_streams", msg.getString("type"));
+                                  assertNotNull(msg.getString("instance"));
+                                  assertEquals(1, streams.size(), "only the changed entry");
                                   assertEquals(
-                                      EVENT,
-                                      msg.getJsonArray("streams")
-                                          .getJsonObject(0)
-                                          .getString("event_id"));
+                                      EVENT, streams.getJsonObject(0).getString("event_id"));
                                 });
                             published.tryComplete();
                           } else if (published.future().isComplete()
-                              && msg.getJsonArray("streams").isEmpty()) {
+                              && msg.getJsonArray("ended", new JsonArray()).contains(EVENT)) {
                             emptied.tryComplete();
                           }
                         })
@@ -527,8 +524,8 @@ class PresenceServiceTest {
                               .publish(
                                   Addresses.ROOM_LIFECYCLE,
                                   LifecycleNotice.of(LifecycleNotice.ENDED, event));
-                          // The end removes the event's cluster copy, then the list without it is
-                          // published.
+                          // The end removes the event's cluster copy, then the instance announces
+                          // that the event ended.
                           return emptied
                               .future()
                               .compose(e -> presence.activeStreams())
