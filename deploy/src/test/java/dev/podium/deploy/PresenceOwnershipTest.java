@@ -79,15 +79,9 @@ class PresenceOwnershipTest {
     return podium.getPort(p.opsPort(), "/metrics").ownedEvents("presence-service");
   }
 
-  /** The event's participant count in the active-streams list, or -1. */
+  /** The event's participant count in the list {@code /api/streams} gives, or -1. */
   private static int streamCount(String eventId) {
-    JsonObject streams = new JsonObject(podium.get(nodeA, "/api/streams").body());
-    return streams.getJsonArray("streams").stream()
-        .map(JsonObject.class::cast)
-        .filter(s -> eventId.equals(s.getString("event_id")))
-        .mapToInt(s -> s.getInteger("participant_count"))
-        .findFirst()
-        .orElse(-1);
+    return countIn(new JsonObject(podium.get(nodeA, "/api/streams").body()), eventId);
   }
 
   private static Set<String> listed(JsonObject list) {
@@ -130,9 +124,7 @@ class PresenceOwnershipTest {
     streamsWatcher.expect("active_streams", m -> streamIds(m).equals(events));
     for (int i = 0; i < 3; i++) {
       JsonObject streams = new JsonObject(podium.get(nodeA, "/api/streams").body());
-      Set<String> ids = new HashSet<>();
-      streams.getJsonArray("streams").forEach(o -> ids.add(((JsonObject) o).getString("event_id")));
-      assertEquals(events, ids, "the active-streams list has every event");
+      assertEquals(events, streamIds(streams), "the active-streams list has every event");
     }
 
     // 3. send_invite finds a user in an event held by another instance than the sender's.
@@ -300,6 +292,7 @@ class PresenceOwnershipTest {
     return ids;
   }
 
+  /** The event's participant count in this list, or -1. */
   private static int countIn(JsonObject activeStreams, String eventId) {
     return activeStreams.getJsonArray("streams").stream()
         .map(JsonObject.class::cast)

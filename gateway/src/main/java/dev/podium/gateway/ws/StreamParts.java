@@ -6,9 +6,11 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The active-streams list put together from the presence-service instances' parts (each instance
@@ -37,7 +39,7 @@ final class StreamParts {
   private boolean baseRead;
 
   /** Events that ended while the base was being read or was in use (it may still list them). */
-  private final java.util.Set<String> endedSince = new java.util.HashSet<>();
+  private final Set<String> endedSince = new HashSet<>();
 
   StreamParts(long nowMs) {
     this.startedAt = nowMs;
