@@ -58,8 +58,10 @@ class ClusterEndToEndTest {
     host.send(new JsonObject().put("type", "broadcast_message").put("message", "hello from A"));
     listener.expect("message_broadcast", m -> "hello from A".equals(m.getString("message")));
 
-    HttpReply fromB = podium.get(nodeB, "/api/streams");
-    assertTrue(fromB.body().contains(eventId));
+    // Each gateway loop's list follows presence's changes by at most a quarter of a second.
+    assertTrue(
+        Polls.eventually(() -> podium.get(nodeB, "/api/streams").body().contains(eventId), 5_000),
+        "node B's /api/streams lists the event");
 
     host.send(new JsonObject().put("type", "stream_ended"));
     listener.expect("stream_ended");

@@ -170,10 +170,12 @@ class OpsAbuseTest {
     host.expect("participant_count", m -> m.getInteger("count") == 1);
     long deadline = System.currentTimeMillis() + 5_000;
     JsonObject stream = LiveRoomEndToEndTest.streamOf(streams, eventId);
-    while (stream.getInteger("participant_count") != 1 && System.currentTimeMillis() < deadline) {
+    while ((stream == null || stream.getInteger("participant_count") != 1)
+        && System.currentTimeMillis() < deadline) {
       streams = new JsonObject(podium.get(node, "/api/streams").body()).getJsonArray("streams");
       stream = LiveRoomEndToEndTest.streamOf(streams, eventId);
     }
+    assertTrue(stream != null, "the event is listed: " + streams.encode());
     assertEquals(1, stream.getInteger("participant_count"), stream.encode());
     bystanders.assertWell();
     assertEquals(

@@ -168,7 +168,7 @@ final class SocketLoop {
     io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> routes =
         HttpRoutes.create(
             vertx,
-            presence,
+            feed::httpBody,
             HistoryService.createProxy(vertx),
             node.tokens(),
             node.recordReads(),

@@ -2,14 +2,15 @@ package dev.podium.gateway.http;
 
 import dev.podium.api.ErrorCode;
 import dev.podium.api.history.HistoryService;
-import dev.podium.api.presence.PresenceService;
 import dev.podium.gateway.auth.DevTokens;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.edge.TokenBuckets;
 import dev.podium.gateway.web.IndexPage;
 import dev.podium.gateway.web.WebClientHeaders;
 import dev.podium.gateway.web.WebPolicy;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,10 +18,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The plain HTTP side of the gateway's client port: {@code /health} for load balancers, the
- * active-streams list as JSON, the record of past events ({@link HistoryRoutes}), in dev mode a
+ * active-streams list as JSON (the body as the loop's {@code ActiveStreamsFeed} keeps it: a request
+ * costs no call to the cluster), the record of past events ({@link HistoryRoutes}), in dev mode a
  * token minting endpoint, and the web client (the {@code webroot} resources, {@code index.html} at
  * {@code /}, its settings at {@code /client-config.json}). Errors are {@code
  * application/problem+json} bodies. Every response carries the {@link WebClientHeaders}. The probes
@@ -35,9 +38,12 @@ public final class HttpRoutes {
 
   private HttpRoutes() {}
 
+  /**
+   * @param activeStreams the body of {@code GET /api/streams}; a failure is answered 503
+   */
   public static Router create(
       Vertx vertx,
-      PresenceService presence,
+      Supplier<Future<Buffer>> activeStreams,
       HistoryService history,
       TokenVerifier verifier,
       TokenBuckets recordReads,
@@ -64,16 +70,11 @@ public final class HttpRoutes {
         .getWithRegex("/api/streams/?")
         .handler(
             ctx ->
-                presence
-                    .activeStreams()
+                activeStreams
+                    .get()
                     .onSuccess(
-                        list ->
-                            ctx.response()
-                                .putHeader("Content-Type", "application/json")
-                                .end(
-                                    new JsonObject()
-                                        .put("streams", list.getJsonArray("streams"))
-                                        .encode()))
+                        body ->
+                            ctx.response().putHeader("Content-Type", "application/json").end(body))
                     .onFailure(
                         e ->
                             problem(

@@ -6,6 +6,7 @@ import dev.podium.api.presence.PresenceService;
 import dev.podium.api.presence.StreamListing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,13 +14,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
- * The {@code /ws/active-streams/} sockets of this event loop: each gets the list on connect and
- * then every change, at most every {@link #BROADCAST_INTERVAL_MS} ms, as the list this loop puts
- * together from the presence-service instances' parts ({@link StreamParts}), encoded once per
- * change. Nothing is built while no socket watches. Only in the first moment after the start,
- * before the list is complete here, a new socket's list is read whole from the presence-service.
+ * The active-streams list of this event loop, as it puts it together from the presence-service
+ * instances' parts ({@link StreamParts}), and who sees it: the {@code /ws/active-streams/} sockets
+ * (the list on connect, then every change, at most every {@link #BROADCAST_INTERVAL_MS} ms) and
+ * {@code GET /api/streams} ({@link #httpBody}). Each form is encoded once per change, and only when
+ * someone asks. Only in the first moment after the start, before the list is complete here, a new
+ * socket's list and a request's body are read whole from the presence-service.
  */
 public final class ActiveStreamsFeed {
   /** Least time between two lists sent to the watchers: a burst of joins is one list. */
@@ -27,6 +30,7 @@ public final class ActiveStreamsFeed {
 
   private final Vertx vertx;
   private final PresenceService presence;
+  private final LongSupplier clock;
   private final Set<ServerWebSocket> sockets = new LinkedHashSet<>();
   private StreamParts parts;
   private long broadcastTimer = -1;
@@ -35,13 +39,24 @@ public final class ActiveStreamsFeed {
   /** The list as last encoded, until the next change: what a new socket gets. */
   private EncodedText current;
 
+  /** {@code {"streams":[...]}} as last encoded, until the next change: the HTTP body. */
+  private Buffer currentBody;
+
+  /** The whole-list read that requests share before the list is complete here. */
+  private Future<Buffer> bodyRead;
+
   public ActiveStreamsFeed(Vertx vertx, PresenceService presence) {
+    this(vertx, presence, System::currentTimeMillis);
+  }
+
+  ActiveStreamsFeed(Vertx vertx, PresenceService presence, LongSupplier clock) {
     this.vertx = vertx;
     this.presence = presence;
+    this.clock = clock;
   }
 
   public Future<Void> start() {
-    parts = new StreamParts(System.currentTimeMillis());
+    parts = new StreamParts(clock.getAsLong());
     // The whole list once, for the gaps until every instance has sent its whole part.
     presence
         .activeStreams()
@@ -50,13 +65,13 @@ public final class ActiveStreamsFeed {
               List<JsonObject> entries = new ArrayList<>();
               list.getJsonArray("streams", new JsonArray())
                   .forEach(e -> entries.add((JsonObject) e));
-              parts.baseline(entries, System.currentTimeMillis());
+              parts.baseline(entries, clock.getAsLong());
               changed();
             });
     vertx.setPeriodic(
         StreamListing.FULL_PART_EVERY_MS,
         t -> {
-          if (parts.expire(System.currentTimeMillis())) {
+          if (parts.expire(clock.getAsLong())) {
             changed();
           }
         });
@@ -65,7 +80,7 @@ public final class ActiveStreamsFeed {
         .<JsonObject>consumer(
             Addresses.ACTIVE_STREAMS_PARTS,
             msg -> {
-              if (parts.apply(msg.body(), System.currentTimeMillis())) {
+              if (parts.apply(msg.body(), clock.getAsLong())) {
                 changed();
               }
             })
@@ -74,10 +89,11 @@ public final class ActiveStreamsFeed {
 
   private void changed() {
     current = null;
-    if (sockets.isEmpty() || broadcastTimer != -1 || !parts.complete(System.currentTimeMillis())) {
+    currentBody = null;
+    if (sockets.isEmpty() || broadcastTimer != -1 || !parts.complete(clock.getAsLong())) {
       return;
     }
-    long wait = lastBroadcast + BROADCAST_INTERVAL_MS - System.currentTimeMillis();
+    long wait = lastBroadcast + BROADCAST_INTERVAL_MS - clock.getAsLong();
     broadcastTimer =
         vertx.setTimer(
             Math.max(1, wait),
@@ -91,7 +107,7 @@ public final class ActiveStreamsFeed {
     if (sockets.isEmpty()) {
       return;
     }
-    lastBroadcast = System.currentTimeMillis();
+    lastBroadcast = clock.getAsLong();
     EncodedText text = list();
     for (ServerWebSocket ws : sockets) {
       if (!ws.writeQueueFull()) {
@@ -115,7 +131,7 @@ public final class ActiveStreamsFeed {
             ws.writeTextMessage(
                 ClientMessages.error(
                     ErrorCode.NOT_ALLOWED, "This socket accepts no binary frames")));
-    if (parts.complete(System.currentTimeMillis())) {
+    if (parts.complete(clock.getAsLong())) {
       ws.writeFrame(list().frame());
       return;
     }
@@ -128,6 +144,35 @@ public final class ActiveStreamsFeed {
                     ClientMessages.error(
                         ErrorCode.SERVICE_UNAVAILABLE,
                         "The active-streams list is unavailable right now; updates follow when it is back")));
+  }
+
+  /**
+   * The body of {@code GET /api/streams}: {@code {"streams":[...]}}, the same list the watchers
+   * get. Fails when no presence-service instance has been heard for {@link StreamParts#SILENT_MS}
+   * (the list would be empty for want of a source, not of live events). Before the list is complete
+   * here, one read of the whole list serves every request that arrives while it runs.
+   */
+  public Future<Buffer> httpBody() {
+    long now = clock.getAsLong();
+    if (parts.complete(now)) {
+      if (!parts.heard(now)) {
+        return Future.failedFuture("no presence-service instance heard from");
+      }
+      if (currentBody == null) {
+        currentBody = body(StreamListing.message(parts.entries()));
+      }
+      return Future.succeededFuture(currentBody);
+    }
+    if (bodyRead == null) {
+      bodyRead = presence.activeStreams().map(ActiveStreamsFeed::body);
+      bodyRead.onComplete(r -> bodyRead = null);
+    }
+    return bodyRead;
+  }
+
+  private static Buffer body(JsonObject message) {
+    return Buffer.buffer(
+        new JsonObject().put("streams", message.getJsonArray("streams", new JsonArray())).encode());
   }
 
   private EncodedText list() {

@@ -152,6 +152,23 @@ final class StreamParts {
     return baseRead || basePast(nowMs);
   }
 
+  /**
+   * True while the list has a source: some instance was heard within {@link #SILENT_MS}, or the
+   * start-up read is still in use. False when no presence-service instance is running: an empty
+   * list then would claim that nothing is live.
+   */
+  boolean heard(long nowMs) {
+    if (base != null && !basePast(nowMs)) {
+      return true;
+    }
+    for (long at : heardAt.values()) {
+      if (nowMs - at < SILENT_MS) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Every listed event's entry, once each. */
   Collection<JsonObject> entries() {
     Map<String, JsonObject> all = base == null ? new HashMap<>() : new HashMap<>(base);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.podium.api.history.HistoryService;
-import dev.podium.api.presence.PresenceService;
 import dev.podium.gateway.auth.TokenVerifier;
 import dev.podium.gateway.web.FrameAncestors;
 import dev.podium.gateway.web.OriginPolicy;
@@ -35,6 +34,13 @@ class HttpRoutesTest {
   private static HttpClient client;
   private static io.vertx.core.Context context;
 
+  /** What the loop's active-streams list answers: none until a test sets one. */
+  private static final java.util.concurrent.atomic.AtomicReference<
+          java.util.function.Supplier<Future<io.vertx.core.buffer.Buffer>>>
+      streamsBody =
+          new java.util.concurrent.atomic.AtomicReference<>(
+              () -> Future.failedFuture("no presence-service here"));
+
   private record Reply(int status, MultiMap headers, String body) {}
 
   @BeforeAll
@@ -48,7 +54,7 @@ class HttpRoutesTest {
                 .requestHandler(
                     HttpRoutes.create(
                         vertx,
-                        PresenceService.createProxy(vertx),
+                        () -> streamsBody.get().get(),
                         HistoryService.createProxy(vertx),
                         new TokenVerifier(
                             vertx, "http-routes-test-secret-0123456789abcdef", "user_id"),
@@ -154,6 +160,26 @@ class HttpRoutesTest {
     assertEquals(503, streams.status(), "no presence-service here");
     assertEquals("application/problem+json", streams.headers().get("Content-Type"));
     assertEquals("nosniff", streams.headers().get("X-Content-Type-Options"));
+    assertEquals("service_unavailable", new JsonObject(streams.body()).getString("code"));
+  }
+
+  @Test
+  void theStreamsListIsTheLoopsBodySentAsItIs() {
+    io.vertx.core.buffer.Buffer body =
+        io.vertx.core.buffer.Buffer.buffer("{\"streams\":[{\"event_id\":\"e1\"}]}");
+    streamsBody.set(() -> Future.succeededFuture(body));
+    try {
+      // The same buffer for every request: each gets all of it.
+      for (int i = 0; i < 3; i++) {
+        Reply r = get(i == 0 ? "/api/streams" : "/api/streams/");
+        assertEquals(200, r.status());
+        assertEquals("application/json", r.headers().get("Content-Type"));
+        assertEquals("nosniff", r.headers().get("X-Content-Type-Options"));
+        assertEquals(body.toString(), r.body());
+      }
+    } finally {
+      streamsBody.set(() -> Future.failedFuture("no presence-service here"));
+    }
   }
 
   @Test
