@@ -9,7 +9,9 @@
 #   bench/run-drill.sh                       # 3 runs, 300 events
 #   RUNS=1 EVENTS=60 bench/run-drill.sh      # one quick run
 #
-# Settings (environment): RUNS (3), EVENTS (300), FREEZE_MS (15000: the SIGSTOP), HOST_GRACE_MS
+# Settings (environment): RUNS (3), EVENTS (300), KILL_INSTANCE (1: the drill kills the K-th
+# room-service and presence-service in start order; the first started is usually Hazelcast's
+# master, so 1 also kills the master, 2 leaves it), FREEZE_MS (15000: the SIGSTOP), HOST_GRACE_MS
 # (12000: the cluster's PODIUM_HOST_GRACE_MS, shorter than the freeze), GATEWAY_PORTS ("8401
 # 8402"), OPS_PORT_BASE (9401), CLUSTER_PORT_BASE (6401) (ports of its own: a developer's
 # local-cluster.sh uses 8000/9101/5701, run-bench.sh 8000/9100/5901, the deploy tests 20000-32000),
@@ -29,6 +31,7 @@ cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"
 EVENTS="${EVENTS:-300}"
 FREEZE_MS="${FREEZE_MS:-15000}"
+KILL_INSTANCE="${KILL_INSTANCE:-1}"
 HOST_GRACE_MS="${HOST_GRACE_MS:-12000}"
 GATEWAY_PORTS="${GATEWAY_PORTS:-8401 8402}"
 OPS_PORT_BASE="${OPS_PORT_BASE:-9401}"
@@ -40,8 +43,8 @@ SETTLE_S="${SETTLE_S:-20}"
 GEN_ARGS="${GEN_ARGS:-}"
 BENCH_JAR="${BENCH_JAR:-bench/target/podium-bench.jar}"
 OUT="${OUT:-bench/target/results/drill-$(date -u +%Y%m%dT%H%M%SZ)}"
-for n in "$RUNS" "$EVENTS" "$FREEZE_MS" "$HOST_GRACE_MS" "$PAUSE_S" "$SETTLE_S"; do
-  [[ "$n" =~ ^[0-9]+$ ]] || { echo "RUNS, EVENTS, FREEZE_MS, HOST_GRACE_MS, PAUSE_S and SETTLE_S are whole numbers, got '$n'" >&2; exit 1; }
+for n in "$RUNS" "$EVENTS" "$FREEZE_MS" "$HOST_GRACE_MS" "$PAUSE_S" "$SETTLE_S" "$KILL_INSTANCE"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || { echo "RUNS, EVENTS, FREEZE_MS, HOST_GRACE_MS, PAUSE_S, SETTLE_S and KILL_INSTANCE are whole numbers, got '$n'" >&2; exit 1; }
 done
 (( HOST_GRACE_MS < FREEZE_MS )) || { echo "HOST_GRACE_MS must be shorter than FREEZE_MS" >&2; exit 1; }
 [[ -f "$BENCH_JAR" ]] || { echo "missing $BENCH_JAR: run 'mvn -B -DskipTests package' first" >&2; exit 1; }
@@ -89,7 +92,7 @@ trap 'exit 130' INT TERM
   echo "nproc: $(nproc)"
   free -h
   java -version 2>&1
-  echo "settings: RUNS=$RUNS EVENTS=$EVENTS FREEZE_MS=$FREEZE_MS HOST_GRACE_MS=$HOST_GRACE_MS GATEWAY_PORTS='$GATEWAY_PORTS'" \
+  echo "settings: RUNS=$RUNS EVENTS=$EVENTS FREEZE_MS=$FREEZE_MS HOST_GRACE_MS=$HOST_GRACE_MS KILL_INSTANCE=$KILL_INSTANCE GATEWAY_PORTS='$GATEWAY_PORTS'" \
     "OPS_PORT_BASE=$OPS_PORT_BASE CLUSTER_PORT_BASE=$CLUSTER_PORT_BASE JAVA_OPTS='$JAVA_OPTS' QUIET_PCT='${QUIET_PCT:-}'" \
     "GEN_ARGS='$GEN_ARGS'"
   # A service's own JVM options (local-cluster.sh's JAVA_OPTS_<SERVICE>), when any are set.
@@ -97,6 +100,10 @@ trap 'exit 130' INT TERM
 } | tee "$OUT/machine.txt"
 
 source bench/quiet.sh
+
+# Runs that kill other instances than the first (usually Hazelcast's master) are summarised apart.
+label="drill-3x3x2"
+(( KILL_INSTANCE == 1 )) || label="drill-3x3x2-kill$KILL_INSTANCE"
 
 status=0
 for run in $(seq 1 "$RUNS"); do
@@ -119,7 +126,8 @@ for run in $(seq 1 "$RUNS"); do
   gen_rc=0
   # shellcheck disable=SC2086 # GEN_ARGS is a list of options
   java -jar "$BENCH_JAR" --ownership-drill --cluster-dir "$cluster_dir" --base "$bases" --secret "$SECRET" \
-    --events "$EVENTS" --freeze-ms "$FREEZE_MS" --host-grace-ms "$HOST_GRACE_MS" --label "drill-3x3x2" --json \
+    --events "$EVENTS" --freeze-ms "$FREEZE_MS" --host-grace-ms "$HOST_GRACE_MS" --kill-instance "$KILL_INSTANCE" \
+    --label "$label" --json \
     $GEN_ARGS >"$dir/report.txt" 2>"$dir/generator.err" || gen_rc=$?
   grep -v '^{' "$dir/report.txt" | sed 's/^/   /' || true
   sed 's/^/   /' "$dir/generator.err" || true

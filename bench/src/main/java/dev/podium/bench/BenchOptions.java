@@ -46,7 +46,8 @@ public record BenchOptions(
     boolean ownershipDrill,
     String clusterDir,
     long freezeMs,
-    long hostGraceMs) {
+    long hostGraceMs,
+    int killInstance) {
 
   public static final String USAGE =
       """
@@ -131,6 +132,9 @@ public record BenchOptions(
         --freeze-ms MS        how long the SIGSTOP lasts                      (15000)
         --host-grace-ms MS    the cluster's PODIUM_HOST_GRACE_MS: shorter than --freeze-ms,
                               longer than a takeover                          (12000)
+        --kill-instance K     which room-service and presence-service the drill kills, the
+                              K-th of each in start order; the first started is usually
+                              Hazelcast's master, so 1 also kills the master   (1)
 
         --json                also print the result as one JSON line
         --help                print this and exit
@@ -166,7 +170,8 @@ public record BenchOptions(
           "chat-pct",
           "cluster-dir",
           "freeze-ms",
-          "host-grace-ms");
+          "host-grace-ms",
+          "kill-instance");
 
   /** Options that may be given more than once; their values are joined with commas. */
   private static final Set<String> REPEATABLE = Set.of("server-pid", "pid");
@@ -227,6 +232,7 @@ public record BenchOptions(
     require(
         !ownershipDrill || secret != null,
         "--ownership-drill needs --secret (the cluster's PODIUM_JWT_SECRET)");
+    require(killInstance >= 1, "--kill-instance counts from 1");
     require(
         hostGraceMs >= 1 && freezeMs > hostGraceMs,
         "--freeze-ms must be longer than --host-grace-ms (the frozen owner's grace timer must be overdue when it wakes)");
@@ -331,7 +337,8 @@ public record BenchOptions(
         flag(values, "ownership-drill"),
         values.get("cluster-dir"),
         longValue(values, "freeze-ms", 15_000),
-        longValue(values, "host-grace-ms", 12_000));
+        longValue(values, "host-grace-ms", 12_000),
+        intValue(values, "kill-instance", 1));
   }
 
   /** Every pid to read as the server: --server-pid and all of --pid's, in that order, each once. */

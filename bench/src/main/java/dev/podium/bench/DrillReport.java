@@ -226,11 +226,14 @@ final class DrillReport {
           b,
           "machine",
           "before the kill: %s (per instance %s); at the kill: load average %s, Hazelcast master "
-              + "changed %s; during the recovery: %s",
+              + "changed %s, the killed members dropped after %s ms (median/max over the "
+              + "survivors' logs, %s); during the recovery: %s",
           cpu(calm),
           calm == null ? "-" : calm.getJsonObject("instances_pct"),
           kill.getValue("load_average_at_kill"),
           kill.getJsonArray("master_changed"),
+          mm(kill.getJsonObject("members_dropped_ms")),
+          nOf(kill.getJsonObject("members_dropped_ms")),
           cpu(kill.getJsonObject("cpu_during_recovery")));
     }
     if (kill != null) {

@@ -196,6 +196,7 @@ final class OwnershipDrill {
           .put("cluster_dir", opts.clusterDir())
           .put("freeze_ms", opts.freezeMs())
           .put("host_grace_ms", opts.hostGraceMs())
+          .put("kill_instance", opts.killInstance())
           .put("load_average_start", ProcStats.loadAverage());
       List<LocalCluster.Instance> rooms = cluster.of(ROOM);
       List<LocalCluster.Instance> presences = cluster.of(PRESENCE);
@@ -205,6 +206,16 @@ final class OwnershipDrill {
                 + rooms.size()
                 + " and "
                 + presences.size());
+      }
+      if (opts.killInstance() > Math.min(rooms.size(), presences.size())) {
+        throw new IllegalStateException(
+            "--kill-instance "
+                + opts.killInstance()
+                + ": the cluster has "
+                + rooms.size()
+                + " room-services and "
+                + presences.size()
+                + " presence-services");
       }
       for (LocalCluster.Instance i : cluster.all()) {
         if (!LocalCluster.alive(i) || !LocalCluster.isInstance(i)) {
@@ -218,8 +229,8 @@ final class OwnershipDrill {
       goLive();
       result.put("setup_s", Report.round((System.nanoTime() - t) / 1e9));
       spread(rooms, presences);
-      LocalCluster.Instance roomVictim = rooms.get(0);
-      LocalCluster.Instance presenceVictim = presences.get(0);
+      LocalCluster.Instance roomVictim = rooms.get(opts.killInstance() - 1);
+      LocalCluster.Instance presenceVictim = presences.get(opts.killInstance() - 1);
       prepareState(roomVictim, presenceVictim);
       kill(roomVictim, presenceVictim, rooms, presences);
       // A survivor that is not Hazelcast's master, when the kill showed who became master: freezing
@@ -556,7 +567,10 @@ final class OwnershipDrill {
             .put("errors_during_recovery", errorsByCode(tracked, t0))
             .put("load_average_at_kill", loadAtKill)
             .put("cpu_during_recovery", cpuDuringRecovery)
-            .put("master_changed", masterChanges(marks));
+            .put("master_changed", masterChanges(marks))
+            .put(
+                "members_dropped_ms",
+                membersDropped(marks, List.of(roomVictim, presenceVictim), killClock));
     kill.put(
         "all", recovery(tracked.stream().filter(e -> e.roomMoved || e.presenceMoved).toList(), t0));
     kill.put("room_moved", recovery(tracked.stream().filter(e -> e.roomMoved).toList(), t0));
@@ -1193,6 +1207,36 @@ final class OwnershipDrill {
 
   private static final java.util.regex.Pattern MASTERSHIP =
       java.util.regex.Pattern.compile("Mastership of \\[([^\\]]+)\\]:(\\d+) is accepted");
+
+  /**
+   * Per survivor, the time from the kill until its log said that the last of the killed members
+   * left ("cluster member left or lost"): Hazelcast's part of a recovery, before any ring can
+   * change. Stats over the survivors; one that never said so is not counted.
+   */
+  private JsonObject membersDropped(
+      Map<LocalCluster.Instance, Integer> marks,
+      List<LocalCluster.Instance> victims,
+      LocalTime killClock) {
+    cluster.refreshLogs();
+    List<Long> dropped = new ArrayList<>();
+    int survivors = 0;
+    for (Map.Entry<LocalCluster.Instance, Integer> mark : marks.entrySet()) {
+      LocalCluster.Instance i = mark.getKey();
+      if (victims.contains(i) || !LocalCluster.alive(i)) {
+        continue;
+      }
+      survivors++;
+      LocalTime last =
+          OwnershipLog.lastLeft(
+              i.log().linesSince(mark.getValue(), "cluster member left or lost"),
+              victims.stream().map(LocalCluster.Instance::clusterPort).toList());
+      if (last != null) {
+        long ms = Duration.between(killClock, last).toMillis();
+        dropped.add(ms < -12 * 3600_000L ? ms + 24 * 3600_000L : ms);
+      }
+    }
+    return DrillReport.stats(dropped.stream().mapToLong(Long::longValue).toArray(), survivors);
+  }
 
   /** Every instance's log position now. */
   private Map<LocalCluster.Instance, Integer> marks() {

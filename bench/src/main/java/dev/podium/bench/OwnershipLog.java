@@ -94,6 +94,32 @@ final class OwnershipLog {
     }
   }
 
+  /**
+   * When the last of these Hazelcast members (by cluster port) was first said to have left, in
+   * {@code ClusterWatch}'s "cluster member left or lost: host:port; ..." lines; null when one of
+   * them never was.
+   */
+  static LocalTime lastLeft(List<String> lines, java.util.Collection<Integer> clusterPorts) {
+    LocalTime last = null;
+    for (int port : clusterPorts) {
+      String fragment = ":" + port + ";";
+      LocalTime at =
+          lines.stream()
+              .filter(l -> l.contains("cluster member left or lost") && l.contains(fragment))
+              .map(OwnershipLog::timeOf)
+              .filter(java.util.Objects::nonNull)
+              .findFirst()
+              .orElse(null);
+      if (at == null) {
+        return null;
+      }
+      if (last == null || at.isAfter(last)) {
+        last = at;
+      }
+    }
+    return last;
+  }
+
   /** Whether the latest ownership line about this event says this instance owns it. */
   synchronized boolean owns(String eventId) {
     Word w = events.get(eventId);

@@ -179,6 +179,7 @@ class BenchOptionsTest {
     assertEquals(300, o.events(), "issue 12's 300 events unless told");
     assertEquals(15_000, o.freezeMs());
     assertEquals(12_000, o.hostGraceMs());
+    assertEquals(1, o.killInstance(), "the first instances (and usually the master) unless told");
     assertEquals("d-r0", o.hostId(0), "one host per event");
     BenchOptions small =
         BenchOptions.parse(
@@ -192,7 +193,10 @@ class BenchOptionsTest {
             "--freeze-ms",
             "9000",
             "--host-grace-ms",
-            "6000");
+            "6000",
+            "--kill-instance",
+            "2");
+    assertEquals(2, small.killInstance());
     assertEquals(30, small.events());
     assertEquals(9000, small.freezeMs());
     assertEquals(6000, small.hostGraceMs());
@@ -223,6 +227,15 @@ class BenchOptionsTest {
         "s",
         "--freeze-ms",
         "12000");
+    assertMessage(
+        "--kill-instance counts from 1",
+        "--ownership-drill",
+        "--cluster-dir",
+        "/tmp/c",
+        "--secret",
+        "s",
+        "--kill-instance",
+        "0");
     assertMessage(
         "--ramp-ms and --join-rate: give one of the two", "--ramp-ms", "100", "--join-rate", "5");
     assertMessage("--join-rate must be a positive number", "--join-rate", "0");

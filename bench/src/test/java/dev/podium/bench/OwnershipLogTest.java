@@ -74,4 +74,24 @@ class OwnershipLogTest {
     assertTrue(log.owns("a\\\"b"));
     assertNull(OwnershipLog.timeOf("not a log line"));
   }
+
+  @Test
+  void theKilledMembersAreDroppedWhenTheLastOfThemIsSaidToHaveLeft() {
+    String left =
+        "%s INFO  [hz.x.event-2] d.p.r.m.ClusterWatch  - cluster member left or lost:"
+            + " 127.0.0.1:%d; now 8 member(s) [127.0.0.1:6402, 127.0.0.1:64010]";
+    List<String> lines =
+        List.of(
+            String.format(left, "19:07:25.668", 6401),
+            "19:07:25.669 WARN  [hz.x.cached-1] c.h.i.c.i.MembershipManager - 127.0.0.1:6405 suspected",
+            String.format(left, "19:07:25.902", 6405),
+            String.format(left, "19:07:40.000", 6401));
+    assertEquals(
+        LocalTime.of(19, 7, 25, 902_000_000), OwnershipLog.lastLeft(lines, List.of(6401, 6405)));
+    assertEquals(LocalTime.of(19, 7, 25, 668_000_000), OwnershipLog.lastLeft(lines, List.of(6401)));
+    assertNull(OwnershipLog.lastLeft(lines, List.of(6401, 6403)), "6403 never left");
+    assertNull(
+        OwnershipLog.lastLeft(lines, List.of(640)),
+        "a port is matched whole: 640 is not 6401, nor 64010");
+  }
 }

@@ -455,21 +455,27 @@ final class PresenceServiceImpl implements PresenceService {
     if (!next.contains(ownership.instanceId())) {
       return;
     }
+    long listing = System.nanoTime();
     copy.eventIdsInCluster()
         .onSuccess(
-            keys ->
-                keys.forEach(
-                    eventId -> {
-                      if (ownership.owns(eventId) && !copy.holds(eventId)) {
-                        String previous = before.owner(eventId);
-                        boolean handover =
-                            previous != null
-                                && !previous.equals(ownership.instanceId())
-                                && next.contains(previous);
-                        vertx.setTimer(
-                            handover ? HANDOVER_MS : 1, t -> takeInQuietly(eventId, false));
-                      }
-                    }))
+            keys -> {
+              LOG.atInfo()
+                  .addKeyValue("events", keys.size())
+                  .addKeyValue("listed_ms", (System.nanoTime() - listing) / 1_000_000)
+                  .log("presence-service ring changed: live events listed");
+              keys.forEach(
+                  eventId -> {
+                    if (ownership.owns(eventId) && !copy.holds(eventId)) {
+                      String previous = before.owner(eventId);
+                      boolean handover =
+                          previous != null
+                              && !previous.equals(ownership.instanceId())
+                              && next.contains(previous);
+                      vertx.setTimer(
+                          handover ? HANDOVER_MS : 1, t -> takeInQuietly(eventId, false));
+                    }
+                  });
+            })
         .onFailure(e -> LOG.warn("could not list the events to take over: {}", e.getMessage()));
   }
 

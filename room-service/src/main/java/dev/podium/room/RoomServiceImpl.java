@@ -593,22 +593,30 @@ public final class RoomServiceImpl implements RoomService {
     if (!ring.contains(ownership.instanceId())) {
       return;
     }
+    long listing = System.nanoTime();
     store
         .keys()
         .onSuccess(
-            keys ->
-                keys.forEach(
-                    eventId -> {
-                      if (ownership.owns(eventId) && registry.find(eventId).isEmpty()) {
-                        queue
-                            .submit(eventId, () -> room(eventId))
-                            .onFailure(
-                                e ->
-                                    LOG.atDebug()
-                                        .addKeyValue("event_id", eventId)
-                                        .log("not taken in: {}", e.getMessage()));
-                      }
-                    }))
+            keys -> {
+              // How long the cluster took to list the live events: after a kill, a takeover
+              // starts only then (operations.md, recovery times).
+              LOG.atInfo()
+                  .addKeyValue("events", keys.size())
+                  .addKeyValue("listed_ms", (System.nanoTime() - listing) / 1_000_000)
+                  .log("room-service ring changed: live events listed");
+              keys.forEach(
+                  eventId -> {
+                    if (ownership.owns(eventId) && registry.find(eventId).isEmpty()) {
+                      queue
+                          .submit(eventId, () -> room(eventId))
+                          .onFailure(
+                              e ->
+                                  LOG.atDebug()
+                                      .addKeyValue("event_id", eventId)
+                                      .log("not taken in: {}", e.getMessage()));
+                    }
+                  });
+            })
         .onFailure(
             e -> LOG.warn("could not list the live events to take over: {}", e.getMessage()));
   }
