@@ -118,6 +118,14 @@ final class ClusterCopy {
     return Set.copyOf(held.keySet());
   }
 
+  /**
+   * The events with a presence record as this member has heard of them, without asking the cluster:
+   * a hint ({@link FencedStore#knownKeys}).
+   */
+  Set<String> knownEventIds() {
+    return events.knownKeys();
+  }
+
   /** Every event that has a presence record in the cluster, whoever holds it. */
   Future<Set<String>> eventIdsInCluster() {
     return events.keys();

@@ -21,6 +21,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -455,6 +456,9 @@ final class PresenceServiceImpl implements PresenceService {
     if (!next.contains(ownership.instanceId())) {
       return;
     }
+    // The events this member has heard of first, at once; then the cluster's own list (a query
+    // on every member, which waits for the partitions that move after a death) for any it missed.
+    takeIn(copy.knownEventIds(), before, next);
     long listing = System.nanoTime();
     copy.eventIdsInCluster()
         .onSuccess(
@@ -463,20 +467,28 @@ final class PresenceServiceImpl implements PresenceService {
                   .addKeyValue("events", keys.size())
                   .addKeyValue("listed_ms", (System.nanoTime() - listing) / 1_000_000)
                   .log("presence-service ring changed: live events listed");
-              keys.forEach(
-                  eventId -> {
-                    if (ownership.owns(eventId) && !copy.holds(eventId)) {
-                      String previous = before.owner(eventId);
-                      boolean handover =
-                          previous != null
-                              && !previous.equals(ownership.instanceId())
-                              && next.contains(previous);
-                      vertx.setTimer(
-                          handover ? HANDOVER_MS : 1, t -> takeInQuietly(eventId, false));
-                    }
-                  });
+              takeIn(keys, before, next);
             })
         .onFailure(e -> LOG.warn("could not list the events to take over: {}", e.getMessage()));
+  }
+
+  /**
+   * Takes in those of these events that the ring change made this instance's: at once, or after
+   * {@link #HANDOVER_MS} when their previous owner is still running (an event taken in meanwhile is
+   * found held and not claimed again).
+   */
+  private void takeIn(Collection<String> eventIds, OwnerRing before, OwnerRing next) {
+    eventIds.forEach(
+        eventId -> {
+          if (ownership.owns(eventId) && !copy.holds(eventId)) {
+            String previous = before.owner(eventId);
+            boolean handover =
+                previous != null
+                    && !previous.equals(ownership.instanceId())
+                    && next.contains(previous);
+            vertx.setTimer(handover ? HANDOVER_MS : 1, t -> takeInQuietly(eventId, false));
+          }
+        });
   }
 
   private void takeInQuietly(String eventId, boolean create) {

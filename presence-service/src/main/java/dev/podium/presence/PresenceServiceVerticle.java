@@ -47,6 +47,7 @@ public final class PresenceServiceVerticle extends VerticleBase {
 
   private final PresenceConfig config;
   private ServiceOwnership ownership;
+  private FencedStore eventStore;
   private PresenceServiceImpl service;
   private MessageConsumer<JsonObject> own;
   private MessageConsumer<JsonObject> shared;
@@ -69,13 +70,14 @@ public final class PresenceServiceVerticle extends VerticleBase {
   public Future<?> start() {
     ownership = new ServiceOwnership(vertx, Addresses.PRESENCE_SERVICE_RING, config.pauseLimit());
     String self = ownership.instanceId();
+    eventStore = new FencedStore(vertx, ClusterCopy.EVENTS, self, ownership::stint);
     service =
         new PresenceServiceImpl(
             vertx,
             config,
             RoomService.createProxy(vertx),
             ownership,
-            new FencedStore(vertx, ClusterCopy.EVENTS, self, ownership::stint),
+            eventStore,
             new FencedStore(vertx, ClusterCopy.STREAMS, self, ownership::stint));
     Gauge.builder("podium_owned_events", service, PresenceServiceImpl::ownedEvents)
         .tag("service", "presence-service")
@@ -143,7 +145,13 @@ public final class PresenceServiceVerticle extends VerticleBase {
             .setAddress(Addresses.presenceInstance(self))
             .register(PresenceService.class, OwnerRouting.guarded(PresenceService.class, service));
     return Future.all(
-            List.of(lifecycle, heartbeats, resyncs, own.completion(), RoomRoutes.of(vertx).ready()))
+            List.of(
+                lifecycle,
+                heartbeats,
+                resyncs,
+                own.completion(),
+                RoomRoutes.of(vertx).ready(),
+                eventStore.watchKeys()))
         .compose(v -> ownership.start(service::ringChanged))
         .compose(
             v -> {
@@ -176,7 +184,7 @@ public final class PresenceServiceVerticle extends VerticleBase {
         .transform(
             ar -> {
               service.dropAll();
-              return Future.succeededFuture();
+              return eventStore.unwatchKeys();
             });
   }
 }

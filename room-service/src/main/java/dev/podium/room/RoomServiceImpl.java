@@ -593,32 +593,42 @@ public final class RoomServiceImpl implements RoomService {
     if (!ring.contains(ownership.instanceId())) {
       return;
     }
+    // The events this member has heard of first, at once; then the cluster's own list (a query
+    // on every member, which waits for the partitions that move after a death) for any it missed.
+    takeIn(store.knownKeys());
     long listing = System.nanoTime();
     store
         .keys()
         .onSuccess(
             keys -> {
-              // How long the cluster took to list the live events: after a kill, a takeover
-              // starts only then (operations.md, recovery times).
+              // How long the cluster took to list the live events (operations.md, recovery times).
               LOG.atInfo()
                   .addKeyValue("events", keys.size())
                   .addKeyValue("listed_ms", (System.nanoTime() - listing) / 1_000_000)
                   .log("room-service ring changed: live events listed");
-              keys.forEach(
-                  eventId -> {
-                    if (ownership.owns(eventId) && registry.find(eventId).isEmpty()) {
-                      queue
-                          .submit(eventId, () -> room(eventId))
-                          .onFailure(
-                              e ->
-                                  LOG.atDebug()
-                                      .addKeyValue("event_id", eventId)
-                                      .log("not taken in: {}", e.getMessage()));
-                    }
-                  });
+              takeIn(keys);
             })
         .onFailure(
             e -> LOG.warn("could not list the live events to take over: {}", e.getMessage()));
+  }
+
+  /**
+   * Takes in those of these events that are now this instance's, each in its event's turn (one
+   * already taken in meanwhile is found held there and not claimed again).
+   */
+  private void takeIn(java.util.Collection<String> eventIds) {
+    eventIds.forEach(
+        eventId -> {
+          if (ownership.owns(eventId) && registry.find(eventId).isEmpty()) {
+            queue
+                .submit(eventId, () -> room(eventId))
+                .onFailure(
+                    e ->
+                        LOG.atDebug()
+                            .addKeyValue("event_id", eventId)
+                            .log("not taken in: {}", e.getMessage()));
+          }
+        });
   }
 
   /** Drops every event (this instance stops). */

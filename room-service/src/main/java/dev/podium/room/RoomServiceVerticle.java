@@ -32,6 +32,7 @@ public final class RoomServiceVerticle extends VerticleBase {
 
   private final RoomConfig config;
   private ServiceOwnership ownership;
+  private FencedStore store;
 
   /** Presence calls go straight to the event's presence owner. */
   private OwnerClient<PresenceService> presence;
@@ -53,8 +54,7 @@ public final class RoomServiceVerticle extends VerticleBase {
   public Future<?> start() {
     ownership = new ServiceOwnership(vertx, Addresses.ROOM_SERVICE_RING, config.pauseLimit());
     presence = OwnerClient.presence(vertx);
-    FencedStore store =
-        new FencedStore(vertx, RoomServiceImpl.STORE, ownership.instanceId(), ownership::stint);
+    store = new FencedStore(vertx, RoomServiceImpl.STORE, ownership.instanceId(), ownership::stint);
     service =
         new RoomServiceImpl(
             vertx,
@@ -84,7 +84,8 @@ public final class RoomServiceVerticle extends VerticleBase {
         new ServiceBinder(vertx)
             .setAddress(Addresses.roomInstance(ownership.instanceId()))
             .register(RoomService.class, OwnerRouting.guarded(RoomService.class, service));
-    return Future.all(own.completion(), presence.start(), RoomRoutes.of(vertx).ready())
+    return Future.all(
+            own.completion(), presence.start(), RoomRoutes.of(vertx).ready(), store.watchKeys())
         .compose(v -> ownership.start(service::ringChanged))
         .compose(
             v -> {
@@ -106,7 +107,7 @@ public final class RoomServiceVerticle extends VerticleBase {
         .transform(
             ar -> {
               service.dropAll();
-              return Future.all(own.unregister(), presence.stop()).mapEmpty();
+              return Future.all(own.unregister(), presence.stop(), store.unwatchKeys()).mapEmpty();
             });
   }
 }

@@ -45,6 +45,9 @@ public final class FencedStore {
   /** The Hazelcast map behind the records once first used; stays null without a cluster. */
   private IMap<String, String> records;
 
+  /** The keys this member has heard of, once {@link #watchKeys} ran in a cluster. */
+  private volatile LiveKeys liveKeys;
+
   /** Whether the instance may write: {@link ServiceOwnership#stint}. */
   @FunctionalInterface
   public interface Awake {
@@ -129,6 +132,10 @@ public final class FencedStore {
                     .compose(
                         current -> {
                           if (current == null) {
+                            LiveKeys watched = liveKeys;
+                            if (watched != null) {
+                              watched.forget(key); // a removal this member did not hear of
+                            }
                             return Future.succeededFuture(null);
                           }
                           JsonObject record = new JsonObject(current);
@@ -219,6 +226,37 @@ public final class FencedStore {
 
   public Future<Set<String>> keys() {
     return map().compose(AsyncMap::keys);
+  }
+
+  /**
+   * Starts keeping a local view of which records exist ({@link LiveKeys}), for {@link #knownKeys};
+   * nothing without a cluster.
+   */
+  public Future<Void> watchKeys() {
+    IMap<String, String> cluster = records();
+    if (cluster == null || liveKeys != null) {
+      return Future.succeededFuture();
+    }
+    LiveKeys watched = new LiveKeys(vertx, cluster);
+    liveKeys = watched;
+    return watched.start();
+  }
+
+  /** Stops {@link #watchKeys}. */
+  public Future<Void> unwatchKeys() {
+    LiveKeys watched = liveKeys;
+    liveKeys = null;
+    return watched == null ? Future.succeededFuture() : watched.stop();
+  }
+
+  /**
+   * The records this member has heard of, without asking the cluster: a hint that may miss or still
+   * hold a few ({@link LiveKeys}); {@link #keys} is the cluster's own answer. Empty unless {@link
+   * #watchKeys} ran.
+   */
+  public Set<String> knownKeys() {
+    LiveKeys watched = liveKeys;
+    return watched == null ? Set.of() : watched.snapshot();
   }
 
   /** Every record's data (reads only: any instance may list). */

@@ -86,6 +86,12 @@ class ClusterMajorityTest {
     // The compare-and-sets run as entry processors on whichever member holds the record: B takes
     // it over from its own member, A's next write is refused, and both read B's record.
     FencedStore storeB = new FencedStore(b, "podium.rooms", ownerB.instanceId(), ownerB::stint);
+    // B has heard of the record A made before it watched (its first read) and of those made after
+    // (the map's events), without asking the cluster when it needs them.
+    await(storeB.watchKeys());
+    assertEquals(java.util.Set.of("e1"), storeB.knownKeys(), "read when the watch started");
+    await(storeA.create("e2", new JsonObject().put("v", 1)));
+    waitFor(() -> storeB.knownKeys().contains("e2"), "an added record is heard of");
     assertInstanceOf(
         FencedStore.Fenced.class,
         failure(storeB.create("e1", new JsonObject().put("v", 9))),
@@ -101,6 +107,9 @@ class ClusterMajorityTest {
     assertEquals(2, await(storeA.get("e1")).getInteger("v"));
     await(storeB.remove(taken));
     assertNull(await(storeA.get("e1")), "removed by its owner");
+    waitFor(() -> storeB.knownKeys().equals(java.util.Set.of("e2")), "a removal is heard of");
+    await(storeB.unwatchKeys());
+    assertEquals(java.util.Set.of(), storeB.knownKeys(), "no longer watched");
     await(ownerB.stop());
     await(ownerA.stop());
   }
@@ -125,6 +134,16 @@ class ClusterMajorityTest {
             .get(90, TimeUnit.SECONDS);
     nodes.add(vertx);
     return vertx;
+  }
+
+  /** Waits (at most 10 s) until the condition holds, checking every 20 ms. */
+  private static void waitFor(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, what);
+      Thread.sleep(20);
+    }
   }
 
   private static <T> T await(Future<T> f) throws Exception {
