@@ -136,7 +136,11 @@ class ClusterMajorityTest {
     return vertx;
   }
 
-  /** Waits (at most 10 s) until the condition holds, checking every 20 ms. */
+  /**
+   * Waits (at most 10 s) until the condition holds, checking every 20 ms. Used for the kept keys,
+   * which Hazelcast's event threads fill and which tell no one when they change: there is no event
+   * of LiveKeys' own to wait on, and a listener of the test's on the same map may be called first.
+   */
   private static void waitFor(java.util.function.BooleanSupplier condition, String what)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
